@@ -1,0 +1,178 @@
+/**
+ * The Newton engine: owns the MNA system of a circuit and solves it at one
+ * analysis point (DC, or one implicit time step). Knows no device types.
+ *
+ * Each iteration: linear devices' stamps are loaded once per solve (their
+ * matrix does not depend on the iterate) and copied; nonlinear devices
+ * re-stamp their linearization at the current iterate; the system is
+ * factored (sparse LDL^T for reciprocal circuits, dense LU otherwise) and
+ * the new iterate replaces the old, as in SPICE.
+ */
+import { applyFixed, type Circuit } from "../circuit/circuit.js";
+import type { Device, IntegrationState, LoadContext, SetupContext } from "../devices/types.js";
+import { MatrixPattern } from "../solver/pattern.js";
+import { LinearSystem } from "../solver/linear-system.js";
+
+export interface NewtonTolerances {
+  /** Relative tolerance on each unknown. */
+  reltol: number;
+  /** Absolute tolerance on node voltages (V). */
+  vntol: number;
+  /** Absolute tolerance on branch currents (A). */
+  abstol: number;
+}
+
+export interface NewtonResult {
+  converged: boolean;
+  iterations: number;
+}
+
+export class Engine {
+  readonly sys: LinearSystem;
+  /** Every node's voltage (V); [0] = ground. */
+  readonly V: Float64Array;
+  /** Known (fixed) node voltages, 0 elsewhere (V). */
+  readonly Vk: Float64Array;
+  /** Current iterate of the unknowns. */
+  readonly x: Float64Array;
+  /** Last Newton update magnitude per unknown (for convergence reports). */
+  readonly lastDelta: Float64Array;
+  readonly ctx: LoadContext;
+  private readonly xNew: Float64Array;
+  private readonly baseA: Float64Array;
+  private readonly baseB: Float64Array;
+  private readonly linearDevs: Device[];
+  private readonly nonlinearDevs: Device[];
+  private readonly diagHandles: Int32Array;
+  /** Extra conductance from every free node to ground (S): gmin stepping. */
+  gshunt = 0;
+
+  constructor(readonly circuit: Circuit) {
+    const n = circuit.n;
+    const pattern = new MatrixPattern(n);
+    const trashRow = n;
+    // Diagonals of free nodes first: gmin stepping and LDL^T need them.
+    for (let i = 0; i < n; i++) pattern.entry(i, i);
+    const setup: SetupContext = {
+      row: (node) => {
+        const u = circuit.unknownOfNode[node];
+        return u >= 0 ? u : trashRow;
+      },
+      entry: (r, c) => pattern.entry(r, c),
+      branch: (name) => {
+        const k = circuit.branchNames.indexOf(name);
+        if (k < 0) throw new Error(`internal: no branch for ${name}`);
+        return circuit.nFree + k;
+      },
+    };
+    for (const d of circuit.devices) d.setup(setup);
+    this.sys = new LinearSystem(pattern, circuit.symmetric);
+    this.V = new Float64Array(circuit.nodeNames.length);
+    this.Vk = new Float64Array(circuit.nodeNames.length);
+    this.x = new Float64Array(n);
+    this.xNew = new Float64Array(n);
+    this.lastDelta = new Float64Array(n);
+    this.baseA = new Float64Array(this.sys.A.length);
+    this.baseB = new Float64Array(this.sys.b.length);
+    this.linearDevs = circuit.devices.filter((d) => d.linear);
+    this.nonlinearDevs = circuit.devices.filter((d) => !d.linear);
+    this.diagHandles = new Int32Array(circuit.nFree);
+    for (let i = 0; i < circuit.nFree; i++) this.diagHandles[i] = this.sys.diag(i);
+    this.ctx = {
+      mode: "dc",
+      A: this.sys.A,
+      b: this.sys.b,
+      V: this.V,
+      Vk: this.Vk,
+      x: this.x,
+      time: -1,
+      srcScale: 1,
+      gmin: circuit.options.gmin,
+      initJunctions: false,
+      noncon: false,
+      integ: null,
+    };
+  }
+
+  /** Write the free-node part of x into V (fixed nodes must already be set). */
+  syncVoltages(): void {
+    const { V, x } = this;
+    const nodeOf = this.circuit.nodeOfUnknown;
+    for (let i = 0; i < nodeOf.length; i++) V[nodeOf[i]] = x[i];
+  }
+
+  /** Set fixed-node voltages for this analysis point. */
+  setPoint(mode: "dc" | "tran", time: number, srcScale: number, integ: IntegrationState | null): void {
+    const c = this.ctx;
+    c.mode = mode;
+    c.time = mode === "dc" ? -1 : time;
+    c.srcScale = srcScale;
+    c.integ = integ;
+    applyFixed(this.circuit, this.V, this.Vk, mode, time, srcScale);
+  }
+
+  /** Load linear devices once for this analysis point. */
+  private loadLinear(): void {
+    const { A, b } = this.sys;
+    A.fill(0);
+    b.fill(0);
+    for (const d of this.linearDevs) d.load(this.ctx);
+    this.baseA.set(A);
+    this.baseB.set(b);
+  }
+
+  /**
+   * Newton iterations from the current x at the point set by `setPoint`.
+   * @param initJunctions start junctions at their critical voltages (cold DC start)
+   */
+  newton(tol: NewtonTolerances, maxIter: number, initJunctions: boolean): NewtonResult {
+    const { sys, x, xNew, ctx, lastDelta } = this;
+    const n = this.circuit.n;
+    const nFree = this.circuit.nFree;
+    this.syncVoltages();
+    this.loadLinear();
+    let polish = 0;
+    let lastMax = Infinity;
+    for (let iter = 1; iter <= maxIter; iter++) {
+      sys.A.set(this.baseA);
+      sys.b.set(this.baseB);
+      ctx.noncon = false;
+      ctx.initJunctions = initJunctions && iter === 1;
+      for (const d of this.nonlinearDevs) d.load(ctx);
+      if (this.gshunt > 0) for (let i = 0; i < nFree; i++) sys.A[this.diagHandles[i]] += this.gshunt;
+      if (!sys.solve(xNew)) return { converged: false, iterations: iter };
+      // SPICE convergence test on the change of each unknown.
+      let ok = !ctx.noncon && !ctx.initJunctions;
+      let maxRel = 0;
+      for (let i = 0; i < n; i++) {
+        const d = Math.abs(xNew[i] - x[i]);
+        lastDelta[i] = d;
+        const scale = Math.max(Math.abs(xNew[i]), Math.abs(x[i]));
+        const atol = i < nFree ? tol.vntol : tol.abstol;
+        if (d > tol.reltol * scale + atol) ok = false;
+        const rel = d / (scale + atol);
+        if (rel > maxRel) maxRel = rel;
+      }
+      x.set(xNew);
+      this.syncVoltages();
+      if (ok) {
+        // Converged to the requested tolerance; Newton converges quadratically
+        // here, so a few more iterations make the answer exact to rounding.
+        if (maxRel < 1e-13 || polish >= 3 || (polish > 0 && maxRel >= lastMax)) return { converged: true, iterations: iter };
+        polish++;
+      } else polish = 0;
+      lastMax = maxRel;
+    }
+    return { converged: false, iterations: maxIter };
+  }
+
+  /**
+   * KCL residual: the current leaving every node through every device
+   * except the eliminated voltage sources (A), at (V, x). For reciprocal
+   * devices this is dE/dV.
+   */
+  currents(out: Float64Array, time = -1): void {
+    out.fill(0);
+    for (const d of this.circuit.devices) d.addCurrents(this.V, this.x, time, out);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * DC operating point: damped Newton (SPICE junction limiting) from a cold or
+ * warm start, with gmin stepping and then source stepping as fallbacks.
+ * For circuits of reciprocal devices the answer is the minimum of the energy
+ * E(V) (see energy.ts).
+ */
+import type { Circuit } from "../circuit/circuit.js";
+import { ConvergenceError } from "../netlist/errors.js";
+import { Engine, type NewtonTolerances } from "./engine.js";
+import { VoltageSource } from "../devices/sources.js";
+
+export interface OpOptions {
+  /** Newton iteration limit per attempt (default: `.options itl1`, 100). */
+  maxIter?: number;
+  /** Start from the engine's current x instead of zero (warm start). */
+  warm?: boolean;
+  /** Try gmin stepping and source stepping when plain Newton fails (default true). */
+  homotopy?: boolean;
+}
+
+export interface OpResult {
+  /** Reported node voltages (V), by lower-case name; internal device nodes excluded. */
+  nodes: Record<string, number>;
+  /** Branch currents of voltage sources, VCVS and CCVS (A), flowing from + through the source to -. */
+  branches: Record<string, number>;
+  /** Newton iterations used in total. */
+  iterations: number;
+  /** How it converged: "newton", "gmin" or "source" stepping. */
+  strategy: "newton" | "gmin" | "source";
+}
+
+export function tolerancesOf(c: Circuit): NewtonTolerances {
+  return { reltol: c.options.reltol, vntol: c.options.vntol, abstol: c.options.abstol };
+}
+
+function worstNodes(engine: Engine): Array<[string, number]> {
+  const c = engine.circuit;
+  const list: Array<[string, number]> = [];
+  for (let i = 0; i < c.n; i++) {
+    const name = i < c.nFree ? c.nodeNames[c.nodeOfUnknown[i]] : `i(${c.branchNames[i - c.nFree]})`;
+    list.push([name, engine.lastDelta[i]]);
+  }
+  list.sort((a, b) => b[1] - a[1]);
+  return list.slice(0, 3);
+}
+
+/**
+ * Solve the DC operating point into engine.x / engine.V. Throws
+ * ConvergenceError (naming the worst nodes) when every strategy fails.
+ */
+export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: number; strategy: OpResult["strategy"] } {
+  const c = engine.circuit;
+  const tol = tolerancesOf(c);
+  const maxIter = opts.maxIter ?? c.options.itl1;
+  let total = 0;
+  const start = Float64Array.from(engine.x);
+  if (!opts.warm) {
+    engine.x.fill(0);
+    start.fill(0);
+  }
+  engine.gshunt = 0;
+  engine.setPoint("dc", 0, 1, null);
+  let r = engine.newton(tol, maxIter, !opts.warm);
+  total += r.iterations;
+  if (r.converged) return { iterations: total, strategy: "newton" };
+  if (opts.homotopy === false) throw new ConvergenceError(`DC operating point did not converge in ${maxIter} iterations`, worstNodes(engine));
+
+  // gmin stepping: a shunt conductance on every node, relaxed decade by decade.
+  engine.x.set(start);
+  let ok = true;
+  for (let g = 1e-2; g >= 1e-13; g /= 10) {
+    engine.gshunt = g;
+    r = engine.newton(tol, maxIter, total === 0);
+    total += r.iterations;
+    if (!r.converged) {
+      ok = false;
+      break;
+    }
+  }
+  engine.gshunt = 0;
+  if (ok) {
+    r = engine.newton(tol, maxIter, false);
+    total += r.iterations;
+    if (r.converged) return { iterations: total, strategy: "gmin" };
+  }
+
+  // Source stepping: ramp every independent source from 0 to its value.
+  engine.x.fill(0);
+  let s = 0;
+  let step = 0.1;
+  let good = Float64Array.from(engine.x);
+  let first = true;
+  while (s < 1) {
+    const next = Math.min(1, s + step);
+    engine.setPoint("dc", 0, next, null);
+    r = engine.newton(tol, maxIter, first);
+    total += r.iterations;
+    if (r.converged) {
+      first = false;
+      s = next;
+      good = Float64Array.from(engine.x);
+      step = Math.min(step * 1.5, 0.5);
+    } else {
+      engine.x.set(good);
+      step /= 4;
+      if (step < 1e-6) break;
+    }
+  }
+  engine.setPoint("dc", 0, 1, null);
+  if (s >= 1) {
+    r = engine.newton(tol, maxIter, false);
+    total += r.iterations;
+    if (r.converged) return { iterations: total, strategy: "source" };
+  }
+  throw new ConvergenceError(`DC operating point did not converge (Newton, gmin stepping and source stepping all failed)`, worstNodes(engine));
+}
+
+/**
+ * Currents of the eliminated (grounded) voltage sources from KCL at the nodes
+ * they fix, given every other device's current. Returns name -> A (flowing
+ * from + through the source to -).
+ */
+export function fixedSourceCurrents(engine: Engine, time = -1): Map<string, number> {
+  const c = engine.circuit;
+  const out = new Float64Array(c.nodeNames.length);
+  engine.currents(out, time);
+  const result = new Map<string, number>();
+  // Leaves first: a fixed node's dependents come after it in c.fixed.
+  for (let k = c.fixed.length - 1; k >= 0; k--) {
+    const f = c.fixed[k];
+    const s = f.source;
+    // KCL at f.node: out[node] + (source's current leaving node) = 0.
+    const i = f.node === s.a ? -out[f.node] : out[f.node];
+    result.set(s.name, i);
+    out[s.a] += i;
+    out[s.b] -= i;
+  }
+  return result;
+}
+
+/** Read the solved engine into a report: node voltages and branch currents. */
+export function opReport(engine: Engine, iterations: number, strategy: OpResult["strategy"], time = -1): OpResult {
+  const c = engine.circuit;
+  const nodes: Record<string, number> = {};
+  for (let k = 1; k < c.nodeNames.length; k++) if (!c.internal[k]) nodes[c.nodeNames[k]] = engine.V[k];
+  const branches: Record<string, number> = {};
+  const fixedI = fixedSourceCurrents(engine, time);
+  for (const d of c.devices) {
+    if (d instanceof VoltageSource && d.k < 0) branches[d.name] = fixedI.get(d.name) ?? 0;
+  }
+  c.branchNames.forEach((name, j) => (branches[name] = engine.x[c.nFree + j]));
+  return { nodes, branches, iterations, strategy };
+}
+
+/** Solve the operating point of a circuit and report it. */
+export function operatingPoint(circuit: Circuit, opts: OpOptions = {}): OpResult {
+  const engine = new Engine(circuit);
+  const r = solveDc(engine, opts);
+  return opReport(engine, r.iterations, r.strategy);
+}

@@ -1,0 +1,294 @@
+/**
+ * Circuit builder: elaborated element specs -> Circuit. Numbers nodes,
+ * creates devices, checks topology (DC path to ground, voltage-source loops),
+ * eliminates nodes fixed by grounded voltage sources, and resolves the
+ * training annotations.
+ */
+import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
+import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
+import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
+import type { Device } from "../devices/types.js";
+import { Resistor } from "../devices/resistor.js";
+import { Capacitor } from "../devices/capacitor.js";
+import { Diode } from "../devices/diode.js";
+import { junctionAt } from "../devices/diode-model.js";
+import { CurrentSource, VoltageSource } from "../devices/sources.js";
+import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
+import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
+
+class UnionFind {
+  parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(i: number): number {
+    while (this.parent[i] !== i) {
+      this.parent[i] = this.parent[this.parent[i]];
+      i = this.parent[i];
+    }
+    return i;
+  }
+  union(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return false;
+    this.parent[ra] = rb;
+    return true;
+  }
+}
+
+export interface BuildOptions {
+  /** Skip the DC-path check (transient with `uic` may start from capacitor-only nodes). */
+  allowFloating?: boolean;
+}
+
+export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptions = {}): Circuit {
+  const specs: ElementSpec[] = [...el.elements];
+  if (ann) {
+    for (const cb of ann.crossbars) {
+      for (const e of crossbarElements(cb)) specs.push(e);
+    }
+  }
+
+  // ---- nodes
+  const nodeNames: string[] = ["0"];
+  const nodeIndex = new Map<string, number>([["0", 0]]);
+  const internalFlags: number[] = [0];
+  const nodeLoc: SourceLoc[] = [{ file: el.file, line: 0, col: 0 }];
+  const node = (name: string, loc: SourceLoc): number => {
+    let k = nodeIndex.get(name);
+    if (k === undefined) {
+      k = nodeNames.length;
+      nodeNames.push(name);
+      nodeIndex.set(name, k);
+      internalFlags.push(0);
+      nodeLoc.push(loc);
+    }
+    return k;
+  };
+  const internalNode = (name: string, loc: SourceLoc): number => {
+    const k = node(name, loc);
+    internalFlags[k] = 1;
+    return k;
+  };
+
+  // ---- devices
+  const devices: Device[] = [];
+  const deviceByName = new Map<string, Device>();
+  const deviceLoc = new Map<string, SourceLoc>();
+  const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
+  for (const s of specs) {
+    if (deviceByName.has(s.name)) {
+      const prev = deviceLoc.get(s.name)!;
+      throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
+    }
+    const n = s.nodes.map((nm) => node(nm, s.loc));
+    let dev: Device;
+    switch (s.type) {
+      case "r":
+        dev = new Resistor(s.name, n[0], n[1], 1 / s.ohms);
+        break;
+      case "c":
+        dev = new Capacitor(s.name, n[0], n[1], s.farads, s.ic);
+        break;
+      case "d": {
+        const jp = junctionAt(s.model, s.area, el.options.temp);
+        const rs = s.model.rs / s.area;
+        const ai = rs > 0 ? internalNode(`${s.name}#internal`, s.loc) : n[0];
+        const d = new Diode(s.name, n[0], n[1], ai, jp, rs > 0 ? 1 / rs : 0);
+        d.gmin = el.options.gmin;
+        dev = d;
+        break;
+      }
+      case "v":
+        dev = new VoltageSource(s.name, n[0], n[1], s.source);
+        break;
+      case "i":
+        dev = new CurrentSource(s.name, n[0], n[1], s.source);
+        break;
+      case "e":
+        dev = new Vcvs(s.name, n[0], n[1], n[2], n[3], s.gain);
+        break;
+      case "g":
+        dev = new Vccs(s.name, n[0], n[1], n[2], n[3], s.gain);
+        break;
+      case "f":
+      case "h": {
+        const d = s.type === "f" ? new Cccs(s.name, n[0], n[1], s.ctrl, s.gain) : new Ccvs(s.name, n[0], n[1], s.ctrl, s.gain);
+        ctrlRefs.push({ dev: d, loc: s.loc });
+        dev = d;
+        break;
+      }
+    }
+    devices.push(dev);
+    deviceByName.set(s.name, dev);
+    deviceLoc.set(s.name, s.loc);
+  }
+  const nNodes = nodeNames.length;
+  if (devices.length === 0) throw new InputError(`${el.file}: the netlist has no elements`);
+
+  // ---- controlling sources of F/H must be branch currents
+  const controlling = new Set<string>();
+  for (const { dev, loc } of ctrlRefs) {
+    const c = deviceByName.get(dev.ctrl);
+    if (!c) throw new NetlistError(`${dev.name}: unknown controlling source '${dev.ctrl}'`, loc);
+    if (!(c instanceof VoltageSource || c instanceof Vcvs || c instanceof Ccvs)) {
+      throw new NetlistError(`${dev.name}: controlling element '${dev.ctrl}' must be a voltage source (V, E or H)`, loc);
+    }
+    controlling.add(dev.ctrl);
+  }
+
+  // ---- topology: voltage-source loops and DC paths to ground
+  const vloop = new UnionFind(nNodes);
+  for (const d of devices) {
+    if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) {
+      if (!vloop.union(d.nodes[0], d.nodes[1])) {
+        throw new NetlistError(`${d.name} closes a loop of voltage sources (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, deviceLoc.get(d.name)!);
+      }
+    }
+  }
+  if (!opts.allowFloating) {
+    const dc = new UnionFind(nNodes);
+    for (const d of devices) {
+      if (d instanceof Resistor || d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) dc.union(d.nodes[0], d.nodes[1]);
+      else if (d instanceof Diode) {
+        dc.union(d.a, d.k);
+        dc.union(d.a, d.ai);
+      }
+    }
+    const g = dc.find(0);
+    for (let k = 1; k < nNodes; k++) {
+      if (dc.find(k) !== g) {
+        throw new NetlistError(`node '${nodeNames[k]}' has no DC path to ground`, nodeLoc[k]);
+      }
+    }
+  }
+
+  // ---- fixed nodes: BFS from ground over voltage sources not used as controls
+  const fixedFlag = new Uint8Array(nNodes);
+  fixedFlag[0] = 1;
+  const fixed: FixedNode[] = [];
+  const vs = devices.filter((d): d is VoltageSource => d instanceof VoltageSource && !controlling.has(d.name));
+  let progress = true;
+  const eliminated = new Set<VoltageSource>();
+  while (progress) {
+    progress = false;
+    for (const s of vs) {
+      if (eliminated.has(s)) continue;
+      if (fixedFlag[s.b] && !fixedFlag[s.a]) {
+        fixed.push({ node: s.a, ref: s.b, source: s, sign: +1 });
+        fixedFlag[s.a] = 1;
+      } else if (fixedFlag[s.a] && !fixedFlag[s.b]) {
+        fixed.push({ node: s.b, ref: s.a, source: s, sign: -1 });
+        fixedFlag[s.b] = 1;
+      } else continue;
+      eliminated.add(s);
+      progress = true;
+    }
+  }
+
+  // ---- unknowns
+  const unknownOfNode = new Int32Array(nNodes).fill(-1);
+  const nodeOfUnknownList: number[] = [];
+  for (let k = 1; k < nNodes; k++) {
+    if (!fixedFlag[k]) {
+      unknownOfNode[k] = nodeOfUnknownList.length;
+      nodeOfUnknownList.push(k);
+    }
+  }
+  const nFree = nodeOfUnknownList.length;
+  const branchNames: string[] = [];
+  for (const d of devices) {
+    if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs) {
+      d.k = nFree + branchNames.length;
+      branchNames.push(d.name);
+    }
+  }
+  for (const { dev } of ctrlRefs) {
+    const c = deviceByName.get(dev.ctrl) as VoltageSource | Vcvs | Ccvs;
+    dev.kctrl = c.k;
+  }
+
+  const ics = new Map<number, number>();
+  for (const [name, v] of el.ics) {
+    const k = nodeIndex.get(name);
+    if (k === undefined) throw new InputError(`${el.file}: .ic names unknown node '${name}'`);
+    ics.set(k, v);
+  }
+
+  const circuit: Circuit = {
+    title: el.title,
+    file: el.file,
+    options: el.options,
+    tran: el.tran,
+    ics,
+    nodeNames,
+    nodeIndex,
+    internal: Uint8Array.from(internalFlags),
+    devices,
+    deviceByName,
+    deviceLoc,
+    fixed,
+    unknownOfNode,
+    nodeOfUnknown: Int32Array.from(nodeOfUnknownList),
+    branchNames,
+    n: nFree + branchNames.length,
+    nFree,
+    symmetric: devices.every((d) => d.symmetric),
+    ports: { inputs: [], outputs: [], trainable: [] },
+    warnings: el.warnings,
+  };
+  if (ann) circuit.ports = resolvePorts(circuit, ann);
+  return circuit;
+}
+
+function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
+  const source = (name: string, loc: SourceLoc): VoltageSource => {
+    const d = c.deviceByName.get(name);
+    if (!d) throw new NetlistError(`*@input: no element named '${name}'`, loc);
+    if (!(d instanceof VoltageSource)) throw new NetlistError(`*@input: '${name}' is not a voltage source`, loc);
+    return d;
+  };
+  const nodeOf = (name: string, loc: SourceLoc): number => {
+    const k = c.nodeIndex.get(name);
+    if (k === undefined || k === 0) throw new NetlistError(`*@output: no node named '${name}'`, loc);
+    return k;
+  };
+  const inputs = ann.inputs.map((i) => ({ pos: source(i.pos, i.loc), neg: i.neg ? source(i.neg, i.loc) : undefined }));
+  const outputs = ann.outputs.map((o) => ({
+    pos: nodeOf(o.pos, o.loc),
+    neg: o.neg ? nodeOf(o.neg, o.loc) : undefined,
+    name: o.neg ? `${o.pos}-${o.neg}` : o.pos,
+  }));
+  const trainable: TrainingPorts["trainable"] = [];
+  const seen = new Set<Resistor>();
+  for (const t of ann.train) {
+    for (const p of t.patterns) {
+      let hits = 0;
+      for (const d of c.devices) {
+        if (d instanceof Resistor && globMatch(p, d.name)) {
+          hits++;
+          if (!seen.has(d)) {
+            seen.add(d);
+            trainable.push({ device: d, gmin: t.gmin, gmax: t.gmax });
+          }
+        }
+      }
+      if (!hits) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
+    }
+  }
+  for (const cb of ann.crossbars) {
+    if (!cb.train) continue;
+    const N = cb.cols.length;
+    for (let i = 0; i < cb.rows.length; i++)
+      for (let j = 0; j < N; j++) {
+        const d = c.deviceByName.get(`r${cb.name}_${i}_${j}`) as Resistor;
+        if (!seen.has(d)) {
+          seen.add(d);
+          trainable.push({ device: d, gmin: cb.gmin, gmax: cb.gmax });
+        }
+      }
+  }
+  return { inputs, outputs, trainable };
+}

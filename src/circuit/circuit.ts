@@ -1,0 +1,81 @@
+/**
+ * A circuit ready to solve: numbered nodes, devices, and the unknown layout.
+ *
+ * Unknowns x = [free node voltages..., branch currents...]. Nodes tied to
+ * ground through chains of voltage sources are "fixed": their voltages are
+ * known (source values), so they are not unknowns and those sources' currents
+ * come from KCL after the solve. This keeps the system small and, for
+ * circuits of reciprocal devices, symmetric positive definite (the Hessian of
+ * the energy E over the free nodes).
+ */
+import type { Device } from "../devices/types.js";
+import type { VoltageSource } from "../devices/sources.js";
+import type { Resistor } from "../devices/resistor.js";
+import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
+import type { SourceLoc } from "../netlist/errors.js";
+
+/** A node fixed by a voltage source: V[node] = V[ref] + sign * value(source). */
+export interface FixedNode {
+  node: number;
+  ref: number;
+  source: VoltageSource;
+  /** +1 when node is the source's + terminal, -1 when it is the - terminal. */
+  sign: number;
+}
+
+/** A trainable conductance with its bounds (S). */
+export interface TrainableConductance {
+  device: Resistor;
+  gmin: number;
+  gmax: number;
+}
+
+/** Data inputs and outputs from the `*@` annotations, resolved to devices and node indices. */
+export interface TrainingPorts {
+  inputs: Array<{ pos: VoltageSource; neg?: VoltageSource }>;
+  outputs: Array<{ pos: number; neg?: number; name: string }>;
+  trainable: TrainableConductance[];
+}
+
+export interface Circuit {
+  title: string;
+  file: string;
+  options: SimOptions;
+  tran?: TranSpec;
+  /** `.ic` initial node voltages (node index -> V). */
+  ics: Map<number, number>;
+  /** Node names by index; [0] is ground ("0"). */
+  nodeNames: string[];
+  nodeIndex: Map<string, number>;
+  /** Nodes created by devices (diode internal nodes): solved but not reported. */
+  internal: Uint8Array;
+  devices: Device[];
+  deviceByName: Map<string, Device>;
+  /** Element locations in the netlist (for error messages). */
+  deviceLoc: Map<string, SourceLoc>;
+  /** Fixed nodes in dependency order (a node's ref comes before it). */
+  fixed: FixedNode[];
+  /** Unknown index of each node, -1 when ground or fixed. */
+  unknownOfNode: Int32Array;
+  /** Node of each free-node unknown. */
+  nodeOfUnknown: Int32Array;
+  /** Names of branch unknowns (after the free nodes). */
+  branchNames: string[];
+  /** Total unknowns. */
+  n: number;
+  /** Number of free-node unknowns (the first nFree of x). */
+  nFree: number;
+  /** True when every device stamps symmetrically (reciprocal circuit). */
+  symmetric: boolean;
+  ports: TrainingPorts;
+  warnings: string[];
+}
+
+/** Fill the fixed nodes' voltages into V and Vk from their sources (in dependency order). */
+export function applyFixed(c: Circuit, V: Float64Array, Vk: Float64Array, mode: "dc" | "tran", time: number, srcScale: number): void {
+  for (const f of c.fixed) {
+    const v = V[f.ref] + f.sign * f.source.valueAt(mode, time, srcScale);
+    V[f.node] = v;
+    Vk[f.node] = v;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Linear controlled sources (SPICE E, F, G, H). None is reciprocal, so none
+ * has a co-content and each makes the MNA matrix unsymmetric.
+ *
+ *   E (VCVS): V(a) - V(b) = gain * (V(c) - V(d)); branch current x_k from a through E to b.
+ *   F (CCCS): current gain * I(ctrl) flows from a through F to b.
+ *   G (VCCS): current gm * (V(c) - V(d)) flows from a through G to b.
+ *   H (CCVS): V(a) - V(b) = r * I(ctrl); branch current x_k from a through H to b.
+ * I(ctrl) is the branch current of a voltage source (or E/H): kc is its unknown.
+ */
+import { reserveBranch, reserveVccs, stampTransconductance, stampVoltageBranch, type BranchHandles, type VccsHandles } from "./stamp.js";
+import type { Device, LoadContext, SetupContext } from "./types.js";
+
+export class Vcvs implements Device {
+  readonly linear = true;
+  readonly symmetric = false;
+  readonly nodes: readonly number[];
+  k = -1;
+  private h!: BranchHandles;
+  private kc = 0;
+  private kd = 0;
+
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly b: number,
+    readonly c: number,
+    readonly d: number,
+    public gain: number,
+  ) {
+    this.nodes = [a, b, c, d];
+  }
+
+  setup(ctx: SetupContext): void {
+    this.h = reserveBranch(ctx, this.a, this.b, this.k);
+    this.kc = ctx.entry(this.k, ctx.row(this.c));
+    this.kd = ctx.entry(this.k, ctx.row(this.d));
+  }
+
+  load(ctx: LoadContext): void {
+    stampVoltageBranch(ctx, this.h, 0);
+    // Row k: V(a) - V(b) - gain (V(c) - V(d)) = 0
+    ctx.A[this.kc] -= this.gain;
+    ctx.A[this.kd] += this.gain;
+    ctx.b[this.k] += this.gain * (ctx.Vk[this.c] - ctx.Vk[this.d]);
+  }
+
+  addCurrents(_V: Float64Array, x: Float64Array, _t: number, out: Float64Array): void {
+    out[this.a] += x[this.k];
+    out[this.b] -= x[this.k];
+  }
+}
+
+export class Cccs implements Device {
+  readonly linear = true;
+  readonly symmetric = false;
+  readonly nodes: readonly number[];
+  /** Unknown index of the controlling branch current (set by the circuit builder). */
+  kctrl = -1;
+  private ha = 0;
+  private hb = 0;
+
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly b: number,
+    readonly ctrl: string,
+    public gain: number,
+  ) {
+    this.nodes = [a, b];
+  }
+
+  setup(ctx: SetupContext): void {
+    this.ha = ctx.entry(ctx.row(this.a), this.kctrl);
+    this.hb = ctx.entry(ctx.row(this.b), this.kctrl);
+  }
+
+  load(ctx: LoadContext): void {
+    // gain * I(ctrl) leaves a and enters b.
+    ctx.A[this.ha] += this.gain;
+    ctx.A[this.hb] -= this.gain;
+  }
+
+  addCurrents(_V: Float64Array, x: Float64Array, _t: number, out: Float64Array): void {
+    const i = this.gain * x[this.kctrl];
+    out[this.a] += i;
+    out[this.b] -= i;
+  }
+}
+
+export class Vccs implements Device {
+  readonly linear = true;
+  readonly symmetric = false;
+  readonly nodes: readonly number[];
+  private h!: VccsHandles;
+
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly b: number,
+    readonly c: number,
+    readonly d: number,
+    public gm: number,
+  ) {
+    this.nodes = [a, b, c, d];
+  }
+
+  setup(ctx: SetupContext): void {
+    this.h = reserveVccs(ctx, this.a, this.b, this.c, this.d);
+  }
+
+  load(ctx: LoadContext): void {
+    stampTransconductance(ctx, this.h, this.gm);
+  }
+
+  addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {
+    const i = this.gm * (V[this.c] - V[this.d]);
+    out[this.a] += i;
+    out[this.b] -= i;
+  }
+}
+
+export class Ccvs implements Device {
+  readonly linear = true;
+  readonly symmetric = false;
+  readonly nodes: readonly number[];
+  k = -1;
+  kctrl = -1;
+  private h!: BranchHandles;
+  private hc = 0;
+
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly b: number,
+    readonly ctrl: string,
+    /** Transresistance (ohm). */
+    public r: number,
+  ) {
+    this.nodes = [a, b];
+  }
+
+  setup(ctx: SetupContext): void {
+    this.h = reserveBranch(ctx, this.a, this.b, this.k);
+    this.hc = ctx.entry(this.k, this.kctrl);
+  }
+
+  load(ctx: LoadContext): void {
+    stampVoltageBranch(ctx, this.h, 0);
+    // Row k: V(a) - V(b) - r I(ctrl) = 0
+    ctx.A[this.hc] -= this.r;
+  }
+
+  addCurrents(_V: Float64Array, x: Float64Array, _t: number, out: Float64Array): void {
+    out[this.a] += x[this.k];
+    out[this.b] -= x[this.k];
+  }
+}

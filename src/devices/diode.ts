@@ -1,0 +1,117 @@
+/**
+ * Junction diode from anode a to cathode k (Shockley, ngspice's DC model),
+ * with GMIN across the junction and an optional series resistance RS that
+ * adds an internal anode node a'.
+ *
+ * Linearization at the junction voltage vd (Newton, companion model):
+ *   geq = i'(vd) + gmin;  ieq = i(vd) + gmin*vd - geq*vd
+ * Co-content: E = integral_0^vd i + gmin vd^2/2 (+ RS's g v^2/2).
+ * Step limiting: SPICE's pnjlim on vd, from the last iterate's vd.
+ */
+import { junctionCocontent, junctionCurrent, type JunctionParams } from "./diode-model.js";
+import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
+import type { Device, LoadContext, SetupContext } from "./types.js";
+
+const scratch = { i: 0, g: 0 };
+
+/** SPICE pnjlim: limit the new junction voltage given the old one (returns the limited value). */
+export function pnjlim(vnew: number, vold: number, vt: number, vcrit: number): { v: number; limited: boolean } {
+  if (vnew > vcrit && Math.abs(vnew - vold) > vt + vt) {
+    if (vold > 0) {
+      const arg = 1 + (vnew - vold) / vt;
+      return { v: arg > 0 ? vold + vt * Math.log(arg) : vcrit, limited: true };
+    }
+    return { v: vt * Math.log(vnew / vt), limited: true };
+  }
+  if (vnew < 0) {
+    const arg = vold > 0 ? -1 * vold - 1 : 2 * vold - 1;
+    if (vnew < arg) return { v: arg, limited: true };
+  }
+  return { v: vnew, limited: false };
+}
+
+export class Diode implements Device {
+  readonly linear = false;
+  readonly symmetric = true;
+  readonly nodes: readonly number[];
+  private hj!: PairHandles;
+  private hs: PairHandles | null = null;
+  /** Junction voltage of the last iterate (V): the limiter's memory. */
+  private vdLast = 0;
+
+  /**
+   * @param a anode node, k cathode node, ai internal anode node (== a when RS = 0)
+   * @param gs series conductance 1/RS (S), 0 when RS = 0
+   */
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly k: number,
+    readonly ai: number,
+    readonly junction: JunctionParams,
+    readonly gs: number,
+  ) {
+    this.nodes = ai === a ? [a, k] : [a, k, ai];
+  }
+
+  setup(ctx: SetupContext): void {
+    this.hj = reservePair(ctx, this.ai, this.k);
+    if (this.ai !== this.a) this.hs = reservePair(ctx, this.a, this.ai);
+  }
+
+  load(ctx: LoadContext): void {
+    let vd: number;
+    if (ctx.initJunctions) {
+      vd = this.junction.vcrit;
+    } else {
+      vd = ctx.V[this.ai] - ctx.V[this.k];
+      const lim = pnjlim(vd, this.vdLast, this.junction.vte, this.junction.vcrit);
+      if (lim.limited) ctx.noncon = true;
+      vd = lim.v;
+    }
+    this.vdLast = vd;
+    junctionCurrent(this.junction, vd, scratch);
+    const geq = scratch.g + ctx.gmin;
+    const id = scratch.i + ctx.gmin * vd;
+    // geq = i'(vd); ieq = i(vd) - geq*vd
+    stampConductance(ctx, this.hj, geq);
+    stampCurrentSource(ctx, this.hj, id - geq * vd);
+    if (this.hs) stampConductance(ctx, this.hs, this.gs);
+  }
+
+  /** Junction current (A) flowing anode -> cathode at the point V, GMIN included. */
+  current(V: Float64Array, gmin: number): number {
+    const vd = V[this.ai] - V[this.k];
+    junctionCurrent(this.junction, vd, scratch);
+    return scratch.i + gmin * vd;
+  }
+
+  /** GMIN used by addCurrents/cocontent (set by the circuit from `.options gmin`). */
+  gmin = 1e-12;
+
+  addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {
+    const i = this.current(V, this.gmin);
+    out[this.ai] += i;
+    out[this.k] -= i;
+    if (this.hs) {
+      const is = this.gs * (V[this.a] - V[this.ai]);
+      out[this.a] += is;
+      out[this.ai] -= is;
+    }
+  }
+
+  cocontent(V: Float64Array): number {
+    const vd = V[this.ai] - V[this.k];
+    let e = junctionCocontent(this.junction, vd) + 0.5 * this.gmin * vd * vd;
+    if (this.hs) {
+      const vs = V[this.a] - V[this.ai];
+      e += 0.5 * this.gs * vs * vs;
+    }
+    return e;
+  }
+
+  /** Forget the limiter's memory (a new, unrelated solve). */
+  reset(): void {
+    this.vdLast = 0;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Independent sources.
+ *
+ * VoltageSource V(a) - V(b) = v(t). Its branch current x_k flows from a
+ * through the source to b (SPICE convention: a source delivering power has a
+ * negative current). A source from ground (or from a fixed node) to a node
+ * fixes that node: the circuit eliminates it from the unknowns and computes
+ * the branch current afterwards from KCL ("grounded"). Otherwise it owns a
+ * branch unknown.
+ *
+ * CurrentSource: current i(t) flows from a through the source to b, i.e. it
+ * leaves node a and enters node b. Co-content: E = i (Va - Vb).
+ */
+import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "./stamp.js";
+import type { Device, LoadContext, SetupContext } from "./types.js";
+import { sourceAt, type SourceValue } from "./waveform.js";
+
+export class VoltageSource implements Device {
+  readonly linear = true;
+  readonly nodes: readonly number[];
+  /** Branch unknown index, or -1 when the source is eliminated (fixes a node). */
+  k = -1;
+  private h: BranchHandles | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly b: number,
+    public value: SourceValue,
+  ) {
+    this.nodes = [a, b];
+  }
+
+  /** Eliminated sources do not stamp, so they keep the matrix symmetric. */
+  get symmetric(): boolean {
+    return this.k < 0;
+  }
+
+  /** Source value (V) at this analysis point, source stepping included. */
+  valueAt(mode: "dc" | "tran", t: number, srcScale: number): number {
+    return srcScale * sourceAt(this.value, mode, t);
+  }
+
+  setup(ctx: SetupContext): void {
+    if (this.k >= 0) this.h = reserveBranch(ctx, this.a, this.b, this.k);
+  }
+
+  load(ctx: LoadContext): void {
+    if (this.h) stampVoltageBranch(ctx, this.h, this.valueAt(ctx.mode, ctx.time, ctx.srcScale));
+  }
+
+  addCurrents(_V: Float64Array, x: Float64Array, _t: number, out: Float64Array): void {
+    if (this.k < 0) return; // eliminated: its current is computed from KCL
+    out[this.a] += x[this.k];
+    out[this.b] -= x[this.k];
+  }
+}
+
+export class CurrentSource implements Device {
+  readonly linear = true;
+  readonly symmetric = true;
+  readonly nodes: readonly number[];
+  private h!: { ra: number; rb: number };
+
+  constructor(
+    readonly name: string,
+    readonly a: number,
+    readonly b: number,
+    public value: SourceValue,
+  ) {
+    this.nodes = [a, b];
+  }
+
+  setup(ctx: SetupContext): void {
+    this.h = { ra: ctx.row(this.a), rb: ctx.row(this.b) };
+  }
+
+  load(ctx: LoadContext): void {
+    stampCurrentSource(ctx, this.h, ctx.srcScale * sourceAt(this.value, ctx.mode, ctx.time));
+  }
+
+  addCurrents(_V: Float64Array, _x: Float64Array, t: number, out: Float64Array): void {
+    const i = sourceAt(this.value, t < 0 ? "dc" : "tran", t);
+    out[this.a] += i;
+    out[this.b] -= i;
+  }
+
+  cocontent(V: Float64Array, t: number): number {
+    return sourceAt(this.value, t < 0 ? "dc" : "tran", t) * (V[this.a] - V[this.b]);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The device interface. The solver loop knows no device types: it asks each
+ * device to `setup` (reserve matrix entries) once and to `load` (stamp its
+ * linearization) at every Newton iteration, as SPICE does.
+ *
+ * Conventions, for every device:
+ * - node voltages in volts, node 0 is ground; `V[n]` holds every node's voltage;
+ * - a current is positive when it LEAVES the node it is reported for (amperes);
+ * - the MNA system is A x = b, with x = [free node voltages, branch currents];
+ *   rows and entries of nodes that are not unknowns (ground, or nodes fixed by
+ *   grounded voltage sources) point to a trash slot, so stamps need no branches;
+ * - the known voltage of such a node is `Vk[n]` (0 for ground and free nodes):
+ *   a conductance to a fixed node moves `g * Vk[n]` to the right-hand side.
+ */
+
+export type AnalysisMode = "dc" | "tran";
+
+export interface SetupContext {
+  /** Unknown (row) index of a node, or the trash row when it is not an unknown. */
+  row(node: number): number;
+  /** Handle of matrix entry (row r, column c) for unknown indices; trash when either is trash. */
+  entry(r: number, c: number): number;
+  /** Unknown index of a branch current this device owns (allocated by the circuit builder). */
+  branch(name: string): number;
+}
+
+/** Integration coefficients for reactive devices: i = C * (a0 * v + hist). */
+export interface IntegrationState {
+  /** dV/dt ~ a0 * V_new + (history term computed by the device from its state). */
+  a0: number;
+  /** "be" (backward Euler), "trap" (trapezoidal), "bdf2". */
+  method: "be" | "trap" | "bdf2";
+  /** Step ratio for bdf2 (h_n / h_{n-1}). */
+  ratio: number;
+}
+
+export interface LoadContext {
+  mode: AnalysisMode;
+  /** Matrix values indexed by handles. */
+  A: Float64Array;
+  /** Right-hand side indexed by rows. */
+  b: Float64Array;
+  /** Every node's voltage at the linearization point (V). */
+  V: Float64Array;
+  /** Known voltages (fixed nodes), 0 elsewhere (V). */
+  Vk: Float64Array;
+  /** The current iterate of the unknowns. */
+  x: Float64Array;
+  /** Simulation time (s). */
+  time: number;
+  /** Scale of independent sources (source stepping); 1 normally. */
+  srcScale: number;
+  /** Conductance across every junction (S), ngspice's GMIN. */
+  gmin: number;
+  /** First iteration of a DC solve: junctions start at their critical voltage (SPICE INITJCT). */
+  initJunctions: boolean;
+  /** Set by a device that limited its step in this iteration (the iterate is not converged). */
+  noncon: boolean;
+  /** Integration state in transient mode. */
+  integ: IntegrationState | null;
+}
+
+export interface Device {
+  /** Lower-case element name as SPICE names it (`r1`, `d.x1.d2`). */
+  readonly name: string;
+  /** True when `load` stamps the same matrix whatever the iterate (loaded once per solve). */
+  readonly linear: boolean;
+  /** True when its matrix stamp is symmetric (a reciprocal device). */
+  readonly symmetric: boolean;
+  /** Node indices of its terminals (for topology checks), in SPICE order. */
+  readonly nodes: readonly number[];
+  setup(ctx: SetupContext): void;
+  load(ctx: LoadContext): void;
+  /**
+   * `time` below is the simulation time in seconds; a negative time means the
+   * DC operating point (sources at their DC values).
+   *
+   * Add the current leaving each of its terminals at the point (V, x) into
+   * `out[node]` (amperes). Summed over devices this is the KCL residual, and
+   * for reciprocal devices it equals dE/dV.
+   */
+  addCurrents(V: Float64Array, x: Float64Array, time: number, out: Float64Array): void;
+  /** Co-content (J = W, watts): this device's term of the energy E(V). Undefined when non-reciprocal. */
+  cocontent?(V: Float64Array, time: number): number;
+  /** Accept a converged time point (reactive devices update their history). */
+  accept?(V: Float64Array, x: Float64Array, h: number): void;
+}

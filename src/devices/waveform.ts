@@ -1,0 +1,131 @@
+/**
+ * Time functions of independent sources: DC, PULSE, SIN, PWL, EXP, with
+ * ngspice's parameter defaults. Values in volts or amperes, times in seconds.
+ */
+
+export type Waveform =
+  | { kind: "dc"; value: number }
+  | { kind: "pulse"; v1: number; v2: number; td: number; tr: number; tf: number; pw: number; per: number }
+  | { kind: "sin"; vo: number; va: number; freq: number; td: number; theta: number; phase: number }
+  | { kind: "pwl"; t: number[]; v: number[] }
+  | { kind: "exp"; v1: number; v2: number; td1: number; tau1: number; td2: number; tau2: number };
+
+/** Defaults ngspice takes from the `.tran` card (TSTEP, TSTOP). */
+export interface TimeDefaults {
+  tstep: number;
+  tstop: number;
+}
+
+/** Build a waveform from its SPICE arguments (already evaluated). Throws a plain Error naming the problem. */
+export function makeWaveform(kind: string, a: number[], d: TimeDefaults): Waveform {
+  const arg = (i: number, def: number) => (a[i] !== undefined ? a[i] : def);
+  switch (kind) {
+    case "pulse": {
+      if (a.length < 2) throw new Error("PULSE needs at least V1 and V2");
+      const tr = arg(3, d.tstep) || d.tstep;
+      const tf = arg(4, d.tstep) || d.tstep;
+      return { kind, v1: a[0], v2: a[1], td: arg(2, 0), tr, tf, pw: arg(5, d.tstop) || d.tstop, per: arg(6, d.tstop) || d.tstop };
+    }
+    case "sin": {
+      if (a.length < 2) throw new Error("SIN needs at least VO and VA");
+      return { kind, vo: a[0], va: a[1], freq: arg(2, d.tstop > 0 ? 1 / d.tstop : 0), td: arg(3, 0), theta: arg(4, 0), phase: arg(5, 0) };
+    }
+    case "pwl": {
+      if (a.length < 2 || a.length % 2 !== 0) throw new Error("PWL needs pairs of time and value");
+      const t: number[] = [];
+      const v: number[] = [];
+      for (let i = 0; i < a.length; i += 2) {
+        if (t.length && a[i] < t[t.length - 1]) throw new Error(`PWL times must not decrease (${a[i]} after ${t[t.length - 1]})`);
+        t.push(a[i]);
+        v.push(a[i + 1]);
+      }
+      return { kind, t, v };
+    }
+    case "exp": {
+      if (a.length < 2) throw new Error("EXP needs at least V1 and V2");
+      const td1 = arg(2, 0);
+      const tau1 = arg(3, d.tstep) || d.tstep;
+      return { kind, v1: a[0], v2: a[1], td1, tau1, td2: arg(4, td1 + d.tstep), tau2: arg(5, d.tstep) || d.tstep };
+    }
+    default:
+      throw new Error(`unknown source function '${kind}'`);
+  }
+}
+
+/** Value of the waveform at time t (s). */
+export function waveformAt(w: Waveform, t: number): number {
+  switch (w.kind) {
+    case "dc":
+      return w.value;
+    case "pulse": {
+      if (t <= w.td) return w.v1;
+      let tt = t - w.td;
+      if (w.per > 0) tt = tt % w.per;
+      if (tt < w.tr) return w.v1 + ((w.v2 - w.v1) * tt) / w.tr;
+      if (tt <= w.tr + w.pw) return w.v2;
+      if (tt < w.tr + w.pw + w.tf) return w.v2 + ((w.v1 - w.v2) * (tt - w.tr - w.pw)) / w.tf;
+      return w.v1;
+    }
+    case "sin": {
+      const ph = (Math.PI * w.phase) / 180;
+      if (t <= w.td) return w.vo + w.va * Math.sin(ph);
+      const tt = t - w.td;
+      return w.vo + w.va * Math.exp(-tt * w.theta) * Math.sin(2 * Math.PI * w.freq * tt + ph);
+    }
+    case "pwl": {
+      const { t: ts, v } = w;
+      if (t <= ts[0]) return v[0];
+      if (t >= ts[ts.length - 1]) return v[v.length - 1];
+      let lo = 0;
+      let hi = ts.length - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (ts[mid] <= t) lo = mid;
+        else hi = mid;
+      }
+      const span = ts[hi] - ts[lo];
+      return span > 0 ? v[lo] + ((v[hi] - v[lo]) * (t - ts[lo])) / span : v[hi];
+    }
+    case "exp": {
+      if (t <= w.td1) return w.v1;
+      let val = w.v1 + (w.v2 - w.v1) * (1 - Math.exp(-(t - w.td1) / w.tau1));
+      if (t > w.td2) val += (w.v1 - w.v2) * (1 - Math.exp(-(t - w.td2) / w.tau2));
+      return val;
+    }
+  }
+}
+
+/** Times where the waveform has corners (the integrator should step onto them), within [0, tstop]. */
+export function breakpoints(w: Waveform, tstop: number): number[] {
+  const out: number[] = [];
+  if (w.kind === "pulse") {
+    const per = w.per > 0 ? w.per : Infinity;
+    for (let k = 0; ; k++) {
+      const base = w.td + k * per;
+      if (base > tstop || k > 100000) break;
+      for (const dt of [0, w.tr, w.tr + w.pw, w.tr + w.pw + w.tf]) if (base + dt <= tstop) out.push(base + dt);
+      if (per === Infinity) break;
+    }
+  } else if (w.kind === "pwl") {
+    for (const t of w.t) if (t <= tstop) out.push(t);
+  } else if (w.kind === "sin" || w.kind === "exp") {
+    const td = w.kind === "sin" ? w.td : w.td1;
+    if (td > 0 && td <= tstop) out.push(td);
+    if (w.kind === "exp" && w.td2 <= tstop) out.push(w.td2);
+  }
+  return out;
+}
+
+/**
+ * An independent source's value: its DC value for the operating point (the
+ * `DC` value when given, else the waveform at t = 0, as ngspice does) and its
+ * waveform in time.
+ */
+export interface SourceValue {
+  dc: number;
+  wave: Waveform;
+}
+
+export function sourceAt(s: SourceValue, mode: "dc" | "tran", t: number): number {
+  return mode === "dc" ? s.dc : waveformAt(s.wave, t);
+}

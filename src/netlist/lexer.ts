@@ -1,0 +1,141 @@
+/**
+ * Lexer: SPICE source text -> logical lines of tokens with file:line:col.
+ *
+ * Handles: the title line (first line of a top-level file), `*` comment
+ * lines, `;` and ` $` inline comments, `+` continuation lines, `{...}` and
+ * `'...'` expressions as single tokens, and `( ) = ,` as punctuation.
+ * `*@` comment lines are kept as annotation lines (see docs/annotations.md).
+ */
+import { NetlistError, type SourceLoc } from "./errors.js";
+
+export type TokenKind = "word" | "expr" | "(" | ")" | "=" | ",";
+
+export interface Token {
+  kind: TokenKind;
+  /** Text as written (for "expr", the expression without its braces/quotes). */
+  text: string;
+  /** Lower-case text (SPICE names are case-insensitive). */
+  lower: string;
+  loc: SourceLoc;
+}
+
+export interface LogicalLine {
+  tokens: Token[];
+  /** Location of the first character of the line. */
+  loc: SourceLoc;
+  /** True for `*@` annotation comment lines (tokens exclude the `*@`). */
+  annotation: boolean;
+}
+
+/** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
+function inlineCommentStart(line: string): number {
+  let depth = 0;
+  let quote = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'") quote = !quote;
+    else if (!quote && c === "{") depth++;
+    else if (!quote && c === "}") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && !quote) {
+      if (c === ";") return i;
+      if (c === "$" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) return i;
+    }
+  }
+  return line.length;
+}
+
+function tokenizeLine(text: string, file: string, lineNo: number, startCol: number, out: Token[]): void {
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) {
+      i++;
+      continue;
+    }
+    const loc = { file, line: lineNo, col: startCol + i };
+    const ch = text[i];
+    if (ch === "(" || ch === ")" || ch === "=" || ch === ",") {
+      out.push({ kind: ch, text: ch, lower: ch, loc });
+      i++;
+      continue;
+    }
+    if (ch === "{" || ch === "'") {
+      const close = ch === "{" ? "}" : "'";
+      let depth = 0;
+      let j = i;
+      for (; j < n; j++) {
+        const d = text[j];
+        if (ch === "{" && d === "{") depth++;
+        else if (d === close && (ch === "'" ? j > i : --depth === 0)) break;
+      }
+      if (j >= n) throw new NetlistError(`unterminated expression: missing '${close}'`, loc);
+      const inner = text.slice(i + 1, j).trim();
+      if (!inner) throw new NetlistError("empty expression", loc);
+      out.push({ kind: "expr", text: inner, lower: inner.toLowerCase(), loc });
+      i = j + 1;
+      continue;
+    }
+    let j = i;
+    while (j < n) {
+      const d = text[j];
+      if (d === " " || d === "\t" || d === "\r" || d === "(" || d === ")" || d === "=" || d === "," || d === "{") break;
+      j++;
+    }
+    const word = text.slice(i, j);
+    out.push({ kind: "word", text: word, lower: word.toLowerCase(), loc });
+    i = j;
+  }
+}
+
+/**
+ * Split source text into logical lines.
+ * @param hasTitle true for a top-level netlist (its first line is the title).
+ */
+export function lex(source: string, file: string, hasTitle: boolean): { title: string; lines: LogicalLine[] } {
+  const raw = source.split("\n");
+  const lines: LogicalLine[] = [];
+  let title = "";
+  let start = 0;
+  if (hasTitle && raw.length > 0) {
+    title = raw[0].replace(/\r$/, "").trim();
+    start = 1;
+  }
+  let current: LogicalLine | null = null;
+  for (let k = start; k < raw.length; k++) {
+    let line = raw[k];
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    const lineNo = k + 1;
+    // Fast path for the common case: a plain element line.
+    let first = 0;
+    while (first < line.length && (line[first] === " " || line[first] === "\t")) first++;
+    if (first === line.length) continue; // blank
+    const c0 = line[first];
+    if (c0 === "*") {
+      if (line[first + 1] === "@") {
+        const tokens: Token[] = [];
+        const body = line.slice(first + 2);
+        tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 3, tokens);
+        if (tokens.length) {
+          current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: true };
+          lines.push(current);
+          current = null;
+        }
+      }
+      continue;
+    }
+    if (c0 === "+") {
+      if (!current) throw new NetlistError("continuation line '+' with nothing to continue", { file, line: lineNo, col: first + 1 });
+      const body = line.slice(first + 1);
+      tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens);
+      continue;
+    }
+    const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 ? inlineCommentStart(line) : line.length;
+    const tokens: Token[] = [];
+    tokenizeLine(line.slice(0, cut), file, lineNo, 1, tokens);
+    if (tokens.length === 0) continue;
+    current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: false };
+    lines.push(current);
+  }
+  return { title, lines };
+}

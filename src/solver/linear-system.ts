@@ -1,0 +1,74 @@
+/**
+ * The linear system A x = b of one Newton iteration, with the solver chosen
+ * by structure: sparse LDL^T (minimum-degree ordering, symbolic analysis
+ * reused) when the circuit is reciprocal, dense LU with partial pivoting
+ * otherwise, and as the fallback when LDL^T meets a non-positive pivot.
+ */
+import { DenseLU } from "./dense-lu.js";
+import { MatrixPattern } from "./pattern.js";
+import { SparseLDL } from "./sparse-ldl.js";
+
+export type SolverKind = "ldl" | "lu";
+
+export class LinearSystem {
+  /** Values by pattern handle; handle 0 is the trash. */
+  readonly A: Float64Array;
+  /** Right-hand side by row; the last slot is the trash. */
+  readonly b: Float64Array;
+  private ldl: SparseLDL | null = null;
+  private lu: DenseLU | null = null;
+  /** The solver used by the last successful factorization. */
+  lastKind: SolverKind = "lu";
+
+  constructor(
+    readonly pattern: MatrixPattern,
+    /** Prefer LDL^T (the matrix is symmetric by construction). */
+    readonly symmetric: boolean,
+  ) {
+    this.A = new Float64Array(pattern.size);
+    this.b = new Float64Array(pattern.n + 1);
+  }
+
+  get n(): number {
+    return this.pattern.n;
+  }
+
+  /** Handle of the diagonal entry of row i (reserved at setup by the circuit). */
+  diag(i: number): number {
+    return this.pattern.find(i, i);
+  }
+
+  /**
+   * Factor the current A and solve for x (written into `x`, length n).
+   * Returns false when the matrix is singular.
+   */
+  solve(x: Float64Array): boolean {
+    const n = this.n;
+    if (n === 0) return true;
+    if (this.symmetric) {
+      if (!this.ldl) this.ldl = new SparseLDL(n, this.pattern.rows, this.pattern.cols);
+      this.ldl.setValues(this.A);
+      if (this.ldl.factor()) {
+        for (let i = 0; i < n; i++) x[i] = this.b[i];
+        this.ldl.solve(x);
+        this.lastKind = "ldl";
+        return allFinite(x, n);
+      }
+    }
+    if (!this.lu) this.lu = new DenseLU(n);
+    const a = this.lu.a;
+    a.fill(0);
+    const { rows, cols } = this.pattern;
+    for (let h = 1; h < rows.length; h++) a[rows[h] * n + cols[h]] += this.A[h];
+    if (!this.lu.factor()) return false;
+    for (let i = 0; i < n; i++) x[i] = this.b[i];
+    this.lu.solve(x);
+    this.lastKind = "lu";
+    return allFinite(x, n);
+  }
+}
+
+function allFinite(x: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
+}
