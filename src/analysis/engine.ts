@@ -46,6 +46,8 @@ export class Engine {
   private readonly diagHandles: Int32Array;
   /** Extra conductance from every free node to ground (S): gmin stepping. */
   gshunt = 0;
+  /** True while baseA/baseB hold the linear devices' stamps for the current point. */
+  private baseValid = false;
 
   constructor(readonly circuit: Circuit) {
     const n = circuit.n;
@@ -109,10 +111,21 @@ export class Engine {
     c.srcScale = srcScale;
     c.integ = integ;
     applyFixed(this.circuit, this.V, this.Vk, mode, time, srcScale);
+    this.baseValid = false;
   }
 
-  /** Load linear devices once for this analysis point. */
+  /**
+   * Forget the cached stamps of the linear devices. Call after changing a
+   * linear device (a conductance, a source value) without a new setPoint.
+   */
+  invalidate(): void {
+    this.baseValid = false;
+  }
+
+  /** Load linear devices once for this analysis point (reused until invalidated). */
   private loadLinear(): void {
+    if (this.baseValid) return;
+    this.baseValid = true;
     const { A, b } = this.sys;
     A.fill(0);
     b.fill(0);

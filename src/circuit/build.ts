@@ -8,7 +8,7 @@ import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
 import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
 import type { Device } from "../devices/types.js";
-import { Resistor } from "../devices/resistor.js";
+import { Resistor, ResistorBank } from "../devices/resistor.js";
 import { Capacitor } from "../devices/capacitor.js";
 import { Diode } from "../devices/diode.js";
 import { junctionAt } from "../devices/diode-model.js";
@@ -73,7 +73,12 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     return k;
   };
 
-  // ---- devices
+  // ---- devices (resistors go to one bank, stamped by one loop; the views keep their names)
+  const rCount = specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
+  const rA = new Int32Array(rCount);
+  const rB = new Int32Array(rCount);
+  const rG = new Float64Array(rCount);
+  const resistorViews: Resistor[] = [];
   const devices: Device[] = [];
   const deviceByName = new Map<string, Device>();
   const deviceLoc = new Map<string, SourceLoc>();
@@ -86,9 +91,17 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     const n = s.nodes.map((nm) => node(nm, s.loc));
     let dev: Device;
     switch (s.type) {
-      case "r":
-        dev = new Resistor(s.name, n[0], n[1], 1 / s.ohms);
-        break;
+      case "r": {
+        const k = resistorViews.length;
+        rA[k] = n[0];
+        rB[k] = n[1];
+        rG[k] = 1 / s.ohms;
+        const view = new Resistor(s.name, n[0], n[1], 0, { g: rG, index: k });
+        resistorViews.push(view);
+        deviceByName.set(s.name, view);
+        deviceLoc.set(s.name, s.loc);
+        continue;
+      }
       case "c":
         dev = new Capacitor(s.name, n[0], n[1], s.farads, s.ic);
         break;
@@ -126,7 +139,10 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     deviceLoc.set(s.name, s.loc);
   }
   const nNodes = nodeNames.length;
-  if (devices.length === 0) throw new InputError(`${el.file}: the netlist has no elements`);
+  if (devices.length === 0 && rCount === 0) throw new InputError(`${el.file}: the netlist has no elements`);
+  // The bank shares the views' storage: writing a view's g changes what the bank stamps.
+  const bank = new ResistorBank(rA, rB, rG);
+  if (rCount > 0) devices.unshift(bank);
 
   // ---- controlling sources of F/H must be branch currents
   const controlling = new Set<string>();
@@ -150,8 +166,9 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   }
   if (!opts.allowFloating) {
     const dc = new UnionFind(nNodes);
+    for (let e = 0; e < rCount; e++) dc.union(rA[e], rB[e]);
     for (const d of devices) {
-      if (d instanceof Resistor || d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) dc.union(d.nodes[0], d.nodes[1]);
+      if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) dc.union(d.nodes[0], d.nodes[1]);
       else if (d instanceof Diode) {
         dc.union(d.a, d.k);
         dc.union(d.a, d.ai);
@@ -236,6 +253,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     n: nFree + branchNames.length,
     nFree,
     symmetric: devices.every((d) => d.symmetric),
+    resistors: bank,
     ports: { inputs: [], outputs: [], trainable: [] },
     warnings: el.warnings,
   };
@@ -266,7 +284,7 @@ function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
   for (const t of ann.train) {
     for (const p of t.patterns) {
       let hits = 0;
-      for (const d of c.devices) {
+      for (const d of c.deviceByName.values()) {
         if (d instanceof Resistor && globMatch(p, d.name)) {
           hits++;
           if (!seen.has(d)) {

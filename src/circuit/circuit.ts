@@ -10,7 +10,7 @@
  */
 import type { Device } from "../devices/types.js";
 import type { VoltageSource } from "../devices/sources.js";
-import type { Resistor } from "../devices/resistor.js";
+import type { Resistor, ResistorBank } from "../devices/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
 import type { SourceLoc } from "../netlist/errors.js";
 
@@ -49,8 +49,12 @@ export interface Circuit {
   nodeIndex: Map<string, number>;
   /** Nodes created by devices (diode internal nodes): solved but not reported. */
   internal: Uint8Array;
+  /** Devices the solver loads (all resistors are in one ResistorBank among them). */
   devices: Device[];
+  /** Every element by name; resistors are views of `resistors`. */
   deviceByName: Map<string, Device>;
+  /** All resistors of the circuit (structure of arrays). */
+  resistors: ResistorBank;
   /** Element locations in the netlist (for error messages). */
   deviceLoc: Map<string, SourceLoc>;
   /** Fixed nodes in dependency order (a node's ref comes before it). */

@@ -240,8 +240,14 @@ export function crossbarElements(c: CrossbarSpec): ElementSpec[] {
   return out;
 }
 
+const globCache = new Map<string, RegExp>();
+
 /** Glob match (`*`, `?`), case-insensitive. */
 export function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp("^" + pattern.toLowerCase().replace(/[.+^$()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
-  return re.test(name.toLowerCase());
+  let re = globCache.get(pattern);
+  if (!re) {
+    re = new RegExp("^" + pattern.toLowerCase().replace(/[.+^$()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+    globCache.set(pattern, re);
+  }
+  return re.test(name);
 }

@@ -69,7 +69,6 @@ interface Ctx {
   net: ParsedNetlist;
   time: TimeDefaults;
   out: ElementSpec[];
-  names: Map<string, SourceLoc>;
   warnings: string[];
 }
 
@@ -83,7 +82,12 @@ function evalParams(assigns: ParamAssign[], scope: ParamScope, into: ParamScope)
 }
 
 /** Split element args into positional tokens and name=value pairs. */
+const NO_NAMED: Map<string, Token> = new Map();
+
 function splitArgs(args: Token[]): { pos: Token[]; named: Map<string, Token> } {
+  let simple = true;
+  for (let i = 0; i < args.length; i++) if (args[i].kind !== "word" && args[i].kind !== "expr") simple = false;
+  if (simple) return { pos: args, named: NO_NAMED };
   const pos: Token[] = [];
   const named = new Map<string, Token>();
   for (let i = 0; i < args.length; i++) {
@@ -212,11 +216,6 @@ function elaborateScope(
 
   for (const card of scope.elements) {
     const name = flatElementName(card.letter, path, card.name);
-    if (card.letter !== "x") {
-      const prev = ctx.names.get(name);
-      if (prev) throw new NetlistError(`duplicate element name '${card.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, card.loc);
-      ctx.names.set(name, card.loc);
-    }
     const { pos, named } = splitArgs(card.args);
     const value = (key: string[], idx: number, what: string): number => {
       for (const k of key) {
@@ -400,7 +399,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     tran = { tstep, tstop, tstart, tmax, uic: t.uic };
   }
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
-  const ctx: Ctx = { net, time, out: [], names: new Map(), warnings };
+  const ctx: Ctx = { net, time, out: [], warnings };
   elaborateScope(ctx, net.top, top, [], new Map(), [], [], []);
   globalCache = null;
   const { options, given } = optionValue(net, top, warnings);

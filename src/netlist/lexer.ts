@@ -5,6 +5,8 @@
  * lines, `;` and ` $` inline comments, `+` continuation lines, `{...}` and
  * `'...'` expressions as single tokens, and `( ) = ,` as punctuation.
  * `*@` comment lines are kept as annotation lines (see docs/annotations.md).
+ * `.control` ... `.endc` blocks are skipped unread, and in a top-level file
+ * nothing after `.end` is read.
  */
 import { NetlistError, type SourceLoc } from "./errors.js";
 
@@ -17,6 +19,21 @@ export interface Token {
   /** Lower-case text (SPICE names are case-insensitive). */
   lower: string;
   loc: SourceLoc;
+}
+
+/** A token whose location object is made only when asked for (errors): parsing 10^5 lines allocates less. */
+class LexToken implements Token {
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    readonly lower: string,
+    private readonly file: string,
+    private readonly line: number,
+    private readonly col: number,
+  ) {}
+  get loc(): SourceLoc {
+    return { file: this.file, line: this.line, col: this.col };
+  }
 }
 
 export interface LogicalLine {
@@ -53,10 +70,10 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
       i++;
       continue;
     }
-    const loc = { file, line: lineNo, col: startCol + i };
+    const col = startCol + i;
     const ch = text[i];
     if (ch === "(" || ch === ")" || ch === "=" || ch === ",") {
-      out.push({ kind: ch, text: ch, lower: ch, loc });
+      out.push(new LexToken(ch, ch, ch, file, lineNo, col));
       i++;
       continue;
     }
@@ -69,10 +86,11 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
         if (ch === "{" && d === "{") depth++;
         else if (d === close && (ch === "'" ? j > i : --depth === 0)) break;
       }
+      const loc = { file, line: lineNo, col };
       if (j >= n) throw new NetlistError(`unterminated expression: missing '${close}'`, loc);
       const inner = text.slice(i + 1, j).trim();
       if (!inner) throw new NetlistError("empty expression", loc);
-      out.push({ kind: "expr", text: inner, lower: inner.toLowerCase(), loc });
+      out.push(new LexToken("expr", inner, inner.toLowerCase(), file, lineNo, col));
       i = j + 1;
       continue;
     }
@@ -83,7 +101,7 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
       j++;
     }
     const word = text.slice(i, j);
-    out.push({ kind: "word", text: word, lower: word.toLowerCase(), loc });
+    out.push(new LexToken("word", word, word.toLowerCase(), file, lineNo, col));
     i = j;
   }
 }
@@ -102,6 +120,7 @@ export function lex(source: string, file: string, hasTitle: boolean): { title: s
     start = 1;
   }
   let current: LogicalLine | null = null;
+  let control: SourceLoc | null = null;
   for (let k = start; k < raw.length; k++) {
     let line = raw[k];
     if (line.endsWith("\r")) line = line.slice(0, -1);
@@ -111,16 +130,32 @@ export function lex(source: string, file: string, hasTitle: boolean): { title: s
     while (first < line.length && (line[first] === " " || line[first] === "\t")) first++;
     if (first === line.length) continue; // blank
     const c0 = line[first];
+    if (c0 === ".") {
+      // `.control` ... `.endc` blocks hold ngspice scripts, not netlist
+      // syntax: skip them unread. A top-level `.end` ends the netlist.
+      const card = /^\.[^\s;$]*/.exec(line.slice(first))![0].toLowerCase();
+      if (control) {
+        if (card === ".endc") control = null;
+        continue;
+      }
+      if (card === ".control") {
+        control = { file, line: lineNo, col: first + 1 };
+        continue;
+      }
+      if (card === ".end" && hasTitle) {
+        const tokens: Token[] = [];
+        tokenizeLine(".end", file, lineNo, first + 1, tokens);
+        lines.push({ tokens, loc: tokens[0].loc, annotation: false });
+        return { title, lines };
+      }
+    } else if (control) continue;
     if (c0 === "*") {
       if (line[first + 1] === "@") {
         const tokens: Token[] = [];
         const body = line.slice(first + 2);
         tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 3, tokens);
-        if (tokens.length) {
-          current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: true };
-          lines.push(current);
-          current = null;
-        }
+        // An annotation is a comment to SPICE: a `+` line after it still continues the card before it.
+        if (tokens.length) lines.push({ tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: true });
       }
       continue;
     }
@@ -137,5 +172,6 @@ export function lex(source: string, file: string, hasTitle: boolean): { title: s
     current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: false };
     lines.push(current);
   }
+  if (control) throw new NetlistError("`.control` block without `.endc`", control);
   return { title, lines };
 }
