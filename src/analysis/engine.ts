@@ -48,6 +48,14 @@ export class Engine {
   gshunt = 0;
   /** True while baseA/baseB hold the linear devices' stamps for the current point. */
   private baseValid = false;
+  /**
+   * Optional stamps on the free nodes, added to the linear base of every
+   * solve: a conductance g[i] (S) from free unknown i to ground and a current
+   * j[i] (A) leaving node i through it (so the node sees g[i] V_i + j[i]).
+   * Used for node capacitances' companion models and `.ic` clamps. Length
+   * nFree. Call invalidate() after changing them.
+   */
+  nodeStamps: { g: Float64Array; j: Float64Array } | null = null;
 
   constructor(readonly circuit: Circuit) {
     const n = circuit.n;
@@ -130,6 +138,13 @@ export class Engine {
     A.fill(0);
     b.fill(0);
     for (const d of this.linearDevs) d.load(this.ctx);
+    const ns = this.nodeStamps;
+    if (ns) {
+      for (let i = 0; i < this.diagHandles.length; i++) {
+        A[this.diagHandles[i]] += ns.g[i];
+        b[i] -= ns.j[i];
+      }
+    }
     this.baseA.set(A);
     this.baseB.set(b);
   }
@@ -177,6 +192,33 @@ export class Engine {
       lastMax = maxRel;
     }
     return { converged: false, iterations: maxIter };
+  }
+
+  /**
+   * Assemble A and b at the current iterate (linear base plus nonlinear
+   * stamps) without solving: for block methods and for factoring the
+   * Jacobian at an equilibrium.
+   */
+  assemble(): void {
+    const { sys, ctx } = this;
+    this.syncVoltages();
+    this.loadLinear();
+    sys.A.set(this.baseA);
+    sys.b.set(this.baseB);
+    ctx.noncon = false;
+    ctx.initJunctions = false;
+    for (const d of this.nonlinearDevs) d.load(ctx);
+    if (this.gshunt > 0) for (let i = 0; i < this.circuit.nFree; i++) sys.A[this.diagHandles[i]] += this.gshunt;
+  }
+
+  /**
+   * Factor the Jacobian at the current iterate (the Hessian of E for a
+   * reciprocal circuit at an equilibrium), for adjoint solves through
+   * `sys.solveAgain`. Returns false when singular.
+   */
+  linearize(): boolean {
+    this.assemble();
+    return this.sys.solve(this.xNew);
   }
 
   /**

@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { exitCodeFor, messageFor } from "./errors.js";
 import { registerOp } from "./commands/op.js";
+import { registerTrain } from "./commands/train.js";
 
 async function run(fn: () => Promise<void> | void): Promise<void> {
   try {
@@ -24,6 +25,7 @@ program
   .showHelpAfterError();
 
 registerOp(program, run);
+registerTrain(program, run);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(messageFor(e) + "\n");

@@ -31,6 +31,13 @@ export class VoltageSource implements Device {
     this.nodes = [a, b];
   }
 
+  /** Set a constant (DC) value in volts, e.g. a data input; replaces any waveform. */
+  setDc(v: number): void {
+    this.value.dc = v;
+    if (this.value.wave.kind === "dc") this.value.wave.value = v;
+    else this.value = { dc: v, wave: { kind: "dc", value: v } };
+  }
+
   /** Eliminated sources do not stamp, so they keep the matrix symmetric. */
   get symmetric(): boolean {
     return this.k < 0;

@@ -72,4 +72,28 @@ export class DenseLU {
       b[i] = s / a[ri + i];
     }
   }
+
+  /** Solve A^T x = b in place (b becomes x), with the same factors. */
+  solveTransposed(b: Float64Array): void {
+    const { n, a, piv } = this;
+    // A = P^T L U  =>  A^T = U^T L^T P: solve U^T y = b, L^T z = y, x = P^T z.
+    for (let i = 0; i < n; i++) {
+      let s = b[i];
+      for (let j = 0; j < i; j++) s -= a[j * n + i] * b[j];
+      b[i] = s / a[i * n + i];
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = b[i];
+      for (let j = i + 1; j < n; j++) s -= a[j * n + i] * b[j];
+      b[i] = s;
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      const p = piv[k];
+      if (p !== k) {
+        const t = b[k];
+        b[k] = b[p];
+        b[p] = t;
+      }
+    }
+  }
 }

@@ -66,6 +66,19 @@ export class LinearSystem {
     this.lastKind = "lu";
     return allFinite(x, n);
   }
+
+  /**
+   * Solve with the factors of the last successful `solve` (no refactoring):
+   * A x = rhs, or A^T x = rhs when `transpose` (adjoint systems). In place.
+   */
+  solveAgain(rhs: Float64Array, transpose = false): void {
+    if (this.n === 0) return;
+    if (this.lastKind === "ldl" && this.ldl) this.ldl.solve(rhs);
+    else if (this.lu) {
+      if (transpose) this.lu.solveTransposed(rhs);
+      else this.lu.solve(rhs);
+    } else throw new Error("internal: solveAgain before any factorization");
+  }
 }
 
 function allFinite(x: Float64Array, n: number): boolean {

@@ -1,0 +1,93 @@
+/** `eqspice train NETLIST --dataset D ...`: train a circuit with Equilibrium Propagation. */
+import type { Command } from "commander";
+import { basename } from "node:path";
+import { runTrainJob } from "../../train/run.js";
+import { ESTIMATORS } from "../../train/estimators.js";
+import { TRAIN_DEFAULTS } from "../../train/trainer.js";
+import { num, int, oneOf } from "../options.js";
+import { makeProgress } from "../progress.js";
+import { hardwareOptionsFrom, addHardwareOptions, type HardwareFlags } from "./hardware-flags.js";
+
+interface TrainFlags extends HardwareFlags {
+  dataset: string;
+  epochs?: number;
+  beta?: number;
+  lr?: number;
+  estimator?: (typeof ESTIMATORS)[number];
+  seed?: number;
+  batch?: number;
+  relax?: "auto" | "newton" | "bcd" | "ode";
+  vin?: number;
+  target?: number;
+  limit?: number;
+  out?: string;
+  resume?: boolean;
+  waveforms?: boolean;
+}
+
+export function registerTrain(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
+  const cmd = program
+    .command("train")
+    .description("train a circuit's conductances with Equilibrium Propagation (or another estimator)")
+    .argument("<netlist>", "annotated SPICE netlist (*@input, *@output, *@train)")
+    .requiredOption("--dataset <name>", "xor | iris | mnist | FILE.csv (features, then label)")
+    .option("--epochs <n>", `epochs (default ${TRAIN_DEFAULTS.epochs})`, int("--epochs"))
+    .option("--beta <b>", `nudge strength, in units of the outputs' own conductance (default ${TRAIN_DEFAULTS.beta})`, num("--beta"))
+    .option("--lr <lr>", `learning rate on g/gmax (default ${TRAIN_DEFAULTS.lr})`, num("--lr"))
+    .option("--estimator <e>", `${ESTIMATORS.join(" | ")} (default centered)`, oneOf("--estimator", ESTIMATORS))
+    .option("--seed <s>", "seed of shuffling and noise (default 1)", int("--seed"))
+    .option("--batch <n>", "samples per update (default 1)", int("--batch"))
+    .option("--relax <how>", "how each phase reaches equilibrium: auto | newton | bcd | ode", oneOf("--relax", ["auto", "newton", "bcd", "ode"] as const))
+    .option("--vin <volts>", "input range: features scaled to [-vin, vin] V (default 4)", num("--vin"))
+    .option("--target <volts>", "output target amplitude (default 0.1 V)", num("--target"))
+    .option("--limit <n>", "use at most n training samples", int("--limit"))
+    .option("--out <dir>", "run directory (default runs/<netlist>-<dataset>)")
+    .option("--resume", "continue the run in --out from its checkpoint")
+    .option("--waveforms", "also write waveforms.csv: node voltages of a few samples through free and nudged phases, integrated in time");
+  addHardwareOptions(cmd);
+  cmd.action((netlist: string, flags: TrainFlags) =>
+    run(async () => {
+      const out = flags.out ?? `runs/${basename(netlist).replace(/\.[^.]*$/, "")}-${basename(flags.dataset).replace(/\.[^.]*$/, "")}`;
+      const progress = makeProgress();
+      const epochs = flags.epochs ?? TRAIN_DEFAULTS.epochs;
+      const result = await runTrainJob(
+        {
+          netlist,
+          dataset: flags.dataset,
+          vin: flags.vin,
+          limit: flags.limit,
+          out,
+          resume: flags.resume,
+          options: {
+            epochs,
+            beta: flags.beta,
+            lr: flags.lr,
+            estimator: flags.estimator,
+            seed: flags.seed,
+            batch: flags.batch,
+            relax: flags.relax,
+            targetAmplitude: flags.target,
+            hardware: hardwareOptionsFrom(flags),
+          },
+        },
+        {
+          onSample: (done, total) => progress.sample(done, total),
+          onEpoch: (m) => progress.epoch(m, epochs),
+        },
+      );
+      progress.stop();
+      if (flags.waveforms) {
+        const { writeTrainingWaveforms } = await import("../../train/waveforms.js");
+        await writeTrainingWaveforms(result, `${out}/waveforms.csv`);
+      }
+      const { writeTrainingPlot } = await import("../../train/plot.js");
+      writeTrainingPlot(result.metrics, `${out}/training.html`, `${basename(netlist)} on ${flags.dataset}`);
+      const last = result.metrics[result.metrics.length - 1];
+      process.stdout.write(
+        last
+          ? `trained ${result.metrics.length} epochs: train accuracy ${(100 * last.trainAccuracy).toFixed(1)}%, test accuracy ${(100 * last.testAccuracy).toFixed(1)}%, loss ${last.trainLoss.toExponential(3)} V^2\nwrote ${out}/{metrics.json,checkpoint.json,trained.cir,training.html}\n`
+          : `nothing to do (0 epochs)\n`,
+      );
+    }),
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * Gradient estimators of the loss L = C(V^0) = |out - y|^2 / 2 (V^2) with
+ * respect to each trainable conductance g (S): dL/dg in V^2/S. All share one
+ * interface, so the trainer and gradcheck swap them by name.
+ *
+ * EqProp (Scellier & Bengio 2016): with F = E + betaS C and dE/dg = dV^2/2,
+ *   positive  (betaS, 0):       [dV(b)^2 - dV(0)^2]  / (2 betaS)
+ *   negative  (-betaS, 0):      [dV(-b)^2 - dV(0)^2] / (-2 betaS)
+ *   centered  (betaS, -betaS):  [dV(b)^2 - dV(-b)^2] / (4 betaS)   (bias O(beta^2))
+ *   chl       (clamped, 0):     [dV(clamp)^2 - dV(0)^2] / (2 betaS): outputs clamped to the
+ *             targets by a nudge 1e4 Gnudge strong (the beta -> infinity end), scaled like EqProp
+ *             with the user's beta so learning rates carry over.
+ *   exact     implicit differentiation at the free equilibrium: J^T lambda = dC/dV,
+ *             dL/dg = -(lambda_a - lambda_b)(V_a - V_b) (recurrent backprop's answer).
+ */
+import type { EqModel, RelaxOptions } from "./model.js";
+import { ConvergenceError } from "../netlist/errors.js";
+
+export type EstimatorName = "centered" | "positive" | "negative" | "chl" | "exact";
+export const ESTIMATORS: EstimatorName[] = ["centered", "positive", "negative", "chl", "exact"];
+
+export interface SampleResult {
+  /** Free-phase loss |out - y|^2 / 2 (V^2). */
+  loss: number;
+  /** Free-phase outputs (V), a view valid until the next call. */
+  outputs: Float64Array;
+}
+
+export interface GradientEstimator {
+  readonly name: EstimatorName;
+  /**
+   * With the model's inputs already set: run the phases for target y (V) and
+   * write this sample's dL/dg (V^2/S) into grad (one entry per trainable device).
+   */
+  gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult;
+}
+
+export interface EstimatorOptions {
+  /** Dimensionless nudge strength; the nudge conductance is beta * Gnudge (S). */
+  beta: number;
+  relax: RelaxOptions;
+}
+
+/** Scratch buffers sized to one model, reused across samples (no allocation per sample). */
+class Buffers {
+  readonly free: Float64Array;
+  readonly d0: Float64Array;
+  readonly d1: Float64Array;
+  readonly out: Float64Array;
+  readonly adj: Float64Array;
+  constructor(model: EqModel) {
+    const m = model.tIndex.length;
+    this.free = new Float64Array(model.engine.x.length);
+    this.d0 = new Float64Array(m);
+    this.d1 = new Float64Array(m);
+    this.out = new Float64Array(model.nOutputs);
+    this.adj = new Float64Array(model.engine.x.length);
+  }
+}
+
+function freePhase(model: EqModel, y: ArrayLike<number>, opts: EstimatorOptions, buf: Buffers): number {
+  model.setNudge(0, null);
+  model.settle(opts.relax);
+  model.saveState(buf.free);
+  model.outputs(buf.out);
+  let loss = 0;
+  for (let k = 0; k < buf.out.length; k++) {
+    const e = buf.out[k] - y[k];
+    loss += 0.5 * e * e;
+  }
+  return loss;
+}
+
+function nudgedPhase(model: EqModel, betaS: number, y: ArrayLike<number>, opts: EstimatorOptions, buf: Buffers, into: Float64Array): void {
+  model.restoreState(buf.free);
+  model.setNudge(betaS, y);
+  model.settle(opts.relax);
+  model.drops2(into);
+}
+
+/** Two-phase EqProp estimator: phases at beta1 and beta2 (S), gradient = [d(beta1) - d(beta2)] / (2 (beta1 - beta2)). */
+class EqPropEstimator implements GradientEstimator {
+  private buf: Buffers | null = null;
+  constructor(
+    readonly name: EstimatorName,
+    private readonly opts: EstimatorOptions,
+    private readonly phases: (Gnudge: number, beta: number) => [number, number, number],
+  ) {}
+
+  gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
+    const buf = (this.buf ??= new Buffers(model));
+    const loss = freePhase(model, y, this.opts, buf);
+    const outputs = Float64Array.from(buf.out);
+    const [b1, b2, scale] = this.phases(model.Gnudge, this.opts.beta);
+    if (b2 === 0) model.drops2(buf.d0);
+    nudgedPhase(model, b1, y, this.opts, buf, buf.d1);
+    if (b2 !== 0) nudgedPhase(model, b2, y, this.opts, buf, buf.d0);
+    const inv = 1 / (2 * scale);
+    for (let k = 0; k < grad.length; k++) grad[k] = (buf.d1[k] - buf.d0[k]) * inv;
+    // Leave the circuit at its free state: the next sample warm-starts from it.
+    model.restoreState(buf.free);
+    model.setNudge(0, null);
+    return { loss, outputs };
+  }
+}
+
+/** Implicit differentiation through the free equilibrium (the exact gradient). */
+class ExactEstimator implements GradientEstimator {
+  readonly name = "exact" as const;
+  private buf: Buffers | null = null;
+  constructor(private readonly opts: EstimatorOptions) {}
+
+  gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
+    const buf = (this.buf ??= new Buffers(model));
+    const loss = freePhase(model, y, this.opts, buf);
+    exactGradient(model, y, buf.out, buf.adj, grad);
+    return { loss, outputs: Float64Array.from(buf.out) };
+  }
+}
+
+/**
+ * dL/dg at the model's current (free) equilibrium with outputs `out`:
+ * solve J^T lambda = dC/dx, then dL/dg = -(lambda_a - lambda_b)(V_a - V_b).
+ * `adj` is scratch of length n (unknowns).
+ */
+export function exactGradient(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj: Float64Array, grad: Float64Array): void {
+  const engine = model.engine;
+  const c = model.circuit;
+  if (!engine.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
+  adj.fill(0);
+  const outs = c.ports.outputs;
+  for (let k = 0; k < outs.length; k++) {
+    const e = out[k] - y[k];
+    const up = c.unknownOfNode[outs[k].pos];
+    if (up >= 0) adj[up] += e;
+    if (outs[k].neg !== undefined) {
+      const un = c.unknownOfNode[outs[k].neg!];
+      if (un >= 0) adj[un] -= e;
+    }
+  }
+  engine.sys.solveAgain(adj, true);
+  const V = engine.V;
+  const { tA, tB } = model;
+  const u = c.unknownOfNode;
+  for (let k = 0; k < grad.length; k++) {
+    const la = u[tA[k]] >= 0 ? adj[u[tA[k]]] : 0;
+    const lb = u[tB[k]] >= 0 ? adj[u[tB[k]]] : 0;
+    grad[k] = -(la - lb) * (V[tA[k]] - V[tB[k]]);
+  }
+}
+
+/** The estimator named `name`. */
+export function makeEstimator(name: EstimatorName, opts: EstimatorOptions): GradientEstimator {
+  switch (name) {
+    case "centered":
+      return new EqPropEstimator(name, opts, (Gn, b) => [b * Gn, -b * Gn, 2 * b * Gn]);
+    case "positive":
+      return new EqPropEstimator(name, opts, (Gn, b) => [b * Gn, 0, b * Gn]);
+    case "negative":
+      return new EqPropEstimator(name, opts, (Gn, b) => [-b * Gn, 0, -b * Gn]);
+    case "chl":
+      return new EqPropEstimator(name, opts, (Gn, b) => [1e4 * Gn, 0, b * Gn]);
+    case "exact":
+      return new ExactEstimator(opts);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Write the trained circuit as plain SPICE: the original netlist text with
+ * each trainable resistor's value replaced by its learned resistance, and
+ * `*@crossbar` declarations expanded into R lines (so ngspice runs it and
+ * eqspice can keep training it). Values are written with 12 significant
+ * digits (R = 1/g, ohms).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Circuit } from "../circuit/circuit.js";
+import type { Resistor } from "../devices/resistor.js";
+import { InputError } from "../netlist/errors.js";
+
+function ohms(g: number): string {
+  return (1 / g).toPrecision(12);
+}
+
+export function trainedNetlist(c: Circuit): string {
+  const lines = readFileSync(c.file, "utf8").split("\n");
+  const topFile = resolve(c.file);
+  /** line number (1-based) -> replacement text */
+  const replace = new Map<number, string>();
+  const crossbarLines = new Map<number, { devs: Resistor[]; train: Set<Resistor>; gmin: number; gmax: number }>();
+  // Every crossbar (trainable or not) is expanded, so ngspice sees its resistors.
+  for (const d of c.deviceByName.values()) {
+    const loc = c.deviceLoc.get(d.name);
+    if (!loc || resolve(loc.file) !== topFile || !/^\s*\*@crossbar/i.test(lines[loc.line - 1] ?? "")) continue;
+    const entry = crossbarLines.get(loc.line) ?? { devs: [], train: new Set(), gmin: 0, gmax: 0 };
+    entry.devs.push(d as Resistor);
+    crossbarLines.set(loc.line, entry);
+  }
+  for (const t of c.ports.trainable) {
+    const d = t.device;
+    const loc = c.deviceLoc.get(d.name);
+    if (!loc || resolve(loc.file) !== topFile) {
+      throw new InputError(`trainable resistor '${d.name}' is defined in another file (${loc?.file}): trained.cir can only rewrite the top-level netlist`);
+    }
+    if (d.name.includes(".")) throw new InputError(`trainable resistor '${d.name}' is inside a subcircuit: trained.cir cannot give each instance its own value`);
+    const text = lines[loc.line - 1] ?? "";
+    const cb = crossbarLines.get(loc.line);
+    if (cb) {
+      cb.train.add(d);
+      cb.gmin = t.gmin;
+      cb.gmax = t.gmax;
+      continue;
+    }
+    if (/^\s*\+/.test(lines[loc.line] ?? "")) {
+      throw new InputError(`${loc.file}:${loc.line}: trainable resistor '${d.name}' continues on a '+' line: write it on one line to export it`);
+    }
+    const tokens = text.trim().split(/\s+/);
+    replace.set(loc.line, `${tokens[0]} ${tokens[1]} ${tokens[2]} ${ohms(d.g)}`);
+  }
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    const n = i + 1;
+    const cb = crossbarLines.get(n);
+    if (cb) {
+      out.push(`* expanded from: ${line.trim().replace(/^\*@/, "")}`);
+      for (const d of cb.devs) out.push(`${d.name.toUpperCase()} ${c.nodeNames[d.a]} ${c.nodeNames[d.b]} ${ohms(d.g)}`);
+      if (cb.train.size) out.push(`*@train ${[...cb.train].map((d) => d.name).join(" ")} gmin=${cb.gmin} gmax=${cb.gmax}`);
+    } else out.push(replace.get(n) ?? line);
+  });
+  return out.join("\n");
+}

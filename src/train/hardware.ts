@@ -1,0 +1,101 @@
+/**
+ * Hardware constraints on conductance updates, as analog crossbar simulators
+ * model them (IBM aihwkit, CrossSim, NeuroSim). Ideal by default.
+ */
+import type { Rng } from "./rng.js";
+import { InputError } from "../netlist/errors.js";
+
+export interface HardwareOptions {
+  /** Override the lower conductance bound of every trainable device (S). */
+  gmin?: number;
+  /** Override the upper conductance bound (S). */
+  gmax?: number;
+  /** Number of programmable conductance levels between gmin and gmax (0 = continuous). */
+  levels?: number;
+  /** Programming (write) noise: std of the error of each update, as a fraction of (gmax - gmin). */
+  writeNoise?: number;
+  /** Device-to-device variation: relative std of each device's own gmin and gmax. */
+  d2d?: number;
+  /** Up/down asymmetry a: increases are scaled by (1 + a), decreases by (1 - a). In (-1, 1). */
+  asymmetry?: number;
+  /** Read noise: std (V) added to every measured voltage. */
+  readNoise?: number;
+}
+
+export function validateHardware(h: HardwareOptions): void {
+  const bad = (m: string) => {
+    throw new InputError(`hardware option: ${m}`);
+  };
+  if (h.gmin !== undefined && !(h.gmin > 0)) bad(`gmin must be > 0 (got ${h.gmin})`);
+  if (h.gmax !== undefined && !(h.gmax > 0)) bad(`gmax must be > 0 (got ${h.gmax})`);
+  if (h.gmin !== undefined && h.gmax !== undefined && !(h.gmax > h.gmin)) bad(`gmax must exceed gmin`);
+  if (h.levels !== undefined && !(Number.isInteger(h.levels) && (h.levels === 0 || h.levels >= 2))) bad(`levels must be 0 (continuous) or an integer >= 2 (got ${h.levels})`);
+  for (const k of ["writeNoise", "d2d", "readNoise"] as const) if (h[k] !== undefined && !(h[k]! >= 0)) bad(`${k} must be >= 0 (got ${h[k]})`);
+  if (h.asymmetry !== undefined && !(h.asymmetry > -1 && h.asymmetry < 1)) bad(`asymmetry must be in (-1, 1) (got ${h.asymmetry})`);
+}
+
+/** Per-device ranges and the update rule under the constraints. */
+export class Hardware {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+
+  constructor(
+    private readonly opts: HardwareOptions,
+    annotatedLo: Float64Array,
+    annotatedHi: Float64Array,
+    rng: Rng,
+  ) {
+    validateHardware(opts);
+    const m = annotatedLo.length;
+    this.lo = new Float64Array(m);
+    this.hi = new Float64Array(m);
+    const d2d = opts.d2d ?? 0;
+    for (let k = 0; k < m; k++) {
+      let lo = opts.gmin ?? annotatedLo[k];
+      let hi = opts.gmax ?? annotatedHi[k];
+      if (d2d > 0) {
+        lo *= Math.max(0.05, 1 + d2d * rng.gauss());
+        hi *= Math.max(0.05, 1 + d2d * rng.gauss());
+        if (hi <= lo) hi = lo * 1.01;
+      }
+      this.lo[k] = lo;
+      this.hi[k] = hi;
+    }
+  }
+
+  /** Bring g (S) into each device's range and onto its levels. */
+  constrain(g: Float64Array): void {
+    const levels = this.opts.levels ?? 0;
+    for (let k = 0; k < g.length; k++) g[k] = this.snap(k, g[k], levels);
+  }
+
+  private snap(k: number, v: number, levels: number): number {
+    const lo = this.lo[k];
+    const hi = this.hi[k];
+    if (v < lo) v = lo;
+    else if (v > hi) v = hi;
+    if (levels >= 2) {
+      const q = (hi - lo) / (levels - 1);
+      v = lo + Math.round((v - lo) / q) * q;
+    }
+    return v;
+  }
+
+  /**
+   * Apply the requested changes dg (S) to g (S) in place: asymmetry, write
+   * noise on every device that is written, clipping, quantization.
+   */
+  update(g: Float64Array, dg: Float64Array, rng: Rng): void {
+    const a = this.opts.asymmetry ?? 0;
+    const wn = this.opts.writeNoise ?? 0;
+    const levels = this.opts.levels ?? 0;
+    for (let k = 0; k < g.length; k++) {
+      let step = dg[k];
+      if (step === 0) continue;
+      step *= step > 0 ? 1 + a : 1 - a;
+      let v = g[k] + step;
+      if (wn > 0) v += wn * (this.hi[k] - this.lo[k]) * rng.gauss();
+      g[k] = this.snap(k, v, levels);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * A training job as the CLI and sweeps run it: load the netlist and the
+ * dataset, train, and write the run directory:
+ *   metrics.json     per-epoch metrics and the resolved options
+ *   checkpoint.json  written after every epoch (resume continues from it)
+ *   trained.cir      plain SPICE with the learned conductances
+ *   training.html    loss and accuracy curves (when a plot writer is given)
+ */
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadCircuit } from "../api.js";
+import { loadDataset } from "../data/sources.js";
+import { scaleInputs, type Dataset } from "../data/dataset.js";
+import { InputError } from "../netlist/errors.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { EqModel } from "./model.js";
+import { train, normalizeTrainOptions, type Checkpoint, type EpochMetrics, type TrainOptions, type TrainHooks } from "./trainer.js";
+import { trainedNetlist } from "./export-trained.js";
+
+export interface TrainJob {
+  netlist: string;
+  dataset: string;
+  /** Input range (V): features scaled to [-vin, vin]. Default 4. */
+  vin?: number;
+  /** Use at most this many training samples (mnist/csv), e.g. for quick runs. */
+  limit?: number;
+  options: Partial<TrainOptions>;
+  /** Output directory; nothing is written when omitted. */
+  out?: string;
+  resume?: boolean;
+}
+
+export interface TrainJobResult {
+  metrics: EpochMetrics[];
+  model: EqModel;
+  data: Dataset;
+  options: TrainOptions;
+}
+
+export const DEFAULT_VIN = 4;
+
+export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainJobResult> {
+  const options = normalizeTrainOptions(job.options);
+  const vin = job.vin ?? DEFAULT_VIN;
+  if (!(vin > 0)) throw new InputError(`--vin must be > 0 V (got ${vin})`);
+  const circuit = loadCircuit(job.netlist);
+  const model = new EqModel(circuit);
+  if (options.relax === "ode") await model.loadOde();
+  const data = scaleInputs(loadDataset(job.dataset, { limit: job.limit }), vin);
+  if (job.limit && data.xTrain.length > job.limit) {
+    data.xTrain = data.xTrain.slice(0, job.limit);
+    data.yTrain = data.yTrain.slice(0, job.limit);
+  }
+  let resume: Checkpoint | undefined;
+  const ckPath = job.out ? join(job.out, "checkpoint.json") : "";
+  if (job.resume) {
+    if (!job.out) throw new InputError("--resume needs --out DIR (the run directory to continue)");
+    if (!existsSync(ckPath)) throw new InputError(`--resume: no checkpoint at ${ckPath}`);
+    try {
+      resume = JSON.parse(readFileSync(ckPath, "utf8")) as Checkpoint;
+    } catch (e) {
+      throw new InputError(`--resume: ${ckPath} is not a valid checkpoint: ${(e as Error).message}`);
+    }
+    if (resume.version !== 1 || !Array.isArray(resume.conductances)) throw new InputError(`--resume: ${ckPath} is not an eqspice checkpoint`);
+    // The resumed run keeps its own options (same seed, same result), except the epoch count.
+    Object.assign(options, { ...resume.options, epochs: options.epochs });
+  }
+  if (job.out) mkdirSync(job.out, { recursive: true });
+  const metrics = train(
+    model,
+    data,
+    options,
+    {
+      onSample: hooks.onSample,
+      onEpoch: (m, ck) => {
+        if (job.out) {
+          writeFileAtomic(ckPath, JSON.stringify(ck));
+          writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, ck.metrics));
+        }
+        hooks.onEpoch?.(m, ck);
+      },
+    },
+    resume,
+    { netlist: job.netlist, dataset: job.dataset },
+  );
+  if (job.out) {
+    writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, metrics));
+    writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit));
+  }
+  return { metrics, model, data, options };
+}
+
+function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: EqModel, epochs: EpochMetrics[]): string {
+  const last = epochs[epochs.length - 1];
+  return JSON.stringify(
+    {
+      netlist: job.netlist,
+      dataset: job.dataset,
+      vin,
+      options,
+      units: { G0: model.G0, Gnudge: model.Gnudge, loss: "V^2", conductance: "S" },
+      final: last ?? null,
+      epochs,
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * The training loop: Equilibrium Propagation (or any estimator) on a
+ * circuit, under hardware constraints, with per-epoch metrics and
+ * checkpoints so an interrupted run resumes exactly.
+ *
+ * Units. The nudge conductance is beta * Gnudge (beta dimensionless; Gnudge
+ * = the outputs' own conductance into the circuit, see EqModel). Updates work
+ * in normalized conductances w = g / G0 (G0 = the largest trainable gmax, S):
+ * dw = -lr * dL/dw, i.e. dg = -lr * G0^2 * dL/dg, with L = |out - y|^2 / 2
+ * in V^2 averaged over the batch.
+ */
+import type { Dataset } from "../data/dataset.js";
+import { checkDatasetFits, predict, targetFor } from "../data/dataset.js";
+import { InputError } from "../netlist/errors.js";
+import { makeEstimator, type EstimatorName } from "./estimators.js";
+import { Hardware, type HardwareOptions } from "./hardware.js";
+import type { EqModel, RelaxKind } from "./model.js";
+import { Rng } from "./rng.js";
+
+export interface TrainOptions {
+  /** Epochs to run (total, counting resumed ones). Default 100. */
+  epochs: number;
+  /** Dimensionless nudge strength (nudge conductance beta * Gnudge). Default 0.2. */
+  beta: number;
+  /** Learning rate in normalized units (dw = -lr dL/dw). Default 0.5. */
+  lr: number;
+  estimator: EstimatorName;
+  /** Seed of the shuffling and noise. Default 1. */
+  seed: number;
+  /** Samples per update. Default 1. */
+  batch: number;
+  relax: RelaxKind;
+  /** Output target amplitude (V): +A for the labelled class, -A otherwise. Default 0.1. */
+  targetAmplitude: number;
+  hardware: HardwareOptions;
+}
+
+export const TRAIN_DEFAULTS: TrainOptions = {
+  epochs: 100,
+  beta: 0.2,
+  lr: 0.5,
+  estimator: "centered",
+  seed: 1,
+  batch: 1,
+  relax: "auto",
+  targetAmplitude: 0.1,
+  hardware: {},
+};
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Mean free-phase loss over the epoch's training samples (V^2). */
+  trainLoss: number;
+  /** Accuracy of the free phases during the epoch (0..1). */
+  trainAccuracy: number;
+  /** Mean loss and accuracy on the test split after the epoch. */
+  testLoss: number;
+  testAccuracy: number;
+  /** Wall time of the epoch (s) and training throughput. */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** Everything needed to continue a run: written after every epoch. */
+export interface Checkpoint {
+  version: 1;
+  netlist: string;
+  dataset: string;
+  options: TrainOptions;
+  epoch: number;
+  conductances: number[];
+  rngState: number;
+  metrics: EpochMetrics[];
+}
+
+export interface TrainHooks {
+  /** Called after each epoch (for progress output and checkpoints). */
+  onEpoch?: (m: EpochMetrics, checkpoint: Checkpoint) => void;
+  /** Called after each sample with the count done in this epoch. */
+  onSample?: (done: number, total: number) => void;
+}
+
+export function normalizeTrainOptions(o: Partial<TrainOptions>): TrainOptions {
+  const opts: TrainOptions = { ...TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+  const bad = (m: string) => {
+    throw new InputError(m);
+  };
+  if (!(Number.isInteger(opts.epochs) && opts.epochs >= 0)) bad(`--epochs must be a non-negative integer (got ${opts.epochs})`);
+  if (!(opts.beta > 0)) bad(`--beta must be > 0 (got ${opts.beta})`);
+  if (!(opts.lr > 0)) bad(`--lr must be > 0 (got ${opts.lr})`);
+  if (!(Number.isInteger(opts.batch) && opts.batch >= 1)) bad(`--batch must be a positive integer (got ${opts.batch})`);
+  if (!(opts.targetAmplitude > 0)) bad(`--target must be > 0 V (got ${opts.targetAmplitude})`);
+  return opts;
+}
+
+/** Evaluate accuracy and mean loss of the free phase on a set of samples. */
+export function evaluate(model: EqModel, xs: Float64Array[], ys: Int32Array, amplitude: number, relax: RelaxKind): { loss: number; accuracy: number } {
+  const out = new Float64Array(model.nOutputs);
+  const y = new Float64Array(model.nOutputs);
+  let loss = 0;
+  let correct = 0;
+  model.setNudge(0, null);
+  for (let i = 0; i < xs.length; i++) {
+    model.setInputs(xs[i]);
+    model.settle({ kind: relax });
+    model.outputs(out);
+    targetFor(ys[i], model.nOutputs, amplitude, y);
+    for (let k = 0; k < out.length; k++) loss += 0.5 * (out[k] - y[k]) ** 2;
+    if (predict(out) === ys[i]) correct++;
+  }
+  return { loss: loss / Math.max(1, xs.length), accuracy: correct / Math.max(1, xs.length) };
+}
+
+/**
+ * Train `model` on `data`. Resumes from `resume` when given (conductances,
+ * random state and metrics). Returns every epoch's metrics.
+ */
+export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: TrainHooks = {}, resume?: Checkpoint, names = { netlist: "", dataset: "" }): EpochMetrics[] {
+  checkDatasetFits(data, model.nInputs, model.nOutputs);
+  const rng = new Rng(opts.seed);
+  model.gauss = () => rng.gauss();
+  model.readNoise = opts.hardware.readNoise ?? 0;
+  const hw = new Hardware(opts.hardware, model.gLo, model.gHi, rng);
+  const g = model.getConductances();
+  const metrics: EpochMetrics[] = [];
+  let startEpoch = 1;
+  if (resume) {
+    if (resume.conductances.length !== g.length) {
+      throw new InputError(`checkpoint has ${resume.conductances.length} conductances but the netlist has ${g.length} trainable devices`);
+    }
+    g.set(resume.conductances);
+    rng.state = resume.rngState >>> 0;
+    metrics.push(...resume.metrics);
+    startEpoch = resume.epoch + 1;
+  } else {
+    hw.constrain(g);
+  }
+  model.setConductances(g);
+
+  const estimator = makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } });
+  const m = g.length;
+  const grad = new Float64Array(m);
+  const acc = new Float64Array(m);
+  const dg = new Float64Array(m);
+  const y = new Float64Array(model.nOutputs);
+  const order = Int32Array.from({ length: data.xTrain.length }, (_, i) => i);
+  const scale = -opts.lr * model.G0 * model.G0;
+  const testX = data.xTest.length ? data.xTest : data.xTrain;
+  const testY = data.xTest.length ? data.yTest : data.yTrain;
+
+  for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
+    const t0 = performance.now();
+    rng.shuffle(order);
+    let lossSum = 0;
+    let correct = 0;
+    let inBatch = 0;
+    acc.fill(0);
+    for (let s = 0; s < order.length; s++) {
+      const i = order[s];
+      model.setInputs(data.xTrain[i]);
+      targetFor(data.yTrain[i], model.nOutputs, opts.targetAmplitude, y);
+      const r = estimator.gradient(model, y, grad);
+      lossSum += r.loss;
+      if (predict(r.outputs) === data.yTrain[i]) correct++;
+      for (let k = 0; k < m; k++) acc[k] += grad[k];
+      inBatch++;
+      if (inBatch === opts.batch || s === order.length - 1) {
+        const f = scale / inBatch;
+        for (let k = 0; k < m; k++) dg[k] = f * acc[k];
+        hw.update(g, dg, rng);
+        model.setConductances(g);
+        acc.fill(0);
+        inBatch = 0;
+      }
+      hooks.onSample?.(s + 1, order.length);
+    }
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const test = evaluate(model, testX, testY, opts.targetAmplitude, opts.relax);
+    const seconds = (performance.now() - t0) / 1000;
+    const em: EpochMetrics = {
+      epoch,
+      trainLoss: lossSum / order.length,
+      trainAccuracy: correct / order.length,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      seconds,
+      samplesPerSecond: order.length / trainSeconds,
+    };
+    metrics.push(em);
+    hooks.onEpoch?.(em, {
+      version: 1,
+      netlist: names.netlist,
+      dataset: names.dataset,
+      options: opts,
+      epoch,
+      conductances: Array.from(g),
+      rngState: rng.state,
+      metrics: [...metrics],
+    });
+  }
+  return metrics;
+}
