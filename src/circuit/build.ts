@@ -55,20 +55,23 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const nodeNames: string[] = ["0"];
   const nodeIndex = new Map<string, number>([["0", 0]]);
   const internalFlags: number[] = [0];
-  const nodeLoc: SourceLoc[] = [{ file: el.file, line: 0, col: 0 }];
-  const node = (name: string, loc: SourceLoc): number => {
+  // The first element (and its terminal) naming each node: error locations.
+  const nodeSpec: Array<ElementSpec | null> = [null];
+  const nodeTerm: number[] = [-1];
+  const node = (name: string, spec: ElementSpec, term: number): number => {
     let k = nodeIndex.get(name);
     if (k === undefined) {
       k = nodeNames.length;
       nodeNames.push(name);
       nodeIndex.set(name, k);
       internalFlags.push(0);
-      nodeLoc.push(loc);
+      nodeSpec.push(spec);
+      nodeTerm.push(term);
     }
     return k;
   };
-  const internalNode = (name: string, loc: SourceLoc): number => {
-    const k = node(name, loc);
+  const internalNode = (name: string, spec: ElementSpec): number => {
+    const k = node(name, spec, -1);
     internalFlags[k] = 1;
     return k;
   };
@@ -88,7 +91,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       const prev = deviceLoc.get(s.name)!;
       throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
     }
-    const n = s.nodes.map((nm) => node(nm, s.loc));
+    const n = s.nodes.map((nm, t) => node(nm, s, t));
     let dev: Device;
     switch (s.type) {
       case "r": {
@@ -108,7 +111,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       case "d": {
         const jp = junctionAt(s.model, s.area, el.options.temp);
         const rs = s.model.rs / s.area;
-        const ai = rs > 0 ? internalNode(`${s.name}#internal`, s.loc) : n[0];
+        const ai = rs > 0 ? internalNode(`${s.name}#internal`, s) : n[0];
         const d = new Diode(s.name, n[0], n[1], ai, jp, rs > 0 ? 1 / rs : 0);
         d.gmin = el.options.gmin;
         dev = d;
@@ -177,7 +180,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     const g = dc.find(0);
     for (let k = 1; k < nNodes; k++) {
       if (dc.find(k) !== g) {
-        throw new NetlistError(`node '${nodeNames[k]}' has no DC path to ground`, nodeLoc[k]);
+        const s = nodeSpec[k]!;
+        throw new NetlistError(`node '${nodeNames[k]}' has no DC path to ground`, s.nodeToks?.[nodeTerm[k]]?.loc ?? s.loc);
       }
     }
   }

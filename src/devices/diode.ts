@@ -93,7 +93,7 @@ export class Diode implements Device {
     const i = this.current(V, this.gmin);
     out[this.ai] += i;
     out[this.k] -= i;
-    if (this.hs) {
+    if (this.ai !== this.a) {
       const is = this.gs * (V[this.a] - V[this.ai]);
       out[this.a] += is;
       out[this.ai] -= is;
@@ -103,7 +103,7 @@ export class Diode implements Device {
   cocontent(V: Float64Array): number {
     const vd = V[this.ai] - V[this.k];
     let e = junctionCocontent(this.junction, vd) + 0.5 * this.gmin * vd * vd;
-    if (this.hs) {
+    if (this.ai !== this.a) {
       const vs = V[this.a] - V[this.ai];
       e += 0.5 * this.gs * vs * vs;
     }

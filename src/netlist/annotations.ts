@@ -118,6 +118,9 @@ function keyValues(ws: Array<{ text: string; loc: SourceLoc }>, allowed: string[
   return { kv, rest, flags: flagSet };
 }
 
+/** Largest crossbar (M * N conductances) eqspice builds. */
+export const MAX_CROSSBAR = 10_000_000;
+
 /** A small seeded PRNG (mulberry32) so crossbar initializations are reproducible. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -139,6 +142,7 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
   const cols = expandNodeList(colsW.text, colsW.loc);
   const M = rows.length;
   const N = cols.length;
+  if (M * N > MAX_CROSSBAR) throw new NetlistError(`*@crossbar ${nameW.text}: ${M} x ${N} is too large (at most ${MAX_CROSSBAR} conductances)`, a.loc);
   const g = new Float64Array(M * N);
   const gminKv = kv.get("gmin");
   const gmaxKv = kv.get("gmax");

@@ -8,16 +8,20 @@ import type { ElementCard, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "
 import { NetlistError, type SourceLoc } from "./errors.js";
 import { evaluateValue, type ParamScope } from "./expressions.js";
 import type { Token } from "./lexer.js";
-import { DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
+import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 
-export type ElementSpec =
+export type ElementSpec = (
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
   | { type: "c"; name: string; nodes: [string, string]; farads: number; ic?: number; loc: SourceLoc }
   | { type: "d"; name: string; nodes: [string, string]; model: DiodeModelParams; modelName: string; area: number; loc: SourceLoc }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
   | { type: "e" | "g"; name: string; nodes: [string, string, string, string]; gain: number; loc: SourceLoc }
-  | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; loc: SourceLoc };
+  | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; loc: SourceLoc }
+) & {
+  /** The node tokens as written, in the order of `nodes` (error locations). */
+  nodeToks?: readonly Token[];
+};
 
 /** Simulator options (`.options`), normalized with ngspice's defaults. */
 export interface SimOptions {
@@ -233,7 +237,7 @@ function elaborateScope(
         const m = named.get("m");
         if (m) ohms /= evalTok(m, local, "multiplier m");
         if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, pos[2]?.loc ?? card.loc);
-        ctx.out.push({ type: "r", name, nodes: nodes.map(mapNode) as [string, string], ohms, loc: card.loc });
+        ctx.out.push({ type: "r", name, nodes: nodes.map(mapNode) as [string, string], ohms, loc: card.loc, nodeToks: pos });
         break;
       }
       case "c": {
@@ -241,7 +245,7 @@ function elaborateScope(
         const farads = value(["c", "capacitance"], 2, "capacitance");
         const icTok = named.get("ic");
         const ic = icTok ? evalTok(icTok, local, "initial condition") : undefined;
-        ctx.out.push({ type: "c", name, nodes: nodes.map(mapNode) as [string, string], farads, ic, loc: card.loc });
+        ctx.out.push({ type: "c", name, nodes: nodes.map(mapNode) as [string, string], farads, ic, loc: card.loc, nodeToks: pos });
         break;
       }
       case "d": {
@@ -253,7 +257,7 @@ function elaborateScope(
         if (named.has("area")) area = evalTok(named.get("area")!, local, "area");
         else if (pos[3] && pos[3].lower !== "off") area = evalTok(pos[3], local, "area");
         if (!(area > 0)) throw new NetlistError(`${card.name}: area must be positive`, pos[3]?.loc ?? card.loc);
-        ctx.out.push({ type: "d", name, nodes: nodes.map(mapNode) as [string, string], model, modelName, area, loc: card.loc });
+        ctx.out.push({ type: "d", name, nodes: nodes.map(mapNode) as [string, string], model, modelName, area, loc: card.loc, nodeToks: pos });
         break;
       }
       case "v":
@@ -261,7 +265,7 @@ function elaborateScope(
         const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- [DC] value [PULSE(...)|SIN(...)|PWL(...)]`);
         const rest = card.args.slice(card.args.indexOf(pos[1]) + 1);
         const source = parseSource(card, rest, local, ctx.time);
-        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string], source, loc: card.loc });
+        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string], source, loc: card.loc, nodeToks: pos });
         break;
       }
       case "e":
@@ -271,7 +275,7 @@ function elaborateScope(
         }
         const nodes = needNodes(card, pos, 4, `${card.letter.toUpperCase()}name n+ n- nc+ nc- gain`);
         const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance");
-        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string, string, string], gain, loc: card.loc });
+        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string, string, string], gain, loc: card.loc, nodeToks: pos });
         break;
       }
       case "f":
@@ -281,7 +285,7 @@ function elaborateScope(
         if (!ctrlTok || ctrlTok.kind !== "word") throw new NetlistError(`${card.name}: missing controlling voltage source`, card.loc);
         const gain = value([], 3, card.letter === "f" ? "current gain" : "transresistance");
         const ctrl = flatElementName(ctrlTok.lower[0], path, ctrlTok.lower);
-        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string], ctrl, gain, loc: card.loc });
+        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string], ctrl, gain, loc: card.loc, nodeToks: pos });
         break;
       }
       case "x": {
@@ -370,7 +374,7 @@ function optionValue(net: ParsedNetlist, scope: ParamScope, warnings: string[]):
     if (key in options) {
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
       const v = evalTok(value, scope, `option ${key}`);
-      if (!Number.isFinite(v) || (key !== "temp" && v < 0)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
+      if (!Number.isFinite(v) || (key !== "temp" && v < 0) || (key === "temp" && v <= -CONSTCtoK)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
       (options as Record<string, number>)[key] = v;
       given.add(key);
     } else if (IGNORED_OPTIONS.has(key)) {

@@ -29,7 +29,8 @@ export type ParamScope = Map<string, number>;
 export function evaluateValue(text: string, isExpr: boolean, scope: ParamScope, loc: SourceLoc, what: string): number {
   if (!isExpr) {
     const n = parseSpiceNumber(text);
-    if (!Number.isNaN(n)) return n;
+    if (Number.isFinite(n)) return n;
+    if (!Number.isNaN(n)) throw new NetlistError(`bad number '${text}' for ${what} (out of range)`, loc);
     const p = scope.get(text.toLowerCase());
     if (p !== undefined) return p;
     if (!/[-+*/^()]/.test(text)) throw new NetlistError(`bad number '${text}' for ${what}`, loc);

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { NetlistError, InputError, type SourceLoc } from "./errors.js";
 import { lex, type LogicalLine, type Token } from "./lexer.js";
+import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { emptyScope, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 
 const ELEMENT_LETTERS = new Set(["r", "c", "d", "v", "i", "e", "f", "g", "h", "x"]);
@@ -110,7 +111,7 @@ class Parser {
     if (!ELEMENT_LETTERS.has(letter)) {
       const what = UNSUPPORTED_ELEMENTS[letter];
       throw new NetlistError(
-        what ? `element '${head.text}': ${what}s ('${letter.toUpperCase()}') are not supported by eqspice` : `unknown element '${head.text}'`,
+        what ? `element '${head.text}': ${what.endsWith("ch") ? what + "es" : what + "s"} ('${letter.toUpperCase()}') are not supported by eqspice` : `unknown element '${head.text}'`,
         head.loc,
       );
     }
@@ -199,6 +200,7 @@ class Parser {
     }
     const params = new Map<string, Token>();
     for (const p of parseAssignments(body, loc, ".model")) {
+      if (!(p.name in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
       params.set(p.name, p.value);
       if (p.value.kind === "expr") this.out.hasExpressions = true;
     }

@@ -1,0 +1,254 @@
+/**
+ * Bad input gets a typed error (InputError, usually its subclass
+ * NetlistError) whose message names the problem and whose file:line:col
+ * points at the offending token.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadCircuit, loadCircuitFromText } from "../src/api.js";
+import { InputError, NetlistError, type SourceLoc } from "../src/netlist/errors.js";
+
+const FIX = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+const FILE = "bad.cir";
+
+/** Run `fn`, require a NetlistError at line:col whose message matches `msg`. */
+function expectNetlistError(fn: () => unknown, line: number, col: number, msg: RegExp, file = FILE): NetlistError {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, "expected an error").toBeDefined();
+  expect(err).toBeInstanceOf(InputError);
+  expect(err).toBeInstanceOf(NetlistError);
+  const e = err as NetlistError;
+  expect(e.message).toMatch(msg);
+  expect(e.loc).toEqual<SourceLoc>({ file, line, col });
+  expect(e.message.startsWith(`${file}:${line}:${col}: `), e.message).toBe(true);
+  return e;
+}
+
+/** Build a circuit from netlist lines (a title line is prepended, so the first given line is line 2). */
+const load = (...lines: string[]) => () => loadCircuitFromText(["* test", ...lines].join("\n") + "\n", FILE);
+
+describe("unknown names", () => {
+  it("unknown element letter", () => {
+    expectNetlistError(load("V1 a 0 1", "Z1 a 0 1k"), 3, 1, /unknown element 'Z1'/);
+  });
+  it("unsupported element kinds are named", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "  L1 a 0 1u"), 4, 3, /L1'.*inductors.*not supported/);
+    expectNetlistError(load("V1 a 0 1", "Q1 c b e qmod"), 3, 1, /bipolar transistor/);
+    expectNetlistError(load("V1 a 0 1", "M1 d g s b nmos"), 3, 1, /MOSFET/);
+  });
+  it("unknown card", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".foo bar"), 4, 1, /unknown card '\.foo'/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "   .optoins gmin=1e-12"), 4, 4, /unknown card '\.optoins'/);
+  });
+  it("unknown option", () => {
+    expectNetlistError(load(".options gmin=1e-12 foo=3", "V1 a 0 1", "R1 a 0 1k"), 2, 21, /unknown option 'foo'/);
+  });
+  it("unknown model", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a b 1k", "D1 b 0 nomod"), 4, 8, /unknown model 'nomod'/);
+  });
+  it("unknown model parameter", () => {
+    expectNetlistError(load(".model dd D(IS=1e-14 XYZ=3)", "V1 a 0 1", "D1 a 0 dd"), 2, 22, /unknown diode model parameter 'xyz'/);
+  });
+  it("unknown subcircuit", () => {
+    expectNetlistError(load("V1 a 0 1", "X1 a 0 nosub"), 3, 8, /unknown subcircuit 'nosub'/);
+  });
+  it("unknown controlling source of F/H", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "F1 a 0 vx 2"), 4, 1, /f1: unknown controlling source 'vx'/);
+  });
+});
+
+describe("bad values", () => {
+  it("bad number", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1.2.3"), 3, 8, /bad number '1\.2\.3' for resistance/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 abc"), 3, 8, /bad number 'abc' for resistance/);
+    expectNetlistError(load("V1 a 0 DC 5%", "R1 a 0 1k"), 2, 11, /bad number '5%'/);
+    expectNetlistError(load("V1 a 0 1e999", "R1 a 0 1k"), 2, 8, /bad number '1e999'.*out of range/);
+    expectNetlistError(load(".model dd D(IS=oops)", "V1 a 0 1", "D1 a 0 dd"), 2, 16, /bad number 'oops' for model parameter IS/);
+    expectNetlistError(load(".param r=..5", "V1 a 0 1", "R1 a 0 {r}"), 2, 10, /bad number '\.\.5' for parameter 'r'/);
+  });
+  it("expressions that do not evaluate name the expression", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 {2*nosuch}"), 3, 8, /cannot evaluate expression '2\*nosuch' for resistance/);
+  });
+  it("zero resistance", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 0"), 3, 8, /zero resistance/);
+  });
+  it("bad option value", () => {
+    expectNetlistError(load(".options temp=-300", "V1 a 0 1", "R1 a 0 1k"), 2, 15, /option 'temp' has a bad value/);
+  });
+});
+
+describe("missing pieces", () => {
+  it("missing node points at the last token of the element", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a"), 3, 4, /r1: missing node 2 of 2 \(usage: Rname n\+ n- value\)/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "E1 b 0 a"), 4, 8, /e1: missing node 4 of 4/);
+  });
+  it("missing node with no tokens at all points at the element name", () => {
+    expectNetlistError(load("V1 a 0 1", "R1"), 3, 1, /r1: missing node 1 of 2/);
+  });
+  it("missing value", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0"), 3, 6, /r1: missing resistance/);
+  });
+  it("missing diode model", () => {
+    expectNetlistError(load("V1 a 0 1", "D1 a 0"), 3, 1, /d1: missing diode model name/);
+  });
+});
+
+describe("duplicates", () => {
+  it("duplicate element name (case-insensitive) points at the second one and names the first", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "r1 a 0 2k"), 4, 1, /duplicate element name 'r1' \(first defined at bad\.cir:3:1\)/);
+  });
+  it("duplicate between an element and a crossbar device", () => {
+    expectNetlistError(
+      load("*@crossbar w a b g=1m", "V1 a 0 1", "Rw_0_0 b 0 1k"),
+      2,
+      3,
+      /duplicate element name 'rw_0_0' \(first defined at bad\.cir:4:1\)/,
+    );
+  });
+  it("duplicate model and subcircuit", () => {
+    expectNetlistError(load(".model dd D", ".model DD D(IS=1e-15)", "V1 a 0 1", "D1 a 0 dd"), 3, 8, /duplicate model 'DD'/);
+    expectNetlistError(load(".subckt s a", "R1 a 0 1k", ".ends", ".subckt s b", "R1 b 0 1k", ".ends", "V1 a 0 1", "X1 a s"), 5, 9, /duplicate subcircuit 's'/);
+  });
+});
+
+describe("subcircuits", () => {
+  const sub = [".subckt sub p q", "R1 p q 1k", ".ends"];
+  it("wrong port count points at the subcircuit name", () => {
+    expectNetlistError(load("V1 a 0 1", "X1 a 0 b sub", ...sub), 3, 10, /x1: subcircuit sub has 2 ports \(p q\), got 3 nodes/);
+    expectNetlistError(load("V1 a 0 1", "X1 a sub", ...sub), 3, 6, /has 2 ports \(p q\), got 1 nodes/);
+  });
+  it("recursive subcircuit (direct)", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "X1 a 0 sub", ".subckt sub p q", "R1 p q 1k", "X2 p q sub", ".ends"), 7, 8, /recursive subcircuit: sub -> sub/);
+  });
+  it("recursive subcircuit (through another)", () => {
+    expectNetlistError(
+      load("V1 a 0 1", "R1 a 0 1k", "X1 a 0 sa", ".subckt sa p q", "X1 p q sb", ".ends", ".subckt sb p q", "R1 p q 1k", "Xback p q SA", ".ends"),
+      10,
+      11,
+      /recursive subcircuit: sa -> sb -> sa/,
+    );
+  });
+  it("unknown instance parameter", () => {
+    expectNetlistError(load("V1 a 0 1", "X1 a 0 sub rr=3", ...sub), 3, 12, /x1: subcircuit sub has no parameter 'rr'/);
+  });
+  it(".ends without .subckt", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".ends"), 4, 1, /`\.ends` without a matching `\.subckt`/);
+  });
+  it(".subckt without .ends points at the subcircuit name", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".subckt open a b", "R1 a b 1k"), 4, 9, /\.subckt open has no matching \.ends/);
+  });
+  it(".ends with the wrong name", () => {
+    expectNetlistError(load(".subckt s1 a", "R1 a 0 1k", ".ends s2", "V1 a 0 1", "X1 a s1"), 4, 7, /\.ends s2 closes \.subckt s1/);
+  });
+});
+
+describe("includes", () => {
+  it("recursive include of itself", () => {
+    const file = path.join(FIX, "recursive", "self.cir");
+    expectNetlistError(() => loadCircuit(file), 4, 1, /recursive \.include of 'self\.cir'/, file);
+  });
+  it("recursive include through a cycle points at the include that closes it", () => {
+    const file = path.join(FIX, "recursive", "top.cir");
+    const inc = path.join(FIX, "recursive", "loop_b.inc");
+    const e = expectNetlistError(() => loadCircuit(file), 3, 3, /recursive \.include of 'loop_a\.inc'/, inc);
+    expect(e.message).toContain("top.cir -> ");
+  });
+  it("missing include file", () => {
+    expectNetlistError(load(".include does/not/exist.inc", "V1 a 0 1", "R1 a 0 1k"), 2, 10, /cannot read included file 'does\/not\/exist\.inc'.*ENOENT/);
+  });
+  it("missing netlist file is an InputError", () => {
+    expect(() => loadCircuit(path.join(FIX, "no-such-file.cir"))).toThrow(InputError);
+  });
+});
+
+describe("topology", () => {
+  it("a node with no DC path to ground (capacitor only) points at the node", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "C1 a b 1n"), 4, 6, /node 'b' has no DC path to ground/);
+  });
+  it("a floating island of resistors", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "R2 b c 1k", "R3 c b 2k"), 4, 4, /node 'b' has no DC path to ground/);
+  });
+  it("a node fed only by a current source", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "I1 0 x 1m"), 4, 6, /node 'x' has no DC path to ground/);
+  });
+  it("a floating node inside a subcircuit names its flattened name and points into the subcircuit", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "X1 a 0 s", ".subckt s p q", "R1 p q 1k", "C1 q m 1p", ".ends"), 7, 6, /node 'x1\.m' has no DC path/);
+  });
+  it("two parallel voltage sources", () => {
+    expectNetlistError(load("V1 a 0 1", "V2 a 0 2", "R1 a 0 1k"), 3, 1, /v2 closes a loop of voltage sources \(between nodes a and 0\)/);
+  });
+  it("a loop of three voltage sources", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "V2 a b 2", "V3 b 0 1"), 5, 1, /v3 closes a loop of voltage sources/);
+  });
+  it("a voltage source shorted on itself", () => {
+    expectNetlistError(load("V1 a a 1", "R1 a 0 1k"), 2, 1, /v1 closes a loop/);
+  });
+  it("a VCVS in parallel with a voltage source", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "E1 a 0 a 0 2"), 4, 1, /e1 closes a loop of voltage sources/);
+  });
+  it("an empty netlist is an InputError", () => {
+    expect(load()).toThrow(InputError);
+    expect(load(".end")).toThrow(/no elements/);
+  });
+});
+
+describe("lexical errors", () => {
+  it("unterminated '{' points at the brace", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 {1k*2"), 3, 8, /unterminated expression: missing '}'/);
+  });
+  it("unterminated quote", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 '1k*2"), 3, 8, /unterminated expression: missing '''/);
+  });
+  it("empty expression", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 {  }"), 3, 8, /empty expression/);
+  });
+  it("continuation with nothing to continue", () => {
+    expectNetlistError(load("+ 1k", "V1 a 0 1", "R1 a 0 1k"), 2, 1, /continuation line '\+' with nothing to continue/);
+  });
+  it(".control without .endc", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".control", "run"), 4, 1, /`\.control` block without `\.endc`/);
+  });
+});
+
+describe("annotations", () => {
+  it("unknown annotation points at its keyword", () => {
+    expectNetlistError(load("*@inptu V1", "V1 a 0 1", "R1 a 0 1k"), 2, 3, /unknown annotation '\*@inptu'/);
+  });
+  it("crossbar without its node lists", () => {
+    expectNetlistError(load("*@crossbar w a,b", "V1 a 0 1", "R1 a 0 1k", "R2 b 0 1k"), 2, 3, /\*@crossbar needs NAME ROWS COLS/);
+  });
+  it("crossbar with an unknown option points at it", () => {
+    expectNetlistError(load("*@crossbar w a b g=1m foo=3", "V1 a 0 1", "R1 b 0 1k"), 2, 23, /\*@crossbar: unknown option 'foo'/);
+  });
+  it("crossbar with a bad uniform()", () => {
+    expectNetlistError(load("*@crossbar w a b init=uniform(1m)", "V1 a 0 1", "R1 b 0 1k"), 2, 18, /bad init 'uniform\(1m\)'/);
+  });
+  it("crossbar without conductances", () => {
+    expectNetlistError(load("*@crossbar w a b", "V1 a 0 1", "R1 b 0 1k"), 2, 3, /give its conductances/);
+  });
+  it("crossbar too large is refused before allocating", () => {
+    expectNetlistError(load("*@crossbar w a{0:99999} b{0:99999} g=1m", "V1 a0 0 1"), 2, 3, /too large/);
+  });
+  it("crossbar init file that does not exist", () => {
+    expectNetlistError(load("*@crossbar w a b init=nope.csv", "V1 a 0 1", "R1 b 0 1k"), 2, 18, /cannot read crossbar init file 'nope\.csv'/);
+  });
+  it("input naming something that is not a voltage source", () => {
+    expectNetlistError(load("*@input V1 R1", "V1 a 0 1", "R1 a 0 1k"), 2, 12, /\*@input: 'r1' is not a voltage source/);
+    expectNetlistError(load("*@input V9", "V1 a 0 1", "R1 a 0 1k"), 2, 9, /\*@input: no element named 'v9'/);
+  });
+  it("output naming no node", () => {
+    expectNetlistError(load("*@output a:zz", "V1 a 0 1", "R1 a 0 1k"), 2, 10, /\*@output: no node named 'zz'/);
+  });
+  it("train pattern matching nothing", () => {
+    expectNetlistError(load("*@train RX*", "V1 a 0 1", "R1 a 0 1k"), 2, 3, /\*@train: pattern 'rx\*' matches no resistor/);
+  });
+  it("annotation inside a subcircuit", () => {
+    expectNetlistError(load(".subckt s a", "*@train R1", "R1 a 0 1k", ".ends", "V1 a 0 1", "X1 a s"), 3, 3, /only allowed at the top level/);
+  });
+});
