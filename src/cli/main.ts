@@ -6,7 +6,10 @@
 import { Command } from "commander";
 import { exitCodeFor, messageFor } from "./errors.js";
 import { registerOp } from "./commands/op.js";
+import { registerExportSpice } from "./commands/export-spice.js";
 import { registerTrain } from "./commands/train.js";
+import { registerGradcheck } from "./commands/gradcheck.js";
+import { registerBuild } from "./commands/build.js";
 
 async function run(fn: () => Promise<void> | void): Promise<void> {
   try {
@@ -17,6 +20,12 @@ async function run(fn: () => Promise<void> | void): Promise<void> {
   }
 }
 
+// A closed pipe (`eqspice op big.cir | head`) is not an error: stop quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name("eqspice")
@@ -25,7 +34,10 @@ program
   .showHelpAfterError();
 
 registerOp(program, run);
+registerExportSpice(program, run);
 registerTrain(program, run);
+registerGradcheck(program, run);
+registerBuild(program, run);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(messageFor(e) + "\n");

@@ -49,15 +49,15 @@ export function checkDatasetFits(d: Dataset, nInputs: number, nOutputs: number):
     throw new InputError(`dataset '${d.name}' has ${d.features} features per sample but the netlist declares ${nInputs} inputs (*@input)`);
   }
   const binary = nOutputs === 1;
+  const maxLabel = binary ? 1 : nOutputs - 1;
+  for (const y of [d.yTrain, d.yTest])
+    for (let i = 0; i < y.length; i++)
+      if (!(y[i] >= 0 && y[i] <= maxLabel)) throw new InputError(`dataset '${d.name}': label ${y[i]} is out of range 0..${maxLabel} for ${nOutputs} output${nOutputs > 1 ? "s" : ""}`);
   if (binary ? d.classes > 2 : d.classes > nOutputs) {
     throw new InputError(
       `dataset '${d.name}' has ${d.classes} classes but the netlist has ${nOutputs} output${nOutputs > 1 ? "s" : ""} (*@output): need one output per class, or one output for 2 classes`,
     );
   }
-  const maxLabel = binary ? 1 : nOutputs - 1;
-  for (const y of [d.yTrain, d.yTest])
-    for (let i = 0; i < y.length; i++)
-      if (!(y[i] >= 0 && y[i] <= maxLabel)) throw new InputError(`dataset '${d.name}': label ${y[i]} is out of range 0..${maxLabel}`);
 }
 
 /**

@@ -20,13 +20,22 @@ export class ResistorBank implements Device {
   readonly nb: Int32Array;
   /** Conductance of each resistor (S). */
   readonly g: Float64Array;
-  /** Reserved rows and matrix handles, per resistor. */
-  private ra!: Int32Array;
-  private rb!: Int32Array;
-  private haa!: Int32Array;
-  private hbb!: Int32Array;
-  private hab!: Int32Array;
-  private hba!: Int32Array;
+  /**
+   * Resistors by class, fixed at setup (structure of arrays):
+   * - both terminals unknowns: full 2x2 stamp (ffE edge ids, handles);
+   * - one terminal an unknown, the other fixed or ground (a crossbar from
+   *   the inputs): only that row's diagonal and right-hand side (fxE edge
+   *   ids, fxDiag handle, fxRow row, fxNode the fixed node);
+   * - neither an unknown: no stamp.
+   * Splitting them keeps the loop free of writes to the trash slot, which
+   * would serialize it.
+   */
+  private ffE!: Int32Array;
+  private ffH!: Int32Array; // 4 handles per edge: aa, bb, ab, ba
+  private fxE!: Int32Array;
+  private fxDiag!: Int32Array;
+  private fxRow!: Int32Array;
+  private fxNode!: Int32Array;
 
   /** The arrays are adopted, not copied: views of slots write into `g`. */
   constructor(na: Int32Array, nb: Int32Array, g: Float64Array) {
@@ -41,36 +50,54 @@ export class ResistorBank implements Device {
 
   setup(ctx: SetupContext): void {
     const m = this.size;
-    this.ra = new Int32Array(m);
-    this.rb = new Int32Array(m);
-    this.haa = new Int32Array(m);
-    this.hbb = new Int32Array(m);
-    this.hab = new Int32Array(m);
-    this.hba = new Int32Array(m);
+    const ff: number[] = [];
+    const ffH: number[] = [];
+    const fx: number[] = [];
+    const fxDiag: number[] = [];
+    const fxRow: number[] = [];
+    const fxNode: number[] = [];
     for (let e = 0; e < m; e++) {
-      const ra = ctx.row(this.na[e]);
-      const rb = ctx.row(this.nb[e]);
-      this.ra[e] = ra;
-      this.rb[e] = rb;
-      this.haa[e] = ctx.entry(ra, ra);
-      this.hbb[e] = ctx.entry(rb, rb);
-      this.hab[e] = ctx.entry(ra, rb);
-      this.hba[e] = ctx.entry(rb, ra);
+      const a = this.na[e];
+      const b = this.nb[e];
+      const ra = ctx.row(a);
+      const rb = ctx.row(b);
+      const fa = isUnknown(ctx, a);
+      const fb = isUnknown(ctx, b);
+      if (fa && fb) {
+        ff.push(e);
+        ffH.push(ctx.entry(ra, ra), ctx.entry(rb, rb), ctx.entry(ra, rb), ctx.entry(rb, ra));
+      } else if (fa || fb) {
+        const r = fa ? ra : rb;
+        fx.push(e);
+        fxDiag.push(ctx.entry(r, r));
+        fxRow.push(r);
+        fxNode.push(fa ? b : a);
+      }
     }
+    this.ffE = Int32Array.from(ff);
+    this.ffH = Int32Array.from(ffH);
+    this.fxE = Int32Array.from(fx);
+    this.fxDiag = Int32Array.from(fxDiag);
+    this.fxRow = Int32Array.from(fxRow);
+    this.fxNode = Int32Array.from(fxNode);
   }
 
   load(ctx: LoadContext): void {
     const { A, b, Vk } = ctx;
-    const { g, na, nb, ra, rb, haa, hbb, hab, hba } = this;
-    for (let e = 0; e < g.length; e++) {
-      const ge = g[e];
-      A[haa[e]] += ge;
-      A[hbb[e]] += ge;
-      A[hab[e]] -= ge;
-      A[hba[e]] -= ge;
-      // A fixed neighbour's term -g*Vk moves to the right-hand side.
-      b[ra[e]] += ge * Vk[nb[e]];
-      b[rb[e]] += ge * Vk[na[e]];
+    const { g, ffE, ffH, fxE, fxDiag, fxRow, fxNode } = this;
+    for (let k = 0; k < ffE.length; k++) {
+      const ge = g[ffE[k]];
+      const h = 4 * k;
+      A[ffH[h]] += ge;
+      A[ffH[h + 1]] += ge;
+      A[ffH[h + 2]] -= ge;
+      A[ffH[h + 3]] -= ge;
+    }
+    for (let k = 0; k < fxE.length; k++) {
+      const ge = g[fxE[k]];
+      A[fxDiag[k]] += ge;
+      // The fixed neighbour's term -g*Vk moves to the right-hand side.
+      b[fxRow[k]] += ge * Vk[fxNode[k]];
     }
   }
 
@@ -92,6 +119,12 @@ export class ResistorBank implements Device {
     }
     return 0.5 * s;
   }
+}
+
+/** True when a node is an unknown (its diagonal is a real entry, not the trash handle). */
+function isUnknown(ctx: SetupContext, node: number): boolean {
+  const r = ctx.row(node);
+  return ctx.entry(r, r) !== 0;
 }
 
 /**

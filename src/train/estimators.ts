@@ -43,16 +43,18 @@ export interface EstimatorOptions {
 
 /** Scratch buffers sized to one model, reused across samples (no allocation per sample). */
 class Buffers {
+  /** Free-phase unknowns (warm start of the nudged phases). */
   readonly free: Float64Array;
-  readonly d0: Float64Array;
-  readonly d1: Float64Array;
+  /** Node voltages of two phases (V). */
+  readonly V0: Float64Array;
+  readonly V1: Float64Array;
   readonly out: Float64Array;
   readonly adj: Float64Array;
   constructor(model: EqModel) {
-    const m = model.tIndex.length;
+    const nodes = model.engine.V.length;
     this.free = new Float64Array(model.engine.x.length);
-    this.d0 = new Float64Array(m);
-    this.d1 = new Float64Array(m);
+    this.V0 = new Float64Array(nodes);
+    this.V1 = new Float64Array(nodes);
     this.out = new Float64Array(model.nOutputs);
     this.adj = new Float64Array(model.engine.x.length);
   }
@@ -75,32 +77,48 @@ function nudgedPhase(model: EqModel, betaS: number, y: ArrayLike<number>, opts: 
   model.restoreState(buf.free);
   model.setNudge(betaS, y);
   model.settle(opts.relax);
-  model.drops2(into);
+  model.saveVoltages(into);
+}
+
+/**
+ * An estimator that can hand over its two phases' node voltages, so the
+ * trainer can fuse the contrast with the update (see EqModel.contrastUpdate).
+ */
+export interface ContrastEstimator extends GradientEstimator {
+  /** Run the phases; V1, V0 and the factor c such that dL/dg = c [(dV1)^2 - (dV0)^2]. */
+  phases(model: EqModel, y: ArrayLike<number>): SampleResult & { V1: Float64Array; V0: Float64Array; factor: number };
+}
+
+export function isContrastEstimator(e: GradientEstimator): e is ContrastEstimator {
+  return typeof (e as ContrastEstimator).phases === "function";
 }
 
 /** Two-phase EqProp estimator: phases at beta1 and beta2 (S), gradient = [d(beta1) - d(beta2)] / (2 (beta1 - beta2)). */
-class EqPropEstimator implements GradientEstimator {
+class EqPropEstimator implements ContrastEstimator {
   private buf: Buffers | null = null;
   constructor(
     readonly name: EstimatorName,
     private readonly opts: EstimatorOptions,
-    private readonly phases: (Gnudge: number, beta: number) => [number, number, number],
+    private readonly betas: (Gnudge: number, beta: number) => [number, number, number],
   ) {}
 
-  gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
+  phases(model: EqModel, y: ArrayLike<number>): SampleResult & { V1: Float64Array; V0: Float64Array; factor: number } {
     const buf = (this.buf ??= new Buffers(model));
     const loss = freePhase(model, y, this.opts, buf);
-    const outputs = Float64Array.from(buf.out);
-    const [b1, b2, scale] = this.phases(model.Gnudge, this.opts.beta);
-    if (b2 === 0) model.drops2(buf.d0);
-    nudgedPhase(model, b1, y, this.opts, buf, buf.d1);
-    if (b2 !== 0) nudgedPhase(model, b2, y, this.opts, buf, buf.d0);
-    const inv = 1 / (2 * scale);
-    for (let k = 0; k < grad.length; k++) grad[k] = (buf.d1[k] - buf.d0[k]) * inv;
+    const [b1, b2, scale] = this.betas(model.Gnudge, this.opts.beta);
+    if (b2 === 0) model.saveVoltages(buf.V0);
+    nudgedPhase(model, b1, y, this.opts, buf, buf.V1);
+    if (b2 !== 0) nudgedPhase(model, b2, y, this.opts, buf, buf.V0);
     // Leave the circuit at its free state: the next sample warm-starts from it.
     model.restoreState(buf.free);
     model.setNudge(0, null);
-    return { loss, outputs };
+    return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: 1 / (2 * scale) };
+  }
+
+  gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
+    const r = this.phases(model, y);
+    model.contrast(r.V1, r.V0, r.factor, grad);
+    return r;
   }
 }
 
@@ -114,7 +132,7 @@ class ExactEstimator implements GradientEstimator {
     const buf = (this.buf ??= new Buffers(model));
     const loss = freePhase(model, y, this.opts, buf);
     exactGradient(model, y, buf.out, buf.adj, grad);
-    return { loss, outputs: Float64Array.from(buf.out) };
+    return { loss, outputs: buf.out };
   }
 }
 

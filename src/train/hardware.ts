@@ -38,6 +38,8 @@ export function validateHardware(h: HardwareOptions): void {
 export class Hardware {
   readonly lo: Float64Array;
   readonly hi: Float64Array;
+  /** True when updates are ideal: plain clipping to one [lo, hi] shared by every device. */
+  readonly idealUniform: boolean;
 
   constructor(
     private readonly opts: HardwareOptions,
@@ -61,6 +63,8 @@ export class Hardware {
       this.lo[k] = lo;
       this.hi[k] = hi;
     }
+    const uniform = m === 0 || (this.lo.every((v) => v === this.lo[0]) && this.hi.every((v) => v === this.hi[0]));
+    this.idealUniform = uniform && !opts.asymmetry && !opts.writeNoise && !opts.levels;
   }
 
   /** Bring g (S) into each device's range and onto its levels. */
@@ -79,6 +83,37 @@ export class Hardware {
       v = lo + Math.round((v - lo) / q) * q;
     }
     return v;
+  }
+
+  /**
+   * Apply dg = scale * grad[k] (S) to the conductances stored at
+   * bank[index[k]] in place, with the same rules as `update`. The ideal case
+   * (no asymmetry, noise or levels) is a single clipped pass.
+   */
+  applyToBank(bank: Float64Array, index: Int32Array, grad: Float64Array, scale: number, rng: Rng): void {
+    const o = this.opts;
+    const { lo, hi } = this;
+    if (!o.asymmetry && !o.writeNoise && !o.levels) {
+      for (let k = 0; k < grad.length; k++) {
+        const i = index[k];
+        let v = bank[i] + scale * grad[k];
+        if (v < lo[k]) v = lo[k];
+        else if (v > hi[k]) v = hi[k];
+        bank[i] = v;
+      }
+      return;
+    }
+    const a = o.asymmetry ?? 0;
+    const wn = o.writeNoise ?? 0;
+    const levels = o.levels ?? 0;
+    for (let k = 0; k < grad.length; k++) {
+      let step = scale * grad[k];
+      if (step === 0) continue;
+      step *= step > 0 ? 1 + a : 1 - a;
+      let v = bank[index[k]] + step;
+      if (wn > 0) v += wn * (hi[k] - lo[k]) * rng.gauss();
+      bank[index[k]] = this.snap(k, v, levels);
+    }
   }
 
   /**

@@ -12,7 +12,7 @@
 import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits, predict, targetFor } from "../data/dataset.js";
 import { InputError } from "../netlist/errors.js";
-import { makeEstimator, type EstimatorName } from "./estimators.js";
+import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
 import type { EqModel, RelaxKind } from "./model.js";
 import { Rng } from "./rng.js";
@@ -24,6 +24,8 @@ export interface TrainOptions {
   beta: number;
   /** Learning rate in normalized units (dw = -lr dL/dw). Default 0.5. */
   lr: number;
+  /** The learning rate is multiplied by this factor after every epoch. Default 1 (constant). */
+  lrDecay: number;
   estimator: EstimatorName;
   /** Seed of the shuffling and noise. Default 1. */
   seed: number;
@@ -39,6 +41,7 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   epochs: 100,
   beta: 0.2,
   lr: 0.5,
+  lrDecay: 1,
   estimator: "centered",
   seed: 1,
   batch: 1,
@@ -70,6 +73,8 @@ export interface Checkpoint {
   epoch: number;
   conductances: number[];
   rngState: number;
+  /** The solver's state (unknowns) after the epoch: the next sample warm-starts from it. */
+  solverState: number[];
   metrics: EpochMetrics[];
 }
 
@@ -88,6 +93,7 @@ export function normalizeTrainOptions(o: Partial<TrainOptions>): TrainOptions {
   if (!(Number.isInteger(opts.epochs) && opts.epochs >= 0)) bad(`--epochs must be a non-negative integer (got ${opts.epochs})`);
   if (!(opts.beta > 0)) bad(`--beta must be > 0 (got ${opts.beta})`);
   if (!(opts.lr > 0)) bad(`--lr must be > 0 (got ${opts.lr})`);
+  if (!(opts.lrDecay > 0 && opts.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${opts.lrDecay})`);
   if (!(Number.isInteger(opts.batch) && opts.batch >= 1)) bad(`--batch must be a positive integer (got ${opts.batch})`);
   if (!(opts.targetAmplitude > 0)) bad(`--target must be > 0 V (got ${opts.targetAmplitude})`);
   return opts;
@@ -130,26 +136,31 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
     }
     g.set(resume.conductances);
     rng.state = resume.rngState >>> 0;
+    if (resume.solverState?.length === model.engine.x.length) model.restoreState(Float64Array.from(resume.solverState));
     metrics.push(...resume.metrics);
     startEpoch = resume.epoch + 1;
   } else {
     hw.constrain(g);
   }
   model.setConductances(g);
+  const bank = model.circuit.resistors.g;
 
   const estimator = makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } });
+  const fused = opts.batch === 1 && hw.idealUniform && model.readNoise === 0 && isContrastEstimator(estimator) ? estimator : null;
   const m = g.length;
   const grad = new Float64Array(m);
   const acc = new Float64Array(m);
-  const dg = new Float64Array(m);
   const y = new Float64Array(model.nOutputs);
   const order = Int32Array.from({ length: data.xTrain.length }, (_, i) => i);
-  const scale = -opts.lr * model.G0 * model.G0;
+  const baseScale = -opts.lr * model.G0 * model.G0;
   const testX = data.xTest.length ? data.xTest : data.xTrain;
   const testY = data.xTest.length ? data.yTest : data.yTrain;
 
   for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
+    const scale = baseScale * Math.pow(opts.lrDecay, epoch - 1);
+    // The order depends only on the random state, so a resumed run replays it exactly.
+    for (let i = 0; i < order.length; i++) order[i] = i;
     rng.shuffle(order);
     let lossSum = 0;
     let correct = 0;
@@ -159,17 +170,26 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       const i = order[s];
       model.setInputs(data.xTrain[i]);
       targetFor(data.yTrain[i], model.nOutputs, opts.targetAmplitude, y);
+      if (fused) {
+        // Batch of one on ideal devices: contrast and update in one pass.
+        const r = fused.phases(model, y);
+        lossSum += r.loss;
+        if (predict(r.outputs) === data.yTrain[i]) correct++;
+        model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0]);
+        hooks.onSample?.(s + 1, order.length);
+        continue;
+      }
       const r = estimator.gradient(model, y, grad);
       lossSum += r.loss;
       if (predict(r.outputs) === data.yTrain[i]) correct++;
-      for (let k = 0; k < m; k++) acc[k] += grad[k];
       inBatch++;
-      if (inBatch === opts.batch || s === order.length - 1) {
-        const f = scale / inBatch;
-        for (let k = 0; k < m; k++) dg[k] = f * acc[k];
-        hw.update(g, dg, rng);
-        model.setConductances(g);
-        acc.fill(0);
+      const last = inBatch === opts.batch || s === order.length - 1;
+      if (opts.batch > 1) for (let k = 0; k < m; k++) acc[k] += grad[k];
+      if (last) {
+        // dg = -lr G0^2 <dL/dg>, applied in place to the circuit's conductances.
+        hw.applyToBank(bank, model.tIndex, opts.batch > 1 ? acc : grad, scale / inBatch, rng);
+        model.engine.invalidate();
+        if (opts.batch > 1) acc.fill(0);
         inBatch = 0;
       }
       hooks.onSample?.(s + 1, order.length);
@@ -193,8 +213,9 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       dataset: names.dataset,
       options: opts,
       epoch,
-      conductances: Array.from(g),
+      conductances: Array.from(model.getConductances(g)),
       rngState: rng.state,
+      solverState: Array.from(model.engine.x),
       metrics: [...metrics],
     });
   }

@@ -13,6 +13,7 @@ interface TrainFlags extends HardwareFlags {
   epochs?: number;
   beta?: number;
   lr?: number;
+  lrDecay?: number;
   estimator?: (typeof ESTIMATORS)[number];
   seed?: number;
   batch?: number;
@@ -34,6 +35,7 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
     .option("--epochs <n>", `epochs (default ${TRAIN_DEFAULTS.epochs})`, int("--epochs"))
     .option("--beta <b>", `nudge strength, in units of the outputs' own conductance (default ${TRAIN_DEFAULTS.beta})`, num("--beta"))
     .option("--lr <lr>", `learning rate on g/gmax (default ${TRAIN_DEFAULTS.lr})`, num("--lr"))
+    .option("--lr-decay <f>", "multiply the learning rate by f after every epoch (default 1)", num("--lr-decay"))
     .option("--estimator <e>", `${ESTIMATORS.join(" | ")} (default centered)`, oneOf("--estimator", ESTIMATORS))
     .option("--seed <s>", "seed of shuffling and noise (default 1)", int("--seed"))
     .option("--batch <n>", "samples per update (default 1)", int("--batch"))
@@ -62,6 +64,7 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
             epochs,
             beta: flags.beta,
             lr: flags.lr,
+            lrDecay: flags.lrDecay,
             estimator: flags.estimator,
             seed: flags.seed,
             batch: flags.batch,

@@ -1,0 +1,68 @@
+/**
+ * Compare an estimator's gradient with the exact one (implicit
+ * differentiation) on a batch: both averaged over the batch, then
+ *   cosine = <g, g*> / (|g| |g*|),  relativeError = |g - g*| / |g*|.
+ */
+import type { Dataset } from "../data/dataset.js";
+import { checkDatasetFits, targetFor } from "../data/dataset.js";
+import { makeEstimator, type EstimatorName } from "./estimators.js";
+import type { EqModel, RelaxKind } from "./model.js";
+
+export interface GradcheckOptions {
+  beta: number;
+  estimator: EstimatorName;
+  /** Samples in the batch (the first ones of the training split). Default 8. */
+  samples?: number;
+  relax?: RelaxKind;
+  /** Target amplitude (V). Default 0.1. */
+  targetAmplitude?: number;
+}
+
+export interface GradcheckResult {
+  cosine: number;
+  relativeError: number;
+  beta: number;
+  estimator: EstimatorName;
+  samples: number;
+  /** Norm of the exact gradient (V^2/S). */
+  exactNorm: number;
+}
+
+export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): GradcheckResult {
+  checkDatasetFits(data, model.nInputs, model.nOutputs);
+  const n = Math.min(o.samples ?? 8, data.xTrain.length);
+  const relax = { kind: o.relax ?? "auto" } as const;
+  const m = model.tIndex.length;
+  const est = makeEstimator(o.estimator, { beta: o.beta, relax });
+  const exact = makeEstimator("exact", { beta: o.beta, relax });
+  const g = new Float64Array(m);
+  const gx = new Float64Array(m);
+  const tmp = new Float64Array(m);
+  const y = new Float64Array(model.nOutputs);
+  for (let s = 0; s < n; s++) {
+    model.setInputs(data.xTrain[s]);
+    targetFor(data.yTrain[s], model.nOutputs, o.targetAmplitude ?? 0.1, y);
+    exact.gradient(model, y, tmp);
+    for (let k = 0; k < m; k++) gx[k] += tmp[k] / n;
+    est.gradient(model, y, tmp);
+    for (let k = 0; k < m; k++) g[k] += tmp[k] / n;
+  }
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  let diff = 0;
+  for (let k = 0; k < m; k++) {
+    dot += g[k] * gx[k];
+    na += g[k] * g[k];
+    nb += gx[k] * gx[k];
+    diff += (g[k] - gx[k]) ** 2;
+  }
+  return {
+    cosine: na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0,
+    relativeError: nb > 0 ? Math.sqrt(diff / nb) : Math.sqrt(diff),
+    beta: o.beta,
+    estimator: o.estimator,
+    samples: n,
+    exactNorm: Math.sqrt(nb),
+  };
+}
