@@ -23,8 +23,8 @@ interface Section {
 
 const SECTIONS: Record<string, (() => Promise<Section>) | undefined> = {
   op: () => import("./op.js"),
-  tran: undefined, // transient: planned
-  train: undefined, // training throughput: planned
+  tran: () => import("./tran.js"),
+  train: () => import("./train.js"),
   sweep: undefined, // DC sweeps: planned
 };
 

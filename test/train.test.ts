@@ -104,6 +104,19 @@ describe("gradients", () => {
   });
 });
 
+describe("physical relaxation", () => {
+  it("training XOR with the ODE relaxation (the hardware's own dynamics) gives Newton's conductances", async () => {
+    const a = await runTrainJob({ netlist: "netlists/xor.cir", dataset: "xor", options: { epochs: 10, relax: "newton", seed: 5 } });
+    const b = await runTrainJob({ netlist: "netlists/xor.cir", dataset: "xor", options: { epochs: 10, relax: "ode", seed: 5 } });
+    const ga = a.model.getConductances();
+    const gb = b.model.getConductances();
+    let worst = 0;
+    for (let k = 0; k < ga.length; k++) worst = Math.max(worst, Math.abs(ga[k] - gb[k]) / ga[k]);
+    // The ODE phases settle to 1e-10 V; after 120 updates the conductances agree to ~4e-7.
+    expect(worst).toBeLessThan(1e-5);
+  });
+});
+
 describe("runs", () => {
   it("same seed, same result; a resumed run equals an uninterrupted one", async () => {
     const full = tmp();
