@@ -28,20 +28,10 @@ import type { Device, LoadContext, SetupContext } from "../src/devices/types.js"
 import type { SourceValue } from "../src/devices/waveform.js";
 import { loadCircuitFromText } from "../src/api.js";
 import { applyFixed, type Circuit } from "../src/circuit/circuit.js";
+import { mulberry32 as rng } from "../src/util/rng.js";
 
 // ---------------------------------------------------------------- harness
 
-/** A seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A tiny MNA context over dense storage. Unknowns: free nodes then branches;

@@ -13,20 +13,11 @@ import type { Circuit } from "../src/circuit/circuit.js";
 import { Engine } from "../src/analysis/engine.js";
 import { solveDc } from "../src/analysis/op.js";
 import { energy, hasEnergy } from "../src/analysis/energy.js";
+import { mulberry32 as rng } from "../src/util/rng.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GOLDEN = path.join(HERE, "golden");
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function solve(c: Circuit): Engine {
   const engine = new Engine(c);

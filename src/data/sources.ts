@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { InputError } from "../netlist/errors.js";
-import { Rng } from "../train/rng.js";
+import { Rng } from "../util/rng.js";
 import type { Dataset } from "./dataset.js";
 
 const require = createRequire(import.meta.url);

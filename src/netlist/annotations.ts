@@ -9,6 +9,7 @@ import { NetlistError, type SourceLoc } from "./errors.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { ElementSpec } from "./elaborate.js";
+import { mulberry32 } from "../util/rng.js";
 
 /** A data input: feature k drives `pos` to +x and, when doubled, `neg` to -x (voltage-source names). */
 export interface InputSpec {
@@ -120,18 +121,6 @@ function keyValues(ws: Array<{ text: string; loc: SourceLoc }>, allowed: string[
 
 /** Largest crossbar (M * N conductances) eqspice builds. */
 export const MAX_CROSSBAR = 10_000_000;
-
-/** A small seeded PRNG (mulberry32) so crossbar initializations are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
   const ws = words(a.tokens);

@@ -2,7 +2,7 @@
  * Hardware constraints on conductance updates, as analog crossbar simulators
  * model them (IBM aihwkit, CrossSim, NeuroSim). Ideal by default.
  */
-import type { Rng } from "./rng.js";
+import type { Rng } from "../util/rng.js";
 import { InputError } from "../netlist/errors.js";
 
 export interface HardwareOptions {

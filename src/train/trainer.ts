@@ -15,7 +15,7 @@ import { InputError } from "../netlist/errors.js";
 import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
 import type { EqModel, RelaxKind } from "./model.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../util/rng.js";
 
 export interface TrainOptions {
   /** Epochs to run (total, counting resumed ones). Default 100. */

@@ -37,3 +37,9 @@ export class Rng {
     }
   }
 }
+
+/** The same generator as a plain function yielding floats uniform in [0, 1) (mulberry32). */
+export function mulberry32(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.next();
+}
