@@ -108,6 +108,13 @@ export interface LayeredOptions {
    * seeded draw, not from this builder's generator.
    */
   compact?: boolean;
+  /**
+   * Learning-rate multiplier per layer of conductances (layer l = the
+   * crossbar and bias row feeding layer l), written as `lr=` on one `*@train`
+   * line per layer. Deep nodes load the earlier layers' error signal, so
+   * earlier layers usually want larger multipliers. Default: none (one line).
+   */
+  layerLr?: number[];
 }
 
 export interface LayeredCircuit {
@@ -205,7 +212,14 @@ export function buildLayered(opts: LayeredOptions): LayeredCircuit {
   const trainPatterns = ["RW*", "RB*"];
   L.push(`*@input ${inputs.join(" ")}`);
   L.push(`*@output ${outputs.join(" ")}`);
-  L.push(`*@train ${trainPatterns.join(" ")} gmin=${fmtG(gmin)} gmax=${fmtG(gmax)}`);
+  if (opts.layerLr) {
+    if (opts.layerLr.length !== layers.length - 1 || opts.layerLr.some((v) => !(v > 0))) {
+      throw new Error(`layerLr needs ${layers.length - 1} positive multipliers (one per layer of conductances)`);
+    }
+    opts.layerLr.forEach((lr, i) => L.push(`*@train RW${i + 1}_* RB${i + 1}_* gmin=${fmtG(gmin)} gmax=${fmtG(gmax)} lr=${fmtG(lr)}`));
+  } else {
+    L.push(`*@train ${trainPatterns.join(" ")} gmin=${fmtG(gmin)} gmax=${fmtG(gmax)}`);
+  }
   L.push("");
 
   // Sources.

@@ -293,7 +293,7 @@ function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
           hits++;
           if (!seen.has(d)) {
             seen.add(d);
-            trainable.push({ device: d, gmin: t.gmin, gmax: t.gmax });
+            trainable.push({ device: d, gmin: t.gmin, gmax: t.gmax, lr: t.lr });
           }
         }
       }
@@ -308,7 +308,7 @@ function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
         const d = c.deviceByName.get(`r${cb.name}_${i}_${j}`) as Resistor;
         if (!seen.has(d)) {
           seen.add(d);
-          trainable.push({ device: d, gmin: cb.gmin, gmax: cb.gmax });
+          trainable.push({ device: d, gmin: cb.gmin, gmax: cb.gmax, lr: cb.lr });
         }
       }
   }

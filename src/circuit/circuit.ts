@@ -28,6 +28,8 @@ export interface TrainableConductance {
   device: Resistor;
   gmin: number;
   gmax: number;
+  /** Learning-rate multiplier (from `lr=` on its annotation). */
+  lr: number;
 }
 
 /** Data inputs and outputs from the `*@` annotations, resolved to devices and node indices. */

@@ -30,6 +30,8 @@ export interface TrainSpec {
   patterns: string[];
   gmin: number;
   gmax: number;
+  /** Learning-rate multiplier of these devices (a per-crossbar programming pulse amplitude). Default 1. */
+  lr: number;
   loc: SourceLoc;
 }
 
@@ -42,6 +44,8 @@ export interface CrossbarSpec {
   train: boolean;
   gmin: number;
   gmax: number;
+  /** Learning-rate multiplier when trainable. Default 1. */
+  lr: number;
   loc: SourceLoc;
 }
 
@@ -122,9 +126,23 @@ function keyValues(ws: Array<{ text: string; loc: SourceLoc }>, allowed: string[
 /** Largest crossbar (M * N conductances) eqspice builds. */
 export const MAX_CROSSBAR = 10_000_000;
 
+/** The training options shared by *@train and *@crossbar: bounds (S) and learning-rate multiplier. */
+function trainingOptions(kv: Map<string, { value: string; loc: SourceLoc }>, what: string, loc: SourceLoc): { gmin: number; gmax: number; lr: number } {
+  const get = (key: string, dflt: number) => {
+    const e = kv.get(key);
+    return e ? num(e.value, e.loc, key) : dflt;
+  };
+  const gmin = get("gmin", DEFAULT_GMIN);
+  const gmax = get("gmax", DEFAULT_GMAX);
+  const lr = get("lr", 1);
+  if (!(gmin > 0 && gmax > gmin)) throw new NetlistError(`${what}: need 0 < gmin < gmax (got ${gmin}, ${gmax})`, loc);
+  if (!(lr > 0)) throw new NetlistError(`${what}: lr must be > 0 (got ${lr})`, loc);
+  return { gmin, gmax, lr };
+}
+
 function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
   const ws = words(a.tokens);
-  const { kv, rest, flags } = keyValues(ws, ["g", "init", "seed", "gmin", "gmax"], ["train"], "*@crossbar");
+  const { kv, rest, flags } = keyValues(ws, ["g", "init", "seed", "gmin", "gmax", "lr"], ["train"], "*@crossbar");
   if (rest.length !== 3) throw new NetlistError("*@crossbar needs NAME ROWS COLS (node lists like x{0:3} or a,b,c)", a.loc);
   const [nameW, rowsW, colsW] = rest;
   const rows = expandNodeList(rowsW.text, rowsW.loc);
@@ -133,11 +151,7 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
   const N = cols.length;
   if (M * N > MAX_CROSSBAR) throw new NetlistError(`*@crossbar ${nameW.text}: ${M} x ${N} is too large (at most ${MAX_CROSSBAR} conductances)`, a.loc);
   const g = new Float64Array(M * N);
-  const gminKv = kv.get("gmin");
-  const gmaxKv = kv.get("gmax");
-  const gmin = gminKv ? num(gminKv.value, gminKv.loc, "gmin") : DEFAULT_GMIN;
-  const gmax = gmaxKv ? num(gmaxKv.value, gmaxKv.loc, "gmax") : DEFAULT_GMAX;
-  if (!(gmin > 0 && gmax > gmin)) throw new NetlistError(`*@crossbar ${nameW.text}: need 0 < gmin < gmax (got ${gmin}, ${gmax})`, a.loc);
+  const { gmin, gmax, lr } = trainingOptions(kv, `*@crossbar ${nameW.text}`, a.loc);
   const init = kv.get("init");
   const gv = kv.get("g");
   if (init && gv) throw new NetlistError("*@crossbar: give either g= or init=, not both", gv.loc);
@@ -174,7 +188,7 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
   } else {
     throw new NetlistError(`*@crossbar ${nameW.text}: give its conductances with g=, init=FILE.csv or init=uniform(LO,HI)`, a.loc);
   }
-  return { name: nameW.text.toLowerCase(), rows, cols, g, train: flags.has("train"), gmin, gmax, loc: a.loc };
+  return { name: nameW.text.toLowerCase(), rows, cols, g, train: flags.has("train"), gmin, gmax, lr, loc: a.loc };
 }
 
 function pairs(ws: Array<{ text: string; loc: SourceLoc }>, what: string): Array<{ pos: string; neg?: string; loc: SourceLoc }> {
@@ -203,14 +217,10 @@ export function readAnnotations(net: ParsedNetlist): Annotations {
         break;
       }
       case "train": {
-        const { kv, rest } = keyValues(words(a.tokens), ["gmin", "gmax"], [], "*@train");
+        const { kv, rest } = keyValues(words(a.tokens), ["gmin", "gmax", "lr"], [], "*@train");
         if (!rest.length) throw new NetlistError("*@train needs element names or patterns (e.g. RW*)", a.loc);
-        const gminKv = kv.get("gmin");
-        const gmaxKv = kv.get("gmax");
-        const gmin = gminKv ? num(gminKv.value, gminKv.loc, "gmin") : DEFAULT_GMIN;
-        const gmax = gmaxKv ? num(gmaxKv.value, gmaxKv.loc, "gmax") : DEFAULT_GMAX;
-        if (!(gmin > 0 && gmax > gmin)) throw new NetlistError(`*@train: need 0 < gmin < gmax (got ${gmin}, ${gmax})`, a.loc);
-        out.train.push({ patterns: rest.map((w) => w.text.toLowerCase()), gmin, gmax, loc: a.loc });
+        const { gmin, gmax, lr } = trainingOptions(kv, "*@train", a.loc);
+        out.train.push({ patterns: rest.map((w) => w.text.toLowerCase()), gmin, gmax, lr, loc: a.loc });
         break;
       }
       case "crossbar":

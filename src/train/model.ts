@@ -32,6 +32,8 @@ export class EqModel {
   readonly tIndex: Int32Array;
   readonly tA: Int32Array;
   readonly tB: Int32Array;
+  /** Runs of trainable devices sharing a learning-rate multiplier: [start, end) in trainable order. */
+  readonly lrGroups: Array<{ start: number; end: number; lr: number }> = [];
   /** Per-device bounds (S). */
   readonly gLo: Float64Array;
   readonly gHi: Float64Array;
@@ -79,6 +81,11 @@ export class EqModel {
       g0 = Math.max(g0, t.gmax);
     });
     this.G0 = g0;
+    ports.trainable.forEach((t, k) => {
+      const last = this.lrGroups[this.lrGroups.length - 1];
+      if (last && last.lr === t.lr) last.end = k + 1;
+      else this.lrGroups.push({ start: k, end: k + 1, lr: t.lr });
+    });
     this.Gnudge = this.outputConductance();
     this.nInputs = ports.inputs.length;
     this.nOutputs = ports.outputs.length;
@@ -221,10 +228,10 @@ export class EqModel {
    * trainable device, g += step * [(V1_a - V1_b)^2 - (V2_a - V2_b)^2], clipped
    * to [lo, hi] (S). One pass over the devices instead of three.
    */
-  contrastUpdate(V1: Float64Array, V2: Float64Array, step: number, lo: number, hi: number): void {
+  contrastUpdate(V1: Float64Array, V2: Float64Array, step: number, lo: number, hi: number, start = 0, end = this.tIndex.length): void {
     const { tA, tB, tIndex } = this;
     const g = this.circuit.resistors.g;
-    for (let k = 0; k < tIndex.length; k++) {
+    for (let k = start; k < end; k++) {
       const a = tA[k];
       const b = tB[k];
       const d1 = V1[a] - V1[b];

@@ -175,7 +175,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
         const r = fused.phases(model, y);
         lossSum += r.loss;
         if (predict(r.outputs) === data.yTrain[i]) correct++;
-        model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0]);
+        for (const grp of model.lrGroups) model.contrastUpdate(r.V1, r.V0, scale * r.factor * grp.lr, hw.lo[0], hw.hi[0], grp.start, grp.end);
         hooks.onSample?.(s + 1, order.length);
         continue;
       }
@@ -186,8 +186,10 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       const last = inBatch === opts.batch || s === order.length - 1;
       if (opts.batch > 1) for (let k = 0; k < m; k++) acc[k] += grad[k];
       if (last) {
-        // dg = -lr G0^2 <dL/dg>, applied in place to the circuit's conductances.
-        hw.applyToBank(bank, model.tIndex, opts.batch > 1 ? acc : grad, scale / inBatch, rng);
+        // dg = -lr G0^2 <dL/dg> (times each group's multiplier), applied in place to the circuit's conductances.
+        const step = opts.batch > 1 ? acc : grad;
+        for (const grp of model.lrGroups) if (grp.lr !== 1) for (let k = grp.start; k < grp.end; k++) step[k] *= grp.lr;
+        hw.applyToBank(bank, model.tIndex, step, scale / inBatch, rng);
         model.engine.invalidate();
         if (opts.batch > 1) acc.fill(0);
         inBatch = 0;

@@ -18,6 +18,7 @@ interface Flags {
   load?: number;
   cnode?: number;
   compact?: boolean;
+  layerLr?: string;
 }
 
 function numberList(text: string, what: string, sep: RegExp = /,/): number[] {
@@ -43,11 +44,13 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
     .option("--bias <V>", "bias rail voltage (default 1)", num("--bias"))
     .option("--load <ohms>", "output load resistors (default 1meg)", num("--load"))
     .option("--cnode <F>", "capacitance on every hidden and output node", num("--cnode"))
+    .option("--layer-lr <m1,m2,...>", "learning-rate multiplier per layer of conductances (one *@train line per layer)")
     .option("--compact", "write crossbars as *@crossbar annotations (eqspice export-spice expands them)")
     .action((kind: string, f: Flags) =>
       run(() => {
         if (kind.toLowerCase() !== "layered") throw new InputError(`unknown circuit kind '${kind}' (available: layered)`);
         const opts: LayeredOptions = { layers: numberList(f.layers, "--layers", /[,x-]/), seed: f.seed, gmin: f.gmin, gmax: f.gmax, biasUp: f.biasUp, biasDown: f.biasDown, gain: f.gain, biasInput: f.bias, loadR: f.load, cnode: f.cnode, compact: f.compact };
+        if (f.layerLr) opts.layerLr = numberList(f.layerLr, "--layer-lr");
         if (f.ginit) {
           const g = numberList(f.ginit, "--ginit");
           if (g.length !== 2) throw new InputError("--ginit: expected LO,HI");

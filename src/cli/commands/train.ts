@@ -88,7 +88,7 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
       const last = result.metrics[result.metrics.length - 1];
       process.stdout.write(
         last
-          ? `trained ${result.metrics.length} epochs: train accuracy ${(100 * last.trainAccuracy).toFixed(1)}%, test accuracy ${(100 * last.testAccuracy).toFixed(1)}%, loss ${last.trainLoss.toExponential(3)} V^2\nwrote ${out}/{metrics.json,checkpoint.json,trained.cir,training.html}\n`
+          ? `trained ${result.metrics.length} epochs: train accuracy ${(100 * last.trainAccuracy).toFixed(1)}%, test accuracy ${(100 * last.testAccuracy).toFixed(1)}%, loss ${last.trainLoss.toExponential(3)} V^2\nwrote ${out}/{metrics.json,checkpoint.json,trained.cir,training.html${flags.waveforms ? ",waveforms.csv" : ""}}\n`
           : `nothing to do (0 epochs)\n`,
       );
     }),
