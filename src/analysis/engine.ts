@@ -56,6 +56,12 @@ export class Engine {
    * nFree. Call invalidate() after changing them.
    */
   nodeStamps: { g: Float64Array; j: Float64Array } | null = null;
+  /** splitLinear state: devices reloaded at every point, devices whose sum is reused. */
+  private dynamicDevs: Device[] | null = null;
+  private staticDevs: Device[] = [];
+  private staticA: Float64Array | null = null;
+  private staticB: Float64Array | null = null;
+  private staticValid = false;
 
   constructor(readonly circuit: Circuit) {
     const n = circuit.n;
@@ -128,6 +134,30 @@ export class Engine {
    */
   invalidate(): void {
     this.baseValid = false;
+    this.staticValid = false;
+  }
+
+  /**
+   * Reuse the stamps of the linear devices not in `dynamic` across analysis
+   * points: they are loaded once (until invalidate() or the next call) and
+   * only the `dynamic` ones (capacitors' companion models, time-varying
+   * sources) are reloaded at each point. Valid only while the reused
+   * devices' stamps stay the same between points: same mode and source
+   * scale for them, and fixed nodes that do not move (a transient or
+   * relaxation with constant fixed-node sources). Pass null to end.
+   */
+  splitLinear(dynamic: Device[] | null): void {
+    if (dynamic) {
+      const set = new Set(dynamic);
+      this.dynamicDevs = this.linearDevs.filter((d) => set.has(d));
+      this.staticDevs = this.linearDevs.filter((d) => !set.has(d));
+      this.staticA ??= new Float64Array(this.sys.A.length);
+      this.staticB ??= new Float64Array(this.sys.b.length);
+    } else {
+      this.dynamicDevs = null;
+      this.staticDevs = [];
+    }
+    this.invalidate();
   }
 
   /** Load linear devices once for this analysis point (reused until invalidated). */
@@ -135,9 +165,24 @@ export class Engine {
     if (this.baseValid) return;
     this.baseValid = true;
     const { A, b } = this.sys;
-    A.fill(0);
-    b.fill(0);
-    for (const d of this.linearDevs) d.load(this.ctx);
+    if (this.dynamicDevs) {
+      if (!this.staticValid) {
+        A.fill(0);
+        b.fill(0);
+        for (const d of this.staticDevs) d.load(this.ctx);
+        this.staticA!.set(A);
+        this.staticB!.set(b);
+        this.staticValid = true;
+      } else {
+        A.set(this.staticA!);
+        b.set(this.staticB!);
+      }
+      for (const d of this.dynamicDevs) d.load(this.ctx);
+    } else {
+      A.fill(0);
+      b.fill(0);
+      for (const d of this.linearDevs) d.load(this.ctx);
+    }
     const ns = this.nodeStamps;
     if (ns) {
       for (let i = 0; i < this.diagHandles.length; i++) {

@@ -1,22 +1,51 @@
 /**
- * Capacitor C (F) between nodes a and b. Open in DC. In a transient, the
- * integration method turns it into a companion model:
- *   i = C dv/dt ~ C (a0 v_new + hist)  ->  geq = a0 C; ieq = C hist
- * where hist depends on the method and the accepted history (v_prev, i_prev).
+ * Capacitor C (F) between nodes a and b. Open in DC. Given an integration
+ * state (a transient step, or a relaxation with sources at DC), it becomes a
+ * companion model of the step from t_n to t_{n+1}:
+ *   i_{n+1} = C dv/dt ~ C (a0 v_{n+1} + hist)  ->  geq = a0 C (S), ieq = C hist (A)
+ * where `hist` depends on the method and the accepted history (see
+ * `companionHistory`). The current i flows from a through the capacitor to b.
  * A capacitor stores energy C v^2/2 but has no co-content: it does not enter E(V).
  */
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
+
+/**
+ * History term of the companion model dv/dt ~ a0 v_{n+1} + hist (V/s), for
+ * a capacitance c (F) with accepted voltages vPrev = v_n, vPrev2 = v_{n-1} (V)
+ * and current iPrev = i_n (A):
+ *   be:   dv/dt = (v_{n+1} - v_n) / h                      (a0 = 1/h)
+ *   trap: i_{n+1} = 2C/h (v_{n+1} - v_n) - i_n              (a0 = 2/h)
+ *   bdf2: dv/dt = a0 v_{n+1} + a1 v_n + a2 v_{n-1}, variable step, ratio w = h_n/h_{n-1}:
+ *         a0 = (1+2w)/((1+w)h), a1 = -a0 (1+w)^2/(1+2w), a2 = a0 w^2/(1+2w).
+ */
+export function companionHistory(integ: IntegrationState, c: number, vPrev: number, vPrev2: number, iPrev: number): number {
+  const a0 = integ.a0;
+  switch (integ.method) {
+    case "be":
+      return -a0 * vPrev;
+    case "trap":
+      return c > 0 ? -a0 * vPrev - iPrev / c : -a0 * vPrev;
+    case "bdf2": {
+      const w = integ.ratio;
+      const k = a0 / (1 + 2 * w);
+      return -k * (1 + w) * (1 + w) * vPrev + k * w * w * vPrev2;
+    }
+  }
+}
 
 export class Capacitor implements Device {
   readonly linear = true;
   readonly symmetric = true;
   readonly nodes: readonly number[];
   private h!: PairHandles;
-  /** Accepted history: voltages at t_n, t_{n-1} (V) and current at t_n (A). */
+  /** Accepted history: voltages at t_n, t_{n-1} (V) and current a -> b at t_n (A). */
   vPrev = 0;
   vPrev2 = 0;
   iPrev = 0;
+  /** Companion model of the last load: conductance (S) and history current (A). */
+  private geq = 0;
+  private ieq = 0;
   /** Initial condition (V) from `IC=`, if given. */
   readonly ic: number | undefined;
 
@@ -36,47 +65,46 @@ export class Capacitor implements Device {
     this.h = reservePair(ctx, this.a, this.b);
   }
 
-  /** Reset history to a DC state with voltage v across it. */
-  initState(v: number): void {
+  /** Reset history to a state with voltage v (V) across it and current i (A, default 0: DC). */
+  initState(v: number, i = 0): void {
     this.vPrev = v;
     this.vPrev2 = v;
-    this.iPrev = 0;
+    this.iPrev = i;
   }
 
-  private historyCurrent(ctx: LoadContext): number {
-    const integ = ctx.integ!;
-    const a0 = integ.a0;
-    switch (integ.method) {
-      case "be": // i = C (v - v_n)/h
-        return -this.c * a0 * this.vPrev;
-      case "trap": // i = 2C/h (v - v_n) - i_n
-        return -this.c * a0 * this.vPrev - this.iPrev;
-      case "bdf2": {
-        // Variable-step BDF2: dv/dt = a0 v + a1 v_n + a2 v_{n-1}
-        const w = integ.ratio;
-        const a1 = -a0 * (1 + w) * (1 + w) / (1 + 2 * w);
-        const a2 = a0 * (w * w) / (1 + 2 * w);
-        return this.c * (a1 * this.vPrev + a2 * this.vPrev2);
-      }
-    }
+  /** Overwrite the current at the last accepted point (A), e.g. i = C dv/dt from an explicit integrator. */
+  setCurrent(i: number): void {
+    this.iPrev = i;
   }
 
   load(ctx: LoadContext): void {
-    if (ctx.mode !== "tran" || !ctx.integ) return;
-    const geq = this.c * ctx.integ.a0;
-    stampConductance(ctx, this.h, geq);
-    // ieq: the part of i independent of v_new, flowing from a to b.
-    stampCurrentSource(ctx, this.h, this.historyCurrent(ctx));
+    const integ = ctx.integ;
+    if (!integ) return;
+    this.geq = this.c * integ.a0;
+    this.ieq = this.c * companionHistory(integ, this.c, this.vPrev, this.vPrev2, this.iPrev);
+    stampConductance(ctx, this.h, this.geq);
+    // ieq: the part of i independent of v_{n+1}, flowing from a to b.
+    stampCurrentSource(ctx, this.h, this.ieq);
   }
 
-  /** Capacitor current is not part of the DC residual. */
-  addCurrents(): void {}
+  /**
+   * In a transient (time >= 0), the current at the last accepted point
+   * leaves a and enters b, so that KCL (and the currents of the sources that
+   * fix nodes) includes it. In DC (time < 0) a capacitor is open.
+   */
+  addCurrents(_V: Float64Array, _x: Float64Array, time: number, out: Float64Array): void {
+    if (time < 0) return;
+    out[this.a] += this.iPrev;
+    out[this.b] -= this.iPrev;
+  }
 
-  accept(V: Float64Array, _x: Float64Array, h: number): void {
+  /**
+   * Accept the converged point of the step whose companion model was loaded
+   * last: i_{n+1} = geq v_{n+1} + ieq, with whatever method that step used.
+   */
+  accept(V: Float64Array, _x: Float64Array, _h: number): void {
     const v = V[this.a] - V[this.b];
-    // Recover i_{n+1} consistent with the trapezoidal rule (used by trap's next step).
-    const iNew = h > 0 ? (2 * this.c * (v - this.vPrev)) / h - this.iPrev : 0;
-    this.iPrev = iNew;
+    this.iPrev = this.geq * v + this.ieq;
     this.vPrev2 = this.vPrev;
     this.vPrev = v;
   }

@@ -1,58 +1,81 @@
 /**
- * Self-contained HTML plots: plotly.js (plotly.js-dist) is inlined, so the
- * file opens offline from file://. One page can hold several figures.
+ * Self-contained HTML plots: plotly.js (from the plotly.js-dist package:
+ * plotly.min.js when the package ships it, else plotly.js) is inlined, so
+ * the file opens offline from file://. Each figure is a plotly
+ * {data, layout} pair drawn in its own div, in order. Figures' JSON is
+ * embedded as application/json with '<' escaped, so no string in the data
+ * can end the script element. Written atomically (temporary name, then
+ * rename).
+ *
+ *   writePlotHtml("out.html", { title: "RC", figures: [{ data: [{ x, y, name: "v(out)" }], layout: { xaxis: { title: { text: "time (s)" } } } }] });
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { writeFileAtomic } from "../util/atomic.js";
+import { dirname, join } from "node:path";
+import { AtomicFile } from "../output/atomic.js";
 
-export interface Figure {
-  /** Plotly traces. */
+/** A plotly figure: traces and layout, as plotly.newPlot takes them (plain JSON). */
+export interface PlotFigure {
   data: Array<Record<string, unknown>>;
-  /** Plotly layout (title, axes with units...). */
-  layout: Record<string, unknown>;
+  layout?: Record<string, unknown>;
+  /** Height of the figure's div in pixels (default 520). */
+  height?: number;
 }
+
+/** Same as PlotFigure (the name the first version of this module used). */
+export type Figure = PlotFigure;
 
 export interface PlotPage {
   title: string;
-  figures: Figure[];
+  figures: PlotFigure[];
   /** Optional HTML shown above the figures (already escaped by the caller). */
   note?: string;
 }
 
-let plotlySource: string | null = null;
+let plotlySource: string | undefined;
 
-function plotly(): string {
-  if (!plotlySource) {
-    const require = createRequire(import.meta.url);
-    plotlySource = readFileSync(require.resolve("plotly.js-dist"), "utf8");
+/** The plotly.js bundle's source text (cached). */
+export function plotlyBundle(): string {
+  if (plotlySource === undefined) {
+    const req = createRequire(import.meta.url);
+    const dir = dirname(req.resolve("plotly.js-dist/package.json"));
+    const min = join(dir, "plotly.min.js");
+    plotlySource = readFileSync(existsSync(min) ? min : join(dir, "plotly.js"), "utf8");
+    if (/<\/script/i.test(plotlySource)) plotlySource = plotlySource.replace(/<\/script/gi, "<\\/script");
   }
   return plotlySource;
+}
+
+/** JSON safe inside a <script> element. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, "\\u003c");
 }
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** Render the page as a string. */
-export function plotHtml(page: PlotPage): string {
-  const divs = page.figures.map((_, i) => `<div id="fig${i}" class="fig"></div>`).join("\n");
-  // JSON inside <script>: escape "</" so data cannot close the tag.
-  const json = JSON.stringify(page.figures).replace(/<\//g, "<\\/");
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}.fig{width:100%;max-width:1100px;height:460px;margin-bottom:1.5em}</style>
-<script>${plotly()}</script></head>
-<body><h2>${escapeHtml(page.title)}</h2>${page.note ? `<p>${page.note}</p>` : ""}
-${divs}
-<script>
-const figures = ${json};
-figures.forEach((f, i) => Plotly.newPlot("fig" + i, f.data, Object.assign({margin: {t: 50}}, f.layout), {responsive: true}));
-</script></body></html>
-`;
-}
-
-/** Write the page atomically. */
+/** Write the page to `path` (atomically). */
 export function writePlotHtml(path: string, page: PlotPage): void {
-  writeFileAtomic(path, plotHtml(page));
+  const f = new AtomicFile(path);
+  try {
+    f.write(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(page.title)}</title>\n`);
+    f.write(`<style>body{font-family:sans-serif;margin:16px}h1{font-size:18px}.fig{width:100%;margin-bottom:24px}</style>\n`);
+    f.write(`<script>\n`);
+    f.write(plotlyBundle());
+    f.write(`\n</script>\n</head>\n<body>\n<h1>${escapeHtml(page.title)}</h1>\n`);
+    if (page.note) f.write(`<p>${page.note}</p>\n`);
+    page.figures.forEach((fig, i) => {
+      f.write(`<div id="fig${i}" class="fig" style="height:${fig.height ?? 520}px"></div>\n`);
+      f.write(`<script type="application/json" id="fig${i}-data">${scriptJson({ data: fig.data, layout: fig.layout ?? {} })}</script>\n`);
+    });
+    f.write(`<script>\n(function () {\n  for (var i = 0; i < ${page.figures.length}; i++) {\n`);
+    f.write(`    var spec = JSON.parse(document.getElementById("fig" + i + "-data").textContent);\n`);
+    f.write(`    Plotly.newPlot("fig" + i, spec.data, spec.layout, { responsive: true, displaylogo: false });\n  }\n})();\n</script>\n`);
+    f.write(`</body>\n</html>\n`);
+    f.commit();
+  } catch (e) {
+    f.abort();
+    throw e;
+  }
 }

@@ -1,0 +1,290 @@
+/**
+ * Implicit integration of the circuit equations, as SPICE does it: every
+ * step from t_n to t_{n+1} = t_n + h replaces each capacitance by its
+ * companion model (backward Euler, trapezoidal or variable-step BDF2) and
+ * solves the resulting nonlinear DC-like system with the engine's Newton.
+ *
+ * Step control by local truncation error (LTE), estimated per differential
+ * unknown (a free node with capacitance, V) from divided differences of the
+ * accepted points:
+ *   backward Euler  LTE = h^2 x''/2                         ~ h^2 DD2
+ *   trapezoidal     LTE = h^3 x'''/12                       ~ h^3 DD3 / 2
+ *   BDF2            LTE = h^3 x''' (1+w)^2 / (6w(1+2w))     ~ h^3 DD3 (1+w)^2 / (w(1+2w))
+ * (w = h_n / h_{n-1}). A step is accepted when max_i LTE_i / (reltol |x_i| + vntol) <= 1;
+ * the next step is h (0.9 / ratio)^(1/(p+1)), at most twice the last one.
+ * After a start or a breakpoint (a corner of a source waveform) the history
+ * is not smooth, so the order restarts: backward Euler twice (DD2, the first
+ * one through the point before the breakpoint; no estimate at the very
+ * start), then one BDF2 step (which needs no capacitor current, so the
+ * trapezoidal rule that follows gets a second-order one), then the method.
+ * A Newton failure divides the step by 8.
+ */
+import type { Engine, NewtonTolerances } from "../engine.js";
+import type { Device, IntegrationState } from "../../devices/types.js";
+import { companionHistory } from "../../devices/capacitor.js";
+import { ConvergenceError } from "../../netlist/errors.js";
+import type { CapacitanceInfo } from "./capacitance.js";
+
+export type ImplicitMethod = "trap" | "bdf2";
+
+export interface ImplicitConfig {
+  method: ImplicitMethod;
+  /** "tran": sources follow their waveforms in time; "dc": held at their DC values (relaxation). */
+  sources: "tran" | "dc";
+  /** Scale of the independent sources (1 normally). */
+  srcScale: number;
+  /** Newton tolerances; reltol and vntol also set the LTE tolerance. */
+  tol: NewtonTolerances;
+  /** Largest step (s). */
+  tmax: number;
+  /** Smallest step (s) before giving up with a ConvergenceError. */
+  hmin: number;
+  /** Newton iteration limit per step (before the step is cut). */
+  maxNewton: number;
+}
+
+export class ImplicitIntegrator {
+  /** Time of the last accepted point (s). */
+  t = 0;
+  /** Proposed size of the next step (s). */
+  h = 0;
+  /** Size of the last accepted step (s). */
+  lastH = 0;
+  steps = 0;
+  rejected = 0;
+  newtonIterations = 0;
+  /** Largest LTE ratio of the last accepted step (0 when not estimated). */
+  lastRatio = 0;
+  /** Accepted history since the last restart, newest first: states and times. */
+  private hx: Float64Array[];
+  private readonly ht = new Float64Array(3);
+  private count = 0;
+  /** After a restart at a breakpoint: the point before it (hx[1]) is kept for the first step's estimate. */
+  private preValid = false;
+  private lastMethod: IntegrationState["method"] = "be";
+  private readonly integ: IntegrationState = { a0: 0, method: "be", ratio: 1 };
+  private readonly accepting: Device[];
+  /** Node capacitances: companion stamps and history v_n, v_{n-1} (V), i_n (A) per free unknown. */
+  private readonly stamps: { g: Float64Array; j: Float64Array } | null;
+  private readonly nv1: Float64Array;
+  private readonly nv2: Float64Array;
+  private readonly ni1: Float64Array;
+  private readonly dynIdx: Int32Array;
+
+  constructor(
+    readonly engine: Engine,
+    readonly cap: CapacitanceInfo,
+    readonly cfg: ImplicitConfig,
+  ) {
+    const c = engine.circuit;
+    const n = c.n;
+    this.hx = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    this.accepting = c.devices.filter((d) => d.accept !== undefined);
+    const nf = c.nFree;
+    const hasNodeC = cap.nodeC.some((v) => v > 0);
+    this.stamps = hasNodeC ? { g: new Float64Array(nf), j: new Float64Array(nf) } : null;
+    this.nv1 = new Float64Array(nf);
+    this.nv2 = new Float64Array(nf);
+    this.ni1 = new Float64Array(nf);
+    const dyn: number[] = [];
+    for (let i = 0; i < n; i++) if (cap.dynamic[i]) dyn.push(i);
+    this.dynIdx = Int32Array.from(dyn);
+  }
+
+  /**
+   * Start from the engine's current state (x, V) at time t (s) with a first
+   * step h0 (s). Capacitors and node capacitances take their present voltage
+   * as initial state (DC: no current) unless `keepCaps`.
+   */
+  start(t: number, h0: number, keepCaps = false): void {
+    const { engine } = this;
+    this.t = t;
+    this.h = h0;
+    this.lastH = 0;
+    if (!keepCaps) {
+      for (const c of this.cap.caps) c.initState(engine.V[c.a] - engine.V[c.b]);
+      const x = engine.x;
+      for (let i = 0; i < this.nv1.length; i++) {
+        this.nv1[i] = x[i];
+        this.nv2[i] = x[i];
+        this.ni1[i] = 0;
+      }
+    }
+    this.restart(h0);
+    this.preValid = false;
+  }
+
+  /** Restart the order at the current point (a breakpoint): the history before it is not smooth. */
+  restart(h0: number): void {
+    this.preValid = this.count >= 2 && this.ht[0] === this.t;
+    this.hx[0].set(this.engine.x);
+    this.ht[0] = this.t;
+    this.count = 1;
+    this.lastMethod = "be";
+    this.h = h0;
+  }
+
+  /** Release the engine's node stamps (after the integration). */
+  detach(): void {
+    if (this.engine.nodeStamps === this.stamps) this.engine.nodeStamps = null;
+    this.engine.invalidate();
+  }
+
+  /**
+   * Take one accepted step, not beyond tLimit (s): it lands exactly on
+   * tLimit when that is within 1.1 h, and halves the remaining gap when it is
+   * within 2 h (no slivers). Rejected attempts are retried with smaller steps.
+   */
+  advance(tLimit: number): void {
+    const { engine, cfg, hx, ht } = this;
+    const x = engine.x;
+    const n = x.length;
+    for (;;) {
+      let h = Math.min(this.h, cfg.tmax);
+      const gap = tLimit - this.t;
+      let tNew: number;
+      if (gap <= 1.1 * h) {
+        h = gap;
+        tNew = tLimit;
+      } else {
+        if (gap < 2 * h) h = gap / 2;
+        tNew = this.t + h;
+      }
+      if (!(h >= cfg.hmin)) {
+        throw new ConvergenceError(`transient: time step too small (${h.toExponential(3)} s) at t = ${this.t.toExponential(6)} s`, []);
+      }
+      // Order and method of this step.
+      const hPrev = this.count >= 2 ? ht[0] - ht[1] : h;
+      const method: IntegrationState["method"] =
+        this.count <= 2 ? "be" : cfg.method === "bdf2" || this.lastMethod === "be" ? "bdf2" : "trap";
+      const w = h / hPrev;
+      const integ = this.integ;
+      integ.method = method;
+      integ.ratio = w;
+      integ.a0 = method === "be" ? 1 / h : method === "trap" ? 2 / h : (1 + 2 * w) / ((1 + w) * h);
+      this.loadNodeCaps();
+      // Predictor: linear extrapolation of the last two points.
+      const x0 = hx[0];
+      if (this.count >= 2) {
+        const x1 = hx[1];
+        const s = h / hPrev;
+        for (let i = 0; i < n; i++) x[i] = x0[i] + (x0[i] - x1[i]) * s;
+      } else x.set(x0);
+      engine.setPoint(cfg.sources, tNew, cfg.srcScale, integ);
+      const r = engine.newton(cfg.tol, cfg.maxNewton, false);
+      this.newtonIterations += r.iterations;
+      if (!r.converged) {
+        this.rejected++;
+        this.h = h / 8;
+        continue;
+      }
+      const ratio = this.lteRatio(h, tNew, method, w);
+      const q = method === "be" ? 2 : 3;
+      if (ratio > 1) {
+        this.rejected++;
+        this.h = h * Math.max(0.1, 0.9 * Math.pow(ratio, -1 / q));
+        continue;
+      }
+      this.accept(h, tNew, method);
+      this.lastRatio = ratio;
+      this.h = ratio > 0 ? h * Math.min(2, 0.9 * Math.pow(ratio, -1 / q)) : 2 * h;
+      return;
+    }
+  }
+
+  private loadNodeCaps(): void {
+    const st = this.stamps;
+    if (!st) return;
+    const { nodeC } = this.cap;
+    const integ = this.integ;
+    for (let i = 0; i < nodeC.length; i++) {
+      const c = nodeC[i];
+      if (c === 0) continue;
+      st.g[i] = c * integ.a0;
+      st.j[i] = c * companionHistory(integ, c, this.nv1[i], this.nv2[i], this.ni1[i]);
+    }
+    this.engine.nodeStamps = st;
+  }
+
+  /** Largest LTE / tolerance over the differential unknowns; 0 when there is no estimate. */
+  private lteRatio(h: number, tNew: number, method: IntegrationState["method"], w: number): number {
+    if ((this.count < 2 && !this.preValid) || this.dynIdx.length === 0) return 0;
+    const { hx, ht, dynIdx } = this;
+    const x = this.engine.x;
+    const { reltol, vntol } = this.cfg.tol;
+    const x0 = hx[0];
+    const x1 = hx[1];
+    const t0 = ht[0];
+    const t1 = ht[1];
+    let worst = 0;
+    if (this.count <= 2) {
+      // Backward Euler after a restart: h^2 x''/2 with x'' from DD2 over
+      // (tNew, t0, t1). For the first step after a breakpoint, t1 is the
+      // point before it: the slope there is continuous for capacitive nodes
+      // (unless a capacitor ties one to a source, which only makes the step
+      // smaller) but the curvature starts at the breakpoint, so
+      // x'' ~ (slope over the step - slope before) / (h/2): LTE ~ h |d1a - d1b|.
+      const across = this.count === 1;
+      for (let k = 0; k < dynIdx.length; k++) {
+        const i = dynIdx[k];
+        const d1a = (x[i] - x0[i]) / (tNew - t0);
+        const d1b = (x0[i] - x1[i]) / (t0 - t1);
+        const err = across ? h * Math.abs(d1a - d1b) : (h * h * Math.abs(d1a - d1b)) / (tNew - t1);
+        const r = err / (reltol * Math.max(Math.abs(x[i]), Math.abs(x0[i])) + vntol);
+        if (r > worst) worst = r;
+      }
+      return worst;
+    }
+    const x2 = hx[2];
+    const t2 = ht[2];
+    const c3 = method === "trap" ? 0.5 : method === "bdf2" ? ((1 + w) * (1 + w)) / (w * (1 + 2 * w)) : 0;
+    for (let k = 0; k < dynIdx.length; k++) {
+      const i = dynIdx[k];
+      const d1a = (x[i] - x0[i]) / (tNew - t0);
+      const d1b = (x0[i] - x1[i]) / (t0 - t1);
+      const d1c = (x1[i] - x2[i]) / (t1 - t2);
+      const d2a = (d1a - d1b) / (tNew - t1);
+      const d2b = (d1b - d1c) / (t0 - t2);
+      const d3 = (d2a - d2b) / (tNew - t2);
+      const err = method === "be" ? h * h * Math.abs(d2a) : c3 * h * h * h * Math.abs(d3);
+      const r = err / (reltol * Math.max(Math.abs(x[i]), Math.abs(x0[i])) + vntol);
+      if (r > worst) worst = r;
+    }
+    return worst;
+  }
+
+  private accept(h: number, tNew: number, method: IntegrationState["method"]): void {
+    const { engine, hx, ht } = this;
+    const x = engine.x;
+    for (const d of this.accepting) d.accept!(engine.V, x, h);
+    const st = this.stamps;
+    if (st) {
+      const { nodeC } = this.cap;
+      for (let i = 0; i < nodeC.length; i++) {
+        if (nodeC[i] === 0) continue;
+        this.ni1[i] = st.g[i] * x[i] + st.j[i];
+        this.nv2[i] = this.nv1[i];
+        this.nv1[i] = x[i];
+      }
+    }
+    // Rotate the history: the oldest array receives the new point.
+    const old = hx[2];
+    hx[2] = hx[1];
+    hx[1] = hx[0];
+    hx[0] = old;
+    old.set(x);
+    ht[2] = ht[1];
+    ht[1] = ht[0];
+    ht[0] = tNew;
+    this.count = Math.min(this.count + 1, 4);
+    this.lastMethod = method;
+    this.t = tNew;
+    this.lastH = h;
+    this.steps++;
+  }
+
+  /** Node-capacitance current of free unknown i at the last accepted point (A, leaving the node). */
+  nodeCurrent(i: number): number {
+    return this.ni1[i];
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The state a transient starts from (t = 0):
+ *  - without `uic`: the DC operating point (sources at their DC values), with
+ *    every `.ic` node held at its value during that solve, as ngspice does
+ *    (a 1e10 S clamp to the given voltage, so the error is below 1e-10 V per
+ *    100 mA); the clamps are released for the transient;
+ *  - with `uic`: no solve; free nodes take their `.ic` voltage (0 V when not
+ *    given), branch currents 0; a capacitor with `IC=` starts at that voltage
+ *    (its state is set by the integrator's start, see tran.ts) and, when one
+ *    end is not free (ground or a fixed node), sets the other end's voltage.
+ */
+import { Capacitor } from "../devices/capacitor.js";
+import type { Engine } from "./engine.js";
+import { solveDc } from "./op.js";
+
+/** Clamp conductance of `.ic` nodes during the initial operating point (S). */
+export const IC_CLAMP = 1e10;
+
+export function initialState(engine: Engine, uic: boolean): void {
+  const c = engine.circuit;
+  if (uic) {
+    engine.x.fill(0);
+    for (const [node, v] of c.ics) {
+      const u = c.unknownOfNode[node];
+      if (u >= 0) engine.x[u] = v;
+    }
+    engine.setPoint("tran", 0, 1, null);
+    // A capacitor IC= from a free node to a node that is not free sets that node.
+    for (const d of c.devices) {
+      if (!(d instanceof Capacitor) || d.ic === undefined) continue;
+      const ua = c.unknownOfNode[d.a];
+      const ub = c.unknownOfNode[d.b];
+      if (ua >= 0 && ub < 0) engine.x[ua] = engine.V[d.b] + d.ic;
+      else if (ub >= 0 && ua < 0) engine.x[ub] = engine.V[d.a] - d.ic;
+    }
+    engine.syncVoltages();
+    return;
+  }
+  if (c.ics.size) {
+    const g = new Float64Array(c.nFree);
+    const j = new Float64Array(c.nFree);
+    for (const [node, v] of c.ics) {
+      const u = c.unknownOfNode[node];
+      if (u < 0) continue;
+      g[u] = IC_CLAMP;
+      j[u] = -IC_CLAMP * v;
+    }
+    engine.nodeStamps = { g, j };
+  }
+  try {
+    solveDc(engine);
+  } finally {
+    engine.nodeStamps = null;
+    engine.invalidate();
+  }
+}
