@@ -74,6 +74,8 @@ interface Ctx {
   time: TimeDefaults;
   out: ElementSpec[];
   warnings: string[];
+  /** Models already warned about. */
+  warned: Set<string>;
 }
 
 function evalTok(t: Token, scope: ParamScope, what: string): number {
@@ -121,15 +123,17 @@ function needNodes(card: ElementCard, pos: Token[], count: number, usage: string
   return nodes;
 }
 
-function resolveModel(name: Token, models: Array<Map<string, import("./ast.js").ModelCard>>, scope: ParamScope): { params: DiodeModelParams; name: string } {
+function resolveModel(name: Token, models: Array<Map<string, import("./ast.js").ModelCard>>, scope: ParamScope): { params: DiodeModelParams; name: string; capacitive: boolean } {
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
     const params: DiodeModelParams = { ...DIODE_DEFAULTS };
+    let capacitive = false;
     for (const [key, tok] of card.params) {
       if (!(key in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${key}' in .model ${card.name}`, tok.loc);
       const field = DIODE_PARAM_ALIASES[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
+      if ((key === "tt" || DIODE_PARAM_ALIASES[key] === "cjo") && v !== 0) capacitive = true;
       if (field === null) continue;
       if (field === "bv") throw new NetlistError(`.model ${card.name}: reverse breakdown (BV) is not modelled by eqspice`, tok.loc);
       params[field] = v;
@@ -137,7 +141,7 @@ function resolveModel(name: Token, models: Array<Map<string, import("./ast.js").
     if (!(params.is > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, card.loc);
     if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
     if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);
-    return { params, name: card.name };
+    return { params, name: card.name, capacitive };
   }
   throw new NetlistError(`unknown model '${name.text}'`, name.loc);
 }
@@ -252,7 +256,11 @@ function elaborateScope(
         const nodes = needNodes(card, pos, 2, "Dname anode cathode model [area]");
         const modelTok = pos[2];
         if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing diode model name`, card.loc);
-        const { params: model, name: modelName } = resolveModel(modelTok, modelStack, local);
+        const { params: model, name: modelName, capacitive } = resolveModel(modelTok, modelStack, local);
+        if (capacitive && !ctx.warned.has(modelName)) {
+          ctx.warned.add(modelName);
+          ctx.warnings.push(`.model ${modelName}: junction capacitance (CJO) and transit time (TT) are not modelled: DC results are exact, transient waveforms will differ from ngspice`);
+        }
         let area = 1;
         if (named.has("area")) area = evalTok(named.get("area")!, local, "area");
         else if (pos[3] && pos[3].lower !== "off") area = evalTok(pos[3], local, "area");
@@ -403,7 +411,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     tran = { tstep, tstop, tstart, tmax, uic: t.uic };
   }
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
-  const ctx: Ctx = { net, time, out: [], warnings };
+  const ctx: Ctx = { net, time, out: [], warnings, warned: new Set() };
   elaborateScope(ctx, net.top, top, [], new Map(), [], [], []);
   globalCache = null;
   const { options, given } = optionValue(net, top, warnings);

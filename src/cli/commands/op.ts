@@ -1,6 +1,7 @@
 /** `eqspice op FILE [--json]`: the DC operating point. */
 import type { Command } from "commander";
-import { opFromFile } from "../../api.js";
+import { loadCircuit } from "../../api.js";
+import { operatingPoint } from "../../analysis/op.js";
 
 export function registerOp(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
   program
@@ -10,7 +11,9 @@ export function registerOp(program: Command, run: (fn: () => Promise<void> | voi
     .option("--json", "print exactly one JSON object {nodes, branches} on stdout")
     .action((file: string, opts: { json?: boolean }) =>
       run(() => {
-        const r = opFromFile(file);
+        const circuit = loadCircuit(file);
+        for (const w of circuit.warnings) process.stderr.write(`eqspice: warning: ${w}\n`);
+        const r = operatingPoint(circuit);
         if (opts.json) {
           process.stdout.write(JSON.stringify({ nodes: r.nodes, branches: r.branches }) + "\n");
           return;
