@@ -8,6 +8,7 @@
  * view of one slot whose `g` (S) the trainer reads and writes.
  */
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
+import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
 
 export class ResistorBank implements Device {
@@ -32,10 +33,20 @@ export class ResistorBank implements Device {
    */
   private ffE!: Int32Array;
   private ffH!: Int32Array; // 4 handles per edge: aa, bb, ab, ba
+  /** Class-2 resistors as dense crossbar blocks (rows: fixed nodes, columns: free rows) and sparse runs. */
+  private fxBlocks!: DenseBlock[];
+  private fxSparse!: SparseRun[];
   private fxE!: Int32Array;
-  private fxDiag!: Int32Array;
-  private fxRow!: Int32Array;
-  private fxNode!: Int32Array;
+  /** Per-column scratch of the block loop. */
+  private colG!: Float64Array;
+  private colI!: Float64Array;
+  /** Row and fixed node of each class-2 resistor: 16-bit when they fit (half the memory traffic). */
+  private fxRow!: Uint16Array | Int32Array;
+  private fxNode!: Uint16Array | Int32Array;
+  /** Diagonal handle of each row, and per-row accumulators (the loop writes no matrix handles). */
+  private rowDiag!: Int32Array;
+  private accDiag!: Float64Array;
+  private accRhs!: Float64Array;
 
   /** The arrays are adopted, not copied: views of slots write into `g`. */
   constructor(na: Int32Array, nb: Int32Array, g: Float64Array) {
@@ -53,9 +64,9 @@ export class ResistorBank implements Device {
     const ff: number[] = [];
     const ffH: number[] = [];
     const fx: number[] = [];
-    const fxDiag: number[] = [];
     const fxRow: number[] = [];
     const fxNode: number[] = [];
+    let maxRow = 0;
     for (let e = 0; e < m; e++) {
       const a = this.na[e];
       const b = this.nb[e];
@@ -69,22 +80,34 @@ export class ResistorBank implements Device {
       } else if (fa || fb) {
         const r = fa ? ra : rb;
         fx.push(e);
-        fxDiag.push(ctx.entry(r, r));
         fxRow.push(r);
         fxNode.push(fa ? b : a);
+        if (r > maxRow) maxRow = r;
       }
     }
     this.ffE = Int32Array.from(ff);
     this.ffH = Int32Array.from(ffH);
     this.fxE = Int32Array.from(fx);
-    this.fxDiag = Int32Array.from(fxDiag);
-    this.fxRow = Int32Array.from(fxRow);
-    this.fxNode = Int32Array.from(fxNode);
+    const split = findDenseBlocks(fxNode, fxRow, fx, 0, fx.length);
+    this.fxBlocks = split.blocks;
+    this.fxSparse = split.sparse;
+    const maxN = split.blocks.reduce((n, b) => Math.max(n, b.N), 1);
+    this.colG = new Float64Array(maxN);
+    this.colI = new Float64Array(maxN);
+    let maxNode = 0;
+    for (const v of fxNode) if (v > maxNode) maxNode = v;
+    const small = maxRow < 65536 && maxNode < 65536;
+    this.fxRow = small ? Uint16Array.from(fxRow) : Int32Array.from(fxRow);
+    this.fxNode = small ? Uint16Array.from(fxNode) : Int32Array.from(fxNode);
+    this.rowDiag = new Int32Array(maxRow + 1);
+    for (let r = 0; r <= maxRow; r++) this.rowDiag[r] = ctx.entry(r, r);
+    this.accDiag = new Float64Array(maxRow + 1);
+    this.accRhs = new Float64Array(maxRow + 1);
   }
 
   load(ctx: LoadContext): void {
     const { A, b, Vk } = ctx;
-    const { g, ffE, ffH, fxE, fxDiag, fxRow, fxNode } = this;
+    const { g, ffE, ffH, fxE, fxRow, fxNode, rowDiag, accDiag, accRhs, colG, colI } = this;
     for (let k = 0; k < ffE.length; k++) {
       const ge = g[ffE[k]];
       const h = 4 * k;
@@ -93,11 +116,40 @@ export class ResistorBank implements Device {
       A[ffH[h + 2]] -= ge;
       A[ffH[h + 3]] -= ge;
     }
-    for (let k = 0; k < fxE.length; k++) {
-      const ge = g[fxE[k]];
-      A[fxDiag[k]] += ge;
-      // The fixed neighbour's term -g*Vk moves to the right-hand side.
-      b[fxRow[k]] += ge * Vk[fxNode[k]];
+    // Class 2: accumulate each free row's diagonal and (fixed neighbour's
+    // term -g*Vk moved to the) right-hand side, then add them once per row.
+    accDiag.fill(0);
+    accRhs.fill(0);
+    for (const blk of this.fxBlocks) {
+      // A crossbar from fixed rows to free columns: stream g, accumulate per column.
+      const { M, N, rows, cols } = blk;
+      colG.fill(0, 0, N);
+      colI.fill(0, 0, N);
+      let s = blk.slot0;
+      for (let i = 0; i < M; i++) {
+        const v = Vk[rows[i]];
+        for (let j = 0; j < N; j++, s++) {
+          const ge = g[s];
+          colG[j] += ge;
+          colI[j] += ge * v;
+        }
+      }
+      for (let j = 0; j < N; j++) {
+        accDiag[cols[j]] += colG[j];
+        accRhs[cols[j]] += colI[j];
+      }
+    }
+    for (const run of this.fxSparse) {
+      for (let k = run.k0; k < run.k1; k++) {
+        const ge = g[fxE[k]];
+        const r = fxRow[k];
+        accDiag[r] += ge;
+        accRhs[r] += ge * Vk[fxNode[k]];
+      }
+    }
+    for (let r = 0; r < rowDiag.length; r++) {
+      A[rowDiag[r]] += accDiag[r];
+      b[r] += accRhs[r];
     }
   }
 

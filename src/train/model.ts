@@ -13,6 +13,7 @@ import { Engine } from "../analysis/engine.js";
 import { solveDc, tolerancesOf } from "../analysis/op.js";
 import { Nudge } from "../devices/nudge.js";
 import { BlockCoordinateDescent } from "../solver/bcd.js";
+import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 
 export type RelaxKind = "auto" | "newton" | "bcd" | "ode";
@@ -30,8 +31,14 @@ export class EqModel {
   readonly nudges: Nudge[];
   /** Bank indices and terminal nodes of the trainable conductances. */
   readonly tIndex: Int32Array;
-  readonly tA: Int32Array;
-  readonly tB: Int32Array;
+  /** Terminal nodes, 16-bit when the circuit has fewer than 65,536 nodes (less memory traffic). */
+  readonly tA: Uint16Array | Int32Array;
+  readonly tB: Uint16Array | Int32Array;
+  /** Trainable devices by learning-rate group, split into dense crossbar blocks and sparse runs. */
+  private readonly segments: Array<{ lr: number; blocks: DenseBlock[]; sparse: SparseRun[] }> = [];
+  /** Per-column scratch of the block update. */
+  private readonly colD: Float64Array;
+  private readonly colS: Float64Array;
   /** Runs of trainable devices sharing a learning-rate multiplier: [start, end) in trainable order. */
   readonly lrGroups: Array<{ start: number; end: number; lr: number }> = [];
   /** Per-device bounds (S). */
@@ -67,8 +74,9 @@ export class EqModel {
     this.engine = new Engine(circuit);
     const m = ports.trainable.length;
     this.tIndex = new Int32Array(m);
-    this.tA = new Int32Array(m);
-    this.tB = new Int32Array(m);
+    const narrow = circuit.nodeNames.length < 65536;
+    this.tA = narrow ? new Uint16Array(m) : new Int32Array(m);
+    this.tB = narrow ? new Uint16Array(m) : new Int32Array(m);
     this.gLo = new Float64Array(m);
     this.gHi = new Float64Array(m);
     let g0 = 0;
@@ -86,6 +94,14 @@ export class EqModel {
       if (last && last.lr === t.lr) last.end = k + 1;
       else this.lrGroups.push({ start: k, end: k + 1, lr: t.lr });
     });
+    let maxN = 1;
+    for (const grp of this.lrGroups) {
+      const { blocks, sparse } = findDenseBlocks(this.tA, this.tB, this.tIndex, grp.start, grp.end);
+      this.segments.push({ lr: grp.lr, blocks, sparse });
+      for (const b of blocks) maxN = Math.max(maxN, b.N);
+    }
+    this.colD = new Float64Array(maxN);
+    this.colS = new Float64Array(maxN);
     this.Gnudge = this.outputConductance();
     this.nInputs = ports.inputs.length;
     this.nOutputs = ports.outputs.length;
@@ -225,22 +241,42 @@ export class EqModel {
 
   /**
    * Fused contrast and ideal update (batch of one, no read noise): for each
-   * trainable device, g += step * [(V1_a - V1_b)^2 - (V2_a - V2_b)^2], clipped
-   * to [lo, hi] (S). One pass over the devices instead of three.
+   * trainable device, g += step * lr_group * [(V1_a - V1_b)^2 - (V2_a - V2_b)^2],
+   * clipped to [lo, hi] (S). In a dense crossbar block the factors
+   * (d1 - d2) = (dr_i - dc_j) and (d1 + d2) = (sr_i - sc_j) come from per-row
+   * and per-column values, so the inner loop streams only the conductances.
    */
-  contrastUpdate(V1: Float64Array, V2: Float64Array, step: number, lo: number, hi: number, start = 0, end = this.tIndex.length): void {
-    const { tA, tB, tIndex } = this;
+  contrastUpdate(V1: Float64Array, V2: Float64Array, step: number, lo: number, hi: number): void {
     const g = this.circuit.resistors.g;
-    for (let k = start; k < end; k++) {
-      const a = tA[k];
-      const b = tB[k];
-      const d1 = V1[a] - V1[b];
-      const d2 = V2[a] - V2[b];
-      const i = tIndex[k];
-      let v = g[i] + (d1 - d2) * (d1 + d2) * step;
-      if (v < lo) v = lo;
-      else if (v > hi) v = hi;
-      g[i] = v;
+    const { tA, tB, tIndex, colD, colS } = this;
+    for (const seg of this.segments) {
+      const st = step * seg.lr;
+      for (const blk of seg.blocks) {
+        const { M, N, rows, cols } = blk;
+        for (let j = 0; j < N; j++) {
+          const c = cols[j];
+          colD[j] = V1[c] - V2[c];
+          colS[j] = V1[c] + V2[c];
+        }
+        let s = blk.slot0;
+        for (let i = 0; i < M; i++) {
+          const r = rows[i];
+          const dr = V1[r] - V2[r];
+          const sr = V1[r] + V2[r];
+          // Math.min/max: measured 2x faster here than if/else clipping.
+          for (let j = 0; j < N; j++, s++) g[s] = Math.min(hi, Math.max(lo, g[s] + (dr - colD[j]) * (sr - colS[j]) * st));
+        }
+      }
+      for (const run of seg.sparse) {
+        for (let k = run.k0; k < run.k1; k++) {
+          const a = tA[k];
+          const b = tB[k];
+          const d1 = V1[a] - V1[b];
+          const d2 = V2[a] - V2[b];
+          const i = tIndex[k];
+          g[i] = Math.min(hi, Math.max(lo, g[i] + (d1 - d2) * (d1 + d2) * st));
+        }
+      }
     }
     this.engine.invalidate();
   }

@@ -175,7 +175,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
         const r = fused.phases(model, y);
         lossSum += r.loss;
         if (predict(r.outputs) === data.yTrain[i]) correct++;
-        for (const grp of model.lrGroups) model.contrastUpdate(r.V1, r.V0, scale * r.factor * grp.lr, hw.lo[0], hw.hi[0], grp.start, grp.end);
+        model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0]);
         hooks.onSample?.(s + 1, order.length);
         continue;
       }
