@@ -25,7 +25,7 @@ const SECTIONS: Record<string, (() => Promise<Section>) | undefined> = {
   op: () => import("./op.js"),
   tran: () => import("./tran.js"),
   train: () => import("./train.js"),
-  sweep: undefined, // DC sweeps: planned
+  sweep: () => import("./sweep.js"),
 };
 
 function usage(): string {

@@ -6,10 +6,13 @@
 import { Command } from "commander";
 import { exitCodeFor, messageFor } from "./errors.js";
 import { registerOp } from "./commands/op.js";
+import { registerTran } from "./commands/tran.js";
 import { registerExportSpice } from "./commands/export-spice.js";
 import { registerTrain } from "./commands/train.js";
 import { registerGradcheck } from "./commands/gradcheck.js";
 import { registerBuild } from "./commands/build.js";
+import { registerTheory } from "./commands/theory.js";
+import { registerSweep } from "./commands/sweep.js";
 
 async function run(fn: () => Promise<void> | void): Promise<void> {
   try {
@@ -34,10 +37,13 @@ program
   .showHelpAfterError();
 
 registerOp(program, run);
+registerTran(program, run);
 registerExportSpice(program, run);
 registerTrain(program, run);
 registerGradcheck(program, run);
 registerBuild(program, run);
+registerTheory(program, run);
+registerSweep(program, run);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(messageFor(e) + "\n");

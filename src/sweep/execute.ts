@@ -1,0 +1,102 @@
+/**
+ * Run one sweep point (in a worker thread or in-process): prepare its
+ * netlist, run its job through the library (runTrainJob, gradcheck,
+ * operatingPoint, transient), and return its metrics. Never throws: a
+ * failure is an outcome with status "error" and the message.
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { loadCircuit, opFromFile } from "../api.js";
+import { scaleInputs } from "../data/dataset.js";
+import { loadDataset } from "../data/sources.js";
+import { ConvergenceError, InputError } from "../netlist/errors.js";
+import { gradcheck } from "../train/gradcheck.js";
+import { EqModel } from "../train/model.js";
+import { DEFAULT_VIN, runTrainJob } from "../train/run.js";
+import type { EstimatorName } from "../train/estimators.js";
+import type { TrainOptions } from "../train/trainer.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import type { Flat } from "./config.js";
+import type { RunKind } from "./keys.js";
+import { gradcheckMetrics, opMetrics, selectMetrics, trainMetrics, type Metrics } from "./metrics.js";
+import { pointNetlist } from "./netlist.js";
+import { num, trainOptions } from "./job-options.js";
+import { runTranPoint } from "./tran.js";
+
+/** Everything a worker needs to run one point (plain JSON: it crosses threads). */
+export interface PointJob {
+  hash: string;
+  run: RunKind;
+  /** Absolute netlist path (when not built). */
+  netlist?: string;
+  builder?: string;
+  /** Dataset name or absolute CSV path. */
+  dataset?: string;
+  /** Every other key of the resolved point (options, circuit.*, param.*). */
+  values: Flat;
+  metrics?: string[];
+  /** The point's own directory (absolute). */
+  dir: string;
+  saveRuns: boolean;
+}
+
+export interface PointOutcome {
+  hash: string;
+  status: "ok" | "error";
+  metrics: Metrics;
+  error?: string;
+  /** Start time (ISO 8601) and wall time (s). */
+  start: string;
+  seconds: number;
+}
+
+/** One line for an error row: the message users need, no stack unless the error is internal. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof InputError) return e.message;
+  if (e instanceof ConvergenceError) return `no convergence: ${e.message}`;
+  const err = e as Error;
+  const frame = err?.stack?.split("\n").find((l) => /^\s+at /.test(l))?.trim();
+  return `${err?.name ?? "Error"}: ${err?.message ?? String(e)}${frame ? ` (${frame})` : ""}`;
+}
+
+async function runJob(job: PointJob): Promise<Metrics> {
+  const v = job.values;
+  const netlist = pointNetlist(job.netlist, job.builder, v, job.dir);
+  switch (job.run) {
+    case "train": {
+      const out = job.saveRuns ? job.dir : undefined;
+      const resume = out !== undefined && existsSync(join(out, "checkpoint.json"));
+      const r = await runTrainJob({ netlist, dataset: job.dataset!, vin: num(v, "vin"), limit: num(v, "limit"), options: trainOptions(v), out, resume });
+      return trainMetrics(r.metrics);
+    }
+    case "gradcheck": {
+      const model = new EqModel(loadCircuit(netlist));
+      const relax = v.relax as TrainOptions["relax"] | undefined;
+      if (relax === "ode") await model.loadOde();
+      const samples = num(v, "samples");
+      const data = scaleInputs(loadDataset(job.dataset!, { limit: samples }), num(v, "vin") ?? DEFAULT_VIN);
+      const est = (v.estimator as EstimatorName | undefined) ?? "centered";
+      return gradcheckMetrics(gradcheck(model, data, { beta: num(v, "beta") ?? 1e-3, estimator: est, samples, relax, targetAmplitude: num(v, "targetAmplitude") }));
+    }
+    case "op":
+      return opMetrics(opFromFile(netlist));
+    case "tran":
+      return runTranPoint(netlist, v);
+  }
+}
+
+export async function executePoint(job: PointJob): Promise<PointOutcome> {
+  const start = new Date();
+  const t0 = performance.now();
+  const done = (o: Pick<PointOutcome, "status" | "metrics" | "error">): PointOutcome => ({ hash: job.hash, ...o, start: start.toISOString(), seconds: (performance.now() - t0) / 1000 });
+  try {
+    mkdirSync(job.dir, { recursive: true });
+    if (job.saveRuns) writeFileAtomic(join(job.dir, "point.json"), JSON.stringify(job, null, 2));
+    const metrics = selectMetrics(await runJob(job), job.metrics);
+    return done({ status: "ok", metrics });
+  } catch (e) {
+    return done({ status: "error", metrics: {}, error: errorMessage(e) });
+  } finally {
+    if (!job.saveRuns) rmSync(job.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Run a planned sweep into an output directory:
+ *   results.jsonl  one row per finished point, appended as points finish
+ *   sweep.json     what the sweep is (name, run kind, axes, metrics)
+ *   results.csv    the current points' latest rows, for spreadsheets
+ *   sweep.html     plots of every metric against every axis
+ *   points/HASH/   each point's run directory (netlist copies, checkpoints, trained.cir)
+ * Points already in results.jsonl are skipped, so rerunning the same command
+ * after a crash or kill -9 resumes: only points in flight are lost (and a
+ * training point in flight continues from its last epoch checkpoint).
+ */
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../util/atomic.js";
+import type { PointJob, PointOutcome } from "./execute.js";
+import { fmtParams, type PlannedPoint, type SweepPlan } from "./plan.js";
+import { runPool } from "./pool.js";
+import { writeReports } from "./report.js";
+import { latestByHash, readResults, ResultsWriter, RESULTS_FILE, type ResultRow } from "./results.js";
+import { selectShard, type Shard } from "./shard.js";
+
+export interface RunSweepOptions {
+  out: string;
+  /** Worker threads (0 = in this thread). */
+  workers: number;
+  shard?: Shard;
+  /** Rerun points whose recorded row is an error (default: errors count as finished). */
+  retryErrors?: boolean;
+  /** Progress lines (the CLI prints them on stderr). */
+  log?: (line: string) => void;
+}
+
+export interface SweepSummary {
+  /** Points in the whole sweep, and in this shard. */
+  total: number;
+  inShard: number;
+  /** Points of this shard already finished before this run. */
+  alreadyDone: number;
+  ran: number;
+  ok: number;
+  failed: number;
+  out: string;
+}
+
+/** sweep.json: enough to label results without the config file. */
+export function sweepManifest(plan: SweepPlan): Record<string, unknown> {
+  const c = plan.config;
+  return { name: c.name, description: c.description, run: c.run, config: c.file, axes: plan.axes, metrics: c.metrics ?? null, base: c.base, points: plan.points.length };
+}
+
+function rowFor(plan: SweepPlan, p: PlannedPoint, o: PointOutcome, shard: Shard | undefined): ResultRow {
+  const row: ResultRow = { v: 1, hash: p.hash, status: o.status, sweep: plan.config.name, params: p.params, config: p.config, metrics: o.metrics, start: o.start, seconds: o.seconds, host: hostname() };
+  if (o.error !== undefined) row.error = o.error;
+  if (shard) row.shard = `${shard.k}/${shard.n}`;
+  return row;
+}
+
+function fmtMetrics(m: Record<string, number>): string {
+  return Object.entries(m)
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toPrecision(4)}`)
+    .join(" ");
+}
+
+export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<SweepSummary> {
+  const out = resolve(opts.out);
+  const log = opts.log ?? (() => {});
+  mkdirSync(out, { recursive: true });
+  writeFileAtomic(join(out, "sweep.json"), JSON.stringify(sweepManifest(plan), null, 2) + "\n");
+  const resultsPath = join(out, RESULTS_FILE);
+  const existing = readResults(resultsPath);
+  const latest = latestByHash(existing.rows);
+  const finished = (h: string) => {
+    const r = latest.get(h);
+    return r !== undefined && (r.status === "ok" || !opts.retryErrors);
+  };
+  const mine = selectShard(plan.points, opts.shard);
+  const todo = mine.filter((p) => !finished(p.hash));
+  const byHash = new Map(plan.points.map((p) => [p.hash, p]));
+  const shardText = opts.shard ? ` (shard ${opts.shard.k}/${opts.shard.n}: ${mine.length})` : "";
+  const workers = Math.min(opts.workers, todo.length);
+  log(
+    `sweep ${plan.config.name}: ${plan.points.length} points${shardText}, ${mine.length - todo.length} already done, ${todo.length} to run` +
+      (todo.length ? (opts.workers > 0 ? ` on ${workers} worker thread${workers === 1 ? "" : "s"}` : " in this thread") : "") +
+      (existing.skipped ? ` (${existing.skipped} unreadable line${existing.skipped > 1 ? "s" : ""} in ${RESULTS_FILE} ignored)` : ""),
+  );
+  const writer = new ResultsWriter(resultsPath, existing.partialTail);
+  let ok = 0;
+  let failed = 0;
+  await runPool(
+    todo.map((p) => p.job),
+    {
+      size: opts.workers,
+      timeout: plan.config.timeout,
+      onOutcome: (o: PointOutcome, job: PointJob) => {
+        const p = byHash.get(job.hash)!;
+        writer.append(rowFor(plan, p, o, opts.shard));
+        if (o.status === "ok") ok++;
+        else failed++;
+        const head = `[${ok + failed}/${todo.length}] ${o.status === "ok" ? "ok   " : "ERROR"} ${p.hash} ${fmtParams(p.params)}`;
+        log(o.status === "ok" ? `${head}  ${fmtMetrics(o.metrics)} (${o.seconds.toFixed(1)} s)` : `${head}: ${o.error}`);
+      },
+    },
+  );
+  const rows = latestByHash(readResults(resultsPath).rows);
+  const current = plan.points.map((p) => rows.get(p.hash)).filter((r): r is ResultRow => r !== undefined);
+  writeReports(out, current, { title: plan.config.name, axes: plan.axes, metrics: plan.config.metrics });
+  return { total: plan.points.length, inShard: mine.length, alreadyDone: mine.length - todo.length, ran: todo.length, ok, failed, out };
+}
