@@ -7,11 +7,10 @@
  *  - `--help` works;
  *  - `export-spice` writes plain SPICE that ngspice solves to eqspice's op.
  */
-import { execSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCircuit, opFromFile } from "../src/api.js";
 import { Engine } from "../src/analysis/engine.js";
@@ -19,34 +18,13 @@ import { solveDc } from "../src/analysis/op.js";
 import { exportSpice, exportSpiceText, formatG } from "../src/netlist/export.js";
 import { ConvergenceError, NetlistError } from "../src/netlist/errors.js";
 import { itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
+import { CLI, ROOT, ensureBuilt } from "./helpers/build.js";
 
-const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
 const FIX = path.join(ROOT, "test", "fixtures");
 const tmp = mkdtempSync(path.join(tmpdir(), "eqspice-cli-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Newest modification time of the .ts files under dir (ms). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newest(p));
-    else if (e.name.endsWith(".ts")) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newest(path.join(ROOT, "src"))) {
-    // tsc emits even when some other file has a type error; the CLI test then runs what was emitted.
-    try {
-      execSync("npx tsc -p .", { cwd: ROOT, stdio: "pipe", timeout: 120_000 });
-    } catch (e) {
-      if (!existsSync(CLI)) throw e;
-    }
-  }
-}, 150_000);
+beforeAll(() => ensureBuilt(), 150_000);
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });

@@ -5,14 +5,6 @@
  */
 import { Command } from "commander";
 import { exitCodeFor, messageFor } from "./errors.js";
-import { registerOp } from "./commands/op.js";
-import { registerTran } from "./commands/tran.js";
-import { registerExportSpice } from "./commands/export-spice.js";
-import { registerTrain } from "./commands/train.js";
-import { registerGradcheck } from "./commands/gradcheck.js";
-import { registerBuild } from "./commands/build.js";
-import { registerTheory } from "./commands/theory.js";
-import { registerSweep } from "./commands/sweep.js";
 
 async function run(fn: () => Promise<void> | void): Promise<void> {
   try {
@@ -36,14 +28,26 @@ program
   .version("0.1.0")
   .showHelpAfterError();
 
-registerOp(program, run);
-registerTran(program, run);
-registerExportSpice(program, run);
-registerTrain(program, run);
-registerGradcheck(program, run);
-registerBuild(program, run);
-registerTheory(program, run);
-registerSweep(program, run);
+
+type Register = (program: Command, run: (fn: () => Promise<void> | void) => Promise<void>) => void;
+
+/**
+ * Commands are imported on demand: `eqspice op` loads only the op module,
+ * so start-up does not pay for sweep's or training's dependencies. Help
+ * (or an unknown command) loads them all to list them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  op: async () => (await import("./commands/op.js")).registerOp,
+  tran: async () => (await import("./commands/tran.js")).registerTran,
+  "export-spice": async () => (await import("./commands/export-spice.js")).registerExportSpice,
+  train: async () => (await import("./commands/train.js")).registerTrain,
+  gradcheck: async () => (await import("./commands/gradcheck.js")).registerGradcheck,
+  build: async () => (await import("./commands/build.js")).registerBuild,
+  theory: async () => (await import("./commands/theory.js")).registerTheory,
+  sweep: async () => (await import("./commands/sweep.js")).registerSweep,
+};
+const wanted = process.argv[2];
+for (const name of wanted && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS)) (await COMMANDS[name]())(program, run);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(messageFor(e) + "\n");

@@ -3,15 +3,8 @@ import type { Command } from "commander";
 import type { HardwareOptions } from "../../train/hardware.js";
 import { num, int } from "../options.js";
 
-export interface HardwareFlags {
-  gmin?: number;
-  gmax?: number;
-  levels?: number;
-  writeNoise?: number;
-  d2d?: number;
-  asymmetry?: number;
-  readNoise?: number;
-}
+/** Commander turns --write-noise into writeNoise, so the flags are exactly the options. */
+export type HardwareFlags = HardwareOptions;
 
 export function addHardwareOptions(cmd: Command): Command {
   return cmd

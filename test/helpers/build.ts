@@ -1,0 +1,35 @@
+/**
+ * Tests that spawn the CLI (or worker threads) run the compiled dist/: build
+ * it with tsc when it is missing or older than the sources.
+ */
+import { execSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
+
+/** Newest modification time of the .ts files under dir (ms). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith(".ts")) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Build dist/ unless the CLI and every file in `outputs` are newer than src/ and circuits/. */
+export function ensureBuilt(outputs: string[] = []): void {
+  const src = Math.max(newest(path.join(ROOT, "src")), newest(path.join(ROOT, "circuits")));
+  const files = [CLI, ...outputs];
+  if (files.every((f) => existsSync(f) && statSync(f).mtimeMs >= src)) return;
+  try {
+    execSync("npx tsc -p .", { cwd: ROOT, stdio: "pipe", timeout: 120_000 });
+  } catch (e) {
+    // tsc emits even when another file has a type error; what matters is that these outputs exist.
+    if (!files.every((f) => existsSync(f))) throw e;
+  }
+}
