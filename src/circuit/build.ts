@@ -86,25 +86,33 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const deviceByName = new Map<string, Device>();
   const deviceLoc = new Map<string, SourceLoc>();
   const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
+  const duplicate = (s: ElementSpec): never => {
+    // (Error path only: the first definition is among the earlier resistors or in deviceLoc.)
+    const prev = deviceLoc.get(s.name) ?? resistorViews.find((v) => v.name === s.name)!.loc!;
+    throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
+  };
+  /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
+  const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
   for (const s of specs) {
-    if (deviceByName.has(s.name)) {
-      const prev = deviceLoc.get(s.name)!;
-      throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
+    if (s.type === "r") {
+      // The common case, kept allocation-light: a crossbar netlist is mostly resistors.
+      const k = resistorViews.length;
+      const a = node(s.nodes[0], s, 0);
+      const b = node(s.nodes[1], s, 1);
+      rA[k] = a;
+      rB[k] = b;
+      rG[k] = 1 / s.ohms;
+      const view = new Resistor(s.name, a, b, 0, { g: rG, index: k }, s.loc);
+      const size = deviceByName.size;
+      deviceByName.set(s.name, view);
+      if (deviceByName.size === size) duplicate(s);
+      resistorViews.push(view);
+      continue;
     }
+    if (deviceByName.has(s.name)) duplicate(s);
     const n = s.nodes.map((nm, t) => node(nm, s, t));
     let dev: Device;
     switch (s.type) {
-      case "r": {
-        const k = resistorViews.length;
-        rA[k] = n[0];
-        rB[k] = n[1];
-        rG[k] = 1 / s.ohms;
-        const view = new Resistor(s.name, n[0], n[1], 0, { g: rG, index: k });
-        resistorViews.push(view);
-        deviceByName.set(s.name, view);
-        deviceLoc.set(s.name, s.loc);
-        continue;
-      }
       case "c":
         dev = new Capacitor(s.name, n[0], n[1], s.farads, s.ic);
         break;
@@ -163,7 +171,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   for (const d of devices) {
     if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) {
       if (!vloop.union(d.nodes[0], d.nodes[1])) {
-        throw new NetlistError(`${d.name} closes a loop of voltage sources (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, deviceLoc.get(d.name)!);
+        throw new NetlistError(`${d.name} closes a loop of voltage sources (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, locOf(d.name)!);
       }
     }
   }
@@ -249,7 +257,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     internal: Uint8Array.from(internalFlags),
     devices,
     deviceByName,
-    deviceLoc,
+    locOf,
     fixed,
     unknownOfNode,
     nodeOfUnknown: Int32Array.from(nodeOfUnknownList),

@@ -58,7 +58,7 @@ export interface Circuit {
   /** All resistors of the circuit (structure of arrays). */
   resistors: ResistorBank;
   /** Element locations in the netlist (for error messages). */
-  deviceLoc: Map<string, SourceLoc>;
+  locOf(name: string): SourceLoc | undefined;
   /** Fixed nodes in dependency order (a node's ref comes before it). */
   fixed: FixedNode[];
   /** Unknown index of each node, -1 when ground or fixed. */

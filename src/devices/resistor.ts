@@ -10,6 +10,7 @@
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { SourceLoc } from "../netlist/errors.js";
 
 export class ResistorBank implements Device {
   readonly name = "(resistors)";
@@ -186,7 +187,6 @@ function isUnknown(ctx: SetupContext, node: number): boolean {
 export class Resistor implements Device {
   readonly linear = true;
   readonly symmetric = true;
-  readonly nodes: readonly number[];
   private h!: PairHandles;
   private readonly store: Float64Array;
   private readonly slot: number;
@@ -198,8 +198,9 @@ export class Resistor implements Device {
     /** Conductance in siemens (ignored when `bank` is given). */
     g: number,
     bank?: { g: Float64Array; index: number },
+    /** Where the netlist defines it (for messages and trained.cir). */
+    readonly loc?: SourceLoc,
   ) {
-    this.nodes = [a, b];
     if (bank) {
       this.store = bank.g;
       this.slot = bank.index;
@@ -207,6 +208,11 @@ export class Resistor implements Device {
       this.store = new Float64Array([g]);
       this.slot = 0;
     }
+  }
+
+  /** Terminals [a, b] (made on demand: a crossbar has 10^5 views). */
+  get nodes(): readonly number[] {
+    return [this.a, this.b];
   }
 
   /** Conductance (S). */

@@ -224,7 +224,15 @@ function elaborateScope(
 
   for (const card of scope.elements) {
     const name = flatElementName(card.letter, path, card.name);
-    const { pos, named } = splitArgs(card.args);
+    const args = card.args;
+    if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word") {
+      // The plain `Rname a b value` line (10^5 of them in a crossbar netlist): no intermediate arrays.
+      const ohms = evalTok(args[2], local, "resistance");
+      if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, args[2].loc);
+      ctx.out.push({ type: "r", name, nodes: [mapNode(args[0].lower), mapNode(args[1].lower)], ohms, loc: card.loc, nodeToks: args });
+      continue;
+    }
+    const { pos, named } = splitArgs(args);
     const value = (key: string[], idx: number, what: string): number => {
       for (const k of key) {
         const t = named.get(k);

@@ -23,7 +23,7 @@ export function trainedNetlist(c: Circuit): string {
   const crossbarLines = new Map<number, { devs: Resistor[]; train: Set<Resistor>; gmin: number; gmax: number }>();
   // Every crossbar (trainable or not) is expanded, so ngspice sees its resistors.
   for (const d of c.deviceByName.values()) {
-    const loc = c.deviceLoc.get(d.name);
+    const loc = c.locOf(d.name);
     if (!loc || resolve(loc.file) !== topFile || !/^\s*\*@crossbar/i.test(lines[loc.line - 1] ?? "")) continue;
     const entry = crossbarLines.get(loc.line) ?? { devs: [], train: new Set(), gmin: 0, gmax: 0 };
     entry.devs.push(d as Resistor);
@@ -31,7 +31,7 @@ export function trainedNetlist(c: Circuit): string {
   }
   for (const t of c.ports.trainable) {
     const d = t.device;
-    const loc = c.deviceLoc.get(d.name);
+    const loc = c.locOf(d.name);
     if (!loc || resolve(loc.file) !== topFile) {
       throw new InputError(`trainable resistor '${d.name}' is defined in another file (${loc?.file}): trained.cir can only rewrite the top-level netlist`);
     }
