@@ -115,22 +115,4 @@ export class Hardware {
       bank[index[k]] = this.snap(k, v, levels);
     }
   }
-
-  /**
-   * Apply the requested changes dg (S) to g (S) in place: asymmetry, write
-   * noise on every device that is written, clipping, quantization.
-   */
-  update(g: Float64Array, dg: Float64Array, rng: Rng): void {
-    const a = this.opts.asymmetry ?? 0;
-    const wn = this.opts.writeNoise ?? 0;
-    const levels = this.opts.levels ?? 0;
-    for (let k = 0; k < g.length; k++) {
-      let step = dg[k];
-      if (step === 0) continue;
-      step *= step > 0 ? 1 + a : 1 - a;
-      let v = g[k] + step;
-      if (wn > 0) v += wn * (this.hi[k] - this.lo[k]) * rng.gauss();
-      g[k] = this.snap(k, v, levels);
-    }
-  }
 }

@@ -197,18 +197,6 @@ export class EqModel {
     return out;
   }
 
-  /** Squared voltage drop across each trainable conductance (V^2) into out. */
-  drops2(out: Float64Array): Float64Array {
-    const V = this.engine.V;
-    const { tA, tB } = this;
-    const sigma = this.readNoise;
-    for (let k = 0; k < out.length; k++) {
-      const d = V[tA[k]] - V[tB[k]] + (sigma > 0 ? sigma * this.gauss() : 0);
-      out[k] = d * d;
-    }
-    return out;
-  }
-
   /** Copy every node's voltage (V) into `into` (length = nodes). */
   saveVoltages(into: Float64Array): void {
     into.set(this.engine.V);
