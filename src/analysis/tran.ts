@@ -27,6 +27,7 @@ import { dynamicLinearDevices } from "./integrators/split.js";
 import { tolerancesOf } from "./op.js";
 import { initialState } from "./tran-init.js";
 import { RowInterpolator, TranColumns, outputTimes } from "./tran-output.js";
+import type { TranSpec } from "../netlist/elaborate.js";
 
 export interface TranOptions {
   /** End time (s). */
@@ -203,4 +204,29 @@ function runExplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
   yy.set(y);
   while (k < times.length) emit(times[k++]);
   return { steps: ex.steps, rejected: ex.rejected, evaluations: ex.evaluations };
+}
+
+/** Values that override the netlist's `.tran` card (times in seconds). */
+export interface TranOverrides {
+  tstop?: number;
+  tstep?: number;
+  tmax?: number;
+  uic?: boolean;
+  integrator?: IntegratorChoice;
+}
+
+/**
+ * Transient options from the `.tran` card and overrides: TSTART is kept
+ * when it precedes TSTOP; TMAX is the card's when it gave one, else SPICE's
+ * default min(TSTEP, (TSTOP - TSTART) / 50) for the resolved times.
+ * @param missing the message when neither the card nor the overrides give TSTOP and TSTEP
+ */
+export function resolveTranOptions(spec: TranSpec | undefined, o: TranOverrides, missing: string): TranOptions {
+  const tstop = o.tstop ?? spec?.tstop;
+  const tstep = o.tstep ?? spec?.tstep;
+  if (tstop === undefined || tstep === undefined) throw new InputError(missing);
+  const tstart = spec && spec.tstart < tstop ? spec.tstart : 0;
+  const cardDefault = spec ? Math.min(spec.tstep, (spec.tstop - spec.tstart) / 50) : NaN;
+  const tmax = o.tmax ?? (spec && spec.tmax !== cardDefault ? spec.tmax : Math.min(tstep, (tstop - tstart) / 50));
+  return { tstop, tstep, tstart, tmax, uic: o.uic ?? spec?.uic ?? false, integrator: o.integrator ?? "auto" };
 }

@@ -5,12 +5,11 @@
  * value at the last output time (v(NODE) in V, i(SOURCE) in A), its extremes
  * over the run (max:v(NODE), min:v(NODE)), and the integrator's step counts.
  */
-import { transient, type TranOptions } from "../analysis/tran.js";
+import { resolveTranOptions, transient } from "../analysis/tran.js";
 import type { IntegratorChoice } from "../analysis/integrators/choose.js";
 import { buildCircuit } from "../circuit/build.js";
 import { readAnnotations } from "../netlist/annotations.js";
 import { elaborate } from "../netlist/elaborate.js";
-import { InputError } from "../netlist/errors.js";
 import { parseNetlistFile } from "../netlist/parser.js";
 import type { Flat } from "./config.js";
 import type { Metrics } from "./metrics.js";
@@ -39,17 +38,18 @@ class SummarySink {
 export function runTranPoint(netlist: string, v: Flat): Metrics {
   const net = parseNetlistFile(netlist);
   const el = elaborate(net);
-  const spec = el.tran;
-  const tstop = (v.tstop as number | undefined) ?? spec?.tstop;
-  const tstep = (v.tstep as number | undefined) ?? spec?.tstep;
-  if (tstop === undefined || tstep === undefined) throw new InputError(`${netlist}: no .tran card: set tstop and tstep (s) in the sweep config`);
-  const tstart = spec && spec.tstart < tstop ? spec.tstart : 0;
-  const uic = (v.uic as boolean | undefined) ?? spec?.uic ?? false;
-  // The card's TMAX when it gave one, else SPICE's default for these times.
-  const cardDefault = spec ? Math.min(spec.tstep, (spec.tstop - spec.tstart) / 50) : NaN;
-  const tmax = (v.tmax as number | undefined) ?? (spec && spec.tmax !== cardDefault ? spec.tmax : Math.min(tstep, (tstop - tstart) / 50));
-  const circuit = buildCircuit(el, readAnnotations(net), { allowFloating: uic });
-  const opts: TranOptions = { tstop, tstep, tstart, tmax, uic, integrator: ((v.integrator as string | undefined) ?? "auto") as IntegratorChoice };
+  const opts = resolveTranOptions(
+    el.tran,
+    {
+      tstop: v.tstop as number | undefined,
+      tstep: v.tstep as number | undefined,
+      tmax: v.tmax as number | undefined,
+      uic: v.uic as boolean | undefined,
+      integrator: v.integrator as IntegratorChoice | undefined,
+    },
+    `${netlist}: no .tran card: set tstop and tstep (s) in the sweep config`,
+  );
+  const circuit = buildCircuit(el, readAnnotations(net), { allowFloating: opts.uic });
   const sink = new SummarySink();
   const stats = transient(circuit, opts, sink);
   const m: Metrics = { steps: stats.steps, rejected: stats.rejected, evaluations: stats.evaluations };

@@ -14,7 +14,7 @@ import { readAnnotations } from "../../netlist/annotations.js";
 import { parseSpiceNumber } from "../../netlist/numbers.js";
 import { InputError } from "../../netlist/errors.js";
 import { buildCircuit } from "../../circuit/build.js";
-import { transient, type TranOptions } from "../../analysis/tran.js";
+import { resolveTranOptions, transient } from "../../analysis/tran.js";
 import type { IntegratorChoice } from "../../analysis/integrators/choose.js";
 import { CsvSink } from "../../output/csv.js";
 import { JsonSink } from "../../output/json.js";
@@ -70,22 +70,22 @@ function tranCommand(file: string, flags: TranFlags): void {
 
   const net = parseNetlistFile(file);
   const el = elaborate(net);
-  const spec = el.tran;
-  const tstop = flags.tstop !== undefined ? time("--tstop", flags.tstop) : spec?.tstop;
-  const tstep = flags.tstep !== undefined ? time("--tstep", flags.tstep) : spec?.tstep;
-  if (tstop === undefined || tstep === undefined) throw new InputError(`${file}: no .tran card: give --tstop and --tstep`);
-  const tstart = spec && spec.tstart < tstop ? spec.tstart : 0;
-  // The card's TMAX when it gave one, else SPICE's default for these times.
-  const cardDefault = spec ? Math.min(spec.tstep, (spec.tstop - spec.tstart) / 50) : NaN;
-  const tmax = spec && spec.tmax !== cardDefault ? spec.tmax : Math.min(tstep, (tstop - tstart) / 50);
-  const uic = spec?.uic ?? false;
+  const opts = resolveTranOptions(
+    el.tran,
+    {
+      tstop: flags.tstop !== undefined ? time("--tstop", flags.tstop) : undefined,
+      tstep: flags.tstep !== undefined ? time("--tstep", flags.tstep) : undefined,
+      integrator: flags.integrator as IntegratorChoice,
+    },
+    `${file}: no .tran card: give --tstop and --tstep`,
+  );
+  const { tstop, uic } = opts;
   const circuit = buildCircuit(el, readAnnotations(net), { allowFloating: uic });
   for (const w of circuit.warnings) process.stderr.write(`eqspice: warning: ${w}\n`);
 
   const sinks: WaveformSink[] = [format === "json" ? new JsonSink(flags.out!) : new CsvSink(flags.out)];
   if (flags.plot !== undefined) sinks.push(new PlotSink(flags.plot, `${circuit.title || file}: transient to ${seconds(tstop)}`));
   const sink = sinks.length === 1 ? sinks[0] : new TeeSink(sinks);
-  const opts: TranOptions = { tstop, tstep, tstart, tmax, uic, integrator: flags.integrator as IntegratorChoice };
   const t0 = performance.now();
   let stats;
   try {
