@@ -87,7 +87,8 @@ export function exportSpiceText(text: string, file: string, opts: ExportOptions 
     }
     const block = [...(insertAfter.get(last) ?? [])];
     if (c.train) block.push(`*@train R${c.name}_*_* gmin=${formatG(c.gmin)} gmax=${formatG(c.gmax)}`);
-    block.push(...crossbarLines(c));
+    // (A loop, not push(...lines): a 784-input crossbar has 10^5 lines, past the spread argument limit.)
+    for (const l of crossbarLines(c)) block.push(l);
     insertAfter.set(last, block);
   }
 
@@ -104,7 +105,7 @@ export function exportSpiceText(text: string, file: string, opts: ExportOptions 
       } else out.push(line);
     } else out.push(line);
     const block = insertAfter.get(i);
-    if (block) out.push(...block);
+    if (block) for (const l of block) out.push(l);
   });
   return out.join(eol);
 }
