@@ -6,6 +6,7 @@
  */
 import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
+import type { Token } from "../netlist/lexer.js";
 import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
 import type { Device } from "../devices/types.js";
 import { Resistor, ResistorBank } from "../devices/resistor.js";
@@ -77,7 +78,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   };
 
   // ---- devices (resistors go to one bank, stamped by one loop; the views keep their names)
-  const rCount = specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
+  const fast = el.fastR;
+  const rCount = fast.names.length + specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
   const rA = new Int32Array(rCount);
   const rB = new Int32Array(rCount);
   const rG = new Float64Array(rCount);
@@ -93,6 +95,30 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   };
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
+  // Plain top-level resistor lines first (file order): no spec objects, locations made on demand.
+  const fastSpec = (q: number): ElementSpec => {
+    const at = (col: number) => ({ file: fast.files[q], line: fast.lines[q], col });
+    const toks = [{ loc: at(fast.colA[q]) }, { loc: at(fast.colB[q]) }] as unknown as Token[];
+    return { type: "r", name: fast.names[q], nodes: [fast.a[q], fast.b[q]], ohms: fast.ohms[q], loc: at(fast.colName[q]), nodeToks: toks };
+  };
+  const fastNode = (name: string, q: number, term: number): number => {
+    const n = name === "gnd" ? "0" : name;
+    const k = nodeIndex.get(n);
+    return k !== undefined ? k : node(n, fastSpec(q), term);
+  };
+  for (let q = 0; q < fast.names.length; q++) {
+    const k = resistorViews.length;
+    const a = fastNode(fast.a[q], q, 0);
+    const b = fastNode(fast.b[q], q, 1);
+    rA[k] = a;
+    rB[k] = b;
+    rG[k] = 1 / fast.ohms[q];
+    const view = new Resistor(fast.names[q], a, b, 0, { g: rG, index: k }, undefined, fast, q);
+    const size = deviceByName.size;
+    deviceByName.set(view.name, view);
+    if (deviceByName.size === size) duplicate(fastSpec(q));
+    resistorViews.push(view);
+  }
   for (const s of specs) {
     if (s.type === "r") {
       // The common case, kept allocation-light: a crossbar netlist is mostly resistors.

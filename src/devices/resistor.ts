@@ -11,6 +11,7 @@ import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
 import type { SourceLoc } from "../netlist/errors.js";
+import type { FastResistors } from "../netlist/lexer.js";
 
 export class ResistorBank implements Device {
   readonly name = "(resistors)";
@@ -199,7 +200,10 @@ export class Resistor implements Device {
     g: number,
     bank?: { g: Float64Array; index: number },
     /** Where the netlist defines it (for messages and trained.cir). */
-    readonly loc?: SourceLoc,
+    private readonly srcLoc?: SourceLoc,
+    /** Or: its row in the parser's plain-resistor arrays (the location is made on demand). */
+    private readonly fast?: FastResistors,
+    private readonly fastRow = 0,
   ) {
     if (bank) {
       this.store = bank.g;
@@ -208,6 +212,13 @@ export class Resistor implements Device {
       this.store = new Float64Array([g]);
       this.slot = 0;
     }
+  }
+
+  /** Where the netlist defines it. */
+  get loc(): SourceLoc | undefined {
+    if (this.srcLoc) return this.srcLoc;
+    const f = this.fast;
+    return f ? { file: f.files[this.fastRow], line: f.lines[this.fastRow], col: f.colName[this.fastRow] } : undefined;
   }
 
   /** Terminals [a, b] (made on demand: a crossbar has 10^5 views). */

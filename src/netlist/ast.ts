@@ -1,6 +1,6 @@
 /** The parsed (not yet elaborated) netlist: cards with their tokens and locations. */
 import type { SourceLoc } from "./errors.js";
-import type { Token } from "./lexer.js";
+import type { FastResistors, Token } from "./lexer.js";
 
 /** An element line, e.g. `R1 a b 1k`: kept as tokens until elaboration gives its values a scope. */
 export interface ElementCard {
@@ -63,6 +63,8 @@ export interface ParsedNetlist {
   title: string;
   file: string;
   top: Scope;
+  /** Plain top-level resistor lines, kept as arrays (see FastResistors). */
+  fastR: FastResistors;
   /** `.options` name -> value token (a bare flag gets the word "1"). */
   options: Map<string, { value: Token | null; loc: SourceLoc }>;
   op: boolean;

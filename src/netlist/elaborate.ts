@@ -7,7 +7,7 @@
 import type { ElementCard, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
 import { NetlistError, type SourceLoc } from "./errors.js";
 import { evaluateValue, type ParamScope } from "./expressions.js";
-import type { Token } from "./lexer.js";
+import type { FastResistors, Token } from "./lexer.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 
@@ -57,6 +57,8 @@ export interface Elaborated {
   title: string;
   file: string;
   elements: ElementSpec[];
+  /** Plain top-level resistors (`Rname a b value`), passed through as arrays. */
+  fastR: FastResistors;
   options: SimOptions;
   /** Which option names the netlist set explicitly. */
   optionsGiven: Set<string>;
@@ -425,5 +427,20 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   const { options, given } = optionValue(net, top, warnings);
   const ics = new Map<string, number>();
   for (const ic of net.ics) ics.set(ic.node, evalTok(ic.value, top, `.ic v(${ic.node})`));
-  return { title: net.title, file: net.file, elements: ctx.out, options, optionsGiven: given, op: net.op, tran, ics, params: top, warnings };
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, ics, params: top, warnings };
+}
+
+/**
+ * Every element as a spec, the plain resistor lines included (converted
+ * from their arrays). For inspection and tests; the circuit builder reads
+ * the arrays directly.
+ */
+export function allElementSpecs(el: Elaborated): ElementSpec[] {
+  const f = el.fastR;
+  const out: ElementSpec[] = [];
+  for (let q = 0; q < f.names.length; q++) {
+    const nodeOf = (n: string) => (n === "gnd" ? "0" : n);
+    out.push({ type: "r", name: f.names[q], nodes: [nodeOf(f.a[q]), nodeOf(f.b[q])], ohms: f.ohms[q], loc: { file: f.files[q], line: f.lines[q], col: f.colName[q] } });
+  }
+  return out.concat(el.elements);
 }

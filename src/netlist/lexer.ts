@@ -9,6 +9,7 @@
  * nothing after `.end` is read.
  */
 import { NetlistError, type SourceLoc } from "./errors.js";
+import { parseSpiceNumber } from "./numbers.js";
 
 export type TokenKind = "word" | "expr" | "(" | ")" | "=" | ",";
 
@@ -34,6 +35,92 @@ class LexToken implements Token {
   get loc(): SourceLoc {
     return { file: this.file, line: this.line, col: this.col };
   }
+}
+
+/**
+ * Plain top-level resistor lines (`Rname a b value`, value a plain SPICE
+ * number), kept as parallel arrays instead of tokens: a crossbar netlist
+ * has 10^5 of them, and retaining ~15 objects per line made garbage
+ * collection the largest cost of parsing. Names are lower-case.
+ */
+export interface FastResistors {
+  names: string[];
+  a: string[];
+  b: string[];
+  /** Resistance (ohm). */
+  ohms: number[];
+  files: string[];
+  lines: number[];
+  /** 1-based columns of the name and the two node fields. */
+  colName: number[];
+  colA: number[];
+  colB: number[];
+  /** One string per distinct node name, so 10^5 lines retain ~10^3 node strings, not 2 * 10^5. */
+  nodeNames: Map<string, string>;
+}
+
+export function emptyFastResistors(): FastResistors {
+  return { names: [], a: [], b: [], ohms: [], files: [], lines: [], colName: [], colA: [], colB: [], nodeNames: new Map() };
+}
+
+const SPECIAL = /[(){}'=,;$"]/;
+
+function intern(table: Map<string, string>, x: string): string {
+  const y = table.get(x);
+  if (y !== undefined) return y;
+  table.set(x, x);
+  return x;
+}
+
+/** Field boundaries of the current line: start and end offsets, filled by `fields`. */
+const starts = new Int32Array(5);
+const ends = new Int32Array(5);
+
+/** Split on spaces and tabs by character codes (no match objects); the field count, at most 5. */
+function fields(line: string): number {
+  let n = 0;
+  let i = 0;
+  const len = line.length;
+  while (i < len && n < 5) {
+    let c = line.charCodeAt(i);
+    while (i < len && (c === 32 || c === 9)) c = line.charCodeAt(++i);
+    if (i >= len) break;
+    starts[n] = i;
+    while (i < len && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    ends[n++] = i;
+  }
+  return n;
+}
+
+/**
+ * Record `line` in `fast` when it is a plain resistor line; false otherwise
+ * (the caller then tokenizes it as usual).
+ */
+function fastResistor(line: string, file: string, lineNo: number, fast: FastResistors): boolean {
+  if (SPECIAL.test(line) || fields(line) !== 4) return false;
+  const ohms = parseSpiceNumber(line.slice(starts[3], ends[3]));
+  // Zero, non-finite or non-numeric values take the ordinary path, which reports them.
+  if (!(ohms !== 0 && Number.isFinite(ohms))) return false;
+  fast.names.push(line.slice(starts[0], ends[0]).toLowerCase());
+  fast.a.push(intern(fast.nodeNames, line.slice(starts[1], ends[1]).toLowerCase()));
+  fast.b.push(intern(fast.nodeNames, line.slice(starts[2], ends[2]).toLowerCase()));
+  fast.ohms.push(ohms);
+  fast.files.push(file);
+  fast.lines.push(lineNo);
+  fast.colName.push(starts[0] + 1);
+  fast.colA.push(starts[1] + 1);
+  fast.colB.push(starts[2] + 1);
+  return true;
+}
+
+/** True when the next line that is not blank or a comment continues the card (`+`). */
+function continues(raw: string[], k: number): boolean {
+  for (let j = k + 1; j < raw.length; j++) {
+    const t = raw[j].trimStart();
+    if (t === "" || t === "\r" || t[0] === "*") continue;
+    return t[0] === "+";
+  }
+  return false;
 }
 
 export interface LogicalLine {
@@ -109,8 +196,9 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
 /**
  * Split source text into logical lines.
  * @param hasTitle true for a top-level netlist (its first line is the title).
+ * @param fast where plain resistor lines outside `.subckt` go (see FastResistors); omitted: none
  */
-export function lex(source: string, file: string, hasTitle: boolean): { title: string; lines: LogicalLine[] } {
+export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors): { title: string; lines: LogicalLine[] } {
   const raw = source.split("\n");
   const lines: LogicalLine[] = [];
   let title = "";
@@ -121,6 +209,8 @@ export function lex(source: string, file: string, hasTitle: boolean): { title: s
   }
   let current: LogicalLine | null = null;
   let control: SourceLoc | null = null;
+  /** `.subckt` nesting: only top-level resistors may take the fast lane. */
+  let depth = 0;
   for (let k = start; k < raw.length; k++) {
     let line = raw[k];
     if (line.endsWith("\r")) line = line.slice(0, -1);
@@ -142,6 +232,8 @@ export function lex(source: string, file: string, hasTitle: boolean): { title: s
         control = { file, line: lineNo, col: first + 1 };
         continue;
       }
+      if (card === ".subckt") depth++;
+      else if (card === ".ends" && depth > 0) depth--;
       if (card === ".end" && hasTitle) {
         const tokens: Token[] = [];
         tokenizeLine(".end", file, lineNo, first + 1, tokens);
@@ -163,6 +255,10 @@ export function lex(source: string, file: string, hasTitle: boolean): { title: s
       if (!current) throw new NetlistError("continuation line '+' with nothing to continue", { file, line: lineNo, col: first + 1 });
       const body = line.slice(first + 1);
       tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens);
+      continue;
+    }
+    if (fast && depth === 0 && (c0 === "r" || c0 === "R") && !continues(raw, k) && fastResistor(line, file, lineNo, fast)) {
+      current = null;
       continue;
     }
     const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 ? inlineCommentStart(line) : line.length;

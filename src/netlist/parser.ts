@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { NetlistError, InputError, type SourceLoc } from "./errors.js";
-import { lex, type LogicalLine, type Token } from "./lexer.js";
+import { emptyFastResistors, lex, type LogicalLine, type Token } from "./lexer.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { emptyScope, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 
@@ -45,6 +45,7 @@ class Parser {
       title: "",
       file,
       top: emptyScope(),
+      fastR: emptyFastResistors(),
       options: new Map(),
       op: false,
       ics: [],
@@ -56,7 +57,7 @@ class Parser {
   }
 
   parseSource(source: string, file: string, isTop: boolean): void {
-    const { title, lines } = lex(source, file, isTop);
+    const { title, lines } = lex(source, file, isTop, this.out.fastR);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));
     let inControl = false;
@@ -312,4 +313,20 @@ export function parseNetlistFile(path: string): ParsedNetlist {
     throw new InputError(`cannot read netlist '${path}': ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
   return parseNetlist(text, path);
+}
+
+/**
+ * Names of the top-level elements in source order, the plain resistor lines
+ * (kept apart as arrays) merged back in by file and line.
+ */
+export function topElementNames(net: ParsedNetlist): string[] {
+  const f = net.fastR;
+  const out: string[] = [];
+  let q = 0;
+  for (const e of net.top.elements) {
+    while (q < f.names.length && f.files[q] === e.loc.file && f.lines[q] < e.loc.line) out.push(f.names[q++]);
+    out.push(e.name);
+  }
+  while (q < f.names.length) out.push(f.names[q++]);
+  return out;
 }
