@@ -295,11 +295,11 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     ports: { inputs: [], outputs: [], trainable: [] },
     warnings: el.warnings,
   };
-  if (ann) circuit.ports = resolvePorts(circuit, ann);
+  if (ann) circuit.ports = resolvePorts(circuit, ann, resistorViews);
   return circuit;
 }
 
-function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
+function resolvePorts(c: Circuit, ann: Annotations, resistors: Resistor[]): TrainingPorts {
   const source = (name: string, loc: SourceLoc): VoltageSource => {
     const d = c.deviceByName.get(name);
     if (!d) throw new NetlistError(`*@input: no element named '${name}'`, loc);
@@ -318,15 +318,16 @@ function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
     name: o.neg ? `${o.pos}-${o.neg}` : o.pos,
   }));
   const trainable: TrainingPorts["trainable"] = [];
-  const seen = new Set<Resistor>();
+  /** Marks resistors already trainable, by bank index (the first annotation that matches wins). */
+  const seen = new Uint8Array(resistors.length);
   for (const t of ann.train) {
     for (const p of t.patterns) {
       let hits = 0;
-      for (const d of c.deviceByName.values()) {
-        if (d instanceof Resistor && globMatch(p, d.name)) {
+      for (const d of resistors) {
+        if (globMatch(p, d.name)) {
           hits++;
-          if (!seen.has(d)) {
-            seen.add(d);
+          if (!seen[d.index]) {
+            seen[d.index] = 1;
             trainable.push({ device: d, gmin: t.gmin, gmax: t.gmax, lr: t.lr });
           }
         }
@@ -340,8 +341,8 @@ function resolvePorts(c: Circuit, ann: Annotations): TrainingPorts {
     for (let i = 0; i < cb.rows.length; i++)
       for (let j = 0; j < N; j++) {
         const d = c.deviceByName.get(`r${cb.name}_${i}_${j}`) as Resistor;
-        if (!seen.has(d)) {
-          seen.add(d);
+        if (!seen[d.index]) {
+          seen[d.index] = 1;
           trainable.push({ device: d, gmin: cb.gmin, gmax: cb.gmax, lr: cb.lr });
         }
       }

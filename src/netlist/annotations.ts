@@ -243,14 +243,28 @@ export function crossbarElements(c: CrossbarSpec): ElementSpec[] {
   return out;
 }
 
-const globCache = new Map<string, RegExp>();
+const globCache = new Map<string, (name: string) => boolean>();
+
+/** Compile a glob: plain names and `prefix*` (the usual `RW*`) avoid regular expressions. */
+function compileGlob(pattern: string): (name: string) => boolean {
+  const p = pattern.toLowerCase();
+  const star = p.indexOf("*");
+  if (!p.includes("?") && (star < 0 || star === p.length - 1)) {
+    if (star < 0) return (name) => name === p || name.toLowerCase() === p;
+    const prefix = p.slice(0, -1);
+    // Element names are lower-case already: compare without making a string.
+    return (name) => name.startsWith(prefix) || name.toLowerCase().startsWith(prefix);
+  }
+  const re = new RegExp("^" + p.replace(/[.+^$()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+  return (name) => re.test(name);
+}
 
 /** Glob match (`*`, `?`), case-insensitive. */
 export function globMatch(pattern: string, name: string): boolean {
-  let re = globCache.get(pattern);
-  if (!re) {
-    re = new RegExp("^" + pattern.toLowerCase().replace(/[.+^$()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
-    globCache.set(pattern, re);
+  let f = globCache.get(pattern);
+  if (!f) {
+    f = compileGlob(pattern);
+    globCache.set(pattern, f);
   }
-  return re.test(name);
+  return f(name);
 }

@@ -113,12 +113,21 @@ function fastResistor(line: string, file: string, lineNo: number, fast: FastResi
   return true;
 }
 
-/** True when the next line that is not blank or a comment continues the card (`+`). */
-function continues(raw: string[], k: number): boolean {
-  for (let j = k + 1; j < raw.length; j++) {
-    const t = raw[j].trimStart();
-    if (t === "" || t === "\r" || t[0] === "*") continue;
-    return t[0] === "+";
+/**
+ * True when the next line after offset `from` (the start of a line) that is
+ * not blank or a comment continues the card (`+`). Reads characters, makes no strings.
+ */
+function continuesAt(source: string, from: number): boolean {
+  let i = from;
+  const n = source.length;
+  while (i < n) {
+    let c = source.charCodeAt(i);
+    while (c === 32 || c === 9) c = source.charCodeAt(++i);
+    if (c === 43) return true; // '+'
+    if (i < n && c !== 10 && c !== 13 && c !== 42) return false; // something else than blank or '*'
+    const e = source.indexOf("\n", i);
+    if (e < 0) return false;
+    i = e + 1;
   }
   return false;
 }
@@ -199,22 +208,28 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
  * @param fast where plain resistor lines outside `.subckt` go (see FastResistors); omitted: none
  */
 export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors): { title: string; lines: LogicalLine[] } {
-  const raw = source.split("\n");
+  // Lines are sliced from the source one at a time (no array of 10^5 retained line strings).
   const lines: LogicalLine[] = [];
   let title = "";
-  let start = 0;
-  if (hasTitle && raw.length > 0) {
-    title = raw[0].replace(/\r$/, "").trim();
-    start = 1;
+  let pos = 0;
+  let lineNo = 0;
+  if (hasTitle) {
+    const e = source.indexOf("\n");
+    title = source.slice(0, e < 0 ? source.length : e).replace(/\r$/, "").trim();
+    pos = e < 0 ? source.length : e + 1;
+    lineNo = 1;
   }
   let current: LogicalLine | null = null;
   let control: SourceLoc | null = null;
   /** `.subckt` nesting: only top-level resistors may take the fast lane. */
   let depth = 0;
-  for (let k = start; k < raw.length; k++) {
-    let line = raw[k];
+  while (pos < source.length) {
+    let e = source.indexOf("\n", pos);
+    if (e < 0) e = source.length;
+    let line = source.slice(pos, e);
+    pos = e + 1;
+    lineNo++;
     if (line.endsWith("\r")) line = line.slice(0, -1);
-    const lineNo = k + 1;
     // Fast path for the common case: a plain element line.
     let first = 0;
     while (first < line.length && (line[first] === " " || line[first] === "\t")) first++;
@@ -257,7 +272,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens);
       continue;
     }
-    if (fast && depth === 0 && (c0 === "r" || c0 === "R") && !continues(raw, k) && fastResistor(line, file, lineNo, fast)) {
+    if (fast && depth === 0 && (c0 === "r" || c0 === "R") && !continuesAt(source, pos) && fastResistor(line, file, lineNo, fast)) {
       current = null;
       continue;
     }

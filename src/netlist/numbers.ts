@@ -19,6 +19,16 @@ const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 
 /** Parse a SPICE number; returns NaN when `text` is not one. */
 export function parseSpiceNumber(text: string): number {
+  // Fast path: digits, sign, point and exponent only (no suffix, no hex: 'x' is not accepted).
+  let plain = text.length > 0;
+  for (let i = 0; i < text.length && plain; i++) {
+    const c = text.charCodeAt(i);
+    plain = (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
+  }
+  if (plain) {
+    const v = Number(text);
+    if (v === v) return v;
+  }
   const m = NUMBER_RE.exec(text);
   if (!m) return NaN;
   const base = Number(m[0]);
