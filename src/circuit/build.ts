@@ -317,35 +317,48 @@ function resolvePorts(c: Circuit, ann: Annotations, resistors: Resistor[]): Trai
     neg: o.neg ? nodeOf(o.neg, o.loc) : undefined,
     name: o.neg ? `${o.pos}-${o.neg}` : o.pos,
   }));
-  const trainable: TrainingPorts["trainable"] = [];
-  /** Marks resistors already trainable, by bank index (the first annotation that matches wins). */
-  const seen = new Uint8Array(resistors.length);
+  // Every pattern must match a resistor: checked now (an early exit per pattern),
+  // so a typo fails at load; the list itself is built when training asks for it.
   for (const t of ann.train) {
     for (const p of t.patterns) {
-      let hits = 0;
-      for (const d of resistors) {
-        if (globMatch(p, d.name)) {
-          hits++;
-          if (!seen[d.index]) {
+      if (!resistors.some((d) => globMatch(p, d.name))) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
+    }
+  }
+  let trainable: TrainingPorts["trainable"] | null = null;
+  const listTrainable = (): TrainingPorts["trainable"] => {
+    const list: TrainingPorts["trainable"] = [];
+    /** Marks resistors already trainable, by bank index (the first annotation that matches wins). */
+    const seen = new Uint8Array(resistors.length);
+    for (const t of ann.train) {
+      for (const p of t.patterns) {
+        for (const d of resistors) {
+          if (!seen[d.index] && globMatch(p, d.name)) {
             seen[d.index] = 1;
-            trainable.push({ device: d, gmin: t.gmin, gmax: t.gmax, lr: t.lr });
+            list.push({ device: d, gmin: t.gmin, gmax: t.gmax, lr: t.lr });
           }
         }
       }
-      if (!hits) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
     }
-  }
-  for (const cb of ann.crossbars) {
-    if (!cb.train) continue;
-    const N = cb.cols.length;
-    for (let i = 0; i < cb.rows.length; i++)
-      for (let j = 0; j < N; j++) {
-        const d = c.deviceByName.get(`r${cb.name}_${i}_${j}`) as Resistor;
-        if (!seen[d.index]) {
-          seen[d.index] = 1;
-          trainable.push({ device: d, gmin: cb.gmin, gmax: cb.gmax, lr: cb.lr });
+    for (const cb of ann.crossbars) {
+      if (!cb.train) continue;
+      const N = cb.cols.length;
+      for (let i = 0; i < cb.rows.length; i++)
+        for (let j = 0; j < N; j++) {
+          const d = c.deviceByName.get(`r${cb.name}_${i}_${j}`) as Resistor;
+          if (!seen[d.index]) {
+            seen[d.index] = 1;
+            list.push({ device: d, gmin: cb.gmin, gmax: cb.gmax, lr: cb.lr });
+          }
         }
-      }
-  }
-  return { inputs, outputs, trainable };
+    }
+    return list;
+  };
+  return {
+    inputs,
+    outputs,
+    /** Built on first use: `op` on a 10^5-device crossbar never needs it. */
+    get trainable() {
+      return (trainable ??= listTrainable());
+    },
+  };
 }
