@@ -16,6 +16,7 @@ import { junctionAt } from "../devices/diode-model.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
+import { DeviceTable } from "./device-table.js";
 
 class UnionFind {
   parent: Int32Array;
@@ -83,18 +84,16 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const rA = new Int32Array(rCount);
   const rB = new Int32Array(rCount);
   const rG = new Float64Array(rCount);
-  const resistorViews: Resistor[] = [];
   const devices: Device[] = [];
-  const deviceByName = new Map<string, Device>();
+  const deviceByName = new DeviceTable(rA, rB, rG, fast);
   const deviceLoc = new Map<string, SourceLoc>();
   const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
-  const duplicate = (s: ElementSpec): never => {
-    // (Error path only: the first definition is among the earlier resistors or in deviceLoc.)
-    const prev = deviceLoc.get(s.name) ?? resistorViews.find((v) => v.name === s.name)!.loc!;
-    throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
-  };
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
+  const duplicate = (s: ElementSpec): never => {
+    const prev = locOf(s.name)!;
+    throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
+  };
   // Plain top-level resistor lines first (file order): no spec objects, locations made on demand.
   const fastSpec = (q: number): ElementSpec => {
     const at = (col: number) => ({ file: fast.files[q], line: fast.lines[q], col });
@@ -106,33 +105,20 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     const k = nodeIndex.get(n);
     return k !== undefined ? k : node(n, fastSpec(q), term);
   };
-  for (let q = 0; q < fast.names.length; q++) {
-    const k = resistorViews.length;
-    const a = fastNode(fast.a[q], q, 0);
-    const b = fastNode(fast.b[q], q, 1);
-    rA[k] = a;
-    rB[k] = b;
-    rG[k] = 1 / fast.ohms[q];
-    const view = new Resistor(fast.names[q], a, b, 0, { g: rG, index: k }, undefined, fast, q);
-    const size = deviceByName.size;
-    deviceByName.set(view.name, view);
-    if (deviceByName.size === size) duplicate(fastSpec(q));
-    resistorViews.push(view);
+  let rk = 0; // next bank slot
+  for (let q = 0; q < fast.names.length; q++, rk++) {
+    rA[rk] = fastNode(fast.a[q], q, 0);
+    rB[rk] = fastNode(fast.b[q], q, 1);
+    rG[rk] = 1 / fast.ohms[q];
+    if (!deviceByName.addResistor(fast.names[q], rk)) duplicate(fastSpec(q));
   }
   for (const s of specs) {
     if (s.type === "r") {
-      // The common case, kept allocation-light: a crossbar netlist is mostly resistors.
-      const k = resistorViews.length;
-      const a = node(s.nodes[0], s, 0);
-      const b = node(s.nodes[1], s, 1);
-      rA[k] = a;
-      rB[k] = b;
-      rG[k] = 1 / s.ohms;
-      const view = new Resistor(s.name, a, b, 0, { g: rG, index: k }, s.loc);
-      const size = deviceByName.size;
-      deviceByName.set(s.name, view);
-      if (deviceByName.size === size) duplicate(s);
-      resistorViews.push(view);
+      rA[rk] = node(s.nodes[0], s, 0);
+      rB[rk] = node(s.nodes[1], s, 1);
+      rG[rk] = 1 / s.ohms;
+      if (!deviceByName.addResistor(s.name, rk, s.loc)) duplicate(s);
+      rk++;
       continue;
     }
     if (deviceByName.has(s.name)) duplicate(s);
@@ -172,7 +158,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       }
     }
     devices.push(dev);
-    deviceByName.set(s.name, dev);
+    deviceByName.add(s.name, dev);
     deviceLoc.set(s.name, s.loc);
   }
   const nNodes = nodeNames.length;
@@ -295,11 +281,11 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     ports: { inputs: [], outputs: [], trainable: [] },
     warnings: el.warnings,
   };
-  if (ann) circuit.ports = resolvePorts(circuit, ann, resistorViews);
+  if (ann) circuit.ports = resolvePorts(circuit, ann, deviceByName);
   return circuit;
 }
 
-function resolvePorts(c: Circuit, ann: Annotations, resistors: Resistor[]): TrainingPorts {
+function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): TrainingPorts {
   const source = (name: string, loc: SourceLoc): VoltageSource => {
     const d = c.deviceByName.get(name);
     if (!d) throw new NetlistError(`*@input: no element named '${name}'`, loc);
@@ -321,20 +307,22 @@ function resolvePorts(c: Circuit, ann: Annotations, resistors: Resistor[]): Trai
   // so a typo fails at load; the list itself is built when training asks for it.
   for (const t of ann.train) {
     for (const p of t.patterns) {
-      if (!resistors.some((d) => globMatch(p, d.name))) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
+      let hit = false;
+      for (let k = 0; k < table.resistorCount && !hit; k++) hit = globMatch(p, table.resistorName(k));
+      if (!hit) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
     }
   }
   let trainable: TrainingPorts["trainable"] | null = null;
   const listTrainable = (): TrainingPorts["trainable"] => {
     const list: TrainingPorts["trainable"] = [];
     /** Marks resistors already trainable, by bank index (the first annotation that matches wins). */
-    const seen = new Uint8Array(resistors.length);
+    const seen = new Uint8Array(table.resistorCount);
     for (const t of ann.train) {
       for (const p of t.patterns) {
-        for (const d of resistors) {
-          if (!seen[d.index] && globMatch(p, d.name)) {
-            seen[d.index] = 1;
-            list.push({ device: d, gmin: t.gmin, gmax: t.gmax, lr: t.lr });
+        for (let k = 0; k < table.resistorCount; k++) {
+          if (!seen[k] && globMatch(p, table.resistorName(k))) {
+            seen[k] = 1;
+            list.push({ device: table.resistor(k), gmin: t.gmin, gmax: t.gmax, lr: t.lr });
           }
         }
       }

@@ -9,6 +9,7 @@
  * the energy E over the free nodes).
  */
 import type { Device } from "../devices/types.js";
+import type { DeviceTable } from "./device-table.js";
 import type { VoltageSource } from "../devices/sources.js";
 import type { Resistor, ResistorBank } from "../devices/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
@@ -53,8 +54,8 @@ export interface Circuit {
   internal: Uint8Array;
   /** Devices the solver loads (all resistors are in one ResistorBank among them). */
   devices: Device[];
-  /** Every element by name; resistors are views of `resistors`. */
-  deviceByName: Map<string, Device>;
+  /** Every element by name; resistors are views of `resistors`, made on first use. */
+  deviceByName: DeviceTable;
   /** All resistors of the circuit (structure of arrays). */
   resistors: ResistorBank;
   /** Element locations in the netlist (for error messages). */
