@@ -28,10 +28,19 @@ export class DeviceTable {
     private readonly fast: FastResistors,
   ) {}
 
-  /** Register resistor `name` at bank slot k; false when the name is taken. */
+  /**
+   * Register resistor `name` at bank slot k; false when the name is taken.
+   * One map operation: a resistor's name starts with `r` (SPICE names begin
+   * with their element letter, flattened ones too), so it cannot collide with
+   * another kind of element, and the map's size tells whether it was new.
+   */
   addResistor(name: string, k: number, loc?: SourceLoc): boolean {
-    if (this.rIndex.has(name) || this.others.has(name)) return false;
+    const size = this.rIndex.size;
     this.rIndex.set(name, k);
+    if (this.rIndex.size === size) {
+      this.rIndex.set(name, this.rNames.indexOf(name)); // keep the first definition (error path)
+      return false;
+    }
     this.rNames[k] = name;
     if (loc) this.rLocs[k] = loc;
     return true;
