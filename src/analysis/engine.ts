@@ -75,6 +75,7 @@ export class Engine {
         return u >= 0 ? u : trashRow;
       },
       entry: (r, c) => pattern.entry(r, c),
+      isUnknown: (node) => circuit.unknownOfNode[node] >= 0,
       branch: (name) => {
         const k = circuit.branchNames.indexOf(name);
         if (k < 0) throw new Error(`internal: no branch for ${name}`);

@@ -177,6 +177,7 @@ export class ResistorBank implements Device {
 
 /** True when a node is an unknown (its diagonal is a real entry, not the trash handle). */
 function isUnknown(ctx: SetupContext, node: number): boolean {
+  if (ctx.isUnknown) return ctx.isUnknown(node);
   const r = ctx.row(node);
   return ctx.entry(r, r) !== 0;
 }

@@ -22,6 +22,8 @@ export interface SetupContext {
   entry(r: number, c: number): number;
   /** Unknown index of a branch current this device owns (allocated by the circuit builder). */
   branch(name: string): number;
+  /** True when the node's voltage is an unknown (not ground or fixed). Optional: derived from `entry` when absent. */
+  isUnknown?(node: number): boolean;
 }
 
 /** Integration coefficients for reactive devices: i = C * (a0 * v + hist). */

@@ -63,7 +63,6 @@ export function emptyFastResistors(): FastResistors {
   return { names: [], a: [], b: [], ohms: [], files: [], lines: [], colName: [], colA: [], colB: [], nodeNames: new Map() };
 }
 
-const SPECIAL = /[(){}'=,;$"]/;
 
 function intern(table: Map<string, string>, x: string): string {
   const y = table.get(x);
@@ -76,17 +75,29 @@ function intern(table: Map<string, string>, x: string): string {
 const starts = new Int32Array(5);
 const ends = new Int32Array(5);
 
-/** Split on spaces and tabs by character codes (no match objects); the field count, at most 5. */
+/** Characters that need the full tokenizer: ( ) { } ' = , ; $ " */
+const SPECIAL_CODES = new Uint8Array(128);
+for (const ch of "(){}'=,;$\"") SPECIAL_CODES[ch.charCodeAt(0)] = 1;
+
+/**
+ * Split on spaces and tabs by character codes (no match objects): the field
+ * count (at most 5), or -1 when the line holds a character that needs the
+ * full tokenizer.
+ */
 function fields(line: string): number {
   let n = 0;
   let i = 0;
   const len = line.length;
-  while (i < len && n < 5) {
+  while (i < len) {
     let c = line.charCodeAt(i);
     while (i < len && (c === 32 || c === 9)) c = line.charCodeAt(++i);
     if (i >= len) break;
+    if (n === 5) return 5;
     starts[n] = i;
-    while (i < len && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    while (i < len && c !== 32 && c !== 9) {
+      if (c < 128 && SPECIAL_CODES[c]) return -1;
+      c = line.charCodeAt(++i);
+    }
     ends[n++] = i;
   }
   return n;
@@ -97,7 +108,7 @@ function fields(line: string): number {
  * (the caller then tokenizes it as usual).
  */
 function fastResistor(line: string, file: string, lineNo: number, fast: FastResistors): boolean {
-  if (SPECIAL.test(line) || fields(line) !== 4) return false;
+  if (fields(line) !== 4) return false;
   const ohms = parseSpiceNumber(line.slice(starts[3], ends[3]));
   // Zero, non-finite or non-numeric values take the ordinary path, which reports them.
   if (!(ohms !== 0 && Number.isFinite(ohms))) return false;
