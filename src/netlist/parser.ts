@@ -5,10 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { NetlistError, InputError, type SourceLoc } from "./errors.js";
+import { NetlistError, type SourceLoc } from "./errors.js";
 import { emptyFastResistors, lex, type LogicalLine, type Token } from "./lexer.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { emptyScope, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
+import { readInputFile } from "../util/read.js";
 
 const ELEMENT_LETTERS = new Set(["r", "c", "d", "v", "i", "e", "f", "g", "h", "x"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
@@ -306,12 +307,7 @@ export function parseNetlist(source: string, file = "<netlist>"): ParsedNetlist 
 
 /** Read and parse a netlist file. */
 export function parseNetlistFile(path: string): ParsedNetlist {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read netlist '${path}': ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  const text = readInputFile(path, "netlist");
   return parseNetlist(text, path);
 }
 

@@ -20,11 +20,11 @@
  * `"circuit": {...}` and `"param": {...}` objects stand for `circuit.*` and
  * `param.*` keys.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "../netlist/errors.js";
 import { canonicalKey, keySpec, suggestKey, RUN_KINDS, type RunKind, type Value } from "./keys.js";
+import { readInputFile } from "../util/read.js";
 
 export type Flat = Record<string, Value>;
 
@@ -175,12 +175,7 @@ export function parseSweepConfig(raw: unknown, file: string): SweepConfig {
 
 /** Read and check a config file. */
 export function loadSweepConfig(file: string): SweepConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read sweep config '${file}': ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  const text = readInputFile(file, "sweep config");
   let raw: unknown;
   try {
     raw = JSON.parse(text);
