@@ -103,12 +103,12 @@ describe("duplicates", () => {
   it("duplicate element name (case-insensitive) points at the second one and names the first", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "r1 a 0 2k"), 4, 1, /duplicate element name 'r1' \(first defined at bad\.cir:3:1\)/);
   });
-  it("duplicate between an element and a crossbar device", () => {
+  it("duplicate between an element and a crossbar device: the later line is the duplicate", () => {
     expectNetlistError(
       load("*@crossbar w a b g=1m", "V1 a 0 1", "Rw_0_0 b 0 1k"),
-      2,
-      3,
-      /duplicate element name 'rw_0_0' \(first defined at bad\.cir:4:1\)/,
+      4,
+      1,
+      /duplicate element name 'rw_0_0' \(first defined at bad\.cir:2:3\)/,
     );
   });
   it("duplicate model and subcircuit", () => {

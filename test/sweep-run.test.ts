@@ -125,16 +125,24 @@ describe("resume", () => {
     const all = dryRun(config);
     expect(all).toHaveLength(12);
     const results = path.join(out, "results.jsonl");
-    const child = spawn(process.execPath, [CLI, "sweep", config, "--out", out, "--workers", "2", "--quiet"], { cwd: ROOT, stdio: "ignore" });
-    const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_code, sig) => res(sig)));
-    // Kill it once some points (not all) have finished.
+    const child = spawn(process.execPath, [CLI, "sweep", config, "--out", out, "--workers", "2", "--quiet"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    let gone = false;
+    const exited = new Promise<NodeJS.Signals | null>((res) =>
+      child.on("exit", (_code, sig) => {
+        gone = true;
+        res(sig);
+      }),
+    );
+    // Kill it once some points (not all) have finished (an early exit fails below, with its stderr).
     const t0 = Date.now();
-    while (Date.now() - t0 < 120_000) {
+    while (Date.now() - t0 < 120_000 && !gone) {
       await new Promise((r) => setTimeout(r, 50));
       if (existsSync(results) && readResults(results).rows.length >= 2) break;
     }
     child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    expect(await exited, `the sweep exited before it was killed: ${stderr}`).toBe("SIGKILL");
     const before = rowsOf(out);
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(before.length).toBeLessThan(12);

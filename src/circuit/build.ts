@@ -6,8 +6,7 @@
  */
 import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
-import type { Token } from "../netlist/lexer.js";
-import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
+import { crossbarElements, globLiteralPrefix, globMatch, type Annotations } from "../netlist/annotations.js";
 import type { Device } from "../devices/types.js";
 import { Resistor, ResistorBank } from "../devices/resistor.js";
 import { Capacitor } from "../devices/capacitor.js";
@@ -57,10 +56,11 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const nodeNames: string[] = ["0"];
   const nodeIndex = new Map<string, number>([["0", 0]]);
   const internalFlags: number[] = [0];
-  // The first element (and its terminal) naming each node: error locations.
-  const nodeSpec: Array<ElementSpec | null> = [null];
+  // The first element (and its terminal) naming each node, for error locations:
+  // a spec, or a row of the parser's plain-resistor arrays.
+  const nodeSpec: Array<ElementSpec | number | null> = [null];
   const nodeTerm: number[] = [-1];
-  const node = (name: string, spec: ElementSpec, term: number): number => {
+  const node = (name: string, spec: ElementSpec | number, term: number): number => {
     let k = nodeIndex.get(name);
     if (k === undefined) {
       k = nodeNames.length;
@@ -80,7 +80,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
 
   // ---- devices (resistors go to one bank, stamped by one loop; the views keep their names)
   const fast = el.fastR;
-  const rCount = fast.names.length + specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
+  const rCount = fast.count + specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
   const rA = new Int32Array(rCount);
   const rB = new Int32Array(rCount);
   const rG = new Float64Array(rCount);
@@ -91,27 +91,25 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
   const duplicate = (s: ElementSpec): never => {
+    // Plain resistor lines are registered before other elements: report the later line of the two.
     const prev = locOf(s.name)!;
-    throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${prev.file}:${prev.line}:${prev.col})`, s.loc);
+    const [first, second] = prev.file === s.loc.file && prev.line > s.loc.line ? [s.loc, prev] : [prev, s.loc];
+    throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${first.file}:${first.line}:${first.col})`, second);
   };
-  // Plain top-level resistor lines first (file order): no spec objects, locations made on demand.
-  const fastSpec = (q: number): ElementSpec => {
-    const at = (col: number) => ({ file: fast.files[q], line: fast.lines[q], col });
-    const toks = [{ loc: at(fast.colA[q]) }, { loc: at(fast.colB[q]) }] as unknown as Token[];
-    return { type: "r", name: fast.names[q], nodes: [fast.a[q], fast.b[q]], ohms: fast.ohms[q], loc: at(fast.colName[q]), nodeToks: toks };
-  };
-  const fastNode = (name: string, q: number, term: number): number => {
-    const n = name === "gnd" ? "0" : name;
-    const k = nodeIndex.get(n);
-    return k !== undefined ? k : node(n, fastSpec(q), term);
-  };
-  let rk = 0; // next bank slot
-  for (let q = 0; q < fast.names.length; q++, rk++) {
-    rA[rk] = fastNode(fast.a[q], q, 0);
-    rB[rk] = fastNode(fast.b[q], q, 1);
-    rG[rk] = 1 / fast.ohms[q];
-    if (!deviceByName.addResistor(fast.names[q], rk)) duplicate(fastSpec(q));
+  // Plain top-level resistor lines first (file order): no spec objects, names
+  // already unique among them, node names already interned by the parser.
+  // Node numbers in order of first appearance, as if numbered row by row.
+  const fastNodeNumber = new Int32Array(fast.nodeNames.length);
+  for (let id = 0; id < fast.nodeNames.length; id++) {
+    fastNodeNumber[id] = node(fast.nodeNames[id], fast.nodeFirstRow[id], fast.nodeFirstTerm[id]);
   }
+  const nFast = fast.count;
+  for (let q = 0; q < nFast; q++) {
+    rA[q] = fastNodeNumber[fast.a[q]];
+    rB[q] = fastNodeNumber[fast.b[q]];
+    rG[q] = 1 / fast.ohms[q];
+  }
+  let rk = nFast; // next bank slot
   for (const s of specs) {
     if (s.type === "r") {
       rA[rk] = node(s.nodes[0], s, 0);
@@ -201,7 +199,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     for (let k = 1; k < nNodes; k++) {
       if (dc.find(k) !== g) {
         const s = nodeSpec[k]!;
-        throw new NetlistError(`node '${nodeNames[k]}' has no DC path to ground`, s.nodeToks?.[nodeTerm[k]]?.loc ?? s.loc);
+        const loc = typeof s === "number" ? fast.loc(s, nodeTerm[k]) : (s.nodeToks?.[nodeTerm[k]]?.loc ?? s.loc);
+        throw new NetlistError(`node '${nodeNames[k]}' has no DC path to ground`, loc);
       }
     }
   }
@@ -303,12 +302,15 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
     neg: o.neg ? nodeOf(o.neg, o.loc) : undefined,
     name: o.neg ? `${o.pos}-${o.neg}` : o.pos,
   }));
+  /** Whether resistor k matches glob p with literal prefix `pre` (names are made only for candidates). */
+  const matches = (p: string, pre: string, k: number): boolean => table.resistorNameStartsWith(k, pre) && globMatch(p, table.resistorName(k));
   // Every pattern must match a resistor: checked now (an early exit per pattern),
   // so a typo fails at load; the list itself is built when training asks for it.
   for (const t of ann.train) {
     for (const p of t.patterns) {
+      const pre = globLiteralPrefix(p);
       let hit = false;
-      for (let k = 0; k < table.resistorCount && !hit; k++) hit = globMatch(p, table.resistorName(k));
+      for (let k = 0; k < table.resistorCount && !hit; k++) hit = matches(p, pre, k);
       if (!hit) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
     }
   }
@@ -319,8 +321,9 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
     const seen = new Uint8Array(table.resistorCount);
     for (const t of ann.train) {
       for (const p of t.patterns) {
+        const pre = globLiteralPrefix(p);
         for (let k = 0; k < table.resistorCount; k++) {
-          if (!seen[k] && globMatch(p, table.resistorName(k))) {
+          if (!seen[k] && matches(p, pre, k)) {
             seen[k] = 1;
             list.push({ device: table.resistor(k), gmin: t.gmin, gmax: t.gmax, lr: t.lr });
           }

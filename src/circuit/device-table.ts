@@ -1,25 +1,30 @@
 /**
- * Every element of a circuit by name. Resistors are kept as a name -> bank
- * index map and get their `Resistor` view only when asked for: an operating
- * point of a 160,000-device crossbar never needs the views, and making them
- * was a large share of its cost.
+ * Every element of a circuit by name. Resistors are bank slots: those from
+ * the parser's plain-resistor arrays are found through its name table (no
+ * name strings at all), the others through a name -> slot map. A resistor
+ * gets its `Resistor` view only when asked for: an operating point of a
+ * 160,000-device crossbar never needs the views, and making them (or even
+ * their names) was a large share of its cost.
  */
 import type { Device } from "../devices/types.js";
 import { Resistor } from "../devices/resistor.js";
 import type { SourceLoc } from "../netlist/errors.js";
-import type { FastResistors } from "../netlist/lexer.js";
+import type { FastResistors } from "../netlist/fast-resistors.js";
 
 export class DeviceTable {
   private readonly others = new Map<string, Device>();
+  /** Bank slots of the resistors that did not come from the parser's plain-resistor arrays. */
   private readonly rIndex = new Map<string, number>();
+  /** Their names, by bank slot (slots below fast.count are named by `fast`). */
   private readonly rNames: string[] = [];
-  /** Source locations of resistors that did not come from the parser's plain-resistor arrays. */
+  /** Their source locations, by bank slot. */
   private readonly rLocs: Array<SourceLoc | undefined> = [];
   private readonly views: Array<Resistor | undefined> = [];
 
   /**
    * @param rA, rB, rG the resistor bank's terminals and conductances (S)
-   * @param fast the parser's plain-resistor arrays: bank slot k < fast.names.length is row k there
+   * @param fast the parser's plain-resistor arrays: bank slot k < fast.count
+   *   is row k there, its name already known unique among them
    */
   constructor(
     private readonly rA: Int32Array,
@@ -28,47 +33,55 @@ export class DeviceTable {
     private readonly fast: FastResistors,
   ) {}
 
+  /** Bank slot of resistor `name`, or -1. */
+  private slotOf(name: string): number {
+    const k = this.rIndex.get(name);
+    if (k !== undefined) return k;
+    // Only resistor names start with `r` (SPICE names begin with their element letter, flattened ones too).
+    return name.charCodeAt(0) === 114 ? this.fast.find(name) : -1;
+  }
+
   /**
-   * Register resistor `name` at bank slot k; false when the name is taken.
-   * One map operation: a resistor's name starts with `r` (SPICE names begin
-   * with their element letter, flattened ones too), so it cannot collide with
-   * another kind of element, and the map's size tells whether it was new.
+   * Register resistor `name` (one that is not a row of `fast`) at bank slot k;
+   * false when the name is taken.
    */
   addResistor(name: string, k: number, loc?: SourceLoc): boolean {
-    const size = this.rIndex.size;
+    if (this.slotOf(name) >= 0) return false;
     this.rIndex.set(name, k);
-    if (this.rIndex.size === size) {
-      this.rIndex.set(name, this.rNames.indexOf(name)); // keep the first definition (error path)
-      return false;
-    }
     this.rNames[k] = name;
-    if (loc) this.rLocs[k] = loc;
+    this.rLocs[k] = loc;
     return true;
   }
 
   /** Register any other element; false when the name is taken. */
   add(name: string, d: Device): boolean {
-    if (this.rIndex.has(name) || this.others.has(name)) return false;
+    if (this.others.has(name) || this.slotOf(name) >= 0) return false;
     this.others.set(name, d);
     return true;
   }
 
   /** Number of resistors. */
   get resistorCount(): number {
-    return this.rNames.length;
+    return this.rA.length;
   }
 
   /** Name of the resistor at bank slot k. */
   resistorName(k: number): string {
-    return this.rNames[k];
+    return k < this.fast.count ? this.fast.name(k) : this.rNames[k];
+  }
+
+  /** Whether the name of the resistor at bank slot k starts with `prefix` (lower-case); makes no string. */
+  resistorNameStartsWith(k: number, prefix: string): boolean {
+    return k < this.fast.count ? this.fast.nameStartsWith(k, prefix) : this.rNames[k].startsWith(prefix);
   }
 
   /** The view of the resistor at bank slot k (made once, on first use). */
   resistor(k: number): Resistor {
     let v = this.views[k];
     if (!v) {
-      const loc = this.rLocs[k];
-      v = new Resistor(this.rNames[k], this.rA[k], this.rB[k], 0, { g: this.rG, index: k }, loc, loc ? undefined : this.fast, k);
+      const fromFast = k < this.fast.count;
+      const name = this.resistorName(k);
+      v = new Resistor(name, this.rA[k], this.rB[k], 0, { g: this.rG, index: k }, fromFast ? undefined : this.rLocs[k], fromFast ? this.fast : undefined, k);
       this.views[k] = v;
     }
     return v;
@@ -77,21 +90,21 @@ export class DeviceTable {
   get(name: string): Device | undefined {
     const d = this.others.get(name);
     if (d) return d;
-    const k = this.rIndex.get(name);
-    return k === undefined ? undefined : this.resistor(k);
+    const k = this.slotOf(name);
+    return k < 0 ? undefined : this.resistor(k);
   }
 
   has(name: string): boolean {
-    return this.others.has(name) || this.rIndex.has(name);
+    return this.others.has(name) || this.slotOf(name) >= 0;
   }
 
   /** Every element: the others, then the resistors in bank order. */
   *values(): IterableIterator<Device> {
     yield* this.others.values();
-    for (let k = 0; k < this.rNames.length; k++) yield this.resistor(k);
+    for (let k = 0; k < this.rA.length; k++) yield this.resistor(k);
   }
 
   get size(): number {
-    return this.others.size + this.rIndex.size;
+    return this.others.size + this.rA.length;
   }
 }

@@ -11,7 +11,7 @@ import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
 import type { SourceLoc } from "../netlist/errors.js";
-import type { FastResistors } from "../netlist/lexer.js";
+import type { FastResistors } from "../netlist/fast-resistors.js";
 
 export class ResistorBank implements Device {
   readonly name = "(resistors)";
@@ -63,44 +63,57 @@ export class ResistorBank implements Device {
 
   setup(ctx: SetupContext): void {
     const m = this.size;
-    const ff: number[] = [];
+    const { na, nb } = this;
+    // Row and unknown flag per node, asked once per node: a crossbar has 10^5 resistors on 10^3 nodes.
+    let nodes = 0;
+    for (let e = 0; e < m; e++) nodes = Math.max(nodes, na[e] + 1, nb[e] + 1);
+    const rowOf = new Int32Array(nodes);
+    const free = new Uint8Array(nodes);
+    for (let v = 0; v < nodes; v++) {
+      rowOf[v] = ctx.row(v);
+      free[v] = isUnknown(ctx, v) ? 1 : 0;
+    }
+    const ff = new Int32Array(m);
     const ffH: number[] = [];
-    const fx: number[] = [];
-    const fxRow: number[] = [];
-    const fxNode: number[] = [];
+    const fx = new Int32Array(m);
+    const fxRow = new Int32Array(m);
+    const fxNode = new Int32Array(m);
+    let nff = 0;
+    let nfx = 0;
     let maxRow = 0;
+    let maxNode = 0;
     for (let e = 0; e < m; e++) {
-      const a = this.na[e];
-      const b = this.nb[e];
-      const ra = ctx.row(a);
-      const rb = ctx.row(b);
-      const fa = isUnknown(ctx, a);
-      const fb = isUnknown(ctx, b);
+      const a = na[e];
+      const b = nb[e];
+      const fa = free[a];
+      const fb = free[b];
       if (fa && fb) {
-        ff.push(e);
+        const ra = rowOf[a];
+        const rb = rowOf[b];
+        ff[nff++] = e;
         ffH.push(ctx.entry(ra, ra), ctx.entry(rb, rb), ctx.entry(ra, rb), ctx.entry(rb, ra));
       } else if (fa || fb) {
-        const r = fa ? ra : rb;
-        fx.push(e);
-        fxRow.push(r);
-        fxNode.push(fa ? b : a);
+        const r = fa ? rowOf[a] : rowOf[b];
+        const v = fa ? b : a;
+        fx[nfx] = e;
+        fxRow[nfx] = r;
+        fxNode[nfx++] = v;
         if (r > maxRow) maxRow = r;
+        if (v > maxNode) maxNode = v;
       }
     }
-    this.ffE = Int32Array.from(ff);
+    this.ffE = ff.slice(0, nff);
     this.ffH = Int32Array.from(ffH);
-    this.fxE = Int32Array.from(fx);
-    const split = findDenseBlocks(fxNode, fxRow, fx, 0, fx.length);
+    this.fxE = fx.slice(0, nfx);
+    const split = findDenseBlocks(fxNode, fxRow, fx, 0, nfx);
     this.fxBlocks = split.blocks;
     this.fxSparse = split.sparse;
     const maxN = split.blocks.reduce((n, b) => Math.max(n, b.N), 1);
     this.colG = new Float64Array(maxN);
     this.colI = new Float64Array(maxN);
-    let maxNode = 0;
-    for (const v of fxNode) if (v > maxNode) maxNode = v;
     const small = maxRow < 65536 && maxNode < 65536;
-    this.fxRow = small ? Uint16Array.from(fxRow) : Int32Array.from(fxRow);
-    this.fxNode = small ? Uint16Array.from(fxNode) : Int32Array.from(fxNode);
+    this.fxRow = small ? Uint16Array.from(fxRow.subarray(0, nfx)) : fxRow.slice(0, nfx);
+    this.fxNode = small ? Uint16Array.from(fxNode.subarray(0, nfx)) : fxNode.slice(0, nfx);
     this.rowDiag = new Int32Array(maxRow + 1);
     for (let r = 0; r <= maxRow; r++) this.rowDiag[r] = ctx.entry(r, r);
     this.accDiag = new Float64Array(maxRow + 1);
@@ -219,7 +232,7 @@ export class Resistor implements Device {
   get loc(): SourceLoc | undefined {
     if (this.srcLoc) return this.srcLoc;
     const f = this.fast;
-    return f ? { file: f.files[this.fastRow], line: f.lines[this.fastRow], col: f.colName[this.fastRow] } : undefined;
+    return f ? f.loc(this.fastRow) : undefined;
   }
 
   /** Terminals [a, b] (made on demand: a crossbar has 10^5 views). */

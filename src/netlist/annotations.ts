@@ -259,6 +259,13 @@ function compileGlob(pattern: string): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
+/** The literal start of a glob (lower-case): every name it matches starts with this. */
+export function globLiteralPrefix(pattern: string): string {
+  const p = pattern.toLowerCase();
+  const w = p.search(/[*?]/);
+  return w < 0 ? p : p.slice(0, w);
+}
+
 /** Glob match (`*`, `?`), case-insensitive. */
 export function globMatch(pattern: string, name: string): boolean {
   let f = globCache.get(pattern);

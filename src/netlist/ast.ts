@@ -1,6 +1,7 @@
 /** The parsed (not yet elaborated) netlist: cards with their tokens and locations. */
 import type { SourceLoc } from "./errors.js";
-import type { FastResistors, Token } from "./lexer.js";
+import type { Token } from "./lexer.js";
+import type { FastResistors } from "./fast-resistors.js";
 
 /** An element line, e.g. `R1 a b 1k`: kept as tokens until elaboration gives its values a scope. */
 export interface ElementCard {

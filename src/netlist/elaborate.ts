@@ -7,7 +7,8 @@
 import type { ElementCard, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
 import { NetlistError, type SourceLoc } from "./errors.js";
 import { evaluateValue, type ParamScope } from "./expressions.js";
-import type { FastResistors, Token } from "./lexer.js";
+import type { Token } from "./lexer.js";
+import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 
@@ -438,9 +439,8 @@ export function elaborate(net: ParsedNetlist): Elaborated {
 export function allElementSpecs(el: Elaborated): ElementSpec[] {
   const f = el.fastR;
   const out: ElementSpec[] = [];
-  for (let q = 0; q < f.names.length; q++) {
-    const nodeOf = (n: string) => (n === "gnd" ? "0" : n);
-    out.push({ type: "r", name: f.names[q], nodes: [nodeOf(f.a[q]), nodeOf(f.b[q])], ohms: f.ohms[q], loc: { file: f.files[q], line: f.lines[q], col: f.colName[q] } });
+  for (let q = 0; q < f.count; q++) {
+    out.push({ type: "r", name: f.name(q), nodes: [f.nodeNames[f.a[q]], f.nodeNames[f.b[q]]], ohms: f.ohms[q], loc: f.loc(q) });
   }
   return out.concat(el.elements);
 }

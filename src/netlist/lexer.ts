@@ -9,7 +9,7 @@
  * nothing after `.end` is read.
  */
 import { NetlistError, type SourceLoc } from "./errors.js";
-import { parseSpiceNumber } from "./numbers.js";
+import type { FastResistors } from "./fast-resistors.js";
 
 export type TokenKind = "word" | "expr" | "(" | ")" | "=" | ",";
 
@@ -35,93 +35,6 @@ class LexToken implements Token {
   get loc(): SourceLoc {
     return { file: this.file, line: this.line, col: this.col };
   }
-}
-
-/**
- * Plain top-level resistor lines (`Rname a b value`, value a plain SPICE
- * number), kept as parallel arrays instead of tokens: a crossbar netlist
- * has 10^5 of them, and retaining ~15 objects per line made garbage
- * collection the largest cost of parsing. Names are lower-case.
- */
-export interface FastResistors {
-  names: string[];
-  a: string[];
-  b: string[];
-  /** Resistance (ohm). */
-  ohms: number[];
-  files: string[];
-  lines: number[];
-  /** 1-based columns of the name and the two node fields. */
-  colName: number[];
-  colA: number[];
-  colB: number[];
-  /** One string per distinct node name, so 10^5 lines retain ~10^3 node strings, not 2 * 10^5. */
-  nodeNames: Map<string, string>;
-}
-
-export function emptyFastResistors(): FastResistors {
-  return { names: [], a: [], b: [], ohms: [], files: [], lines: [], colName: [], colA: [], colB: [], nodeNames: new Map() };
-}
-
-
-function intern(table: Map<string, string>, x: string): string {
-  const y = table.get(x);
-  if (y !== undefined) return y;
-  table.set(x, x);
-  return x;
-}
-
-/** Field boundaries of the current line: start and end offsets, filled by `fields`. */
-const starts = new Int32Array(5);
-const ends = new Int32Array(5);
-
-/** Characters that need the full tokenizer: ( ) { } ' = , ; $ " */
-const SPECIAL_CODES = new Uint8Array(128);
-for (const ch of "(){}'=,;$\"") SPECIAL_CODES[ch.charCodeAt(0)] = 1;
-
-/**
- * Split on spaces and tabs by character codes (no match objects): the field
- * count (at most 5), or -1 when the line holds a character that needs the
- * full tokenizer.
- */
-function fields(line: string): number {
-  let n = 0;
-  let i = 0;
-  const len = line.length;
-  while (i < len) {
-    let c = line.charCodeAt(i);
-    while (i < len && (c === 32 || c === 9)) c = line.charCodeAt(++i);
-    if (i >= len) break;
-    if (n === 5) return 5;
-    starts[n] = i;
-    while (i < len && c !== 32 && c !== 9) {
-      if (c < 128 && SPECIAL_CODES[c]) return -1;
-      c = line.charCodeAt(++i);
-    }
-    ends[n++] = i;
-  }
-  return n;
-}
-
-/**
- * Record `line` in `fast` when it is a plain resistor line; false otherwise
- * (the caller then tokenizes it as usual).
- */
-function fastResistor(line: string, file: string, lineNo: number, fast: FastResistors): boolean {
-  if (fields(line) !== 4) return false;
-  const ohms = parseSpiceNumber(line.slice(starts[3], ends[3]));
-  // Zero, non-finite or non-numeric values take the ordinary path, which reports them.
-  if (!(ohms !== 0 && Number.isFinite(ohms))) return false;
-  fast.names.push(line.slice(starts[0], ends[0]).toLowerCase());
-  fast.a.push(intern(fast.nodeNames, line.slice(starts[1], ends[1]).toLowerCase()));
-  fast.b.push(intern(fast.nodeNames, line.slice(starts[2], ends[2]).toLowerCase()));
-  fast.ohms.push(ohms);
-  fast.files.push(file);
-  fast.lines.push(lineNo);
-  fast.colName.push(starts[0] + 1);
-  fast.colA.push(starts[1] + 1);
-  fast.colB.push(starts[2] + 1);
-  return true;
 }
 
 /**
@@ -234,17 +147,25 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
   let control: SourceLoc | null = null;
   /** `.subckt` nesting: only top-level resistors may take the fast lane. */
   let depth = 0;
+  const srcIdx = fast ? fast.addSource(source, file) : -1;
   while (pos < source.length) {
+    const start = pos;
     let e = source.indexOf("\n", pos);
     if (e < 0) e = source.length;
-    let line = source.slice(pos, e);
     pos = e + 1;
     lineNo++;
+    // Fast lane first, on the source itself (no line string): a plain top-level resistor line.
+    let f = start;
+    let c = source.charCodeAt(f);
+    while (f < e && (c === 32 || c === 9)) c = source.charCodeAt(++f);
+    if (f === e || (c === 13 && f === e - 1)) continue; // blank
+    if (fast && depth === 0 && (c === 114 || c === 82) && !control && !continuesAt(source, pos) && fast.tryAdd(srcIdx, lineNo, start, e)) {
+      current = null;
+      continue;
+    }
+    let line = source.slice(start, e);
     if (line.endsWith("\r")) line = line.slice(0, -1);
-    // Fast path for the common case: a plain element line.
-    let first = 0;
-    while (first < line.length && (line[first] === " " || line[first] === "\t")) first++;
-    if (first === line.length) continue; // blank
+    const first = f - start;
     const c0 = line[first];
     if (c0 === ".") {
       // `.control` ... `.endc` blocks hold ngspice scripts, not netlist
@@ -281,10 +202,6 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       if (!current) throw new NetlistError("continuation line '+' with nothing to continue", { file, line: lineNo, col: first + 1 });
       const body = line.slice(first + 1);
       tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens);
-      continue;
-    }
-    if (fast && depth === 0 && (c0 === "r" || c0 === "R") && !continuesAt(source, pos) && fastResistor(line, file, lineNo, fast)) {
-      current = null;
       continue;
     }
     const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 ? inlineCommentStart(line) : line.length;

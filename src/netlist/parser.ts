@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { NetlistError, type SourceLoc } from "./errors.js";
-import { emptyFastResistors, lex, type LogicalLine, type Token } from "./lexer.js";
+import { lex, type LogicalLine, type Token } from "./lexer.js";
+import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { emptyScope, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
@@ -46,7 +47,7 @@ class Parser {
       title: "",
       file,
       top: emptyScope(),
-      fastR: emptyFastResistors(),
+      fastR: new FastResistors(),
       options: new Map(),
       op: false,
       ics: [],
@@ -320,9 +321,9 @@ export function topElementNames(net: ParsedNetlist): string[] {
   const out: string[] = [];
   let q = 0;
   for (const e of net.top.elements) {
-    while (q < f.names.length && f.files[q] === e.loc.file && f.lines[q] < e.loc.line) out.push(f.names[q++]);
+    while (q < f.count && f.file(q) === e.loc.file && f.lineNo[q] < e.loc.line) out.push(f.name(q++));
     out.push(e.name);
   }
-  while (q < f.names.length) out.push(f.names[q++]);
+  while (q < f.count) out.push(f.name(q++));
   return out;
 }

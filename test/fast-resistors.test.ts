@@ -1,0 +1,100 @@
+/**
+ * The parser's fast lane for plain resistor lines (src/netlist/fast-resistors.ts)
+ * must read exactly what the ordinary tokenizer reads: the same names, nodes,
+ * values and locations, the same duplicate errors, and the same numbers as
+ * parseSpiceNumber, bit for bit.
+ */
+import { describe, expect, it } from "vitest";
+import { parseNetlist } from "../src/netlist/parser.js";
+import { allElementSpecs, elaborate } from "../src/netlist/elaborate.js";
+import { parseSpiceNumber, parseSpiceNumberAt } from "../src/netlist/numbers.js";
+import { loadCircuitFromText } from "../src/api.js";
+import { NetlistError } from "../src/netlist/errors.js";
+import { Rng } from "../src/util/rng.js";
+
+const specsOf = (text: string) =>
+  allElementSpecs(elaborate(parseNetlist(text, "t.cir")))
+    .filter((s) => s.type === "r")
+    .map((s) => ({ name: s.name, nodes: s.nodes, ohms: s.type === "r" ? s.ohms : NaN, loc: s.loc }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+describe("parseSpiceNumberAt", () => {
+  it("returns the same double as parseSpiceNumber on the slice (plain decimals, exponents, suffixes, garbage)", () => {
+    const rng = new Rng(7);
+    const cases = ["1", "-0", "+0.5", ".5", "5.", "007", "123456789012345", "1234567890123456", "0.1", "-2.2e-3", "1k", "4.7meg", "10kohm", "1e", "+", "-.", "", "1.2.3", "3mil"];
+    for (let i = 0; i < 3000; i++) {
+      const digits = 1 + Math.floor(rng.next() * 17);
+      let m = "";
+      for (let d = 0; d < digits; d++) m += Math.floor(rng.next() * 10);
+      const point = Math.floor(rng.next() * (digits + 1));
+      const sign = ["", "-", "+"][Math.floor(rng.next() * 3)];
+      cases.push(sign + m.slice(0, point) + "." + m.slice(point), sign + m);
+    }
+    for (const c of cases) {
+      const padded = `xx ${c} yy`;
+      const got = parseSpiceNumberAt(padded, 3, 3 + c.length);
+      expect(Object.is(got, parseSpiceNumber(c)), `${c}: ${got} vs ${parseSpiceNumber(c)}`).toBe(true);
+    }
+  });
+});
+
+describe("fast lane", () => {
+  it("reads names, nodes, values and columns exactly as the tokenizer does", () => {
+    const lines = ["V1 in 0 1", "R1 in A 1k", "\tr2  a  GND\t2.2e3", "  RLoad a out 158528.048", "R4 OUT 0 1e6", "Rx_1 out gnd 47"];
+    const plain = ["* t", ...lines].join("\n") + "\n";
+    // A trailing `; comment` sends each line through the ordinary tokenizer instead.
+    const slow = ["* t", ...lines.map((l) => l + " ; c")].join("\n") + "\n";
+    const crlf = plain.replace(/\n/g, "\r\n");
+    expect(parseNetlist(plain, "t.cir").fastR.count).toBe(5);
+    expect(parseNetlist(slow, "t.cir").fastR.count).toBe(0);
+    expect(specsOf(plain)).toEqual(specsOf(slow));
+    expect(specsOf(crlf)).toEqual(specsOf(slow));
+    expect(specsOf(plain).find((s) => s.name === "r2")).toEqual({ name: "r2", nodes: ["a", "0"], ohms: 2200, loc: { file: "t.cir", line: 4, col: 2 } });
+  });
+
+  it("finds its resistors by name, and the circuit solves the same either way", () => {
+    const lines = ["V1 in 0 1", "R1 in a 1k", "R2 a 0 3k"];
+    const c = loadCircuitFromText(["* t", ...lines].join("\n"), "t.cir");
+    expect(c.deviceByName.has("r2")).toBe(true);
+    expect(c.deviceByName.has("r3")).toBe(false);
+    expect(c.locOf("r2")).toEqual({ file: "t.cir", line: 4, col: 1 });
+    expect((c.deviceByName.get("r1") as { g: number }).g).toBe(1e-3);
+  });
+
+  it("duplicate names: fast/fast, fast/ordinary and ordinary/fast all point at the later line and name the earlier", () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [["V1 a 0 1", "R1 a 0 1k", "r1 a 0 2k"], 4, /duplicate element name 'r1' \(first defined at t\.cir:3:1\)/],
+      [["V1 a 0 1", "R1 a 0 1k", "R1 a 0 r=2k"], 4, /duplicate element name 'r1' \(first defined at t\.cir:3:1\)/],
+      [["V1 a 0 1", "R1 a 0 {1k}", "R1 a 0 2k"], 4, /duplicate element name 'r1' \(first defined at t\.cir:3:1\)/],
+      [["V1 a 0 1", "R1 a 0 1k", "V1 a 0 1"], 4, /duplicate element name 'v1' \(first defined at t\.cir:2:1\)/],
+    ];
+    for (const [lines, line, msg] of cases) {
+      let err: unknown;
+      try {
+        loadCircuitFromText(["* t", ...lines].join("\n"), "t.cir");
+      } catch (e) {
+        err = e;
+      }
+      expect(err, lines.join(" | ")).toBeInstanceOf(NetlistError);
+      expect((err as NetlistError).message).toMatch(msg);
+      expect((err as NetlistError).loc.line).toBe(line);
+    }
+  });
+
+  it("keeps every name findable and every duplicate caught as its tables grow", () => {
+    // Short lines: the tables start small for this source and must grow several times.
+    const n = 20000;
+    const lines = ["V1 n0 0 1"];
+    for (let k = 0; k < n; k++) lines.push(`R${k} n${k % 97} n${(k + 1) % 97} ${k + 1}`);
+    const net = parseNetlist(["* t", ...lines].join("\n"), "t.cir");
+    expect(net.fastR.count).toBe(n);
+    expect(net.fastR.nodeNames.length).toBe(97);
+    for (const k of [0, 1, 4095, 4096, 12345, n - 1]) {
+      const q = net.fastR.find(`r${k}`);
+      expect(q).toBe(k);
+      expect(net.fastR.ohms[q]).toBe(k + 1);
+    }
+    expect(net.fastR.find(`r${n}`)).toBe(-1);
+    expect(() => loadCircuitFromText(["* t", ...lines, "R19999 n1 n2 5"].join("\n"), "t.cir")).toThrow(/duplicate element name 'r19999' \(first defined at t\.cir:20002:1\)/);
+  });
+});
