@@ -6,7 +6,7 @@
  */
 import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
-import { crossbarElements, globLiteralPrefix, globMatch, type Annotations } from "../netlist/annotations.js";
+import { crossbarElements, type Annotations } from "../netlist/annotations.js";
 import type { Device } from "../devices/types.js";
 import { Resistor, ResistorBank } from "../devices/resistor.js";
 import { Capacitor } from "../devices/capacitor.js";
@@ -302,16 +302,11 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
     neg: o.neg ? nodeOf(o.neg, o.loc) : undefined,
     name: o.neg ? `${o.pos}-${o.neg}` : o.pos,
   }));
-  /** Whether resistor k matches glob p with literal prefix `pre` (names are made only for candidates). */
-  const matches = (p: string, pre: string, k: number): boolean => table.resistorNameStartsWith(k, pre) && globMatch(p, table.resistorName(k));
-  // Every pattern must match a resistor: checked now (an early exit per pattern),
+  // Every pattern must match a resistor: checked now (the first match ends the search),
   // so a typo fails at load; the list itself is built when training asks for it.
   for (const t of ann.train) {
     for (const p of t.patterns) {
-      const pre = globLiteralPrefix(p);
-      let hit = false;
-      for (let k = 0; k < table.resistorCount && !hit; k++) hit = matches(p, pre, k);
-      if (!hit) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
+      if (table.resistorsMatching(p).next().done) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
     }
   }
   let trainable: TrainingPorts["trainable"] | null = null;
@@ -321,9 +316,8 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
     const seen = new Uint8Array(table.resistorCount);
     for (const t of ann.train) {
       for (const p of t.patterns) {
-        const pre = globLiteralPrefix(p);
-        for (let k = 0; k < table.resistorCount; k++) {
-          if (!seen[k] && matches(p, pre, k)) {
+        for (const k of table.resistorsMatching(p)) {
+          if (!seen[k]) {
             seen[k] = 1;
             list.push({ device: table.resistor(k), gmin: t.gmin, gmax: t.gmax, lr: t.lr });
           }

@@ -10,6 +10,7 @@ import type { Device } from "../devices/types.js";
 import { Resistor } from "../devices/resistor.js";
 import type { SourceLoc } from "../netlist/errors.js";
 import type { FastResistors } from "../netlist/fast-resistors.js";
+import { globLiteralPrefix, globMatch } from "../netlist/annotations.js";
 
 export class DeviceTable {
   private readonly others = new Map<string, Device>();
@@ -70,9 +71,20 @@ export class DeviceTable {
     return k < this.fast.count ? this.fast.name(k) : this.rNames[k];
   }
 
-  /** Whether the name of the resistor at bank slot k starts with `prefix` (lower-case); makes no string. */
-  resistorNameStartsWith(k: number, prefix: string): boolean {
-    return k < this.fast.count ? this.fast.nameStartsWith(k, prefix) : this.rNames[k].startsWith(prefix);
+  /**
+   * Bank slots of the resistors whose names match glob `pattern`, in bank
+   * order. Names are made only for candidates that share the pattern's
+   * literal prefix, found in the source text in place.
+   */
+  *resistorsMatching(pattern: string): IterableIterator<number> {
+    const pre = globLiteralPrefix(pattern);
+    const fast = this.fast;
+    for (let q = fast.nextWithPrefix(pre, 0); q >= 0; q = fast.nextWithPrefix(pre, q + 1)) {
+      if (globMatch(pattern, fast.name(q))) yield q;
+    }
+    for (let k = fast.count; k < this.rNames.length; k++) {
+      if (this.rNames[k].startsWith(pre) && globMatch(pattern, this.rNames[k])) yield k;
+    }
   }
 
   /** The view of the resistor at bank slot k (made once, on first use). */

@@ -304,12 +304,30 @@ export class FastResistors {
     return s.slice(i, fieldEnd(s, i)).toLowerCase();
   }
 
-  /** Whether row q's name starts with `prefix` (lower-case), ignoring ASCII case; makes no string. */
-  nameStartsWith(q: number, prefix: string): boolean {
-    const s = this.sourceOf(q);
-    const i = skipBlank(s, this.lineStart[q]);
-    const e = fieldEnd(s, i);
-    return e - i >= prefix.length && rangeEqualsLower(s, i, i + prefix.length, prefix);
+  /**
+   * The first row q >= from whose name starts with `prefix` (lower-case,
+   * no blanks), ignoring ASCII case, or -1. Reads the source in place: one
+   * tight loop, no strings (a `*@train RB*` check may pass 10^5 rows first).
+   */
+  nextWithPrefix(prefix: string, from: number): number {
+    const len = prefix.length;
+    const { lineStart } = this;
+    for (let si = from < this.n ? this.srcOf(from) : this.sources.length; si < this.sources.length; si++) {
+      const s = this.sources[si];
+      const last = si + 1 < this.sources.length ? this.srcFirstRow[si + 1] : this.n;
+      for (let q = Math.max(from, this.srcFirstRow[si]); q < last; q++) {
+        let i = lineStart[q];
+        let c = s.charCodeAt(i);
+        while (c === 32 || c === 9) c = s.charCodeAt(++i);
+        let j = 0;
+        for (; j < len; j++, c = s.charCodeAt(++i)) {
+          if (c >= 65 && c <= 90) c += 32;
+          if (c !== prefix.charCodeAt(j)) break;
+        }
+        if (j === len) return q;
+      }
+    }
+    return -1;
   }
 
   /** Source file of row q. */
