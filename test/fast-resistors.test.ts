@@ -7,8 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { parseNetlist } from "../src/netlist/parser.js";
 import { allElementSpecs, elaborate } from "../src/netlist/elaborate.js";
-import { parseSpiceNumber, parseSpiceNumberAt } from "../src/netlist/numbers.js";
-import { loadCircuitFromText } from "../src/api.js";
+import { parseSpiceNumber } from "../src/netlist/numbers.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadCircuit, loadCircuitFromText } from "../src/api.js";
 import { NetlistError } from "../src/netlist/errors.js";
 import { Rng } from "../src/util/rng.js";
 
@@ -18,22 +21,38 @@ const specsOf = (text: string) =>
     .map((s) => ({ name: s.name, nodes: s.nodes, ohms: s.type === "r" ? s.ohms : NaN, loc: s.loc }))
     .sort((a, b) => a.name.localeCompare(b.name));
 
-describe("parseSpiceNumberAt", () => {
-  it("returns the same double as parseSpiceNumber on the slice (plain decimals, exponents, suffixes, garbage)", () => {
+describe("the fast lane's number reader", () => {
+  it("takes a value only when it reads the same double as parseSpiceNumber, else leaves the line to the tokenizer", () => {
     const rng = new Rng(7);
-    const cases = ["1", "-0", "+0.5", ".5", "5.", "007", "123456789012345", "1234567890123456", "0.1", "-2.2e-3", "1k", "4.7meg", "10kohm", "1e", "+", "-.", "", "1.2.3", "3mil"];
-    for (let i = 0; i < 3000; i++) {
+    const values = ["1", "+0.5", ".5", "5.", "007", "123456789012345", "1234567890123456", "0.1", "-2.2e-3", "1e5", "1E+5", "2.5e-300", "1k", "4.7meg", "4.7MEG", "3mil", "10kohm", "1e", "5e+", "5v", "5%", "1.2.3", "-0", "0", "1e0005"];
+    const letters = ["", "", "", "k", "m", "u", "n", "p", "f", "a", "t", "g", "meg", "mil", "ohm", "e"];
+    for (let i = 0; i < 2000; i++) {
       const digits = 1 + Math.floor(rng.next() * 17);
       let m = "";
       for (let d = 0; d < digits; d++) m += Math.floor(rng.next() * 10);
       const point = Math.floor(rng.next() * (digits + 1));
       const sign = ["", "-", "+"][Math.floor(rng.next() * 3)];
-      cases.push(sign + m.slice(0, point) + "." + m.slice(point), sign + m);
+      const exp = rng.next() < 0.3 ? `e${Math.floor(rng.next() * 60) - 30}` : "";
+      values.push(sign + m.slice(0, point) + "." + m.slice(point) + exp + letters[Math.floor(rng.next() * letters.length)], sign + m + exp);
     }
-    for (const c of cases) {
-      const padded = `xx ${c} yy`;
-      const got = parseSpiceNumberAt(padded, 3, 3 + c.length);
-      expect(Object.is(got, parseSpiceNumber(c)), `${c}: ${got} vs ${parseSpiceNumber(c)}`).toBe(true);
+    // Nonzero finite values only: the tokenizer rejects the others with an error of its own.
+    const ok = values.filter((v) => {
+      const x = parseSpiceNumber(v);
+      return Number.isFinite(x) && x !== 0;
+    });
+    const text = ["* t", ...ok.map((v, k) => `R${k} a b ${v}`)].join("\n");
+    const net = parseNetlist(text, "t.cir");
+    const taken = net.fastR.count;
+    expect(taken, "most plain values take the fast lane").toBeGreaterThan(ok.length / 2);
+    const byName = new Map(allElementSpecs(elaborate(net)).map((s) => [s.name, s]));
+    for (let k = 0; k < ok.length; k++) {
+      const s = byName.get(`r${k}`)!;
+      const got = s.type === "r" ? s.ohms : NaN;
+      expect(Object.is(got, parseSpiceNumber(ok[k])), `${ok[k]}: ${got} vs ${parseSpiceNumber(ok[k])}`).toBe(true);
+    }
+    for (let q = 0; q < taken; q++) {
+      const k = Number(net.fastR.name(q).slice(1));
+      expect(Object.is(net.fastR.ohms[q], parseSpiceNumber(ok[k])), ok[k]).toBe(true);
     }
   });
 });
@@ -96,5 +115,30 @@ describe("fast lane", () => {
     }
     expect(net.fastR.find(`r${n}`)).toBe(-1);
     expect(() => loadCircuitFromText(["* t", ...lines, "R19999 n1 n2 5"].join("\n"), "t.cir")).toThrow(/duplicate element name 'r19999' \(first defined at t\.cir:20002:1\)/);
+  });
+
+  it("sources with non-ASCII characters take the ordinary path, with the same result", () => {
+    const lines = ["V1 in 0 1", "R1 in a 1k", "R2 a 0 3k"];
+    const ascii = ["* t", ...lines].join("\n");
+    const accented = ["* résistances", ...lines].join("\n");
+    expect(parseNetlist(ascii, "t.cir").fastR.count).toBe(2);
+    expect(parseNetlist(accented, "t.cir").fastR.count).toBe(0);
+    expect(specsOf(accented)).toEqual(specsOf(ascii));
+  });
+
+  it("rows from included files keep their file and line, and names are unique across files", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "eqspice-fast-"));
+    try {
+      writeFileSync(path.join(dir, "part.inc"), "R3 b 0 4k\nR4 b a 5k\n");
+      const top = path.join(dir, "top.cir");
+      writeFileSync(top, "* t\nV1 in 0 1\nR1 in a 1k\n.include part.inc\nR2 a b 3k\n");
+      const c = loadCircuit(top);
+      expect(c.locOf("r4")).toEqual({ file: path.join(dir, "part.inc"), line: 2, col: 1 });
+      expect(c.locOf("r2")).toEqual({ file: top, line: 5, col: 1 });
+      writeFileSync(top, "* t\nV1 in 0 1\nR4 in a 1k\n.include part.inc\n");
+      expect(() => loadCircuit(top)).toThrow(/part\.inc:2:1: duplicate element name 'r4' \(first defined at .*top\.cir:3:1\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

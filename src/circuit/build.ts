@@ -99,15 +99,14 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   // Plain top-level resistor lines first (file order): no spec objects, names
   // already unique among them, node names already interned by the parser.
   // Node numbers in order of first appearance, as if numbered row by row.
-  const fastNodeNumber = new Int32Array(fast.nodeNames.length);
-  for (let id = 0; id < fast.nodeNames.length; id++) {
-    fastNodeNumber[id] = node(fast.nodeNames[id], fast.nodeFirstRow[id], fast.nodeFirstTerm[id]);
-  }
+  const { nodeNames: fastNodes, nodeFirstRow, nodeFirstTerm, a: fa, b: fb, ohms } = fast;
+  const fastNodeNumber = new Int32Array(fastNodes.length);
+  for (let id = 0; id < fastNodes.length; id++) fastNodeNumber[id] = node(fastNodes[id], nodeFirstRow[id], nodeFirstTerm[id]);
   const nFast = fast.count;
   for (let q = 0; q < nFast; q++) {
-    rA[q] = fastNodeNumber[fast.a[q]];
-    rB[q] = fastNodeNumber[fast.b[q]];
-    rG[q] = 1 / fast.ohms[q];
+    rA[q] = fastNodeNumber[fa[q]];
+    rB[q] = fastNodeNumber[fb[q]];
+    rG[q] = 1 / ohms[q];
   }
   let rk = nFast; // next bank slot
   for (const s of specs) {

@@ -4,90 +4,52 @@
  *
  * A crossbar netlist has 10^5 such lines. Turning each into tokens, or even
  * into three strings, made string allocation, hashing and garbage collection
- * the largest cost of an operating point. Here a line costs no string at all:
- * names stay offsets into the retained source (a lower-case string is made
- * on demand), node fields are looked up in a case-folding hash table over
- * character ranges (one string per distinct node), and duplicate names are
- * caught by a second such table.
+ * the largest cost of an operating point; reading them in JavaScript without
+ * strings still left a one-shot run mostly in the interpreter while the
+ * optimizing compiler warmed up. So the lane is a small WebAssembly module
+ * (wasm/fast-lane.ts, AssemblyScript): it scans runs of resistor lines in
+ * place, keeps names as offsets into the text (a lower-case string is made
+ * on demand), looks node names up in a case-folding hash table over byte
+ * ranges (one string per distinct node, made here), and catches duplicate
+ * names with a second such table.
  *
- * A line that is not plain (other field count, special characters, a value
- * that is zero or not a number, a name already taken) is refused, and the
- * lexer tokenizes it as usual: the ordinary path reports its errors.
+ * A line the lane does not take (other field counts, special characters, a
+ * number it cannot read exactly as parseSpiceNumber does, a zero value, a
+ * name already taken, a `+` continuation after it) goes to the ordinary
+ * tokenizer, whose path reports any error. Sources with non-ASCII characters
+ * take the ordinary path throughout (the lane's offsets are bytes).
  */
 import type { SourceLoc } from "./errors.js";
-import { parseSpiceNumberAt } from "./numbers.js";
+import { FAST_LANE_WASM } from "./fast-lane.wasm.js";
 
-/** FNV-1a over lower-cased character codes of s[start, end). */
-function hashRange(s: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return h | 0;
+interface FastLane {
+  memory: WebAssembly.Memory;
+  setScale(i: number, v: number): void;
+  alloc(bytes: number): number;
+  reserveRows(cap: number): void;
+  reserveNodes(cap: number): void;
+  find(p: number, len: number): number;
+  scan(p: number, e: number, lineNo: number): number;
+  linesTaken(): number;
+  wasFull(): number;
+  rows(): number;
+  nodes(): number;
+  rowArrays(which: number): number;
+  nodeArrays(which: number): number;
 }
 
-/** True when s[start, end) equals the lower-case string `lower`, ignoring ASCII case. */
-function rangeEqualsLower(s: string, start: number, end: number, lower: string): boolean {
-  if (end - start !== lower.length) return false;
-  for (let i = start, j = 0; i < end; i++, j++) {
-    let c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== lower.charCodeAt(j)) return false;
-  }
-  return true;
-}
+let compiled: WebAssembly.Module | null = null;
 
-/** True when two source ranges are equal ignoring ASCII case. */
-function rangesEqual(s: string, start: number, end: number, t: string, tStart: number, tEnd: number): boolean {
-  if (end - start !== tEnd - tStart) return false;
-  for (let i = start, j = tStart; i < end; i++, j++) {
-    let c = s.charCodeAt(i);
-    let d = t.charCodeAt(j);
-    if (c === d) continue;
-    if (c >= 65 && c <= 90) c += 32;
-    if (d >= 65 && d <= 90) d += 32;
-    if (c !== d) return false;
-  }
-  return true;
-}
-
-/** Characters that need the full tokenizer: ( ) { } ' = , ; $ " */
-const SPECIAL_CODES = new Uint8Array(128);
-for (const ch of "(){}'=,;$\"") SPECIAL_CODES[ch.charCodeAt(0)] = 1;
-
-/** Hash (FNV-1a, case-folded) of the field `scanField` last read. */
-let fieldHash = 0;
-
-/**
- * Read the field starting at offset i (not blank) of a line ending at `end`:
- * its end offset, with its hash in `fieldHash`; -1 when it holds a character
- * that needs the full tokenizer. One pass over the characters.
- */
-function scanField(s: string, i: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (; i < end; i++) {
-    let c = s.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13) break;
-    if (c < 128) {
-      if (SPECIAL_CODES[c]) return -1;
-      if (c >= 65 && c <= 90) c += 32;
-    }
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  fieldHash = h | 0;
-  return i;
-}
-
-/** First offset at or after i, before `end`, that is not a space, tab or CR. */
-function skipSpace(s: string, i: number, end: number): number {
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13) break;
-    i++;
-  }
-  return i;
+/** A fresh instance of the lane (the compiled module is shared). */
+function instantiate(): FastLane {
+  compiled ??= new WebAssembly.Module(Buffer.from(FAST_LANE_WASM, "base64"));
+  const abort = (): never => {
+    throw new Error("internal: the resistor fast lane aborted");
+  };
+  const lane = new WebAssembly.Instance(compiled, { env: { abort } }).exports as unknown as FastLane;
+  // The scale factors are parseSpiceNumber's own doubles: t g k m u n p f a meg mil.
+  [1e12, 1e9, 1e3, 1e-3, 1e-6, 1e-9, 1e-12, 1e-15, 1e-18, 1e6, 25.4e-6].forEach((v, i) => lane.setScale(i, v));
+  return lane;
 }
 
 /** First offset at or after i that is not a space or tab. */
@@ -105,180 +67,165 @@ function fieldEnd(s: string, i: number): number {
   return i;
 }
 
-/** Open-addressing table of row (or node) indices + 1, keyed by hashes kept beside it. */
-class IndexTable {
-  slots: Int32Array;
-  mask: number;
-  count = 0;
-
-  constructor(capacity = 1024) {
-    let n = 1024;
-    while (n < 2 * capacity) n *= 2;
-    this.slots = new Int32Array(n);
-    this.mask = n - 1;
+/** True when the first `prefix.length` characters at i equal `prefix` (lower-case), ignoring ASCII case. */
+function startsWithFolded(s: string, i: number, prefix: string): boolean {
+  for (let j = 0; j < prefix.length; j++) {
+    let c = s.charCodeAt(i + j);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== prefix.charCodeAt(j)) return false;
   }
-
-  /** Insert index `id` with hash `h` (the caller has checked it is absent). */
-  insert(id: number, h: number, hashes: ArrayLike<number>): void {
-    if (2 * (this.count + 1) > this.slots.length) this.grow(hashes);
-    let i = h & this.mask;
-    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-    this.slots[i] = id + 1;
-    this.count++;
-  }
-
-  private grow(hashes: ArrayLike<number>): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    this.mask = this.slots.length - 1;
-    for (const e of old) {
-      if (e === 0) continue;
-      let i = hashes[e - 1] & this.mask;
-      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-      this.slots[i] = e;
-    }
-  }
+  return true;
 }
 
-/** A copy of `a` with room for n elements. */
-function grown<T extends Int32Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
+const isAsciiString = (s: string): boolean => Buffer.byteLength(s, "utf8") === s.length;
 
 export class FastResistors {
   /** Source text and path of every file the lexer read. */
   readonly sources: string[] = [];
   readonly files: string[] = [];
+  /** Address of each source's bytes in the lane's memory (-1: not ASCII, no fast lane). */
+  private readonly base: number[] = [];
   /** First row of each source (rows of one source are contiguous: a file is lexed whole). */
   private readonly srcFirstRow: number[] = [];
-  private n = 0;
-
-  // ---- per row, in source order; typed arrays with spare room: entries [0, count) are rows.
-  // Only what the operating point needs is stored; names and columns are re-read from the line.
-  /** 1-based line number. */
-  lineNo = new Int32Array(1024);
-  /** Offset of the line's first character in its source. */
-  lineStart = new Int32Array(1024);
-  /** Terminals, as indices into `nodeNames`. */
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  /** Resistance (ohm). */
-  ohms = new Float64Array(1024);
-  private nameHash = new Int32Array(1024);
-  private names = new IndexTable();
-
-  // ---- per distinct node name (in order of first appearance)
-  /** Lower-case node names; `gnd` is stored as `0`. */
-  readonly nodeNames: string[] = [];
-  /** The first row naming each node, and which terminal (0: a, 1: b). */
-  readonly nodeFirstRow: number[] = [];
-  readonly nodeFirstTerm: number[] = [];
-  private readonly nodeHash: number[] = [];
-  private readonly nodes = new IndexTable();
+  private lane: FastLane | null = null;
+  private rowCap = 0;
+  private nodeCap = 0;
+  /** Lines taken by the last `scan`. */
+  lastTaken = 0;
+  private views: {
+    buffer: ArrayBuffer;
+    rows: number;
+    lineStart: Int32Array;
+    lineNo: Int32Array;
+    a: Int32Array;
+    b: Int32Array;
+    ohms: Float64Array;
+    nodeFirstRow: Int32Array;
+    nodeFirstTerm: Int32Array;
+    nodeNames: string[];
+  } | null = null;
+  private scratch = { at: 0, size: 0 };
 
   /** Number of rows. */
   get count(): number {
-    return this.n;
+    return this.lane ? this.lane.rows() : 0;
   }
 
-  /** Register a source text; returns its index for `tryAdd`. */
+  /** Register a source text; returns its index for `scan`. */
   addSource(source: string, file: string): number {
     this.sources.push(source);
     this.files.push(file);
-    this.srcFirstRow.push(this.n);
-    // Room for the rows a crossbar file of this size holds (lines of ~30 characters), so growing is rare.
-    this.reserve(this.n + (source.length >> 5));
+    this.srcFirstRow.push(this.count);
+    let at = -1;
+    if (source.length > 0 && isAsciiString(source)) {
+      const lane = (this.lane ??= instantiate());
+      at = lane.alloc(source.length);
+      Buffer.from(lane.memory.buffer, at, source.length).write(source, "latin1");
+      // Room for the rows a crossbar file of this size holds (lines of ~30 characters), so growing is rare.
+      this.reserve(this.count + (source.length >> 5) + 16, Math.max(this.nodeCap, 1024));
+    }
+    this.base.push(at);
     return this.sources.length - 1;
   }
 
-  private reserve(rows: number): void {
-    if (rows <= this.ohms.length) return;
-    const cap = Math.max(rows, 2 * this.ohms.length);
-    this.lineNo = grown(this.lineNo, cap);
-    this.lineStart = grown(this.lineStart, cap);
-    this.a = grown(this.a, cap);
-    this.b = grown(this.b, cap);
-    this.ohms = grown(this.ohms, cap);
-    this.nameHash = grown(this.nameHash, cap);
-    if (2 * cap > this.names.slots.length) {
-      const t = new IndexTable(cap);
-      for (let r = 0; r < this.n; r++) t.insert(r, this.nameHash[r], this.nameHash);
-      this.names = t;
-    }
+  private reserve(rows: number, nodes: number): void {
+    const lane = this.lane!;
+    if (rows > this.rowCap) lane.reserveRows((this.rowCap = rows));
+    if (nodes > this.nodeCap) lane.reserveNodes((this.nodeCap = nodes));
   }
 
   /**
-   * Record the line s[start, end) of source `src` when it is a plain resistor
-   * line with a name not seen before; false otherwise (nothing recorded).
+   * Take the consecutive plain resistor lines that start at offset `pos` of
+   * source `src` (the start of line `lineNo`). Returns the offset where it
+   * stopped: the start of the first line not taken, or the end of the text;
+   * `lastTaken` says how many lines were taken (0: handle this line as usual).
    */
-  tryAdd(src: number, lineNo: number, start: number, end: number): boolean {
-    const s = this.sources[src];
-    // Four fields: name, node a, node b, value; names and nodes hashed as they are read.
-    const n0 = skipSpace(s, start, end);
-    const n1 = scanField(s, n0, end);
-    if (n1 < 0) return false;
-    const hName = fieldHash;
-    const a0 = skipSpace(s, n1, end);
-    const a1 = a0 < end ? scanField(s, a0, end) : -1;
-    if (a1 < 0) return false;
-    const hA = fieldHash;
-    const b0 = skipSpace(s, a1, end);
-    const b1 = b0 < end ? scanField(s, b0, end) : -1;
-    if (b1 < 0) return false;
-    const hB = fieldHash;
-    const v0 = skipSpace(s, b1, end);
-    if (v0 >= end) return false;
-    const v1 = scanField(s, v0, end);
-    if (v1 < 0 || skipSpace(s, v1, end) < end) return false; // specials, or a fifth field
-    const ohms = parseSpiceNumberAt(s, v0, v1);
-    // Zero, non-finite or non-numeric values take the ordinary path, which reports them.
-    if (!(ohms !== 0 && Number.isFinite(ohms))) return false;
-    if (this.findRange(s, n0, n1, hName) >= 0) return false; // duplicate: the ordinary path reports it
-    const row = this.n;
-    if (row === this.ohms.length) this.reserve(row + 1);
-    this.lineNo[row] = lineNo;
-    this.lineStart[row] = start;
-    this.a[row] = this.node(s, a0, a1, hA, row, 0);
-    this.b[row] = this.node(s, b0, b1, hB, row, 1);
-    this.ohms[row] = ohms;
-    this.nameHash[row] = hName;
-    this.n = row + 1;
-    this.names.insert(row, hName, this.nameHash);
-    return true;
+  scan(src: number, pos: number, lineNo: number): number {
+    const at = this.base[src];
+    this.lastTaken = 0;
+    if (at < 0) return pos;
+    const lane = this.lane!;
+    const end = at + this.sources[src].length;
+    let p = at + pos;
+    for (;;) {
+      p = lane.scan(p, end, lineNo + this.lastTaken);
+      this.lastTaken += lane.linesTaken();
+      if (!lane.wasFull()) break;
+      this.reserve(lane.rows() >= this.rowCap ? 2 * this.rowCap : this.rowCap, lane.nodes() + 2 > this.nodeCap ? 2 * this.nodeCap : this.nodeCap);
+    }
+    return p - at;
   }
 
-  /** Index of the node named s[start, end), added when new. */
-  private node(s: string, start: number, end: number, h: number, row: number, term: number): number {
-    const t = this.nodes;
-    for (let i = h & t.mask; ; i = (i + 1) & t.mask) {
-      const e = t.slots[i];
-      if (e === 0) break;
-      if (this.nodeHash[e - 1] === h && rangeEqualsLower(s, start, end, this.nodeNames[e - 1])) return e - 1;
+  /** Typed-array views of the lane's arrays (made again when its memory moved or grew). */
+  private get v(): NonNullable<FastResistors["views"]> {
+    const lane = this.lane;
+    const rows = this.count;
+    if (this.views && lane && this.views.buffer === lane.memory.buffer && this.views.rows === rows) return this.views;
+    if (!lane) {
+      const none = new Int32Array(0);
+      return { buffer: new ArrayBuffer(0), rows: 0, lineStart: none, lineNo: none, a: none, b: none, ohms: new Float64Array(0), nodeFirstRow: none, nodeFirstTerm: none, nodeNames: [] };
     }
-    // Distinct node names are few (10^3 in a 10^5-line crossbar): one string each.
-    const lower = s.slice(start, end).toLowerCase();
-    const id = this.nodeNames.length;
-    this.nodeNames.push(lower === "gnd" ? "0" : lower);
-    this.nodeFirstRow.push(row);
-    this.nodeFirstTerm.push(term);
-    this.nodeHash.push(h);
-    t.insert(id, h, this.nodeHash);
-    return id;
+    const buffer = lane.memory.buffer as ArrayBuffer;
+    const i32 = (addr: number, n: number) => new Int32Array(buffer, addr, n);
+    const nodes = lane.nodes();
+    const nStart = i32(lane.nodeArrays(0), nodes);
+    const nLen = i32(lane.nodeArrays(1), nodes);
+    const nodeNames: string[] = [];
+    for (let k = 0; k < nodes; k++) {
+      const si = this.sourceAt(nStart[k]);
+      const off = nStart[k] - this.base[si];
+      // Distinct node names are few (10^3 in a 10^5-line crossbar): one string each.
+      const name = this.sources[si].slice(off, off + nLen[k]).toLowerCase();
+      nodeNames.push(name === "gnd" ? "0" : name);
+    }
+    this.views = {
+      buffer,
+      rows,
+      lineStart: i32(lane.rowArrays(0), rows),
+      lineNo: i32(lane.rowArrays(1), rows),
+      a: i32(lane.rowArrays(2), rows),
+      b: i32(lane.rowArrays(3), rows),
+      ohms: new Float64Array(buffer, lane.rowArrays(4), rows),
+      nodeFirstRow: i32(lane.nodeArrays(2), nodes),
+      nodeFirstTerm: i32(lane.nodeArrays(3), nodes),
+      nodeNames,
+    };
+    return this.views;
   }
 
-  private findRange(s: string, start: number, end: number, h: number): number {
-    const t = this.names;
-    for (let i = h & t.mask; ; i = (i + 1) & t.mask) {
-      const e = t.slots[i];
-      if (e === 0) return -1;
-      const r = e - 1;
-      if (this.nameHash[r] !== h) continue;
-      const rs = this.sourceOf(r);
-      const r0 = skipBlank(rs, this.lineStart[r]);
-      if (rangesEqual(s, start, end, rs, r0, fieldEnd(rs, r0))) return r;
+  /** Terminals of each row, as indices into `nodeNames`. */
+  get a(): Int32Array {
+    return this.v.a;
+  }
+  get b(): Int32Array {
+    return this.v.b;
+  }
+  /** Resistance of each row (ohm). */
+  get ohms(): Float64Array {
+    return this.v.ohms;
+  }
+  /** 1-based line number of each row. */
+  get lineNo(): Int32Array {
+    return this.v.lineNo;
+  }
+  /** Lower-case node names in order of first appearance; `gnd` is stored as `0`. */
+  get nodeNames(): readonly string[] {
+    return this.v.nodeNames;
+  }
+  /** The first row naming each node, and which terminal (0: a, 1: b). */
+  get nodeFirstRow(): Int32Array {
+    return this.v.nodeFirstRow;
+  }
+  get nodeFirstTerm(): Int32Array {
+    return this.v.nodeFirstTerm;
+  }
+
+  /** Index of the source holding lane address `addr`. */
+  private sourceAt(addr: number): number {
+    for (let i = 0; i < this.base.length; i++) {
+      if (this.base[i] >= 0 && addr >= this.base[i] && addr < this.base[i] + this.sources[i].length) return i;
     }
+    throw new Error(`internal: no source holds fast-lane address ${addr}`);
   }
 
   /** Index of row q's source. */
@@ -288,19 +235,25 @@ export class FastResistors {
     return i;
   }
 
-  private sourceOf(q: number): string {
-    return this.sources[this.srcOf(q)];
+  /** Offset of row q's line in its source. */
+  private lineStartOf(q: number, src: number): number {
+    return this.v.lineStart[q] - this.base[src];
   }
 
   /** Row of the resistor named `name` (lower-case), or -1. */
   find(name: string): number {
-    return this.findRange(name, 0, name.length, hashRange(name, 0, name.length));
+    const lane = this.lane;
+    if (!lane || this.count === 0 || !isAsciiString(name)) return -1;
+    if (name.length > this.scratch.size) this.scratch = { at: lane.alloc(Math.max(64, 2 * name.length)), size: Math.max(64, 2 * name.length) };
+    Buffer.from(lane.memory.buffer, this.scratch.at, name.length).write(name, "latin1");
+    return lane.find(this.scratch.at, name.length);
   }
 
   /** Lower-case name of row q. */
   name(q: number): string {
-    const s = this.sourceOf(q);
-    const i = skipBlank(s, this.lineStart[q]);
+    const si = this.srcOf(q);
+    const s = this.sources[si];
+    const i = skipBlank(s, this.lineStartOf(q, si));
     return s.slice(i, fieldEnd(s, i)).toLowerCase();
   }
 
@@ -310,21 +263,14 @@ export class FastResistors {
    * tight loop, no strings (a `*@train RB*` check may pass 10^5 rows first).
    */
   nextWithPrefix(prefix: string, from: number): number {
-    const len = prefix.length;
-    const { lineStart } = this;
-    for (let si = from < this.n ? this.srcOf(from) : this.sources.length; si < this.sources.length; si++) {
+    const n = this.count;
+    const { lineStart } = this.v;
+    for (let si = from < n ? this.srcOf(from) : this.sources.length; si < this.sources.length; si++) {
       const s = this.sources[si];
-      const last = si + 1 < this.sources.length ? this.srcFirstRow[si + 1] : this.n;
+      const at = this.base[si];
+      const last = si + 1 < this.sources.length ? this.srcFirstRow[si + 1] : n;
       for (let q = Math.max(from, this.srcFirstRow[si]); q < last; q++) {
-        let i = lineStart[q];
-        let c = s.charCodeAt(i);
-        while (c === 32 || c === 9) c = s.charCodeAt(++i);
-        let j = 0;
-        for (; j < len; j++, c = s.charCodeAt(++i)) {
-          if (c >= 65 && c <= 90) c += 32;
-          if (c !== prefix.charCodeAt(j)) break;
-        }
-        if (j === len) return q;
+        if (startsWithFolded(s, skipBlank(s, lineStart[q] - at), prefix)) return q;
       }
     }
     return -1;
@@ -337,9 +283,11 @@ export class FastResistors {
 
   /** Location of row q's name (term -1) or of its terminal `term` (0: a, 1: b). */
   loc(q: number, term = -1): SourceLoc {
-    const s = this.sourceOf(q);
-    let at = skipBlank(s, this.lineStart[q]);
+    const si = this.srcOf(q);
+    const s = this.sources[si];
+    const start = this.lineStartOf(q, si);
+    let at = skipBlank(s, start);
     for (let t = -1; t < term; t++) at = skipBlank(s, fieldEnd(s, at));
-    return { file: this.file(q), line: this.lineNo[q], col: at - this.lineStart[q] + 1 };
+    return { file: this.files[si], line: this.lineNo[q], col: at - start + 1 };
   }
 }

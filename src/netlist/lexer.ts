@@ -37,25 +37,6 @@ class LexToken implements Token {
   }
 }
 
-/**
- * True when the next line after offset `from` (the start of a line) that is
- * not blank or a comment continues the card (`+`). Reads characters, makes no strings.
- */
-function continuesAt(source: string, from: number): boolean {
-  let i = from;
-  const n = source.length;
-  while (i < n) {
-    let c = source.charCodeAt(i);
-    while (c === 32 || c === 9) c = source.charCodeAt(++i);
-    if (c === 43) return true; // '+'
-    if (i < n && c !== 10 && c !== 13 && c !== 42) return false; // something else than blank or '*'
-    const e = source.indexOf("\n", i);
-    if (e < 0) return false;
-    i = e + 1;
-  }
-  return false;
-}
-
 export interface LogicalLine {
   tokens: Token[];
   /** Location of the first character of the line. */
@@ -154,14 +135,19 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     if (e < 0) e = source.length;
     pos = e + 1;
     lineNo++;
-    // Fast lane first, on the source itself (no line string): a plain top-level resistor line.
     let f = start;
     let c = source.charCodeAt(f);
     while (f < e && (c === 32 || c === 9)) c = source.charCodeAt(++f);
     if (f === e || (c === 13 && f === e - 1)) continue; // blank
-    if (fast && depth === 0 && (c === 114 || c === 82) && !control && !continuesAt(source, pos) && fast.tryAdd(srcIdx, lineNo, start, e)) {
-      current = null;
-      continue;
+    // Fast lane first, on the source itself (no line strings): a run of plain top-level resistor lines.
+    if (fast && depth === 0 && (c === 114 || c === 82) && !control) {
+      const stop = fast.scan(srcIdx, start, lineNo);
+      if (fast.lastTaken > 0) {
+        lineNo += fast.lastTaken - 1;
+        pos = stop;
+        current = null;
+        continue;
+      }
     }
     let line = source.slice(start, e);
     if (line.endsWith("\r")) line = line.slice(0, -1);

@@ -41,43 +41,6 @@ export function parseSpiceNumber(text: string): number {
   return s === undefined ? base : base * s; // unknown letters are units: "5v", "3ohm"
 }
 
-/** 10^k for k = 0..22: exactly representable doubles. */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-
-/**
- * `parseSpiceNumber(s.slice(start, end))` without making the slice when the
- * text is a plain decimal (`[+-]digits[.digits]`, at most 15 digits): the
- * digits form an exact integer m < 2^53 and 10^k is exact, so m / 10^k is
- * one correctly rounded division, the same double `Number()` returns.
- * Anything else (exponents, suffixes, long mantissas) takes the string path.
- */
-export function parseSpiceNumberAt(s: string, start: number, end: number): number {
-  let i = start;
-  let c = s.charCodeAt(i);
-  const neg = c === 45;
-  if (neg || c === 43) c = s.charCodeAt(++i);
-  let m = 0;
-  let digits = 0;
-  let frac = 0;
-  while (i < end && c >= 48 && c <= 57) {
-    m = m * 10 + (c - 48);
-    digits++;
-    c = s.charCodeAt(++i);
-  }
-  if (i < end && c === 46) {
-    c = s.charCodeAt(++i);
-    while (i < end && c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      frac++;
-      c = s.charCodeAt(++i);
-    }
-  }
-  if (i !== end || digits === 0 || digits > 15) return parseSpiceNumber(s.slice(start, end));
-  const v = frac === 0 ? m : m / POW10[frac];
-  return neg ? -v : v;
-}
-
 /**
  * Rewrite engineering-suffixed numbers inside an expression into plain
  * numbers so a generic expression parser can read it: `2*1k` -> `2*1000`.
