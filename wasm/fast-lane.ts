@@ -60,6 +60,8 @@ let nLen: usize = 0;
 let nHash: usize = 0;
 let nFirstRow: usize = 0;
 let nFirstTerm: usize = 0;
+/** Union-find over node ids, joined by every row: which nodes the rows connect. */
+let nParent: usize = 0;
 let nodeSlots: usize = 0;
 let nodeMask: i32 = 0;
 
@@ -118,6 +120,7 @@ export function reserveNodes(cap: i32): void {
   nHash = grown(nHash, nNodes, 4, cap);
   nFirstRow = grown(nFirstRow, nNodes, 4, cap);
   nFirstTerm = grown(nFirstTerm, nNodes, 4, cap);
+  nParent = grown(nParent, nNodes, 4, cap);
   nodeCap = cap;
   const n = tableFor(cap);
   nodeSlots = heap.alloc(<usize>(n * 8));
@@ -224,8 +227,60 @@ function node(p: usize, e: usize, h: i32, row: i32, term: i32): i32 {
   store<i32>(nHash + (<usize>k << 2), h);
   store<i32>(nFirstRow + (<usize>k << 2), row);
   store<i32>(nFirstTerm + (<usize>k << 2), term);
+  store<i32>(nParent + (<usize>k << 2), k);
   tableInsert(nodeSlots, nodeMask, h, k);
   return k;
+}
+
+/** Representative of node k's set (with path compression). */
+function root(k: i32): i32 {
+  let r = k;
+  while (load<i32>(nParent + (<usize>r << 2)) != r) r = load<i32>(nParent + (<usize>r << 2));
+  while (k != r) {
+    const next = load<i32>(nParent + (<usize>k << 2));
+    store<i32>(nParent + (<usize>k << 2), r);
+    k = next;
+  }
+  return r;
+}
+
+function join(a: i32, b: i32): void {
+  const ra = root(a);
+  const rb = root(b);
+  if (ra != rb) store<i32>(nParent + (<usize>ra << 2), rb);
+}
+
+/** Address of an array giving, per node id, a representative of the nodes its rows connect it to. */
+export function nodeRoots(): usize {
+  for (let k = 0; k < nNodes; k++) root(k);
+  return nParent;
+}
+
+/**
+ * Write the rows' terminals as circuit node numbers (num: i32 per node id)
+ * into outA/outB (i32 per row) and their conductances 1/ohms (S) into outG.
+ */
+export function mapRows(num: usize, outA: usize, outB: usize, outG: usize): void {
+  for (let r = 0; r < nRows; r++) {
+    const o = <usize>r << 2;
+    store<i32>(outA + o, load<i32>(num + (<usize>load<i32>(rA + o) << 2)));
+    store<i32>(outB + o, load<i32>(num + (<usize>load<i32>(rB + o) << 2)));
+    store<f64>(outG + (<usize>r << 3), 1.0 / load<f64>(rOhms + (<usize>r << 3)));
+  }
+}
+
+/**
+ * The first row r >= from whose name starts with the lower-case bytes
+ * [p, p + len) (no blanks), ignoring ASCII case, or -1.
+ */
+export function nextWithPrefix(p: usize, len: i32, from: i32): i32 {
+  for (let r = from; r < nRows; r++) {
+    const s = nameStartOf(r);
+    let j = 0;
+    while (j < len && fold(load<u8>(s + <usize>j)) == <u32>load<u8>(p + <usize>j)) j++;
+    if (j == len) return r;
+  }
+  return -1;
 }
 
 @inline function isDigit(c: u32): bool {
@@ -387,10 +442,13 @@ function takeLine(p: usize, e: usize, lineNo: i32): bool {
   if (continues(next, e)) return false;
   if (findName(n0, n1, hName) >= 0) return false; // a duplicate: the tokenizer's path reports it
   const row = nRows;
+  const na = node(a0, a1, hA, row, 0);
+  const nb = node(b0, b1, hB, row, 1);
+  join(na, nb);
   store<i32>(rLineStart + (<usize>row << 2), <i32>start);
   store<i32>(rLineNo + (<usize>row << 2), lineNo);
-  store<i32>(rA + (<usize>row << 2), node(a0, a1, hA, row, 0));
-  store<i32>(rB + (<usize>row << 2), node(b0, b1, hB, row, 1));
+  store<i32>(rA + (<usize>row << 2), na);
+  store<i32>(rB + (<usize>row << 2), nb);
   store<i32>(rHash + (<usize>row << 2), hName);
   store<f64>(rOhms + (<usize>row << 3), ohms);
   tableInsert(nameSlots, nameMask, hName, row);

@@ -99,15 +99,11 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   // Plain top-level resistor lines first (file order): no spec objects, names
   // already unique among them, node names already interned by the parser.
   // Node numbers in order of first appearance, as if numbered row by row.
-  const { nodeNames: fastNodes, nodeFirstRow, nodeFirstTerm, a: fa, b: fb, ohms } = fast;
+  const { nodeNames: fastNodes, nodeFirstRow, nodeFirstTerm } = fast;
   const fastNodeNumber = new Int32Array(fastNodes.length);
   for (let id = 0; id < fastNodes.length; id++) fastNodeNumber[id] = node(fastNodes[id], nodeFirstRow[id], nodeFirstTerm[id]);
   const nFast = fast.count;
-  for (let q = 0; q < nFast; q++) {
-    rA[q] = fastNodeNumber[fa[q]];
-    rB[q] = fastNodeNumber[fb[q]];
-    rG[q] = 1 / ohms[q];
-  }
+  fast.fillBank(fastNodeNumber, rA, rB, rG);
   let rk = nFast; // next bank slot
   for (const s of specs) {
     if (s.type === "r") {
@@ -186,7 +182,10 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   }
   if (!opts.allowFloating) {
     const dc = new UnionFind(nNodes);
-    for (let e = 0; e < rCount; e++) dc.union(rA[e], rB[e]);
+    // Plain resistor lines: the parser's lane has joined their nodes already; join each to its representative.
+    const roots = fast.nodeRoots();
+    for (let id = 0; id < roots.length; id++) dc.union(fastNodeNumber[id], fastNodeNumber[roots[id]]);
+    for (let e = nFast; e < rCount; e++) dc.union(rA[e], rB[e]);
     for (const d of devices) {
       if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) dc.union(d.nodes[0], d.nodes[1]);
       else if (d instanceof Diode) {

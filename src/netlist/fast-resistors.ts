@@ -36,6 +36,9 @@ interface FastLane {
   nodes(): number;
   rowArrays(which: number): number;
   nodeArrays(which: number): number;
+  nodeRoots(): number;
+  mapRows(num: number, outA: number, outB: number, outG: number): void;
+  nextWithPrefix(p: number, len: number, from: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -65,16 +68,6 @@ function fieldEnd(s: string, i: number): number {
   let c = s.charCodeAt(i);
   while (i < n && c !== 32 && c !== 9 && c !== 13 && c !== 10) c = s.charCodeAt(++i);
   return i;
-}
-
-/** True when the first `prefix.length` characters at i equal `prefix` (lower-case), ignoring ASCII case. */
-function startsWithFolded(s: string, i: number, prefix: string): boolean {
-  for (let j = 0; j < prefix.length; j++) {
-    let c = s.charCodeAt(i + j);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== prefix.charCodeAt(j)) return false;
-  }
-  return true;
 }
 
 const isAsciiString = (s: string): boolean => Buffer.byteLength(s, "utf8") === s.length;
@@ -244,9 +237,7 @@ export class FastResistors {
   find(name: string): number {
     const lane = this.lane;
     if (!lane || this.count === 0 || !isAsciiString(name)) return -1;
-    if (name.length > this.scratch.size) this.scratch = { at: lane.alloc(Math.max(64, 2 * name.length)), size: Math.max(64, 2 * name.length) };
-    Buffer.from(lane.memory.buffer, this.scratch.at, name.length).write(name, "latin1");
-    return lane.find(this.scratch.at, name.length);
+    return lane.find(this.toScratch(name), name.length);
   }
 
   /** Lower-case name of row q. */
@@ -259,21 +250,59 @@ export class FastResistors {
 
   /**
    * The first row q >= from whose name starts with `prefix` (lower-case,
-   * no blanks), ignoring ASCII case, or -1. Reads the source in place: one
-   * tight loop, no strings (a `*@train RB*` check may pass 10^5 rows first).
+   * no blanks), ignoring ASCII case, or -1. Reads the text in place, in the
+   * lane (a `*@train RB*` check may pass 10^5 rows first).
    */
   nextWithPrefix(prefix: string, from: number): number {
-    const n = this.count;
-    const { lineStart } = this.v;
-    for (let si = from < n ? this.srcOf(from) : this.sources.length; si < this.sources.length; si++) {
-      const s = this.sources[si];
-      const at = this.base[si];
-      const last = si + 1 < this.sources.length ? this.srcFirstRow[si + 1] : n;
-      for (let q = Math.max(from, this.srcFirstRow[si]); q < last; q++) {
-        if (startsWithFolded(s, skipBlank(s, lineStart[q] - at), prefix)) return q;
-      }
+    const lane = this.lane;
+    if (!lane || from >= this.count) return -1;
+    if (prefix.length === 0) return from;
+    if (!isAsciiString(prefix)) return -1; // fast-lane names are ASCII
+    return lane.nextWithPrefix(this.toScratch(prefix), prefix.length, from);
+  }
+
+  /** Copy an ASCII string into the lane's scratch bytes; returns their address. */
+  private toScratch(text: string): number {
+    const lane = this.lane!;
+    if (text.length > this.scratch.size) {
+      const size = Math.max(64, 2 * text.length);
+      this.scratch = { at: lane.alloc(size), size };
     }
-    return -1;
+    Buffer.from(lane.memory.buffer, this.scratch.at, text.length).write(text, "latin1");
+    return this.scratch.at;
+  }
+
+  /**
+   * Per node id, a representative id of the nodes that rows connect it to
+   * (ids with equal entries are joined through resistors): the circuit
+   * builder's DC-path check joins these instead of every row.
+   */
+  nodeRoots(): Int32Array {
+    const lane = this.lane;
+    if (!lane) return new Int32Array(0);
+    const at = lane.nodeRoots();
+    return new Int32Array(lane.memory.buffer, at, lane.nodes()).slice();
+  }
+
+  /**
+   * Fill slots [0, count) of a resistor bank: terminals as circuit node
+   * numbers (`numberOf[id]` for node id) and conductances 1/ohms (S). One
+   * pass in the lane, then block copies.
+   */
+  fillBank(numberOf: Int32Array, na: Int32Array, nb: Int32Array, g: Float64Array): void {
+    const lane = this.lane;
+    const n = this.count;
+    if (!lane || n === 0) return;
+    const num = lane.alloc(4 * numberOf.length);
+    const oa = lane.alloc(4 * n);
+    const ob = lane.alloc(4 * n);
+    const og = lane.alloc(8 * n);
+    const buffer = lane.memory.buffer;
+    new Int32Array(buffer, num, numberOf.length).set(numberOf);
+    lane.mapRows(num, oa, ob, og);
+    na.set(new Int32Array(buffer, oa, n));
+    nb.set(new Int32Array(buffer, ob, n));
+    g.set(new Float64Array(buffer, og, n));
   }
 
   /** Source file of row q. */
