@@ -141,4 +141,13 @@ describe("fast lane", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("*@train patterns find fast-lane rows by prefix, in bank order, whatever their case", () => {
+    const lines = ["*@train RB* rw1_?_1", "V1 x 0 1"];
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) lines.push(`RW1_${i}_${j} x h${j} 1k`);
+    lines.push("rb_0 h0 0 2k", "RB_1 h1 0 2k", "Rb_2 h2 0 2k");
+    const c = loadCircuitFromText(["* t", ...lines].join("\n"), "t.cir");
+    expect(c.ports.trainable.map((t) => t.device.name)).toEqual(["rb_0", "rb_1", "rb_2", "rw1_0_1", "rw1_1_1", "rw1_2_1"]);
+    expect(() => loadCircuitFromText(["* t", "*@train RBX*", ...lines.slice(1)].join("\n"), "t.cir")).toThrow(/pattern 'rbx\*' matches no resistor/);
+  });
 });
