@@ -135,6 +135,8 @@ describe("fast lane", () => {
       const c = loadCircuit(top);
       expect(c.locOf("r4")).toEqual({ file: path.join(dir, "part.inc"), line: 2, col: 1 });
       expect(c.locOf("r2")).toEqual({ file: top, line: 5, col: 1 });
+      writeFileSync(top, "* résistances, 2 kΩ\nV1 in 0 1\nR1 in a 1k\nR2 a 0 3k\n");
+      expect(loadCircuit(top).title).toBe("* résistances, 2 kΩ"); // UTF-8 files still decode as UTF-8
       writeFileSync(top, "* t\nV1 in 0 1\nR4 in a 1k\n.include part.inc\n");
       expect(() => loadCircuit(top)).toThrow(/part\.inc:2:1: duplicate element name 'r4' \(first defined at .*top\.cir:3:1\)/);
     } finally {

@@ -44,6 +44,10 @@ export class ResistorBank implements Device {
   private colI!: Float64Array;
   /** Row and fixed node of each class-2 resistor: 16-bit when they fit (half the memory traffic). */
   private fxRow!: Uint16Array | Int32Array;
+  /** Node numbers of each block's columns (the blocks' cols are unknown rows). */
+  private fxColNodes!: Int32Array[];
+  /** Resistors with neither terminal an unknown (no stamp, but a current). */
+  private nnE!: Int32Array;
   private fxNode!: Uint16Array | Int32Array;
   /** Diagonal handle of each row, and per-row accumulators (the loop writes no matrix handles). */
   private rowDiag!: Int32Array;
@@ -78,6 +82,7 @@ export class ResistorBank implements Device {
     const fx = new Int32Array(m);
     const fxRow = new Int32Array(m);
     const fxNode = new Int32Array(m);
+    const nn: number[] = [];
     let nff = 0;
     let nfx = 0;
     let maxRow = 0;
@@ -100,14 +105,18 @@ export class ResistorBank implements Device {
         fxNode[nfx++] = v;
         if (r > maxRow) maxRow = r;
         if (v > maxNode) maxNode = v;
-      }
+      } else nn.push(e);
     }
+    this.nnE = Int32Array.from(nn);
     this.ffE = ff.slice(0, nff);
     this.ffH = Int32Array.from(ffH);
     this.fxE = fx.slice(0, nfx);
     const split = findDenseBlocks(fxNode, fxRow, fx, 0, nfx);
     this.fxBlocks = split.blocks;
     this.fxSparse = split.sparse;
+    const nodeOfRow = new Int32Array(m > 0 ? Math.max(maxRow, ...rowOf) + 1 : 1);
+    for (let v = 0; v < nodes; v++) if (free[v]) nodeOfRow[rowOf[v]] = v;
+    this.fxColNodes = split.blocks.map((blk) => blk.cols.map((r) => nodeOfRow[r]));
     const maxN = split.blocks.reduce((n, b) => Math.max(n, b.N), 1);
     this.colG = new Float64Array(maxN);
     this.colI = new Float64Array(maxN);
@@ -170,10 +179,42 @@ export class ResistorBank implements Device {
 
   addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {
     const { g, na, nb } = this;
-    for (let e = 0; e < g.length; e++) {
+    // i = g (Va - Vb) leaves a and enters b.
+    const edge = (e: number): void => {
       const i = g[e] * (V[na[e]] - V[nb[e]]);
       out[na[e]] += i;
       out[nb[e]] -= i;
+    };
+    if (!this.fxBlocks) {
+      for (let e = 0; e < g.length; e++) edge(e);
+      return;
+    }
+    // After setup, by class: crossbar blocks stream g row by row with the
+    // column voltages at hand and write each row and column once.
+    for (let k = 0; k < this.ffE.length; k++) edge(this.ffE[k]);
+    for (let k = 0; k < this.nnE.length; k++) edge(this.nnE[k]);
+    for (const run of this.fxSparse) for (let k = run.k0; k < run.k1; k++) edge(this.fxE[k]);
+    const colV = this.colG;
+    const colI = this.colI;
+    for (let bi = 0; bi < this.fxBlocks.length; bi++) {
+      const { M, N, rows } = this.fxBlocks[bi];
+      const cols = this.fxColNodes[bi];
+      for (let j = 0; j < N; j++) {
+        colV[j] = V[cols[j]];
+        colI[j] = 0;
+      }
+      let s = this.fxBlocks[bi].slot0;
+      for (let r = 0; r < M; r++) {
+        const vr = V[rows[r]];
+        let acc = 0;
+        for (let j = 0; j < N; j++, s++) {
+          const i = g[s] * (vr - colV[j]);
+          acc += i;
+          colI[j] += i;
+        }
+        out[rows[r]] += acc;
+      }
+      for (let j = 0; j < N; j++) out[cols[j]] -= colI[j];
     }
   }
 
