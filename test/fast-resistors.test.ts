@@ -104,10 +104,13 @@ describe("fast lane", () => {
     // Short lines: the tables start small for this source and must grow several times.
     const n = 20000;
     const lines = ["V1 n0 0 1"];
-    for (let k = 0; k < n; k++) lines.push(`R${k} n${k % 97} n${(k + 1) % 97} ${k + 1}`);
+    // 2999 distinct nodes: the node table (1024 to start) grows twice.
+    for (let k = 0; k < n; k++) lines.push(`R${k} n${k % 2999} N${(k + 1) % 2999} ${k + 1}`);
     const net = parseNetlist(["* t", ...lines].join("\n"), "t.cir");
     expect(net.fastR.count).toBe(n);
-    expect(net.fastR.nodeNames.length).toBe(97);
+    expect(net.fastR.nodeNames.length).toBe(2999);
+    expect(net.fastR.nodeNames[5]).toBe("n5"); // rows n0 N1, n1 N2, ...: ids in order of first appearance, case folded
+    expect(net.fastR.nodeNames[net.fastR.a[12345]]).toBe(`n${12345 % 2999}`);
     for (const k of [0, 1, 4095, 4096, 12345, n - 1]) {
       const q = net.fastR.find(`r${k}`);
       expect(q).toBe(k);

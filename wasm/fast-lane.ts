@@ -95,6 +95,15 @@ function tableInsert(slots: usize, mask: i32, h: i32, id: i32): void {
   store<i32>(slots + (<usize>i << 3) + 4, id + 1);
 }
 
+/** A new table sized for `cap` entries, holding entries 0..count-1 with their hashes (i32 array). */
+function tableOf(cap: i32, hashes: usize, count: i32): usize {
+  const n = tableFor(cap);
+  const slots = heap.alloc(<usize>(n * 8));
+  memory.fill(slots, 0, <usize>(n * 8));
+  for (let k = 0; k < count; k++) tableInsert(slots, n - 1, load<i32>(hashes + (<usize>k << 2)), k);
+  return slots;
+}
+
 /** Make room for `cap` rows in total. */
 export function reserveRows(cap: i32): void {
   if (cap <= rowCap) return;
@@ -105,11 +114,8 @@ export function reserveRows(cap: i32): void {
   rHash = grown(rHash, nRows, 4, cap);
   rOhms = grown(rOhms, nRows, 8, cap);
   rowCap = cap;
-  const n = tableFor(cap);
-  nameSlots = heap.alloc(<usize>(n * 8));
-  memory.fill(nameSlots, 0, <usize>(n * 8));
-  nameMask = n - 1;
-  for (let r = 0; r < nRows; r++) tableInsert(nameSlots, nameMask, load<i32>(rHash + (<usize>r << 2)), r);
+  nameSlots = tableOf(cap, rHash, nRows);
+  nameMask = tableFor(cap) - 1;
 }
 
 /** Make room for `cap` distinct nodes in total. */
@@ -122,11 +128,8 @@ export function reserveNodes(cap: i32): void {
   nFirstTerm = grown(nFirstTerm, nNodes, 4, cap);
   nParent = grown(nParent, nNodes, 4, cap);
   nodeCap = cap;
-  const n = tableFor(cap);
-  nodeSlots = heap.alloc(<usize>(n * 8));
-  memory.fill(nodeSlots, 0, <usize>(n * 8));
-  nodeMask = n - 1;
-  for (let k = 0; k < nNodes; k++) tableInsert(nodeSlots, nodeMask, load<i32>(nHash + (<usize>k << 2)), k);
+  nodeSlots = tableOf(cap, nHash, nNodes);
+  nodeMask = tableFor(cap) - 1;
 }
 
 // ---- characters: one class byte per code (the text is ASCII; 128..255 never occur)
