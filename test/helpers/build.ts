@@ -1,6 +1,6 @@
 /**
  * Tests that spawn the CLI (or worker threads) run the compiled dist/: build
- * it with tsc when it is missing or older than the sources.
+ * it (WebAssembly modules, then tsc) when it is missing or older than the sources.
  */
 import { execSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -27,7 +27,7 @@ export function ensureBuilt(outputs: string[] = []): void {
   const files = [CLI, ...outputs];
   if (files.every((f) => existsSync(f) && statSync(f).mtimeMs >= src)) return;
   try {
-    execSync("npx tsc -p .", { cwd: ROOT, stdio: "pipe", timeout: 120_000 });
+    execSync("node wasm/build.mjs && npx tsc -p .", { cwd: ROOT, stdio: "pipe", timeout: 120_000 });
   } catch (e) {
     // tsc emits even when another file has a type error; what matters is that these outputs exist.
     if (!files.every((f) => existsSync(f))) throw e;
