@@ -86,6 +86,9 @@ describe("fast lane", () => {
       [["V1 a 0 1", "R1 a 0 1k", "R1 a 0 r=2k"], 4, /duplicate element name 'r1' \(first defined at t\.cir:3:1\)/],
       [["V1 a 0 1", "R1 a 0 {1k}", "R1 a 0 2k"], 4, /duplicate element name 'r1' \(first defined at t\.cir:3:1\)/],
       [["V1 a 0 1", "R1 a 0 1k", "V1 a 0 1"], 4, /duplicate element name 'v1' \(first defined at t\.cir:2:1\)/],
+      // More plain lines than other resistors: those are looked up in the lane one by one, not at the end.
+      [["V1 a 0 1", "R1 a 0 1k", "R2 a 0 1k", "R3 a 0 1k", "R2 a 0 {2k}"], 6, /duplicate element name 'r2' \(first defined at t\.cir:4:1\)/],
+      [["V1 a 0 1", "R2 a 0 {2k}", "R1 a 0 1k", "R2 a 0 1k", "R3 a 0 1k"], 5, /duplicate element name 'r2' \(first defined at t\.cir:3:1\)/],
     ];
     for (const [lines, line, msg] of cases) {
       let err: unknown;

@@ -90,12 +90,13 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
-  const duplicate = (s: ElementSpec): never => {
-    // Plain resistor lines are registered before other elements: report the later line of the two.
-    const prev = locOf(s.name)!;
-    const [first, second] = prev.file === s.loc.file && prev.line > s.loc.line ? [s.loc, prev] : [prev, s.loc];
-    throw new NetlistError(`duplicate element name '${s.name}' (first defined at ${first.file}:${first.line}:${first.col})`, second);
+  /** Two definitions of `name`: the error points at the later line and names the earlier. */
+  const duplicateAt = (name: string, a: SourceLoc, b: SourceLoc): never => {
+    const [first, second] = a.file === b.file && a.line > b.line ? [b, a] : [a, b];
+    throw new NetlistError(`duplicate element name '${name}' (first defined at ${first.file}:${first.line}:${first.col})`, second);
   };
+  // Plain resistor lines are registered before other elements, so the earlier name may be either.
+  const duplicate = (s: ElementSpec): never => duplicateAt(s.name, locOf(s.name)!, s.loc);
   // Plain top-level resistor lines first (file order): no spec objects, names
   // already unique among them, node names already interned by the parser.
   // Node numbers in order of first appearance, as if numbered row by row.
@@ -154,6 +155,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     deviceByName.add(s.name, dev);
     deviceLoc.set(s.name, s.loc);
   }
+  const fastDup = deviceByName.fastDuplicate();
+  if (fastDup !== undefined) duplicateAt(fastDup, fast.loc(fast.find(fastDup)), locOf(fastDup)!);
   const nNodes = nodeNames.length;
   if (devices.length === 0 && rCount === 0) throw new InputError(`${el.file}: the netlist has no elements`);
   // The bank shares the views' storage: writing a view's g changes what the bank stamps.

@@ -21,6 +21,13 @@ export class DeviceTable {
   /** Their source locations, by bank slot. */
   private readonly rLocs: Array<SourceLoc | undefined> = [];
   private readonly views: Array<Resistor | undefined> = [];
+  /**
+   * Whether names of other resistors are checked against `fast` at the end
+   * (`fastDuplicate`) instead of one by one as they are added: whichever
+   * side is smaller is looked up in the other (a crossbar annotation adds
+   * 10^5 names next to a few plain lines; a plain crossbar is the reverse).
+   */
+  private readonly checkFastAtEnd: boolean;
 
   /**
    * @param rA, rB, rG the resistor bank's terminals and conductances (S)
@@ -32,7 +39,9 @@ export class DeviceTable {
     private readonly rB: Int32Array,
     private readonly rG: Float64Array,
     private readonly fast: FastResistors,
-  ) {}
+  ) {
+    this.checkFastAtEnd = fast.count <= rA.length - fast.count;
+  }
 
   /** Bank slot of resistor `name`, or -1. */
   private slotOf(name: string): number {
@@ -44,14 +53,34 @@ export class DeviceTable {
 
   /**
    * Register resistor `name` (one that is not a row of `fast`) at bank slot k;
-   * false when the name is taken.
+   * false when the name is taken (by a row of `fast` only when checked now:
+   * see `fastDuplicate`). One map operation: the map's size tells whether
+   * the name was new.
    */
   addResistor(name: string, k: number, loc?: SourceLoc): boolean {
-    if (this.slotOf(name) >= 0) return false;
+    if (!this.checkFastAtEnd && this.fast.find(name) >= 0) return false;
+    const size = this.rIndex.size;
     this.rIndex.set(name, k);
+    if (this.rIndex.size === size) {
+      this.rIndex.set(name, this.rNames.indexOf(name)); // keep the first definition (error path)
+      return false;
+    }
     this.rNames[k] = name;
     this.rLocs[k] = loc;
     return true;
+  }
+
+  /**
+   * After every resistor is added: the name of a row of `fast` that another
+   * resistor also has, when that check was left for the end; else undefined.
+   */
+  fastDuplicate(): string | undefined {
+    if (!this.checkFastAtEnd || this.rIndex.size === 0) return undefined;
+    for (let q = 0; q < this.fast.count; q++) {
+      const name = this.fast.name(q);
+      if (this.rIndex.has(name)) return name;
+    }
+    return undefined;
   }
 
   /** Register any other element; false when the name is taken. */
