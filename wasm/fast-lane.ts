@@ -152,17 +152,11 @@ initClasses();
 @inline function isBlank(c: u32): bool {
   return c == 32 || c == 9;
 }
-@inline function isSpace(c: u32): bool {
-  return cls(c) == SPACE;
-}
-@inline function isSpecial(c: u32): bool {
-  return cls(c) == SPECIAL;
-}
 @inline function fold(c: u32): u32 {
   return c - 65 < 26 ? c + 32 : c;
 }
 
-/** Case-folding FNV-1a of [p, e): the same function as hashString in fast-resistors.ts. */
+/** Case-folding FNV-1a of [p, e): the hash `readField` computes while it reads a field. */
 function hashRange(p: usize, e: usize): i32 {
   let h: i32 = <i32>0x811c9dc5;
   for (; p < e; p++) h = (h ^ <i32>fold(load<u8>(p))) * 0x01000193;
@@ -177,7 +171,7 @@ function equalFold(a: usize, ae: usize, b: usize, be: usize): bool {
 
 /** End of the field starting at p (first space, tab, CR or line end). */
 function fieldEnd(p: usize, e: usize): usize {
-  while (p < e && !isSpace(load<u8>(p)) && load<u8>(p) != 10) p++;
+  while (p < e && (cls(load<u8>(p)) & (SPACE | END)) == 0) p++;
   return p;
 }
 

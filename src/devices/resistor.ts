@@ -73,9 +73,11 @@ export class ResistorBank implements Device {
     for (let e = 0; e < m; e++) nodes = Math.max(nodes, na[e] + 1, nb[e] + 1);
     const rowOf = new Int32Array(nodes);
     const free = new Uint8Array(nodes);
+    let maxFreeRow = -1;
     for (let v = 0; v < nodes; v++) {
       rowOf[v] = ctx.row(v);
       free[v] = isUnknown(ctx, v) ? 1 : 0;
+      if (free[v] && rowOf[v] > maxFreeRow) maxFreeRow = rowOf[v];
     }
     const ff = new Int32Array(m);
     const ffH: number[] = [];
@@ -114,7 +116,7 @@ export class ResistorBank implements Device {
     const split = findDenseBlocks(fxNode, fxRow, fx, 0, nfx);
     this.fxBlocks = split.blocks;
     this.fxSparse = split.sparse;
-    const nodeOfRow = new Int32Array(m > 0 ? Math.max(maxRow, ...rowOf) + 1 : 1);
+    const nodeOfRow = new Int32Array(maxFreeRow + 1);
     for (let v = 0; v < nodes; v++) if (free[v]) nodeOfRow[rowOf[v]] = v;
     this.fxColNodes = split.blocks.map((blk) => blk.cols.map((r) => nodeOfRow[r]));
     const maxN = split.blocks.reduce((n, b) => Math.max(n, b.N), 1);

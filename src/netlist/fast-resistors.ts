@@ -87,7 +87,6 @@ export class FastResistors {
   lastTaken = 0;
   private views: {
     buffer: ArrayBuffer;
-    rows: number;
     lineStart: Int32Array;
     lineNo: Int32Array;
     a: Int32Array;
@@ -95,8 +94,9 @@ export class FastResistors {
     ohms: Float64Array;
     nodeFirstRow: Int32Array;
     nodeFirstTerm: Int32Array;
-    nodeNames: string[];
   } | null = null;
+  /** Node names made so far: node ids only grow, so each name is made once. */
+  private names: string[] = [];
   private scratch = { at: 0, size: 0 };
 
   /** Number of rows. */
@@ -149,31 +149,20 @@ export class FastResistors {
     return p - at;
   }
 
-  /** Typed-array views of the lane's arrays (made again when its memory moved or grew). */
+  /** Typed-array views of the lane's arrays (made again when its memory moved or grew, or rows were added). */
   private get v(): NonNullable<FastResistors["views"]> {
     const lane = this.lane;
     const rows = this.count;
-    if (this.views && lane && this.views.buffer === lane.memory.buffer && this.views.rows === rows) return this.views;
+    if (this.views && lane && this.views.buffer === lane.memory.buffer && this.views.a.length === rows) return this.views;
     if (!lane) {
       const none = new Int32Array(0);
-      return { buffer: new ArrayBuffer(0), rows: 0, lineStart: none, lineNo: none, a: none, b: none, ohms: new Float64Array(0), nodeFirstRow: none, nodeFirstTerm: none, nodeNames: [] };
+      return { buffer: new ArrayBuffer(0), lineStart: none, lineNo: none, a: none, b: none, ohms: new Float64Array(0), nodeFirstRow: none, nodeFirstTerm: none };
     }
     const buffer = lane.memory.buffer as ArrayBuffer;
     const i32 = (addr: number, n: number) => new Int32Array(buffer, addr, n);
     const nodes = lane.nodes();
-    const nStart = i32(lane.nodeArrays(0), nodes);
-    const nLen = i32(lane.nodeArrays(1), nodes);
-    const nodeNames: string[] = [];
-    for (let k = 0; k < nodes; k++) {
-      const si = this.sourceAt(nStart[k]);
-      const off = nStart[k] - this.base[si];
-      // Distinct node names are few (10^3 in a 10^5-line crossbar): one string each.
-      const name = this.sources[si].slice(off, off + nLen[k]).toLowerCase();
-      nodeNames.push(name === "gnd" ? "0" : name);
-    }
     this.views = {
       buffer,
-      rows,
       lineStart: i32(lane.rowArrays(0), rows),
       lineNo: i32(lane.rowArrays(1), rows),
       a: i32(lane.rowArrays(2), rows),
@@ -181,7 +170,6 @@ export class FastResistors {
       ohms: new Float64Array(buffer, lane.rowArrays(4), rows),
       nodeFirstRow: i32(lane.nodeArrays(2), nodes),
       nodeFirstTerm: i32(lane.nodeArrays(3), nodes),
-      nodeNames,
     };
     return this.views;
   }
@@ -203,7 +191,21 @@ export class FastResistors {
   }
   /** Lower-case node names in order of first appearance; `gnd` is stored as `0`. */
   get nodeNames(): readonly string[] {
-    return this.v.nodeNames;
+    const lane = this.lane;
+    const nodes = lane ? lane.nodes() : 0;
+    if (this.names.length < nodes) {
+      const buffer = lane!.memory.buffer;
+      const nStart = new Int32Array(buffer, lane!.nodeArrays(0), nodes);
+      const nLen = new Int32Array(buffer, lane!.nodeArrays(1), nodes);
+      for (let k = this.names.length; k < nodes; k++) {
+        const si = this.sourceAt(nStart[k]);
+        const off = nStart[k] - this.base[si];
+        // Distinct node names are few (10^3 in a 10^5-line crossbar): one string each.
+        const name = this.sources[si].slice(off, off + nLen[k]).toLowerCase();
+        this.names.push(name === "gnd" ? "0" : name);
+      }
+    }
+    return this.names;
   }
   /** The first row naming each node, and which terminal (0: a, 1: b). */
   get nodeFirstRow(): Int32Array {
