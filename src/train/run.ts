@@ -20,9 +20,13 @@ import { trainedNetlist } from "./export-trained.js";
 export interface TrainJob {
   netlist: string;
   dataset: string;
-  /** Input range (V): features scaled to [-vin, vin]. Default 4. */
+  /** Input range (V): tabular features scaled to [-vin, vin], image pixels in [0, 1] times vin. Default 4. */
   vin?: number;
-  /** Use at most this many training samples (mnist/csv), e.g. for quick runs. */
+  /** Use the first N training samples, e.g. for quick runs. */
+  limitTrain?: number;
+  /** Use the first N test samples. */
+  limitTest?: number;
+  /** @deprecated Alias of limitTrain (until the CLI passes limitTrain). */
   limit?: number;
   options: Partial<TrainOptions>;
   /** Output directory; nothing is written when omitted. */
@@ -46,11 +50,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
   const circuit = loadCircuit(job.netlist);
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
-  const data = scaleInputs(loadDataset(job.dataset, { limit: job.limit }), vin);
-  if (job.limit && data.xTrain.length > job.limit) {
-    data.xTrain = data.xTrain.slice(0, job.limit);
-    data.yTrain = data.yTrain.slice(0, job.limit);
-  }
+  const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.limitTrain ?? job.limit, limitTest: job.limitTest }), vin);
   let resume: Checkpoint | undefined;
   const ckPath = job.out ? join(job.out, "checkpoint.json") : "";
   if (job.resume) {

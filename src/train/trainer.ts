@@ -100,7 +100,7 @@ export function normalizeTrainOptions(o: Partial<TrainOptions>): TrainOptions {
 }
 
 /** Evaluate accuracy and mean loss of the free phase on a set of samples. */
-export function evaluate(model: EqModel, xs: Float64Array[], ys: Int32Array, amplitude: number, relax: RelaxKind): { loss: number; accuracy: number } {
+export function evaluate(model: EqModel, xs: ArrayLike<number>[], ys: Int32Array, amplitude: number, relax: RelaxKind): { loss: number; accuracy: number } {
   const out = new Float64Array(model.nOutputs);
   const y = new Float64Array(model.nOutputs);
   let loss = 0;
