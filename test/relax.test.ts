@@ -3,10 +3,12 @@
  * equilibrium. It must end at the operating point (1e-8 V on a diode
  * crossbar) with every integrator, decrease the energy along the way,
  * respect cnode / tmax / record, leave the engine at its DC point, and work
- * with non-reciprocal circuits (amplifiers: branch unknowns, implicit only).
+ * with amplifiers: reduced onto the symmetric system (any integrator) and
+ * unreduced (branch unknowns, implicit only).
  */
 import { describe, expect, it } from "vitest";
 import { loadCircuitFromText } from "../src/api.js";
+import type { BuildOptions } from "../src/circuit/build.js";
 import { Engine } from "../src/analysis/engine.js";
 import { solveDc } from "../src/analysis/op.js";
 import { relax } from "../src/analysis/relax.js";
@@ -20,8 +22,8 @@ function crossbarText(opts: { gain?: number; layers?: number[] } = {}): string {
 }
 
 /** Engine at the operating point (returned) and then reset to 0 V on every free node. */
-function setup(text: string): { engine: Engine; op: Float64Array } {
-  const c = loadCircuitFromText(text, "x.cir");
+function setup(text: string, build?: BuildOptions): { engine: Engine; op: Float64Array } {
+  const c = loadCircuitFromText(text, "x.cir", build);
   const engine = new Engine(c);
   solveDc(engine);
   const op = Float64Array.from(engine.V);
@@ -65,8 +67,19 @@ describe("relax ends at the operating point", () => {
     expect(maxDiff(stiff.engine.V, stiff.op)).toBeLessThan(2e-5);
   });
 
-  it("with amplifiers (VCVS/CCCS branch unknowns) relaxes implicitly and ends at op", () => {
-    const { engine, op } = setup(crossbarText({ gain: 2 }));
+  for (const m of ["auto", "bdf2", "odex"] as const) {
+    it(`with amplifiers reduced onto the symmetric system (${m}) ends at op`, () => {
+      const { engine, op } = setup(crossbarText({ gain: 2 }));
+      expect(engine.circuit.amplifiers).not.toBeNull();
+      expect(engine.circuit.n).toBe(engine.circuit.nFree);
+      const r = relax(engine, { integrator: m });
+      expect(r.settled).toBe(true);
+      expect(maxDiff(engine.V, op)).toBeLessThan(1e-8);
+    });
+  }
+
+  it("with unreduced amplifiers (VCVS/CCCS branch unknowns) relaxes implicitly and ends at op", () => {
+    const { engine, op } = setup(crossbarText({ gain: 2 }), { reduceAmplifiers: false });
     expect(engine.circuit.n).toBeGreaterThan(engine.circuit.nFree);
     const r = relax(engine);
     expect(r.integrator).toBe("bdf2");

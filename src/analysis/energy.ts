@@ -8,15 +8,20 @@ import type { Circuit } from "../circuit/circuit.js";
 
 /**
  * True when the circuit is reciprocal (every device stamps symmetrically and
- * every voltage source is grounded): then E exists and its minimum is the
- * operating point.
+ * every voltage source is grounded; reduced amplifiers count as reciprocal):
+ * then E exists and its minimum is the operating point.
  */
 export function hasEnergy(c: Circuit): boolean {
   return c.symmetric;
 }
 
-/** E(V) in watts for all node voltages V (V[0] = 0). Non-reciprocal devices are skipped. */
+/**
+ * E(V) in watts for all node voltages V (V[0] = 0). Non-reciprocal devices
+ * are skipped. With reduced amplifiers it is the energy of the transformed
+ * circuit, sum_k E_k(V) / s_k^2 (see circuit/amplifiers.ts).
+ */
 export function energy(c: Circuit, V: Float64Array, time = -1): number {
+  if (c.amplifiers) return c.amplifiers.energy(c.devices, c.resistors, V, time);
   let e = 0;
   for (const d of c.devices) if (d.cocontent) e += d.cocontent(V, time);
   return e;

@@ -7,9 +7,21 @@
  * re-stamp their linearization at the current iterate; the system is
  * factored (sparse LDL^T for reciprocal circuits, dense LU otherwise) and
  * the new iterate replaces the old, as in SPICE.
+ *
+ * Circuits with bidirectional amplifiers (circuit.amplifiers, see
+ * circuit/amplifiers.ts) are solved in the variables V' = V / s that make
+ * them symmetric: the amplifier outputs are dependents of their inputs
+ * (rows of their own in the right-hand side `ctx.b`, no unknowns), devices
+ * stamp in physical units as always, and `fold` turns the device rows into
+ * the transformed system's right-hand side (each row divided by its node's
+ * scale, dependents added into their input's row). The matrix entries need
+ * no change (every device joins nodes of one scale). x and V stay physical:
+ * the solution is multiplied back by s.
  */
 import { applyFixed, type Circuit } from "../circuit/circuit.js";
+import type { AmplifierReduction } from "../circuit/amplifiers.js";
 import type { Device, IntegrationState, LoadContext, SetupContext } from "../devices/types.js";
+import { InputError } from "../netlist/errors.js";
 import { MatrixPattern } from "../solver/pattern.js";
 import { LinearSystem } from "../solver/linear-system.js";
 
@@ -44,6 +56,8 @@ export class Engine {
   private readonly linearDevs: Device[];
   private readonly nonlinearDevs: Device[];
   private readonly diagHandles: Int32Array;
+  /** The circuit's reduced amplifiers (null: devices stamp straight into sys.b). */
+  private readonly amp: AmplifierReduction | null;
   /** Extra conductance from every free node to ground (S): gmin stepping. */
   gshunt = 0;
   /** True while baseA/baseB hold the linear devices' stamps for the current point. */
@@ -66,23 +80,63 @@ export class Engine {
   constructor(readonly circuit: Circuit) {
     const n = circuit.n;
     const pattern = new MatrixPattern(n);
-    const trashRow = n;
     // Diagonals of free nodes first: gmin stepping and LDL^T need them.
     for (let i = 0; i < n; i++) pattern.entry(i, i);
-    const setup: SetupContext = {
-      row: (node) => {
-        const u = circuit.unknownOfNode[node];
-        return u >= 0 ? u : trashRow;
-      },
-      entry: (r, c) => pattern.entry(r, c),
-      isUnknown: (node) => circuit.unknownOfNode[node] >= 0,
-      branch: (name) => {
-        const k = circuit.branchNames.indexOf(name);
-        if (k < 0) throw new Error(`internal: no branch for ${name}`);
-        return circuit.nFree + k;
-      },
+    const branch = (name: string): number => {
+      const k = circuit.branchNames.indexOf(name);
+      if (k < 0) throw new Error(`internal: no branch for ${name}`);
+      return circuit.nFree + k;
     };
-    for (const d of circuit.devices) d.setup(setup);
+    const amp = (this.amp = circuit.amplifiers);
+    let rows = n + 1;
+    let current: Device | null = null;
+    let setup: SetupContext;
+    if (!amp) {
+      const trashRow = n;
+      setup = {
+        row: (node) => {
+          const u = circuit.unknownOfNode[node];
+          return u >= 0 ? u : trashRow;
+        },
+        entry: (r, c) => pattern.entry(r, c),
+        isUnknown: (node) => circuit.unknownOfNode[node] >= 0,
+        branch,
+      };
+    } else {
+      // Rows: the n unknowns, then one per dependent node; entries land on the dependent's input.
+      const nd = amp.depNode.length;
+      const trashRow = n + nd;
+      rows = trashRow + 1;
+      const rowOf = amp.rowOfNode;
+      const unknownOfRow = new Int32Array(trashRow);
+      const scaleOfRow = new Float64Array(trashRow);
+      for (let r = 0; r < n; r++) {
+        unknownOfRow[r] = r;
+        scaleOfRow[r] = amp.unknownScale[r];
+      }
+      for (let d = 0; d < nd; d++) {
+        unknownOfRow[n + d] = amp.depUnknown[d];
+        scaleOfRow[n + d] = 1 / amp.depInvScale[d];
+      }
+      setup = {
+        row: (node) => (rowOf[node] >= 0 ? rowOf[node] : trashRow),
+        entry: (r, c) => {
+          if (r < 0 || c < 0 || r >= trashRow || c >= trashRow) return pattern.entry(-1, -1);
+          const sr = scaleOfRow[r];
+          const sc = scaleOfRow[c];
+          if (Math.abs(sr - sc) > 1e-12 * Math.max(sr, sc)) {
+            throw new InputError(`${current?.name ?? "a device"} joins nodes on both sides of an amplifier (scales ${sr} and ${sc}): the symmetric amplifier reduction cannot stamp it`);
+          }
+          return pattern.entry(unknownOfRow[r], unknownOfRow[c]);
+        },
+        isUnknown: (node) => rowOf[node] >= 0,
+        branch,
+      };
+    }
+    for (const d of circuit.devices) {
+      current = d;
+      d.setup(setup);
+    }
     this.sys = new LinearSystem(pattern, circuit.symmetric);
     this.V = new Float64Array(circuit.nodeNames.length);
     this.Vk = new Float64Array(circuit.nodeNames.length);
@@ -90,7 +144,7 @@ export class Engine {
     this.xNew = new Float64Array(n);
     this.lastDelta = new Float64Array(n);
     this.baseA = new Float64Array(this.sys.A.length);
-    this.baseB = new Float64Array(this.sys.b.length);
+    this.baseB = new Float64Array(rows);
     this.linearDevs = circuit.devices.filter((d) => d.linear);
     this.nonlinearDevs = circuit.devices.filter((d) => !d.linear);
     this.diagHandles = new Int32Array(circuit.nFree);
@@ -98,7 +152,7 @@ export class Engine {
     this.ctx = {
       mode: "dc",
       A: this.sys.A,
-      b: this.sys.b,
+      b: amp ? new Float64Array(rows) : this.sys.b,
       V: this.V,
       Vk: this.Vk,
       x: this.x,
@@ -111,11 +165,37 @@ export class Engine {
     };
   }
 
-  /** Write the free-node part of x into V (fixed nodes must already be set). */
+  /** Write the free-node part of x into V (fixed nodes must already be set), amplifier outputs included. */
   syncVoltages(): void {
     const { V, x } = this;
     const nodeOf = this.circuit.nodeOfUnknown;
     for (let i = 0; i < nodeOf.length; i++) V[nodeOf[i]] = x[i];
+    const amp = this.amp;
+    if (amp) {
+      const { depNode, depUnknown, depRatio } = amp;
+      for (let d = 0; d < depNode.length; d++) V[depNode[d]] = depRatio[d] * x[depUnknown[d]];
+    }
+  }
+
+  /**
+   * Amplifier circuits: the transformed system's right-hand side from the
+   * device rows, sys.b[u] = ctx.b[u] / s_u + sum of its dependents' rows
+   * ctx.b[n + d] / s_d (KCL at each node divided by the node's scale).
+   */
+  private fold(amp: AmplifierReduction): void {
+    const rb = this.ctx.b;
+    const b = this.sys.b;
+    const n = this.circuit.n;
+    const inv = amp.unknownInvScale;
+    for (let u = 0; u < n; u++) b[u] = rb[u] * inv[u];
+    const { depUnknown, depInvScale } = amp;
+    for (let d = 0; d < depUnknown.length; d++) b[depUnknown[d]] += rb[n + d] * depInvScale[d];
+  }
+
+  /** Amplifier circuits: transformed solution V' -> physical x (times each unknown's scale). */
+  private unscale(amp: AmplifierReduction, y: Float64Array): void {
+    const s = amp.unknownScale;
+    for (let u = 0; u < s.length; u++) y[u] *= s[u];
   }
 
   /** Set fixed-node voltages for this analysis point. */
@@ -153,7 +233,7 @@ export class Engine {
       this.dynamicDevs = this.linearDevs.filter((d) => set.has(d));
       this.staticDevs = this.linearDevs.filter((d) => !set.has(d));
       this.staticA ??= new Float64Array(this.sys.A.length);
-      this.staticB ??= new Float64Array(this.sys.b.length);
+      this.staticB ??= new Float64Array(this.ctx.b.length);
     } else {
       this.dynamicDevs = null;
       this.staticDevs = [];
@@ -165,7 +245,8 @@ export class Engine {
   private loadLinear(): void {
     if (this.baseValid) return;
     this.baseValid = true;
-    const { A, b } = this.sys;
+    const A = this.sys.A;
+    const b = this.ctx.b;
     if (this.dynamicDevs) {
       if (!this.staticValid) {
         A.fill(0);
@@ -207,14 +288,17 @@ export class Engine {
     this.loadLinear();
     let polish = 0;
     let lastMax = Infinity;
+    const amp = this.amp;
     for (let iter = 1; iter <= maxIter; iter++) {
       sys.A.set(this.baseA);
-      sys.b.set(this.baseB);
+      ctx.b.set(this.baseB);
       ctx.noncon = false;
       ctx.initJunctions = initJunctions && iter === 1;
       for (const d of this.nonlinearDevs) d.load(ctx);
       if (this.gshunt > 0) for (let i = 0; i < nFree; i++) sys.A[this.diagHandles[i]] += this.gshunt;
+      if (amp) this.fold(amp);
       if (!sys.solve(xNew)) return { converged: false, iterations: iter };
+      if (amp) this.unscale(amp, xNew);
       // SPICE convergence test on the change of each unknown.
       let ok = !ctx.noncon && !ctx.initJunctions;
       let maxRel = 0;
@@ -243,18 +327,20 @@ export class Engine {
   /**
    * Assemble A and b at the current iterate (linear base plus nonlinear
    * stamps) without solving: for block methods and for factoring the
-   * Jacobian at an equilibrium.
+   * Jacobian at an equilibrium. For an amplifier circuit, sys.A and sys.b
+   * are the transformed system (unknowns x / unknownScale).
    */
   assemble(): void {
     const { sys, ctx } = this;
     this.syncVoltages();
     this.loadLinear();
     sys.A.set(this.baseA);
-    sys.b.set(this.baseB);
+    ctx.b.set(this.baseB);
     ctx.noncon = false;
     ctx.initJunctions = false;
     for (const d of this.nonlinearDevs) d.load(ctx);
     if (this.gshunt > 0) for (let i = 0; i < this.circuit.nFree; i++) sys.A[this.diagHandles[i]] += this.gshunt;
+    if (this.amp) this.fold(this.amp);
   }
 
   /**
@@ -268,12 +354,37 @@ export class Engine {
   }
 
   /**
+   * Adjoint solve with the factors of the last `linearize`: J^T lambda = rhs
+   * in place, J the Jacobian of KCL at the unknowns x (rhs: dC/dx). For an
+   * amplifier circuit J is that of the physical reduced system, in which
+   * KCL at an amplifier's input h includes 1/A of the current drawn from
+   * its output a; a device on a sees the effective adjoint lambda_h / A
+   * (AmplifierReduction.nodeAdjoint).
+   */
+  solveAdjoint(rhs: Float64Array): void {
+    const amp = this.amp;
+    if (!amp) {
+      this.sys.solveAgain(rhs, true);
+      return;
+    }
+    // J = S J' S^-1 with J' the (symmetric) transformed Jacobian: J'^T (S lambda) = S rhs.
+    const s = amp.unknownScale;
+    const inv = amp.unknownInvScale;
+    for (let u = 0; u < s.length; u++) rhs[u] *= s[u];
+    this.sys.solveAgain(rhs, true);
+    for (let u = 0; u < s.length; u++) rhs[u] *= inv[u];
+  }
+
+  /**
    * KCL residual: the current leaving every node through every device
    * except the eliminated voltage sources (A), at (V, x). For reciprocal
-   * devices this is dE/dV.
+   * devices this is dE/dV. The reduced amplifiers' currents are those that
+   * satisfy KCL at their outputs; their branch currents (in
+   * `circuit.amplifiers.branchNames` order) go into `branch` when given.
    */
-  currents(out: Float64Array, time = -1): void {
+  currents(out: Float64Array, time = -1, branch?: Float64Array): void {
     out.fill(0);
     for (const d of this.circuit.devices) d.addCurrents(this.V, this.x, time, out);
+    this.amp?.addCurrents(out, branch);
   }
 }

@@ -149,6 +149,13 @@ export function opReport(engine: Engine, iterations: number, strategy: OpResult[
     if (d instanceof VoltageSource && d.k < 0) branches[d.name] = fixedI.get(d.name) ?? 0;
   }
   c.branchNames.forEach((name, j) => (branches[name] = engine.x[c.nFree + j]));
+  const amps = c.amplifiers;
+  if (amps) {
+    // Reduced amplifiers: their sources' currents from KCL at the outputs.
+    const i = new Float64Array(amps.branchNames.length);
+    engine.currents(new Float64Array(c.nodeNames.length), time, i);
+    amps.branchNames.forEach((name, j) => (branches[name] = i[j]));
+  }
   return { nodes, branches, iterations, strategy };
 }
 

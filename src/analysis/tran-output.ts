@@ -6,7 +6,8 @@
  *   flowing from + through the source to - (SPICE's convention; a source
  *   delivering power has a negative current).
  * Currents of sources that fix a node come from KCL at that node with every
- * device's current, capacitors' included (see Capacitor.addCurrents).
+ * device's current, capacitors' included (see Capacitor.addCurrents); so do
+ * those of reduced amplifiers (circuit.amplifiers), reported last.
  *
  * RowInterpolator turns accepted time points into rows at the output times
  * (every tstep): quadratic through the last three points of the same smooth
@@ -27,6 +28,9 @@ export class TranColumns {
   /** Per current column: branch unknown index, or -1 - (index into `fixedCol`). */
   private readonly branchOf: Int32Array;
   private readonly fixedColOfStep: Int32Array;
+  /** First current column of the reduced amplifiers' sources, and their currents. */
+  private readonly ampCol: number;
+  private readonly ampI: Float64Array | null;
   private readonly out: Float64Array;
   private readonly nv: number;
 
@@ -60,6 +64,14 @@ export class TranColumns {
       names.push(`i(${name})`);
       units.push("A");
     });
+    this.ampCol = branchOf.length;
+    const ampNames = c.amplifiers?.branchNames ?? [];
+    for (const name of ampNames) {
+      branchOf.push(-1);
+      names.push(`i(${name})`);
+      units.push("A");
+    }
+    this.ampI = ampNames.length ? new Float64Array(ampNames.length) : null;
     this.branchOf = Int32Array.from(branchOf);
     // For each fixed node (in c.fixed order), the current column of its source.
     this.fixedColOfStep = Int32Array.from(c.fixed.map((f) => colOfSource.get(f.source) ?? -1));
@@ -79,9 +91,11 @@ export class TranColumns {
     for (let k = 0; k < nv; k++) values[1 + k] = V[nodeIdx[k]];
     const base = 1 + nv;
     for (let k = 0; k < branchOf.length; k++) if (branchOf[k] >= 0) values[base + k] = x[branchOf[k]];
-    if (c.fixed.length) {
+    const ampI = this.ampI;
+    if (c.fixed.length || ampI) {
       // KCL at each fixed node, leaves first (a node's dependents come after it).
-      engine.currents(out, t);
+      engine.currents(out, t, ampI ?? undefined);
+      if (ampI) for (let k = 0; k < ampI.length; k++) values[base + this.ampCol + k] = ampI[k];
       for (let k = c.fixed.length - 1; k >= 0; k--) {
         const f = c.fixed[k];
         const s = f.source;

@@ -16,32 +16,17 @@ import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
 import { DeviceTable } from "./device-table.js";
-
-class UnionFind {
-  parent: Int32Array;
-  constructor(n: number) {
-    this.parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.parent[i] = i;
-  }
-  find(i: number): number {
-    while (this.parent[i] !== i) {
-      this.parent[i] = this.parent[this.parent[i]];
-      i = this.parent[i];
-    }
-    return i;
-  }
-  union(a: number, b: number): boolean {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb) return false;
-    this.parent[ra] = rb;
-    return true;
-  }
-}
+import { findAmplifiers } from "./amplifiers.js";
+import { UnionFind } from "./union-find.js";
 
 export interface BuildOptions {
   /** Skip the DC-path check (transient with `uic` may start from capacitor-only nodes). */
   allowFloating?: boolean;
+  /**
+   * Reduce bidirectional amplifiers onto the symmetric solver (default true;
+   * false keeps their E/V/F elements as MNA branches, solved by LU).
+   */
+  reduceAmplifiers?: boolean;
 }
 
 export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptions = {}): Circuit {
@@ -229,16 +214,33 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     }
   }
 
+  // ---- bidirectional amplifiers: outputs become dependents of their inputs (see amplifiers.ts)
+  const amps = opts.reduceAmplifiers === false ? null : findAmplifiers({
+    devices,
+    resistorA: rA,
+    resistorB: rB,
+    nNodes,
+    fixed: fixedFlag,
+    eliminated,
+    byName: (name) => deviceByName.get(name),
+    outputs: outputPairs(ann, nodeIndex),
+    icNodes: [...el.ics.keys()].map((name) => nodeIndex.get(name) ?? 0),
+  });
+  if (amps) {
+    for (let i = devices.length - 1; i >= 0; i--) if (amps.absorbed.has(devices[i])) devices.splice(i, 1);
+  }
+
   // ---- unknowns
   const unknownOfNode = new Int32Array(nNodes).fill(-1);
   const nodeOfUnknownList: number[] = [];
   for (let k = 1; k < nNodes; k++) {
-    if (!fixedFlag[k]) {
+    if (!fixedFlag[k] && !amps?.dependent[k]) {
       unknownOfNode[k] = nodeOfUnknownList.length;
       nodeOfUnknownList.push(k);
     }
   }
   const nFree = nodeOfUnknownList.length;
+  const nodeOfUnknown = Int32Array.from(nodeOfUnknownList);
   const branchNames: string[] = [];
   for (const d of devices) {
     if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs) {
@@ -250,6 +252,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     const c = deviceByName.get(dev.ctrl) as VoltageSource | Vcvs | Ccvs;
     dev.kctrl = c.k;
   }
+  amps?.layout(unknownOfNode, nodeOfUnknown, nFree + branchNames.length);
 
   const ics = new Map<number, number>();
   for (const [name, v] of el.ics) {
@@ -272,17 +275,25 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     locOf,
     fixed,
     unknownOfNode,
-    nodeOfUnknown: Int32Array.from(nodeOfUnknownList),
+    nodeOfUnknown,
     branchNames,
     n: nFree + branchNames.length,
     nFree,
     symmetric: devices.every((d) => d.symmetric),
+    amplifiers: amps,
+    nodeScale: amps ? amps.nodeScale : null,
     resistors: bank,
     ports: { inputs: [], outputs: [], trainable: [] },
     warnings: el.warnings,
   };
   if (ann) circuit.ports = resolvePorts(circuit, ann, deviceByName);
   return circuit;
+}
+
+/** Node pairs of the `*@output` annotation (neg 0 when single-ended); names not found are left to resolvePorts. */
+function outputPairs(ann: Annotations | undefined, nodeIndex: Map<string, number>): Array<[number, number]> {
+  if (!ann) return [];
+  return ann.outputs.map((o) => [nodeIndex.get(o.pos) ?? 0, o.neg ? (nodeIndex.get(o.neg) ?? 0) : 0]);
 }
 
 function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): TrainingPorts {

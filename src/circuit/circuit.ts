@@ -10,6 +10,7 @@
  */
 import type { Device } from "../devices/types.js";
 import type { DeviceTable } from "./device-table.js";
+import type { AmplifierReduction } from "./amplifiers.js";
 import type { VoltageSource } from "../devices/sources.js";
 import type { Resistor, ResistorBank } from "../devices/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
@@ -62,7 +63,7 @@ export interface Circuit {
   locOf(name: string): SourceLoc | undefined;
   /** Fixed nodes in dependency order (a node's ref comes before it). */
   fixed: FixedNode[];
-  /** Unknown index of each node, -1 when ground or fixed. */
+  /** Unknown index of each node, -1 when ground, fixed, or an amplifier output (see `amplifiers`). */
   unknownOfNode: Int32Array;
   /** Node of each free-node unknown. */
   nodeOfUnknown: Int32Array;
@@ -74,6 +75,23 @@ export interface Circuit {
   nFree: number;
   /** True when every device stamps symmetrically (reciprocal circuit). */
   symmetric: boolean;
+  /**
+   * The bidirectional amplifiers (E/V/F triples) reduced onto the symmetric
+   * solver, or null (see amplifiers.ts). When set, their output nodes a_i, a
+   * are not unknowns (unknownOfNode -1; V = A V(h)), the E/V/F elements are
+   * not in `devices` (still in `deviceByName`), and their branch currents
+   * come from KCL (`amplifiers.branchNames`).
+   */
+  amplifiers: AmplifierReduction | null;
+  /**
+   * Per node, the scale s of the change of variables V = s V' that makes an
+   * amplifier circuit symmetric: 1 upstream of the first amplifiers, A
+   * after one layer of gain A, A^2 after two... 0 for ground and nodes fixed
+   * by sources (known voltages: no V'). Null when there are no amplifiers.
+   * A conductance's scale is its free terminals' (they share one): EqProp's
+   * update of a conductance of scale s_k is exact times (s_out / s_k)^2.
+   */
+  nodeScale: Float64Array | null;
   ports: TrainingPorts;
   warnings: string[];
 }

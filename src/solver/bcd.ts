@@ -6,7 +6,9 @@
  * per node (solved by Newton on that node's KCL). A sweep visits every set.
  *
  * Requires a reciprocal circuit without branch unknowns (E is defined and
- * convex over the free nodes).
+ * convex over the free nodes). Circuits with reduced amplifiers qualify: the
+ * engine's system is then in the variables V' = V / s (Engine.assemble), and
+ * each node's update is done in V' and written back to x in volts.
  */
 import type { Engine } from "../analysis/engine.js";
 import { InputError } from "../netlist/errors.js";
@@ -64,20 +66,35 @@ export class BlockCoordinateDescent {
     const x = engine.x;
     const A = engine.sys.A;
     const b = engine.sys.b;
+    const amp = engine.circuit.amplifiers;
+    const scale = amp ? amp.unknownScale : null;
+    const inv = amp ? amp.unknownInvScale : null;
     for (let sweep = 1; sweep <= maxSweeps; sweep++) {
       let sweepMax = 0;
       for (const block of this.blocks) {
         for (let it = 0; it < inner; it++) {
           engine.assemble();
           let blockMax = 0;
-          for (let k = 0; k < block.length; k++) {
-            const i = block[k];
-            let s = b[i];
-            for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) s -= A[offH[p]] * x[offCol[p]];
-            const xi = s / A[diagH[i]];
-            const d = Math.abs(xi - x[i]);
-            if (d > blockMax) blockMax = d;
-            x[i] = xi;
+          if (scale && inv) {
+            for (let k = 0; k < block.length; k++) {
+              const i = block[k];
+              let s = b[i];
+              for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) s -= A[offH[p]] * x[offCol[p]] * inv[offCol[p]];
+              const xi = (s / A[diagH[i]]) * scale[i];
+              const d = Math.abs(xi - x[i]);
+              if (d > blockMax) blockMax = d;
+              x[i] = xi;
+            }
+          } else {
+            for (let k = 0; k < block.length; k++) {
+              const i = block[k];
+              let s = b[i];
+              for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) s -= A[offH[p]] * x[offCol[p]];
+              const xi = s / A[diagH[i]];
+              const d = Math.abs(xi - x[i]);
+              if (d > blockMax) blockMax = d;
+              x[i] = xi;
+            }
           }
           if (blockMax > sweepMax) sweepMax = blockMax;
           if (blockMax <= tol && !engine.ctx.noncon) break;

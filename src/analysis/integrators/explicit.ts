@@ -111,13 +111,13 @@ export class ExplicitIntegrator {
     const V = engine.V;
     const x = engine.x;
     if (this.varying) this.fix(t);
-    for (let i = 0; i < nf; i++) {
-      x[i] = y[i];
-      V[nodeOf[i]] = y[i];
-    }
+    for (let i = 0; i < nf; i++) x[i] = y[i];
+    engine.syncVoltages();
     out.fill(0);
     const tt = this.cfg.sources === "dc" ? -1 : t;
     for (const d of this.devs) d.addCurrents(V, x, tt, out);
+    // Reduced amplifiers: the currents that hold KCL at their outputs (no capacitance there).
+    engine.circuit.amplifiers?.addCurrents(out);
     for (let i = 0; i < nf; i++) work[i] = -out[nodeOf[i]];
     if (this.coupled.length) this.addDisplacement(t);
     if (this.ldl) this.ldl.solve(work);
@@ -239,10 +239,8 @@ export class ExplicitIntegrator {
       // leave the state in the engine
       if (this.varying) this.fix(tEnd);
       const e = this.engine;
-      for (let i = 0; i < nf; i++) {
-        e.x[i] = y[i];
-        e.V[this.nodeOf[i]] = y[i];
-      }
+      for (let i = 0; i < nf; i++) e.x[i] = y[i];
+      e.syncVoltages();
       return tEnd;
     }
   }
