@@ -139,7 +139,10 @@ class ExactEstimator implements GradientEstimator {
 /**
  * dL/dg at the model's current (free) equilibrium with outputs `out`:
  * solve J^T lambda = dC/dx, then dL/dg = -(lambda_a - lambda_b)(V_a - V_b).
- * `adj` is scratch of length n (unknowns).
+ * `adj` is scratch of length n (unknowns). With reduced amplifiers
+ * (circuit.amplifiers) an amplifier output a = A h is no unknown: a device
+ * on it sees the effective adjoint lambda_a = lambda_h / A (h's KCL carries
+ * 1/A of the current drawn from a), from AmplifierReduction.nodeAdjoint.
  */
 export function exactGradient(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj: Float64Array, grad: Float64Array): void {
   const engine = model.engine;
@@ -156,9 +159,15 @@ export function exactGradient(model: EqModel, y: ArrayLike<number>, out: Float64
       if (un >= 0) adj[un] -= e;
     }
   }
-  engine.sys.solveAgain(adj, true);
+  engine.solveAdjoint(adj);
   const V = engine.V;
   const { tA, tB } = model;
+  const amps = c.amplifiers;
+  if (amps) {
+    const lam = amps.nodeAdjoint(adj);
+    for (let k = 0; k < grad.length; k++) grad[k] = -(lam[tA[k]] - lam[tB[k]]) * (V[tA[k]] - V[tB[k]]);
+    return;
+  }
   const u = c.unknownOfNode;
   for (let k = 0; k < grad.length; k++) {
     const la = u[tA[k]] >= 0 ? adj[u[tA[k]]] : 0;
