@@ -216,6 +216,7 @@ export class Engine {
   invalidate(): void {
     this.baseValid = false;
     this.staticValid = false;
+    for (const d of this.linearDevs) d.invalidate?.();
   }
 
   /**
@@ -279,8 +280,9 @@ export class Engine {
   /**
    * Newton iterations from the current x at the point set by `setPoint`.
    * @param initJunctions start junctions at their critical voltages (cold DC start)
+   * @param polishMax extra iterations after the SPICE test passes (each squares the error; default 3)
    */
-  newton(tol: NewtonTolerances, maxIter: number, initJunctions: boolean): NewtonResult {
+  newton(tol: NewtonTolerances, maxIter: number, initJunctions: boolean, polishMax = 3): NewtonResult {
     const { sys, x, xNew, ctx, lastDelta } = this;
     const n = this.circuit.n;
     const nFree = this.circuit.nFree;
@@ -316,7 +318,7 @@ export class Engine {
       if (ok) {
         // Converged to the requested tolerance; Newton converges quadratically
         // here, so a few more iterations make the answer exact to rounding.
-        if (maxRel < 1e-13 || polish >= 3 || (polish > 0 && maxRel >= lastMax)) return { converged: true, iterations: iter };
+        if (maxRel < 1e-13 || polish >= polishMax || (polish > 0 && maxRel >= lastMax)) return { converged: true, iterations: iter };
         polish++;
       } else polish = 0;
       lastMax = maxRel;

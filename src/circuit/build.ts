@@ -6,7 +6,7 @@
  */
 import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
-import { crossbarElements, type Annotations } from "../netlist/annotations.js";
+import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
 import type { Device } from "../devices/types.js";
 import { Resistor, ResistorBank } from "../devices/resistor.js";
 import { Capacitor } from "../devices/capacitor.js";
@@ -283,7 +283,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     amplifiers: amps,
     nodeScale: amps ? amps.nodeScale : null,
     resistors: bank,
-    ports: { inputs: [], outputs: [], trainable: [] },
+    ports: { inputs: [], outputs: [], trainable: [], biases: [], defaults: [] },
     warnings: el.warnings,
   };
   if (ann) circuit.ports = resolvePorts(circuit, ann, deviceByName);
@@ -316,9 +316,22 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
   }));
   // Every pattern must match a resistor: checked now (the first match ends the search),
   // so a typo fails at load; the list itself is built when training asks for it.
+  // Trainable current sources (signed biases): every current source a *@train pattern names.
+  const currentSources = c.devices.filter((d): d is CurrentSource => d instanceof CurrentSource);
+  const biases: TrainingPorts["biases"] = [];
+  const biasSeen = new Set<CurrentSource>();
   for (const t of ann.train) {
     for (const p of t.patterns) {
-      if (table.resistorsMatching(p).next().done) throw new NetlistError(`*@train: pattern '${p}' matches no resistor`, t.loc);
+      let matched = false;
+      for (const d of currentSources) {
+        if (!globMatch(p, d.name)) continue;
+        matched = true;
+        if (!biasSeen.has(d)) {
+          biasSeen.add(d);
+          biases.push({ device: d, lr: t.lr });
+        }
+      }
+      if (!matched && table.resistorsMatching(p).next().done) throw new NetlistError(`*@train: pattern '${p}' matches no resistor or current source`, t.loc);
     }
   }
   let trainable: TrainingPorts["trainable"] | null = null;
@@ -353,6 +366,8 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
   return {
     inputs,
     outputs,
+    biases,
+    defaults: ann.defaults,
     /** Built on first use: `op` on a 10^5-device crossbar never needs it. */
     get trainable() {
       return (trainable ??= listTrainable());

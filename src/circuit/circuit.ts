@@ -11,7 +11,8 @@
 import type { Device } from "../devices/types.js";
 import type { DeviceTable } from "./device-table.js";
 import type { AmplifierReduction } from "./amplifiers.js";
-import type { VoltageSource } from "../devices/sources.js";
+import type { CurrentSource, VoltageSource } from "../devices/sources.js";
+import type { DefaultOption } from "../netlist/annotations.js";
 import type { Resistor, ResistorBank } from "../devices/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
 import type { SourceLoc } from "../netlist/errors.js";
@@ -34,11 +35,26 @@ export interface TrainableConductance {
   lr: number;
 }
 
+/**
+ * A trainable current source (a signed bias): its DC current i (A) flows from
+ * its + terminal through the source to its - terminal, i.e. it is injected
+ * into the - node. Co-content i (V+ - V-), so dE/di = V+ - V- (V).
+ */
+export interface TrainableBias {
+  device: CurrentSource;
+  /** Learning-rate multiplier (from `lr=` on its annotation). */
+  lr: number;
+}
+
 /** Data inputs and outputs from the `*@` annotations, resolved to devices and node indices. */
 export interface TrainingPorts {
   inputs: Array<{ pos: VoltageSource; neg?: VoltageSource }>;
   outputs: Array<{ pos: number; neg?: number; name: string }>;
   trainable: TrainableConductance[];
+  /** Trainable current sources, in netlist order. */
+  biases: TrainableBias[];
+  /** `*@defaults` training options of the netlist (raw values, CLI spelling of the keys). */
+  defaults: DefaultOption[];
 }
 
 export interface Circuit {

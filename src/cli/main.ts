@@ -42,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   "export-spice": async () => (await import("./commands/export-spice.js")).registerExportSpice,
   train: async () => (await import("./commands/train.js")).registerTrain,
   gradcheck: async () => (await import("./commands/gradcheck.js")).registerGradcheck,
+  eval: async () => (await import("./commands/eval.js")).registerEval,
   build: async () => (await import("./commands/build.js")).registerBuild,
   theory: async () => (await import("./commands/theory.js")).registerTheory,
   sweep: async () => (await import("./commands/sweep.js")).registerSweep,

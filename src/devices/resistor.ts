@@ -66,6 +66,8 @@ export class ResistorBank implements Device {
   }
 
   setup(ctx: SetupContext): void {
+    this.blkDiag = null;
+    this.blkDiagValid = false;
     const m = this.size;
     const { na, nb } = this;
     // Row and unknown flag per node, asked once per node: a crossbar has 10^5 resistors on 10^3 nodes.
@@ -146,25 +148,42 @@ export class ResistorBank implements Device {
     // term -g*Vk moved to the) right-hand side, then add them once per row.
     accDiag.fill(0);
     accRhs.fill(0);
-    for (const blk of this.fxBlocks) {
+    const blkDiag = (this.blkDiag ??= this.fxBlocks.map((blk) => new Float64Array(blk.N)));
+    for (let bi = 0; bi < this.fxBlocks.length; bi++) {
       // A crossbar from fixed rows to free columns: stream g, accumulate per column.
+      // The column sums of g (the diagonal) are kept until the conductances change
+      // (invalidate()); then only rows at a non-zero voltage are read, e.g. the
+      // lit pixels of an image input.
+      const blk = this.fxBlocks[bi];
       const { M, N, rows, cols } = blk;
-      colG.fill(0, 0, N);
+      const diag = blkDiag[bi];
       colI.fill(0, 0, N);
-      let s = blk.slot0;
-      for (let i = 0; i < M; i++) {
-        const v = Vk[rows[i]];
-        for (let j = 0; j < N; j++, s++) {
-          const ge = g[s];
-          colG[j] += ge;
-          colI[j] += ge * v;
+      if (!this.blkDiagValid) {
+        colG.fill(0, 0, N);
+        let s = blk.slot0;
+        for (let i = 0; i < M; i++) {
+          const v = Vk[rows[i]];
+          for (let j = 0; j < N; j++, s++) {
+            const ge = g[s];
+            colG[j] += ge;
+            colI[j] += ge * v;
+          }
+        }
+        diag.set(colG.subarray(0, N));
+      } else {
+        for (let i = 0; i < M; i++) {
+          const v = Vk[rows[i]];
+          if (v === 0) continue;
+          let s = blk.slot0 + i * N;
+          for (let j = 0; j < N; j++, s++) colI[j] += g[s] * v;
         }
       }
       for (let j = 0; j < N; j++) {
-        accDiag[cols[j]] += colG[j];
+        accDiag[cols[j]] += diag[j];
         accRhs[cols[j]] += colI[j];
       }
     }
+    this.blkDiagValid = true;
     for (const run of this.fxSparse) {
       for (let k = run.k0; k < run.k1; k++) {
         const ge = g[fxE[k]];
@@ -177,6 +196,15 @@ export class ResistorBank implements Device {
       A[rowDiag[r]] += accDiag[r];
       b[r] += accRhs[r];
     }
+  }
+
+  /** Column sums of g of each crossbar block (S), valid until the conductances change. */
+  private blkDiag: Float64Array[] | null = null;
+  private blkDiagValid = false;
+
+  /** The conductances changed: recompute the blocks' column sums at the next load. */
+  invalidate(): void {
+    this.blkDiagValid = false;
   }
 
   addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {

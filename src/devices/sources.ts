@@ -78,6 +78,16 @@ export class CurrentSource implements Device {
     this.nodes = [a, b];
   }
 
+  /** Set a constant (DC) value in amperes, e.g. a trained bias; replaces any waveform. */
+  setDc(i: number): void {
+    this.value = { dc: i, wave: { kind: "dc", value: i } };
+  }
+
+  /** The DC value (A). */
+  get dc(): number {
+    return sourceAt(this.value, "dc", 0);
+  }
+
   setup(ctx: SetupContext): void {
     this.h = { ra: ctx.row(this.a), rb: ctx.row(this.b) };
   }

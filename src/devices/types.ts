@@ -86,4 +86,9 @@ export interface Device {
   cocontent?(V: Float64Array, time: number): number;
   /** Accept a converged time point (reactive devices update their history). */
   accept?(V: Float64Array, x: Float64Array, h: number): void;
+  /**
+   * Its parameters (a conductance, a source value) changed: drop anything
+   * cached from them. The engine calls it from `invalidate()`.
+   */
+  invalidate?(): void;
 }

@@ -49,11 +49,20 @@ export interface CrossbarSpec {
   loc: SourceLoc;
 }
 
+/** One `key=value` of a `*@defaults` line: a training option the netlist recommends (CLI spelling, e.g. `lr-decay`). */
+export interface DefaultOption {
+  key: string;
+  value: string;
+  loc: SourceLoc;
+}
+
 export interface Annotations {
   inputs: InputSpec[];
   outputs: OutputSpec[];
   train: TrainSpec[];
   crossbars: CrossbarSpec[];
+  /** `*@defaults` options, in order (validated by the trainer, which knows the keys). */
+  defaults: DefaultOption[];
 }
 
 /** Default conductance bounds of trainable devices (S) when not given. */
@@ -162,10 +171,12 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
     if (!m) throw new NetlistError(`bad init '${init.value}' (expected uniform(LO,HI))`, init.loc);
     const lo = num(m[1], init.loc, "uniform LO");
     const hi = num(m[2], init.loc, "uniform HI");
-    if (!(hi >= lo && lo > 0)) throw new NetlistError(`uniform(${lo},${hi}): need 0 < LO <= HI`, init.loc);
+    // LO <= 0 is Scellier 2024's init: uniform(-a, a) with the negative draws clamped to the
+    // lower bound gmin (a device cannot have a negative conductance; gmin stands for "off").
+    if (!(hi > 0 && hi >= lo)) throw new NetlistError(`uniform(${lo},${hi}): need LO <= HI and HI > 0`, init.loc);
     const seedKv = kv.get("seed");
     const rand = mulberry32(seedKv ? num(seedKv.value, seedKv.loc, "seed") : 1);
-    for (let k = 0; k < g.length; k++) g[k] = lo + (hi - lo) * rand();
+    for (let k = 0; k < g.length; k++) g[k] = Math.max(gmin, lo + (hi - lo) * rand());
   } else if (init) {
     const path = resolve(dirname(baseFile), init.value);
     let text: string;
@@ -206,7 +217,7 @@ function pairs(ws: Array<{ text: string; loc: SourceLoc }>, what: string): Array
 
 /** Read the annotations of a parsed netlist. */
 export function readAnnotations(net: ParsedNetlist): Annotations {
-  const out: Annotations = { inputs: [], outputs: [], train: [], crossbars: [] };
+  const out: Annotations = { inputs: [], outputs: [], train: [], crossbars: [], defaults: [] };
   for (const a of net.annotations) {
     switch (a.kind) {
       case "input":
@@ -226,6 +237,16 @@ export function readAnnotations(net: ParsedNetlist): Annotations {
       case "crossbar":
         out.crossbars.push(crossbar(a, net.file));
         break;
+      case "defaults": {
+        const ws = words(a.tokens);
+        if (!ws.length) throw new NetlistError("*@defaults needs key=value training options (e.g. lr=0.006 batch=4)", a.loc);
+        for (const w of ws) {
+          const eq = w.text.indexOf("=");
+          if (eq <= 0 || eq === w.text.length - 1) throw new NetlistError(`*@defaults: expected key=value, found '${w.text}'`, w.loc);
+          out.defaults.push({ key: w.text.slice(0, eq).toLowerCase(), value: w.text.slice(eq + 1), loc: w.loc });
+        }
+        break;
+      }
     }
   }
   return out;

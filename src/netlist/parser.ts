@@ -29,7 +29,7 @@ const UNSUPPORTED_ELEMENTS: Record<string, string> = {
 const IGNORED_CARDS = new Set([
   ".print", ".plot", ".save", ".probe", ".meas", ".measure", ".width", ".four", ".nodeset", ".global", ".title", ".ac", ".dc", ".noise", ".tf", ".sens", ".disto", ".pz",
 ]);
-const ANNOTATIONS = new Set(["input", "output", "train", "crossbar"]);
+const ANNOTATIONS = new Set(["input", "output", "train", "crossbar", "defaults"]);
 
 interface Frame {
   scope: Scope;

@@ -30,7 +30,8 @@ export interface GradientEstimator {
   readonly name: EstimatorName;
   /**
    * With the model's inputs already set: run the phases for target y (V) and
-   * write this sample's dL/dg (V^2/S) into grad (one entry per trainable device).
+   * write this sample's gradient into grad (length model.nParams): dL/dg (V^2/S) for
+   * each trainable conductance, then dL/di (V^2/A) for each trainable current source.
    */
   gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult;
 }
@@ -85,9 +86,15 @@ function nudgedPhase(model: EqModel, betaS: number, y: ArrayLike<number>, opts: 
  * trainer can fuse the contrast with the update (see EqModel.contrastUpdate).
  */
 export interface ContrastEstimator extends GradientEstimator {
-  /** Run the phases; V1, V0 and the factor c such that dL/dg = c [(dV1)^2 - (dV0)^2]. */
-  phases(model: EqModel, y: ArrayLike<number>): SampleResult & { V1: Float64Array; V0: Float64Array; factor: number };
+  /**
+   * Run the phases; V1, V0 and the factor c such that dL/dg = c [(dV1)^2 - (dV0)^2]
+   * (times the model's amplifier correction when `amplified`: EqProp measures the
+   * drops of the physical circuit, whose energy is that of the rescaled one).
+   */
+  phases(model: EqModel, y: ArrayLike<number>): ContrastPhases;
 }
+
+export type ContrastPhases = SampleResult & { V1: Float64Array; V0: Float64Array; factor: number; amplified: boolean };
 
 export function isContrastEstimator(e: GradientEstimator): e is ContrastEstimator {
   return typeof (e as ContrastEstimator).phases === "function";
@@ -102,7 +109,7 @@ class EqPropEstimator implements ContrastEstimator {
     private readonly betas: (Gnudge: number, beta: number) => [number, number, number],
   ) {}
 
-  phases(model: EqModel, y: ArrayLike<number>): SampleResult & { V1: Float64Array; V0: Float64Array; factor: number } {
+  phases(model: EqModel, y: ArrayLike<number>): ContrastPhases {
     const buf = (this.buf ??= new Buffers(model));
     const loss = freePhase(model, y, this.opts, buf);
     const [b1, b2, scale] = this.betas(model.Gnudge, this.opts.beta);
@@ -112,21 +119,65 @@ class EqPropEstimator implements ContrastEstimator {
     // Leave the circuit at its free state: the next sample warm-starts from it.
     model.restoreState(buf.free);
     model.setNudge(0, null);
-    return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: 1 / (2 * scale) };
+    return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: 1 / (2 * scale), amplified: true };
   }
 
   gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
     const r = this.phases(model, y);
-    model.contrast(r.V1, r.V0, r.factor, grad);
+    model.contrast(r.V1, r.V0, r.factor, grad, r.amplified);
     return r;
   }
 }
 
-/** Implicit differentiation through the free equilibrium (the exact gradient). */
-class ExactEstimator implements GradientEstimator {
+/**
+ * Implicit differentiation through the free equilibrium (the exact gradient).
+ * It is also a contrast estimator: -(lambda_a - lambda_b)(V_a - V_b) equals
+ * f [(d1)^2 - (d2)^2] with node values V1 = V + e lambda and V2 = V - e lambda
+ * (lambda = 0 on fixed nodes) and f = -1 / (4 e), so the trainer's fused and
+ * deferred update kernels serve it too. e scales the adjoint to volts
+ * (max |e lambda| = 1 V) so that V +- e lambda keeps V's precision.
+ */
+class ExactEstimator implements ContrastEstimator {
   readonly name = "exact" as const;
   private buf: Buffers | null = null;
   constructor(private readonly opts: EstimatorOptions) {}
+
+  phases(model: EqModel, y: ArrayLike<number>): ContrastPhases {
+    const buf = (this.buf ??= new Buffers(model));
+    const loss = freePhase(model, y, this.opts, buf);
+    const engine = model.engine;
+    const c = model.circuit;
+    if (!engine.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
+    const adj = buf.adj;
+    adjointRhs(model, y, buf.out, adj);
+    engine.solveAdjoint(adj);
+    const V = engine.V;
+    buf.V1.set(V);
+    buf.V0.set(V);
+    const amps = c.amplifiers;
+    if (amps) {
+      // Every node's adjoint, amplifier outputs included (lambda_h / A there).
+      const lam = amps.nodeAdjoint(adj);
+      let big = 0;
+      for (let i = 0; i < lam.length; i++) big = Math.max(big, Math.abs(lam[i]));
+      const e = big > 0 ? 1 / big : 1;
+      for (let i = 0; i < lam.length; i++) {
+        buf.V1[i] += e * lam[i];
+        buf.V0[i] -= e * lam[i];
+      }
+      return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: -1 / (4 * e), amplified: false };
+    }
+    let big = 0;
+    for (let i = 0; i < c.nFree; i++) big = Math.max(big, Math.abs(adj[i]));
+    const e = big > 0 ? 1 / big : 1;
+    const nodeOf = c.nodeOfUnknown;
+    for (let i = 0; i < nodeOf.length; i++) {
+      buf.V1[nodeOf[i]] += e * adj[i];
+      buf.V0[nodeOf[i]] -= e * adj[i];
+    }
+    // Exact already: no amplifier correction.
+    return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: -1 / (4 * e), amplified: false };
+  }
 
   gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
     const buf = (this.buf ??= new Buffers(model));
@@ -148,6 +199,36 @@ export function exactGradient(model: EqModel, y: ArrayLike<number>, out: Float64
   const engine = model.engine;
   const c = model.circuit;
   if (!engine.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
+  adjointRhs(model, y, out, adj);
+  engine.solveAdjoint(adj);
+  const V = engine.V;
+  const { tA, tB, bA, bB } = model;
+  const m = tA.length;
+  const amps = c.amplifiers;
+  if (amps) {
+    const lam = amps.nodeAdjoint(adj);
+    for (let k = 0; k < m; k++) grad[k] = -(lam[tA[k]] - lam[tB[k]]) * (V[tA[k]] - V[tB[k]]);
+    for (let j = 0; j < bA.length; j++) grad[m + j] = -(lam[bA[j]] - lam[bB[j]]);
+    return;
+  }
+  const u = c.unknownOfNode;
+  for (let k = 0; k < m; k++) {
+    const la = u[tA[k]] >= 0 ? adj[u[tA[k]]] : 0;
+    const lb = u[tB[k]] >= 0 ? adj[u[tB[k]]] : 0;
+    grad[k] = -(la - lb) * (V[tA[k]] - V[tB[k]]);
+  }
+  // Biases: a current i leaving node + and entering node - has d(KCL residual)/di = +1 at +
+  // and -1 at -, so dL/di = -(lambda+ - lambda-).
+  for (let j = 0; j < bA.length; j++) {
+    const la = u[bA[j]] >= 0 ? adj[u[bA[j]]] : 0;
+    const lb = u[bB[j]] >= 0 ? adj[u[bB[j]]] : 0;
+    grad[m + j] = -(la - lb);
+  }
+}
+
+/** dC/dx into adj (length n): (out - y) at each output's + node, minus at its - node. */
+function adjointRhs(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj: Float64Array): void {
+  const c = model.circuit;
   adj.fill(0);
   const outs = c.ports.outputs;
   for (let k = 0; k < outs.length; k++) {
@@ -158,21 +239,6 @@ export function exactGradient(model: EqModel, y: ArrayLike<number>, out: Float64
       const un = c.unknownOfNode[outs[k].neg!];
       if (un >= 0) adj[un] -= e;
     }
-  }
-  engine.solveAdjoint(adj);
-  const V = engine.V;
-  const { tA, tB } = model;
-  const amps = c.amplifiers;
-  if (amps) {
-    const lam = amps.nodeAdjoint(adj);
-    for (let k = 0; k < grad.length; k++) grad[k] = -(lam[tA[k]] - lam[tB[k]]) * (V[tA[k]] - V[tB[k]]);
-    return;
-  }
-  const u = c.unknownOfNode;
-  for (let k = 0; k < grad.length; k++) {
-    const la = u[tA[k]] >= 0 ? adj[u[tA[k]]] : 0;
-    const lb = u[tB[k]] >= 0 ? adj[u[tB[k]]] : 0;
-    grad[k] = -(la - lb) * (V[tA[k]] - V[tB[k]]);
   }
 }
 

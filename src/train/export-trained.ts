@@ -50,6 +50,16 @@ export function trainedNetlist(c: Circuit): string {
     const tokens = text.trim().split(/\s+/);
     replace.set(loc.line, `${tokens[0]} ${tokens[1]} ${tokens[2]} ${ohms(d.g)}`);
   }
+  // Trained current sources (biases): `NAME n+ n- DC value` with the learned current (A).
+  for (const b of c.ports.biases) {
+    const d = b.device;
+    const loc = c.locOf(d.name);
+    if (!loc || resolve(loc.file) !== topFile) throw new InputError(`trainable current source '${d.name}' is defined in another file (${loc?.file}): trained.cir can only rewrite the top-level netlist`);
+    if (d.name.includes(".")) throw new InputError(`trainable current source '${d.name}' is inside a subcircuit: trained.cir cannot give each instance its own value`);
+    if (/^\s*\+/.test(lines[loc.line] ?? "")) throw new InputError(`${loc.file}:${loc.line}: trainable current source '${d.name}' continues on a '+' line: write it on one line to export it`);
+    const tokens = (lines[loc.line - 1] ?? "").trim().split(/\s+/);
+    replace.set(loc.line, `${tokens[0]} ${tokens[1]} ${tokens[2]} DC ${d.dc.toPrecision(12)}`);
+  }
   const out: string[] = [];
   lines.forEach((line, i) => {
     const n = i + 1;

@@ -4,7 +4,8 @@
  *   cosine = <g, g*> / (|g| |g*|),  relativeError = |g - g*| / |g*|.
  */
 import type { Dataset } from "../data/dataset.js";
-import { checkDatasetFits, targetFor } from "../data/dataset.js";
+import { checkDatasetFits } from "../data/dataset.js";
+import { targetVector, type TargetEncoding } from "./targets.js";
 import { makeEstimator, type EstimatorName } from "./estimators.js";
 import type { EqModel, RelaxKind } from "./model.js";
 
@@ -16,6 +17,8 @@ export interface GradcheckOptions {
   relax?: RelaxKind;
   /** Target amplitude (V). Default 0.1. */
   targetAmplitude?: number;
+  /** Target encoding. Default signed. */
+  targets?: TargetEncoding;
 }
 
 export interface GradcheckResult {
@@ -32,7 +35,7 @@ export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): G
   checkDatasetFits(data, model.nInputs, model.nOutputs);
   const n = Math.min(o.samples ?? 8, data.xTrain.length);
   const relax = { kind: o.relax ?? "auto" } as const;
-  const m = model.tIndex.length;
+  const m = model.nParams;
   const est = makeEstimator(o.estimator, { beta: o.beta, relax });
   const exact = makeEstimator("exact", { beta: o.beta, relax });
   const g = new Float64Array(m);
@@ -41,7 +44,7 @@ export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): G
   const y = new Float64Array(model.nOutputs);
   for (let s = 0; s < n; s++) {
     model.setInputs(data.xTrain[s]);
-    targetFor(data.yTrain[s], model.nOutputs, o.targetAmplitude ?? 0.1, y);
+    targetVector(data.yTrain[s], model.nOutputs, o.targetAmplitude ?? 0.1, o.targets ?? "signed", y);
     exact.gradient(model, y, tmp);
     for (let k = 0; k < m; k++) gx[k] += tmp[k] / n;
     est.gradient(model, y, tmp);

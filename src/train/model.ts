@@ -12,6 +12,7 @@ import type { Circuit } from "../circuit/circuit.js";
 import { Engine } from "../analysis/engine.js";
 import { solveDc, tolerancesOf } from "../analysis/op.js";
 import { Nudge } from "../devices/nudge.js";
+import type { CurrentSource } from "../devices/sources.js";
 import { BlockCoordinateDescent } from "../solver/bcd.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
@@ -35,7 +36,15 @@ export class EqModel {
   readonly tA: Uint16Array | Int32Array;
   readonly tB: Uint16Array | Int32Array;
   /** Trainable devices by learning-rate group, split into dense crossbar blocks and sparse runs. */
-  private readonly segments: Array<{ lr: number; blocks: DenseBlock[]; sparse: SparseRun[] }> = [];
+  private readonly segments: Array<{ lr: number; amp: number; blocks: DenseBlock[]; sparse: SparseRun[] }> = [];
+  /**
+   * Bidirectional amplifiers (circuit.nodeScale): the EqProp contrast of a
+   * device whose terminals sit at cumulative gain s_k, with the outputs at
+   * s_out, is scaled by (s_out / s_k)^2 to be the gradient (docs/theory.md).
+   * Per trainable device, then per bias; null without amplifiers.
+   */
+  readonly ampFactor: Float64Array | null = null;
+  readonly ampBiasFactor: Float64Array | null = null;
   /** Per-column scratch of the block update. */
   private readonly colD: Float64Array;
   private readonly colS: Float64Array;
@@ -54,11 +63,28 @@ export class EqModel {
   readonly Gnudge: number;
   readonly nInputs: number;
   readonly nOutputs: number;
+  /**
+   * Trainable current sources (signed biases), after the conductances in the
+   * parameter vector: parameter m + j is bias j's current (A). Terminals bA
+   * (+, the current leaves it) and bB (-, the current enters it).
+   */
+  readonly biases: CurrentSource[];
+  readonly bA: Int32Array;
+  readonly bB: Int32Array;
+  readonly bLr: Float64Array;
+  /** Number of trainable parameters: conductances, then biases. */
+  readonly nParams: number;
   private bcd: BlockCoordinateDescent | null = null;
   private relaxOde: RelaxFn | null = null;
   private readonly tol;
   /** Total minimizer work, for reports: Newton iterations or BCD sweeps. */
   work = 0;
+  /**
+   * Newton iterations after the SPICE convergence test passes (each squares
+   * the remaining error). 3 (the engine's default) makes every phase exact to
+   * rounding, for gradient checks; training uses 1 (errors ~1e-10 V).
+   */
+  polish = 3;
   /** Read noise: standard deviation (V) added to every measured voltage; 0 = ideal. */
   readNoise = 0;
   /** Standard normal draws for read noise (set by the trainer to its seeded generator). */
@@ -94,14 +120,35 @@ export class EqModel {
       if (last && last.lr === t.lr) last.end = k + 1;
       else this.lrGroups.push({ start: k, end: k + 1, lr: t.lr });
     });
+    const amps = circuit.amplifiers;
+    if (amps) {
+      const sOut = amps.scaleOf([ports.outputs[0].pos, ports.outputs[0].neg ?? 0]);
+      for (const o of ports.outputs) {
+        if (amps.scaleOf([o.pos, o.neg ?? 0]) !== sOut) throw new InputError(`${circuit.file}: the outputs sit behind different amplifier gains: EqProp needs them at one scale`);
+      }
+      this.ampFactor = Float64Array.from(ports.trainable, (t) => (sOut / amps.scaleOf([t.device.a, t.device.b])) ** 2);
+      this.ampBiasFactor = Float64Array.from(ports.biases, (b) => (sOut / amps.scaleOf([b.device.a, b.device.b])) ** 2);
+    }
     let maxN = 1;
     for (const grp of this.lrGroups) {
-      const { blocks, sparse } = findDenseBlocks(this.tA, this.tB, this.tIndex, grp.start, grp.end);
-      this.segments.push({ lr: grp.lr, blocks, sparse });
-      for (const b of blocks) maxN = Math.max(maxN, b.N);
+      // Runs of one learning rate and one amplifier factor.
+      for (let k0 = grp.start; k0 < grp.end; ) {
+        const f = this.ampFactor ? this.ampFactor[k0] : 1;
+        let k1 = k0 + 1;
+        while (k1 < grp.end && (this.ampFactor ? this.ampFactor[k1] : 1) === f) k1++;
+        const { blocks, sparse } = findDenseBlocks(this.tA, this.tB, this.tIndex, k0, k1);
+        this.segments.push({ lr: grp.lr, amp: f, blocks, sparse });
+        for (const b of blocks) maxN = Math.max(maxN, b.N);
+        k0 = k1;
+      }
     }
     this.colD = new Float64Array(maxN);
     this.colS = new Float64Array(maxN);
+    this.biases = ports.biases.map((b) => b.device);
+    this.bA = Int32Array.from(this.biases, (d) => d.a);
+    this.bB = Int32Array.from(this.biases, (d) => d.b);
+    this.bLr = Float64Array.from(ports.biases, (b) => b.lr);
+    this.nParams = m + this.biases.length;
     this.Gnudge = this.outputConductance();
     this.nInputs = ports.inputs.length;
     this.nOutputs = ports.outputs.length;
@@ -139,6 +186,30 @@ export class EqModel {
     this.engine.invalidate();
   }
 
+  /** Currents of the trainable current sources (A), in bias order. */
+  getBiases(out: Float64Array = new Float64Array(this.biases.length)): Float64Array {
+    for (let j = 0; j < this.biases.length; j++) out[j] = this.biases[j].dc;
+    return out;
+  }
+
+  setBiases(values: ArrayLike<number>): void {
+    for (let j = 0; j < this.biases.length; j++) this.biases[j].setDc(values[j]);
+    this.engine.invalidate();
+  }
+
+  /**
+   * Add step[m + j] * scale * lr_j to each bias current (A): the bias part of
+   * an update whose conductance part the hardware model applies.
+   */
+  addToBiases(step: Float64Array, scale: number): void {
+    const m = this.tIndex.length;
+    for (let j = 0; j < this.biases.length; j++) {
+      const d = this.biases[j];
+      d.setDc(d.dc + scale * this.bLr[j] * step[m + j]);
+    }
+    this.engine.invalidate();
+  }
+
   /** Drive the data inputs with feature vector x (V): +x on pos sources, -x on neg ones. */
   setInputs(x: ArrayLike<number>): void {
     const ins = this.circuit.ports.inputs;
@@ -162,7 +233,7 @@ export class EqModel {
   settle(relax: RelaxOptions): void {
     const kind = relax.kind === "auto" ? "newton" : relax.kind;
     if (kind === "newton") {
-      const r = this.engine.newton(this.tol, this.circuit.options.itl1, false);
+      const r = this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
       this.work += r.iterations;
       if (!r.converged) {
         // Rare: fall back to the full homotopy of the operating point.
@@ -207,18 +278,35 @@ export class EqModel {
    * grad[k] = [(V1_a - V1_b)^2 - (V2_a - V2_b)^2] * scale (one pass, no
    * per-device storage). Read noise, if any, perturbs each measured drop.
    */
-  contrast(V1: Float64Array, V2: Float64Array, scale: number, grad: Float64Array): void {
-    const { tA, tB } = this;
+  contrast(V1: Float64Array, V2: Float64Array, scale: number, grad: Float64Array, amplified = false): void {
+    this.contrastRaw(V1, V2, scale, grad);
+    const fa = amplified ? this.ampFactor : null;
+    if (fa) {
+      const m = fa.length;
+      for (let k = 0; k < m; k++) grad[k] *= fa[k];
+      for (let j = 0; j < this.bA.length; j++) grad[m + j] *= this.ampBiasFactor![j];
+    }
+  }
+
+  private contrastRaw(V1: Float64Array, V2: Float64Array, scale: number, grad: Float64Array): void {
+    const { tA, tB, bA, bB } = this;
+    const m = tA.length;
     const sigma = this.readNoise;
+    // Biases: dE/di = V+ - V-, so their contrast is linear in the drops: 2 scale (d1 - d2).
+    for (let j = 0; j < bA.length; j++) {
+      const d1 = V1[bA[j]] - V1[bB[j]] + (sigma > 0 ? sigma * this.gauss() : 0);
+      const d2 = V2[bA[j]] - V2[bB[j]] + (sigma > 0 ? sigma * this.gauss() : 0);
+      grad[m + j] = 2 * scale * (d1 - d2);
+    }
     if (sigma > 0) {
-      for (let k = 0; k < grad.length; k++) {
+      for (let k = 0; k < m; k++) {
         const d1 = V1[tA[k]] - V1[tB[k]] + sigma * this.gauss();
         const d2 = V2[tA[k]] - V2[tB[k]] + sigma * this.gauss();
         grad[k] = (d1 * d1 - d2 * d2) * scale;
       }
       return;
     }
-    for (let k = 0; k < grad.length; k++) {
+    for (let k = 0; k < m; k++) {
       const a = tA[k];
       const b = tB[k];
       const d1 = V1[a] - V1[b];
@@ -234,11 +322,11 @@ export class EqModel {
    * (d1 - d2) = (dr_i - dc_j) and (d1 + d2) = (sr_i - sc_j) come from per-row
    * and per-column values, so the inner loop streams only the conductances.
    */
-  contrastUpdate(V1: Float64Array, V2: Float64Array, step: number, lo: number, hi: number): void {
+  contrastUpdate(V1: Float64Array, V2: Float64Array, step: number, lo: number, hi: number, amplified = false): void {
     const g = this.circuit.resistors.g;
     const { tA, tB, tIndex, colD, colS } = this;
     for (const seg of this.segments) {
-      const st = step * seg.lr;
+      const st = step * seg.lr * (amplified ? seg.amp : 1);
       for (const blk of seg.blocks) {
         const { M, N, rows, cols } = blk;
         for (let j = 0; j < N; j++) {
@@ -266,7 +354,132 @@ export class EqModel {
         }
       }
     }
+    // Biases (A): i += step lr_j * 2 (d1 - d2), unbounded and signed.
+    for (let j = 0; j < this.biases.length; j++) {
+      const a = this.bA[j];
+      const b = this.bB[j];
+      const d = this.biases[j];
+      const f = amplified && this.ampBiasFactor ? this.ampBiasFactor[j] : 1;
+      d.setDc(d.dc + 2 * step * f * this.bLr[j] * (V1[a] - V1[b] - (V2[a] - V2[b])));
+    }
     this.engine.invalidate();
+  }
+
+  /**
+   * Deferred mini-batch update (ideal devices, no read noise): `accumulate`
+   * keeps, for each sample of the batch, only the per-row and per-column
+   * factors of every dense crossbar block (the contrast of a device between
+   * row i and column j is (dr_i - dc_j)(sr_i - sc_j), with d = V1 - V2 and
+   * s = V1 + V2 at its terminals); `applyBatch` then updates each block in
+   * one pass over its conductances:
+   *   g_ij += step lr [P_i + Q_j - sum_b f_b (dr_bi sc_bj + sr_bi dc_bj)],
+   *   P_i = sum_b f_b dr_bi sr_bi,  Q_j = sum_b f_b dc_bj sc_bj,
+   * clipped to [lo, hi] (S). Rows fixed by sources (data inputs) have
+   * dr = 0, which halves the cross term. The result equals summing the
+   * per-sample contrasts and applying them once (the batch mean), up to
+   * rounding. Sparse devices and biases are accumulated per sample.
+   */
+  accumulate(V1: Float64Array, V2: Float64Array, factor: number, amplified = false): void {
+    const b = this.batch ?? this.makeBatch();
+    if (b.count === b.cap) throw new Error("internal: batch buffer full (call applyBatch)");
+    if (b.count === 0) b.amplified = amplified;
+    else if (b.amplified !== amplified) throw new Error("internal: one batch mixes amplifier-corrected and plain contrasts");
+    const n = b.count++;
+    b.f[n] = factor;
+    let q = 0;
+    for (const seg of this.segments) {
+      for (const blk of seg.blocks) {
+        const st = b.blocks[q++];
+        const { M, N, rows, cols } = blk;
+        const ro = n * M;
+        const co = n * N;
+        for (let i = 0; i < M; i++) {
+          const r = rows[i];
+          st.dr[ro + i] = V1[r] - V2[r];
+          st.sr[ro + i] = V1[r] + V2[r];
+        }
+        for (let j = 0; j < N; j++) {
+          const c = cols[j];
+          st.dc[co + j] = V1[c] - V2[c];
+          st.sc[co + j] = V1[c] + V2[c];
+        }
+      }
+      for (const run of seg.sparse) {
+        for (let k = run.k0; k < run.k1; k++) {
+          const d1 = V1[this.tA[k]] - V1[this.tB[k]];
+          const d2 = V2[this.tA[k]] - V2[this.tB[k]];
+          b.sparse[k] += factor * (d1 - d2) * (d1 + d2);
+        }
+      }
+    }
+    for (let j = 0; j < this.biases.length; j++) {
+      const a = this.bA[j];
+      const c = this.bB[j];
+      const f = amplified && this.ampBiasFactor ? this.ampBiasFactor[j] : 1;
+      b.bias[j] += 2 * factor * f * (V1[a] - V1[c] - (V2[a] - V2[c]));
+    }
+  }
+
+  /** Apply the accumulated batch: g += step * lr * (sum of contrasts), clipped to [lo, hi]; see accumulate. */
+  applyBatch(step: number, lo: number, hi: number): void {
+    const b = this.batch;
+    if (!b || b.count === 0) return;
+    const g = this.circuit.resistors.g;
+    const B = b.count;
+    const f = b.f;
+    let q = 0;
+    for (const seg of this.segments) {
+      const st = step * seg.lr * (b.amplified ? seg.amp : 1);
+      for (const blk of seg.blocks) {
+        const buf = b.blocks[q++];
+        // Samples four at a time (unrolled; a short last chunk has factor 0): one pass over g per
+        // chunk, clipped on the last one only (the batch's sum is applied, then clipped).
+        for (let n0 = 0; n0 < B; n0 += 4) {
+          const last = n0 + 4 >= B;
+          applyChunk(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD);
+        }
+      }
+      for (const run of seg.sparse) {
+        for (let k = run.k0; k < run.k1; k++) {
+          const i = this.tIndex[k];
+          g[i] = Math.min(hi, Math.max(lo, g[i] + b.sparse[k] * st));
+          b.sparse[k] = 0;
+        }
+      }
+    }
+    for (let j = 0; j < this.biases.length; j++) {
+      const d = this.biases[j];
+      d.setDc(d.dc + step * this.bLr[j] * b.bias[j]);
+      b.bias[j] = 0;
+    }
+    b.count = 0;
+    this.engine.invalidate();
+  }
+
+  /** Capacity of the deferred batch (set before the first accumulate). */
+  batchCapacity = 1;
+  private batch: {
+    cap: number;
+    count: number;
+    amplified: boolean;
+    f: Float64Array;
+    blocks: Array<{ dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array }>;
+    sparse: Float64Array;
+    bias: Float64Array;
+  } | null = null;
+
+  private makeBatch(): NonNullable<EqModel["batch"]> {
+    const cap = Math.max(1, this.batchCapacity);
+    const blocks = this.segments.flatMap((seg) =>
+      seg.blocks.map((blk) => ({
+        dr: new Float64Array(cap * blk.M),
+        sr: new Float64Array(cap * blk.M),
+        dc: new Float64Array(cap * blk.N),
+        sc: new Float64Array(cap * blk.N),
+      })),
+    );
+    this.batch = { cap, count: 0, amplified: false, f: new Float64Array(cap), blocks, sparse: new Float64Array(this.tIndex.length), bias: new Float64Array(this.biases.length) };
+    return this.batch;
   }
 
   /** Save / restore the unknowns (for warm starts of the nudged phases). */
@@ -277,5 +490,56 @@ export class EqModel {
   restoreState(from: Float64Array): void {
     this.engine.x.set(from);
     this.engine.syncVoltages();
+  }
+}
+
+/**
+ * Update one dense block by up to four samples n0..n0+cnt-1 of a deferred
+ * batch (see EqModel.accumulate): g_ij += st [P_i + Q_j - sum_b f_b (dr_bi sc_bj + sr_bi dc_bj)],
+ * clipped to [lo, hi]. `Q` is scratch of length >= N.
+ */
+function applyChunk(
+  g: Float64Array,
+  blk: DenseBlock,
+  buf: { dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array },
+  f: Float64Array,
+  n0: number,
+  cnt: number,
+  st: number,
+  lo: number,
+  hi: number,
+  Q: Float64Array,
+): void {
+  const { M, N } = blk;
+  const { dr, sr, dc, sc } = buf;
+  // Missing samples of a short chunk read sample n0 with factor 0.
+  const n = (k: number) => (k < cnt ? n0 + k : n0);
+  const f0 = f[n(0)];
+  const f1 = cnt > 1 ? f[n(1)] : 0;
+  const f2 = cnt > 2 ? f[n(2)] : 0;
+  const f3 = cnt > 3 ? f[n(3)] : 0;
+  const d0 = dc.subarray(n(0) * N, n(0) * N + N), d1 = dc.subarray(n(1) * N, n(1) * N + N);
+  const d2 = dc.subarray(n(2) * N, n(2) * N + N), d3 = dc.subarray(n(3) * N, n(3) * N + N);
+  const s0 = sc.subarray(n(0) * N, n(0) * N + N), s1 = sc.subarray(n(1) * N, n(1) * N + N);
+  const s2 = sc.subarray(n(2) * N, n(2) * N + N), s3 = sc.subarray(n(3) * N, n(3) * N + N);
+  for (let j = 0; j < N; j++) Q[j] = f0 * d0[j] * s0[j] + f1 * d1[j] * s1[j] + f2 * d2[j] * s2[j] + f3 * d3[j] * s3[j];
+  const r0 = n(0) * M, r1 = n(1) * M, r2 = n(2) * M, r3 = n(3) * M;
+  let s = blk.slot0;
+  for (let i = 0; i < M; i++) {
+    const c0 = f0 * sr[r0 + i], c1 = f1 * sr[r1 + i], c2 = f2 * sr[r2 + i], c3 = f3 * sr[r3 + i];
+    const a0 = f0 * dr[r0 + i], a1 = f1 * dr[r1 + i], a2 = f2 * dr[r2 + i], a3 = f3 * dr[r3 + i];
+    if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) {
+      // A row fixed by a source (a data input): the same voltage in both phases.
+      for (let j = 0; j < N; j++, s++) {
+        const v = g[s] + (Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j]) * st;
+        g[s] = v < lo ? lo : v > hi ? hi : v;
+      }
+    } else {
+      const P = a0 * sr[r0 + i] + a1 * sr[r1 + i] + a2 * sr[r2 + i] + a3 * sr[r3 + i];
+      for (let j = 0; j < N; j++, s++) {
+        const v = g[s] + (P + Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j] - a0 * s0[j] - a1 * s1[j] - a2 * s2[j] - a3 * s3[j]) * st;
+        g[s] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
   }
 }

@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { EqModel } from "./model.js";
 import { train, normalizeTrainOptions, type Checkpoint, type EpochMetrics, type TrainOptions, type TrainHooks } from "./trainer.js";
 import { trainedNetlist } from "./export-trained.js";
+import { defined, netlistDefaults } from "./job-defaults.js";
 
 export interface TrainJob {
   netlist: string;
@@ -44,10 +45,12 @@ export interface TrainJobResult {
 export const DEFAULT_VIN = 4;
 
 export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainJobResult> {
-  const options = normalizeTrainOptions(job.options);
-  const vin = job.vin ?? DEFAULT_VIN;
-  if (!(vin > 0)) throw new InputError(`--vin must be > 0 V (got ${vin})`);
   const circuit = loadCircuit(job.netlist);
+  // Flags given for this job win over the netlist's *@defaults, which win over the built-in defaults.
+  const nd = netlistDefaults(circuit);
+  const options = normalizeTrainOptions({ ...nd.options, ...defined(job.options) });
+  const vin = job.vin ?? nd.vin ?? DEFAULT_VIN;
+  if (!(vin > 0)) throw new InputError(`--vin must be > 0 V (got ${vin})`);
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
   const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.limitTrain ?? job.limit, limitTest: job.limitTest }), vin);

@@ -10,7 +10,8 @@
  * in V^2 averaged over the batch.
  */
 import type { Dataset } from "../data/dataset.js";
-import { checkDatasetFits, predict, targetFor } from "../data/dataset.js";
+import { checkDatasetFits, predict } from "../data/dataset.js";
+import { TARGET_ENCODINGS, targetVector, type TargetEncoding } from "./targets.js";
 import { InputError } from "../netlist/errors.js";
 import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
@@ -32,8 +33,10 @@ export interface TrainOptions {
   /** Samples per update. Default 1. */
   batch: number;
   relax: RelaxKind;
-  /** Output target amplitude (V): +A for the labelled class, -A otherwise. Default 0.1. */
+  /** Output target amplitude A (V). Default 0.1. */
   targetAmplitude: number;
+  /** Target encoding: signed (+A labelled class, -A others) or onehot (A and 0). Default signed. */
+  targets: TargetEncoding;
   hardware: HardwareOptions;
 }
 
@@ -47,6 +50,7 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   batch: 1,
   relax: "auto",
   targetAmplitude: 0.1,
+  targets: "signed",
   hardware: {},
 };
 
@@ -72,6 +76,8 @@ export interface Checkpoint {
   options: TrainOptions;
   epoch: number;
   conductances: number[];
+  /** Trainable current sources (A), in bias order (absent in checkpoints of circuits without them). */
+  biases?: number[];
   rngState: number;
   /** The solver's state (unknowns) after the epoch: the next sample warm-starts from it. */
   solverState: number[];
@@ -96,11 +102,19 @@ export function normalizeTrainOptions(o: Partial<TrainOptions>): TrainOptions {
   if (!(opts.lrDecay > 0 && opts.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${opts.lrDecay})`);
   if (!(Number.isInteger(opts.batch) && opts.batch >= 1)) bad(`--batch must be a positive integer (got ${opts.batch})`);
   if (!(opts.targetAmplitude > 0)) bad(`--target must be > 0 V (got ${opts.targetAmplitude})`);
+  if (!TARGET_ENCODINGS.includes(opts.targets)) bad(`--targets must be one of ${TARGET_ENCODINGS.join(", ")} (got ${opts.targets})`);
   return opts;
 }
 
 /** Evaluate accuracy and mean loss of the free phase on a set of samples. */
-export function evaluate(model: EqModel, xs: ArrayLike<number>[], ys: Int32Array, amplitude: number, relax: RelaxKind): { loss: number; accuracy: number } {
+export function evaluate(
+  model: EqModel,
+  xs: ArrayLike<number>[],
+  ys: Int32Array,
+  amplitude: number,
+  relax: RelaxKind,
+  encoding: TargetEncoding = "signed",
+): { loss: number; accuracy: number } {
   const out = new Float64Array(model.nOutputs);
   const y = new Float64Array(model.nOutputs);
   let loss = 0;
@@ -110,7 +124,7 @@ export function evaluate(model: EqModel, xs: ArrayLike<number>[], ys: Int32Array
     model.setInputs(xs[i]);
     model.settle({ kind: relax });
     model.outputs(out);
-    targetFor(ys[i], model.nOutputs, amplitude, y);
+    targetVector(ys[i], model.nOutputs, amplitude, encoding, y);
     for (let k = 0; k < out.length; k++) loss += 0.5 * (out[k] - y[k]) ** 2;
     if (predict(out) === ys[i]) correct++;
   }
@@ -135,6 +149,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       throw new InputError(`checkpoint has ${resume.conductances.length} conductances but the netlist has ${g.length} trainable devices`);
     }
     g.set(resume.conductances);
+    if (resume.biases?.length === model.biases.length) model.setBiases(resume.biases);
     rng.state = resume.rngState >>> 0;
     if (resume.solverState?.length === model.engine.x.length) model.restoreState(Float64Array.from(resume.solverState));
     metrics.push(...resume.metrics);
@@ -146,10 +161,15 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
   const bank = model.circuit.resistors.g;
 
   const estimator = makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } });
-  const fused = opts.batch === 1 && hw.idealUniform && model.readNoise === 0 && isContrastEstimator(estimator) ? estimator : null;
+  const ideal = hw.idealUniform && model.readNoise === 0 && isContrastEstimator(estimator) ? estimator : null;
+  // Batch of one: contrast and update fused; larger batches: deferred per-row/column factors (EqModel.accumulate).
+  const fused = opts.batch === 1 ? ideal : null;
+  const deferred = opts.batch > 1 ? ideal : null;
+  model.batchCapacity = opts.batch;
+  model.polish = 1;
   const m = g.length;
-  const grad = new Float64Array(m);
-  const acc = new Float64Array(m);
+  const grad = new Float64Array(model.nParams);
+  const acc = new Float64Array(model.nParams);
   const y = new Float64Array(model.nOutputs);
   const order = Int32Array.from({ length: data.xTrain.length }, (_, i) => i);
   const baseScale = -opts.lr * model.G0 * model.G0;
@@ -169,13 +189,26 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
     for (let s = 0; s < order.length; s++) {
       const i = order[s];
       model.setInputs(data.xTrain[i]);
-      targetFor(data.yTrain[i], model.nOutputs, opts.targetAmplitude, y);
+      targetVector(data.yTrain[i], model.nOutputs, opts.targetAmplitude, opts.targets, y);
       if (fused) {
         // Batch of one on ideal devices: contrast and update in one pass.
         const r = fused.phases(model, y);
         lossSum += r.loss;
         if (predict(r.outputs) === data.yTrain[i]) correct++;
-        model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0]);
+        model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0], r.amplified);
+        hooks.onSample?.(s + 1, order.length);
+        continue;
+      }
+      if (deferred) {
+        const r = deferred.phases(model, y);
+        lossSum += r.loss;
+        if (predict(r.outputs) === data.yTrain[i]) correct++;
+        model.accumulate(r.V1, r.V0, r.factor, r.amplified);
+        inBatch++;
+        if (inBatch === opts.batch || s === order.length - 1) {
+          model.applyBatch(scale / inBatch, hw.lo[0], hw.hi[0]);
+          inBatch = 0;
+        }
         hooks.onSample?.(s + 1, order.length);
         continue;
       }
@@ -184,12 +217,14 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       if (predict(r.outputs) === data.yTrain[i]) correct++;
       inBatch++;
       const last = inBatch === opts.batch || s === order.length - 1;
-      if (opts.batch > 1) for (let k = 0; k < m; k++) acc[k] += grad[k];
+      if (opts.batch > 1) for (let k = 0; k < acc.length; k++) acc[k] += grad[k];
       if (last) {
         // dg = -lr G0^2 <dL/dg> (times each group's multiplier), applied in place to the circuit's conductances.
         const step = opts.batch > 1 ? acc : grad;
         for (const grp of model.lrGroups) if (grp.lr !== 1) for (let k = grp.start; k < grp.end; k++) step[k] *= grp.lr;
-        hw.applyToBank(bank, model.tIndex, step, scale / inBatch, rng);
+        hw.applyToBank(bank, model.tIndex, step.subarray(0, m), scale / inBatch, rng);
+        // Biases in normalized units too: di = -lr (G0 * 1 V)^2 dL/di.
+        if (model.biases.length) model.addToBiases(step, scale / inBatch);
         model.engine.invalidate();
         if (opts.batch > 1) acc.fill(0);
         inBatch = 0;
@@ -197,7 +232,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       hooks.onSample?.(s + 1, order.length);
     }
     const trainSeconds = (performance.now() - t0) / 1000;
-    const test = evaluate(model, testX, testY, opts.targetAmplitude, opts.relax);
+    const test = evaluate(model, testX, testY, opts.targetAmplitude, opts.relax, opts.targets);
     const seconds = (performance.now() - t0) / 1000;
     const em: EpochMetrics = {
       epoch,
@@ -216,6 +251,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       options: opts,
       epoch,
       conductances: Array.from(model.getConductances(g)),
+      biases: model.biases.length ? Array.from(model.getBiases()) : undefined,
       rngState: rng.state,
       solverState: Array.from(model.engine.x),
       metrics: [...metrics],

@@ -10,7 +10,7 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import type { Engine } from "../analysis/engine.js";
-import { targetFor } from "../data/dataset.js";
+import { targetVector } from "./targets.js";
 import type { TrainJobResult } from "./run.js";
 
 type RelaxFn = (engine: Engine, opts: { cnode?: number; tol?: number; record?: (t: number, V: Float64Array) => void }) => { time: number };
@@ -35,7 +35,7 @@ export async function writeTrainingWaveforms(result: TrainJobResult, path: strin
     ];
     for (let s = 0; s < Math.min(samples, data.xTrain.length); s++) {
       model.setInputs(data.xTrain[s]);
-      targetFor(data.yTrain[s], model.nOutputs, options.targetAmplitude, y);
+      targetVector(data.yTrain[s], model.nOutputs, options.targetAmplitude, options.targets, y);
       // Each sample starts from rest (all free nodes at 0 V), as a chip would after a reset.
       model.engine.x.fill(0);
       model.engine.syncVoltages();

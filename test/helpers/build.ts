@@ -33,3 +33,11 @@ export function ensureBuilt(outputs: string[] = []): void {
     if (!files.every((f) => existsSync(f))) throw e;
   }
 }
+
+/** Run the built CLI (building dist/ first when stale): exit code, stdout and stderr. */
+export async function runCli(args: string[], timeout = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  ensureBuilt();
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,6 +1,7 @@
 /** `eqspice build layered [options] > net.cir`: write a parametric network as an editable netlist. */
 import type { Command } from "commander";
 import { buildLayered, type LayeredOptions } from "../../../circuits/layered.js";
+import { buildDrn } from "../../../circuits/drn.js";
 import { InputError } from "../../netlist/errors.js";
 import { num, int } from "../options.js";
 
@@ -19,6 +20,19 @@ interface Flags {
   cnode?: number;
   compact?: boolean;
   layerLr?: string;
+  inputGain?: number;
+  gunit?: number;
+  nudge?: number;
+}
+
+/** Layer sizes: `784,100,10`, `784x100x10` or `784-100-10` (a minus sign is not a separator after a comma). */
+function layerList(text: string): number[] {
+  const parts = /^\d+(-\d+)+$/.test(text.trim()) ? text.trim().split("-") : text.split(/[,x]/).map((p) => p.trim());
+  const xs = parts.map(Number);
+  const bad = parts.find((p, i) => !(p !== "" && Number.isInteger(xs[i]) && xs[i] >= 1));
+  if (bad !== undefined) throw new InputError(`--layers: layer sizes must be positive integers, got '${bad}' in '${text}'`);
+  if (xs.length < 2) throw new InputError(`--layers: need at least an input and an output size, got '${text}'`);
+  return xs;
 }
 
 function numberList(text: string, what: string, sep: RegExp = /,/): number[] {
@@ -30,8 +44,8 @@ function numberList(text: string, what: string, sep: RegExp = /,/): number[] {
 export function registerBuild(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
   program
     .command("build")
-    .description("write a parametric circuit as a netlist on stdout (kinds: layered)")
-    .argument("<kind>", "layered: Kendall-style layered crossbar network with diode nonlinearities")
+    .description("write a parametric circuit as a netlist on stdout (kinds: drn, layered)")
+    .argument("<kind>", "drn: Scellier 2024 deep resistive network (ideal diodes at 0 V, current-source biases); layered: Kendall-style network with biased diodes")
     .requiredOption("--layers <sizes>", "layer sizes before doubling, e.g. 784,100,10")
     .option("--seed <s>", "seed of the initial conductances", int("--seed"))
     .option("--ginit <lo,hi>", "uniform initial conductance range (S), e.g. 1e-7,1e-5")
@@ -45,11 +59,38 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
     .option("--load <ohms>", "output load resistors (default 1meg)", num("--load"))
     .option("--cnode <F>", "capacitance on every hidden and output node", num("--cnode"))
     .option("--layer-lr <m1,m2,...>", "learning-rate multiplier per layer of conductances (one *@train line per layer)")
-    .option("--compact", "write crossbars as *@crossbar annotations (eqspice export-spice expands them)")
+    .option("--compact", "layered: write crossbars as *@crossbar annotations (drn always does; eqspice export-spice expands them)")
+    .option("--input-gain <V>", "drn: volts per unit pixel, written as the netlist's default vin (default 100, 2000, 4000 for 1, 2, 3 hidden layers)", num("--input-gain"))
+    .option("--gunit <S>", "drn: siemens per unit of Scellier's conductances (default 1e-4)", num("--gunit"))
+    .option("--nudge <b>", "drn: nudge strength in gunit (Scellier's beta, default 1)", num("--nudge"))
     .action((kind: string, f: Flags) =>
       run(() => {
-        if (kind.toLowerCase() !== "layered") throw new InputError(`unknown circuit kind '${kind}' (available: layered)`);
-        const opts: LayeredOptions = { layers: numberList(f.layers, "--layers", /[,x-]/), seed: f.seed, gmin: f.gmin, gmax: f.gmax, biasUp: f.biasUp, biasDown: f.biasDown, gain: f.gain, biasInput: f.bias, loadR: f.load, cnode: f.cnode, compact: f.compact };
+        const k = kind.toLowerCase();
+        if (k === "drn") {
+          const bad = (["ginit", "diode", "biasUp", "biasDown", "bias", "load"] as const).filter((o) => f[o] !== undefined);
+          if (bad.length) throw new InputError(`build drn: --${bad.map((o) => o.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())).join(", --")} only apply to 'layered'`);
+          let text: string;
+          try {
+            text = buildDrn({
+              layers: layerList(f.layers),
+              seed: f.seed,
+              gmin: f.gmin,
+              gmax: f.gmax,
+              gain: f.gain,
+              cnode: f.cnode,
+              gunit: f.gunit,
+              nudge: f.nudge,
+              inputGain: f.inputGain,
+              layerLr: f.layerLr ? numberList(f.layerLr, "--layer-lr") : undefined,
+            }).text;
+          } catch (e) {
+            throw new InputError(`build drn: ${(e as Error).message}`);
+          }
+          process.stdout.write(text);
+          return;
+        }
+        if (k !== "layered") throw new InputError(`unknown circuit kind '${kind}' (available: drn, layered)`);
+        const opts: LayeredOptions = { layers: layerList(f.layers), seed: f.seed, gmin: f.gmin, gmax: f.gmax, biasUp: f.biasUp, biasDown: f.biasDown, gain: f.gain, biasInput: f.bias, loadR: f.load, cnode: f.cnode, compact: f.compact };
         if (f.layerLr) opts.layerLr = numberList(f.layerLr, "--layer-lr");
         if (f.ginit) {
           const g = numberList(f.ginit, "--ginit");

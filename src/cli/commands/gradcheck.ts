@@ -8,6 +8,7 @@ import { ESTIMATORS, type EstimatorName } from "../../train/estimators.js";
 import { gradcheck } from "../../train/gradcheck.js";
 import { DEFAULT_VIN } from "../../train/run.js";
 import { num, int, oneOf } from "../options.js";
+import { netlistDefaults } from "../../train/job-defaults.js";
 
 interface Flags {
   dataset: string;
@@ -24,7 +25,7 @@ export function registerGradcheck(program: Command, run: (fn: () => Promise<void
     .command("gradcheck")
     .description("compare an estimator's gradient with the exact gradient (implicit differentiation) on a batch")
     .argument("<netlist>", "annotated SPICE netlist")
-    .requiredOption("--dataset <name>", "xor | iris | mnist | FILE.csv")
+    .requiredOption("--dataset <name>", "xor | iris | mnist | fashion-mnist | idx:DIR | FILE.csv")
     .option("--beta <b>", "nudge strength (default 1e-3)", num("--beta"))
     .option("--estimator <e>", `${ESTIMATORS.join(" | ")} (default centered)`, oneOf("--estimator", ESTIMATORS))
     .option("--samples <n>", "batch size (default 8)", int("--samples"))
@@ -33,10 +34,20 @@ export function registerGradcheck(program: Command, run: (fn: () => Promise<void
     .option("--json", 'print {"cosine", "relativeError", "beta", ...} as one JSON object')
     .action((netlist: string, f: Flags) =>
       run(async () => {
-        const model = new EqModel(loadCircuit(netlist));
+        const circuit = loadCircuit(netlist);
+        // The netlist's *@defaults give the input gain and the targets (its beta is a training nudge, not a check's).
+        const nd = netlistDefaults(circuit);
+        const model = new EqModel(circuit);
         if (f.relax === "ode") await model.loadOde();
-        const data = scaleInputs(loadDataset(f.dataset, { limit: f.samples }), f.vin ?? DEFAULT_VIN);
-        const r = gradcheck(model, data, { beta: f.beta ?? 1e-3, estimator: f.estimator ?? "centered", samples: f.samples, relax: f.relax });
+        const data = scaleInputs(loadDataset(f.dataset, { limitTrain: f.samples }), f.vin ?? nd.vin ?? DEFAULT_VIN);
+        const r = gradcheck(model, data, {
+          beta: f.beta ?? 1e-3,
+          estimator: f.estimator ?? "centered",
+          samples: f.samples,
+          relax: f.relax,
+          targetAmplitude: nd.options.targetAmplitude,
+          targets: nd.options.targets,
+        });
         if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
         else
           process.stdout.write(

@@ -4,6 +4,7 @@ import { basename } from "node:path";
 import { runTrainJob } from "../../train/run.js";
 import { ESTIMATORS } from "../../train/estimators.js";
 import { TRAIN_DEFAULTS } from "../../train/trainer.js";
+import { TARGET_ENCODINGS, type TargetEncoding } from "../../train/targets.js";
 import { num, int, oneOf } from "../options.js";
 import { makeProgress } from "../progress.js";
 import { hardwareOptionsFrom, addHardwareOptions, type HardwareFlags } from "./hardware-flags.js";
@@ -20,7 +21,9 @@ interface TrainFlags extends HardwareFlags {
   relax?: "auto" | "newton" | "bcd" | "ode";
   vin?: number;
   target?: number;
-  limit?: number;
+  targets?: TargetEncoding;
+  limitTrain?: number;
+  limitTest?: number;
   out?: string;
   resume?: boolean;
   waveforms?: boolean;
@@ -40,9 +43,11 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
     .option("--seed <s>", "seed of shuffling and noise (default 1)", int("--seed"))
     .option("--batch <n>", "samples per update (default 1)", int("--batch"))
     .option("--relax <how>", "how each phase reaches equilibrium: auto | newton | bcd | ode", oneOf("--relax", ["auto", "newton", "bcd", "ode"] as const))
-    .option("--vin <volts>", "input range: features scaled to [-vin, vin] V (default 4)", num("--vin"))
-    .option("--target <volts>", "output target amplitude (default 0.1 V)", num("--target"))
-    .option("--limit <n>", "use at most n training samples", int("--limit"))
+    .option("--vin <volts>", "input gain: image pixels in [0,1] times vin volts; tabular features scaled to [-vin, vin] V (default 4, or the netlist's *@defaults)", num("--vin"))
+    .option("--target <volts>", "output target amplitude A (default 0.1 V)", num("--target"))
+    .option("--targets <encoding>", "signed (+A labelled class, -A others) | onehot (A and 0)", oneOf("--targets", TARGET_ENCODINGS))
+    .option("--limit-train <n>", "use the first n training samples", int("--limit-train"))
+    .option("--limit-test <n>", "evaluate on the first n test samples", int("--limit-test"))
     .option("--out <dir>", "run directory (default runs/<netlist>-<dataset>)")
     .option("--resume", "continue the run in --out from its checkpoint")
     .option("--waveforms", "also write waveforms.csv: node voltages of a few samples through free and nudged phases, integrated in time");
@@ -51,17 +56,17 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
     run(async () => {
       const out = flags.out ?? `runs/${basename(netlist).replace(/\.[^.]*$/, "")}-${basename(flags.dataset).replace(/\.[^.]*$/, "")}`;
       const progress = makeProgress();
-      const epochs = flags.epochs ?? TRAIN_DEFAULTS.epochs;
       const result = await runTrainJob(
         {
           netlist,
           dataset: flags.dataset,
           vin: flags.vin,
-          limit: flags.limit,
+          limitTrain: flags.limitTrain,
+          limitTest: flags.limitTest,
           out,
           resume: flags.resume,
           options: {
-            epochs,
+            epochs: flags.epochs,
             beta: flags.beta,
             lr: flags.lr,
             lrDecay: flags.lrDecay,
@@ -70,12 +75,13 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
             batch: flags.batch,
             relax: flags.relax,
             targetAmplitude: flags.target,
+            targets: flags.targets,
             hardware: hardwareOptionsFrom(flags),
           },
         },
         {
           onSample: (done, total) => progress.sample(done, total),
-          onEpoch: (m) => progress.epoch(m, epochs),
+          onEpoch: (m, ck) => progress.epoch(m, ck.options.epochs),
         },
       );
       progress.stop();

@@ -1,0 +1,83 @@
+/**
+ * Inference only: the test-set accuracy and loss of a (trained) circuit, as
+ * `eqspice eval` reports them. The circuit is read as it is (its current
+ * conductances and biases); the free phase settles for each test sample.
+ */
+import { loadCircuit } from "../api.js";
+import { checkDatasetFits, scaleInputs } from "../data/dataset.js";
+import { loadDataset } from "../data/sources.js";
+import { InputError } from "../netlist/errors.js";
+import { Rng } from "../util/rng.js";
+import { netlistDefaults } from "./job-defaults.js";
+import { EqModel, type RelaxKind } from "./model.js";
+import { DEFAULT_VIN } from "./run.js";
+import { TRAIN_DEFAULTS, evaluate } from "./trainer.js";
+import { TARGET_ENCODINGS, type TargetEncoding } from "./targets.js";
+
+export interface EvalJob {
+  netlist: string;
+  dataset: string;
+  /** Input gain / range (V); default the netlist's *@defaults vin, else 4. */
+  vin?: number;
+  /** Target amplitude (V) and encoding for the loss; default the netlist's, else 0.1 V signed. */
+  target?: number;
+  targets?: TargetEncoding;
+  /** Evaluate on the first n test samples. */
+  limitTest?: number;
+  relax?: RelaxKind;
+  /** Read noise (V): std of noise added to every output reading. Default 0. */
+  readNoise?: number;
+  /** Seed of the read noise. Default 1. */
+  seed?: number;
+}
+
+export interface EvalResult {
+  netlist: string;
+  dataset: string;
+  /** Fraction of test samples classified correctly (0..1). */
+  testAccuracy: number;
+  /** Mean loss |out - y|^2 / 2 over the test samples (V^2). */
+  testLoss: number;
+  samples: number;
+  vin: number;
+  targets: TargetEncoding;
+  target: number;
+  readNoise: number;
+  seconds: number;
+}
+
+export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
+  const t0 = performance.now();
+  const circuit = loadCircuit(job.netlist);
+  const nd = netlistDefaults(circuit);
+  const vin = job.vin ?? nd.vin ?? DEFAULT_VIN;
+  const target = job.target ?? nd.options.targetAmplitude ?? TRAIN_DEFAULTS.targetAmplitude;
+  const targets = job.targets ?? nd.options.targets ?? TRAIN_DEFAULTS.targets;
+  const readNoise = job.readNoise ?? 0;
+  const relax = job.relax ?? nd.options.relax ?? "auto";
+  if (!(vin > 0)) throw new InputError(`--vin must be > 0 V (got ${vin})`);
+  if (!(target > 0)) throw new InputError(`--target must be > 0 V (got ${target})`);
+  if (!TARGET_ENCODINGS.includes(targets)) throw new InputError(`--targets must be one of ${TARGET_ENCODINGS.join(", ")}`);
+  if (!(readNoise >= 0)) throw new InputError(`--read-noise must be >= 0 V (got ${readNoise})`);
+  const model = new EqModel(circuit);
+  if (relax === "ode") await model.loadOde();
+  const data = scaleInputs(loadDataset(job.dataset, { limitTest: job.limitTest }), vin);
+  checkDatasetFits(data, model.nInputs, model.nOutputs);
+  if (!data.xTest.length) throw new InputError(`dataset '${job.dataset}' has no test split to evaluate on`);
+  const rng = new Rng(job.seed ?? 1);
+  model.readNoise = readNoise;
+  model.gauss = () => rng.gauss();
+  const r = evaluate(model, data.xTest, data.yTest, target, relax, targets);
+  return {
+    netlist: job.netlist,
+    dataset: job.dataset,
+    testAccuracy: r.accuracy,
+    testLoss: r.loss,
+    samples: data.xTest.length,
+    vin,
+    targets,
+    target,
+    readNoise,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
