@@ -58,7 +58,7 @@ export interface DrnOptions {
   gain?: number;
   /** Learning-rate multiplier per layer of parameters (crossbar and biases feeding layer l). */
   layerLr?: number[];
-  /** Input gain (V per unit pixel), written into *@defaults as vin. Default 100 for one hidden layer. */
+  /** Input gain (V per unit pixel), written into *@defaults as vin. Default 100, 2000, 4000 for 1, 2, 3 hidden layers, divided by the outputs' cumulative gain. */
   inputGain?: number;
   /** Dimensionless nudge written into *@defaults, in units of gunit (Scellier's beta). Default 1. */
   nudge?: number;
@@ -105,9 +105,14 @@ export function buildDrn(opts: DrnOptions): DrnCircuit {
   const gmax = opts.gmax ?? gunit;
   if (!(gmax > gmin)) throw new Error("gmax must exceed gmin");
   const nHidden = layers.length - 2;
-  const vin = opts.inputGain ?? INPUT_GAIN[Math.min(nHidden, 3) - 1] ?? 100;
   const nudge = opts.nudge ?? 1;
   const gain = opts.gain;
+  // Cumulative gain of each layer's nodes (1 for the first hidden layer) and of the outputs.
+  const layerScale = (l: number) => (gain === undefined ? 1 : gain ** (l - 1));
+  const sOut = layerScale(layers.length - 1);
+  // With amplifiers the same recipe is the plain network in the variables V / s (docs/theory.md):
+  // inputs 1/s_out as large, and a bias at scale s learning (s / s_out)^2 as fast.
+  const vin = opts.inputGain ?? (INPUT_GAIN[Math.min(nHidden, 3) - 1] ?? 100) / sOut;
   if (opts.layerLr && (opts.layerLr.length !== layers.length - 1 || opts.layerLr.some((v) => !(v > 0)))) {
     throw new Error(`layerLr needs ${layers.length - 1} positive multipliers (one per layer of parameters)`);
   }
@@ -134,7 +139,9 @@ export function buildDrn(opts: DrnOptions): DrnCircuit {
     const cols = isOut ? Array.from({ length: n }, (_, k) => `o${k}`) : Array.from({ length: n }, (_, j) => `h${l}_${j}`);
     const a = gunit / Math.sqrt(rows.length);
     const cbSeed = seed * 1000 + l;
-    const lr = opts.layerLr ? ` lr=${fmtG(opts.layerLr[l - 1])}` : "";
+    const lrMult = opts.layerLr ? opts.layerLr[l - 1] : 1;
+    const lr = opts.layerLr ? ` lr=${fmtG(lrMult)}` : "";
+    const biasLrMult = lrMult * (layerScale(l) / sOut) ** 2;
     body.push("", `* layer ${l}: crossbar W${l} (${rows.length} x ${cols.length}), init uniform(+-gunit/sqrt(${rows.length})) clamped at gmin`);
     body.push(`*@crossbar W${l} ${rows.join(",")} ${cols.join(",")} init=uniform(${fmtG(-a)},${fmtG(a)}) seed=${cbSeed} gmin=${fmtG(gmin)} gmax=${fmtG(gmax)}${lr} train`);
     if (isOut) {
@@ -146,7 +153,7 @@ export function buildDrn(opts: DrnOptions): DrnCircuit {
     }
     body.push(`* layer ${l}: signed current-source biases, from ground into each node`);
     for (let j = 0; j < cols.length; j++) body.push(`IB${l}_${j} 0 ${cols[j]} DC 0`);
-    if (opts.layerLr) body.push(`*@train IB${l}_*${lr}`);
+    if (opts.layerLr || gain !== undefined) body.push(`*@train IB${l}_* lr=${fmtG(biasLrMult)}`);
     if (!isOut) {
       body.push(`* layer ${l}: ideal diodes at 0 V; units 0..${Math.ceil(n / 2) - 1} excitatory (V >= 0), the rest inhibitory (V <= 0)`);
       for (let j = 0; j < n; j++) body.push(j < Math.ceil(n / 2) ? `DE${l}_${j} 0 h${l}_${j} DIDEAL` : `DI${l}_${j} h${l}_${j} 0 DIDEAL`);
@@ -156,7 +163,7 @@ export function buildDrn(opts: DrnOptions): DrnCircuit {
         for (let j = 0; j < n; j++) {
           const h = `h${l}_${j}`;
           const am = `a${l}_${j}`;
-          body.push(`EA${l}_${j} ${am}i 0 ${h} 0 ${fmtG(gain)}`, `VA${l}_${j} ${am}i ${am} DC 0`, `FA${l}_${j} ${h} 0 VA${l}_${j} ${fmtG(1 / gain)}`);
+          body.push(`EA${l}_${j} ${am}i 0 ${h} 0 ${fmtG(gain)}`, `VA${l}_${j} ${am}i ${am} DC 0`, `FA${l}_${j} ${h} 0 VA${l}_${j} ${fmtG(1 / gain, 17)}`);
           next.push(am);
         }
         rows = next;
@@ -164,7 +171,7 @@ export function buildDrn(opts: DrnOptions): DrnCircuit {
     }
     if (opts.cnode !== undefined) for (const c of cols) body.push(`C${c} ${c} 0 ${fmtG(opts.cnode)}`);
   }
-  if (!opts.layerLr) L.push("*@train IB*");
+  if (!opts.layerLr && gain === undefined) L.push("*@train IB*");
   const beta = Number((nudge * gunit / gnudge).toPrecision(4));
   const defaults = [
     `epochs=${opts.epochs ?? 10}`,

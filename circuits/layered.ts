@@ -285,7 +285,7 @@ export function buildLayered(opts: LayeredOptions): LayeredCircuit {
           const a = `a${l}_${j}`;
           L.push(`EA${l}_${j} ${a}i 0 ${h} 0 ${fmtG(gain)}`);
           L.push(`VA${l}_${j} ${a}i ${a} DC 0`);
-          L.push(`FA${l}_${j} ${h} 0 VA${l}_${j} ${fmtG(1 / gain)}`);
+          L.push(`FA${l}_${j} ${h} 0 VA${l}_${j} ${fmtG(1 / gain, 17)}`);
           next.push(a);
         }
         rows = next;

@@ -323,7 +323,9 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
   for (const t of ann.train) {
     for (const p of t.patterns) {
       let matched = false;
-      for (const d of currentSources) {
+      // Names start with their element letter: only a pattern that can start with `i` names a current source.
+      const maybeSource = /^[i*?]/i.test(p);
+      for (const d of maybeSource ? currentSources : []) {
         if (!globMatch(p, d.name)) continue;
         matched = true;
         if (!biasSeen.has(d)) {

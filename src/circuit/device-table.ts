@@ -106,6 +106,12 @@ export class DeviceTable {
    * literal prefix, found in the source text in place.
    */
   *resistorsMatching(pattern: string): IterableIterator<number> {
+    if (!/[*?]/.test(pattern)) {
+      // A plain name (trained.cir lists 10^5 of them): one lookup, not a scan.
+      const k = this.slotOf(pattern.toLowerCase());
+      if (k >= 0) yield k;
+      return;
+    }
     const pre = globLiteralPrefix(pattern);
     const fast = this.fast;
     for (let q = fast.nextWithPrefix(pre, 0); q >= 0; q = fast.nextWithPrefix(pre, q + 1)) {

@@ -66,7 +66,7 @@ async function runJob(job: PointJob): Promise<Metrics> {
     case "train": {
       const out = job.saveRuns ? job.dir : undefined;
       const resume = out !== undefined && existsSync(join(out, "checkpoint.json"));
-      const r = await runTrainJob({ netlist, dataset: job.dataset!, vin: num(v, "vin"), limit: num(v, "limit"), options: trainOptions(v), out, resume });
+      const r = await runTrainJob({ netlist, dataset: job.dataset!, vin: num(v, "vin"), limitTrain: num(v, "limit"), limitTest: num(v, "limitTest"), options: trainOptions(v), out, resume });
       return trainMetrics(r.metrics);
     }
     case "gradcheck": {
@@ -74,7 +74,7 @@ async function runJob(job: PointJob): Promise<Metrics> {
       const relax = v.relax as TrainOptions["relax"] | undefined;
       if (relax === "ode") await model.loadOde();
       const samples = num(v, "samples");
-      const data = scaleInputs(loadDataset(job.dataset!, { limit: samples }), num(v, "vin") ?? DEFAULT_VIN);
+      const data = scaleInputs(loadDataset(job.dataset!, { limitTrain: samples }), num(v, "vin") ?? DEFAULT_VIN);
       const est = (v.estimator as EstimatorName | undefined) ?? "centered";
       return gradcheckMetrics(gradcheck(model, data, { beta: num(v, "beta") ?? 1e-3, estimator: est, samples, relax, targetAmplitude: num(v, "targetAmplitude") }));
     }

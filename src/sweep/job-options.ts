@@ -23,6 +23,7 @@ export function trainOptions(v: Flat): Partial<TrainOptions> & { hardware: Hardw
     batch: num(v, "batch"),
     relax: v.relax as TrainOptions["relax"] | undefined,
     targetAmplitude: num(v, "targetAmplitude"),
+    targets: v.targets as TrainOptions["targets"] | undefined,
     hardware,
   };
 }

@@ -20,7 +20,7 @@ import { keySpec } from "./keys.js";
 import { checkMetricNames } from "./metrics.js";
 import { layeredOptions, topLevelParams } from "./netlist.js";
 
-export const BUILTIN_DATASETS = ["xor", "iris", "mnist"];
+export const BUILTIN_DATASETS = ["xor", "iris", "mnist", "fashion-mnist"];
 
 export interface PlannedPoint {
   /** Position in sweep order (0-based). */
@@ -85,10 +85,14 @@ function resolvePoint(cfg: SweepConfig, v: Flat, netlistOk: Map<string, Set<stri
   let datasetId: string | undefined;
   if (run === "train" || run === "gradcheck") {
     const d = v.dataset as string | undefined;
-    if (d === undefined) throw new InputError(`run ${run} needs a dataset (${BUILTIN_DATASETS.join(", ")} or FILE.csv)`);
+    if (d === undefined) throw new InputError(`run ${run} needs a dataset (${BUILTIN_DATASETS.join(", ")}, idx:DIR or FILE.csv)`);
     if (BUILTIN_DATASETS.includes(d.toLowerCase())) dataset = datasetId = d.toLowerCase();
-    else {
-      if (!/\.csv$/i.test(d)) throw new InputError(`unknown dataset '${d}' (use ${BUILTIN_DATASETS.join(", ")} or a .csv file)`);
+    else if (/^idx:/i.test(d)) {
+      // A directory of IDX files, relative to the config file; identified by its path (the files are large).
+      dataset = `idx:${resolve(cfg.dir, d.slice(4))}`;
+      datasetId = dataset;
+    } else {
+      if (!/\.csv$/i.test(d)) throw new InputError(`unknown dataset '${d}' (use ${BUILTIN_DATASETS.join(", ")}, idx:DIR or a .csv file)`);
       dataset = resolve(cfg.dir, d);
       if (!existsSync(dataset)) throw new InputError(`dataset ${d} not found (looked for ${dataset})`);
       datasetId = fileHash(dataset);
