@@ -246,6 +246,24 @@ describe("eval", () => {
   });
 });
 
+describe("train flags of this change", () => {
+  it("bad --limit-train, --limit-test and --targets exit 1 with a message; build drn writes a netlist that loads", async () => {
+    for (const bad of [["--limit-train", "0"], ["--limit-test", "-3"], ["--targets", "hot"], ["--limit-train", "1.5"]]) {
+      const r = await runCli(["train", "netlists/iris.cir", "--dataset", "iris", "--epochs", "1", "--out", join(tmp(), "r"), ...bad]);
+      expect(r.code, bad.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(bad[0] === "--targets" ? /--targets/ : /limit|integer/i);
+      expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    }
+    const b = await runCli(["build", "drn", "--layers", "4-8-3", "--gain", "3", "--input-gain", "2"]);
+    expect(b.code).toBe(0);
+    const c = loadCircuitFromText(b.stdout, "built.cir");
+    expect(c.amplifiers, "the gain-3 amplifiers (1/3 written with 17 digits) are recognized").not.toBeNull();
+    const model = new EqModel(c);
+    const r = gradcheck(model, irisData(), { beta: 1e-3, estimator: "centered", samples: 4, targets: "onehot", targetAmplitude: 1 });
+    expect(r.cosine).toBeGreaterThanOrEqual(0.999999);
+  });
+});
+
 describe("MNIST DRN-XS (netlists/mnist.cir) on a 2,000-digit slice, 1 epoch", () => {
   it("EqProp learns, tracks the exact gradient, and needs its diodes", async () => {
     const dir = tmp();
