@@ -57,6 +57,111 @@ describe("the fast lane's number reader", () => {
   });
 });
 
+/** A double with uniformly random bits (positive, finite, nonzero): every binary exponent, subnormals included. */
+function randomBits(rng: Rng): number {
+  const bits = new Uint32Array(2);
+  for (;;) {
+    bits[0] = Math.floor(rng.next() * 2 ** 32);
+    bits[1] = Math.floor(rng.next() * 2 ** 31);
+    const x = new Float64Array(bits.buffer)[0];
+    if (Number.isFinite(x) && x !== 0) return x;
+  }
+}
+
+describe("the fast lane's long numbers", () => {
+  /**
+   * Lines with these values must all be taken by the lane (net.fastR.count
+   * counts exactly the lines it took; the tokenizer takes the rest) and read
+   * as parseSpiceNumber reads them, bit for bit; `slowNumbers` counts the
+   * values the lane had to hand to parseSpiceNumber itself.
+   */
+  const check = (values: string[]) => {
+    const ok = values.filter((v) => {
+      const x = parseSpiceNumber(v);
+      return Number.isFinite(x) && x !== 0;
+    });
+    const net = parseNetlist(["* t", ...ok.map((v, k) => `R${k} a b ${v}`)].join("\n"), "t.cir");
+    expect(net.fastR.count, "every line is taken by the lane").toBe(ok.length);
+    for (let q = 0; q < ok.length; q++) {
+      const k = Number(net.fastR.name(q).slice(1));
+      const want = parseSpiceNumber(ok[k]);
+      if (!Object.is(net.fastR.ohms[q], want)) expect.fail(`${ok[k]}: lane ${net.fastR.ohms[q]}, parseSpiceNumber ${want}`);
+    }
+    // The elaborated circuit carries the same values.
+    const byName = new Map(allElementSpecs(elaborate(net)).map((s) => [s.name, s]));
+    for (const k of [0, ok.length >> 1, ok.length - 1]) {
+      const s = byName.get(`r${k}`)!;
+      expect(Object.is(s.type === "r" ? s.ohms : NaN, parseSpiceNumber(ok[k])), ok[k]).toBe(true);
+    }
+    return { net, ok };
+  };
+
+  it("reads JavaScript's and Python's shortest round-trip output (16-17 digits) of random doubles in the kernel", () => {
+    const rng = new Rng(11);
+    const values: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const x = rng.next() * 1e6;
+      // String(x) is the shortest round trip, as Python's repr; toExponential(16) and toPrecision(17) always write 17 digits.
+      values.push(String(x), x.toExponential(16), x.toPrecision(17), x.toExponential(15), String(1 / x), (1 / x).toExponential(16));
+      const y = randomBits(rng);
+      if (y > 1e-300 && y < 1e300) values.push(String(y), y.toExponential(16), y.toPrecision(16), (-y).toExponential(16));
+    }
+    values.push("12345.678901234567", "1.2345678901234567e-05", "158528.04799968295", "0.30000000000000004", "1.7976931348623157e308", "2.2250738585072014e-308");
+    const { net, ok } = check(values);
+    expect(ok.length).toBeGreaterThan(30000);
+    expect(net.fastR.slowNumbers, "normal doubles need no JavaScript").toBe(0);
+  });
+
+  it("reads 16-20 digit mantissas, halfway cases, long digit strings, scale suffixes and units exactly", () => {
+    const rng = new Rng(12);
+    const letters = ["", "k", "meg", "MEG", "mil", "m", "u", "n", "p", "f", "a", "t", "g", "ohm", "kohm", "e", "Meg"];
+    const values: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const digits = 16 + Math.floor(rng.next() * 5);
+      let m = String(1 + Math.floor(rng.next() * 9));
+      for (let d = 1; d < digits; d++) m += Math.floor(rng.next() * 10);
+      const point = Math.floor(rng.next() * (digits + 1));
+      const sign = ["", "-", "+"][Math.floor(rng.next() * 3)];
+      const exp = rng.next() < 0.5 ? `e${Math.floor(rng.next() * 80) - 40}` : "";
+      values.push(sign + m.slice(0, point) + "." + m.slice(point) + exp + letters[Math.floor(rng.next() * letters.length)]);
+      values.push(String(rng.next() * 1e6) + letters[i % letters.length]);
+    }
+    // Exact ties (round half to even), both sides of 2^53, and values a hair off a tie.
+    for (const v of ["9007199254740993", "9007199254740995", "9007199254740993.0000000001", "9007199254740992.9999999999", "4503599627370496.5", "4503599627370497.5", "4503599627370497.50000000000000000001", "18014398509481990", "18014398509481994", "1.8014398509481990e16", "123456789012345678e3", "7.00000000000000011102230246251565404236316680908203125e-1", "0.1000000000000000055511151231257827021181583404541015625", "0.10000000000000000555111512312578270211815834045410156249", "0.10000000000000000555111512312578270211815834045410156251"]) values.push(v, `${v}k`, `-${v}meg`);
+    // More than 19 significant digits, leading and trailing zeros.
+    values.push("123456789012345678901234567890", "0.000000000000000000001234567890123456789", "1.00000000000000000000000000001", "000000000000000000001.5", "2.50000000000000000000000000000e3", "3.14159265358979323846264338327950288419716939937510");
+    const { net } = check(values);
+    // A few of the hand-written ties above carry more than 19 digits and straddle a rounding boundary on purpose.
+    expect(net.fastR.slowNumbers, "only digit strings past 19 digits that straddle a rounding boundary go to JavaScript").toBeLessThan(20);
+  });
+
+  it("reads huge and tiny exponents, subnormals and the edges of the double range, with and without suffixes", () => {
+    const rng = new Rng(13);
+    const values: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const y = randomBits(rng); // every binary exponent, subnormals included
+      values.push(String(y), y.toExponential(16), y.toExponential(12), `${String(y)}${["k", "meg", "f", "a", "t"][i % 5]}`);
+    }
+    values.push("4.9e-324", "5e-324", "2.4703282292062328e-324", "2.4703282292062327e-324", "1e-320", "2.225073858507201e-308", "2.2250738585072011e-308");
+    values.push("1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623158079e308", "1e308", "1e307k", "1e-310f", "1E+300", "1e0005", "1e-0005", "1e-342", "1e-343", "1e-345", "123e-345", "1.5e308");
+    check(values);
+  });
+
+  it("leaves values that round to zero or infinity to the tokenizer, which rejects them as before", () => {
+    for (const v of ["1e-400", "2e-324", "1e309", "1.8e308", "1e300t", "1e-320a", "1e99999999999999999999", "0.000e5"]) {
+      const x = parseSpiceNumber(v);
+      expect(x === 0 || !Number.isFinite(x), v).toBe(true);
+      let lane = -1;
+      try {
+        lane = parseNetlist(`* t\nR1 a b ${v}\nR2 a 0 1k`, "t.cir").fastR.count;
+      } catch {
+        lane = 0; // the tokenizer's path reports it
+      }
+      expect(lane, v).toBeLessThan(2);
+    }
+  });
+});
+
 describe("fast lane", () => {
   it("reads names, nodes, values and columns exactly as the tokenizer does", () => {
     const lines = ["V1 in 0 1", "R1 in A 1k", "\tr2  a  GND\t2.2e3", "  RLoad a out 158528.048", "R4 OUT 0 1e6", "Rx_1 out gnd 47"];

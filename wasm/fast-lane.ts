@@ -18,8 +18,8 @@
  *   node names -> node id. Names compare ignoring ASCII case.
  *
  * `scan` reads consecutive plain resistor lines and stops at the first line
- * it does not take (any other line, specials, a fifth field, a number it
- * cannot read exactly, a zero value, a duplicate name, a `+` continuation
+ * it does not take (any other line, specials, a fifth field, a value that is
+ * not a plain number or is zero or infinite, a duplicate name, a `+` continuation
  * after it, or full arrays): JavaScript handles that line its usual way.
  */
 
@@ -284,36 +284,144 @@ export function nextWithPrefix(p: usize, len: i32, from: i32): i32 {
   return c - 48 < 10;
 }
 
+// ---- long mantissas: Eisel-Lemire, with JavaScript as the last word
+/**
+ * 10^q, q in [-342, 308], to 128 bits as (high, low) u64 pairs, normalized
+ * (top bit set), truncated for q >= 0 and rounded up for q < 0 as in
+ * fast_float's table: computed exactly with BigInt and copied in by
+ * JavaScript (`setPowers`) before the first scan.
+ * Below 10^-342 every value of 19 digits rounds to 0, above 10^308 to
+ * infinity: `slowNumber` confirms those.
+ */
+const POW_MIN: i32 = -342;
+const POW_MAX: i32 = 308;
+let powers: usize = 0;
+export function setPowers(at: usize): void {
+  powers = at;
+}
+
+/**
+ * parseSpiceNumber itself, run by JavaScript on the field's bytes [p, e) (a
+ * source address range): the value of the rare field this reader cannot
+ * settle (more than 19 significant digits whose value straddles a rounding
+ * boundary, a subnormal or out-of-range result).
+ */
+@external("env", "slowNumber")
+declare function slowNumber(p: usize, e: usize): f64;
+/** Fields handed to `slowNumber` so far (JavaScript reads it to tell the tests). */
+let slowCount: i32 = 0;
+export function slowNumbers(): i32 {
+  return slowCount;
+}
+
+/** High half of the last `mul128`. */
+let mulHi: u64 = 0;
+/** The 128-bit product a * b: returns the low half, the high half goes to `mulHi`. */
+@inline function mul128(a: u64, b: u64): u64 {
+  const aL = a & 0xffffffff;
+  const aH = a >> 32;
+  const bL = b & 0xffffffff;
+  const bH = b >> 32;
+  const ll = aL * bL;
+  const lh = aL * bH;
+  const hl = aH * bL;
+  const mid = (ll >> 32) + (lh & 0xffffffff) + (hl & 0xffffffff);
+  mulHi = aH * bH + (lh >> 32) + (hl >> 32) + (mid >> 32);
+  return (mid << 32) | (ll & 0xffffffff);
+}
+
+/**
+ * w * 10^q (w != 0) correctly rounded to the nearest double, ties to even,
+ * by Eisel and Lemire's algorithm as fast_float runs it (Lemire, "Number
+ * parsing at a gigabyte per second", 2021): w, normalized, times the
+ * table's 128-bit approximation of 10^q; the low product is needed only when
+ * the high one's bits below the 55 it keeps are all ones, and Mushtak and
+ * Lemire ("Fast number parsing without fallback", 2023) proved the result
+ * then always right. A tie is possible only for q in [-4, 23], where the
+ * product is exact: it rounds to even. Subnormal and infinite results give
+ * NaN: the caller asks JavaScript (they are rare and zero or infinity
+ * sends the line to the tokenizer anyway).
+ */
+function eiselLemire(w: u64, q: i32): f64 {
+  if (q < POW_MIN || q > POW_MAX || powers == 0) return NaN;
+  const lz = <i32>clz<u64>(w);
+  w <<= <u64>lz;
+  const at = powers + (<usize>(q - POW_MIN) << 4);
+  let lo = mul128(w, load<u64>(at)); // times the high half
+  let hi = mulHi;
+  if ((hi & 0x1ff) == 0x1ff) {
+    mul128(w, load<u64>(at + 8)); // only its high half counts
+    const add = mulHi;
+    lo += add;
+    if (add > lo) hi++;
+  }
+  const upper = <i32>(hi >> 63);
+  const shift = <u64>(upper + 9);
+  let m = hi >> shift; // 54 or 55 bits: the 53 kept, a rounding bit (and one more when upper = 0)
+  let e2: i32 = ((217706 * q) >> 16) + 63 + upper - lz + 1023;
+  if (e2 <= 0) return NaN; // subnormal or zero
+  // Exactly halfway (only zeros were shifted out): round down to even instead of up.
+  if (lo <= 1 && q >= -4 && q <= 23 && (m & 3) == 1 && m << shift == hi) m &= ~(<u64>1);
+  m += m & 1;
+  m >>= 1;
+  if (m >= <u64>1 << 53) {
+    m = <u64>1 << 52;
+    e2++;
+  }
+  if (e2 >= 0x7ff) return NaN; // infinite
+  return reinterpret<f64>((<u64>e2 << 52) | (m & 0xfffffffffffff));
+}
+
 /**
  * The value of [p, e) exactly as parseSpiceNumber reads it, or NaN when this
  * reader does not take it. Taken: [+-] digits [. digits] [e [+-] digits]
- * [letters], at most 15 mantissa digits and a decimal exponent within
- * +-22: the mantissa m < 2^53 and 10^k are exact, so m * 10^k (or m / 10^-k)
- * is one correctly rounded operation, the double Number() returns; a scale
- * letter then multiplies it, as parseSpiceNumber does.
+ * [letters]. The first 19 significant digits make an integer w and the
+ * value is w * 10^k: when w <= 2^53 and |k| <= 22 both are exact doubles and
+ * one multiplication or division rounds correctly (Clinger's fast path);
+ * otherwise Eisel-Lemire rounds it correctly (with more digits: when w and
+ * w + 1 round alike, the value between them does too); what neither
+ * settles goes to `slowNumber`, parseSpiceNumber itself. Number() is correctly rounded, so
+ * all three give its double. A scale letter then multiplies it, as
+ * parseSpiceNumber does.
  */
-function parseNumber(p: usize, e: usize): f64 {
+function parseNumber(p0: usize, e: usize): f64 {
+  let p = p0;
   let c: u32 = load<u8>(p);
   const neg = c == 45;
   if (neg || c == 43) p++;
-  let m: f64 = 0;
-  let digits = 0;
+  let w: u64 = 0;
+  let digits = 0; // all mantissa digits
+  let sig = 0; // significant digits (from the first nonzero one)
   let frac = 0;
+  let drop = 0; // integer digits past the 19th: each one a factor 10
+  let inexact = false; // a nonzero digit past the 19th
   while (p < e && isDigit((c = load<u8>(p)))) {
-    m = m * 10 + <f64>(c - 48);
+    if (sig > 0 || c != 48) {
+      if (sig < 19) w = w * 10 + <u64>(c - 48);
+      else {
+        drop++;
+        if (c != 48) inexact = true;
+      }
+      sig++;
+    }
     digits++;
     p++;
   }
   if (p < e && load<u8>(p) == 46) {
     p++;
     while (p < e && isDigit((c = load<u8>(p)))) {
-      m = m * 10 + <f64>(c - 48);
+      if (sig > 0 || c != 48) {
+        if (sig < 19) {
+          w = w * 10 + <u64>(c - 48);
+          frac++;
+        } else if (c != 48) inexact = true;
+        sig++;
+      } else frac++;
       digits++;
-      frac++;
       p++;
     }
   }
-  if (digits == 0 || digits > 15) return NaN;
+  if (digits == 0) return NaN;
   let exp = 0;
   if (p < e && fold(load<u8>(p)) == 101) {
     // An exponent needs digits after the e (and its sign); otherwise the e is a unit letter.
@@ -324,22 +432,33 @@ function parseNumber(p: usize, e: usize): f64 {
       q++;
     }
     if (q < e && isDigit(load<u8>(q))) {
-      let n = 0;
       while (q < e && isDigit((c = load<u8>(q)))) {
-        if (++n > 3) return NaN;
-        exp = exp * 10 + <i32>(c - 48);
+        if (exp < 100000) exp = exp * 10 + <i32>(c - 48); // beyond any double either way
         q++;
       }
       if (eneg) exp = -exp;
       p = q;
     }
   }
-  const k = exp - frac;
-  if (k < -22 || k > 22) return NaN;
-  let v = k >= 0 ? m * POW10[k] : m / POW10[-k];
   if (p < e) {
-    // Letters only (anything else goes to the full reader): a scale factor, then ignored units.
+    // Letters only (anything else goes to the full reader).
     for (let q = p; q < e; q++) if (fold(load<u8>(q)) - 97 >= 26) return NaN;
+  }
+  const k = exp - frac + drop;
+  let v: f64;
+  if (w == 0) return 0; // zero: not taken anyway
+  if (w <= 9007199254740992 && k >= -22 && k <= 22) v = k >= 0 ? <f64>w * POW10[k] : <f64>w / POW10[-k];
+  else {
+    v = eiselLemire(w, k);
+    // Digits past the 19th put the value strictly between w * 10^k and (w + 1) * 10^k: decided when both round alike.
+    if (inexact && v != eiselLemire(w + 1, k)) v = NaN;
+  }
+  if (isNaN(v)) {
+    slowCount++;
+    return slowNumber(p0, e);
+  }
+  if (p < e) {
+    // A scale factor, then ignored units.
     const c0 = fold(load<u8>(p));
     const two = e - p >= 3;
     if (c0 == 109 && two && fold(load<u8>(p + 1)) == 101 && fold(load<u8>(p + 2)) == 103) v *= SCALE[9]; // meg

@@ -13,18 +13,28 @@
  * ranges (one string per distinct node, made here), and catches duplicate
  * names with a second such table.
  *
+ * Values are read as parseSpiceNumber reads them, bit for bit, whatever
+ * their length: the lane converts decimal mantissas correctly rounded
+ * itself (Clinger's fast path, else Eisel-Lemire over a 128-bit power table
+ * that `powers` computes), and hands the rare value it cannot settle
+ * (subnormal, overflowing, more than 19 digits straddling a rounding
+ * boundary) to parseSpiceNumber through `slowNumber`, one small string each.
+ *
  * A line the lane does not take (other field counts, special characters, a
- * number it cannot read exactly as parseSpiceNumber does, a zero value, a
+ * value that is not a plain SPICE number, a zero or infinite value, a
  * name already taken, a `+` continuation after it) goes to the ordinary
  * tokenizer, whose path reports any error. Sources with non-ASCII characters
  * take the ordinary path throughout (the lane's offsets are bytes).
  */
 import type { SourceLoc } from "./errors.js";
 import { FAST_LANE_WASM } from "./fast-lane.wasm.js";
+import { parseSpiceNumber } from "./numbers.js";
 
 interface FastLane {
   memory: WebAssembly.Memory;
   setScale(i: number, v: number): void;
+  setPowers(at: number): void;
+  slowNumbers(): number;
   alloc(bytes: number): number;
   reserveRows(cap: number): void;
   reserveNodes(cap: number): void;
@@ -43,15 +53,56 @@ interface FastLane {
 
 let compiled: WebAssembly.Module | null = null;
 
-/** A fresh instance of the lane (the compiled module is shared). */
-function instantiate(): FastLane {
+/** First and last decimal exponent of the lane's power table (its Eisel-Lemire range). */
+const POW_MIN = -342;
+const POW_MAX = 308;
+let powerTable: BigUint64Array | null = null;
+
+/**
+ * 10^q for q in [POW_MIN, POW_MAX] to 128 bits with the top bit set, as
+ * (high, low) u64 pairs: the table the lane's Eisel-Lemire conversion
+ * multiplies by, as fast_float's (exact for 0 <= q <= 38, truncated above,
+ * rounded up for q < 0: the roundings its correctness proof assumes).
+ * Exact BigInt arithmetic, once per process.
+ */
+function powers(): BigUint64Array {
+  if (powerTable) return powerTable;
+  const t = new BigUint64Array(2 * (POW_MAX - POW_MIN + 1));
+  const low = (1n << 64n) - 1n;
+  const bits = (x: bigint): number => x.toString(2).length;
+  let pos = 1n; // 10^q, q >= 0
+  for (let q = 0; q <= POW_MAX; q++, pos *= 10n) {
+    const b = bits(pos);
+    const v = b > 128 ? pos >> BigInt(b - 128) : pos << BigInt(128 - b);
+    t[2 * (q - POW_MIN)] = v >> 64n;
+    t[2 * (q - POW_MIN) + 1] = v & low;
+  }
+  let neg = 10n; // 10^-q, q < 0: 2^(127 + bits) / 10^-q lies in (2^127, 2^128), rounded up
+  for (let q = -1; q >= POW_MIN; q--, neg *= 10n) {
+    const v = (1n << BigInt(127 + bits(neg))) / neg + 1n;
+    t[2 * (q - POW_MIN)] = v >> 64n;
+    t[2 * (q - POW_MIN) + 1] = v & low;
+  }
+  return (powerTable = t);
+}
+
+/**
+ * A fresh instance of the lane (the compiled module is shared).
+ * `slowNumber(p, e)` reads the value field at lane addresses [p, e) with
+ * parseSpiceNumber, for the few fields the lane cannot settle itself.
+ */
+function instantiate(slowNumber: (p: number, e: number) => number): FastLane {
   compiled ??= new WebAssembly.Module(Buffer.from(FAST_LANE_WASM, "base64"));
   const abort = (): never => {
     throw new Error("internal: the resistor fast lane aborted");
   };
-  const lane = new WebAssembly.Instance(compiled, { env: { abort } }).exports as unknown as FastLane;
+  const lane = new WebAssembly.Instance(compiled, { env: { abort, slowNumber } }).exports as unknown as FastLane;
   // The scale factors are parseSpiceNumber's own doubles: t g k m u n p f a meg mil.
   [1e12, 1e9, 1e3, 1e-3, 1e-6, 1e-9, 1e-12, 1e-15, 1e-18, 1e6, 25.4e-6].forEach((v, i) => lane.setScale(i, v));
+  const table = powers();
+  const at = lane.alloc(table.byteLength);
+  new BigUint64Array(lane.memory.buffer, at, table.length).set(table);
+  lane.setPowers(at);
   return lane;
 }
 
@@ -85,6 +136,8 @@ export class FastResistors {
   private nodeCap = 0;
   /** Lines taken by the last `scan`. */
   lastTaken = 0;
+  /** Source of the running `scan` (for `slowNumber`). */
+  private scanning = 0;
   private views: {
     buffer: ArrayBuffer;
     lineStart: Int32Array;
@@ -111,7 +164,7 @@ export class FastResistors {
     this.srcFirstRow.push(this.count);
     let at = -1;
     if (source.length > 0 && isAsciiString(source)) {
-      const lane = (this.lane ??= instantiate());
+      const lane = (this.lane ??= instantiate((p, e) => this.slowNumber(p, e)));
       at = lane.alloc(source.length);
       Buffer.from(lane.memory.buffer, at, source.length).write(source, "latin1");
       // Room for the rows a crossbar file of this size holds (lines of ~30 characters), so growing is rare.
@@ -138,6 +191,7 @@ export class FastResistors {
     this.lastTaken = 0;
     if (at < 0) return pos;
     const lane = this.lane!;
+    this.scanning = src;
     const end = at + this.sources[src].length;
     let p = at + pos;
     for (;;) {
@@ -147,6 +201,18 @@ export class FastResistors {
       this.reserve(lane.rows() >= this.rowCap ? 2 * this.rowCap : this.rowCap, lane.nodes() + 2 > this.nodeCap ? 2 * this.nodeCap : this.nodeCap);
     }
     return p - at;
+  }
+
+  /** parseSpiceNumber of the lane's bytes [p, e), which lie in the source being scanned. */
+  private slowNumber(p: number, e: number): number {
+    const src = this.scanning;
+    const off = p - this.base[src];
+    return parseSpiceNumber(this.sources[src].slice(off, off + (e - p)));
+  }
+
+  /** Value fields the lane handed to parseSpiceNumber (it converts all others itself). */
+  get slowNumbers(): number {
+    return this.lane ? this.lane.slowNumbers() : 0;
   }
 
   /** Typed-array views of the lane's arrays (made again when its memory moved or grew, or rows were added). */
