@@ -1,6 +1,7 @@
 /**
  * Writes the benchmark netlists into bench/out/ (gitignored):
- *   op-4-8-2.cir, op-20-50-10.cir, op-100-200-10.cir, op-784-100-10.cir
+ *   op-4-8-2.cir, op-20-50-10.cir, op-100-200-10.cir, op-784-100-10.cir,
+ *   and the shapes of `generateShapes` below
  * Kendall-style layered networks (circuits/layered.ts, default options,
  * network seed 1) with seeded random nonzero DC inputs in [-1, 1] V.
  *
@@ -56,8 +57,58 @@ export function generateBench(outDir = OUT_DIR, sizes = BENCH_SIZES): BenchNetli
   });
 }
 
+/**
+ * Netlists of other shapes and number formats than the builder's, so a ratio
+ * measured on our own generator's output does not hide a loss elsewhere:
+ *   op-784-100-10-17digit.cir  the 784-100-10 network with every resistance
+ *                              written with 16-17 significant digits (as
+ *                              Python's repr and JavaScript's toString do)
+ *   op-chain-100k.cir          a chain of 100,000 1 kOhm resistors from a 1 V source
+ *   op-grid-200x200.cir        a 200 x 200 grid of 1 kOhm resistors, 1 V at one
+ *                              corner, 1 kOhm to ground at the opposite one
+ */
+export const SHAPES = ["784-100-10-17digit", "chain-100k", "grid-200x200"];
+
+export function generateShapes(outDir = OUT_DIR, names = SHAPES): BenchNetlist[] {
+  mkdirSync(outDir, { recursive: true });
+  const out: BenchNetlist[] = [];
+  const write = (name: string, lines: string[]): void => {
+    const file = join(outDir, `op-${name}.cir`);
+    writeFileSync(file, lines.join("\n") + "\n");
+    out.push({ name, layers: [], file, elements: lines.filter((l) => /^[A-Za-z]/.test(l)).length });
+  };
+  for (const name of names) {
+    if (name === "784-100-10-17digit") {
+      const c = buildLayered({ layers: [784, 100, 10], seed: 1, inputs: benchInputs(784, 1784), title: "eqspice benchmark: 784-100-10 with 17-digit values" });
+      // Nudge each value by 2^-40 relative so that its shortest round-trip form has 16-17 digits.
+      const lines = c.text.split("\n").map((l) => {
+        const m = /^(R\S+ \S+ \S+) (\S+)$/.exec(l);
+        return m ? `${m[1]} ${String(Number(m[2]) * (1 + 2 ** -40))}` : l;
+      });
+      write(name, lines.filter((l, i, a) => i < a.length - 1 || l !== ""));
+    } else if (name === "chain-100k") {
+      const n = 100_000;
+      const lines = ["* eqspice benchmark: chain of 100,000 resistors", "V1 n0 0 DC 1"];
+      for (let k = 1; k <= n; k++) lines.push(`R${k} n${k - 1} n${k} 1k`);
+      lines.push(`RE n${n} 0 1k`, ".op", ".end");
+      write(name, lines);
+    } else if (name === "grid-200x200") {
+      const w = 200;
+      const lines = ["* eqspice benchmark: 200 x 200 resistor grid", "V1 g0_0 0 DC 1"];
+      for (let i = 0; i < w; i++)
+        for (let j = 0; j < w; j++) {
+          if (j + 1 < w) lines.push(`RH${i}_${j} g${i}_${j} g${i}_${j + 1} 1k`);
+          if (i + 1 < w) lines.push(`RV${i}_${j} g${i}_${j} g${i + 1}_${j} 1k`);
+        }
+      lines.push(`RE g${w - 1}_${w - 1} 0 1k`, ".op", ".end");
+      write(name, lines);
+    } else throw new Error(`unknown benchmark shape '${name}' (known: ${SHAPES.join(", ")})`);
+  }
+  return out;
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const f = parseFlags(process.argv.slice(2));
   const out = typeof f.out === "string" ? resolveFromRoot(f.out) : OUT_DIR;
-  for (const b of generateBench(out)) console.log(`${b.file}  (${b.elements} elements)`);
+  for (const b of [...generateBench(out), ...generateShapes(out)]) console.log(`${b.file}  (${b.elements} elements)`);
 }

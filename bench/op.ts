@@ -13,13 +13,16 @@
  * (missing CLI, non-zero exit, unparsable JSON) is shown in its row and the
  * benchmark continues.
  *
- * Options: --reps N (3)  --sizes 4-8-2,784-100-10 (all)  --timeout SECONDS (600 per run)
+ * Also the other shapes of gen.ts (17-digit values, a 100k chain, a 200x200
+ * grid), so the ratio is not only measured on the builder's own format.
+ *
+ * Options: --reps N (3)  --sizes 4-8-2,784-100-10,chain-100k (all)  --timeout SECONDS (600 per run)
  *          --cli PATH (eqspice CLI script run with node; default dist/src/cli/main.js)
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { BENCH_SIZES, generateBench } from "./gen.js";
+import { BENCH_SIZES, SHAPES, generateBench, generateShapes } from "./gen.js";
 import {
   EQSPICE_CLI,
   ROOT,
@@ -55,11 +58,12 @@ export async function run(argv: string[]): Promise<void> {
   const timeoutMs = intFlag(f, "timeout", 600) * 1000;
   const want = typeof f.sizes === "string" ? f.sizes.split(",").map((s) => s.trim()) : undefined;
   const sizes = want ? BENCH_SIZES.filter((l) => want.includes(l.join("-"))) : BENCH_SIZES;
-  if (want && sizes.length !== want.length) {
-    throw new Error(`--sizes: unknown size in ${want.join(",")}; known: ${BENCH_SIZES.map((l) => l.join("-")).join(", ")}`);
+  const shapes = want ? SHAPES.filter((s) => want.includes(s)) : SHAPES;
+  if (want && sizes.length + shapes.length !== want.length) {
+    throw new Error(`--sizes: unknown size in ${want.join(",")}; known: ${[...BENCH_SIZES.map((l) => l.join("-")), ...SHAPES].join(", ")}`);
   }
 
-  const nets = generateBench(undefined, sizes);
+  const nets = [...generateBench(undefined, sizes), ...generateShapes(undefined, shapes)];
   const ng = haveNgspice();
   const ngVersion = ng ? (/ngspice-\S+/.exec(spawnSync("ngspice", ["-v"], { encoding: "utf8" }).stdout)?.[0] ?? "ngspice") : "ngspice missing";
   const cli = typeof f.cli === "string" ? resolveFromRoot(f.cli) : EQSPICE_CLI;
