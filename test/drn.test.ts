@@ -50,6 +50,11 @@ describe("DRN builder", () => {
     expect(model.G0).toBe(1e-4);
   });
 
+  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir)", () => {
+    expect(buildDrn({ layers: [784, 100, 10] }).text).toBe(readFileSync("netlists/mnist.cir", "utf8"));
+    expect(buildDrn({ layers: [784, 100, 10], gain: 4 }).text).toBe(readFileSync("netlists/mnist-amp4.cir", "utf8"));
+  });
+
   it("the diodes clamp: excitatory units stay >= 0 and inhibitory ones <= 0 (to within the 25 mV forward drop)", () => {
     const { model } = irisDrn();
     const data = irisData();
