@@ -51,6 +51,8 @@ class Buffers {
   readonly V1: Float64Array;
   readonly out: Float64Array;
   readonly adj: Float64Array;
+  /** The adjoint by node (exact gradient). */
+  readonly lam: Float64Array;
   constructor(model: EqModel) {
     const nodes = model.engine.V.length;
     this.free = new Float64Array(model.engine.x.length);
@@ -58,6 +60,7 @@ class Buffers {
     this.V1 = new Float64Array(nodes);
     this.out = new Float64Array(model.nOutputs);
     this.adj = new Float64Array(model.engine.x.length);
+    this.lam = new Float64Array(nodes);
   }
 }
 
@@ -145,35 +148,14 @@ class ExactEstimator implements ContrastEstimator {
   phases(model: EqModel, y: ArrayLike<number>): ContrastPhases {
     const buf = (this.buf ??= new Buffers(model));
     const loss = freePhase(model, y, this.opts, buf);
-    const engine = model.engine;
-    const c = model.circuit;
-    if (!engine.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
-    const adj = buf.adj;
-    adjointRhs(model, y, buf.out, adj);
-    engine.solveAdjoint(adj);
-    const V = engine.V;
-    buf.V1.set(V);
-    buf.V0.set(V);
-    const amps = c.amplifiers;
-    if (amps) {
-      // Every node's adjoint, amplifier outputs included (lambda_h / A there).
-      const lam = amps.nodeAdjoint(adj);
-      let big = 0;
-      for (let i = 0; i < lam.length; i++) big = Math.max(big, Math.abs(lam[i]));
-      const e = big > 0 ? 1 / big : 1;
-      for (let i = 0; i < lam.length; i++) {
-        buf.V1[i] += e * lam[i];
-        buf.V0[i] -= e * lam[i];
-      }
-      return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: -1 / (4 * e), amplified: false };
-    }
+    const lam = freeAdjoint(model, y, buf.out, buf.adj, buf.lam);
     let big = 0;
-    for (let i = 0; i < c.nFree; i++) big = Math.max(big, Math.abs(adj[i]));
+    for (let i = 0; i < lam.length; i++) big = Math.max(big, Math.abs(lam[i]));
     const e = big > 0 ? 1 / big : 1;
-    const nodeOf = c.nodeOfUnknown;
-    for (let i = 0; i < nodeOf.length; i++) {
-      buf.V1[nodeOf[i]] += e * adj[i];
-      buf.V0[nodeOf[i]] -= e * adj[i];
+    const V = model.engine.V;
+    for (let i = 0; i < lam.length; i++) {
+      buf.V1[i] = V[i] + e * lam[i];
+      buf.V0[i] = V[i] - e * lam[i];
     }
     // Exact already: no amplifier correction.
     return { loss, outputs: buf.out, V1: buf.V1, V0: buf.V0, factor: -1 / (4 * e), amplified: false };
@@ -182,48 +164,53 @@ class ExactEstimator implements ContrastEstimator {
   gradient(model: EqModel, y: ArrayLike<number>, grad: Float64Array): SampleResult {
     const buf = (this.buf ??= new Buffers(model));
     const loss = freePhase(model, y, this.opts, buf);
-    exactGradient(model, y, buf.out, buf.adj, grad);
+    exactGradient(model, y, buf.out, buf.adj, grad, buf.lam);
     return { loss, outputs: buf.out };
   }
 }
 
 /**
  * dL/dg at the model's current (free) equilibrium with outputs `out`:
- * solve J^T lambda = dC/dx, then dL/dg = -(lambda_a - lambda_b)(V_a - V_b).
- * `adj` is scratch of length n (unknowns). With reduced amplifiers
- * (circuit.amplifiers) an amplifier output a = A h is no unknown: a device
- * on it sees the effective adjoint lambda_a = lambda_h / A (h's KCL carries
- * 1/A of the current drawn from a), from AmplifierReduction.nodeAdjoint.
+ * solve J^T lambda = dC/dx, then dL/dg = -(lambda_a - lambda_b)(V_a - V_b),
+ * and dL/di = -(lambda+ - lambda-) for a bias (a current i leaving node +
+ * and entering node - has d(KCL residual)/di = +1 at + and -1 at -).
+ * `adj` receives lambda by unknown (length n); `lamNodes`, by node, is
+ * scratch (allocated when not given).
  */
-export function exactGradient(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj: Float64Array, grad: Float64Array): void {
+export function exactGradient(
+  model: EqModel,
+  y: ArrayLike<number>,
+  out: Float64Array,
+  adj: Float64Array,
+  grad: Float64Array,
+  lamNodes: Float64Array = new Float64Array(model.engine.V.length),
+): void {
+  const lam = freeAdjoint(model, y, out, adj, lamNodes);
+  const V = model.engine.V;
+  const { tA, tB, bA, bB } = model;
+  const m = tA.length;
+  for (let k = 0; k < m; k++) grad[k] = -(lam[tA[k]] - lam[tB[k]]) * (V[tA[k]] - V[tB[k]]);
+  for (let j = 0; j < bA.length; j++) grad[m + j] = -(lam[bA[j]] - lam[bB[j]]);
+}
+
+/**
+ * The adjoint at the free equilibrium: solve J^T lambda = dC/dx into `adj`
+ * (by unknown), and write every node's adjoint into `lam` (0 on ground and
+ * fixed nodes). With reduced amplifiers (circuit.amplifiers) an amplifier
+ * output a = A h is no unknown: a device on it sees lambda_a = lambda_h / A
+ * (h's KCL carries 1/A of the current drawn from a), from
+ * AmplifierReduction.nodeAdjoint.
+ */
+function freeAdjoint(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj: Float64Array, lam: Float64Array): Float64Array {
   const engine = model.engine;
   const c = model.circuit;
   if (!engine.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
   adjointRhs(model, y, out, adj);
   engine.solveAdjoint(adj);
-  const V = engine.V;
-  const { tA, tB, bA, bB } = model;
-  const m = tA.length;
-  const amps = c.amplifiers;
-  if (amps) {
-    const lam = amps.nodeAdjoint(adj);
-    for (let k = 0; k < m; k++) grad[k] = -(lam[tA[k]] - lam[tB[k]]) * (V[tA[k]] - V[tB[k]]);
-    for (let j = 0; j < bA.length; j++) grad[m + j] = -(lam[bA[j]] - lam[bB[j]]);
-    return;
-  }
+  if (c.amplifiers) return c.amplifiers.nodeAdjoint(adj, lam);
   const u = c.unknownOfNode;
-  for (let k = 0; k < m; k++) {
-    const la = u[tA[k]] >= 0 ? adj[u[tA[k]]] : 0;
-    const lb = u[tB[k]] >= 0 ? adj[u[tB[k]]] : 0;
-    grad[k] = -(la - lb) * (V[tA[k]] - V[tB[k]]);
-  }
-  // Biases: a current i leaving node + and entering node - has d(KCL residual)/di = +1 at +
-  // and -1 at -, so dL/di = -(lambda+ - lambda-).
-  for (let j = 0; j < bA.length; j++) {
-    const la = u[bA[j]] >= 0 ? adj[u[bA[j]]] : 0;
-    const lb = u[bB[j]] >= 0 ? adj[u[bB[j]]] : 0;
-    grad[m + j] = -(la - lb);
-  }
+  for (let node = 0; node < lam.length; node++) lam[node] = u[node] >= 0 ? adj[u[node]] : 0;
+  return lam;
 }
 
 /** dC/dx into adj (length n): (out - y) at each output's + node, minus at its - node. */
