@@ -6,13 +6,10 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { loadCircuit, opFromFile } from "../api.js";
-import { scaleInputs } from "../data/dataset.js";
-import { loadDataset } from "../data/sources.js";
+import { opFromFile } from "../api.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
-import { gradcheck } from "../train/gradcheck.js";
-import { EqModel } from "../train/model.js";
-import { DEFAULT_VIN, runTrainJob } from "../train/run.js";
+import { runGradcheckJob } from "../train/gradcheck.js";
+import { runTrainJob } from "../train/run.js";
 import type { EstimatorName } from "../train/estimators.js";
 import type { TrainOptions } from "../train/trainer.js";
 import { writeFileAtomic } from "../util/atomic.js";
@@ -70,13 +67,18 @@ async function runJob(job: PointJob): Promise<Metrics> {
       return trainMetrics(r.metrics);
     }
     case "gradcheck": {
-      const model = new EqModel(loadCircuit(netlist));
-      const relax = v.relax as TrainOptions["relax"] | undefined;
-      if (relax === "ode") await model.loadOde();
-      const samples = num(v, "samples");
-      const data = scaleInputs(loadDataset(job.dataset!, { limitTrain: samples }), num(v, "vin") ?? DEFAULT_VIN);
-      const est = (v.estimator as EstimatorName | undefined) ?? "centered";
-      return gradcheckMetrics(gradcheck(model, data, { beta: num(v, "beta") ?? 1e-3, estimator: est, samples, relax, targetAmplitude: num(v, "targetAmplitude") }));
+      const r = await runGradcheckJob({
+        netlist,
+        dataset: job.dataset!,
+        vin: num(v, "vin"),
+        beta: num(v, "beta"),
+        estimator: v.estimator as EstimatorName | undefined,
+        samples: num(v, "samples"),
+        relax: v.relax as TrainOptions["relax"] | undefined,
+        targetAmplitude: num(v, "targetAmplitude"),
+        targets: v.targets as TrainOptions["targets"] | undefined,
+      });
+      return gradcheckMetrics(r);
     }
     case "op":
       return opMetrics(opFromFile(netlist));

@@ -8,11 +8,10 @@ import { checkDatasetFits, scaleInputs } from "../data/dataset.js";
 import { loadDataset } from "../data/sources.js";
 import { InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
-import { netlistDefaults } from "./job-defaults.js";
+import { resolveJobOptions } from "./job-defaults.js";
 import { EqModel, type RelaxKind } from "./model.js";
-import { DEFAULT_VIN } from "./run.js";
-import { TRAIN_DEFAULTS, evaluate } from "./trainer.js";
-import { TARGET_ENCODINGS, type TargetEncoding } from "./targets.js";
+import { evaluate } from "./trainer.js";
+import type { TargetEncoding } from "./targets.js";
 
 export interface EvalJob {
   netlist: string;
@@ -49,15 +48,9 @@ export interface EvalResult {
 export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
   const t0 = performance.now();
   const circuit = loadCircuit(job.netlist);
-  const nd = netlistDefaults(circuit);
-  const vin = job.vin ?? nd.vin ?? DEFAULT_VIN;
-  const target = job.target ?? nd.options.targetAmplitude ?? TRAIN_DEFAULTS.targetAmplitude;
-  const targets = job.targets ?? nd.options.targets ?? TRAIN_DEFAULTS.targets;
+  const { options, vin } = resolveJobOptions(circuit, { targetAmplitude: job.target, targets: job.targets, relax: job.relax }, job.vin);
+  const { targetAmplitude: target, targets, relax } = options;
   const readNoise = job.readNoise ?? 0;
-  const relax = job.relax ?? nd.options.relax ?? "auto";
-  if (!(vin > 0)) throw new InputError(`--vin must be > 0 V (got ${vin})`);
-  if (!(target > 0)) throw new InputError(`--target must be > 0 V (got ${target})`);
-  if (!TARGET_ENCODINGS.includes(targets)) throw new InputError(`--targets must be one of ${TARGET_ENCODINGS.join(", ")}`);
   if (!(readNoise >= 0)) throw new InputError(`--read-noise must be >= 0 V (got ${readNoise})`);
   const model = new EqModel(circuit);
   if (relax === "ode") await model.loadOde();

@@ -7,7 +7,11 @@ import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits } from "../data/dataset.js";
 import { targetVector, type TargetEncoding } from "./targets.js";
 import { makeEstimator, type EstimatorName } from "./estimators.js";
-import type { EqModel, RelaxKind } from "./model.js";
+import { EqModel, type RelaxKind } from "./model.js";
+import { loadCircuit } from "../api.js";
+import { scaleInputs } from "../data/dataset.js";
+import { loadDataset } from "../data/sources.js";
+import { DEFAULT_VIN, netlistDefaults } from "./job-defaults.js";
 
 export interface GradcheckOptions {
   beta: number;
@@ -68,4 +72,39 @@ export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): G
     samples: n,
     exactNorm: Math.sqrt(nb),
   };
+}
+
+export interface GradcheckJob {
+  netlist: string;
+  dataset: string;
+  /** Input gain (V); default the netlist's *@defaults vin, else 4. */
+  vin?: number;
+  beta?: number;
+  estimator?: EstimatorName;
+  samples?: number;
+  relax?: RelaxKind;
+  /** Target amplitude (V) and encoding; default the netlist's. */
+  targetAmplitude?: number;
+  targets?: TargetEncoding;
+}
+
+/**
+ * gradcheck as the CLI and sweeps run it: the netlist's *@defaults give the
+ * input gain and the targets (its beta is a training nudge, not a check's:
+ * the default here is 1e-3).
+ */
+export async function runGradcheckJob(job: GradcheckJob): Promise<GradcheckResult> {
+  const circuit = loadCircuit(job.netlist);
+  const nd = netlistDefaults(circuit);
+  const model = new EqModel(circuit);
+  if (job.relax === "ode") await model.loadOde();
+  const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.samples }), job.vin ?? nd.vin ?? DEFAULT_VIN);
+  return gradcheck(model, data, {
+    beta: job.beta ?? 1e-3,
+    estimator: job.estimator ?? "centered",
+    samples: job.samples,
+    relax: job.relax,
+    targetAmplitude: job.targetAmplitude ?? nd.options.targetAmplitude,
+    targets: job.targets ?? nd.options.targets,
+  });
 }

@@ -6,11 +6,15 @@
  * with the parser that validates it.
  */
 import type { Circuit } from "../circuit/circuit.js";
-import { NetlistError } from "../netlist/errors.js";
+import { InputError, NetlistError } from "../netlist/errors.js";
 import { parseSpiceNumber } from "../netlist/numbers.js";
 import { ESTIMATORS } from "./estimators.js";
 import { TARGET_ENCODINGS } from "./targets.js";
-import type { TrainOptions } from "./trainer.js";
+import { normalizeTrainOptions, type TrainOptions } from "./trainer.js";
+import { defined } from "../util/defined.js";
+
+/** Input gain (V) when neither a flag nor the netlist gives one. */
+export const DEFAULT_VIN = 4;
 
 /** The options a job takes besides TrainOptions. */
 export interface JobDefaults {
@@ -66,7 +70,14 @@ export function netlistDefaults(c: Circuit): JobDefaults {
   return d;
 }
 
-/** Options with the undefined entries removed (so they do not hide a default when spread). */
-export function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * A job's resolved options: its own flags over the netlist's *@defaults over
+ * the built-in defaults, validated; and the input gain (V).
+ */
+export function resolveJobOptions(c: Circuit, explicit: Partial<TrainOptions>, vin: number | undefined): { options: TrainOptions; vin: number } {
+  const nd = netlistDefaults(c);
+  const options = normalizeTrainOptions({ ...nd.options, ...defined(explicit) });
+  const v = vin ?? nd.vin ?? DEFAULT_VIN;
+  if (!(v > 0)) throw new InputError(`--vin must be > 0 V (got ${v})`);
+  return { options, vin: v };
 }

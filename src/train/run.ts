@@ -14,9 +14,9 @@ import { scaleInputs, type Dataset } from "../data/dataset.js";
 import { InputError } from "../netlist/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { EqModel } from "./model.js";
-import { train, normalizeTrainOptions, type Checkpoint, type EpochMetrics, type TrainOptions, type TrainHooks } from "./trainer.js";
+import { train, type Checkpoint, type EpochMetrics, type TrainOptions, type TrainHooks } from "./trainer.js";
 import { trainedNetlist } from "./export-trained.js";
-import { defined, netlistDefaults } from "./job-defaults.js";
+import { resolveJobOptions } from "./job-defaults.js";
 
 export interface TrainJob {
   netlist: string;
@@ -42,15 +42,12 @@ export interface TrainJobResult {
   options: TrainOptions;
 }
 
-export const DEFAULT_VIN = 4;
+export { DEFAULT_VIN } from "./job-defaults.js";
 
 export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainJobResult> {
   const circuit = loadCircuit(job.netlist);
   // Flags given for this job win over the netlist's *@defaults, which win over the built-in defaults.
-  const nd = netlistDefaults(circuit);
-  const options = normalizeTrainOptions({ ...nd.options, ...defined(job.options) });
-  const vin = job.vin ?? nd.vin ?? DEFAULT_VIN;
-  if (!(vin > 0)) throw new InputError(`--vin must be > 0 V (got ${vin})`);
+  const { options, vin } = resolveJobOptions(circuit, job.options, job.vin);
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
   const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.limitTrain ?? job.limit, limitTest: job.limitTest }), vin);

@@ -12,6 +12,7 @@
 import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits, predict } from "../data/dataset.js";
 import { TARGET_ENCODINGS, targetVector, type TargetEncoding } from "./targets.js";
+import { defined } from "../util/defined.js";
 import { InputError } from "../netlist/errors.js";
 import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
@@ -92,7 +93,7 @@ export interface TrainHooks {
 }
 
 export function normalizeTrainOptions(o: Partial<TrainOptions>): TrainOptions {
-  const opts: TrainOptions = { ...TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+  const opts: TrainOptions = { ...TRAIN_DEFAULTS, ...defined(o) };
   const bad = (m: string) => {
     throw new InputError(m);
   };
@@ -161,10 +162,9 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
   const bank = model.circuit.resistors.g;
 
   const estimator = makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } });
+  // Ideal devices: a batch of one fuses contrast and update (EqModel.contrastUpdate); larger
+  // batches keep per-row/column factors and update once per batch (EqModel.accumulate).
   const ideal = hw.idealUniform && model.readNoise === 0 && isContrastEstimator(estimator) ? estimator : null;
-  // Batch of one: contrast and update fused; larger batches: deferred per-row/column factors (EqModel.accumulate).
-  const fused = opts.batch === 1 ? ideal : null;
-  const deferred = opts.batch > 1 ? ideal : null;
   model.batchCapacity = opts.batch;
   model.polish = 1;
   const m = g.length;
@@ -190,24 +190,18 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       const i = order[s];
       model.setInputs(data.xTrain[i]);
       targetVector(data.yTrain[i], model.nOutputs, opts.targetAmplitude, opts.targets, y);
-      if (fused) {
-        // Batch of one on ideal devices: contrast and update in one pass.
-        const r = fused.phases(model, y);
+      if (ideal) {
+        const r = ideal.phases(model, y);
         lossSum += r.loss;
         if (predict(r.outputs) === data.yTrain[i]) correct++;
-        model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0], r.amplified);
-        hooks.onSample?.(s + 1, order.length);
-        continue;
-      }
-      if (deferred) {
-        const r = deferred.phases(model, y);
-        lossSum += r.loss;
-        if (predict(r.outputs) === data.yTrain[i]) correct++;
-        model.accumulate(r.V1, r.V0, r.factor, r.amplified);
-        inBatch++;
-        if (inBatch === opts.batch || s === order.length - 1) {
-          model.applyBatch(scale / inBatch, hw.lo[0], hw.hi[0]);
-          inBatch = 0;
+        if (opts.batch === 1) model.contrastUpdate(r.V1, r.V0, scale * r.factor, hw.lo[0], hw.hi[0], r.amplified);
+        else {
+          model.accumulate(r.V1, r.V0, r.factor, r.amplified);
+          inBatch++;
+          if (inBatch === opts.batch || s === order.length - 1) {
+            model.applyBatch(scale / inBatch, hw.lo[0], hw.hi[0]);
+            inBatch = 0;
+          }
         }
         hooks.onSample?.(s + 1, order.length);
         continue;

@@ -1,14 +1,8 @@
 /** `eqspice gradcheck NETLIST --dataset D`: an estimator's gradient against the exact one. */
 import type { Command } from "commander";
-import { loadCircuit } from "../../api.js";
-import { loadDataset } from "../../data/sources.js";
-import { scaleInputs } from "../../data/dataset.js";
-import { EqModel } from "../../train/model.js";
 import { ESTIMATORS, type EstimatorName } from "../../train/estimators.js";
-import { gradcheck } from "../../train/gradcheck.js";
-import { DEFAULT_VIN } from "../../train/run.js";
+import { runGradcheckJob } from "../../train/gradcheck.js";
 import { num, int, oneOf } from "../options.js";
-import { netlistDefaults } from "../../train/job-defaults.js";
 
 interface Flags {
   dataset: string;
@@ -34,20 +28,7 @@ export function registerGradcheck(program: Command, run: (fn: () => Promise<void
     .option("--json", 'print {"cosine", "relativeError", "beta", ...} as one JSON object')
     .action((netlist: string, f: Flags) =>
       run(async () => {
-        const circuit = loadCircuit(netlist);
-        // The netlist's *@defaults give the input gain and the targets (its beta is a training nudge, not a check's).
-        const nd = netlistDefaults(circuit);
-        const model = new EqModel(circuit);
-        if (f.relax === "ode") await model.loadOde();
-        const data = scaleInputs(loadDataset(f.dataset, { limitTrain: f.samples }), f.vin ?? nd.vin ?? DEFAULT_VIN);
-        const r = gradcheck(model, data, {
-          beta: f.beta ?? 1e-3,
-          estimator: f.estimator ?? "centered",
-          samples: f.samples,
-          relax: f.relax,
-          targetAmplitude: nd.options.targetAmplitude,
-          targets: nd.options.targets,
-        });
+        const r = await runGradcheckJob({ netlist, dataset: f.dataset, vin: f.vin, beta: f.beta, estimator: f.estimator, samples: f.samples, relax: f.relax });
         if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
         else
           process.stdout.write(
