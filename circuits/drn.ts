@@ -41,7 +41,8 @@
  * 5 mA, against signals of volts.
  */
 import { fmtG } from "./layered.js";
-import { mulberry32 } from "./rng.js";
+import { uniformConductances } from "../src/netlist/annotations.js";
+import { parseSpiceNumber } from "../src/netlist/numbers.js";
 
 export interface DrnOptions {
   /** e.g. [784, 100, 10]: inputs, hidden..., outputs (before doubling of the inputs). */
@@ -145,11 +146,9 @@ export function buildDrn(opts: DrnOptions): DrnCircuit {
     body.push("", `* layer ${l}: crossbar W${l} (${rows.length} x ${cols.length}), init uniform(+-gunit/sqrt(${rows.length})) clamped at gmin`);
     body.push(`*@crossbar W${l} ${rows.join(",")} ${cols.join(",")} init=uniform(${fmtG(-a)},${fmtG(a)}) seed=${cbSeed} gmin=${fmtG(gmin)} gmax=${fmtG(gmax)}${lr} train`);
     if (isOut) {
-      // The same draws as the annotation (annotations.ts: row-major, max(gmin, lo + (hi - lo) u)).
-      const rand = mulberry32(cbSeed);
-      const colSum = new Float64Array(cols.length);
-      for (let i = 0; i < rows.length; i++) for (let j = 0; j < cols.length; j++) colSum[j] += Math.max(gmin, -a + 2 * a * rand());
-      gnudge = colSum.reduce((s, v) => s + v, 0) / cols.length;
+      // The conductances the annotation will draw, from the values as written.
+      const g = uniformConductances(rows.length * cols.length, parseSpiceNumber(fmtG(-a)), parseSpiceNumber(fmtG(a)), parseSpiceNumber(fmtG(gmin)), cbSeed);
+      gnudge = g.reduce((s, v) => s + v, 0) / cols.length;
     }
     body.push(`* layer ${l}: signed current-source biases, from ground into each node`);
     for (let j = 0; j < cols.length; j++) body.push(`IB${l}_${j} 0 ${cols[j]} DC 0`);

@@ -175,8 +175,7 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
     // lower bound gmin (a device cannot have a negative conductance; gmin stands for "off").
     if (!(hi > 0 && hi >= lo)) throw new NetlistError(`uniform(${lo},${hi}): need LO <= HI and HI > 0`, init.loc);
     const seedKv = kv.get("seed");
-    const rand = mulberry32(seedKv ? num(seedKv.value, seedKv.loc, "seed") : 1);
-    for (let k = 0; k < g.length; k++) g[k] = Math.max(gmin, lo + (hi - lo) * rand());
+    g.set(uniformConductances(g.length, lo, hi, gmin, seedKv ? num(seedKv.value, seedKv.loc, "seed") : 1));
   } else if (init) {
     const path = resolve(dirname(baseFile), init.value);
     let text: string;
@@ -200,6 +199,17 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
     throw new NetlistError(`*@crossbar ${nameW.text}: give its conductances with g=, init=FILE.csv or init=uniform(LO,HI)`, a.loc);
   }
   return { name: nameW.text.toLowerCase(), rows, cols, g, train: flags.has("train"), gmin, gmax, lr, loc: a.loc };
+}
+
+/**
+ * The conductances of `init=uniform(LO,HI) seed=S` (S), row-major: seeded
+ * mulberry32 draws in [LO, HI), those below gmin set to gmin.
+ */
+export function uniformConductances(count: number, lo: number, hi: number, gmin: number, seed: number): Float64Array {
+  const rand = mulberry32(seed);
+  const g = new Float64Array(count);
+  for (let k = 0; k < count; k++) g[k] = Math.max(gmin, lo + (hi - lo) * rand());
+  return g;
 }
 
 function pairs(ws: Array<{ text: string; loc: SourceLoc }>, what: string): Array<{ pos: string; neg?: string; loc: SourceLoc }> {
