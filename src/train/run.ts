@@ -27,8 +27,6 @@ export interface TrainJob {
   limitTrain?: number;
   /** Use the first N test samples. */
   limitTest?: number;
-  /** @deprecated Alias of limitTrain (until the CLI passes limitTrain). */
-  limit?: number;
   options: Partial<TrainOptions>;
   /** Output directory; nothing is written when omitted. */
   out?: string;
@@ -50,7 +48,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
   const { options, vin } = resolveJobOptions(circuit, job.options, job.vin);
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
-  const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.limitTrain ?? job.limit, limitTest: job.limitTest }), vin);
+  const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.limitTrain, limitTest: job.limitTest }), vin);
   let resume: Checkpoint | undefined;
   const ckPath = job.out ? join(job.out, "checkpoint.json") : "";
   if (job.resume) {
