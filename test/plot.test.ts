@@ -11,7 +11,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writePlotHtml } from "../src/plot/html.js";
-import { PlotSink, waveformFigures } from "../src/plot/waveforms.js";
+import { MAX_TRACES, PlotSink, waveformFigures } from "../src/plot/waveforms.js";
+import { writeTrainingPlot } from "../src/train/plot.js";
+import { writeReports } from "../src/sweep/report.js";
+import type { ResultRow } from "../src/sweep/results.js";
+import { statSync } from "node:fs";
+import { ROOT } from "./helpers/build.js";
 import { loadCircuitFromText } from "../src/api.js";
 import { transient } from "../src/analysis/tran.js";
 
@@ -66,6 +71,7 @@ describe("writePlotHtml", () => {
     });
     const html = readFileSync(file, "utf8");
     expect(html.length).toBeGreaterThan(1_000_000); // plotly inside
+    expect(html).toContain("plotly.js"); // the bundle's own banner
     expect(html).toContain("a &lt;test&gt; &amp; plot");
     // nothing loaded from elsewhere: no script src, no stylesheet link
     expect(html).not.toMatch(/<script[^>]+src=/);
@@ -131,4 +137,96 @@ it("plot writer writes nothing under the final name when it fails", () => {
   expect(() => writePlotHtml(file, bad)).toThrow();
   expect(existsSync(file)).toBe(false);
   expect(readdirSync(tmp).filter((f) => f.startsWith(".fail.html"))).toEqual([]);
+});
+
+/** Every page eqspice writes is at most 2 MB, plotly included. */
+const MB2 = 2 * 1024 * 1024;
+
+describe("plot pages are at most 2 MB", () => {
+  it("a transient of a wide circuit (401 nodes, 20,001 rows): columns and rows are budgeted", () => {
+    const n = 400;
+    let net = "ladder\nV1 n0 0 SIN(0 1 1meg)\n";
+    for (let k = 1; k <= n; k++) net += `R${k} n${k - 1} n${k} 1k\nC${k} n${k} 0 1p\n`;
+    net += ".end\n";
+    const c = loadCircuitFromText(net, "ladder.cir");
+    const file = path.join(tmp, "wide.html");
+    const sink = new PlotSink(file, "wide");
+    const stats = transient(c, { tstop: 2e-6, tstep: 1e-10 }, sink);
+    sink.finish();
+    expect(stats.rows).toBe(20_001);
+    const size = statSync(file).size;
+    expect(size).toBeLessThanOrEqual(MB2);
+    const html = readFileSync(file, "utf8");
+    // 401 node voltages + 1 current: the first MAX_TRACES columns are drawn and the title says so
+    expect(html).toContain(`the first ${MAX_TRACES} of 402 columns drawn`);
+    expect(size).toBeGreaterThan(1_500_000); // plotly and some data
+    const spec = JSON.parse(html.match(/<script type="application\/json" id="fig0-data">([^<]*)<\/script>/)![1]) as { data: Array<{ x: number[] }> };
+    expect(spec.data.length).toBe(MAX_TRACES);
+    // rows thinned, the last time point kept
+    expect(spec.data[0].x.length).toBeGreaterThanOrEqual(50);
+    expect(spec.data[0].x.length).toBeLessThan(400);
+    expect(spec.data[0].x[spec.data[0].x.length - 1]).toBe(2e-6);
+  }, 60_000);
+
+  it("training.html of 1,000 epochs", () => {
+    const file = path.join(tmp, "training.html");
+    const metrics = Array.from({ length: 1000 }, (_, i) => ({
+      epoch: i + 1,
+      trainLoss: 1 / (i + 1) + Math.random() * 1e-3,
+      testLoss: 1.1 / (i + 1) + Math.random() * 1e-3,
+      trainAccuracy: Math.random(),
+      testAccuracy: Math.random(),
+      seconds: Math.random(),
+      samplesPerSecond: 1000 * Math.random(),
+    }));
+    writeTrainingPlot(metrics, file, "t");
+    expect(statSync(file).size).toBeLessThanOrEqual(MB2);
+  });
+
+  it("sweep.html of a 3-axis sweep of 600 points", () => {
+    const dir = mkdtempSync(path.join(tmp, "sweep-"));
+    const rows: ResultRow[] = [];
+    for (const lr of [0.01, 0.03, 0.1, 0.3, 1])
+      for (const levels of [0, 4, 16, 64])
+        for (let seed = 1; seed <= 30; seed++) {
+          const params = { lr, levels, seed };
+          rows.push({ v: 1, hash: `${lr}-${levels}-${seed}`, status: "ok", sweep: "s", params, config: params, metrics: { testAccuracy: Math.random(), trainLoss: Math.random() * 1e-3 }, start: "", seconds: 1, host: "h" });
+        }
+    writeReports(dir, rows, { title: "s" });
+    expect(statSync(path.join(dir, "sweep.html")).size).toBeLessThanOrEqual(MB2);
+  });
+
+  it("the committed theory pages (plots/theory-*.html)", () => {
+    for (const part of ["beta", "rbp", "early"]) {
+      const size = statSync(path.join(ROOT, "plots", `theory-${part}.html`)).size;
+      expect(size, part).toBeLessThanOrEqual(MB2);
+      expect(size, part).toBeGreaterThan(1_000_000);
+    }
+  });
+});
+
+describe.skipIf(!chromium)("every kind of figure eqspice draws renders with the inlined bundle", () => {
+  it("scatter with error bars, log and category axes, heatmap, bar, histogram", () => {
+    const file = path.join(tmp, "kinds.html");
+    writePlotHtml(file, {
+      title: "kinds",
+      figures: [
+        { data: [{ type: "scatter", mode: "lines+markers", x: [1e-3, 1e-2, 1e-1], y: [1, 2, 3], error_y: { type: "data", array: [0.1, 0.2, 0.3], visible: true } }], layout: { xaxis: { type: "log" } } },
+        { data: [{ type: "scatter", mode: "lines+markers", x: ["1", "2", "3"], y: [3, 1, 2] }], layout: { xaxis: { type: "category" } } },
+        { data: [{ type: "heatmap", x: ["a", "b"], y: ["c", "d"], z: [[1, 2], [3, null]], colorscale: "Viridis", hoverongaps: false }] },
+        { data: [{ type: "bar", x: ["a", "b", "c"], y: [1, 2, 3] }] },
+        { data: [{ type: "histogram", x: [1, 2, 2, 3, 3, 3] }] },
+      ],
+    });
+    const dom = renderDom(file);
+    const has = (re: RegExp) => re.test(dom); // (a failing toMatch would print the whole page)
+    expect((dom.match(/class="main-svg"/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    // error bars, a heatmap image, bars (3 of the bar chart + 3 of the histogram's bins)
+    expect(has(/class="errorbar"/), "error bars").toBe(true);
+    expect(has(/<g class="hm"><image/), "heatmap image").toBe(true);
+    expect((dom.match(/<g class="trace bars"/g) ?? []).length, "bar traces").toBe(2);
+    expect((dom.match(/<g class="point"><path d="M[^"]+Z"/g) ?? []).length, "bars").toBe(6);
+    // the log axis has decade ticks, the category axis its labels
+    expect(has(/>0\.01</), "log ticks").toBe(true);
+  }, 120_000);
 });

@@ -1,7 +1,10 @@
 /**
- * Self-contained HTML plots: plotly.js (from the plotly.js-dist package:
- * plotly.min.js when the package ships it, else plotly.js) is inlined, so
- * the file opens offline from file://. Each figure is a plotly
+ * Self-contained HTML plots: plotly.js is inlined, so the file opens
+ * offline from file://. The bundle is plotly's own minified cartesian
+ * partial build (npm plotly.js-cartesian-dist-min, 1.5 MB: scatter, bar,
+ * heatmap, histogram, box, contour...), which draws every figure eqspice
+ * makes; a page is that plus its data, well under 2 MB for every page
+ * eqspice writes. Each figure is a plotly
  * {data, layout} pair drawn in its own div, in order. Figures' JSON is
  * embedded as application/json with '<' escaped, so no string in the data
  * can end the script element. Written atomically (temporary name, then
@@ -9,7 +12,7 @@
  *
  *   writePlotHtml("out.html", { title: "RC", figures: [{ data: [{ x, y, name: "v(out)" }], layout: { xaxis: { title: { text: "time (s)" } } } }] });
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { AtomicFile } from "../output/atomic.js";
@@ -34,13 +37,16 @@ export interface PlotPage {
 
 let plotlySource: string | undefined;
 
+/** The package and file of the inlined plotly bundle. */
+export const PLOTLY_PACKAGE = "plotly.js-cartesian-dist-min";
+const PLOTLY_FILE = "plotly-cartesian.min.js";
+
 /** The plotly.js bundle's source text (cached). */
 export function plotlyBundle(): string {
   if (plotlySource === undefined) {
     const req = createRequire(import.meta.url);
-    const dir = dirname(req.resolve("plotly.js-dist/package.json"));
-    const min = join(dir, "plotly.min.js");
-    plotlySource = readFileSync(existsSync(min) ? min : join(dir, "plotly.js"), "utf8");
+    const dir = dirname(req.resolve(`${PLOTLY_PACKAGE}/package.json`));
+    plotlySource = readFileSync(join(dir, PLOTLY_FILE), "utf8");
     if (/<\/script/i.test(plotlySource)) plotlySource = plotlySource.replace(/<\/script/gi, "<\\/script");
   }
   return plotlySource;

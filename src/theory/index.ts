@@ -3,7 +3,7 @@
  *   beta   claim 1: EqProp estimators converge to the exact gradient as beta -> 0 (beta.ts);
  *   rbp    claim 2: the nudged phase's (1/beta) dV/dt equals recurrent backprop's error derivatives (rbp.ts);
  *   early  claim 3: early inference moves hidden voltages along the backpropagated error (early.ts).
- * Each part writes one self-contained HTML page (plotly inlined, ~10 MB) and
+ * Each part writes one self-contained HTML page (plotly inlined, ~1.6 MB) and
  * its numbers under its key of theory.json (other parts' keys are kept).
  */
 import { mkdirSync, readFileSync } from "node:fs";
