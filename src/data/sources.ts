@@ -118,6 +118,13 @@ function checkLimit(name: string, v: number | undefined): number | undefined {
 }
 
 /** The first limitTrain / limitTest samples of a loaded split; a cut minmax split keeps its full range for scaling. */
+export function limitDataset(d: Dataset, opts: Pick<LoadOptions, "limitTrain" | "limitTest">): Dataset {
+  const limitTrain = checkLimit("limitTrain", opts.limitTrain);
+  const limitTest = checkLimit("limitTest", opts.limitTest);
+  if (limitTrain === undefined && limitTest === undefined) return d;
+  return applyLimits({ ...d }, limitTrain, limitTest);
+}
+
 function applyLimits(d: Dataset, limitTrain: number | undefined, limitTest: number | undefined): Dataset {
   if (limitTrain !== undefined && limitTrain < d.xTrain.length) {
     if (d.encoding === "minmax" && !d.inputRange) d.inputRange = featureRange(d.xTrain, d.features);

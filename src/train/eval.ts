@@ -5,7 +5,9 @@
  */
 import { loadCircuit } from "../api.js";
 import { checkDatasetFits, scaleInputs } from "../data/dataset.js";
-import { loadDataset } from "../data/sources.js";
+import { limitDataset, loadDataset } from "../data/sources.js";
+import type { Circuit } from "../circuit/circuit.js";
+import type { Dataset } from "../data/dataset.js";
 import { InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
 import { resolveJobOptions } from "./job-defaults.js";
@@ -28,6 +30,10 @@ export interface EvalJob {
   readNoise?: number;
   /** Seed of the read noise. Default 1. */
   seed?: number;
+  /** A circuit already loaded (then `netlist` only names it). */
+  circuit?: Circuit;
+  /** A dataset already loaded, unscaled (then `dataset` only names it). */
+  data?: Dataset;
 }
 
 export interface EvalResult {
@@ -47,14 +53,14 @@ export interface EvalResult {
 
 export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
   const t0 = performance.now();
-  const circuit = loadCircuit(job.netlist);
+  const circuit = job.circuit ?? loadCircuit(job.netlist);
   const { options, vin } = resolveJobOptions(circuit, { targetAmplitude: job.target, targets: job.targets, relax: job.relax }, job.vin);
   const { targetAmplitude: target, targets, relax } = options;
   const readNoise = job.readNoise ?? 0;
   if (!(readNoise >= 0)) throw new InputError(`--read-noise must be >= 0 V (got ${readNoise})`);
   const model = new EqModel(circuit);
   if (relax === "ode") await model.loadOde();
-  const data = scaleInputs(loadDataset(job.dataset, { limitTest: job.limitTest }), vin);
+  const data = scaleInputs(job.data ? limitDataset(job.data, { limitTest: job.limitTest }) : loadDataset(job.dataset, { limitTest: job.limitTest }), vin);
   checkDatasetFits(data, model.nInputs, model.nOutputs);
   if (!data.xTest.length) throw new InputError(`dataset '${job.dataset}' has no test split to evaluate on`);
   const rng = new Rng(job.seed ?? 1);

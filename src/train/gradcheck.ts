@@ -10,7 +10,8 @@ import { makeEstimator, type EstimatorName } from "./estimators.js";
 import { EqModel, type RelaxKind } from "./model.js";
 import { loadCircuit } from "../api.js";
 import { scaleInputs } from "../data/dataset.js";
-import { loadDataset } from "../data/sources.js";
+import { limitDataset, loadDataset } from "../data/sources.js";
+import type { Circuit } from "../circuit/circuit.js";
 import { DEFAULT_VIN, netlistDefaults } from "./job-defaults.js";
 
 export interface GradcheckOptions {
@@ -86,6 +87,10 @@ export interface GradcheckJob {
   /** Target amplitude (V) and encoding; default the netlist's. */
   targetAmplitude?: number;
   targets?: TargetEncoding;
+  /** A circuit already loaded (then `netlist` only names it). */
+  circuit?: Circuit;
+  /** A dataset already loaded, unscaled (then `dataset` only names it). */
+  data?: Dataset;
 }
 
 /**
@@ -94,11 +99,12 @@ export interface GradcheckJob {
  * the default here is 1e-3).
  */
 export async function runGradcheckJob(job: GradcheckJob): Promise<GradcheckResult> {
-  const circuit = loadCircuit(job.netlist);
+  const circuit = job.circuit ?? loadCircuit(job.netlist);
   const nd = netlistDefaults(circuit);
   const model = new EqModel(circuit);
   if (job.relax === "ode") await model.loadOde();
-  const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.samples }), job.vin ?? nd.vin ?? DEFAULT_VIN);
+  const raw = job.data ? limitDataset(job.data, { limitTrain: job.samples }) : loadDataset(job.dataset, { limitTrain: job.samples });
+  const data = scaleInputs(raw, job.vin ?? nd.vin ?? DEFAULT_VIN);
   return gradcheck(model, data, {
     beta: job.beta ?? 1e-3,
     estimator: job.estimator ?? "centered",

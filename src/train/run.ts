@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { loadCircuit } from "../api.js";
 import { loadDataset } from "../data/sources.js";
 import { scaleInputs, type Dataset } from "../data/dataset.js";
+import { limitDataset } from "../data/sources.js";
+import type { Circuit } from "../circuit/circuit.js";
 import { InputError } from "../netlist/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { EqModel } from "./model.js";
@@ -31,6 +33,10 @@ export interface TrainJob {
   /** Output directory; nothing is written when omitted. */
   out?: string;
   resume?: boolean;
+  /** A circuit already loaded (then `netlist` only names it); trained in place. */
+  circuit?: Circuit;
+  /** A dataset already loaded, unscaled (then `dataset` only names it); the limits apply to it. */
+  data?: Dataset;
 }
 
 export interface TrainJobResult {
@@ -43,12 +49,13 @@ export interface TrainJobResult {
 export { DEFAULT_VIN } from "./job-defaults.js";
 
 export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainJobResult> {
-  const circuit = loadCircuit(job.netlist);
+  const circuit = job.circuit ?? loadCircuit(job.netlist);
   // Flags given for this job win over the netlist's *@defaults, which win over the built-in defaults.
   const { options, vin } = resolveJobOptions(circuit, job.options, job.vin);
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
-  const data = scaleInputs(loadDataset(job.dataset, { limitTrain: job.limitTrain, limitTest: job.limitTest }), vin);
+  const lim = { limitTrain: job.limitTrain, limitTest: job.limitTest };
+  const data = scaleInputs(job.data ? limitDataset(job.data, lim) : loadDataset(job.dataset, lim), vin);
   let resume: Checkpoint | undefined;
   const ckPath = job.out ? join(job.out, "checkpoint.json") : "";
   if (job.resume) {
