@@ -44,6 +44,8 @@ export interface TrainJobResult {
   model: EqModel;
   data: Dataset;
   options: TrainOptions;
+  /** The input gain used (V). */
+  vin: number;
 }
 
 export { DEFAULT_VIN } from "./job-defaults.js";
@@ -92,7 +94,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
     writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, metrics));
     writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit));
   }
-  return { metrics, model, data, options };
+  return { metrics, model, data, options, vin };
 }
 
 function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: EqModel, epochs: EpochMetrics[]): string {
