@@ -7,6 +7,9 @@
  *  - `fashion-mnist`: 60,000/10,000, from Debian's dataset-fashion-mnist
  *    (/usr/share/datasets/fashion-mnist);
  *  - `idx:DIR`: any directory of the four IDX files (Kuzushiji-MNIST, ...);
+ *  - `npy:X.npy,Y.npy`: NumPy arrays of features (N x F, or N x H x W...)
+ *    and integer labels (N), split 80/20 like a CSV; or
+ *    `npy:X.npy,Y.npy,Xtest.npy,Ytest.npy` with the test split given (npy.ts);
  *  - a CSV file (feature columns, then a label column; a header row is
  *    detected).
  * Image datasets keep their files' order and have encoding "unit" (pixel/255);
@@ -17,9 +20,10 @@ import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import { InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
-import { featureRange, type Dataset } from "./dataset.js";
+import { featureRange, type Dataset, type FeatureRow } from "./dataset.js";
 import { findIdxFiles, loadIdxDataset, type IdxLoadOptions } from "./idx.js";
 import { readInputFile } from "../util/read.js";
+import { readNpy, type NpyArray } from "./npy.js";
 
 const require = createRequire(import.meta.url);
 
@@ -38,7 +42,7 @@ export function xorDataset(): Dataset {
 }
 
 /** Split rows into train/test with a seeded, per-class (stratified) shuffle. */
-function split(name: string, rows: Float64Array[], labels: number[], classes: number, testFraction: number, classNames?: string[]): Dataset {
+function split(name: string, rows: FeatureRow[], labels: number[], classes: number, testFraction: number, classNames?: string[]): Dataset {
   const rng = new Rng(SPLIT_SEED);
   const train: number[] = [];
   const test: number[] = [];
@@ -183,6 +187,73 @@ export function csvDataset(path: string): Dataset {
   return split(name, rows, labels, classes, rows.length >= 10 ? 0.2 : 0, classNames);
 }
 
+/** Features of an .npy array: one row per first index, the other dimensions flattened (C order). */
+function npyRows(a: NpyArray, file: string): FeatureRow[] {
+  if (a.shape.length < 2) throw new InputError(`${file}: features must have 2 or more dimensions (samples x features...), got shape (${a.shape.join(", ")})`);
+  const n = a.shape[0];
+  const f = a.shape.slice(1).reduce((x, y) => x * y, 1);
+  if (n === 0 || f === 0) throw new InputError(`${file}: no samples or no features (shape (${a.shape.join(", ")}))`);
+  let data = a.data;
+  if (a.dtype === "u1") {
+    // bytes are pixels: [0, 1] as image datasets have it (encoding "unit")
+    data = new Float32Array(a.data.length);
+    for (let k = 0; k < data.length; k++) data[k] = a.data[k] / 255;
+  }
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k])) throw new InputError(`${file}: feature ${k % f} of sample ${Math.floor(k / f)} is ${data[k]}`);
+  }
+  return Array.from({ length: n }, (_, i) => data.subarray(i * f, (i + 1) * f));
+}
+
+/** Labels of an .npy array: shape (N) or (N, 1), integers >= 0. */
+function npyLabels(a: NpyArray, file: string): Int32Array {
+  if (!(a.shape.length === 1 || (a.shape.length === 2 && a.shape[1] === 1))) {
+    throw new InputError(`${file}: labels must have shape (N,) or (N, 1), got (${a.shape.join(", ")})`);
+  }
+  const y = new Int32Array(a.data.length);
+  for (let i = 0; i < y.length; i++) {
+    const v = a.data[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) throw new InputError(`${file}: label ${v} at index ${i} is not a class number (integers 0..K-1)`);
+    y[i] = v;
+  }
+  return y;
+}
+
+/**
+ * `npy:X.npy,Y.npy` (split 80/20 by the fixed seed, stratified) or
+ * `npy:X.npy,Y.npy,Xtest.npy,Ytest.npy`. Byte (u1) features are pixels,
+ * read as byte/255 with encoding "unit"; any other dtype is "minmax".
+ */
+export function npyDataset(spec: string): Dataset {
+  const files = spec.split(",").map((s) => s.trim());
+  if (!(files.length === 2 || files.length === 4) || files.some((f) => f === "")) {
+    throw new InputError(`npy:${spec}: expected npy:X.npy,Y.npy or npy:X.npy,Y.npy,Xtest.npy,Ytest.npy (features, then labels)`);
+  }
+  const load = (xf: string, yf: string) => {
+    const xa = readNpy(xf);
+    const x = npyRows(xa, xf);
+    const y = npyLabels(readNpy(yf), yf);
+    if (x.length !== y.length) throw new InputError(`${xf} has ${x.length} samples but ${yf} has ${y.length} labels`);
+    return { x, y, unit: xa.dtype === "u1" };
+  };
+  const name = `npy:${spec}`;
+  const tr = load(files[0], files[1]);
+  if (files.length === 2) {
+    let classes = 0;
+    for (const v of tr.y) classes = Math.max(classes, v + 1);
+    const d = split(name, tr.x, Array.from(tr.y), classes, tr.x.length >= 10 ? 0.2 : 0);
+    if (tr.unit) d.encoding = "unit";
+    return d;
+  }
+  const te = load(files[2], files[3]);
+  const features = tr.x[0].length;
+  if (te.x[0].length !== features) throw new InputError(`${files[2]} has ${te.x[0].length} features per sample but ${files[0]} has ${features}`);
+  if (te.unit !== tr.unit) throw new InputError(`${files[0]} and ${files[2]} must both be bytes (u1, pixels) or both not`);
+  let classes = 0;
+  for (const y of [tr.y, te.y]) for (const v of y) classes = Math.max(classes, v + 1);
+  return { name, features, classes, encoding: tr.unit ? "unit" : "minmax", xTrain: tr.x, yTrain: tr.y, xTest: te.x, yTest: te.y };
+}
+
 /**
  * Load a dataset by name (xor, iris, mnist, fashion-mnist), `idx:DIR`, or a
  * CSV path; limits take the first N samples of each split.
@@ -192,6 +263,7 @@ export function loadDataset(spec: string, opts: LoadOptions = {}): Dataset {
   const limitTest = checkLimit("limitTest", opts.limitTest);
   const lim = { limitTrain, limitTest };
   if (/^idx:/i.test(spec)) return idxDirDataset(spec.slice(4), lim);
+  if (/^npy:/i.test(spec)) return applyLimits(npyDataset(spec.slice(4)), limitTrain, limitTest);
   switch (spec.toLowerCase()) {
     case "xor":
       return applyLimits(xorDataset(), limitTrain, limitTest);
@@ -202,7 +274,7 @@ export function loadDataset(spec: string, opts: LoadOptions = {}): Dataset {
     case "fashion-mnist":
       return fashionMnistDataset(lim);
     default:
-      if (!/\.csv$/i.test(spec)) throw new InputError(`unknown dataset '${spec}' (use xor, iris, mnist, fashion-mnist, idx:DIR or a .csv file)`);
+      if (!/\.csv$/i.test(spec)) throw new InputError(`unknown dataset '${spec}' (use xor, iris, mnist, fashion-mnist, idx:DIR, npy:X.npy,Y.npy or a .csv file)`);
       return applyLimits(csvDataset(spec), limitTrain, limitTest);
   }
 }
