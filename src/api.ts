@@ -1,29 +1,286 @@
 /**
- * The library's front door: load a netlist file into a circuit and analyse it.
+ * eqspice's library API: the stable surface exported from the package root
+ * ("eqspice", src/index.ts) and documented in docs/api.md. The CLI commands
+ * are thin users of the same functions.
+ *
+ *   import { loadCircuitFromText, operatingPoint, transient } from "eqspice";
+ *   const c = loadCircuitFromText("divider\nV1 a 0 2\nR1 a b 1k\nR2 b 0 1k\n.end\n");
+ *   operatingPoint(c).nodes.b;            // 1 (V)
+ *
+ * Everything returns plain objects (numbers, strings, arrays, records of
+ * them; waveforms as Float64Array). Bad input throws InputError (a
+ * NetlistError carries the file:line:col), a circuit without an equilibrium
+ * ConvergenceError; nothing here prints or exits.
  */
 import { parseNetlist, parseNetlistFile } from "./netlist/parser.js";
-import { elaborate } from "./netlist/elaborate.js";
+import { elaborate, type Elaborated } from "./netlist/elaborate.js";
 import { readAnnotations } from "./netlist/annotations.js";
+import type { ParsedNetlist } from "./netlist/ast.js";
 import { buildCircuit, type BuildOptions } from "./circuit/build.js";
 import type { Circuit } from "./circuit/circuit.js";
-import { operatingPoint, type OpOptions, type OpResult } from "./analysis/op.js";
+import { operatingPoint as solveOperatingPoint, type OpOptions, type OpResult } from "./analysis/op.js";
+import { resolveTranOptions, transient as runTransient, type TranOptions, type TranSink, type TranStats } from "./analysis/tran.js";
+import { DEFAULT_MAX_ROWS, checkRowCount } from "./analysis/tran-output.js";
+import type { IntegratorChoice } from "./analysis/integrators/choose.js";
+import type { Dataset } from "./data/dataset.js";
+import type { EpochMetrics, TrainOptions } from "./train/trainer.js";
+import type { HardwareOptions } from "./train/hardware.js";
+import type { EstimatorName } from "./train/estimators.js";
+import type { RelaxKind } from "./train/model.js";
+import type { TargetEncoding } from "./train/targets.js";
+import type { EvalResult } from "./train/eval.js";
+import type { GradcheckResult } from "./train/gradcheck.js";
+import { trainedNetlist as exportTrained } from "./train/export-trained.js";
 
 export type { Circuit } from "./circuit/circuit.js";
-export type { OpResult } from "./analysis/op.js";
+export type { OpOptions, OpResult } from "./analysis/op.js";
+export type { TranOptions, TranSink, TranStats } from "./analysis/tran.js";
+export type { IntegratorChoice } from "./analysis/integrators/choose.js";
+export type { Dataset, FeatureRow } from "./data/dataset.js";
+export type { EpochMetrics, TrainOptions } from "./train/trainer.js";
+export type { HardwareOptions } from "./train/hardware.js";
+export type { EstimatorName } from "./train/estimators.js";
+export type { RelaxKind } from "./train/model.js";
+export type { TargetEncoding } from "./train/targets.js";
+export type { EvalResult } from "./train/eval.js";
+export type { GradcheckResult } from "./train/gradcheck.js";
 
-/** Parse, elaborate and build a circuit from netlist text. */
-export function loadCircuitFromText(text: string, file = "<netlist>", opts?: BuildOptions): Circuit {
-  const net = parseNetlist(text, file);
-  return buildCircuit(elaborate(net), readAnnotations(net), opts);
+// ---------------------------------------------------------------- circuits
+
+export interface LoadOptions extends BuildOptions {
+  /**
+   * Load the circuit for a transient: when its `.tran` card says `uic`, nodes
+   * with no DC path (capacitors only) are allowed, as the transient starts
+   * from `.ic` values instead of an operating point. Default false.
+   */
+  forTransient?: boolean;
+}
+
+function build(net: ParsedNetlist, opts: LoadOptions): Circuit {
+  const el: Elaborated = elaborate(net);
+  const { forTransient, ...b } = opts;
+  if (forTransient && el.tran?.uic && b.allowFloating === undefined) b.allowFloating = true;
+  return buildCircuit(el, readAnnotations(net), b);
+}
+
+/** Parse, elaborate and build a circuit from netlist text (`file` names it in error messages). */
+export function loadCircuitFromText(text: string, file = "<netlist>", opts: LoadOptions = {}): Circuit {
+  return build(parseNetlist(text, file), opts);
 }
 
 /** Parse, elaborate and build a circuit from a netlist file. */
-export function loadCircuit(path: string, opts?: BuildOptions): Circuit {
-  const net = parseNetlistFile(path);
-  return buildCircuit(elaborate(net), readAnnotations(net), opts);
+export function loadCircuit(path: string, opts: LoadOptions = {}): Circuit {
+  return build(parseNetlistFile(path), opts);
 }
 
-/** DC operating point of a netlist file: node voltages (V) and branch currents (A). */
+// ---------------------------------------------------------------- analyses
+
+/**
+ * DC operating point: `nodes` (V) by lower-case node name, `branches` (A)
+ * of V/E/H sources, positive from + through the source to -.
+ */
+export function operatingPoint(circuit: Circuit, opts: OpOptions = {}): OpResult {
+  return solveOperatingPoint(circuit, opts);
+}
+
+/** DC operating point of a netlist file. */
 export function opFromFile(path: string, opts?: OpOptions): OpResult {
   return operatingPoint(loadCircuit(path), opts);
+}
+
+export interface TransientOptions {
+  /** End time (s); default the `.tran` card's. */
+  tstop?: number;
+  /** Output interval (s); default the `.tran` card's. */
+  tstep?: number;
+  /** First output time (s); default the card's TSTART, else 0. */
+  tstart?: number;
+  /** Largest internal step (s); default the card's, else min(tstep, tstop / 50). */
+  tmax?: number;
+  /** Start from `.ic` values (default the card's `uic`). */
+  uic?: boolean;
+  /** auto (default) | odex | trap | bdf2. */
+  integrator?: IntegratorChoice;
+  /**
+   * Most output rows: a run that would make more is refused up front with an
+   * InputError. Default 10,000,000 for streamTransient, and for transient
+   * (which holds the rows in memory) 50,000,000 numbers (rows x columns).
+   */
+  maxRows?: number;
+}
+
+export interface TransientResult {
+  /** Output times (s), every tstep from TSTART and TSTOP last. */
+  time: Float64Array;
+  /** Node voltages (V) at those times, by lower-case node name (as operatingPoint's `nodes`). */
+  nodes: Record<string, Float64Array>;
+  /** Source currents (A) at those times, by source name (as operatingPoint's `branches`). */
+  branches: Record<string, Float64Array>;
+  /** The columns in CSV order: "time", "v(node)"..., "i(source)"... */
+  columns: string[];
+  /** Unit of each column: "s", "V", "A". */
+  units: string[];
+  stats: TranStats;
+}
+
+/** Transient options from the circuit's `.tran` card and overrides (times in s). */
+export function transientOptions(circuit: Circuit, o: TransientOptions = {}): TranOptions {
+  const r = resolveTranOptions(circuit.tran, o, `${circuit.file || "circuit"}: no .tran card: give tstop and tstep`);
+  if (o.tstart !== undefined) r.tstart = o.tstart;
+  return r;
+}
+
+/** Most numbers transient() holds in memory (400 MB of float64). */
+const MAX_IN_MEMORY = 50_000_000;
+
+/**
+ * Transient analysis, every row in memory. For long runs use
+ * streamTransient, which hands each row to a sink (e.g. a file writer).
+ */
+export function transient(circuit: Circuit, o: TransientOptions = {}): TransientResult {
+  const opts = transientOptions(circuit, o);
+  const widthGuess = circuit.nodeNames.length + circuit.branchNames.length + circuit.devices.length;
+  const maxRows = o.maxRows ?? Math.max(1, Math.floor(MAX_IN_MEMORY / Math.max(1, widthGuess)));
+  const expected = checkRowCount(opts, maxRows, "pass a larger maxRows, or use streamTransient to write rows as they come");
+  let columns: string[] = [];
+  let units: string[] = [];
+  let data: Float64Array[] = [];
+  let n = 0;
+  const stats = runTransient(circuit, opts, {
+    begin(c, u) {
+      columns = c.slice();
+      units = u.slice();
+      data = c.map(() => new Float64Array(expected));
+    },
+    row(v) {
+      for (let k = 0; k < data.length; k++) data[k][n] = v[k];
+      n++;
+    },
+  });
+  const time = data[0].subarray(0, n);
+  const nodes: Record<string, Float64Array> = {};
+  const branches: Record<string, Float64Array> = {};
+  columns.forEach((name, k) => {
+    const m = /^([vi])\((.*)\)$/.exec(name);
+    if (!m) return;
+    (m[1] === "v" ? nodes : branches)[m[2]] = data[k].subarray(0, n);
+  });
+  return { time, nodes, branches, columns, units, stats };
+}
+
+/**
+ * Transient analysis streamed: `sink.begin(columns, units)` once, then
+ * `sink.row(values)` per output time (the array is reused: copy what you
+ * keep). Memory stays bounded for any run length.
+ */
+export function streamTransient(circuit: Circuit, o: TransientOptions, sink: TranSink): TranStats {
+  const opts = transientOptions(circuit, o);
+  checkRowCount(opts, o.maxRows ?? DEFAULT_MAX_ROWS, "pass a larger maxRows");
+  return runTransient(circuit, opts, sink);
+}
+
+// ---------------------------------------------------------------- training
+
+/** What the training functions take as a network and as data. */
+export interface JobInput {
+  /** A netlist path, or a circuit from loadCircuit (trained in place by `train`). */
+  netlist: string | Circuit;
+  /**
+   * A dataset spec (xor, iris, mnist, fashion-mnist, idx:DIR, npy:X.npy,Y.npy,
+   * FILE.csv) or a Dataset from loadDataset (unscaled: features as loaded).
+   */
+  dataset: string | Dataset;
+  /** Input gain (V); default the netlist's `*@defaults vin`, else 4. */
+  vin?: number;
+}
+
+export interface TrainSpec extends JobInput, Partial<Omit<TrainOptions, "hardware">> {
+  /** Hardware limits: conductance levels, write noise, device variation... */
+  hardware?: HardwareOptions;
+  /** Train on the first N training samples. */
+  limitTrain?: number;
+  /** Evaluate on the first N test samples. */
+  limitTest?: number;
+  /** Run directory (metrics.json, checkpoint.json, trained.cir); nothing is written when omitted. */
+  out?: string;
+  /** Continue the run in `out` from its checkpoint. */
+  resume?: boolean;
+  /** Called after each epoch. */
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Called after each training sample with the count done in the epoch. */
+  onSample?: (done: number, total: number) => void;
+}
+
+export interface TrainResult {
+  /** Metrics of every epoch, first to last. */
+  metrics: EpochMetrics[];
+  /** The last epoch's metrics (null after 0 epochs). */
+  final: EpochMetrics | null;
+  /** The options training used (spec over the netlist's *@defaults over the built-in defaults). */
+  options: TrainOptions;
+  vin: number;
+  /** The trained circuit: its conductances and biases are the learned ones. */
+  circuit: Circuit;
+}
+
+function names(job: JobInput): { netlist: string; circuit?: Circuit; dataset: string; data?: Dataset } {
+  const n = typeof job.netlist === "string" ? { netlist: job.netlist } : { netlist: job.netlist.file, circuit: job.netlist };
+  const d = typeof job.dataset === "string" ? { dataset: job.dataset } : { dataset: job.dataset.name, data: job.dataset };
+  return { ...n, ...d };
+}
+
+/** Train a circuit with Equilibrium Propagation (or another estimator). */
+export async function train(spec: TrainSpec): Promise<TrainResult> {
+  const { runTrainJob } = await import("./train/run.js");
+  const { netlist: _n, dataset: _d, vin, hardware, limitTrain, limitTest, out, resume, onEpoch, onSample, ...options } = spec;
+  const r = await runTrainJob(
+    { ...names(spec), vin, limitTrain, limitTest, out, resume, options: { ...options, hardware: hardware ?? {} } },
+    { onEpoch: onEpoch ? (m) => onEpoch(m) : undefined, onSample },
+  );
+  return { metrics: r.metrics, final: r.metrics[r.metrics.length - 1] ?? null, options: r.options, vin: r.vin, circuit: r.model.circuit };
+}
+
+export interface EvaluateSpec extends JobInput {
+  /** Target amplitude (V) and encoding for the loss; default the netlist's, else 0.1 V signed. */
+  target?: number;
+  targets?: TargetEncoding;
+  /** Evaluate on the first N test samples. */
+  limitTest?: number;
+  relax?: RelaxKind;
+  /** Std of noise added to every output reading (V). Default 0. */
+  readNoise?: number;
+  /** Seed of the read noise. Default 1. */
+  seed?: number;
+}
+
+/** Test-set accuracy (0..1) and loss (V^2) of a circuit as it is. */
+export async function evaluate(spec: EvaluateSpec): Promise<EvalResult> {
+  const { evaluateNetlist } = await import("./train/eval.js");
+  return evaluateNetlist({ ...spec, ...names(spec) });
+}
+
+export interface GradcheckSpec extends JobInput {
+  /** Nudge strength. Default 1e-3. */
+  beta?: number;
+  /** Default centered. */
+  estimator?: EstimatorName;
+  /** Samples in the batch (the first of the training split). Default 8. */
+  samples?: number;
+  relax?: RelaxKind;
+  targetAmplitude?: number;
+  targets?: TargetEncoding;
+}
+
+/** An estimator's gradient against the exact one on a batch: cosine and relative error. */
+export async function gradcheck(spec: GradcheckSpec): Promise<GradcheckResult> {
+  const { runGradcheckJob } = await import("./train/gradcheck.js");
+  return runGradcheckJob({ ...spec, ...names(spec) });
+}
+
+/**
+ * Plain SPICE of a (trained) circuit loaded from a file: that netlist's text
+ * with the current conductances and biases written in.
+ */
+export function trainedNetlist(circuit: Circuit): string {
+  return exportTrained(circuit);
 }

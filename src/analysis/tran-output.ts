@@ -16,6 +16,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { VoltageSource } from "../devices/sources.js";
 import type { Engine } from "./engine.js";
+import { InputError } from "../netlist/errors.js";
 
 export class TranColumns {
   /** Column names: "time", "v(node)"..., "i(source)"... */
@@ -168,14 +169,64 @@ export class RowInterpolator {
   }
 }
 
-/** Output times: every tstep from the first multiple >= tstart, and tstop last (s), rounded to 15 digits. */
+/**
+ * Output times: every tstep from the first multiple >= tstart, and tstop
+ * last (s), each rounded to 15 digits (50 * 1e-9 is 5e-8, not
+ * 5.0000000000000004e-8). Computed on demand, so a run of 10^9 rows costs
+ * no memory for its times; `length` is known up front (see checkRowCount).
+ */
+export class OutputTimes {
+  readonly length: number;
+  private readonly k0: number;
+  /** Index of the last multiple of tstep (the rest is tstop). */
+  private readonly kLast: number;
+
+  constructor(
+    readonly tstart: number,
+    readonly tstep: number,
+    readonly tstop: number,
+  ) {
+    const eps = 1e-9 * tstep;
+    this.k0 = Math.max(0, Math.ceil((tstart - eps) / tstep));
+    const k1 = Math.floor((tstop + eps) / tstep);
+    const n = Math.max(0, k1 - this.k0 + 1);
+    this.kLast = this.k0 + n - 1;
+    // tstop is appended when the last multiple falls short of it
+    const lastT = n ? Number(Math.min(this.kLast * tstep, tstop).toPrecision(15)) : -Infinity;
+    this.length = n + (lastT < tstop - eps ? 1 : 0);
+  }
+
+  /** The i-th output time (s), 0 <= i < length. */
+  at(i: number): number {
+    const k = this.k0 + i;
+    return Number((k <= this.kLast ? Math.min(k * this.tstep, this.tstop) : this.tstop).toPrecision(15));
+  }
+}
+
+/** Output times as an array (see OutputTimes; for short runs and tests). */
 export function outputTimes(tstart: number, tstep: number, tstop: number): Float64Array {
-  const eps = 1e-9 * tstep;
-  const k0 = Math.max(0, Math.ceil((tstart - eps) / tstep));
-  const k1 = Math.floor((tstop + eps) / tstep);
-  const ts: number[] = [];
-  // 15 significant digits: 50 * 1e-9 prints as 5e-8, not 5.0000000000000004e-8
-  for (let k = k0; k <= k1; k++) ts.push(Number(Math.min(k * tstep, tstop).toPrecision(15)));
-  if (!ts.length || ts[ts.length - 1] < tstop - eps) ts.push(Number(tstop.toPrecision(15)));
-  return Float64Array.from(ts);
+  const t = new OutputTimes(tstart, tstep, tstop);
+  if (t.length > 2 ** 27) throw new InputError(`tran: ${t.length} output times are too many to hold in memory`);
+  const out = new Float64Array(t.length);
+  for (let i = 0; i < out.length; i++) out[i] = t.at(i);
+  return out;
+}
+
+/** Default most output rows of a transient (CLI --max-rows; library maxRows). */
+export const DEFAULT_MAX_ROWS = 10_000_000;
+
+/**
+ * Refuse, before any work, a transient whose row count (TSTOP, TSTEP and
+ * TSTART as resolved) exceeds maxRows; the message says how many rows and
+ * what to change. Returns the row count.
+ */
+export function checkRowCount(o: { tstart?: number; tstep: number; tstop: number }, maxRows: number, how = "raise the limit"): number {
+  if (!(o.tstep > 0) || !(o.tstop > 0)) return 0; // transient() reports bad times
+  const rows = new OutputTimes(o.tstart ?? 0, o.tstep, o.tstop).length;
+  if (rows > maxRows) {
+    throw new InputError(
+      `tran: TSTOP/TSTEP = ${o.tstop}/${o.tstep} gives ${rows.toLocaleString("en-US")} output rows, more than the limit of ${maxRows.toLocaleString("en-US")}: use a larger TSTEP (--tstep), or ${how}`,
+    );
+  }
+  return rows;
 }

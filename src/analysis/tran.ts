@@ -26,7 +26,7 @@ import { ImplicitIntegrator } from "./integrators/implicit.js";
 import { dynamicLinearDevices } from "./integrators/split.js";
 import { tolerancesOf } from "./op.js";
 import { initialState } from "./tran-init.js";
-import { RowInterpolator, TranColumns, outputTimes } from "./tran-output.js";
+import { OutputTimes, RowInterpolator, TranColumns } from "./tran-output.js";
 import type { TranSpec } from "../netlist/elaborate.js";
 
 export interface TranOptions {
@@ -86,7 +86,7 @@ export function transient(circuit: Circuit, opts: TranOptions, sink: TranSink): 
 
   const cols = new TranColumns(circuit);
   sink.begin(cols.names, cols.units);
-  const times = outputTimes(tstart, tstep, tstop);
+  const times = new OutputTimes(tstart, tstep, tstop);
   const bps = sourceBreakpoints(circuit, tstop);
   const run = method === "odex" ? runExplicit : runImplicit;
   const r = run(engine, cap, opts.uic ?? false, { tstop, tmax, times, bps, tauMin: tc.tauMin, method }, cols, sink);
@@ -96,7 +96,7 @@ export function transient(circuit: Circuit, opts: TranOptions, sink: TranSink): 
 interface RunSpec {
   tstop: number;
   tmax: number;
-  times: Float64Array;
+  times: OutputTimes;
   bps: number[];
   tauMin: number;
   method: "odex" | "trap" | "bdf2";
@@ -147,7 +147,7 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
   const interp = new RowInterpolator(cols.names.length);
   interp.push(0, cols.fill(engine, 0), 0);
   let k = 0;
-  while (k < times.length && times[k] <= 0) sink.row(interp.at(times[k++]));
+  while (k < times.length && times.at(k) <= 0) sink.row(interp.at(times.at(k++)));
   let segStart = 0;
   let bi = 0;
   try {
@@ -156,7 +156,7 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
       const tb = bps[bi];
       integ.advance(tb);
       interp.push(integ.t, cols.fill(engine, integ.t), segStart);
-      while (k < times.length && times[k] <= integ.t) sink.row(interp.at(times[k++]));
+      while (k < times.length && times.at(k) <= integ.t) sink.row(interp.at(times.at(k++)));
       if (integ.t === tb && tb < tstop) {
         segStart = tb;
         const next = bps[bi + 1] - tb;
@@ -167,7 +167,7 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
     integ.detach();
     engine.splitLinear(null);
   }
-  while (k < times.length) sink.row(interp.at(times[k++]));
+  while (k < times.length) sink.row(interp.at(times.at(k++)));
   return { steps: integ.steps, rejected: integ.rejected, evaluations: integ.newtonIterations };
 }
 
@@ -189,12 +189,12 @@ function runExplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
   };
   let k = 0;
   yy.set(y);
-  while (k < times.length && times[k] <= 0) emit(times[k++]);
+  while (k < times.length && times.at(k) <= 0) emit(times.at(k++));
   let t0 = 0;
   for (const t1 of bps) {
     ex.integrate(t0, t1, y, (_tOld, t, _y, dense) => {
-      while (k < times.length && times[k] <= t) {
-        const tk = times[k++];
+      while (k < times.length && times.at(k) <= t) {
+        const tk = times.at(k++);
         for (let i = 0; i < nf; i++) yy[i] = dense(i, tk);
         emit(tk);
       }
@@ -202,7 +202,7 @@ function runExplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
     t0 = t1;
   }
   yy.set(y);
-  while (k < times.length) emit(times[k++]);
+  while (k < times.length) emit(times.at(k++));
   return { steps: ex.steps, rejected: ex.rejected, evaluations: ex.evaluations };
 }
 

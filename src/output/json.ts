@@ -8,8 +8,8 @@
  * under a temporary name and renamed on success. Memory stays bounded for
  * any run length.
  */
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
-import { AtomicFile, tempNameFor } from "./atomic.js";
+import { closeSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { AtomicFile, openOutput, tempNameFor } from "./atomic.js";
 import { fmtNumber, type WaveformSink } from "./sink.js";
 
 const GROUP_BYTES = 64 * 2 ** 20;
@@ -27,7 +27,7 @@ export class JsonSink implements WaveformSink {
 
   constructor(readonly path: string) {
     this.spillPath = tempNameFor(path, "rows");
-    this.spillFd = openSync(this.spillPath, "w+");
+    this.spillFd = openOutput(this.spillPath, "w+", path);
   }
 
   begin(columns: string[]): void {
