@@ -14,11 +14,34 @@ export function formatLoc(loc: SourceLoc | undefined): string {
   return loc ? `${loc.file}:${loc.line}:${loc.col}` : "";
 }
 
+/**
+ * Text quoted in a message, at most `max` characters: a longer one keeps its
+ * start and says how long it was (a 10 MB token is not echoed back).
+ */
+export function clip(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
+/** Longest message an error carries (characters). */
+const MAX_MESSAGE = 2000;
+
+/**
+ * A message safe to print: control characters (a NUL byte from the input,
+ * an escape sequence) are written as `\x00`, and a message longer than
+ * MAX_MESSAGE keeps its start and end.
+ */
+export function printable(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  let s = message.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  if (s.length > MAX_MESSAGE) s = `${s.slice(0, MAX_MESSAGE - 300)} ... (${s.length - (MAX_MESSAGE - 200)} characters left out) ... ${s.slice(-100)}`;
+  return s;
+}
+
 /** Bad input: a netlist, option or dataset the user must fix. CLI exit code 1. */
 export class InputError extends Error {
   readonly loc?: SourceLoc;
   constructor(message: string, loc?: SourceLoc) {
-    super(loc ? `${formatLoc(loc)}: ${message}` : message);
+    super(printable(loc ? `${formatLoc(loc)}: ${message}` : message));
     this.name = "InputError";
     this.loc = loc;
   }

@@ -1,6 +1,7 @@
 /**
  * SPICE numbers: `1k`, `2.2u`, `1meg`, `3mil`, `1e-3`, `10kohm` (trailing
- * letters after the scale factor are ignored, as ngspice does).
+ * letters after the scale factor are ignored, as ngspice does; other
+ * characters after the number make it no number).
  */
 
 const SCALE: Record<string, number> = {
@@ -34,20 +35,11 @@ export function parseSpiceNumber(text: string): number {
   const base = Number(m[0]);
   if (m[0].length === text.length) return base;
   const rest = text.slice(m[0].length).toLowerCase();
-  if (!/^[a-z]/.test(rest)) return NaN; // e.g. "1.2.3" or "5%"
+  // A scale factor and units: a letter, then letters, digits or '_' (`1k2` is 1k, as in ngspice).
+  // Anything else ("1.2.3", "5%", "1k+1") is not a number.
+  if (!/^[a-z][a-z0-9_]*$/.test(rest)) return NaN;
   if (rest.startsWith("meg")) return base * 1e6;
   if (rest.startsWith("mil")) return base * 25.4e-6;
   const s = SCALE[rest[0]];
   return s === undefined ? base : base * s; // unknown letters are units: "5v", "3ohm"
-}
-
-/**
- * Rewrite engineering-suffixed numbers inside an expression into plain
- * numbers so a generic expression parser can read it: `2*1k` -> `2*1000`.
- */
-export function normalizeExpressionNumbers(expr: string): string {
-  return expr.replace(
-    /(?<![A-Za-z_0-9.])((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(meg|mil|[tgkmunpfa])([A-Za-z]*)/gi,
-    (_all, num: string, suffix: string) => String(parseSpiceNumber(num + suffix)),
-  );
 }
