@@ -174,6 +174,12 @@ export function csvDataset(path: string): Dataset {
   if (rows.length < 2) throw new InputError(`${path}: need at least 2 samples`);
   let labels: number[];
   let classNames: string[] | undefined;
+  // Numeric labels that are not all integers are a mistake (a regression target, a feature column
+  // in the label's place), not class names: say which line.
+  if (rawLabels.every(isNum) && !rawLabels.every((l) => /^[-+]?\d+$/.test(l))) {
+    const k = rawLabels.findIndex((l) => !/^[-+]?\d+$/.test(l));
+    throw new InputError(`${path}:${start + k + 1}: label '${rawLabels[k]}' (the last column) is not an integer class 0..K-1`);
+  }
   if (rawLabels.every((l) => /^-?\d+$/.test(l))) {
     labels = rawLabels.map(Number);
     const bad = labels.find((l) => l < 0);

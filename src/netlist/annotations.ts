@@ -2,10 +2,10 @@
  * `*@` training annotations (see docs/annotations.md): data inputs, outputs,
  * trainable conductances and compact crossbar declarations.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Annotation, ParsedNetlist } from "./ast.js";
-import { NetlistError, type SourceLoc } from "./errors.js";
+import { InputError, NetlistError, clip, type SourceLoc } from "./errors.js";
+import { readInputFile } from "../util/read.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { ElementSpec } from "./elaborate.js";
@@ -180,9 +180,10 @@ function crossbar(a: Annotation, baseFile: string): CrossbarSpec {
     const path = resolve(dirname(baseFile), init.value);
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readInputFile(path, "crossbar init file", { regular: true });
     } catch (e) {
-      throw new NetlistError(`cannot read crossbar init file '${init.value}': ${(e as NodeJS.ErrnoException).code ?? e}`, init.loc);
+      if (!(e instanceof InputError)) throw e;
+      throw new NetlistError(`cannot read crossbar init file '${clip(init.value)}': ${e.message.slice(`cannot read crossbar init file '${path}': `.length)}`, init.loc);
     }
     const lines = text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith("#"));
     if (lines.length !== M) throw new NetlistError(`${init.value}: expected ${M} rows of conductances, found ${lines.length}`, init.loc);
