@@ -73,7 +73,7 @@ describe("bad values", () => {
     expectNetlistError(load(".param r=..5", "V1 a 0 1", "R1 a 0 {r}"), 2, 10, /bad number '\.\.5' for parameter 'r'/);
   });
   it("expressions that do not evaluate name the expression", () => {
-    expectNetlistError(load("V1 a 0 1", "R1 a 0 {2*nosuch}"), 3, 8, /cannot evaluate expression '2\*nosuch' for resistance/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 {2*nosuch}"), 3, 8, /unknown parameter 'nosuch' in expression '2\*nosuch' for resistance/);
   });
   it("zero resistance", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 0"), 3, 8, /zero resistance/);
@@ -250,5 +250,88 @@ describe("annotations", () => {
   });
   it("annotation inside a subcircuit", () => {
     expectNetlistError(load(".subckt s a", "*@train R1", "R1 a 0 1k", ".ends", "V1 a 0 1", "X1 a s"), 3, 3, /only allowed at the top level/);
+  });
+});
+
+describe("every token of an element line is part of its grammar (ngspice: unknown parameter)", () => {
+  it("a scale factor written apart from its number: R1 a 0 1 k is an error, not 1 ohm", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1 k"), 3, 10, /r1: unexpected 'k' .*written without a space: '1k'/);
+  });
+  it("an unknown name=value parameter is named", () => {
+    expectNetlistError(load("V1 a 0 1", "R2 a 0 2k foo=bar"), 3, 11, /r2: unknown parameter 'foo' \(resistor takes: r resistance m/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "C1 a 0 1n foo=1"), 4, 11, /c1: unknown parameter 'foo'/);
+    expectNetlistError(load(".model dd D", "V1 a 0 1", "R1 a b 1k", "D1 b 0 dd pj=2"), 5, 11, /d1: diode sidewall parameters/);
+  });
+  it("a stray word after a value", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "C1 a 0 1n bogus"), 4, 11, /c1: unexpected 'bogus'/);
+    expectNetlistError(load("V1 a 0 1 2", "R1 a 0 1k"), 2, 10, /v1: unexpected '2'/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "E1 b 0 a 0 2 3", "R2 b 0 1k"), 4, 14, /e1: unexpected '3'/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "G1 b 0 a 0 2 m=2", "R2 b 0 1k"), 4, 14, /g1: unknown parameter 'm'/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "F1 a 0 v1 2 x", "H1 b 0 v1 2"), 4, 13, /f1: unexpected 'x'/);
+    expectNetlistError(load(".model dd D", "V1 a 0 1", "R1 a b 1k", "D1 b 0 dd 2 3"), 5, 13, /d1: unexpected '3'/);
+  });
+  it("inside a subcircuit and on a resistor the fast lane would take but for the extra field", () => {
+    expectNetlistError(load("V1 a 0 1", "X1 a 0 s", ".subckt s p q", "R1 p q 1k 2k", ".ends"), 5, 11, /r1: unexpected '2k'/);
+    const many = Array.from({ length: 500 }, (_, k) => `R${k + 10} a 0 1k`);
+    expectNetlistError(load("V1 a 0 1", ...many, "R1 a 0 1 k", ...many.map((l) => l.replace(/^R/, "RR"))), 503, 10, /r1: unexpected 'k'/);
+  });
+  it("a value given twice, a parameter given twice, a list where one value goes", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k r=2k"), 3, 11, /resistance given twice/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k m=2 m=3"), 3, 15, /'m' given twice/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k tc1=1, 2"), 3, 18, /'tc1' takes one value/);
+  });
+  it("a line of 10 MB of junk is refused by name, quoting only its start", () => {
+    const e = expectNetlistError(load("V1 a 0 1", "R1 a 0 1k " + "x".repeat(10_000_000)), 3, 11, /r1: unexpected 'x{80}\.\.\. \(10000000 characters\)'/);
+    expect(e.message.length).toBeLessThan(400);
+    // 5 million fields on a line: refused at a bound, not tokenized into gigabytes
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k " + "x ".repeat(5_000_000)), 3, 1_000_003, /this card has more than 500000 fields/);
+  });
+});
+
+describe("values ngspice rejects or that cannot be solved", () => {
+  it("a subnormal or too small resistance (1e-320: its conductance is infinite), on either parser path", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1e-320"), 3, 8, /r1: resistance 1e-320 ohm is too small/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 {1e-320}"), 3, 8, /too small/);
+    expectNetlistError(load("V1 a 0 1", "X1 a s", ".subckt s p", "R1 p 0 1e-310", ".ends"), 5, 8, /r1: resistance 1e-310 ohm is too small/);
+  });
+  it("--1 is not a number (ngspice: unknown parameter)", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 --1"), 3, 8, /bad number '--1'/);
+  });
+  it("a negative capacitor runs (as in ngspice) with a warning naming it", () => {
+    const c = loadCircuitFromText("* t\nV1 a 0 1\nR1 a b 1k\nC1 b 0 -1n\n", FILE);
+    expect(c.warnings.join("\n")).toMatch(/bad\.cir:4:8: c1: negative capacitance -1e-9 F .*unstable/);
+  });
+  it("a temperature factor that is not positive, a temperature below absolute zero", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k tc1=-0.1", ".temp 50"), 3, 8, /r1: at 50 C its temperature factor .* is -1.3\d*, not positive/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k tc1=0.1 temp=-300"), 3, 19, /below absolute zero/);
+  });
+  it("a control character (a NUL byte) is named, not printed raw", () => {
+    const e = expectNetlistError(load("V1 a 0 1", "R1 a 0 1k\u0000"), 3, 10, /control character U\+0000/);
+    expect(e.message).not.toContain("\u0000");
+    // a NUL inside a node name of a line the fast lane would otherwise take
+    expectNetlistError(load("V1 a 0 1", "R1 a \u0000 1k"), 3, 6, /control character U\+0000/);
+  });
+  it("card arguments: .op takes none, .tran at most four numbers, .temp one temperature", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".op now"), 4, 5, /\.op: unexpected 'now'/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".tran 1n 1u 0 1n 5"), 4, 18, /\.tran: unexpected '5'/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".temp 27 50"), 4, 10, /one temperature only/);
+  });
+  it("a message never exceeds 2000 characters", () => {
+    const e = expectNetlistError(load("V1 a 0 1", `.subckt s ${Array.from({ length: 5000 }, (_, k) => `p${k}`).join(" ")}`, ".ends", "X1 a s"), 5, 6, /subcircuit s has 5000 ports/);
+    expect(e.message.length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe("include and crossbar init files are bounded", () => {
+  for (const dev of ["/dev/zero", "/dev/urandom", "/dev/null"]) {
+    it(`.include ${dev} is refused at once (not a regular file)`, () => {
+      expectNetlistError(load(`.include ${dev}`, "V1 a 0 1", "R1 a 0 1k"), 2, 10, /cannot read included file .*not a regular file \(a character device\)/);
+    });
+  }
+  it(".include of a directory", () => {
+    expectNetlistError(load(`.include ${FIX}`, "V1 a 0 1", "R1 a 0 1k"), 2, 10, /it is a directory/);
+  });
+  it("a crossbar init file that is a device", () => {
+    expectNetlistError(load("*@crossbar w a b init=/dev/zero", "V1 a 0 1", "R1 b 0 1k"), 2, 18, /cannot read crossbar init file '\/dev\/zero': not a regular file/);
   });
 });

@@ -36,9 +36,10 @@ describe("the fast lane's number reader", () => {
       values.push(sign + m.slice(0, point) + "." + m.slice(point) + exp + letters[Math.floor(rng.next() * letters.length)], sign + m + exp);
     }
     // Nonzero finite values only: the tokenizer rejects the others with an error of its own.
+    // Subnormal values (no finite conductance) are refused; the lane leaves them to the tokenizer (tested below).
     const ok = values.filter((v) => {
       const x = parseSpiceNumber(v);
-      return Number.isFinite(x) && x !== 0;
+      return Number.isFinite(x) && Math.abs(x) >= 2.2250738585072014e-308;
     });
     const text = ["* t", ...ok.map((v, k) => `R${k} a b ${v}`)].join("\n");
     const net = parseNetlist(text, "t.cir");
@@ -76,9 +77,10 @@ describe("the fast lane's long numbers", () => {
    * values the lane had to hand to parseSpiceNumber itself.
    */
   const check = (values: string[]) => {
+    // Subnormal values (no finite conductance) are refused; the lane leaves them to the tokenizer (tested below).
     const ok = values.filter((v) => {
       const x = parseSpiceNumber(v);
-      return Number.isFinite(x) && x !== 0;
+      return Number.isFinite(x) && Math.abs(x) >= 2.2250738585072014e-308;
     });
     const net = parseNetlist(["* t", ...ok.map((v, k) => `R${k} a b ${v}`)].join("\n"), "t.cir");
     expect(net.fastR.count, "every line is taken by the lane").toBe(ok.length);
@@ -147,10 +149,12 @@ describe("the fast lane's long numbers", () => {
     check(values);
   });
 
-  it("leaves values that round to zero or infinity to the tokenizer, which rejects them as before", () => {
-    for (const v of ["1e-400", "2e-324", "1e309", "1.8e308", "1e300t", "1e-320a", "1e99999999999999999999", "0.000e5"]) {
+  it("leaves values that round to zero or infinity, or are subnormal, to the tokenizer, which rejects them", () => {
+    for (const v of ["1e-400", "2e-324", "1e309", "1.8e308", "1e300t", "1e-320a", "1e99999999999999999999", "0.000e5", "1e-320", "4.9e-324", "2.2250738585072011e-308", "-1e-310", "1e-305f"]) {
       const x = parseSpiceNumber(v);
-      expect(x === 0 || !Number.isFinite(x), v).toBe(true);
+      expect(x === 0 || !Number.isFinite(x) || Math.abs(x) < 2.2250738585072014e-308, v).toBe(true);
+      // both paths refuse it, naming the value's line and column
+      expect(() => loadCircuitFromText(`* t\nV1 a 0 1\nR1 a 0 ${v}\nR2 a 0 1k`, "t.cir"), v).toThrow(/^t\.cir:3:8: /);
       let lane = -1;
       try {
         lane = parseNetlist(`* t\nR1 a b ${v}\nR2 a 0 1k`, "t.cir").fastR.count;

@@ -145,7 +145,7 @@ describe("cards", () => {
   });
   it(".options with defaults for what is not given", () => {
     const el = elaborate(parseNetlist("t\n.options reltol=1e-6 GMIN=1e-10\n.temp 50\nV1 a 0 1\nR1 a 0 1k\n", "t.cir"));
-    expect(el.options).toEqual({ gmin: 1e-10, reltol: 1e-6, abstol: 1e-12, vntol: 1e-6, temp: 50, itl1: 100, cnode: 0 });
+    expect(el.options).toEqual({ gmin: 1e-10, reltol: 1e-6, abstol: 1e-12, vntol: 1e-6, temp: 50, itl1: 100, cnode: 0, tnom: 27 });
     expect([...el.optionsGiven].sort()).toEqual(["gmin", "reltol", "temp"]);
   });
   it(".param with expressions and references, case-insensitive", () => {
@@ -233,4 +233,47 @@ describe(".include", () => {
       process.chdir(cwd);
     }
   });
+});
+
+describe("issue 13: features that were silently ignored", () => {
+  const op = (text: string) => operatingPoint(loadCircuitFromText(text, "t.cir"));
+  it(".global: a subcircuit's node named there is the top-level node (closed form: 3 V through 1k, 1k to 1 V)", () => {
+    const r = op("t\n.global vdd\nV1 vdd 0 3\nVb b 0 1\nX1 b s\n.subckt s p\nR1 vdd mid 1k\nR2 mid p 1k\n.ends\n");
+    expect(r.nodes["x1.mid"]).toBeCloseTo(2, 12);
+    expect(Object.keys(r.nodes)).not.toContain("x1.vdd");
+  });
+  it("tc1/tc2 at .temp (closed form R (1 + tc1 dT + tc2 dT^2)), with .options tnom and instance temp", () => {
+    const r = op("t\nV1 a 0 5\nR1 a 0 1k tc1=0.01 tc2=1e-4\n.temp 127\n");
+    expect(-r.branches.v1).toBeCloseTo(5 / (1000 * (1 + 0.01 * 100 + 1e-4 * 100 * 100)), 15);
+    const r2 = op("t\nV1 a 0 5\nR1 a 0 1k tc=0.01\nR2 a 0 1k tc1=0.01 temp=37\n.options tnom=17\n.temp 27\n");
+    expect(-r2.branches.v1).toBeCloseTo(5 / 1100 + 5 / 1200, 15);
+  });
+  it("m= on resistors, capacitors and diodes", () => {
+    const el = elaborate(parseNetlist("t\n.model dd D\nV1 a 0 1\nR1 a 0 1k m=4\nC1 a 0 1n m=3\nD1 a 0 dd 2 m=5\n", "t.cir"));
+    const by = new Map(allElementSpecs(el).map((s) => [s.name, s]));
+    expect(by.get("r1")).toMatchObject({ ohms: 250 });
+    const c1 = by.get("c1")!;
+    expect(c1.type === "c" ? c1.farads : NaN).toBeCloseTo(3e-9, 24);
+    expect(by.get("d1")).toMatchObject({ area: 10 });
+  });
+  it("analyses eqspice does not run are reported as not run, with their lines", () => {
+    const net = parseNetlist("t\nV1 a 0 1\nR1 a 0 1k\n.dc V1 0 1 0.1\n.ac dec 10 1 1k\n.meas dc x find v(a) at=0.5\n.noise v(a) V1 dec 10 1 1k\n.op\n", "t.cir");
+    expect(net.notRun.map((n) => `${n.card}@${n.loc.line}`)).toEqual([".dc@4", ".ac@5", ".meas@6", ".noise@7"]);
+    expect(net.warnings.filter((w) => /NOT RUN/.test(w))).toHaveLength(4);
+    expect(net.warnings[0]).toMatch(/^t\.cir:4: \.dc NOT RUN: eqspice has no DC sweeps/);
+  });
+  it("CR-only (classic Mac) line endings read as line ends, with the same line numbers", () => {
+    const text = "t\rV1 a 0 1\rR1 a b 1k\rR2 b 0 1k\r";
+    expect(op(text).nodes.b).toBeCloseTo(0.5, 12);
+    expect(() => loadCircuitFromText("t\rV1 a 0 1\rR1 a 0 1 k\r", "t.cir")).toThrow(/^t\.cir:3:10: /);
+  });
+  it("subcircuits nested 3,000 deep elaborate without overflowing the stack (closed form: a chain of 3,001 ohms)", () => {
+    const n = 3000;
+    const lines = ["deep", "V1 in 0 1", "X0 in 0 s0"];
+    for (let i = 0; i < n; i++) lines.push(`.subckt s${i} a b`, "R1 a m 1", i < n - 1 ? `X1 m b s${i + 1}` : "R2 m b 1");
+    for (let i = 0; i < n; i++) lines.push(".ends");
+    const r = op(lines.join("\n"));
+    expect(r.branches.v1).toBeCloseTo(-1 / (n + 1), 15);
+    expect(r.nodes["x0.m"]).toBeCloseTo(1 - 1 / (n + 1), 12);
+  }, 60_000);
 });

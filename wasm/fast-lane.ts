@@ -19,7 +19,7 @@
  *
  * `scan` reads consecutive plain resistor lines and stops at the first line
  * it does not take (any other line, specials, a fifth field, a value that is
- * not a plain number or is zero or infinite, a duplicate name, a `+` continuation
+ * not a plain number or is zero, subnormal or infinite, a duplicate name, a `+` continuation
  * after it, or full arrays): JavaScript handles that line its usual way.
  */
 
@@ -134,7 +134,7 @@ export function reserveNodes(cap: i32): void {
 
 // ---- characters: one class byte per code (the text is ASCII; 128..255 never occur)
 const SPACE: u8 = 1; // space, tab, CR: field separators
-const SPECIAL: u8 = 2; // ( ) { } ' = , ; $ " : need the full tokenizer
+const SPECIAL: u8 = 2; // ( ) { } ' = , ; $ " and control characters: need the full tokenizer
 const END: u8 = 4; // LF
 const CLASS = new StaticArray<u8>(256);
 function initClasses(): void {
@@ -144,6 +144,9 @@ function initClasses(): void {
   CLASS[10] = END;
   const specials = "(){}'=,;$\"";
   for (let i = 0; i < specials.length; i++) CLASS[specials.charCodeAt(i)] = SPECIAL;
+  // Control characters (a NUL, an escape): the tokenizer reports them.
+  for (let c = 0; c < 32; c++) if (c != 9 && c != 10 && c != 13) CLASS[c] = SPECIAL;
+  CLASS[127] = SPECIAL;
 }
 initClasses();
 @inline function cls(c: u32): u32 {
@@ -525,6 +528,9 @@ let fieldHash: i32 = 0;
   return p;
 }
 
+/** Smallest positive normal double. */
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+
 /**
  * Take the line starting at p when it is a plain resistor line (text ends at
  * e): true, with `nextLine` set; false leaves everything as it was.
@@ -553,7 +559,8 @@ function takeLine(p: usize, e: usize, lineNo: i32): bool {
   // Fewer fields (an empty one) or a fifth field: not a plain line.
   if (a0 == a1 || b0 == b1 || v0 == v1 || (le < e && load<u8>(le) != 10)) return false;
   const ohms = parseNumber(v0, v1);
-  if (!(ohms != 0 && isFinite(ohms))) return false;
+  // Zero, subnormal (1e-320: no finite conductance) and infinite values go to the tokenizer, which refuses them.
+  if (!(abs(ohms) >= MIN_NORMAL && isFinite(ohms))) return false;
   const next = le < e ? le + 1 : e;
   if (continues(next, e)) return false;
   if (findName(n0, n1, hName) >= 0) return false; // a duplicate: the tokenizer's path reports it

@@ -74,6 +74,10 @@ export interface ParsedNetlist {
   annotations: Annotation[];
   /** True when some value needs the expression evaluator. */
   hasExpressions: boolean;
+  /** `.global` node names (lower-case) and where each was first declared. */
+  globals: Map<string, SourceLoc>;
+  /** Analysis and output cards eqspice does not run (`.dc`, `.ac`, `.meas`, ...), in order. */
+  notRun: Array<{ card: string; loc: SourceLoc }>;
   /** Non-fatal remarks (ignored cards and options). */
   warnings: string[];
 }

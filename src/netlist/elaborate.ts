@@ -4,9 +4,10 @@
  * element `r.x1.r1`), evaluates `.param`s and `{expressions}` in scope,
  * resolves diode models and source functions.
  */
-import type { ElementCard, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
-import { NetlistError, type SourceLoc } from "./errors.js";
-import { evaluateValue, type ParamScope } from "./expressions.js";
+import type { ElementCard, ModelCard, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
+import { NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
+import { ParamEnv, evaluateValue, type Lookup, type ParamScope } from "./expressions.js";
+import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
@@ -40,11 +41,13 @@ export interface SimOptions {
   itl1: number;
   /** Parasitic capacitance from every node to ground (F), for transient relaxation. Default 0. */
   cnode: number;
+  /** Nominal temperature (C) of resistor and capacitor tc1/tc2 and of diode models without TNOM. Default 27. */
+  tnom: number;
 }
 
-export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0 };
+export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0, tnom: 27 };
 
-const IGNORED_OPTIONS = new Set(["noacct", "nopage", "nomod", "acct", "list", "node", "opts", "numdgt", "method", "trtol", "chgtol", "itl2", "itl4", "itl5", "tnom", "gshunt", "interp", "keepopinfo", "savecurrents", "klu", "sparse", "norefvalue", "post", "ingold", "rshunt", "maxord", "xmu", "noinit"]);
+const IGNORED_OPTIONS = new Set(["noacct", "nopage", "nomod", "acct", "list", "node", "opts", "numdgt", "method", "trtol", "chgtol", "itl2", "itl4", "itl5", "gshunt", "interp", "keepopinfo", "savecurrents", "klu", "sparse", "norefvalue", "post", "ingold", "rshunt", "maxord", "xmu", "noinit"]);
 
 export interface TranSpec {
   tstep: number;
@@ -75,42 +78,95 @@ export interface Elaborated {
 interface Ctx {
   net: ParsedNetlist;
   time: TimeDefaults;
+  options: SimOptions;
   out: ElementSpec[];
   warnings: string[];
   /** Models already warned about. */
   warned: Set<string>;
+  /** `.global` node names: the same node in every subcircuit instance. */
+  globals: Set<string>;
+  /** The top-level parameters (subcircuit defaults are evaluated over them). */
+  globalEnv: ParamEnv;
 }
 
-function evalTok(t: Token, scope: ParamScope, what: string): number {
-  if (t.kind !== "word" && t.kind !== "expr") throw new NetlistError(`expected a value for ${what}, found '${t.text}'`, t.loc);
+function evalTok(t: Token, scope: Lookup, what: string): number {
+  if (t.kind !== "word" && t.kind !== "expr") throw new NetlistError(`expected a value for ${what}, found '${clip(t.text)}'`, t.loc);
   return evaluateValue(t.text, t.kind === "expr", scope, t.loc, what);
 }
 
-function evalParams(assigns: ParamAssign[], scope: ParamScope, into: ParamScope): void {
-  for (const p of assigns) into.set(p.name, evalTok(p.value, scope, `parameter '${p.name}'`));
+/** A `name=value` argument of an element (`tc=a, b` gives two values). */
+interface Named {
+  key: Token;
+  values: Token[];
 }
 
-/** Split element args into positional tokens and name=value pairs. */
-const NO_NAMED: Map<string, Token> = new Map();
+/** Element arguments: positional tokens and name=value pairs. */
+interface Args {
+  pos: Token[];
+  named: Map<string, Named>;
+}
 
-function splitArgs(args: Token[]): { pos: Token[]; named: Map<string, Token> } {
+const NO_NAMED: Map<string, Named> = new Map();
+
+function splitArgs(card: ElementCard, args: Token[]): Args {
   let simple = true;
   for (let i = 0; i < args.length; i++) if (args[i].kind !== "word" && args[i].kind !== "expr") simple = false;
   if (simple) return { pos: args, named: NO_NAMED };
   const pos: Token[] = [];
-  const named = new Map<string, Token>();
+  const named = new Map<string, Named>();
   for (let i = 0; i < args.length; i++) {
     const t = args[i];
     if (t.kind === "word" && args[i + 1]?.kind === "=") {
       const v = args[i + 2];
-      if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`'${t.text}=' has no value`, t.loc);
-      named.set(t.lower, v);
+      if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`${card.name}: '${clip(t.text)}=' has no value`, t.loc);
+      if (named.has(t.lower)) throw new NetlistError(`${card.name}: '${clip(t.text)}' given twice`, t.loc);
+      const values = [v];
       i += 2;
+      // `tc=0.01, 0.001`: a second value after a comma
+      while (args[i + 1]?.kind === "," && (args[i + 2]?.kind === "word" || args[i + 2]?.kind === "expr") && args[i + 3]?.kind !== "=") {
+        values.push(args[i + 2]);
+        i += 2;
+      }
+      named.set(t.lower, { key: t, values });
+    } else if (t.kind === "=") {
+      throw new NetlistError(`${card.name}: '=' without a parameter name before it`, t.loc);
     } else if (t.kind !== ",") {
       pos.push(t);
     }
   }
   return { pos, named };
+}
+
+const SCALE_WORD = /^(meg|mil|[tgkmunpfa])[a-z]*$/i;
+
+/**
+ * Every argument must be part of the element's grammar: positional tokens
+ * beyond `maxPos`, a parameter the element does not take, or a list where
+ * one value is expected is an error naming the token (ngspice: "unknown
+ * parameter"), so a typo such as `R1 a 0 1 k` cannot silently change a value.
+ */
+function checkArgs(card: ElementCard, a: Args, maxPos: number, kind: string, allowed: Record<string, number>, unsupported: Record<string, string> = {}): void {
+  if (a.pos.length > maxPos) {
+    const t = a.pos[maxPos];
+    const prev = a.pos[maxPos - 1];
+    const hint =
+      t.kind === "word" && SCALE_WORD.test(t.text) && prev && !Number.isNaN(parseSpiceNumber(prev.text))
+        ? ` (a scale factor is written without a space: '${clip(prev.text)}${clip(t.text)}')`
+        : "";
+    throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}' (usage: ${kind})${hint}`, t.loc);
+  }
+  for (const [key, n] of a.named) {
+    if (key in unsupported) throw new NetlistError(`${card.name}: ${unsupported[key]}`, n.key.loc);
+    const count = allowed[key];
+    if (count === undefined) {
+      const known = Object.keys(allowed);
+      throw new NetlistError(
+        `${card.name}: unknown parameter '${clip(n.key.text)}'${known.length ? ` (${kind.split(" ")[0]} takes: ${known.join(" ")})` : ` (usage: ${kind})`}`,
+        n.key.loc,
+      );
+    }
+    if (n.values.length > count) throw new NetlistError(`${card.name}: '${n.key.text}' takes ${count === 1 ? "one value" : `at most ${count} values`}`, n.values[count].loc);
+  }
 }
 
 function needNodes(card: ElementCard, pos: Token[], count: number, usage: string): string[] {
@@ -126,11 +182,12 @@ function needNodes(card: ElementCard, pos: Token[], count: number, usage: string
   return nodes;
 }
 
-function resolveModel(name: Token, models: Array<Map<string, import("./ast.js").ModelCard>>, scope: ParamScope): { params: DiodeModelParams; name: string; capacitive: boolean } {
+function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number): { params: DiodeModelParams; name: string; capacitive: boolean } {
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
-    const params: DiodeModelParams = { ...DIODE_DEFAULTS };
+    // A model's TNOM defaults to `.options tnom` (ngspice).
+    const params: DiodeModelParams = { ...DIODE_DEFAULTS, tnom };
     let capacitive = false;
     for (const [key, tok] of card.params) {
       if (!(key in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${key}' in .model ${card.name}`, tok.loc);
@@ -144,27 +201,34 @@ function resolveModel(name: Token, models: Array<Map<string, import("./ast.js").
     if (!(params.is > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, card.loc);
     if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
     if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);
+    if (!(params.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, card.loc);
     return { params, name: card.name, capacitive };
   }
-  throw new NetlistError(`unknown model '${name.text}'`, name.loc);
+  throw new NetlistError(`unknown model '${clip(name.text)}'`, name.loc);
 }
 
-function parseSource(card: ElementCard, rest: Token[], scope: ParamScope, time: TimeDefaults): SourceValue {
+function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: TimeDefaults): SourceValue {
   let dc: number | undefined;
   let wave: SourceValue["wave"] | undefined;
   for (let i = 0; i < rest.length; i++) {
     const t = rest[i];
-    if (t.kind === "(" || t.kind === ")" || t.kind === ",") continue;
+    if (t.kind === ",") continue;
+    if (t.kind === "(" || t.kind === ")" || t.kind === "=") throw new NetlistError(`${card.name}: unexpected '${t.text}'`, t.loc);
     const w = t.lower;
-    if (w === "dc") {
+    if (w === "dc" && t.kind === "word") {
       const v = rest[i + 1];
       if (!v) throw new NetlistError(`${card.name}: DC needs a value`, t.loc);
+      if (dc !== undefined) throw new NetlistError(`${card.name}: a second DC value`, t.loc);
       dc = evalTok(v, scope, `${card.name} DC value`);
       i++;
-    } else if (w === "ac") {
-      // AC magnitude and phase: not used by eqspice's analyses.
-      while (rest[i + 1] && rest[i + 1].kind !== "(" && !isFunc(rest[i + 1].lower) && !Number.isNaN(parseFloat(rest[i + 1].text))) i++;
-    } else if (isFunc(w)) {
+    } else if (w === "ac" && t.kind === "word") {
+      // AC magnitude and phase: not used by eqspice's analyses (at most two numbers).
+      for (let k = 0; k < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && rest[i + 1].lower !== "dc"; k++) {
+        evalTok(rest[i + 1], scope, `${card.name} AC value`);
+        i++;
+      }
+    } else if (isFunc(w) && t.kind === "word") {
+      if (wave) throw new NetlistError(`${card.name}: a second waveform '${t.text}'`, t.loc);
       const args: number[] = [];
       let j = i + 1;
       const paren = rest[j]?.kind === "(";
@@ -173,7 +237,10 @@ function parseSource(card: ElementCard, rest: Token[], scope: ParamScope, time: 
         const a = rest[j];
         if (a.kind === ")") break;
         if (a.kind === ",") continue;
-        if (!paren && a.kind === "word" && isFunc(a.lower)) break;
+        if (!paren && a.kind === "word" && (isFunc(a.lower) || a.lower === "dc" || a.lower === "ac")) {
+          j--;
+          break;
+        }
         if (w === "pwl" && a.kind === "word" && (a.lower === "r" || a.lower === "td")) {
           throw new NetlistError(`${card.name}: PWL options (r=, td=) are not supported`, a.loc);
         }
@@ -189,7 +256,7 @@ function parseSource(card: ElementCard, rest: Token[], scope: ParamScope, time: 
     } else if (dc === undefined && (t.kind === "expr" || t.kind === "word")) {
       dc = evalTok(t, scope, `${card.name} value`);
     } else {
-      throw new NetlistError(`${card.name}: unexpected '${t.text}'`, t.loc);
+      throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}'`, t.loc);
     }
   }
   if (!wave) wave = { kind: "dc", value: dc ?? 0 };
@@ -200,178 +267,302 @@ function isFunc(w: string): boolean {
   return w === "pulse" || w === "sin" || w === "pwl" || w === "exp";
 }
 
-function flatElementName(letter: string, path: string[], name: string): string {
-  return path.length ? `${letter}.${path.join(".")}.${name}` : name;
+/** Smallest positive normal double: a resistance below it has no finite conductance to speak of. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/** Check a resistance as written (also the fast lane's rule: zero, subnormal and non-finite values are refused). */
+function checkOhms(card: ElementCard, ohms: number, at: Token | undefined): number {
+  if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, at?.loc ?? card.loc);
+  if (!(Math.abs(ohms) >= MIN_NORMAL) || !Number.isFinite(1 / ohms)) {
+    throw new NetlistError(`${card.name}: resistance ${ohms} ohm is too small (its conductance 1/R is not a finite number)`, at?.loc ?? card.loc);
+  }
+  return ohms;
 }
 
-function elaborateScope(
-  ctx: Ctx,
-  scope: Scope,
-  params: ParamScope,
-  path: string[],
-  nodeMap: Map<string, string>,
-  models: Array<Map<string, import("./ast.js").ModelCard>>,
-  subckts: Array<Map<string, SubcktDef>>,
-  active: string[],
-): void {
-  const local = new Map(params);
-  evalParams(scope.params, local, local);
-  const modelStack = [scope.models, ...models];
-  const subcktStack = [scope.subckts, ...subckts];
-  const mapNode = (n: string): string => {
-    if (n === "0" || n === "gnd") return "0";
-    const m = nodeMap.get(n);
-    if (m !== undefined) return m;
-    return path.length ? `${path.join(".")}.${n}` : n;
+/** Temperature factor 1 + tc1 dT + tc2 dT^2 of ngspice's restemp.c / captemp.c, dT = (temp or circuit temp + dtemp) - tnom. */
+function tempFactor(card: ElementCard, a: Args, scope: Lookup, options: SimOptions, warnings: string[]): number {
+  const n = a.named;
+  if (n === NO_NAMED) return 1;
+  const one = (k: string): number | undefined => {
+    const e = n.get(k);
+    return e ? evalTok(e.values[0], scope, `${card.name} ${k}`) : undefined;
   };
+  let tc1 = one("tc1") ?? 0;
+  let tc2 = one("tc2") ?? 0;
+  const tc = n.get("tc");
+  if (tc) {
+    if (n.has("tc1") || n.has("tc2")) throw new NetlistError(`${card.name}: give either tc= or tc1=/tc2=`, tc.key.loc);
+    tc1 = evalTok(tc.values[0], scope, `${card.name} tc1`);
+    tc2 = tc.values[1] ? evalTok(tc.values[1], scope, `${card.name} tc2`) : 0;
+  }
+  const temp = one("temp");
+  let dtemp = one("dtemp") ?? 0;
+  if (temp !== undefined && n.has("dtemp")) {
+    warnings.push(`${formatLoc(card.loc)}: ${card.name}: instance temperature given, dtemp ignored (as ngspice)`);
+    dtemp = 0;
+  }
+  const t = (temp ?? options.temp) + dtemp;
+  if (!(t > -CONSTCtoK)) throw new NetlistError(`${card.name}: temperature ${t} C is below absolute zero`, (n.get("temp") ?? n.get("dtemp"))!.key.loc);
+  if (tc1 === 0 && tc2 === 0) return 1;
+  const dT = t - options.tnom;
+  return 1 + tc1 * dT + tc2 * dT * dT;
+}
 
-  for (const card of scope.elements) {
-    const name = flatElementName(card.letter, path, card.name);
-    const args = card.args;
-    if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word") {
-      // The plain `Rname a b value` line (10^5 of them in a crossbar netlist): no intermediate arrays.
-      const ohms = evalTok(args[2], local, "resistance");
-      if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, args[2].loc);
-      ctx.out.push({ type: "r", name, nodes: [mapNode(args[0].lower), mapNode(args[1].lower)], ohms, loc: card.loc, nodeToks: args });
+const R_USAGE = "resistor Rname n+ n- value [m=M] [scale=S] [tc1=T1] [tc2=T2] [temp=T] [dtemp=D]";
+const R_PARAMS: Record<string, number> = { r: 1, resistance: 1, m: 1, scale: 1, tc1: 1, tc2: 1, tc: 2, temp: 1, dtemp: 1, ac: 1, noisy: 1 };
+const R_UNSUPPORTED: Record<string, string> = {
+  l: "semiconductor resistors (l=, w=, a model) are not supported",
+  w: "semiconductor resistors (l=, w=, a model) are not supported",
+  tce: "the exponential temperature coefficient tce= is not supported (use tc1=/tc2=)",
+  bv_max: "bv_max= is not supported",
+};
+const C_USAGE = "capacitor Cname n+ n- value [ic=V] [m=M] [scale=S] [tc1=T1] [tc2=T2] [temp=T] [dtemp=D]";
+const C_PARAMS: Record<string, number> = { c: 1, capacitance: 1, ic: 1, m: 1, scale: 1, tc1: 1, tc2: 1, temp: 1, dtemp: 1 };
+const C_UNSUPPORTED: Record<string, string> = {
+  l: "semiconductor capacitors (l=, w=, a model) are not supported",
+  w: "semiconductor capacitors (l=, w=, a model) are not supported",
+  bv_max: "bv_max= is not supported",
+};
+const D_USAGE = "diode Dname anode cathode model [area] [off] [area=A] [m=M]";
+const D_UNSUPPORTED: Record<string, string> = {
+  temp: "a diode's own temperature (temp=, dtemp=) is not supported: use .temp",
+  dtemp: "a diode's own temperature (temp=, dtemp=) is not supported: use .temp",
+  ic: "diode initial conditions (ic=) are not supported",
+  pj: "diode sidewall parameters (pj=, w=, l=) are not supported",
+  w: "diode sidewall parameters (pj=, w=, l=) are not supported",
+  l: "diode sidewall parameters (pj=, w=, l=) are not supported",
+};
+
+/** One subcircuit instance (or the top level) being elaborated: the explicit stack that replaces recursion. */
+interface Frame {
+  scope: Scope;
+  env: ParamEnv;
+  /** Instance names from the top, and the same joined with '.' plus a final '.' ("" at the top). */
+  path: string[];
+  prefix: string;
+  nodeMap: Map<string, string>;
+  models: Array<Map<string, ModelCard>>;
+  subckts: Array<Map<string, SubcktDef>>;
+  /** The subcircuit this frame instantiates (null at the top). */
+  def: SubcktDef | null;
+  /** Next element of `scope` to elaborate. */
+  next: number;
+}
+
+function mapNode(ctx: Ctx, f: Frame, n: string): string {
+  if (n === "0" || n === "gnd") return "0";
+  if (ctx.globals.has(n)) return n;
+  const m = f.nodeMap.get(n);
+  if (m !== undefined) return m;
+  return f.prefix + n;
+}
+
+/**
+ * Flatten the netlist, depth first in source order, with an explicit stack
+ * of instances (subcircuits nested thousands deep do not overflow the call
+ * stack).
+ */
+function elaborateAll(ctx: Ctx, top: Frame): void {
+  const stack: Frame[] = [top];
+  const active = new Set<string>();
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    const elements = f.scope.elements;
+    if (f.next >= elements.length) {
+      stack.pop();
+      if (f.def) active.delete(f.def.name);
       continue;
     }
-    const { pos, named } = splitArgs(args);
-    const value = (key: string[], idx: number, what: string): number => {
-      for (const k of key) {
-        const t = named.get(k);
-        if (t) return evalTok(t, local, what);
-      }
-      const t = pos[idx];
-      if (!t) throw new NetlistError(`${card.name}: missing ${what}`, card.args[card.args.length - 1]?.loc ?? card.loc);
-      return evalTok(t, local, what);
-    };
-    switch (card.letter) {
-      case "r": {
-        const nodes = needNodes(card, pos, 2, "Rname n+ n- value");
-        let ohms = value(["r", "resistance"], 2, "resistance");
-        const m = named.get("m");
-        if (m) ohms /= evalTok(m, local, "multiplier m");
-        if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, pos[2]?.loc ?? card.loc);
-        ctx.out.push({ type: "r", name, nodes: nodes.map(mapNode) as [string, string], ohms, loc: card.loc, nodeToks: pos });
-        break;
-      }
-      case "c": {
-        const nodes = needNodes(card, pos, 2, "Cname n+ n- value");
-        const farads = value(["c", "capacitance"], 2, "capacitance");
-        const icTok = named.get("ic");
-        const ic = icTok ? evalTok(icTok, local, "initial condition") : undefined;
-        ctx.out.push({ type: "c", name, nodes: nodes.map(mapNode) as [string, string], farads, ic, loc: card.loc, nodeToks: pos });
-        break;
-      }
-      case "d": {
-        const nodes = needNodes(card, pos, 2, "Dname anode cathode model [area]");
-        const modelTok = pos[2];
-        if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing diode model name`, card.loc);
-        const { params: model, name: modelName, capacitive } = resolveModel(modelTok, modelStack, local);
-        if (capacitive && !ctx.warned.has(modelName)) {
-          ctx.warned.add(modelName);
-          ctx.warnings.push(`.model ${modelName}: junction capacitance (CJO) and transit time (TT) are not modelled: DC results are exact, transient waveforms will differ from ngspice`);
-        }
-        let area = 1;
-        if (named.has("area")) area = evalTok(named.get("area")!, local, "area");
-        else if (pos[3] && pos[3].lower !== "off") area = evalTok(pos[3], local, "area");
-        if (!(area > 0)) throw new NetlistError(`${card.name}: area must be positive`, pos[3]?.loc ?? card.loc);
-        ctx.out.push({ type: "d", name, nodes: nodes.map(mapNode) as [string, string], model, modelName, area, loc: card.loc, nodeToks: pos });
-        break;
-      }
-      case "v":
-      case "i": {
-        const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- [DC] value [PULSE(...)|SIN(...)|PWL(...)]`);
-        const rest = card.args.slice(card.args.indexOf(pos[1]) + 1);
-        const source = parseSource(card, rest, local, ctx.time);
-        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string], source, loc: card.loc, nodeToks: pos });
-        break;
-      }
-      case "e":
-      case "g": {
-        if (pos.some((t) => t.lower === "poly") || named.has("value")) {
-          throw new NetlistError(`${card.name}: POLY and VALUE= controlled sources are not supported`, card.loc);
-        }
-        const nodes = needNodes(card, pos, 4, `${card.letter.toUpperCase()}name n+ n- nc+ nc- gain`);
-        const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance");
-        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string, string, string], gain, loc: card.loc, nodeToks: pos });
-        break;
-      }
-      case "f":
-      case "h": {
-        const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- Vcontrol gain`);
-        const ctrlTok = pos[2];
-        if (!ctrlTok || ctrlTok.kind !== "word") throw new NetlistError(`${card.name}: missing controlling voltage source`, card.loc);
-        const gain = value([], 3, card.letter === "f" ? "current gain" : "transresistance");
-        const ctrl = flatElementName(ctrlTok.lower[0], path, ctrlTok.lower);
-        ctx.out.push({ type: card.letter, name, nodes: nodes.map(mapNode) as [string, string], ctrl, gain, loc: card.loc, nodeToks: pos });
-        break;
-      }
-      case "x": {
-        instantiate(ctx, card, local, path, mapNode, modelStack, subcktStack, active);
-        break;
-      }
+    const card = elements[f.next++];
+    if (card.letter === "x") {
+      const child = instantiate(ctx, card, f, stack, active);
+      active.add(child.def!.name);
+      stack.push(child);
+    } else {
+      element(ctx, card, f);
     }
   }
 }
 
-function instantiate(
-  ctx: Ctx,
-  card: ElementCard,
-  scope: ParamScope,
-  path: string[],
-  mapNode: (n: string) => string,
-  models: Array<Map<string, import("./ast.js").ModelCard>>,
-  subckts: Array<Map<string, SubcktDef>>,
-  active: string[],
-): void {
-  // Xname n1 n2 ... subname [params:] k=v ...
+function element(ctx: Ctx, card: ElementCard, f: Frame): void {
+  const name = f.prefix ? `${card.letter}.${f.prefix}${card.name}` : card.name;
+  const local = f.env;
+  const args = card.args;
+  if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word") {
+    // The plain `Rname a b value` line (10^5 of them in a crossbar netlist): no intermediate arrays.
+    const ohms = checkOhms(card, evalTok(args[2], local, "resistance"), args[2]);
+    ctx.out.push({ type: "r", name, nodes: [mapNode(ctx, f, args[0].lower), mapNode(ctx, f, args[1].lower)], ohms, loc: card.loc, nodeToks: args });
+    return;
+  }
+  const a = splitArgs(card, args);
+  const { pos, named } = a;
+  /** The element's value: given by name (one of `keys`) or as positional `idx`, not both. */
+  const value = (keys: string[], idx: number, what: string): { v: number; tok: Token } => {
+    for (const k of keys) {
+      const n = named.get(k);
+      if (n) {
+        if (pos[idx]) throw new NetlistError(`${card.name}: ${what} given twice ('${clip(pos[idx].text)}' and ${k}=)`, n.key.loc);
+        return { v: evalTok(n.values[0], local, what), tok: n.values[0] };
+      }
+    }
+    const t = pos[idx];
+    if (!t) throw new NetlistError(`${card.name}: missing ${what}`, card.args[card.args.length - 1]?.loc ?? card.loc);
+    return { v: evalTok(t, local, what), tok: t };
+  };
+  const num = (key: string, what: string): number | undefined => {
+    const n = named.get(key);
+    return n ? evalTok(n.values[0], local, `${card.name} ${what}`) : undefined;
+  };
+  const nodesOf = (nodes: string[]) => nodes.map((n) => mapNode(ctx, f, n));
+  switch (card.letter) {
+    case "r": {
+      const nodes = needNodes(card, pos, 2, "Rname n+ n- value");
+      const { v, tok } = value(["r", "resistance"], 2, "resistance");
+      checkArgs(card, a, named.has("r") || named.has("resistance") ? 2 : 3, R_USAGE, R_PARAMS, R_UNSUPPORTED);
+      checkOhms(card, v, tok);
+      const m = num("m", "multiplier m") ?? 1;
+      const scale = num("scale", "scale") ?? 1;
+      if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      num("ac", "AC resistance"); // used by AC analysis only: checked, not used
+      num("noisy", "noisy flag");
+      const factor = tempFactor(card, a, local, ctx.options, ctx.warnings);
+      const ohms = (v * factor * scale) / m;
+      if (factor !== 1 && !(factor > 0)) {
+        throw new NetlistError(`${card.name}: at ${ctx.options.temp} C its temperature factor 1 + tc1 dT + tc2 dT^2 is ${factor}, not positive`, tok.loc);
+      }
+      checkOhms(card, ohms, tok);
+      ctx.out.push({ type: "r", name, nodes: nodesOf(nodes) as [string, string], ohms, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "c": {
+      const nodes = needNodes(card, pos, 2, "Cname n+ n- value");
+      const { v, tok } = value(["c", "capacitance"], 2, "capacitance");
+      checkArgs(card, a, named.has("c") || named.has("capacitance") ? 2 : 3, C_USAGE, C_PARAMS, C_UNSUPPORTED);
+      const ic = num("ic", "initial condition");
+      const m = num("m", "multiplier m") ?? 1;
+      const scale = num("scale", "scale") ?? 1;
+      if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      const farads = v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale * m;
+      if (!Number.isFinite(farads)) throw new NetlistError(`${card.name}: capacitance ${farads} is not finite`, tok.loc);
+      if (farads < 0) {
+        // ngspice runs it (the transient then grows without bound); it is almost always a sign slip.
+        ctx.warnings.push(`${formatLoc(tok.loc)}: ${card.name}: negative capacitance ${farads} F (ngspice accepts it too): a transient through it is unstable and grows without bound`);
+      }
+      ctx.out.push({ type: "c", name, nodes: nodesOf(nodes) as [string, string], farads, ic, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "d": {
+      const nodes = needNodes(card, pos, 2, "Dname anode cathode model [area]");
+      const modelTok = pos[2];
+      if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing diode model name`, card.loc);
+      // After the model: an optional area and an optional `off`, in either order.
+      const extra = pos.slice(3);
+      const offAt = extra.findIndex((t) => t.lower === "off");
+      const areaToks = extra.filter((_, k) => k !== offAt);
+      checkArgs(card, { pos: pos.slice(0, 3).concat(areaToks), named }, named.has("area") ? 3 : 4, D_USAGE, { area: 1, m: 1 }, D_UNSUPPORTED);
+      const { params: model, name: modelName, capacitive } = resolveModel(modelTok, f.models, local, ctx.options.tnom);
+      if (capacitive && !ctx.warned.has(modelName)) {
+        ctx.warned.add(modelName);
+        ctx.warnings.push(`.model ${modelName}: junction capacitance (CJO) and transit time (TT) are not modelled: DC results are exact, transient waveforms will differ from ngspice`);
+      }
+      let area = 1;
+      const areaTok = named.get("area")?.values[0] ?? areaToks[0];
+      if (areaTok) area = evalTok(areaTok, local, "area");
+      if (!(area > 0)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
+      // m parallel diodes: ngspice multiplies every current and conductance by m, as area does in DC.
+      const m = num("m", "multiplier m") ?? 1;
+      if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      ctx.out.push({ type: "d", name, nodes: nodesOf(nodes) as [string, string], model, modelName, area: area * m, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "v":
+    case "i": {
+      const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- [DC] value [PULSE(...)|SIN(...)|PWL(...)]`);
+      const rest = card.args.slice(card.args.indexOf(pos[1]) + 1);
+      const source = parseSource(card, rest, local, ctx.time);
+      ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string], source, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "e":
+    case "g": {
+      if (pos.some((t) => t.lower === "poly") || named.has("value")) {
+        throw new NetlistError(`${card.name}: POLY and VALUE= controlled sources are not supported`, card.loc);
+      }
+      const usage = `${card.letter.toUpperCase()}name n+ n- nc+ nc- gain`;
+      const nodes = needNodes(card, pos, 4, usage);
+      const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance").v;
+      checkArgs(card, a, 5, usage, {});
+      ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string, string, string], gain, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "f":
+    case "h": {
+      const usage = `${card.letter.toUpperCase()}name n+ n- Vcontrol gain`;
+      const nodes = needNodes(card, pos, 2, usage);
+      const ctrlTok = pos[2];
+      if (!ctrlTok || ctrlTok.kind !== "word") throw new NetlistError(`${card.name}: missing controlling voltage source`, card.loc);
+      const gain = value([], 3, card.letter === "f" ? "current gain" : "transresistance").v;
+      checkArgs(card, a, 4, usage, {});
+      const ctrl = f.prefix ? `${ctrlTok.lower[0]}.${f.prefix}${ctrlTok.lower}` : ctrlTok.lower;
+      ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string], ctrl, gain, loc: card.loc, nodeToks: pos });
+      break;
+    }
+  }
+}
+
+/** The frame of subcircuit instance `card` (`Xname n1 n2 ... subname [params:] k=v ...`) in frame `f`. */
+function instantiate(ctx: Ctx, card: ElementCard, f: Frame, stack: Frame[], active: Set<string>): Frame {
   const words: Token[] = [];
   let i = 0;
   for (; i < card.args.length; i++) {
     const t = card.args[i];
     if (t.lower === "params:" || card.args[i + 1]?.kind === "=") break;
-    if (t.kind !== "word") throw new NetlistError(`${card.name}: unexpected '${t.text}'`, t.loc);
+    if (t.kind !== "word") throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}'`, t.loc);
     words.push(t);
   }
   if (card.args[i]?.lower === "params:") i++;
   const subTok = words.pop();
   if (!subTok) throw new NetlistError(`${card.name}: missing subcircuit name`, card.loc);
+  const subckts = [f.scope.subckts, ...f.subckts];
   let def: SubcktDef | undefined;
   for (const m of subckts) if ((def = m.get(subTok.lower))) break;
-  if (!def) throw new NetlistError(`unknown subcircuit '${subTok.text}'`, subTok.loc);
-  if (active.includes(def.name)) {
-    throw new NetlistError(`recursive subcircuit: ${[...active, def.name].join(" -> ")}`, subTok.loc);
+  if (!def) throw new NetlistError(`unknown subcircuit '${clip(subTok.text)}'`, subTok.loc);
+  if (active.has(def.name)) {
+    const chain = stack.filter((s) => s.def).map((s) => s.def!.name);
+    throw new NetlistError(`recursive subcircuit: ${clip([...chain, def.name].join(" -> "), 300)}`, subTok.loc);
   }
   if (words.length !== def.ports.length) {
     throw new NetlistError(
-      `${card.name}: subcircuit ${def.name} has ${def.ports.length} ports (${def.ports.join(" ")}), got ${words.length} nodes`,
+      `${card.name}: subcircuit ${def.name} has ${def.ports.length} ports (${clip(def.ports.join(" "))}), got ${words.length} nodes`,
       subTok.loc,
     );
   }
-  // Parameters: the definition's defaults (evaluated in the global scope), then the instance's overrides (in the caller's scope).
-  const inner: ParamScope = new Map(ctx.net.top.params.length ? globalParams(ctx) : []);
-  evalParams(def.params, inner, inner);
-  const overrides = card.args.slice(i);
-  for (const a of parseOverrides(overrides)) {
-    if (!def.params.some((p) => p.name === a.name)) {
-      throw new NetlistError(`${card.name}: subcircuit ${def.name} has no parameter '${a.name}'`, a.loc);
+  // Parameters: the instance's overrides (in the caller's scope), then the definition's
+  // defaults over the global scope, which see the overrides (ngspice: `a=5` on the
+  // instance makes a default `b={a*2}` 10).
+  const overrides: ParamScope = new Map();
+  for (const p of parseOverrides(card.args.slice(i))) {
+    if (!def.params.some((q) => q.name === p.name)) {
+      throw new NetlistError(`${card.name}: subcircuit ${def.name} has no parameter '${clip(p.name)}'`, p.loc);
     }
-    inner.set(a.name, evalTok(a.value, scope, `parameter '${a.name}'`));
+    if (overrides.has(p.name)) throw new NetlistError(`${card.name}: parameter '${p.name}' given twice`, p.loc);
+    overrides.set(p.name, evaluateValue(p.value.text, p.value.kind === "expr", f.env, p.value.loc, `parameter '${p.name}'`, true));
   }
+  const inst = new ParamEnv(ctx.globalEnv, def.params, overrides);
+  const env = def.body.params.length ? new ParamEnv(inst, def.body.params) : inst;
   const nodeMap = new Map<string, string>();
-  def.ports.forEach((p, k) => nodeMap.set(p, mapNode(words[k].lower)));
-  elaborateScope(ctx, def.body, inner, [...path, card.name], nodeMap, models, subckts, [...active, def.name]);
-}
-
-let globalCache: { net: ParsedNetlist; params: ParamScope } | null = null;
-function globalParams(ctx: Ctx): ParamScope {
-  if (globalCache?.net !== ctx.net) {
-    const p: ParamScope = new Map();
-    evalParams(ctx.net.top.params, p, p);
-    globalCache = { net: ctx.net, params: p };
-  }
-  return globalCache.params;
+  def.ports.forEach((p, k) => nodeMap.set(p, mapNode(ctx, f, words[k].lower)));
+  return {
+    scope: def.body,
+    env,
+    path: [...f.path, card.name],
+    prefix: `${f.prefix}${card.name}.`,
+    nodeMap,
+    models: [def.body.models, ...f.models],
+    subckts,
+    def,
+    next: 0,
+  };
 }
 
 function parseOverrides(tokens: Token[]): ParamAssign[] {
@@ -379,27 +570,31 @@ function parseOverrides(tokens: Token[]): ParamAssign[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind === ",") continue;
-    if (t.kind !== "word" || tokens[i + 1]?.kind !== "=" || !tokens[i + 2]) throw new NetlistError(`expected name=value, found '${t.text}'`, t.loc);
-    out.push({ name: t.lower, value: tokens[i + 2], loc: t.loc });
+    const v = tokens[i + 2];
+    if (t.kind !== "word" || tokens[i + 1]?.kind !== "=" || !v || (v.kind !== "word" && v.kind !== "expr")) {
+      throw new NetlistError(`expected name=value, found '${clip(t.text)}'`, t.loc);
+    }
+    out.push({ name: t.lower, value: v, loc: t.loc });
     i += 2;
   }
   return out;
 }
 
-function optionValue(net: ParsedNetlist, scope: ParamScope, warnings: string[]): { options: SimOptions; given: Set<string> } {
+function optionValue(net: ParsedNetlist, scope: Lookup, warnings: string[]): { options: SimOptions; given: Set<string> } {
   const options = { ...DEFAULT_OPTIONS };
   const given = new Set<string>();
   for (const [key, { value, loc }] of net.options) {
     if (key in options) {
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
       const v = evalTok(value, scope, `option ${key}`);
-      if (!Number.isFinite(v) || (key !== "temp" && v < 0) || (key === "temp" && v <= -CONSTCtoK)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
+      const temperature = key === "temp" || key === "tnom";
+      if (!Number.isFinite(v) || (!temperature && v < 0) || (temperature && v <= -CONSTCtoK)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
       (options as Record<string, number>)[key] = v;
       given.add(key);
     } else if (IGNORED_OPTIONS.has(key)) {
       warnings.push(`${loc.file}:${loc.line}: option '${key}' ignored`);
     } else {
-      throw new NetlistError(`unknown option '${key}' (eqspice knows: ${Object.keys(DEFAULT_OPTIONS).join(", ")})`, loc);
+      throw new NetlistError(`unknown option '${clip(key)}' (eqspice knows: ${Object.keys(DEFAULT_OPTIONS).join(", ")})`, loc);
     }
   }
   return { options, given };
@@ -408,26 +603,25 @@ function optionValue(net: ParsedNetlist, scope: ParamScope, warnings: string[]):
 /** Elaborate a parsed netlist into flat element specs. */
 export function elaborate(net: ParsedNetlist): Elaborated {
   const warnings = [...net.warnings];
-  const top: ParamScope = new Map();
-  evalParams(net.top.params, top, top);
+  const topEnv = new ParamEnv(null, net.top.params);
+  const top = topEnv.values;
   let tran: TranSpec | undefined;
   if (net.tran) {
     const t = net.tran;
-    const tstep = evalTok(t.tstep, top, ".tran TSTEP");
-    const tstop = evalTok(t.tstop, top, ".tran TSTOP");
+    const tstep = evalTok(t.tstep, topEnv, ".tran TSTEP");
+    const tstop = evalTok(t.tstop, topEnv, ".tran TSTOP");
     if (!(tstep > 0)) throw new NetlistError(".tran TSTEP must be positive", t.tstep.loc);
     if (!(tstop > 0)) throw new NetlistError(".tran TSTOP must be positive", t.tstop.loc);
-    const tstart = t.tstart ? evalTok(t.tstart, top, ".tran TSTART") : 0;
-    const tmax = t.tmax ? evalTok(t.tmax, top, ".tran TMAX") : Math.min(tstep, (tstop - tstart) / 50);
+    const tstart = t.tstart ? evalTok(t.tstart, topEnv, ".tran TSTART") : 0;
+    const tmax = t.tmax ? evalTok(t.tmax, topEnv, ".tran TMAX") : Math.min(tstep, (tstop - tstart) / 50);
     tran = { tstep, tstop, tstart, tmax, uic: t.uic };
   }
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
-  const ctx: Ctx = { net, time, out: [], warnings, warned: new Set() };
-  elaborateScope(ctx, net.top, top, [], new Map(), [], [], []);
-  globalCache = null;
-  const { options, given } = optionValue(net, top, warnings);
+  const { options, given } = optionValue(net, topEnv, warnings);
+  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv };
+  elaborateAll(ctx, { scope: net.top, env: topEnv, path: [], prefix: "", nodeMap: new Map(), models: [net.top.models], subckts: [], def: null, next: 0 });
   const ics = new Map<string, number>();
-  for (const ic of net.ics) ics.set(ic.node, evalTok(ic.value, top, `.ic v(${ic.node})`));
+  for (const ic of net.ics) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
   return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, ics, params: top, warnings };
 }
 

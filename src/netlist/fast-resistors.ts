@@ -21,7 +21,7 @@
  * boundary) to parseSpiceNumber through `slowNumber`, one small string each.
  *
  * A line the lane does not take (other field counts, special characters, a
- * value that is not a plain SPICE number, a zero or infinite value, a
+ * value that is not a plain SPICE number, a zero, subnormal or infinite value, a
  * name already taken, a `+` continuation after it) goes to the ordinary
  * tokenizer, whose path reports any error. Sources with non-ASCII characters
  * take the ordinary path throughout (the lane's offsets are bytes).

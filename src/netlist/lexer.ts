@@ -62,7 +62,26 @@ function inlineCommentStart(line: string): number {
   return line.length;
 }
 
-function tokenizeLine(text: string, file: string, lineNo: number, startCol: number, out: Token[]): void {
+/**
+ * Bounds on what the tokenizer holds, so that no input can exhaust memory
+ * (a token costs ~100 bytes, and an element ~1.5 kB once built): fields on
+ * one card (a 10^5-point PWL fits), and fields in one netlist outside the
+ * resistor fast lane (about 500,000 element lines; the lane keeps its lines
+ * as arrays instead, so a crossbar of 10^6 resistors is not counted).
+ */
+export const MAX_CARD_TOKENS = 500_000;
+export const MAX_TOKENS = 2_000_000;
+
+/** Tokens the lexer may still make in this parse (shared by a netlist and its includes). */
+export interface TokenBudget {
+  left: number;
+}
+
+function tooMany(what: string, limit: number, file: string, lineNo: number, col: number): never {
+  throw new NetlistError(`${what} has more than ${limit} fields: refused (eqspice bounds the memory a netlist may take)`, { file, line: lineNo, col });
+}
+
+function tokenizeLine(text: string, file: string, lineNo: number, startCol: number, out: Token[], budget: TokenBudget): void {
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -72,6 +91,8 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
       continue;
     }
     const col = startCol + i;
+    if (--budget.left < 0) tooMany("the netlist", MAX_TOKENS, file, lineNo, col);
+    if (out.length >= MAX_CARD_TOKENS) tooMany("this card", MAX_CARD_TOKENS, file, lineNo, col);
     const ch = text[i];
     if (ch === "(" || ch === ")" || ch === "=" || ch === ",") {
       out.push(new LexToken(ch, ch, ch, file, lineNo, col));
@@ -99,6 +120,11 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
     while (j < n) {
       const d = text[j];
       if (d === " " || d === "\t" || d === "\r" || d === "(" || d === ")" || d === "=" || d === "," || d === "{") break;
+      const code = text.charCodeAt(j);
+      if (code < 32 || code === 127) {
+        // ngspice reads a NUL as the end of the line; other control bytes are no SPICE either (a binary file?)
+        throw new NetlistError(`control character U+${code.toString(16).toUpperCase().padStart(4, "0")} in the netlist (not SPICE text; a binary file?)`, { file, line: lineNo, col: startCol + j });
+      }
       j++;
     }
     const word = text.slice(i, j);
@@ -112,7 +138,7 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
  * @param hasTitle true for a top-level netlist (its first line is the title).
  * @param fast where plain resistor lines outside `.subckt` go (see FastResistors); omitted: none
  */
-export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors): { title: string; lines: LogicalLine[] } {
+export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): { title: string; lines: LogicalLine[] } {
   // Lines are sliced from the source one at a time (no array of 10^5 retained line strings).
   const lines: LogicalLine[] = [];
   let title = "";
@@ -169,7 +195,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       else if (card === ".ends" && depth > 0) depth--;
       if (card === ".end" && hasTitle) {
         const tokens: Token[] = [];
-        tokenizeLine(".end", file, lineNo, first + 1, tokens);
+        tokenizeLine(".end", file, lineNo, first + 1, tokens, budget);
         lines.push({ tokens, loc: tokens[0].loc, annotation: false });
         return { title, lines };
       }
@@ -178,7 +204,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       if (line[first + 1] === "@") {
         const tokens: Token[] = [];
         const body = line.slice(first + 2);
-        tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 3, tokens);
+        tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 3, tokens, budget);
         // An annotation is a comment to SPICE: a `+` line after it still continues the card before it.
         if (tokens.length) lines.push({ tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: true });
       }
@@ -187,12 +213,12 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     if (c0 === "+") {
       if (!current) throw new NetlistError("continuation line '+' with nothing to continue", { file, line: lineNo, col: first + 1 });
       const body = line.slice(first + 1);
-      tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens);
+      tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens, budget);
       continue;
     }
     const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 ? inlineCommentStart(line) : line.length;
     const tokens: Token[] = [];
-    tokenizeLine(line.slice(0, cut), file, lineNo, 1, tokens);
+    tokenizeLine(line.slice(0, cut), file, lineNo, 1, tokens, budget);
     if (tokens.length === 0) continue;
     current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: false };
     lines.push(current);

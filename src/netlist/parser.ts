@@ -3,10 +3,9 @@
  * (relative to the including file), collects `.subckt` bodies, cards and
  * `*@` annotations. Values stay as tokens; `elaborate` evaluates them.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { NetlistError, type SourceLoc } from "./errors.js";
-import { lex, type LogicalLine, type Token } from "./lexer.js";
+import { InputError, NetlistError, clip, type SourceLoc } from "./errors.js";
+import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { emptyScope, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
@@ -25,10 +24,22 @@ const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   t: "transmission line",
   a: "XSPICE code model",
 };
-/** Output and control cards ngspice accepts that do not change the circuit: skipped. */
-const IGNORED_CARDS = new Set([
-  ".print", ".plot", ".save", ".probe", ".meas", ".measure", ".width", ".four", ".nodeset", ".global", ".title", ".ac", ".dc", ".noise", ".tf", ".sens", ".disto", ".pz",
-]);
+/** Output and control cards ngspice accepts that do not change the circuit: skipped with a warning. */
+const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".nodeset", ".title"]);
+/** Analyses (and measurements) eqspice does not run: each one read is reported as not run. */
+const NOT_RUN_CARDS: Record<string, string> = {
+  ".ac": "AC analyses",
+  ".dc": "DC sweeps",
+  ".noise": "noise analyses",
+  ".tf": "transfer function analyses",
+  ".sens": "sensitivity analyses",
+  ".disto": "distortion analyses",
+  ".pz": "pole-zero analyses",
+  ".four": "Fourier analyses",
+  ".fourier": "Fourier analyses",
+  ".meas": "measurements",
+  ".measure": "measurements",
+};
 const ANNOTATIONS = new Set(["input", "output", "train", "crossbar", "defaults"]);
 
 interface Frame {
@@ -40,6 +51,8 @@ class Parser {
   readonly out: ParsedNetlist;
   private stack: Frame[];
   private includeChain: string[] = [];
+  /** Tokens the netlist and its includes may still make (see MAX_TOKENS). */
+  private budget: TokenBudget = { left: MAX_TOKENS };
   private ended = false;
 
   constructor(file: string) {
@@ -53,13 +66,18 @@ class Parser {
       ics: [],
       annotations: [],
       hasExpressions: false,
+      globals: new Map(),
+      notRun: [],
       warnings: [],
     };
     this.stack = [{ scope: this.out.top, subckt: null }];
   }
 
   parseSource(source: string, file: string, isTop: boolean): void {
-    const { title, lines } = lex(source, file, isTop, this.out.fastR);
+    // Classic Mac line endings (CR alone) are line ends too, as in ngspice; CRLF stays as it is.
+    const cr = source.indexOf("\r");
+    if (cr >= 0 && /\r(?!\n)/.test(source.slice(cr))) source = source.replace(/\r(?!\n)/g, "\n");
+    const { title, lines } = lex(source, file, isTop, this.out.fastR, this.budget);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));
     let inControl = false;
@@ -129,6 +147,7 @@ class Parser {
         if (this.includeChain.length === 1) this.ended = true;
         return;
       case ".op":
+        if (args[0]) throw new NetlistError(`.op: unexpected '${clip(args[0].text)}' (.op takes no arguments)`, args[0].loc);
         this.out.op = true;
         return;
       case ".include":
@@ -157,18 +176,38 @@ class Parser {
         return this.options(args);
       case ".temp":
         if (!args[0]) throw new NetlistError("`.temp` needs a temperature in Celsius", head.loc);
+        if (args[1]) throw new NetlistError(`.temp: one temperature only (a sweep over several is not supported), found '${clip(args[1].text)}'`, args[1].loc);
         this.out.options.set("temp", { value: args[0], loc: args[0].loc });
         return;
       case ".tran":
         return this.tran(args, head.loc);
       case ".ic":
         return this.ic(args, head.loc);
+      case ".global":
+        return this.global(args, head.loc);
       default:
         if (IGNORED_CARDS.has(name)) {
           this.out.warnings.push(`${head.loc.file}:${head.loc.line}: ${name} ignored`);
           return;
         }
-        throw new NetlistError(`unknown card '${head.text}'`, head.loc);
+        if (name in NOT_RUN_CARDS) {
+          this.out.notRun.push({ card: name, loc: head.loc });
+          this.out.warnings.push(
+            `${head.loc.file}:${head.loc.line}: ${name} NOT RUN: eqspice has no ${NOT_RUN_CARDS[name]}; it runs only the operating point (eqspice op) and transient analysis (eqspice tran)`,
+          );
+          return;
+        }
+        throw new NetlistError(`unknown card '${clip(head.text)}'`, head.loc);
+    }
+  }
+
+  private global(args: Token[], loc: SourceLoc): void {
+    if (args.length === 0) throw new NetlistError("`.global` needs node names", loc);
+    for (const t of args) {
+      if (t.kind === ",") continue;
+      if (t.kind !== "word") throw new NetlistError(`.global: bad node name '${clip(t.text)}'`, t.loc);
+      if (t.lower === "0" || t.lower === "gnd") continue; // ground is global anyway
+      if (!this.out.globals.has(t.lower)) this.out.globals.set(t.lower, t.loc);
     }
   }
 
@@ -182,9 +221,11 @@ class Parser {
     }
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readInputFile(path, "included file", { regular: true });
     } catch (e) {
-      throw new NetlistError(`cannot read included file '${target}' (${path}): ${(e as NodeJS.ErrnoException).code ?? e}`, args[0]?.loc ?? loc);
+      if (!(e instanceof InputError)) throw e;
+      const why = e.message.slice(`cannot read included file '${path}': `.length);
+      throw new NetlistError(`cannot read included file '${clip(target)}' (${clip(path, 200)}): ${why}`, args[0]?.loc ?? loc);
     }
     this.parseSource(text, path, false);
   }
@@ -248,10 +289,13 @@ class Parser {
   }
 
   private tran(args: Token[], loc: SourceLoc): void {
+    const bad = args.find((t) => t.kind !== "word" && t.kind !== "expr" && t.kind !== ",");
+    if (bad) throw new NetlistError(`.tran: unexpected '${bad.text}' (usage: .tran TSTEP TSTOP [TSTART [TMAX]] [UIC])`, bad.loc);
     const words = args.filter((t) => t.kind === "word" || t.kind === "expr");
     const uic = words.some((t) => t.lower === "uic");
     const nums = words.filter((t) => t.lower !== "uic");
     if (nums.length < 2) throw new NetlistError("`.tran` needs TSTEP and TSTOP", loc);
+    if (nums.length > 4) throw new NetlistError(`.tran: unexpected '${clip(nums[4].text)}' (usage: .tran TSTEP TSTOP [TSTART [TMAX]] [UIC])`, nums[4].loc);
     this.out.tran = { tstep: nums[0], tstop: nums[1], tstart: nums[2], tmax: nums[3], uic, loc };
   }
 
