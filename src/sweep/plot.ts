@@ -5,17 +5,32 @@
  * Line plots: one line per combination of the other varying axes (at most
  * MAX_LINES; beyond that, and always for seed axes, the other axes are
  * averaged), each point the mean over the averaged rows with a +-1 std error
- * bar. Numeric axes spanning two decades or more use a log scale. Heatmaps
- * (not for seed axes) average over every other axis; their cells are
- * labelled by value.
+ * bar. Heatmaps (not for seed axes) average over every other axis; their
+ * cells are labelled by value.
+ *
+ * Axes follow their values: seeds and names are categories (a seed is a
+ * replicate, not a quantity); `levels` is ordered 4, 16, ... with 0 last,
+ * labelled "continuous"; other numbers use a log scale when positive and
+ * spanning two decades (or one, geometrically spaced), else linear.
+ * Accuracies are shown in percent, other metrics with their unit in the
+ * title (format.ts), ticks as powers of ten (no mixed SI prefixes), and
+ * hover and cell labels with enough digits to tell 0.99999 from 1.
  */
 import type { PlotFigure } from "../plot/html.js";
 import { canonicalJson } from "./hash.js";
 import type { ResultRow } from "./results.js";
+import { distinctDigits, isAccuracy, metricTitle, shownValue, unitOf } from "./format.js";
 
 const MAX_LINES = 10;
-/** Axes that are replicates: averaged over, never split into lines. */
-const REPLICATE = new Set(["seed", "circuit.seed"]);
+/** Axes that are replicates (seeds): averaged over, never split into lines, drawn as categories. */
+export function isReplicate(axis: string): boolean {
+  return /(^|\.)seed$/i.test(axis);
+}
+
+/** An axis of conductance levels, where 0 means continuous (no quantization). */
+function isLevels(axis: string): boolean {
+  return /(^|\.)levels$/i.test(axis);
+}
 
 type Cell = { sum: number; sq: number; n: number };
 
@@ -23,11 +38,19 @@ function label(v: unknown): string {
   return typeof v === "string" ? v : canonicalJson(v);
 }
 
+/** What a value of axis `a` is called on a plot: levels=0 is "continuous". */
+function shownLabel(a: string, v: unknown): string {
+  return isLevels(a) && v === 0 ? "continuous" : label(v);
+}
+
 function paramOf(r: ResultRow, a: string): unknown {
   return r.params[a] ?? r.config?.[a];
 }
 
-/** Distinct values of axis `a` in the rows: sorted numerically when all numbers, else in first-seen order. */
+/**
+ * Distinct values of axis `a` in the rows: sorted numerically when all
+ * numbers (for levels, 0 = continuous last), else in first-seen order.
+ */
 function distinct(rows: ResultRow[], a: string): unknown[] {
   const m = new Map<string, unknown>();
   for (const r of rows) {
@@ -35,7 +58,9 @@ function distinct(rows: ResultRow[], a: string): unknown[] {
     if (v !== undefined && !m.has(label(v))) m.set(label(v), v);
   }
   const vs = [...m.values()];
-  return vs.every((v) => typeof v === "number") ? (vs as number[]).sort((x, y) => x - y) : vs;
+  if (!vs.every((v) => typeof v === "number")) return vs;
+  const key = (x: number) => (isLevels(a) && x === 0 ? Infinity : x);
+  return (vs as number[]).sort((x, y) => key(x) - key(y));
 }
 
 function add(cells: Map<string, Cell>, key: string, y: number): void {
@@ -50,11 +75,28 @@ function add(cells: Map<string, Cell>, key: string, y: number): void {
 const mean = (c: Cell | undefined) => (c && c.n ? c.sum / c.n : null);
 const std = (c: Cell | undefined) => (c && c.n > 1 ? Math.sqrt(Math.max(0, c.sq / c.n - (c.sum / c.n) ** 2)) : 0);
 
-function axisLayout(values: unknown[], title: string): Record<string, unknown> {
+/** Positive numbers spanning two decades, or one with geometric spacing (1, 3, 10...): a log axis. */
+function logSpaced(vs: number[]): boolean {
+  if (vs.length < 2 || !vs.every((v) => v > 0)) return false;
+  const span = vs[vs.length - 1] / vs[0];
+  if (span >= 100) return true;
+  if (span < 10 || vs.length < 3) return false;
+  const r = vs.slice(1).map((v, i) => v / vs[i]);
+  return r.every((x) => Math.abs(x / r[0] - 1) < 0.05);
+}
+
+/** How axis `a` is drawn: as categories (seeds, levels, names) or numbers (log or linear). */
+function axisKind(a: string, values: unknown[]): "category" | "log" | "linear" {
   const nums = values.every((v) => typeof v === "number");
-  const pos = nums && (values as number[]).every((v) => v > 0);
-  const span = pos ? Math.max(...(values as number[])) / Math.min(...(values as number[])) : 0;
-  return { title: { text: title }, type: !nums ? "category" : pos && span >= 100 ? "log" : "linear" };
+  if (!nums || isReplicate(a) || isLevels(a)) return "category";
+  return logSpaced(values as number[]) ? "log" : "linear";
+}
+
+function axisLayout(a: string, values: unknown[]): Record<string, unknown> {
+  const type = axisKind(a, values);
+  const title = { text: isLevels(a) && values.includes(0) ? `${a} (0 = continuous)` : a };
+  if (type === "category") return { title, type, categoryorder: "array", categoryarray: values.map((v) => shownLabel(a, v)) };
+  return { title, type, exponentformat: "power" };
 }
 
 /** Positive values spanning three decades or more. */
@@ -65,35 +107,52 @@ function logScale(ys: Array<number | null>): boolean {
 
 function lineFigure(rows: ResultRow[], metric: string, axis: string, others: string[]): PlotFigure {
   const xs = distinct(rows, axis);
-  const split = others.filter((a) => !REPLICATE.has(a));
+  const split = others.filter((a) => !isReplicate(a));
   let groups = new Map<string, ResultRow[]>();
-  for (const r of rows) {
-    const g = split.map((a) => `${a}=${label(paramOf(r, a))}`).join(" ");
+  // lines in the order of the other axes' values (levels 4, 16, ..., continuous), not first-seen
+  const order = split.map((a) => new Map(distinct(rows, a).map((v, i) => [label(v), i])));
+  const rank = (r: ResultRow) => split.map((a, k) => order[k].get(label(paramOf(r, a))) ?? 0);
+  const sorted = [...rows].sort((x, y) => {
+    const rx = rank(x);
+    const ry = rank(y);
+    for (let k = 0; k < rx.length; k++) if (rx[k] !== ry[k]) return rx[k] - ry[k];
+    return 0;
+  });
+  for (const r of sorted) {
+    const g = split.map((a) => `${a}=${shownLabel(a, paramOf(r, a))}`).join(" ");
     groups.set(g, [...(groups.get(g) ?? []), r]);
   }
   if (groups.size > MAX_LINES) groups = new Map([["", rows]]);
-  const numeric = xs.every((v) => typeof v === "number");
+  const kind = axisKind(axis, xs);
   const data = [...groups].map(([name, rs]) => {
     const cells = new Map<string, Cell>();
-    for (const r of rs) add(cells, label(paramOf(r, axis)), r.metrics[metric]!);
+    for (const r of rs) add(cells, label(paramOf(r, axis)), shownValue(metric, r.metrics[metric]!));
     const ys = xs.map((x) => mean(cells.get(label(x))));
     const err = xs.map((x) => std(cells.get(label(x))));
     return {
       type: "scatter",
       mode: "lines+markers",
       name: name || metric,
-      x: numeric ? xs : xs.map(label),
+      x: kind === "category" ? xs.map((x) => shownLabel(axis, x)) : xs,
       y: ys,
       error_y: { type: "data", array: err, visible: err.some((e) => e > 0) },
     };
   });
-  const averaged = groups.size === 1 ? others : others.filter((a) => REPLICATE.has(a));
+  const averaged = groups.size === 1 ? others : others.filter((a) => isReplicate(a));
+  const ys = data.flatMap((d) => d.y).filter((y): y is number => y !== null);
+  const digits = distinctDigits(ys, 4);
   return {
     data,
     layout: {
       title: { text: `${metric} vs ${axis}${averaged.length ? ` (mean +- std over ${averaged.join(", ")})` : ""}` },
-      xaxis: axisLayout(xs, axis),
-      yaxis: { title: { text: metric }, type: logScale(data.flatMap((d) => d.y)) ? "log" : "linear" },
+      xaxis: axisLayout(axis, xs),
+      yaxis: {
+        title: { text: metricTitle(metric) },
+        type: logScale(ys) ? "log" : "linear",
+        exponentformat: "power",
+        hoverformat: `.${digits}~g`,
+        ticksuffix: isAccuracy(metric) ? "%" : "",
+      },
       showlegend: data.length > 1,
     },
     height: 440,
@@ -104,14 +163,31 @@ function heatmapFigure(rows: ResultRow[], metric: string, a: string, b: string, 
   const xs = distinct(rows, a);
   const ys = distinct(rows, b);
   const cells = new Map<string, Cell>();
-  for (const r of rows) add(cells, `${label(paramOf(r, a))}\u0000${label(paramOf(r, b))}`, r.metrics[metric]!);
+  for (const r of rows) add(cells, `${label(paramOf(r, a))}\u0000${label(paramOf(r, b))}`, shownValue(metric, r.metrics[metric]!));
   const z = ys.map((y) => xs.map((x) => mean(cells.get(`${label(x)}\u0000${label(y)}`))));
+  const digits = distinctDigits(z.flat().filter((v): v is number => v !== null), 3);
+  const unit = unitOf(metric);
+  const suffix = unit === "%" ? "%" : unit ? ` ${unit}` : "";
+  const xl = xs.map((x) => shownLabel(a, x));
+  const yl = ys.map((y) => shownLabel(b, y));
   return {
-    data: [{ type: "heatmap", x: xs.map(label), y: ys.map(label), z, colorscale: "Viridis", colorbar: { title: { text: metric } }, hoverongaps: false }],
+    data: [
+      {
+        type: "heatmap",
+        x: xl,
+        y: yl,
+        z,
+        colorscale: "Viridis",
+        colorbar: { title: { text: metricTitle(metric) }, exponentformat: "power" },
+        hoverongaps: false,
+        texttemplate: `%{z:.${digits}~g}${unit === "%" ? "%" : ""}`,
+        hovertemplate: `${a}=%{x}<br>${b}=%{y}<br>${metric}: %{z:.${digits}~g}${suffix}<extra></extra>`,
+      },
+    ],
     layout: {
       title: { text: `${metric} over ${a} x ${b}${others.length ? ` (mean over ${others.join(", ")})` : ""}` },
-      xaxis: { title: { text: a }, type: "category" },
-      yaxis: { title: { text: b }, type: "category" },
+      xaxis: { title: { text: a }, type: "category", categoryorder: "array", categoryarray: xl },
+      yaxis: { title: { text: b }, type: "category", categoryorder: "array", categoryarray: yl },
     },
     height: 480,
   };
@@ -124,7 +200,7 @@ export function sweepFigures(rows: ResultRow[], axes: string[], metrics: string[
   const figs: PlotFigure[] = [];
   for (const m of shown) {
     for (const a of varying) figs.push(lineFigure(rows, m, a, varying.filter((x) => x !== a)));
-    const paired = varying.filter((a) => !REPLICATE.has(a));
+    const paired = varying.filter((a) => !isReplicate(a));
     for (let i = 0; i < paired.length; i++) {
       for (let j = i + 1; j < paired.length; j++) {
         const [a, b] = [paired[i]!, paired[j]!];

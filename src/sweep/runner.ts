@@ -19,6 +19,8 @@ import { runPool } from "./pool.js";
 import { writeReports } from "./report.js";
 import { latestByHash, readResults, ResultsWriter, RESULTS_FILE, type ResultRow } from "./results.js";
 import { selectShard, type Shard } from "./shard.js";
+import { fmtMetric } from "./format.js";
+import type { SweepProgress } from "./progress.js";
 
 export interface RunSweepOptions {
   out: string;
@@ -29,6 +31,8 @@ export interface RunSweepOptions {
   retryErrors?: boolean;
   /** Progress lines (the CLI prints them on stderr). */
   log?: (line: string) => void;
+  /** Per-point progress (the CLI's bar or plain lines with the time left); without it, point lines go to `log`. */
+  progress?: SweepProgress;
 }
 
 export interface SweepSummary {
@@ -59,7 +63,7 @@ function rowFor(plan: SweepPlan, p: PlannedPoint, o: PointOutcome, shard: Shard 
 function fmtMetrics(m: Record<string, number>): string {
   return Object.entries(m)
     .slice(0, 4)
-    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toPrecision(4)}`)
+    .map(([k, v]) => fmtMetric(k, v))
     .join(" ");
 }
 
@@ -88,21 +92,28 @@ export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<
   const writer = new ResultsWriter(resultsPath, existing.partialTail);
   let ok = 0;
   let failed = 0;
-  await runPool(
-    todo.map((p) => p.job),
-    {
-      size: opts.workers,
-      timeout: plan.config.timeout,
-      onOutcome: (o: PointOutcome, job: PointJob) => {
-        const p = byHash.get(job.hash)!;
-        writer.append(rowFor(plan, p, o, opts.shard));
-        if (o.status === "ok") ok++;
-        else failed++;
-        const head = `[${ok + failed}/${todo.length}] ${o.status === "ok" ? "ok   " : "ERROR"} ${p.hash} ${fmtParams(p.params)}`;
-        log(o.status === "ok" ? `${head}  ${fmtMetrics(o.metrics)} (${o.seconds.toFixed(1)} s)` : `${head}: ${o.error}`);
+  opts.progress?.start(plan.config.name, todo.length);
+  try {
+    await runPool(
+      todo.map((p) => p.job),
+      {
+        size: opts.workers,
+        timeout: plan.config.timeout,
+        onOutcome: (o: PointOutcome, job: PointJob) => {
+          const p = byHash.get(job.hash)!;
+          writer.append(rowFor(plan, p, o, opts.shard));
+          if (o.status === "ok") ok++;
+          else failed++;
+          const head = `[${ok + failed}/${todo.length}] ${o.status === "ok" ? "ok   " : "ERROR"} ${p.hash} ${fmtParams(p.params)}`;
+          const line = o.status === "ok" ? `${head}  ${fmtMetrics(o.metrics)} (${o.seconds.toFixed(1)} s)` : `${head}: ${o.error}`;
+          if (opts.progress) opts.progress.point(o.status === "ok", line);
+          else log(line);
+        },
       },
-    },
-  );
+    );
+  } finally {
+    opts.progress?.stop();
+  }
   const rows = latestByHash(readResults(resultsPath).rows);
   const current = plan.points.map((p) => rows.get(p.hash)).filter((r): r is ResultRow => r !== undefined);
   writeReports(out, current, { title: plan.config.name, axes: plan.axes, metrics: plan.config.metrics });

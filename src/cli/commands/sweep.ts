@@ -11,6 +11,7 @@ import { loadSweepConfig } from "../../sweep/config.js";
 import { mergeSweeps } from "../../sweep/merge.js";
 import { fmtParams, planSweep } from "../../sweep/plan.js";
 import { runSweep } from "../../sweep/runner.js";
+import { makeSweepProgress } from "../../sweep/progress.js";
 import { parseShard, selectShard } from "../../sweep/shard.js";
 
 interface SweepFlags {
@@ -54,7 +55,8 @@ export function registerSweep(program: Command, run: (fn: () => Promise<void> | 
           return;
         }
         const log = f.quiet ? undefined : (l: string) => process.stderr.write(l + "\n");
-        const s = await runSweep(plan, { out, workers, shard, retryErrors: f.retryErrors, log });
+        const progress = f.quiet ? undefined : makeSweepProgress(process.stderr);
+        const s = await runSweep(plan, { out, workers, shard, retryErrors: f.retryErrors, log, progress });
         const failedNote = s.failed ? `, ${s.failed} failed (error rows in results.jsonl; --retry-errors reruns them)` : "";
         process.stdout.write(
           `sweep ${cfg.name}: ran ${s.ran} of ${s.inShard} points${shard ? ` in shard ${shard.k}/${shard.n}` : ""} (${s.alreadyDone} already done): ${s.ok} ok${failedNote}\n` +
