@@ -8,25 +8,50 @@
  * engine's source scale), until the state settles. The settled state is
  * left in engine.x / engine.V, with the engine at its DC point again.
  *
+ * Integration. Stiff circuits (auto's choice for the DRN networks) take
+ * variable-step BDF2, which is L-stable, so the steps grow as the trajectory
+ * settles whatever the stiffness. Its local truncation error is filtered
+ * through the step's iteration matrix (Hairer & Wanner's estimate for stiff
+ * systems): an ideal diode switching on makes its node stiff, and the raw
+ * divided-difference estimate would see a large error where the implicit
+ * step is in fact exact to first order (the node is on its slow manifold).
+ * The LTE tolerance is reltol/10 relative plus 100 vntol absolute (1e-4 and
+ * 1e-4 V with SPICE's defaults), which keeps the written trajectory within
+ * about 1e-3 V of a tight-tolerance one (test/relax-physical.test.ts).
+ * Non-stiff circuits take odex (auto), as before.
+ *
  * Settling criterion: the state is settled when the distance to the
  * equilibrium, estimated to first order by one Newton step of the DC
  * equations, is below `tol` volts on every free node:
  *   max_i |(G(V)^-1 i(V))_i| = max_i |(G^-1 C dV/dt)_i| < tol,   G = di/dV,
- * i.e. the rate of change times the circuit's time-constant matrix G^-1 C
- * ("max |dV/dt| * time constant"). Newton converges quadratically there, so
- * the true distance |V - V*| is tol plus O(tol^2). The check costs one
- * factorization, so it runs when the last step moved no node by more than
- * 10 tol (after each such failed check waiting twice as many steps) and
- * every 32 steps anyway. The check does not move the state: what is left in
- * the engine is a point of the trajectory. With the trapezoidal rule, whose
- * stiff modes ring instead of decaying at long steps, a failed check
- * restarts the order (backward Euler steps damp them); bdf2 (the default
- * implicit choice) is L-stable and needs no help.
+ * i.e. the rate of change times the circuit's time-constant matrix G^-1 C.
+ * On the BDF2 path (relaxFast) its diagonal version, every node's
+ * |C_i dV_i/dt| / G_ii = |dV_i/dt| tau_i (tau_i = C_i / G_ii its own time
+ * constant), is read from each step for free, and the full check (one
+ * factorization) runs when it falls below the LTE tolerance's absolute part
+ * (1e-4 V by default). Below that distance the rest of the relaxation is the
+ * linear decay delta(t) = exp(-C^-1 G t) delta of the displacement
+ * delta = -G^-1 i(V), which is not integrated step by step: its time to fall
+ * from |delta| to tol is tau ln(|delta| / tol) with tau the Rayleigh quotient
+ * delta' C delta / delta' G delta (exact for the slowest mode that dominates a
+ * tail), its end point the equilibrium itself (a Newton polish, the tail's
+ * limit), and its energy P* dt plus the first-order excess of the decaying
+ * displacement. The other paths (odex, trapezoidal, circuits with
+ * capacitors or branch unknowns) integrate until the full check passes.
+ *
+ * Settling time and energy. `time` is when the criterion was met. `energy`
+ * integrates the power of every device over [0, time] (energy.ts,
+ * PowerMeter): on the BDF2 path each step's trajectory is the cubic Hermite
+ * interpolant of its end points and slopes (the slopes are the circuit's
+ * own dV/dt = -i(V)/C at the accepted points), integrated by 2-point
+ * Gauss-Legendre, so the quadrature error is of the integrator's order; the
+ * other paths integrate the power linearly between points.
  */
 import { ConvergenceError } from "../netlist/errors.js";
 import type { Engine } from "./engine.js";
+import { PowerMeter, type PhaseEnergy } from "./energy.js";
 import { analyzeCapacitance, type CapacitanceInfo } from "./integrators/capacitance.js";
-import { ODEX_MAX_STIFFNESS, chooseIntegrator, explicitApplies, timeConstants, type IntegratorChoice } from "./integrators/choose.js";
+import { ODEX_MAX_STIFFNESS, chooseIntegrator, explicitApplies, type IntegratorChoice } from "./integrators/choose.js";
 import { ExplicitIntegrator } from "./integrators/explicit.js";
 import { ImplicitIntegrator } from "./integrators/implicit.js";
 import { dynamicLinearDevices } from "./integrators/split.js";
@@ -46,8 +71,10 @@ export interface RelaxOptions {
 }
 
 export interface RelaxResult {
-  /** Simulated time to settle (s). */
+  /** Settling time (s): when the criterion was met, interpolated (tmax when not settled). */
   time: number;
+  /** Time of the last integrated point, the state left in the engine (s). */
+  end: number;
   /** Accepted steps. */
   steps: number;
   /** Passes over the devices: Newton iterations (implicit) or right-hand-side evaluations (odex), settling checks included. */
@@ -55,12 +82,19 @@ export interface RelaxResult {
   /** False when tmax was reached first. */
   settled: boolean;
   integrator: "odex" | "trap" | "bdf2";
+  /** Energy over [0, time] (J): dissipated in resistive devices, drawn from the sources, change of the stored energy. */
+  energy: PhaseEnergy;
 }
 
 /** Steps allowed when tmax is not given. */
 const MAX_STEPS = 200_000;
-/** Steps between settling checks at most. */
+/** Steps between full settling checks at most (odex, and implicit steps whose diagonal estimate is unavailable). */
 const CHECK_EVERY = 32;
+/** 2-point Gauss-Legendre nodes on [0, 1]. */
+const GAUSS = [0.5 - 0.5 / Math.sqrt(3), 0.5 + 0.5 / Math.sqrt(3)];
+
+/** Per-engine analysis kept across calls (phases and samples): capacitances and the power meter, by cnode. */
+const cache = new WeakMap<Engine, { cnode: number; cap: CapacitanceInfo; meter: PowerMeter; acc: EnergyAccumulator }>();
 
 export function relax(engine: Engine, opts: RelaxOptions = {}): RelaxResult {
   const c = engine.circuit;
@@ -69,26 +103,235 @@ export function relax(engine: Engine, opts: RelaxOptions = {}): RelaxResult {
   const tol = opts.tol ?? 1e-9;
   const tmax = opts.tmax ?? Infinity;
   const srcScale = engine.ctx.srcScale;
-  const cap = analyzeCapacitance(c, cnode);
+  let cached = cache.get(engine);
+  if (!cached || cached.cnode !== cnode) {
+    const cap = analyzeCapacitance(c, cnode);
+    const meter = new PowerMeter(c, cap.nodeC, cap.caps);
+    cached = { cnode, cap, meter, acc: new EnergyAccumulator(engine, cap, meter) };
+    cache.set(engine, cached);
+  }
+  const { cap, acc } = cached;
   const checker = new SettleCheck(engine, srcScale, tol);
   const x0 = Float64Array.from(engine.x);
-  const tc = timeConstants(engine, cap, "dc", 0, srcScale);
-  engine.x.set(x0);
-  engine.setPoint("dc", 0, srcScale, null);
-  engine.syncVoltages();
+  engine.nodeStamps = null;
+  // At the DC point already (the trainer's phases): keep the engine's cached linear stamps.
+  if (engine.ctx.mode !== "dc" || engine.ctx.integ !== null) engine.setPoint("dc", 0, srcScale, null);
+  const tc = diagonalTimeConstants(engine, cap);
+  // The DC Jacobian and right-hand side are now assembled at x0: the start's slopes.
+  acc.begin(x0);
   const want = opts.integrator ?? "auto";
   if (want === "odex" && !explicitApplies(engine, cap)) throw new Error("relax: odex needs a circuit without branch unknowns (floating voltage sources, E, H)");
   // (odex evaluates device currents, which do not apply a source scale other than 1)
   const method =
     want === "auto" ? (srcScale === 1 ? chooseIntegrator(engine, cap, tc.tauMax / tc.tauMin, ODEX_MAX_STIFFNESS.relax, "bdf2") : "bdf2") : want;
   opts.record?.(0, engine.V);
-  if (c.nFree === 0) return { time: 0, steps: 0, evaluations: 0, settled: true, integrator: method };
+  if (c.nFree === 0) return { time: 0, end: 0, steps: 0, evaluations: 0, settled: true, integrator: method, energy: acc.result() };
   const tau0 = Number.isFinite(tc.tauMin) ? tc.tauMin : cnode / Math.max(c.options.gmin, 1e-30);
-  const r = method === "odex" ? relaxExplicit(engine, cap, checker, tau0, tmax, opts.record) : relaxImplicit(engine, cap, checker, method, tau0, tmax, opts.record);
-  engine.nodeStamps = null;
-  engine.setPoint("dc", 0, srcScale, null);
+  let r: Partial;
+  if (method === "odex") r = relaxExplicit(engine, cap, checker, acc, tau0, tmax, opts.record);
+  else if (method === "bdf2" && fastApplies(engine, cap)) r = relaxFast(engine, cap, checker, acc, tau0, tmax, opts.record);
+  else {
+    r = relaxImplicit(engine, cap, checker, acc, method, tau0, tmax, opts.record);
+    engine.nodeStamps = null;
+    engine.setPoint("dc", 0, srcScale, null);
+  }
   engine.syncVoltages();
-  return { ...r, evaluations: r.evaluations + checker.evaluations, integrator: method };
+  return { ...r, evaluations: r.evaluations + checker.evaluations, integrator: method, energy: acc.result() };
+}
+
+/** Node time constants C_ii / G_ii at the engine's x (assembles the DC system there; see choose.ts). */
+function diagonalTimeConstants(engine: Engine, cap: CapacitanceInfo): { tauMin: number; tauMax: number } {
+  engine.assemble();
+  let tauMin = Infinity;
+  let tauMax = 0;
+  const A = engine.sys.A;
+  for (let i = 0; i < engine.circuit.nFree; i++) {
+    const cc = cap.diag[i];
+    if (!(cc > 0)) continue;
+    const g = A[engine.sys.diag(i)];
+    const tau = g > 0 ? cc / g : Infinity;
+    if (tau < tauMin) tauMin = tau;
+    if (tau > tauMax) tauMax = tau;
+  }
+  return { tauMin, tauMax };
+}
+
+/**
+ * Energy bookkeeping along one relaxation: each step's power integrated on
+ * the Hermite interpolant of its end points (see the file comment), and up
+ * to a time inside the last step when the settling time falls there.
+ */
+class EnergyAccumulator {
+  private readonly nf: number;
+  /** Start (a) and end (b) of the last step: unknowns and free-node slopes (V/s). */
+  private xa: Float64Array;
+  private xb: Float64Array;
+  private da: Float64Array;
+  private db: Float64Array;
+  private ta = 0;
+  private tb = 0;
+  /** Slopes known at both ends of the last step (else it is interpolated linearly). */
+  private slopesA = false;
+  private slopesB = false;
+  private readonly xg: Float64Array;
+  private readonly Vg: Float64Array;
+  private readonly p = new Float64Array(2);
+  /** Energies up to ta, and of the last step (up to its cut). */
+  private dissipated = 0;
+  private drawn = 0;
+  private stepDiss = 0;
+  private stepDrawn = 0;
+  private stored0 = 0;
+  private stored1 = 0;
+  /** Slopes can be read from the steps: plain circuits whose only capacitance is the node capacitance. */
+  private readonly slopesAvailable: boolean;
+
+  constructor(
+    readonly engine: Engine,
+    readonly cap: CapacitanceInfo,
+    readonly meter: PowerMeter,
+  ) {
+    const n = engine.x.length;
+    const c = engine.circuit;
+    this.nf = c.nFree;
+    this.xa = new Float64Array(n);
+    this.xb = new Float64Array(n);
+    this.da = new Float64Array(n);
+    this.db = new Float64Array(n);
+    this.xg = new Float64Array(n);
+    this.Vg = new Float64Array(engine.V.length);
+    this.slopesAvailable = !c.amplifiers && cap.caps.length === 0 && c.n === c.nFree;
+  }
+
+  /**
+   * Start of a phase at state x0, with the DC system assembled at x0 in the
+   * engine (its residual gives the starting slopes).
+   */
+  begin(x0: Float64Array): void {
+    const e = this.engine;
+    this.meter.begin(e.V);
+    this.xb.set(x0);
+    this.ta = this.tb = 0;
+    this.dissipated = this.drawn = this.stepDiss = this.stepDrawn = 0;
+    this.stored0 = this.stored1 = this.meter.stored(e.V, x0);
+    this.slopesB = this.slopesAvailable;
+    if (this.slopesB) {
+      // dV/dt = -r / C with r = A x - b, the DC residual.
+      const { rows, cols } = e.sys.pattern;
+      const A = e.sys.A;
+      const b = e.sys.b;
+      const nf = this.nf;
+      const r = this.db;
+      for (let i = 0; i < nf; i++) r[i] = -b[i];
+      for (let h = 1; h < rows.length; h++) {
+        const row = rows[h];
+        const col = cols[h];
+        if (row >= 0 && row < nf && col >= 0 && col < nf) r[row] += A[h] * x0[col];
+      }
+      const nc = this.cap.nodeC;
+      for (let i = 0; i < nf; i++) r[i] = -r[i] / nc[i];
+    }
+  }
+
+  /** An accepted point at time t with unknowns x and, when known, the node-capacitance current (A, leaving) of each free unknown. */
+  step(t: number, x: Float64Array, nodeCurrent: ((i: number) => number) | null): void {
+    this.dissipated += this.stepDiss;
+    this.drawn += this.stepDrawn;
+    // The last end becomes this step's start.
+    let tmp = this.xa;
+    this.xa = this.xb;
+    this.xb = tmp;
+    tmp = this.da;
+    this.da = this.db;
+    this.db = tmp;
+    this.ta = this.tb;
+    this.slopesA = this.slopesB;
+    this.tb = t;
+    this.xb.set(x);
+    this.slopesB = this.slopesAvailable && nodeCurrent !== null;
+    if (this.slopesB) {
+      const nc = this.cap.nodeC;
+      for (let i = 0; i < this.nf; i++) this.db[i] = nodeCurrent!(i) / nc[i];
+    }
+    this.integrate(1);
+  }
+
+  /**
+   * The last step's energies from its start up to fraction f of it, and
+   * the stored energy there: 2-point Gauss on the Hermite interpolant
+   * (linear when a slope is unknown).
+   */
+  private integrate(f: number): void {
+    const e = this.engine;
+    const c = e.circuit;
+    const { nf, xa, xb, da, db, xg, Vg, p } = this;
+    const h = this.tb - this.ta;
+    const slopes = this.slopesA && this.slopesB;
+    Vg.set(e.V);
+    const nodeOf = c.nodeOfUnknown;
+    const amp = c.amplifiers;
+    const at = (s: number): void => {
+      const h00 = (1 + 2 * s) * (1 - s) * (1 - s);
+      const h10 = s * (1 - s) * (1 - s);
+      const h01 = s * s * (3 - 2 * s);
+      const h11 = s * s * (s - 1);
+      for (let i = 0; i < xg.length; i++) {
+        xg[i] = slopes && i < nf ? h00 * xa[i] + h10 * h * da[i] + h01 * xb[i] + h11 * h * db[i] : xa[i] + s * (xb[i] - xa[i]);
+      }
+      for (let i = 0; i < nodeOf.length; i++) Vg[nodeOf[i]] = xg[i];
+      if (amp) for (let d = 0; d < amp.depNode.length; d++) Vg[amp.depNode[d]] = amp.depRatio[d] * xg[amp.depUnknown[d]];
+    };
+    let diss = 0;
+    let drawn = 0;
+    if (h > 0 && f > 0) {
+      for (const g of GAUSS) {
+        at(g * f);
+        this.meter.power(Vg, xg, -1, p);
+        diss += p[0];
+        drawn += p[1];
+      }
+    }
+    const w = 0.5 * f * h;
+    this.stepDiss = h > 0 ? diss * w : 0;
+    this.stepDrawn = h > 0 ? drawn * w : 0;
+    at(f);
+    this.stored1 = this.meter.stored(Vg, xg);
+  }
+
+  /**
+   * End the phase with its linear tail: from the last point to the
+   * equilibrium now in the engine, reached at tEnd, the displacement
+   * decaying as exp(-t / tau). Energy: P* (tEnd - tb) plus the first-order
+   * excess (P(last) - P*) tau (1 - exp(-(tEnd - tb) / tau)).
+   */
+  tail(tEnd: number, tau: number): void {
+    const e = this.engine;
+    this.dissipated += this.stepDiss;
+    this.drawn += this.stepDrawn;
+    const p = this.p;
+    const c = e.circuit;
+    const nodeOf = c.nodeOfUnknown;
+    const Vg = this.Vg;
+    Vg.set(e.V);
+    for (let i = 0; i < nodeOf.length; i++) Vg[nodeOf[i]] = this.xb[i];
+    this.meter.power(Vg, this.xb, -1, p);
+    const d0 = p[0];
+    const s0 = p[1];
+    this.meter.power(e.V, e.x, -1, p);
+    const dt = tEnd - this.tb;
+    const f = tau > 0 ? tau * (1 - Math.exp(-dt / tau)) : 0;
+    this.stepDiss = p[0] * dt + (d0 - p[0]) * f;
+    this.stepDrawn = p[1] * dt + (s0 - p[1]) * f;
+    this.stored1 = this.meter.stored(e.V, e.x);
+  }
+
+  /** Energies of the phase so far (J). */
+  result(): PhaseEnergy {
+    const dissipated = this.dissipated + this.stepDiss;
+    const stored = this.stored1 - this.stored0;
+    const drawn = this.meter.drawnByBalance ? dissipated + stored : this.drawn + this.stepDrawn;
+    return { dissipated, drawn, stored };
+  }
 }
 
 /** The settling test (see the file comment), with its backoff. */
@@ -152,12 +395,249 @@ class SettleCheck {
   }
 }
 
-type Partial = Pick<RelaxResult, "time" | "steps" | "evaluations" | "settled">;
+type Partial = Pick<RelaxResult, "time" | "end" | "steps" | "evaluations" | "settled">;
+
+/**
+ * The direct path (relaxFast) applies to circuits whose unknowns are all
+ * free node voltages, whose only capacitance is the node capacitance, and
+ * without reduced amplifiers: then one step's equations are
+ *   C (a0 x + q) + i(x) = 0,  i(x) = A x - b  (A, b: the DC system assembled at x),
+ * and the engine's DC system is all it needs.
+ */
+function fastApplies(engine: Engine, cap: CapacitanceInfo): boolean {
+  const c = engine.circuit;
+  return c.n === c.nFree && !c.amplifiers && cap.caps.length === 0;
+}
+
+/**
+ * Variable-step BDF2 (backward Euler for the first step) on the DC system
+ * of the engine, with no per-step analysis point: the linear devices'
+ * stamps stay cached for the whole phase, the node capacitance's companion
+ * C a0 is added to the matrix only when it is factored, and the steps reuse
+ * one factorization (a chord iteration) until its convergence slows or the
+ * step size moved it too far (a0 off by 3x). The LTE of a BDF2 step is
+ * estimated from the cubic Hermite interpolant of its end points and slopes
+ * (x''' = 6 (2 (x0 - x1) + h (d0 + d1)) / h^3), filtered through the
+ * iteration matrix (see the file comment), and the step grows by up to 2x.
+ */
+function relaxFast(engine: Engine, cap: CapacitanceInfo, checker: SettleCheck, acc: EnergyAccumulator, tau0: number, tmax: number, record: RelaxOptions["record"]): Partial {
+  const c = engine.circuit;
+  const n = c.n;
+  const sys = engine.sys;
+  const { rows, cols } = sys.pattern;
+  const nh = rows.length;
+  const C = cap.nodeC;
+  const tol = tolerancesOf(c);
+  const rel = tol.reltol / 10;
+  const abs = 100 * tol.vntol;
+  const diagH = new Int32Array(n);
+  for (let i = 0; i < n; i++) diagH[i] = sys.diag(i);
+  const x = engine.x;
+  const A = sys.A;
+  const b = sys.b;
+  // History: x_n (xn), x_{n-1} (xp), slope at x_n (dn).
+  const xn = Float64Array.from(x);
+  const xp = new Float64Array(n);
+  const dn = new Float64Array(n);
+  const q = new Float64Array(n);
+  const dx = new Float64Array(n);
+  const err = new Float64Array(n);
+  const d1 = new Float64Array(n);
+  const res = new Float64Array(n);
+  // Below this distance (the LTE tolerance's absolute part) the rest of the relaxation is linear.
+  const tailTol = Math.max(abs, 10 * checker.tol);
+  // Slope at the start: -i(x0) / C, from the DC system assembled at x0.
+  residual(A, b, x, rows, cols, nh, n, dn);
+  for (let i = 0; i < n; i++) dn[i] = -dn[i] / C[i];
+  let t = 0;
+  let h = 0.01 * tau0;
+  let hPrev = 0;
+  let count = 1;
+  let steps = 0;
+  let evaluations = 0;
+  let factored = false;
+  let a0ref = 0;
+  let corr = 1;
+  let since = 0;
+  let settled = false;
+  let time = tmax;
+  const hmin = 1e-12 * tau0;
+  while (t < tmax) {
+    if (steps >= MAX_STEPS && tmax === Infinity) throw new ConvergenceError(`relax: not settled to ${checker.tol} V after ${MAX_STEPS} steps (t = ${t.toExponential(3)} s)`);
+    if (!(h >= hmin)) throw new ConvergenceError(`relax: time step too small (${h.toExponential(3)} s) at t = ${t.toExponential(6)} s`, []);
+    let hs = h;
+    if (tmax - t <= 1.1 * hs) hs = tmax - t;
+    const be = count < 2;
+    const w = be ? 1 : hs / hPrev;
+    // dV/dt ~ a0 x + q: backward Euler (x - xn) / h, or BDF2 a0 (x - a1 xn + a2 xp).
+    let a0: number;
+    if (be) {
+      a0 = 1 / hs;
+      for (let i = 0; i < n; i++) q[i] = -a0 * xn[i];
+    } else {
+      a0 = (1 + 2 * w) / ((1 + w) * hs);
+      const a1 = ((1 + w) * (1 + w)) / (1 + 2 * w);
+      const a2 = (w * w) / (1 + 2 * w);
+      for (let i = 0; i < n; i++) q[i] = a0 * (a2 * xp[i] - a1 * xn[i]);
+    }
+    // Predictor: the quadratic through xp, xn with slope dn at xn (backward Euler: the tangent).
+    if (be) for (let i = 0; i < n; i++) x[i] = xn[i] + hs * dn[i];
+    else {
+      for (let i = 0; i < n; i++) {
+        const cq = (xp[i] - xn[i] + dn[i] * hPrev) / (hPrev * hPrev);
+        x[i] = xn[i] + hs * dn[i] + cq * hs * hs;
+      }
+    }
+    // Chord / Newton iterations on C (a0 x + q) + A x - b = 0.
+    let converged = false;
+    let lastNorm = Infinity;
+    let refactor = !factored || a0 > 3 * a0ref || a0 < a0ref / 3;
+    let withC = false;
+    for (let it = 0; it < 10; it++) {
+      withC = refactor;
+      engine.assemble();
+      evaluations++;
+      residual(A, b, x, rows, cols, nh, n, dx);
+      for (let i = 0; i < n; i++) dx[i] += C[i] * (a0 * x[i] + q[i]);
+      if (refactor) {
+        for (let i = 0; i < n; i++) A[diagH[i]] += C[i] * a0;
+        b.set(dx);
+        if (!sys.solve(dx)) break;
+        factored = true;
+        a0ref = a0;
+        refactor = false;
+      } else sys.solveAgain(dx);
+      let norm = 0;
+      for (let i = 0; i < n; i++) {
+        x[i] -= dx[i];
+        const r = Math.abs(dx[i]) / (rel * Math.abs(x[i]) + abs);
+        if (!(r <= norm)) norm = r;
+      }
+      if (!Number.isFinite(norm)) break;
+      if (norm <= 0.1 && !engine.ctx.noncon) {
+        converged = true;
+        break;
+      }
+      if (norm > 0.3 * lastNorm) refactor = true;
+      lastNorm = norm;
+    }
+    if (!converged) {
+      h = hs / 4;
+      factored = false;
+      x.set(xn);
+      continue;
+    }
+    // Slope at the new point (the step's own dV/dt) and the LTE estimate.
+    for (let i = 0; i < n; i++) d1[i] = a0 * x[i] + q[i];
+    if (be) for (let i = 0; i < n; i++) err[i] = 0.5 * hs * (d1[i] - dn[i]);
+    else {
+      const k = ((1 + w) * (1 + w)) / (w * (1 + 2 * w));
+      for (let i = 0; i < n; i++) err[i] = k * (2 * (xn[i] - x[i]) + hs * (dn[i] + d1[i]));
+    }
+    // Filter through the factored iteration matrix: err <- M^-1 a0 C err.
+    for (let i = 0; i < n; i++) err[i] *= a0ref * C[i];
+    sys.solveAgain(err);
+    let ratio = 0;
+    for (let i = 0; i < n; i++) {
+      const r = Math.abs(err[i]) / (rel * Math.max(Math.abs(x[i]), Math.abs(xn[i])) + abs);
+      if (!(r <= ratio)) ratio = r;
+    }
+    const p = be ? 2 : 3;
+    if (!(ratio <= 1)) {
+      h = hs * Math.max(0.2, 0.9 * Math.pow(ratio, -1 / p));
+      x.set(xn);
+      continue;
+    }
+    // Accept.
+    t += hs;
+    steps++;
+    xp.set(xn);
+    xn.set(x);
+    dn.set(d1);
+    hPrev = hs;
+    count++;
+    h = ratio > 0 ? hs * Math.min(2, 0.9 * Math.pow(ratio, -1 / p)) : 2 * hs;
+    engine.syncVoltages();
+    record?.(t, engine.V);
+    acc.step(t, x, (i) => C[i] * d1[i]);
+    // Settling: every node's |dV/dt| tau_i, tau_i = C_i / G_ii (A holds the DC Jacobian of the last iterate).
+    let est = 0;
+    for (let i = 0; i < n; i++) {
+      const g = A[diagH[i]] - (withC ? C[i] * a0 : 0);
+      const e = g > 0 ? Math.abs(C[i] * d1[i]) / g : Infinity;
+      if (!(e <= est)) est = e;
+    }
+    est *= corr;
+    since++;
+    if (est < tailTol || since >= CHECK_EVERY) {
+      since = 0;
+      const d = directDistance(engine, rows, cols, nh, res, err);
+      evaluations++;
+      factored = false;
+      if (d < tailTol) {
+        // The linear tail: delta = -J^-1 i(x) decays as exp(-t / tau) with tau its Rayleigh
+        // quotient (delta' C delta) / (delta' J delta); delta' J delta = err . i(x).
+        let num = 0;
+        let den = 0;
+        for (let i = 0; i < n; i++) {
+          num += C[i] * err[i] * err[i];
+          den += err[i] * res[i];
+        }
+        const tau = den > 0 ? num / den : 0;
+        const r = engine.newton(tol, c.options.itl1, false, 1);
+        evaluations += r.iterations;
+        if (r.converged) {
+          const tEnd = d > checker.tol && tau > 0 ? t + tau * Math.log(d / checker.tol) : t;
+          acc.tail(tEnd, tau);
+          t = tEnd;
+          time = tEnd;
+          settled = true;
+          record?.(t, engine.V);
+          break;
+        }
+        x.set(xn);
+        engine.syncVoltages();
+      }
+      if (est < tailTol) corr = Math.max(2 * corr, (1.5 * d * corr) / Math.max(est, 1e-300));
+    }
+  }
+  if (!settled) time = t;
+  return { time, end: t, steps, evaluations, settled };
+}
+
+/** The DC KCL residual i(x) = A x - b into r (plain circuits: unknowns are free nodes). */
+function residual(A: Float64Array, b: Float64Array, x: Float64Array, rows: ArrayLike<number>, cols: ArrayLike<number>, nh: number, n: number, r: Float64Array): void {
+  for (let i = 0; i < n; i++) r[i] = -b[i];
+  for (let h = 1; h < nh; h++) {
+    const row = rows[h];
+    const col = cols[h];
+    if (row >= 0 && row < n && col >= 0 && col < n) r[row] += A[h] * x[col];
+  }
+}
+
+/**
+ * First-order distance to the DC equilibrium (V) from the engine's x: one
+ * Newton step of the DC equations, J^-1 i(x), not applied. Assembles and
+ * factors J (the chord factors are lost). `scratch` has length n.
+ */
+function directDistance(engine: Engine, rows: ArrayLike<number>, cols: ArrayLike<number>, nh: number, res: Float64Array, scratch: Float64Array): number {
+  const sys = engine.sys;
+  const n = engine.circuit.n;
+  engine.assemble();
+  if (engine.ctx.noncon) return Infinity;
+  residual(sys.A, sys.b, engine.x, rows, cols, nh, n, res);
+  sys.b.set(res);
+  if (!sys.solve(scratch)) return Infinity;
+  let d = 0;
+  for (let i = 0; i < n; i++) if (!(Math.abs(scratch[i]) <= d)) d = Math.abs(scratch[i]);
+  return d;
+}
 
 function relaxImplicit(
   engine: Engine,
   cap: CapacitanceInfo,
   checker: SettleCheck,
+  acc: EnergyAccumulator,
   method: "trap" | "bdf2",
   tau0: number,
   tmax: number,
@@ -165,19 +645,24 @@ function relaxImplicit(
 ): Partial {
   const c = engine.circuit;
   const nf = c.nFree;
+  const tol = tolerancesOf(c);
   const integ = new ImplicitIntegrator(engine, cap, {
     method,
     sources: "dc",
     srcScale: checker.srcScale,
-    tol: tolerancesOf(c),
+    tol,
     tmax: Infinity,
     hmin: 1e-12 * tau0,
     maxNewton: 20,
+    lte: { reltol: tol.reltol / 10, abstol: 100 * tol.vntol },
+    polish: 0,
+    filter: (rhs: Float64Array) => stepSolve(engine, rhs),
   });
   const prev = new Float64Array(nf);
   engine.splitLinear(dynamicLinearDevices(c, "dc"));
   integ.start(0, 0.01 * tau0);
   let settled = false;
+  let time = tmax;
   try {
     while (integ.t < tmax) {
       if (integ.steps >= MAX_STEPS && tmax === Infinity) {
@@ -186,25 +671,35 @@ function relaxImplicit(
       for (let i = 0; i < nf; i++) prev[i] = engine.x[i];
       integ.advance(tmax);
       record?.(integ.t, engine.V);
+      acc.step(integ.t, engine.x, (i) => integ.nodeCurrent(i));
       let moved = 0;
       for (let i = 0; i < nf; i++) moved = Math.max(moved, Math.abs(engine.x[i] - prev[i]));
       const s = checker.step(moved);
       if (s === "settled") {
         settled = true;
+        time = integ.t;
         break;
       }
-      // Near equilibrium but not settled: restart the order, whose backward
-      // Euler steps damp stiff modes the trapezoidal rule leaves ringing.
-      if (s === "far") integ.restart(integ.h);
+      // Near equilibrium but not settled: the trapezoidal rule's stiff modes ring at long steps;
+      // restart its order (backward Euler steps damp them). BDF2 is L-stable and needs no help.
+      if (s === "far" && method === "trap") integ.restart(integ.h);
     }
   } finally {
     integ.detach();
     engine.splitLinear(null);
   }
-  return { time: integ.t, steps: integ.steps, evaluations: integ.newtonIterations, settled };
+  return { time: settled ? time : integ.t, end: integ.t, steps: integ.steps, evaluations: integ.newtonIterations, settled };
 }
 
-function relaxExplicit(engine: Engine, cap: CapacitanceInfo, checker: SettleCheck, tau0: number, tmax: number, record: RelaxOptions["record"]): Partial {
+function relaxExplicit(
+  engine: Engine,
+  cap: CapacitanceInfo,
+  checker: SettleCheck,
+  acc: EnergyAccumulator,
+  tau0: number,
+  tmax: number,
+  record: RelaxOptions["record"],
+): Partial {
   const c = engine.circuit;
   const nf = c.nFree;
   const tol = tolerancesOf(c);
@@ -228,12 +723,22 @@ function relaxExplicit(engine: Engine, cap: CapacitanceInfo, checker: SettleChec
       }
       engine.syncVoltages();
       record?.(tNow, engine.V);
+      acc.step(tNow, engine.x, null);
       if (checker.step(moved) === "settled") {
         settled = true;
+        t = tNow;
         return false;
       }
     });
     chunk *= 4;
   }
-  return { time: t, steps: ex.steps, evaluations: ex.evaluations, settled };
+  return { time: t, end: t, steps: ex.steps, evaluations: ex.evaluations, settled };
+}
+
+/** Solve with the factors of the engine's last Newton iteration (physical units; amplifier circuits through their scales). */
+function stepSolve(engine: Engine, rhs: Float64Array): void {
+  const amp = engine.circuit.amplifiers;
+  if (amp) for (let u = 0; u < rhs.length; u++) rhs[u] *= amp.unknownInvScale[u];
+  engine.sys.solveAgain(rhs);
+  if (amp) for (let u = 0; u < rhs.length; u++) rhs[u] *= amp.unknownScale[u];
 }

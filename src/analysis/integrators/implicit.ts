@@ -19,7 +19,7 @@
  * trapezoidal rule that follows gets a second-order one), then the method.
  * A Newton failure divides the step by 8.
  */
-import type { Engine, NewtonTolerances } from "../engine.js";
+import type { Engine, NewtonResult, NewtonTolerances } from "../engine.js";
 import type { Device, IntegrationState } from "../../devices/types.js";
 import { companionHistory } from "../../devices/capacitor.js";
 import { ConvergenceError } from "../../netlist/errors.js";
@@ -41,6 +41,20 @@ export interface ImplicitConfig {
   hmin: number;
   /** Newton iteration limit per step (before the step is cut). */
   maxNewton: number;
+  /** Tolerance of the LTE test (default: tol's reltol and vntol). */
+  lte?: { reltol: number; abstol: number };
+  /** Newton iterations after the convergence test passes, per step (default 3, Engine.newton's). */
+  polish?: number;
+  /** The nonlinear solve of one step (default engine.newton): same contract as Engine.newton. */
+  solve?: (tol: NewtonTolerances, maxIter: number, initJunctions: boolean, polishMax: number) => NewtonResult;
+  /**
+   * Filter the LTE estimate through the step's iteration matrix M = a0 C + J
+   * (Hairer & Wanner's estimate for stiff problems: err = M^-1 a0 C err_raw,
+   * which damps the spurious errors of stiff components): solve M y = rhs in
+   * place (rhs by unknown) with the factors of the step's last Newton
+   * iteration. Used only when C is diagonal (no floating capacitors).
+   */
+  filter?: (rhs: Float64Array) => void;
 }
 
 export class ImplicitIntegrator {
@@ -70,6 +84,10 @@ export class ImplicitIntegrator {
   private readonly nv2: Float64Array;
   private readonly ni1: Float64Array;
   private readonly dynIdx: Int32Array;
+  /** LTE estimate per unknown (scratch). */
+  private readonly err: Float64Array;
+  /** True when the LTE estimate is filtered (cfg.filter given and C diagonal). */
+  private readonly filtering: boolean;
 
   constructor(
     readonly engine: Engine,
@@ -89,6 +107,8 @@ export class ImplicitIntegrator {
     const dyn: number[] = [];
     for (let i = 0; i < n; i++) if (cap.dynamic[i]) dyn.push(i);
     this.dynIdx = Int32Array.from(dyn);
+    this.err = new Float64Array(n);
+    this.filtering = cfg.filter !== undefined && !cap.floating;
   }
 
   /**
@@ -171,7 +191,7 @@ export class ImplicitIntegrator {
         for (let i = 0; i < n; i++) x[i] = x0[i] + (x0[i] - x1[i]) * s;
       } else x.set(x0);
       engine.setPoint(cfg.sources, tNew, cfg.srcScale, integ);
-      const r = engine.newton(cfg.tol, cfg.maxNewton, false);
+      const r = cfg.solve ? cfg.solve(cfg.tol, cfg.maxNewton, false, cfg.polish ?? 3) : engine.newton(cfg.tol, cfg.maxNewton, false, cfg.polish ?? 3);
       this.newtonIterations += r.iterations;
       if (!r.converged) {
         this.rejected++;
@@ -211,12 +231,14 @@ export class ImplicitIntegrator {
     if ((this.count < 2 && !this.preValid) || this.dynIdx.length === 0) return 0;
     const { hx, ht, dynIdx } = this;
     const x = this.engine.x;
-    const { reltol, vntol } = this.cfg.tol;
+    const lte = this.cfg.lte;
+    const reltol = lte ? lte.reltol : this.cfg.tol.reltol;
+    const vntol = lte ? lte.abstol : this.cfg.tol.vntol;
     const x0 = hx[0];
     const x1 = hx[1];
     const t0 = ht[0];
     const t1 = ht[1];
-    let worst = 0;
+    const err = this.err;
     if (this.count <= 2) {
       // Backward Euler after a restart: h^2 x''/2 with x'' from DD2 over
       // (tNew, t0, t1). For the first step after a breakpoint, t1 is the
@@ -229,25 +251,35 @@ export class ImplicitIntegrator {
         const i = dynIdx[k];
         const d1a = (x[i] - x0[i]) / (tNew - t0);
         const d1b = (x0[i] - x1[i]) / (t0 - t1);
-        const err = across ? h * Math.abs(d1a - d1b) : (h * h * Math.abs(d1a - d1b)) / (tNew - t1);
-        const r = err / (reltol * Math.max(Math.abs(x[i]), Math.abs(x0[i])) + vntol);
-        if (r > worst) worst = r;
+        err[i] = across ? h * (d1a - d1b) : (h * h * (d1a - d1b)) / (tNew - t1);
       }
-      return worst;
+    } else {
+      const x2 = hx[2];
+      const t2 = ht[2];
+      const c3 = method === "trap" ? 0.5 : method === "bdf2" ? ((1 + w) * (1 + w)) / (w * (1 + 2 * w)) : 0;
+      for (let k = 0; k < dynIdx.length; k++) {
+        const i = dynIdx[k];
+        const d1a = (x[i] - x0[i]) / (tNew - t0);
+        const d1b = (x0[i] - x1[i]) / (t0 - t1);
+        const d1c = (x1[i] - x2[i]) / (t1 - t2);
+        const d2a = (d1a - d1b) / (tNew - t1);
+        const d2b = (d1b - d1c) / (t0 - t2);
+        const d3 = (d2a - d2b) / (tNew - t2);
+        err[i] = method === "be" ? h * h * d2a : c3 * h * h * h * d3;
+      }
     }
-    const x2 = hx[2];
-    const t2 = ht[2];
-    const c3 = method === "trap" ? 0.5 : method === "bdf2" ? ((1 + w) * (1 + w)) / (w * (1 + 2 * w)) : 0;
+    if (this.filtering) {
+      // err <- (a0 C + J)^-1 a0 C err (C diagonal here).
+      const a0 = this.integ.a0;
+      const diag = this.cap.diag;
+      const nf = diag.length;
+      for (let i = 0; i < err.length; i++) err[i] = i < nf && this.cap.dynamic[i] ? a0 * diag[i] * err[i] : 0;
+      this.cfg.filter!(err);
+    }
+    let worst = 0;
     for (let k = 0; k < dynIdx.length; k++) {
       const i = dynIdx[k];
-      const d1a = (x[i] - x0[i]) / (tNew - t0);
-      const d1b = (x0[i] - x1[i]) / (t0 - t1);
-      const d1c = (x1[i] - x2[i]) / (t1 - t2);
-      const d2a = (d1a - d1b) / (tNew - t1);
-      const d2b = (d1b - d1c) / (t0 - t2);
-      const d3 = (d2a - d2b) / (tNew - t2);
-      const err = method === "be" ? h * h * Math.abs(d2a) : c3 * h * h * h * Math.abs(d3);
-      const r = err / (reltol * Math.max(Math.abs(x[i]), Math.abs(x0[i])) + vntol);
+      const r = Math.abs(err[i]) / (reltol * Math.max(Math.abs(x[i]), Math.abs(x0[i])) + vntol);
       if (r > worst) worst = r;
     }
     return worst;
