@@ -85,6 +85,8 @@ export class EqModel {
    * rounding, for gradient checks; training uses 1 (errors ~1e-10 V).
    */
   polish = 3;
+  /** Called with every `ode` relaxation's result (analysis/relax.ts RelaxResult: settling time, energy), for reports. */
+  onRelax: ((result: unknown) => void) | null = null;
   /** Read noise: standard deviation (V) added to every measured voltage; 0 = ideal. */
   readNoise = 0;
   /** Standard normal draws for read noise (set by the trainer to its seeded generator). */
@@ -248,7 +250,8 @@ export class EqModel {
       if (!r.converged) throw new ConvergenceError("block coordinate descent did not converge in 200 sweeps");
     } else {
       if (!this.relaxOde) throw new InputError("ode relaxation is not loaded: call loadOde() first");
-      this.relaxOde(this.engine, { cnode: relax.cnode, tol: 1e-10 });
+      const r = this.relaxOde(this.engine, { cnode: relax.cnode, tol: 1e-10 });
+      this.onRelax?.(r);
     }
   }
 
