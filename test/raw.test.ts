@@ -13,6 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/build.js";
 import { itNgspice } from "./helpers/ngspice.js";
 import { cExp, parseRaw, rawDate } from "../src/output/raw.js";
+import { loadCircuitFromText, streamTransient, transient } from "../src/api.js";
+import { InputError } from "../src/netlist/errors.js";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "eqspice-raw-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -195,6 +197,20 @@ describe("tran row limits", () => {
     }
     expect(readdirSync(tmp).filter((f) => f.startsWith("big."))).toEqual(["big.cir"]);
   }, 60_000);
+
+  it("the library refuses too many rows up front too (in memory and streamed)", () => {
+    const c = loadCircuitFromText("rc\nV1 in 0 1\nR1 in a 1k\nC1 a 0 1n\n.ic v(a)=0\n.tran 1n 1 uic\n.end\n", "big.cir", { forTransient: true });
+    expect(() => transient(c)).toThrow(InputError);
+    expect(() => transient(c)).toThrow(/gives 1,000,000,001 output rows, more than the limit of [\d,]+: use a larger TSTEP .* or pass a larger maxRows, or use streamTransient/);
+    const rows: number[] = [];
+    expect(() => streamTransient(c, {}, { begin() {}, row: (v) => rows.push(v[0]) })).toThrow(/more than the limit of 10,000,000/);
+    expect(rows).toEqual([]); // nothing ran
+    // within the limit: the RC charges as 1 - exp(-t/RC) (RC = 1 us), to SPICE's tolerances
+    const r = transient(c, { tstop: 5e-6, tstep: 1e-7, maxRows: 51 });
+    expect(r.time.length).toBe(51);
+    r.time.forEach((t, k) => expect(Math.abs(r.nodes.a[k] - (1 - Math.exp(-t / 1e-6)))).toBeLessThan(2e-3));
+    expect(() => transient(c, { tstop: 5e-6, tstep: 1e-7, maxRows: 50 })).toThrow(/gives 51 output rows/);
+  });
 
   it("--max-rows admits exactly the rows asked for", async () => {
     const r = await runCli(["tran", net, "--max-rows", "81", "--quiet"]);

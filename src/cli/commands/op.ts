@@ -1,7 +1,6 @@
 /** `eqspice op FILE [--json]`: the DC operating point. */
 import type { Command } from "commander";
-import { loadCircuit } from "../../api.js";
-import { operatingPoint } from "../../analysis/op.js";
+import { loadCircuit, operatingPoint } from "../../api.js";
 
 export function registerOp(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
   program
