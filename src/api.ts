@@ -20,7 +20,7 @@ import { buildCircuit, type BuildOptions } from "./circuit/build.js";
 import type { Circuit } from "./circuit/circuit.js";
 import { operatingPoint as solveOperatingPoint, type OpOptions, type OpResult } from "./analysis/op.js";
 import { resolveTranOptions, transient as runTransient, type TranOptions, type TranSink, type TranStats } from "./analysis/tran.js";
-import { DEFAULT_MAX_ROWS, checkRowCount } from "./analysis/tran-output.js";
+import { DEFAULT_MAX_ROWS, TranColumns, checkRowCount } from "./analysis/tran-output.js";
 import type { IntegratorChoice } from "./analysis/integrators/choose.js";
 import type { Dataset } from "./data/dataset.js";
 import type { EpochMetrics, TrainOptions } from "./train/trainer.js";
@@ -139,8 +139,8 @@ const MAX_IN_MEMORY = 50_000_000;
  */
 export function transient(circuit: Circuit, o: TransientOptions = {}): TransientResult {
   const opts = transientOptions(circuit, o);
-  const widthGuess = circuit.nodeNames.length + circuit.branchNames.length + circuit.devices.length;
-  const maxRows = o.maxRows ?? Math.max(1, Math.floor(MAX_IN_MEMORY / Math.max(1, widthGuess)));
+  const width = new TranColumns(circuit).names.length;
+  const maxRows = o.maxRows ?? Math.max(1, Math.floor(MAX_IN_MEMORY / width));
   const expected = checkRowCount(opts, maxRows, "pass a larger maxRows, or use streamTransient to write rows as they come");
   let columns: string[] = [];
   let units: string[] = [];
