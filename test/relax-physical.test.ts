@@ -183,3 +183,46 @@ describe("the shipped MNIST network (DRN-XS)", () => {
     }
   }, 60_000);
 });
+
+describe("training and eval report what the physical phases spend", () => {
+  it("summaries: nearest-rank percentiles and the mean", async () => {
+    const { summarize } = await import("../src/train/physical.js");
+    const v = Array.from({ length: 200 }, (_, i) => (i * 37) % 200 + 1); // 1..200 shuffled
+    const s = summarize(v);
+    expect(s.mean).toBeCloseTo(100.5, 12);
+    expect([s.p50, s.p90, s.p99, s.max]).toEqual([100, 180, 198, 200]);
+  });
+
+  it("--relax ode on xor: per-sample settling time and energy in the epoch metrics, equal to the relaxations' own sums", async () => {
+    const { normalizeTrainOptions, train } = await import("../src/train/trainer.js");
+    const c = loadCircuit(path.join(ROOT, "netlists", "xor.cir"));
+    const m = new EqModel(c);
+    await m.loadOde();
+    const data = scaleInputs(loadDataset("xor"), 2);
+    const seen: Array<{ time: number; energy: { dissipated: number; drawn: number } }> = [];
+    const opts = normalizeTrainOptions({ epochs: 1, relax: "ode", estimator: "centered", lr: 0.1 });
+    // Wrap the hook the trainer installs, to see every relaxation.
+    const metrics = train(m, data, opts, {
+      onSample: () => {
+        if (seen.length === 0 && m.onRelax) {
+          const inner = m.onRelax;
+          m.onRelax = (r) => (seen.push(r as (typeof seen)[number]), inner(r));
+        }
+      },
+    });
+    const p = metrics[0].physical!;
+    expect(p.train.samples).toBe(4);
+    expect(p.test.samples).toBe(4);
+    expect(p.test.phases).toBe(4);
+    // From the second sample on, every relaxation was seen: 3 samples x 3 phases in training, then 4 in the test.
+    expect(seen.length).toBe(9 + 4);
+    const testSeen = seen.slice(9);
+    const meanTime = testSeen.reduce((s, r) => s + r.time, 0) / 4;
+    const meanDiss = testSeen.reduce((s, r) => s + r.energy.dissipated, 0) / 4;
+    expect(p.test.time.mean).toBeCloseTo(meanTime, 20);
+    expect(rel(p.test.dissipated.mean, meanDiss)).toBeLessThan(1e-12);
+    expect(p.train.time.mean).toBeGreaterThan(p.test.time.mean);
+    expect(p.train.dissipated.p50).toBeGreaterThan(0);
+    expect(rel(p.train.drawn.mean, p.train.dissipated.mean)).toBeLessThan(1e-3);
+  });
+});

@@ -14,6 +14,7 @@ import { resolveJobOptions } from "./job-defaults.js";
 import { EqModel, type RelaxKind } from "./model.js";
 import { evaluate } from "./trainer.js";
 import type { TargetEncoding } from "./targets.js";
+import { PhysicalMeter, type PhysicalStats } from "./physical.js";
 
 export interface EvalJob {
   netlist: string;
@@ -49,6 +50,8 @@ export interface EvalResult {
   target: number;
   readNoise: number;
   seconds: number;
+  /** `--relax ode` only: per test sample (inference, the free phase), settling time (s) and energy dissipated and drawn (J). */
+  physical?: PhysicalStats;
 }
 
 export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
@@ -66,7 +69,8 @@ export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
   const rng = new Rng(job.seed ?? 1);
   model.readNoise = readNoise;
   model.gauss = () => rng.gauss();
-  const r = evaluate(model, data.xTest, data.yTest, target, relax, targets);
+  const meter = relax === "ode" ? new PhysicalMeter(model) : undefined;
+  const r = evaluate(model, data.xTest, data.yTest, target, relax, targets, meter);
   return {
     netlist: job.netlist,
     dataset: job.dataset,
@@ -78,5 +82,6 @@ export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
     target,
     readNoise,
     seconds: (performance.now() - t0) / 1000,
+    ...(meter ? { physical: meter.take() } : {}),
   };
 }

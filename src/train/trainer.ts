@@ -18,6 +18,7 @@ import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estima
 import { Hardware, type HardwareOptions } from "./hardware.js";
 import type { EqModel, RelaxKind } from "./model.js";
 import { Rng } from "../util/rng.js";
+import { PhysicalMeter, type PhysicalStats } from "./physical.js";
 
 export interface TrainOptions {
   /** Epochs to run (total, counting resumed ones). Default 100. */
@@ -67,6 +68,11 @@ export interface EpochMetrics {
   /** Wall time of the epoch (s) and training throughput. */
   seconds: number;
   samplesPerSecond: number;
+  /**
+   * `--relax ode` only: what the physical phases spent, per training sample
+   * (free and nudged phases) and per test sample (inference: the free phase).
+   */
+  physical?: { train: PhysicalStats; test: PhysicalStats };
 }
 
 /** Everything needed to continue a run: written after every epoch. */
@@ -115,6 +121,7 @@ export function evaluate(
   amplitude: number,
   relax: RelaxKind,
   encoding: TargetEncoding = "signed",
+  meter?: PhysicalMeter,
 ): { loss: number; accuracy: number } {
   const out = new Float64Array(model.nOutputs);
   const y = new Float64Array(model.nOutputs);
@@ -128,6 +135,7 @@ export function evaluate(
     targetVector(ys[i], model.nOutputs, amplitude, encoding, y);
     for (let k = 0; k < out.length; k++) loss += 0.5 * (out[k] - y[k]) ** 2;
     if (predict(out) === ys[i]) correct++;
+    meter?.endSample();
   }
   return { loss: loss / Math.max(1, xs.length), accuracy: correct / Math.max(1, xs.length) };
 }
@@ -175,6 +183,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
   const baseScale = -opts.lr * model.G0 * model.G0;
   const testX = data.xTest.length ? data.xTest : data.xTrain;
   const testY = data.xTest.length ? data.yTest : data.yTrain;
+  const meter = opts.relax === "ode" ? new PhysicalMeter(model) : undefined;
 
   for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
@@ -203,6 +212,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
             inBatch = 0;
           }
         }
+        meter?.endSample();
         hooks.onSample?.(s + 1, order.length);
         continue;
       }
@@ -223,10 +233,12 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
         if (opts.batch > 1) acc.fill(0);
         inBatch = 0;
       }
+      meter?.endSample();
       hooks.onSample?.(s + 1, order.length);
     }
     const trainSeconds = (performance.now() - t0) / 1000;
-    const test = evaluate(model, testX, testY, opts.targetAmplitude, opts.relax, opts.targets);
+    const trainPhysical = meter?.take();
+    const test = evaluate(model, testX, testY, opts.targetAmplitude, opts.relax, opts.targets, meter);
     const seconds = (performance.now() - t0) / 1000;
     const em: EpochMetrics = {
       epoch,
@@ -237,6 +249,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       seconds,
       samplesPerSecond: order.length / trainSeconds,
     };
+    if (meter) em.physical = { train: trainPhysical!, test: meter.take() };
     metrics.push(em);
     hooks.onEpoch?.(em, {
       version: 1,
