@@ -14,6 +14,7 @@ import { solveDc, tolerancesOf } from "../analysis/op.js";
 import { Nudge } from "../devices/nudge.js";
 import type { CurrentSource } from "../devices/sources.js";
 import { BlockCoordinateDescent } from "../solver/bcd.js";
+import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 
@@ -75,6 +76,8 @@ export class EqModel {
   /** Number of trainable parameters: conductances, then biases. */
   readonly nParams: number;
   private bcd: BlockCoordinateDescent | null = null;
+  /** Newton on the layered structure (analysis/layered.ts), or why it does not apply; undefined until first asked. */
+  private layered: LayeredNewton | string | undefined = undefined;
   private relaxOde: RelaxFn | null = null;
   private readonly tol;
   /** Total minimizer work, for reports: Newton iterations or BCD sweeps. */
@@ -233,7 +236,11 @@ export class EqModel {
   settle(relax: RelaxOptions): void {
     const kind = relax.kind === "auto" ? "newton" : relax.kind;
     if (kind === "newton") {
-      const r = this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
+      // "auto": the same Newton iterations on the layered structure when the circuit has it.
+      const fast = relax.kind === "auto" ? this.structured() : null;
+      const r = fast
+        ? fast.newton(this.tol, this.circuit.options.itl1, false, this.polish)
+        : this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
       this.work += r.iterations;
       if (!r.converged) {
         // Rare: fall back to the full homotopy of the operating point.
@@ -251,6 +258,36 @@ export class EqModel {
       this.relaxOde(this.engine, { cnode: relax.cnode, tol: 1e-10 });
     }
   }
+
+  /** The layered Newton solver when the circuit is a layered network (see analysis/layered.ts), else null. */
+  structured(): LayeredNewton | null {
+    if (this.layered === undefined) this.layered = LayeredNewton.create(this.engine);
+    return typeof this.layered === "string" ? null : this.layered;
+  }
+
+  /** Why the layered solver does not apply (null when it does). */
+  get structuredReason(): string | null {
+    this.structured();
+    return typeof this.layered === "string" ? this.layered : null;
+  }
+
+  /**
+   * Factor the Jacobian of KCL at the current state (the Hessian of the
+   * energy at an equilibrium) for `solveAdjoint`. False when singular.
+   */
+  linearize(): boolean {
+    const fast = this.structured();
+    this.linearizedBy = fast;
+    return fast ? fast.linearize() : this.engine.linearize();
+  }
+
+  /** J^T lambda = rhs in place (rhs by unknown: dC/dx), with the factors of the last `linearize`. */
+  solveAdjoint(rhs: Float64Array): void {
+    if (this.linearizedBy) this.linearizedBy.solveAdjoint(rhs);
+    else this.engine.solveAdjoint(rhs);
+  }
+
+  private linearizedBy: LayeredNewton | null = null;
 
   /** Load the time-integration relaxation lazily (only `--relax ode` pays for odex). */
   async loadOde(): Promise<void> {
