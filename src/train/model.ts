@@ -473,7 +473,7 @@ export class EqModel {
         // chunk, clipped on the last one only (the batch's sum is applied, then clipped).
         for (let n0 = 0; n0 < B; n0 += 4) {
           const last = n0 + 4 >= B;
-          applyChunk(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD);
+          applyChunk(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD, last ? buf.colSum : null);
         }
       }
       for (const run of seg.sparse) {
@@ -491,6 +491,10 @@ export class EqModel {
     }
     b.count = 0;
     this.engine.invalidate();
+    // The kernel summed each block's new conductances by column: the bank need not stream them again.
+    const bank = this.circuit.resistors;
+    q = 0;
+    for (const seg of this.segments) for (const blk of seg.blocks) bank.adoptColumnSums(blk.slot0, blk.M, blk.N, b.blocks[q++].colSum);
   }
 
   /** Capacity of the deferred batch (set before the first accumulate). */
@@ -500,7 +504,7 @@ export class EqModel {
     count: number;
     amplified: boolean;
     f: Float64Array;
-    blocks: Array<{ dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array }>;
+    blocks: Array<{ dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array; colSum: Float64Array }>;
     sparse: Float64Array;
     bias: Float64Array;
   } | null = null;
@@ -513,6 +517,7 @@ export class EqModel {
         sr: new Float64Array(cap * blk.M),
         dc: new Float64Array(cap * blk.N),
         sc: new Float64Array(cap * blk.N),
+        colSum: new Float64Array(blk.N),
       })),
     );
     this.batch = { cap, count: 0, amplified: false, f: new Float64Array(cap), blocks, sparse: new Float64Array(this.tIndex.length), bias: new Float64Array(this.biases.length) };
@@ -546,6 +551,7 @@ function applyChunk(
   lo: number,
   hi: number,
   Q: Float64Array,
+  colSum: Float64Array | null,
 ): void {
   const { M, N } = blk;
   const { dr, sr, dc, sc } = buf;
@@ -567,9 +573,17 @@ function applyChunk(
     const a0 = f0 * dr[r0 + i], a1 = f1 * dr[r1 + i], a2 = f2 * dr[r2 + i], a3 = f3 * dr[r3 + i];
     if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) {
       // A row fixed by a source (a data input): the same voltage in both phases.
-      for (let j = 0; j < N; j++, s++) {
-        const v = g[s] + (Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j]) * st;
-        g[s] = v < lo ? lo : v > hi ? hi : v;
+      if (c0 === 0 && c1 === 0 && c2 === 0 && c3 === 0) {
+        // ... at 0 V in every sample (an unlit pixel): only the per-column term.
+        for (let j = 0; j < N; j++, s++) {
+          const v = g[s] + Q[j] * st;
+          g[s] = v < lo ? lo : v > hi ? hi : v;
+        }
+      } else {
+        for (let j = 0; j < N; j++, s++) {
+          const v = g[s] + (Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j]) * st;
+          g[s] = v < lo ? lo : v > hi ? hi : v;
+        }
       }
     } else {
       const P = a0 * sr[r0 + i] + a1 * sr[r1 + i] + a2 * sr[r2 + i] + a3 * sr[r3 + i];
@@ -577,6 +591,12 @@ function applyChunk(
         const v = g[s] + (P + Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j] - a0 * s0[j] - a1 * s1[j] - a2 * s2[j] - a3 * s3[j]) * st;
         g[s] = v < lo ? lo : v > hi ? hi : v;
       }
+    }
+    if (colSum) {
+      // Column sums of the new row, in the bank's order (row by row): see ResistorBank.adoptColumnSums.
+      const r0s = s - N;
+      if (i === 0) for (let j = 0; j < N; j++) colSum[j] = g[r0s + j];
+      else for (let j = 0; j < N; j++) colSum[j] += g[r0s + j];
     }
   }
 }
