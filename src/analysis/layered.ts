@@ -63,6 +63,14 @@ export class LayeredNewton {
   private readonly rB: Float64Array;
   private readonly xNew: Float64Array;
   private readonly pt: BranchPoint = { v: 0, i: 0, g: 0 };
+  /** Branch laws of each A unknown (CSR over A positions, indices into laws). */
+  private readonly aLawPtr: Int32Array;
+  private readonly aLaw: Int32Array;
+  /** Indices of every law, and of the laws on B unknowns. */
+  private readonly allLaws: Int32Array;
+  private readonly bLaws: Int32Array;
+  /** Inner (scalar) iterations of the last eliminate() calls, for reports. */
+  innerIterations = 0;
 
   /**
    * The structured solver for this engine's circuit, or a reason why it
@@ -174,6 +182,16 @@ export class LayeredNewton {
     this.laws = laws;
     this.lawU = lawU;
     this.lawFreeIsA = lawFreeIsA;
+    const aLawPtr = new Int32Array(nA + 1);
+    for (let k = 0; k < laws.length; k++) if (aPos[lawU[k]] >= 0) aLawPtr[aPos[lawU[k]] + 1]++;
+    for (let k = 0; k < nA; k++) aLawPtr[k + 1] += aLawPtr[k];
+    const aLaw = new Int32Array(aLawPtr[nA]);
+    const next = aLawPtr.slice(0, nA);
+    for (let k = 0; k < laws.length; k++) if (aPos[lawU[k]] >= 0) aLaw[next[aPos[lawU[k]]]++] = k;
+    this.aLawPtr = aLawPtr;
+    this.aLaw = aLaw;
+    this.allLaws = Int32Array.from(laws, (_, k) => k);
+    this.bLaws = Int32Array.from(this.allLaws.filter((k) => aPos[lawU[k]] < 0));
     this.D = new Float64Array(n);
     this.c = new Float64Array(n);
     this.D0 = new Float64Array(n);
@@ -190,32 +208,46 @@ export class LayeredNewton {
     return { eliminated: this.aIdx.length, schur: this.bIdx.length };
   }
 
+  /** Copy the linear base's diagonal, right-hand side and coupling when the engine's base moved. */
+  private refreshBase(): void {
+    const e = this.engine;
+    if (e.pointVersion === this.pointVersion && e.paramVersion === this.paramVersion) return;
+    // New inputs or new conductances.
+    const base = e.linearBase();
+    const { diagH, hCt, Ct, D0, c0 } = this;
+    for (let i = 0; i < D0.length; i++) {
+      D0[i] = base.A[diagH[i]];
+      c0[i] = base.b[i];
+    }
+    if (e.paramVersion !== this.paramVersion) for (let p = 0; p < hCt.length; p++) Ct[p] = hCt[p] >= 0 ? base.A[hCt[p]] : 0;
+    this.pointVersion = e.pointVersion;
+    this.paramVersion = e.paramVersion;
+  }
+
   /**
-   * Build D, c and C at the engine's current voltages: the linear base plus
-   * each branch law's companion model. Returns true when a law limited its
-   * step (the iterate is not converged).
+   * Build D and c at the engine's current voltages: the linear base plus
+   * the companion model of each branch law in `which` (all laws, or those
+   * of the B unknowns when elimination has set the A rows). Returns true
+   * when a law limited its step (the iterate is not converged).
    */
-  private assemble(initJunctions: boolean): boolean {
+  private assemble(initJunctions: boolean, which: Int32Array = this.allLaws): boolean {
     const e = this.engine;
     const { D, c, D0, c0, laws, lawU, lawFreeIsA, pt } = this;
-    if (e.pointVersion !== this.pointVersion || e.paramVersion !== this.paramVersion) {
-      // The linear base moved (new inputs, new conductances): copy its diagonal, right-hand side and coupling.
-      const base = e.linearBase();
-      const { diagH, hCt, Ct } = this;
-      for (let i = 0; i < D0.length; i++) {
-        D0[i] = base.A[diagH[i]];
-        c0[i] = base.b[i];
+    this.refreshBase();
+    if (which === this.allLaws) {
+      D.set(D0);
+      c.set(c0);
+    } else {
+      for (const u of this.bIdx) {
+        D[u] = D0[u];
+        c[u] = c0[u];
       }
-      if (e.paramVersion !== this.paramVersion) for (let p = 0; p < hCt.length; p++) Ct[p] = hCt[p] >= 0 ? base.A[hCt[p]] : 0;
-      this.pointVersion = e.pointVersion;
-      this.paramVersion = e.paramVersion;
     }
-    D.set(D0);
-    c.set(c0);
     const V = e.V;
     const gmin = e.ctx.gmin;
     let limited = false;
-    for (let k = 0; k < laws.length; k++) {
+    for (let t = 0; t < which.length; t++) {
+      const k = which[t];
       const law = laws[k];
       if (law.linearize(V[law.a] - V[law.b], initJunctions, gmin, pt)) limited = true;
       // i(a -> b) ~ g (Va - Vb) + ieq, ieq = i - g v: the free terminal's row.
@@ -301,6 +333,76 @@ export class LayeredNewton {
   }
 
   /**
+   * Nonlinear elimination: with the B unknowns held, solve every A node's
+   * own KCL exactly (each is a 1-D monotone equation, Newton with the
+   * devices' step limiting), writing x and V of the A nodes.
+   */
+  private eliminate(tol: NewtonTolerances): boolean {
+    const e = this.engine;
+    this.refreshBase();
+    const { x, V } = e;
+    const nodeOf = e.circuit.nodeOfUnknown;
+    const { D, c: cRow, D0, c0, Ct, aIdx, bIdx, w, laws, aLaw, aLawPtr, lawFreeIsA, pt } = this;
+    const nA = aIdx.length;
+    const gmin = e.ctx.gmin;
+    for (let k = 0; k < nA; k++) w[k] = c0[aIdx[k]];
+    for (let q = 0; q < bIdx.length; q++) {
+      const oq = q * nA;
+      const xq = x[bIdx[q]];
+      for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * xq;
+    }
+    let inner = 0;
+    let limitedAny = false;
+    for (let k = 0; k < nA; k++) {
+      const u = aIdx[k];
+      const node = nodeOf[u];
+      let v = x[u];
+      let d = D0[u];
+      let c = 0;
+      let converged = false;
+      for (let it = 0; it < 100; it++) {
+        inner++;
+        V[node] = v;
+        d = D0[u];
+        c = 0;
+        let limited = false;
+        for (let p = aLawPtr[k]; p < aLawPtr[k + 1]; p++) {
+          const l = aLaw[p];
+          const law = laws[l];
+          if (law.linearize(V[law.a] - V[law.b], false, gmin, pt)) limited = true;
+          const ieq = pt.i - pt.g * pt.v;
+          d += pt.g;
+          c += lawFreeIsA[l] ? pt.g * V[law.b] - ieq : pt.g * V[law.a] + ieq;
+        }
+        const vn = (w[k] + c) / d;
+        const step = Math.abs(vn - v);
+        v = vn;
+        if (!limited && step <= 1e-3 * (tol.reltol * Math.abs(v) + tol.vntol)) {
+          converged = true;
+          break;
+        }
+      }
+      if (!converged) limitedAny = true;
+      // The row's companion model at (nearly) the solution: the Schur step uses it.
+      D[u] = d;
+      cRow[u] = c0[u] + c;
+      x[u] = v;
+      V[node] = v;
+    }
+    this.innerIterations += inner;
+    return limitedAny;
+  }
+
+  /**
+   * Nonlinear elimination: before each outer iteration solve every A node
+   * exactly with the B nodes held (eliminate()), so that the outer Newton
+   * steps are those of the reduced energy min over x_A of E(x_A, x_B), a
+   * smooth convex function of the few B unknowns. Same equilibrium, far
+   * fewer outer iterations when the A nodes are diodes that switch.
+   */
+  eliminateFirst = false;
+
+  /**
    * Newton iterations from the engine's current x, as Engine.newton (same
    * arguments, same convergence test and polishing), writing x and V.
    */
@@ -314,7 +416,11 @@ export class LayeredNewton {
     let lastMax = Infinity;
     for (let iter = 1; iter <= maxIter; iter++) {
       const init = initJunctions && iter === 1;
-      const limited = this.assemble(init);
+      let limited: boolean;
+      if (this.eliminateFirst && !init) {
+        const stuck = this.eliminate(tol);
+        limited = this.assemble(false, this.bLaws) || stuck;
+      } else limited = this.assemble(init);
       if (!this.factor()) return { converged: false, iterations: iter };
       this.solveFactored(c, xNew);
       let ok = !limited && !init;

@@ -261,7 +261,11 @@ export class EqModel {
 
   /** The layered Newton solver when the circuit is a layered network (see analysis/layered.ts), else null. */
   structured(): LayeredNewton | null {
-    if (this.layered === undefined) this.layered = LayeredNewton.create(this.engine);
+    if (this.layered === undefined) {
+      this.layered = LayeredNewton.create(this.engine);
+      // Solve each hidden unit exactly between outer steps: 3 outer iterations per phase instead of 4-12.
+      if (typeof this.layered !== "string") this.layered.eliminateFirst = true;
+    }
     return typeof this.layered === "string" ? null : this.layered;
   }
 
