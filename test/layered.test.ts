@@ -182,4 +182,28 @@ R2 b 0 1k
     // and the update did move the conductances (the test is not vacuous)
     expect(m.getConductances().some((g) => g !== 1e-7)).toBe(true);
   });
+
+  it("exact block coordinate descent (deep networks) reaches the general Newton's equilibrium", () => {
+    const layers = [12, 9, 7, 3];
+    const fast = drnModel(layers);
+    const ref = drnModel(layers);
+    const tol = tolerancesOf(fast.circuit);
+    const rng = new Rng(6);
+    const y = new Float64Array(3);
+    for (let trial = 0; trial < 4; trial++) {
+      const x = Array.from({ length: 12 }, () => 200 * rng.next());
+      y.fill(0);
+      y[trial % 3] = 1;
+      for (const m of [fast, ref]) {
+        m.setInputs(x);
+        m.setNudge(trial % 2 ? 0.5 * m.Gnudge : 0, y);
+      }
+      const r = fast.structured()!.bcd(tol, 2000, 1e-5);
+      expect(r.converged).toBe(true);
+      ref.settle({ kind: "newton" });
+      const scale = Math.max(...ref.engine.V.map(Math.abs));
+      for (let i = 0; i < ref.engine.V.length; i++) expect(Math.abs(fast.engine.V[i] - ref.engine.V[i])).toBeLessThan(1e-7 * scale);
+      expect(kclResidual(fast)).toBeLessThan(1e-9);
+    }
+  });
 });

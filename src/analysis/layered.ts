@@ -27,8 +27,6 @@
 import type { BranchLaw, BranchPoint } from "../devices/types.js";
 import type { Engine, NewtonResult, NewtonTolerances } from "./engine.js";
 
-/** Largest eliminated-to set B for which the dense Schur complement pays. */
-const MAX_SCHUR = 256;
 /** Largest |A| x |B| coupling held densely (8 bytes each). */
 const MAX_DENSE = 1 << 22;
 
@@ -59,13 +57,15 @@ export class LayeredNewton {
   private readonly invDA: Float64Array;
   private readonly w: Float64Array;
   /** Dense |B| x |B| Schur complement (lower triangle, Cholesky factor after factoring) and its right-hand side. */
-  private readonly S: Float64Array;
+  private S: Float64Array;
   private readonly rB: Float64Array;
   private readonly xNew: Float64Array;
   private readonly pt: BranchPoint = { v: 0, i: 0, g: 0 };
-  /** Branch laws of each A unknown (CSR over A positions, indices into laws). */
-  private readonly aLawPtr: Int32Array;
-  private readonly aLaw: Int32Array;
+  /** Branch laws of each unknown (CSR by unknown, indices into laws). */
+  private readonly lawPtr: Int32Array;
+  private readonly lawOf: Int32Array;
+  /** Scratch of the B set's sums (length |B|). */
+  private readonly wB: Float64Array;
   /** Indices of every law, and of the laws on B unknowns. */
   private readonly allLaws: Int32Array;
   private readonly bLaws: Int32Array;
@@ -140,7 +140,6 @@ export class LayeredNewton {
     for (let i = 0; i < n; i++) n1 += color[i];
     const bColor = n1 <= n - n1 ? 1 : 0;
     const nb = bColor === 1 ? n1 : n - n1;
-    if (nb > MAX_SCHUR) return `the smaller layer set has ${nb} nodes (dense Schur complement limited to ${MAX_SCHUR})`;
     if ((n - nb) * nb > MAX_DENSE) return `the coupling between the layer sets (${n - nb} x ${nb}) is too large to hold densely`;
     return new LayeredNewton(engine, color, bColor, deg, adj, adjH, laws, Int32Array.from(lawU), Uint8Array.from(lawA));
   }
@@ -182,14 +181,14 @@ export class LayeredNewton {
     this.laws = laws;
     this.lawU = lawU;
     this.lawFreeIsA = lawFreeIsA;
-    const aLawPtr = new Int32Array(nA + 1);
-    for (let k = 0; k < laws.length; k++) if (aPos[lawU[k]] >= 0) aLawPtr[aPos[lawU[k]] + 1]++;
-    for (let k = 0; k < nA; k++) aLawPtr[k + 1] += aLawPtr[k];
-    const aLaw = new Int32Array(aLawPtr[nA]);
-    const next = aLawPtr.slice(0, nA);
-    for (let k = 0; k < laws.length; k++) if (aPos[lawU[k]] >= 0) aLaw[next[aPos[lawU[k]]]++] = k;
-    this.aLawPtr = aLawPtr;
-    this.aLaw = aLaw;
+    const lawPtr = new Int32Array(n + 1);
+    for (let k = 0; k < laws.length; k++) lawPtr[lawU[k] + 1]++;
+    for (let u = 0; u < n; u++) lawPtr[u + 1] += lawPtr[u];
+    const lawOf = new Int32Array(lawPtr[n]);
+    const next = lawPtr.slice(0, n);
+    for (let k = 0; k < laws.length; k++) lawOf[next[lawU[k]]++] = k;
+    this.lawPtr = lawPtr;
+    this.lawOf = lawOf;
     this.allLaws = Int32Array.from(laws, (_, k) => k);
     this.bLaws = Int32Array.from(this.allLaws.filter((k) => aPos[lawU[k]] < 0));
     this.D = new Float64Array(n);
@@ -198,8 +197,9 @@ export class LayeredNewton {
     this.c0 = new Float64Array(n);
     this.invDA = new Float64Array(nA);
     this.w = new Float64Array(nA);
-    this.S = new Float64Array(b.length * b.length);
+    this.S = new Float64Array(0);
     this.rB = new Float64Array(b.length);
+    this.wB = new Float64Array(b.length);
     this.xNew = new Float64Array(n);
   }
 
@@ -262,8 +262,9 @@ export class LayeredNewton {
 
   /** Eliminate A and factor S = D_B - C^T D_A^-1 C (Cholesky, lower). False when not positive definite. */
   private factor(): boolean {
+    const nb = this.bIdx.length;
+    if (this.S.length !== nb * nb) this.S = new Float64Array(nb * nb);
     const { D, Ct, S, aIdx, bIdx, invDA, w } = this;
-    const nb = bIdx.length;
     const nA = aIdx.length;
     for (let k = 0; k < nA; k++) {
       const d = D[aIdx[k]];
@@ -338,59 +339,121 @@ export class LayeredNewton {
    * devices' step limiting), writing x and V of the A nodes.
    */
   private eliminate(tol: NewtonTolerances): boolean {
-    const e = this.engine;
     this.refreshBase();
-    const { x, V } = e;
-    const nodeOf = e.circuit.nodeOfUnknown;
-    const { D, c: cRow, D0, c0, Ct, aIdx, bIdx, w, laws, aLaw, aLawPtr, lawFreeIsA, pt } = this;
+    const x = this.engine.x;
+    const { c0, Ct, aIdx, bIdx, w } = this;
     const nA = aIdx.length;
-    const gmin = e.ctx.gmin;
     for (let k = 0; k < nA; k++) w[k] = c0[aIdx[k]];
     for (let q = 0; q < bIdx.length; q++) {
       const oq = q * nA;
       const xq = x[bIdx[q]];
       for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * xq;
     }
-    let inner = 0;
-    let limitedAny = false;
-    for (let k = 0; k < nA; k++) {
-      const u = aIdx[k];
-      const node = nodeOf[u];
-      let v = x[u];
-      let d = D0[u];
-      let c = 0;
-      let converged = false;
-      for (let it = 0; it < 100; it++) {
-        inner++;
-        V[node] = v;
-        d = D0[u];
-        c = 0;
-        let limited = false;
-        for (let p = aLawPtr[k]; p < aLawPtr[k + 1]; p++) {
-          const l = aLaw[p];
-          const law = laws[l];
-          if (law.linearize(V[law.a] - V[law.b], false, gmin, pt)) limited = true;
-          const ieq = pt.i - pt.g * pt.v;
-          d += pt.g;
-          c += lawFreeIsA[l] ? pt.g * V[law.b] - ieq : pt.g * V[law.a] + ieq;
-        }
-        const vn = (w[k] + c) / d;
-        const step = Math.abs(vn - v);
-        v = vn;
-        if (!limited && step <= 1e-3 * (tol.reltol * Math.abs(v) + tol.vntol)) {
-          converged = true;
-          break;
-        }
-      }
-      if (!converged) limitedAny = true;
-      // The row's companion model at (nearly) the solution: the Schur step uses it.
-      D[u] = d;
-      cRow[u] = c0[u] + c;
-      x[u] = v;
-      V[node] = v;
+    let stuck = false;
+    for (let k = 0; k < nA; k++) if (!this.solveNode(aIdx[k], w[k], tol)) stuck = true;
+    return stuck;
+  }
+
+  /** The B nodes' counterpart of eliminate(): each solved exactly with the A nodes held. */
+  private eliminateB(tol: NewtonTolerances): boolean {
+    this.refreshBase();
+    const x = this.engine.x;
+    const { c0, Ct, aIdx, bIdx, w, wB } = this;
+    const nA = aIdx.length;
+    for (let k = 0; k < nA; k++) w[k] = x[aIdx[k]];
+    for (let q = 0; q < bIdx.length; q++) {
+      const oq = q * nA;
+      let s = c0[bIdx[q]];
+      for (let k = 0; k < nA; k++) s -= Ct[oq + k] * w[k];
+      wB[q] = s;
     }
+    let stuck = false;
+    for (let q = 0; q < bIdx.length; q++) if (!this.solveNode(bIdx[q], wB[q], tol)) stuck = true;
+    return stuck;
+  }
+
+  /** Largest change of a node in the last solveNode calls (V), for block coordinate descent. */
+  private moved = 0;
+
+  /**
+   * Solve unknown u's own KCL exactly with its neighbours held: D0_u v + sum of
+   * its branch laws' currents = a (the linear base's right-hand side minus
+   * the coupling to the held neighbours), by Newton with the devices' step
+   * limiting. Leaves x, V and the row's companion model (D, c) at the
+   * solution. False when it did not converge.
+   */
+  private solveNode(u: number, a: number, tol: NewtonTolerances): boolean {
+    const e = this.engine;
+    const { x, V } = e;
+    const node = e.circuit.nodeOfUnknown[u];
+    const { D, c: cRow, D0, c0, laws, lawOf, lawPtr, lawFreeIsA, pt } = this;
+    const gmin = e.ctx.gmin;
+    const v0 = x[u];
+    let v = v0;
+    let d = D0[u];
+    let c = 0;
+    let converged = false;
+    let inner = 0;
+    for (let it = 0; it < 100; it++) {
+      inner++;
+      V[node] = v;
+      d = D0[u];
+      c = 0;
+      let limited = false;
+      for (let p = lawPtr[u]; p < lawPtr[u + 1]; p++) {
+        const l = lawOf[p];
+        const law = laws[l];
+        if (law.linearize(V[law.a] - V[law.b], false, gmin, pt)) limited = true;
+        const ieq = pt.i - pt.g * pt.v;
+        d += pt.g;
+        c += lawFreeIsA[l] ? pt.g * V[law.b] - ieq : pt.g * V[law.a] + ieq;
+      }
+      const vn = (a + c) / d;
+      const step = Math.abs(vn - v);
+      v = vn;
+      if (!limited && step <= 1e-3 * (tol.reltol * Math.abs(v) + tol.vntol)) {
+        converged = true;
+        break;
+      }
+    }
+    // The row's companion model at (nearly) the solution: a Schur step uses it.
+    D[u] = d;
+    cRow[u] = c0[u] + c;
+    x[u] = v;
+    V[node] = v;
+    const mv = Math.abs(v - v0);
+    if (mv > this.moved) this.moved = mv;
     this.innerIterations += inner;
-    return limitedAny;
+    return converged;
+  }
+
+  /**
+   * Exact block coordinate descent (Scellier 2024): alternately solve every
+   * node of one set exactly with the other set held (each set decouples
+   * into 1-D convex problems), until no node moves more than the Newton
+   * tolerance (reltol |v| + vntol) times `tight` in a sweep, or `maxSweeps`.
+   * Costs two products with the coupling per sweep and no factorization,
+   * which makes it the solver for networks whose smaller layer set is too
+   * large for a dense Schur complement (two or more hidden layers).
+   */
+  bcd(tol: NewtonTolerances, maxSweeps: number, tight = 1e-5): NewtonResult {
+    const e = this.engine;
+    e.syncVoltages();
+    let scale = 0;
+    for (let sweep = 1; sweep <= maxSweeps; sweep++) {
+      this.moved = 0;
+      const s1 = this.eliminate(tol);
+      const s2 = this.eliminateB(tol);
+      if (sweep === 1) for (let i = 0; i < e.x.length; i++) scale = Math.max(scale, Math.abs(e.x[i]));
+      if (!s1 && !s2 && this.moved <= tight * (tol.reltol * scale + tol.vntol)) return { converged: true, iterations: sweep };
+    }
+    return { converged: false, iterations: maxSweeps };
+  }
+
+  /** Would a Newton step's dense Schur complement cost more than this many multiply-adds? */
+  schurCost(): number {
+    const nb = this.bIdx.length;
+    return this.aIdx.length * nb * (nb + 1) * 0.5 + (nb * nb * nb) / 3;
   }
 
   /**

@@ -18,6 +18,11 @@ import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 
+/** Multiply-adds of one dense Schur complement above which the layered solver uses block coordinate descent. */
+const SCHUR_BUDGET = 2e6;
+/** Sweep limit of that descent (it stops earlier, at the Newton tolerance). */
+const BCD_SWEEPS = 2000;
+
 export type RelaxKind = "auto" | "newton" | "bcd" | "ode";
 
 export interface RelaxOptions {
@@ -238,8 +243,11 @@ export class EqModel {
     if (kind === "newton") {
       // "auto": the same Newton iterations on the layered structure when the circuit has it.
       const fast = relax.kind === "auto" ? this.structured() : null;
+      // Deep networks (a large second layer set): exact block coordinate descent instead of Newton.
       const r = fast
-        ? fast.newton(this.tol, this.circuit.options.itl1, false, this.polish)
+        ? fast.schurCost() > SCHUR_BUDGET
+          ? fast.bcd(this.tol, BCD_SWEEPS)
+          : fast.newton(this.tol, this.circuit.options.itl1, false, this.polish)
         : this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
       this.work += r.iterations;
       if (!r.converged) {
