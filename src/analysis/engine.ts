@@ -207,6 +207,7 @@ export class Engine {
     c.integ = integ;
     applyFixed(this.circuit, this.V, this.Vk, mode, time, srcScale);
     this.baseValid = false;
+    this.pointVersion++;
   }
 
   /**
@@ -214,6 +215,7 @@ export class Engine {
    * linear device (a conductance, a source value) without a new setPoint.
    */
   invalidate(): void {
+    this.paramVersion++;
     this.baseValid = false;
     this.staticValid = false;
     for (const d of this.linearDevs) d.invalidate?.();
@@ -241,6 +243,28 @@ export class Engine {
     }
     this.invalidate();
   }
+
+  /**
+   * The linear devices' stamps at this analysis point (matrix values by
+   * handle, right-hand side by row), loaded when stale: the base every
+   * Newton iteration starts from. Read-only views, valid until the next
+   * setPoint or invalidate. Counters `pointVersion`/`paramVersion` tell a
+   * caller caching anything derived from them when they changed.
+   */
+  linearBase(): { A: Float64Array; b: Float64Array } {
+    this.loadLinear();
+    return { A: this.baseA, b: this.baseB };
+  }
+
+  /** Devices re-stamped at every iteration (the engine's split, read-only). */
+  get nonlinearDevices(): readonly Device[] {
+    return this.nonlinearDevs;
+  }
+
+  /** Incremented by every setPoint (fixed-node voltages may have moved). */
+  pointVersion = 0;
+  /** Incremented by every invalidate (a linear device's parameters changed). */
+  paramVersion = 0;
 
   /** Load linear devices once for this analysis point (reused until invalidated). */
   private loadLinear(): void {

@@ -10,27 +10,32 @@
  */
 import { junctionCocontent, junctionCurrent, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "./types.js";
 
 const scratch = { i: 0, g: 0 };
+const point: BranchPoint = { v: 0, i: 0, g: 0 };
 
-/** SPICE pnjlim: limit the new junction voltage given the old one (returns the limited value). */
-export function pnjlim(vnew: number, vold: number, vt: number, vcrit: number): { v: number; limited: boolean } {
+/**
+ * SPICE pnjlim: limit the new junction voltage given the old one. Returns
+ * the limited value (=== vnew when not limited; no allocation, it runs once
+ * per junction per Newton iteration).
+ */
+export function pnjlim(vnew: number, vold: number, vt: number, vcrit: number): number {
   if (vnew > vcrit && Math.abs(vnew - vold) > vt + vt) {
     if (vold > 0) {
       const arg = 1 + (vnew - vold) / vt;
-      return { v: arg > 0 ? vold + vt * Math.log(arg) : vcrit, limited: true };
+      return arg > 0 ? vold + vt * Math.log(arg) : vcrit;
     }
-    return { v: vt * Math.log(vnew / vt), limited: true };
+    return vt * Math.log(vnew / vt);
   }
   if (vnew < 0) {
     const arg = vold > 0 ? -1 * vold - 1 : 2 * vold - 1;
-    if (vnew < arg) return { v: arg, limited: true };
+    if (vnew < arg) return arg;
   }
-  return { v: vnew, limited: false };
+  return vnew;
 }
 
-export class Diode implements Device {
+export class Diode implements Device, BranchLaw {
   readonly linear = false;
   readonly symmetric = true;
   readonly nodes: readonly number[];
@@ -59,24 +64,42 @@ export class Diode implements Device {
     if (this.ai !== this.a) this.hs = reservePair(ctx, this.a, this.ai);
   }
 
-  load(ctx: LoadContext): void {
-    let vd: number;
-    if (ctx.initJunctions) {
-      vd = this.junction.vcrit;
-    } else {
-      vd = ctx.V[this.ai] - ctx.V[this.k];
-      const lim = pnjlim(vd, this.vdLast, this.junction.vte, this.junction.vcrit);
-      if (lim.limited) ctx.noncon = true;
-      vd = lim.v;
+  /**
+   * Companion model of the junction at vd (V): SPICE's INITJCT start at
+   * vcrit, else pnjlim from the last iterate's vd (which it remembers).
+   *   geq = i'(vd) + gmin;  ieq = i(vd) + gmin*vd - geq*vd
+   */
+  linearize(vdIn: number, initJunctions: boolean, gmin: number, out: BranchPoint): boolean {
+    let vd = vdIn;
+    let limited = false;
+    if (initJunctions) vd = this.junction.vcrit;
+    else {
+      vd = pnjlim(vdIn, this.vdLast, this.junction.vte, this.junction.vcrit);
+      limited = vd !== vdIn;
     }
     this.vdLast = vd;
     junctionCurrent(this.junction, vd, scratch);
-    const geq = scratch.g + ctx.gmin;
-    const id = scratch.i + ctx.gmin * vd;
+    out.v = vd;
+    out.g = scratch.g + gmin;
+    out.i = scratch.i + gmin * vd;
+    return limited;
+  }
+
+  load(ctx: LoadContext): void {
+    if (this.linearize(ctx.V[this.ai] - ctx.V[this.k], ctx.initJunctions, ctx.gmin, point)) ctx.noncon = true;
     // geq = i'(vd); ieq = i(vd) - geq*vd
-    stampConductance(ctx, this.hj, geq);
-    stampCurrentSource(ctx, this.hj, id - geq * vd);
+    stampConductance(ctx, this.hj, point.g);
+    stampCurrentSource(ctx, this.hj, point.i - point.g * point.v);
     if (this.hs) stampConductance(ctx, this.hs, this.gs);
+  }
+
+  /** Without series resistance the junction is the whole device: a branch law from anode to cathode. */
+  branchLaw(): BranchLaw | null {
+    return this.ai === this.a ? this : null;
+  }
+
+  get b(): number {
+    return this.k;
   }
 
   /** Junction current (A) flowing anode -> cathode at the point V, GMIN included. */

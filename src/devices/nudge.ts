@@ -12,9 +12,9 @@
  * beta changes between phases without invalidating the cached linear stamps.
  */
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "./types.js";
 
-export class Nudge implements Device {
+export class Nudge implements Device, BranchLaw {
   readonly linear = false;
   readonly symmetric = true;
   readonly nodes: readonly number[];
@@ -40,6 +40,26 @@ export class Nudge implements Device {
     if (this.beta === 0) return;
     stampConductance(ctx, this.h, this.beta);
     stampCurrentSource(ctx, this.h, -this.beta * this.target);
+  }
+
+  /** Linear: g = beta, i = beta (v - target) from p to n. */
+  linearize(v: number, _init: boolean, _gmin: number, out: BranchPoint): boolean {
+    out.v = v;
+    out.g = this.beta;
+    out.i = this.beta * (v - this.target);
+    return false;
+  }
+
+  get a(): number {
+    return this.p;
+  }
+
+  get b(): number {
+    return this.n;
+  }
+
+  branchLaw(): BranchLaw {
+    return this;
   }
 
   addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {

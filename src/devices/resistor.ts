@@ -67,7 +67,6 @@ export class ResistorBank implements Device {
 
   setup(ctx: SetupContext): void {
     this.blkDiag = null;
-    this.blkDiagValid = false;
     const m = this.size;
     const { na, nb } = this;
     // Row and unknown flag per node, asked once per node: a crossbar has 10^5 resistors on 10^3 nodes.
@@ -117,6 +116,8 @@ export class ResistorBank implements Device {
     this.fxE = fx.slice(0, nfx);
     const split = findDenseBlocks(fxNode, fxRow, fx, 0, nfx);
     this.fxBlocks = split.blocks;
+    this.blkDiagValid = new Uint8Array(split.blocks.length);
+    this.blockOfSlot = new Map(split.blocks.map((b, i) => [b.slot0, i]));
     this.fxSparse = split.sparse;
     const nodeOfRow = new Int32Array(maxFreeRow + 1);
     for (let v = 0; v < nodes; v++) if (free[v]) nodeOfRow[rowOf[v]] = v;
@@ -158,7 +159,7 @@ export class ResistorBank implements Device {
       const { M, N, rows, cols } = blk;
       const diag = blkDiag[bi];
       colI.fill(0, 0, N);
-      if (!this.blkDiagValid) {
+      if (!this.blkDiagValid[bi]) {
         colG.fill(0, 0, N);
         let s = blk.slot0;
         for (let i = 0; i < M; i++) {
@@ -170,6 +171,7 @@ export class ResistorBank implements Device {
           }
         }
         diag.set(colG.subarray(0, N));
+        this.blkDiagValid[bi] = 1;
       } else {
         for (let i = 0; i < M; i++) {
           const v = Vk[rows[i]];
@@ -183,7 +185,6 @@ export class ResistorBank implements Device {
         accRhs[cols[j]] += colI[j];
       }
     }
-    this.blkDiagValid = true;
     for (const run of this.fxSparse) {
       for (let k = run.k0; k < run.k1; k++) {
         const ge = g[fxE[k]];
@@ -198,13 +199,32 @@ export class ResistorBank implements Device {
     }
   }
 
-  /** Column sums of g of each crossbar block (S), valid until the conductances change. */
+  /** Column sums of g of each crossbar block (S), valid (per block) until the conductances change. */
   private blkDiag: Float64Array[] | null = null;
-  private blkDiagValid = false;
+  private blkDiagValid = new Uint8Array(0);
+  private blockOfSlot = new Map<number, number>();
 
   /** The conductances changed: recompute the blocks' column sums at the next load. */
   invalidate(): void {
-    this.blkDiagValid = false;
+    this.blkDiagValid.fill(0);
+  }
+
+  /**
+   * A caller that has just rewritten a crossbar block (an update kernel)
+   * and summed its new conductances by column, row by row as load() would,
+   * hands the sums over so that load() need not stream the block again.
+   * Call after invalidate(). Returns false when the slots are not one of
+   * the bank's blocks from fixed rows to free columns (nothing is kept).
+   */
+  adoptColumnSums(slot0: number, M: number, N: number, sums: Float64Array): boolean {
+    const bi = this.blockOfSlot.get(slot0);
+    if (bi === undefined) return false;
+    const blk = this.fxBlocks[bi];
+    if (blk.M !== M || blk.N !== N) return false;
+    const diag = (this.blkDiag ??= this.fxBlocks.map((b) => new Float64Array(b.N)));
+    diag[bi].set(sums.subarray(0, N));
+    this.blkDiagValid[bi] = 1;
+    return true;
   }
 
   addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {

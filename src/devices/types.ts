@@ -62,6 +62,35 @@ export interface LoadContext {
   integ: IntegrationState | null;
 }
 
+/**
+ * The companion model of a two-terminal branch at one iterate (see
+ * Device.branchLaw): the branch voltage used (after step limiting) v (V),
+ * the current i(v) from a to b (A) and its conductance g = di/dv (S), GMIN
+ * included. Linearization: i(v') ~ g v' + (i - g v).
+ */
+export interface BranchPoint {
+  v: number;
+  i: number;
+  g: number;
+}
+
+/**
+ * A two-terminal reciprocal device whose current from `a` to `b` depends
+ * only on its voltage v = V(a) - V(b): a diode without series resistance, a
+ * nudge. Structured minimizers (analysis/layered.ts) ask devices for it
+ * instead of stamping a matrix.
+ */
+export interface BranchLaw {
+  readonly a: number;
+  readonly b: number;
+  /**
+   * Linearize at branch voltage v exactly as `load` would at this iterate
+   * (same step limiting, same limiter memory): fills `out`, returns true
+   * when the step was limited (the iterate is not converged).
+   */
+  linearize(v: number, initJunctions: boolean, gmin: number, out: BranchPoint): boolean;
+}
+
 export interface Device {
   /** Lower-case element name as SPICE names it (`r1`, `d.x1.d2`). */
   readonly name: string;
@@ -86,6 +115,11 @@ export interface Device {
   cocontent?(V: Float64Array, time: number): number;
   /** Accept a converged time point (reactive devices update their history). */
   accept?(V: Float64Array, x: Float64Array, h: number): void;
+  /**
+   * Its law as a two-terminal branch (BranchLaw), for minimizers that solve
+   * node by node; undefined or null when the device is not one.
+   */
+  branchLaw?(): BranchLaw | null;
   /**
    * Its parameters (a conductance, a source value) changed: drop anything
    * cached from them. The engine calls it from `invalidate()`.

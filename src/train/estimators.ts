@@ -204,9 +204,9 @@ export function exactGradient(
 function freeAdjoint(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj: Float64Array, lam: Float64Array): Float64Array {
   const engine = model.engine;
   const c = model.circuit;
-  if (!engine.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
+  if (!model.linearize()) throw new ConvergenceError("singular Jacobian at the free equilibrium: cannot differentiate through it");
   adjointRhs(model, y, out, adj);
-  engine.solveAdjoint(adj);
+  model.solveAdjoint(adj);
   if (c.amplifiers) return c.amplifiers.nodeAdjoint(adj, lam);
   const u = c.unknownOfNode;
   for (let node = 0; node < lam.length; node++) lam[node] = u[node] >= 0 ? adj[u[node]] : 0;

@@ -14,8 +14,14 @@ import { solveDc, tolerancesOf } from "../analysis/op.js";
 import { Nudge } from "../devices/nudge.js";
 import type { CurrentSource } from "../devices/sources.js";
 import { BlockCoordinateDescent } from "../solver/bcd.js";
+import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
+
+/** Multiply-adds of one dense Schur complement above which the layered solver uses block coordinate descent. */
+const SCHUR_BUDGET = 2e6;
+/** Sweep limit of that descent (it stops earlier, at the Newton tolerance). */
+const BCD_SWEEPS = 2000;
 
 export type RelaxKind = "auto" | "newton" | "bcd" | "ode";
 
@@ -75,6 +81,8 @@ export class EqModel {
   /** Number of trainable parameters: conductances, then biases. */
   readonly nParams: number;
   private bcd: BlockCoordinateDescent | null = null;
+  /** Newton on the layered structure (analysis/layered.ts), or why it does not apply; undefined until first asked. */
+  private layered: LayeredNewton | string | undefined = undefined;
   private relaxOde: RelaxFn | null = null;
   private readonly tol;
   /** Total minimizer work, for reports: Newton iterations or BCD sweeps. */
@@ -235,7 +243,14 @@ export class EqModel {
   settle(relax: RelaxOptions): void {
     const kind = relax.kind === "auto" ? "newton" : relax.kind;
     if (kind === "newton") {
-      const r = this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
+      // "auto": the same Newton iterations on the layered structure when the circuit has it.
+      const fast = relax.kind === "auto" ? this.structured() : null;
+      // Deep networks (a large second layer set): exact block coordinate descent instead of Newton.
+      const r = fast
+        ? fast.schurCost() > SCHUR_BUDGET
+          ? fast.bcd(this.tol, BCD_SWEEPS)
+          : fast.newton(this.tol, this.circuit.options.itl1, false, this.polish)
+        : this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
       this.work += r.iterations;
       if (!r.converged) {
         // Rare: fall back to the full homotopy of the operating point.
@@ -254,6 +269,40 @@ export class EqModel {
       this.onRelax?.(r);
     }
   }
+
+  /** The layered Newton solver when the circuit is a layered network (see analysis/layered.ts), else null. */
+  structured(): LayeredNewton | null {
+    if (this.layered === undefined) {
+      this.layered = LayeredNewton.create(this.engine);
+      // Solve each hidden unit exactly between outer steps: 3 outer iterations per phase instead of 4-12.
+      if (typeof this.layered !== "string") this.layered.eliminateFirst = true;
+    }
+    return typeof this.layered === "string" ? null : this.layered;
+  }
+
+  /** Why the layered solver does not apply (null when it does). */
+  get structuredReason(): string | null {
+    this.structured();
+    return typeof this.layered === "string" ? this.layered : null;
+  }
+
+  /**
+   * Factor the Jacobian of KCL at the current state (the Hessian of the
+   * energy at an equilibrium) for `solveAdjoint`. False when singular.
+   */
+  linearize(): boolean {
+    const fast = this.structured();
+    this.linearizedBy = fast;
+    return fast ? fast.linearize() : this.engine.linearize();
+  }
+
+  /** J^T lambda = rhs in place (rhs by unknown: dC/dx), with the factors of the last `linearize`. */
+  solveAdjoint(rhs: Float64Array): void {
+    if (this.linearizedBy) this.linearizedBy.solveAdjoint(rhs);
+    else this.engine.solveAdjoint(rhs);
+  }
+
+  private linearizedBy: LayeredNewton | null = null;
 
   /** Load the time-integration relaxation lazily (only `--relax ode` pays for odex). */
   async loadOde(): Promise<void> {
@@ -439,7 +488,7 @@ export class EqModel {
         // chunk, clipped on the last one only (the batch's sum is applied, then clipped).
         for (let n0 = 0; n0 < B; n0 += 4) {
           const last = n0 + 4 >= B;
-          applyChunk(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD);
+          applyChunk(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD, last ? buf.colSum : null);
         }
       }
       for (const run of seg.sparse) {
@@ -457,6 +506,10 @@ export class EqModel {
     }
     b.count = 0;
     this.engine.invalidate();
+    // The kernel summed each block's new conductances by column: the bank need not stream them again.
+    const bank = this.circuit.resistors;
+    q = 0;
+    for (const seg of this.segments) for (const blk of seg.blocks) bank.adoptColumnSums(blk.slot0, blk.M, blk.N, b.blocks[q++].colSum);
   }
 
   /** Capacity of the deferred batch (set before the first accumulate). */
@@ -466,7 +519,7 @@ export class EqModel {
     count: number;
     amplified: boolean;
     f: Float64Array;
-    blocks: Array<{ dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array }>;
+    blocks: Array<{ dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array; colSum: Float64Array }>;
     sparse: Float64Array;
     bias: Float64Array;
   } | null = null;
@@ -479,6 +532,7 @@ export class EqModel {
         sr: new Float64Array(cap * blk.M),
         dc: new Float64Array(cap * blk.N),
         sc: new Float64Array(cap * blk.N),
+        colSum: new Float64Array(blk.N),
       })),
     );
     this.batch = { cap, count: 0, amplified: false, f: new Float64Array(cap), blocks, sparse: new Float64Array(this.tIndex.length), bias: new Float64Array(this.biases.length) };
@@ -512,6 +566,7 @@ function applyChunk(
   lo: number,
   hi: number,
   Q: Float64Array,
+  colSum: Float64Array | null,
 ): void {
   const { M, N } = blk;
   const { dr, sr, dc, sc } = buf;
@@ -533,9 +588,17 @@ function applyChunk(
     const a0 = f0 * dr[r0 + i], a1 = f1 * dr[r1 + i], a2 = f2 * dr[r2 + i], a3 = f3 * dr[r3 + i];
     if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) {
       // A row fixed by a source (a data input): the same voltage in both phases.
-      for (let j = 0; j < N; j++, s++) {
-        const v = g[s] + (Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j]) * st;
-        g[s] = v < lo ? lo : v > hi ? hi : v;
+      if (c0 === 0 && c1 === 0 && c2 === 0 && c3 === 0) {
+        // ... at 0 V in every sample (an unlit pixel): only the per-column term.
+        for (let j = 0; j < N; j++, s++) {
+          const v = g[s] + Q[j] * st;
+          g[s] = v < lo ? lo : v > hi ? hi : v;
+        }
+      } else {
+        for (let j = 0; j < N; j++, s++) {
+          const v = g[s] + (Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j]) * st;
+          g[s] = v < lo ? lo : v > hi ? hi : v;
+        }
       }
     } else {
       const P = a0 * sr[r0 + i] + a1 * sr[r1 + i] + a2 * sr[r2 + i] + a3 * sr[r3 + i];
@@ -543,6 +606,12 @@ function applyChunk(
         const v = g[s] + (P + Q[j] - c0 * d0[j] - c1 * d1[j] - c2 * d2[j] - c3 * d3[j] - a0 * s0[j] - a1 * s1[j] - a2 * s2[j] - a3 * s3[j]) * st;
         g[s] = v < lo ? lo : v > hi ? hi : v;
       }
+    }
+    if (colSum) {
+      // Column sums of the new row, in the bank's order (row by row): see ResistorBank.adoptColumnSums.
+      const r0s = s - N;
+      if (i === 0) for (let j = 0; j < N; j++) colSum[j] = g[r0s + j];
+      else for (let j = 0; j < N; j++) colSum[j] += g[r0s + j];
     }
   }
 }
