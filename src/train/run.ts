@@ -37,6 +37,12 @@ export interface TrainJob {
   circuit?: Circuit;
   /** A dataset already loaded, unscaled (then `dataset` only names it); the limits apply to it. */
   data?: Dataset;
+  /**
+   * Worker threads (train/parallel.ts): 1 trains on this thread; N > 1
+   * splits every mini-batch across N threads that load `netlist` (a file).
+   * Default 1, or on resume the checkpoint's count.
+   */
+  workers?: number;
 }
 
 export interface TrainJobResult {
@@ -46,6 +52,8 @@ export interface TrainJobResult {
   options: TrainOptions;
   /** The input gain used (V). */
   vin: number;
+  /** Worker threads the run used. */
+  workers: number;
 }
 
 export { DEFAULT_VIN } from "./job-defaults.js";
@@ -72,32 +80,34 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
     // The resumed run keeps its own options (same seed, same result), except the epoch count.
     Object.assign(options, { ...resume.options, epochs: options.epochs });
   }
+  // A resumed run keeps its worker count unless one is given; another count is allowed and recorded per epoch.
+  const workers = job.workers ?? resume?.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError(`--workers must be a positive integer (got ${workers})`);
   if (job.out) mkdirSync(job.out, { recursive: true });
-  const metrics = train(
-    model,
-    data,
-    options,
-    {
-      onSample: hooks.onSample,
-      onEpoch: (m, ck) => {
-        if (job.out) {
-          writeFileAtomic(ckPath, JSON.stringify(ck));
-          writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, ck.metrics));
-        }
-        hooks.onEpoch?.(m, ck);
-      },
+  const trainHooks: TrainHooks = {
+    onSample: hooks.onSample,
+    onEpoch: (m, ck) => {
+      if (job.out) {
+        writeFileAtomic(ckPath, JSON.stringify(ck));
+        writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, ck.metrics, workers));
+      }
+      hooks.onEpoch?.(m, ck);
     },
-    resume,
-    { netlist: job.netlist, dataset: job.dataset },
-  );
+  };
+  const names = { netlist: job.netlist, dataset: job.dataset };
+  let metrics: EpochMetrics[];
+  if (workers > 1) {
+    const { trainParallel } = await import("./parallel.js");
+    metrics = await trainParallel(model, data, options, workers, job.netlist, trainHooks, resume, names);
+  } else metrics = train(model, data, options, trainHooks, resume, names);
   if (job.out) {
-    writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, metrics));
+    writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, metrics, workers));
     writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit));
   }
-  return { metrics, model, data, options, vin };
+  return { metrics, model, data, options, vin, workers };
 }
 
-function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: EqModel, epochs: EpochMetrics[]): string {
+function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: EqModel, epochs: EpochMetrics[], workers: number): string {
   const last = epochs[epochs.length - 1];
   return JSON.stringify(
     {
@@ -105,6 +115,7 @@ function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: E
       dataset: job.dataset,
       vin,
       options,
+      workers,
       units: { G0: model.G0, Gnudge: model.Gnudge, loss: "V^2", conductance: "S" },
       final: last ?? null,
       epochs,

@@ -27,6 +27,7 @@ interface TrainFlags extends HardwareFlags {
   out?: string;
   resume?: boolean;
   waveforms?: boolean;
+  workers?: number;
 }
 
 export function registerTrain(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
@@ -50,7 +51,8 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
     .option("--limit-test <n>", "evaluate on the first n test samples", int("--limit-test"))
     .option("--out <dir>", "run directory (default runs/<netlist>-<dataset>)")
     .option("--resume", "continue the run in --out from its checkpoint")
-    .option("--waveforms", "also write waveforms.csv: node voltages of a few samples through free and nudged phases, integrated in time");
+    .option("--waveforms", "also write waveforms.csv: node voltages of a few samples through free and nudged phases, integrated in time")
+    .option("--workers <n>", "worker threads: each mini-batch split across n threads (needs --batch >= n and ideal devices; default 1, or a resumed run's)", int("--workers"));
   addHardwareOptions(cmd);
   cmd.action((netlist: string, flags: TrainFlags) =>
     run(async () => {
@@ -65,6 +67,7 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
           limitTest: flags.limitTest,
           out,
           resume: flags.resume,
+          workers: flags.workers,
           options: {
             epochs: flags.epochs,
             beta: flags.beta,

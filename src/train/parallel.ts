@@ -1,0 +1,693 @@
+/**
+ * Data-parallel training on worker threads (`train --workers N`, N > 1).
+ *
+ * N worker threads each build their own EqModel from the same netlist file,
+ * with the circuit's conductances in one SharedArrayBuffer (every worker's
+ * ResistorBank is a view of it: BuildOptions.resistorStorage) and the
+ * trainable biases in another. Training is synchronous mini-batch averaging,
+ * exactly the trainer's deferred path (EqModel.accumulate/applyBatch) split
+ * across threads:
+ *
+ *  1. sample s of each batch (s = 0..B-1, in the epoch's shuffled order) is
+ *     run by worker s mod N, which warm-starts from its own previous state
+ *     and writes the sample's update factors (per row and per column of each
+ *     crossbar block, per sparse device, per bias) into shared slot s;
+ *  2. barrier; every worker updates its own range of rows of each block
+ *     with the trainer's kernel (applyChunk) from all B slots, summing its
+ *     rows' new conductances by column; the sparse devices are split the
+ *     same way and worker 0 updates the biases;
+ *  3. barrier; every worker adds the column sums of the row ranges in
+ *     worker order and hands them to its bank (adoptColumnSums), reads the
+ *     new biases, and the next batch starts.
+ *
+ * Every sum is taken in a fixed order, so a seed and a worker count give
+ * bitwise the same result; with one worker the arithmetic is the trainer's
+ * own (the test suite checks both). Test-set evaluation is split the same
+ * way (test sample i on worker i mod N). The main thread only shuffles
+ * (with the trainer's seeded generator, so the sample order is the
+ * sequential run's), collects metrics and writes checkpoints.
+ *
+ * Needs the ideal deferred path: batch >= N, ideal uniform devices (no
+ * write noise, levels, asymmetry, d2d or read noise), a contrast estimator
+ * and a Newton/BCD relaxation; anything else is an InputError naming it.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { loadCircuit } from "../api.js";
+import { checkDatasetFits, predict, type Dataset, type FeatureRow } from "../data/dataset.js";
+import type { DenseBlock } from "../solver/dense-blocks.js";
+import { ConvergenceError, InputError } from "../netlist/errors.js";
+import { Rng } from "../util/rng.js";
+import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./estimators.js";
+import { Hardware } from "./hardware.js";
+import { applyChunk, EqModel } from "./model.js";
+import { targetVector } from "./targets.js";
+import type { Checkpoint, EpochMetrics, TrainHooks, TrainOptions } from "./trainer.js";
+
+// ------------------------------------------------------------------ shared layout
+
+/** Control words (Int32Array on a SharedArrayBuffer). */
+const GEN = 0; // barrier generation
+const COUNT = 1; // arrivals at the current barrier
+const DONE = 2; // training samples done in this epoch (progress)
+const ABORT = 3; // set by a worker that failed: the others leave their barriers
+const CTL_WORDS = 4;
+
+interface BlockSlots {
+  blk: DenseBlock;
+  /** Per worker: its rows as a block of their own (null when it has none), and their slot buffers. */
+  sub: Array<DenseBlock | null>;
+  dr: Float64Array[];
+  sr: Float64Array[];
+  /** Per-column factors of every slot (B x N). */
+  dc: Float64Array;
+  sc: Float64Array;
+  /** Per worker: the column sums of its rows' new conductances. */
+  colPart: Float64Array[];
+}
+
+/**
+ * Where each sample slot's update factors live in one SharedArrayBuffer.
+ * Main and workers compute the same layout from their (identical) models.
+ */
+class Layout {
+  readonly blocks: BlockSlots[] = [];
+  /** Segment of each block (learning rate, amplifier factor). */
+  readonly blockSeg: number[] = [];
+  /** Per slot: the contrast factor and whether it is amplifier-corrected (1/0). */
+  readonly f: Float64Array;
+  readonly amp: Float64Array;
+  /** Sparse trainable devices (trainable index k, segment), their per-slot contrasts (B x nSp). */
+  readonly spK: Int32Array;
+  readonly spSeg: Int32Array;
+  readonly sp: Float64Array;
+  /** Per-slot bias contributions (B x nB) and the biases themselves (A), authoritative. */
+  readonly bs: Float64Array;
+  readonly bias: Float64Array;
+  readonly bytes: number;
+
+  constructor(model: EqModel, readonly B: number, readonly N: number, sab?: SharedArrayBuffer) {
+    let at = 0;
+    const take = (len: number): Float64Array => {
+      const view = sab ? new Float64Array(sab, 8 * at, len) : new Float64Array(0);
+      at += len;
+      return view;
+    };
+    this.f = take(B);
+    this.amp = take(B);
+    const spK: number[] = [];
+    const spSeg: number[] = [];
+    model.segments.forEach((seg, si) => {
+      for (const blk of seg.blocks) {
+        const sub: Array<DenseBlock | null> = [];
+        const dr: Float64Array[] = [];
+        const sr: Float64Array[] = [];
+        const colPart: Float64Array[] = [];
+        for (let w = 0; w < N; w++) {
+          const [i0, i1] = share(blk.M, N, w);
+          const Mw = i1 - i0;
+          sub.push(Mw > 0 ? { k0: blk.k0 + i0 * blk.N, slot0: blk.slot0 + i0 * blk.N, M: Mw, N: blk.N, rows: blk.rows.subarray(i0, i1), cols: blk.cols } : null);
+          dr.push(take(B * Mw));
+          sr.push(take(B * Mw));
+          colPart.push(take(blk.N));
+        }
+        this.blocks.push({ blk, sub, dr, sr, dc: take(B * blk.N), sc: take(B * blk.N), colPart });
+        this.blockSeg.push(si);
+      }
+      for (const run of seg.sparse)
+        for (let k = run.k0; k < run.k1; k++) {
+          spK.push(k);
+          spSeg.push(si);
+        }
+    });
+    this.spK = Int32Array.from(spK);
+    this.spSeg = Int32Array.from(spSeg);
+    this.sp = take(B * spK.length);
+    this.bs = take(B * model.biases.length);
+    this.bias = take(model.biases.length);
+    this.bytes = 8 * at;
+  }
+}
+
+/** Rows [i0, i1) of M that worker w of N updates. */
+function share(M: number, N: number, w: number): [number, number] {
+  return [Math.floor((w * M) / N), Math.floor(((w + 1) * M) / N)];
+}
+
+/** Thrown in a worker whose barrier was abandoned because another worker failed. */
+export class Aborted extends Error {}
+
+/** Mark the run failed and wake every worker waiting at a barrier (they throw Aborted). */
+export function abortShared(ctlBuf: SharedArrayBuffer): void {
+  const ctl = new Int32Array(ctlBuf);
+  Atomics.store(ctl, ABORT, 1);
+  Atomics.add(ctl, GEN, 1);
+  Atomics.notify(ctl, GEN);
+}
+
+/** A reusable barrier for N threads on control words (generation counting). */
+class Barrier {
+  constructor(
+    private readonly ctl: Int32Array,
+    private readonly n: number,
+  ) {}
+
+  wait(): void {
+    const { ctl } = this;
+    const gen = Atomics.load(ctl, GEN);
+    if (Atomics.add(ctl, COUNT, 1) === this.n - 1) {
+      Atomics.store(ctl, COUNT, 0);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
+      return;
+    }
+    // A short spin first: the other worker is usually a fraction of a millisecond behind.
+    for (let k = 0; k < 2000; k++) if (Atomics.load(ctl, GEN) !== gen) return;
+    while (Atomics.load(ctl, GEN) === gen) {
+      if (Atomics.load(ctl, ABORT)) throw new Aborted("another worker failed");
+      Atomics.wait(ctl, GEN, gen, 1000);
+    }
+  }
+
+}
+
+// ------------------------------------------------------------------ messages
+
+/** A dataset's rows in shared memory (one buffer per split, rows as views). */
+interface SharedRows {
+  kind: "f32" | "f64";
+  features: number;
+  x: SharedArrayBuffer;
+  y: SharedArrayBuffer;
+}
+
+export interface WorkerInit {
+  w: number;
+  n: number;
+  netlist: string;
+  options: TrainOptions;
+  /** Conductance bounds of the ideal update (S). */
+  lo: number;
+  hi: number;
+  g: SharedArrayBuffer;
+  slots: SharedArrayBuffer;
+  ctl: SharedArrayBuffer;
+  train: SharedRows;
+  test: SharedRows;
+  /** What the main thread's circuit has, to check the file built the same network. */
+  expect: { resistors: number; params: number; unknowns: number; layoutBytes: number };
+}
+
+export type MainMessage =
+  | { type: "epoch"; epoch: number; order: Int32Array; scale: number; state: Float64Array | null }
+  | { type: "close" };
+
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "trained"; loss: number; correct: number }
+  | { type: "evaluated"; loss: number; correct: number; state: Float64Array }
+  | { type: "error"; name: string; message: string; stack: string; aborted: boolean };
+
+function shareRows(rows: FeatureRow[], labels: Int32Array, features: number): SharedRows {
+  const kind = rows.length && rows.every((r) => r instanceof Float32Array) ? "f32" : "f64";
+  const x = new SharedArrayBuffer((kind === "f32" ? 4 : 8) * rows.length * features);
+  const X = kind === "f32" ? new Float32Array(x) : new Float64Array(x);
+  rows.forEach((r, i) => X.set(r, i * features));
+  const y = new SharedArrayBuffer(4 * labels.length);
+  new Int32Array(y).set(labels);
+  return { kind, features, x, y };
+}
+
+function rowsOf(s: SharedRows): { x: FeatureRow[]; y: Int32Array } {
+  const X = s.kind === "f32" ? new Float32Array(s.x) : new Float64Array(s.x);
+  const y = new Int32Array(s.y);
+  const x = Array.from({ length: y.length }, (_, i) => X.subarray(i * s.features, (i + 1) * s.features));
+  return { x, y };
+}
+
+// ------------------------------------------------------------------ worker side
+
+/** One worker thread's model and its part of every batch (run by parallel-worker.ts). */
+export class TrainWorker {
+  private readonly model: EqModel;
+  private readonly layout: Layout;
+  private readonly barrier: Barrier;
+  private readonly ctl: Int32Array;
+  private readonly est: ContrastEstimator;
+  private readonly train: { x: FeatureRow[]; y: Int32Array };
+  private readonly test: { x: FeatureRow[]; y: Int32Array };
+  private readonly y: Float64Array;
+  private readonly out: Float64Array;
+  /** Kernel scratch (per column) and the column sums handed to the bank. */
+  private readonly Q: Float64Array;
+  private readonly sums: Float64Array;
+
+  constructor(private readonly init: WorkerInit) {
+    const circuit = loadCircuit(init.netlist, { resistorStorage: init.g });
+    const model = new EqModel(circuit);
+    const e = init.expect;
+    if (circuit.resistors.size !== e.resistors || model.nParams !== e.params || model.engine.x.length !== e.unknowns) {
+      throw new InputError(`--workers: ${init.netlist} does not build the network being trained (the workers load the netlist file; train a circuit edited in memory with --workers 1)`);
+    }
+    model.polish = 1;
+    this.model = model;
+    this.layout = new Layout(model, init.options.batch, init.n, init.slots);
+    if (this.layout.bytes !== e.layoutBytes) throw new Error("internal: worker and main thread disagree on the shared slot layout");
+    this.ctl = new Int32Array(init.ctl);
+    this.barrier = new Barrier(this.ctl, init.n);
+    const est = makeEstimator(init.options.estimator, { beta: init.options.beta, relax: { kind: init.options.relax } });
+    if (!isContrastEstimator(est)) throw new InputError(`--workers needs a contrast estimator (got ${init.options.estimator})`);
+    this.est = est;
+    this.train = rowsOf(init.train);
+    this.test = rowsOf(init.test);
+    this.y = new Float64Array(model.nOutputs);
+    this.out = new Float64Array(model.nOutputs);
+    let maxN = 1;
+    for (const L of this.layout.blocks) maxN = Math.max(maxN, L.blk.N);
+    this.Q = new Float64Array(maxN);
+    this.sums = new Float64Array(maxN);
+  }
+
+  /** Train on this worker's samples of every batch of the epoch; returns its loss sum and hits. */
+  runEpoch(msg: Extract<MainMessage, { type: "epoch" }>): { loss: number; correct: number } {
+    const { model, init, layout } = this;
+    const opts = init.options;
+    const { w, n: N } = init;
+    if (msg.state) model.restoreState(msg.state);
+    // The conductances may have been written by the main thread (start, resume): drop cached sums, read the biases.
+    model.setBiases(layout.bias);
+    const order = msg.order;
+    const B = opts.batch;
+    let loss = 0;
+    let correct = 0;
+    for (let b0 = 0; b0 < order.length; b0 += B) {
+      const Bc = Math.min(B, order.length - b0);
+      for (let s = w; s < Bc; s += N) {
+        const i = order[b0 + s];
+        model.setInputs(this.train.x[i]);
+        targetVector(this.train.y[i], model.nOutputs, opts.targetAmplitude, opts.targets, this.y);
+        const r = this.est.phases(model, this.y);
+        loss += r.loss;
+        if (predict(r.outputs) === this.train.y[i]) correct++;
+        this.writeSlot(s, r.V1, r.V0, r.factor, r.amplified);
+        Atomics.add(this.ctl, DONE, 1);
+      }
+      this.barrier.wait();
+      this.applyRows(Bc, msg.scale / Bc);
+      this.barrier.wait();
+      this.adopt();
+    }
+    return { loss, correct };
+  }
+
+  /** Free phases of this worker's test samples (i mod N = w): loss sum and hits. */
+  evaluate(): { loss: number; correct: number; state: Float64Array } {
+    const { model, init } = this;
+    const opts = init.options;
+    let loss = 0;
+    let correct = 0;
+    model.setNudge(0, null);
+    for (let i = init.w; i < this.test.x.length; i += init.n) {
+      model.setInputs(this.test.x[i]);
+      model.settle({ kind: opts.relax });
+      model.outputs(this.out);
+      targetVector(this.test.y[i], model.nOutputs, opts.targetAmplitude, opts.targets, this.y);
+      for (let k = 0; k < this.out.length; k++) loss += 0.5 * (this.out[k] - this.y[k]) ** 2;
+      if (predict(this.out) === this.test.y[i]) correct++;
+    }
+    return { loss, correct, state: Float64Array.from(model.engine.x) };
+  }
+
+  /** Slot s's factors, as EqModel.accumulate keeps them (rows split into the workers' ranges). */
+  private writeSlot(s: number, V1: Float64Array, V2: Float64Array, factor: number, amplified: boolean): void {
+    const { layout: L, model } = this;
+    L.f[s] = factor;
+    L.amp[s] = amplified ? 1 : 0;
+    for (const bs of L.blocks) {
+      const { N, cols } = bs.blk;
+      for (let w = 0; w < bs.sub.length; w++) {
+        const sub = bs.sub[w];
+        if (!sub) continue;
+        const { M, rows } = sub;
+        const dr = bs.dr[w];
+        const sr = bs.sr[w];
+        const ro = s * M;
+        for (let i = 0; i < M; i++) {
+          const r = rows[i];
+          dr[ro + i] = V1[r] - V2[r];
+          sr[ro + i] = V1[r] + V2[r];
+        }
+      }
+      const co = s * N;
+      for (let j = 0; j < N; j++) {
+        const c = cols[j];
+        bs.dc[co + j] = V1[c] - V2[c];
+        bs.sc[co + j] = V1[c] + V2[c];
+      }
+    }
+    const { tA, tB } = model;
+    const nSp = L.spK.length;
+    for (let t = 0; t < nSp; t++) {
+      const k = L.spK[t];
+      const d1 = V1[tA[k]] - V1[tB[k]];
+      const d2 = V2[tA[k]] - V2[tB[k]];
+      L.sp[s * nSp + t] = factor * (d1 - d2) * (d1 + d2);
+    }
+    const nB = model.biases.length;
+    for (let j = 0; j < nB; j++) {
+      const a = model.bA[j];
+      const c = model.bB[j];
+      const f = amplified && model.ampBiasFactor ? model.ampBiasFactor[j] : 1;
+      L.bs[s * nB + j] = 2 * factor * f * (V1[a] - V1[c] - (V2[a] - V2[c]));
+    }
+  }
+
+  /** This worker's share of the batch update (EqModel.applyBatch's arithmetic, in the same order). */
+  private applyRows(B: number, step: number): void {
+    const { layout: L, model, init } = this;
+    const { w, n: N, lo, hi } = init;
+    const g = model.circuit.resistors.g;
+    const amplified = L.amp[0] === 1;
+    for (let s = 1; s < B; s++) if ((L.amp[s] === 1) !== amplified) throw new Error("internal: one batch mixes amplifier-corrected and plain contrasts");
+    const stOf = (si: number) => {
+      const seg = model.segments[si];
+      return step * seg.lr * (amplified ? seg.amp : 1);
+    };
+    L.blocks.forEach((bs, q) => {
+      const sub = bs.sub[w];
+      if (!sub) {
+        bs.colPart[w].fill(0);
+        return;
+      }
+      const st = stOf(L.blockSeg[q]);
+      const buf = { dr: bs.dr[w], sr: bs.sr[w], dc: bs.dc, sc: bs.sc };
+      for (let n0 = 0; n0 < B; n0 += 4) {
+        const last = n0 + 4 >= B;
+        applyChunk(g, sub, buf, L.f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.Q, last ? bs.colPart[w] : null);
+      }
+    });
+    const nSp = L.spK.length;
+    const [t0, t1] = share(nSp, N, w);
+    for (let t = t0; t < t1; t++) {
+      let acc = 0;
+      for (let s = 0; s < B; s++) acc += L.sp[s * nSp + t];
+      const i = model.tIndex[L.spK[t]];
+      g[i] = Math.min(hi, Math.max(lo, g[i] + acc * stOf(L.spSeg[t])));
+    }
+    if (w === 0) {
+      const nB = model.biases.length;
+      for (let j = 0; j < nB; j++) {
+        let acc = 0;
+        for (let s = 0; s < B; s++) acc += L.bs[s * nB + j];
+        L.bias[j] = L.bias[j] + step * model.bLr[j] * acc;
+      }
+    }
+  }
+
+  /** After the update: the new biases, and each block's column sums (row ranges in worker order) to the bank. */
+  private adopt(): void {
+    const { layout: L, model } = this;
+    model.setBiases(L.bias);
+    const bank = model.circuit.resistors;
+    for (const bs of L.blocks) {
+      const { N, M, slot0 } = bs.blk;
+      const sums = this.sums;
+      sums.set(bs.colPart[0].subarray(0, N));
+      for (let w = 1; w < bs.colPart.length; w++) {
+        const p = bs.colPart[w];
+        for (let j = 0; j < N; j++) sums[j] += p[j];
+      }
+      bank.adoptColumnSums(slot0, M, N, sums);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ main side
+
+/** The compiled worker entry (dist/src/train/parallel-worker.js), also from the TypeScript sources under vitest. */
+export function trainWorkerScript(): URL {
+  const here = new URL("./parallel-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(d, "package.json"))) break;
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  const dist = join(d, "dist", "src", "train", "parallel-worker.js");
+  if (existsSync(dist)) return pathToFileURL(dist);
+  throw new Error(`--workers needs the compiled library: run \`npx tsc -p .\` (${dist} not found)`);
+}
+
+/** Why `--workers n` cannot run these options (null when it can). */
+export function parallelRefusal(n: number, opts: TrainOptions, hw: Hardware): string | null {
+  if (!(Number.isInteger(n) && n >= 1)) return `--workers must be a positive integer (got ${n})`;
+  if (opts.batch < n) return `--workers ${n} needs --batch >= ${n} (got --batch ${opts.batch}): each worker runs samples of the same mini-batch`;
+  const h = opts.hardware;
+  if (!hw.idealUniform || (h.readNoise ?? 0) > 0) {
+    return `--workers ${n} needs ideal devices (the deferred mini-batch update): drop --levels, --write-noise, --asymmetry, --d2d and --read-noise, or use --workers 1`;
+  }
+  if (opts.relax === "ode") return `--workers ${n} needs --relax auto, newton or bcd (--relax ode reports per-sample physics on one thread): use --workers 1`;
+  if (!isContrastEstimator(makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } }))) return `--workers ${n} needs a contrast estimator (got ${opts.estimator})`;
+  return null;
+}
+
+function rethrown(m: Extract<WorkerMessage, { type: "error" }>): Error {
+  if (m.name === "InputError" || m.name === "NetlistError") return new InputError(m.message);
+  if (m.name === "ConvergenceError") return new ConvergenceError(m.message);
+  const e = new Error(`training worker failed: ${m.message}`);
+  e.name = m.name;
+  // The worker's own stack (where it failed), not this thread's message handler.
+  e.stack = `${m.name}: training worker failed: ${m.stack}`;
+  return e;
+}
+
+/** The worker threads and their messages, in worker order. */
+class Crew {
+  private readonly workers: Worker[] = [];
+  private readonly queues: WorkerMessage[][] = [];
+  private readonly waiting: Array<(() => void) | null> = [];
+  private failure: Error | null = null;
+
+  constructor(inits: WorkerInit[], private readonly ctl: Int32Array) {
+    const script = trainWorkerScript();
+    for (const init of inits) {
+      const w = new Worker(script, { workerData: init });
+      const k = this.workers.length;
+      this.workers.push(w);
+      this.queues.push([]);
+      this.waiting.push(null);
+      w.on("message", (m: WorkerMessage) => {
+        // A worker that left an abandoned barrier reports only that: the failing one sends the cause.
+        if (m.type === "error") {
+          if (!m.aborted) this.fail(rethrown(m));
+        } else this.queues[k].push(m);
+        this.wake();
+      });
+      w.on("error", (e: Error) => {
+        this.fail(new Error(`training worker ${k} crashed: ${e.message}`));
+        this.wake();
+      });
+      w.on("exit", (code) => {
+        if (!this.closing) this.fail(new Error(`training worker ${k} exited (code ${code})`));
+        this.wake();
+      });
+    }
+  }
+
+  private closing = false;
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    abortShared(this.ctl.buffer as SharedArrayBuffer);
+  }
+
+  private wake(): void {
+    for (let k = 0; k < this.waiting.length; k++) {
+      const f = this.waiting[k];
+      this.waiting[k] = null;
+      f?.();
+    }
+  }
+
+  /** The next message of each worker, all of type `type`. */
+  async next<T extends WorkerMessage["type"]>(type: T): Promise<Array<Extract<WorkerMessage, { type: T }>>> {
+    const out: Array<Extract<WorkerMessage, { type: T }>> = [];
+    for (let k = 0; k < this.workers.length; k++) {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        const m = this.queues[k].shift();
+        if (m) {
+          if (m.type !== type) throw new Error(`internal: worker ${k} sent ${m.type}, expected ${type}`);
+          out.push(m as Extract<WorkerMessage, { type: T }>);
+          break;
+        }
+        await new Promise<void>((resolve) => (this.waiting[k] = resolve));
+      }
+    }
+    return out;
+  }
+
+  post(k: number, m: MainMessage): void {
+    this.workers[k].postMessage(m);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Train `model` (the main thread's copy, which ends with the learned
+ * conductances and biases) on `data` with `n` worker threads that load
+ * `netlistFile`. Same contract as trainer.ts train(): per-epoch metrics,
+ * hooks, checkpoints and resume (a checkpoint of another worker count, or
+ * of a sequential run, resumes with every worker at its solver state).
+ */
+export async function trainParallel(
+  model: EqModel,
+  data: Dataset,
+  opts: TrainOptions,
+  n: number,
+  netlistFile: string,
+  hooks: TrainHooks = {},
+  resume?: Checkpoint,
+  names = { netlist: "", dataset: "" },
+): Promise<EpochMetrics[]> {
+  checkDatasetFits(data, model.nInputs, model.nOutputs);
+  const rng = new Rng(opts.seed);
+  const hw = new Hardware(opts.hardware, model.gLo, model.gHi, rng);
+  const why = parallelRefusal(n, opts, hw);
+  if (why) throw new InputError(why);
+  if (!existsSync(netlistFile) || !statSync(netlistFile).isFile()) {
+    throw new InputError(`--workers ${n}: every worker loads the netlist file, and '${netlistFile}' is not one (train a circuit made in memory with --workers 1)`);
+  }
+  const g = model.getConductances();
+  const metrics: EpochMetrics[] = [];
+  let startEpoch = 1;
+  const unknowns = model.engine.x.length;
+  let states: Array<Float64Array | null> = Array.from({ length: n }, () => null);
+  if (resume) {
+    if (resume.conductances.length !== g.length) {
+      throw new InputError(`checkpoint has ${resume.conductances.length} conductances but the netlist has ${g.length} trainable devices`);
+    }
+    g.set(resume.conductances);
+    if (resume.biases?.length === model.biases.length) model.setBiases(resume.biases);
+    rng.state = resume.rngState >>> 0;
+    metrics.push(...resume.metrics);
+    startEpoch = resume.epoch + 1;
+    if (resume.workers === n && resume.workerStates?.length === n && resume.workerStates.every((s) => s.length === unknowns)) {
+      states = resume.workerStates.map((s) => Float64Array.from(s));
+    } else if (resume.solverState?.length === unknowns) {
+      const s = Float64Array.from(resume.solverState);
+      states = states.map(() => s);
+    }
+  } else {
+    hw.constrain(g);
+  }
+  model.setConductances(g);
+
+  const B = opts.batch;
+  const layout = new Layout(model, B, n);
+  const slots = new SharedArrayBuffer(layout.bytes);
+  const shared = new Layout(model, B, n, slots);
+  const bank = model.circuit.resistors.g;
+  const gShared = new SharedArrayBuffer(8 * bank.length);
+  const ctlBuf = new SharedArrayBuffer(4 * CTL_WORDS);
+  const ctl = new Int32Array(ctlBuf);
+  const trainRows = shareRows(data.xTrain, data.yTrain, data.features);
+  const testRows = data.xTest.length ? shareRows(data.xTest, data.yTest, data.features) : trainRows;
+  const nTest = data.xTest.length ? data.xTest.length : data.xTrain.length;
+  const inits: WorkerInit[] = Array.from({ length: n }, (_, w) => ({
+    w,
+    n,
+    netlist: netlistFile,
+    options: opts,
+    lo: hw.lo[0],
+    hi: hw.hi[0],
+    g: gShared,
+    slots,
+    ctl: ctlBuf,
+    train: trainRows,
+    test: testRows,
+    expect: { resistors: bank.length, params: model.nParams, unknowns, layoutBytes: layout.bytes },
+  }));
+  const crew = new Crew(inits, ctl);
+  try {
+    await crew.next("ready");
+    // The workers built their circuits (writing the netlist's values): now the run's own.
+    new Float64Array(gShared).set(bank);
+    shared.bias.set(model.getBiases());
+    const order = Int32Array.from({ length: data.xTrain.length }, (_, i) => i);
+    const baseScale = -opts.lr * model.G0 * model.G0;
+    const gView = new Float64Array(gShared);
+    for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
+      const t0 = performance.now();
+      const scale = baseScale * Math.pow(opts.lrDecay, epoch - 1);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      rng.shuffle(order);
+      Atomics.store(ctl, DONE, 0);
+      for (let w = 0; w < n; w++) crew.post(w, { type: "epoch", epoch, order, scale, state: states[w] });
+      states = states.map(() => null);
+      const progress = hooks.onSample ? setInterval(() => hooks.onSample!(Math.min(order.length, Atomics.load(ctl, DONE)), order.length), 200) : null;
+      let trained;
+      try {
+        trained = await crew.next("trained");
+      } finally {
+        if (progress) clearInterval(progress);
+      }
+      const trainSeconds = (performance.now() - t0) / 1000;
+      hooks.onSample?.(order.length, order.length);
+      const evaluated = await crew.next("evaluated");
+      const seconds = (performance.now() - t0) / 1000;
+      let lossSum = 0;
+      let correct = 0;
+      for (const t of trained) {
+        lossSum += t.loss;
+        correct += t.correct;
+      }
+      let testLoss = 0;
+      let testCorrect = 0;
+      for (const e of evaluated) {
+        testLoss += e.loss;
+        testCorrect += e.correct;
+      }
+      // The main thread's model follows the shared weights (trained.cir, the returned model).
+      bank.set(gView);
+      model.setBiases(shared.bias);
+      model.restoreState(evaluated[0].state);
+      const em: EpochMetrics = {
+        epoch,
+        trainLoss: lossSum / order.length,
+        trainAccuracy: correct / order.length,
+        testLoss: testLoss / Math.max(1, nTest),
+        testAccuracy: testCorrect / Math.max(1, nTest),
+        seconds,
+        samplesPerSecond: order.length / trainSeconds,
+        workers: n,
+      };
+      metrics.push(em);
+      hooks.onEpoch?.(em, {
+        version: 1,
+        netlist: names.netlist,
+        dataset: names.dataset,
+        options: opts,
+        epoch,
+        conductances: Array.from(model.getConductances(g)),
+        biases: model.biases.length ? Array.from(model.getBiases()) : undefined,
+        rngState: rng.state,
+        solverState: Array.from(evaluated[0].state),
+        metrics: [...metrics],
+        workers: n,
+        workerStates: evaluated.map((e) => Array.from(e.state)),
+      });
+    }
+  } finally {
+    await crew.close();
+  }
+  return metrics;
+}
