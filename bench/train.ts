@@ -12,11 +12,16 @@
  * conductances must agree), the amplifier network at >= 2/3 of the plain
  * one's speed, and DRN-1H (784-1024-10, built here) at >= 400 samples/s.
  *
- * Then --relax ode against --relax newton on the same network.
+ * Then --relax ode against --relax newton on the same network, and
+ * `--workers 2` against `--workers 1` (goal: >= 1.8x samples/s, issue 11).
  *
  *   node dist/bench/run.js train [--samples 1000] [--reps 3] [--samples-1h 200] [--ode-samples 200]
+ *                                [--workers-samples 4000] [--workers-only]
  */
 import { join } from "node:path";
+import { cpus, loadavg } from "node:os";
+import { runTrainJob } from "../src/train/run.js";
+import { threadCpuSeconds } from "../src/util/cpu.js";
 import { loadCircuit } from "../src/api.js";
 import { loadDataset } from "../src/data/sources.js";
 import { scaleInputs } from "../src/data/dataset.js";
@@ -28,7 +33,7 @@ import { ROOT, intFlag, median, parseFlags } from "./common.js";
 import { buildDrn } from "../circuits/drn.js";
 import { loadCircuitFromText } from "../src/api.js";
 
-export const description = "training throughput (samples/s, one core): MNIST DRN-XS with the layered solver vs the general Newton, centered EqProp vs exact gradient, with and without gain-4 amplifiers, DRN-1H, and --relax ode vs newton";
+export const description = "training throughput (samples/s, one core): MNIST DRN-XS with the layered solver vs the general Newton, centered EqProp vs exact gradient, with and without gain-4 amplifiers, DRN-1H, --relax ode vs newton; and --workers 2 vs 1";
 
 type Relax = "auto" | "newton" | "bcd" | "ode";
 
@@ -74,11 +79,73 @@ async function odeVsNewton(n: number, reps: number): Promise<void> {
   console.log(`     final conductances: max |g_ode - g_newton| = ${dg.toExponential(2)} S (${(dg / gmax).toExponential(2)} of the largest)`);
 }
 
+/**
+ * Data-parallel training: samples/s of `train --workers 2` against
+ * `--workers 1` on the shipped MNIST network with its recipe (batch 4), the
+ * same samples and seed, alternating (goal >= 1.8x). The machine's load
+ * average is printed beside the ratio: other processes take cores from the
+ * workers, so the figure is only meaningful with the load it was measured at.
+ */
+async function workersRatio(n: number, reps: number): Promise<void> {
+  // The most threads can give now: two busy threads that never wait for each other, against one
+  // (on a loaded machine the scheduler may give a process no more CPU for its second thread).
+  const ceiling = [] as number[];
+  for (let r = 0; r < reps; r++) ceiling.push((await busyThreads(2)) / (await busyThreads(1)));
+  const sps = { 1: [] as number[], 2: [] as number[] };
+  const acc = { 1: [] as number[], 2: [] as number[] };
+  /** CPU time per sample (ms, summed over the training threads) and the cores the run got (CPU time / wall time). */
+  const cpu = { 1: [] as number[], 2: [] as number[] };
+  const cores = { 1: [] as number[], 2: [] as number[] };
+  const load0 = loadavg();
+  for (let r = 0; r < reps; r++) {
+    for (const w of [1, 2] as const) {
+      // One worker trains on this thread: its CPU time from the first sample's end to the epoch's end (n - 1 samples).
+      let c0 = NaN;
+      let c1 = NaN;
+      const hooks = w === 1 ? { onSample: (done: number) => void (done === 1 && (c0 = threadCpuSeconds())), onEpoch: () => void (c1 = threadCpuSeconds()) } : {};
+      const res = await runTrainJob({ netlist: join(ROOT, "netlists", "mnist.cir"), dataset: "mnist", limitTrain: n, limitTest: 1, options: { epochs: 1 }, workers: w }, hooks);
+      const m = res.metrics[0];
+      const perSample = w === 1 ? (c1 - c0) / (n - 1) : (m.cpuSeconds ?? NaN) / n;
+      sps[w].push(m.samplesPerSecond);
+      acc[w].push(m.trainAccuracy);
+      cpu[w].push(1000 * perSample);
+      cores[w].push(perSample * m.samplesPerSecond);
+    }
+  }
+  const load1 = loadavg();
+  const ratio = median(sps[2]) / median(sps[1]);
+  const fmt = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
+  const list = (l: number[]) => l.map((v) => v.toFixed(0)).join(", ");
+  console.log(`   --workers 2 vs 1, centered EqProp on mnist.cir (batch 4), ${n} samples, median of ${reps}, ${cpus().length} cores:`);
+  console.log(`     1 worker ${median(sps[1]).toFixed(1)} samples/s [${list(sps[1])}], 2 workers ${median(sps[2]).toFixed(1)} samples/s [${list(sps[2])}]: ratio ${ratio.toFixed(2)} (goal >= 1.8)`);
+  console.log(`     train accuracy: 1 worker ${(100 * median(acc[1])).toFixed(2)}%, 2 workers ${(100 * median(acc[2])).toFixed(2)}%`);
+  console.log(`     CPU per sample (all training threads): 1 worker ${median(cpu[1]).toFixed(3)} ms, 2 workers ${median(cpu[2]).toFixed(3)} ms; cores obtained (CPU / wall): ${median(cores[1]).toFixed(2)} and ${median(cores[2]).toFixed(2)}`);
+  console.log(`     load average (1, 5, 15 min) before ${fmt(load0)}, after ${fmt(load1)}`);
+  console.log(`     two independent busy threads against one, now: ${median(ceiling).toFixed(2)}x [${ceiling.map((v) => v.toFixed(2)).join(", ")}] (the ceiling of any threading on this machine at this load)`);
+}
+
+/** Work that `k` independent busy threads get done in one second (arbitrary units). */
+async function busyThreads(k: number): Promise<number> {
+  const { Worker } = await import("node:worker_threads");
+  const code = `const { parentPort } = require("node:worker_threads");
+    const t0 = performance.now(); let x = 0, n = 0;
+    while (performance.now() - t0 < 1000) { for (let i = 0; i < 1e5; i++) x += Math.sqrt(i); n++; }
+    parentPort.postMessage(x > 0 ? n : 0);`;
+  const ws = Array.from({ length: k }, () => new Worker(code, { eval: true }));
+  const done = await Promise.all(ws.map((w) => new Promise<number>((resolve) => w.once("message", resolve))));
+  await Promise.all(ws.map((w) => w.terminate()));
+  return done.reduce((a, b) => a + b, 0);
+}
+
 export async function run(argv: string[]): Promise<void> {
   const f = parseFlags(argv);
   const n = intFlag(f, "samples", 1000);
   const reps = intFlag(f, "reps", 3);
   console.log(`== train: ${description}`);
+  if (f["workers-only"]) {
+    await workersRatio(intFlag(f, "workers-samples", 4000), reps);
+    return;
+  }
   console.log(`   ${n} samples per measurement, median of ${reps} (the rows alternate within each repetition); Node runs JS on one thread`);
   const cases: Array<[string, string, EstimatorName, Relax]> = [
     ["centered (auto)", "mnist.cir", "centered", "auto"],
@@ -116,4 +183,5 @@ export async function run(argv: string[]): Promise<void> {
   for (let r = 0; r < reps; r++) h.push((await throughput("drn-1h", "centered", n1, "auto")).sps);
   console.log(`   DRN-1H (784-1024-10, gain 480), centered, ${n1} samples: ${median(h).toFixed(1)} samples/s = ${(median(h) / 400).toFixed(2)}x the 400 samples/s goal`);
   await odeVsNewton(intFlag(f, "ode-samples", 200), reps);
+  await workersRatio(intFlag(f, "workers-samples", 4000), reps);
 }

@@ -31,7 +31,7 @@ port.on("message", (m: MainMessage) => {
   if (!worker || m.type !== "epoch") return;
   try {
     const t = worker.runEpoch(m);
-    send({ type: "trained", loss: t.loss, correct: t.correct });
+    send({ type: "trained", loss: t.loss, correct: t.correct, cpuSeconds: t.cpuSeconds });
     const e = worker.evaluate();
     send({ type: "evaluated", loss: e.loss, correct: e.correct, state: e.state }, [e.state.buffer as ArrayBuffer]);
   } catch (e) {

@@ -40,6 +40,7 @@ import { checkDatasetFits, predict, type Dataset, type FeatureRow } from "../dat
 import type { DenseBlock } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
+import { threadCpuSeconds } from "../util/cpu.js";
 import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./estimators.js";
 import { Hardware } from "./hardware.js";
 import { applyChunk, EqModel } from "./model.js";
@@ -206,7 +207,7 @@ export type MainMessage =
 
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "trained"; loss: number; correct: number }
+  | { type: "trained"; loss: number; correct: number; cpuSeconds: number }
   | { type: "evaluated"; loss: number; correct: number; state: Float64Array }
   | { type: "error"; name: string; message: string; stack: string; aborted: boolean };
 
@@ -271,7 +272,8 @@ export class TrainWorker {
   }
 
   /** Train on this worker's samples of every batch of the epoch; returns its loss sum and hits. */
-  runEpoch(msg: Extract<MainMessage, { type: "epoch" }>): { loss: number; correct: number } {
+  runEpoch(msg: Extract<MainMessage, { type: "epoch" }>): { loss: number; correct: number; cpuSeconds: number } {
+    const cpu0 = threadCpuSeconds();
     const { model, init, layout } = this;
     const opts = init.options;
     const { w, n: N } = init;
@@ -299,7 +301,7 @@ export class TrainWorker {
       this.barrier.wait();
       this.adopt();
     }
-    return { loss, correct };
+    return { loss, correct, cpuSeconds: threadCpuSeconds() - cpu0 };
   }
 
   /** Free phases of this worker's test samples (i mod N = w): loss sum and hits. */
@@ -646,9 +648,11 @@ export async function trainParallel(
       const seconds = (performance.now() - t0) / 1000;
       let lossSum = 0;
       let correct = 0;
+      let cpuSeconds = 0;
       for (const t of trained) {
         lossSum += t.loss;
         correct += t.correct;
+        cpuSeconds += t.cpuSeconds;
       }
       let testLoss = 0;
       let testCorrect = 0;
@@ -668,6 +672,7 @@ export async function trainParallel(
         testAccuracy: testCorrect / Math.max(1, nTest),
         seconds,
         samplesPerSecond: order.length / trainSeconds,
+        cpuSeconds,
         workers: n,
       };
       metrics.push(em);

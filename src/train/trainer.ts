@@ -75,6 +75,8 @@ export interface EpochMetrics {
   physical?: { train: PhysicalStats; test: PhysicalStats };
   /** Worker threads of the epoch with `--workers N` > 1 (train/parallel.ts); absent = 1. */
   workers?: number;
+  /** With `--workers N` > 1: CPU time of the epoch's training (s), summed over the worker threads (util/cpu.ts). */
+  cpuSeconds?: number;
 }
 
 /** Everything needed to continue a run: written after every epoch. */
