@@ -206,4 +206,23 @@ R2 b 0 1k
       expect(kclResidual(fast)).toBeLessThan(1e-9);
     }
   });
+
+  it("the adjoint of a deep network by block Gauss-Seidel equals the dense Schur solve", () => {
+    const m = drnModel([30, 60, 60, 3], 9);
+    const rng = new Rng(12);
+    m.setInputs(Array.from({ length: 30 }, () => 150 * rng.next()));
+    m.setNudge(0, null);
+    m.settle({ kind: "auto" });
+    const layered = m.structured()!;
+    const n = m.engine.x.length;
+    const rhs = Float64Array.from({ length: n }, () => rng.next() - 0.5);
+    const dense = Float64Array.from(rhs);
+    const iter = Float64Array.from(rhs);
+    expect(layered.linearize()).toBe(true);
+    layered.solveAdjoint(dense); // 63 x 60 Schur: dense
+    (layered as unknown as { iterative: boolean }).iterative = true;
+    layered.solveAdjoint(iter);
+    const big = Math.max(...dense.map(Math.abs));
+    for (let i = 0; i < n; i++) expect(Math.abs(iter[i] - dense[i])).toBeLessThan(1e-10 * big);
+  });
 });

@@ -27,6 +27,8 @@
 import type { BranchLaw, BranchPoint } from "../devices/types.js";
 import type { Engine, NewtonResult, NewtonTolerances } from "./engine.js";
 
+/** Multiply-adds of a dense Schur complement above which adjoint solves iterate instead (see solveAdjoint). */
+const ITERATIVE_ABOVE = 2e6;
 /** Largest |A| x |B| coupling held densely (8 bytes each). */
 const MAX_DENSE = 1 << 22;
 
@@ -512,11 +514,64 @@ export class LayeredNewton {
   /** Factor the Jacobian at the current iterate (for adjoint solves). False when singular. */
   linearize(): boolean {
     this.assemble(false);
-    return this.factor();
+    this.iterative = this.schurCost() > ITERATIVE_ABOVE;
+    if (!this.iterative) return this.factor();
+    for (let i = 0; i < this.D.length; i++) if (!(this.D[i] > 0)) return false;
+    return true;
   }
 
-  /** J^T y = rhs in place with the factors of the last linearize (J is symmetric). */
+  /** The last linearize chose block Gauss-Seidel over the dense Schur complement. */
+  private iterative = false;
+
+  /**
+   * J^T y = rhs in place with the last linearize (J is symmetric): by the
+   * dense Schur complement, or, for large layer sets, by block Gauss-Seidel
+   * (J is SPD and block-diagonal within each set, so alternating exact
+   * solves of the two sets converge), to 1e-13 of the solution's size.
+   */
   solveAdjoint(rhs: Float64Array): void {
-    this.solveFactored(rhs, rhs);
+    if (!this.iterative) {
+      this.solveFactored(rhs, rhs);
+      return;
+    }
+    const { D, Ct, aIdx, bIdx, w, wB } = this;
+    const nA = aIdx.length;
+    const nb = bIdx.length;
+    const y = this.xNew;
+    y.fill(0);
+    for (let sweep = 0; sweep < 100000; sweep++) {
+      let change = 0;
+      let size = 0;
+      // y_A = (r_A - C y_B) / D_A
+      for (let k = 0; k < nA; k++) w[k] = rhs[aIdx[k]];
+      for (let q = 0; q < nb; q++) {
+        const oq = q * nA;
+        const yq = y[bIdx[q]];
+        if (yq !== 0) for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * yq;
+      }
+      for (let k = 0; k < nA; k++) {
+        const u = aIdx[k];
+        const v = w[k] / D[u];
+        change = Math.max(change, Math.abs(v - y[u]));
+        size = Math.max(size, Math.abs(v));
+        y[u] = v;
+      }
+      // y_B = (r_B - C^T y_A) / D_B
+      for (let k = 0; k < nA; k++) w[k] = y[aIdx[k]];
+      for (let q = 0; q < nb; q++) {
+        const oq = q * nA;
+        let s = rhs[bIdx[q]];
+        for (let k = 0; k < nA; k++) s -= Ct[oq + k] * w[k];
+        wB[q] = s / D[bIdx[q]];
+      }
+      for (let q = 0; q < nb; q++) {
+        const u = bIdx[q];
+        change = Math.max(change, Math.abs(wB[q] - y[u]));
+        size = Math.max(size, Math.abs(wB[q]));
+        y[u] = wB[q];
+      }
+      if (change <= 1e-13 * size) break;
+    }
+    rhs.set(y);
   }
 }
