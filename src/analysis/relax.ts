@@ -461,7 +461,18 @@ function relaxFast(engine: Engine, cap: CapacitanceInfo, checker: SettleCheck, a
   let since = 0;
   let settled = false;
   let time = tmax;
+  let failures = 0;
   const hmin = 1e-12 * tau0;
+  // Rare (a diode's step limiting keeps the chord from converging, the step collapses): finish the
+  // phase on the engine's own implicit integrator from the last accepted point.
+  const fallback = (): Partial => {
+    x.set(xn);
+    engine.syncVoltages();
+    const rest = relaxImplicit(engine, cap, checker, acc, "bdf2", tau0, tmax, record, t, 1e-3 * tau0);
+    engine.nodeStamps = null;
+    engine.setPoint("dc", 0, checker.srcScale, null);
+    return { ...rest, steps: steps + rest.steps, evaluations: evaluations + rest.evaluations };
+  };
   while (t < tmax) {
     if (steps >= MAX_STEPS && tmax === Infinity) throw new ConvergenceError(`relax: not settled to ${checker.tol} V after ${MAX_STEPS} steps (t = ${t.toExponential(3)} s)`);
     if (!(h >= hmin)) throw new ConvergenceError(`relax: time step too small (${h.toExponential(3)} s) at t = ${t.toExponential(6)} s`, []);
@@ -525,8 +536,10 @@ function relaxFast(engine: Engine, cap: CapacitanceInfo, checker: SettleCheck, a
       h = hs / 4;
       factored = false;
       x.set(xn);
+      if (++failures >= 6 || h < 1e-6 * tau0) return fallback();
       continue;
     }
+    failures = 0;
     // Slope at the new point (the step's own dV/dt) and the LTE estimate.
     for (let i = 0; i < n; i++) d1[i] = a0 * x[i] + q[i];
     if (be) for (let i = 0; i < n; i++) err[i] = 0.5 * hs * (d1[i] - dn[i]);
@@ -544,8 +557,9 @@ function relaxFast(engine: Engine, cap: CapacitanceInfo, checker: SettleCheck, a
     }
     const p = be ? 2 : 3;
     if (!(ratio <= 1)) {
-      h = hs * Math.max(0.2, 0.9 * Math.pow(ratio, -1 / p));
+      h = hs * (ratio < Infinity ? Math.max(0.2, 0.9 * Math.pow(ratio, -1 / p)) : 0.2);
       x.set(xn);
+      if (h < 1e-6 * tau0) return fallback();
       continue;
     }
     // Accept.
@@ -642,6 +656,8 @@ function relaxImplicit(
   tau0: number,
   tmax: number,
   record: RelaxOptions["record"],
+  t0 = 0,
+  h0 = 0.01 * tau0,
 ): Partial {
   const c = engine.circuit;
   const nf = c.nFree;
@@ -660,7 +676,7 @@ function relaxImplicit(
   });
   const prev = new Float64Array(nf);
   engine.splitLinear(dynamicLinearDevices(c, "dc"));
-  integ.start(0, 0.01 * tau0);
+  integ.start(t0, h0);
   let settled = false;
   let time = tmax;
   try {

@@ -27,6 +27,13 @@ export interface BuildOptions {
    * false keeps their E/V/F elements as MNA branches, solved by LU).
    */
   reduceAmplifiers?: boolean;
+  /**
+   * Storage of the resistor bank's conductances (8 bytes per resistor): the
+   * circuit's `resistors.g` is a view of it, and building writes the
+   * netlist's values into it. Data-parallel training (train/parallel.ts)
+   * gives every worker thread's circuit the same SharedArrayBuffer.
+   */
+  resistorStorage?: SharedArrayBuffer;
 }
 
 export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptions = {}): Circuit {
@@ -68,7 +75,10 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const rCount = fast.count + specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
   const rA = new Int32Array(rCount);
   const rB = new Int32Array(rCount);
-  const rG = new Float64Array(rCount);
+  if (opts.resistorStorage && opts.resistorStorage.byteLength !== 8 * rCount) {
+    throw new InputError(`resistorStorage holds ${opts.resistorStorage.byteLength / 8} conductances but the netlist has ${rCount} resistors`);
+  }
+  const rG = opts.resistorStorage ? new Float64Array(opts.resistorStorage) : new Float64Array(rCount);
   const devices: Device[] = [];
   const deviceByName = new DeviceTable(rA, rB, rG, fast);
   const deviceLoc = new Map<string, SourceLoc>();

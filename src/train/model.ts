@@ -41,8 +41,11 @@ export class EqModel {
   /** Terminal nodes, 16-bit when the circuit has fewer than 65,536 nodes (less memory traffic). */
   readonly tA: Uint16Array | Int32Array;
   readonly tB: Uint16Array | Int32Array;
-  /** Trainable devices by learning-rate group, split into dense crossbar blocks and sparse runs. */
-  private readonly segments: Array<{ lr: number; amp: number; blocks: DenseBlock[]; sparse: SparseRun[] }> = [];
+  /**
+   * Trainable devices by learning-rate group, split into dense crossbar blocks and sparse runs.
+   * Read-only outside: train/parallel.ts splits the deferred update (applyChunk) across threads.
+   */
+  readonly segments: Array<{ lr: number; amp: number; blocks: DenseBlock[]; sparse: SparseRun[] }> = [];
   /**
    * Bidirectional amplifiers (circuit.nodeScale): the EqProp contrast of a
    * device whose terminals sit at cumulative gain s_k, with the outputs at
@@ -553,9 +556,10 @@ export class EqModel {
 /**
  * Update one dense block by up to four samples n0..n0+cnt-1 of a deferred
  * batch (see EqModel.accumulate): g_ij += st [P_i + Q_j - sum_b f_b (dr_bi sc_bj + sr_bi dc_bj)],
- * clipped to [lo, hi]. `Q` is scratch of length >= N.
+ * clipped to [lo, hi]. `Q` is scratch of length >= N. Rows are independent, so a
+ * caller may pass a block of some of the rows (train/parallel.ts, one range per thread).
  */
-function applyChunk(
+export function applyChunk(
   g: Float64Array,
   blk: DenseBlock,
   buf: { dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array },

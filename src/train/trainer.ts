@@ -73,6 +73,8 @@ export interface EpochMetrics {
    * (free and nudged phases) and per test sample (inference: the free phase).
    */
   physical?: { train: PhysicalStats; test: PhysicalStats };
+  /** Worker threads of the epoch with `--workers N` > 1 (train/parallel.ts); absent = 1. */
+  workers?: number;
 }
 
 /** Everything needed to continue a run: written after every epoch. */
@@ -89,6 +91,13 @@ export interface Checkpoint {
   /** The solver's state (unknowns) after the epoch: the next sample warm-starts from it. */
   solverState: number[];
   metrics: EpochMetrics[];
+  /**
+   * `--workers N` > 1 (train/parallel.ts): the thread count and each
+   * worker's solver state (solverState is worker 0's). A resume with the same
+   * count continues exactly; with another count every worker starts from solverState.
+   */
+  workers?: number;
+  workerStates?: number[][];
 }
 
 export interface TrainHooks {
