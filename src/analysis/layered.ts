@@ -27,6 +27,8 @@
 import type { BranchLaw, BranchPoint } from "../devices/types.js";
 import type { Engine, NewtonResult, NewtonTolerances } from "./engine.js";
 
+/** Multiply-adds of a dense Schur complement above which adjoint solves iterate instead (see solveAdjoint). */
+const ITERATIVE_ABOVE = 2e6;
 /** Largest |A| x |B| coupling held densely (8 bytes each). */
 const MAX_DENSE = 1 << 22;
 
@@ -64,6 +66,8 @@ export class LayeredNewton {
   /** Branch laws of each unknown (CSR by unknown, indices into laws). */
   private readonly lawPtr: Int32Array;
   private readonly lawOf: Int32Array;
+  /** Amplifier circuits: the dependents' rows of the linear base folded into their inputs' rows (V' units). */
+  private readonly cDep: Float64Array;
   /** Scratch of the B set's sums (length |B|). */
   private readonly wB: Float64Array;
   /** Indices of every law, and of the laws on B unknowns. */
@@ -79,7 +83,6 @@ export class LayeredNewton {
   static create(engine: Engine): LayeredNewton | string {
     const c = engine.circuit;
     if (c.n !== c.nFree) return "the circuit has branch unknowns (floating or controlled sources)";
-    if (c.amplifiers) return "the circuit has reduced amplifiers";
     if (!c.symmetric) return "the circuit is not reciprocal";
     const n = c.n;
     if (n === 0) return "no unknowns";
@@ -92,6 +95,7 @@ export class LayeredNewton {
       const ua = c.unknownOfNode[law.a];
       const ub = c.unknownOfNode[law.b];
       if (ua >= 0 && ub >= 0) return `${d.name} joins two free nodes`;
+      if (c.amplifiers && (c.amplifiers.dependent[law.a] || c.amplifiers.dependent[law.b])) return `${d.name} is on an amplifier's output`;
       if (ua < 0 && ub < 0) continue;
       laws.push(law);
       lawU.push(ua >= 0 ? ua : ub);
@@ -200,6 +204,7 @@ export class LayeredNewton {
     this.S = new Float64Array(0);
     this.rB = new Float64Array(b.length);
     this.wB = new Float64Array(b.length);
+    this.cDep = new Float64Array(n);
     this.xNew = new Float64Array(n);
   }
 
@@ -220,6 +225,13 @@ export class LayeredNewton {
       c0[i] = base.b[i];
     }
     if (e.paramVersion !== this.paramVersion) for (let p = 0; p < hCt.length; p++) Ct[p] = hCt[p] >= 0 ? base.A[hCt[p]] : 0;
+    const amp = e.circuit.amplifiers;
+    if (amp) {
+      // The amplifier outputs' rows fold into their inputs' rows (Engine.fold), in the variables V' = V / s.
+      const n = D0.length;
+      this.cDep.fill(0);
+      for (let d = 0; d < amp.depUnknown.length; d++) this.cDep[amp.depUnknown[d]] += base.b[n + d] * amp.depInvScale[d];
+    }
     this.pointVersion = e.pointVersion;
     this.paramVersion = e.paramVersion;
   }
@@ -256,6 +268,13 @@ export class LayeredNewton {
       D[u] += pt.g;
       if (lawFreeIsA[k]) c[u] += pt.g * V[law.b] - ieq;
       else c[u] += pt.g * V[law.a] + ieq;
+    }
+    const amp = e.circuit.amplifiers;
+    if (amp) {
+      // Rows divided by their node's scale, dependents' rows added: the system in V' = V / s, whose
+      // matrix entries are the physical ones (every device joins nodes of one scale), so D and C stand.
+      const inv = amp.unknownInvScale;
+      for (let u = 0; u < c.length; u++) c[u] = c[u] * inv[u] + this.cDep[u];
     }
     return limited;
   }
@@ -486,6 +505,8 @@ export class LayeredNewton {
       } else limited = this.assemble(init);
       if (!this.factor()) return { converged: false, iterations: iter };
       this.solveFactored(c, xNew);
+      const amp = e.circuit.amplifiers;
+      if (amp) for (let i = 0; i < n; i++) xNew[i] *= amp.unknownScale[i]; // physical V = s V'.
       let ok = !limited && !init;
       let maxRel = 0;
       for (let i = 0; i < n; i++) {
@@ -512,11 +533,78 @@ export class LayeredNewton {
   /** Factor the Jacobian at the current iterate (for adjoint solves). False when singular. */
   linearize(): boolean {
     this.assemble(false);
-    return this.factor();
+    this.iterative = this.schurCost() > ITERATIVE_ABOVE;
+    if (!this.iterative) return this.factor();
+    for (let i = 0; i < this.D.length; i++) if (!(this.D[i] > 0)) return false;
+    return true;
   }
 
-  /** J^T y = rhs in place with the factors of the last linearize (J is symmetric). */
+  /** The last linearize chose block Gauss-Seidel over the dense Schur complement. */
+  private iterative = false;
+
+  /**
+   * J^T y = rhs in place with the last linearize (J is symmetric): by the
+   * dense Schur complement, or, for large layer sets, by block Gauss-Seidel
+   * (J is SPD and block-diagonal within each set, so alternating exact
+   * solves of the two sets converge), to 1e-13 of the solution's size.
+   */
   solveAdjoint(rhs: Float64Array): void {
-    this.solveFactored(rhs, rhs);
+    const amp = this.engine.circuit.amplifiers;
+    if (amp) {
+      // J = S J' S^-1 with J' the symmetric system in V' = V / s: J'^T (S lambda) = S rhs (Engine.solveAdjoint).
+      const s = amp.unknownScale;
+      for (let u = 0; u < s.length; u++) rhs[u] *= s[u];
+      this.solveSymmetric(rhs);
+      for (let u = 0; u < s.length; u++) rhs[u] *= amp.unknownInvScale[u];
+      return;
+    }
+    this.solveSymmetric(rhs);
+  }
+
+  /** J' y = rhs in place (J' symmetric: the physical Jacobian, or the amplifier circuit's in V'). */
+  private solveSymmetric(rhs: Float64Array): void {
+    if (!this.iterative) {
+      this.solveFactored(rhs, rhs);
+      return;
+    }
+    const { D, Ct, aIdx, bIdx, w, wB } = this;
+    const nA = aIdx.length;
+    const nb = bIdx.length;
+    const y = this.xNew;
+    y.fill(0);
+    for (let sweep = 0; sweep < 100000; sweep++) {
+      let change = 0;
+      let size = 0;
+      // y_A = (r_A - C y_B) / D_A
+      for (let k = 0; k < nA; k++) w[k] = rhs[aIdx[k]];
+      for (let q = 0; q < nb; q++) {
+        const oq = q * nA;
+        const yq = y[bIdx[q]];
+        if (yq !== 0) for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * yq;
+      }
+      for (let k = 0; k < nA; k++) {
+        const u = aIdx[k];
+        const v = w[k] / D[u];
+        change = Math.max(change, Math.abs(v - y[u]));
+        size = Math.max(size, Math.abs(v));
+        y[u] = v;
+      }
+      // y_B = (r_B - C^T y_A) / D_B
+      for (let k = 0; k < nA; k++) w[k] = y[aIdx[k]];
+      for (let q = 0; q < nb; q++) {
+        const oq = q * nA;
+        let s = rhs[bIdx[q]];
+        for (let k = 0; k < nA; k++) s -= Ct[oq + k] * w[k];
+        wB[q] = s / D[bIdx[q]];
+      }
+      for (let q = 0; q < nb; q++) {
+        const u = bIdx[q];
+        change = Math.max(change, Math.abs(wB[q] - y[u]));
+        size = Math.max(size, Math.abs(wB[q]));
+        y[u] = wB[q];
+      }
+      if (change <= 1e-13 * size) break;
+    }
+    rhs.set(y);
   }
 }

@@ -29,7 +29,9 @@ export function axisNames(rows: ResultRow[], axes?: string[] | null): string[] {
 }
 
 export function resultsCsv(rows: ResultRow[], axes: string[], metrics: string[]): string {
-  const header = ["hash", "status", ...axes, ...metrics, "seconds", "start", "host", "shard", "error"];
+  // A metric named like a fixed column (training's per-epoch "seconds") gets a prefix, so no header repeats.
+  const fixed = new Set(["hash", "status", "seconds", "start", "host", "shard", "error"]);
+  const header = ["hash", "status", ...axes, ...metrics.map((m) => (fixed.has(m) ? `metric.${m}` : m)), "seconds", "start", "host", "shard", "error"];
   const lines = [header.map(field).join(",")];
   for (const r of rows) {
     lines.push(

@@ -44,6 +44,12 @@ function manifestOf(resultsPath: string): Record<string, unknown> | undefined {
   }
 }
 
+/** What makes two sweep directories parts of one sweep: its name, run kind and base settings (axes may differ between shards' manifests only by order). */
+export function identityOf(m: Record<string, unknown>): string {
+  const axes = [...((m.axes as string[] | undefined) ?? [])].sort();
+  return JSON.stringify({ name: m.name, run: m.run, base: m.base ?? null, axes });
+}
+
 export function mergeSweeps(inputs: string[], outDir: string): MergeSummary {
   if (!inputs.length) throw new InputError("sweep merge: give at least one sweep directory");
   const out = resolve(outDir);
@@ -65,6 +71,9 @@ export function mergeSweeps(inputs: string[], outDir: string): MergeSummary {
     }
     const m = manifestOf(p);
     if (m) {
+      if (manifest && identityOf(manifest) !== identityOf(m)) {
+        throw new InputError(`sweep merge: ${p} is from another sweep (${identityOf(m)}) than the first input (${identityOf(manifest)}); merge only shards of one sweep config`);
+      }
       manifest ??= m;
       for (const a of (m.axes as string[] | undefined) ?? []) if (!axes.includes(a)) axes.push(a);
     }

@@ -9,7 +9,9 @@
  * after a crash or kill -9 resumes: only points in flight are lost (and a
  * training point in flight continues from its last epoch checkpoint).
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { InputError } from "../netlist/errors.js";
+import { identityOf } from "./merge.js";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
@@ -71,7 +73,67 @@ export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<
   const out = resolve(opts.out);
   const log = opts.log ?? (() => {});
   mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, "sweep.json"), JSON.stringify(sweepManifest(plan), null, 2) + "\n");
+  const manifest = sweepManifest(plan);
+  const manifestPath = join(out, "sweep.json");
+  if (existsSync(manifestPath)) {
+    let prev: Record<string, unknown> | null = null;
+    try {
+      prev = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
+    } catch {
+      prev = null; // unreadable: this run rewrites it
+    }
+    if (prev && identityOf(prev) !== identityOf(manifest)) {
+      throw new InputError(`${out} holds another sweep (${identityOf(prev)}); this one is ${identityOf(manifest)}: use another --out`);
+    }
+  }
+  const unlock = lockSweep(out);
+  try {
+    return await runLocked(plan, opts, out, log, manifest);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * One sweep at a time per directory: `out/.lock` holds the owner's pid and
+ * host. A second sweep into the same directory is refused while the owner
+ * lives; a lock left by a killed sweep (its pid gone, same host) is taken
+ * over, so rerunning after kill -9 still resumes. Returns the release.
+ */
+function lockSweep(out: string): () => void {
+  const path = join(out, ".lock");
+  const me = `${process.pid} ${hostname()}`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, me + "\n");
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const [pid, host] = readFileSync(path, "utf8").trim().split(" ");
+      if (host === hostname() && !alive(Number(pid))) {
+        rmSync(path, { force: true }); // stale: its sweep was killed
+        continue;
+      }
+      throw new InputError(`another sweep (pid ${pid} on ${host}) is writing to ${out}; wait for it, or use another --out (remove ${path} if that sweep is gone)`);
+    }
+  }
+  throw new InputError(`cannot lock ${out}`);
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function runLocked(plan: SweepPlan, opts: RunSweepOptions, out: string, log: (line: string) => void, manifest: Record<string, unknown>): Promise<SweepSummary> {
+  writeFileAtomic(join(out, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
   const resultsPath = join(out, RESULTS_FILE);
   const existing = readResults(resultsPath);
   const latest = latestByHash(existing.rows);

@@ -15,7 +15,12 @@ function ohms(g: number): string {
   return (1 / g).toPrecision(12);
 }
 
-export function trainedNetlist(c: Circuit): string {
+/**
+ * @param bounds the conductance range training used when it overrode the
+ *   netlist's (`--gmin`/`--gmax`, S): written into every `*@train` line and
+ *   expanded crossbar, so that training on from trained.cir keeps them.
+ */
+export function trainedNetlist(c: Circuit, bounds: { gmin?: number; gmax?: number } = {}): string {
   const lines = readFileSync(c.file, "utf8").split("\n");
   const topFile = resolve(c.file);
   /** line number (1-based) -> replacement text */
@@ -40,8 +45,8 @@ export function trainedNetlist(c: Circuit): string {
     const cb = crossbarLines.get(loc.line);
     if (cb) {
       cb.train.add(d);
-      cb.gmin = t.gmin;
-      cb.gmax = t.gmax;
+      cb.gmin = bounds.gmin ?? t.gmin;
+      cb.gmax = bounds.gmax ?? t.gmax;
       continue;
     }
     if (/^\s*\+/.test(lines[loc.line] ?? "")) {
@@ -68,7 +73,20 @@ export function trainedNetlist(c: Circuit): string {
       out.push(`* expanded from: ${line.trim().replace(/^\*@/, "")}`);
       for (const d of cb.devs) out.push(`${d.name.toUpperCase()} ${c.nodeNames[d.a]} ${c.nodeNames[d.b]} ${ohms(d.g)}`);
       if (cb.train.size) out.push(`*@train ${[...cb.train].map((d) => d.name).join(" ")} gmin=${cb.gmin} gmax=${cb.gmax}`);
-    } else out.push(replace.get(n) ?? line);
+    } else if (/^\s*\*@train\b/i.test(line) && (bounds.gmin !== undefined || bounds.gmax !== undefined)) out.push(withBounds(line, bounds));
+    else out.push(replace.get(n) ?? line);
   });
   return out.join("\n");
+}
+
+/** A `*@train` line with its gmin=/gmax= replaced by the bounds given (lines without them name other devices, e.g. biases, or use the defaults). */
+function withBounds(line: string, bounds: { gmin?: number; gmax?: number }): string {
+  let out = line.replace(/\s+$/, "");
+  for (const key of ["gmin", "gmax"] as const) {
+    const v = bounds[key];
+    if (v === undefined) continue;
+    const re = new RegExp(`(\\s${key}=)\\S+`, "i");
+    out = out.replace(re, `$1${v}`);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
  * differentiation) on a batch: both averaged over the batch, then
  *   cosine = <g, g*> / (|g| |g*|),  relativeError = |g - g*| / |g*|.
  */
+import { InputError } from "../netlist/errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits } from "../data/dataset.js";
 import { targetVector, type TargetEncoding } from "./targets.js";
@@ -36,7 +37,18 @@ export interface GradcheckResult {
   exactNorm: number;
 }
 
+/** The checks both the library call and the CLI job make: a nudge that measures something, a sample to measure it on. */
+function validateGradcheck(o: { beta?: number; samples?: number }): void {
+  if (o.beta !== undefined && !(o.beta > 0 && Number.isFinite(o.beta))) {
+    throw new InputError(`--beta must be a finite number > 0 (got ${o.beta}): EqProp divides by the nudge`);
+  }
+  if (o.samples !== undefined && !(Number.isInteger(o.samples) && o.samples >= 1)) {
+    throw new InputError(`--samples must be a positive integer (got ${o.samples})`);
+  }
+}
+
 export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): GradcheckResult {
+  validateGradcheck(o);
   checkDatasetFits(data, model.nInputs, model.nOutputs);
   const n = Math.min(o.samples ?? 8, data.xTrain.length);
   const relax = { kind: o.relax ?? "auto" } as const;
@@ -99,6 +111,7 @@ export interface GradcheckJob {
  * the default here is 1e-3).
  */
 export async function runGradcheckJob(job: GradcheckJob): Promise<GradcheckResult> {
+  validateGradcheck(job);
   const circuit = job.circuit ?? loadCircuit(job.netlist);
   const nd = netlistDefaults(circuit);
   const model = new EqModel(circuit);

@@ -10,7 +10,7 @@ export interface HardwareOptions {
   gmin?: number;
   /** Override the upper conductance bound (S). */
   gmax?: number;
-  /** Number of programmable conductance levels between gmin and gmax (0 = continuous). */
+  /** Number of programmable conductance levels between gmin and gmax (0 = continuous); updates round stochastically onto them. */
   levels?: number;
   /** Programming (write) noise: std of the error of each update, as a fraction of (gmax - gmin). */
   writeNoise?: number;
@@ -112,7 +112,25 @@ export class Hardware {
       step *= step > 0 ? 1 + a : 1 - a;
       let v = bank[index[k]] + step;
       if (wn > 0) v += wn * (hi[k] - lo[k]) * rng.gauss();
-      bank[index[k]] = this.snap(k, v, levels);
+      bank[index[k]] = levels >= 2 ? this.snapStochastic(k, v, levels, rng) : this.snap(k, v, 0);
     }
+  }
+
+  /**
+   * Onto the levels by stochastic rounding: up with probability equal to the
+   * fraction of a level, so the expected conductance is the unrounded one.
+   * Rounding to the nearest level would drop every update smaller than half
+   * a level (with 2 levels, all of them: training froze).
+   */
+  private snapStochastic(k: number, v: number, levels: number, rng: Rng): number {
+    const lo = this.lo[k];
+    const hi = this.hi[k];
+    if (v <= lo) return lo;
+    if (v >= hi) return hi;
+    const q = (hi - lo) / (levels - 1);
+    const t = (v - lo) / q;
+    const f = Math.floor(t);
+    const n = f + (rng.next() < t - f ? 1 : 0);
+    return Math.min(hi, lo + n * q);
   }
 }

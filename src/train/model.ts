@@ -250,7 +250,7 @@ export class EqModel {
       const fast = relax.kind === "auto" ? this.structured() : null;
       // Deep networks (a large second layer set): exact block coordinate descent instead of Newton.
       const r = fast
-        ? fast.schurCost() > SCHUR_BUDGET
+        ? fast.schurCost() > SCHUR_BUDGET && !this.circuit.amplifiers
           ? fast.bcd(this.tol, BCD_SWEEPS)
           : fast.newton(this.tol, this.circuit.options.itl1, false, this.polish)
         : this.engine.newton(this.tol, this.circuit.options.itl1, false, this.polish);
@@ -278,7 +278,8 @@ export class EqModel {
     if (this.layered === undefined) {
       this.layered = LayeredNewton.create(this.engine);
       // Solve each hidden unit exactly between outer steps: 3 outer iterations per phase instead of 4-12.
-      if (typeof this.layered !== "string") this.layered.eliminateFirst = true;
+      // (Not with amplifiers: the node-by-node solves work in physical units, the reduced system in V / s.)
+      if (typeof this.layered !== "string") this.layered.eliminateFirst = !this.circuit.amplifiers;
     }
     return typeof this.layered === "string" ? null : this.layered;
   }

@@ -77,7 +77,14 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
       throw new InputError(`--resume: ${ckPath} is not a valid checkpoint: ${(e as Error).message}`);
     }
     if (resume.version !== 1 || !Array.isArray(resume.conductances)) throw new InputError(`--resume: ${ckPath} is not an eqspice checkpoint`);
-    // The resumed run keeps its own options (same seed, same result), except the epoch count.
+    // The resumed run keeps its own options (same seed, same result), except the epoch count;
+    // a flag given now that disagrees with them is refused, not ignored.
+    const clash = conflictingOptions(job.options, resume.options);
+    if (clash.length) {
+      throw new InputError(
+        `--resume continues ${ckPath} with the options it was started with; these flags differ from them: ${clash.join(", ")}. Drop them to continue, or start a new run in another --out directory`,
+      );
+    }
     Object.assign(options, { ...resume.options, epochs: options.epochs });
   }
   // A resumed run keeps its worker count unless one is given; another count is allowed and recorded per epoch.
@@ -102,7 +109,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
   } else metrics = train(model, data, options, trainHooks, resume, names);
   if (job.out) {
     writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, metrics, workers));
-    writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit));
+    writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit, { gmin: options.hardware.gmin, gmax: options.hardware.gmax }));
   }
   return { metrics, model, data, options, vin, workers };
 }
@@ -123,4 +130,22 @@ function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: E
     null,
     2,
   );
+}
+
+/** Flags given for a resumed run (`given`) that differ from the checkpoint's options, as `--flag now (run: was)`. */
+export function conflictingOptions(given: Partial<TrainOptions>, saved: TrainOptions): string[] {
+  const out: string[] = [];
+  const flag = (k: string) => "--" + k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+  for (const [k, v] of Object.entries(given)) {
+    if (v === undefined || k === "epochs") continue;
+    if (k === "hardware") {
+      const h = (v ?? {}) as Record<string, unknown>;
+      const sh = (saved.hardware ?? {}) as Record<string, unknown>;
+      for (const [hk, hv] of Object.entries(h)) if (hv !== undefined && hv !== sh[hk]) out.push(`${flag(hk)} ${String(hv)} (run: ${sh[hk] === undefined ? "unset" : String(sh[hk])})`);
+      continue;
+    }
+    const was = (saved as unknown as Record<string, unknown>)[k];
+    if (v !== was) out.push(`${flag(k)} ${String(v)} (run: ${String(was)})`);
+  }
+  return out;
 }

@@ -68,6 +68,8 @@ export interface EpochMetrics {
   /** Wall time of the epoch (s) and training throughput. */
   seconds: number;
   samplesPerSecond: number;
+  /** Fraction of the trainable conductances that the epoch changed (0..1): 0 means training made no progress. */
+  conductancesChanged?: number;
   /**
    * `--relax ode` only: what the physical phases spent, per training sample
    * (free and nudged phases) and per test sample (inference: the free phase).
@@ -198,6 +200,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
 
   for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
+    const gStart = model.getConductances();
     const scale = baseScale * Math.pow(opts.lrDecay, epoch - 1);
     // The order depends only on the random state, so a resumed run replays it exactly.
     for (let i = 0; i < order.length; i++) order[i] = i;
@@ -259,6 +262,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
       testAccuracy: test.accuracy,
       seconds,
       samplesPerSecond: order.length / trainSeconds,
+      conductancesChanged: changedFraction(gStart, model.getConductances(g)),
     };
     if (meter) em.physical = { train: trainPhysical!, test: meter.take() };
     metrics.push(em);
@@ -276,4 +280,11 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
     });
   }
   return metrics;
+}
+
+/** Fraction of entries that differ between two conductance vectors. */
+function changedFraction(a: Float64Array, b: Float64Array): number {
+  let n = 0;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) n++;
+  return a.length ? n / a.length : 0;
 }

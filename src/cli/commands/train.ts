@@ -1,6 +1,7 @@
 /** `eqspice train NETLIST --dataset D ...`: train a circuit with Equilibrium Propagation. */
 import type { Command } from "commander";
-import { basename } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
 import { runTrainJob } from "../../train/run.js";
 import { ESTIMATORS } from "../../train/estimators.js";
 import { TRAIN_DEFAULTS } from "../../train/trainer.js";
@@ -57,6 +58,9 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
   cmd.action((netlist: string, flags: TrainFlags) =>
     run(async () => {
       const out = flags.out ?? `runs/${basename(netlist).replace(/\.[^.]*$/, "")}-${basename(flags.dataset).replace(/\.[^.]*$/, "")}`;
+      if (!flags.resume && existsSync(join(out, "checkpoint.json"))) {
+        process.stderr.write(`eqspice: note: replacing the training run in ${out} (--resume would continue it)\n`);
+      }
       const progress = makeProgress();
       const result = await runTrainJob(
         {
@@ -84,7 +88,12 @@ export function registerTrain(program: Command, run: (fn: () => Promise<void> | 
         },
         {
           onSample: (done, total) => progress.sample(done, total),
-          onEpoch: (m, ck) => progress.epoch(m, ck.options.epochs),
+          onEpoch: (m, ck) => {
+            progress.epoch(m, ck.options.epochs);
+            if (m.conductancesChanged === 0) {
+              process.stderr.write(`eqspice: warning: epoch ${m.epoch} changed no conductance: training makes no progress (updates lost to --levels or clipping at gmin/gmax?)\n`);
+            }
+          },
         },
       );
       progress.stop();
