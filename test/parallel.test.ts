@@ -146,6 +146,11 @@ describe("train --workers", () => {
     await expect(job({ relax: "ode" })).rejects.toThrow(/--relax auto, newton or bcd/);
     await expect(job({}, 0)).rejects.toThrow(InputError);
     await expect(job({}, 1.5)).rejects.toThrow(/positive integer/);
+    // Bounds that differ between crossbars (the trainer's per-device hardware path).
+    const mixed = join(tmp(), "mixed.cir");
+    writeFileSync(mixed, readFileSync(irisFile, "utf8").replace(/^(\*@crossbar W2 .*)gmax=0\.0001/m, "$1gmax=0.0002"));
+    expect(readFileSync(mixed, "utf8")).toMatch(/gmax=0\.0002 train/);
+    await expect(runTrainJob({ netlist: mixed, dataset: "iris", options: { epochs: 1 }, workers: 2 })).rejects.toThrow(/one \[gmin, gmax\] range/);
     // A circuit made in memory: the workers have no file to load.
     const circuit = loadCircuitFromText(readFileSync(irisFile, "utf8"), "<netlist>");
     await expect(runTrainJob({ netlist: "<netlist>", circuit, dataset: "iris", options: { epochs: 1 }, workers: 2 })).rejects.toThrow(/loads the netlist file/);

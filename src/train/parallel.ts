@@ -449,9 +449,10 @@ export function parallelRefusal(n: number, opts: TrainOptions, hw: Hardware): st
   if (!(Number.isInteger(n) && n >= 1)) return `--workers must be a positive integer (got ${n})`;
   if (opts.batch < n) return `--workers ${n} needs --batch >= ${n} (got --batch ${opts.batch}): each worker runs samples of the same mini-batch`;
   const h = opts.hardware;
-  if (!hw.idealUniform || (h.readNoise ?? 0) > 0) {
+  if (h.levels || h.writeNoise || h.asymmetry || h.d2d || (h.readNoise ?? 0) > 0) {
     return `--workers ${n} needs ideal devices (the deferred mini-batch update): drop --levels, --write-noise, --asymmetry, --d2d and --read-noise, or use --workers 1`;
   }
+  if (!hw.idealUniform) return `--workers ${n} needs one [gmin, gmax] range for every trainable device (the netlist's differ): give --gmin and --gmax, or use --workers 1`;
   if (opts.relax === "ode") return `--workers ${n} needs --relax auto, newton or bcd (--relax ode reports per-sample physics on one thread): use --workers 1`;
   if (!isContrastEstimator(makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } }))) return `--workers ${n} needs a contrast estimator (got ${opts.estimator})`;
   return null;
@@ -592,6 +593,7 @@ export async function trainParallel(
     hw.constrain(g);
   }
   model.setConductances(g);
+  if (startEpoch > opts.epochs) return metrics;
 
   const B = opts.batch;
   const layout = new Layout(model, B, n);
