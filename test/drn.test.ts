@@ -50,9 +50,12 @@ describe("DRN builder", () => {
     expect(model.G0).toBe(1e-4);
   });
 
-  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir)", () => {
+  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir, drn-1h.cir, drn-2h-256.cir)", () => {
     expect(buildDrn({ layers: [784, 100, 10] }).text).toBe(readFileSync("netlists/mnist.cir", "utf8"));
     expect(buildDrn({ layers: [784, 100, 10], gain: 4 }).text).toBe(readFileSync("netlists/mnist-amp4.cir", "utf8"));
+    // The larger rows: DRN-1H with Scellier's input gain 480, and a 2-hidden-layer network with per-layer learning rates.
+    expect(buildDrn({ layers: [784, 1024, 10], inputGain: 480 }).text).toBe(readFileSync("netlists/drn-1h.cir", "utf8"));
+    expect(buildDrn({ layers: [784, 256, 256, 10], inputGain: 600, layerLr: [0.3333333, 1, 3] }).text).toBe(readFileSync("netlists/drn-2h-256.cir", "utf8"));
   });
 
   it("the diodes clamp: excitatory units stay >= 0 and inhibitory ones <= 0 (to within the 25 mV forward drop)", () => {
