@@ -69,6 +69,54 @@ export function generateBench(outDir = OUT_DIR, sizes = BENCH_SIZES): BenchNetli
  */
 export const SHAPES = ["784-100-10-17digit", "chain-100k", "grid-200x200"];
 
+/**
+ * Non-reciprocal shapes, solved by LU (sparse-lu.ts; dense LU before it):
+ *   op-amp-grid-WxW.cir  a W x W grid of 1 kOhm resistors with a VCCS at
+ *                        every other node (gain up to 0.3 mS, controlled by
+ *                        the voltage of a node W/2 rows away), a VCVS buffer
+ *                        (gain 0.5, 10 kOhm back into the grid) at every 7th
+ *                        node, a diode to ground at every 11th, 10 kOhm from
+ *                        every node to ground and 1 V at one corner.
+ * Not run by default (the dense LU before would take minutes on the larger
+ * ones): ask for them with --sizes amp-grid-30x30,amp-grid-60x60,...
+ */
+export const LU_SHAPES = ["amp-grid-30x30", "amp-grid-60x60", "amp-grid-100x100", "amp-grid-200x200"];
+
+/**
+ * The amp-grid netlist lines (title first, .end last). With `tran` the
+ * corner source is a pulse and every node has 1 nF to ground, and the
+ * lines end with `.tran TSTEP TSTOP`.
+ */
+export function ampGridLines(w: number, opts: { seed?: number; tran?: { tstep: number; tstop: number } } = {}): string[] {
+  const rng = mulberry32(opts.seed ?? 7);
+  const node = (i: number, j: number): string => `g${i}_${j}`;
+  const lines = [`* eqspice benchmark: ${w} x ${w} resistor grid with VCCS, VCVS buffers and diodes (non-reciprocal)`];
+  lines.push(opts.tran ? `V1 ${node(0, 0)} 0 PULSE(0 1 1u 0.5u 0.5u 3u 8u)` : `V1 ${node(0, 0)} 0 DC 1`);
+  lines.push(".model dg D(IS=1e-14 N=1)");
+  let k = 0;
+  for (let i = 0; i < w; i++)
+    for (let j = 0; j < w; j++) {
+      const a = node(i, j);
+      if (j + 1 < w) lines.push(`RH${i}_${j} ${a} ${node(i, j + 1)} 1k`);
+      if (i + 1 < w) lines.push(`RV${i}_${j} ${a} ${node(i + 1, j)} 1k`);
+      lines.push(`RG${i}_${j} ${a} 0 10k`);
+      if (opts.tran) lines.push(`C${i}_${j} ${a} 0 1n`);
+      k++;
+      const gm = (0.3e-3 * (2 * rng() - 1)).toPrecision(6);
+      const ci = (i + (w >> 1)) % w;
+      const cj = Math.floor(rng() * w);
+      if (k % 2 === 0) lines.push(`G${i}_${j} ${a} 0 ${node(ci, cj)} 0 ${gm}`);
+      if (k % 7 === 0) {
+        const bi = Math.floor(rng() * w);
+        const bj = Math.floor(rng() * w);
+        lines.push(`E${i}_${j} e${i}_${j} 0 ${a} 0 0.5`, `RE${i}_${j} e${i}_${j} ${node(bi, bj)} 10k`);
+      }
+      if (k % 11 === 0) lines.push(`D${i}_${j} ${a} 0 dg`);
+    }
+  lines.push(opts.tran ? `.tran ${opts.tran.tstep} ${opts.tran.tstop}` : ".op", ".end");
+  return lines;
+}
+
 export function generateShapes(outDir = OUT_DIR, names = SHAPES): BenchNetlist[] {
   mkdirSync(outDir, { recursive: true });
   const out: BenchNetlist[] = [];
@@ -102,7 +150,10 @@ export function generateShapes(outDir = OUT_DIR, names = SHAPES): BenchNetlist[]
         }
       lines.push(`RE g${w - 1}_${w - 1} 0 1k`, ".op", ".end");
       write(name, lines);
-    } else throw new Error(`unknown benchmark shape '${name}' (known: ${SHAPES.join(", ")})`);
+    } else if (/^amp-grid-\d+x\d+$/.test(name)) {
+      const w = Number(/(\d+)x/.exec(name)![1]);
+      write(name, ampGridLines(w));
+    } else throw new Error(`unknown benchmark shape '${name}' (known: ${[...SHAPES, ...LU_SHAPES].join(", ")})`);
   }
   return out;
 }
