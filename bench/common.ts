@@ -59,6 +59,8 @@ export interface RunResult {
   wall: number;
   /** peak resident set size in bytes, NaN if unknown */
   rss: number;
+  /** user + system CPU time of the child in seconds (GNU time %U + %S), NaN if unknown */
+  cpu: number;
   status: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -106,7 +108,7 @@ export async function runTimed(cmd: string, args: string[], opts: { cwd?: string
   const useTime = haveGnuTime();
   const dir = useTime ? mkdtempSync(join(tmpdir(), "eqbench-")) : "";
   const rssFile = join(dir, "rss");
-  const [c, a] = useTime ? ["/usr/bin/time", ["-f", "%M", "-o", rssFile, cmd, ...args]] : [cmd, args];
+  const [c, a] = useTime ? ["/usr/bin/time", ["-f", "%U %S %M", "-o", rssFile, cmd, ...args]] : [cmd, args];
   return new Promise<RunResult>((res) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -139,12 +141,15 @@ export async function runTimed(cmd: string, args: string[], opts: { cwd?: string
       if (poll) clearInterval(poll);
       if (timer) clearTimeout(timer);
       let rss = hwm;
+      let cpu = NaN;
       let stderr = Buffer.concat(err).toString("utf8");
       if (useTime) {
         try {
           // GNU time writes "Command exited with non-zero status N" before the value
           const lines = readFileSync(rssFile, "utf8").trim().split("\n");
-          rss = Number(lines[lines.length - 1]) * 1024;
+          const f = lines[lines.length - 1]!.trim().split(/\s+/).map(Number);
+          rss = f[2]! * 1024;
+          cpu = f[0]! + f[1]!;
           const extra = lines.slice(0, -1).filter((l) => !/^Command (exited|terminated)/.test(l));
           if (extra.length) stderr += extra.join("\n");
         } catch {
@@ -152,7 +157,7 @@ export async function runTimed(cmd: string, args: string[], opts: { cwd?: string
         }
         rmSync(dir, { recursive: true, force: true });
       }
-      res({ wall, rss, status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr, ...(error !== undefined ? { error } : {}) });
+      res({ wall, rss, cpu, status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr, ...(error !== undefined ? { error } : {}) });
     });
   });
 }

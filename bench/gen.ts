@@ -71,26 +71,37 @@ export const SHAPES = ["784-100-10-17digit", "chain-100k", "grid-200x200"];
 
 /**
  * Non-reciprocal shapes, solved by LU (sparse-lu.ts; dense LU before it):
- *   op-amp-grid-WxW.cir  a W x W grid of 1 kOhm resistors with a VCCS at
- *                        every other node (gain up to 0.3 mS, controlled by
- *                        the voltage of a node W/2 rows away), a VCVS buffer
- *                        (gain 0.5, 10 kOhm back into the grid) at every 7th
- *                        node, a diode to ground at every 11th, 10 kOhm from
- *                        every node to ground and 1 V at one corner.
+ *   op-amp-grid-WxW.cir   a W x W grid of 1 kOhm resistors with a VCCS at
+ *                         every other node (gain up to 0.3 mS, controlled by
+ *                         the voltage of a node 1-2 rows below and up to 2
+ *                         columns aside), a VCVS buffer (gain 0.5, 10 kOhm
+ *                         back into the grid within 3 rows and columns) at
+ *                         every 7th node, a diode to ground at every 11th,
+ *                         10 kOhm from every node to ground, 1 V at a corner;
+ *   op-amp-rgrid-WxW.cir  the same with the VCCS controlled from W/2 rows
+ *                         away and the buffers feeding anywhere in the grid:
+ *                         long-range couplings, a harder pattern for any
+ *                         sparse ordering (much more fill).
  * Not run by default (the dense LU before would take minutes on the larger
  * ones): ask for them with --sizes amp-grid-30x30,amp-grid-60x60,...
  */
-export const LU_SHAPES = ["amp-grid-30x30", "amp-grid-60x60", "amp-grid-100x100", "amp-grid-200x200"];
+export const LU_SHAPES = ["amp-grid-30x30", "amp-grid-60x60", "amp-grid-100x100", "amp-grid-200x200", "amp-rgrid-30x30", "amp-rgrid-60x60"];
 
 /**
  * The amp-grid netlist lines (title first, .end last). With `tran` the
  * corner source is a pulse and every node has 1 nF to ground, and the
  * lines end with `.tran TSTEP TSTOP`.
  */
-export function ampGridLines(w: number, opts: { seed?: number; tran?: { tstep: number; tstop: number } } = {}): string[] {
+export function ampGridLines(
+  w: number,
+  opts: { seed?: number; tran?: { tstep: number; tstop: number }; span?: "local" | "random" } = {},
+): string[] {
   const rng = mulberry32(opts.seed ?? 7);
+  const local = (opts.span ?? "local") === "local";
   const node = (i: number, j: number): string => `g${i}_${j}`;
-  const lines = [`* eqspice benchmark: ${w} x ${w} resistor grid with VCCS, VCVS buffers and diodes (non-reciprocal)`];
+  const clamp = (x: number): number => Math.min(w - 1, Math.max(0, x));
+  const near = (x: number, d: number): number => clamp(x + Math.floor(rng() * (2 * d + 1)) - d);
+  const lines = [`* eqspice benchmark: ${w} x ${w} resistor grid with VCCS, VCVS buffers and diodes (non-reciprocal, ${local ? "local" : "long-range"} couplings)`];
   lines.push(opts.tran ? `V1 ${node(0, 0)} 0 PULSE(0 1 1u 0.5u 0.5u 3u 8u)` : `V1 ${node(0, 0)} 0 DC 1`);
   lines.push(".model dg D(IS=1e-14 N=1)");
   let k = 0;
@@ -103,12 +114,12 @@ export function ampGridLines(w: number, opts: { seed?: number; tran?: { tstep: n
       if (opts.tran) lines.push(`C${i}_${j} ${a} 0 1n`);
       k++;
       const gm = (0.3e-3 * (2 * rng() - 1)).toPrecision(6);
-      const ci = (i + (w >> 1)) % w;
-      const cj = Math.floor(rng() * w);
+      const ci = local ? (i + 1 + Math.floor(rng() * 2)) % w : (i + (w >> 1)) % w;
+      const cj = local ? near(j, 2) : Math.floor(rng() * w);
       if (k % 2 === 0) lines.push(`G${i}_${j} ${a} 0 ${node(ci, cj)} 0 ${gm}`);
       if (k % 7 === 0) {
-        const bi = Math.floor(rng() * w);
-        const bj = Math.floor(rng() * w);
+        const bi = local ? near(i, 3) : Math.floor(rng() * w);
+        const bj = local ? near(j, 3) : Math.floor(rng() * w);
         lines.push(`E${i}_${j} e${i}_${j} 0 ${a} 0 0.5`, `RE${i}_${j} e${i}_${j} ${node(bi, bj)} 10k`);
       }
       if (k % 11 === 0) lines.push(`D${i}_${j} ${a} 0 dg`);
@@ -150,10 +161,10 @@ export function generateShapes(outDir = OUT_DIR, names = SHAPES): BenchNetlist[]
         }
       lines.push(`RE g${w - 1}_${w - 1} 0 1k`, ".op", ".end");
       write(name, lines);
-    } else if (/^amp-grid-\d+x\d+$/.test(name)) {
+    } else if (/^amp-r?grid-\d+x\d+$/.test(name)) {
       const w = Number(/(\d+)x/.exec(name)![1]);
-      write(name, ampGridLines(w));
-    } else throw new Error(`unknown benchmark shape '${name}' (known: ${[...SHAPES, ...LU_SHAPES].join(", ")})`);
+      write(name, ampGridLines(w, { span: name.startsWith("amp-rgrid") ? "random" : "local" }));
+    } else throw new Error(`unknown benchmark shape '${name}' (known: ${[...SHAPES, ...LU_SHAPES].join(", ")}, amp-grid-WxW and amp-rgrid-WxW for any W)`);
   }
   return out;
 }

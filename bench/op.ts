@@ -18,11 +18,18 @@
  *
  * Options: --reps N (3)  --sizes 4-8-2,784-100-10,chain-100k (all)  --timeout SECONDS (600 per run)
  *          --cli PATH (eqspice CLI script run with node; default dist/src/cli/main.js)
+ *          --before PATH (a second eqspice CLI, e.g. a build from before a change, timed
+ *          beside it: adds its time and the ratio before/after)
+ *          --cpu (also the median user+system CPU time of each process, from GNU time:
+ *          on a loaded machine it varies much less than the wall time; implied by --before)
+ *
+ * The non-reciprocal LU shapes of gen.ts (amp-grid-WxW, amp-rgrid-WxW) run only when named
+ * in --sizes, e.g. `--sizes amp-grid-30x30,amp-grid-60x60 --before OLD/main.js`.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { BENCH_SIZES, SHAPES, generateBench, generateShapes } from "./gen.js";
+import { BENCH_SIZES, LU_SHAPES, SHAPES, generateBench, generateShapes } from "./gen.js";
 import {
   EQSPICE_CLI,
   ROOT,
@@ -49,6 +56,7 @@ export const description = "DC operating point (.op): eqspice `op --json` vs `ng
 interface Side {
   walls: number[];
   rss: number[];
+  cpus: number[];
   error?: string;
 }
 
@@ -58,9 +66,9 @@ export async function run(argv: string[]): Promise<void> {
   const timeoutMs = intFlag(f, "timeout", 600) * 1000;
   const want = typeof f.sizes === "string" ? f.sizes.split(",").map((s) => s.trim()) : undefined;
   const sizes = want ? BENCH_SIZES.filter((l) => want.includes(l.join("-"))) : BENCH_SIZES;
-  const shapes = want ? SHAPES.filter((s) => want.includes(s)) : SHAPES;
+  const shapes = want ? want.filter((s) => SHAPES.includes(s) || /^amp-r?grid-\d+x\d+$/.test(s)) : SHAPES;
   if (want && sizes.length + shapes.length !== want.length) {
-    throw new Error(`--sizes: unknown size in ${want.join(",")}; known: ${[...BENCH_SIZES.map((l) => l.join("-")), ...SHAPES].join(", ")}`);
+    throw new Error(`--sizes: unknown size in ${want.join(",")}; known: ${[...BENCH_SIZES.map((l) => l.join("-")), ...SHAPES, ...LU_SHAPES].join(", ")} (amp-grid-WxW and amp-rgrid-WxW for any W)`);
   }
 
   const nets = [...generateBench(undefined, sizes), ...generateShapes(undefined, shapes)];
@@ -68,6 +76,9 @@ export async function run(argv: string[]): Promise<void> {
   const ngVersion = ng ? (/ngspice-\S+/.exec(spawnSync("ngspice", ["-v"], { encoding: "utf8" }).stdout)?.[0] ?? "ngspice") : "ngspice missing";
   const cli = typeof f.cli === "string" ? resolveFromRoot(f.cli) : EQSPICE_CLI;
   const cliMissing = existsSync(cli) ? undefined : `eqspice CLI not built (${cli.replace(ROOT + "/", "")} missing; npm run build)`;
+  const before = typeof f.before === "string" ? resolveFromRoot(f.before) : undefined;
+  if (before && !existsSync(before)) throw new Error(`--before: ${before} does not exist`);
+  const showCpu = before !== undefined || f.cpu === true;
 
   console.log(`== op: DC operating point, ${reps} rep(s) per tool, median wall time of the whole process`);
   console.log(`   ${ngVersion}, node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? "?"})`);
@@ -79,8 +90,9 @@ export async function run(argv: string[]): Promise<void> {
 
   for (const net of nets) {
     process.stderr.write(`op ${net.name}: `);
-    const ngs: Side = { walls: [], rss: [] };
-    const eqs: Side = { walls: [], rss: [] };
+    const ngs: Side = { walls: [], rss: [], cpus: [] };
+    const eqs: Side = { walls: [], rss: [], cpus: [] };
+    const old: Side = { walls: [], rss: [], cpus: [] };
     let ref: Map<string, number> | undefined;
     let rusage: Record<string, number> = {};
 
@@ -110,6 +122,7 @@ export async function run(argv: string[]): Promise<void> {
         else {
           ngs.walls.push(r.wall);
           ngs.rss.push(r.rss);
+          ngs.cpus.push(r.cpu);
         }
         process.stderr.write("n");
       }
@@ -120,9 +133,21 @@ export async function run(argv: string[]): Promise<void> {
         else {
           eqs.walls.push(r.wall);
           eqs.rss.push(r.rss);
+          eqs.cpus.push(r.cpu);
           eqOut ??= r.stdout;
         }
         process.stderr.write("e");
+      }
+      if (before && !old.error) {
+        const r = await runTimed(process.execPath, [before, "op", net.file, "--json"], { timeoutMs });
+        const why = failure(r);
+        if (why) old.error = why;
+        else {
+          old.walls.push(r.wall);
+          old.rss.push(r.rss);
+          old.cpus.push(r.cpu);
+        }
+        process.stderr.write("b");
       }
     }
     process.stderr.write("\n");
@@ -145,24 +170,35 @@ export async function run(argv: string[]): Promise<void> {
 
     const ngT = median(ngs.walls);
     const eqT = median(eqs.walls);
+    const oldT = median(old.walls);
     const cell = (s: Side, t: number): string => (s.error ? "ERR" : fmtSec(t));
+    const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : "-");
     rows.push([
       net.name,
       String(net.elements),
       cell(ngs, ngT),
       cell(eqs, eqT),
-      Number.isFinite(ngT) && Number.isFinite(eqT) ? `${(ngT / eqT).toFixed(2)}x` : "-",
+      ratio(ngT, eqT),
+      ...(before ? [cell(old, oldT), ratio(oldT, eqT), ratio(ngT, oldT)] : []),
+      ...(showCpu
+        ? [cell(ngs, median(ngs.cpus)), cell(eqs, median(eqs.cpus)), ratio(median(ngs.cpus), median(eqs.cpus))]
+        : []),
+      ...(showCpu && before ? [cell(old, median(old.cpus)), ratio(median(old.cpus), median(eqs.cpus))] : []),
       ngs.error ? "-" : fmtMB(median(ngs.rss)),
       eqs.error ? "-" : fmtMB(median(eqs.rss)),
       dv,
     ]);
     if (ngs.error) notes.push(`${net.name} ngspice: ${ngs.error}`);
     if (eqs.error) notes.push(`${net.name} eqspice: ${eqs.error}`);
+    if (old.error) notes.push(`${net.name} eqspice --before: ${old.error}`);
     if (net.name === "784-100-10" && ngs.walls.length) big = { wall: ngs.walls, rusage };
   }
 
   console.log("");
-  printTable(["network", "elements", "ngspice", "eqspice", "ngspice/eqspice", "ngspice RSS", "eqspice RSS", "max |dV| eqspice vs ngspice"], rows);
+  const beforeCols = before ? ["eqspice before", "before/eqspice", "ngspice/before"] : [];
+  const cpuCols = showCpu ? ["ngspice CPU", "eqspice CPU", "ngspice/eqspice CPU", ...(before ? ["before CPU", "before/eqspice CPU"] : [])] : [];
+  printTable(["network", "elements", "ngspice", "eqspice", "ngspice/eqspice", ...beforeCols, ...cpuCols, "ngspice RSS", "eqspice RSS", "max |dV| eqspice vs ngspice"], rows);
+  if (before) console.log(`   before: ${before.replace(ROOT + "/", "")}`);
   if (notes.length) {
     console.log("");
     for (const n of notes) console.log(`  ERR ${n}`);
