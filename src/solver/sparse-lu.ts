@@ -62,6 +62,9 @@ export class SparseLU {
   private readonly mark: Int32Array;
   private stamp = 0;
   private readonly work: Float64Array;
+  /** Entries of L and U so far while a fresh factorization runs. */
+  private lnz = 0;
+  private unz = 0;
   /** True while L, U and the pivot sequence hold a complete factorization. */
   private valid = false;
   /** True once some factorization completed: its pivot sequence and patterns can be reused. */
@@ -166,73 +169,84 @@ export class SparseLU {
    * when the matrix is (structurally or numerically) singular.
    */
   factor(): boolean {
-    const { n, Ap, Ai, Ax, Q, pref, pinv, prow, Udiag, X, xi, tol } = this;
+    const n = this.n;
     this.valid = false;
     this.havePattern = false;
     this.stats.factorizations++;
-    pinv.fill(-1);
-    let lnz = 0;
-    let unz = 0;
-    for (let k = 0; k < n; k++) {
-      this.Lp[k] = lnz;
-      this.Up[k] = unz;
-      if (lnz + n > this.Li.length) this.growL(lnz + n);
-      if (unz + n > this.Ui.length) this.growU(unz + n);
-      const { Lp, Li, Lx, Ui, Ux } = this;
-      const col = Q[k];
-      const top = this.reach(col);
-      // x = L \ A(:, col) on the reach, in topological order (X is zero outside it).
-      for (let p = Ap[col]; p < Ap[col + 1]; p++) X[Ai[p]] = Ax[p];
-      for (let px = top; px < n; px++) {
-        const j = xi[px];
-        const jnew = pinv[j];
-        if (jnew < 0) continue;
-        const xj = X[j];
-        for (let p = Lp[jnew], e = Lp[jnew + 1]; p < e; p++) X[Li[p]] -= Lx[p] * xj;
-      }
-      // U(:, k) from the pivoted rows; the largest candidate among the others.
-      let ipiv = -1;
-      let amax = -1;
-      for (let px = top; px < n; px++) {
-        const i = xi[px];
-        if (pinv[i] < 0) {
-          const a = Math.abs(X[i]);
-          if (a > amax) {
-            amax = a;
-            ipiv = i;
-          }
-        } else {
-          Ui[unz] = pinv[i];
-          Ux[unz++] = X[i];
-        }
-      }
-      if (ipiv < 0 || !(amax > 0) || amax === Infinity) {
-        for (let px = top; px < n; px++) X[xi[px]] = 0;
-        this.Up[k + 1] = unz;
-        return false;
-      }
-      const r = pref[k];
-      if (r >= 0 && r !== ipiv && pinv[r] < 0 && Math.abs(X[r]) >= tol * amax) ipiv = r;
-      const pivot = X[ipiv];
-      Udiag[k] = pivot;
-      pinv[ipiv] = k;
-      prow[k] = ipiv;
-      for (let px = top; px < n; px++) {
-        const i = xi[px];
-        if (pinv[i] < 0) {
-          Li[lnz] = i;
-          Lx[lnz++] = X[i] / pivot;
-        }
-        X[i] = 0;
-      }
-    }
-    this.Lp[n] = lnz;
-    this.Up[n] = unz;
+    this.pinv.fill(-1);
+    this.lnz = 0;
+    this.unz = 0;
+    // One call per column: V8 optimizes a small hot function at once, where
+    // one long loop in a function called once runs unoptimized for long.
+    for (let k = 0; k < n; k++) if (!this.factorColumn(k)) return false;
+    this.Lp[n] = this.lnz;
+    this.Up[n] = this.unz;
     // Row indices of L as pivot steps (every row is pivoted now).
-    const Li = this.Li;
-    for (let p = 0; p < lnz; p++) Li[p] = pinv[Li[p]];
+    const { Li, pinv } = this;
+    for (let p = 0, e = this.lnz; p < e; p++) Li[p] = pinv[Li[p]];
     this.valid = true;
     this.havePattern = true;
+    return true;
+  }
+
+  /** Column k of a fresh factorization; false when no usable pivot is left. */
+  private factorColumn(k: number): boolean {
+    const { n, Ap, Ai, Ax, Q, pref, pinv, prow, Udiag, X, xi, tol } = this;
+    let lnz = this.lnz;
+    let unz = this.unz;
+    this.Lp[k] = lnz;
+    this.Up[k] = unz;
+    if (lnz + n > this.Li.length) this.growL(lnz + n);
+    if (unz + n > this.Ui.length) this.growU(unz + n);
+    const { Lp, Li, Lx, Ui, Ux } = this;
+    const col = Q[k];
+    const top = this.reach(col);
+    // x = L \ A(:, col) on the reach, in topological order (X is zero outside it).
+    for (let p = Ap[col]; p < Ap[col + 1]; p++) X[Ai[p]] = Ax[p];
+    for (let px = top; px < n; px++) {
+      const j = xi[px];
+      const jnew = pinv[j];
+      if (jnew < 0) continue;
+      const xj = X[j];
+      for (let p = Lp[jnew], e = Lp[jnew + 1]; p < e; p++) X[Li[p]] -= Lx[p] * xj;
+    }
+    // U(:, k) from the pivoted rows; the largest candidate among the others.
+    let ipiv = -1;
+    let amax = -1;
+    for (let px = top; px < n; px++) {
+      const i = xi[px];
+      if (pinv[i] < 0) {
+        const a = Math.abs(X[i]);
+        if (a > amax) {
+          amax = a;
+          ipiv = i;
+        }
+      } else {
+        Ui[unz] = pinv[i];
+        Ux[unz++] = X[i];
+      }
+    }
+    this.unz = unz;
+    if (ipiv < 0 || !(amax > 0) || amax === Infinity) {
+      for (let px = top; px < n; px++) X[xi[px]] = 0;
+      this.Up[k + 1] = unz;
+      return false;
+    }
+    const r = pref[k];
+    if (r >= 0 && r !== ipiv && pinv[r] < 0 && Math.abs(X[r]) >= tol * amax) ipiv = r;
+    const pivot = X[ipiv];
+    Udiag[k] = pivot;
+    pinv[ipiv] = k;
+    prow[k] = ipiv;
+    for (let px = top; px < n; px++) {
+      const i = xi[px];
+      if (pinv[i] < 0) {
+        Li[lnz] = i;
+        Lx[lnz++] = X[i] / pivot;
+      }
+      X[i] = 0;
+    }
+    this.lnz = lnz;
     return true;
   }
 
@@ -244,41 +258,49 @@ export class SparseLU {
    */
   refactor(): boolean {
     if (!this.havePattern) return false;
-    const { n, Ap, Ai, Ax, Q, pinv, Lp, Li, Lx, Up, Ui, Ux, Udiag, X, tol } = this;
     this.valid = false;
     this.stats.refactorizations++;
-    for (let k = 0; k < n; k++) {
-      const col = Q[k];
-      for (let p = Ap[col]; p < Ap[col + 1]; p++) X[pinv[Ai[p]]] = Ax[p];
-      for (let p = Up[k], e = Up[k + 1]; p < e; p++) {
-        const j = Ui[p];
-        const xj = X[j];
-        X[j] = 0;
-        Ux[p] = xj;
-        for (let q = Lp[j], f = Lp[j + 1]; q < f; q++) X[Li[q]] -= Lx[q] * xj;
-      }
-      const pivot = X[k];
-      X[k] = 0;
-      const l0 = Lp[k];
-      const l1 = Lp[k + 1];
-      let amax = Math.abs(pivot);
-      for (let q = l0; q < l1; q++) {
-        const a = Math.abs(X[Li[q]]);
-        if (a > amax) amax = a;
-      }
-      if (!(amax > 0) || amax === Infinity || !(Math.abs(pivot) >= tol * amax)) {
-        for (let q = l0; q < l1; q++) X[Li[q]] = 0;
+    for (let k = 0, n = this.n; k < n; k++) {
+      if (!this.refactorColumn(k)) {
         this.stats.rejected++;
         return false;
       }
-      Udiag[k] = pivot;
-      for (let q = l0; q < l1; q++) {
-        const i = Li[q];
-        Lx[q] = X[i] / pivot;
-        X[i] = 0;
-      }
     }
     this.valid = true;
+    return true;
+  }
+
+  /** Column k of a refactorization; false when its pivot fails the threshold test. */
+  private refactorColumn(k: number): boolean {
+    const { Ap, Ai, Ax, Q, pinv, Lp, Li, Lx, Up, Ui, Ux, Udiag, X, tol } = this;
+    const col = Q[k];
+    for (let p = Ap[col]; p < Ap[col + 1]; p++) X[pinv[Ai[p]]] = Ax[p];
+    for (let p = Up[k], e = Up[k + 1]; p < e; p++) {
+      const j = Ui[p];
+      const xj = X[j];
+      X[j] = 0;
+      Ux[p] = xj;
+      for (let q = Lp[j], f = Lp[j + 1]; q < f; q++) X[Li[q]] -= Lx[q] * xj;
+    }
+    const pivot = X[k];
+    X[k] = 0;
+    const l0 = Lp[k];
+    const l1 = Lp[k + 1];
+    let amax = Math.abs(pivot);
+    for (let q = l0; q < l1; q++) {
+      const a = Math.abs(X[Li[q]]);
+      if (a > amax) amax = a;
+    }
+    if (!(amax > 0) || amax === Infinity || !(Math.abs(pivot) >= tol * amax)) {
+      for (let q = l0; q < l1; q++) X[Li[q]] = 0;
+      return false;
+    }
+    Udiag[k] = pivot;
+    for (let q = l0; q < l1; q++) {
+      const i = Li[q];
+      Lx[q] = X[i] / pivot;
+      X[i] = 0;
+    }
     return true;
   }
 
@@ -413,46 +435,64 @@ export function maxTransversal(n: number, Ap: Int32Array, Ai: Int32Array): Int32
   const stack = new Int32Array(n);
   const ptr = new Int32Array(n);
   const via = new Int32Array(n);
-  for (let j0 = 0; j0 < n; j0++) {
-    if (rowOfCol[j0] >= 0) continue;
-    let head = 0;
-    stack[0] = j0;
-    ptr[0] = Ap[j0];
-    let found = -1;
-    while (head >= 0 && found < 0) {
-      const j = stack[head];
-      // Cheap assignment: an unmatched row of column j.
-      for (let p = cheap[j]; p < Ap[j + 1]; p++) {
-        cheap[j] = p + 1;
-        if (colOfRow[Ai[p]] < 0) {
-          found = Ai[p];
-          break;
-        }
-      }
-      if (found >= 0) break;
-      let pushed = false;
-      for (let p = ptr[head]; p < Ap[j + 1]; p++) {
-        const i = Ai[p];
-        if (visited[i] === j0) continue;
-        visited[i] = j0;
-        ptr[head] = p + 1;
-        via[head] = i;
-        stack[++head] = colOfRow[i];
-        ptr[head] = Ap[colOfRow[i]];
-        pushed = true;
+  const w: Transversal = { Ap, Ai, rowOfCol, colOfRow, cheap, visited, stack, ptr, via };
+  for (let j0 = 0; j0 < n; j0++) if (rowOfCol[j0] < 0) augment(w, j0);
+  return rowOfCol;
+}
+
+interface Transversal {
+  Ap: Int32Array;
+  Ai: Int32Array;
+  rowOfCol: Int32Array;
+  colOfRow: Int32Array;
+  /** Next entry of each column to try for a cheap (unmatched-row) assignment. */
+  cheap: Int32Array;
+  /** visited[i] === j0: row i was seen in the search from column j0. */
+  visited: Int32Array;
+  stack: Int32Array;
+  ptr: Int32Array;
+  via: Int32Array;
+}
+
+/** Match column j0 by an augmenting path, if there is one (a function per column: optimized at once). */
+function augment(w: Transversal, j0: number): void {
+  const { Ap, Ai, rowOfCol, colOfRow, cheap, visited, stack, ptr, via } = w;
+  let head = 0;
+  stack[0] = j0;
+  ptr[0] = Ap[j0];
+  let found = -1;
+  while (head >= 0 && found < 0) {
+    const j = stack[head];
+    // Cheap assignment: an unmatched row of column j.
+    for (let p = cheap[j]; p < Ap[j + 1]; p++) {
+      cheap[j] = p + 1;
+      if (colOfRow[Ai[p]] < 0) {
+        found = Ai[p];
         break;
       }
-      if (!pushed) head--;
     }
-    if (found < 0) continue;
-    // Augment: column stack[t] takes row via[t] (t < head), stack[head] takes `found`.
-    let row = found;
-    for (let t = head; t >= 0; t--) {
-      const j = stack[t];
-      rowOfCol[j] = row;
-      colOfRow[row] = j;
-      if (t > 0) row = via[t - 1];
+    if (found >= 0) break;
+    let pushed = false;
+    for (let p = ptr[head]; p < Ap[j + 1]; p++) {
+      const i = Ai[p];
+      if (visited[i] === j0) continue;
+      visited[i] = j0;
+      ptr[head] = p + 1;
+      via[head] = i;
+      stack[++head] = colOfRow[i];
+      ptr[head] = Ap[colOfRow[i]];
+      pushed = true;
+      break;
     }
+    if (!pushed) head--;
   }
-  return rowOfCol;
+  if (found < 0) return;
+  // Augment: column stack[t] takes row via[t] (t < head), stack[head] takes `found`.
+  let row = found;
+  for (let t = head; t >= 0; t--) {
+    const j = stack[t];
+    rowOfCol[j] = row;
+    colOfRow[row] = j;
+    if (t > 0) row = via[t - 1];
+  }
 }
