@@ -39,6 +39,52 @@ export interface NewtonResult {
   iterations: number;
 }
 
+/**
+ * SPICE's convergence test on a Newton step, with the polishing that follows
+ * it, for one solve (Engine.newton and the layered solver share it).
+ */
+export class NewtonTest {
+  private polish = 0;
+  private lastMax = Infinity;
+
+  constructor(
+    private readonly tol: NewtonTolerances,
+    /** Unknowns below this index are node voltages (vntol), the rest branch currents (abstol). */
+    private readonly nFree: number,
+    /** Extra iterations after the test passes: each squares the error (Newton converges quadratically there). */
+    private readonly polishMax: number,
+  ) {}
+
+  /**
+   * The step from x to xNew (first n unknowns; |dx| written to lastDelta):
+   * every unknown must move less than reltol |x| + vntol (abstol for branch
+   * currents), and `passable` (no device limited its step). Once it passes,
+   * up to polishMax more iterations, stopping early at rounding (1e-13) or
+   * when a polish no longer helps. True when the solve is done.
+   */
+  done(x: Float64Array, xNew: Float64Array, n: number, lastDelta: Float64Array, passable: boolean): boolean {
+    const { tol, nFree } = this;
+    let ok = passable;
+    let maxRel = 0;
+    for (let i = 0; i < n; i++) {
+      const d = Math.abs(xNew[i] - x[i]);
+      lastDelta[i] = d;
+      const scale = Math.max(Math.abs(xNew[i]), Math.abs(x[i]));
+      const atol = i < nFree ? tol.vntol : tol.abstol;
+      if (d > tol.reltol * scale + atol) ok = false;
+      const rel = d / (scale + atol);
+      if (rel > maxRel) maxRel = rel;
+    }
+    let finished = false;
+    if (ok) {
+      if (maxRel < 1e-13 || this.polish >= this.polishMax || (this.polish > 0 && maxRel >= this.lastMax)) finished = true;
+      else this.polish++;
+    } else this.polish = 0;
+    this.lastMax = maxRel;
+    return finished;
+  }
+}
+
 export class Engine {
   readonly sys: LinearSystem;
   /** Every node's voltage (V); [0] = ground. */
@@ -312,8 +358,7 @@ export class Engine {
     const nFree = this.circuit.nFree;
     this.syncVoltages();
     this.loadLinear();
-    let polish = 0;
-    let lastMax = Infinity;
+    const test = new NewtonTest(tol, nFree, polishMax);
     const amp = this.amp;
     for (let iter = 1; iter <= maxIter; iter++) {
       sys.A.set(this.baseA);
@@ -325,27 +370,10 @@ export class Engine {
       if (amp) this.fold(amp);
       if (!sys.solve(xNew)) return { converged: false, iterations: iter };
       if (amp) this.unscale(amp, xNew);
-      // SPICE convergence test on the change of each unknown.
-      let ok = !ctx.noncon && !ctx.initJunctions;
-      let maxRel = 0;
-      for (let i = 0; i < n; i++) {
-        const d = Math.abs(xNew[i] - x[i]);
-        lastDelta[i] = d;
-        const scale = Math.max(Math.abs(xNew[i]), Math.abs(x[i]));
-        const atol = i < nFree ? tol.vntol : tol.abstol;
-        if (d > tol.reltol * scale + atol) ok = false;
-        const rel = d / (scale + atol);
-        if (rel > maxRel) maxRel = rel;
-      }
+      const done = test.done(x, xNew, n, lastDelta, !ctx.noncon && !ctx.initJunctions);
       x.set(xNew);
       this.syncVoltages();
-      if (ok) {
-        // Converged to the requested tolerance; Newton converges quadratically
-        // here, so a few more iterations make the answer exact to rounding.
-        if (maxRel < 1e-13 || polish >= polishMax || (polish > 0 && maxRel >= lastMax)) return { converged: true, iterations: iter };
-        polish++;
-      } else polish = 0;
-      lastMax = maxRel;
+      if (done) return { converged: true, iterations: iter };
     }
     return { converged: false, iterations: maxIter };
   }

@@ -25,7 +25,7 @@
  * engine's linear base; nothing here knows a device type.
  */
 import type { BranchLaw, BranchPoint } from "../devices/types.js";
-import type { Engine, NewtonResult, NewtonTolerances } from "./engine.js";
+import { NewtonTest, type Engine, type NewtonResult, type NewtonTolerances } from "./engine.js";
 
 /** Multiply-adds of a dense Schur complement above which adjoint solves iterate instead (see solveAdjoint). */
 const ITERATIVE_ABOVE = 2e6;
@@ -494,8 +494,7 @@ export class LayeredNewton {
     const { xNew, c } = this;
     const n = x.length;
     e.syncVoltages();
-    let polish = 0;
-    let lastMax = Infinity;
+    const test = new NewtonTest(tol, n, polishMax);
     for (let iter = 1; iter <= maxIter; iter++) {
       const init = initJunctions && iter === 1;
       let limited: boolean;
@@ -507,25 +506,11 @@ export class LayeredNewton {
       this.solveFactored(c, xNew);
       const amp = e.circuit.amplifiers;
       if (amp) for (let i = 0; i < n; i++) xNew[i] *= amp.unknownScale[i]; // physical V = s V'.
-      let ok = !limited && !init;
-      let maxRel = 0;
-      for (let i = 0; i < n; i++) {
-        const xi = xNew[i];
-        if (!Number.isFinite(xi)) return { converged: false, iterations: iter };
-        const d = Math.abs(xi - x[i]);
-        lastDelta[i] = d;
-        const scale = Math.max(Math.abs(xi), Math.abs(x[i]));
-        if (d > tol.reltol * scale + tol.vntol) ok = false;
-        const rel = d / (scale + tol.vntol);
-        if (rel > maxRel) maxRel = rel;
-      }
+      for (let i = 0; i < n; i++) if (!Number.isFinite(xNew[i])) return { converged: false, iterations: iter };
+      const done = test.done(x, xNew, n, lastDelta, !limited && !init);
       x.set(xNew);
       e.syncVoltages();
-      if (ok) {
-        if (maxRel < 1e-13 || polish >= polishMax || (polish > 0 && maxRel >= lastMax)) return { converged: true, iterations: iter };
-        polish++;
-      } else polish = 0;
-      lastMax = maxRel;
+      if (done) return { converged: true, iterations: iter };
     }
     return { converged: false, iterations: maxIter };
   }
