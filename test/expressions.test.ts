@@ -1,9 +1,10 @@
 /**
  * The SPICE expression evaluator (src/netlist/expressions.ts): numparam's
  * grammar and functions only, parameters in dependency order with cycles
- * named, bounded nesting, and no mathjs. Values are checked against closed
- * forms computed here with Math (the ngspice comparison of the same
- * operators is in netlist-ngspice.test.ts).
+ * named, bounded nesting, and no mathjs at run time. Values are checked
+ * against closed forms computed here with Math, and random arithmetic
+ * against mathjs as an independent evaluator (the ngspice comparison of the
+ * same operators is in netlist-ngspice.test.ts).
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -139,4 +140,38 @@ it("evaluating expressions does not load mathjs (0.9-3 s of start-up)", () => {
   const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   expect(r.stderr).toBe("");
   expect(JSON.parse(r.stdout.trim())).toEqual({ r: 4000, loaded: 0 });
+});
+
+describe("against an independent evaluator (mathjs)", () => {
+  it("200 random arithmetic expressions agree with mathjs to 1e-12", async () => {
+    const { evaluate } = await import("mathjs");
+    const { Rng } = await import("../src/util/rng.js");
+    const rng = new Rng(2026);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
+    // Operators and functions whose meaning is the same in both (no ^: numparam's is left-associative).
+    const gen = (depth: number): string => {
+      if (depth === 0 || rng.next() < 0.25) return (rng.next() * 9 + 0.5).toPrecision(4);
+      switch (pick(["+", "-", "*", "/", "f", "m", "p"])) {
+        case "+":
+          return `${gen(depth - 1)}+${gen(depth - 1)}`;
+        case "-":
+          return `${gen(depth - 1)}-(${gen(depth - 1)})`;
+        case "*":
+          return `(${gen(depth - 1)})*(${gen(depth - 1)})`;
+        case "/":
+          return `(${gen(depth - 1)})/(abs(${gen(depth - 1)})+1)`;
+        case "f":
+          return `${pick(["sqrt(abs", "exp(-abs", "abs(sin", "abs(cos", "abs(atan"])}(${gen(depth - 1)}))`;
+        case "m":
+          return `${pick(["min", "max"])}(${gen(depth - 1)},${gen(depth - 1)})`;
+        default:
+          return `(${gen(depth - 1)})`;
+      }
+    };
+    for (let k = 0; k < 200; k++) {
+      const expr = gen(4);
+      const ref = evaluate(expr) as number;
+      expect(Math.abs(value(expr) - ref), expr).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ref)));
+    }
+  });
 });
