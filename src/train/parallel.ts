@@ -45,7 +45,7 @@ import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./es
 import { Hardware } from "./hardware.js";
 import { applyChunk, EqModel } from "./model.js";
 import { targetVector } from "./targets.js";
-import type { Checkpoint, EpochMetrics, TrainHooks, TrainOptions } from "./trainer.js";
+import { checkpointOf, type Checkpoint, type EpochMetrics, type TrainHooks, type TrainOptions } from "./trainer.js";
 
 // ------------------------------------------------------------------ shared layout
 
@@ -679,16 +679,7 @@ export async function trainParallel(
       };
       metrics.push(em);
       hooks.onEpoch?.(em, {
-        version: 1,
-        netlist: names.netlist,
-        dataset: names.dataset,
-        options: opts,
-        epoch,
-        conductances: Array.from(model.getConductances(g)),
-        biases: model.biases.length ? Array.from(model.getBiases()) : undefined,
-        rngState: rng.state,
-        solverState: Array.from(evaluated[0].state),
-        metrics: [...metrics],
+        ...checkpointOf(model, opts, names, epoch, metrics, rng.state, evaluated[0].state),
         workers: n,
         workerStates: evaluated.map((e) => Array.from(e.state)),
       });

@@ -266,20 +266,33 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
     };
     if (meter) em.physical = { train: trainPhysical!, test: meter.take() };
     metrics.push(em);
-    hooks.onEpoch?.(em, {
-      version: 1,
-      netlist: names.netlist,
-      dataset: names.dataset,
-      options: opts,
-      epoch,
-      conductances: Array.from(model.getConductances(g)),
-      biases: model.biases.length ? Array.from(model.getBiases()) : undefined,
-      rngState: rng.state,
-      solverState: Array.from(model.engine.x),
-      metrics: [...metrics],
-    });
+    hooks.onEpoch?.(em, checkpointOf(model, opts, names, epoch, metrics, rng.state, model.engine.x));
   }
   return metrics;
+}
+
+/** The checkpoint after `epoch`: the model's conductances and biases, the random state, the solver state to warm-start from. */
+export function checkpointOf(
+  model: EqModel,
+  opts: TrainOptions,
+  names: { netlist: string; dataset: string },
+  epoch: number,
+  metrics: EpochMetrics[],
+  rngState: number,
+  solverState: ArrayLike<number>,
+): Checkpoint {
+  return {
+    version: 1,
+    netlist: names.netlist,
+    dataset: names.dataset,
+    options: opts,
+    epoch,
+    conductances: Array.from(model.getConductances()),
+    biases: model.biases.length ? Array.from(model.getBiases()) : undefined,
+    rngState,
+    solverState: Array.from(solverState),
+    metrics: [...metrics],
+  };
 }
 
 /** Fraction of entries that differ between two conductance vectors. */
