@@ -9,16 +9,24 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export function workerScript(): URL {
-  const here = new URL("./worker.js", import.meta.url);
+  return compiledScript(new URL("./worker.js", import.meta.url), "src/sweep/worker.js", "sweep workers need");
+}
+
+/**
+ * A worker entry script: `here` when it exists (running from dist/), else
+ * the same file under the package root's dist/ (running the TypeScript
+ * sources, e.g. under vitest); `distPath` is its path inside dist/.
+ */
+export function compiledScript(here: URL, distPath: string, need: string): URL {
   if (existsSync(fileURLToPath(here))) return here;
-  let d = dirname(fileURLToPath(import.meta.url));
+  let d = dirname(fileURLToPath(here));
   for (;;) {
     if (existsSync(join(d, "package.json"))) break;
     const up = dirname(d);
     if (up === d) break;
     d = up;
   }
-  const dist = join(d, "dist", "src", "sweep", "worker.js");
+  const dist = join(d, "dist", ...distPath.split("/"));
   if (existsSync(dist)) return pathToFileURL(dist);
-  throw new Error(`sweep workers need the compiled library: run \`npx tsc -p .\` (${dist} not found)`);
+  throw new Error(`${need} the compiled library: run \`npx tsc -p .\` (${dist} not found)`);
 }

@@ -32,8 +32,6 @@
  * and a Newton/BCD relaxation; anything else is an InputError naming it.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { loadCircuit } from "../api.js";
 import { checkDatasetFits, predict, type Dataset, type FeatureRow } from "../data/dataset.js";
@@ -41,11 +39,12 @@ import type { DenseBlock } from "../solver/dense-blocks.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
 import { threadCpuSeconds } from "../util/cpu.js";
+import { compiledScript } from "../sweep/worker-path.js";
 import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./estimators.js";
 import { Hardware } from "./hardware.js";
 import { applyChunk, EqModel } from "./model.js";
 import { targetVector } from "./targets.js";
-import { checkpointOf, type Checkpoint, type EpochMetrics, type TrainHooks, type TrainOptions } from "./trainer.js";
+import { checkpointOf, restoreCheckpoint, type Checkpoint, type EpochMetrics, type TrainHooks, type TrainOptions } from "./trainer.js";
 
 // ------------------------------------------------------------------ shared layout
 
@@ -430,18 +429,7 @@ export class TrainWorker {
 
 /** The compiled worker entry (dist/src/train/parallel-worker.js), also from the TypeScript sources under vitest. */
 export function trainWorkerScript(): URL {
-  const here = new URL("./parallel-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(d, "package.json"))) break;
-    const up = dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  const dist = join(d, "dist", "src", "train", "parallel-worker.js");
-  if (existsSync(dist)) return pathToFileURL(dist);
-  throw new Error(`--workers needs the compiled library: run \`npx tsc -p .\` (${dist} not found)`);
+  return compiledScript(new URL("./parallel-worker.js", import.meta.url), "src/train/parallel-worker.js", "--workers needs");
 }
 
 /** Why `--workers n` cannot run these options (null when it can). */
@@ -575,14 +563,7 @@ export async function trainParallel(
   const unknowns = model.engine.x.length;
   let states: Array<Float64Array | null> = Array.from({ length: n }, () => null);
   if (resume) {
-    if (resume.conductances.length !== g.length) {
-      throw new InputError(`checkpoint has ${resume.conductances.length} conductances but the netlist has ${g.length} trainable devices`);
-    }
-    g.set(resume.conductances);
-    if (resume.biases?.length === model.biases.length) model.setBiases(resume.biases);
-    rng.state = resume.rngState >>> 0;
-    metrics.push(...resume.metrics);
-    startEpoch = resume.epoch + 1;
+    startEpoch = restoreCheckpoint(model, resume, g, rng, metrics);
     if (resume.workers === n && resume.workerStates?.length === n && resume.workerStates.every((s) => s.length === unknowns)) {
       states = resume.workerStates.map((s) => Float64Array.from(s));
     } else if (resume.solverState?.length === unknowns) {

@@ -167,15 +167,8 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
   const metrics: EpochMetrics[] = [];
   let startEpoch = 1;
   if (resume) {
-    if (resume.conductances.length !== g.length) {
-      throw new InputError(`checkpoint has ${resume.conductances.length} conductances but the netlist has ${g.length} trainable devices`);
-    }
-    g.set(resume.conductances);
-    if (resume.biases?.length === model.biases.length) model.setBiases(resume.biases);
-    rng.state = resume.rngState >>> 0;
+    startEpoch = restoreCheckpoint(model, resume, g, rng, metrics);
     if (resume.solverState?.length === model.engine.x.length) model.restoreState(Float64Array.from(resume.solverState));
-    metrics.push(...resume.metrics);
-    startEpoch = resume.epoch + 1;
   } else {
     hw.constrain(g);
   }
@@ -269,6 +262,23 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
     hooks.onEpoch?.(em, checkpointOf(model, opts, names, epoch, metrics, rng.state, model.engine.x));
   }
   return metrics;
+}
+
+/**
+ * Continue from a checkpoint: its conductances into g (S, trainable order),
+ * its biases into the model, its random state into rng, its epochs' metrics
+ * into `metrics`. Returns the first epoch to run. (The solver state is the
+ * caller's: one state, or one per worker.)
+ */
+export function restoreCheckpoint(model: EqModel, resume: Checkpoint, g: Float64Array, rng: Rng, metrics: EpochMetrics[]): number {
+  if (resume.conductances.length !== g.length) {
+    throw new InputError(`checkpoint has ${resume.conductances.length} conductances but the netlist has ${g.length} trainable devices`);
+  }
+  g.set(resume.conductances);
+  if (resume.biases?.length === model.biases.length) model.setBiases(resume.biases);
+  rng.state = resume.rngState >>> 0;
+  metrics.push(...resume.metrics);
+  return resume.epoch + 1;
 }
 
 /** The checkpoint after `epoch`: the model's conductances and biases, the random state, the solver state to warm-start from. */
