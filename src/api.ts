@@ -25,11 +25,8 @@ import type { IntegratorChoice } from "./analysis/integrators/choose.js";
 import type { Dataset } from "./data/dataset.js";
 import type { EpochMetrics, TrainOptions } from "./train/trainer.js";
 import type { HardwareOptions } from "./train/hardware.js";
-import type { EstimatorName } from "./train/estimators.js";
-import type { RelaxKind } from "./train/model.js";
-import type { TargetEncoding } from "./train/targets.js";
-import type { EvalResult } from "./train/eval.js";
-import type { GradcheckResult } from "./train/gradcheck.js";
+import type { EvalJob, EvalResult } from "./train/eval.js";
+import type { GradcheckJob, GradcheckResult } from "./train/gradcheck.js";
 import { trainedNetlist as exportTrained } from "./train/export-trained.js";
 
 export type { Circuit } from "./circuit/circuit.js";
@@ -240,18 +237,8 @@ export async function train(spec: TrainSpec): Promise<TrainResult> {
   return { metrics: r.metrics, final: r.metrics[r.metrics.length - 1] ?? null, options: r.options, vin: r.vin, circuit: r.model.circuit };
 }
 
-export interface EvaluateSpec extends JobInput {
-  /** Target amplitude (V) and encoding for the loss; default the netlist's, else 0.1 V signed. */
-  target?: number;
-  targets?: TargetEncoding;
-  /** Evaluate on the first N test samples. */
-  limitTest?: number;
-  relax?: RelaxKind;
-  /** Std of noise added to every output reading (V). Default 0. */
-  readNoise?: number;
-  /** Seed of the read noise. Default 1. */
-  seed?: number;
-}
+/** `eval`'s options (target, targets, limitTest, relax, readNoise, seed: see EvalJob), on a path or a loaded circuit and dataset. */
+export interface EvaluateSpec extends JobInput, Omit<EvalJob, keyof JobInput | "circuit" | "data"> {}
 
 /** Test-set accuracy (0..1) and loss (V^2) of a circuit as it is. */
 export async function evaluate(spec: EvaluateSpec): Promise<EvalResult> {
@@ -259,17 +246,8 @@ export async function evaluate(spec: EvaluateSpec): Promise<EvalResult> {
   return evaluateNetlist({ ...spec, ...names(spec) });
 }
 
-export interface GradcheckSpec extends JobInput {
-  /** Nudge strength. Default 1e-3. */
-  beta?: number;
-  /** Default centered. */
-  estimator?: EstimatorName;
-  /** Samples in the batch (the first of the training split). Default 8. */
-  samples?: number;
-  relax?: RelaxKind;
-  targetAmplitude?: number;
-  targets?: TargetEncoding;
-}
+/** `gradcheck`'s options (beta, default 1e-3; estimator, default centered; samples, default 8; relax; targets: see GradcheckJob). */
+export interface GradcheckSpec extends JobInput, Omit<GradcheckJob, keyof JobInput | "circuit" | "data"> {}
 
 /** An estimator's gradient against the exact one on a batch: cosine and relative error. */
 export async function gradcheck(spec: GradcheckSpec): Promise<GradcheckResult> {
