@@ -10,7 +10,8 @@ import type { Circuit } from "../circuit/circuit.js";
 import type { Dataset } from "../data/dataset.js";
 import { InputError } from "../netlist/errors.js";
 import { Rng } from "../util/rng.js";
-import { resolveJobOptions } from "./job-defaults.js";
+import { netlistDefaults } from "./job-defaults.js";
+import { defaultOf, resolveOptions, type OptionValues } from "./option-specs.js";
 import { EqModel, type RelaxKind } from "./model.js";
 import { evaluate } from "./trainer.js";
 import type { TargetEncoding } from "./targets.js";
@@ -54,19 +55,24 @@ export interface EvalResult {
   physical?: PhysicalStats;
 }
 
+/** An eval job from option values (the CLI's flags). */
+export function evalJobOf(netlist: string, v: OptionValues): EvalJob {
+  return { netlist, dataset: v.dataset!, vin: v.vin, target: v.targetAmplitude, targets: v.targets, limitTest: v.limitTest, relax: v.relax, readNoise: v.readNoise, seed: v.seed };
+}
+
 export async function evaluateNetlist(job: EvalJob): Promise<EvalResult> {
   const t0 = performance.now();
   const circuit = job.circuit ?? loadCircuit(job.netlist);
-  const { options, vin } = resolveJobOptions(circuit, { targetAmplitude: job.target, targets: job.targets, relax: job.relax }, job.vin);
-  const { targetAmplitude: target, targets, relax } = options;
-  const readNoise = job.readNoise ?? 0;
-  if (!(readNoise >= 0)) throw new InputError(`--read-noise must be >= 0 V (got ${readNoise})`);
+  const given: OptionValues = { vin: job.vin, targetAmplitude: job.target, targets: job.targets, relax: job.relax, limitTest: job.limitTest, readNoise: job.readNoise, seed: job.seed };
+  const o = resolveOptions("eval", given, netlistDefaults(circuit).values);
+  const { vin, targetAmplitude: target, targets, relax, seed } = o as Required<typeof o>;
+  const readNoise = o.readNoise ?? defaultOf("readNoise", "eval")!;
   const model = new EqModel(circuit);
   if (relax === "ode") await model.loadOde();
   const data = scaleInputs(job.data ? limitDataset(job.data, { limitTest: job.limitTest }) : loadDataset(job.dataset, { limitTest: job.limitTest }), vin);
   checkDatasetFits(data, model.nInputs, model.nOutputs);
   if (!data.xTest.length) throw new InputError(`dataset '${job.dataset}' has no test split to evaluate on`);
-  const rng = new Rng(job.seed ?? 1);
+  const rng = new Rng(seed);
   model.readNoise = readNoise;
   model.gauss = () => rng.gauss();
   const meter = relax === "ode" ? new PhysicalMeter(model) : undefined;

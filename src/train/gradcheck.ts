@@ -3,7 +3,6 @@
  * differentiation) on a batch: both averaged over the batch, then
  *   cosine = <g, g*> / (|g| |g*|),  relativeError = |g - g*| / |g*|.
  */
-import { InputError } from "../netlist/errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits } from "../data/dataset.js";
 import { targetVector, type TargetEncoding } from "./targets.js";
@@ -13,7 +12,8 @@ import { loadCircuit } from "../api.js";
 import { scaleInputs } from "../data/dataset.js";
 import { limitDataset, loadDataset } from "../data/sources.js";
 import type { Circuit } from "../circuit/circuit.js";
-import { DEFAULT_VIN, netlistDefaults } from "./job-defaults.js";
+import { netlistDefaults } from "./job-defaults.js";
+import { checkOptions, resolveOptions, type OptionValues } from "./option-specs.js";
 
 export interface GradcheckOptions {
   beta: number;
@@ -37,21 +37,11 @@ export interface GradcheckResult {
   exactNorm: number;
 }
 
-/** The checks both the library call and the CLI job make: a nudge that measures something, a sample to measure it on. */
-function validateGradcheck(o: { beta?: number; samples?: number }): void {
-  if (o.beta !== undefined && !(o.beta > 0 && Number.isFinite(o.beta))) {
-    throw new InputError(`--beta must be a finite number > 0 (got ${o.beta}): EqProp divides by the nudge`);
-  }
-  if (o.samples !== undefined && !(Number.isInteger(o.samples) && o.samples >= 1)) {
-    throw new InputError(`--samples must be a positive integer (got ${o.samples})`);
-  }
-}
-
-export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): GradcheckResult {
-  validateGradcheck(o);
+export function gradcheck(model: EqModel, data: Dataset, opts: GradcheckOptions): GradcheckResult {
+  const o = resolveOptions("gradcheck", opts) as Required<GradcheckOptions>;
   checkDatasetFits(data, model.nInputs, model.nOutputs);
-  const n = Math.min(o.samples ?? 8, data.xTrain.length);
-  const relax = { kind: o.relax ?? "auto" } as const;
+  const n = Math.min(o.samples, data.xTrain.length);
+  const relax = { kind: o.relax } as const;
   const m = model.nParams;
   const est = makeEstimator(o.estimator, { beta: o.beta, relax });
   const exact = makeEstimator("exact", { beta: o.beta, relax });
@@ -61,7 +51,7 @@ export function gradcheck(model: EqModel, data: Dataset, o: GradcheckOptions): G
   const y = new Float64Array(model.nOutputs);
   for (let s = 0; s < n; s++) {
     model.setInputs(data.xTrain[s]);
-    targetVector(data.yTrain[s], model.nOutputs, o.targetAmplitude ?? 0.1, o.targets ?? "signed", y);
+    targetVector(data.yTrain[s], model.nOutputs, o.targetAmplitude, o.targets, y);
     exact.gradient(model, y, tmp);
     for (let k = 0; k < m; k++) gx[k] += tmp[k] / n;
     est.gradient(model, y, tmp);
@@ -105,25 +95,26 @@ export interface GradcheckJob {
   data?: Dataset;
 }
 
+/** A gradcheck job from option values (the CLI's flags, a sweep point's keys). */
+export function gradcheckJobOf(netlist: string, v: OptionValues): GradcheckJob {
+  return { netlist, dataset: v.dataset!, vin: v.vin, beta: v.beta, estimator: v.estimator, samples: v.samples, relax: v.relax, targetAmplitude: v.targetAmplitude, targets: v.targets };
+}
+
 /**
  * gradcheck as the CLI and sweeps run it: the netlist's *@defaults give the
  * input gain and the targets (its beta is a training nudge, not a check's:
- * the default here is 1e-3).
+ * the default here is 1e-3; option-specs.ts declares which options take the
+ * netlist's value).
  */
 export async function runGradcheckJob(job: GradcheckJob): Promise<GradcheckResult> {
-  validateGradcheck(job);
+  const { netlist: _n, dataset: _d, circuit: _c, data: _data, ...given } = job;
+  checkOptions(given);
   const circuit = job.circuit ?? loadCircuit(job.netlist);
-  const nd = netlistDefaults(circuit);
+  const o = resolveOptions("gradcheck", given, netlistDefaults(circuit).values);
   const model = new EqModel(circuit);
-  if (job.relax === "ode") await model.loadOde();
+  if (o.relax === "ode") await model.loadOde();
+  // The given sample count limits what is loaded; the default batch is cut from the loaded split.
   const raw = job.data ? limitDataset(job.data, { limitTrain: job.samples }) : loadDataset(job.dataset, { limitTrain: job.samples });
-  const data = scaleInputs(raw, job.vin ?? nd.vin ?? DEFAULT_VIN);
-  return gradcheck(model, data, {
-    beta: job.beta ?? 1e-3,
-    estimator: job.estimator ?? "centered",
-    samples: job.samples,
-    relax: job.relax,
-    targetAmplitude: job.targetAmplitude ?? nd.options.targetAmplitude,
-    targets: job.targets ?? nd.options.targets,
-  });
+  const data = scaleInputs(raw, o.vin!);
+  return gradcheck(model, data, { beta: o.beta!, estimator: o.estimator!, samples: o.samples, relax: o.relax, targetAmplitude: o.targetAmplitude, targets: o.targets });
 }

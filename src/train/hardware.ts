@@ -3,7 +3,7 @@
  * model them (IBM aihwkit, CrossSim, NeuroSim). Ideal by default.
  */
 import type { Rng } from "../util/rng.js";
-import { InputError } from "../netlist/errors.js";
+import { checkOptions } from "./option-specs.js";
 
 export interface HardwareOptions {
   /** Override the lower conductance bound of every trainable device (S). */
@@ -22,16 +22,9 @@ export interface HardwareOptions {
   readNoise?: number;
 }
 
+/** Check hardware options against their declarations (option-specs.ts); a bad value is an InputError naming its flag. */
 export function validateHardware(h: HardwareOptions): void {
-  const bad = (m: string) => {
-    throw new InputError(`hardware option: ${m}`);
-  };
-  if (h.gmin !== undefined && !(h.gmin > 0)) bad(`gmin must be > 0 (got ${h.gmin})`);
-  if (h.gmax !== undefined && !(h.gmax > 0)) bad(`gmax must be > 0 (got ${h.gmax})`);
-  if (h.gmin !== undefined && h.gmax !== undefined && !(h.gmax > h.gmin)) bad(`gmax must exceed gmin`);
-  if (h.levels !== undefined && !(Number.isInteger(h.levels) && (h.levels === 0 || h.levels >= 2))) bad(`levels must be 0 (continuous) or an integer >= 2 (got ${h.levels})`);
-  for (const k of ["writeNoise", "d2d", "readNoise"] as const) if (h[k] !== undefined && !(h[k]! >= 0)) bad(`${k} must be >= 0 (got ${h[k]})`);
-  if (h.asymmetry !== undefined && !(h.asymmetry > -1 && h.asymmetry < 1)) bad(`asymmetry must be in (-1, 1) (got ${h.asymmetry})`);
+  checkOptions(h);
 }
 
 /** Per-device ranges and the update rule under the constraints. */

@@ -18,7 +18,8 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { EqModel } from "./model.js";
 import { train, type Checkpoint, type EpochMetrics, type TrainOptions, type TrainHooks } from "./trainer.js";
 import { trainedNetlist } from "./export-trained.js";
-import { resolveJobOptions } from "./job-defaults.js";
+import { netlistDefaults } from "./job-defaults.js";
+import { defaultOf, flattenTrainOptions, partialTrainOptions, resolveOptions, resumeConflicts, type OptionValues } from "./option-specs.js";
 
 export interface TrainJob {
   netlist: string;
@@ -58,10 +59,18 @@ export interface TrainJobResult {
 
 export { DEFAULT_VIN } from "./job-defaults.js";
 
+/** A training job from option values (the CLI's flags, a sweep point's keys). */
+export function trainJobOf(netlist: string, v: OptionValues): TrainJob {
+  return { netlist, dataset: v.dataset!, vin: v.vin, limitTrain: v.limitTrain, limitTest: v.limitTest, out: v.out, resume: v.resume, workers: v.workers, options: partialTrainOptions(v) };
+}
+
 export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainJobResult> {
   const circuit = job.circuit ?? loadCircuit(job.netlist);
   // Flags given for this job win over the netlist's *@defaults, which win over the built-in defaults.
-  const { options, vin } = resolveJobOptions(circuit, job.options, job.vin);
+  const given: OptionValues = { ...flattenTrainOptions(job.options), vin: job.vin, limitTrain: job.limitTrain, limitTest: job.limitTest, workers: job.workers };
+  const resolved = resolveOptions("train", given, netlistDefaults(circuit).values);
+  const options = partialTrainOptions(resolved) as TrainOptions;
+  const vin = resolved.vin!;
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
   const lim = { limitTrain: job.limitTrain, limitTest: job.limitTest };
@@ -88,8 +97,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
     Object.assign(options, { ...resume.options, epochs: options.epochs });
   }
   // A resumed run keeps its worker count unless one is given; another count is allowed and recorded per epoch.
-  const workers = job.workers ?? resume?.workers ?? 1;
-  if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError(`--workers must be a positive integer (got ${workers})`);
+  const workers = job.workers ?? resume?.workers ?? defaultOf("workers", "train")!;
   if (job.out) mkdirSync(job.out, { recursive: true });
   const trainHooks: TrainHooks = {
     onSample: hooks.onSample,
@@ -134,18 +142,5 @@ function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: E
 
 /** Flags given for a resumed run (`given`) that differ from the checkpoint's options, as `--flag now (run: was)`. */
 export function conflictingOptions(given: Partial<TrainOptions>, saved: TrainOptions): string[] {
-  const out: string[] = [];
-  const flag = (k: string) => "--" + k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
-  for (const [k, v] of Object.entries(given)) {
-    if (v === undefined || k === "epochs") continue;
-    if (k === "hardware") {
-      const h = (v ?? {}) as Record<string, unknown>;
-      const sh = (saved.hardware ?? {}) as Record<string, unknown>;
-      for (const [hk, hv] of Object.entries(h)) if (hv !== undefined && hv !== sh[hk]) out.push(`${flag(hk)} ${String(hv)} (run: ${sh[hk] === undefined ? "unset" : String(sh[hk])})`);
-      continue;
-    }
-    const was = (saved as unknown as Record<string, unknown>)[k];
-    if (v !== was) out.push(`${flag(k)} ${String(v)} (run: ${String(was)})`);
-  }
-  return out;
+  return resumeConflicts(given, saved);
 }

@@ -11,8 +11,7 @@
  */
 import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits, predict } from "../data/dataset.js";
-import { TARGET_ENCODINGS, targetVector, type TargetEncoding } from "./targets.js";
-import { defined } from "../util/defined.js";
+import { targetVector, type TargetEncoding } from "./targets.js";
 import { InputError } from "../netlist/errors.js";
 import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
@@ -42,19 +41,8 @@ export interface TrainOptions {
   hardware: HardwareOptions;
 }
 
-export const TRAIN_DEFAULTS: TrainOptions = {
-  epochs: 100,
-  beta: 0.2,
-  lr: 0.5,
-  lrDecay: 1,
-  estimator: "centered",
-  seed: 1,
-  batch: 1,
-  relax: "auto",
-  targetAmplitude: 0.1,
-  targets: "signed",
-  hardware: {},
-};
+/** The defaults and the checks of the options are declared with the options (option-specs.ts). */
+export { TRAIN_DEFAULTS, normalizeTrainOptions } from "./option-specs.js";
 
 export interface EpochMetrics {
   epoch: number;
@@ -109,21 +97,6 @@ export interface TrainHooks {
   onEpoch?: (m: EpochMetrics, checkpoint: Checkpoint) => void;
   /** Called after each sample with the count done in this epoch. */
   onSample?: (done: number, total: number) => void;
-}
-
-export function normalizeTrainOptions(o: Partial<TrainOptions>): TrainOptions {
-  const opts: TrainOptions = { ...TRAIN_DEFAULTS, ...defined(o) };
-  const bad = (m: string) => {
-    throw new InputError(m);
-  };
-  if (!(Number.isInteger(opts.epochs) && opts.epochs >= 0)) bad(`--epochs must be a non-negative integer (got ${opts.epochs})`);
-  if (!(opts.beta > 0)) bad(`--beta must be > 0 (got ${opts.beta})`);
-  if (!(opts.lr > 0)) bad(`--lr must be > 0 (got ${opts.lr})`);
-  if (!(opts.lrDecay > 0 && opts.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${opts.lrDecay})`);
-  if (!(Number.isInteger(opts.batch) && opts.batch >= 1)) bad(`--batch must be a positive integer (got ${opts.batch})`);
-  if (!(opts.targetAmplitude > 0)) bad(`--target must be > 0 V (got ${opts.targetAmplitude})`);
-  if (!TARGET_ENCODINGS.includes(opts.targets)) bad(`--targets must be one of ${TARGET_ENCODINGS.join(", ")} (got ${opts.targets})`);
-  return opts;
 }
 
 /** Evaluate accuracy and mean loss of the free phase on a set of samples. */
