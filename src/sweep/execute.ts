@@ -8,16 +8,14 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { opFromFile } from "../api.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
-import { runGradcheckJob } from "../train/gradcheck.js";
-import { runTrainJob } from "../train/run.js";
-import type { EstimatorName } from "../train/estimators.js";
-import type { TrainOptions } from "../train/trainer.js";
+import { gradcheckJobOf, runGradcheckJob } from "../train/gradcheck.js";
+import { runTrainJob, trainJobOf } from "../train/run.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import type { Flat } from "./config.js";
 import type { RunKind } from "./keys.js";
 import { gradcheckMetrics, opMetrics, selectMetrics, trainMetrics, type Metrics } from "./metrics.js";
 import { pointNetlist } from "./netlist.js";
-import { num, trainOptions } from "./job-options.js";
+import { optionValuesOfSweep } from "../train/option-specs.js";
 import { runTranPoint } from "./tran.js";
 
 /** Everything a worker needs to run one point (plain JSON: it crosses threads). */
@@ -63,21 +61,11 @@ async function runJob(job: PointJob): Promise<Metrics> {
     case "train": {
       const out = job.saveRuns ? job.dir : undefined;
       const resume = out !== undefined && existsSync(join(out, "checkpoint.json"));
-      const r = await runTrainJob({ netlist, dataset: job.dataset!, vin: num(v, "vin"), limitTrain: num(v, "limit"), limitTest: num(v, "limitTest"), options: trainOptions(v), out, resume });
+      const r = await runTrainJob({ ...trainJobOf(netlist, { ...optionValuesOfSweep(v), dataset: job.dataset }), out, resume });
       return trainMetrics(r.metrics);
     }
     case "gradcheck": {
-      const r = await runGradcheckJob({
-        netlist,
-        dataset: job.dataset!,
-        vin: num(v, "vin"),
-        beta: num(v, "beta"),
-        estimator: v.estimator as EstimatorName | undefined,
-        samples: num(v, "samples"),
-        relax: v.relax as TrainOptions["relax"] | undefined,
-        targetAmplitude: num(v, "targetAmplitude"),
-        targets: v.targets as TrainOptions["targets"] | undefined,
-      });
+      const r = await runGradcheckJob(gradcheckJobOf(netlist, { ...optionValuesOfSweep(v), dataset: job.dataset }));
       return gradcheckMetrics(r);
     }
     case "op":

@@ -8,7 +8,7 @@
  *   - netlist parameters: param.NAME overrides `.param NAME=...` (case-insensitive).
  */
 import { z } from "zod";
-import { ESTIMATORS } from "../train/estimators.js";
+import { constraintText, defaultsText, optionFields, optionSpec, sweepKeyOf, sweepRunsOf, type OptionField, type OptionSpec } from "../train/option-specs.js";
 
 export const RUN_KINDS = ["op", "tran", "train", "gradcheck"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -26,14 +26,11 @@ export interface KeySpec {
 }
 
 const ALL = RUN_KINDS;
-const TRAIN = ["train"] as const;
-const DATA = ["train", "gradcheck"] as const;
 const TRAN = ["tran"] as const;
 
 const pos = z.number().gt(0);
 const nonneg = z.number().min(0);
 const int = z.int();
-const relax = z.enum(["auto", "newton", "bcd", "ode"]);
 const diode = z.union([z.enum(["shockley", "ideal"]), z.strictObject({ is: pos, n: pos, rs: nonneg.optional() })], {
   error: 'expected "shockley", "ideal" or {"is": A, "n": N, "rs"?: ohms}',
 });
@@ -42,28 +39,7 @@ export const KEYS: Record<string, KeySpec> = {
   run: { schema: z.enum(RUN_KINDS), runs: ALL, baseOnly: true, doc: "what each point runs: op | tran | train | gradcheck" },
   netlist: { schema: z.string().min(1), runs: ALL, doc: "netlist file, relative to the config file" },
   builder: { schema: z.literal("layered"), runs: ALL, baseOnly: true, doc: "build the circuit instead of reading a netlist (circuits/layered.ts)" },
-  dataset: { schema: z.string().min(1), runs: DATA, doc: "xor | iris | mnist | fashion-mnist | idx:DIR | FILE.csv (paths relative to the config file)" },
-  vin: { schema: pos, runs: DATA, doc: "input gain (V): image pixels in [0,1] times vin, tabular features scaled to [-vin, vin]; default the netlist's *@defaults, else 4" },
-  limit: { schema: int.min(1), runs: TRAIN, doc: "use the first n training samples" },
-  limitTest: { schema: int.min(1), runs: TRAIN, doc: "evaluate on the first n test samples" },
-  epochs: { schema: int.min(0), runs: TRAIN, doc: "epochs, default 100" },
-  beta: { schema: pos, runs: DATA, doc: "nudge strength (dimensionless); default 0.2 (train), 1e-3 (gradcheck)" },
-  lr: { schema: pos, runs: TRAIN, doc: "learning rate on g/gmax" },
-  lrDecay: { schema: z.number().gt(0).max(1), runs: TRAIN, doc: "learning-rate factor per epoch, in (0, 1]" },
-  estimator: { schema: z.enum(ESTIMATORS as [string, ...string[]]), runs: DATA, doc: ESTIMATORS.join(" | ") },
-  seed: { schema: int, runs: TRAIN, doc: "seed of shuffling and noise" },
-  batch: { schema: int.min(1), runs: TRAIN, doc: "samples per update" },
-  relax: { schema: relax, runs: DATA, doc: "auto | newton | bcd | ode" },
-  targetAmplitude: { schema: pos, runs: DATA, doc: "output target amplitude (V)" },
-  targets: { schema: z.enum(["signed", "onehot"]), runs: DATA, doc: "target encoding: signed (+A/-A) | onehot (A/0)" },
-  samples: { schema: int.min(1), runs: ["gradcheck"], doc: "gradcheck batch size, default 8" },
-  gmin: { schema: pos, runs: TRAIN, doc: "hardware: lower conductance bound of every trainable device (S)" },
-  gmax: { schema: pos, runs: TRAIN, doc: "hardware: upper conductance bound (S)" },
-  levels: { schema: int.min(0), runs: TRAIN, doc: "hardware: programmable conductance levels (0 = continuous)" },
-  writeNoise: { schema: nonneg, runs: TRAIN, doc: "hardware: write-noise std, fraction of (gmax - gmin)" },
-  d2d: { schema: nonneg, runs: TRAIN, doc: "hardware: device-to-device relative std of gmin/gmax" },
-  asymmetry: { schema: z.number().gt(-1).lt(1), runs: TRAIN, doc: "hardware: up/down update asymmetry in (-1, 1)" },
-  readNoise: { schema: nonneg, runs: TRAIN, doc: "hardware: read-noise std on measured voltages (V)" },
+  ...optionKeys(),
   tstop: { schema: pos, runs: TRAN, doc: "transient end time (s)" },
   tstep: { schema: pos, runs: TRAN, doc: "transient output interval (s)" },
   tmax: { schema: pos, runs: TRAN, doc: "largest internal time step (s)" },
@@ -84,6 +60,45 @@ export const KEYS: Record<string, KeySpec> = {
   "circuit.cnode": { schema: pos, runs: ALL, doc: "capacitance on every hidden and output node (F)" },
   "circuit.compact": { schema: z.boolean(), runs: ALL, doc: "write crossbars as *@crossbar annotations" },
 };
+
+/** The schema of an option's values, from its declaration. */
+export function optionSchema(s: OptionSpec): z.ZodType {
+  switch (s.kind) {
+    case "int":
+    case "number": {
+      let n = s.kind === "int" ? z.int() : z.number();
+      if (s.min !== undefined) n = s.minExclusive ? n.gt(s.min) : n.min(s.min);
+      if (s.max !== undefined) n = s.maxExclusive ? n.lt(s.max) : n.max(s.max);
+      const rule = s.rule;
+      return rule ? n.refine(rule.ok, { message: `must be ${rule.text}` }) : n;
+    }
+    case "enum":
+      return z.enum(s.choices as [string, ...string[]]);
+    case "string":
+      return z.string().min(1);
+    case "bool":
+      return z.boolean();
+  }
+}
+
+/** A sweep key's doc from its option's declaration: the doc, what values are valid and the default. */
+export function optionKeyDoc(field: OptionField): string {
+  const s = optionSpec(field);
+  const d = defaultsText(field, sweepRunsOf(field));
+  const dflt = d !== undefined ? `; default ${d}` : "";
+  const c = s.kind === "string" ? "" : `: ${constraintText(s)}`;
+  return `${s.sweep?.doc ?? s.doc}${c}${dflt}`;
+}
+
+/** The sweep keys of the training options (train and gradcheck runs), as declared in option-specs.ts. */
+function optionKeys(): Record<string, KeySpec> {
+  const out: Record<string, KeySpec> = {};
+  for (const f of optionFields()) {
+    const key = sweepKeyOf(f);
+    if (key !== undefined) out[key] = { schema: optionSchema(optionSpec(f)), runs: sweepRunsOf(f), doc: optionKeyDoc(f) };
+  }
+  return out;
+}
 
 /** `.param` override values: a number, or SPICE text such as "10k" or "{2*a}". */
 const PARAM_SCHEMA = z.union([z.number(), z.string().min(1)], { error: 'expected a number or SPICE text such as "10k"' });

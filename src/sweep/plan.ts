@@ -9,13 +9,11 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../netlist/errors.js";
 import { parseNetlistFile } from "../netlist/parser.js";
-import { validateHardware } from "../train/hardware.js";
-import { normalizeTrainOptions } from "../train/trainer.js";
+import { optionValuesOfSweep, resolveOptions } from "../train/option-specs.js";
 import type { Flat, SweepConfig } from "./config.js";
 import type { PointJob } from "./execute.js";
 import { axisKeys, expandAxes } from "./expand.js";
 import { configHash, fileHash } from "./hash.js";
-import { trainOptions } from "./job-options.js";
 import { keySpec } from "./keys.js";
 import { checkMetricNames } from "./metrics.js";
 import { layeredOptions, topLevelParams } from "./netlist.js";
@@ -98,11 +96,8 @@ function resolvePoint(cfg: SweepConfig, v: Flat, netlistOk: Map<string, Set<stri
       datasetId = fileHash(dataset);
     }
   }
-  if (run === "train") {
-    const o = trainOptions(v);
-    normalizeTrainOptions(o);
-    validateHardware(o.hardware);
-  }
+  // The options' values and the rules between them (e.g. gmax > gmin), as the job will check them.
+  if (run === "train" || run === "gradcheck") resolveOptions(run, optionValuesOfSweep(v));
   return { netlist, dataset, hashInput: { ...v, netlist: netlistHash, dataset: datasetId } };
 }
 
