@@ -19,6 +19,7 @@
  * where backprop's adjoint imposes lambda_out = (H^-1 B e)_out.
  */
 import { makeEstimator } from "../train/estimators.js";
+import { betaSiemens, CHL_CLAMP } from "../train/nudge-units.js";
 import type { PlotFigure } from "../plot/html.js";
 import {
   axis,
@@ -38,9 +39,6 @@ import {
 
 export const BETA_ESTIMATORS = ["positive", "negative", "centered", "chl"] as const;
 export type BetaEstimator = (typeof BETA_ESTIMATORS)[number];
-
-/** Clamp strength of CHL, in units of Gnudge (as estimators.ts `chl`). */
-export const CHL_CLAMP = 1e4;
 
 export interface BetaSweepOptions {
   /** Dimensionless betas (default 1e-4 .. 1, 4 per decade). */
@@ -80,12 +78,12 @@ export function chlGradient(tc: TheoryCircuit, y: Float64Array, beta: number, gr
   const free = Float64Array.from(model.engine.x);
   const V0 = Float64Array.from(model.engine.V);
   const target = Float64Array.from(out0, (o, k) => o + beta * (y[k] - o));
-  model.setNudge(CHL_CLAMP * model.Gnudge, target);
+  model.setNudge(betaSiemens(CHL_CLAMP, model.Gnudge), target);
   model.settle({ kind: "newton" });
   const V1 = Float64Array.from(model.engine.V);
   model.restoreState(free);
   model.setNudge(0, null);
-  model.contrast(V1, V0, 1 / (2 * beta * model.Gnudge), grad);
+  model.contrast(V1, V0, 1 / (2 * betaSiemens(beta, model.Gnudge)), grad);
 }
 
 /**
@@ -97,7 +95,7 @@ function chlLimitGradient(tc: TheoryCircuit, s: number, grad: Float64Array): voi
   const fp = freePoint(tc, s);
   const { model, n } = tc;
   const c = model.circuit;
-  const Gc = CHL_CLAMP * model.Gnudge;
+  const Gc = betaSiemens(CHL_CLAMP, model.Gnudge);
   const M = Float64Array.from(fp.H);
   // B B^T: for each output pair, +1 on (p,p), (n,n) and -1 on (p,n), (n,p).
   for (const o of c.ports.outputs) {

@@ -33,6 +33,7 @@ import {
 } from "./shared.js";
 import { nudgedPhase, planSteps, type Capacitance } from "./rbp.js";
 import type { PlotFigure } from "../plot/html.js";
+import { betaSiemens } from "../train/nudge-units.js";
 
 export interface EarlyOptions {
   /** Sample of the detailed trajectory (default 0). */
@@ -120,7 +121,7 @@ export function earlyCurves(tc: TheoryCircuit, s: number, capacitance: Capacitan
   const firstStep = tc.hidden.map(() => -1);
   const cosOrNaN = (v: Float64Array, e: Float64Array) => (norm(v) > 0 ? cosine(v, e) : NaN);
   const disp = new Float64Array(allHidden.length);
-  nudgedPhase(tc, fp, plan, (o.beta ?? 1e-3) * tc.model.Gnudge, steps, (k, x, dx) => {
+  nudgedPhase(tc, fp, plan, betaSiemens(o.beta ?? 1e-3, tc.model.Gnudge), steps, (k, x, dx) => {
     allFull[k] = cosOrNaN(pick(dx, allHidden), err);
     tc.hidden.forEach((layer, l) => {
       const v = pick(dx, layer);

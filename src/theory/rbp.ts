@@ -41,6 +41,7 @@ import {
   type TheoryCircuit,
 } from "./shared.js";
 import type { PlotFigure } from "../plot/html.js";
+import { betaSiemens } from "../train/nudge-units.js";
 
 /** Node capacitances: one value C on every free node, or C_n proportional to the node's self-conductance H_nn (equal node time constants C_n / H_nn), scaled so their mean is C. */
 export type Capacitance = "uniform" | "equal-tau";
@@ -251,7 +252,7 @@ export function rbpEquivalence(tc: TheoryCircuit, o: RbpOptions = {}): RbpResult
   for (let k = 0; k < K; k++) for (let i = 0; i < n; i++) if (isHidden[i]) maxHiddenRate = Math.max(maxHiddenRate, Math.abs(side.rate[k * n + i]));
 
   const runs: NudgedRun[] = betas.map((beta) => {
-    const betaS = beta * Gn;
+    const betaS = betaSiemens(beta, Gn);
     let devRate = 0;
     let devDisp = 0;
     let devHidden = 0;

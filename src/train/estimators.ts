@@ -15,6 +15,7 @@
  */
 import type { EqModel, RelaxOptions } from "./model.js";
 import { ConvergenceError } from "../netlist/errors.js";
+import { betaSiemens, CHL_CLAMP } from "./nudge-units.js";
 
 export type EstimatorName = "centered" | "positive" | "negative" | "chl" | "exact";
 export const ESTIMATORS: EstimatorName[] = ["centered", "positive", "negative", "chl", "exact"];
@@ -233,13 +234,16 @@ function adjointRhs(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj
 export function makeEstimator(name: EstimatorName, opts: EstimatorOptions): GradientEstimator {
   switch (name) {
     case "centered":
-      return new EqPropEstimator(name, opts, (Gn, b) => [b * Gn, -b * Gn, 2 * b * Gn]);
+      return new EqPropEstimator(name, opts, (Gn, b) => {
+        const s = betaSiemens(b, Gn);
+        return [s, -s, 2 * s];
+      });
     case "positive":
-      return new EqPropEstimator(name, opts, (Gn, b) => [b * Gn, 0, b * Gn]);
+      return new EqPropEstimator(name, opts, (Gn, b) => [betaSiemens(b, Gn), 0, betaSiemens(b, Gn)]);
     case "negative":
-      return new EqPropEstimator(name, opts, (Gn, b) => [-b * Gn, 0, -b * Gn]);
+      return new EqPropEstimator(name, opts, (Gn, b) => [-betaSiemens(b, Gn), 0, -betaSiemens(b, Gn)]);
     case "chl":
-      return new EqPropEstimator(name, opts, (Gn, b) => [1e4 * Gn, 0, b * Gn]);
+      return new EqPropEstimator(name, opts, (Gn, b) => [betaSiemens(CHL_CLAMP, Gn), 0, betaSiemens(b, Gn)]);
     case "exact":
       return new ExactEstimator(opts);
   }

@@ -11,6 +11,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import type { Engine } from "../analysis/engine.js";
 import { targetVector } from "./targets.js";
+import { betaSiemens } from "./nudge-units.js";
 import type { TrainJobResult } from "./run.js";
 
 type RelaxFn = (engine: Engine, opts: { cnode?: number; tol?: number; record?: (t: number, V: Float64Array) => void }) => { time: number };
@@ -43,7 +44,7 @@ export async function writeTrainingWaveforms(result: TrainJobResult, path: strin
       const free = new Float64Array(model.engine.x.length);
       for (const [name, beta] of phases) {
         if (name !== "free") model.restoreState(free);
-        model.setNudge(beta * model.Gnudge, beta === 0 ? null : y);
+        model.setNudge(betaSiemens(beta, model.Gnudge), beta === 0 ? null : y);
         const r = relax(model.engine, {
           cnode,
           tol: 1e-9,
