@@ -110,6 +110,15 @@ describe("eqspice tran", () => {
     expect(cli("tran", nt, "--tstop", "1u", "--tstep", "0.5u").status).toBe(0);
   });
 
+  it("an output in a directory that does not exist is a clear error before the run, no stack trace", () => {
+    for (const [flag, file] of [["--out", "/missing/dir/x.csv"], ["--out", "/missing/dir/x.raw"], ["--plot", "/missing/dir/p.html"]] as const) {
+      const r = cli("tran", RC, flag, file);
+      expect(r.status, `${flag} ${file}: ${r.stderr}`).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`eqspice: error: ${flag}: cannot write ${file}: directory /missing/dir does not exist\n`);
+    }
+  });
+
   it("a failed run leaves no file under the final name and no temporary files", () => {
     const out = path.join(tmp, "fail.json");
     const plot = path.join(tmp, "fail.html");
