@@ -1,7 +1,22 @@
 /** The parsed (not yet elaborated) netlist: cards with their tokens and locations. */
-import type { SourceLoc } from "./errors.js";
+import type { NetlistError, SourceLoc } from "./errors.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
+import type { FuncDef } from "./expressions.js";
+
+/** One `.if` ... `.endif` block. */
+export interface IfBlock {
+  /** Condition of each branch in order (`.if`, then each `.elseif`), null for the `.else`. */
+  conds: Array<Token | null>;
+  loc: SourceLoc;
+}
+
+/**
+ * The `.if` branches a card lies in, outermost first: the card is read
+ * when every block takes its branch (conditions are evaluated in the scope
+ * of the card: a subcircuit's per instance).
+ */
+export type CondPath = ReadonlyArray<{ readonly block: IfBlock; readonly branch: number }>;
 
 /** An element line, e.g. `R1 a b 1k`: kept as tokens until elaboration gives its values a scope. */
 export interface ElementCard {
@@ -12,6 +27,14 @@ export interface ElementCard {
   /** Tokens after the name. */
   args: Token[];
   loc: SourceLoc;
+  /** Inside `.if` blocks: the branches it needs. */
+  cond?: CondPath;
+  /**
+   * A line inside an `.if` block that eqspice cannot read (an unsupported
+   * element or card): ngspice skips it when its branch is not taken, so
+   * the error is raised only if it is (letter "!").
+   */
+  error?: NetlistError;
 }
 
 export interface ParamAssign {
@@ -22,9 +45,11 @@ export interface ParamAssign {
 
 export interface ModelCard {
   name: string;
+  /** "d" (diode) or "r" (resistor). */
   type: string;
   params: Map<string, Token>;
   loc: SourceLoc;
+  cond?: CondPath;
 }
 
 export interface SubcktDef {
@@ -40,8 +65,17 @@ export interface SubcktDef {
 export interface Scope {
   elements: ElementCard[];
   params: ParamAssign[];
+  /** Models outside `.if` blocks. */
   models: Map<string, ModelCard>;
+  /** Models inside `.if` blocks, in order (the active ones join `models` per instance). */
+  condModels: ModelCard[];
   subckts: Map<string, SubcktDef>;
+  /** `.func`s defined here (the last of a name wins, as in ngspice). */
+  funcs: Map<string, FuncDef>;
+  /** `.csparam` assignments (values for ngspice's control language: evaluated, not used). */
+  csparams: ParamAssign[];
+  /** The scope this one is defined in (null at the top): a subcircuit sees its `.func`s. */
+  parent: Scope | null;
 }
 
 export interface TranCard {
@@ -51,6 +85,16 @@ export interface TranCard {
   tmax?: Token;
   uic: boolean;
   loc: SourceLoc;
+  cond?: CondPath;
+}
+
+/** One `.options` entry (or `.temp`, as `temp`). */
+export interface OptionEntry {
+  key: string;
+  /** null for a bare flag. */
+  value: Token | null;
+  loc: SourceLoc;
+  cond?: CondPath;
 }
 
 export interface Annotation {
@@ -66,11 +110,12 @@ export interface ParsedNetlist {
   top: Scope;
   /** Plain top-level resistor lines, kept as arrays (see FastResistors). */
   fastR: FastResistors;
-  /** `.options` name -> value token (a bare flag gets the word "1"). */
-  options: Map<string, { value: Token | null; loc: SourceLoc }>;
+  /** `.options` entries (and `.temp`) in order: the last one read of a name wins. */
+  options: OptionEntry[];
   op: boolean;
-  tran?: TranCard;
-  ics: Array<{ node: string; value: Token; loc: SourceLoc }>;
+  /** `.tran` cards in order (the last one read wins; several only through `.if`). */
+  trans: TranCard[];
+  ics: Array<{ node: string; value: Token; loc: SourceLoc; cond?: CondPath }>;
   annotations: Annotation[];
   /** True when some value needs the expression evaluator. */
   hasExpressions: boolean;
@@ -80,8 +125,10 @@ export interface ParsedNetlist {
   notRun: Array<{ card: string; loc: SourceLoc }>;
   /** Non-fatal remarks (ignored cards and options). */
   warnings: string[];
+  /** True when some `.model` is a resistor model (element lines `R1 a b NAME` may then name one). */
+  resistorModels: boolean;
 }
 
-export function emptyScope(): Scope {
-  return { elements: [], params: [], models: new Map(), subckts: new Map() };
+export function emptyScope(parent: Scope | null = null): Scope {
+  return { elements: [], params: [], models: new Map(), condModels: [], subckts: new Map(), funcs: new Map(), csparams: [], parent };
 }

@@ -1,17 +1,19 @@
 /**
  * Elaboration: ParsedNetlist -> flat list of element specs with numeric
  * values. Flattens `.subckt` instances (ngspice naming: node `x1.mid`,
- * element `r.x1.r1`), evaluates `.param`s and `{expressions}` in scope,
- * resolves diode models and source functions.
+ * element `r.x1.r1`), evaluates `.param`s and `{expressions}` in scope
+ * (with the `.func`s and `temper`), takes the `.if` branches (per
+ * instance), resolves diode and resistor models and source functions.
  */
-import type { ElementCard, ModelCard, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
+import type { CondPath, ElementCard, IfBlock, ModelCard, OptionEntry, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
-import { ParamEnv, evaluateValue, type Lookup, type ParamScope } from "./expressions.js";
+import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type FuncTable, type Lookup, type ParamScope } from "./expressions.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
+import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
 
 export type ElementSpec = (
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
@@ -87,6 +89,10 @@ interface Ctx {
   globals: Set<string>;
   /** The top-level parameters (subcircuit defaults are evaluated over them). */
   globalEnv: ParamEnv;
+  /** Some `.model` is a resistor model (else `R1 a b NAME` never names one: no lookups). */
+  rModels: boolean;
+  /** The `.func`s visible in each scope (its own over its parents'). */
+  funcs: WeakMap<Scope, FuncTable | undefined>;
 }
 
 function evalTok(t: Token, scope: Lookup, what: string): number {
@@ -186,6 +192,7 @@ function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope:
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
+    if (card.type !== "d") throw new NetlistError(`model '${clip(name.text)}' is a resistor model (.model ${card.name} R at ${formatLoc(card.loc)}), not a diode model`, name.loc);
     // A model's TNOM defaults to `.options tnom` (ngspice).
     const params: DiodeModelParams = { ...DIODE_DEFAULTS, tnom };
     let capacitive = false;
@@ -216,17 +223,27 @@ function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: Time
     if (t.kind === "(" || t.kind === ")" || t.kind === "=") throw new NetlistError(`${card.name}: unexpected '${t.text}'`, t.loc);
     const w = t.lower;
     if (w === "dc" && t.kind === "word") {
+      // `DC 5`, `DC=5`, `dc = 5`
+      if (rest[i + 1]?.kind === "=") i++;
       const v = rest[i + 1];
-      if (!v) throw new NetlistError(`${card.name}: DC needs a value`, t.loc);
+      if (!v || (v.kind !== "word" && v.kind !== "expr") || (v.kind === "word" && (isFunc(v.lower) || NOT_MODELLED[v.lower] || v.lower === "ac"))) {
+        throw new NetlistError(`${card.name}: DC needs a value`, t.loc);
+      }
       if (dc !== undefined) throw new NetlistError(`${card.name}: a second DC value`, t.loc);
       dc = evalTok(v, scope, `${card.name} DC value`);
       i++;
     } else if (w === "ac" && t.kind === "word") {
-      // AC magnitude and phase: not used by eqspice's analyses (at most two numbers).
-      for (let k = 0; k < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && rest[i + 1].lower !== "dc"; k++) {
+      // AC magnitude and phase (`AC 1`, `AC=1 90`): not used by eqspice's analyses (at most two numbers).
+      const eq = rest[i + 1]?.kind === "=";
+      if (eq) i++;
+      let k = 0;
+      for (; k < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && !NOT_MODELLED[rest[i + 1].lower] && rest[i + 1].lower !== "dc"; k++) {
         evalTok(rest[i + 1], scope, `${card.name} AC value`);
         i++;
       }
+      if (eq && k === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
+    } else if (t.kind === "word" && NOT_MODELLED[w]) {
+      throw new NetlistError(`${card.name}: ${t.text.toUpperCase()} sources (${NOT_MODELLED[w]}) are not modelled by eqspice`, t.loc);
     } else if (isFunc(w) && t.kind === "word") {
       if (wave) throw new NetlistError(`${card.name}: a second waveform '${t.text}'`, t.loc);
       const args: number[] = [];
@@ -237,7 +254,7 @@ function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: Time
         const a = rest[j];
         if (a.kind === ")") break;
         if (a.kind === ",") continue;
-        if (!paren && a.kind === "word" && (isFunc(a.lower) || a.lower === "dc" || a.lower === "ac")) {
+        if (!paren && a.kind === "word" && (isFunc(a.lower) || NOT_MODELLED[a.lower] || a.lower === "dc" || a.lower === "ac")) {
           j--;
           break;
         }
@@ -267,6 +284,15 @@ function isFunc(w: string): boolean {
   return w === "pulse" || w === "sin" || w === "pwl" || w === "exp";
 }
 
+/** ngspice source functions eqspice does not model, and what they are: refused by name, never read as something else. */
+const NOT_MODELLED: Record<string, string | undefined> = {
+  trnoise: "transient noise: white, 1/f and random telegraph",
+  trrandom: "random values in time",
+  sffm: "single-frequency FM",
+  am: "amplitude modulation",
+  pat: "bit patterns",
+};
+
 /** Smallest positive normal double: a resistance below it has no finite conductance to speak of. */
 const MIN_NORMAL = 2.2250738585072014e-308;
 
@@ -279,21 +305,31 @@ function checkOhms(card: ElementCard, ohms: number, at: Token | undefined): numb
   return ohms;
 }
 
-/** Temperature factor 1 + tc1 dT + tc2 dT^2 of ngspice's restemp.c / captemp.c, dT = (temp or circuit temp + dtemp) - tnom. */
-function tempFactor(card: ElementCard, a: Args, scope: Lookup, options: SimOptions, warnings: string[]): number {
+/** Temperature coefficients and temperature of an instance (`tc1= tc2= tc=a,b tce= temp= dtemp=`), undefined when not given. */
+interface InstanceTemp {
+  tc1?: number;
+  tc2?: number;
+  tce?: number;
+  /** Its temp=, else the circuit temperature (C). */
+  temp: number;
+  /** Its dtemp=, 0 when temp= is given (ngspice ignores dtemp then). */
+  dtemp: number;
+}
+
+function instanceTemp(card: ElementCard, a: Args, scope: Lookup, options: SimOptions, warnings: string[]): InstanceTemp {
   const n = a.named;
-  if (n === NO_NAMED) return 1;
+  if (n === NO_NAMED) return { temp: options.temp, dtemp: 0 };
   const one = (k: string): number | undefined => {
     const e = n.get(k);
     return e ? evalTok(e.values[0], scope, `${card.name} ${k}`) : undefined;
   };
-  let tc1 = one("tc1") ?? 0;
-  let tc2 = one("tc2") ?? 0;
+  let tc1 = one("tc1");
+  let tc2 = one("tc2");
   const tc = n.get("tc");
   if (tc) {
     if (n.has("tc1") || n.has("tc2")) throw new NetlistError(`${card.name}: give either tc= or tc1=/tc2=`, tc.key.loc);
     tc1 = evalTok(tc.values[0], scope, `${card.name} tc1`);
-    tc2 = tc.values[1] ? evalTok(tc.values[1], scope, `${card.name} tc2`) : 0;
+    tc2 = tc.values[1] ? evalTok(tc.values[1], scope, `${card.name} tc2`) : undefined;
   }
   const temp = one("temp");
   let dtemp = one("dtemp") ?? 0;
@@ -303,19 +339,20 @@ function tempFactor(card: ElementCard, a: Args, scope: Lookup, options: SimOptio
   }
   const t = (temp ?? options.temp) + dtemp;
   if (!(t > -CONSTCtoK)) throw new NetlistError(`${card.name}: temperature ${t} C is below absolute zero`, (n.get("temp") ?? n.get("dtemp"))!.key.loc);
+  return { tc1, tc2, tce: one("tce"), temp: temp ?? options.temp, dtemp };
+}
+
+/** Temperature factor 1 + tc1 dT + tc2 dT^2 of ngspice's captemp.c, dT = (temp or circuit temp + dtemp) - tnom. */
+function tempFactor(card: ElementCard, a: Args, scope: Lookup, options: SimOptions, warnings: string[]): number {
+  const { tc1 = 0, tc2 = 0, temp, dtemp } = instanceTemp(card, a, scope, options, warnings);
   if (tc1 === 0 && tc2 === 0) return 1;
-  const dT = t - options.tnom;
+  const dT = temp + dtemp - options.tnom;
   return 1 + tc1 * dT + tc2 * dT * dT;
 }
 
-const R_USAGE = "resistor Rname n+ n- value [m=M] [scale=S] [tc1=T1] [tc2=T2] [temp=T] [dtemp=D]";
-const R_PARAMS: Record<string, number> = { r: 1, resistance: 1, m: 1, scale: 1, tc1: 1, tc2: 1, tc: 2, temp: 1, dtemp: 1, ac: 1, noisy: 1 };
-const R_UNSUPPORTED: Record<string, string> = {
-  l: "semiconductor resistors (l=, w=, a model) are not supported",
-  w: "semiconductor resistors (l=, w=, a model) are not supported",
-  tce: "the exponential temperature coefficient tce= is not supported (use tc1=/tc2=)",
-  bv_max: "bv_max= is not supported",
-};
+const R_USAGE = "resistor Rname n+ n- [value] [model] [l=L] [w=W] [m=M] [scale=S] [tc1=T1] [tc2=T2] [tce=TCE] [temp=T] [dtemp=D]";
+const R_PARAMS: Record<string, number> = { r: 1, resistance: 1, m: 1, scale: 1, tc1: 1, tc2: 1, tc: 2, tce: 1, temp: 1, dtemp: 1, ac: 1, noisy: 1, noise: 1, l: 1, w: 1, bv_max: 1 };
+const R_UNSUPPORTED: Record<string, string> = {};
 const C_USAGE = "capacitor Cname n+ n- value [ic=V] [m=M] [scale=S] [tc1=T1] [tc2=T2] [temp=T] [dtemp=D]";
 const C_PARAMS: Record<string, number> = { c: 1, capacitance: 1, ic: 1, m: 1, scale: 1, tc1: 1, tc2: 1, temp: 1, dtemp: 1 };
 const C_UNSUPPORTED: Record<string, string> = {
@@ -337,6 +374,10 @@ const D_UNSUPPORTED: Record<string, string> = {
 interface Frame {
   scope: Scope;
   env: ParamEnv;
+  /** Branch taken by each `.if` block of this instance evaluated so far (-1: none). */
+  taken: Map<IfBlock, number> | null;
+  /** Resistor models evaluated in this instance. */
+  rmodels: Map<ModelCard, ResistorModelParams> | null;
   /** Instance names from the top, and the same joined with '.' plus a final '.' ("" at the top). */
   path: string[];
   prefix: string;
@@ -374,6 +415,8 @@ function elaborateAll(ctx: Ctx, top: Frame): void {
       continue;
     }
     const card = elements[f.next++];
+    if (card.cond && !inBranch(f, card.cond)) continue;
+    if (card.error) throw card.error;
     if (card.letter === "x") {
       const child = instantiate(ctx, card, f, stack, active);
       active.add(child.def!.name);
@@ -384,11 +427,90 @@ function elaborateAll(ctx: Ctx, top: Frame): void {
   }
 }
 
+/** Branch taken by `.if` block `b` in instance `f` (-1: none): the first whose condition is nonzero, else the `.else`. */
+function branchTaken(f: Frame, b: IfBlock): number {
+  const taken = (f.taken ??= new Map());
+  let k = taken.get(b);
+  if (k === undefined) {
+    k = -1;
+    for (let i = 0; i < b.conds.length; i++) {
+      const c = b.conds[i];
+      if (c === null || evaluateValue(c.text, true, f.env, c.loc, "the .if condition") !== 0) {
+        k = i;
+        break;
+      }
+    }
+    taken.set(b, k);
+  }
+  return k;
+}
+
+/** True when every block of `cond` takes its branch in instance `f` (outer blocks first: an inner condition is evaluated only inside a taken branch). */
+function inBranch(f: Frame, cond: CondPath): boolean {
+  for (const { block, branch } of cond) if (branchTaken(f, block) !== branch) return false;
+  return true;
+}
+
+/** The models of `scope` in instance `f`: those outside `.if` blocks and those whose branches are taken. */
+function scopeModels(f: Frame, scope: Scope): Map<string, ModelCard> {
+  if (scope.condModels.length === 0) return scope.models;
+  const out = new Map(scope.models);
+  for (const m of scope.condModels) {
+    if (!inBranch(f, m.cond!)) continue;
+    const other = out.get(m.name);
+    if (other) throw new NetlistError(`duplicate model '${m.name}' (also defined at ${formatLoc(other.loc)})`, m.loc);
+    out.set(m.name, m);
+  }
+  return out;
+}
+
+/** The `.func`s visible in `scope`: its own over its enclosing scopes' (ngspice: a subcircuit's `.func`s are its own). */
+function funcsOf(ctx: Ctx, scope: Scope): FuncTable | undefined {
+  if (ctx.funcs.has(scope)) return ctx.funcs.get(scope);
+  const chain: Scope[] = [];
+  for (let s: Scope | null = scope; s; s = s.parent) chain.push(s);
+  const defs = new Map<string, FuncDef>();
+  for (let k = chain.length - 1; k >= 0; k--) for (const [name, d] of chain[k].funcs) defs.set(name, d);
+  const t = makeFuncTable(defs);
+  ctx.funcs.set(scope, t);
+  return t;
+}
+
+/** Evaluate `.csparam` values: ngspice's control language gets them; eqspice only checks that they evaluate, as ngspice requires. */
+function checkCsparams(scope: Scope, env: ParamEnv): void {
+  for (const p of scope.csparams) evaluateValue(p.value.text, p.value.kind === "expr", env, p.value.loc, `.csparam ${p.name}`, true);
+}
+
+/** The resistor model a resistor line names (`R1 a b NAME`), or undefined. */
+function findResistorModel(f: Frame, name: string): ModelCard | undefined {
+  for (const m of f.models) {
+    const card = m.get(name);
+    if (card) return card.type === "r" ? card : undefined;
+  }
+  return undefined;
+}
+
+/** A resistor model's parameters, evaluated in instance `f` (once per instance). */
+function resistorModel(f: Frame, card: ModelCard): ResistorModelParams {
+  let got = f.rmodels?.get(card);
+  if (got) return got;
+  const p: ResistorModelParams = { ...RES_MODEL_DEFAULTS };
+  for (const [key, tok] of card.params) {
+    const field = RES_MODEL_PARAMS[key];
+    const v = evalTok(tok, f.env, `model parameter ${key.toUpperCase()}`);
+    if (field) p[field] = v;
+  }
+  if (p.tnom !== undefined && !(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, card.params.get("tnom")!.loc);
+  got = p;
+  (f.rmodels ??= new Map()).set(card, got);
+  return got;
+}
+
 function element(ctx: Ctx, card: ElementCard, f: Frame): void {
   const name = f.prefix ? `${card.letter}.${f.prefix}${card.name}` : card.name;
   const local = f.env;
   const args = card.args;
-  if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word") {
+  if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word" && !(ctx.rModels && args[2].kind === "word" && findResistorModel(f, args[2].lower))) {
     // The plain `Rname a b value` line (10^5 of them in a crossbar netlist): no intermediate arrays.
     const ohms = checkOhms(card, evalTok(args[2], local, "resistance"), args[2]);
     ctx.out.push({ type: "r", name, nodes: [mapNode(ctx, f, args[0].lower), mapNode(ctx, f, args[1].lower)], ohms, loc: card.loc, nodeToks: args });
@@ -396,16 +518,16 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
   }
   const a = splitArgs(card, args);
   const { pos, named } = a;
-  /** The element's value: given by name (one of `keys`) or as positional `idx`, not both. */
-  const value = (keys: string[], idx: number, what: string): { v: number; tok: Token } => {
+  /** The element's value: given by name (one of `keys`) or as positional `idx` of `p`, not both. */
+  const value = (keys: string[], idx: number, what: string, p = pos): { v: number; tok: Token } => {
     for (const k of keys) {
       const n = named.get(k);
       if (n) {
-        if (pos[idx]) throw new NetlistError(`${card.name}: ${what} given twice ('${clip(pos[idx].text)}' and ${k}=)`, n.key.loc);
+        if (p[idx]) throw new NetlistError(`${card.name}: ${what} given twice ('${clip(p[idx].text)}' and ${k}=)`, n.key.loc);
         return { v: evalTok(n.values[0], local, what), tok: n.values[0] };
       }
     }
-    const t = pos[idx];
+    const t = p[idx];
     if (!t) throw new NetlistError(`${card.name}: missing ${what}`, card.args[card.args.length - 1]?.loc ?? card.loc);
     return { v: evalTok(t, local, what), tok: t };
   };
@@ -417,21 +539,49 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
   switch (card.letter) {
     case "r": {
       const nodes = needNodes(card, pos, 2, "Rname n+ n- value");
-      const { v, tok } = value(["r", "resistance"], 2, "resistance");
-      checkArgs(card, a, named.has("r") || named.has("resistance") ? 2 : 3, R_USAGE, R_PARAMS, R_UNSUPPORTED);
-      checkOhms(card, v, tok);
+      // A resistor model, named before or after the value (ngspice reads both orders), or alone.
+      let modelCard: ModelCard | undefined;
+      let vpos = pos;
+      for (let k = 2; ctx.rModels && k <= 3 && !modelCard; k++) {
+        const t = pos[k];
+        if (t?.kind !== "word" || !Number.isNaN(parseSpiceNumber(t.text))) continue;
+        modelCard = findResistorModel(f, t.lower);
+        if (modelCard) vpos = pos.filter((_, j) => j !== k);
+      }
+      const valueNamed = named.has("r") || named.has("resistance");
+      let given: { v: number; tok: Token } | undefined;
+      if (valueNamed || vpos[2] || !modelCard) {
+        given = value(["r", "resistance"], 2, "resistance", vpos);
+        checkOhms(card, given.v, given.tok);
+      }
+      checkArgs(card, { pos: vpos, named }, valueNamed ? 2 : 3, R_USAGE, R_PARAMS, R_UNSUPPORTED);
       const m = num("m", "multiplier m") ?? 1;
       const scale = num("scale", "scale") ?? 1;
       if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
       num("ac", "AC resistance"); // used by AC analysis only: checked, not used
       num("noisy", "noisy flag");
-      const factor = tempFactor(card, a, local, ctx.options, ctx.warnings);
-      const ohms = (v * factor * scale) / m;
-      if (factor !== 1 && !(factor > 0)) {
-        throw new NetlistError(`${card.name}: at ${ctx.options.temp} C its temperature factor 1 + tc1 dT + tc2 dT^2 is ${factor}, not positive`, tok.loc);
+      num("noise", "noise flag");
+      num("bv_max", "bv_max"); // ngspice only warns with it (safe operating area checks)
+      const it = instanceTemp(card, a, local, ctx.options, ctx.warnings);
+      const model = modelCard ? resistorModel(f, modelCard) : RES_MODEL_DEFAULTS;
+      const lw = (k: string): number | undefined => {
+        const x = num(k, k === "l" ? "length l" : "width w");
+        if (x !== undefined && !(x > 0)) throw new NetlistError(`${card.name}: ${k} must be positive`, named.get(k)!.values[0].loc);
+        return x;
+      };
+      const rv = resistorValue(model, { r: given?.v, l: lw("l"), w: lw("w"), tc1: it.tc1, tc2: it.tc2, tce: it.tce, temp: it.temp, dtemp: it.dtemp, scale, m }, ctx.options.tnom);
+      const at = given?.tok ?? card.loc;
+      const atLoc = "loc" in at ? at.loc : at;
+      if (rv.fallback) ctx.warnings.push(`${formatLoc(card.loc)}: ${card.name}: no resistance (model ${modelCard!.name} gives neither R nor RSH with L and W): 1 mOhm, as ngspice`);
+      if (!Number.isFinite(rv.nominal) || !(rv.nominal !== 0)) {
+        throw new NetlistError(`${card.name}: resistance ${rv.nominal} ohm from model ${modelCard?.name} ((L - 2 SHORT) / (W - 2 NARROW) * RSH) is not a finite nonzero number`, atLoc);
       }
-      checkOhms(card, ohms, tok);
-      ctx.out.push({ type: "r", name, nodes: nodesOf(nodes) as [string, string], ohms, loc: card.loc, nodeToks: pos });
+      if (rv.factor !== 1 && !(rv.factor > 0)) {
+        const law = it.tce !== undefined || model.tce !== undefined ? "1.01^(tce dT)" : "1 + tc1 dT + tc2 dT^2";
+        throw new NetlistError(`${card.name}: at ${it.temp + it.dtemp} C its temperature factor ${law} is ${rv.factor}, not positive`, atLoc);
+      }
+      checkOhms(card, rv.ohms, given?.tok);
+      ctx.out.push({ type: "r", name, nodes: nodesOf(nodes) as [string, string], ohms: rv.ohms, loc: card.loc, nodeToks: pos });
       break;
     }
     case "c": {
@@ -548,21 +698,27 @@ function instantiate(ctx: Ctx, card: ElementCard, f: Frame, stack: Frame[], acti
     if (overrides.has(p.name)) throw new NetlistError(`${card.name}: parameter '${p.name}' given twice`, p.loc);
     overrides.set(p.name, evaluateValue(p.value.text, p.value.kind === "expr", f.env, p.value.loc, `parameter '${p.name}'`, true));
   }
-  const inst = new ParamEnv(ctx.globalEnv, def.params, overrides);
-  const env = def.body.params.length ? new ParamEnv(inst, def.body.params) : inst;
+  const funcs = funcsOf(ctx, def.body);
+  const inst = new ParamEnv(ctx.globalEnv, def.params, overrides, funcs);
+  const env = def.body.params.length ? new ParamEnv(inst, def.body.params, undefined, funcs) : inst;
   const nodeMap = new Map<string, string>();
   def.ports.forEach((p, k) => nodeMap.set(p, mapNode(ctx, f, words[k].lower)));
-  return {
+  const child: Frame = {
     scope: def.body,
     env,
+    taken: null,
+    rmodels: null,
     path: [...f.path, card.name],
     prefix: `${f.prefix}${card.name}.`,
     nodeMap,
-    models: [def.body.models, ...f.models],
+    models: f.models,
     subckts,
     def,
     next: 0,
   };
+  child.models = [scopeModels(child, def.body), ...f.models];
+  checkCsparams(def.body, env);
+  return child;
 }
 
 function parseOverrides(tokens: Token[]): ParamAssign[] {
@@ -580,13 +736,16 @@ function parseOverrides(tokens: Token[]): ParamAssign[] {
   return out;
 }
 
-function optionValue(net: ParsedNetlist, scope: Lookup, warnings: string[]): { options: SimOptions; given: Set<string> } {
+function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { options: SimOptions; given: Set<string> } {
   const options = { ...DEFAULT_OPTIONS };
   const given = new Set<string>();
-  for (const [key, { value, loc }] of net.options) {
+  // the last entry read of each name, among those whose `.if` branches are taken
+  const last = new Map<string, OptionEntry>();
+  for (const e of net.options) if (!e.cond || inBranch(top, e.cond)) last.set(e.key, e);
+  for (const [key, { value, loc }] of last) {
     if (key in options) {
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
-      const v = evalTok(value, scope, `option ${key}`);
+      const v = evalTok(value, top.env, `option ${key}`);
       const temperature = key === "temp" || key === "tnom";
       if (!Number.isFinite(v) || (!temperature && v < 0) || (temperature && v <= -CONSTCtoK)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
       (options as Record<string, number>)[key] = v;
@@ -600,14 +759,53 @@ function optionValue(net: ParsedNetlist, scope: Lookup, warnings: string[]): { o
   return { options, given };
 }
 
+/** The top-level frame at circuit temperature `temp` (C): `temper` in expressions. */
+function topFrame(net: ParsedNetlist, temp: number, funcs: FuncTable | undefined): Frame {
+  const env = new ParamEnv(new RootScope(temp, funcs), net.top.params);
+  return { scope: net.top, env, taken: null, rmodels: null, path: [], prefix: "", nodeMap: new Map(), models: [], subckts: [], def: null, next: 0 };
+}
+
+/**
+ * The circuit temperature when the netlist states it as a plain number
+ * outside `.if` blocks (or not at all: 27 C); undefined when it takes
+ * evaluating parameters.
+ */
+function plainTemperature(net: ParsedNetlist): number | undefined {
+  let temp = DEFAULT_OPTIONS.temp;
+  for (const e of net.options) {
+    if (e.key !== "temp") continue;
+    if (e.cond || !e.value || e.value.kind !== "word") return undefined;
+    const v = parseSpiceNumber(e.value.text);
+    if (!Number.isFinite(v)) return undefined;
+    temp = v;
+  }
+  return temp;
+}
+
 /** Elaborate a parsed netlist into flat element specs. */
 export function elaborate(net: ParsedNetlist): Elaborated {
   const warnings = [...net.warnings];
-  const topEnv = new ParamEnv(null, net.top.params);
-  const top = topEnv.values;
+  const funcs: WeakMap<Scope, FuncTable | undefined> = new WeakMap();
+  const topFuncs = makeFuncTable(net.top.funcs);
+  funcs.set(net.top, topFuncs);
+  // `temper` in the parameters needs the temperature, which `.temp {expr}` or an `.if` may take parameters to know:
+  // then evaluate at 27 C first, and again at the temperature found, which must come out the same.
+  const plain = plainTemperature(net);
+  let top = topFrame(net, plain ?? DEFAULT_OPTIONS.temp, topFuncs);
+  let { options, given } = optionValue(net, top, warnings);
+  if (plain === undefined && options.temp !== DEFAULT_OPTIONS.temp) {
+    top = topFrame(net, options.temp, topFuncs);
+    const again = optionValue(net, top, []);
+    if (again.options.temp !== options.temp) {
+      const e = net.options.filter((o) => o.key === "temp").pop()!;
+      throw new NetlistError(`the circuit temperature depends on TEMPER (${options.temp} C read at 27 C, ${again.options.temp} C at ${options.temp} C)`, e.loc);
+    }
+    ({ options, given } = again);
+  }
+  const topEnv = top.env;
   let tran: TranSpec | undefined;
-  if (net.tran) {
-    const t = net.tran;
+  const t = net.trans.filter((c) => !c.cond || inBranch(top, c.cond)).pop();
+  if (t) {
     const tstep = evalTok(t.tstep, topEnv, ".tran TSTEP");
     const tstop = evalTok(t.tstop, topEnv, ".tran TSTOP");
     if (!(tstep > 0)) throw new NetlistError(".tran TSTEP must be positive", t.tstep.loc);
@@ -617,12 +815,13 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     tran = { tstep, tstop, tstart, tmax, uic: t.uic };
   }
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
-  const { options, given } = optionValue(net, topEnv, warnings);
-  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv };
-  elaborateAll(ctx, { scope: net.top, env: topEnv, path: [], prefix: "", nodeMap: new Map(), models: [net.top.models], subckts: [], def: null, next: 0 });
+  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs };
+  top.models = [scopeModels(top, net.top)];
+  checkCsparams(net.top, topEnv);
+  elaborateAll(ctx, top);
   const ics = new Map<string, number>();
-  for (const ic of net.ics) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
-  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, ics, params: top, warnings };
+  for (const ic of net.ics) if (!ic.cond || inBranch(top, ic.cond)) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, ics, params: topEnv.values, warnings };
 }
 
 /**

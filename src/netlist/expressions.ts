@@ -7,9 +7,13 @@
  *   (left-associative, as numparam: 2^3^2 = 64; -2^2 = -4; 2^-1 = 0.5);
  *   comparisons and logic give 1 or 0, `%` is C's fmod;
  * - numbers are SPICE numbers (`2.2k`, `1meg`, `3mil`, `10kohm`);
- * - functions: numparam's deterministic ones (FUNCTIONS below). Nothing
- *   else is reachable from a netlist: no constants such as `pi` (numparam
- *   has none), no random functions (agauss, ...), no host functions.
+ * - functions: numparam's deterministic ones (FUNCTIONS below) and the
+ *   netlist's own `.func`s (macros, expanded before compiling: see
+ *   expandCalls). Nothing else is reachable from a netlist: no constants
+ *   such as `pi` (numparam has none), no random functions (agauss, ...),
+ *   no host functions;
+ * - `temper` is the circuit temperature in Celsius (the root scope of
+ *   every parameter scope gives it, see RootScope).
  *
  * An expression compiles to postfix code run on a value stack, so a long
  * sum is a loop, not a recursion; nesting (parentheses, unary operators,
@@ -26,6 +30,32 @@ import type { Token } from "./lexer.js";
 
 /** Parameter values by lower-case name. */
 export type ParamScope = Map<string, number>;
+
+/**
+ * A user function, `.func name(a, b) = {expr}`. As in ngspice it is a
+ * macro: a call is replaced by the body with the arguments put in for the
+ * parameter names, and every other name in the body is read in the scope
+ * of the call (a subcircuit's own `p`, not the top-level one).
+ */
+export interface FuncDef {
+  name: string;
+  params: string[];
+  body: string;
+  loc: SourceLoc;
+}
+
+/** The user functions visible in one scope; `id` tells tables apart in the compile cache. */
+export interface FuncTable {
+  readonly id: number;
+  readonly defs: ReadonlyMap<string, FuncDef>;
+}
+
+let nextFuncTableId = 1;
+
+/** A table of `defs` (undefined when there are none: expressions then compile as before). */
+export function makeFuncTable(defs: ReadonlyMap<string, FuncDef>): FuncTable | undefined {
+  return defs.size ? { id: nextFuncTableId++, defs } : undefined;
+}
 
 /** Deepest nesting of parentheses, unary operators and `?:` an expression may have. */
 export const MAX_DEPTH = 256;
@@ -177,7 +207,11 @@ class Compiler {
   readonly code: number[] = [];
   readonly consts: number[] = [];
   readonly names: string[] = [];
-  constructor(private readonly toks: Lexeme[]) {}
+  /** `lenient`: any function name and argument count passes (checking a `.func` body, whose calls may be other `.func`s). */
+  constructor(
+    private readonly toks: Lexeme[],
+    private readonly lenient = false,
+  ) {}
 
   compile(): void {
     if (this.toks.length === 0) throw new ExprSyntaxError("empty expression");
@@ -292,7 +326,7 @@ class Compiler {
         return;
       }
       const fn = FUNCTIONS[t.s];
-      if (!fn) {
+      if (!fn && !this.lenient) {
         if (RANDOM.has(t.s)) throw new ExprSyntaxError(`random-variation function '${t.s}()' is not supported`);
         throw new ExprSyntaxError(`unknown function '${clip(t.s)}()' (SPICE functions: ${FN_LIST})`);
       }
@@ -313,6 +347,7 @@ class Compiler {
       this.depth--;
       if (this.peek() !== ")") throw new ExprSyntaxError(`missing ')' after the arguments of ${t.s}()`);
       this.pos++;
+      if (this.lenient || !fn) return;
       if (argc !== fn[0]) throw new ExprSyntaxError(`${t.s}() takes ${fn[0]} argument${fn[0] === 1 ? "" : "s"}, got ${argc}`);
       this.emit(CALL, Object.keys(FUNCTIONS).indexOf(t.s));
       return;
@@ -325,15 +360,113 @@ const FN_IMPLS = Object.values(FUNCTIONS).map((f) => f[1]);
 
 const cache = new Map<string, Compiled>();
 
+/** Longest expression (in lexemes) that expanding `.func` calls may make, and deepest nesting of calls. */
+export const MAX_EXPANSION = 100_000;
+export const MAX_CALL_DEPTH = 100;
+
+const bodies = new WeakMap<FuncDef, Lexeme[]>();
+
+function bodyOf(def: FuncDef): Lexeme[] {
+  let b = bodies.get(def);
+  if (!b) bodies.set(def, (b = lexExpr(def.body)));
+  return b;
+}
+
+const OPEN: Lexeme = { k: "(", v: 0, s: "(", at: 0 };
+const CLOSE: Lexeme = { k: ")", v: 0, s: ")", at: 0 };
+
+function where(loc: SourceLoc): string {
+  return `${loc.file}:${loc.line}:${loc.col}`;
+}
+
 /**
- * Compile an expression (lower-case or not). Throws a NetlistError at `loc`
- * for a syntax error, quoting (at most the start of) the expression.
+ * Replace every call of a `.func` by its body in parentheses, each
+ * parameter name by its argument in parentheses, as ngspice's macro
+ * expansion does (so the body's other names are read where it is called).
+ * Returns `toks` itself when it calls no `.func`.
  */
-export function compileExpression(text: string, loc: SourceLoc, what: string): Compiled {
-  let c = cache.get(text);
+function expandCalls(toks: Lexeme[], funcs: FuncTable, depth: number): Lexeme[] {
+  let calls = false;
+  for (let i = 0; i + 1 < toks.length && !calls; i++) calls = toks[i].k === "id" && toks[i + 1].k === "(" && funcs.defs.has(toks[i].s);
+  if (!calls) return toks;
+  if (depth >= MAX_CALL_DEPTH) throw new ExprSyntaxError(`.func calls nested more than ${MAX_CALL_DEPTH} deep (a .func that calls itself?)`);
+  const out: Lexeme[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const def = t.k === "id" && toks[i + 1]?.k === "(" ? funcs.defs.get(t.s) : undefined;
+    if (!def) {
+      out.push(t);
+      continue;
+    }
+    const args: Lexeme[][] = [];
+    let cur: Lexeme[] = [];
+    let level = 0;
+    let j = i + 2;
+    for (; j < toks.length; j++) {
+      const u = toks[j];
+      if (u.k === "(") level++;
+      else if (u.k === ")" && level-- === 0) break;
+      else if (u.k === "," && level === 0) {
+        args.push(cur);
+        cur = [];
+        continue;
+      }
+      cur.push(u);
+    }
+    if (j >= toks.length) throw new ExprSyntaxError(`missing ')' after the arguments of ${t.s}()`);
+    if (cur.length || args.length) args.push(cur);
+    if (args.some((a) => a.length === 0)) throw new ExprSyntaxError(`an empty argument in ${t.s}()`);
+    const n = def.params.length;
+    if (args.length !== n) {
+      throw new ExprSyntaxError(`${t.s}() takes ${n} argument${n === 1 ? "" : "s"}, got ${args.length} (.func ${def.name} at ${where(def.loc)})`);
+    }
+    const body = bodyOf(def);
+    const sub: Lexeme[] = [OPEN];
+    for (let k = 0; k < body.length; k++) {
+      const b = body[k];
+      const p = b.k === "id" && body[k + 1]?.k !== "(" ? def.params.indexOf(b.s) : -1;
+      if (p < 0) sub.push(b);
+      else {
+        sub.push(OPEN);
+        for (const a of args[p]) sub.push(a);
+        sub.push(CLOSE);
+      }
+    }
+    sub.push(CLOSE);
+    for (const e of expandCalls(sub, funcs, depth + 1)) out.push(e);
+    if (out.length > MAX_EXPANSION) throw new ExprSyntaxError(`expanding its .func calls makes more than ${MAX_EXPANSION} terms`);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Check a `.func` body's syntax where it is defined (its calls may name
+ * other `.func`s, so any function name and argument count passes here;
+ * a call is checked where it is expanded).
+ */
+export function checkFuncBody(def: FuncDef): void {
+  try {
+    new Compiler(bodyOf(def), true).compile();
+  } catch (e) {
+    if (e instanceof ExprSyntaxError) throw new NetlistError(`bad body '${clip(def.body)}' of .func ${def.name}: ${e.message}`, def.loc);
+    throw e;
+  }
+}
+
+/**
+ * Compile an expression (lower-case or not), expanding the calls of the
+ * `.func`s in `funcs`. Throws a NetlistError at `loc` for a syntax error,
+ * quoting (at most the start of) the expression.
+ */
+export function compileExpression(text: string, loc: SourceLoc, what: string, funcs?: FuncTable): Compiled {
+  const key = funcs ? `${funcs.id}\u0000${text}` : text;
+  let c = cache.get(key);
   if (c) return c;
   try {
-    const comp = new Compiler(lexExpr(text));
+    let toks = lexExpr(text);
+    if (funcs) toks = expandCalls(toks, funcs, 0);
+    const comp = new Compiler(toks);
     comp.compile();
     c = { code: Int32Array.from(comp.code), consts: comp.consts, names: comp.names };
   } catch (e) {
@@ -341,7 +474,7 @@ export function compileExpression(text: string, loc: SourceLoc, what: string): C
     throw e;
   }
   if (cache.size > 10000) cache.clear();
-  cache.set(text, c);
+  cache.set(key, c);
   return c;
 }
 
@@ -432,9 +565,25 @@ function binop(op: BinOp, a: number, b: number): number {
   }
 }
 
-/** Anything that gives parameter values by lower-case name. */
+/** Anything that gives parameter values by lower-case name (and the `.func`s its expressions may call). */
 export interface Lookup {
   get(name: string): number | undefined;
+  readonly funcs?: FuncTable;
+}
+
+/**
+ * The scope above the top-level parameters: `temper`, the circuit
+ * temperature (C), and the top-level `.func`s. As in ngspice, `temper` is
+ * reserved (a `.param temper` is ignored; the parser warns).
+ */
+export class RootScope implements Lookup {
+  constructor(
+    readonly temper: number,
+    readonly funcs?: FuncTable,
+  ) {}
+  get(name: string): number | undefined {
+    return name === "temper" ? this.temper : undefined;
+  }
 }
 
 /**
@@ -457,7 +606,7 @@ export function evaluateValue(text: string, isExpr: boolean, scope: Lookup, loc:
       throw new NetlistError(`bad number '${clip(text)}' for ${what}${hint}${expr}`, loc);
     }
   }
-  const c = compileExpression(text, loc, what);
+  const c = compileExpression(text, loc, what, scope.funcs);
   const result = runCompiled(c, (name) => scope.get(name), loc, what, text);
   if (!Number.isFinite(result)) {
     throw new NetlistError(`expression '${clip(text)}' for ${what} is not a finite number (got ${result})`, loc);
@@ -466,13 +615,13 @@ export function evaluateValue(text: string, isExpr: boolean, scope: Lookup, loc:
 }
 
 /** The names a value token reads (parameters it depends on). */
-function namesRead(t: Token, what: string, bare: boolean): string[] {
+function namesRead(t: Token, what: string, bare: boolean, funcs: FuncTable | undefined): string[] {
   if (t.kind !== "expr" && t.kind !== "word") return [];
   if (t.kind === "word") {
     if (!Number.isNaN(parseSpiceNumber(t.text))) return [];
     if (!bare || !/[-+*/^()!<>=&|?:%]/.test(t.text)) return [t.lower];
   }
-  return compileExpression(t.text, t.loc, what).names;
+  return compileExpression(t.text, t.loc, what, funcs).names;
 }
 
 export interface ParamDef {
@@ -488,13 +637,17 @@ export interface ParamDef {
 export class ParamEnv implements Lookup {
   readonly values: ParamScope = new Map();
   private readonly defs = new Map<string, ParamDef>();
+  /** The `.func`s this scope's expressions may call (default: the parent's). */
+  readonly funcs: FuncTable | undefined;
 
   /** `fixed`: values given before the definitions (instance overrides), which they do not replace. */
   constructor(
     private readonly parent: Lookup | null,
     defs: readonly ParamDef[],
     fixed?: ParamScope,
+    funcs?: FuncTable,
   ) {
+    this.funcs = funcs ?? parent?.funcs;
     for (const d of defs) this.defs.set(d.name, d);
     if (fixed) {
       for (const [k, v] of fixed) {
@@ -521,7 +674,7 @@ export class ParamEnv implements Lookup {
       const push = (name: string): void => {
         const d = this.defs.get(name)!;
         state.set(name, 1);
-        stack.push({ name, deps: namesRead(d.value, what(d), true), next: 0 });
+        stack.push({ name, deps: namesRead(d.value, what(d), true, this.funcs), next: 0 });
       };
       push(start);
       while (stack.length) {

@@ -6,7 +6,9 @@
  * `'...'` expressions as single tokens, and `( ) = ,` as punctuation.
  * `*@` comment lines are kept as annotation lines (see docs/annotations.md).
  * `.control` ... `.endc` blocks are skipped unread, and in a top-level file
- * nothing after `.end` is read.
+ * nothing after `.end` is read. The condition of `.if (...)` / `.elseif
+ * (...)` is one "expr" token between "(" and ")" tokens: the text from the
+ * first '(' to the last ')' on the line, as ngspice reads it.
  */
 import { NetlistError, type SourceLoc } from "./errors.js";
 import type { FastResistors } from "./fast-resistors.js";
@@ -154,6 +156,8 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
   let control: SourceLoc | null = null;
   /** `.subckt` nesting: only top-level resistors may take the fast lane. */
   let depth = 0;
+  /** `.if` nesting: lines in `.if` blocks are conditional, so they do not take the fast lane either. */
+  let ifDepth = 0;
   const srcIdx = fast ? fast.addSource(source, file) : -1;
   while (pos < source.length) {
     const start = pos;
@@ -166,7 +170,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     while (f < e && (c === 32 || c === 9)) c = source.charCodeAt(++f);
     if (f === e || (c === 13 && f === e - 1)) continue; // blank
     // Fast lane first, on the source itself (no line strings): a run of plain top-level resistor lines.
-    if (fast && depth === 0 && (c === 114 || c === 82) && !control) {
+    if (fast && depth === 0 && ifDepth === 0 && (c === 114 || c === 82) && !control) {
       const stop = fast.scan(srcIdx, start, lineNo);
       if (fast.lastTaken > 0) {
         lineNo += fast.lastTaken - 1;
@@ -182,7 +186,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     if (c0 === ".") {
       // `.control` ... `.endc` blocks hold ngspice scripts, not netlist
       // syntax: skip them unread. A top-level `.end` ends the netlist.
-      const card = /^\.[^\s;$]*/.exec(line.slice(first))![0].toLowerCase();
+      const card = /^\.[^\s;$(]*/.exec(line.slice(first))![0].toLowerCase();
       if (control) {
         if (card === ".endc") control = null;
         continue;
@@ -193,6 +197,25 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       }
       if (card === ".subckt") depth++;
       else if (card === ".ends" && depth > 0) depth--;
+      else if (card === ".if") ifDepth++;
+      else if (card === ".endif" && ifDepth > 0) ifDepth--;
+      if (card === ".if" || card === ".elseif") {
+        const body = line.slice(0, inlineCommentStart(line));
+        const open = body.indexOf("(", first);
+        const close = body.lastIndexOf(")");
+        if (open >= 0 && close > open) {
+          const tokens: Token[] = [];
+          tokenizeLine(line.slice(first, first + card.length), file, lineNo, first + 1, tokens, budget);
+          if ((budget.left -= 3) < 0) tooMany("the netlist", MAX_TOKENS, file, lineNo, open + 1);
+          const inner = body.slice(open + 1, close).trim();
+          tokens.push(new LexToken("(", "(", "(", file, lineNo, open + 1));
+          tokens.push(new LexToken("expr", inner, inner.toLowerCase(), file, lineNo, open + 1));
+          tokens.push(new LexToken(")", ")", ")", file, lineNo, close + 1));
+          current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: false };
+          lines.push(current);
+          continue;
+        }
+      }
       if (card === ".end" && hasTitle) {
         const tokens: Token[] = [];
         tokenizeLine(".end", file, lineNo, first + 1, tokens, budget);

@@ -1,14 +1,25 @@
 /**
  * Parser: logical lines -> ParsedNetlist. Reads files, follows `.include`
- * (relative to the including file), collects `.subckt` bodies, cards and
- * `*@` annotations. Values stay as tokens; `elaborate` evaluates them.
+ * (relative to the including file, also inside `.subckt`) and `.lib FILE
+ * SECTION` (the lines between `.lib SECTION` and `.endl` in FILE), collects
+ * `.subckt` bodies, `.func`s, cards and `*@` annotations, and records which
+ * `.if` branches each conditional card lies in. Values stay as tokens;
+ * `elaborate` evaluates them (and the `.if` conditions).
+ *
+ * `.if` follows ngspice 39: elements, `.model`, `.options`/`.temp`,
+ * `.tran` and `.ic` are conditional; `.param`, `.func`, `.csparam`,
+ * `.global` and `.subckt` definitions are read whatever the condition; a
+ * line eqspice cannot read inside a branch is an error only if the branch
+ * is taken.
  */
 import { dirname, resolve } from "node:path";
-import { InputError, NetlistError, clip, type SourceLoc } from "./errors.js";
+import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
-import { emptyScope, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
+import { RES_MODEL_PARAMS } from "../devices/resistor-model.js";
+import { checkFuncBody } from "./expressions.js";
+import { emptyScope, type CondPath, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
 const ELEMENT_LETTERS = new Set(["r", "c", "d", "v", "i", "e", "f", "g", "h", "x"]);
@@ -42,15 +53,37 @@ const NOT_RUN_CARDS: Record<string, string> = {
 };
 const ANNOTATIONS = new Set(["input", "output", "train", "crossbar", "defaults"]);
 
+/** An `.if` block being read. */
+interface OpenIf {
+  block: IfBlock;
+  /** Branch being read (0: the `.if`, then each `.elseif` / `.else`). */
+  branch: number;
+  hasElse: boolean;
+  /** Length of the include chain where it was opened: it must end in the same file. */
+  fileDepth: number;
+}
+
 interface Frame {
   scope: Scope;
   subckt: SubcktDef | null;
+  ifs: OpenIf[];
+  /** The branches the lines read now lie in (undefined outside `.if` blocks). */
+  cond: CondPath | undefined;
 }
+
+/** Cards whose lines are not conditional in ngspice, or that shape the reading itself: never deferred. */
+const STRUCTURAL = new Set([".if", ".elseif", ".else", ".endif", ".subckt", ".ends", ".include", ".inc", ".lib", ".endl", ".param", ".func", ".csparam", ".global", ".end", ".control", ".endc"]);
 
 class Parser {
   readonly out: ParsedNetlist;
   private stack: Frame[];
   private includeChain: string[] = [];
+  /** `.lib` sections being read ("path\0section"): a section may not include itself. */
+  private libChain: string[] = [];
+  /** Library files lexed so far, by absolute path (a file is read once however many sections are used). */
+  private libFiles = new Map<string, LogicalLine[]>();
+  /** Subcircuits defined inside `.if` blocks (a second definition of the name is ignored, as ngspice does). */
+  private subcktsInIf = new WeakSet<SubcktDef>();
   /** Tokens the netlist and its includes may still make (see MAX_TOKENS). */
   private budget: TokenBudget = { left: MAX_TOKENS };
   private ended = false;
@@ -61,25 +94,38 @@ class Parser {
       file,
       top: emptyScope(),
       fastR: new FastResistors(),
-      options: new Map(),
+      options: [],
       op: false,
+      trans: [],
       ics: [],
       annotations: [],
       hasExpressions: false,
       globals: new Map(),
       notRun: [],
       warnings: [],
+      resistorModels: false,
     };
-    this.stack = [{ scope: this.out.top, subckt: null }];
+    this.stack = [{ scope: this.out.top, subckt: null, ifs: [], cond: undefined }];
   }
 
-  parseSource(source: string, file: string, isTop: boolean): void {
+  /**
+   * Read one file's text: the top-level netlist (`isTop`, its first line is
+   * the title) or an included file. `fastOK`: its plain resistor lines may
+   * take the fast lane (not inside a `.subckt` or an `.if` block).
+   */
+  parseSource(source: string, file: string, isTop: boolean, fastOK = true): void {
     // Classic Mac line endings (CR alone) are line ends too, as in ngspice; CRLF stays as it is.
     const cr = source.indexOf("\r");
     if (cr >= 0 && /\r(?!\n)/.test(source.slice(cr))) source = source.replace(/\r(?!\n)/g, "\n");
-    const { title, lines } = lex(source, file, isTop, this.out.fastR, this.budget);
+    const { title, lines } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));
+    this.readLines(lines, file);
+    this.includeChain.pop();
+  }
+
+  /** Read logical lines of `file` (a whole file, or a `.lib` section of it). */
+  private readLines(lines: LogicalLine[], file: string): void {
     let inControl = false;
     for (const line of lines) {
       if (this.ended) break;
@@ -97,11 +143,32 @@ class Parser {
         continue;
       }
       for (const t of line.tokens) if (t.kind === "expr") this.out.hasExpressions = true;
-      if (head.lower.startsWith(".")) this.card(line, file);
+      const card = head.lower.startsWith(".");
+      if (this.frame.cond && !(card && STRUCTURAL.has(head.lower))) this.deferred(() => (card ? this.card(line, file) : this.element(line)));
+      else if (card) this.card(line, file);
       else this.element(line);
     }
     if (inControl) throw new NetlistError("`.control` block without `.endc`", lines[lines.length - 1].loc);
-    this.includeChain.pop();
+    // An `.if` must end in the file it starts in.
+    const depth = this.includeChain.length;
+    for (const f of this.stack) {
+      const open = f.ifs.find((o) => o.fileDepth === depth);
+      if (open && !this.ended) throw new NetlistError("`.if` without `.endif`", open.block.loc);
+    }
+  }
+
+  /**
+   * Read a card inside an `.if` branch: a line eqspice cannot read becomes
+   * an error card, raised by elaboration only if its branch is taken (ngspice
+   * does not read lines of branches not taken).
+   */
+  private deferred(read: () => void): void {
+    try {
+      read();
+    } catch (e) {
+      if (!(e instanceof NetlistError) || !e.loc) throw e;
+      this.scope.elements.push({ letter: "!", name: "", args: [], loc: e.loc, cond: this.frame.cond, error: e });
+    }
   }
 
   finish(): ParsedNetlist {
@@ -109,11 +176,17 @@ class Parser {
       const open = this.stack[this.stack.length - 1].subckt!;
       throw new NetlistError(`.subckt ${open.name} has no matching .ends`, open.loc);
     }
+    const open = this.frame.ifs[0];
+    if (open) throw new NetlistError("`.if` without `.endif`", open.block.loc);
     return this.out;
   }
 
+  private get frame(): Frame {
+    return this.stack[this.stack.length - 1];
+  }
+
   private get scope(): Scope {
-    return this.stack[this.stack.length - 1].scope;
+    return this.frame.scope;
   }
 
   private annotation(line: LogicalLine): void {
@@ -122,6 +195,7 @@ class Parser {
       throw new NetlistError(`unknown annotation '*@${head.text}' (expected one of: ${[...ANNOTATIONS].map((a) => "*@" + a).join(", ")})`, head.loc);
     }
     if (this.stack.length > 1) throw new NetlistError(`annotations are only allowed at the top level, not inside .subckt`, head.loc);
+    if (this.frame.cond) throw new NetlistError("annotations are not allowed inside `.if` blocks", head.loc);
     this.out.annotations.push({ kind: head.lower, tokens: rest, loc: head.loc });
   }
 
@@ -136,7 +210,8 @@ class Parser {
         head.loc,
       );
     }
-    this.scope.elements.push({ letter, name: head.lower, args: line.tokens.slice(1), loc: head.loc });
+    const cond = this.frame.cond;
+    this.scope.elements.push(cond ? { letter, name: head.lower, args: line.tokens.slice(1), loc: head.loc, cond } : { letter, name: head.lower, args: line.tokens.slice(1), loc: head.loc });
   }
 
   private card(line: LogicalLine, file: string): void {
@@ -154,16 +229,45 @@ class Parser {
       case ".inc":
         return this.include(args, head.loc, file);
       case ".lib":
-        throw new NetlistError("`.lib` is not supported; use `.include`", head.loc);
+        return this.lib(args, head.loc, file);
+      case ".endl":
+        throw new NetlistError("`.endl` without a library section (a section `.lib NAME` ... `.endl` is read only through `.lib FILE NAME`)", head.loc);
       case ".param":
-        for (const p of parseAssignments(args, head.loc, ".param")) this.scope.params.push(p);
+        if (this.frame.cond) this.warnUnconditional(".param", head.loc);
+        for (const p of parseAssignments(args, head.loc, ".param")) {
+          if (p.name === "temper") {
+            this.out.warnings.push(`${formatLoc(p.loc)}: .param temper ignored: TEMPER is the circuit temperature (as in ngspice)`);
+            continue;
+          }
+          this.scope.params.push(p);
+        }
         return;
+      case ".csparam":
+        // ngspice makes these variables of its control language (`.control`), which eqspice does not run:
+        // they do not change the circuit, but their values must evaluate (ngspice stops otherwise).
+        for (const p of parseAssignments(args, head.loc, ".csparam")) this.scope.csparams.push(p);
+        return;
+      case ".func":
+        if (this.frame.cond) this.warnUnconditional(".func", head.loc);
+        return this.func(args, head.loc);
+      case ".if":
+        return this.ifOpen(args, head);
+      case ".elseif":
+      case ".else":
+        return this.ifBranch(args, head);
+      case ".endif": {
+        this.openIf(head);
+        this.frame.ifs.pop();
+        return this.setCond();
+      }
       case ".model":
         return this.model(args, head.loc);
       case ".subckt":
         return this.subckt(args, head.loc);
       case ".ends": {
         if (this.stack.length === 1) throw new NetlistError("`.ends` without a matching `.subckt`", head.loc);
+        const open = this.frame.ifs[0];
+        if (open) throw new NetlistError(`\`.if\` without \`.endif\` before the \`.ends\` of .subckt ${this.frame.subckt!.name}`, open.block.loc);
         const frame = this.stack.pop()!;
         if (args[0] && args[0].lower !== frame.subckt!.name) {
           throw new NetlistError(`.ends ${args[0].text} closes .subckt ${frame.subckt!.name}`, args[0].loc);
@@ -173,15 +277,19 @@ class Parser {
       case ".options":
       case ".option":
       case ".opt":
+        this.topOnlyInIf(head);
         return this.options(args);
       case ".temp":
+        this.topOnlyInIf(head);
         if (!args[0]) throw new NetlistError("`.temp` needs a temperature in Celsius", head.loc);
         if (args[1]) throw new NetlistError(`.temp: one temperature only (a sweep over several is not supported), found '${clip(args[1].text)}'`, args[1].loc);
-        this.out.options.set("temp", { value: args[0], loc: args[0].loc });
+        this.out.options.push(this.withCond({ key: "temp", value: args[0], loc: args[0].loc }));
         return;
       case ".tran":
+        this.topOnlyInIf(head);
         return this.tran(args, head.loc);
       case ".ic":
+        this.topOnlyInIf(head);
         return this.ic(args, head.loc);
       case ".global":
         return this.global(args, head.loc);
@@ -211,8 +319,94 @@ class Parser {
     }
   }
 
+  /** `obj` with the current `.if` branches as its `cond` (when inside a block). */
+  private withCond<T extends object>(obj: T): T & { cond?: CondPath } {
+    const cond = this.frame.cond;
+    return cond ? { ...obj, cond } : obj;
+  }
+
+  private warnUnconditional(card: string, loc: SourceLoc): void {
+    this.out.warnings.push(`${formatLoc(loc)}: ${card} inside .if is read whatever the condition (as ngspice does)`);
+  }
+
+  /** Whole-circuit cards inside an `.if` block of a subcircuit: whose instance's condition would they follow? */
+  private topOnlyInIf(head: Token): void {
+    if (this.frame.cond && this.stack.length > 1) {
+      throw new NetlistError(`${head.lower} inside an .if block of a .subckt is not supported (put the .if at the top level)`, head.loc);
+    }
+  }
+
+  /** The condition of `.if (...)` / `.elseif (...)`: the lexer's "(", expr, ")". */
+  private condition(args: Token[], head: Token): Token {
+    const [open, cond, close] = args;
+    if (open?.kind !== "(" || cond?.kind !== "expr" || close?.kind !== ")") {
+      throw new NetlistError(`\`${head.lower}\` needs a condition in parentheses, e.g. \`${head.lower} (mode == 1)\``, head.loc);
+    }
+    if (!cond.text) throw new NetlistError(`\`${head.lower}\`: empty condition '()'`, open.loc);
+    return cond;
+  }
+
+  private setCond(): void {
+    const f = this.frame;
+    f.cond = f.ifs.length ? f.ifs.map((o) => ({ block: o.block, branch: o.branch })) : undefined;
+  }
+
+  private ifOpen(args: Token[], head: Token): void {
+    const cond = this.condition(args, head);
+    this.frame.ifs.push({ block: { conds: [cond], loc: head.loc }, branch: 0, hasElse: false, fileDepth: this.includeChain.length });
+    this.setCond();
+  }
+
+  /** The innermost open `.if` of this file and subcircuit, for its `.elseif` / `.else` / `.endif`. */
+  private openIf(head: Token): OpenIf {
+    const f = this.frame;
+    const top = f.ifs[f.ifs.length - 1];
+    if (!top || top.fileDepth !== this.includeChain.length) {
+      const where = this.stack.length > 1 && !top ? ` in .subckt ${f.subckt!.name}` : top ? " in this file" : "";
+      throw new NetlistError(`\`${head.lower}\` without a matching \`.if\`${where}`, head.loc);
+    }
+    return top;
+  }
+
+  private ifBranch(args: Token[], head: Token): void {
+    const top = this.openIf(head);
+    if (top.hasElse) throw new NetlistError(`\`${head.lower}\` after the \`.else\` of the .if at ${formatLoc(top.block.loc)}`, head.loc);
+    if (head.lower === ".else") {
+      top.hasElse = true;
+      top.block.conds.push(null);
+    } else top.block.conds.push(this.condition(args, head));
+    top.branch++;
+    this.setCond();
+  }
+
+  /** `.func name(a, b) = {expr}`, `.func name(a) {expr}`, `.func name(a) expr`. */
+  private func(args: Token[], loc: SourceLoc): void {
+    const usage = "usage: .func name(x, y) = {expr}";
+    const [nameTok, open] = args;
+    if (!nameTok || nameTok.kind !== "word" || open?.kind !== "(") throw new NetlistError(`\`.func\` needs a name, its parameters in parentheses and a body (${usage})`, nameTok?.loc ?? loc);
+    if (!IDENT.test(nameTok.text)) throw new NetlistError(`.func: bad function name '${clip(nameTok.text)}'`, nameTok.loc);
+    if (!args.some((t) => t.kind === ")")) throw new NetlistError(`.func ${nameTok.text}: missing ')' after its parameters (${usage})`, open.loc);
+    const params: string[] = [];
+    let i = 2;
+    for (; i < args.length && args[i].kind !== ")"; i++) {
+      const t = args[i];
+      if (t.kind === ",") continue;
+      if (t.kind !== "word" || !IDENT.test(t.text)) throw new NetlistError(`.func ${nameTok.text}: bad parameter name '${clip(t.text)}' (${usage})`, t.loc);
+      if (params.includes(t.lower)) throw new NetlistError(`.func ${nameTok.text}: parameter '${t.text}' given twice`, t.loc);
+      params.push(t.lower);
+    }
+    if (i >= args.length) throw new NetlistError(`.func ${nameTok.text}: missing ')' after its parameters (${usage})`, open.loc);
+    let body = args.slice(i + 1);
+    if (body[0]?.kind === "=") body = body.slice(1);
+    if (body.length === 0) throw new NetlistError(`.func ${nameTok.text} has no body (${usage})`, nameTok.loc);
+    const text = body.length === 1 && (body[0].kind === "expr" || body[0].kind === "word") ? body[0].text : joinTokens(body);
+    const def = { name: nameTok.lower, params, body: text, loc: nameTok.loc };
+    checkFuncBody(def);
+    this.out.hasExpressions = true;
+    this.scope.funcs.set(def.name, def);
+  }
+
   private include(args: Token[], loc: SourceLoc, file: string): void {
-    if (this.stack.length > 1) throw new NetlistError("`.include` inside `.subckt` is not supported", loc);
     const target = args.map((t) => t.text).join("").replace(/^["']|["']$/g, "");
     if (!target) throw new NetlistError("`.include` needs a file name", loc);
     const path = resolve(dirname(file), target);
@@ -227,7 +421,66 @@ class Parser {
       const why = e.message.slice(`cannot read included file '${path}': `.length);
       throw new NetlistError(`cannot read included file '${clip(target)}' (${clip(path, 200)}): ${why}`, args[0]?.loc ?? loc);
     }
-    this.parseSource(text, path, false);
+    this.parseSource(text, path, false, this.stack.length === 1 && !this.frame.cond);
+  }
+
+  /** `.lib FILE SECTION`: read the lines between `.lib SECTION` and `.endl` in FILE (relative to this file). */
+  private lib(args: Token[], loc: SourceLoc, file: string): void {
+    const usage = "usage: .lib FILE SECTION";
+    if (args.length === 0) throw new NetlistError(`\`.lib\` needs a file and a section name (${usage})`, loc);
+    const secTok = args[args.length - 1];
+    if (args.length === 1) {
+      throw new NetlistError(
+        `\`.lib ${clip(secTok.text)}\` starts a library section, which is read only from a file named by \`.lib FILE ${clip(secTok.text)}\` (ngspice 39 refuses it here too); to include a whole file use .include`,
+        loc,
+      );
+    }
+    if (secTok.kind !== "word") throw new NetlistError(`.lib: bad section name '${clip(secTok.text)}' (${usage})`, secTok.loc);
+    const fileToks = args.slice(0, -1);
+    const target = fileToks.map((t) => t.text).join("").replace(/^["']|["']$/g, "");
+    if (!target) throw new NetlistError(`\`.lib\` needs a file name (${usage})`, loc);
+    const path = resolve(dirname(file), target);
+    const section = secTok.lower;
+    const key = `${path}\u0000${section}`;
+    if (this.libChain.includes(key)) {
+      const chain = [...this.libChain, key].map((k) => k.split("\u0000").reverse().join(" in "));
+      throw new NetlistError(`recursive .lib: section '${secTok.text}' of '${clip(target)}' includes itself (${clip(chain.join(" -> "), 400)})`, secTok.loc);
+    }
+    let lines = this.libFiles.get(path);
+    if (!lines) {
+      let text: string;
+      try {
+        text = readInputFile(path, "library file", { regular: true });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        const why = e.message.slice(`cannot read library file '${path}': `.length);
+        throw new NetlistError(`cannot read library file '${clip(target)}' (${clip(path, 200)}): ${why}`, fileToks[0].loc);
+      }
+      const cr = text.indexOf("\r");
+      if (cr >= 0 && /\r(?!\n)/.test(text.slice(cr))) text = text.replace(/\r(?!\n)/g, "\n");
+      lines = lex(text, path, false, undefined, this.budget).lines;
+      this.libFiles.set(path, lines);
+    }
+    const sections: string[] = [];
+    let start = -1;
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k];
+      if (l.annotation || l.tokens[0].lower !== ".lib" || l.tokens.length !== 2) continue;
+      sections.push(l.tokens[1].text);
+      if (start < 0 && l.tokens[1].lower === section) start = k;
+    }
+    if (start < 0) {
+      const has = sections.length ? `its sections: ${clip(sections.join(", "), 300)}` : "it has no sections (`.lib NAME` ... `.endl`)";
+      throw new NetlistError(`library file '${clip(target)}' has no section '${clip(secTok.text)}' (${has})`, secTok.loc);
+    }
+    let end = start + 1;
+    while (end < lines.length && (lines[end].annotation || lines[end].tokens[0].lower !== ".endl")) end++;
+    if (end >= lines.length) throw new NetlistError(`library section '${secTok.text}' has no \`.endl\``, lines[start].loc);
+    this.includeChain.push(path);
+    this.libChain.push(key);
+    this.readLines(lines.slice(start + 1, end), path);
+    this.libChain.pop();
+    this.includeChain.pop();
   }
 
   private model(args: Token[], loc: SourceLoc): void {
@@ -236,7 +489,7 @@ class Parser {
     }
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower;
-    if (type !== "d") throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models: D)`, typeTok.loc);
+    if (type !== "d" && type !== "r") throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D and resistor models R)`, typeTok.loc);
     let body = rest;
     if (body[0]?.kind === "(") {
       if (body[body.length - 1]?.kind !== ")") throw new NetlistError("`.model`: missing ')'", body[0].loc);
@@ -244,12 +497,21 @@ class Parser {
     }
     const params = new Map<string, Token>();
     for (const p of parseAssignments(body, loc, ".model")) {
-      if (!(p.name in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
+      if (type === "d" && !(p.name in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
+      if (type === "r" && !(p.name in RES_MODEL_PARAMS)) {
+        throw new NetlistError(`unknown resistor model parameter '${p.name}' in .model ${nameTok.text} (R models take: ${Object.keys(RES_MODEL_PARAMS).join(" ")})`, p.loc);
+      }
       params.set(p.name, p.value);
       if (p.value.kind === "expr") this.out.hasExpressions = true;
     }
+    if (type === "r") this.out.resistorModels = true;
+    const card = { name: nameTok.lower, type, params, loc: nameTok.loc };
+    if (this.frame.cond) {
+      this.scope.condModels.push(this.withCond(card));
+      return;
+    }
     if (this.scope.models.has(nameTok.lower)) throw new NetlistError(`duplicate model '${nameTok.text}'`, nameTok.loc);
-    this.scope.models.set(nameTok.lower, { name: nameTok.lower, type, params, loc: nameTok.loc });
+    this.scope.models.set(nameTok.lower, card);
   }
 
   private subckt(args: Token[], loc: SourceLoc): void {
@@ -266,10 +528,17 @@ class Parser {
     }
     if (args[i]?.lower === "params:") i++;
     const params = parseAssignments(args.slice(i), loc, ".subckt");
-    const def: SubcktDef = { name: nameTok.lower, ports, params, body: emptyScope(), loc: nameTok.loc };
-    if (this.scope.subckts.has(def.name)) throw new NetlistError(`duplicate subcircuit '${nameTok.text}'`, nameTok.loc);
-    this.scope.subckts.set(def.name, def);
-    this.stack.push({ scope: def.body, subckt: def });
+    const def: SubcktDef = { name: nameTok.lower, ports, params, body: emptyScope(this.scope), loc: nameTok.loc };
+    const first = this.scope.subckts.get(def.name);
+    if (first && !this.frame.cond && !this.subcktsInIf.has(first)) throw new NetlistError(`duplicate subcircuit '${nameTok.text}'`, nameTok.loc);
+    if (first) {
+      // ngspice reads subcircuit definitions before `.if`: the first one stays
+      this.out.warnings.push(`${formatLoc(nameTok.loc)}: second definition of .subckt ${def.name} ignored (the first, at ${formatLoc(first.loc)}, is used: as ngspice, .subckt definitions are read whatever an .if says)`);
+    } else {
+      this.scope.subckts.set(def.name, def);
+      if (this.frame.cond) this.subcktsInIf.add(def);
+    }
+    this.stack.push({ scope: def.body, subckt: def, ifs: [], cond: undefined });
   }
 
   private options(args: Token[]): void {
@@ -280,10 +549,10 @@ class Parser {
       if (args[i + 1]?.kind === "=") {
         const v = args[i + 2];
         if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`option '${t.text}' needs a value`, t.loc);
-        this.out.options.set(t.lower, { value: v, loc: t.loc });
+        this.out.options.push(this.withCond({ key: t.lower, value: v, loc: t.loc }));
         i += 2;
       } else {
-        this.out.options.set(t.lower, { value: null, loc: t.loc });
+        this.out.options.push(this.withCond({ key: t.lower, value: null, loc: t.loc }));
       }
     }
   }
@@ -296,7 +565,7 @@ class Parser {
     const nums = words.filter((t) => t.lower !== "uic");
     if (nums.length < 2) throw new NetlistError("`.tran` needs TSTEP and TSTOP", loc);
     if (nums.length > 4) throw new NetlistError(`.tran: unexpected '${clip(nums[4].text)}' (usage: .tran TSTEP TSTOP [TSTART [TMAX]] [UIC])`, nums[4].loc);
-    this.out.tran = { tstep: nums[0], tstop: nums[1], tstart: nums[2], tmax: nums[3], uic, loc };
+    this.out.trans.push(this.withCond({ tstep: nums[0], tstop: nums[1], tstart: nums[2], tmax: nums[3], uic, loc }));
   }
 
   private ic(args: Token[], loc: SourceLoc): void {
@@ -306,10 +575,34 @@ class Parser {
       if (v.lower !== "v" || args[i + 1]?.kind !== "(" || args[i + 2]?.kind !== "word" || args[i + 3]?.kind !== ")" || args[i + 4]?.kind !== "=" || !args[i + 5]) {
         throw new NetlistError("`.ic` expects entries like v(node)=value", v.loc ?? loc);
       }
-      this.out.ics.push({ node: args[i + 2].lower, value: args[i + 5], loc: args[i + 2].loc });
+      this.out.ics.push(this.withCond({ node: args[i + 2].lower, value: args[i + 5], loc: args[i + 2].loc }));
       i += 6;
     }
   }
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/i;
+
+/**
+ * The text of several tokens as one expression: tokens that touch in the
+ * source stay together (`a==b`, not `a = = b`), `{...}` and `'...'` become
+ * parenthesized.
+ */
+export function joinTokens(parts: readonly Token[]): string {
+  let out = "";
+  let prevEnd = -1;
+  let prevLine = -1;
+  let prevFile = "";
+  for (const p of parts) {
+    const loc = p.loc;
+    const glued = p.kind !== "expr" && prevEnd >= 0 && loc.file === prevFile && loc.line === prevLine && loc.col === prevEnd;
+    if (out && !glued) out += " ";
+    out += p.kind === "expr" ? `(${p.text})` : p.text;
+    prevEnd = p.kind === "expr" ? -1 : loc.col + p.text.length;
+    prevLine = loc.line;
+    prevFile = loc.file;
+  }
+  return out;
 }
 
 /** Parse `a=1 b={2*a}` assignments. */
@@ -365,6 +658,7 @@ export function topElementNames(net: ParsedNetlist): string[] {
   const out: string[] = [];
   let q = 0;
   for (const e of net.top.elements) {
+    if (e.letter === "!") continue; // an unreadable line in an .if branch
     while (q < f.count && f.file(q) === e.loc.file && f.lineNo[q] < e.loc.line) out.push(f.name(q++));
     out.push(e.name);
   }

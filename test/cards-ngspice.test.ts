@@ -1,0 +1,367 @@
+/**
+ * Cards and syntax of users' netlists (issue 12), each deck solved by a
+ * live ngspice 39 and by eqspice, every node voltage and V-source current
+ * compared (skipped, with one visible warning, when ngspice is missing):
+ * `DC=` / `AC=` on sources, `.csparam`, `.func`, `.if` / `.elseif` /
+ * `.else` / `.endif`, `.lib FILE SECTION`, `.include` inside `.subckt`,
+ * resistor models (`.model NAME R`), `TEMPER`. The decks pin ngspice's
+ * own reading where it is not obvious: a `.param` or `.subckt` inside an
+ * `.if` branch is read whatever the condition, `.model` and `.temp` are
+ * not; `.func` bodies read the caller's parameters; a resistor model's
+ * value, TNOM, TC and sheet geometry. Every deck fails on the code before
+ * (it refused the card).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect } from "vitest";
+import { opFromFile } from "../src/api.js";
+import { describeNgspice, itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "eqspice-cards-ng-"));
+let worstDv = 0;
+let worstAt = "";
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (worstAt) console.log(`cards-ngspice: max |dV| against ngspice ${worstDv.toExponential(2)} V (${worstAt})`);
+});
+
+/** Tight tolerances for decks with diodes: ngspice's default reltol leaves its own answer ~1e-6 V short. */
+const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
+
+/** Write a file next to the decks (libraries, includes). */
+function file(name: string, lines: string[]): void {
+  writeFileSync(path.join(dir, name), lines.join("\n") + "\n");
+}
+
+/** Solve deck `lines` with both simulators; every node and V-source current must agree. Returns eqspice's result. */
+function compare(name: string, lines: string[], vtol = 1e-9): { nodes: Record<string, number>; branches: Record<string, number> } {
+  const f = path.join(dir, `${name}.cir`);
+  writeFileSync(f, [...lines, ".end", ""].join("\n"));
+  const ng = runNgspiceOp(f);
+  const eq = opFromFile(f);
+  const ngNodes = Object.keys(ng.nodes).filter((n) => n !== "0" && !n.includes("#"));
+  expect(Object.keys(eq.nodes).sort(), `${name}: node names`).toEqual(ngNodes.sort());
+  for (const n of ngNodes) {
+    const dv = Math.abs(eq.nodes[n] - ng.nodes[n]);
+    if (dv > worstDv) [worstDv, worstAt] = [dv, `${name}: v(${n})`];
+    expect(dv, `${name}: v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(ng.nodes[n])));
+  }
+  const ngV = Object.keys(ng.branches).filter((b) => b.startsWith("v"));
+  expect(ngV.filter((b) => !(b in eq.branches)), `${name}: source currents missing`).toEqual([]);
+  for (const b of ngV) {
+    const i = ng.branches[b];
+    expect(Math.abs(eq.branches[b] - i), `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(1e-12 + vtol * Math.max(Math.abs(i), 1e-3));
+  }
+  return eq;
+}
+
+describeNgspice("independent sources: DC=, AC= and their mixes against ngspice", () => {
+  itNgspice("DC=1, dc=5, dc = 4, DC 3 AC=1 0, AC=1 DC=2, DC=1 PULSE(...), PULSE(...) DC=7, I source DC=1m", () => {
+    const eq = compare("dc-forms", [
+      "dc forms",
+      "V1 a 0 DC=1 PULSE(0 5 1u 1u 1u 1u 10u)",
+      "V2 b 0 dc=5",
+      "V3 c 0 AC=1 DC=2",
+      "V4 d 0 DC 3 AC=1 0",
+      "V5 e 0 dc = 4",
+      "I1 0 f DC=1m",
+      "V6 g 0 AC 1 DC=6",
+      "V7 h 0 PULSE(1 2) DC=7",
+      "V8 k 0 AC=1",
+      "V9 m 0 {2*3}",
+      ...["a", "b", "c", "d", "e", "f", "g", "h", "k", "m"].map((n, j) => `R${j} ${n} 0 1k`),
+    ]);
+    expect(eq.nodes).toMatchObject({ a: 1, b: 5, c: 2, d: 3, e: 4, f: 1, g: 6, h: 7, k: 0, m: 6 });
+  });
+});
+
+describeNgspice(".csparam against ngspice", () => {
+  itNgspice("is a value for the control language: it changes no element, and a .param of the same name keeps its value", () => {
+    const eq = compare("csparam", [
+      "csparam",
+      ".param r0=1k",
+      ".csparam rr={2*r0}",
+      ".csparam vv=3",
+      ".csparam r0=7",
+      ".csparam c = r0+1",
+      "V1 a 0 1",
+      "R1 a 0 {r0}",
+      "X1 a s",
+      ".subckt s n",
+      ".param q=5",
+      ".csparam d={q*2}",
+      "R1 n 0 1k",
+      ".ends",
+    ]);
+    expect(eq.branches.v1).toBeCloseTo(-2e-3, 15);
+  });
+});
+
+describeNgspice(".func against ngspice", () => {
+  itNgspice("= {body}, {body}, 'body', a bare body, no arguments, nested calls, calls in .param, a later definition wins, one overriding sin()", () => {
+    const eq = compare("func", [
+      "func",
+      ".param p=2",
+      ".func f1(x) {x*p}",
+      ".func f2(x,y) = {x+y*2}",
+      ".func f3(a) 'f1(a)+1'",
+      ".func f4() {7}",
+      ".func f5(x) x*x+1",
+      ".func f6(x, y) max(x, y) + (x==y)",
+      ".func g(x) {x*2}",
+      ".func g(x) {x*3}",
+      ".func sin(x) {x*5}",
+      ".param q={f2(1,f1(3))}",
+      "V1 a 0 {f1(2)}",
+      "V2 b 0 {f2(1,2)}",
+      "V3 c 0 {f3(2)}",
+      "V4 d 0 {q}",
+      "V5 e 0 {f5(3)}",
+      "V6 g 0 {f4()}",
+      "V7 h 0 {g(1) + sin(1)}",
+      "V8 k 0 {f6(2, 2) + f6(1, 3)*10}",
+      "V9 m 0 {early(2)}",
+      ".func early(x) {late(x)+1}",
+      ".func late(y) {y*10}",
+      ...["a", "b", "c", "d", "e", "g", "h", "k", "m"].map((n, j) => `R${j} ${n} 0 1k`),
+    ]);
+    expect(eq.nodes).toMatchObject({ a: 4, b: 5, c: 5, d: 13, e: 10, g: 7, h: 8, k: 33, m: 21 });
+  });
+  itNgspice("a body reads the parameters of the scope that calls it; a subcircuit's .func is its own and sees its parameters", () => {
+    compare("func-scope", [
+      "func scope",
+      ".param p=2",
+      ".func f(x) {x*p}",
+      ".func g(p) {p*3}",
+      "V1 a 0 1",
+      "X1 a s",
+      "X2 a t pp=7",
+      "R9 a 0 1k",
+      ".subckt s n",
+      ".param p=5",
+      "R1 n m {f(1)*1k}",
+      "R2 m 0 {g(2)*1k}",
+      ".ends",
+      ".subckt t n pp=1",
+      ".func h(y) {y+pp}",
+      "R1 n 0 {h(1)*1k}",
+      ".ends",
+    ]);
+  });
+});
+
+describeNgspice(".if / .elseif / .else / .endif against ngspice", () => {
+  const sel = (k: number) => [
+    "if",
+    `.param sel=${k} flag=1`,
+    "V1 a 0 1",
+    ".if (sel == 1)",
+    "R1 a 0 1k",
+    ".elseif (sel == 2)",
+    "R1 a 0 2k",
+    ".if (flag)",
+    "R2 a 0 4k",
+    ".else",
+    "R2 a 0 8k",
+    ".endif",
+    ".elseif(sel>2 && sel<5)",
+    "R1 a 0 3k",
+    ".else junk after .else is ignored",
+    "R1 a 0 5k",
+    ".endif junk too",
+  ];
+  itNgspice("nested blocks: each of .if, .elseif (with and without a space), .else taken", () => {
+    expect(compare("if-1", sel(1)).branches.v1).toBeCloseTo(-1e-3, 15);
+    expect(compare("if-2", sel(2)).branches.v1).toBeCloseTo(-1.5e-3 / 2, 15);
+    expect(compare("if-3", sel(3)).branches.v1).toBeCloseTo(-1 / 3000, 15);
+    expect(compare("if-9", sel(9)).branches.v1).toBeCloseTo(-1 / 5000, 15);
+  });
+  itNgspice("a condition reads a parameter defined after it; a .param inside a branch is read whatever the condition (the last wins)", () => {
+    compare("if-later", ["if", "V1 a 0 1", ".if (later == 1)", "R1 a 0 1k", ".else", "R1 a 0 2k", ".endif", ".param later=1"]);
+    const eq = compare("if-param", ["if", ".param k=1", "V1 a 0 1", ".if (k == 1)", ".param r=1k", ".else", ".param r=2k", ".endif", "R1 a 0 {r}"]);
+    expect(eq.branches.v1).toBeCloseTo(-0.5e-3, 15); // ngspice: 2k
+  });
+  itNgspice("inside a subcircuit the condition is taken per instance, over its parameters and its .params", () => {
+    compare("if-subckt", [
+      "if",
+      "V1 a 0 1",
+      "X1 a s sel=1",
+      "X2 a s sel=2",
+      "X3 a u",
+      ".subckt s n sel=0",
+      ".if (sel == 1)",
+      "R1 n 0 1k",
+      ".else",
+      "R1 n m 2k",
+      "R2 m 0 2k",
+      ".endif",
+      ".ends",
+      ".subckt u n",
+      ".param loc=3",
+      ".if (loc == 3)",
+      "R1 n 0 3k",
+      ".else",
+      "R1 n 0 5k",
+      ".endif",
+      ".ends",
+    ]);
+  });
+  itNgspice(".model, .include and .temp are conditional; .subckt definitions and .global are not (the first .subckt of a name stays)", () => {
+    file("if-inc.inc", ["R7 a 0 4k"]);
+    const deck = (k: number) => [
+      "if",
+      `.param k=${k}`,
+      TIGHT,
+      "V1 a 0 1",
+      "R1 a b 1k",
+      "D1 b 0 dd",
+      "X1 a s",
+      "X2 g s2",
+      "R9 g 0 1k",
+      ".if (k == 1)",
+      ".model dd D(is=1e-12)",
+      ".include if-inc.inc",
+      ".temp 100",
+      ".subckt s n",
+      "R1 n 0 1k tc1=0.01",
+      ".ends",
+      ".else",
+      ".model dd D(is=1e-15)",
+      ".subckt s n",
+      "R1 n 0 2k",
+      ".ends",
+      ".global g",
+      ".endif",
+      ".subckt s2 n",
+      "R1 g 0 1k",
+      ".ends",
+      "Vg g 0 2",
+    ];
+    compare("if-cards-1", deck(1), 1e-6);
+    compare("if-cards-2", deck(2), 1e-6);
+  });
+  itNgspice("lines eqspice cannot read (a transistor, an unknown card) are fine in a branch not taken", () => {
+    compare("if-unread", ["if", ".param k=0", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", "Q1 a b c qq", ".foo bar", ".model qq NPN", ".endif"]);
+  });
+});
+
+describeNgspice(".lib FILE SECTION against ngspice", () => {
+  itNgspice("a section, a section that includes another of its own file, a section redefining a .param, a .lib inside a .subckt", () => {
+    file("cards.lib", [
+      "* a library: nothing outside its sections is read",
+      "R99 a 0 100",
+      ".lib typ",
+      ".param rv=1k",
+      "R1 a 0 {rv}",
+      ".endl typ",
+      ".LIB Fast",
+      ".lib 'cards.lib' typ",
+      "R2 a 0 4k",
+      ".endl",
+      ".lib slow",
+      ".param rv=3k",
+      '.lib "cards.lib" typ',
+      ".endl",
+    ]);
+    file("cards-sub.lib", [".lib typ", ".param rv2=2k", "R5 n 0 2k", ".endl typ"]);
+    expect(compare("lib-fast", ["lib", "V1 a 0 1", ".lib cards.lib FAST"]).branches.v1).toBeCloseTo(-1.25e-3, 15);
+    compare("lib-slow", ["lib", "V1 a 0 1", ".lib cards.lib slow"]);
+    compare("lib-subckt", ["lib", "V1 a 0 1", "X1 a s", ".subckt s n", ".lib cards-sub.lib typ", "R1 n 0 {rv2}", ".ends"]);
+    compare("lib-if", ["lib", ".param k=2", "V1 a 0 1", "R3 a 0 1k", ".if (k == 1)", ".lib cards.lib fast", ".endif"]);
+  });
+});
+
+describeNgspice(".include inside .subckt against ngspice", () => {
+  itNgspice("the included lines are the subcircuit's (elements, a model, its parameters), per instance", () => {
+    file("body.inc", ["* body", "R1 n m 1k", "R2 m 0 {rr}", ".model dd D(is=1e-12)", "D1 m 0 dd"]);
+    compare("inc-subckt", ["inc", TIGHT, "V1 a 0 1", "X1 a s rr=2k", "X2 a s rr=3k", ".subckt s n rr=1k", ".include body.inc", ".ends"], 1e-6);
+  });
+});
+
+describeNgspice("resistor models against ngspice", () => {
+  itNgspice("R=, TC1/TC2 with the model's TNOM, RSH with L/W/DEFW/L defaults and NARROW/SHORT, the value before or after the model, instance TC over the model's", () => {
+    compare("rmodel", [
+      "rmodel",
+      "V1 a 0 1",
+      ".model rm R (r=2k tc1=0.01 tc2=1e-4 tnom=20)",
+      ".model rs R (rsh=100 defw=2u narrow=0.1u short=0.2u)",
+      ".model rp r",
+      ".model rl R rsh=50 l=30u w=3u dw=0.5u dlr=1u",
+      "R1 a b1 1k rm",
+      "Rb1 b1 0 1k",
+      "R2 a b2 rm 3k",
+      "Rb2 b2 0 1k",
+      "R3 a b3 rm",
+      "Rb3 b3 0 1k",
+      "R4 a b4 rs l=20u w=4u",
+      "Rb4 b4 0 1k",
+      "R5 a b5 rs l=20u",
+      "Rb5 b5 0 1k",
+      "R6 a b6 rs",
+      "Rb6 b6 0 1k",
+      "R7 a b7 5k rm tc1=0",
+      "Rb7 b7 0 1k",
+      "R8 a b8 rp 1k m=2",
+      "Rb8 b8 0 1k",
+      "R9 a b9 rl",
+      "Rb9 b9 0 1k",
+      "R10 a b10 rs 1k l=20u w=4u",
+      "Rb10 b10 0 1k",
+      ".temp 50",
+    ]);
+  });
+  itNgspice("TCE (1.01^(TCE dT)) on the model and the instance, .options tnom for a model without TNOM, a model in a subcircuit", () => {
+    compare("rmodel-tce", [
+      "rmodel",
+      "V1 a 0 1",
+      ".model re R (tce=0.5 r=1k)",
+      ".model rt R (tc1=0.002)",
+      "R1 a b1 re",
+      "Rb1 b1 0 1k",
+      "R2 a b2 2k re tce=-0.3",
+      "Rb2 b2 0 1k",
+      "R3 a b3 500 rt tce=0.1",
+      "Rb3 b3 0 1k",
+      "R4 a b4 1k rt dtemp=10",
+      "Rb4 b4 0 1k",
+      "X1 a s",
+      ".subckt s n",
+      ".model rl R (r=3k tc1=0.01)",
+      "R1 n 0 rl",
+      ".ends",
+      ".options tnom=15",
+      ".temp 60",
+    ]);
+  });
+});
+
+describeNgspice("TEMPER against ngspice", () => {
+  itNgspice("in resistor values, in .params used by them, in a diode model, in a subcircuit, at .temp and at the default 27 C", () => {
+    const deck = (temp: string) => [
+      "temper",
+      TIGHT,
+      ".param rt={1k*(1+0.01*(temper-27))}",
+      ".param tt=temper",
+      "V1 a 0 1",
+      "R1 a b {1k + 10*TEMPER}",
+      "R2 b 0 {rt}",
+      "R3 a c {tt*100+1}",
+      "R4 c 0 1k",
+      ".model dd D(is={1e-14*(1+temper/100)})",
+      "R5 a e 1k",
+      "D1 e 0 dd",
+      "X1 a s",
+      ".subckt s n",
+      "R1 n 0 {1k*temper}",
+      ".ends",
+      temp,
+    ];
+    compare("temper-50", deck(".temp 50"), 1e-6);
+    compare("temper-opt", deck(".options temp=-10"), 1e-6);
+    compare("temper-27", deck("* default temperature"), 1e-6);
+  });
+  itNgspice("a .param named temper is ignored: TEMPER stays the circuit temperature", () => {
+    compare("temper-param", ["temper", ".param temper=10", "V1 a 0 1", "R1 a 0 {1k + 10*temper}", ".temp 50"]);
+  });
+});
