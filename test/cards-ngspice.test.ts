@@ -280,7 +280,7 @@ describeNgspice(".include inside .subckt against ngspice", () => {
 });
 
 describeNgspice("resistor models against ngspice", () => {
-  itNgspice("R=, TC1/TC2 with the model's TNOM, RSH with L/W/DEFW/L defaults and NARROW/SHORT, the value before or after the model, instance TC over the model's", () => {
+  itNgspice("R=, TC1/TC2 with the model's TNOM, RSH with L/W/DEFW/L defaults and NARROW/SHORT, the value before or after the model, instance TC over the model's, type RES", () => {
     compare("rmodel", [
       "rmodel",
       "V1 a 0 1",
@@ -308,6 +308,9 @@ describeNgspice("resistor models against ngspice", () => {
       "Rb9 b9 0 1k",
       "R10 a b10 rs 1k l=20u w=4u",
       "Rb10 b10 0 1k",
+      ".model rq RES (res=3k)",
+      "R11 a b11 rq",
+      "Rb11 b11 0 1k",
       ".temp 50",
     ]);
   });

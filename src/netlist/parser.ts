@@ -488,7 +488,7 @@ class Parser {
       throw new NetlistError("`.model` needs a name and a type, e.g. `.model DMOD D(IS=1e-14)`", loc);
     }
     const [nameTok, typeTok, ...rest] = args;
-    const type = typeTok.lower;
+    const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
     if (type !== "d" && type !== "r") throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D and resistor models R)`, typeTok.loc);
     let body = rest;
     if (body[0]?.kind === "(") {
