@@ -321,6 +321,66 @@ describe("diode", () => {
   });
 });
 
+describe("diode breakdown (BV, IBV, NBV, TCV: ngspice dioload.c / diotemp.c)", () => {
+  const models: Array<[string, DiodeModelParams, number, number, number]> = [
+    // name, model, area, multiplier m, temperature (C)
+    ["5 V zener, IBV 1 mA", { ...DIODE_DEFAULTS, bv: 5, ibv: 1e-3 }, 1, 1, 27],
+    ["N=1.5, NBV=2, BV 12, TCV at 75 C, area 2, m 3", { ...DIODE_DEFAULTS, n: 1.5, nbv: 2, bv: 12, ibv: 5e-3, tcv: 0.002 }, 2, 3, 75],
+    ["IBV below IS BV / Vt (breakdown from BV itself)", { ...DIODE_DEFAULTS, bv: 5, ibv: 1e-20 }, 1, 1, 27],
+  ];
+  // Junction voltages relative to where breakdown starts (xbv), in units of NBV Vt.
+  const regions: Array<[string, (bv: number, vb: number) => number]> = [
+    ["reverse, just above breakdown", (bv, vb) => -(bv - 2 * vb)],
+    ["breakdown onset", (bv, vb) => -(bv + 0.5 * vb)],
+    ["breakdown", (bv, vb) => -(bv + 12 * vb)],
+    ["deep breakdown (> exp threshold)", (bv, vb) => -(bv + 95 * vb)],
+  ];
+  for (const [mname, model, area, m, temp] of models) {
+    const jp = junctionAt(model, area * m, temp, m);
+    for (const [rname, vdOf] of regions) {
+      it(`${mname}, ${rname}: current = grad of the co-content, stamp = linearization, with and without RS`, () => {
+        const vd = vdOf(jp.bv, jp.vtebrk);
+        checkReciprocal([new Diode("d1", 1, 2, 1, jp, 0)], Float64Array.from([0, 0.3 + vd, 0.3]), `${mname} ${rname}`);
+        checkReciprocal([new Diode("d2", 1, 0, 1, jp, 0)], Float64Array.from([0, vd]), `${mname} ${rname} grounded`);
+        const s = { i: 0, g: 0 };
+        junctionCurrent(jp, vd, s);
+        const vs = Math.max(-0.5, Math.min(0.5, (1.3 * (s.i + 1e-12 * vd)) / 0.1));
+        checkReciprocal([new Diode("d3", 1, 2, 3, jp, 0.1)], Float64Array.from([0, -0.2 + vd + vs, -0.2, -0.2 + vd]), `${mname} ${rname} RS`);
+      });
+    }
+  }
+  it("carries m IBV at -BV(T) (to ngspice's iteration tolerance, reltol m IBV) and follows IS exp(-(xbv + v) / (NBV Vt)) below -xbv", () => {
+    const s = { i: 0, g: 0 };
+    for (const [mname, model, area, m, temp] of models.slice(0, 2)) {
+      for (const reltol of [1e-3, 1e-9]) {
+        const jp = junctionAt(model, area * m, temp, m, reltol);
+        const tbv = model.bv - model.tcv * (temp - model.tnom);
+        junctionCurrent(jp, -tbv, s);
+        // ngspice matches IS (exp((BV - xbv) / (NBV Vt)) - 1 + xbv / Vt) to m IBV; the law itself lacks the last terms
+        const cbv = m * model.ibv - jp.isat * (jp.bv / thermalVoltage(temp) - 1);
+        expectClose(-s.i, cbv, 1.01 * reltol, 0, `${mname} at -BV(T), reltol ${reltol}`);
+        junctionCurrent(jp, -jp.bv - 0.3, s);
+        expectClose(s.i, -jp.isat * Math.exp(0.3 / jp.vtebrk), 1e-13, 0, `${mname} below -xbv`);
+        expect(jp.vtebrk).toBeCloseTo((model.nbv ?? model.n) * thermalVoltage(temp), 15);
+      }
+    }
+    const low = junctionAt(models[2][1], 1, 27);
+    expect(low.bv).toBe(5);
+  });
+  it("the current changes by less than 1e-6 IS across -xbv, and without BV nothing breaks down", () => {
+    const s = { i: 0, g: 0 };
+    const jp = junctionAt(models[0][1], 1, 27, 1);
+    junctionCurrent(jp, -jp.bv * (1 + 1e-12), s);
+    const below = s.i;
+    junctionCurrent(jp, -jp.bv * (1 - 1e-12), s);
+    expect(Math.abs(s.i - below)).toBeLessThan(1e-6 * jp.isat);
+    const none = junctionAt(DIODE_DEFAULTS, 1, 27);
+    expect(none.bv).toBe(Infinity);
+    junctionCurrent(none, -100, s);
+    expectClose(s.i, -1e-14, 1e-6, 0, "no BV: reverse leakage at -100 V");
+  });
+});
+
 describe("diode temperature model (ngspice diotemp.c) at 75 C", () => {
   const T = 75 + 273.15;
   const Tnom = 27 + 273.15;

@@ -118,7 +118,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
         dev = new Capacitor(s.name, n[0], n[1], s.farads, s.ic);
         break;
       case "d": {
-        const jp = junctionAt(s.model, s.area, el.options.temp);
+        const jp = junctionAt(s.model, s.area, el.options.temp, s.m ?? 1, el.options.reltol);
         const rs = s.model.rs / s.area;
         const ai = rs > 0 ? internalNode(`${s.name}#internal`, s) : n[0];
         const d = new Diode(s.name, n[0], n[1], ai, jp, rs > 0 ? 1 / rs : 0);

@@ -1,7 +1,8 @@
 /**
  * Diode model parameters and their temperature adjustment, as ngspice
  * computes them (diotemp.c), plus the junction physics shared by the stamp
- * and the energy: current i(v), conductance di/dv and co-content.
+ * and the energy: current i(v), conductance di/dv and co-content, with
+ * reverse breakdown (BV, IBV, NBV, TCV) as ngspice 39's level-1 diode.
  */
 
 /** Physical constants as ngspice 39 defines them. */
@@ -21,6 +22,10 @@ export interface DiodeModelParams {
   bv: number;
   /** Current at breakdown voltage (A). Default 1e-3. */
   ibv: number;
+  /** Breakdown emission coefficient; undefined: N (as ngspice). */
+  nbv?: number;
+  /** Breakdown voltage temperature coefficient (V/K): BV(T) = BV - TCV (T - TNOM). Default 0. */
+  tcv: number;
   /** Energy gap (eV) for temperature scaling. Default 1.11. */
   eg: number;
   /** Saturation current temperature exponent. Default 3. */
@@ -37,6 +42,7 @@ export const DIODE_DEFAULTS: DiodeModelParams = {
   rs: 0,
   bv: Infinity,
   ibv: 1e-3,
+  tcv: 0,
   eg: 1.11,
   xti: 3,
   cjo: 0,
@@ -51,6 +57,8 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   rs: "rs",
   bv: "bv",
   ibv: "ibv",
+  nbv: "nbv",
+  tcv: "tcv",
   eg: "eg",
   xti: "xti",
   cjo: "cjo",
@@ -70,7 +78,6 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   vpk: null,
   mfg: null,
   type: null,
-  nbv: null,
 };
 
 /** Thermal voltage kT/q (V) at temperature `tempC` (Celsius), as ngspice computes it. */
@@ -89,11 +96,23 @@ export interface JunctionParams {
   vte: number;
   /** Critical voltage for step limiting (V). */
   vcrit: number;
-  /** Breakdown voltage (V, positive) or Infinity. */
+  /**
+   * Where breakdown starts (V, positive): ngspice's DIOtBrkdwnV, the
+   * voltage below BV(T) at which the breakdown exponential meets the
+   * reverse current so that it carries IBV at -BV(T); Infinity without BV.
+   */
   bv: number;
+  /** NBV * Vt (V): the breakdown exponential's scale. */
+  vtebrk: number;
 }
 
-export function junctionAt(m: DiodeModelParams, area: number, tempC: number): JunctionParams {
+/**
+ * Junction parameters of a diode of `area` (times its multiplier m) at
+ * `tempC`. `m`: the multiplier alone (it scales IBV; area does not, as in
+ * ngspice's level 1); `reltol`: `.options reltol`, which ends ngspice's
+ * iteration for the breakdown voltage (so its answer depends on it).
+ */
+export function junctionAt(m: DiodeModelParams, area: number, tempC: number, mult = 1, reltol = 1e-3): JunctionParams {
   const T = tempC + CONSTCtoK;
   const Tnom = m.tnom + CONSTCtoK;
   const vt = thermalVoltage(tempC);
@@ -101,7 +120,27 @@ export function junctionAt(m: DiodeModelParams, area: number, tempC: number): Ju
   const ratio = T / Tnom;
   const isat = m.is * area * Math.exp(((ratio - 1) * m.eg) / vte + (m.xti / m.n) * Math.log(ratio));
   const vcrit = vte * Math.log(vte / (Math.SQRT2 * isat));
-  return { isat, vte, vcrit, bv: m.bv };
+  const nbv = m.nbv ?? m.n;
+  return { isat, vte, vcrit, bv: Number.isFinite(m.bv) ? breakdownVoltage(m.bv - m.tcv * (T - Tnom), m.ibv * mult, isat, vt, nbv, reltol) : Infinity, vtebrk: nbv * vt };
+}
+
+/**
+ * ngspice's diotemp.c: the voltage xbv where breakdown starts, from BV(T)
+ * `tbv` and the current `cbv` at it, by at most 25 fixed-point steps of
+ * xbv = BV - NBV Vt ln(cbv / IS + 1 - xbv / Vt), stopped when the current
+ * IS (exp((BV - xbv) / (NBV Vt)) - 1 + xbv / Vt) is within reltol cbv.
+ * An IBV below IS BV / Vt leaves xbv = BV (ngspice).
+ */
+function breakdownVoltage(tbv: number, cbv: number, isat: number, vt: number, nbv: number, reltol: number): number {
+  if (cbv < (isat * tbv) / vt) return tbv;
+  const tol = reltol * cbv;
+  let xbv = tbv - nbv * vt * Math.log(1 + cbv / isat);
+  for (let iter = 0; iter < 25; iter++) {
+    xbv = tbv - nbv * vt * Math.log(cbv / isat + 1 - xbv / vt);
+    const xcbv = isat * (Math.exp((tbv - xbv) / (nbv * vt)) - 1 + xbv / vt);
+    if (Math.abs(xcbv - cbv) <= tol) break;
+  }
+  return xbv;
 }
 
 /** Beyond this argument exp() continues linearly (overflow-safe, still C1 and monotone). */
@@ -129,7 +168,9 @@ function safeExpIntegral(u: number): number {
  * Junction current (A) and conductance (S) at voltage v, without GMIN,
  * following ngspice dioload.c: Shockley for v >= -3 N Vt; below it the
  * smooth reverse form -IS (1 + (3 N Vt / (e v))^3), which meets Shockley with
- * equal value there. Breakdown (when BV is given) is not modelled here.
+ * equal value there; below -xbv (BV given) breakdown,
+ * -IS exp(-(xbv + v) / (NBV Vt)) (its exponential overflow-safe as the
+ * forward one).
  */
 export function junctionCurrent(p: JunctionParams, v: number, out: { i: number; g: number }): void {
   const { isat, vte } = p;
@@ -137,6 +178,10 @@ export function junctionCurrent(p: JunctionParams, v: number, out: { i: number; 
     const u = v / vte;
     out.i = isat * (safeExp(u) - 1);
     out.g = (isat * safeExpDeriv(u)) / vte;
+  } else if (v < -p.bv) {
+    const u = -(p.bv + v) / p.vtebrk;
+    out.i = -isat * safeExp(u);
+    out.g = (isat * safeExpDeriv(u)) / p.vtebrk;
   } else {
     let arg = (3 * vte) / (v * Math.E);
     arg = arg * arg * arg;
@@ -154,8 +199,14 @@ export function junctionCocontent(p: JunctionParams, v: number): number {
   const vb = -3 * vte;
   const shockley = (w: number) => isat * (vte * (safeExpIntegral(w / vte) - 1) - w);
   if (v >= vb) return shockley(v);
-  // integral_vb^v -isat (1 + K v^-3) dv with K = (3 vte / e)^3
+  // integral_vb^w -isat (1 + K s^-3) ds with K = (3 vte / e)^3
   const K = Math.pow((3 * vte) / Math.E, 3);
   const prim = (w: number) => -isat * (w - K / (2 * w * w));
-  return shockley(vb) + prim(v) - prim(vb);
+  if (v >= -p.bv) return shockley(vb) + prim(v) - prim(vb);
+  // breakdown below s0 (-xbv, or -3 N Vt when xbv is smaller: the forward law comes first, as in dioload.c):
+  // integral_s0^v -isat exp(u(s)) ds = isat vtebrk (exp(u(v)) - exp(u(s0))), u(s) = -(xbv + s) / vtebrk
+  const s0 = Math.min(vb, -p.bv);
+  const c0 = s0 === vb ? shockley(vb) : shockley(vb) + prim(s0) - prim(vb);
+  const u = (w: number) => -(p.bv + w) / p.vtebrk;
+  return c0 + isat * p.vtebrk * (safeExpIntegral(u(v)) - safeExpIntegral(u(s0)));
 }

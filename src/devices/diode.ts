@@ -6,7 +6,9 @@
  * Linearization at the junction voltage vd (Newton, companion model):
  *   geq = i'(vd) + gmin;  ieq = i(vd) + gmin*vd - geq*vd
  * Co-content: E = integral_0^vd i + gmin vd^2/2 (+ RS's g v^2/2).
- * Step limiting: SPICE's pnjlim on vd, from the last iterate's vd.
+ * Step limiting: SPICE's pnjlim on vd, from the last iterate's vd; in
+ * breakdown (BV given, vd below -xbv + 10 NBV Vt) pnjlim on -(vd + xbv)
+ * with NBV Vt, as ngspice's dioload.c.
  */
 import { junctionCocontent, junctionCurrent, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
@@ -72,9 +74,13 @@ export class Diode implements Device, BranchLaw {
   linearize(vdIn: number, initJunctions: boolean, gmin: number, out: BranchPoint): boolean {
     let vd = vdIn;
     let limited = false;
-    if (initJunctions) vd = this.junction.vcrit;
+    const j = this.junction;
+    if (initJunctions) vd = j.vcrit;
     else {
-      vd = pnjlim(vdIn, this.vdLast, this.junction.vte, this.junction.vcrit);
+      if (vdIn < Math.min(0, -j.bv + 10 * j.vtebrk)) {
+        // breakdown: limit the step of the reversed voltage past xbv, on the breakdown exponential's scale
+        vd = -(pnjlim(-(vdIn + j.bv), -(this.vdLast + j.bv), j.vtebrk, j.vcrit) + j.bv);
+      } else vd = pnjlim(vdIn, this.vdLast, j.vte, j.vcrit);
       limited = vd !== vdIn;
     }
     this.vdLast = vd;

@@ -18,7 +18,18 @@ import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModel
 export type ElementSpec = (
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
   | { type: "c"; name: string; nodes: [string, string]; farads: number; ic?: number; loc: SourceLoc }
-  | { type: "d"; name: string; nodes: [string, string]; model: DiodeModelParams; modelName: string; area: number; loc: SourceLoc }
+  | {
+      type: "d";
+      name: string;
+      nodes: [string, string];
+      model: DiodeModelParams;
+      modelName: string;
+      /** Area times the multiplier m. */
+      area: number;
+      /** The multiplier m alone (it also scales IBV); default 1. */
+      m?: number;
+      loc: SourceLoc;
+    }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
   | { type: "e" | "g"; name: string; nodes: [string, string, string, string]; gain: number; loc: SourceLoc }
   | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; loc: SourceLoc }
@@ -202,9 +213,15 @@ function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope:
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
       if ((key === "tt" || DIODE_PARAM_ALIASES[key] === "cjo") && v !== 0) capacitive = true;
       if (field === null) continue;
-      if (field === "bv") throw new NetlistError(`.model ${card.name}: reverse breakdown (BV) is not modelled by eqspice`, tok.loc);
       params[field] = v;
     }
+    const pos = (k: string, what: string): void => {
+      const t = card.params.get(k);
+      if (t && !(params[DIODE_PARAM_ALIASES[k]!]! > 0)) throw new NetlistError(`.model ${card.name}: ${what} must be positive`, t.loc);
+    };
+    pos("bv", "BV");
+    pos("ibv", "IBV");
+    pos("nbv", "NBV");
     if (!(params.is > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, card.loc);
     if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
     if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);
@@ -622,7 +639,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       // m parallel diodes: ngspice multiplies every current and conductance by m, as area does in DC.
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
-      ctx.out.push({ type: "d", name, nodes: nodesOf(nodes) as [string, string], model, modelName, area: area * m, loc: card.loc, nodeToks: pos });
+      ctx.out.push({ type: "d", name, nodes: nodesOf(nodes) as [string, string], model, modelName, area: area * m, m, loc: card.loc, nodeToks: pos });
       break;
     }
     case "v":
