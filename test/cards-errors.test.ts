@@ -192,6 +192,25 @@ describe("resistor models", () => {
   });
 });
 
+describe("diode breakdown parameters", () => {
+  it("BV, IBV and NBV must be positive, at the parameter", () => {
+    expectNetlistError(load(".model dz D(bv=-5)", "V1 a 0 1", "R1 a b 1k", "D1 0 b dz"), 2, 16, /\.model dz: BV must be positive/);
+    expectNetlistError(load(".model dz D(bv=5 ibv=0)", "V1 a 0 1", "R1 a b 1k", "D1 0 b dz"), 2, 22, /\.model dz: IBV must be positive/);
+    expectNetlistError(load(".model dz D(bv=5 nbv=-1)", "V1 a 0 1", "R1 a b 1k", "D1 0 b dz"), 2, 22, /\.model dz: NBV must be positive/);
+  });
+  it("a zener clamps: 12 V through 1k onto a 5 V zener holds the node at the breakdown law's voltage for its current", () => {
+    const r = op(".model dz D(is=1e-14 bv=5 ibv=1m)", ".options reltol=1e-9", "V1 a 0 12", "R1 a b 1k", "D1 0 b dz");
+    const v = r.nodes.b;
+    const i = (12 - v) / 1000 - 1e-12 * v; // minus GMIN's share
+    // below -xbv the current is IS exp((v - xbv) / Vt), and IS (exp((5 - xbv) / Vt) - 1 + xbv / Vt) = 1 mA fixes xbv
+    const vt = (1.38064852e-23 * 300.15) / 1.6021766208e-19;
+    let xbv = 5;
+    for (let k = 0; k < 200; k++) xbv = 5 - vt * Math.log(1e-3 / 1e-14 + 1 - xbv / vt);
+    expect(v).toBeGreaterThan(5);
+    expect(v).toBeCloseTo(xbv + vt * Math.log(i / 1e-14), 9);
+  });
+});
+
 describe("TEMPER", () => {
   it("a temperature that depends on TEMPER itself is refused", () => {
     expectNetlistError(load(".param t={temper+1}", ".temp {t}", "V1 a 0 1", "R1 a 0 1k"), 3, 7, /the circuit temperature depends on TEMPER/);
