@@ -258,6 +258,24 @@ describe("eqspice theory", () => {
     expect(json.circuit.layers).toEqual([4, 8, 8, 3]);
   });
 
+  it("writes numbers without roundoff digits: a circuit perturbed by a few ulps writes the same files (plots/ regenerates unchanged elsewhere)", () => {
+    const plain = join(dir, "plain");
+    const moved = join(dir, "moved");
+    runTheory({ parts: ["beta", "rbp", "early"], outDir: plain });
+    const perturbed = theoryCircuit();
+    const g = perturbed.model.getConductances();
+    // About two ulps, in a pattern: what another libm, another Node or another summation order does to the last bits.
+    for (let k = 0; k < g.length; k++) g[k] *= 1 + 4e-16 * [1, -1, 0.5][k % 3]!;
+    perturbed.model.setConductances(g);
+    expect(perturbed.model.getConductances()).not.toEqual(theoryCircuit().model.getConductances());
+    runTheory({ parts: ["beta", "rbp", "early"], outDir: moved, circuit: perturbed });
+    for (const f of ["theory.json", "theory-beta.html", "theory-rbp.html", "theory-early.html"]) {
+      const a = readFileSync(join(plain, f), "utf8").replaceAll(plain, "DIR");
+      const b = readFileSync(join(moved, f), "utf8").replaceAll(moved, "DIR");
+      expect(a === b, `${f} depends on roundoff`).toBe(true);
+    }
+  }, 300_000);
+
   it("rejects an unknown part with an input error", async () => {
     const program = new Command().exitOverride();
     let err: unknown;

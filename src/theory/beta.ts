@@ -171,18 +171,22 @@ export function betaSweep(tc: TheoryCircuit, o: BetaSweepOptions = {}): BetaSwee
   };
 }
 
-/** The numbers of a sweep, rounded for theory.json. */
+/**
+ * The numbers of a sweep, rounded for theory.json to the digits that do not
+ * depend on roundoff: a centered estimator's relative error at beta = 1e-4
+ * (1.6e-8) moves in its 5th digit when the conductances move by an ulp.
+ */
 export function betaSummary(r: BetaSweepResult): Record<string, unknown> {
-  const round = (xs: number[]) => xs.map((x) => sig(x));
+  const round = (xs: number[]) => xs.map((x) => sig(x, 4));
   return {
     circuit: "layered 4-8-8-3 (2 hidden diode layers), iris, targets +-0.1 V",
     samples: r.samples,
     gnudge: sig(r.gnudge),
     exactNorm: sig(r.exactNorm),
     betas: r.betas,
-    curves: Object.fromEntries(BETA_ESTIMATORS.map((n) => [n, { cosine: r.curves[n].cosine.map((x) => sig(x, 12)), relativeError: round(r.curves[n].relativeError) }])),
+    curves: Object.fromEntries(BETA_ESTIMATORS.map((n) => [n, { cosine: r.curves[n].cosine.map((x) => sig(x, 10)), relativeError: round(r.curves[n].relativeError) }])),
     slopes: Object.fromEntries(Object.entries(r.fits).map(([n, f]) => [n, { slope: sig(f.slope, 4), r2: sig(f.r2, 6), betaRange: f.range.map((x) => sig(x, 3)), points: f.points }])),
-    chlLimit: Object.fromEntries(Object.entries(r.chlLimit).map(([k, v]) => [k, sig(v, 8)])),
+    chlLimit: Object.fromEntries(Object.entries(r.chlLimit).map(([k, v]) => [k, sig(v, 5)])),
   };
 }
 
@@ -191,6 +195,17 @@ const LABELS: Record<BetaEstimator, string> = {
   negative: "negative (-beta, 0)",
   centered: "centered (+beta, -beta)",
   chl: "CHL (outputs clamped to out + beta (y - out))",
+};
+
+/**
+ * Resolution of 1 - cosine: a cosine of two gradients of ~100 terms carries
+ * roundoff of a few 1e-16, so 1 - cos is shown on a grid of 1e-13 and not at
+ * all below it (the centered estimator's gap at small beta is roundoff).
+ */
+const GAP_RESOLUTION = 1e-13;
+const cosineGap = (c: number): number | null => {
+  const g = Math.round((1 - c) / GAP_RESOLUTION) * GAP_RESOLUTION;
+  return g > 0 ? g : null;
 };
 
 export function betaFigures(r: BetaSweepResult): PlotFigure[] {
@@ -202,7 +217,7 @@ export function betaFigures(r: BetaSweepResult): PlotFigure[] {
     const color = COLORS[i];
     errData.push({ x: b, y: r.curves[name].relativeError, name: LABELS[name], mode: "lines+markers", line: { color } });
     cosData.push({ x: b, y: r.curves[name].cosine, name: LABELS[name], mode: "lines+markers", line: { color } });
-    gapData.push({ x: b, y: r.curves[name].cosine.map((c) => (1 - c > 0 ? 1 - c : null)), name: LABELS[name], mode: "lines+markers", line: { color } });
+    gapData.push({ x: b, y: r.curves[name].cosine.map(cosineGap), name: LABELS[name], mode: "lines+markers", line: { color } });
     if (name !== "chl") {
       const f = r.fits[name];
       const xs = b.filter((x) => x >= f.range[0] * (1 - 1e-9) && x <= f.range[1] * (1 + 1e-9));

@@ -232,7 +232,8 @@ export function earlyMilestones(c: EarlyCurves): Record<string, unknown> {
 
 /** Mean, min and max over the batch. */
 function stat(xs: number[]): { mean: number; min: number; max: number } {
-  return { mean: sig(xs.reduce((a, b) => a + b, 0) / xs.length), min: sig(Math.min(...xs)), max: sig(Math.max(...xs)) };
+  // 4 digits: the first move of a deep layer is a tiny vector, whose direction carries roundoff in the 6th.
+  return { mean: sig(xs.reduce((a, b) => a + b, 0) / xs.length, 4), min: sig(Math.min(...xs), 4), max: sig(Math.max(...xs), 4) };
 }
 
 export function earlySummary(r: EarlyResult): Record<string, unknown> {

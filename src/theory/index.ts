@@ -14,7 +14,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { betaFigures, betaSummary, betaSweep } from "./beta.js";
 import { earlyFigures, earlyInference, earlySummary } from "./early.js";
 import { rbpEquivalence, rbpFigures, rbpSummary } from "./rbp.js";
-import { theoryCircuit, THEORY_LAYERS, THEORY_SEED, THEORY_TARGET, THEORY_VIN } from "./shared.js";
+import { JSON_DIGITS, roundFigure, roundNumbers, theoryCircuit, THEORY_LAYERS, THEORY_SEED, THEORY_TARGET, THEORY_VIN, type TheoryCircuit } from "./shared.js";
 
 export const THEORY_PARTS = ["beta", "rbp", "early"] as const;
 export type TheoryPart = (typeof THEORY_PARTS)[number];
@@ -29,6 +29,8 @@ export interface TheoryRunOptions {
   samples?: number;
   /** Progress messages (default none). */
   log?: (line: string) => void;
+  /** The circuit to run on (default theoryCircuit({ seed })), e.g. one perturbed to check that the written numbers do not depend on roundoff. */
+  circuit?: TheoryCircuit;
 }
 
 export interface TheoryRunResult {
@@ -55,7 +57,7 @@ export function runTheory(o: TheoryRunOptions): TheoryRunResult {
   } catch (e) {
     throw new InputError(`cannot create the output directory '${outDir}': ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
-  const tc = theoryCircuit({ seed });
+  const tc = o.circuit ?? theoryCircuit({ seed });
   const files: string[] = [];
   const numbers: TheoryRunResult["numbers"] = {};
   const lines: string[] = [];
@@ -90,7 +92,7 @@ export function runTheory(o: TheoryRunOptions): TheoryRunResult {
       );
     }
     const file = join(outDir, `theory-${part}.html`);
-    writePlotHtml(file, { title: TITLES[part], figures });
+    writePlotHtml(file, { title: TITLES[part], figures: figures.map(roundFigure) });
     files.push(file);
     numbers[part] = { command, ...summary };
   }
@@ -114,7 +116,7 @@ export function runTheory(o: TheoryRunOptions): TheoryRunResult {
     betaUnits: "dimensionless: nudge conductance = beta * gnudge (S)",
   };
   for (const part of o.parts) json[part] = numbers[part];
-  writeFileAtomic(jsonPath, JSON.stringify(json, null, 1) + "\n");
+  writeFileAtomic(jsonPath, JSON.stringify(roundNumbers(json, JSON_DIGITS), null, 1) + "\n");
   files.push(jsonPath);
   return { files, numbers, lines };
 }

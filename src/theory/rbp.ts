@@ -308,7 +308,8 @@ export function rbpSummary(r: RbpResult): Record<string, unknown> {
     capacitance: r.plan.capacitance,
     tauFast: sig(1 / r.plan.rateMax),
     tauSlow: sig(1 / r.plan.rateMin),
-    freeResidual: sig(r.freeResidual, 3),
+    // Roundoff (about 1e-20 A), whose digits change with the last bit of anything: a bound.
+    freeResidual: r.freeResidual < 1e-18 ? "< 1e-18" : sig(r.freeResidual, 1),
     steps: r.steps,
     tEnd: sig(r.tEnd),
     dInfinityRelativeError: sig(r.dInfinityError, 4),

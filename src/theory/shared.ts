@@ -342,3 +342,45 @@ export function figure(title: string, data: Array<Record<string, unknown>>, xaxi
 export function sig(x: number, digits = 6): number {
   return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
 }
+
+/**
+ * Digits of the numbers written to the theory pages and the cap on those of
+ * theory.json. Written numbers carry no roundoff digits, so regenerating
+ * plots/ elsewhere (another machine, another Node, a solver that orders its
+ * sums differently) leaves the files as committed; test/theory.test.ts
+ * regenerates them from a circuit perturbed by a few ulps and compares.
+ */
+export const FIGURE_DIGITS = 4;
+export const JSON_DIGITS = 10;
+
+/** A copy of plain JSON data with every finite number rounded to `digits` significant digits. */
+export function roundNumbers<T>(v: T, digits: number): T {
+  if (typeof v === "number") return sig(v, digits) as T;
+  if (Array.isArray(v)) return v.map((x) => roundNumbers(x, digits)) as T;
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundNumbers(x, digits)])) as T;
+  return v;
+}
+
+/**
+ * A figure as written: y values on a linear axis on a grid of 10^-FIGURE_DIGITS
+ * of the axis' span (a late-time tail of 1e-5 under a peak of 1e5 is
+ * roundoff, and below a pixel), every other number to FIGURE_DIGITS
+ * significant digits (log axes keep their small values).
+ */
+export function roundFigure(f: PlotFigure): PlotFigure {
+  const layout = (f.layout ?? {}) as { yaxis?: { type?: string } };
+  let grid = 0;
+  if (layout.yaxis?.type !== "log") {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const t of f.data) for (const v of Array.isArray(t.y) ? (t.y as unknown[]) : []) if (typeof v === "number" && Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    const span = Math.max(hi - lo, Math.abs(hi), Math.abs(lo));
+    if (span > 0 && Number.isFinite(span)) grid = 10 ** (Math.floor(Math.log10(span)) - FIGURE_DIGITS);
+  }
+  const onGrid = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? sig(Math.round(v / grid) * grid, FIGURE_DIGITS + 2) : v);
+  const data = f.data.map((t) => {
+    const r = roundNumbers(t, FIGURE_DIGITS);
+    return grid > 0 && Array.isArray(t.y) ? { ...r, y: (t.y as unknown[]).map(onGrid) } : r;
+  });
+  return { ...f, data, layout: roundNumbers(f.layout, FIGURE_DIGITS) };
+}
