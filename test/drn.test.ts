@@ -53,9 +53,11 @@ describe("DRN builder", () => {
     expect(model.G0).toBe(1e-4);
   });
 
-  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir, drn-1h.cir, drn-2h-256.cir)", () => {
+  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir, mnist-kendall.cir, drn-1h.cir, drn-2h-256.cir)", () => {
     expect(buildDrn({ layers: [784, 100, 10] }).text).toBe(readFileSync("netlists/mnist.cir", "utf8"));
     expect(buildDrn({ layers: [784, 100, 10], gain: 4 }).text).toBe(readFileSync("netlists/mnist-amp4.cir", "utf8"));
+    // Kendall et al.'s hardware: 1N4148-like diodes to knee bias sources, gain-4 bidirectional amplifiers.
+    expect(buildDrn({ layers: [784, 100, 10], gain: 4, diode: { is: 2.52e-9, n: 1.752 } }).text).toBe(readFileSync("netlists/mnist-kendall.cir", "utf8"));
     // The larger rows: DRN-1H with Scellier's input gain 480, and a 2-hidden-layer network with per-layer learning rates.
     expect(buildDrn({ layers: [784, 1024, 10], inputGain: 480 }).text).toBe(readFileSync("netlists/drn-1h.cir", "utf8"));
     expect(buildDrn({ layers: [784, 256, 256, 10], inputGain: 600, layerLr: [0.3333333, 1, 3] }).text).toBe(readFileSync("netlists/drn-2h-256.cir", "utf8"));
@@ -342,6 +344,20 @@ describe("train flags of this change", () => {
     const r = gradcheck(model, irisData(), { beta: 1e-3, estimator: "centered", samples: 4, targets: "onehot", targetAmplitude: 1 });
     expect(r.cosine).toBeGreaterThanOrEqual(0.999999);
   });
+});
+
+describe("Kendall-style MNIST network (netlists/mnist-kendall.cir: real diodes, knee bias sources, gain-4 amplifiers) on a 2,000-digit slice", () => {
+  it("learns, and loses its accuracy when its diodes are deleted", async () => {
+    const dir = tmp();
+    const r = await runTrainJob({ netlist: "netlists/mnist-kendall.cir", dataset: "mnist", limitTrain: 2000, limitTest: 500, options: { epochs: 1 }, out: dir });
+    const acc = r.metrics[0]!.testAccuracy;
+    expect(acc).toBeGreaterThan(0.75); // chance is 0.1
+    const text = readFileSync(join(dir, "trained.cir"), "utf8");
+    expect(text.match(/^D\S+ /gm)).toHaveLength(100);
+    writeFileSync(join(dir, "no-diodes.cir"), text.replace(/^D\S+ .*$/gm, ""));
+    const without = await evaluateNetlist({ netlist: join(dir, "no-diodes.cir"), dataset: "mnist", limitTest: 500 });
+    expect(acc - without.testAccuracy).toBeGreaterThanOrEqual(0.02);
+  }, 240_000);
 });
 
 describe("MNIST DRN-XS (netlists/mnist.cir) on a 2,000-digit slice, 1 epoch", () => {
