@@ -21,6 +21,9 @@ import { evaluateNetlist } from "../src/train/eval.js";
 import { targetVector } from "../src/train/targets.js";
 import { NetlistError } from "../src/netlist/errors.js";
 import { runCli } from "./helpers/build.js";
+import { itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
+import { exportSpiceText } from "../src/netlist/export.js";
+import { opFromFile } from "../src/api.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "eqspice-drn-"));
 
@@ -50,9 +53,11 @@ describe("DRN builder", () => {
     expect(model.G0).toBe(1e-4);
   });
 
-  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir, drn-1h.cir, drn-2h-256.cir)", () => {
+  it("the shipped netlists are exactly what the builder writes (mnist.cir, mnist-amp4.cir, mnist-kendall.cir, drn-1h.cir, drn-2h-256.cir)", () => {
     expect(buildDrn({ layers: [784, 100, 10] }).text).toBe(readFileSync("netlists/mnist.cir", "utf8"));
     expect(buildDrn({ layers: [784, 100, 10], gain: 4 }).text).toBe(readFileSync("netlists/mnist-amp4.cir", "utf8"));
+    // Kendall et al.'s hardware: 1N4148-like diodes to knee bias sources, gain-4 bidirectional amplifiers.
+    expect(buildDrn({ layers: [784, 100, 10], gain: 4, diode: { is: 2.52e-9, n: 1.752 } }).text).toBe(readFileSync("netlists/mnist-kendall.cir", "utf8"));
     // The larger rows: DRN-1H with Scellier's input gain 480, and a 2-hidden-layer network with per-layer learning rates.
     expect(buildDrn({ layers: [784, 1024, 10], inputGain: 480 }).text).toBe(readFileSync("netlists/drn-1h.cir", "utf8"));
     expect(buildDrn({ layers: [784, 256, 256, 10], inputGain: 600, layerLr: [0.3333333, 1, 3] }).text).toBe(readFileSync("netlists/drn-2h-256.cir", "utf8"));
@@ -86,9 +91,78 @@ describe("DRN builder", () => {
     const r = await runCli(["build", "drn", "--layers", "4,-2,3"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--layers: layer sizes must be positive integers, got .-2./);
-    const r2 = await runCli(["build", "drn", "--layers", "4,2,3", "--diode", "ideal"]);
+    const r2 = await runCli(["build", "drn", "--layers", "4,2,3", "--bias-up", "0.2"]);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/--diode.*only apply to 'layered'/);
+    expect(r2.stderr).toMatch(/--bias-up.*only apply to 'layered'/);
+    for (const bad of ["1e-9,1.5,3", "zener", "0,1"]) {
+      const r3 = await runCli(["build", "drn", "--layers", "4,2,3", "--diode", bad]);
+      expect(r3.code, bad).toBe(1);
+      expect(r3.stderr, bad).toMatch(/--diode|diode\.is/);
+      expect(r3.stdout, bad).toBe("");
+    }
+    expect(() => buildDrn({ layers: [4, 2, 3], diode: { is: 1e-9, n: 1 }, kneeCurrent: -1 })).toThrow(/kneeCurrent/);
+  });
+});
+
+describe("DRN with real diodes to knee bias sources (Kendall et al.'s diodes and bias sources, DRN switching points)", () => {
+  const opts = { layers: [4, 6, 3], seed: 3, inputGain: 2, diode: { is: 2.52e-9, n: 1.752 } };
+  it("each diode is in series with a source of its forward drop at the knee current, so units switch at about 0 V", () => {
+    const { text } = buildDrn(opts);
+    // N Vt ln(1 + I/IS) at 1 mA, Vt = k (300.15 K) / q.
+    const vk = 1.752 * ((1.380649e-23 * 300.15) / 1.602176634e-19) * Math.log(1 + 1e-3 / 2.52e-9);
+    expect(vk).toBeCloseTo(0.58417, 4);
+    expect(text).toMatch(new RegExp(`^VKE vke 0 DC ${vk.toPrecision(9)}$`, "m"));
+    expect(text).toMatch(new RegExp(`^VKI vki 0 DC -${vk.toPrecision(9)}$`, "m"));
+    expect(text.match(/^DE1_\d+ vke h1_\d+ DKNEE$/gm)).toHaveLength(3);
+    expect(text.match(/^DI1_\d+ h1_\d+ vki DKNEE$/gm)).toHaveLength(3);
+    // The unit's switching point: a 1k resistor from -1 V into an excitatory unit carries the
+    // knee current when the unit sits at 0 V, so the clamp holds it there (the forward drop cancels).
+    const one = `unit\nVIN in 0 DC -1\nR1 in h 1k\nVKE vke 0 DC ${vk}\nDE vke h DKNEE\n.model DKNEE D(IS=2.52e-9 N=1.752)\n.op\n.end\n`;
+    const dir = tmp();
+    writeFileSync(join(dir, "unit.cir"), one);
+    expect(Math.abs(opFromFile(join(dir, "unit.cir")).nodes.h!)).toBeLessThan(2e-6);
+  });
+
+  it("the clamp acts on iris inputs: excitatory units stay above about 0 V and inhibitory ones below, within the knee's spread", () => {
+    const model = new EqModel(loadCircuitFromText(buildDrn(opts).text, "k.cir"));
+    const data = irisData();
+    let below = 0, above = 0, clamped = 0;
+    for (let s = 0; s < 20; s++) {
+      model.setInputs(data.xTrain[s]);
+      model.settle({ kind: "newton" });
+      const V = model.engine.V;
+      for (let j = 0; j < 6; j++) {
+        const v = V[model.circuit.nodeIndex.get(`h1_${j}`)!];
+        if (j < 3) below = Math.min(below, v);
+        else above = Math.max(above, v);
+        if (Math.abs(v) < 0.2) clamped++;
+      }
+    }
+    // At 0.01-1 mA the drop is 0.38-0.58 V: the clamp sits within 0.2 V of 0.
+    expect(below).toBeGreaterThan(-0.2);
+    expect(above).toBeLessThan(0.2);
+    expect(clamped, "some units are on their diode").toBeGreaterThan(0);
+  });
+
+  itNgspice("its operating point matches ngspice at a nonzero input", () => {
+    const dir = tmp();
+    const x = [0.9, 0.1, 0.4, 0.7];
+    let text = buildDrn(opts).text;
+    x.forEach((v, k) => {
+      text = text.replace(`VX${k}P x${k}p 0 DC 0`, `VX${k}P x${k}p 0 DC ${2 * v}`).replace(`VX${k}N x${k}n 0 DC 0`, `VX${k}N x${k}n 0 DC ${-2 * v}`);
+    });
+    const file = join(dir, "k.cir");
+    writeFileSync(file, exportSpiceText(text, file));
+    const ng = runNgspiceOp(file);
+    const eq = opFromFile(file);
+    let on = 0;
+    for (const [n, v] of Object.entries(ng.nodes)) {
+      if (!/^(h|o)/.test(n)) continue;
+      expect(Math.abs(eq.nodes[n]! - v), `v(${n}) eqspice ${eq.nodes[n]} ngspice ${v}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v)));
+      if (n.startsWith("h") && Math.abs(v) < 0.2) on++;
+    }
+    expect(Object.keys(ng.nodes).filter((n) => n.startsWith("h1_"))).toHaveLength(6);
+    expect(on, "some diodes conduct").toBeGreaterThan(0);
   });
 });
 
@@ -270,6 +344,20 @@ describe("train flags of this change", () => {
     const r = gradcheck(model, irisData(), { beta: 1e-3, estimator: "centered", samples: 4, targets: "onehot", targetAmplitude: 1 });
     expect(r.cosine).toBeGreaterThanOrEqual(0.999999);
   });
+});
+
+describe("Kendall-style MNIST network (netlists/mnist-kendall.cir: real diodes, knee bias sources, gain-4 amplifiers) on a 2,000-digit slice", () => {
+  it("learns, and loses its accuracy when its diodes are deleted", async () => {
+    const dir = tmp();
+    const r = await runTrainJob({ netlist: "netlists/mnist-kendall.cir", dataset: "mnist", limitTrain: 2000, limitTest: 500, options: { epochs: 1 }, out: dir });
+    const acc = r.metrics[0]!.testAccuracy;
+    expect(acc).toBeGreaterThan(0.75); // chance is 0.1
+    const text = readFileSync(join(dir, "trained.cir"), "utf8");
+    expect(text.match(/^D\S+ /gm)).toHaveLength(100);
+    writeFileSync(join(dir, "no-diodes.cir"), text.replace(/^D\S+ .*$/gm, ""));
+    const without = await evaluateNetlist({ netlist: join(dir, "no-diodes.cir"), dataset: "mnist", limitTest: 500 });
+    expect(acc - without.testAccuracy).toBeGreaterThanOrEqual(0.02);
+  }, 240_000);
 });
 
 describe("MNIST DRN-XS (netlists/mnist.cir) on a 2,000-digit slice, 1 epoch", () => {

@@ -6,11 +6,12 @@
  * (stochastic rounding) or the run says it made no progress.
  */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrainJob } from "../src/train/run.js";
 import { runGradcheckJob } from "../src/train/gradcheck.js";
+import { evaluateNetlist } from "../src/train/eval.js";
 import { InputError } from "../src/netlist/errors.js";
 import { runCli } from "./helpers/build.js";
 
@@ -34,6 +35,27 @@ describe("resume and trained.cir", () => {
     const text = readFileSync(join(out, "trained.cir"), "utf8");
     expect(text).toMatch(/^\*@train .*gmin=0.000002 gmax=0.0005$/m);
     expect(readFileSync("netlists/xor.cir", "utf8")).not.toMatch(/gmin=0.000002/);
+  });
+
+  it("trained.cir carries the read-out training used (vin, targets, target), so eval of it reproduces the run's test figures", async () => {
+    // iris.cir has no *@defaults: the flags are the only record of the read-out.
+    const out = tmp();
+    const r = await runTrainJob({ netlist: "netlists/iris.cir", dataset: "iris", out, vin: 3, options: { epochs: 2, targetAmplitude: 0.2 } });
+    const text = readFileSync(join(out, "trained.cir"), "utf8");
+    expect(text.split("\n")[0], "the title stays the first line").toBe(readFileSync("netlists/iris.cir", "utf8").split("\n")[0]);
+    expect(text).toMatch(/^\*@defaults vin=3 targets=signed target=0.2$/m);
+    const e = await evaluateNetlist({ netlist: join(out, "trained.cir"), dataset: "iris" });
+    const last = r.metrics[r.metrics.length - 1]!;
+    expect(e.testAccuracy).toBe(last.testAccuracy);
+    expect(e.testLoss).toBeCloseTo(last.testLoss, 12);
+    // A netlist with its own *@defaults: the keys training overrode are replaced, the others kept.
+    const out2 = tmp();
+    const lines = readFileSync("netlists/iris.cir", "utf8").split("\n");
+    lines.splice(1, 0, "*@defaults epochs=1 vin=7 lr=0.3");
+    writeFileSync(join(out2, "net.cir"), lines.join("\n"));
+    await runTrainJob({ netlist: join(out2, "net.cir"), dataset: "iris", out: out2, vin: 2.5, options: {} });
+    const t2 = readFileSync(join(out2, "trained.cir"), "utf8");
+    expect(t2.match(/^\*@defaults .*$/gm)).toEqual(["*@defaults epochs=1 lr=0.3 vin=2.5 targets=signed target=0.1"]);
   });
 
   it("the CLI says so when it replaces an existing run", async () => {

@@ -3,7 +3,8 @@
  * module as base64 in a generated TypeScript file beside the code that loads
  * it (so the same import works from src/ under vitest and from dist/):
  *
- *   wasm/fast-lane.ts  ->  src/netlist/fast-lane.wasm.ts
+ *   wasm/fast-lane.ts      ->  src/netlist/fast-lane.wasm.ts
+ *   wasm/update-kernel.ts  ->  src/train/update-kernel.wasm.ts
  *
  * Run by `npm run build` and `prepare` (npm install) before tsc. The
  * generated files are not committed.
@@ -14,12 +15,16 @@ import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const MODULES = [{ src: "wasm/fast-lane.ts", out: "src/netlist/fast-lane.wasm.ts", name: "FAST_LANE_WASM" }];
+const MODULES = [
+  { src: "wasm/fast-lane.ts", out: "src/netlist/fast-lane.wasm.ts", name: "FAST_LANE_WASM" },
+  // 128-bit SIMD: Node 16.4+ (and every current browser) runs it.
+  { src: "wasm/update-kernel.ts", out: "src/train/update-kernel.wasm.ts", name: "UPDATE_KERNEL_WASM", flags: ["--enable", "simd"] },
+];
 
 for (const m of MODULES) {
   let wasm = null;
   const { error, stderr } = await asc.main(
-    [path.join(ROOT, m.src), "--outFile", "module.wasm", "--runtime", "stub", "-O3", "--noAssert", "--converge"],
+    [path.join(ROOT, m.src), "--outFile", "module.wasm", "--runtime", "stub", "-O3", "--noAssert", "--converge", ...(m.flags ?? [])],
     {
       writeFile(name, contents) {
         if (name.endsWith(".wasm")) wasm = contents;

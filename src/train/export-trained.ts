@@ -20,7 +20,7 @@ function ohms(g: number): string {
  *   netlist's (`--gmin`/`--gmax`, S): written into every `*@train` line and
  *   expanded crossbar, so that training on from trained.cir keeps them.
  */
-export function trainedNetlist(c: Circuit, bounds: { gmin?: number; gmax?: number } = {}): string {
+export function trainedNetlist(c: Circuit, bounds: { gmin?: number; gmax?: number } = {}, readout: Record<string, string | number> = {}): string {
   const lines = readFileSync(c.file, "utf8").split("\n");
   const topFile = resolve(c.file);
   /** line number (1-based) -> replacement text */
@@ -76,7 +76,27 @@ export function trainedNetlist(c: Circuit, bounds: { gmin?: number; gmax?: numbe
     } else if (/^\s*\*@train\b/i.test(line) && (bounds.gmin !== undefined || bounds.gmax !== undefined)) out.push(withBounds(line, bounds));
     else out.push(replace.get(n) ?? line);
   });
-  return out.join("\n");
+  return withReadout(out, readout).join("\n");
+}
+
+/**
+ * The read-out the circuit was trained with (e.g. vin, targets, target), as
+ * `*@defaults` keys: set on the netlist's first `*@defaults` line (replacing
+ * its values of those keys), or on a new one after the title line. So
+ * `eqspice eval trained.cir` drives the inputs as training did, whatever
+ * flags the training run was given.
+ */
+function withReadout(lines: string[], readout: Record<string, string | number>): string[] {
+  const keys = Object.keys(readout);
+  if (!keys.length) return lines;
+  const at = lines.findIndex((l) => /^\s*\*@defaults\b/i.test(l));
+  const words = at >= 0 ? lines[at]!.trim().split(/\s+/).slice(1) : [];
+  const kept = words.filter((w) => !keys.includes(w.slice(0, w.indexOf("=")).toLowerCase()));
+  const line = `*@defaults ${[...kept, ...keys.map((k) => `${k}=${readout[k]}`)].join(" ")}`;
+  const out = lines.slice();
+  if (at >= 0) out[at] = line;
+  else out.splice(Math.min(1, out.length), 0, "* the read-out training used (eqspice eval reads it):", line);
+  return out;
 }
 
 /** A `*@train` line with its gmin=/gmax= replaced by the bounds given (lines without them name other devices, e.g. biases, or use the defaults). */

@@ -16,6 +16,7 @@ import type { CurrentSource } from "../devices/sources.js";
 import { BlockCoordinateDescent } from "../solver/bcd.js";
 import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
+import { WasmUpdateKernel } from "./update-kernel.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 
 /** Multiply-adds of one dense Schur complement above which the layered solver uses block coordinate descent. */
@@ -492,7 +493,7 @@ export class EqModel {
         // chunk, clipped on the last one only (the batch's sum is applied, then clipped).
         for (let n0 = 0; n0 < B; n0 += 4) {
           const last = n0 + 4 >= B;
-          applyChunk(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD, last ? buf.colSum : null);
+          chunkUpdate(g, blk, buf, f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.colD, last ? buf.colSum : null);
         }
       }
       for (const run of seg.sparse) {
@@ -552,6 +553,31 @@ export class EqModel {
     this.engine.x.set(from);
     this.engine.syncVoltages();
   }
+}
+
+let simdKernel: WasmUpdateKernel | null | undefined;
+
+/**
+ * applyChunk on the WebAssembly SIMD kernel when this engine has one
+ * (train/update-kernel.ts: the same operations in the same order, so the
+ * same conductances bit for bit), else applyChunk itself.
+ */
+export function chunkUpdate(
+  g: Float64Array,
+  blk: DenseBlock,
+  buf: { dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array },
+  f: Float64Array,
+  n0: number,
+  cnt: number,
+  st: number,
+  lo: number,
+  hi: number,
+  Q: Float64Array,
+  colSum: Float64Array | null,
+): void {
+  if (simdKernel === undefined) simdKernel = WasmUpdateKernel.create();
+  if (simdKernel) simdKernel.apply(g, blk.slot0, blk.M, blk.N, buf, f, n0, cnt, st, lo, hi, colSum);
+  else applyChunk(g, blk, buf, f, n0, cnt, st, lo, hi, Q, colSum);
 }
 
 /**

@@ -42,7 +42,7 @@ import { threadCpuSeconds } from "../util/cpu.js";
 import { compiledScript } from "../sweep/worker-path.js";
 import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./estimators.js";
 import { Hardware } from "./hardware.js";
-import { applyChunk, EqModel } from "./model.js";
+import { chunkUpdate, EqModel } from "./model.js";
 import { targetVector } from "./targets.js";
 import { checkpointOf, restoreCheckpoint, type Checkpoint, type EpochMetrics, type TrainHooks, type TrainOptions } from "./trainer.js";
 
@@ -386,7 +386,7 @@ export class TrainWorker {
       const buf = { dr: bs.dr[w], sr: bs.sr[w], dc: bs.dc, sc: bs.sc };
       for (let n0 = 0; n0 < B; n0 += 4) {
         const last = n0 + 4 >= B;
-        applyChunk(g, sub, buf, L.f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.Q, last ? bs.colPart[w] : null);
+        chunkUpdate(g, sub, buf, L.f, n0, Math.min(4, B - n0), st, last ? lo : -Infinity, last ? hi : Infinity, this.Q, last ? bs.colPart[w] : null);
       }
     });
     const nSp = L.spK.length;

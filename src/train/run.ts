@@ -117,7 +117,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
   } else metrics = train(model, data, options, trainHooks, resume, names);
   if (job.out) {
     writeFileAtomic(join(job.out, "metrics.json"), metricsJson(job, options, vin, model, metrics, workers));
-    writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit, { gmin: options.hardware.gmin, gmax: options.hardware.gmax }));
+    writeFileAtomic(join(job.out, "trained.cir"), trainedNetlist(circuit, { gmin: options.hardware.gmin, gmax: options.hardware.gmax }, { vin, targets: options.targets, target: options.targetAmplitude }));
   }
   return { metrics, model, data, options, vin, workers };
 }

@@ -1,7 +1,7 @@
 /** `eqspice build layered [options] > net.cir`: write a parametric network as an editable netlist. */
 import type { Command } from "commander";
-import { buildLayered, type LayeredOptions } from "../../../circuits/layered.js";
-import { buildDrn } from "../../../circuits/drn.js";
+import { buildLayered, LAYERED_DEFAULTS, type LayeredOptions } from "../../../circuits/layered.js";
+import { buildDrn, type DrnOptions } from "../../../circuits/drn.js";
 import { InputError } from "../../netlist/errors.js";
 import { num, int } from "../options.js";
 
@@ -23,6 +23,7 @@ interface Flags {
   inputGain?: number;
   gunit?: number;
   nudge?: number;
+  kneeCurrent?: number;
 }
 
 /** Layer sizes: `784,100,10`, `784x100x10` or `784-100-10` (a minus sign is not a separator after a comma). */
@@ -51,7 +52,7 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
     .option("--ginit <lo,hi>", "uniform initial conductance range (S), e.g. 1e-7,1e-5")
     .option("--gmin <S>", "trainable lower bound (S)", num("--gmin"))
     .option("--gmax <S>", "trainable upper bound (S)", num("--gmax"))
-    .option("--diode <model>", "shockley (1N4148-like, default), ideal, or IS,N[,RS]")
+    .option("--diode <model>", "shockley (1N4148-like; layered's default), ideal (drn's default), or IS,N[,RS] (drn: IS,N); drn writes a real diode in series with a knee bias source")
     .option("--bias-up <V>", "bias of the diode that clips high (default 0.3)", num("--bias-up"))
     .option("--bias-down <V>", "bias of the diode that clips low (default -0.7)", num("--bias-down"))
     .option("--gain <A>", "bidirectional amplifiers between layers: forward gain A, backward 1/A", num("--gain"))
@@ -63,11 +64,12 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
     .option("--input-gain <V>", "drn: volts per unit pixel, written as the netlist's default vin (default 100, 2000, 4000 for 1, 2, 3 hidden layers)", num("--input-gain"))
     .option("--gunit <S>", "drn: siemens per unit of Scellier's conductances (default 1e-4)", num("--gunit"))
     .option("--nudge <b>", "drn: nudge strength in gunit (Scellier's beta, default 1)", num("--nudge"))
+    .option("--knee-current <A>", "drn with a real --diode: current at which each diode's bias source cancels its forward drop (default 1e-3)", num("--knee-current"))
     .action((kind: string, f: Flags) =>
       run(() => {
         const k = kind.toLowerCase();
         if (k === "drn") {
-          const bad = (["ginit", "diode", "biasUp", "biasDown", "bias", "load"] as const).filter((o) => f[o] !== undefined);
+          const bad = (["ginit", "biasUp", "biasDown", "bias", "load"] as const).filter((o) => f[o] !== undefined);
           if (bad.length) throw new InputError(`build drn: --${bad.map((o) => o.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())).join(", --")} only apply to 'layered'`);
           let text: string;
           try {
@@ -82,6 +84,8 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
               nudge: f.nudge,
               inputGain: f.inputGain,
               layerLr: f.layerLr ? numberList(f.layerLr, "--layer-lr") : undefined,
+              diode: drnDiode(f.diode),
+              kneeCurrent: f.kneeCurrent,
             }).text;
           } catch (e) {
             throw new InputError(`build drn: ${(e as Error).message}`);
@@ -114,4 +118,13 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
         process.stdout.write(text);
       }),
     );
+}
+
+/** build drn's --diode: ideal (the default), shockley (1N4148-like) or IS,N. */
+function drnDiode(d: string | undefined): DrnOptions["diode"] {
+  if (d === undefined || d.toLowerCase() === "ideal") return "ideal";
+  if (d.toLowerCase() === "shockley") return { is: LAYERED_DEFAULTS.diode.is, n: LAYERED_DEFAULTS.diode.n };
+  const p = numberList(d, "--diode");
+  if (p.length !== 2) throw new InputError("build drn: --diode expects ideal, shockley or IS,N (no series resistance)");
+  return { is: p[0]!, n: p[1]! };
 }
