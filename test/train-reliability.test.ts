@@ -25,8 +25,11 @@ describe("resume and trained.cir", () => {
     await expect(
       runTrainJob({ netlist: "netlists/xor.cir", dataset: "xor", out, resume: true, options: { epochs: 3, hardware: { gmax: 1e-3 } } }),
     ).rejects.toThrow(/--gmax 0.001 \(run: unset\)/);
+    // The input gain is recorded in the run's metrics.json: another one is refused, none keeps the run's.
+    await expect(runTrainJob({ netlist: "netlists/xor.cir", dataset: "xor", out, resume: true, vin: 7, options: { epochs: 3 } })).rejects.toThrow(/--vin 7 \(run: 4\)/);
     const r = await runTrainJob({ netlist: "netlists/xor.cir", dataset: "xor", out, resume: true, options: { epochs: 3, lr: 0.5 } });
     expect(r.metrics).toHaveLength(3);
+    expect(r.vin).toBe(4);
   });
 
   it("trained.cir carries the --gmin/--gmax that training used, not the netlist's", async () => {

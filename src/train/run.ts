@@ -70,11 +70,10 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
   const given: OptionValues = { ...flattenTrainOptions(job.options), vin: job.vin, limitTrain: job.limitTrain, limitTest: job.limitTest, workers: job.workers };
   const resolved = resolveOptions("train", given, netlistDefaults(circuit).values);
   const options = partialTrainOptions(resolved) as TrainOptions;
-  const vin = resolved.vin!;
+  let vin = resolved.vin!;
   const model = new EqModel(circuit);
   if (options.relax === "ode") await model.loadOde();
   const lim = { limitTrain: job.limitTrain, limitTest: job.limitTest };
-  const data = scaleInputs(job.data ? limitDataset(job.data, lim) : loadDataset(job.dataset, lim), vin);
   let resume: Checkpoint | undefined;
   const ckPath = job.out ? join(job.out, "checkpoint.json") : "";
   if (job.resume) {
@@ -89,6 +88,12 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
     // The resumed run keeps its own options (same seed, same result), except the epoch count;
     // a flag given now that disagrees with them is refused, not ignored.
     const clash = conflictingOptions(job.options, resume.options);
+    // The input gain is the job's, not a TrainOptions field: the run's metrics.json records it.
+    const runVin = recordedVin(job.out);
+    if (runVin !== undefined) {
+      if (job.vin !== undefined && job.vin !== runVin) clash.push(`--vin ${job.vin} (run: ${runVin})`);
+      vin = runVin;
+    }
     if (clash.length) {
       throw new InputError(
         `--resume continues ${ckPath} with the options it was started with; these flags differ from them: ${clash.join(", ")}. Drop them to continue, or start a new run in another --out directory`,
@@ -96,6 +101,7 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
     }
     Object.assign(options, { ...resume.options, epochs: options.epochs });
   }
+  const data = scaleInputs(job.data ? limitDataset(job.data, lim) : loadDataset(job.dataset, lim), vin);
   // A resumed run keeps its worker count unless one is given; another count is allowed and recorded per epoch.
   const workers = job.workers ?? resume?.workers ?? defaultOf("workers", "train")!;
   if (job.out) mkdirSync(job.out, { recursive: true });
@@ -141,6 +147,16 @@ function metricsJson(job: TrainJob, options: TrainOptions, vin: number, model: E
 }
 
 /** Flags given for a resumed run (`given`) that differ from the checkpoint's options, as `--flag now (run: was)`. */
+/** The input gain (V) a run directory's metrics.json records, if it has one. */
+function recordedVin(out: string): number | undefined {
+  try {
+    const v = (JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as { vin?: unknown }).vin;
+    return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function conflictingOptions(given: Partial<TrainOptions>, saved: TrainOptions): string[] {
   return resumeConflicts(given, saved);
 }
