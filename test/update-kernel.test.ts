@@ -47,7 +47,7 @@ describe("WebAssembly SIMD update kernel", () => {
         const blk = { k0: 0, slot0, M, N, rows: new Int32Array(M), cols: new Int32Array(N) };
         const sumJs = new Float64Array(N), sumWasm = new Float64Array(N);
         applyChunk(gJs, blk, { dr, sr, dc, sc }, f, 0, cnt, st, lo, hi, new Float64Array(N), sumJs);
-        kernel!.apply(gWasm, slot0, M, N, { dr, sr, dc, sc }, f, 0, cnt, st, lo, hi, sumWasm);
+        kernel!.apply(gWasm, blk, { dr, sr, dc, sc }, f, 0, cnt, st, lo, hi, sumWasm);
         expect(Array.from(gWasm)).toEqual(Array.from(gJs));
         expect(Array.from(sumWasm)).toEqual(Array.from(sumJs));
         let clippedLo = 0, clippedHi = 0;

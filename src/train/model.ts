@@ -16,7 +16,7 @@ import type { CurrentSource } from "../devices/sources.js";
 import { BlockCoordinateDescent } from "../solver/bcd.js";
 import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
-import { WasmUpdateKernel } from "./update-kernel.js";
+import { WasmUpdateKernel, type ChunkBuffers } from "./update-kernel.js";
 import { ConvergenceError, InputError } from "../netlist/errors.js";
 
 /** Multiply-adds of one dense Schur complement above which the layered solver uses block coordinate descent. */
@@ -565,7 +565,7 @@ let simdKernel: WasmUpdateKernel | null | undefined;
 export function chunkUpdate(
   g: Float64Array,
   blk: DenseBlock,
-  buf: { dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array },
+  buf: ChunkBuffers,
   f: Float64Array,
   n0: number,
   cnt: number,
@@ -576,7 +576,7 @@ export function chunkUpdate(
   colSum: Float64Array | null,
 ): void {
   if (simdKernel === undefined) simdKernel = WasmUpdateKernel.create();
-  if (simdKernel) simdKernel.apply(g, blk.slot0, blk.M, blk.N, buf, f, n0, cnt, st, lo, hi, colSum);
+  if (simdKernel) simdKernel.apply(g, blk, buf, f, n0, cnt, st, lo, hi, colSum);
   else applyChunk(g, blk, buf, f, n0, cnt, st, lo, hi, Q, colSum);
 }
 
@@ -589,7 +589,7 @@ export function chunkUpdate(
 export function applyChunk(
   g: Float64Array,
   blk: DenseBlock,
-  buf: { dr: Float64Array; sr: Float64Array; dc: Float64Array; sc: Float64Array },
+  buf: ChunkBuffers,
   f: Float64Array,
   n0: number,
   cnt: number,

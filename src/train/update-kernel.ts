@@ -89,12 +89,16 @@ export class WasmUpdateKernel {
     return { g, rowA, rowC, rowP, cols, colSum, N2 };
   }
 
-  /** Same arguments and result as applyChunk (train/model.ts); `slot0` is the block's first slot in g. */
+  /** One sample's column factors dc and sc (N each, from offset o) to their places in the module's memory. */
+  private column(mem: Float64Array, dc: Float64Array, sc: Float64Array, o: number, N: number, atD: number, atS: number): void {
+    mem.set(dc.subarray(o, o + N), atD);
+    mem.set(sc.subarray(o, o + N), atS);
+  }
+
+  /** Same arguments and result as applyChunk (train/model.ts), which needs no scratch here. */
   apply(
     g: Float64Array,
-    slot0: number,
-    M: number,
-    N: number,
+    blk: { slot0: number; M: number; N: number },
     buf: ChunkBuffers,
     f: Float64Array,
     n0: number,
@@ -104,36 +108,38 @@ export class WasmUpdateKernel {
     hi: number,
     colSum: Float64Array | null,
   ): void {
+    const { slot0, M, N } = blk;
     const L = this.layout(M, N);
     const mem = this.f64;
     const { dr, sr, dc, sc } = buf;
-    const n = (k: number) => (k < cnt ? n0 + k : n0);
-    const fs = [f[n(0)]!, cnt > 1 ? f[n(1)]! : 0, cnt > 2 ? f[n(2)]! : 0, cnt > 3 ? f[n(3)]! : 0];
+    // Missing samples of a short chunk read sample n0 with factor 0 (as applyChunk does).
+    const i0 = n0, i1 = cnt > 1 ? n0 + 1 : n0, i2 = cnt > 2 ? n0 + 2 : n0, i3 = cnt > 3 ? n0 + 3 : n0;
+    const f0 = f[i0]!, f1 = cnt > 1 ? f[i1]! : 0, f2 = cnt > 2 ? f[i2]! : 0, f3 = cnt > 3 ? f[i3]! : 0;
     // Columns: Q, then dc_0..dc_3, then sc_0..sc_3 (each padded to N2).
     const c0 = L.cols / 8;
     const N2 = L.N2;
-    for (let b = 0; b < 4; b++) {
-      mem.set(dc.subarray(n(b) * N, n(b) * N + N), c0 + (1 + b) * N2);
-      mem.set(sc.subarray(n(b) * N, n(b) * N + N), c0 + (5 + b) * N2);
+    this.column(mem, dc, sc, i0 * N, N, c0 + N2, c0 + 5 * N2);
+    this.column(mem, dc, sc, i1 * N, N, c0 + 2 * N2, c0 + 6 * N2);
+    this.column(mem, dc, sc, i2 * N, N, c0 + 3 * N2, c0 + 7 * N2);
+    this.column(mem, dc, sc, i3 * N, N, c0 + 4 * N2, c0 + 8 * N2);
+    // Q_j in applyChunk's order: f0 d0 s0 + f1 d1 s1 + f2 d2 s2 + f3 d3 s3.
+    for (let j = 0, o = i0 * N, p = i1 * N, q = i2 * N, r = i3 * N; j < N; j++) {
+      mem[c0 + j] = f0 * dc[o + j]! * sc[o + j]! + f1 * dc[p + j]! * sc[p + j]! + f2 * dc[q + j]! * sc[q + j]! + f3 * dc[r + j]! * sc[r + j]!;
     }
-    for (let j = 0; j < N; j++) {
-      let q = 0;
-      for (let b = 0; b < 4; b++) q += fs[b]! * mem[c0 + (1 + b) * N2 + j]! * mem[c0 + (5 + b) * N2 + j]!;
-      // The JavaScript kernel's order: f0 d0 s0 + f1 d1 s1 + f2 d2 s2 + f3 d3 s3.
-      mem[c0 + j] = q;
-    }
-    // Rows: a_bi = f_b dr_bi, c_bi = f_b sr_bi, P_i = sum_b a_bi sr_bi.
+    // Rows: a_bi = f_b dr_bi, c_bi = f_b sr_bi, P_i = a_0i sr_0i + a_1i sr_1i + a_2i sr_2i + a_3i sr_3i.
     const a0 = L.rowA / 8, k0 = L.rowC / 8, p0 = L.rowP / 8;
+    const r0 = i0 * M, r1 = i1 * M, r2 = i2 * M, r3 = i3 * M;
     for (let i = 0; i < M; i++) {
-      let P = 0;
-      for (let b = 0; b < 4; b++) {
-        const r = n(b) * M + i;
-        const a = fs[b]! * dr[r]!;
-        mem[a0 + b * M + i] = a;
-        mem[k0 + b * M + i] = fs[b]! * sr[r]!;
-        P += a * sr[r]!;
-      }
-      mem[p0 + i] = P;
+      const x0 = f0 * dr[r0 + i]!, x1 = f1 * dr[r1 + i]!, x2 = f2 * dr[r2 + i]!, x3 = f3 * dr[r3 + i]!;
+      mem[a0 + i] = x0;
+      mem[a0 + M + i] = x1;
+      mem[a0 + 2 * M + i] = x2;
+      mem[a0 + 3 * M + i] = x3;
+      mem[k0 + i] = f0 * sr[r0 + i]!;
+      mem[k0 + M + i] = f1 * sr[r1 + i]!;
+      mem[k0 + 2 * M + i] = f2 * sr[r2 + i]!;
+      mem[k0 + 3 * M + i] = f3 * sr[r3 + i]!;
+      mem[p0 + i] = x0 * sr[r0 + i]! + x1 * sr[r1 + i]! + x2 * sr[r2 + i]! + x3 * sr[r3 + i]!;
     }
     mem.set(g.subarray(slot0, slot0 + M * N), L.g / 8);
     this.x.update(L.g, M, N, L.rowA, L.rowC, L.rowP, L.cols, L.colSum, st, lo, hi, colSum ? 1 : 0);
