@@ -102,12 +102,8 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
           opts.gInit = [g[0], g[1]];
         }
         if (f.diode) {
-          const d = f.diode.toLowerCase();
-          if (d === "ideal") opts.diode = "ideal";
-          else if (d !== "shockley") {
-            const p = numberList(d, "--diode");
-            opts.diode = { is: p[0], n: p[1] ?? 1, rs: p[2] };
-          }
+          const d = diodeFlag(f.diode);
+          opts.diode = d === "ideal" ? d : { is: d.is, n: d.n ?? 1, rs: d.rs };
         }
         let text: string;
         try {
@@ -120,11 +116,19 @@ export function registerBuild(program: Command, run: (fn: () => Promise<void> | 
     );
 }
 
-/** build drn's --diode: ideal (the default), shockley (1N4148-like) or IS,N. */
-function drnDiode(d: string | undefined): DrnOptions["diode"] {
-  if (d === undefined || d.toLowerCase() === "ideal") return "ideal";
-  if (d.toLowerCase() === "shockley") return { is: LAYERED_DEFAULTS.diode.is, n: LAYERED_DEFAULTS.diode.n };
+/** --diode: ideal, shockley (1N4148-like: the layered builder's default model) or IS[,N[,RS]]. */
+function diodeFlag(d: string): "ideal" | { is: number; n?: number; rs?: number } {
+  const name = d.toLowerCase();
+  if (name === "ideal") return "ideal";
+  if (name === "shockley") return LAYERED_DEFAULTS.diode;
   const p = numberList(d, "--diode");
-  if (p.length !== 2) throw new InputError("build drn: --diode expects ideal, shockley or IS,N (no series resistance)");
-  return { is: p[0]!, n: p[1]! };
+  return { is: p[0]!, n: p[1], rs: p[2] };
+}
+
+/** build drn's --diode: ideal (the default), shockley or IS,N (a junction without series resistance). */
+function drnDiode(flag: string | undefined): DrnOptions["diode"] {
+  const d = flag === undefined ? "ideal" : diodeFlag(flag);
+  if (d === "ideal") return d;
+  if (d.n === undefined || d.rs !== undefined) throw new InputError("build drn: --diode expects ideal, shockley or IS,N (no series resistance)");
+  return { is: d.is, n: d.n };
 }
