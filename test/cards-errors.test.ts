@@ -9,30 +9,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadCircuit, loadCircuitFromText, operatingPoint } from "../src/api.js";
-import { InputError, NetlistError, type SourceLoc } from "../src/netlist/errors.js";
 import { parseNetlist } from "../src/netlist/parser.js";
 import { elaborate } from "../src/netlist/elaborate.js";
+import { netlistErrorCheck } from "./helpers/netlist-errors.js";
 
 const FIX = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "cards");
 const FILE = path.join(FIX, "bad.cir");
 
-/** Run `fn`, require a NetlistError at line:col of `file` whose message matches `msg`. */
-function expectNetlistError(fn: () => unknown, line: number, col: number, msg: RegExp, file = FILE): NetlistError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, "expected an error").toBeDefined();
-  expect(err).toBeInstanceOf(InputError);
-  expect(err).toBeInstanceOf(NetlistError);
-  const e = err as NetlistError;
-  expect(e.message).toMatch(msg);
-  expect(e.loc).toEqual<SourceLoc>({ file, line, col });
-  expect(e.message.startsWith(`${file}:${line}:${col}: `), e.message).toBe(true);
-  return e;
-}
+const expectNetlistError = netlistErrorCheck(FILE);
 
 /** Build a circuit from netlist lines (a title line is prepended, so the first given line is line 2), as if in the fixtures folder. */
 const load = (...lines: string[]) => () => loadCircuitFromText(["* test", ...lines].join("\n") + "\n", FILE);

@@ -1,0 +1,27 @@
+/** The check every bad-netlist test makes: a NetlistError at file:line:col whose message matches. */
+import { expect } from "vitest";
+import { InputError, NetlistError, type SourceLoc } from "../../src/netlist/errors.js";
+
+/**
+ * `expectNetlistError(fn, line, col, msg, file = defaultFile)`: run `fn` and
+ * require a NetlistError (an InputError) at line:col of `file` whose message
+ * matches `msg` and starts with `file:line:col: `; returns the error.
+ */
+export function netlistErrorCheck(defaultFile: string) {
+  return function expectNetlistError(fn: () => unknown, line: number, col: number, msg: RegExp, file = defaultFile): NetlistError {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err, "expected an error").toBeDefined();
+    expect(err).toBeInstanceOf(InputError);
+    expect(err).toBeInstanceOf(NetlistError);
+    const e = err as NetlistError;
+    expect(e.message).toMatch(msg);
+    expect(e.loc).toEqual<SourceLoc>({ file, line, col });
+    expect(e.message.startsWith(`${file}:${line}:${col}: `), e.message).toBe(true);
+    return e;
+  };
+}
