@@ -336,19 +336,24 @@ describe("SparseLU refactorization", () => {
   });
 });
 
+/** The pattern's column-compressed form as SparseLU builds it: column pointers and row indices. */
+function cscOf(s: { n: number; pat: { size: number; rows: Int32Array; cols: Int32Array } }): { count: Int32Array; Ai: Int32Array } {
+  const count = new Int32Array(s.n + 1);
+  for (let h = 1; h < s.pat.size; h++) count[s.pat.cols[h]! + 1]++;
+  for (let j = 0; j < s.n; j++) count[j + 1] += count[j]!;
+  const Ai = new Int32Array(s.pat.size - 1);
+  const next = Int32Array.from(count);
+  for (let h = 1; h < s.pat.size; h++) Ai[next[s.pat.cols[h]!]++] = s.pat.rows[h]!;
+  return { count, Ai };
+}
+
 describe("maxTransversal", () => {
   it("matches every column of a structurally nonsingular pattern to a row of its own", () => {
     for (const seed of [1, 2, 3]) {
       const s = randomSystem(300, seed, 2, 0.3);
       const lu = new SparseLU(s.n, s.pat.rows, s.pat.cols);
-      // rebuild the CSC the way SparseLU does
       const n = s.n;
-      const count = new Int32Array(n + 1);
-      for (let h = 1; h < s.pat.size; h++) count[s.pat.cols[h]! + 1]++;
-      for (let j = 0; j < n; j++) count[j + 1] += count[j]!;
-      const Ai = new Int32Array(s.pat.size - 1);
-      const next = Int32Array.from(count);
-      for (let h = 1; h < s.pat.size; h++) Ai[next[s.pat.cols[h]!]++] = s.pat.rows[h]!;
+      const { count, Ai } = cscOf(s);
       const m = maxTransversal(n, count, Ai);
       const used = new Set<number>();
       for (let j = 0; j < n; j++) {
@@ -364,12 +369,7 @@ describe("maxTransversal", () => {
   it("keeps the diagonal when it is a perfect matching by itself", () => {
     const s = randomSystem(200, 8, 3, 0);
     const n = s.n;
-    const count = new Int32Array(n + 1);
-    for (let h = 1; h < s.pat.size; h++) count[s.pat.cols[h]! + 1]++;
-    for (let j = 0; j < n; j++) count[j + 1] += count[j]!;
-    const Ai = new Int32Array(s.pat.size - 1);
-    const next = Int32Array.from(count);
-    for (let h = 1; h < s.pat.size; h++) Ai[next[s.pat.cols[h]!]++] = s.pat.rows[h]!;
+    const { count, Ai } = cscOf(s);
     expect(Array.from(maxTransversal(n, count, Ai))).toEqual(Array.from({ length: n }, (_, j) => j));
   });
 
