@@ -26,6 +26,7 @@
  */
 import type { BranchLaw, BranchPoint } from "../devices/types.js";
 import { NewtonTest, type Engine, type NewtonResult, type NewtonTolerances } from "./engine.js";
+import { createSchurKernel, type SchurKernel } from "./layered-kernel.js";
 
 /** Multiply-adds of a dense Schur complement above which adjoint solves iterate instead (see solveAdjoint). */
 const ITERATIVE_ABOVE = 2e6;
@@ -37,11 +38,13 @@ export class LayeredNewton {
   private readonly aIdx: Int32Array;
   private readonly bIdx: Int32Array;
   /**
-   * The coupling C stored densely by B column: Ct[q * nA + k] = J(aIdx[k], bIdx[q])
-   * (0 where they are not joined), gathered from the matrix handles hCt (-1: none).
+   * The coupling C, stored densely by B column in the kernel's memory:
+   * kern.Ct[q * sA + k] = J(aIdx[k], bIdx[q]) (0 where they are not joined),
+   * gathered from the matrix handles hCt (-1: none; same layout).
    */
   private readonly hCt: Int32Array;
-  private readonly Ct: Float64Array;
+  /** The dense operands and arithmetic (Schur complement, solves, products with C). */
+  private readonly kern: SchurKernel;
   private readonly diagH: Int32Array;
   /** Nonlinear branch laws with their free unknown and fixed node. */
   private readonly laws: BranchLaw[];
@@ -55,12 +58,6 @@ export class LayeredNewton {
   /** Engine versions the base copies were taken at. */
   private pointVersion = -1;
   private paramVersion = -1;
-  /** 1 / D_A (by A position) and the scratch row w_k = C_kp / D_k. */
-  private readonly invDA: Float64Array;
-  private readonly w: Float64Array;
-  /** Dense |B| x |B| Schur complement (lower triangle, Cholesky factor after factoring) and its right-hand side. */
-  private S: Float64Array;
-  private readonly rB: Float64Array;
   private readonly xNew: Float64Array;
   private readonly pt: BranchPoint = { v: 0, i: 0, g: 0 };
   /** Branch laws of each unknown (CSR by unknown, indices into laws). */
@@ -68,8 +65,6 @@ export class LayeredNewton {
   private readonly lawOf: Int32Array;
   /** Amplifier circuits: the dependents' rows of the linear base folded into their inputs' rows (V' units). */
   private readonly cDep: Float64Array;
-  /** Scratch of the B set's sums (length |B|). */
-  private readonly wB: Float64Array;
   /** Indices of every law, and of the laws on B unknowns. */
   private readonly allLaws: Int32Array;
   private readonly bLaws: Int32Array;
@@ -174,12 +169,13 @@ export class LayeredNewton {
     const nA = a.length;
     const aPos = new Int32Array(n).fill(-1);
     for (let k = 0; k < nA; k++) aPos[a[k]] = k;
-    this.hCt = new Int32Array(nA * b.length).fill(-1);
+    this.kern = createSchurKernel(nA, b.length);
+    const sA = this.kern.sA;
+    this.hCt = new Int32Array(sA * b.length).fill(-1);
     for (let k = 0; k < nA; k++) {
       const u = a[k];
-      for (let p = deg[u]; p < deg[u + 1]; p++) this.hCt[bPos[adj[p]] * nA + k] = adjH[p];
+      for (let p = deg[u]; p < deg[u + 1]; p++) this.hCt[bPos[adj[p]] * sA + k] = adjH[p];
     }
-    this.Ct = new Float64Array(nA * b.length);
     this.diagH = new Int32Array(n);
     for (let i = 0; i < n; i++) this.diagH[i] = engine.sys.diag(i);
     this.laws = laws;
@@ -199,11 +195,6 @@ export class LayeredNewton {
     this.c = new Float64Array(n);
     this.D0 = new Float64Array(n);
     this.c0 = new Float64Array(n);
-    this.invDA = new Float64Array(nA);
-    this.w = new Float64Array(nA);
-    this.S = new Float64Array(0);
-    this.rB = new Float64Array(b.length);
-    this.wB = new Float64Array(b.length);
     this.cDep = new Float64Array(n);
     this.xNew = new Float64Array(n);
   }
@@ -219,7 +210,8 @@ export class LayeredNewton {
     if (e.pointVersion === this.pointVersion && e.paramVersion === this.paramVersion) return;
     // New inputs or new conductances.
     const base = e.linearBase();
-    const { diagH, hCt, Ct, D0, c0 } = this;
+    const { diagH, hCt, D0, c0 } = this;
+    const Ct = this.kern.Ct;
     for (let i = 0; i < D0.length; i++) {
       D0[i] = base.A[diagH[i]];
       c0[i] = base.b[i];
@@ -281,75 +273,26 @@ export class LayeredNewton {
 
   /** Eliminate A and factor S = D_B - C^T D_A^-1 C (Cholesky, lower). False when not positive definite. */
   private factor(): boolean {
-    const nb = this.bIdx.length;
-    if (this.S.length !== nb * nb) this.S = new Float64Array(nb * nb);
-    const { D, Ct, S, aIdx, bIdx, invDA, w } = this;
-    const nA = aIdx.length;
-    for (let k = 0; k < nA; k++) {
+    const { D, aIdx, bIdx, kern } = this;
+    const { invDA, dB } = kern;
+    for (let k = 0; k < aIdx.length; k++) {
       const d = D[aIdx[k]];
       if (!(d > 0)) return false;
       invDA[k] = 1 / d;
     }
-    // S_pq = D_p [p = q] - sum_k C_kp C_kq / D_k, lower triangle: a dot product per entry.
-    for (let p = 0; p < nb; p++) {
-      const op = p * nA;
-      for (let k = 0; k < nA; k++) w[k] = Ct[op + k] * invDA[k];
-      for (let q = 0; q <= p; q++) {
-        const oq = q * nA;
-        let s = 0;
-        for (let k = 0; k < nA; k++) s += w[k] * Ct[oq + k];
-        S[p * nb + q] = (p === q ? D[bIdx[p]] : 0) - s;
-      }
-    }
-    // Cholesky in place: S = L L^T, L in the lower triangle.
-    for (let j = 0; j < nb; j++) {
-      const rj = j * nb;
-      let s = S[rj + j];
-      for (let k = 0; k < j; k++) s -= S[rj + k] * S[rj + k];
-      if (!(s > 0) || !Number.isFinite(s)) return false;
-      const l = Math.sqrt(s);
-      S[rj + j] = l;
-      for (let i = j + 1; i < nb; i++) {
-        const ri = i * nb;
-        let t = S[ri + j];
-        for (let k = 0; k < j; k++) t -= S[ri + k] * S[rj + k];
-        S[ri + j] = t / l;
-      }
-    }
-    return true;
+    for (let q = 0; q < bIdx.length; q++) dB[q] = D[bIdx[q]];
+    return kern.schur();
   }
 
   /** Solve J x = rhs (by unknown) with the last factorization; x may alias rhs. */
   private solveFactored(rhs: Float64Array, x: Float64Array): void {
-    const { Ct, S, aIdx, bIdx, invDA, rB, w } = this;
-    const nb = bIdx.length;
-    const nA = aIdx.length;
-    for (let k = 0; k < nA; k++) w[k] = rhs[aIdx[k]] * invDA[k];
-    for (let q = 0; q < nb; q++) {
-      const oq = q * nA;
-      let s = rhs[bIdx[q]];
-      for (let k = 0; k < nA; k++) s -= Ct[oq + k] * w[k];
-      rB[q] = s;
-    }
-    for (let i = 0; i < nb; i++) {
-      let s = rB[i];
-      for (let k = 0; k < i; k++) s -= S[i * nb + k] * rB[k];
-      rB[i] = s / S[i * nb + i];
-    }
-    for (let i = nb - 1; i >= 0; i--) {
-      let s = rB[i];
-      for (let k = i + 1; k < nb; k++) s -= S[k * nb + i] * rB[k];
-      rB[i] = s / S[i * nb + i];
-    }
-    // x_A = D_A^-1 (c_A - C x_B): w becomes c_A - C x_B, one column of C at a time.
-    for (let k = 0; k < nA; k++) w[k] = rhs[aIdx[k]];
-    for (let q = 0; q < nb; q++) {
-      const oq = q * nA;
-      const xq = rB[q];
-      for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * xq;
-    }
-    for (let k = 0; k < nA; k++) x[aIdx[k]] = w[k] * invDA[k];
-    for (let q = 0; q < nb; q++) x[bIdx[q]] = rB[q];
+    const { aIdx, bIdx, kern } = this;
+    const { rA, rB, xA } = kern;
+    for (let k = 0; k < aIdx.length; k++) rA[k] = rhs[aIdx[k]];
+    for (let q = 0; q < bIdx.length; q++) rB[q] = rhs[bIdx[q]];
+    kern.solve();
+    for (let k = 0; k < aIdx.length; k++) x[aIdx[k]] = xA[k];
+    for (let q = 0; q < bIdx.length; q++) x[bIdx[q]] = rB[q];
   }
 
   /**
@@ -360,14 +303,12 @@ export class LayeredNewton {
   private eliminate(tol: NewtonTolerances): boolean {
     this.refreshBase();
     const x = this.engine.x;
-    const { c0, Ct, aIdx, bIdx, w } = this;
+    const { c0, aIdx, bIdx, kern } = this;
+    const { rA, xB, w } = kern;
     const nA = aIdx.length;
-    for (let k = 0; k < nA; k++) w[k] = c0[aIdx[k]];
-    for (let q = 0; q < bIdx.length; q++) {
-      const oq = q * nA;
-      const xq = x[bIdx[q]];
-      for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * xq;
-    }
+    for (let k = 0; k < nA; k++) rA[k] = c0[aIdx[k]];
+    for (let q = 0; q < bIdx.length; q++) xB[q] = x[bIdx[q]];
+    kern.coupleA();
     let stuck = false;
     for (let k = 0; k < nA; k++) if (!this.solveNode(aIdx[k], w[k], tol)) stuck = true;
     return stuck;
@@ -377,17 +318,13 @@ export class LayeredNewton {
   private eliminateB(tol: NewtonTolerances): boolean {
     this.refreshBase();
     const x = this.engine.x;
-    const { c0, Ct, aIdx, bIdx, w, wB } = this;
-    const nA = aIdx.length;
-    for (let k = 0; k < nA; k++) w[k] = x[aIdx[k]];
-    for (let q = 0; q < bIdx.length; q++) {
-      const oq = q * nA;
-      let s = c0[bIdx[q]];
-      for (let k = 0; k < nA; k++) s -= Ct[oq + k] * w[k];
-      wB[q] = s;
-    }
+    const { c0, aIdx, bIdx, kern } = this;
+    const { xA, rB } = kern;
+    for (let k = 0; k < aIdx.length; k++) xA[k] = x[aIdx[k]];
+    for (let q = 0; q < bIdx.length; q++) rB[q] = c0[bIdx[q]];
+    kern.coupleB();
     let stuck = false;
-    for (let q = 0; q < bIdx.length; q++) if (!this.solveNode(bIdx[q], wB[q], tol)) stuck = true;
+    for (let q = 0; q < bIdx.length; q++) if (!this.solveNode(bIdx[q], rB[q], tol)) stuck = true;
     return stuck;
   }
 
@@ -552,7 +489,8 @@ export class LayeredNewton {
       this.solveFactored(rhs, rhs);
       return;
     }
-    const { D, Ct, aIdx, bIdx, w, wB } = this;
+    const { D, aIdx, bIdx, kern } = this;
+    const { rA, xA, w, rB, xB } = kern;
     const nA = aIdx.length;
     const nb = bIdx.length;
     const y = this.xNew;
@@ -561,12 +499,9 @@ export class LayeredNewton {
       let change = 0;
       let size = 0;
       // y_A = (r_A - C y_B) / D_A
-      for (let k = 0; k < nA; k++) w[k] = rhs[aIdx[k]];
-      for (let q = 0; q < nb; q++) {
-        const oq = q * nA;
-        const yq = y[bIdx[q]];
-        if (yq !== 0) for (let k = 0; k < nA; k++) w[k] -= Ct[oq + k] * yq;
-      }
+      for (let k = 0; k < nA; k++) rA[k] = rhs[aIdx[k]];
+      for (let q = 0; q < nb; q++) xB[q] = y[bIdx[q]];
+      kern.coupleA();
       for (let k = 0; k < nA; k++) {
         const u = aIdx[k];
         const v = w[k] / D[u];
@@ -575,18 +510,15 @@ export class LayeredNewton {
         y[u] = v;
       }
       // y_B = (r_B - C^T y_A) / D_B
-      for (let k = 0; k < nA; k++) w[k] = y[aIdx[k]];
-      for (let q = 0; q < nb; q++) {
-        const oq = q * nA;
-        let s = rhs[bIdx[q]];
-        for (let k = 0; k < nA; k++) s -= Ct[oq + k] * w[k];
-        wB[q] = s / D[bIdx[q]];
-      }
+      for (let k = 0; k < nA; k++) xA[k] = y[aIdx[k]];
+      for (let q = 0; q < nb; q++) rB[q] = rhs[bIdx[q]];
+      kern.coupleB();
       for (let q = 0; q < nb; q++) {
         const u = bIdx[q];
-        change = Math.max(change, Math.abs(wB[q] - y[u]));
-        size = Math.max(size, Math.abs(wB[q]));
-        y[u] = wB[q];
+        const v = rB[q] / D[u];
+        change = Math.max(change, Math.abs(v - y[u]));
+        size = Math.max(size, Math.abs(v));
+        y[u] = v;
       }
       if (change <= 1e-13 * size) break;
     }

@@ -9,7 +9,11 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./build.js";
 
-const GENERATED = [path.join(ROOT, "src", "netlist", "fast-lane.wasm.ts")];
+const GENERATED = [
+  path.join(ROOT, "src", "netlist", "fast-lane.wasm.ts"),
+  path.join(ROOT, "src", "train", "update-kernel.wasm.ts"),
+  path.join(ROOT, "src", "analysis", "layered-kernel.wasm.ts"),
+];
 
 export default function setup(): void {
   const wasmDir = path.join(ROOT, "wasm");
