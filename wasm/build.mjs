@@ -6,6 +6,7 @@
  *   wasm/fast-lane.ts      ->  src/netlist/fast-lane.wasm.ts
  *   wasm/update-kernel.ts  ->  src/train/update-kernel.wasm.ts
  *   wasm/layered-kernel.ts ->  src/analysis/layered-kernel.wasm.ts
+ *   wasm/crossbar-kernel.ts -> src/devices/crossbar-kernel.wasm.ts
  *
  * Run by `npm run build` and `prepare` (npm install) before tsc. The
  * generated files are not committed.
@@ -20,6 +21,7 @@ const MODULES = [
   { src: "wasm/fast-lane.ts", out: "src/netlist/fast-lane.wasm.ts", name: "FAST_LANE_WASM" },
   // 128-bit SIMD: Node 16.4+ (and every current browser) runs it.
   { src: "wasm/update-kernel.ts", out: "src/train/update-kernel.wasm.ts", name: "UPDATE_KERNEL_WASM", flags: ["--enable", "simd"] },
+  { src: "wasm/crossbar-kernel.ts", out: "src/devices/crossbar-kernel.wasm.ts", name: "CROSSBAR_KERNEL_WASM", flags: ["--enable", "simd"] },
   { src: "wasm/layered-kernel.ts", out: "src/analysis/layered-kernel.wasm.ts", name: "LAYERED_KERNEL_WASM", flags: ["--enable", "simd"] },
 ];
 

@@ -12,6 +12,7 @@ import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dens
 import type { Device, LoadContext, SetupContext } from "./types.js";
 import type { SourceLoc } from "../netlist/errors.js";
 import type { FastResistors } from "../netlist/fast-resistors.js";
+import { CrossbarKernel } from "./crossbar-kernel.js";
 
 export class ResistorBank implements Device {
   readonly name = "(resistors)";
@@ -172,6 +173,8 @@ export class ResistorBank implements Device {
         }
         diag.set(colG.subarray(0, N));
         this.blkDiagValid[bi] = 1;
+      } else if (this.kernel && M * N >= 4096) {
+        this.kernel.litRows(g, blk.slot0, M, N, rows, Vk, colI);
       } else {
         for (let i = 0; i < M; i++) {
           const v = Vk[rows[i]];
@@ -198,6 +201,9 @@ export class ResistorBank implements Device {
       b[r] += accRhs[r];
     }
   }
+
+  /** The lit-row product on WebAssembly SIMD (bitwise the loop's sums), or null. */
+  private readonly kernel = CrossbarKernel.get();
 
   /** Column sums of g of each crossbar block (S), valid (per block) until the conductances change. */
   private blkDiag: Float64Array[] | null = null;

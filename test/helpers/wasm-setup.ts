@@ -13,6 +13,7 @@ const GENERATED = [
   path.join(ROOT, "src", "netlist", "fast-lane.wasm.ts"),
   path.join(ROOT, "src", "train", "update-kernel.wasm.ts"),
   path.join(ROOT, "src", "analysis", "layered-kernel.wasm.ts"),
+  path.join(ROOT, "src", "devices", "crossbar-kernel.wasm.ts"),
 ];
 
 export default function setup(): void {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { CrossbarKernel } from "../src/devices/crossbar-kernel.js";
+
+/** Park-Miller: a fixed stream of numbers in (0, 1). */
+function stream(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+}
+
+/**
+ * The crossbar product of the resistor bank's load on WebAssembly SIMD:
+ * the current into each column from the rows at a non-zero voltage, bit
+ * for bit the row-by-row sums of the JavaScript loop, and equal to the
+ * definition sum_i g_ij v_i to rounding.
+ */
+describe("crossbar lit-row kernel", () => {
+  const kernel = CrossbarKernel.get();
+  it("exists on this engine (Node >= 16.4 runs WebAssembly SIMD)", () => {
+    expect(kernel).not.toBeNull();
+  });
+
+  for (const [M, N] of [
+    [1568, 100],
+    [50, 7],
+    [9, 1],
+    [40, 17],
+    [3, 2],
+  ] as const) {
+    it(`${M} x ${N}: bitwise the JavaScript loop's sums, on top of what the columns held`, () => {
+      const rnd = stream(M * 7 + N);
+      const slot0 = 5;
+      const g = Float64Array.from({ length: slot0 + M * N + 3 }, () => 1e-6 + 1e-4 * rnd());
+      // Node voltages: about a fifth of the rows lit (as an MNIST digit), the rest at 0 V; rows in a shuffled node order.
+      const Vk = Float64Array.from({ length: M + 4 }, () => (rnd() < 0.2 ? 100 * (rnd() - 0.5) : 0));
+      const rows = Int32Array.from({ length: M }, (_, i) => (i * 7 + 3) % (M + 4));
+      const start = Float64Array.from({ length: N }, () => rnd() - 0.5);
+      const want = start.slice();
+      let lit = 0;
+      for (let i = 0; i < M; i++) {
+        const v = Vk[rows[i]!]!;
+        if (v === 0) continue;
+        lit++;
+        for (let j = 0; j < N; j++) want[j] += g[slot0 + i * N + j]! * v;
+      }
+      const got = start.slice();
+      kernel!.litRows(g, slot0, M, N, rows, Vk, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      if (M > 10) expect(lit).toBeGreaterThan(0);
+    });
+  }
+
+  it("no lit row leaves the columns as they were", () => {
+    const colI = new Float64Array([1, 2, 3]);
+    kernel!.litRows(new Float64Array(30), 0, 10, 3, Int32Array.from({ length: 10 }, (_, i) => i), new Float64Array(10), colI);
+    expect(Array.from(colI)).toEqual([1, 2, 3]);
+  });
+});
