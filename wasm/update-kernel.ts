@@ -8,7 +8,11 @@
  *   g_ij += st [P_i + Q_j - sum_b (c_bi dc_bj) - sum_b (a_bi sc_bj)],  clipped to [lo, hi]
  *
  * with the same operations in the same order (no fused multiply-add), so
- * the two give bitwise-equal conductances (S). Rows whose a_bi are all 0 (a
+ * the two give bitwise-equal conductances (S). The clip is pmax/pmin
+ * (x86 maxpd/minpd: `lo < v ? v : lo`, `v < hi ? v : hi`), equal to
+ * Math.max/Math.min for every non-NaN v (lo > 0, so no signed zeros meet);
+ * f64x2.min/max, which order NaN and -0, compile to a sequence of about
+ * eight instructions each in V8 and made the kernel twice as slow. Rows whose a_bi are all 0 (a
  * data input: the same voltage in both phases) skip the a terms; rows whose
  * c_bi are also all 0 (an unlit pixel) take only the column term Q_j.
  *
@@ -59,7 +63,7 @@ export function update(
         for (; j < even; j += 2) {
           const o = <usize>j << 3;
           const v = f64x2.add(v128.load(row + o), f64x2.mul(v128.load(Q + o), vst));
-          v128.store(row + o, f64x2.min(vhi, f64x2.max(vlo, v)));
+          v128.store(row + o, f64x2.pmin(vhi, f64x2.pmax(vlo, v)));
         }
         if (j < N) {
           const o = <usize>j << 3;
@@ -76,7 +80,7 @@ export function update(
           t = f64x2.sub(t, f64x2.mul(vc2, v128.load(d2 + o)));
           t = f64x2.sub(t, f64x2.mul(vc3, v128.load(d3 + o)));
           const v = f64x2.add(v128.load(row + o), f64x2.mul(t, vst));
-          v128.store(row + o, f64x2.min(vhi, f64x2.max(vlo, v)));
+          v128.store(row + o, f64x2.pmin(vhi, f64x2.pmax(vlo, v)));
         }
         if (j < N) {
           const o = <usize>j << 3;
@@ -103,7 +107,7 @@ export function update(
         t = f64x2.sub(t, f64x2.mul(va2, v128.load(s2 + o)));
         t = f64x2.sub(t, f64x2.mul(va3, v128.load(s3 + o)));
         const v = f64x2.add(v128.load(row + o), f64x2.mul(t, vst));
-        v128.store(row + o, f64x2.min(vhi, f64x2.max(vlo, v)));
+        v128.store(row + o, f64x2.pmin(vhi, f64x2.pmax(vlo, v)));
       }
       if (j < N) {
         const o = <usize>j << 3;
