@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CrossbarKernel } from "../src/devices/crossbar-kernel.js";
+import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/bank-memory.js";
 
 /** Park-Miller: a fixed stream of numbers in (0, 1). */
 function stream(seed: number): () => number {
@@ -53,5 +54,22 @@ describe("crossbar lit-row kernel", () => {
     const colI = new Float64Array([1, 2, 3]);
     kernel!.litRows(new Float64Array(30), 0, 10, 3, Int32Array.from({ length: 10 }, (_, i) => i), new Float64Array(10), colI);
     expect(Array.from(colI)).toEqual([1, 2, 3]);
+  });
+
+  it("in place on a bank memory: bitwise the copying kernel's sums", () => {
+    const M = 300, N = 13, slot0 = 3;
+    const rnd = stream(41);
+    const bank = createBankMemory(slot0 + M * N, 1, kernelScratchBytes([{ M, N }]));
+    useBank(bank, 0);
+    const g = new Float64Array(bank.memory.buffer, bank.byteOffset, slot0 + M * N);
+    for (let k = 0; k < g.length; k++) g[k] = 1e-4 * rnd();
+    const Vk = Float64Array.from({ length: M }, () => (rnd() < 0.3 ? rnd() - 0.5 : 0));
+    const rows = Int32Array.from({ length: M }, (_, i) => i);
+    const inPlace = new Float64Array(N), copied = new Float64Array(N);
+    const onBank = CrossbarKernel.for(g)!;
+    expect(onBank).not.toBe(CrossbarKernel.get());
+    onBank.litRows(g, slot0, M, N, rows, Vk, inPlace);
+    CrossbarKernel.get()!.litRows(g.slice(), slot0, M, N, rows, Vk, copied);
+    expect(Array.from(inPlace)).toEqual(Array.from(copied));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyChunk } from "../src/train/model.js";
 import { WasmUpdateKernel } from "../src/train/update-kernel.js";
+import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/bank-memory.js";
 
 /** Park-Miller: a fixed stream of numbers in (0, 1). */
 function stream(seed: number): () => number {
@@ -70,4 +71,28 @@ describe("WebAssembly SIMD update kernel", () => {
       }
     });
   }
+
+  it("in place on a bank memory (threaded training's shared conductances): bitwise the copying kernel's result, and nothing outside the block moves", () => {
+    const M = 40, N = 7, B = 4, slot0 = 11;
+    const rnd = stream(77);
+    const dr = new Float64Array(B * M).map((_, k) => (k % 3 === 0 ? 0 : (rnd() - 0.5) * 0.1));
+    const sr = new Float64Array(B * M).map(() => (rnd() - 0.5) * 4);
+    const dc = new Float64Array(B * N).map(() => (rnd() - 0.5) * 0.2);
+    const sc = new Float64Array(B * N).map(() => (rnd() - 0.5) * 2);
+    const f = new Float64Array([1, -0.5, 0.75, 1]);
+    const count = slot0 + M * N + 5;
+    const bank = createBankMemory(count, 2, kernelScratchBytes([{ M, N }]));
+    useBank(bank, 1);
+    const g = new Float64Array(bank.memory.buffer, bank.byteOffset, count);
+    for (let k = 0; k < count; k++) g[k] = 1e-5 + rnd() * 1e-5;
+    const plain = g.slice();
+    const blk = { k0: 0, slot0, M, N, rows: new Int32Array(M), cols: new Int32Array(N) };
+    const sumShared = new Float64Array(N), sumPlain = new Float64Array(N);
+    const onBank = WasmUpdateKernel.for(g)!;
+    expect(onBank).not.toBe(WasmUpdateKernel.for(plain));
+    onBank.apply(g, blk, { dr, sr, dc, sc }, f, 0, 4, 1e-6, 1.1e-5, 1.9e-5, sumShared);
+    WasmUpdateKernel.for(plain)!.apply(plain, blk, { dr, sr, dc, sc }, f, 0, 4, 1e-6, 1.1e-5, 1.9e-5, sumPlain);
+    expect(Array.from(g)).toEqual(Array.from(plain));
+    expect(Array.from(sumShared)).toEqual(Array.from(sumPlain));
+  });
 });

@@ -4,6 +4,7 @@
  * eliminates nodes fixed by grounded voltage sources, and resolves the
  * training annotations.
  */
+import { ownBankMemory, type BankStorage } from "../devices/bank-memory.js";
 import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
 import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
@@ -30,10 +31,27 @@ export interface BuildOptions {
   /**
    * Storage of the resistor bank's conductances (8 bytes per resistor): the
    * circuit's `resistors.g` is a view of it, and building writes the
-   * netlist's values into it. Data-parallel training (train/parallel.ts)
-   * gives every worker thread's circuit the same SharedArrayBuffer.
+   * netlist's values into it: a SharedArrayBuffer of exactly that size, or
+   * a place in a bank memory (devices/bank-memory.ts), where the SIMD
+   * kernels work on the conductances in place. Data-parallel training
+   * (train/parallel.ts) gives every worker thread's circuit the same one;
+   * "bank-memory" makes a bank memory of the right size for this thread
+   * (single-threaded training: train/run.ts).
    */
-  resistorStorage?: SharedArrayBuffer;
+  resistorStorage?: SharedArrayBuffer | BankStorage | "bank-memory";
+}
+
+/** The bank's conductance array: a view of the given storage (checked to fit), or a fresh one. */
+function resistorArray(given: SharedArrayBuffer | BankStorage | "bank-memory" | undefined, rCount: number): Float64Array {
+  if (!given) return new Float64Array(rCount);
+  const storage = given === "bank-memory" ? ownBankMemory(rCount) : given;
+  if (storage instanceof SharedArrayBuffer) {
+    if (storage.byteLength !== 8 * rCount) throw new InputError(`resistorStorage holds ${storage.byteLength / 8} conductances but the netlist has ${rCount} resistors`);
+    return new Float64Array(storage);
+  }
+  const room = (storage.memory.buffer.byteLength - storage.byteOffset) / 8;
+  if (room < rCount) throw new InputError(`resistorStorage has room for ${room} conductances but the netlist has ${rCount} resistors`);
+  return new Float64Array(storage.memory.buffer, storage.byteOffset, rCount);
 }
 
 export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptions = {}): Circuit {
@@ -75,10 +93,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const rCount = fast.count + specs.reduce((k, s) => k + (s.type === "r" ? 1 : 0), 0);
   const rA = new Int32Array(rCount);
   const rB = new Int32Array(rCount);
-  if (opts.resistorStorage && opts.resistorStorage.byteLength !== 8 * rCount) {
-    throw new InputError(`resistorStorage holds ${opts.resistorStorage.byteLength / 8} conductances but the netlist has ${rCount} resistors`);
-  }
-  const rG = opts.resistorStorage ? new Float64Array(opts.resistorStorage) : new Float64Array(rCount);
+  const rG = resistorArray(opts.resistorStorage, rCount);
   const devices: Device[] = [];
   const deviceByName = new DeviceTable(rA, rB, rG, fast);
   const deviceLoc = new Map<string, SourceLoc>();

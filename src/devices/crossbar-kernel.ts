@@ -8,43 +8,80 @@
  * the rows taken in order, so the sums are bitwise those of the JavaScript
  * loop it replaces (which stays the fallback: EQSPICE_NO_WASM=1, or no SIMD).
  *
+ * Two instances: one with its own memory, into which the lit rows are
+ * copied; and, for a bank whose conductances live in a shared bank memory
+ * (devices/bank-memory.ts), one on that memory, which reads them in place.
+ *
  * Why: with the inputs clamped this runs once per training sample over the
  * lit rows of the input crossbar (about 300 x 100 for an MNIST digit on the
  * doubled 1568 x 100 block); V8's loop spends 3-6 ns per multiply-add on
- * this machine, the packed SIMD loop well under one, copying the lit rows
- * into the module's memory included.
+ * this machine, the SIMD loop well under one.
  */
-import { CROSSBAR_KERNEL_WASM } from "./crossbar-kernel.wasm.js";
+import { CROSSBAR_KERNEL_SHARED_WASM, CROSSBAR_KERNEL_WASM } from "./crossbar-kernel.wasm.js";
+import { scratchFor } from "./bank-memory.js";
 
 interface Exports {
-  memory: WebAssembly.Memory;
-  litRows(src: number, vals: number, nR: number, N: number, out: number): void;
+  litRows(rowPtr: number, vals: number, nR: number, N: number, out: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-let shared: CrossbarKernel | null | undefined;
+const modules = new Map<string, WebAssembly.Module | null>();
+
+function compile(base64: string): WebAssembly.Module | null {
+  let m = modules.get(base64);
+  if (m === undefined) {
+    try {
+      m = new WebAssembly.Module(Buffer.from(base64, "base64"));
+    } catch {
+      m = null; // no WebAssembly SIMD (or threads) on this engine
+    }
+    modules.set(base64, m);
+  }
+  return m;
+}
+
+const abort = (): never => {
+  throw new Error("internal: crossbar kernel aborted");
+};
+
+let own: CrossbarKernel | null | undefined;
+const onBank = new WeakMap<WebAssembly.Memory, CrossbarKernel | null>();
 
 export class CrossbarKernel {
-  private f64 = new Float64Array(0);
+  private f64: Float64Array;
+  private i32: Int32Array;
 
-  private constructor(private readonly x: Exports) {}
+  private constructor(
+    private readonly x: Exports,
+    private readonly memory: WebAssembly.Memory,
+    /** Scratch [base, base + bytes) of this thread (bank memory), or the whole own memory (bytes = Infinity: it grows). */
+    private readonly base: number,
+    private readonly bytes: number,
+  ) {
+    this.f64 = new Float64Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+  }
 
-  /** The process's kernel (one instance: the calls are synchronous), or null without WebAssembly SIMD or with EQSPICE_NO_WASM set. */
+  /** The kernel with its own memory (one per thread: the calls are synchronous), or null without WebAssembly SIMD or with EQSPICE_NO_WASM set. */
   static get(): CrossbarKernel | null {
-    if (shared !== undefined) return shared;
-    if (process.env.EQSPICE_NO_WASM) return (shared = null);
-    if (compiled === undefined) {
-      try {
-        compiled = new WebAssembly.Module(Buffer.from(CROSSBAR_KERNEL_WASM, "base64"));
-      } catch {
-        compiled = null;
-      }
+    if (own !== undefined) return own;
+    const m = process.env.EQSPICE_NO_WASM ? null : compile(CROSSBAR_KERNEL_WASM);
+    if (!m) return (own = null);
+    const inst = new WebAssembly.Instance(m, { env: { abort } });
+    const x = inst.exports as unknown as Exports & { memory: WebAssembly.Memory };
+    return (own = new CrossbarKernel(x, x.memory, 16, Infinity));
+  }
+
+  /** The kernel for conductances `g`: in place on their bank memory when this thread registered it, else get(). */
+  static for(g: Float64Array): CrossbarKernel | null {
+    const s = scratchFor(g);
+    if (!s || process.env.EQSPICE_NO_WASM) return CrossbarKernel.get();
+    let k = onBank.get(s.memory);
+    if (k === undefined) {
+      const m = compile(CROSSBAR_KERNEL_SHARED_WASM);
+      k = m ? new CrossbarKernel(new WebAssembly.Instance(m, { env: { memory: s.memory, abort } }).exports as unknown as Exports, s.memory, s.base, s.bytes) : null;
+      onBank.set(s.memory, k);
     }
-    if (!compiled) return (shared = null);
-    const abort = (): never => {
-      throw new Error("internal: crossbar kernel aborted");
-    };
-    return (shared = new CrossbarKernel(new WebAssembly.Instance(compiled, { env: { abort } }).exports as unknown as Exports));
+    return k ?? CrossbarKernel.get();
   }
 
   /**
@@ -52,29 +89,40 @@ export class CrossbarKernel {
    * voltage v_i = Vk[rows[i]] is not 0.
    */
   litRows(g: Float64Array, slot0: number, M: number, N: number, rows: Int32Array, Vk: Float64Array, colI: Float64Array): void {
-    // Layout (bytes): out at 16, vals after it, then the packed rows.
-    const out = 16;
-    const vals = out + 8 * N + 16;
     let nR = 0;
     for (let i = 0; i < M; i++) if (Vk[rows[i]] !== 0) nR++;
     if (nR === 0) return;
-    const src = (vals + 8 * nR + 15) & ~15;
-    const end = src + 8 * nR * N;
-    const mem = this.x.memory;
+    const inPlace = g.buffer === this.memory.buffer;
+    // Scratch (bytes from base): out (N), the values (nR), the row pointers (nR), then (own memory) the packed rows.
+    const out = this.base;
+    const vals = (out + 8 * N + 15) & ~15;
+    const ptrs = (vals + 8 * nR + 15) & ~15;
+    const packed = (ptrs + 4 * nR + 15) & ~15;
+    const end = inPlace ? packed : packed + 8 * nR * N;
+    if (end > this.base + this.bytes) throw new Error(`internal: crossbar kernel scratch holds ${this.bytes} bytes, needs ${end - this.base}`);
+    const mem = this.memory;
     if (end > mem.buffer.byteLength) mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
-    if (this.f64.buffer !== mem.buffer) this.f64 = new Float64Array(mem.buffer);
-    const f = this.f64;
-    f.set(colI.subarray(0, N), out / 8);
+    if (this.f64.buffer !== mem.buffer) {
+      this.f64 = new Float64Array(mem.buffer);
+      this.i32 = new Int32Array(mem.buffer);
+    }
+    const { f64, i32 } = this;
+    f64.set(colI.subarray(0, N), out / 8);
     let r = 0;
     for (let i = 0; i < M; i++) {
       const v = Vk[rows[i]];
       if (v === 0) continue;
-      f[vals / 8 + r] = v;
+      f64[vals / 8 + r] = v;
       const s = slot0 + i * N;
-      f.set(g.subarray(s, s + N), src / 8 + r * N);
+      if (inPlace) i32[ptrs / 4 + r] = g.byteOffset + 8 * s;
+      else {
+        const at = packed + 8 * r * N;
+        f64.set(g.subarray(s, s + N), at / 8);
+        i32[ptrs / 4 + r] = at;
+      }
       r++;
     }
-    this.x.litRows(src, vals, nR, N, out);
-    colI.set(f.subarray(out / 8, out / 8 + N));
+    this.x.litRows(ptrs, vals, nR, N, out);
+    colI.set(f64.subarray(out / 8, out / 8 + N));
   }
 }

@@ -59,6 +59,7 @@ export class ResistorBank implements Device {
   constructor(na: Int32Array, nb: Int32Array, g: Float64Array) {
     this.na = na;
     this.nb = nb;
+    this.kernel = CrossbarKernel.for(g);
     this.g = g;
   }
 
@@ -203,12 +204,17 @@ export class ResistorBank implements Device {
   }
 
   /** The lit-row product on WebAssembly SIMD (bitwise the loop's sums), or null. */
-  private readonly kernel = CrossbarKernel.get();
+  private readonly kernel: CrossbarKernel | null;
 
   /** Column sums of g of each crossbar block (S), valid (per block) until the conductances change. */
   private blkDiag: Float64Array[] | null = null;
   private blkDiagValid = new Uint8Array(0);
   private blockOfSlot = new Map<number, number>();
+
+  /** The dense crossbar blocks from fixed rows to free columns found at setup (empty before). */
+  denseBlocks(): readonly DenseBlock[] {
+    return this.fxBlocks ?? [];
+  }
 
   /** The conductances changed: recompute the blocks' column sums at the next load. */
   invalidate(): void {

@@ -555,12 +555,11 @@ export class EqModel {
   }
 }
 
-let simdKernel: WasmUpdateKernel | null | undefined;
-
 /**
  * applyChunk on the WebAssembly SIMD kernel when this engine has one
  * (train/update-kernel.ts: the same operations in the same order, so the
- * same conductances bit for bit), else applyChunk itself.
+ * same conductances bit for bit; in place when g lives in a bank memory this
+ * thread registered), else applyChunk itself.
  */
 export function chunkUpdate(
   g: Float64Array,
@@ -575,7 +574,7 @@ export function chunkUpdate(
   Q: Float64Array,
   colSum: Float64Array | null,
 ): void {
-  if (simdKernel === undefined) simdKernel = WasmUpdateKernel.create();
+  const simdKernel = WasmUpdateKernel.for(g);
   if (simdKernel) simdKernel.apply(g, blk, buf, f, n0, cnt, st, lo, hi, colSum);
   else applyChunk(g, blk, buf, f, n0, cnt, st, lo, hi, Q, colSum);
 }

@@ -2,9 +2,11 @@
  * Data-parallel training on worker threads (`train --workers N`, N > 1).
  *
  * N worker threads each build their own EqModel from the same netlist file,
- * with the circuit's conductances in one SharedArrayBuffer (every worker's
- * ResistorBank is a view of it: BuildOptions.resistorStorage) and the
- * trainable biases in another. Training is synchronous mini-batch averaging,
+ * with the circuit's conductances in one shared bank memory (every worker's
+ * ResistorBank is a view of it: BuildOptions.resistorStorage; each worker
+ * has its own scratch region there, so the SIMD kernels read and update the
+ * conductances in place: devices/bank-memory.ts) and the trainable biases
+ * in a SharedArrayBuffer. Training is synchronous mini-batch averaging,
  * exactly the trainer's deferred path (EqModel.accumulate/applyBatch) split
  * across threads:
  *
@@ -43,6 +45,7 @@ import { compiledScript } from "../sweep/worker-path.js";
 import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./estimators.js";
 import { Hardware } from "./hardware.js";
 import { chunkUpdate, EqModel } from "./model.js";
+import { createBankMemory, kernelScratchBytes, useBank, type BankMemory } from "../devices/bank-memory.js";
 import { targetVector } from "./targets.js";
 import { checkpointOf, restoreCheckpoint, type Checkpoint, type EpochMetrics, type TrainHooks, type TrainOptions } from "./trainer.js";
 
@@ -191,7 +194,8 @@ export interface WorkerInit {
   /** Conductance bounds of the ideal update (S). */
   lo: number;
   hi: number;
-  g: SharedArrayBuffer;
+  /** The conductances (shared by all workers) and one kernel scratch region per worker. */
+  bank: BankMemory;
   slots: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
   train: SharedRows;
@@ -245,7 +249,8 @@ export class TrainWorker {
   private readonly sums: Float64Array;
 
   constructor(private readonly init: WorkerInit) {
-    const circuit = loadCircuit(init.netlist, { resistorStorage: init.g });
+    useBank(init.bank, init.w);
+    const circuit = loadCircuit(init.netlist, { resistorStorage: init.bank });
     const model = new EqModel(circuit);
     const e = init.expect;
     if (circuit.resistors.size !== e.resistors || model.nParams !== e.params || model.engine.x.length !== e.unknowns) {
@@ -581,7 +586,8 @@ export async function trainParallel(
   const slots = new SharedArrayBuffer(layout.bytes);
   const shared = new Layout(model, B, n, slots);
   const bank = model.circuit.resistors.g;
-  const gShared = new SharedArrayBuffer(8 * bank.length);
+  const bankMemory = createBankMemory(bank.length, n, kernelScratchBytes(model.circuit.resistors.denseBlocks()));
+  const gView = new Float64Array(bankMemory.memory.buffer, bankMemory.byteOffset, bank.length);
   const ctlBuf = new SharedArrayBuffer(4 * CTL_WORDS);
   const ctl = new Int32Array(ctlBuf);
   const trainRows = shareRows(data.xTrain, data.yTrain, data.features);
@@ -594,7 +600,7 @@ export async function trainParallel(
     options: opts,
     lo: hw.lo[0],
     hi: hw.hi[0],
-    g: gShared,
+    bank: bankMemory,
     slots,
     ctl: ctlBuf,
     train: trainRows,
@@ -605,11 +611,10 @@ export async function trainParallel(
   try {
     await crew.next("ready");
     // The workers built their circuits (writing the netlist's values): now the run's own.
-    new Float64Array(gShared).set(bank);
+    gView.set(bank);
     shared.bias.set(model.getBiases());
     const order = Int32Array.from({ length: data.xTrain.length }, (_, i) => i);
     const baseScale = -opts.lr * model.G0 * model.G0;
-    const gView = new Float64Array(gShared);
     for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
       const t0 = performance.now();
       const scale = baseScale * Math.pow(opts.lrDecay, epoch - 1);

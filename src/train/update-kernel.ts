@@ -15,11 +15,13 @@
  * vectorize it, and the clip is a pair of branches); two float64 lanes and
  * branch-free min/max cost about a nanosecond.
  *
- * The block's conductances are copied into the module's memory and back
- * (two memcpy of M*N doubles per call), so the caller's array stays the
- * bank's own (and may be a SharedArrayBuffer view in threaded training).
+ * Conductances that live in a shared bank memory registered by this thread
+ * (devices/bank-memory.ts: threaded training) are updated in place by an
+ * instance on that memory; any other array is copied into the module's own
+ * memory and back (two memcpy of M*N doubles per call).
  */
-import { UPDATE_KERNEL_WASM } from "./update-kernel.wasm.js";
+import { UPDATE_KERNEL_SHARED_WASM, UPDATE_KERNEL_WASM } from "./update-kernel.wasm.js";
+import { scratchFor } from "../devices/bank-memory.js";
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -36,17 +38,27 @@ export interface ChunkBuffers {
   sc: Float64Array;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const modules = new Map<string, WebAssembly.Module | null>();
 
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(Buffer.from(UPDATE_KERNEL_WASM, "base64"));
-  } catch {
-    compiled = null; // no WebAssembly SIMD on this engine: callers keep the JavaScript kernel
+function compile(base64: string): WebAssembly.Module | null {
+  let m = modules.get(base64);
+  if (m === undefined) {
+    try {
+      m = new WebAssembly.Module(Buffer.from(base64, "base64"));
+    } catch {
+      m = null; // no WebAssembly SIMD (or threads) on this engine: callers keep the JavaScript kernel
+    }
+    modules.set(base64, m);
   }
-  return compiled;
+  return m;
 }
+
+const abort = (): never => {
+  throw new Error("internal: update kernel aborted");
+};
+
+let own: WasmUpdateKernel | null | undefined;
+const onBank = new WeakMap<WebAssembly.Memory, WasmUpdateKernel | null>();
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
@@ -55,37 +67,62 @@ export class WasmUpdateKernel {
   private f64 = new Float64Array(0);
   private cap = 0;
 
-  private constructor(x: Exports) {
+  /**
+   * @param memory the module's own memory (base 0, grows as needed) or a bank memory
+   * @param base, bytes this thread's scratch region in a bank memory (bytes = Infinity for the own memory)
+   */
+  private constructor(
+    x: Exports,
+    private readonly memory: WebAssembly.Memory,
+    private readonly base: number,
+    private readonly bytes: number,
+  ) {
     this.x = x;
   }
 
-  /** A kernel instance, or null when this engine has no WebAssembly SIMD (or EQSPICE_NO_WASM is set). */
+  /** A kernel with its own memory, or null when this engine has no WebAssembly SIMD (or EQSPICE_NO_WASM is set). */
   static create(): WasmUpdateKernel | null {
     if (process.env.EQSPICE_NO_WASM) return null;
-    const m = compile();
+    const m = compile(UPDATE_KERNEL_WASM);
     if (!m) return null;
-    const abort = (): never => {
-      throw new Error("internal: update kernel aborted");
-    };
-    return new WasmUpdateKernel(new WebAssembly.Instance(m, { env: { abort } }).exports as unknown as Exports);
+    const x = new WebAssembly.Instance(m, { env: { abort } }).exports as unknown as Exports;
+    return new WasmUpdateKernel(x, x.memory, 0, Infinity);
   }
 
-  /** Room for an M x N block, in bytes from offset 0 (grows the memory when needed). */
-  private layout(M: number, N: number) {
+  /** The kernel for conductances `g`: in place on their bank memory when this thread registered it, else one with its own memory (per thread). */
+  static for(g: Float64Array): WasmUpdateKernel | null {
+    const s = scratchFor(g);
+    if (!s || process.env.EQSPICE_NO_WASM) return own !== undefined ? own : (own = WasmUpdateKernel.create());
+    let k = onBank.get(s.memory);
+    if (k === undefined) {
+      const m = compile(UPDATE_KERNEL_SHARED_WASM);
+      k = m ? new WasmUpdateKernel(new WebAssembly.Instance(m, { env: { memory: s.memory, abort } }).exports as unknown as Exports, s.memory, s.base, s.bytes) : null;
+      onBank.set(s.memory, k);
+    }
+    return k ?? (own !== undefined ? own : (own = WasmUpdateKernel.create()));
+  }
+
+  /**
+   * Byte offsets for an M x N block: the block itself (its place in the bank
+   * memory when `inPlace`, else copied to the start of the scratch), then the
+   * row and column factors. Grows the own memory when needed.
+   */
+  private layout(M: number, N: number, inPlace: boolean, gAt: number) {
     const N2 = N + (N & 1);
-    const g = 0;
-    const rowA = align16(g + 8 * M * N);
+    const g = inPlace ? gAt : this.base;
+    const rowA = align16(inPlace ? this.base : g + 8 * M * N);
     const rowC = rowA + align16(32 * M);
     const rowP = rowC + align16(32 * M);
     const cols = rowP + align16(8 * M);
     const colSum = cols + 72 * N2;
     const end = colSum + 8 * N2;
+    if (end > this.base + this.bytes) throw new Error(`internal: update kernel scratch holds ${this.bytes} bytes, needs ${end - this.base}`);
     if (end > this.cap) {
-      const have = this.x.memory.buffer.byteLength;
-      if (end > have) this.x.memory.grow(Math.ceil((end - have) / 65536));
-      this.cap = this.x.memory.buffer.byteLength;
+      const have = this.memory.buffer.byteLength;
+      if (end > have) this.memory.grow(Math.ceil((end - have) / 65536));
+      this.cap = this.memory.buffer.byteLength;
     }
-    if (this.f64.buffer !== this.x.memory.buffer) this.f64 = new Float64Array(this.x.memory.buffer);
+    if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
     return { g, rowA, rowC, rowP, cols, colSum, N2 };
   }
 
@@ -109,7 +146,8 @@ export class WasmUpdateKernel {
     colSum: Float64Array | null,
   ): void {
     const { slot0, M, N } = blk;
-    const L = this.layout(M, N);
+    const inPlace = g.buffer === this.memory.buffer;
+    const L = this.layout(M, N, inPlace, g.byteOffset + 8 * slot0);
     const mem = this.f64;
     const { dr, sr, dc, sc } = buf;
     // Missing samples of a short chunk read sample n0 with factor 0 (as applyChunk does).
@@ -141,9 +179,9 @@ export class WasmUpdateKernel {
       mem[k0 + 3 * M + i] = f3 * sr[r3 + i]!;
       mem[p0 + i] = x0 * sr[r0 + i]! + x1 * sr[r1 + i]! + x2 * sr[r2 + i]! + x3 * sr[r3 + i]!;
     }
-    mem.set(g.subarray(slot0, slot0 + M * N), L.g / 8);
+    if (!inPlace) mem.set(g.subarray(slot0, slot0 + M * N), L.g / 8);
     this.x.update(L.g, M, N, L.rowA, L.rowC, L.rowP, L.cols, L.colSum, st, lo, hi, colSum ? 1 : 0);
-    g.set(mem.subarray(L.g / 8, L.g / 8 + M * N), slot0);
+    if (!inPlace) g.set(mem.subarray(L.g / 8, L.g / 8 + M * N), slot0);
     if (colSum) colSum.set(mem.subarray(L.colSum / 8, L.colSum / 8 + N));
   }
 }
