@@ -15,7 +15,7 @@
  * Then --relax ode against --relax newton on the same network, and
  * `--workers 2` against `--workers 1` (goal: >= 1.8x samples/s, issue 11).
  *
- *   node dist/bench/run.js train [--samples 1000] [--reps 3] [--samples-1h 200] [--ode-samples 200]
+ *   node dist/bench/run.js train [--samples 3000] [--reps 3] [--samples-1h 600] [--ode-samples 200]
  *                                [--workers-samples 4000] [--workers-only]
  */
 import { join } from "node:path";
@@ -41,10 +41,12 @@ type Relax = "auto" | "newton" | "bcd" | "ode";
 let drn1h: string | null = null;
 
 async function throughput(netlist: string, estimator: EstimatorName, n: number, relax: Relax): Promise<{ sps: number; cpuSps: number; work: number; g: Float64Array }> {
+  // As `train` builds it (train/run.ts): the conductances in a bank memory, updated in place.
+  const opts = { resistorStorage: "bank-memory" } as const;
   const circuit =
     netlist === "drn-1h"
-      ? loadCircuitFromText((drn1h ??= buildDrn({ layers: [784, 1024, 10], inputGain: 480 }).text), "drn-1h.cir")
-      : loadCircuit(join(ROOT, "netlists", netlist));
+      ? loadCircuitFromText((drn1h ??= buildDrn({ layers: [784, 1024, 10], inputGain: 480 }).text), "drn-1h.cir", opts)
+      : loadCircuit(join(ROOT, "netlists", netlist), opts);
   const nd = netlistDefaults(circuit);
   const model = new EqModel(circuit);
   if (relax === "ode") await model.loadOde();
@@ -143,7 +145,7 @@ async function busyThreads(k: number): Promise<number> {
 
 export async function run(argv: string[]): Promise<void> {
   const f = parseFlags(argv);
-  const n = intFlag(f, "samples", 1000);
+  const n = intFlag(f, "samples", 3000);
   const reps = intFlag(f, "reps", 3);
   console.log(`== train: ${description}`);
   if (f["workers-only"]) {
@@ -186,7 +188,7 @@ export async function run(argv: string[]): Promise<void> {
   console.log(`   after ${n} samples, max |g_auto - g_newton| = ${dg.toExponential(2)} S (${(dg / gmax).toExponential(2)} of the largest)`);
   console.log(`   gain-4 amplifiers / plain = ${(median(sps[4]) / centered).toFixed(2)}, per CPU second ${(median(cpuSps[4]) / median(cpuSps[0])).toFixed(2)} (goal >= 0.67)`);
   console.log(`   Kendall (1N4148 diodes to knee bias sources, gain 4) / plain = ${(median(sps[5]) / centered).toFixed(2)}, per CPU second ${(median(cpuSps[5]) / median(cpuSps[0])).toFixed(2)}`);
-  const n1 = intFlag(f, "samples-1h", 200);
+  const n1 = intFlag(f, "samples-1h", 600);
   const h = [] as number[];
   for (let r = 0; r < reps; r++) h.push((await throughput("drn-1h", "centered", n1, "auto")).sps);
   console.log(`   DRN-1H (784-1024-10, gain 480), centered, ${n1} samples: ${median(h).toFixed(1)} samples/s = ${(median(h) / 400).toFixed(2)}x the 400 samples/s goal`);
