@@ -17,7 +17,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { breakpoints } from "../devices/waveform.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError, NetlistError } from "../netlist/errors.js";
 import { Engine } from "./engine.js";
 import { analyzeCapacitance, type CapacitanceInfo } from "./integrators/capacitance.js";
 import { ODEX_MAX_STIFFNESS, chooseIntegrator, explicitApplies, timeConstants, type IntegratorChoice } from "./integrators/choose.js";
@@ -68,6 +68,12 @@ export function transient(circuit: Circuit, opts: TranOptions, sink: TranSink): 
   if (!(tstep > 0)) throw new InputError(`tran: TSTEP must be positive (got ${tstep})`);
   if (!(tstart >= 0 && tstart < tstop)) throw new InputError(`tran: TSTART must be in [0, TSTOP) (got ${tstart})`);
   const tmax = opts.tmax !== undefined && opts.tmax > 0 ? opts.tmax : Math.min(tstep, (tstop - tstart) / 50);
+  for (const d of circuit.devices) {
+    const why = d.transientRefusal?.();
+    if (!why) continue;
+    const loc = circuit.locOf(d.name);
+    throw loc ? new NetlistError(`tran: ${why}`, loc) : new InputError(`tran: ${why}`);
+  }
   const engine = new Engine(circuit);
   const cap = analyzeCapacitance(circuit, circuit.options.cnode);
   initialState(engine, opts.uic ?? false);

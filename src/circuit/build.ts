@@ -13,6 +13,8 @@ import { Resistor, ResistorBank } from "../devices/resistor.js";
 import { Capacitor } from "../devices/capacitor.js";
 import { Diode } from "../devices/diode.js";
 import { junctionAt } from "../devices/diode-model.js";
+import { Mosfet } from "../devices/mosfet.js";
+import { mosInstanceAt } from "../devices/mosfet-model.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
@@ -141,6 +143,16 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
         dev = d;
         break;
       }
+      case "m": {
+        const p = mosInstanceAt(s.model, s.geometry, el.options.temp);
+        // RD / RS (or RSH * NRD / NRS) put internal nodes between the terminals and the channel, as ngspice's mos1set.c.
+        const di = p.gd > 0 ? internalNode(`${s.name}#drain`, s) : n[0];
+        const si = p.gs > 0 ? internalNode(`${s.name}#source`, s) : n[2];
+        const m = new Mosfet(s.name, n[0], n[1], n[2], n[3], di, si, p);
+        m.gmin = el.options.gmin;
+        dev = m;
+        break;
+      }
       case "v":
         dev = new VoltageSource(s.name, n[0], n[1], s.source);
         break;
@@ -204,6 +216,12 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       else if (d instanceof Diode) {
         dc.union(d.a, d.k);
         dc.union(d.a, d.ai);
+      } else if (d instanceof Mosfet) {
+        // drain, source and bulk are joined by the junctions' GMIN and the series resistances; the gate is not
+        dc.union(d.d, d.di);
+        dc.union(d.s, d.si);
+        dc.union(d.di, d.b);
+        dc.union(d.si, d.b);
       }
     }
     const g = dc.find(0);

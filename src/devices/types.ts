@@ -125,4 +125,10 @@ export interface Device {
    * cached from them. The engine calls it from `invalidate()`.
    */
   invalidate?(): void;
+  /**
+   * Why a transient analysis cannot run this device (a message naming it),
+   * or null/undefined when it can: a device whose dynamic behaviour is not
+   * modelled refuses rather than give a wrong waveform.
+   */
+  transientRefusal?(): string | null;
 }

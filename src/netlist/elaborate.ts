@@ -14,6 +14,7 @@ import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
+import { MOS_GEOMETRY_DEFAULTS, MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
 
 export type ElementSpec = (
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
@@ -28,6 +29,17 @@ export type ElementSpec = (
       area: number;
       /** The multiplier m alone (it also scales IBV); default 1. */
       m?: number;
+      loc: SourceLoc;
+    }
+  | {
+      type: "m";
+      name: string;
+      /** Drain, gate, source, bulk. */
+      nodes: [string, string, string, string];
+      /** The model after ngspice's preprocessing (KP, VTO, GAMMA, PHI derived where not given). */
+      model: MosModel;
+      modelName: string;
+      geometry: MosGeometry;
       loc: SourceLoc;
     }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
@@ -203,7 +215,10 @@ function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope:
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
-    if (card.type !== "d") throw new NetlistError(`model '${clip(name.text)}' is a resistor model (.model ${card.name} R at ${formatLoc(card.loc)}), not a diode model`, name.loc);
+    if (card.type !== "d") {
+      const kind = card.type === "r" ? "resistor" : "MOSFET";
+      throw new NetlistError(`model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a diode model`, name.loc);
+    }
     // A model's TNOM defaults to `.options tnom` (ngspice).
     const params: DiodeModelParams = { ...DIODE_DEFAULTS, tnom };
     let capacitive = false;
@@ -229,6 +244,58 @@ function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope:
     return { params, name: card.name, capacitive };
   }
   throw new NetlistError(`unknown model '${clip(name.text)}'`, name.loc);
+}
+
+/**
+ * The MOSFET model a transistor names, evaluated in its scope: only level 1
+ * (an absent LEVEL is 1, as in ngspice); other levels are refused at their
+ * LEVEL value, naming what they are. Null when no model has the name.
+ */
+function resolveMosModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string): { model: MosModel; name: string } | null {
+  for (const m of models) {
+    const card = m.get(name.lower);
+    if (!card) continue;
+    if (card.type !== "nmos" && card.type !== "pmos") {
+      const kind = card.type === "r" ? "resistor" : "diode";
+      throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a MOSFET model (NMOS or PMOS)`, name.loc);
+    }
+    const levelTok = card.params.get("level");
+    if (levelTok) {
+      const level = evalTok(levelTok, scope, "model parameter LEVEL");
+      if (level !== 1) {
+        const what = MOS_LEVEL_NAMES[level];
+        throw new NetlistError(
+          `.model ${card.name}: MOSFET level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges) only`,
+          levelTok.loc,
+        );
+      }
+    }
+    const p: MosModelParams = mosDefaults(card.type === "nmos" ? 1 : -1, tnom);
+    for (const [key, tok] of card.params) {
+      if (!(key in MOS_PARAM_ALIASES)) throw new NetlistError(`unknown MOSFET level 1 model parameter '${key}' in .model ${card.name}`, tok.loc);
+      const field = MOS_PARAM_ALIASES[key];
+      const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
+      if (field === null || field === "type") continue;
+      (p as unknown as Record<string, number>)[field] = v;
+    }
+    const at = (k: string): SourceLoc => card.params.get(k)?.loc ?? card.loc;
+    if (!(p.phi === undefined || p.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, at("phi"));
+    if (!(p.is >= 0)) throw new NetlistError(`.model ${card.name}: IS must not be negative`, at("is"));
+    if (!(p.js >= 0)) throw new NetlistError(`.model ${card.name}: JS must not be negative`, at("js"));
+    for (const k of ["rd", "rs", "rsh"] as const) {
+      const r = p[k];
+      if (r !== undefined && !(r >= 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must not be negative`, at(k));
+    }
+    if (p.tox !== undefined && !(p.tox >= 0)) throw new NetlistError(`.model ${card.name}: TOX must not be negative`, at("tox"));
+    if (p.tox && p.nsub !== undefined && !(p.nsub * 1e6 > 1.45e16)) {
+      throw new NetlistError(`.model ${card.name}: NSUB must exceed the intrinsic density 1.45e10 cm^-3 (ngspice: Nsub < Ni)`, at("nsub"));
+    }
+    if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
+    const model = deriveMosModel(p);
+    if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
+    return { model, name: card.name };
+  }
+  return null;
 }
 
 function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: TimeDefaults): SourceValue {
@@ -385,6 +452,17 @@ const D_UNSUPPORTED: Record<string, string> = {
   pj: "diode sidewall parameters (pj=, w=, l=) are not supported",
   w: "diode sidewall parameters (pj=, w=, l=) are not supported",
   l: "diode sidewall parameters (pj=, w=, l=) are not supported",
+};
+
+const M_USAGE = "MOSFET Mname drain gate source bulk model [l=L] [w=W] [ad=AD] [as=AS] [pd=PD] [ps=PS] [nrd=NRD] [nrs=NRS] [m=M]";
+const M_PARAMS: Record<string, number> = { l: 1, w: 1, ad: 1, as: 1, pd: 1, ps: 1, nrd: 1, nrs: 1, m: 1 };
+const M_UNSUPPORTED: Record<string, string> = {
+  temp: "a MOSFET's own temperature (temp=, dtemp=) is not supported: use .temp",
+  dtemp: "a MOSFET's own temperature (temp=, dtemp=) is not supported: use .temp",
+  ic: "MOSFET initial conditions (ic=) are not supported",
+  icvds: "MOSFET initial conditions (icvds=) are not supported",
+  icvgs: "MOSFET initial conditions (icvgs=) are not supported",
+  icvbs: "MOSFET initial conditions (icvbs=) are not supported",
 };
 
 /** One subcircuit instance (or the top level) being elaborated: the explicit stack that replaces recursion. */
@@ -640,6 +718,38 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
       ctx.out.push({ type: "d", name, nodes: nodesOf(nodes) as [string, string], model, modelName, area: area * m, m, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "m": {
+      const usage = "Mname drain gate source bulk model";
+      // The model is the 5th word; a MOSFET model named earlier or later means a wrong node count.
+      const isMosModel = (t: Token | undefined): boolean =>
+        t?.kind === "word" && f.models.some((m) => {
+          const c = m.get(t.lower);
+          return c !== undefined && (c.type === "nmos" || c.type === "pmos");
+        });
+      if (!isMosModel(pos[4])) {
+        const k = pos.findIndex((t, j) => j >= 2 && j !== 4 && isMosModel(t));
+        if (k >= 0) throw new NetlistError(`${card.name}: a MOSFET has 4 nodes (drain gate source bulk), got ${k} before model '${clip(pos[k].text)}'`, pos[k].loc);
+      }
+      const nodes = needNodes(card, pos, 4, usage);
+      const modelTok = pos[4];
+      if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing MOSFET model name (usage: ${M_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
+      if (pos[5]?.lower === "off") throw new NetlistError(`${card.name}: 'off' (an initial guess for the operating point) is not supported for MOSFETs`, pos[5].loc);
+      const resolved = resolveMosModel(modelTok, f.models, local, ctx.options.tnom, card.name);
+      if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
+      checkArgs(card, a, 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
+      const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS };
+      for (const k of Object.keys(M_PARAMS) as Array<keyof MosGeometry>) {
+        const v = num(k, k.toUpperCase());
+        if (v === undefined) continue;
+        const at = named.get(k)!.values[0].loc;
+        if (k === "l" || k === "w" || k === "m" ? !(v > 0) : !(v >= 0)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} must be ${k === "l" || k === "w" || k === "m" ? "positive" : "non-negative"}`, at);
+        geometry[k] = v;
+      }
+      const leff = geometry.l - 2 * resolved.model.params.ld;
+      if (!(leff > 0)) throw new NetlistError(`${card.name}: effective channel length L - 2 LD = ${leff} m is not positive (.model ${resolved.name} LD=${resolved.model.params.ld})`, named.get("l")?.values[0].loc ?? card.loc);
+      ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, loc: card.loc, nodeToks: pos });
       break;
     }
     case "v":

@@ -18,16 +18,17 @@ import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from 
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor-model.js";
+import { MOS_PARAM_ALIASES } from "../devices/mosfet-model.js";
+import { parseSpiceNumber } from "./numbers.js";
 import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "v", "i", "e", "f", "g", "h", "x"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "v", "i", "e", "f", "g", "h", "x"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   l: "inductor",
   k: "coupled inductor",
   q: "bipolar transistor",
-  m: "MOSFET",
   j: "JFET",
   b: "behavioral source",
   s: "voltage-controlled switch",
@@ -489,14 +490,23 @@ class Parser {
     }
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
-    if (type !== "d" && type !== "r") throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D and resistor models R)`, typeTok.loc);
+    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos") {
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D and resistor models R) and MOSFET models NMOS and PMOS (level 1)`, typeTok.loc);
+    }
     let body = rest;
     if (body[0]?.kind === "(") {
       if (body[body.length - 1]?.kind !== ")") throw new NetlistError("`.model`: missing ')'", body[0].loc);
       body = body.slice(1, -1);
     }
     const params = new Map<string, Token>();
-    for (const p of parseAssignments(body, loc, ".model")) {
+    const assigns = parseAssignments(body, loc, ".model");
+    // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
+    const levelTok = assigns.find((p) => p.name === "level")?.value;
+    const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
+    for (const p of assigns) {
+      if ((type === "nmos" || type === "pmos") && mosLevel1 && !(p.name in MOS_PARAM_ALIASES)) {
+        throw new NetlistError(`unknown MOSFET level 1 model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
+      }
       if (type === "d" && !(p.name in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
       if (type === "r" && !(p.name in RES_MODEL_PARAMS)) {
         throw new NetlistError(`unknown resistor model parameter '${p.name}' in .model ${nameTok.text} (R models take: ${Object.keys(RES_MODEL_PARAMS).join(" ")})`, p.loc);
