@@ -146,6 +146,12 @@ describeNgspice("MOSFET level 1 operating points against ngspice", () => {
     ]);
   });
 
+  itNgspice("transistors inside subcircuits with parametrized widths: a three-inverter ring at its metastable point, a latch pulled by a resistor", () => {
+    const inv = [".subckt inv in out vdd w={2u}", "MN out in 0 0 nch L=1u W={w}", "MP out in vdd vdd pch L=1u W={2.5*w}", ".ends"];
+    compare("ring3", ["ring", TIGHT, ...inv, "VDD vdd 0 3.3", "X1 a b vdd inv", "X2 b c vdd inv w=3u", "X3 c a vdd inv w={1.5u}", NMOS, PMOS]);
+    compare("latch", ["latch", TIGHT, ...inv, "VDD vdd 0 3.3", "X1 q qb vdd inv", "X2 qb q vdd inv", "RP q 0 5k", NMOS, PMOS]);
+  });
+
   itNgspice("the circuit temperature (.temp 80) moves KP, PHI, VTO and the junction currents; TNOM on a model", () => {
     compare("temp80", [
       "temperature",
