@@ -310,7 +310,7 @@ export class LayeredNewton {
     for (let q = 0; q < bIdx.length; q++) xB[q] = x[bIdx[q]];
     kern.coupleA();
     let stuck = false;
-    for (let k = 0; k < nA; k++) if (!this.solveNode(aIdx[k], w[k], tol)) stuck = true;
+    for (let k = 0; k < nA; k++) if (!this.solveNode(aIdx[k], w, k, tol)) stuck = true;
     return stuck;
   }
 
@@ -324,7 +324,7 @@ export class LayeredNewton {
     for (let q = 0; q < bIdx.length; q++) rB[q] = c0[bIdx[q]];
     kern.coupleB();
     let stuck = false;
-    for (let q = 0; q < bIdx.length; q++) if (!this.solveNode(bIdx[q], rB[q], tol)) stuck = true;
+    for (let q = 0; q < bIdx.length; q++) if (!this.solveNode(bIdx[q], rB, q, tol)) stuck = true;
     return stuck;
   }
 
@@ -334,11 +334,14 @@ export class LayeredNewton {
   /**
    * Solve unknown u's own KCL exactly with its neighbours held: D0_u v + sum of
    * its branch laws' currents = a (the linear base's right-hand side minus
-   * the coupling to the held neighbours), by Newton with the devices' step
-   * limiting. Leaves x, V and the row's companion model (D, c) at the
-   * solution. False when it did not converge.
+   * the coupling to the held neighbours; a = rhs[at], read here: a double
+   * argument of a call V8 does not inline is boxed, 900 allocations per
+   * training sample), by Newton with the devices' step limiting. Leaves x, V
+   * and the row's companion model (D, c) at the solution. False when it did
+   * not converge.
    */
-  private solveNode(u: number, a: number, tol: NewtonTolerances): boolean {
+  private solveNode(u: number, rhs: Float64Array, at: number, tol: NewtonTolerances): boolean {
+    const a = rhs[at];
     const e = this.engine;
     const { x, V } = e;
     const node = e.circuit.nodeOfUnknown[u];

@@ -174,14 +174,18 @@ function safeExpIntegral(u: number): number {
  */
 export function junctionCurrent(p: JunctionParams, v: number, out: { i: number; g: number }): void {
   const { isat, vte } = p;
+  // safeExp and its derivative from one exp (the same values); written out here because this runs
+  // once per diode per Newton iteration, and a call V8 does not inline boxes its double argument and result.
   if (v >= -3 * vte) {
     const u = v / vte;
-    out.i = isat * (safeExp(u) - 1);
-    out.g = (isat * safeExpDeriv(u)) / vte;
+    const e = u <= EXP_MAX ? Math.exp(u) : EXP_AT_MAX;
+    out.i = isat * ((u <= EXP_MAX ? e : EXP_AT_MAX * (1 + (u - EXP_MAX))) - 1);
+    out.g = (isat * e) / vte;
   } else if (v < -p.bv) {
     const u = -(p.bv + v) / p.vtebrk;
-    out.i = -isat * safeExp(u);
-    out.g = (isat * safeExpDeriv(u)) / p.vtebrk;
+    const e = u <= EXP_MAX ? Math.exp(u) : EXP_AT_MAX;
+    out.i = -isat * (u <= EXP_MAX ? e : EXP_AT_MAX * (1 + (u - EXP_MAX)));
+    out.g = (isat * e) / p.vtebrk;
   } else {
     let arg = (3 * vte) / (v * Math.E);
     arg = arg * arg * arg;
