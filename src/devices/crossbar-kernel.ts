@@ -107,7 +107,8 @@ export class CrossbarKernel {
       this.i32 = new Int32Array(mem.buffer);
     }
     const { f64, i32 } = this;
-    f64.set(colI.subarray(0, N), out / 8);
+    // Element loops rather than set(subarray): no view object per sample.
+    for (let j = 0, o = out / 8; j < N; j++) f64[o + j] = colI[j];
     let r = 0;
     for (let i = 0; i < M; i++) {
       const v = Vk[rows[i]];
@@ -123,6 +124,6 @@ export class CrossbarKernel {
       r++;
     }
     this.x.litRows(ptrs, vals, nR, N, out);
-    colI.set(f64.subarray(out / 8, out / 8 + N));
+    for (let j = 0, o = out / 8; j < N; j++) colI[j] = f64[o + j];
   }
 }

@@ -78,9 +78,13 @@ export class CurrentSource implements Device {
     this.nodes = [a, b];
   }
 
-  /** Set a constant (DC) value in amperes, e.g. a trained bias; replaces any waveform. */
+  /** Set a constant (DC) value in amperes, e.g. a trained bias; replaces any waveform. In place when it is DC already (no allocation per training batch). */
   setDc(i: number): void {
-    this.value = { dc: i, wave: { kind: "dc", value: i } };
+    const v = this.value;
+    if (v.wave.kind === "dc") {
+      v.dc = i;
+      v.wave.value = i;
+    } else this.value = { dc: i, wave: { kind: "dc", value: i } };
   }
 
   /** The DC value (A). */
