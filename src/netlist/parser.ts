@@ -491,7 +491,7 @@ class Parser {
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
     if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos") {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D and resistor models R) and MOSFET models NMOS and PMOS (level 1)`, typeTok.loc);
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R and MOSFET models NMOS and PMOS, level 1)`, typeTok.loc);
     }
     let body = rest;
     if (body[0]?.kind === "(") {
