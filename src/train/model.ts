@@ -228,11 +228,58 @@ export class EqModel {
   setInputs(x: ArrayLike<number>): void {
     const ins = this.circuit.ports.inputs;
     if (x.length !== ins.length) throw new InputError(`data has ${x.length} features but the netlist declares ${ins.length} inputs`);
+    const entry = (this.inputEntries ??= this.findInputEntries());
+    const e = this.engine;
+    if (entry.length && e.atUnitDcPoint) {
+      // Only the inputs whose value changes (an image's lit pixels and the last one's): same state as below.
+      const moved = this.movedEntries;
+      let m = 0;
+      for (let k = 0; k < ins.length; k++) {
+        const p = ins[k].pos;
+        if (p.value.dc !== x[k] || p.value.wave.kind !== "dc") {
+          p.setDc(x[k]);
+          moved[m++] = entry[2 * k];
+        }
+        const n = ins[k].neg;
+        if (n && (n.value.dc !== -x[k] || n.value.wave.kind !== "dc")) {
+          n.setDc(-x[k]);
+          moved[m++] = entry[2 * k + 1];
+        }
+      }
+      e.moveFixed(moved, m);
+      return;
+    }
     for (let k = 0; k < ins.length; k++) {
       ins[k].pos.setDc(x[k]);
       ins[k].neg?.setDc(-x[k]);
     }
-    this.engine.setPoint("dc", 0, 1, null);
+    e.setPoint("dc", 0, 1, null);
+  }
+
+  /** Per input k, the circuit.fixed entries of its pos (2k) and neg (2k + 1) sources; empty when some input is not a grounded fixed node (then setInputs takes setPoint's path). */
+  private inputEntries: Int32Array | null = null;
+  private movedEntries = new Int32Array(0);
+
+  private findInputEntries(): Int32Array {
+    const fixed = this.circuit.fixed;
+    const ins = this.circuit.ports.inputs;
+    const at = new Map<object, number>();
+    const refs = new Set<number>();
+    fixed.forEach((f, i) => {
+      at.set(f.source, i);
+      refs.add(f.ref);
+    });
+    const entry = new Int32Array(2 * ins.length).fill(-1);
+    for (let k = 0; k < ins.length; k++) {
+      for (const [src, slot] of [[ins[k].pos, 2 * k], [ins[k].neg, 2 * k + 1]] as const) {
+        if (!src) continue;
+        const i = at.get(src);
+        if (i === undefined || fixed[i].ref !== 0 || refs.has(fixed[i].node)) return new Int32Array(0);
+        entry[slot] = i;
+      }
+    }
+    this.movedEntries = new Int32Array(2 * ins.length);
+    return entry;
   }
 
   /** Set the nudge: strength betaS (S) toward targets y (V); betaS = 0 is the free phase. */
