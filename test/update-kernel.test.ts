@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyChunk } from "../src/train/model.js";
+import { applyChunk } from "../src/train/chunk-update.js";
 import { WasmUpdateKernel } from "../src/train/update-kernel.js";
 import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/bank-memory.js";
 
