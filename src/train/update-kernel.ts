@@ -1,7 +1,7 @@
 /**
  * The deferred mini-batch update of a dense crossbar block on WebAssembly
  * SIMD (wasm/update-kernel.ts), with the same contract as EqModel's
- * JavaScript kernel `applyChunk` (train/model.ts) and bitwise-equal results:
+ * JavaScript kernel `applyChunk` (train/chunk-update.ts) and bitwise-equal results:
  * for up to four samples n0..n0+cnt-1 of a deferred batch,
  *
  *   g_ij += st [P_i + Q_j - sum_b f_b (dr_bi sc_bj + sr_bi dc_bj)],  clipped to [lo, hi] (S),
@@ -132,7 +132,7 @@ export class WasmUpdateKernel {
     mem.set(sc.subarray(o, o + N), atS);
   }
 
-  /** Same arguments and result as applyChunk (train/model.ts), which needs no scratch here. */
+  /** Same arguments and result as applyChunk (train/chunk-update.ts), which needs no scratch here. */
   apply(
     g: Float64Array,
     blk: { slot0: number; M: number; N: number },
