@@ -23,10 +23,32 @@
  *   rowP   M     P_i
  *   cols   9*N   Q, dc_0..dc_3, sc_0..sc_3 (N each, N padded to even)
  *   colSum N     written: the column sums of the new g, summed row by row
+ *
+ * The column sums are taken in the same pass as the update (each new
+ * conductance added to its column's sum as it is stored): a second pass over
+ * the row cost a third of the kernel's time.
  */
 
 @inline function splat(x: f64): v128 {
   return f64x2.splat(x);
+}
+
+/**
+ * Store the clipped new conductances v at row + o and, by `mode`, start
+ * (1: the block's first row) or add to (2) the column sums at cs + o (0: none).
+ */
+@inline function put2(row: usize, cs: usize, o: usize, v: v128, vlo: v128, vhi: v128, mode: i32): void {
+  const w = f64x2.pmin(vhi, f64x2.pmax(vlo, v));
+  v128.store(row + o, w);
+  if (mode == 2) v128.store(cs + o, f64x2.add(v128.load(cs + o), w));
+  else if (mode == 1) v128.store(cs + o, w);
+}
+
+@inline function put1(row: usize, cs: usize, o: usize, v: f64, lo: f64, hi: f64, mode: i32): void {
+  const w = v < lo ? lo : v > hi ? hi : v;
+  store<f64>(row + o, w);
+  if (mode == 2) store<f64>(cs + o, load<f64>(cs + o) + w);
+  else if (mode == 1) store<f64>(cs + o, w);
 }
 
 export function update(
@@ -51,8 +73,10 @@ export function update(
   const vst = splat(st), vlo = splat(lo), vhi = splat(hi);
   const even = N & ~1;
   const mBytes = <usize>M << 3;
+  const cs = colSum;
   let row = g;
   for (let i = 0; i < M; i++, row += <usize>N << 3) {
+    const mode = sums ? (i == 0 ? 1 : 2) : 0;
     const ri = <usize>i << 3;
     const a0 = load<f64>(rowA + ri), a1 = load<f64>(rowA + mBytes + ri), a2 = load<f64>(rowA + 2 * mBytes + ri), a3 = load<f64>(rowA + 3 * mBytes + ri);
     const c0 = load<f64>(rowC + ri), c1 = load<f64>(rowC + mBytes + ri), c2 = load<f64>(rowC + 2 * mBytes + ri), c3 = load<f64>(rowC + 3 * mBytes + ri);
@@ -62,13 +86,11 @@ export function update(
         let j = 0;
         for (; j < even; j += 2) {
           const o = <usize>j << 3;
-          const v = f64x2.add(v128.load(row + o), f64x2.mul(v128.load(Q + o), vst));
-          v128.store(row + o, f64x2.pmin(vhi, f64x2.pmax(vlo, v)));
+          put2(row, cs, o, f64x2.add(v128.load(row + o), f64x2.mul(v128.load(Q + o), vst)), vlo, vhi, mode);
         }
         if (j < N) {
           const o = <usize>j << 3;
-          const v = load<f64>(row + o) + load<f64>(Q + o) * st;
-          store<f64>(row + o, v < lo ? lo : v > hi ? hi : v);
+          put1(row, cs, o, load<f64>(row + o) + load<f64>(Q + o) * st, lo, hi, mode);
         }
       } else {
         const vc0 = splat(c0), vc1 = splat(c1), vc2 = splat(c2), vc3 = splat(c3);
@@ -79,14 +101,12 @@ export function update(
           t = f64x2.sub(t, f64x2.mul(vc1, v128.load(d1 + o)));
           t = f64x2.sub(t, f64x2.mul(vc2, v128.load(d2 + o)));
           t = f64x2.sub(t, f64x2.mul(vc3, v128.load(d3 + o)));
-          const v = f64x2.add(v128.load(row + o), f64x2.mul(t, vst));
-          v128.store(row + o, f64x2.pmin(vhi, f64x2.pmax(vlo, v)));
+          put2(row, cs, o, f64x2.add(v128.load(row + o), f64x2.mul(t, vst)), vlo, vhi, mode);
         }
         if (j < N) {
           const o = <usize>j << 3;
           const t = load<f64>(Q + o) - c0 * load<f64>(d0 + o) - c1 * load<f64>(d1 + o) - c2 * load<f64>(d2 + o) - c3 * load<f64>(d3 + o);
-          const v = load<f64>(row + o) + t * st;
-          store<f64>(row + o, v < lo ? lo : v > hi ? hi : v);
+          put1(row, cs, o, load<f64>(row + o) + t * st, lo, hi, mode);
         }
       }
     } else {
@@ -106,30 +126,14 @@ export function update(
         t = f64x2.sub(t, f64x2.mul(va1, v128.load(s1 + o)));
         t = f64x2.sub(t, f64x2.mul(va2, v128.load(s2 + o)));
         t = f64x2.sub(t, f64x2.mul(va3, v128.load(s3 + o)));
-        const v = f64x2.add(v128.load(row + o), f64x2.mul(t, vst));
-        v128.store(row + o, f64x2.pmin(vhi, f64x2.pmax(vlo, v)));
+        put2(row, cs, o, f64x2.add(v128.load(row + o), f64x2.mul(t, vst)), vlo, vhi, mode);
       }
       if (j < N) {
         const o = <usize>j << 3;
         const t =
           P + load<f64>(Q + o) - c0 * load<f64>(d0 + o) - c1 * load<f64>(d1 + o) - c2 * load<f64>(d2 + o) - c3 * load<f64>(d3 + o) -
           a0 * load<f64>(s0 + o) - a1 * load<f64>(s1 + o) - a2 * load<f64>(s2 + o) - a3 * load<f64>(s3 + o);
-        const v = load<f64>(row + o) + t * st;
-        store<f64>(row + o, v < lo ? lo : v > hi ? hi : v);
-      }
-    }
-    if (sums) {
-      // Column sums of the new row, in the bank's order (row by row).
-      let j = 0;
-      if (i == 0) {
-        for (; j < even; j += 2) v128.store(colSum + (<usize>j << 3), v128.load(row + (<usize>j << 3)));
-        if (j < N) store<f64>(colSum + (<usize>j << 3), load<f64>(row + (<usize>j << 3)));
-      } else {
-        for (; j < even; j += 2) {
-          const o = <usize>j << 3;
-          v128.store(colSum + o, f64x2.add(v128.load(colSum + o), v128.load(row + o)));
-        }
-        if (j < N) store<f64>(colSum + (<usize>j << 3), load<f64>(colSum + (<usize>j << 3)) + load<f64>(row + (<usize>j << 3)));
+        put1(row, cs, o, load<f64>(row + o) + t * st, lo, hi, mode);
       }
     }
   }
