@@ -15,6 +15,8 @@ import { Diode } from "../devices/diode.js";
 import { junctionAt } from "../devices/diode-model.js";
 import { Mosfet } from "../devices/mosfet.js";
 import { mosInstanceAt } from "../devices/mosfet-model.js";
+import { Bjt } from "../devices/bjt.js";
+import { bjtInstanceAt } from "../devices/bjt-model.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
@@ -153,6 +155,17 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
         dev = m;
         break;
       }
+      case "q": {
+        const p = bjtInstanceAt(s.model, s.area, s.m, el.options.temp);
+        // RC, RB, RE put internal nodes between the terminals and the transistor, as ngspice's bjtsetup.c (RB by the model's value).
+        const ci = s.model.rc !== 0 ? internalNode(`${s.name}#collector`, s) : n[0];
+        const bi = s.model.rb !== 0 ? internalNode(`${s.name}#base`, s) : n[1];
+        const ei = s.model.re !== 0 ? internalNode(`${s.name}#emitter`, s) : n[2];
+        const q = new Bjt(s.name, n[0], n[1], n[2], n[3], ci, bi, ei, p);
+        q.gmin = el.options.gmin;
+        dev = q;
+        break;
+      }
       case "v":
         dev = new VoltageSource(s.name, n[0], n[1], s.source);
         break;
@@ -222,6 +235,9 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
         dc.union(d.s, d.si);
         dc.union(d.di, d.b);
         dc.union(d.si, d.b);
+      } else if (d instanceof Bjt) {
+        // every terminal is joined through the junctions' GMIN (the substrate's too) and the series resistances
+        for (const k of [d.c, d.b, d.e, d.s, d.bi, d.ei]) dc.union(d.ci, k);
       }
     }
     const g = dc.find(0);

@@ -14,6 +14,7 @@ import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
+import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt-model.js";
 import { MOS_GEOMETRY_DEFAULTS, MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
 
 export type ElementSpec = (
@@ -40,6 +41,18 @@ export type ElementSpec = (
       model: MosModel;
       modelName: string;
       geometry: MosGeometry;
+      loc: SourceLoc;
+    }
+  | {
+      type: "q";
+      name: string;
+      /** Collector, base, emitter, substrate ("0" when not given, as ngspice). */
+      nodes: [string, string, string, string];
+      model: BjtModelParams;
+      modelName: string;
+      /** Area factor (AREA; default 1) and parallel multiplier M (default 1). */
+      area: number;
+      m: number;
       loc: SourceLoc;
     }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
@@ -216,7 +229,7 @@ function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope:
     const card = m.get(name.lower);
     if (!card) continue;
     if (card.type !== "d") {
-      const kind = card.type === "r" ? "resistor" : "MOSFET";
+      const kind = modelKind(card.type);
       throw new NetlistError(`model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a diode model`, name.loc);
     }
     // A model's TNOM defaults to `.options tnom` (ngspice).
@@ -256,7 +269,7 @@ function resolveMosModel(name: Token, models: Array<Map<string, ModelCard>>, sco
     const card = m.get(name.lower);
     if (!card) continue;
     if (card.type !== "nmos" && card.type !== "pmos") {
-      const kind = card.type === "r" ? "resistor" : "diode";
+      const kind = modelKind(card.type);
       throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a MOSFET model (NMOS or PMOS)`, name.loc);
     }
     const levelTok = card.params.get("level");
@@ -294,6 +307,73 @@ function resolveMosModel(name: Token, models: Array<Map<string, ModelCard>>, sco
     const model = deriveMosModel(p);
     if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
     return { model, name: card.name };
+  }
+  return null;
+}
+
+/** What a model card's type is, in words (errors naming a model used on the wrong element). */
+function modelKind(type: string): string {
+  if (type === "r") return "resistor";
+  if (type === "d") return "diode";
+  if (type === "npn" || type === "pnp") return "bipolar transistor";
+  return "MOSFET";
+}
+
+/**
+ * The BJT model a transistor names, evaluated in its scope: only level 1
+ * (Gummel-Poon; an absent LEVEL is 1, as in ngspice); other levels (VBIC,
+ * HICUM) are refused at their LEVEL value. Null when no model has the name.
+ */
+function resolveBjtModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string, warn: (modelName: string, msg: string) => void): { model: BjtModelParams; name: string } | null {
+  for (const m of models) {
+    const card = m.get(name.lower);
+    if (!card) continue;
+    if (card.type !== "npn" && card.type !== "pnp") {
+      throw new NetlistError(
+        `${elementName}: model '${clip(name.text)}' is a ${modelKind(card.type)} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a bipolar transistor model (NPN or PNP)`,
+        name.loc,
+      );
+    }
+    const levelTok = card.params.get("level");
+    if (levelTok) {
+      const level = evalTok(levelTok, scope, "model parameter LEVEL");
+      if (level !== 1) {
+        const what = BJT_LEVEL_NAMES[level];
+        throw new NetlistError(`.model ${card.name}: BJT level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models BJT level 1 (Gummel-Poon) only`, levelTok.loc);
+      }
+    }
+    const p: BjtModelParams = bjtDefaults(card.type === "npn" ? 1 : -1, tnom);
+    for (const [key, tok] of card.params) {
+      if (!(key in BJT_PARAM_ALIASES)) {
+        const why = bjtUnsupportedParam(key);
+        throw new NetlistError(why ? `.model ${card.name}: BJT model parameter '${key}' is not supported: ${why}` : `unknown BJT (Gummel-Poon level 1) model parameter '${key}' in .model ${card.name}`, tok.loc);
+      }
+      const field = BJT_PARAM_ALIASES[key];
+      const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
+      if (field === null) {
+        if (key === "vceo" || key === "icrating") warn(card.name, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is a datasheet annotation, ignored (as ngspice)`);
+        continue;
+      }
+      if (field === "subs") {
+        if (v !== 1 && v !== -1) throw new NetlistError(`.model ${card.name}: SUBS must be 1 (vertical) or -1 (lateral), got ${v}`, tok.loc);
+        p.subs = v;
+        continue;
+      }
+      (p as unknown as Record<string, number>)[field] = v;
+    }
+    const at = (k: string): SourceLoc => {
+      for (const [key, tok] of card.params) if (BJT_PARAM_ALIASES[key] === k) return tok.loc;
+      return card.loc;
+    };
+    for (const k of ["is", "bf", "br", "nf", "nr", "ne", "nc", "ns", "nkf"] as const) {
+      if (!(p[k] > 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must be positive`, at(k));
+    }
+    for (const k of ["ise", "isc", "iss", "rb", "irb", "re", "rc", "ikf", "ikr", "vaf", "var"] as const) {
+      if (!(p[k] >= 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must not be negative`, at(k));
+    }
+    if (p.rbm !== undefined && !(p.rbm >= 0)) throw new NetlistError(`.model ${card.name}: RBM must not be negative`, at("rbm"));
+    if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
+    return { model: p, name: card.name };
   }
   return null;
 }
@@ -463,6 +543,17 @@ const M_UNSUPPORTED: Record<string, string> = {
   icvds: "MOSFET initial conditions (icvds=) are not supported",
   icvgs: "MOSFET initial conditions (icvgs=) are not supported",
   icvbs: "MOSFET initial conditions (icvbs=) are not supported",
+};
+
+const Q_USAGE = "BJT Qname collector base emitter [substrate] model [area] [area=AREA] [m=M]";
+const Q_UNSUPPORTED: Record<string, string> = {
+  temp: "a BJT's own temperature (temp=, dtemp=) is not supported: use .temp",
+  dtemp: "a BJT's own temperature (temp=, dtemp=) is not supported: use .temp",
+  ic: "BJT initial conditions (ic=) are not supported",
+  icvbe: "BJT initial conditions (icvbe=) are not supported",
+  icvce: "BJT initial conditions (icvce=) are not supported",
+  areab: "separate base and collector areas (areab=, areac=) are not supported: use area",
+  areac: "separate base and collector areas (areab=, areac=) are not supported: use area",
 };
 
 /** One subcircuit instance (or the top level) being elaborated: the explicit stack that replaces recursion. */
@@ -750,6 +841,43 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const leff = geometry.l - 2 * resolved.model.params.ld;
       if (!(leff > 0)) throw new NetlistError(`${card.name}: effective channel length L - 2 LD = ${leff} m is not positive (.model ${resolved.name} LD=${resolved.model.params.ld})`, named.get("l")?.values[0].loc ?? card.loc);
       ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "q": {
+      // 3 nodes, or 4 when the 4th word is not a BJT model name (ngspice's rule for the substrate node).
+      const isBjtModel = (t: Token | undefined): boolean =>
+        t?.kind === "word" && f.models.some((m) => {
+          const c = m.get(t.lower);
+          return c !== undefined && (c.type === "npn" || c.type === "pnp");
+        });
+      let mi = isBjtModel(pos[3]) ? 3 : isBjtModel(pos[4]) ? 4 : -1;
+      if (mi < 0) {
+        const k = pos.findIndex((t, j) => j >= 1 && isBjtModel(t));
+        if (k >= 0) throw new NetlistError(`${card.name}: a bipolar transistor has 3 or 4 nodes (collector base emitter [substrate]), got ${k} before model '${clip(pos[k].text)}'`, pos[k].loc);
+        // no BJT model among the words: the model is the 4th word, or the 5th when there is one that is not a number
+        mi = pos[4]?.kind === "word" && Number.isNaN(parseSpiceNumber(pos[4].text)) ? 4 : 3;
+      }
+      const nodes = needNodes(card, pos, 3, "Qname collector base emitter [substrate] model");
+      const modelTok = pos[mi];
+      if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing bipolar transistor model name (usage: ${Q_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
+      if (mi === 4) nodes.push(needNodes(card, pos, 4, "Qname collector base emitter [substrate] model")[3]);
+      else nodes.push("0");
+      const after = pos.slice(mi + 1);
+      const off = after.find((t) => t.lower === "off");
+      if (off) throw new NetlistError(`${card.name}: 'off' (an initial guess for the operating point) is not supported for bipolar transistors`, off.loc);
+      const resolved = resolveBjtModel(modelTok, f.models, local, ctx.options.tnom, card.name, (mn, msg) => {
+        if (ctx.warned.has(`q:${mn}:${msg}`)) return;
+        ctx.warned.add(`q:${mn}:${msg}`);
+        ctx.warnings.push(msg);
+      });
+      if (!resolved) throw new NetlistError(`${card.name}: unknown bipolar transistor model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NPN/PNP card)`, card.loc);
+      checkArgs(card, a, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
+      const areaTok = named.get("area")?.values[0] ?? pos[mi + 1];
+      const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
+      if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
+      const m = num("m", "multiplier m") ?? 1;
+      if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      ctx.out.push({ type: "q", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, area, m, loc: card.loc, nodeToks: pos.slice(0, mi) });
       break;
     }
     case "v":

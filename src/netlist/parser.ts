@@ -19,16 +19,16 @@ import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor-model.js";
 import { MOS_PARAM_ALIASES } from "../devices/mosfet-model.js";
+import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "v", "i", "e", "f", "g", "h", "x"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "x"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   l: "inductor",
   k: "coupled inductor",
-  q: "bipolar transistor",
   j: "JFET",
   b: "behavioral source",
   s: "voltage-controlled switch",
@@ -490,8 +490,8 @@ class Parser {
     }
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
-    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos") {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R and MOSFET models NMOS and PMOS, level 1)`, typeTok.loc);
+    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp") {
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS, level 1, and bipolar models NPN and PNP, level 1)`, typeTok.loc);
     }
     let body = rest;
     if (body[0]?.kind === "(") {
@@ -506,6 +506,12 @@ class Parser {
     for (const p of assigns) {
       if ((type === "nmos" || type === "pmos") && mosLevel1 && !(p.name in MOS_PARAM_ALIASES)) {
         throw new NetlistError(`unknown MOSFET level 1 model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
+      }
+      // BJT names likewise are those of the Gummel-Poon level 1 (mosLevel1 is just "LEVEL absent or 1").
+      if ((type === "npn" || type === "pnp") && mosLevel1 && !(p.name in BJT_PARAM_ALIASES)) {
+        const why = bjtUnsupportedParam(p.name);
+        if (why) throw new NetlistError(`.model ${nameTok.text}: BJT model parameter '${p.name}' is not supported: ${why}`, p.loc);
+        throw new NetlistError(`unknown BJT (Gummel-Poon level 1) model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
       }
       if (type === "d" && !(p.name in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
       if (type === "r" && !(p.name in RES_MODEL_PARAMS)) {
