@@ -92,6 +92,28 @@ describe("train --workers", () => {
     expect(c.metrics[2].testAccuracy).toBeCloseTo(one.metrics[2].testAccuracy, 1);
   }, 120_000);
 
+  it("a network whose trainable hidden-to-hidden block is larger than its input crossbar (kernel scratch sized for every block): two workers track one", async () => {
+    // 4 inputs (8 rows doubled) x 16, then 16 x 16 between the hidden layers: the second block needs more kernel scratch.
+    const file = drnFile([4, 16, 16, 3], 5, 2);
+    const nd = netlistDefaults(loadCircuit(file));
+    const opts = normalizeTrainOptions({ ...nd.options, epochs: 2, lr: 0.05, batch: 4 });
+    const run = async (n: number) => {
+      const model = new EqModel(loadCircuit(file));
+      await trainParallel(model, irisData(), opts, n, file);
+      return params(model);
+    };
+    const two = await run(2);
+    const one = await run(1);
+    let dg = 0;
+    let gmax = 0;
+    for (let k = 0; k < two.g.length; k++) {
+      dg = Math.max(dg, Math.abs(two.g[k] - one.g[k]));
+      gmax = Math.max(gmax, Math.abs(one.g[k]));
+    }
+    expect(dg / gmax).toBeLessThan(1e-4);
+    expect(two.g).not.toEqual(params(new EqModel(loadCircuit(file))).g);
+  }, 120_000);
+
   it("two workers reach one worker's accuracy (within 0.5 points) on the shipped DRN-XS on an MNIST slice, deterministically", async () => {
     const file = join(ROOT, "netlists", "mnist.cir");
     const job = (workers: number) => runTrainJob({ netlist: file, dataset: "mnist", limitTrain: 2000, limitTest: 2000, options: { epochs: 1 }, workers });

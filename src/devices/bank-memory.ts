@@ -50,7 +50,8 @@ export function createBankMemory(count: number, regions: number, scratchBytes: n
  * shape `count` resistors allow: M x N <= count).
  */
 export function ownBankMemory(count: number): BankMemory {
-  const bank = createBankMemory(count, 1, 80 * count + 256);
+  // kernelScratchBytes of any M x N block with M N <= count: at most 80 (M + N) + 208 <= 80 count + 288.
+  const bank = createBankMemory(count, 1, 80 * count + 512);
   useBank(bank, 0);
   return bank;
 }

@@ -587,7 +587,9 @@ export async function trainParallel(
   const slots = new SharedArrayBuffer(layout.bytes);
   const shared = new Layout(model, B, n, slots);
   const bank = model.circuit.resistors.g;
-  const bankMemory = createBankMemory(bank.length, n, kernelScratchBytes(model.circuit.resistors.denseBlocks()));
+  // Scratch for the kernels on every block they see: the bank's input crossbars and the trainable blocks.
+  const blocks = [...model.circuit.resistors.denseBlocks(), ...model.segments.flatMap((seg) => seg.blocks)];
+  const bankMemory = createBankMemory(bank.length, n, kernelScratchBytes(blocks));
   const gView = new Float64Array(bankMemory.memory.buffer, bankMemory.byteOffset, bank.length);
   const ctlBuf = new SharedArrayBuffer(4 * CTL_WORDS);
   const ctl = new Int32Array(ctlBuf);
