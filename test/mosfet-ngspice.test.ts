@@ -5,14 +5,13 @@
  * reltol leaves its own answer ~1e-6 V short), every node voltage and
  * V-source current compared. Then a transient of an inverter whose
  * transistors carry no capacitance (the load is a capacitor) against
- * ngspice's .tran, and the refusal of a transient whose transistors do.
+ * ngspice's .tran, and one whose transistors carry capacitances (it runs).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
-import { NetlistError } from "../src/netlist/errors.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "eqspice-mos-ng-"));
@@ -212,18 +211,15 @@ describeNgspice("MOSFET transients", () => {
     expect(at(10e-9)).toBeLessThan(0.1);
   });
 
-  itNgspice("a transistor with capacitances (TOX, CGSO, CJ) refuses a transient at its element line rather than give a wrong waveform", () => {
+  itNgspice("a transistor with capacitances (TOX, CGSO) runs a transient (refused before its charges were modelled; waveforms against ngspice in mosfet-tran.test.ts)", () => {
     const f = path.join(dir, "inv-caps.cir");
     writeFileSync(f, ["caps", "VDD vdd 0 3.3", "VIN in 0 PULSE(0 3.3 1n 1n 1n 5n 12n)", "R1 vdd out 10k", "M1 out in 0 0 ncap L=1u W=2u", ".model ncap nmos (vto=0.7 kp=110u tox=20n cgso=1e-10)", ".tran 0.1n 20n", ".end", ""].join("\n"));
-    const c = loadCircuit(f);
-    let err: unknown;
-    try {
-      transient(c);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(NetlistError);
-    expect((err as NetlistError).message).toMatch(/inv-caps\.cir:5:1: tran: m1: MOSFET capacitances .* not modelled in transient/);
+    // bdf2: with trap (and so "auto") this deck stops with "time step too small" near 7.4 ns, where node out's only
+    // capacitance is the Meyer/overlap Cgd to the driven input (an open defect, see the mosfet-tran commit)
+    const r = transient(loadCircuit(f), { integrator: "bdf2" });
+    const at = (ts: number) => r.nodes.out[Math.round(ts / 0.1e-9)];
+    expect(at(0.5e-9)).toBeGreaterThan(3.2);
+    expect(at(6e-9)).toBeLessThan(1);
     // its operating point is still computed, and matches ngspice
     const ng = runNgspiceOp(f);
     const op = opFromFile(f);

@@ -251,6 +251,189 @@ export interface MosInstance {
   gs: number;
   /** True when some capacitance (Meyer gate, overlap or junction) is nonzero: the transient needs charges. */
   hasCharges: boolean;
+  /** Charge storage, M included (see MosCharges); null when hasCharges is false. */
+  charges: MosCharges | null;
+}
+
+/**
+ * A transistor's charge parameters at the circuit temperature, as
+ * mos1temp.c / mos1load.c compute them (M included):
+ *  - Meyer gate capacitance from the oxide capacitance cox = eps_ox / TOX *
+ *    Leff * W * M (F) and the surface potential PHI(T) (see meyerHalfCaps),
+ *    plus the constant overlaps cgso = CGSO W M, cgdo = CGDO W M, cgbo =
+ *    CGBO Leff M (F);
+ *  - bulk junctions drain and source (see MosJunctionCap): zero-bias bottom
+ *    capacitance CBD (CBS) when given, else CJ(T) * AD (AS), sidewall
+ *    CJSW(T) * PD (PS), grading MJ, MJSW, potential PB(T), and the linear
+ *    extension above FC * PB(T).
+ */
+export interface MosCharges {
+  cox: number;
+  cgso: number;
+  cgdo: number;
+  cgbo: number;
+  /** True when the gate has any capacitance (cox or an overlap). */
+  gate: boolean;
+  drain: MosJunctionCap;
+  source: MosJunctionCap;
+}
+
+/**
+ * One bulk junction's depletion charge (mos1temp.c's MOS1Cbd, MOS1Cbdsw,
+ * f2d, f3d, f4d, tDepCap, tBulkPot for the drain; the same for the source).
+ */
+export interface MosJunctionCap {
+  /** Zero-bias bottom and sidewall capacitances (F). */
+  cz: number;
+  czsw: number;
+  mj: number;
+  mjsw: number;
+  /** Junction potential PB(T) (V). */
+  pb: number;
+  /** FC * PB(T): above it the capacitance is linear in v (V). */
+  depCap: number;
+  /** Coefficients of the linear extension: C = f2 + f3 v, Q = f4 + f2 v + f3 v^2 / 2. */
+  f2: number;
+  f3: number;
+  f4: number;
+}
+
+/** x^-m as ngspice writes it: 1/sqrt(x) for m = 0.5, exp(-m ln x) otherwise. */
+function powNeg(x: number, m: number): number {
+  return m === 0.5 ? 1 / Math.sqrt(x) : Math.exp(-m * Math.log(x));
+}
+
+/**
+ * Depletion charge (C) and capacitance dQ/dv (F) of a bulk junction at
+ * normalized voltage v (bulk minus drain or source), mos1load.c:
+ *   v < FC PB:  Q = PB (cz (1 - a^(1-MJ)) / (1-MJ) + czsw (1 - a^(1-MJSW)) / (1-MJSW)),  a = 1 - v/PB,
+ *               C = cz a^-MJ + czsw a^-MJSW
+ *   otherwise:  Q = f4 + v (f2 + v f3 / 2),  C = f2 + f3 v
+ * (both pieces meet with equal Q and C at FC PB). Zero when cz = czsw = 0.
+ */
+export function mosJunctionCharge(j: MosJunctionCap, v: number, out: { q: number; c: number }): void {
+  if (j.cz === 0 && j.czsw === 0) {
+    out.q = 0;
+    out.c = 0;
+    return;
+  }
+  if (v < j.depCap) {
+    const arg = 1 - v / j.pb;
+    let sarg: number;
+    let sargsw: number;
+    if (j.mj === j.mjsw) sarg = sargsw = powNeg(arg, j.mj);
+    else {
+      sarg = powNeg(arg, j.mj);
+      sargsw = powNeg(arg, j.mjsw);
+    }
+    out.q = j.pb * ((j.cz * (1 - arg * sarg)) / (1 - j.mj) + (j.czsw * (1 - arg * sargsw)) / (1 - j.mjsw));
+    out.c = j.cz * sarg + j.czsw * sargsw;
+  } else {
+    out.q = j.f4 + v * (j.f2 + (v * j.f3) / 2);
+    out.c = j.f2 + j.f3 * v;
+  }
+}
+
+/** ngspice's floor on vdsat in the Meyer model (devsup.c MAGIC_VDS, V). */
+const MAGIC_VDS = 0.025;
+
+/**
+ * Half of the Meyer gate capacitances, ngspice's DEVqmeyer (devsup.c), at
+ * normalized gate-source vgs and gate-drain vgd of the mode's orientation
+ * (vgd, vgs in reversed mode), threshold von and vdsat (V), surface
+ * potential phi (V) and oxide capacitance cox (F); vgst = vgs - von,
+ * vdsat' = max(vdsat, 0.025), vds = vgs - vgd:
+ *   accumulation  vgst <= -phi:        cgb = cox/2
+ *   depletion     vgst <= -phi/2:      cgb = -vgst cox / (2 phi)
+ *                 vgst <= 0:           cgb = -vgst cox / (2 phi), cgs = vgst cox / (1.5 phi) + cox/3,
+ *                                      split with cgd as below when vds < vdsat'
+ *   saturation    vds >= vdsat':       cgs = cox/3
+ *   linear        otherwise:           cgd = cox/3 (1 - vdsat'^2 / (2 vdsat' - vds)^2),
+ *                                      cgs = cox/3 (1 - (vdsat' - vds)^2 / (2 vdsat' - vds)^2)
+ * (the others 0). Continuous in the voltages. out = [cgs, cgd, cgb] (F),
+ * each half the capacitance: ngspice adds the halves of the present and the
+ * previous time point.
+ */
+export function meyerHalfCaps(vgs: number, vgd: number, von: number, vdsat: number, phi: number, cox: number, out: Float64Array | number[]): void {
+  const vgst = vgs - von;
+  const vds = vgs - vgd;
+  const vdsatM = Math.max(vdsat, MAGIC_VDS);
+  let cgs = 0;
+  let cgd = 0;
+  let cgb = 0;
+  if (vgst <= -phi) {
+    cgb = cox / 2;
+  } else if (vgst <= -phi / 2) {
+    cgb = (-vgst * cox) / (2 * phi);
+  } else if (vgst <= 0) {
+    cgb = (-vgst * cox) / (2 * phi);
+    cgs = (vgst * cox) / (1.5 * phi) + cox / 3;
+    if (vds < vdsatM) {
+      const vddif = 2 * vdsatM - vds;
+      const vddif1 = vdsatM - vds;
+      const vddif2 = vddif * vddif;
+      cgd = cgs * (1 - (vdsatM * vdsatM) / vddif2);
+      cgs = cgs * (1 - (vddif1 * vddif1) / vddif2);
+    }
+  } else if (vdsatM <= vds) {
+    cgs = cox / 3;
+  } else {
+    const vddif = 2 * vdsatM - vds;
+    const vddif1 = vdsatM - vds;
+    const vddif2 = vddif * vddif;
+    cgd = (cox * (1 - (vdsatM * vdsatM) / vddif2)) / 3;
+    cgs = (cox * (1 - (vddif1 * vddif1) / vddif2)) / 3;
+  }
+  out[0] = cgs;
+  out[1] = cgd;
+  out[2] = cgb;
+}
+
+/**
+ * The junction capacitances of mos1temp.c at temperature T (K): CBD, CBS,
+ * CJ, CJSW scaled by the grading and the temperature change of PB, then the
+ * drain's or source's zero-bias values (M included) and the coefficients of
+ * the linear extension above FC * PB(T).
+ */
+function junctionCaps(
+  p: MosModelParams,
+  g: MosGeometry,
+  tnom: number,
+  T: number,
+  fact1: number,
+  fact2: number,
+  pbfact1: number,
+  pbfact: number,
+): { drain: MosJunctionCap; source: MosJunctionCap } {
+  const pbo = (p.pb - pbfact1) / fact1;
+  const gmaold = (p.pb - pbo) / pbo;
+  let capfact = 1 / (1 + p.mj * (4e-4 * (tnom - REFTEMP) - gmaold));
+  let tcbd = (p.cbd ?? 0) * capfact;
+  let tcbs = (p.cbs ?? 0) * capfact;
+  let tcj = (p.cj ?? 0) * capfact;
+  capfact = 1 / (1 + p.mjsw * (4e-4 * (tnom - REFTEMP) - gmaold));
+  let tcjsw = (p.cjsw ?? 0) * capfact;
+  const pb = fact2 * pbo + pbfact;
+  const gmanew = (pb - pbo) / pbo;
+  capfact = 1 + p.mj * (4e-4 * (T - REFTEMP) - gmanew);
+  tcbd *= capfact;
+  tcbs *= capfact;
+  tcj *= capfact;
+  capfact = 1 + p.mjsw * (4e-4 * (T - REFTEMP) - gmanew);
+  tcjsw *= capfact;
+  const depCap = p.fc * pb;
+  const one = (czGiven: boolean, tcz: number, area: number, perim: number): MosJunctionCap => {
+    const cz = czGiven ? tcz * g.m : p.cj !== undefined ? tcj * g.m * area : 0;
+    const czsw = p.cjsw !== undefined ? tcjsw * perim * g.m : 0;
+    const arg = 1 - p.fc;
+    const sarg = Math.exp(-p.mj * Math.log(arg));
+    const sargsw = Math.exp(-p.mjsw * Math.log(arg));
+    const f2 = (cz * (1 - p.fc * (1 + p.mj)) * sarg) / arg + (czsw * (1 - p.fc * (1 + p.mjsw)) * sargsw) / arg;
+    const f3 = (cz * p.mj * sarg) / arg / pb + (czsw * p.mjsw * sargsw) / arg / pb;
+    const f4 = (cz * pb * (1 - arg * sarg)) / (1 - p.mj) + (czsw * pb * (1 - arg * sargsw)) / (1 - p.mjsw) - (f3 / 2) * (depCap * depCap) - depCap * f2;
+    return { cz, czsw, mj: p.mj, mjsw: p.mjsw, pb, depCap, f2, f3, f4 };
+  };
+  return { drain: one(p.cbd !== undefined, tcbd, g.ad, g.pd), source: one(p.cbs !== undefined, tcbs, g.as, g.ps) };
 }
 
 /**
@@ -301,10 +484,14 @@ export function mosInstanceAt(mm: MosModel, g: MosGeometry, tempC: number): MosI
     return 0;
   };
   const cox = mm.coxArea * leff * g.m * g.w;
-  const czbd = p.cbd !== undefined ? p.cbd : p.cj !== undefined ? p.cj * g.ad : 0;
-  const czbs = p.cbs !== undefined ? p.cbs : p.cj !== undefined ? p.cj * g.as : 0;
-  const czsw = p.cjsw !== undefined ? p.cjsw * (g.pd + g.ps) : 0;
-  const hasCharges = cox !== 0 || czbd !== 0 || czbs !== 0 || czsw !== 0 || p.cgso * g.w !== 0 || p.cgdo * g.w !== 0 || p.cgbo * leff !== 0;
+  const cgso = p.cgso * g.m * g.w;
+  const cgdo = p.cgdo * g.m * g.w;
+  const cgbo = p.cgbo * g.m * leff;
+  const jc = junctionCaps(p, g, tnom, T, fact1, fact2, pbfact1, pbfact);
+  const jHas = (j: MosJunctionCap) => j.cz !== 0 || j.czsw !== 0;
+  const gate = cox !== 0 || cgso !== 0 || cgdo !== 0 || cgbo !== 0;
+  const hasCharges = gate || jHas(jc.drain) || jHas(jc.source);
+  const charges: MosCharges | null = hasCharges ? { cox, cgso, cgdo, cgbo, gate, drain: jc.drain, source: jc.source } : null;
   return {
     type: mm.type,
     vt,
@@ -321,6 +508,7 @@ export function mosInstanceAt(mm: MosModel, g: MosGeometry, tempC: number): MosI
     gd: series(p.rd, g.nrd),
     gs: series(p.rs, g.nrs),
     hasCharges,
+    charges,
   };
 }
 

@@ -34,11 +34,37 @@
  * pnjlim on vbs (on vbd when vds < 0) with Vt and the junction's vcrit. The
  * first iteration of a cold DC solve starts at vbs = -1, vgs = VTO, vds = 0
  * (ngspice's MODEINITJCT).
+ *
+ * Charges in a transient (LoadContext.integ set), as mos1load.c integrates
+ * them, with the integrator's method (companionHistory applied to charges:
+ * i_{n+1} = a0 q_{n+1} + hist(q_n, q_{n-1}, i_n)):
+ *  - bulk junctions: the depletion charges qbd(vbd), qbs(vbs) of
+ *    mosJunctionCharge; their currents and a0 C add to cbd, cbs and gbd, gbs;
+ *  - Meyer gate charges qgs, qgd, qgb, integrated the way ngspice does it:
+ *    the capacitance over a step is the sum of the halves of meyerHalfCaps
+ *    at the new point and at the accepted one, plus the overlap, and
+ *    q_{n+1} = q_n + C (v_{n+1} - v_n) for v = vgs, vgd, vgb (the Meyer model
+ *    has no charge function; ngspice's conductance a0 C, without dC/dv, is
+ *    stamped too: Newton converges to the same solution);
+ *  - the gate row of the stamp: d(I_g)/dV = a0 (Cgs + Cgd + Cgb) at g, -a0 Cgx
+ *    at x, and the mirror entries on the d', s', b rows.
+ * `accept` re-evaluates the charges at the converged voltages and shifts the
+ * history; `startCharges` takes the initial state (operating point, or the
+ * uic voltages) with no current.
  */
+import { companionHistory } from "./capacitor.js";
 import { pnjlim } from "./diode.js";
-import { fetlim, limvds, mosChannel, mosJunction, type MosChannelPoint, type MosInstance } from "./mosfet-model.js";
+import { fetlim, limvds, meyerHalfCaps, mosChannel, mosJunction, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mosfet-model.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
+
+/** Charge indices: gate-source, gate-drain, gate-bulk (Meyer), bulk-drain, bulk-source (junctions). */
+const QGS = 0;
+const QGD = 1;
+const QGB = 2;
+const QBD = 3;
+const QBS = 4;
+const NQ = 5;
 
 /** Rows and columns of the intrinsic stamp: index 0 d', 1 g, 2 s', 3 b. */
 const COLS = 4;
@@ -49,10 +75,36 @@ export class Mosfet implements Device {
   readonly nodes: readonly number[];
   /** The intrinsic terminals [d', g, s', b]. */
   private readonly term: readonly number[];
-  /** Rows of d', s', b (index by terminal 0, 2, 3; [1] unused). */
+  /** Rows of d', g, s', b (index by terminal; the gate row only with gate capacitance). */
   private rows = new Int32Array(COLS);
-  /** Entry handles, row terminal r (0, 2, 3) by column terminal c: h[r * 4 + c]. */
+  /** Entry handles, row terminal r by column terminal c: h[r * 4 + c]. */
   private h = new Int32Array(COLS * COLS);
+  /** The rows this device stamps: d', s', b, and g when the gate has capacitance. */
+  private readonly stampRows: readonly number[];
+  /** Nodes its charges touch (Device.chargeNodes). */
+  private readonly qNodes: readonly number[];
+  /** Charges at the point of the last charge evaluation: q (C), current dq/dt (A), capacitance used (F). */
+  private readonly q0 = new Float64Array(NQ);
+  private readonly i0 = new Float64Array(NQ);
+  private readonly c0 = new Float64Array(NQ);
+  /** Accepted history: q at t_n and t_{n-1} (C), current at t_n (A). */
+  private readonly q1 = new Float64Array(NQ);
+  private readonly q2 = new Float64Array(NQ);
+  private readonly i1 = new Float64Array(NQ);
+  /** Meyer halves [gs, gd, gb] at the last evaluation and at the accepted point (F). */
+  private readonly half0 = new Float64Array(3);
+  private readonly half1 = new Float64Array(3);
+  private readonly halfTmp = new Float64Array(3);
+  /** Normalized vgs, vgd, vgb at the accepted point (V). */
+  private vgs1 = 0;
+  private vgd1 = 0;
+  private vgb1 = 0;
+  /** True once startCharges set the history (the charge currents count in addCurrents). */
+  private started = false;
+  /** Integration state of the last transient load (accept re-evaluates with it). */
+  private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
+  private haveInteg = false;
+  private readonly jq = { q: 0, c: 0 };
   private hd: PairHandles | null = null;
   private hs: PairHandles | null = null;
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
@@ -88,10 +140,22 @@ export class Mosfet implements Device {
     if (si !== s) nodes.push(si);
     this.nodes = nodes;
     this.term = [di, g, si, b];
+    const q = p.charges;
+    this.stampRows = q?.gate ? [0, 1, 2, 3] : [0, 2, 3];
+    const qn = new Set<number>();
+    if (q) {
+      if (q.gate) {
+        qn.add(g).add(di).add(si);
+        if (q.cox !== 0 || q.cgbo !== 0) qn.add(b);
+      }
+      if (q.drain.cz !== 0 || q.drain.czsw !== 0) qn.add(di).add(b);
+      if (q.source.cz !== 0 || q.source.czsw !== 0) qn.add(si).add(b);
+    }
+    this.qNodes = [...qn];
   }
 
   setup(ctx: SetupContext): void {
-    for (const r of [0, 2, 3]) {
+    for (const r of this.stampRows) {
       const row = ctx.row(this.term[r]);
       this.rows[r] = row;
       for (let c = 0; c < COLS; c++) this.h[r * COLS + c] = ctx.entry(row, ctx.row(this.term[c]));
@@ -171,18 +235,34 @@ export class Mosfet implements Device {
    * transistor at normalized (vgs, vds, vbs), GMIN on both junctions; also
    * remembers the point for the limiter.
    */
-  private evaluate(vgs: number, vds: number, vbs: number, gmin: number): void {
+  private evaluate(vgs: number, vds: number, vbs: number, gmin: number, integ: IntegrationState | null): void {
     const p = this.p;
     const ch = this.ch;
     const jn = this.jn;
+    mosChannel(p, vgs, vds, vbs, ch);
     mosJunction(p.sourceSatCur, p.vt, gmin, vbs, jn);
-    const cbs = jn.i;
-    const gbs = jn.g;
+    let cbs = jn.i;
+    let gbs = jn.g;
     const vbd = vbs - vds;
     mosJunction(p.drainSatCur, p.vt, gmin, vbd, jn);
-    const cbd = jn.i;
-    const gbd = jn.g;
-    mosChannel(p, vgs, vds, vbs, ch);
+    let cbd = jn.i;
+    let gbd = jn.g;
+    const charged = integ !== null && p.charges !== null;
+    let gcgs = 0;
+    let gcgd = 0;
+    let gcgb = 0;
+    if (charged) {
+      this.chargeStep(vgs, vds, vbs, integ);
+      const a0 = integ.a0;
+      const { i0, c0 } = this;
+      cbd += i0[QBD];
+      gbd += a0 * c0[QBD];
+      cbs += i0[QBS];
+      gbs += a0 * c0[QBS];
+      gcgs = a0 * c0[QGS];
+      gcgd = a0 * c0[QGD];
+      gcgb = a0 * c0[QGB];
+    }
     const ids = ch.mode * ch.cdrain;
     // dIds/dV by column d', g, s', b
     let gd: number, gg: number, gs: number, gb: number;
@@ -214,6 +294,25 @@ export class Mosfet implements Device {
     I[0] = ids - cbd;
     I[2] = -ids - cbs;
     I[3] = cbd + cbs;
+    // gate row and the gate capacitances' entries (zero in DC)
+    J[4] = -gcgd;
+    J[5] = gcgs + gcgd + gcgb;
+    J[6] = -gcgs;
+    J[7] = -gcgb;
+    I[1] = 0;
+    if (charged) {
+      const i0 = this.i0;
+      J[0] += gcgd;
+      J[1] -= gcgd;
+      J[9] -= gcgs;
+      J[10] += gcgs;
+      J[13] -= gcgb;
+      J[15] += gcgb;
+      I[1] = i0[QGS] + i0[QGD] + i0[QGB];
+      I[0] -= i0[QGD];
+      I[2] -= i0[QGS];
+      I[3] -= i0[QGB];
+    }
     this.vgs0 = vgs;
     this.vds0 = vds;
     this.vbs0 = vbs;
@@ -221,19 +320,135 @@ export class Mosfet implements Device {
     this.von0 = ch.von;
   }
 
+  /**
+   * The charges q0, their currents i0 (by the integration formula) and the
+   * capacitances c0 at normalized (vgs, vds, vbs), with this.ch holding the
+   * channel at that point (its mode, von, vdsat), from the accepted history.
+   */
+  private chargeStep(vgs: number, vds: number, vbs: number, integ: IntegrationState): void {
+    const c = this.p.charges!;
+    const ch = this.ch;
+    const { q0, i0, c0, q1, q2, i1, jq } = this;
+    if (c.gate) {
+      const h = this.half0;
+      if (ch.mode === 1) meyerHalfCaps(vgs, vgs - vds, ch.von, ch.vdsat, this.p.phi, c.cox, h);
+      else {
+        // reversed mode: the drain acts as the source (ngspice swaps the roles of capgs and capgd)
+        const t = this.halfTmp;
+        meyerHalfCaps(vgs - vds, vgs, ch.von, ch.vdsat, this.p.phi, c.cox, t);
+        h[0] = t[1];
+        h[1] = t[0];
+        h[2] = t[2];
+      }
+      const half1 = this.half1;
+      c0[QGS] = h[0] + half1[0] + c.cgso;
+      c0[QGD] = h[1] + half1[1] + c.cgdo;
+      c0[QGB] = h[2] + half1[2] + c.cgbo;
+      q0[QGS] = q1[QGS] + (vgs - this.vgs1) * c0[QGS];
+      q0[QGD] = q1[QGD] + (vgs - vds - this.vgd1) * c0[QGD];
+      q0[QGB] = q1[QGB] + (vgs - vbs - this.vgb1) * c0[QGB];
+    }
+    mosJunctionCharge(c.drain, vbs - vds, jq);
+    q0[QBD] = jq.q;
+    c0[QBD] = jq.c;
+    mosJunctionCharge(c.source, vbs, jq);
+    q0[QBS] = jq.q;
+    c0[QBS] = jq.c;
+    const a0 = integ.a0;
+    for (let k = 0; k < NQ; k++) i0[k] = a0 * q0[k] + companionHistory(integ, 1, q1[k], q2[k], i1[k]);
+  }
+
+  /** The normalized (vgs, vds, vbs) at node voltages V, without limiting. */
+  private normalized(V: Float64Array, out: Float64Array): void {
+    const t = this.p.type;
+    const vs = V[this.si];
+    out[0] = t * (V[this.g] - vs);
+    out[1] = t * (V[this.di] - vs);
+    out[2] = t * (V[this.b] - vs);
+  }
+
+  chargeNodes(): readonly number[] {
+    return this.qNodes;
+  }
+
+  /** The initial state of the charges: the voltages V, no current (Device.startCharges). */
+  startCharges(V: Float64Array): void {
+    const c = this.p.charges;
+    if (!c) return;
+    const pt = this.pt;
+    this.normalized(V, pt);
+    const [vgs, vds, vbs] = pt;
+    const ch = this.chAcc;
+    mosChannel(this.p, vgs, vds, vbs, ch);
+    const h = this.half1;
+    if (ch.mode === 1) meyerHalfCaps(vgs, vgs - vds, ch.von, ch.vdsat, this.p.phi, c.cox, h);
+    else {
+      const t = this.halfTmp;
+      meyerHalfCaps(vgs - vds, vgs, ch.von, ch.vdsat, this.p.phi, c.cox, t);
+      h[0] = t[1];
+      h[1] = t[0];
+      h[2] = t[2];
+    }
+    if (!c.gate) h.fill(0);
+    this.vgs1 = vgs;
+    this.vgd1 = vgs - vds;
+    this.vgb1 = vgs - vbs;
+    this.q1.fill(0);
+    const jq = this.jq;
+    mosJunctionCharge(c.drain, vbs - vds, jq);
+    this.q1[QBD] = jq.q;
+    mosJunctionCharge(c.source, vbs, jq);
+    this.q1[QBS] = jq.q;
+    this.q2.set(this.q1);
+    this.i1.fill(0);
+    this.i0.fill(0);
+    this.q0.set(this.q1);
+    this.c0.fill(0);
+    this.started = true;
+    this.haveInteg = false;
+  }
+
+  /** Accept the converged time point: the charges at V with the last step's formula become the history. */
+  accept(V: Float64Array, _x: Float64Array, _h: number): void {
+    if (!this.p.charges || !this.started || !this.haveInteg) return;
+    const pt = this.pt;
+    this.normalized(V, pt);
+    const [vgs, vds, vbs] = pt;
+    // the channel's von and vdsat at V, without touching the limiter's memory (this.ch is scratch)
+    mosChannel(this.p, vgs, vds, vbs, this.ch);
+    this.chargeStep(vgs, vds, vbs, this.lastInteg);
+    this.q2.set(this.q1);
+    this.q1.set(this.q0);
+    this.i1.set(this.i0);
+    this.half1.set(this.half0);
+    this.vgs1 = vgs;
+    this.vgd1 = vgs - vds;
+    this.vgb1 = vgs - vbs;
+  }
+
   private readonly pt = new Float64Array(3);
+  private readonly chAcc: MosChannelPoint = { mode: 1, cdrain: 0, gm: 0, gds: 0, gmbs: 0, von: 0, vdsat: 0 };
 
   load(ctx: LoadContext): void {
     const pt = this.pt;
     if (this.limited(ctx.V, ctx.initJunctions, pt)) ctx.noncon = true;
     const [vgs, vds, vbs] = pt;
-    this.evaluate(vgs, vds, vbs, ctx.gmin);
+    let integ = ctx.integ;
+    if (integ && this.p.charges) {
+      if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
+      const li = this.lastInteg;
+      li.a0 = integ.a0;
+      li.method = integ.method;
+      li.ratio = integ.ratio;
+      this.haveInteg = true;
+    } else integ = null;
+    this.evaluate(vgs, vds, vbs, ctx.gmin, integ);
     const t = this.p.type;
     const { A, b, Vk } = ctx;
     const J = this.J;
     const h = this.h;
     const term = this.term;
-    for (const r of [0, 2, 3]) {
+    for (const r of this.stampRows) {
       const o = r * COLS;
       // ieq_r = type (I_r - J_rg vgs - J_rd vds - J_rb vbs)
       let rhs = -t * (this.I[r] - J[o + 1] * vgs - J[o] * vds - J[o + 3] * vbs);
@@ -248,8 +463,12 @@ export class Mosfet implements Device {
     if (this.hs) stampConductance(ctx, this.hs, this.p.gs);
   }
 
-  /** The terminal currents (A) at V, leaving d, g, s, b (and the internal nodes), GMIN included. */
-  addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {
+  /**
+   * The terminal currents (A) at V, leaving d, g, s, b (and the internal
+   * nodes), GMIN included; in a transient (time >= 0, after startCharges)
+   * plus the charges' currents at the last accepted point, as a capacitor's.
+   */
+  addCurrents(V: Float64Array, _x: Float64Array, time: number, out: Float64Array): void {
     const p = this.p;
     const t = p.type;
     const vs = V[this.si];
@@ -267,6 +486,13 @@ export class Mosfet implements Device {
     out[this.di] += t * (ids - cbd);
     out[this.si] += t * (-ids - cbs);
     out[this.b] += t * (cbd + cbs);
+    if (time >= 0 && this.started) {
+      const i1 = this.i1;
+      out[this.g] += t * (i1[QGS] + i1[QGD] + i1[QGB]);
+      out[this.di] -= t * (i1[QGD] + i1[QBD]);
+      out[this.si] -= t * (i1[QGS] + i1[QBS]);
+      out[this.b] += t * (i1[QBD] + i1[QBS] - i1[QGB]);
+    }
     if (this.hd) {
       const i = p.gd * (V[this.d] - V[this.di]);
       out[this.d] += i;
@@ -277,11 +503,5 @@ export class Mosfet implements Device {
       out[this.s] += i;
       out[this.si] -= i;
     }
-  }
-
-  /** Why a transient cannot run this device (its charges are not modelled), or null. */
-  transientRefusal(): string | null {
-    if (!this.p.hasCharges) return null;
-    return `${this.name}: MOSFET capacitances (Meyer gate capacitance from TOX, overlap CGSO/CGDO/CGBO, junction CBD/CBS/CJ/CJSW) are not modelled in transient analysis: eqspice computes MOSFET operating points only (a transistor without any capacitance runs in a transient)`;
   }
 }

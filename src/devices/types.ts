@@ -116,6 +116,20 @@ export interface Device {
   /** Accept a converged time point (reactive devices update their history). */
   accept?(V: Float64Array, x: Float64Array, h: number): void;
   /**
+   * Nodes touched by the device's own charges (nonlinear capacitances that
+   * `load` integrates itself from `LoadContext.integ`, such as a MOSFET's
+   * gate and junction charges), or undefined/empty when it has none. The
+   * integrators treat these nodes as differential unknowns (LTE step
+   * control) and do not hand such a circuit to the explicit integrator,
+   * whose capacitance matrix is that of the capacitors.
+   */
+  chargeNodes?(): readonly number[];
+  /**
+   * Start of an implicit integration: take the voltages V (the initial state)
+   * as the accepted history of the device's charges, with no current (DC).
+   */
+  startCharges?(V: Float64Array): void;
+  /**
    * Its law as a two-terminal branch (BranchLaw), for minimizers that solve
    * node by node; undefined or null when the device is not one.
    */

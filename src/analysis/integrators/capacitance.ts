@@ -13,6 +13,7 @@
  */
 import type { Circuit } from "../../circuit/circuit.js";
 import { Capacitor } from "../../devices/capacitor.js";
+import type { Device } from "../../devices/types.js";
 
 export interface CapacitanceInfo {
   /** The circuit's capacitors. */
@@ -29,6 +30,13 @@ export interface CapacitanceInfo {
   toFixed: boolean;
   /** True when C over the free nodes is nonsingular. */
   nonsingular: boolean;
+  /**
+   * Devices that integrate charges of their own (Device.chargeNodes): their
+   * free nodes are marked dynamic, but their capacitances are not in diag
+   * (they depend on the voltages), and the circuit is not an explicit ODE
+   * for the integrators that use a constant C.
+   */
+  chargeDevices: Device[];
 }
 
 export function analyzeCapacitance(circuit: Circuit, cnode: number): CapacitanceInfo {
@@ -71,8 +79,18 @@ export function analyzeCapacitance(circuit: Circuit, cnode: number): Capacitance
     union(ua >= 0 ? ua : nFree, ub >= 0 ? ub : nFree);
   }
   if (cnode > 0) for (let i = 0; i < nFree; i++) dynamic[i] = 1;
+  const chargeDevices: Device[] = [];
+  for (const d of circuit.devices) {
+    const nodes = d.chargeNodes?.();
+    if (!nodes || nodes.length === 0) continue;
+    chargeDevices.push(d);
+    for (const node of nodes) {
+      const u = unknownOfNode[node];
+      if (u >= 0) dynamic[u] = 1;
+    }
+  }
   let nonsingular = true;
   const root = find(nFree);
   for (let i = 0; i < nFree; i++) if (find(i) !== root) nonsingular = false;
-  return { caps, nodeC, diag, dynamic, floating, toFixed, nonsingular };
+  return { caps, nodeC, diag, dynamic, floating, toFixed, nonsingular, chargeDevices };
 }

@@ -47,10 +47,14 @@ export function timeConstants(engine: Engine, cap: CapacitanceInfo, mode: "dc" |
   return { tauMin, tauMax };
 }
 
-/** True when odex can integrate this circuit (explicit ODE over the free nodes). */
+/**
+ * True when odex can integrate this circuit (explicit ODE over the free
+ * nodes, with the capacitors' constant C: no device integrating charges of
+ * its own).
+ */
 export function explicitApplies(engine: Engine, cap: CapacitanceInfo): boolean {
   const c = engine.circuit;
-  return c.n === c.nFree && c.nFree > 0 && cap.nonsingular;
+  return c.n === c.nFree && c.nFree > 0 && cap.nonsingular && cap.chargeDevices.length === 0;
 }
 
 /** Largest circuit (free nodes) auto hands to odex: its dense output costs O(n^2) per output time. */

@@ -113,8 +113,9 @@ export class ImplicitIntegrator {
 
   /**
    * Start from the engine's current state (x, V) at time t (s) with a first
-   * step h0 (s). Capacitors and node capacitances take their present voltage
-   * as initial state (DC: no current) unless `keepCaps`.
+   * step h0 (s). Capacitors, node capacitances and the charges of devices
+   * that integrate their own (Device.startCharges) take their present
+   * voltage as initial state (DC: no current) unless `keepCaps`.
    */
   start(t: number, h0: number, keepCaps = false): void {
     const { engine } = this;
@@ -123,6 +124,7 @@ export class ImplicitIntegrator {
     this.lastH = 0;
     if (!keepCaps) {
       for (const c of this.cap.caps) c.initState(engine.V[c.a] - engine.V[c.b]);
+      for (const d of this.cap.chargeDevices) d.startCharges?.(engine.V);
       const x = engine.x;
       for (let i = 0; i < this.nv1.length; i++) {
         this.nv1[i] = x[i];
