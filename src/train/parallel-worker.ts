@@ -5,7 +5,8 @@
  * samples. Loaded from the compiled library (dist/src/train/parallel-worker.js).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Aborted, abortShared, TrainWorker, type MainMessage, type WorkerInit, type WorkerMessage } from "./parallel.js";
+import { TrainWorker, type MainMessage, type WorkerInit, type WorkerMessage } from "./parallel.js";
+import { Aborted, abortShared } from "./parallel-shared.js";
 
 if (!parentPort) throw new Error("src/train/parallel-worker.ts runs as a worker thread only");
 const port = parentPort;
