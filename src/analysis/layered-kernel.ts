@@ -73,7 +73,16 @@ export function createSchurKernel(nA: number, nb: number, forceJs = false): Schu
   return m ? new WasmSchur(m, nA, nb) : new JsSchur(nA, nb);
 }
 
-class WasmSchur implements SchurKernel {
+type OperandName = "Ct" | "invDA" | "rA" | "xA" | "w" | "dB" | "rB" | "xB" | "S";
+
+/** Lengths of the operands of an nA x nb coupling (A vectors padded to sA). */
+function operandSizes(nA: number, nb: number): Record<OperandName, number> {
+  const sA = (nA + 1) & ~1;
+  return { Ct: nb * sA, invDA: sA, rA: sA, xA: sA, w: sA, dB: nb, rB: nb, xB: nb, S: nb * nb };
+}
+
+/** The operand arrays of both kernels, from an allocator (views of the module's memory, or plain arrays). */
+abstract class Operands {
   readonly sA: number;
   readonly Ct: Float64Array;
   readonly invDA: Float64Array;
@@ -84,37 +93,48 @@ class WasmSchur implements SchurKernel {
   readonly rB: Float64Array;
   readonly xB: Float64Array;
   readonly S: Float64Array;
-  private readonly x: Exports;
-  private readonly at: Record<"Ct" | "invDA" | "rA" | "xA" | "w" | "dB" | "rB" | "xB" | "S", number>;
 
-  constructor(m: WebAssembly.Module, readonly nA: number, readonly nb: number) {
+  constructor(
+    readonly nA: number,
+    readonly nb: number,
+    array: (name: OperandName, length: number) => Float64Array,
+  ) {
+    this.sA = (nA + 1) & ~1;
+    const n = operandSizes(nA, nb);
+    this.Ct = array("Ct", n.Ct);
+    this.invDA = array("invDA", n.invDA);
+    this.rA = array("rA", n.rA);
+    this.xA = array("xA", n.xA);
+    this.w = array("w", n.w);
+    this.dB = array("dB", n.dB);
+    this.rB = array("rB", n.rB);
+    this.xB = array("xB", n.xB);
+    this.S = array("S", n.S);
+  }
+}
+
+class WasmSchur extends Operands implements SchurKernel {
+  private readonly x: Exports;
+  private readonly at: Record<OperandName, number>;
+
+  constructor(m: WebAssembly.Module, nA: number, nb: number) {
     const abort = (): never => {
       throw new Error("internal: layered kernel aborted");
     };
-    this.x = new WebAssembly.Instance(m, { env: { abort } }).exports as unknown as Exports;
-    const sA = (nA + 1) & ~1;
-    this.sA = sA;
-    const sizes = { Ct: nb * sA, invDA: sA, rA: sA, xA: sA, w: sA, dB: nb, rB: nb, xB: nb, S: nb * nb };
+    const x = new WebAssembly.Instance(m, { env: { abort } }).exports as unknown as Exports;
+    const sizes = operandSizes(nA, nb);
     let end = 16; // offset 0 stays unused
-    const at = {} as Record<keyof typeof sizes, number>;
-    for (const k of Object.keys(sizes) as Array<keyof typeof sizes>) {
+    const at = {} as Record<OperandName, number>;
+    for (const k of Object.keys(sizes) as OperandName[]) {
       at[k] = end;
       end = align16(end + 8 * sizes[k]);
     }
-    const mem = this.x.memory;
+    const mem = x.memory;
     if (end > mem.buffer.byteLength) mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
     // Fixed size from here on: the views stay attached.
-    const view = (k: keyof typeof sizes) => new Float64Array(mem.buffer, at[k], sizes[k]);
+    super(nA, nb, (k, len) => new Float64Array(mem.buffer, at[k], len));
+    this.x = x;
     this.at = at;
-    this.Ct = view("Ct");
-    this.invDA = view("invDA");
-    this.rA = view("rA");
-    this.xA = view("xA");
-    this.w = view("w");
-    this.dB = view("dB");
-    this.rB = view("rB");
-    this.xB = view("xB");
-    this.S = view("S");
   }
 
   schur(): boolean {
@@ -139,33 +159,9 @@ class WasmSchur implements SchurKernel {
 }
 
 /** The same operations in JavaScript (sequential sums). */
-class JsSchur implements SchurKernel {
-  readonly sA: number;
-  readonly Ct: Float64Array;
-  readonly invDA: Float64Array;
-  readonly rA: Float64Array;
-  readonly xA: Float64Array;
-  readonly w: Float64Array;
-  readonly dB: Float64Array;
-  readonly rB: Float64Array;
-  readonly xB: Float64Array;
-  readonly S: Float64Array;
-
-  constructor(
-    readonly nA: number,
-    readonly nb: number,
-  ) {
-    const sA = (nA + 1) & ~1;
-    this.sA = sA;
-    this.Ct = new Float64Array(nb * sA);
-    this.invDA = new Float64Array(sA);
-    this.rA = new Float64Array(sA);
-    this.xA = new Float64Array(sA);
-    this.w = new Float64Array(sA);
-    this.dB = new Float64Array(nb);
-    this.rB = new Float64Array(nb);
-    this.xB = new Float64Array(nb);
-    this.S = new Float64Array(nb * nb);
+class JsSchur extends Operands implements SchurKernel {
+  constructor(nA: number, nb: number) {
+    super(nA, nb, (_, len) => new Float64Array(len));
   }
 
   schur(): boolean {
