@@ -13,7 +13,7 @@ import { Engine } from "../analysis/engine.js";
 import { solveDc, tolerancesOf } from "../analysis/op.js";
 import { Nudge } from "../devices/nudge.js";
 import type { CurrentSource } from "../devices/sources.js";
-import { BlockCoordinateDescent } from "../solver/bcd.js";
+import { BlockCoordinateDescent } from "../analysis/bcd.js";
 import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { ChunkBuffers } from "./update-kernel.js";

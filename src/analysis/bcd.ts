@@ -10,7 +10,7 @@
  * engine's system is then in the variables V' = V / s (Engine.assemble), and
  * each node's update is done in V' and written back to x in volts.
  */
-import type { Engine } from "../analysis/engine.js";
+import type { Engine } from "./engine.js";
 import { InputError } from "../netlist/errors.js";
 
 export interface BcdResult {
