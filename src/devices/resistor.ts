@@ -11,7 +11,6 @@ import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
 import type { SourceLoc } from "../netlist/errors.js";
-import type { FastResistors } from "../netlist/fast-resistors.js";
 import { CrossbarKernel } from "./crossbar-kernel.js";
 
 export class ResistorBank implements Device {
@@ -318,8 +317,8 @@ export class Resistor implements Device {
     bank?: { g: Float64Array; index: number },
     /** Where the netlist defines it (for messages and trained.cir). */
     private readonly srcLoc?: SourceLoc,
-    /** Or: its row in the parser's plain-resistor arrays (the location is made on demand). */
-    private readonly fast?: FastResistors,
+    /** Or: whatever keeps the netlist's locations by row (the parser's plain-resistor arrays), and its row: made on demand. */
+    private readonly fast?: { loc(row: number): SourceLoc | undefined },
     private readonly fastRow = 0,
   ) {
     if (bank) {
