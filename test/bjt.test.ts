@@ -11,10 +11,9 @@ import { describe, expect, it } from "vitest";
 import { loadCircuitFromText, operatingPoint } from "../src/api.js";
 import { Bjt } from "../src/devices/bjt.js";
 import { bjtDefaults, bjtInstanceAt, bjtPoint, bjtTerminalCurrents, newBjtPoint, type BjtInstance, type BjtModelParams } from "../src/devices/bjt-model.js";
-import type { LoadContext, SetupContext } from "../src/devices/types.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
+import { GMIN, checkStamp } from "./helpers/stamp-check.js";
 
-const GMIN = 1e-12;
 const VT300 = (1.38064852e-23 * 300.15) / 1.6021766208e-19;
 
 function instance(type: 1 | -1, over: Partial<BjtModelParams> = {}, area = 1, m = 1, tempC = 27): BjtInstance {
@@ -22,71 +21,6 @@ function instance(type: 1 | -1, over: Partial<BjtModelParams> = {}, area = 1, m 
   return bjtInstanceAt(p, area, m, tempC);
 }
 
-/** A fake MNA with every non-ground node an unknown (rows 0..n-1 for nodes 1..n, trash row n). */
-function harness(nNodes: number) {
-  const n = nNodes;
-  const trash = n;
-  const setup: SetupContext = {
-    row: (node) => (node === 0 ? trash : node - 1),
-    entry: (r, c) => (r === trash || c === trash ? 0 : 1 + r * (n + 1) + c),
-    branch: () => {
-      throw new Error("no branches");
-    },
-  };
-  const A = new Float64Array(1 + (n + 1) * (n + 1));
-  const b = new Float64Array(n + 1);
-  const V = new Float64Array(n + 1);
-  const ctx: LoadContext = { mode: "dc", A, b, V, Vk: new Float64Array(n + 1), x: new Float64Array(n), time: -1, srcScale: 1, gmin: GMIN, initJunctions: false, noncon: false, integ: null };
-  /** Load at V until the limiter no longer moves the point; returns the stamp. */
-  const loadAt = (dev: Bjt, volts: number[]) => {
-    V.set(volts);
-    for (let k = 0; k < 300; k++) {
-      A.fill(0);
-      b.fill(0);
-      ctx.noncon = false;
-      dev.load(ctx);
-      if (!ctx.noncon) break;
-      if (k === 299) throw new Error("the limiter never settled");
-    }
-    return { J: (rn: number, cn: number) => A[1 + (rn - 1) * (n + 1) + (cn - 1)], rhs: (rn: number) => b[rn - 1] };
-  };
-  return { setup, loadAt };
-}
-
-function fd(f: (v: number[]) => number[], v: number[], c: number): number[] {
-  const h = 1e-6 * Math.max(1, Math.abs(v[c]));
-  const up = v.slice();
-  const dn = v.slice();
-  up[c] += h;
-  dn[c] -= h;
-  const a = f(up);
-  const z = f(dn);
-  return a.map((x, i) => (x - z[i]) / (2 * h));
-}
-
-/** The stamp against finite differences of `currents`, and the companion model reproducing the currents at the point. */
-function checkStamp(dev: Bjt, nNodes: number, volts: number[], currents: (v: number[]) => number[]): void {
-  const hn = harness(nNodes);
-  dev.setup(hn.setup);
-  const st = hn.loadAt(dev, volts);
-  const I = currents(volts);
-  let scale = 0;
-  for (let c = 1; c <= nNodes; c++) {
-    const d = fd(currents, volts, c);
-    for (let r = 1; r <= nNodes; r++) scale = Math.max(scale, Math.abs(d[r]));
-  }
-  for (let c = 1; c <= nNodes; c++) {
-    const d = fd(currents, volts, c);
-    for (let r = 1; r <= nNodes; r++) {
-      expect(Math.abs(st.J(r, c) - d[r]), `dI(${r})/dV(${c}) stamp ${st.J(r, c)} fd ${d[r]}`).toBeLessThanOrEqual(1e-6 * scale + 1e-13);
-    }
-  }
-  for (let r = 1; r <= nNodes; r++) {
-    let lin = -st.rhs(r);
-    for (let c = 1; c <= nNodes; c++) lin += st.J(r, c) * volts[c];
-    expect(Math.abs(lin - I[r]), `I(${r}) companion ${lin} law ${I[r]}`).toBeLessThanOrEqual(1e-9 * Math.max(...I.map(Math.abs)) + 1e-15);
-  }
-}
 
 /** Node voltages (NPN-like; a PNP gets them times -1) of the external c, b, e, s. */
 const REGIONS: Array<[string, { vc: number; vb: number; ve: number; vs: number }]> = [

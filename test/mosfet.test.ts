@@ -22,89 +22,15 @@ import {
   type MosInstance,
   type MosModelParams,
 } from "../src/devices/mosfet-model.js";
-import type { LoadContext, SetupContext } from "../src/devices/types.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
+import { GMIN, checkStamp } from "./helpers/stamp-check.js";
 
-const GMIN = 1e-12;
 
 function instance(type: 1 | -1, over: Partial<MosModelParams> = {}, geom: Partial<typeof MOS_GEOMETRY_DEFAULTS> = {}, tempC = 27): MosInstance {
   const p: MosModelParams = { ...mosDefaults(type, 27), vto: 0.7 * type, kp: 110e-6, gamma: 0.45, phi: 0.65, lambda: 0.04, is: 1e-13, ...over };
   return mosInstanceAt(deriveMosModel(p), { ...MOS_GEOMETRY_DEFAULTS, l: 2e-6, w: 10e-6, ...geom }, tempC);
 }
 
-/**
- * A fake MNA with every non-ground node an unknown: rows 0..n-1 for nodes
- * 1..n, the trash row n; handle of (r, c) = 1 + r (n+1) + c, trash 0.
- */
-function harness(nNodes: number) {
-  const n = nNodes;
-  const trash = n;
-  const setup: SetupContext = {
-    row: (node) => (node === 0 ? trash : node - 1),
-    entry: (r, c) => (r === trash || c === trash ? 0 : 1 + r * (n + 1) + c),
-    branch: () => {
-      throw new Error("no branches");
-    },
-  };
-  const A = new Float64Array(1 + (n + 1) * (n + 1));
-  const b = new Float64Array(n + 1);
-  const V = new Float64Array(n + 1);
-  const ctx: LoadContext = { mode: "dc", A, b, V, Vk: new Float64Array(n + 1), x: new Float64Array(n), time: -1, srcScale: 1, gmin: GMIN, initJunctions: false, noncon: false, integ: null };
-  /** Load at V (node voltages, [0] = ground) until the limiter no longer moves the point; returns the stamp. */
-  const loadAt = (dev: Mosfet, volts: number[]): { J: (r: number, c: number) => number; rhs: (r: number) => number } => {
-    V.set(volts);
-    for (let k = 0; k < 200; k++) {
-      A.fill(0);
-      b.fill(0);
-      ctx.noncon = false;
-      dev.load(ctx);
-      if (!ctx.noncon) break;
-      if (k === 199) throw new Error("the limiter never settled");
-    }
-    return { J: (rn, cn) => A[1 + (rn - 1) * (n + 1) + (cn - 1)], rhs: (rn) => b[rn - 1] };
-  };
-  return { setup, loadAt };
-}
-
-/** Central differences of f (currents by node) with respect to node c's voltage. */
-function fd(f: (v: number[]) => number[], v: number[], c: number): number[] {
-  const h = 1e-6 * Math.max(1, Math.abs(v[c]));
-  const up = v.slice();
-  const dn = v.slice();
-  up[c] += h;
-  dn[c] -= h;
-  const a = f(up);
-  const z = f(dn);
-  return a.map((x, i) => (x - z[i]) / (2 * h));
-}
-
-/**
- * The stamp of `dev` at `volts` (nodes 1..n) against finite differences of
- * `currents` (leaving each node, index = node): every entry, and the
- * companion model reproduces the currents at the point (sum_c J V_c - b = I).
- */
-function checkStamp(dev: Mosfet, nNodes: number, volts: number[], currents: (v: number[]) => number[]): void {
-  const hn = harness(nNodes);
-  dev.setup(hn.setup);
-  const st = hn.loadAt(dev, volts);
-  const I = currents(volts);
-  let scale = 0;
-  for (let c = 1; c <= nNodes; c++) {
-    const d = fd(currents, volts, c);
-    for (let r = 1; r <= nNodes; r++) scale = Math.max(scale, Math.abs(d[r]));
-  }
-  for (let c = 1; c <= nNodes; c++) {
-    const d = fd(currents, volts, c);
-    for (let r = 1; r <= nNodes; r++) {
-      expect(Math.abs(st.J(r, c) - d[r]), `dI(${r})/dV(${c}) stamp ${st.J(r, c)} fd ${d[r]}`).toBeLessThanOrEqual(1e-6 * scale + 1e-13);
-    }
-  }
-  for (let r = 1; r <= nNodes; r++) {
-    let lin = -st.rhs(r);
-    for (let c = 1; c <= nNodes; c++) lin += st.J(r, c) * volts[c];
-    expect(Math.abs(lin - I[r]), `I(${r}) companion ${lin} law ${I[r]}`).toBeLessThanOrEqual(1e-9 * Math.max(...I.map(Math.abs)) + 1e-15);
-  }
-}
 
 /** Nodes: 1 drain, 2 gate, 3 source, 4 bulk. Voltages given NMOS-like and mirrored (times type) for a PMOS. */
 const REGIONS: Array<[string, { vd: number; vg: number; vs: number; vb: number }]> = [
