@@ -19,6 +19,7 @@ import { Bjt } from "../devices/bjt.js";
 import { bjtInstanceAt } from "../devices/bjt-model.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
+import { BSource } from "../devices/bsource.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
 import { DeviceTable } from "./device-table.js";
 import { findAmplifiers } from "./amplifiers.js";
@@ -101,7 +102,10 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const devices: Device[] = [];
   const deviceByName = new DeviceTable(rA, rB, rG, fast);
   const deviceLoc = new Map<string, SourceLoc>();
+  /** Sources whose branch current controls another element (F, H, B's i()): they keep their branch unknown. */
+  const controlling = new Set<string>();
   const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
+  const bSpecs: Array<{ dev: BSource; spec: Extract<ElementSpec, { type: "b" }> }> = [];
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
   /** Two definitions of `name`: the error points at the later line and names the earlier. */
@@ -178,6 +182,13 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       case "g":
         dev = new Vccs(s.name, n[0], n[1], n[2], n[3], s.gain);
         break;
+      case "b": {
+        // controlling nodes are resolved after every element has named its nodes (a v() may name a later one)
+        const d = new BSource(s.name, s.kind, n[0], n[1], s.expr, s.loc);
+        bSpecs.push({ dev: d, spec: s });
+        dev = d;
+        break;
+      }
       case "f":
       case "h": {
         const d = s.type === "f" ? new Cccs(s.name, n[0], n[1], s.ctrl, s.gain) : new Ccvs(s.name, n[0], n[1], s.ctrl, s.gain);
@@ -190,6 +201,28 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     deviceByName.add(s.name, dev);
     deviceLoc.set(s.name, s.loc);
   }
+  // ---- B sources: v() must name a node of the circuit, i() a voltage source (V, E, H or a V= B source)
+  for (let j = 0; j < bSpecs.length; j++) {
+    const { spec } = bSpecs[j];
+    const probes = spec.expr.probes;
+    const ctrl = probes.map((p) => {
+      if (p.kind === "i") return -1;
+      const k = nodeIndex.get(p.name);
+      if (k === undefined) throw new NetlistError(`${spec.name}: v(${p.name}): no node '${p.name}' in the circuit`, p.loc);
+      return k;
+    });
+    for (let k = 0; k < probes.length; k++) {
+      const p = probes[k];
+      if (p.kind !== "i") continue;
+      const c = deviceByName.get(p.name);
+      if (!c) throw new NetlistError(`${spec.name}: i(${p.name}): no voltage source named '${p.name}'`, p.loc);
+      if (!(c instanceof VoltageSource || c instanceof Vcvs || c instanceof Ccvs || (c instanceof BSource && c.kind === "v"))) {
+        throw new NetlistError(`${spec.name}: i(${p.name}): '${p.name}' is not a voltage source (V, E, H or a V= B source): its current is not a branch unknown`, p.loc);
+      }
+      controlling.add(p.name);
+    }
+    bSpecs[j].dev.bind(ctrl);
+  }
   const fastDup = deviceByName.fastDuplicate();
   if (fastDup !== undefined) duplicateAt(fastDup, fast.loc(fast.find(fastDup)), locOf(fastDup)!);
   const nNodes = nodeNames.length;
@@ -199,7 +232,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   if (rCount > 0) devices.unshift(bank);
 
   // ---- controlling sources of F/H must be branch currents
-  const controlling = new Set<string>();
+
   for (const { dev, loc } of ctrlRefs) {
     const c = deviceByName.get(dev.ctrl);
     if (!c) throw new NetlistError(`${dev.name}: unknown controlling source '${dev.ctrl}'`, loc);
@@ -212,7 +245,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   // ---- topology: voltage-source loops and DC paths to ground
   const vloop = new UnionFind(nNodes);
   for (const d of devices) {
-    if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) {
+    if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v")) {
       if (!vloop.union(d.nodes[0], d.nodes[1])) {
         throw new NetlistError(`${d.name} closes a loop of voltage sources (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, locOf(d.name)!);
       }
@@ -225,7 +258,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     for (let id = 0; id < roots.length; id++) dc.union(fastNodeNumber[id], fastNodeNumber[roots[id]]);
     for (let e = nFast; e < rCount; e++) dc.union(rA[e], rB[e]);
     for (const d of devices) {
-      if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs) dc.union(d.nodes[0], d.nodes[1]);
+      if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v")) dc.union(d.nodes[0], d.nodes[1]);
       else if (d instanceof Diode) {
         dc.union(d.a, d.k);
         dc.union(d.a, d.ai);
@@ -274,7 +307,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   }
 
   // ---- bidirectional amplifiers: outputs become dependents of their inputs (see amplifiers.ts)
-  const amps = opts.reduceAmplifiers === false ? null : findAmplifiers({
+  // a non-reciprocal B source may join nodes of different amplifier scales: no reduction then
+  const amps = opts.reduceAmplifiers === false || bSpecs.some((b) => !b.dev.symmetric) ? null : findAmplifiers({
     devices,
     resistorA: rA,
     resistorB: rB,
@@ -302,7 +336,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const nodeOfUnknown = Int32Array.from(nodeOfUnknownList);
   const branchNames: string[] = [];
   for (const d of devices) {
-    if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs) {
+    if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v")) {
       d.k = nFree + branchNames.length;
       branchNames.push(d.name);
     }
@@ -310,6 +344,11 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   for (const { dev } of ctrlRefs) {
     const c = deviceByName.get(dev.ctrl) as VoltageSource | Vcvs | Ccvs;
     dev.kctrl = c.k;
+  }
+  for (const { dev } of bSpecs) {
+    dev.expr.probes.forEach((p, k) => {
+      if (p.kind === "i") dev.ctrl[k] = (deviceByName.get(p.name) as VoltageSource | Vcvs | Ccvs | BSource).k;
+    });
   }
   amps?.layout(unknownOfNode, nodeOfUnknown, nFree + branchNames.length);
 

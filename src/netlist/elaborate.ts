@@ -15,6 +15,7 @@ import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams }
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
 import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt-model.js";
+import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { MOS_GEOMETRY_DEFAULTS, MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
 
 export type ElementSpec = (
@@ -58,6 +59,7 @@ export type ElementSpec = (
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
   | { type: "e" | "g"; name: string; nodes: [string, string, string, string]; gain: number; loc: SourceLoc }
   | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; loc: SourceLoc }
+  | { type: "b"; name: string; nodes: [string, string]; kind: "v" | "i"; expr: BExpr; loc: SourceLoc }
 ) & {
   /** The node tokens as written, in the order of `nodes` (error locations). */
   nodeToks?: readonly Token[];
@@ -702,6 +704,25 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     ctx.out.push({ type: "r", name, nodes: [mapNode(ctx, f, args[0].lower), mapNode(ctx, f, args[1].lower)], ohms, loc: card.loc, nodeToks: args });
     return;
   }
+  if (card.letter === "b") {
+    // Bname n+ n- V=expr | I=expr (netlist/bexpr.ts reads the expression)
+    const nodeToks = args.slice(0, 2);
+    if (nodeToks.length < 2 || nodeToks.some((t) => t.kind !== "word")) {
+      const bad = nodeToks.find((t) => t.kind !== "word");
+      throw new NetlistError(`${card.name}: missing node ${bad ? nodeToks.indexOf(bad) + 1 : nodeToks.length + 1} of 2 (usage: Bname n+ n- V=expression or I=expression)`, bad?.loc ?? args[args.length - 1]?.loc ?? card.loc);
+    }
+    const nodes = nodeToks.map((t) => mapNode(ctx, f, t.lower)) as [string, string];
+    const line = readBLine(card.name, args.slice(2), card.loc);
+    const expr = compileB(line.text, line.at, {
+      scope: local,
+      mapNode: (n) => mapNode(ctx, f, n),
+      mapSource: (s) => (f.prefix ? `${s[0]}.${f.prefix}${s}` : s),
+      terminals: nodes,
+      what: `${card.name} ${line.key.text.toUpperCase()}=`,
+    });
+    ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr, loc: card.loc, nodeToks });
+    return;
+  }
   const a = splitArgs(card, args);
   const { pos, named } = a;
   /** The element's value: given by name (one of `keys`) or as positional `idx` of `p`, not both. */
@@ -1005,6 +1026,8 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
       if (!Number.isFinite(v) || (!temperature && v < 0) || (temperature && v <= -CONSTCtoK)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
       (options as Record<string, number>)[key] = v;
       given.add(key);
+    } else if (key === "smoothbsrc") {
+      throw new NetlistError("option 'smoothbsrc' (smoothed B-source derivatives) is not supported: eqspice stamps the exact derivatives of B-source expressions", loc);
     } else if (IGNORED_OPTIONS.has(key)) {
       warnings.push(`${loc.file}:${loc.line}: option '${key}' ignored`);
     } else {

@@ -25,12 +25,11 @@ import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "x"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "b", "x"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   l: "inductor",
   k: "coupled inductor",
   j: "JFET",
-  b: "behavioral source",
   s: "voltage-controlled switch",
   w: "current-controlled switch",
   t: "transmission line",

@@ -1,0 +1,884 @@
+/**
+ * Expressions of behavioural sources (`B1 n+ n- V=expr`, `I=expr`), read as
+ * ngspice 39's B-source parse tree (inpptree.c, ptfuncs.c) reads them, and
+ * compiled once to plain JavaScript that returns the value and every
+ * partial derivative (the Jacobian row the device stamps).
+ *
+ * Pipeline:
+ *  1. our lexer over the element's text: SPICE numbers (`1k`, `2.2u`),
+ *     `v(a)`, `v(a,b)`, `i(vname)` probes, `time`, `temper`, `pi`, `e`,
+ *     `.param` names (replaced by their values), function names checked
+ *     against the table below, `.func` calls expanded as macros (as
+ *     ngspice does), operators `+ - * / ^ ** == != < <= > >= && || ! ?:`;
+ *     anything else is a NetlistError at its file:line:col;
+ *  2. the tokens are written as mathjs text and parsed by mathjs; the tree
+ *     is normalized to ngspice's grammar where mathjs reads differently:
+ *     `^` is left-associative (2^3^2 = 64; -2^2 = -4, as ngspice 39),
+ *     comparison chains are binary (`<` binds tighter than `==`), and
+ *     `^`/`**` becomes ngspice's power |a|^b (PTpower);
+ *  3. partial derivatives by the chain rule over the tree: the partials of
+ *     the arithmetic operators and of the smooth functions (exp, sin, log,
+ *     sqrt, tanh, ...) are mathjs's symbolic derivatives (math.derivative
+ *     of `f(t)`, once per function); the partials of ngspice's own
+ *     functions (|a|^b, pwr, u, uramp, min, max, abs, ternary) are written
+ *     here as mathjs trees;
+ *  4. the value and the partials are emitted as one JS function (shared
+ *     subexpressions computed once); mathjs is not called after compiling.
+ *
+ * mathjs is loaded on the first B source only (it takes ~0.3-3 s to load).
+ *
+ * ngspice semantics kept: a^b = pow(a,b) = |a|^b; pwr(a,b) = sgn(a)|a|^b;
+ * u(0) = 0.5; uramp(x) = max(x,0); min/max as PTmin/PTmax; sin/cos reduce
+ * their argument modulo 2 pi and tan modulo pi (as ptfuncs.c); sqrt, ln,
+ * log, log10 of a negative number are out of range: the device refuses
+ * the point with an error naming the expression (ngspice 39 stops with
+ * "out of range" too). Not kept: ngspice's division fudge factor.
+ */
+import { createRequire } from "node:module";
+import type * as MathTypes from "mathjs";
+import { NetlistError, clip, type SourceLoc } from "./errors.js";
+import { parseSpiceNumber } from "./numbers.js";
+import type { Lookup, FuncDef } from "./expressions.js";
+import type { Token } from "./lexer.js";
+
+type MathNode = MathTypes.MathNode;
+type MathJs = typeof MathTypes;
+
+let mathjs: MathJs | null = null;
+function M(): MathJs {
+  if (!mathjs) mathjs = createRequire(import.meta.url)("mathjs") as MathJs;
+  return mathjs;
+}
+
+/** A controlling node voltage or branch current of a B source (names after subcircuit mapping). */
+export interface BProbe {
+  kind: "v" | "i";
+  /** Node name (kind "v") or controlling source name (kind "i"). */
+  name: string;
+  loc: SourceLoc;
+}
+
+/** A compiled B expression: variables x[0..n-1] are `probes` in order. */
+export interface BExpr {
+  text: string;
+  probes: BProbe[];
+  /** True when the expression reads `time`. */
+  usesTime: boolean;
+  /** True when every partial is a constant and time is not read (the stamp is the same at every iterate). */
+  affine: boolean;
+  /**
+   * True when every probe is the source's own branch voltage: v(n+,n-),
+   * v(n-,n+), or v(n+) / v(n-) when the other terminal is ground.
+   */
+  ownVoltageOnly: boolean;
+  /** out[0] = f(x, t), out[1 + k] = df/dx_k. */
+  evalAll: (x: Float64Array, t: number, out: Float64Array) => void;
+  /** f(x, t) alone. */
+  value: (x: Float64Array, t: number) => number;
+  /** The generated JS source of evalAll (for tests and docs). */
+  source: string;
+}
+
+// ---------------------------------------------------------------- functions
+
+/** Functions a B expression may call, with their argument counts (ngspice 39's B-source table, inpptree.c). */
+const B_FUNCTIONS: Record<string, number> = {
+  abs: 1, sgn: 1, sqrt: 1, exp: 1, ln: 1, log: 1, log10: 1,
+  sin: 1, cos: 1, tan: 1, asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, asinh: 1, acosh: 1, atanh: 1,
+  u: 1, u2: 1, uramp: 1, ceil: 1, floor: 1, nint: 1,
+  eq0: 1, ne0: 1, gt0: 1, lt0: 1, ge0: 1, le0: 1,
+  min: 2, max: 2, pow: 2, pwr: 2, ternary_fcn: 3,
+};
+
+/** ngspice B-source features eqspice refuses by name, with why. */
+const B_REFUSED: Record<string, string> = {
+  table: "table() in a B source is not supported",
+  tablefile: "tablefile() in a B source is not supported",
+  pwl: "pwl() in a B source is not supported",
+  pwl_derivative: "pwl_derivative() in a B source is not supported",
+  ddt: "ddt() (a time derivative: a charge) in a B source is not supported",
+  sdt: "sdt() (a time integral) in a B source is not supported",
+  idt: "idt() (a time integral) in a B source is not supported",
+  dec: "dec() in a B source is not supported",
+  hertz: "'hertz' (the AC analysis frequency) is not supported: eqspice has no AC analysis",
+  agauss: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
+  gauss: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
+  unif: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
+  aunif: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
+  limit: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
+};
+
+const FN_LIST = Object.keys(B_FUNCTIONS).join(" ");
+
+/** Round half to even, as C's nearbyint (ngspice's nint). */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+const TWO_PI = 2 * Math.PI;
+/** ptfuncs.c's MODULUS: x - trunc(x / l) * l. */
+const modulus = (x: number, l: number): number => x - Math.trunc(x / l) * l;
+
+/** Run-time helpers of the generated code (ngspice semantics). */
+const HELPERS: Record<string, (...a: number[]) => number> = {
+  abs: Math.abs,
+  sgn: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  log10: Math.log10,
+  sin: (x) => Math.sin(modulus(x, TWO_PI)),
+  cos: (x) => Math.cos(modulus(x, TWO_PI)),
+  tan: (x) => Math.tan(modulus(x, Math.PI)),
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
+  sec: (x) => 1 / Math.cos(modulus(x, TWO_PI)),
+  csc: (x) => 1 / Math.sin(modulus(x, TWO_PI)),
+  sech: (x) => 1 / Math.cosh(x),
+  u: (x) => (x < 0 ? 0 : x > 0 ? 1 : 0.5),
+  u2: (x) => (x <= 0 ? 0 : x <= 1 ? x : 1),
+  uramp: (x) => (x < 0 ? 0 : x),
+  ceil: Math.ceil,
+  floor: Math.floor,
+  nint: rint,
+  eq0: (x) => (x === 0 ? 1 : 0),
+  ne0: (x) => (x !== 0 ? 1 : 0),
+  gt0: (x) => (x > 0 ? 1 : 0),
+  lt0: (x) => (x < 0 ? 1 : 0),
+  ge0: (x) => (x >= 0 ? 1 : 0),
+  le0: (x) => (x <= 0 ? 1 : 0),
+  min: (a, b) => (a > b ? b : a),
+  max: (a, b) => (a > b ? a : b),
+  // ngspice's power (PTpower, also `^` and `**`): |a|^b
+  pow: (a, b) => Math.pow(Math.abs(a), b),
+  // ngspice's pwr (PTpwr): sgn(a) |a|^b
+  pwr: (a, b) => (a < 0 ? -Math.pow(-a, b) : Math.pow(a, b)),
+  // u2's derivative
+  u2d: (x) => (x > 0 && x <= 1 ? 1 : 0),
+};
+
+// ---------------------------------------------------------------- lexer
+
+interface Lex {
+  /** "num", "id", "probe", "call" (id before '('), or the operator / punctuation itself. */
+  k: string;
+  s: string;
+  v: number;
+  loc: SourceLoc;
+  /** probe: "v" or "i" and its names. */
+  probe?: { kind: "v" | "i"; names: string[] };
+}
+
+class BSyntax extends Error {
+  constructor(
+    message: string,
+    readonly loc: SourceLoc,
+  ) {
+    super(message);
+  }
+}
+
+const OPS2 = ["**", "<=", ">=", "==", "!=", "&&", "||"];
+const OPS1 = "+-*/^<>!?:(),";
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= "0" && c <= "9";
+}
+function isLetter(c: string | undefined): boolean {
+  return c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
+}
+
+/** Tokens of `src`; `at(i)` gives the source location of character i. */
+function lexB(src: string, at: (i: number) => SourceLoc): Lex[] {
+  const out: Lex[] = [];
+  const n = src.length;
+  let i = 0;
+  while (i < n) {
+    const c = src[i];
+    if (c === " " || c === "\t" || c === "\r" || c === "\n") {
+      i++;
+      continue;
+    }
+    const loc = at(i);
+    if (isDigit(c) || (c === "." && isDigit(src[i + 1]))) {
+      let j = i;
+      while (isDigit(src[j])) j++;
+      if (src[j] === ".") {
+        j++;
+        while (isDigit(src[j])) j++;
+      }
+      if ((src[j] === "e" || src[j] === "E") && (isDigit(src[j + 1]) || ((src[j + 1] === "+" || src[j + 1] === "-") && isDigit(src[j + 2])))) {
+        j += 2;
+        while (isDigit(src[j])) j++;
+      }
+      if (isLetter(src[j])) while (j < n && (isLetter(src[j]) || isDigit(src[j]) || src[j] === "_")) j++;
+      const text = src.slice(i, j);
+      const v = parseSpiceNumber(text);
+      if (!Number.isFinite(v)) throw new BSyntax(`bad number '${clip(text)}'`, loc);
+      out.push({ k: "num", s: text, v, loc });
+      i = j;
+      continue;
+    }
+    if (isLetter(c) || c === "_") {
+      let j = i + 1;
+      while (j < n && (isLetter(src[j]) || isDigit(src[j]) || src[j] === "_")) j++;
+      const name = src.slice(i, j).toLowerCase();
+      let p = j;
+      while (src[p] === " " || src[p] === "\t") p++;
+      if ((name === "v" || name === "i") && src[p] === "(") {
+        const close = src.indexOf(")", p);
+        if (close < 0) throw new BSyntax(`${name}( without its ')'`, loc);
+        const inner = src.slice(p + 1, close);
+        const names = inner.split(",").map((s) => s.trim().toLowerCase());
+        if (names.some((s) => s === "" || /[\s()]/.test(s))) throw new BSyntax(`bad ${name}(${clip(inner)}): expected ${name === "v" ? "v(node) or v(node1,node2)" : "i(vsource)"}`, loc);
+        if (name === "v" && names.length > 2) throw new BSyntax(`v(${clip(inner)}) takes one or two nodes`, loc);
+        if (name === "i" && names.length !== 1) throw new BSyntax(`i(${clip(inner)}) takes one voltage source`, loc);
+        out.push({ k: "probe", s: src.slice(i, close + 1), v: 0, loc, probe: { kind: name, names } });
+        i = close + 1;
+        continue;
+      }
+      out.push({ k: src[p] === "(" ? "call" : "id", s: name, v: 0, loc });
+      i = j;
+      continue;
+    }
+    const two = src.slice(i, i + 2);
+    if (OPS2.includes(two)) {
+      out.push({ k: two === "**" ? "^" : two, s: two, v: 0, loc });
+      i += 2;
+      continue;
+    }
+    if (OPS1.includes(c)) {
+      out.push({ k: c, s: c, v: 0, loc });
+      i++;
+      continue;
+    }
+    if (c === "=") throw new BSyntax(`unexpected '=' (comparison is '==')`, loc);
+    throw new BSyntax(`unexpected character '${c}' in the expression`, loc);
+  }
+  return out;
+}
+
+const MAX_CALL_DEPTH = 100;
+const MAX_TOKENS = 200_000;
+
+/** Replace calls of `.func`s by their bodies (macro expansion, as ngspice). */
+function expandFuncs(toks: Lex[], funcs: ReadonlyMap<string, FuncDef> | undefined, depth: number): Lex[] {
+  if (!funcs || !toks.some((t) => t.k === "call" && funcs.has(t.s))) return toks;
+  if (depth >= MAX_CALL_DEPTH) throw new BSyntax(`.func calls nested more than ${MAX_CALL_DEPTH} deep (a .func that calls itself?)`, toks[0].loc);
+  const out: Lex[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const def = t.k === "call" ? funcs.get(t.s) : undefined;
+    if (!def) {
+      out.push(t);
+      continue;
+    }
+    // arguments: token lists between the parentheses, split at top-level commas
+    const args: Lex[][] = [];
+    let cur: Lex[] = [];
+    let level = 0;
+    let j = i + 2;
+    for (; j < toks.length; j++) {
+      const u = toks[j];
+      if (u.k === "(") level++;
+      else if (u.k === ")" && level-- === 0) break;
+      else if (u.k === "," && level === 0) {
+        args.push(cur);
+        cur = [];
+        continue;
+      }
+      cur.push(u);
+    }
+    if (j >= toks.length) throw new BSyntax(`missing ')' after the arguments of ${t.s}()`, t.loc);
+    if (cur.length || args.length) args.push(cur);
+    if (args.length !== def.params.length) throw new BSyntax(`${t.s}() takes ${def.params.length} argument${def.params.length === 1 ? "" : "s"}, got ${args.length} (.func ${def.name} at ${def.loc.file}:${def.loc.line}:${def.loc.col})`, t.loc);
+    if (args.some((a) => a.length === 0)) throw new BSyntax(`an empty argument in ${t.s}()`, t.loc);
+    let body: Lex[];
+    try {
+      body = lexB(def.body, () => def.loc);
+    } catch (e) {
+      if (e instanceof BSyntax) throw new BSyntax(`in the body of .func ${def.name}: ${e.message}`, t.loc);
+      throw e;
+    }
+    const sub: Lex[] = [{ k: "(", s: "(", v: 0, loc: t.loc }];
+    for (const b of body) {
+      const p = b.k === "id" ? def.params.indexOf(b.s) : -1;
+      if (p < 0) sub.push({ ...b, loc: b.k === "call" || b.k === "id" ? t.loc : b.loc });
+      else sub.push({ k: "(", s: "(", v: 0, loc: t.loc }, ...args[p], { k: ")", s: ")", v: 0, loc: t.loc });
+    }
+    sub.push({ k: ")", s: ")", v: 0, loc: t.loc });
+    for (const e of expandFuncs(sub, funcs, depth + 1)) out.push(e);
+    if (out.length > MAX_TOKENS) throw new BSyntax(`expanding its .func calls makes more than ${MAX_TOKENS} terms`, t.loc);
+    i = j;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- compile
+
+export interface BCompileContext {
+  /** Parameters, `temper` and the `.func`s visible where the B source is. */
+  scope: Lookup;
+  /** Map a node name as written (lower-case) to its flattened name ("0" for ground). */
+  mapNode(name: string): string;
+  /** Map a source name as written (lower-case) to its flattened name. */
+  mapSource(name: string): string;
+  /** The source's own terminals (flattened names), for the reciprocity test. */
+  terminals: [string, string];
+  /** Element name and "V" / "I", for messages. */
+  what: string;
+}
+
+const VAR = /^__x(\d+)$/;
+
+/**
+ * Compile a B expression. `at(i)` maps a character of `text` to its place
+ * in the netlist. Throws a NetlistError there for any error.
+ */
+export function compileB(text: string, at: (i: number) => SourceLoc, cx: BCompileContext): BExpr {
+  const startLoc = at(0);
+  try {
+    return compileInner(text, at, cx);
+  } catch (e) {
+    if (e instanceof BSyntax) throw new NetlistError(`${cx.what}: ${e.message} (in '${clip(text)}')`, e.loc);
+    if (e instanceof NetlistError) throw e;
+    if (e instanceof Error && e.name === "SyntaxError") throw new NetlistError(`${cx.what}: syntax error in '${clip(text)}': ${e.message}`, startLoc);
+    throw e;
+  }
+}
+
+function compileInner(text: string, at: (i: number) => SourceLoc, cx: BCompileContext): BExpr {
+  let toks = lexB(text, at);
+  if (toks.length === 0) throw new BSyntax("empty expression", at(0));
+  toks = expandFuncs(toks, cx.scope.funcs?.defs, 0);
+
+  // probes -> variables, names -> values, mathjs text
+  const probes: BProbe[] = [];
+  const varOf = new Map<string, number>();
+  const variable = (kind: "v" | "i", name: string, loc: SourceLoc): string => {
+    const key = `${kind}:${name}`;
+    let k = varOf.get(key);
+    if (k === undefined) {
+      k = probes.length;
+      probes.push({ kind, name, loc });
+      varOf.set(key, k);
+    }
+    return `__x${k}`;
+  };
+  const [tp, tn] = cx.terminals;
+  let ownOnly = true;
+  let usesTime = false;
+  const parts: string[] = [];
+  const operand = (k: string) => k === "num" || k === "id" || k === "probe" || k === ")";
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const prev = toks[i - 1];
+    if (prev && operand(prev.k) && (t.k === "num" || t.k === "id" || t.k === "probe" || t.k === "call" || t.k === "(")) {
+      throw new BSyntax(`missing operator before '${clip(t.s)}'`, t.loc);
+    }
+    switch (t.k) {
+      case "num":
+        parts.push(String(t.v));
+        break;
+      case "probe": {
+        const { kind, names } = t.probe!;
+        if (kind === "i") {
+          ownOnly = false;
+          parts.push(variable("i", cx.mapSource(names[0]), t.loc));
+          break;
+        }
+        const a = cx.mapNode(names[0]);
+        const b = names.length > 1 ? cx.mapNode(names[1]) : "0";
+        const own = (a === tp && b === tn) || (a === tn && b === tp);
+        if (!own || a === b) ownOnly = false;
+        const va = a === "0" ? "0" : variable("v", a, t.loc);
+        const vb = b === "0" ? null : variable("v", b, t.loc);
+        parts.push(vb ? `(${va} - ${vb})` : `(${va})`);
+        break;
+      }
+      case "id": {
+        if (t.s in B_REFUSED) throw new BSyntax(B_REFUSED[t.s], t.loc);
+        if (t.s === "time") {
+          usesTime = true;
+          parts.push("__t");
+          break;
+        }
+        const p = cx.scope.get(t.s);
+        if (p !== undefined) {
+          parts.push(`(${String(p)})`);
+          break;
+        }
+        if (t.s === "pi") parts.push(String(Math.PI));
+        else if (t.s === "e") parts.push(String(Math.E));
+        else if (t.s in B_FUNCTIONS) throw new BSyntax(`'${t.s}' is a function: ${t.s}(...)`, t.loc);
+        else throw new BSyntax(`unknown parameter '${clip(t.s)}'`, t.loc);
+        break;
+      }
+      case "call": {
+        if (t.s in B_REFUSED) throw new BSyntax(B_REFUSED[t.s], t.loc);
+        if (!(t.s in B_FUNCTIONS)) throw new BSyntax(`unknown function '${clip(t.s)}()' (B-source functions: ${FN_LIST})`, t.loc);
+        parts.push(`${t.s}`);
+        break;
+      }
+      case "&&":
+        parts.push(" and ");
+        break;
+      case "||":
+        parts.push(" or ");
+        break;
+      case "!":
+        parts.push(" not ");
+        break;
+      default:
+        parts.push(` ${t.k} `);
+    }
+  }
+  // A node that is both terminals' (v(a,a)) or any other voltage makes it non-reciprocal.
+  if (probes.some((p) => p.kind === "v" && p.name !== tp && p.name !== tn)) ownOnly = false;
+
+  const math = M();
+  const tree = normalize(math.parse(parts.join("")), toks[0].loc, math);
+
+  // arity of the calls (mathjs checks none)
+  tree.traverse((n) => {
+    if (n.type === "FunctionNode") {
+      const f = n as MathTypes.FunctionNode;
+      const name = f.fn.name;
+      const want = name in B_FUNCTIONS ? B_FUNCTIONS[name] : -1;
+      if (want >= 0 && f.args.length !== want) throw new BSyntax(`${name}() takes ${want} argument${want === 1 ? "" : "s"}, got ${f.args.length}`, toks.find((t) => t.k === "call" && t.s === name)?.loc ?? toks[0].loc);
+    }
+  });
+
+  const nv = probes.length;
+  const derivs: MathNode[] = [];
+  const d = new Differentiator(math);
+  for (let k = 0; k < nv; k++) derivs.push(d.diff(tree, `__x${k}`));
+  // affine: arithmetic only (no conditional, no step function: those have zero partials but a varying value) with constant partials
+  const affine = !usesTime && arithmeticOnly(tree) && derivs.every((n) => !dependsOnAny(n));
+  const gen = new Gen();
+  const outs = [tree, ...derivs].map((n) => gen.expr(n));
+  const body = [...gen.lines, ...outs.map((s, k) => `out[${k}] = ${s};`)].join("\n");
+  const source = `return function evalAll(x, t, out) {\n${body}\n};`;
+  const evalAll = new Function("F", source)(HELPERS) as BExpr["evalAll"];
+  const gv = new Gen();
+  const vs = gv.expr(tree);
+  const value = new Function("F", `return function value(x, t) {\n${gv.lines.join("\n")}\nreturn ${vs};\n};`)(HELPERS) as BExpr["value"];
+  return { text, probes, usesTime, affine, ownVoltageOnly: ownOnly && !usesTime && nv > 0, evalAll, value, source };
+}
+
+// ---------------------------------------------------------------- tree normalization
+
+const ALLOWED_OPS = new Set(["add", "subtract", "multiply", "divide", "pow", "unaryMinus", "unaryPlus", "and", "or", "not", "equal", "unequal", "smaller", "smallerEq", "larger", "largerEq"]);
+const RELATIONAL = new Set(["equal", "unequal", "smaller", "smallerEq", "larger", "largerEq"]);
+const OP_OF: Record<string, string> = { equal: "==", unequal: "!=", smaller: "<", smallerEq: "<=", larger: ">", largerEq: ">=" };
+
+function normalize(n: MathNode, loc: SourceLoc, math: MathJs): MathNode {
+  const rec = (x: MathNode) => normalize(x, loc, math);
+  switch (n.type) {
+    case "ParenthesisNode":
+      return rec((n as MathTypes.ParenthesisNode).content);
+    case "ConstantNode": {
+      const v = (n as MathTypes.ConstantNode).value;
+      if (typeof v !== "number") throw new BSyntax(`unexpected constant '${String(v)}'`, loc);
+      return n;
+    }
+    case "SymbolNode": {
+      const name = (n as MathTypes.SymbolNode).name;
+      if (!VAR.test(name) && name !== "__t") throw new BSyntax(`unexpected name '${name}'`, loc);
+      return n;
+    }
+    case "ConditionalNode": {
+      const c = n as MathTypes.ConditionalNode;
+      return new math.ConditionalNode(rec(c.condition), rec(c.trueExpr), rec(c.falseExpr));
+    }
+    case "FunctionNode": {
+      const f = n as MathTypes.FunctionNode;
+      const args = f.args.map(rec);
+      if (f.fn.name === "ternary_fcn" && args.length === 3) return new math.ConditionalNode(args[0], args[1], args[2]);
+      return new math.FunctionNode(new math.SymbolNode(f.fn.name), args);
+    }
+    case "RelationalNode": {
+      // ngspice: `<` `<=` `>` `>=` bind tighter than `==` `!=`, each left-associative
+      const r = n as MathTypes.RelationalNode;
+      const params = r.params.map(rec);
+      const conds = r.conditionals as string[];
+      const segs: MathNode[] = [];
+      const eqOps: string[] = [];
+      let cur = params[0];
+      for (let k = 0; k < conds.length; k++) {
+        if (conds[k] === "equal" || conds[k] === "unequal") {
+          segs.push(cur);
+          eqOps.push(conds[k]);
+          cur = params[k + 1];
+        } else cur = new math.OperatorNode(OP_OF[conds[k]] as "<", conds[k] as "smaller", [cur, params[k + 1]]);
+      }
+      segs.push(cur);
+      let out = segs[0];
+      for (let k = 0; k < eqOps.length; k++) out = new math.OperatorNode(OP_OF[eqOps[k]] as "==", eqOps[k] as "equal", [out, segs[k + 1]]);
+      return out;
+    }
+    case "OperatorNode": {
+      const o = n as MathTypes.OperatorNode;
+      if (o.implicit) throw new BSyntax("missing operator (implicit multiplication)", loc);
+      if (!ALLOWED_OPS.has(o.fn)) throw new BSyntax(`operator '${o.op}' is not supported`, loc);
+      if (o.fn === "pow") {
+        // mathjs reads a^b^c as a^(b^c); ngspice as (a^b)^c
+        const chain: MathNode[] = [o.args[0]];
+        let r: MathNode = o.args[1];
+        while (r.type === "OperatorNode" && (r as MathTypes.OperatorNode).fn === "pow") {
+          chain.push((r as MathTypes.OperatorNode).args[0]);
+          r = (r as MathTypes.OperatorNode).args[1];
+        }
+        chain.push(r);
+        let acc = rec(chain[0]);
+        for (let k = 1; k < chain.length; k++) acc = new math.FunctionNode(new math.SymbolNode("pow"), [acc, rec(chain[k])]);
+        return acc;
+      }
+      return new math.OperatorNode(o.op as "+", o.fn as "add", o.args.map(rec));
+    }
+    default:
+      throw new BSyntax(`unexpected ${n.type.replace(/Node$/, "").toLowerCase()} in the expression`, loc);
+  }
+}
+
+const ARITH = new Set(["add", "subtract", "multiply", "divide", "unaryMinus", "unaryPlus"]);
+function arithmeticOnly(n: MathNode): boolean {
+  let ok = true;
+  n.traverse((x) => {
+    if (x.type === "OperatorNode" ? !ARITH.has((x as MathTypes.OperatorNode).fn) : x.type !== "ConstantNode" && x.type !== "SymbolNode") ok = false;
+  });
+  return ok;
+}
+
+function dependsOnAny(n: MathNode): boolean {
+  let dep = false;
+  n.traverse((x) => {
+    if (x.type === "SymbolNode") {
+      const name = (x as MathTypes.SymbolNode).name;
+      if (VAR.test(name) || name === "__t") dep = true;
+    }
+  });
+  return dep;
+}
+
+// ---------------------------------------------------------------- derivatives
+
+/** Smooth functions whose derivative mathjs knows (ngspice name -> mathjs name). */
+const MATHJS_FUNCS: Record<string, string> = {
+  exp: "exp", sqrt: "sqrt", ln: "log", log: "log", log10: "log10",
+  sin: "sin", cos: "cos", tan: "tan", asin: "asin", acos: "acos", atan: "atan",
+  sinh: "sinh", cosh: "cosh", tanh: "tanh", asinh: "asinh", acosh: "acosh", atanh: "atanh",
+};
+const ZERO_DERIV = new Set(["sgn", "u", "ceil", "floor", "nint", "eq0", "ne0", "gt0", "lt0", "ge0", "le0", "and", "or", "not", ...RELATIONAL]);
+
+class Differentiator {
+  private readonly rules = new Map<string, MathNode[]>();
+  private readonly memo = new Map<string, Map<MathNode, MathNode>>();
+  private readonly deps = new Map<MathNode, Set<string>>();
+  constructor(private readonly math: MathJs) {}
+
+  private c(v: number): MathNode {
+    return new this.math.ConstantNode(v);
+  }
+  private isConst(n: MathNode, v?: number): boolean {
+    return n.type === "ConstantNode" && (v === undefined || (n as MathTypes.ConstantNode).value === v);
+  }
+  private fn(name: string, args: MathNode[]): MathNode {
+    return new this.math.FunctionNode(new this.math.SymbolNode(name), args);
+  }
+  private op(op: string, fn: string, args: MathNode[]): MathNode {
+    return new this.math.OperatorNode(op as "+", fn as "add", args);
+  }
+  mul(a: MathNode, b: MathNode): MathNode {
+    if (this.isConst(a, 0) || this.isConst(b, 0)) return this.c(0);
+    if (this.isConst(a, 1)) return b;
+    if (this.isConst(b, 1)) return a;
+    return this.op("*", "multiply", [a, b]);
+  }
+  add(a: MathNode, b: MathNode): MathNode {
+    if (this.isConst(a, 0)) return b;
+    if (this.isConst(b, 0)) return a;
+    return this.op("+", "add", [a, b]);
+  }
+
+  /** Variables a subtree reads. */
+  private varsOf(n: MathNode): Set<string> {
+    let s = this.deps.get(n);
+    if (s) return s;
+    s = new Set();
+    if (n.type === "SymbolNode") s.add((n as MathTypes.SymbolNode).name);
+    else for (const ch of children(n)) for (const v of this.varsOf(ch)) s.add(v);
+    this.deps.set(n, s);
+    return s;
+  }
+
+  /** mathjs's derivative of `expr` (in t1, t2) with respect to `wrt`, once per rule. */
+  private rule(key: string, expr: string, vars: string[]): MathNode[] {
+    let r = this.rules.get(key);
+    if (!r) {
+      const parsed = this.math.parse(expr);
+      r = vars.map((v) => this.math.derivative(parsed, v));
+      this.rules.set(key, r);
+    }
+    return r;
+  }
+
+  /** Substitute the rule's t1/t2 by the arguments. */
+  private subst(rule: MathNode, args: MathNode[]): MathNode {
+    return rule.transform((x) => {
+      if (x.type === "SymbolNode") {
+        const name = (x as MathTypes.SymbolNode).name;
+        if (name === "t1") return args[0];
+        if (name === "t2") return args[1];
+      }
+      return x;
+    });
+  }
+
+  /** Partial derivatives of node n with respect to its arguments (null: identically zero). */
+  private partials(n: MathNode, args: MathNode[]): Array<MathNode | null> {
+    const fnName = n.type === "OperatorNode" ? (n as MathTypes.OperatorNode).fn : (n as MathTypes.FunctionNode).fn.name;
+    if (ZERO_DERIV.has(fnName)) return args.map(() => null);
+    const [a, b] = args;
+    switch (fnName) {
+      case "add":
+      case "subtract":
+      case "multiply":
+      case "divide": {
+        const sym = { add: "+", subtract: "-", multiply: "*", divide: "/" }[fnName];
+        return this.rule(fnName, `t1 ${sym} t2`, ["t1", "t2"]).map((r) => this.subst(r, args));
+      }
+      case "unaryMinus":
+        return [this.c(-1)];
+      case "unaryPlus":
+        return [this.c(1)];
+      case "abs":
+        return [this.fn("sgn", [a])];
+      case "uramp":
+        return [this.fn("u", [a])];
+      case "u2":
+        return [this.fn("u2d", [a])];
+      case "min":
+        return [this.cond(this.op(">", "larger", [a, b]), this.c(0), this.c(1)), this.cond(this.op(">", "larger", [a, b]), this.c(1), this.c(0))];
+      case "max":
+        return [this.cond(this.op(">", "larger", [a, b]), this.c(1), this.c(0)), this.cond(this.op(">", "larger", [a, b]), this.c(0), this.c(1))];
+      case "pow":
+        // d|a|^b/da = b |a|^(b-1) sgn(a); d/db = |a|^b ln|a|
+        return [
+          this.mul(this.mul(b, this.fn("pow", [a, this.op("-", "subtract", [b, this.c(1)])])), this.fn("sgn", [a])),
+          this.mul(this.fn("pow", [a, b]), this.fn("log", [this.fn("abs", [a])])),
+        ];
+      case "pwr":
+        // d(sgn(a)|a|^b)/da = b |a|^(b-1); d/db = sgn(a)|a|^b ln|a|
+        return [this.mul(b, this.fn("pow", [a, this.op("-", "subtract", [b, this.c(1)])])), this.mul(this.fn("pwr", [a, b]), this.fn("log", [this.fn("abs", [a])]))];
+    }
+    const mj = MATHJS_FUNCS[fnName];
+    if (mj) return [this.subst(this.rule(mj, `${mj}(t1)`, ["t1"])[0], args)];
+    throw new Error(`internal: no derivative rule for ${fnName}`);
+  }
+
+  private cond(c: MathNode, a: MathNode, b: MathNode): MathNode {
+    return new this.math.ConditionalNode(c, a, b);
+  }
+
+  /** d n / d v, with sharing (a DAG) and constant folding of 0 and 1. */
+  diff(n: MathNode, v: string): MathNode {
+    let memo = this.memo.get(v);
+    if (!memo) this.memo.set(v, (memo = new Map()));
+    const got = memo.get(n);
+    if (got) return got;
+    let r: MathNode;
+    if (!this.varsOf(n).has(v)) r = this.c(0);
+    else if (n.type === "SymbolNode") r = this.c(1);
+    else if (n.type === "ConditionalNode") {
+      const c = n as MathTypes.ConditionalNode;
+      const a = this.diff(c.trueExpr, v);
+      const b = this.diff(c.falseExpr, v);
+      r = this.isConst(a, 0) && this.isConst(b, 0) ? this.c(0) : this.cond(c.condition, a, b);
+    } else {
+      const args = children(n);
+      const ps = this.partials(n, args);
+      r = this.c(0);
+      for (let k = 0; k < args.length; k++) {
+        const p = ps[k];
+        if (!p || !this.varsOf(args[k]).has(v)) continue;
+        r = this.add(r, this.mul(p, this.diff(args[k], v)));
+      }
+    }
+    memo.set(n, r);
+    return r;
+  }
+}
+
+function children(n: MathNode): MathNode[] {
+  if (n.type === "OperatorNode") return (n as MathTypes.OperatorNode).args;
+  if (n.type === "FunctionNode") return (n as MathTypes.FunctionNode).args;
+  if (n.type === "ConditionalNode") {
+    const c = n as MathTypes.ConditionalNode;
+    return [c.condition, c.trueExpr, c.falseExpr];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------- code generation
+
+const JS_BIN: Record<string, string> = { add: "+", subtract: "-", multiply: "*", divide: "/" };
+const JS_CMP: Record<string, string> = { equal: "===", unequal: "!==", smaller: "<", smallerEq: "<=", larger: ">", largerEq: ">=" };
+
+/** JS source of a tree: shared subexpressions become `const` temporaries (computed once per call). */
+class Gen {
+  readonly lines: string[] = [];
+  private readonly byText = new Map<string, string>();
+  private readonly byNode = new Map<MathNode, string>();
+
+  expr(n: MathNode): string {
+    const known = this.byNode.get(n);
+    if (known !== undefined) return known;
+    const s = this.raw(n);
+    let out = s;
+    if (s.length > 12 && !/^[\w.[\]]+$/.test(s)) {
+      let t = this.byText.get(s);
+      if (!t) {
+        t = `t${this.byText.size}`;
+        this.lines.push(`const ${t} = ${s};`);
+        this.byText.set(s, t);
+      }
+      out = t;
+    }
+    this.byNode.set(n, out);
+    return out;
+  }
+
+  private raw(n: MathNode): string {
+    switch (n.type) {
+      case "ConstantNode": {
+        const v = (n as MathTypes.ConstantNode).value as number;
+        return Number.isFinite(v) ? (v < 0 || Object.is(v, -0) ? `(${v})` : String(v)) : v > 0 ? "Infinity" : v < 0 ? "(-Infinity)" : "NaN";
+      }
+      case "SymbolNode": {
+        const name = (n as MathTypes.SymbolNode).name;
+        if (name === "__t") return "t";
+        const m = VAR.exec(name);
+        if (!m) throw new Error(`internal: symbol ${name} in a B expression`);
+        return `x[${m[1]}]`;
+      }
+      case "ConditionalNode": {
+        const c = n as MathTypes.ConditionalNode;
+        return `(${this.expr(c.condition)} !== 0 ? ${this.expr(c.trueExpr)} : ${this.expr(c.falseExpr)})`;
+      }
+      case "FunctionNode": {
+        const f = n as MathTypes.FunctionNode;
+        let name = f.fn.name;
+        if (name === "ln") name = "log";
+        if (!(name in HELPERS)) throw new Error(`internal: function ${name} in a B expression`);
+        return `F.${name}(${f.args.map((a) => this.expr(a)).join(", ")})`;
+      }
+      case "OperatorNode": {
+        const o = n as MathTypes.OperatorNode;
+        const a = o.args.map((x) => this.expr(x));
+        if (o.fn in JS_BIN) return `(${a[0]} ${JS_BIN[o.fn]} ${a[1]})`;
+        if (o.fn in JS_CMP) return `(${a[0]} ${JS_CMP[o.fn]} ${a[1]} ? 1 : 0)`;
+        switch (o.fn) {
+          case "unaryMinus":
+            return `(-${a[0]})`;
+          case "unaryPlus":
+            return a[0];
+          case "pow": // only from mathjs's derivative rules (sec(t)^2, t^2): the ordinary power
+            return `Math.pow(${a[0]}, ${a[1]})`;
+          case "and":
+            return `(${a[0]} !== 0 && ${a[1]} !== 0 ? 1 : 0)`;
+          case "or":
+            return `(${a[0]} !== 0 || ${a[1]} !== 0 ? 1 : 0)`;
+          case "not":
+            return `(${a[0]} === 0 ? 1 : 0)`;
+        }
+        throw new Error(`internal: operator ${o.fn} in a B expression`);
+      }
+    }
+    throw new Error(`internal: ${n.type} in a B expression`);
+  }
+}
+
+// ---------------------------------------------------------------- the element line
+
+/** B-source parameters eqspice refuses by name. */
+const B_PARAM_REFUSED: Record<string, string> = {
+  tc1: "temperature coefficients (tc1=, tc2=) on a B source are not supported",
+  tc2: "temperature coefficients (tc1=, tc2=) on a B source are not supported",
+  temp: "a B source's own temperature (temp=, dtemp=) is not supported",
+  dtemp: "a B source's own temperature (temp=, dtemp=) is not supported",
+  reciproctc: "reciproctc= on a B source is not supported",
+  reciprocm: "reciprocm= on a B source is not supported",
+  m: "a multiplier m= on a B source is not supported",
+};
+
+/** The expression of a `B` line: its kind and its text with a map back to the netlist. */
+export interface BLine {
+  kind: "v" | "i";
+  key: Token;
+  text: string;
+  at: (i: number) => SourceLoc;
+}
+
+function adjacent(a: Token, b: Token): boolean {
+  const la = a.loc;
+  const lb = b.loc;
+  return a.kind !== "expr" && la.file === lb.file && la.line === lb.line && la.col + a.text.length === lb.col;
+}
+
+/**
+ * Read the tokens after a B source's two nodes: exactly one `V=expr` or
+ * `I=expr`; other ngspice parameters are refused by name.
+ */
+export function readBLine(name: string, toks: readonly Token[], lineLoc: SourceLoc): BLine {
+  // keys: a bare word at parenthesis depth 0, not glued to what precedes it, followed by '=' that is not '=='
+  const keys: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === "(") depth++;
+    else if (t.kind === ")") depth--;
+    else if (depth === 0 && t.kind === "word" && /^[a-z_][a-z0-9_]*$/.test(t.lower) && toks[i + 1]?.kind === "=" && !(toks[i + 2]?.kind === "=" && adjacent(toks[i + 1], toks[i + 2])) && !(i > 0 && adjacent(toks[i - 1], t))) {
+      keys.push(i);
+    }
+  }
+  const usage = "Bname n+ n- V=expression or Bname n+ n- I=expression";
+  if (keys.length === 0 || keys[0] !== 0) {
+    const at = toks[0]?.loc ?? lineLoc;
+    throw new NetlistError(`${name}: a B source needs V=expression or I=expression (usage: ${usage})`, at);
+  }
+  let line: BLine | null = null;
+  for (let k = 0; k < keys.length; k++) {
+    const key = toks[keys[k]];
+    const body = toks.slice(keys[k] + 2, k + 1 < keys.length ? keys[k + 1] : toks.length);
+    const kl = key.lower;
+    if (kl in B_PARAM_REFUSED) throw new NetlistError(`${name}: ${B_PARAM_REFUSED[kl]}`, key.loc);
+    if (kl !== "v" && kl !== "i") throw new NetlistError(`${name}: unknown B-source parameter '${clip(key.text)}' (usage: ${usage})`, key.loc);
+    if (line) throw new NetlistError(`${name}: a B source takes one of V= and I=, not both (${line.key.text.toUpperCase()}= given before)`, key.loc);
+    if (body.length === 0) throw new NetlistError(`${name}: ${key.text}= has no expression`, key.loc);
+    // The text as written: tokens glued where they were glued, one space elsewhere; expressions in braces or quotes as (...).
+    let text = "";
+    const pieces: Array<{ start: number; loc: SourceLoc }> = [];
+    for (let j = 0; j < body.length; j++) {
+      const t = body[j];
+      if (j > 0 && !adjacent(body[j - 1], t)) text += " ";
+      pieces.push({ start: text.length, loc: t.loc });
+      text += t.kind === "expr" ? `(${t.text})` : t.text;
+    }
+    const at = (i: number): SourceLoc => {
+      let p = pieces[0];
+      for (const q of pieces) if (q.start <= i) p = q;
+      const off = Math.max(0, i - p.start);
+      return { file: p.loc.file, line: p.loc.line, col: p.loc.col + off };
+    };
+    line = { kind: kl, key, text, at };
+  }
+  return line!;
+}
