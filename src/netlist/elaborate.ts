@@ -3,7 +3,8 @@
  * values. Flattens `.subckt` instances (ngspice naming: node `x1.mid`,
  * element `r.x1.r1`), evaluates `.param`s and `{expressions}` in scope
  * (with the `.func`s and `temper`), takes the `.if` branches (per
- * instance), resolves diode and resistor models and source functions.
+ * instance), resolves resistor models and source functions; device models
+ * (diode, MOSFET, BJT) come from elaborate-models.ts.
  */
 import type { CondPath, ElementCard, IfBlock, ModelCard, OptionEntry, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
@@ -11,12 +12,13 @@ import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type F
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
-import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
+import { CONSTCtoK, type DiodeModelParams } from "../devices/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
-import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt-model.js";
+import type { BjtModelParams } from "../devices/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
-import { MOS_GEOMETRY_DEFAULTS, MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
+import { evalTok, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
+import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet-model.js";
 
 export type ElementSpec = (
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
@@ -133,10 +135,6 @@ interface Ctx {
   funcs: WeakMap<Scope, FuncTable | undefined>;
 }
 
-function evalTok(t: Token, scope: Lookup, what: string): number {
-  if (t.kind !== "word" && t.kind !== "expr") throw new NetlistError(`expected a value for ${what}, found '${clip(t.text)}'`, t.loc);
-  return evaluateValue(t.text, t.kind === "expr", scope, t.loc, what);
-}
 
 /** A `name=value` argument of an element (`tc=a, b` gives two values). */
 interface Named {
@@ -224,160 +222,6 @@ function needNodes(card: ElementCard, pos: Token[], count: number, usage: string
     nodes.push(t.lower);
   }
   return nodes;
-}
-
-function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number): { params: DiodeModelParams; name: string; capacitive: boolean } {
-  for (const m of models) {
-    const card = m.get(name.lower);
-    if (!card) continue;
-    if (card.type !== "d") {
-      const kind = modelKind(card.type);
-      throw new NetlistError(`model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a diode model`, name.loc);
-    }
-    // A model's TNOM defaults to `.options tnom` (ngspice).
-    const params: DiodeModelParams = { ...DIODE_DEFAULTS, tnom };
-    let capacitive = false;
-    for (const [key, tok] of card.params) {
-      if (!(key in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${key}' in .model ${card.name}`, tok.loc);
-      const field = DIODE_PARAM_ALIASES[key];
-      const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
-      if ((key === "tt" || DIODE_PARAM_ALIASES[key] === "cjo") && v !== 0) capacitive = true;
-      if (field === null) continue;
-      params[field] = v;
-    }
-    const pos = (k: string, what: string): void => {
-      const t = card.params.get(k);
-      if (t && !(params[DIODE_PARAM_ALIASES[k]!]! > 0)) throw new NetlistError(`.model ${card.name}: ${what} must be positive`, t.loc);
-    };
-    pos("bv", "BV");
-    pos("ibv", "IBV");
-    pos("nbv", "NBV");
-    if (!(params.is > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, card.loc);
-    if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
-    if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);
-    if (!(params.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, card.loc);
-    return { params, name: card.name, capacitive };
-  }
-  throw new NetlistError(`unknown model '${clip(name.text)}'`, name.loc);
-}
-
-/**
- * The MOSFET model a transistor names, evaluated in its scope: only level 1
- * (an absent LEVEL is 1, as in ngspice); other levels are refused at their
- * LEVEL value, naming what they are. Null when no model has the name.
- */
-function resolveMosModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string): { model: MosModel; name: string } | null {
-  for (const m of models) {
-    const card = m.get(name.lower);
-    if (!card) continue;
-    if (card.type !== "nmos" && card.type !== "pmos") {
-      const kind = modelKind(card.type);
-      throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a MOSFET model (NMOS or PMOS)`, name.loc);
-    }
-    const levelTok = card.params.get("level");
-    if (levelTok) {
-      const level = evalTok(levelTok, scope, "model parameter LEVEL");
-      if (level !== 1) {
-        const what = MOS_LEVEL_NAMES[level];
-        throw new NetlistError(
-          `.model ${card.name}: MOSFET level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges) only`,
-          levelTok.loc,
-        );
-      }
-    }
-    const p: MosModelParams = mosDefaults(card.type === "nmos" ? 1 : -1, tnom);
-    for (const [key, tok] of card.params) {
-      if (!(key in MOS_PARAM_ALIASES)) throw new NetlistError(`unknown MOSFET level 1 model parameter '${key}' in .model ${card.name}`, tok.loc);
-      const field = MOS_PARAM_ALIASES[key];
-      const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
-      if (field === null || field === "type") continue;
-      (p as unknown as Record<string, number>)[field] = v;
-    }
-    const at = (k: string): SourceLoc => card.params.get(k)?.loc ?? card.loc;
-    if (!(p.phi === undefined || p.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, at("phi"));
-    if (!(p.is >= 0)) throw new NetlistError(`.model ${card.name}: IS must not be negative`, at("is"));
-    if (!(p.js >= 0)) throw new NetlistError(`.model ${card.name}: JS must not be negative`, at("js"));
-    for (const k of ["rd", "rs", "rsh"] as const) {
-      const r = p[k];
-      if (r !== undefined && !(r >= 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must not be negative`, at(k));
-    }
-    if (p.tox !== undefined && !(p.tox >= 0)) throw new NetlistError(`.model ${card.name}: TOX must not be negative`, at("tox"));
-    if (p.tox && p.nsub !== undefined && !(p.nsub * 1e6 > 1.45e16)) {
-      throw new NetlistError(`.model ${card.name}: NSUB must exceed the intrinsic density 1.45e10 cm^-3 (ngspice: Nsub < Ni)`, at("nsub"));
-    }
-    if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
-    const model = deriveMosModel(p);
-    if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
-    return { model, name: card.name };
-  }
-  return null;
-}
-
-/** What a model card's type is, in words (errors naming a model used on the wrong element). */
-function modelKind(type: string): string {
-  if (type === "r") return "resistor";
-  if (type === "d") return "diode";
-  if (type === "npn" || type === "pnp") return "bipolar transistor";
-  return "MOSFET";
-}
-
-/**
- * The BJT model a transistor names, evaluated in its scope: only level 1
- * (Gummel-Poon; an absent LEVEL is 1, as in ngspice); other levels (VBIC,
- * HICUM) are refused at their LEVEL value. Null when no model has the name.
- */
-function resolveBjtModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string, warn: (modelName: string, msg: string) => void): { model: BjtModelParams; name: string } | null {
-  for (const m of models) {
-    const card = m.get(name.lower);
-    if (!card) continue;
-    if (card.type !== "npn" && card.type !== "pnp") {
-      throw new NetlistError(
-        `${elementName}: model '${clip(name.text)}' is a ${modelKind(card.type)} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a bipolar transistor model (NPN or PNP)`,
-        name.loc,
-      );
-    }
-    const levelTok = card.params.get("level");
-    if (levelTok) {
-      const level = evalTok(levelTok, scope, "model parameter LEVEL");
-      if (level !== 1) {
-        const what = BJT_LEVEL_NAMES[level];
-        throw new NetlistError(`.model ${card.name}: BJT level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models BJT level 1 (Gummel-Poon) only`, levelTok.loc);
-      }
-    }
-    const p: BjtModelParams = bjtDefaults(card.type === "npn" ? 1 : -1, tnom);
-    for (const [key, tok] of card.params) {
-      if (!(key in BJT_PARAM_ALIASES)) {
-        const why = bjtUnsupportedParam(key);
-        throw new NetlistError(why ? `.model ${card.name}: BJT model parameter '${key}' is not supported: ${why}` : `unknown BJT (Gummel-Poon level 1) model parameter '${key}' in .model ${card.name}`, tok.loc);
-      }
-      const field = BJT_PARAM_ALIASES[key];
-      const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
-      if (field === null) {
-        if (key === "vceo" || key === "icrating") warn(card.name, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is a datasheet annotation, ignored (as ngspice)`);
-        continue;
-      }
-      if (field === "subs") {
-        if (v !== 1 && v !== -1) throw new NetlistError(`.model ${card.name}: SUBS must be 1 (vertical) or -1 (lateral), got ${v}`, tok.loc);
-        p.subs = v;
-        continue;
-      }
-      (p as unknown as Record<string, number>)[field] = v;
-    }
-    const at = (k: string): SourceLoc => {
-      for (const [key, tok] of card.params) if (BJT_PARAM_ALIASES[key] === k) return tok.loc;
-      return card.loc;
-    };
-    for (const k of ["is", "bf", "br", "nf", "nr", "ne", "nc", "ns", "nkf"] as const) {
-      if (!(p[k] > 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must be positive`, at(k));
-    }
-    for (const k of ["ise", "isc", "iss", "rb", "irb", "re", "rc", "ikf", "ikr", "vaf", "var"] as const) {
-      if (!(p[k] >= 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must not be negative`, at(k));
-    }
-    if (p.rbm !== undefined && !(p.rbm >= 0)) throw new NetlistError(`.model ${card.name}: RBM must not be negative`, at("rbm"));
-    if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
-    return { model: p, name: card.name };
-  }
-  return null;
 }
 
 function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: TimeDefaults): SourceValue {
