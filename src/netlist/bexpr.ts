@@ -38,7 +38,7 @@ import { createRequire } from "node:module";
 import type * as MathTypes from "mathjs";
 import { NetlistError, clip, type SourceLoc } from "./errors.js";
 import { parseSpiceNumber } from "./numbers.js";
-import type { Lookup, FuncDef } from "./expressions.js";
+import { callArgs, type Lookup, type FuncDef } from "./expressions.js";
 import type { Token } from "./lexer.js";
 
 type MathNode = MathTypes.MathNode;
@@ -281,23 +281,8 @@ function expandFuncs(toks: Lex[], funcs: ReadonlyMap<string, FuncDef> | undefine
       continue;
     }
     // arguments: token lists between the parentheses, split at top-level commas
-    const args: Lex[][] = [];
-    let cur: Lex[] = [];
-    let level = 0;
-    let j = i + 2;
-    for (; j < toks.length; j++) {
-      const u = toks[j];
-      if (u.k === "(") level++;
-      else if (u.k === ")" && level-- === 0) break;
-      else if (u.k === "," && level === 0) {
-        args.push(cur);
-        cur = [];
-        continue;
-      }
-      cur.push(u);
-    }
+    const { args, end: j } = callArgs(toks, i + 2);
     if (j >= toks.length) throw new BSyntax(`missing ')' after the arguments of ${t.s}()`, t.loc);
-    if (cur.length || args.length) args.push(cur);
     if (args.length !== def.params.length) throw new BSyntax(`${t.s}() takes ${def.params.length} argument${def.params.length === 1 ? "" : "s"}, got ${args.length} (.func ${def.name} at ${def.loc.file}:${def.loc.line}:${def.loc.col})`, t.loc);
     if (args.some((a) => a.length === 0)) throw new BSyntax(`an empty argument in ${t.s}()`, t.loc);
     let body: Lex[];

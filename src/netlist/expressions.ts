@@ -380,6 +380,32 @@ function where(loc: SourceLoc): string {
 }
 
 /**
+ * The arguments of a call whose '(' is just before `from`: token lists split
+ * at the top-level commas, and the index of the closing ')' (toks.length when
+ * it is missing). No arguments gives []. Shared by the .func expansions of
+ * `{expressions}` and of B-source expressions (netlist/bexpr.ts).
+ */
+export function callArgs<T extends { k: string }>(toks: readonly T[], from: number): { args: T[][]; end: number } {
+  const args: T[][] = [];
+  let cur: T[] = [];
+  let level = 0;
+  let j = from;
+  for (; j < toks.length; j++) {
+    const u = toks[j];
+    if (u.k === "(") level++;
+    else if (u.k === ")" && level-- === 0) break;
+    else if (u.k === "," && level === 0) {
+      args.push(cur);
+      cur = [];
+      continue;
+    }
+    cur.push(u);
+  }
+  if (j < toks.length && (cur.length || args.length)) args.push(cur);
+  return { args, end: j };
+}
+
+/**
  * Replace every call of a `.func` by its body in parentheses, each
  * parameter name by its argument in parentheses, as ngspice's macro
  * expansion does (so the body's other names are read where it is called).
@@ -398,23 +424,8 @@ function expandCalls(toks: Lexeme[], funcs: FuncTable, depth: number): Lexeme[] 
       out.push(t);
       continue;
     }
-    const args: Lexeme[][] = [];
-    let cur: Lexeme[] = [];
-    let level = 0;
-    let j = i + 2;
-    for (; j < toks.length; j++) {
-      const u = toks[j];
-      if (u.k === "(") level++;
-      else if (u.k === ")" && level-- === 0) break;
-      else if (u.k === "," && level === 0) {
-        args.push(cur);
-        cur = [];
-        continue;
-      }
-      cur.push(u);
-    }
+    const { args, end: j } = callArgs(toks, i + 2);
     if (j >= toks.length) throw new ExprSyntaxError(`missing ')' after the arguments of ${t.s}()`);
-    if (cur.length || args.length) args.push(cur);
     if (args.some((a) => a.length === 0)) throw new ExprSyntaxError(`an empty argument in ${t.s}()`);
     const n = def.params.length;
     if (args.length !== n) {
