@@ -144,6 +144,8 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
     tmax,
     hmin: tstop * 1e-14,
     maxNewton: 20,
+    // device charges (MOSFET gate charges): their truncation error and ngspice's step sequence, as ngspice integrates them
+    ngspiceSteps: cap.chargeDevices.length > 0,
   });
   const firstGap = bps[0];
   const h0 = Math.min(1e-3 * Math.min(tmax, firstGap), Number.isFinite(spec.tauMin) ? 0.01 * spec.tauMin : Infinity);
@@ -165,8 +167,7 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
       while (k < times.length && times.at(k) <= integ.t) sink.row(interp.at(times.at(k++)));
       if (integ.t === tb && tb < tstop) {
         segStart = tb;
-        const next = bps[bi + 1] - tb;
-        integ.restart(0.25 * Math.min(integ.lastH, tmax, next));
+        integ.restart(integ.breakpointStep(bps[bi + 1] - tb));
       }
     }
   } finally {

@@ -34,6 +34,50 @@ export function companionHistory(integ: IntegrationState, c: number, vPrev: numb
   }
 }
 
+/**
+ * What the implicit integrator hands a device that estimates the local
+ * truncation error of its own charges (ngspice's CKTterr, called by the
+ * device's DEVtrunc): the order of the step just solved (1 backward Euler,
+ * 2 trapezoidal or BDF2), the coefficient of the divided difference
+ * (CKTterr's trapCoeff/gearCoeff: trap 1/2, 1/12; gear 1/2, 2/9), the
+ * step sizes newest first (s) and the tolerances.
+ */
+export interface ChargeTruncationSpec {
+  order: 1 | 2;
+  factor: number;
+  /** h_{n+1}, h_n, h_{n-1} (s): dt[k] separates the charge histories k and k+1 (0 the new point). */
+  dt: Float64Array;
+  reltol: number;
+  /** ABSTOL (A). */
+  abstol: number;
+  /** CHGTOL (C), ngspice's default 1e-14. */
+  chgtol: number;
+  /** TRTOL, ngspice's default 7. */
+  trtol: number;
+}
+
+/**
+ * CKTterr for one charge: q = [q_{n+1}, q_n, q_{n-1}, q_{n-2}] (C) (as many
+ * as order + 2 used), i = [i_{n+1}, i_n] (A); returns the step (s) it allows.
+ */
+export function chargeStepBound(q: ArrayLike<number>, i0: number, i1: number, spec: ChargeTruncationSpec): number {
+  const { order, dt, reltol, abstol } = spec;
+  const currentTol = abstol + reltol * Math.max(Math.abs(i0), Math.abs(i1));
+  const chargeTol = (reltol * Math.max(Math.abs(q[0]), Math.abs(q[1]), spec.chgtol)) / dt[0];
+  const tol = Math.max(currentTol, chargeTol);
+  // divided differences of order + 1 over the order + 2 newest charges
+  const d0 = (q[0] - q[1]) / dt[0];
+  const d1 = (q[1] - q[2]) / dt[1];
+  let dd = (d0 - d1) / (dt[0] + dt[1]);
+  if (order === 2) {
+    const d2 = (q[2] - q[3]) / dt[2];
+    const dd1 = (d1 - d2) / (dt[1] + dt[2]);
+    dd = (dd - dd1) / (dt[0] + dt[1] + dt[2]);
+  }
+  const del = (spec.trtol * tol) / Math.max(abstol, spec.factor * Math.abs(dd));
+  return order === 2 ? Math.sqrt(del) : del;
+}
+
 export class Capacitor implements Device {
   readonly linear = true;
   readonly symmetric = true;

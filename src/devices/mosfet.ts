@@ -52,7 +52,7 @@
  * history; `startCharges` takes the initial state (operating point, or the
  * uic voltages) with no current.
  */
-import { companionHistory } from "./capacitor.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
 import { pnjlim } from "./diode.js";
 import { fetlim, limvds, meyerHalfCaps, mosChannel, mosJunction, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mosfet-model.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
@@ -87,9 +87,10 @@ export class Mosfet implements Device {
   private readonly q0 = new Float64Array(NQ);
   private readonly i0 = new Float64Array(NQ);
   private readonly c0 = new Float64Array(NQ);
-  /** Accepted history: q at t_n and t_{n-1} (C), current at t_n (A). */
+  /** Accepted history: q at t_n, t_{n-1} and t_{n-2} (C), current at t_n (A). */
   private readonly q1 = new Float64Array(NQ);
   private readonly q2 = new Float64Array(NQ);
+  private readonly q3 = new Float64Array(NQ);
   private readonly i1 = new Float64Array(NQ);
   /** Meyer halves [gs, gd, gb] at the last evaluation and at the accepted point (F). */
   private readonly half0 = new Float64Array(3);
@@ -400,6 +401,7 @@ export class Mosfet implements Device {
     mosJunctionCharge(c.source, vbs, jq);
     this.q1[QBS] = jq.q;
     this.q2.set(this.q1);
+    this.q3.set(this.q1);
     this.i1.fill(0);
     this.i0.fill(0);
     this.q0.set(this.q1);
@@ -417,6 +419,7 @@ export class Mosfet implements Device {
     // the channel's von and vdsat at V, without touching the limiter's memory (this.ch is scratch)
     mosChannel(this.p, vgs, vds, vbs, this.ch);
     this.chargeStep(vgs, vds, vbs, this.lastInteg);
+    this.q3.set(this.q2);
     this.q2.set(this.q1);
     this.q1.set(this.q0);
     this.i1.set(this.i0);
@@ -426,6 +429,35 @@ export class Mosfet implements Device {
     this.vgb1 = vgs - vbs;
   }
 
+  /**
+   * The step (s) the gate charges allow at the converged point V of the step
+   * just solved (ChargeTruncation, ngspice's MOS1trunc: CKTterr on qgs, qgd,
+   * qgb; the junction charges are not checked, as in mos1trun.c). Infinity
+   * without gate charges or before a transient step was loaded.
+   */
+  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
+    const c = this.p.charges;
+    if (!c || !c.gate || !this.started || !this.haveInteg) return Infinity;
+    const pt = this.pt;
+    this.normalized(V, pt);
+    const [vgs, vds, vbs] = pt;
+    mosChannel(this.p, vgs, vds, vbs, this.ch);
+    this.chargeStep(vgs, vds, vbs, this.lastInteg);
+    const { q0, q1, q2, q3, i0, i1 } = this;
+    const q = this.qTmp;
+    let del = Infinity;
+    for (let k = QGS; k <= QGB; k++) {
+      q[0] = q0[k];
+      q[1] = q1[k];
+      q[2] = q2[k];
+      q[3] = q3[k];
+      const d = chargeStepBound(q, i0[k], i1[k], spec);
+      if (d < del) del = d;
+    }
+    return del;
+  }
+
+  private readonly qTmp = new Float64Array(4);
   private readonly pt = new Float64Array(3);
   private readonly chAcc: MosChannelPoint = { mode: 1, cdrain: 0, gm: 0, gds: 0, gmbs: 0, von: 0, vdsat: 0 };
 

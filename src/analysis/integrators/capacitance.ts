@@ -13,6 +13,7 @@
  */
 import type { Circuit } from "../../circuit/circuit.js";
 import { Capacitor } from "../../devices/capacitor.js";
+import type { ChargeTruncationSpec } from "../../devices/capacitor.js";
 import type { Device } from "../../devices/types.js";
 
 export interface CapacitanceInfo {
@@ -24,6 +25,13 @@ export interface CapacitanceInfo {
   diag: Float64Array;
   /** 1 for unknowns with capacitance (differential states), 0 for algebraic ones; length n. */
   dynamic: Uint8Array;
+  /**
+   * 1 for unknowns with a capacitor or node capacitance, whose voltage's
+   * local truncation error the implicit integrator estimates; a node held
+   * only by device charges is dynamic but not here: those devices estimate
+   * the error on their charges (ChargeTruncation), as ngspice does; length n.
+   */
+  capDynamic: Uint8Array;
   /** True when some capacitor joins two free nodes (C is not diagonal). */
   floating: boolean;
   /** True when some capacitor joins a free node to a fixed node (whose voltage may vary in time). */
@@ -79,6 +87,7 @@ export function analyzeCapacitance(circuit: Circuit, cnode: number): Capacitance
     union(ua >= 0 ? ua : nFree, ub >= 0 ? ub : nFree);
   }
   if (cnode > 0) for (let i = 0; i < nFree; i++) dynamic[i] = 1;
+  const capDynamic = Uint8Array.from(dynamic);
   const chargeDevices: Device[] = [];
   for (const d of circuit.devices) {
     const nodes = d.chargeNodes?.();
@@ -92,5 +101,25 @@ export function analyzeCapacitance(circuit: Circuit, cnode: number): Capacitance
   let nonsingular = true;
   const root = find(nFree);
   for (let i = 0; i < nFree; i++) if (find(i) !== root) nonsingular = false;
-  return { caps, nodeC, diag, dynamic, floating, toFixed, nonsingular, chargeDevices };
+  return { caps, nodeC, diag, dynamic, capDynamic, floating, toFixed, nonsingular, chargeDevices };
+}
+
+/**
+ * A device that integrates charges of its own (Device.chargeNodes) and
+ * bounds the step by their truncation error, as ngspice's DEVtrunc.
+ */
+export interface ChargeTruncation {
+  /**
+   * The largest step (s) its charges allow at the converged point V of the
+   * step just solved (not yet accepted): for each charge q with current i,
+   *   tol = max(abstol + reltol max(|i_{n+1}|, |i_n|), reltol max(|q_{n+1}|, |q_n|, chgtol) / h)
+   *   del = trtol tol / max(abstol, factor |DD_{order+1}(q)|), then del^(1/order),
+   * and the smallest del over its charges (Infinity when none bounds it).
+   */
+  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number;
+}
+
+/** True when device d estimates the truncation error of its own charges. */
+export function truncatesCharges(d: Device): d is Device & ChargeTruncation {
+  return typeof (d as Partial<ChargeTruncation>).chargeTruncation === "function";
 }

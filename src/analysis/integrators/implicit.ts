@@ -18,14 +18,31 @@
  * start), then one BDF2 step (which needs no capacitor current, so the
  * trapezoidal rule that follows gets a second-order one), then the method.
  * A Newton failure divides the step by 8.
+ *
+ * Devices that integrate charges of their own (the MOSFET's gate charges)
+ * bound the step by the truncation error of those charges, as ngspice does
+ * (CKTterr from DEVtrunc; ChargeTruncation in capacitance.ts): a node held
+ * only by such charges gets no voltage estimate. Where its capacitance
+ * vanishes (Cgd of a saturated transistor) the node is algebraic and the
+ * trapezoidal current i = 2/h (q - q_prev) - i_prev rings by an amount no
+ * step reduces; its voltage's third difference then rejected every step
+ * down to "time step too small", while the charge, constant, bounds nothing.
+ * Such circuits also take ngspice's step sequence (ngspiceSteps): one
+ * backward Euler step after a start, breakpoint or Newton failure, then the
+ * method; steps cut to land on a breakpoint; 0.1 min(saved step, next gap)
+ * after it; so that the ringing, which ngspice shows too, is the same.
  */
 import type { Engine, NewtonResult, NewtonTolerances } from "../engine.js";
 import type { Device, IntegrationState } from "../../devices/types.js";
-import { companionHistory } from "../../devices/capacitor.js";
+import { companionHistory, type ChargeTruncationSpec } from "../../devices/capacitor.js";
 import { ConvergenceError } from "../../netlist/errors.js";
-import type { CapacitanceInfo } from "./capacitance.js";
+import { truncatesCharges, type CapacitanceInfo, type ChargeTruncation } from "./capacitance.js";
 
 export type ImplicitMethod = "trap" | "bdf2";
+
+/** ngspice's TRTOL and CHGTOL defaults (the options are not read), for the charges' truncation error. */
+const TRTOL = 7;
+const CHGTOL = 1e-14;
 
 export interface ImplicitConfig {
   method: ImplicitMethod;
@@ -43,6 +60,14 @@ export interface ImplicitConfig {
   maxNewton: number;
   /** Tolerance of the LTE test (default: tol's reltol and vntol). */
   lte?: { reltol: number; abstol: number };
+  /**
+   * ngspice's step sequence (dctran.c) instead of eqspice's: one backward
+   * Euler step after a start, a breakpoint or a Newton failure, then the
+   * method; a step that would reach tLimit is cut to land on it (no halving
+   * of the gap); after a breakpoint the caller restarts with
+   * breakpointStep(). Default false.
+   */
+  ngspiceSteps?: boolean;
   /** Newton iterations after the convergence test passes, per step (default 3, Engine.newton's). */
   polish?: number;
   /** The nonlinear solve of one step (default engine.newton): same contract as Engine.newton. */
@@ -76,6 +101,9 @@ export class ImplicitIntegrator {
   /** After a restart at a breakpoint: the point before it (hx[1]) is kept for the first step's estimate. */
   private preValid = false;
   private lastMethod: IntegrationState["method"] = "be";
+  /** ngspiceSteps: the step before it was cut to land on tLimit (ngspice's CKTsaveDelta), and a pending backward Euler step. */
+  private saveDelta = 0;
+  private order1 = true;
   private readonly integ: IntegrationState = { a0: 0, method: "be", ratio: 1 };
   private readonly accepting: Device[];
   /** Node capacitances: companion stamps and history v_n, v_{n-1} (V), i_n (A) per free unknown. */
@@ -88,6 +116,9 @@ export class ImplicitIntegrator {
   private readonly err: Float64Array;
   /** True when the LTE estimate is filtered (cfg.filter given and C diagonal). */
   private readonly filtering: boolean;
+  /** Devices that bound the step by the truncation error of their own charges, and what they are handed. */
+  private readonly truncating: Array<Device & ChargeTruncation>;
+  private readonly qSpec: ChargeTruncationSpec;
 
   constructor(
     readonly engine: Engine,
@@ -105,10 +136,13 @@ export class ImplicitIntegrator {
     this.nv2 = new Float64Array(nf);
     this.ni1 = new Float64Array(nf);
     const dyn: number[] = [];
-    for (let i = 0; i < n; i++) if (cap.dynamic[i]) dyn.push(i);
+    for (let i = 0; i < n; i++) if (cap.capDynamic[i]) dyn.push(i);
     this.dynIdx = Int32Array.from(dyn);
     this.err = new Float64Array(n);
     this.filtering = cfg.filter !== undefined && !cap.floating;
+    this.truncating = cap.chargeDevices.filter(truncatesCharges);
+    const reltol = cfg.lte ? cfg.lte.reltol : cfg.tol.reltol;
+    this.qSpec = { order: 1, factor: 0.5, dt: new Float64Array(3), reltol, abstol: cfg.tol.abstol, chgtol: CHGTOL, trtol: TRTOL };
   }
 
   /**
@@ -136,6 +170,16 @@ export class ImplicitIntegrator {
     this.preValid = false;
   }
 
+  /**
+   * The first step after landing on a breakpoint whose next one is nextGap
+   * (s) away: eqspice's 0.25 min(last step, tmax, nextGap), or with
+   * ngspiceSteps dctran.c's min(proposed step, 0.1 min(CKTsaveDelta, nextGap)).
+   */
+  breakpointStep(nextGap: number): number {
+    if (this.cfg.ngspiceSteps) return Math.min(this.h, 0.1 * Math.min(this.saveDelta, nextGap));
+    return 0.25 * Math.min(this.lastH, this.cfg.tmax, nextGap);
+  }
+
   /** Restart the order at the current point (a breakpoint): the history before it is not smooth. */
   restart(h0: number): void {
     this.preValid = this.count >= 2 && this.ht[0] === this.t;
@@ -143,6 +187,7 @@ export class ImplicitIntegrator {
     this.ht[0] = this.t;
     this.count = 1;
     this.lastMethod = "be";
+    this.order1 = true;
     this.h = h0;
   }
 
@@ -165,7 +210,13 @@ export class ImplicitIntegrator {
       let h = Math.min(this.h, cfg.tmax);
       const gap = tLimit - this.t;
       let tNew: number;
-      if (gap <= 1.1 * h) {
+      if (cfg.ngspiceSteps) {
+        if (this.t + h >= tLimit) {
+          this.saveDelta = h;
+          h = gap;
+          tNew = tLimit;
+        } else tNew = this.t + h;
+      } else if (gap <= 1.1 * h) {
         h = gap;
         tNew = tLimit;
       } else {
@@ -177,8 +228,15 @@ export class ImplicitIntegrator {
       }
       // Order and method of this step.
       const hPrev = this.count >= 2 ? ht[0] - ht[1] : h;
-      const method: IntegrationState["method"] =
-        this.count <= 2 ? "be" : cfg.method === "bdf2" || this.lastMethod === "be" ? "bdf2" : "trap";
+      const method: IntegrationState["method"] = cfg.ngspiceSteps
+        ? this.count <= 1 || this.order1
+          ? "be"
+          : cfg.method
+        : this.count <= 2
+          ? "be"
+          : cfg.method === "bdf2" || this.lastMethod === "be"
+            ? "bdf2"
+            : "trap";
       const w = h / hPrev;
       const integ = this.integ;
       integ.method = method;
@@ -198,6 +256,7 @@ export class ImplicitIntegrator {
       if (!r.converged) {
         this.rejected++;
         this.h = h / 8;
+        this.order1 = true;
         continue;
       }
       const ratio = this.lteRatio(h, tNew, method, w);
@@ -228,9 +287,48 @@ export class ImplicitIntegrator {
     this.engine.nodeStamps = st;
   }
 
-  /** Largest LTE / tolerance over the differential unknowns; 0 when there is no estimate. */
+  /**
+   * Largest LTE / tolerance over the differential unknowns and the device
+   * charges; 0 when there is no estimate. A device's charges give the step
+   * del they allow (ngspice's CKTterr); as a ratio, (0.9 h / del)^q, so
+   * that the step is accepted when del >= 0.9 h and the next one is del
+   * (at most 2 h), ngspice's rule.
+   */
   private lteRatio(h: number, tNew: number, method: IntegrationState["method"], w: number): number {
-    if ((this.count < 2 && !this.preValid) || this.dynIdx.length === 0) return 0;
+    if (this.count < 2 && !this.preValid) return 0;
+    let worst = this.voltageRatio(h, tNew, method, w);
+    if (this.truncating.length > 0) {
+      const del = this.chargeStep(tNew, method);
+      if (del < Infinity) {
+        const r = Math.pow((0.9 * h) / del, method === "be" ? 2 : 3);
+        if (r > worst) worst = r;
+      }
+    }
+    return worst;
+  }
+
+  /** The smallest step the devices' charges allow for the step just solved (s). */
+  private chargeStep(tNew: number, method: IntegrationState["method"]): number {
+    const spec = this.qSpec;
+    const ht = this.ht;
+    spec.order = method === "be" ? 1 : 2;
+    spec.factor = method === "be" ? 0.5 : method === "trap" ? 1 / 12 : 2 / 9;
+    spec.dt[0] = tNew - ht[0];
+    spec.dt[1] = ht[0] - ht[1];
+    // two points back, unless the history starts at the initial point (its copies, as ngspice's firsttime states)
+    spec.dt[2] = spec.order === 2 ? (this.count >= 3 || this.preValid ? ht[1] - ht[2] : spec.dt[1]) : 0;
+    const V = this.engine.V;
+    let del = Infinity;
+    for (const d of this.truncating) {
+      const b = d.chargeTruncation(V, spec);
+      if (b < del) del = b;
+    }
+    return del;
+  }
+
+  /** Largest LTE / tolerance over the node voltages with capacitance (capDynamic). */
+  private voltageRatio(h: number, tNew: number, method: IntegrationState["method"], w: number): number {
+    if (this.dynIdx.length === 0) return 0;
     const { hx, ht, dynIdx } = this;
     const x = this.engine.x;
     const lte = this.cfg.lte;
@@ -312,6 +410,7 @@ export class ImplicitIntegrator {
     ht[0] = tNew;
     this.count = Math.min(this.count + 1, 4);
     this.lastMethod = method;
+    if (method === "be") this.order1 = false;
     this.t = tNew;
     this.lastH = h;
     this.steps++;
