@@ -6,22 +6,15 @@
  * without charges against ngspice's .tran, and the refusal of a transient
  * whose transistor has them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
 import { NetlistError } from "../src/netlist/errors.js";
+import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 
-const dir = mkdtempSync(path.join(tmpdir(), "eqspice-bjt-ng-"));
-const worst = new Map<string, number>();
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (worst.size) console.log(`bjt-ngspice: max |dV| against ngspice per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)} V`).join("\n")}`);
-});
-
-const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
+const { dir, worst, compare } = ngspiceDecks("bjt-ngspice");
 
 const QN = ".model qn npn (is=1e-15 bf=150 vaf=80 br=3)";
 const QP = ".model qp pnp (is=2e-15 bf=80 vaf=50 br=2)";
@@ -41,30 +34,6 @@ const Q2N3906 = [
   "+               Mjc=.5776 Vjc=.75 Fc=.5 Cje=8.063p Mje=.3677 Vje=.75 Tr=33.42n",
   "+               Tf=179.3p Itf=.4 Vtf=4 Xtf=6 Rb=10)",
 ];
-
-/** Solve deck `lines` with both simulators; every node and V-source current must agree to `vtol`. */
-function compare(name: string, lines: string[], vtol = 1e-9): Record<string, number> {
-  const f = path.join(dir, `${name}.cir`);
-  writeFileSync(f, [...lines, ".end", ""].join("\n"));
-  const ng = runNgspiceOp(f);
-  const eq = opFromFile(f);
-  const ngNodes = Object.keys(ng.nodes).filter((n) => n !== "0" && !n.includes("#"));
-  expect(Object.keys(eq.nodes).sort(), `${name}: node names`).toEqual(ngNodes.sort());
-  let w = 0;
-  for (const n of ngNodes) {
-    const dv = Math.abs(eq.nodes[n] - ng.nodes[n]);
-    w = Math.max(w, dv);
-    expect(dv, `${name}: v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(ng.nodes[n])));
-  }
-  worst.set(name, Math.max(worst.get(name) ?? 0, w));
-  const ngV = Object.keys(ng.branches).filter((b) => b.startsWith("v"));
-  expect(ngV.filter((b) => !(b in eq.branches)), `${name}: source currents missing`).toEqual([]);
-  for (const b of ngV) {
-    const i = ng.branches[b];
-    expect(Math.abs(eq.branches[b] - i), `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(1e-13 + vtol * Math.max(Math.abs(i), 1e-6));
-  }
-  return eq.nodes;
-}
 
 describeNgspice("BJT operating points against ngspice", () => {
   itNgspice("common-emitter amplifier with emitter degeneration and a divider bias, at several supply voltages", () => {

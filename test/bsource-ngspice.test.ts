@@ -4,45 +4,14 @@
  * solved by both simulators with tight tolerances, every node voltage and
  * V-source current compared; then a transient of a time-dependent source.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, expect } from "vitest";
-import { loadCircuit, opFromFile, transient } from "../src/api.js";
-import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
+import { expect } from "vitest";
+import { loadCircuit, transient } from "../src/api.js";
+import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 
-const dir = mkdtempSync(path.join(tmpdir(), "eqspice-bsrc-ng-"));
-const worst = new Map<string, number>();
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (worst.size) console.log(`bsource-ngspice: max |dV| against ngspice per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)} V`).join("\n")}`);
-});
-
-const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
-
-/** Solve deck `lines` with both simulators; every node and V-source current must agree to `vtol` (relative above 1 V). */
-function compare(name: string, lines: string[], vtol = 1e-9): Record<string, number> {
-  const f = path.join(dir, `${name}.cir`);
-  writeFileSync(f, [...lines, ".end", ""].join("\n"));
-  const ng = runNgspiceOp(f);
-  const eq = opFromFile(f);
-  const ngNodes = Object.keys(ng.nodes).filter((n) => n !== "0" && !n.includes("#"));
-  expect(Object.keys(eq.nodes).sort(), `${name}: node names`).toEqual(ngNodes.sort());
-  let w = 0;
-  for (const n of ngNodes) {
-    const dv = Math.abs(eq.nodes[n] - ng.nodes[n]);
-    w = Math.max(w, dv);
-    expect(dv, `${name}: v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(ng.nodes[n])));
-  }
-  worst.set(name, Math.max(worst.get(name) ?? 0, w));
-  const ngV = Object.keys(ng.branches).filter((b) => b.startsWith("v"));
-  expect(ngV.filter((b) => !(b in eq.branches)), `${name}: source currents missing`).toEqual([]);
-  for (const b of ngV) {
-    const i = ng.branches[b];
-    expect(Math.abs(eq.branches[b] - i), `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(1e-13 + vtol * Math.max(Math.abs(i), 1e-6));
-  }
-  return eq.nodes;
-}
+const { dir, worst, compare } = ngspiceDecks("bsource-ngspice");
 
 describeNgspice("B sources at the operating point against ngspice", () => {
   itNgspice("diode-like I=1e-12*(exp(v(a)/0.025)-1) behind a resistor, at several supplies", () => {

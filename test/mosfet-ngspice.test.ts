@@ -8,73 +8,17 @@
  * ngspice's .tran, and one whose drain is held only by the Meyer Cgd, against
  * ngspice's .tran with trap, auto and bdf2 (gear).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
+import { TIGHT, atCommonPoints, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 
-const dir = mkdtempSync(path.join(tmpdir(), "eqspice-mos-ng-"));
-const worst = new Map<string, number>();
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (worst.size) console.log(`mosfet-ngspice: max |dV| against ngspice per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)} V`).join("\n")}`);
-});
-
-const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
+const { dir, worst, compare } = ngspiceDecks("mosfet-ngspice");
 
 const NMOS = ".model nch nmos (level=1 vto=0.7 kp=110u gamma=0.4 phi=0.65 lambda=0.04)";
 const PMOS = ".model pch pmos (level=1 vto=-0.8 kp=50u gamma=0.5 phi=0.7 lambda=0.05)";
-
-/**
- * max |dV| at ngspice's own time points from tFrom on that are also eqspice output times (a grid of
- * step dt): where the trapezoidal rule rings (alternate points above and below), interpolating
- * between points measures the interpolation, not the simulators, so only shared points are compared.
- */
-function atCommonPoints(et: Float64Array, ev: Float64Array, nt: Float64Array, nv: Float64Array, tFrom: number, dt: number): { dv: number; t: number; matched: number; total: number } {
-  let dv = 0;
-  let t = 0;
-  let matched = 0;
-  let total = 0;
-  for (let j = 0; j < nt.length; j++) {
-    if (nt[j] < tFrom) continue;
-    total++;
-    const k = Math.round(nt[j] / dt);
-    if (k >= et.length || Math.abs(et[k] - nt[j]) > 1e-6 * dt) continue;
-    matched++;
-    const d = Math.abs(ev[k] - nv[j]);
-    if (!(d <= dv)) {
-      dv = Number.isNaN(d) ? Infinity : d;
-      t = nt[j];
-    }
-  }
-  return { dv, t, matched, total };
-}
-
-/** Solve deck `lines` with both simulators; every node and V-source current must agree to `vtol`. */
-function compare(name: string, lines: string[], vtol = 1e-9): Record<string, number> {
-  const f = path.join(dir, `${name}.cir`);
-  writeFileSync(f, [...lines, ".end", ""].join("\n"));
-  const ng = runNgspiceOp(f);
-  const eq = opFromFile(f);
-  const ngNodes = Object.keys(ng.nodes).filter((n) => n !== "0" && !n.includes("#"));
-  expect(Object.keys(eq.nodes).sort(), `${name}: node names`).toEqual(ngNodes.sort());
-  let w = 0;
-  for (const n of ngNodes) {
-    const dv = Math.abs(eq.nodes[n] - ng.nodes[n]);
-    w = Math.max(w, dv);
-    expect(dv, `${name}: v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(ng.nodes[n])));
-  }
-  worst.set(name, Math.max(worst.get(name) ?? 0, w));
-  const ngV = Object.keys(ng.branches).filter((b) => b.startsWith("v"));
-  expect(ngV.filter((b) => !(b in eq.branches)), `${name}: source currents missing`).toEqual([]);
-  for (const b of ngV) {
-    const i = ng.branches[b];
-    expect(Math.abs(eq.branches[b] - i), `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(1e-13 + vtol * Math.max(Math.abs(i), 1e-6));
-  }
-  return eq.nodes;
-}
 
 describeNgspice("MOSFET level 1 operating points against ngspice", () => {
   itNgspice("common-source amplifier with a resistor load, at gate biases from cutoff through saturation to the linear region", () => {

@@ -17,6 +17,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCircuitFromText, transient } from "../src/api.js";
 import { chargeStepBound, type ChargeTruncationSpec } from "../src/devices/capacitor.js";
+import { atCommonPoints } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "eqspice-tran-charge-"));
@@ -25,23 +26,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   if (measured.length) console.log(`tran-charge against ngspice:\n  ${measured.join("\n  ")}`);
 });
-
-/** max |dV| at ngspice's points from tFrom on that are eqspice output times (grid dt), and how many were. */
-function atCommonPoints(et: Float64Array, ev: Float64Array, nt: Float64Array, nv: Float64Array, tFrom: number, dt: number) {
-  let dv = 0;
-  let matched = 0;
-  let total = 0;
-  for (let j = 0; j < nt.length; j++) {
-    if (nt[j] < tFrom) continue;
-    total++;
-    const k = Math.round(nt[j] / dt);
-    if (k >= et.length || Math.abs(et[k] - nt[j]) > 1e-6 * dt) continue;
-    matched++;
-    const d = Math.abs(ev[k] - nv[j]);
-    if (!(d <= dv)) dv = Number.isNaN(d) ? Infinity : d;
-  }
-  return { dv, matched, total };
-}
 
 const MOS = (method: string) =>
   ["drain held by Cgd", `.options method=${method}`, "VDD vdd 0 3.3", "VIN in 0 PULSE(0 3.3 1n 1n 1n 5n 12n)", "R1 vdd out 10k", "M1 out in 0 0 ntox L=1u W=2u", ".model ntox nmos (vto=0.7 kp=110u tox=20n)", ".tran 0.1n 20n", ".end", ""].join("\n");

@@ -1,0 +1,79 @@
+/**
+ * What the device tests against a live ngspice share: a scratch directory
+ * for their decks, the operating-point comparison (every node voltage and
+ * V-source current of a deck solved by both simulators), the worst |dV| per
+ * deck printed when the file's tests end, and the transient comparison at
+ * the time points both simulators have.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect } from "vitest";
+import { opFromFile } from "../../src/api.js";
+import { runNgspiceOp } from "./ngspice.js";
+
+/** Tight tolerances: ngspice's default reltol leaves its own answer about 1e-6 V short. */
+export const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
+
+/**
+ * A deck directory for test file `label` and its comparisons. Call at the
+ * file's top level (it registers the afterAll that prints and cleans up).
+ */
+export function ngspiceDecks(label: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), `eqspice-${label}-`));
+  const worst = new Map<string, number>();
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (worst.size) console.log(`${label}: max |dV| against ngspice per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)} V`).join("\n")}`);
+  });
+  /** Solve deck `lines` with both simulators; every node and V-source current must agree to `vtol` (relative above 1 V). Returns eqspice's node voltages. */
+  const compare = (name: string, lines: string[], vtol = 1e-9): Record<string, number> => {
+    const f = path.join(dir, `${name}.cir`);
+    writeFileSync(f, [...lines, ".end", ""].join("\n"));
+    const ng = runNgspiceOp(f);
+    const eq = opFromFile(f);
+    const ngNodes = Object.keys(ng.nodes).filter((n) => n !== "0" && !n.includes("#"));
+    expect(Object.keys(eq.nodes).sort(), `${name}: node names`).toEqual(ngNodes.sort());
+    let w = 0;
+    for (const n of ngNodes) {
+      const dv = Math.abs(eq.nodes[n] - ng.nodes[n]);
+      w = Math.max(w, dv);
+      expect(dv, `${name}: v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(ng.nodes[n])));
+    }
+    worst.set(name, Math.max(worst.get(name) ?? 0, w));
+    const ngV = Object.keys(ng.branches).filter((b) => b.startsWith("v"));
+    expect(ngV.filter((b) => !(b in eq.branches)), `${name}: source currents missing`).toEqual([]);
+    for (const b of ngV) {
+      const i = ng.branches[b];
+      expect(Math.abs(eq.branches[b] - i), `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(1e-13 + vtol * Math.max(Math.abs(i), 1e-6));
+    }
+    return eq.nodes;
+  };
+  return { dir, worst, compare };
+}
+
+/**
+ * max |dV| (and where) at ngspice's time points nt from tFrom on that are
+ * also eqspice output times (a grid of step dt), and how many of them were:
+ * with a ringing waveform, interpolating between points would measure the
+ * interpolation, not the simulators.
+ */
+export function atCommonPoints(et: Float64Array, ev: Float64Array, nt: Float64Array, nv: Float64Array, tFrom: number, dt: number): { dv: number; t: number; matched: number; total: number } {
+  let dv = 0;
+  let t = 0;
+  let matched = 0;
+  let total = 0;
+  for (let j = 0; j < nt.length; j++) {
+    if (nt[j] < tFrom) continue;
+    total++;
+    const k = Math.round(nt[j] / dt);
+    if (k >= et.length || Math.abs(et[k] - nt[j]) > 1e-6 * dt) continue;
+    matched++;
+    const d = Math.abs(ev[k] - nv[j]);
+    if (!(d <= dv)) {
+      dv = Number.isNaN(d) ? Infinity : d;
+      t = nt[j];
+    }
+  }
+  return { dv, t, matched, total };
+}
