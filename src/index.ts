@@ -68,4 +68,4 @@ export { PlotSink } from "./plot/waveforms.js";
 export { writePlotHtml, type PlotFigure, type PlotPage } from "./plot/html.js";
 
 // Errors: bad input (InputError; NetlistError with file:line:col) and no equilibrium (ConvergenceError).
-export { InputError, NetlistError, ConvergenceError, type SourceLoc } from "./netlist/errors.js";
+export { InputError, NetlistError, ConvergenceError, type SourceLoc } from "./util/errors.js";

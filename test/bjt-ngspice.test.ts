@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
-import { NetlistError } from "../src/netlist/errors.js";
+import { NetlistError } from "../src/util/errors.js";
 import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 

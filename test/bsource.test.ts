@@ -9,7 +9,7 @@ import { BSource, integrate } from "../src/devices/bsource.js";
 import type { LoadContext, SetupContext } from "../src/devices/types.js";
 import { energy, hasEnergy } from "../src/analysis/energy.js";
 import type { Circuit } from "../src/circuit/circuit.js";
-import { NetlistError } from "../src/netlist/errors.js";
+import { NetlistError } from "../src/util/errors.js";
 
 function bOf(c: Circuit, name: string): BSource {
   const d = c.devices.find((x) => x.name === name);

@@ -16,7 +16,7 @@ import { loadCircuit, opFromFile } from "../src/api.js";
 import { Engine } from "../src/analysis/engine.js";
 import { solveDc } from "../src/analysis/op.js";
 import { exportSpice, exportSpiceText, formatG } from "../src/netlist/export.js";
-import { ConvergenceError, NetlistError } from "../src/netlist/errors.js";
+import { ConvergenceError, NetlistError } from "../src/util/errors.js";
 import { itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
 import { CLI, ROOT, ensureBuilt } from "./helpers/build.js";
 

@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { findIdxFiles, loadIdxDataset, parseIdx, readIdxImages, readIdxLabels } from "../src/data/idx.js";
 import { fashionMnistDataset, FASHION_MNIST_DIR, loadDataset } from "../src/data/sources.js";
 import { scaleInputs } from "../src/data/dataset.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "eqspice-idx-"));
 

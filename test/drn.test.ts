@@ -19,7 +19,7 @@ import { gradcheck } from "../src/train/gradcheck.js";
 import { runTrainJob } from "../src/train/run.js";
 import { evaluateNetlist } from "../src/train/eval.js";
 import { targetVector } from "../src/train/targets.js";
-import { NetlistError } from "../src/netlist/errors.js";
+import { NetlistError } from "../src/util/errors.js";
 import { runCli } from "./helpers/build.js";
 import { itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
 import { exportSpiceText } from "../src/netlist/export.js";

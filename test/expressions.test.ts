@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { elaborate } from "../src/netlist/elaborate.js";
 import { parseNetlist } from "../src/netlist/parser.js";
-import { NetlistError } from "../src/netlist/errors.js";
+import { NetlistError } from "../src/util/errors.js";
 import { ROOT } from "./helpers/build.js";
 
 /** The value of `{expr}` as a voltage source (with parameters pa=1.5, pb=3). */

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadCircuit, loadCircuitFromText } from "../src/api.js";
-import { NetlistError } from "../src/netlist/errors.js";
+import { NetlistError } from "../src/util/errors.js";
 import { Rng } from "../src/util/rng.js";
 
 const specsOf = (text: string) =>

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseNpy, readNpy } from "../src/data/npy.js";
 import { loadDataset } from "../src/data/sources.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 import { runCli } from "./helpers/build.js";
 
 const DIR = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "npy");

@@ -18,7 +18,7 @@ import { loadCircuitFromText } from "../src/api.js";
 import { registerEval } from "../src/cli/commands/eval.js";
 import { registerGradcheck } from "../src/cli/commands/gradcheck.js";
 import { registerTrain } from "../src/cli/commands/train.js";
-import { InputError, NetlistError } from "../src/netlist/errors.js";
+import { InputError, NetlistError } from "../src/util/errors.js";
 import { parseSweepConfig } from "../src/sweep/config.js";
 import { evalJobOf, evaluateNetlist } from "../src/train/eval.js";
 import { gradcheckJobOf, runGradcheckJob } from "../src/train/gradcheck.js";

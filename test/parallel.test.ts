@@ -21,7 +21,7 @@ import { normalizeTrainOptions, train, type Checkpoint, type TrainOptions } from
 import { netlistDefaults } from "../src/train/job-defaults.js";
 import { trainParallel } from "../src/train/parallel.js";
 import { runTrainJob } from "../src/train/run.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 import { ensureBuilt, ROOT, runCli } from "./helpers/build.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "eqspice-parallel-"));

@@ -14,7 +14,7 @@ import { runCli } from "./helpers/build.js";
 import { itNgspice } from "./helpers/ngspice.js";
 import { cExp, parseRaw, rawDate } from "../src/output/raw.js";
 import { loadCircuitFromText, streamTransient, transient } from "../src/api.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "eqspice-raw-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 import { parseSweepConfig, type SweepConfig } from "../src/sweep/config.js";
 import { expandAxes } from "../src/sweep/expand.js";
 import { canonicalJson, configHash } from "../src/sweep/hash.js";

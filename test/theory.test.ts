@@ -17,7 +17,7 @@ import { rbpEquivalence, sideNetwork, planSteps, type RbpResult } from "../src/t
 import { earlyInference, type EarlyResult } from "../src/theory/early.js";
 import { runTheory } from "../src/theory/index.js";
 import { registerTheory } from "../src/cli/commands/theory.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 import { cosine, fitLogLog, freePoint, NodeDynamics, relativeError, solveDense, theoryCircuit, type TheoryCircuit } from "../src/theory/shared.js";
 
 let tc: TheoryCircuit;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { runTrainJob } from "../src/train/run.js";
 import { runGradcheckJob } from "../src/train/gradcheck.js";
 import { evaluateNetlist } from "../src/train/eval.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 import { runCli } from "./helpers/build.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "eqspice-rel-"));

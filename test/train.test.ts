@@ -16,7 +16,7 @@ import { gradcheck } from "../src/train/gradcheck.js";
 import { runTrainJob } from "../src/train/run.js";
 import { loadDataset } from "../src/data/sources.js";
 import { scaleInputs, targetFor } from "../src/data/dataset.js";
-import { InputError } from "../src/netlist/errors.js";
+import { InputError } from "../src/util/errors.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "eqspice-train-"));
 

@@ -11,7 +11,7 @@
  * each node's update is done in V' and written back to x in volts.
  */
 import type { Engine } from "./engine.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 export interface BcdResult {
   sweeps: number;

@@ -21,7 +21,7 @@
 import { applyFixed, type Circuit } from "../circuit/circuit.js";
 import type { AmplifierReduction } from "../circuit/amplifiers.js";
 import type { Device, IntegrationState, LoadContext, SetupContext } from "../devices/types.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { MatrixPattern } from "../solver/pattern.js";
 import { LinearSystem } from "../solver/linear-system.js";
 

@@ -5,7 +5,7 @@
  * E(V) (see energy.ts).
  */
 import type { Circuit } from "../circuit/circuit.js";
-import { ConvergenceError } from "../netlist/errors.js";
+import { ConvergenceError } from "../util/errors.js";
 import { Engine, type NewtonTolerances } from "./engine.js";
 import { VoltageSource } from "../devices/sources.js";
 

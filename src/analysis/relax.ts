@@ -47,7 +47,7 @@
  * Gauss-Legendre, so the quadrature error is of the integrator's order; the
  * other paths integrate the power linearly between points.
  */
-import { ConvergenceError } from "../netlist/errors.js";
+import { ConvergenceError } from "../util/errors.js";
 import type { Engine } from "./engine.js";
 import { PowerMeter, type PhaseEnergy } from "./energy.js";
 import { analyzeCapacitance, type CapacitanceInfo } from "./integrators/capacitance.js";

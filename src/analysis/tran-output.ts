@@ -16,7 +16,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { VoltageSource } from "../devices/sources.js";
 import type { Engine } from "./engine.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 export class TranColumns {
   /** Column names: "time", "v(node)"..., "i(source)"... */

@@ -17,7 +17,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { breakpoints } from "../devices/waveform.js";
-import { InputError, NetlistError } from "../netlist/errors.js";
+import { InputError, NetlistError } from "../util/errors.js";
 import { Engine } from "./engine.js";
 import { analyzeCapacitance, type CapacitanceInfo } from "./integrators/capacitance.js";
 import { ODEX_MAX_STIFFNESS, chooseIntegrator, explicitApplies, timeConstants, type IntegratorChoice } from "./integrators/choose.js";

@@ -5,7 +5,7 @@
  * training annotations.
  */
 import { ownBankMemory, type BankStorage } from "../devices/bank-memory.js";
-import { NetlistError, InputError, type SourceLoc } from "../netlist/errors.js";
+import { NetlistError, InputError, type SourceLoc } from "../util/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
 import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
 import type { Device } from "../devices/types.js";

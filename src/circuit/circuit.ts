@@ -15,7 +15,7 @@ import type { CurrentSource, VoltageSource } from "../devices/sources.js";
 import type { DefaultOption } from "../netlist/annotations.js";
 import type { Resistor, ResistorBank } from "../devices/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
-import type { SourceLoc } from "../netlist/errors.js";
+import type { SourceLoc } from "../util/errors.js";
 
 /** A node fixed by a voltage source: V[node] = V[ref] + sign * value(source). */
 export interface FixedNode {

@@ -8,7 +8,7 @@
  */
 import type { Device } from "../devices/types.js";
 import { Resistor } from "../devices/resistor.js";
-import type { SourceLoc } from "../netlist/errors.js";
+import type { SourceLoc } from "../util/errors.js";
 import type { FastResistors } from "../netlist/fast-resistors.js";
 import { globLiteralPrefix, globMatch } from "../netlist/annotations.js";
 

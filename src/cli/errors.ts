@@ -2,7 +2,7 @@
  * The one place where errors become messages and exit codes.
  *   0 success, 1 bad input (file:line:col on stderr), 2 no convergence, 3 internal error.
  */
-import { ConvergenceError, InputError } from "../netlist/errors.js";
+import { ConvergenceError, InputError } from "../util/errors.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;

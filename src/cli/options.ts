@@ -5,7 +5,7 @@
  * commands' values use the parsers below (SPICE numbers accepted: 1u, 10k).
  */
 import type { Command } from "commander";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { parseSpiceNumber } from "../netlist/numbers.js";
 import { constraintText, defaultText, optionSpec, optionsOf, parseOptionText, type OptionField, type OptionValues, type Use } from "../train/option-specs.js";
 

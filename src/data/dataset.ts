@@ -13,7 +13,7 @@
  *    volts; a constant feature maps to 0 V. Test features use the training
  *    split's min and max, so the test set does not leak into the scaling.
  */
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 /** One sample's features. Image datasets use Float32Array views into one shared buffer. */
 export type FeatureRow = Float32Array | Float64Array;

@@ -16,7 +16,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import type { Dataset } from "./dataset.js";
 
 export const IDX_LABELS_MAGIC = 0x00000801;

@@ -13,7 +13,7 @@
  * file and what it holds. 64-bit integers beyond 2^53 cannot be held exactly
  * in a number and are refused.
  */
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { readInputBytes } from "../util/read.js";
 
 /** The dtypes read, by kind and size: 'b1', 'i1'...'i8', 'u1'...'u8', 'f2', 'f4', 'f8'. */

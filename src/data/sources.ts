@@ -18,7 +18,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { featureRange, type Dataset, type FeatureRow } from "./dataset.js";
 import { findIdxFiles, loadIdxDataset, type IdxLoadOptions } from "./idx.js";

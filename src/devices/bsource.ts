@@ -32,7 +32,7 @@
  * "out of range" there). A non-finite partial (sqrt at 0) is stamped as 0.
  */
 import type { BExpr } from "../netlist/bexpr.js";
-import { NetlistError, type SourceLoc } from "../netlist/errors.js";
+import { NetlistError, type SourceLoc } from "../util/errors.js";
 import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "./types.js";
 
 export class BSource implements Device {

@@ -10,7 +10,7 @@
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
-import type { SourceLoc } from "../netlist/errors.js";
+import type { SourceLoc } from "../util/errors.js";
 import { CrossbarKernel } from "./crossbar-kernel.js";
 
 export class ResistorBank implements Device {

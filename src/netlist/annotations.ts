@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Annotation, ParsedNetlist } from "./ast.js";
-import { InputError, NetlistError, clip, type SourceLoc } from "./errors.js";
+import { InputError, NetlistError, clip, type SourceLoc } from "../util/errors.js";
 import { readInputFile } from "../util/read.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";

@@ -1,5 +1,5 @@
 /** The parsed (not yet elaborated) netlist: cards with their tokens and locations. */
-import type { NetlistError, SourceLoc } from "./errors.js";
+import type { NetlistError, SourceLoc } from "../util/errors.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
 import type { FuncDef } from "./expressions.js";

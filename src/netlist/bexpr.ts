@@ -36,7 +36,7 @@
  */
 import { createRequire } from "node:module";
 import type * as MathTypes from "mathjs";
-import { NetlistError, clip, type SourceLoc } from "./errors.js";
+import { NetlistError, clip, type SourceLoc } from "../util/errors.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { callArgs, type Lookup, type FuncDef } from "./expressions.js";
 import type { Token } from "./lexer.js";

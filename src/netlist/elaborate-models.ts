@@ -6,7 +6,7 @@
  * when it is of another kind or an unsupported level.
  */
 import type { ModelCard } from "./ast.js";
-import { NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
+import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";

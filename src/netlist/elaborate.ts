@@ -7,7 +7,7 @@
  * (diode, MOSFET, BJT) come from elaborate-models.ts.
  */
 import type { CondPath, ElementCard, IfBlock, ModelCard, OptionEntry, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
-import { NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
+import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type FuncTable, type Lookup, type ParamScope } from "./expressions.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";

@@ -15,7 +15,7 @@
 import path from "node:path";
 import { parseNetlist } from "./parser.js";
 import { readAnnotations, type CrossbarSpec } from "./annotations.js";
-import { InputError, NetlistError } from "./errors.js";
+import { InputError, NetlistError } from "../util/errors.js";
 import { readInputFile } from "../util/read.js";
 
 export interface ExportOptions {

@@ -24,7 +24,7 @@
  * definition of a name wins, a definition may use names defined after it,
  * and a cycle is an error that names it (all as ngspice).
  */
-import { NetlistError, clip, type SourceLoc } from "./errors.js";
+import { NetlistError, clip, type SourceLoc } from "../util/errors.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 

@@ -26,7 +26,7 @@
  * tokenizer, whose path reports any error. Sources with non-ASCII characters
  * take the ordinary path throughout (the lane's offsets are bytes).
  */
-import type { SourceLoc } from "./errors.js";
+import type { SourceLoc } from "../util/errors.js";
 import { FAST_LANE_WASM } from "./fast-lane.wasm.js";
 import { parseSpiceNumber } from "./numbers.js";
 

@@ -10,7 +10,7 @@
  * (...)` is one "expr" token between "(" and ")" tokens: the text from the
  * first '(' to the last ')' on the line, as ngspice reads it.
  */
-import { NetlistError, type SourceLoc } from "./errors.js";
+import { NetlistError, type SourceLoc } from "../util/errors.js";
 import type { FastResistors } from "./fast-resistors.js";
 
 export type TokenKind = "word" | "expr" | "(" | ")" | "=" | ",";

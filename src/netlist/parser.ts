@@ -13,7 +13,7 @@
  * is taken.
  */
 import { dirname, resolve } from "node:path";
-import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "./errors.js";
+import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";

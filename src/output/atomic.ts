@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 const CHUNK = 1 << 16;
 

@@ -22,7 +22,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { canonicalKey, keySpec, suggestKey, RUN_KINDS, type RunKind, type Value } from "./keys.js";
 import { readInputFile } from "../util/read.js";
 

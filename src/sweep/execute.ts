@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { opFromFile } from "../api.js";
-import { ConvergenceError, InputError } from "../netlist/errors.js";
+import { ConvergenceError, InputError } from "../util/errors.js";
 import { gradcheckJobOf, runGradcheckJob } from "../train/gradcheck.js";
 import { runTrainJob, trainJobOf } from "../train/run.js";
 import { writeFileAtomic } from "../util/atomic.js";

@@ -5,7 +5,7 @@
  * pairs its lists element by element (all the same length), a list block
  * gives its points one by one.
  */
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import type { AxisBlock, Flat, SweepConfig } from "./config.js";
 
 /** The assignments of one block, in order. */

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { writeReports } from "./report.js";
 import { readResults, RESULTS_FILE, type ResultRow } from "./results.js";

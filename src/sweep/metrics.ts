@@ -9,7 +9,7 @@
  *   tran:      v(NODE), i(SOURCE) at the last time point; max:v(NODE),
  *              min:v(NODE) over the run; steps, rejected, evaluations
  */
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import type { EpochMetrics } from "../train/trainer.js";
 import type { GradcheckResult } from "../train/gradcheck.js";
 import type { OpResult } from "../analysis/op.js";

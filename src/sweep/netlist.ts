@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { buildLayered, type LayeredOptions } from "../../circuits/layered.js";
 import { lex, type LogicalLine } from "../netlist/lexer.js";
 import { parseAssignments } from "../netlist/parser.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import type { Flat } from "./config.js";
 import type { Value } from "./keys.js";

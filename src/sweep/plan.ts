@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { parseNetlistFile } from "../netlist/parser.js";
 import { optionValuesOfSweep, resolveOptions } from "../train/option-specs.js";
 import type { Flat, SweepConfig } from "./config.js";

@@ -10,7 +10,7 @@
  * training point in flight continues from its last epoch checkpoint).
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { identityOf } from "./merge.js";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";

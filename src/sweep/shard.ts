@@ -5,7 +5,7 @@
  * round-robin, so the shards are disjoint, cover every point, differ in size
  * by at most one, and do not depend on the order of the axes in the config.
  */
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 export interface Shard {
   /** 1-based shard index. */

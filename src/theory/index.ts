@@ -7,7 +7,7 @@
  * its numbers under its key of theory.json (other parts' keys are kept).
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { join } from "node:path";
 import { writePlotHtml } from "../plot/html.js";
 import { writeFileAtomic } from "../util/atomic.js";

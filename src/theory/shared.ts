@@ -19,7 +19,7 @@ import { buildLayered } from "../../circuits/layered.js";
 import { loadCircuitFromText } from "../api.js";
 import { loadDataset } from "../data/sources.js";
 import { scaleInputs, targetFor, type Dataset } from "../data/dataset.js";
-import { InputError, ConvergenceError } from "../netlist/errors.js";
+import { InputError, ConvergenceError } from "../util/errors.js";
 import { EqModel } from "../train/model.js";
 import { exactGradient } from "../train/estimators.js";
 import type { PlotFigure } from "../plot/html.js";

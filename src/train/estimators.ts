@@ -14,7 +14,7 @@
  *             dL/dg = -(lambda_a - lambda_b)(V_a - V_b) (recurrent backprop's answer).
  */
 import type { EqModel, RelaxOptions } from "./model.js";
-import { ConvergenceError } from "../netlist/errors.js";
+import { ConvergenceError } from "../util/errors.js";
 import { betaSiemens, CHL_CLAMP } from "./nudge-units.js";
 
 export type EstimatorName = "centered" | "positive" | "negative" | "chl" | "exact";

@@ -8,7 +8,7 @@ import { checkDatasetFits, scaleInputs } from "../data/dataset.js";
 import { limitDataset, loadDataset } from "../data/sources.js";
 import type { Circuit } from "../circuit/circuit.js";
 import type { Dataset } from "../data/dataset.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { netlistDefaults } from "./job-defaults.js";
 import { defaultOf, resolveOptions, type OptionValues } from "./option-specs.js";

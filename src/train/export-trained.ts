@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Circuit } from "../circuit/circuit.js";
 import type { Resistor } from "../devices/resistor.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 function ohms(g: number): string {
   return (1 / g).toPrecision(12);

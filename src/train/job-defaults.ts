@@ -6,7 +6,7 @@
  * (and for which jobs) is declared with the options (option-specs.ts).
  */
 import type { Circuit } from "../circuit/circuit.js";
-import { NetlistError } from "../netlist/errors.js";
+import { NetlistError } from "../util/errors.js";
 import { defaultOf, netlistDefault, partialTrainOptions, type OptionValues } from "./option-specs.js";
 import type { TrainOptions } from "./trainer.js";
 

@@ -18,7 +18,7 @@ import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
 import type { ChunkBuffers } from "./update-kernel.js";
 import { chunkUpdate } from "./chunk-update.js";
-import { ConvergenceError, InputError } from "../netlist/errors.js";
+import { ConvergenceError, InputError } from "../util/errors.js";
 
 /** Multiply-adds of one dense Schur complement above which the layered solver uses block coordinate descent. */
 const SCHUR_BUDGET = 2e6;

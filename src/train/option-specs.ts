@@ -18,7 +18,7 @@ import { TARGET_ENCODINGS } from "./targets.js";
 import type { RelaxKind } from "./model.js";
 import type { TrainOptions } from "./trainer.js";
 import type { HardwareOptions } from "./hardware.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { parseSpiceNumber } from "../netlist/numbers.js";
 
 /** The jobs (and commands) that take options. */

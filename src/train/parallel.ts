@@ -37,7 +37,7 @@ import { existsSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { loadCircuit } from "../api.js";
 import { checkDatasetFits, predict, type Dataset, type FeatureRow } from "../data/dataset.js";
-import { ConvergenceError, InputError } from "../netlist/errors.js";
+import { ConvergenceError, InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { threadCpuSeconds } from "../util/cpu.js";
 import { compiledScript } from "../sweep/worker-path.js";

@@ -13,7 +13,7 @@ import { loadDataset } from "../data/sources.js";
 import { scaleInputs, type Dataset } from "../data/dataset.js";
 import { limitDataset } from "../data/sources.js";
 import type { Circuit } from "../circuit/circuit.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { EqModel } from "./model.js";
 import { train, type Checkpoint, type EpochMetrics, type TrainOptions, type TrainHooks } from "./trainer.js";

@@ -6,7 +6,7 @@
  *           (Scellier 2024's single-ended linear outputs, A = 1 V).
  */
 import { targetFor } from "../data/dataset.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 export type TargetEncoding = "signed" | "onehot";
 export const TARGET_ENCODINGS: TargetEncoding[] = ["signed", "onehot"];

@@ -12,7 +12,7 @@
 import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits, predict } from "../data/dataset.js";
 import { targetVector, type TargetEncoding } from "./targets.js";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
 import type { EqModel, RelaxKind } from "./model.js";

@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { isAscii } from "node:buffer";
-import { InputError } from "../netlist/errors.js";
+import { InputError } from "../util/errors.js";
 
 /** Default cap on a file's size (bytes): 128 MiB, twice the largest netlist the builders write (DRN-1H, 784-1024-10, expanded). */
 export const MAX_INPUT_BYTES = 128 * 1024 * 1024;

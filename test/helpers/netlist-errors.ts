@@ -1,6 +1,6 @@
 /** The check every bad-netlist test makes: a NetlistError at file:line:col whose message matches. */
 import { expect } from "vitest";
-import { InputError, NetlistError, type SourceLoc } from "../../src/netlist/errors.js";
+import { InputError, NetlistError, type SourceLoc } from "../../src/util/errors.js";
 
 /**
  * `expectNetlistError(fn, line, col, msg, file = defaultFile)`: run `fn` and

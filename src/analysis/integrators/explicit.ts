@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { applyFixed } from "../../circuit/circuit.js";
 import { Capacitor } from "../../devices/capacitor.js";
 import type { Device } from "../../devices/types.js";
-import { ConvergenceError } from "../../netlist/errors.js";
+import { ConvergenceError } from "../../util/errors.js";
 import { MatrixPattern } from "../../solver/pattern.js";
 import { SparseLDL } from "../../solver/sparse-ldl.js";
 import type { Engine } from "../engine.js";

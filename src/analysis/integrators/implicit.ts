@@ -35,7 +35,7 @@
 import type { Engine, NewtonResult, NewtonTolerances } from "../engine.js";
 import type { Device, IntegrationState } from "../../devices/types.js";
 import { companionHistory, type ChargeTruncationSpec } from "../../devices/capacitor.js";
-import { ConvergenceError } from "../../netlist/errors.js";
+import { ConvergenceError } from "../../util/errors.js";
 import { truncatesCharges, type CapacitanceInfo, type ChargeTruncation } from "./capacitance.js";
 
 export type ImplicitMethod = "trap" | "bdf2";

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { buildLayered, LAYERED_DEFAULTS, type LayeredOptions } from "../../../circuits/layered.js";
 import { buildDrn, type DrnOptions } from "../../../circuits/drn.js";
-import { InputError } from "../../netlist/errors.js";
+import { InputError } from "../../util/errors.js";
 import { num, int } from "../options.js";
 
 interface Flags {

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { exportSpice } from "../../netlist/export.js";
-import { InputError } from "../../netlist/errors.js";
+import { InputError } from "../../util/errors.js";
 
 export function registerExportSpice(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
   program

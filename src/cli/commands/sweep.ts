@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
-import { InputError } from "../../netlist/errors.js";
+import { InputError } from "../../util/errors.js";
 import { loadSweepConfig } from "../../sweep/config.js";
 import { mergeSweeps } from "../../sweep/merge.js";
 import { fmtParams, planSweep } from "../../sweep/plan.js";

@@ -1,6 +1,6 @@
 /** `eqspice theory [all|beta|rbp|early] [--out plots/]`: reproduce the theory behind EqProp as plots and numbers. */
 import type { Command } from "commander";
-import { InputError } from "../../netlist/errors.js";
+import { InputError } from "../../util/errors.js";
 import { runTheory, THEORY_PARTS, type TheoryPart } from "../../theory/index.js";
 import { int } from "../options.js";
 

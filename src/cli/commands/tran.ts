@@ -13,7 +13,7 @@
  * cannot be written is reported before the run.
  */
 import type { Command } from "commander";
-import { InputError } from "../../netlist/errors.js";
+import { InputError } from "../../util/errors.js";
 import { parseSpiceNumber } from "../../netlist/numbers.js";
 import { loadCircuit, streamTransient } from "../../api.js";
 import { resolveTranOptions } from "../../analysis/tran.js";
