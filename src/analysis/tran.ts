@@ -15,8 +15,6 @@
  * see tran-output.ts) at every output time, so long runs stream.
  */
 import type { Circuit } from "../circuit/circuit.js";
-import { CurrentSource, VoltageSource } from "../devices/sources.js";
-import { breakpoints } from "../devices/waveform.js";
 import { InputError, NetlistError } from "../util/errors.js";
 import { Engine } from "./engine.js";
 import { analyzeCapacitance, type CapacitanceInfo } from "./integrators/capacitance.js";
@@ -114,7 +112,8 @@ type RunResult = Pick<TranStats, "steps" | "rejected" | "evaluations">;
 export function sourceBreakpoints(circuit: Circuit, tstop: number): number[] {
   const all: number[] = [];
   for (const d of circuit.devices) {
-    if (d instanceof VoltageSource || d instanceof CurrentSource) for (const t of breakpoints(d.value.wave, tstop)) all.push(t);
+    const b = d.breakpoints?.(tstop);
+    if (b) for (const t of b) all.push(t);
   }
   all.sort((a, b) => a - b);
   const eps = 1e-12 * tstop;

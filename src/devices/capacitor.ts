@@ -105,6 +105,11 @@ export class Capacitor implements Device {
     this.ic = ic;
   }
 
+  /** Its companion model changes with every step. */
+  changesInTime(): boolean {
+    return true;
+  }
+
   setup(ctx: SetupContext): void {
     this.h = reservePair(ctx, this.a, this.b);
   }

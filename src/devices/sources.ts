@@ -13,7 +13,7 @@
  */
 import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "./stamp.js";
 import type { Device, LoadContext, SetupContext } from "./types.js";
-import { sourceAt, type SourceValue } from "./waveform.js";
+import { breakpoints, sourceAt, type SourceValue } from "./waveform.js";
 
 export class VoltageSource implements Device {
   readonly linear = true;
@@ -46,6 +46,16 @@ export class VoltageSource implements Device {
   /** Source value (V) at this analysis point, source stepping included. */
   valueAt(mode: "dc" | "tran", t: number, srcScale: number): number {
     return srcScale * sourceAt(this.value, mode, t);
+  }
+
+  /** Its waveform's corners in (0, tstop) (s). */
+  breakpoints(tstop: number): number[] {
+    return breakpoints(this.value.wave, tstop);
+  }
+
+  /** A waveform (not DC) changes its stamp in a transient. */
+  changesInTime(sources: "tran" | "dc"): boolean {
+    return sources === "tran" && this.value.wave.kind !== "dc";
   }
 
   setup(ctx: SetupContext): void {
@@ -90,6 +100,16 @@ export class CurrentSource implements Device {
   /** The DC value (A). */
   get dc(): number {
     return sourceAt(this.value, "dc", 0);
+  }
+
+  /** Its waveform's corners in (0, tstop) (s). */
+  breakpoints(tstop: number): number[] {
+    return breakpoints(this.value.wave, tstop);
+  }
+
+  /** A waveform (not DC) changes its stamp in a transient. */
+  changesInTime(sources: "tran" | "dc"): boolean {
+    return sources === "tran" && this.value.wave.kind !== "dc";
   }
 
   setup(ctx: SetupContext): void {

@@ -140,6 +140,18 @@ export interface Device {
    */
   invalidate?(): void;
   /**
+   * Times in (0, tstop) (s) where its behaviour has a corner (a source
+   * waveform's), which a transient must land on; undefined when none.
+   */
+  breakpoints?(tstop: number): number[];
+  /**
+   * Whether its stamp changes from one time point to the next in an analysis
+   * whose sources follow their waveforms ("tran") or sit at DC ("dc"), for a
+   * linear device (a capacitor's companion model, a source's waveform): the
+   * integrators reload those and keep the others' stamps. Undefined: never.
+   */
+  changesInTime?(sources: "tran" | "dc"): boolean;
+  /**
    * Why a transient analysis cannot run this device (a message naming it),
    * or null/undefined when it can: a device whose dynamic behaviour is not
    * modelled refuses rather than give a wrong waveform.

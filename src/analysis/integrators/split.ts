@@ -7,15 +7,10 @@
  * every device tied to it would change its right-hand side.
  */
 import type { Circuit } from "../../circuit/circuit.js";
-import { Capacitor } from "../../devices/capacitor.js";
-import { CurrentSource, VoltageSource } from "../../devices/sources.js";
 import type { Device } from "../../devices/types.js";
 
 export function dynamicLinearDevices(circuit: Circuit, sources: "tran" | "dc"): Device[] | null {
-  if (sources === "tran" && circuit.fixed.some((f) => f.source.value.wave.kind !== "dc")) return null;
-  return circuit.devices.filter(
-    (d) =>
-      d instanceof Capacitor ||
-      (sources === "tran" && (d instanceof VoltageSource || d instanceof CurrentSource) && d.value.wave.kind !== "dc"),
-  );
+  if (sources === "tran" && circuit.fixed.some((f) => f.source.changesInTime(sources))) return null;
+  // Each device says whether its stamp moves (Device.changesInTime): capacitors always, sources with a waveform in a transient.
+  return circuit.devices.filter((d) => d.changesInTime?.(sources) === true);
 }
