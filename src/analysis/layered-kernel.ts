@@ -20,6 +20,7 @@
  * spends about 6 ns on each, two float64 lanes without bounds checks about 1.
  */
 import { LAYERED_KERNEL_WASM } from "./layered-kernel.wasm.js";
+import { compiledModule } from "../util/wasm.js";
 
 export interface SchurKernel {
   readonly nA: number;
@@ -53,23 +54,11 @@ interface Exports {
   coupleB(Ct: number, cB: number, xA: number, out: number, nA: number, nb: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(Buffer.from(LAYERED_KERNEL_WASM, "base64"));
-  } catch {
-    compiled = null; // no WebAssembly SIMD on this engine
-  }
-  return compiled;
-}
-
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /** The kernel for an nA x nb coupling: WebAssembly when available (and not disabled), else JavaScript. */
 export function createSchurKernel(nA: number, nb: number, forceJs = false): SchurKernel {
-  const m = forceJs || process.env.EQSPICE_NO_WASM ? null : compile();
+  const m = forceJs || process.env.EQSPICE_NO_WASM ? null : compiledModule(LAYERED_KERNEL_WASM);
   return m ? new WasmSchur(m, nA, nb) : new JsSchur(nA, nb);
 }
 

@@ -19,24 +19,10 @@
  */
 import { CROSSBAR_KERNEL_SHARED_WASM, CROSSBAR_KERNEL_WASM } from "./crossbar-kernel.wasm.js";
 import { scratchFor } from "./bank-memory.js";
+import { compiledModule } from "../util/wasm.js";
 
 interface Exports {
   litRows(rowPtr: number, vals: number, nR: number, N: number, out: number): void;
-}
-
-const modules = new Map<string, WebAssembly.Module | null>();
-
-function compile(base64: string): WebAssembly.Module | null {
-  let m = modules.get(base64);
-  if (m === undefined) {
-    try {
-      m = new WebAssembly.Module(Buffer.from(base64, "base64"));
-    } catch {
-      m = null; // no WebAssembly SIMD (or threads) on this engine
-    }
-    modules.set(base64, m);
-  }
-  return m;
 }
 
 const abort = (): never => {
@@ -64,7 +50,7 @@ export class CrossbarKernel {
   /** The kernel with its own memory (one per thread: the calls are synchronous), or null without WebAssembly SIMD or with EQSPICE_NO_WASM set. */
   static get(): CrossbarKernel | null {
     if (own !== undefined) return own;
-    const m = process.env.EQSPICE_NO_WASM ? null : compile(CROSSBAR_KERNEL_WASM);
+    const m = process.env.EQSPICE_NO_WASM ? null : compiledModule(CROSSBAR_KERNEL_WASM);
     if (!m) return (own = null);
     const inst = new WebAssembly.Instance(m, { env: { abort } });
     const x = inst.exports as unknown as Exports & { memory: WebAssembly.Memory };
@@ -77,7 +63,7 @@ export class CrossbarKernel {
     if (!s || process.env.EQSPICE_NO_WASM) return CrossbarKernel.get();
     let k = onBank.get(s.memory);
     if (k === undefined) {
-      const m = compile(CROSSBAR_KERNEL_SHARED_WASM);
+      const m = compiledModule(CROSSBAR_KERNEL_SHARED_WASM);
       k = m ? new CrossbarKernel(new WebAssembly.Instance(m, { env: { memory: s.memory, abort } }).exports as unknown as Exports, s.memory, s.base, s.bytes) : null;
       onBank.set(s.memory, k);
     }

@@ -22,6 +22,7 @@
  */
 import { UPDATE_KERNEL_SHARED_WASM, UPDATE_KERNEL_WASM } from "./update-kernel.wasm.js";
 import { scratchFor } from "../devices/bank-memory.js";
+import { compiledModule } from "../util/wasm.js";
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -36,21 +37,6 @@ export interface ChunkBuffers {
   sr: Float64Array;
   dc: Float64Array;
   sc: Float64Array;
-}
-
-const modules = new Map<string, WebAssembly.Module | null>();
-
-function compile(base64: string): WebAssembly.Module | null {
-  let m = modules.get(base64);
-  if (m === undefined) {
-    try {
-      m = new WebAssembly.Module(Buffer.from(base64, "base64"));
-    } catch {
-      m = null; // no WebAssembly SIMD (or threads) on this engine: callers keep the JavaScript kernel
-    }
-    modules.set(base64, m);
-  }
-  return m;
 }
 
 const abort = (): never => {
@@ -83,7 +69,7 @@ export class WasmUpdateKernel {
   /** A kernel with its own memory, or null when this engine has no WebAssembly SIMD (or EQSPICE_NO_WASM is set). */
   static create(): WasmUpdateKernel | null {
     if (process.env.EQSPICE_NO_WASM) return null;
-    const m = compile(UPDATE_KERNEL_WASM);
+    const m = compiledModule(UPDATE_KERNEL_WASM);
     if (!m) return null;
     const x = new WebAssembly.Instance(m, { env: { abort } }).exports as unknown as Exports;
     return new WasmUpdateKernel(x, x.memory, 0, Infinity);
@@ -95,7 +81,7 @@ export class WasmUpdateKernel {
     if (!s || process.env.EQSPICE_NO_WASM) return own !== undefined ? own : (own = WasmUpdateKernel.create());
     let k = onBank.get(s.memory);
     if (k === undefined) {
-      const m = compile(UPDATE_KERNEL_SHARED_WASM);
+      const m = compiledModule(UPDATE_KERNEL_SHARED_WASM);
       k = m ? new WasmUpdateKernel(new WebAssembly.Instance(m, { env: { memory: s.memory, abort } }).exports as unknown as Exports, s.memory, s.base, s.bytes) : null;
       onBank.set(s.memory, k);
     }
