@@ -50,6 +50,8 @@ export class LayeredNewton {
   private readonly laws: BranchLaw[];
   private readonly lawU: Int32Array;
   private readonly lawFreeIsA: Uint8Array;
+  /** Each law's fixed terminal (node): held during a node solve. */
+  private readonly lawFix: Int32Array;
   /** Iteration state: diagonal D and right-hand side c (by unknown); D0, c0 those of the linear base. */
   private readonly D: Float64Array;
   private readonly c: Float64Array;
@@ -181,6 +183,7 @@ export class LayeredNewton {
     this.laws = laws;
     this.lawU = lawU;
     this.lawFreeIsA = lawFreeIsA;
+    this.lawFix = Int32Array.from(laws, (law, k) => (lawFreeIsA[k] ? law.b : law.a));
     const lawPtr = new Int32Array(n + 1);
     for (let k = 0; k < laws.length; k++) lawPtr[lawU[k] + 1]++;
     for (let u = 0; u < n; u++) lawPtr[u + 1] += lawPtr[u];
@@ -345,7 +348,7 @@ export class LayeredNewton {
     const e = this.engine;
     const { x, V } = e;
     const node = e.circuit.nodeOfUnknown[u];
-    const { D, c: cRow, D0, c0, laws, lawOf, lawPtr, lawFreeIsA, pt } = this;
+    const { D, c: cRow, D0, c0, laws, lawOf, lawPtr, lawFreeIsA, lawFix, pt } = this;
     const gmin = e.ctx.gmin;
     const v0 = x[u];
     let v = v0;
@@ -353,19 +356,22 @@ export class LayeredNewton {
     let c = 0;
     let converged = false;
     let inner = 0;
+    const p0 = lawPtr[u];
+    const p1 = lawPtr[u + 1];
     for (let it = 0; it < 100; it++) {
       inner++;
-      V[node] = v;
       d = D0[u];
       c = 0;
       let limited = false;
-      for (let p = lawPtr[u]; p < lawPtr[u + 1]; p++) {
+      for (let p = p0; p < p1; p++) {
         const l = lawOf[p];
-        const law = laws[l];
-        if (law.linearize(V[law.a] - V[law.b], false, gmin, pt)) limited = true;
+        // The law's other terminal is fixed: its drop is v - V_fix (free anode) or V_fix - v.
+        const vf = V[lawFix[l]];
+        const free = lawFreeIsA[l];
+        if (laws[l].linearize(free ? v - vf : vf - v, false, gmin, pt)) limited = true;
         const ieq = pt.i - pt.g * pt.v;
         d += pt.g;
-        c += lawFreeIsA[l] ? pt.g * V[law.b] - ieq : pt.g * V[law.a] + ieq;
+        c += free ? pt.g * vf - ieq : pt.g * vf + ieq;
       }
       const vn = (a + c) / d;
       const step = Math.abs(vn - v);
