@@ -24,6 +24,8 @@ export function initialState(engine: Engine, uic: boolean): void {
       const u = c.unknownOfNode[node];
       if (u >= 0) engine.x[u] = v;
     }
+    // Devices with initial conditions on their own unknowns (an inductor's ic= current).
+    for (const d of c.devices) d.uicState?.(engine.x);
     engine.setPoint("tran", 0, 1, null);
     // A capacitor IC= from a free node to a node that is not free sets that node.
     for (const d of c.devices) {

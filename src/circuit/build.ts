@@ -20,6 +20,7 @@ import { bjtInstanceAt } from "../devices/bjt-model.js";
 import { CurrentSource, VoltageSource } from "../devices/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
 import { BSource } from "../devices/bsource.js";
+import { Inductor, Mutual } from "../devices/inductor.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
 import { DeviceTable } from "./device-table.js";
 import { findAmplifiers } from "./amplifiers.js";
@@ -106,6 +107,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const controlling = new Set<string>();
   const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
   const bSpecs: Array<{ dev: BSource; spec: Extract<ElementSpec, { type: "b" }> }> = [];
+  const kSpecs: Array<Extract<ElementSpec, { type: "k" }>> = [];
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
   /** Two definitions of `name`: the error points at the later line and names the earlier. */
@@ -140,6 +142,14 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       case "c":
         dev = new Capacitor(s.name, n[0], n[1], s.farads, s.ic);
         break;
+      case "l":
+        dev = new Inductor(s.name, n[0], n[1], s.henries, s.ic);
+        break;
+      case "k":
+        // the inductors it couples are resolved after every element is built (a K may precede its L lines)
+        kSpecs.push(s);
+        deviceLoc.set(s.name, s.loc);
+        continue;
       case "d": {
         const jp = junctionAt(s.model, s.area, el.options.temp, s.m ?? 1, el.options.reltol);
         const rs = s.model.rs / s.area;
@@ -223,6 +233,23 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     }
     bSpecs[j].dev.bind(ctrl);
   }
+  // ---- K: mutual couplings name two distinct inductors, each pair once
+  const coupled = new Set<string>();
+  for (const s of kSpecs) {
+    const ls = [s.l1, s.l2].map((nm, j) => {
+      const d = deviceByName.get(nm);
+      if (!(d instanceof Inductor)) throw new NetlistError(`${s.name}: no inductor named '${nm}'`, s.ctrlToks[j].loc);
+      return d;
+    });
+    if (ls[0] === ls[1]) throw new NetlistError(`${s.name}: couples inductor '${s.l1}' with itself`, s.ctrlToks[1].loc);
+    const pair = [s.l1, s.l2].sort().join(" ");
+    if (coupled.has(pair)) throw new NetlistError(`${s.name}: inductors '${s.l1}' and '${s.l2}' are already coupled`, s.loc);
+    coupled.add(pair);
+    if (deviceByName.has(s.name)) duplicate(s);
+    const dev = new Mutual(s.name, ls[0], ls[1], s.k);
+    devices.push(dev);
+    deviceByName.add(s.name, dev);
+  }
   const fastDup = deviceByName.fastDuplicate();
   if (fastDup !== undefined) duplicateAt(fastDup, fast.loc(fast.find(fastDup)), locOf(fastDup)!);
   const nNodes = nodeNames.length;
@@ -244,10 +271,12 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
 
   // ---- topology: voltage-source loops and DC paths to ground
   const vloop = new UnionFind(nNodes);
+  const anyInductor = devices.some((d) => d instanceof Inductor);
   for (const d of devices) {
-    if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v")) {
+    if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v") || d instanceof Inductor) {
       if (!vloop.union(d.nodes[0], d.nodes[1])) {
-        throw new NetlistError(`${d.name} closes a loop of voltage sources (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, locOf(d.name)!);
+        // an inductor is a short in DC: a loop of them and voltage sources is singular (ngspice too)
+        throw new NetlistError(`${d.name} closes a loop of voltage sources${anyInductor ? " and inductors" : ""} (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, locOf(d.name)!);
       }
     }
   }
@@ -258,7 +287,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     for (let id = 0; id < roots.length; id++) dc.union(fastNodeNumber[id], fastNodeNumber[roots[id]]);
     for (let e = nFast; e < rCount; e++) dc.union(rA[e], rB[e]);
     for (const d of devices) {
-      if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v")) dc.union(d.nodes[0], d.nodes[1]);
+      if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v") || d instanceof Inductor) dc.union(d.nodes[0], d.nodes[1]);
       else if (d instanceof Diode) {
         dc.union(d.a, d.k);
         dc.union(d.a, d.ai);
@@ -336,7 +365,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const nodeOfUnknown = Int32Array.from(nodeOfUnknownList);
   const branchNames: string[] = [];
   for (const d of devices) {
-    if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v")) {
+    if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v") || d instanceof Inductor) {
       d.k = nFree + branchNames.length;
       branchNames.push(d.name);
     }

@@ -127,8 +127,16 @@ export interface Device {
   /**
    * Start of an implicit integration: take the voltages V (the initial state)
    * as the accepted history of the device's charges, with no current (DC).
+   * x: the unknowns of that state, for devices whose state includes branch
+   * currents (an inductor's flux).
    */
-  startCharges?(V: Float64Array): void;
+  startCharges?(V: Float64Array, x?: Float64Array): void;
+  /**
+   * A transient with `uic` starts without an operating point: set the
+   * device's own unknowns in x to their initial conditions (an inductor's
+   * branch current to its `ic=`). Undefined: nothing to set.
+   */
+  uicState?(x: Float64Array): void;
   /**
    * Its law as a two-terminal branch (BranchLaw), for minimizers that solve
    * node by node; undefined or null when the device is not one.

@@ -23,6 +23,9 @@ import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devic
 export type ElementSpec = (
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
   | { type: "c"; name: string; nodes: [string, string]; farads: number; ic?: number; loc: SourceLoc }
+  | { type: "l"; name: string; nodes: [string, string]; henries: number; ic?: number; loc: SourceLoc }
+  /** Mutual coupling of inductors l1 and l2 (their element names, scoped) with coefficient k. */
+  | { type: "k"; name: string; nodes: []; l1: string; l2: string; k: number; ctrlToks: [Token, Token]; loc: SourceLoc }
   | {
       type: "d";
       name: string;
@@ -370,6 +373,12 @@ const C_UNSUPPORTED: Record<string, string> = {
   w: "semiconductor capacitors (l=, w=, a model) are not supported",
   bv_max: "bv_max= is not supported",
 };
+const L_USAGE = "inductor Lname n+ n- value [ic=I] [m=M] [scale=S] [tc1=T1] [tc2=T2] [temp=T] [dtemp=D]";
+const L_PARAMS: Record<string, number> = { l: 1, inductance: 1, ic: 1, m: 1, scale: 1, tc1: 1, tc2: 1, temp: 1, dtemp: 1 };
+const L_UNSUPPORTED: Record<string, string> = {
+  nt: "inductors by number of turns (nt=, with an inductor model) are not supported: give the inductance",
+  dc: "dc= is not an inductor parameter",
+};
 const D_USAGE = "diode Dname anode cathode model [area] [off] [area=A] [m=M]";
 const D_UNSUPPORTED: Record<string, string> = {
   temp: "a diode's own temperature (temp=, dtemp=) is not supported: use .temp",
@@ -650,6 +659,42 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         ctx.warnings.push(`${formatLoc(tok.loc)}: ${card.name}: negative capacitance ${farads} F (ngspice accepts it too): a transient through it is unstable and grows without bound`);
       }
       ctx.out.push({ type: "c", name, nodes: nodesOf(nodes) as [string, string], farads, ic, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "l": {
+      const nodes = needNodes(card, pos, 2, "Lname n+ n- value");
+      const vt = pos[2];
+      if (!named.has("l") && !named.has("inductance") && vt?.kind === "word" && Number.isNaN(parseSpiceNumber(vt.text)) && f.models.some((mm) => mm.has(vt.lower))) {
+        throw new NetlistError(`${card.name}: inductor models ('${clip(vt.text)}') are not supported: give the inductance in henries (usage: ${L_USAGE})`, vt.loc);
+      }
+      const { v, tok } = value(["l", "inductance"], 2, "inductance");
+      checkArgs(card, a, named.has("l") || named.has("inductance") ? 2 : 3, L_USAGE, L_PARAMS, L_UNSUPPORTED);
+      const ic = num("ic", "initial condition");
+      const m = num("m", "multiplier m") ?? 1;
+      const scale = num("scale", "scale") ?? 1;
+      if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      // m parallel inductors: L / m (ngspice's indtemp.c), scaled by the temperature factor and scale.
+      const henries = (v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale) / m;
+      if (!Number.isFinite(henries)) throw new NetlistError(`${card.name}: inductance ${henries} is not finite`, tok.loc);
+      // ngspice accepts L <= 0 (a 0 V short, or a transient that grows without bound); it is a netlist slip.
+      if (!(henries > 0)) throw new NetlistError(`${card.name}: inductance must be positive (got ${henries} H)`, tok.loc);
+      if (ic !== undefined && !Number.isFinite(ic)) throw new NetlistError(`${card.name}: ic= is not finite`, named.get("ic")!.values[0].loc);
+      ctx.out.push({ type: "l", name, nodes: nodesOf(nodes) as [string, string], henries, ic, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "k": {
+      const usage = "Kname L1 L2 k";
+      const t1 = pos[0];
+      const t2 = pos[1];
+      for (const t of [t1, t2]) {
+        if (!t || t.kind !== "word") throw new NetlistError(`${card.name}: missing inductor name (usage: ${usage})`, t?.loc ?? card.args[card.args.length - 1]?.loc ?? card.loc);
+        if (t.lower[0] !== "l") throw new NetlistError(`${card.name}: '${clip(t.text)}' is not an inductor (an L element)`, t.loc);
+      }
+      const { v: kv, tok } = value(["k", "coupling"], 2, "coupling coefficient");
+      checkArgs(card, a, named.has("k") || named.has("coupling") ? 2 : 3, usage, { k: 1, coupling: 1 });
+      if (!Number.isFinite(kv) || !(Math.abs(kv) <= 1) || kv === 0) throw new NetlistError(`${card.name}: coupling coefficient must satisfy 0 < |k| <= 1 (got ${kv})`, tok.loc);
+      const scoped = (t: Token) => (f.prefix ? `${t.lower[0]}.${f.prefix}${t.lower}` : t.lower);
+      ctx.out.push({ type: "k", name, nodes: [], l1: scoped(t1), l2: scoped(t2), k: kv, ctrlToks: [t1, t2], loc: card.loc });
       break;
     }
     case "d": {

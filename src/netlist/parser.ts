@@ -25,10 +25,8 @@ import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "b", "x"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
-  l: "inductor",
-  k: "coupled inductor",
   j: "JFET",
   s: "voltage-controlled switch",
   w: "current-controlled switch",

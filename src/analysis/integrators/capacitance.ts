@@ -115,8 +115,9 @@ export interface ChargeTruncation {
    *   tol = max(abstol + reltol max(|i_{n+1}|, |i_n|), reltol max(|q_{n+1}|, |q_n|, chgtol) / h)
    *   del = trtol tol / max(abstol, factor |DD_{order+1}(q)|), then del^(1/order),
    * and the smallest del over its charges (Infinity when none bounds it).
+   * x: the unknowns at that point (branch currents: an inductor's flux).
    */
-  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number;
+  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec, x?: Float64Array): number;
 }
 
 /** True when device d estimates the truncation error of its own charges. */

@@ -158,7 +158,7 @@ export class ImplicitIntegrator {
     this.lastH = 0;
     if (!keepCaps) {
       for (const c of this.cap.caps) c.initState(engine.V[c.a] - engine.V[c.b]);
-      for (const d of this.cap.chargeDevices) d.startCharges?.(engine.V);
+      for (const d of this.cap.chargeDevices) d.startCharges?.(engine.V, engine.x);
       const x = engine.x;
       for (let i = 0; i < this.nv1.length; i++) {
         this.nv1[i] = x[i];
@@ -320,7 +320,7 @@ export class ImplicitIntegrator {
     const V = this.engine.V;
     let del = Infinity;
     for (const d of this.truncating) {
-      const b = d.chargeTruncation(V, spec);
+      const b = d.chargeTruncation(V, spec, this.engine.x);
       if (b < del) del = b;
     }
     return del;
