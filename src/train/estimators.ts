@@ -14,7 +14,8 @@
  *             dL/dg = -(lambda_a - lambda_b)(V_a - V_b) (recurrent backprop's answer).
  */
 import type { EqModel, RelaxOptions } from "./model.js";
-import { ConvergenceError } from "../util/errors.js";
+import { ConvergenceError, InputError } from "../util/errors.js";
+import type { Circuit } from "../circuit/circuit.js";
 import { betaSiemens, CHL_CLAMP } from "./nudge-units.js";
 
 export type EstimatorName = "centered" | "positive" | "negative" | "chl" | "exact";
@@ -228,6 +229,27 @@ function adjointRhs(model: EqModel, y: ArrayLike<number>, out: Float64Array, adj
       if (un >= 0) adj[un] -= e;
     }
   }
+}
+
+/**
+ * Why estimator `name` cannot train `circuit` (null when it can). EqProp's
+ * estimators contrast the energies of nudged equilibria, so the circuit
+ * must have one: every device reciprocal (bidirectional amplifiers count,
+ * reduced). A transistor, an inductor, a controlled or behavioural source
+ * that is not makes the contrast something other than the gradient, with no
+ * sign of it in the numbers. The exact gradient differentiates any circuit.
+ */
+export function estimatorRefusal(name: EstimatorName, circuit: Circuit): string | null {
+  if (name === "exact" || circuit.symmetric) return null;
+  const d = circuit.devices.find((dev) => !dev.symmetric);
+  const what = d ? `${d.name} is not reciprocal` : "it is not reciprocal";
+  return `--estimator ${name} (Equilibrium Propagation) needs a circuit with an energy, and ${what}: its nudged phases would not give the gradient. Use --estimator exact, or make the circuit reciprocal`;
+}
+
+/** Throw the InputError of estimatorRefusal, if any. */
+export function requireEstimable(name: EstimatorName, circuit: Circuit): void {
+  const why = estimatorRefusal(name, circuit);
+  if (why) throw new InputError(why);
 }
 
 /** The estimator named `name`. */

@@ -41,7 +41,7 @@ import { ConvergenceError, InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { threadCpuSeconds } from "../util/cpu.js";
 import { compiledScript } from "../sweep/worker-path.js";
-import { isContrastEstimator, makeEstimator, type ContrastEstimator } from "./estimators.js";
+import { isContrastEstimator, makeEstimator, requireEstimable, type ContrastEstimator } from "./estimators.js";
 import { Hardware } from "./hardware.js";
 import { EqModel } from "./model.js";
 import { chunkUpdate } from "./chunk-update.js";
@@ -429,6 +429,7 @@ export async function trainParallel(
   names = { netlist: "", dataset: "" },
 ): Promise<EpochMetrics[]> {
   checkDatasetFits(data, model.nInputs, model.nOutputs);
+  requireEstimable(opts.estimator, model.circuit);
   const rng = new Rng(opts.seed);
   const hw = new Hardware(opts.hardware, model.gLo, model.gHi, rng);
   const why = parallelRefusal(n, opts, hw);

@@ -20,6 +20,7 @@ import { train, type Checkpoint, type EpochMetrics, type TrainOptions, type Trai
 import { trainedNetlist } from "./export-trained.js";
 import { netlistDefaults } from "./job-defaults.js";
 import { defaultOf, flattenTrainOptions, partialTrainOptions, resolveOptions, resumeConflicts, type OptionValues } from "./option-specs.js";
+import { requireEstimable } from "./estimators.js";
 
 export interface TrainJob {
   netlist: string;
@@ -73,6 +74,8 @@ export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promis
   const options = partialTrainOptions(resolved) as TrainOptions;
   let vin = resolved.vin!;
   const model = new EqModel(circuit);
+  // Before anything is written: a circuit EqProp cannot train is refused here.
+  requireEstimable(options.estimator, circuit);
   if (options.relax === "ode") await model.loadOde();
   const lim = { limitTrain: job.limitTrain, limitTest: job.limitTest };
   let resume: Checkpoint | undefined;

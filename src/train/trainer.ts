@@ -13,7 +13,7 @@ import type { Dataset } from "../data/dataset.js";
 import { checkDatasetFits, predict } from "../data/dataset.js";
 import { targetVector, type TargetEncoding } from "./targets.js";
 import { InputError } from "../util/errors.js";
-import { isContrastEstimator, makeEstimator, type EstimatorName } from "./estimators.js";
+import { isContrastEstimator, makeEstimator, requireEstimable, type EstimatorName } from "./estimators.js";
 import { Hardware, type HardwareOptions } from "./hardware.js";
 import type { EqModel, RelaxKind } from "./model.js";
 import { Rng } from "../util/rng.js";
@@ -148,6 +148,7 @@ export function train(model: EqModel, data: Dataset, opts: TrainOptions, hooks: 
   model.setConductances(g);
   const bank = model.circuit.resistors.g;
 
+  requireEstimable(opts.estimator, model.circuit);
   const estimator = makeEstimator(opts.estimator, { beta: opts.beta, relax: { kind: opts.relax } });
   // Ideal devices: a batch of one fuses contrast and update (EqModel.contrastUpdate); larger
   // batches keep per-row/column factors and update once per batch (EqModel.accumulate).
