@@ -11,7 +11,7 @@ import path from "node:path";
 import { expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
-import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { againstInterpolated, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 
 const { dir, worst, compare } = ngspiceDecks("bjt-ngspice");
@@ -260,17 +260,7 @@ describeNgspice("BJT transients", () => {
     );
     const ng = runNgspiceTran(f, { tstep: 0.1e-9, tstop: 30e-9, tmax: 0.01e-9, nodes: ["c"] });
     const eq = transient(loadCircuit(f), { integrator: "trap", tmax: 0.01e-9 });
-    const t = ng.time;
-    const vo = ng.nodes.c;
-    let w = 0;
-    for (let k = 0; k < eq.time.length; k++) {
-      const tk = eq.time[k];
-      let j = 1;
-      while (j < t.length - 1 && t[j] < tk) j++;
-      const a = (tk - t[j - 1]) / (t[j] - t[j - 1]);
-      const ref = vo[j - 1] + a * (vo[j] - vo[j - 1]);
-      w = Math.max(w, Math.abs(eq.nodes.c[k] - ref));
-    }
+    const w = againstInterpolated(eq.time, eq.nodes.c, ng.time, ng.nodes.c);
     worst.set("ce-tran (tran)", w);
     expect(w).toBeLessThanOrEqual(1e-3);
     const at = (ts: number) => eq.nodes.c[Math.round(ts / 0.1e-9)];

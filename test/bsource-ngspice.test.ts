@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { loadCircuit, transient } from "../src/api.js";
-import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { againstInterpolated, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 
 const { dir, worst, compare } = ngspiceDecks("bsource-ngspice");
@@ -79,18 +79,7 @@ describeNgspice("B sources in a transient against ngspice", () => {
     const ng = runNgspiceTran(f, { tstep: 10e-6, tstop: 2e-3, tmax, nodes: ["in", "o", "q"] });
     const eq = transient(loadCircuit(f), { integrator: "trap", tmax });
     let w = 0;
-    for (const node of ["in", "o", "q"]) {
-      const t = ng.time;
-      const vo = ng.nodes[node];
-      for (let k = 0; k < eq.time.length; k++) {
-        const tk = eq.time[k];
-        let j = 1;
-        while (j < t.length - 1 && t[j] < tk) j++;
-        const a = (tk - t[j - 1]) / (t[j] - t[j - 1]);
-        const ref = vo[j - 1] + a * (vo[j] - vo[j - 1]);
-        w = Math.max(w, Math.abs(eq.nodes[node][k] - ref));
-      }
-    }
+    for (const node of ["in", "o", "q"]) w = Math.max(w, againstInterpolated(eq.time, eq.nodes[node], ng.time, ng.nodes[node]));
     worst.set("sin-rc (tran)", w);
     expect(w).toBeLessThanOrEqual(1e-3);
     // the source does follow time: a quarter period in, v(in) = 1

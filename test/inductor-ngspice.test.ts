@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
-import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { againstInterpolated, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 
 const { dir, worst, compare } = ngspiceDecks("inductor-ngspice");
@@ -49,17 +49,8 @@ function tranDv(name: string, lines: string[], tstep: number, tstop: number, tma
   expect(eq.stats.integrator).toBe(integrator);
   let w = 0;
   for (const node of nodes) {
-    const t = ng.time;
-    const vo = ng.nodes[node];
-    expect(vo, `${name}: ngspice v(${node})`).toBeDefined();
-    let j = 1;
-    for (let k = 0; k < eq.time.length; k++) {
-      const tk = eq.time[k];
-      while (j < t.length - 1 && t[j] < tk) j++;
-      const a = (tk - t[j - 1]) / (t[j] - t[j - 1]);
-      const ref = vo[j - 1] + a * (vo[j] - vo[j - 1]);
-      w = Math.max(w, Math.abs(eq.nodes[node][k] - ref));
-    }
+    expect(ng.nodes[node], `${name}: ngspice v(${node})`).toBeDefined();
+    w = Math.max(w, againstInterpolated(eq.time, eq.nodes[node], ng.time, ng.nodes[node]));
   }
   worst.set(`${name} (${integrator}, tmax ${tmax})`, w);
   return w;

@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { loadCircuit, opFromFile, transient } from "../src/api.js";
-import { TIGHT, atCommonPoints, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { againstInterpolated, atCommonPoints, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 
 const { dir, worst, compare } = ngspiceDecks("mosfet-ngspice");
@@ -162,17 +162,7 @@ describeNgspice("MOSFET transients", () => {
     const ng = runNgspiceTran(f, { tstep: 0.1e-9, tstop: 50e-9, tmax: 0.01e-9, nodes: ["out"] });
     const eq = transient(loadCircuit(f), { integrator: "trap", tmax: 0.01e-9 });
     // compare at eqspice's output times, ngspice's (non-uniform) points interpolated linearly
-    const t = ng.time;
-    const vo = ng.nodes.out;
-    let w = 0;
-    for (let k = 0; k < eq.time.length; k++) {
-      const tk = eq.time[k];
-      let j = 1;
-      while (j < t.length - 1 && t[j] < tk) j++;
-      const a = (tk - t[j - 1]) / (t[j] - t[j - 1]);
-      const ref = vo[j - 1] + a * (vo[j] - vo[j - 1]);
-      w = Math.max(w, Math.abs(eq.nodes.out[k] - ref));
-    }
+    const w = againstInterpolated(eq.time, eq.nodes.out, ng.time, ng.nodes.out);
     worst.set("inv-tran (tran)", w);
     expect(w).toBeLessThanOrEqual(1e-3);
     // the waveform does switch: low while the input is high

@@ -77,3 +77,22 @@ export function atCommonPoints(et: Float64Array, ev: Float64Array, nt: Float64Ar
   }
   return { dv, t, matched, total };
 }
+
+/**
+ * max |dV| of eqspice's waveform ev (at its output times et) against
+ * ngspice's (nt, nv), whose non-uniform points are interpolated linearly at
+ * eqspice's times.
+ */
+export function againstInterpolated(et: Float64Array, ev: Float64Array, nt: Float64Array, nv: Float64Array): number {
+  let w = 0;
+  let j = 1;
+  for (let k = 0; k < et.length; k++) {
+    const tk = et[k];
+    if (j > 1 && nt[j - 1] > tk) j = 1;
+    while (j < nt.length - 1 && nt[j] < tk) j++;
+    const a = (tk - nt[j - 1]) / (nt[j] - nt[j - 1]);
+    const ref = nv[j - 1] + a * (nv[j] - nv[j - 1]);
+    w = Math.max(w, Math.abs(ev[k] - ref));
+  }
+  return w;
+}
