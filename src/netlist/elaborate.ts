@@ -8,16 +8,17 @@
  */
 import type { CondPath, ElementCard, IfBlock, ModelCard, OptionEntry, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
-import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type FuncTable, type Lookup, type ParamScope } from "./expressions.js";
+import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type FuncTable, type ParamScope } from "./expressions.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, type DiodeModelParams } from "../devices/diode-model.js";
-import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
+import type { SourceValue, TimeDefaults } from "../devices/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
 import type { BjtModelParams } from "../devices/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { evalTok, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
+import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet-model.js";
 
 export type ElementSpec = (
@@ -140,229 +141,6 @@ interface Ctx {
 
 
 /** A `name=value` argument of an element (`tc=a, b` gives two values). */
-interface Named {
-  key: Token;
-  values: Token[];
-}
-
-/** Element arguments: positional tokens and name=value pairs. */
-interface Args {
-  pos: Token[];
-  named: Map<string, Named>;
-}
-
-const NO_NAMED: Map<string, Named> = new Map();
-
-function splitArgs(card: ElementCard, args: Token[]): Args {
-  let simple = true;
-  for (let i = 0; i < args.length; i++) if (args[i].kind !== "word" && args[i].kind !== "expr") simple = false;
-  if (simple) return { pos: args, named: NO_NAMED };
-  const pos: Token[] = [];
-  const named = new Map<string, Named>();
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i];
-    if (t.kind === "word" && args[i + 1]?.kind === "=") {
-      const v = args[i + 2];
-      if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`${card.name}: '${clip(t.text)}=' has no value`, t.loc);
-      if (named.has(t.lower)) throw new NetlistError(`${card.name}: '${clip(t.text)}' given twice`, t.loc);
-      const values = [v];
-      i += 2;
-      // `tc=0.01, 0.001`: a second value after a comma
-      while (args[i + 1]?.kind === "," && (args[i + 2]?.kind === "word" || args[i + 2]?.kind === "expr") && args[i + 3]?.kind !== "=") {
-        values.push(args[i + 2]);
-        i += 2;
-      }
-      named.set(t.lower, { key: t, values });
-    } else if (t.kind === "=") {
-      throw new NetlistError(`${card.name}: '=' without a parameter name before it`, t.loc);
-    } else if (t.kind !== ",") {
-      pos.push(t);
-    }
-  }
-  return { pos, named };
-}
-
-const SCALE_WORD = /^(meg|mil|[tgkmunpfa])[a-z]*$/i;
-
-/**
- * Every argument must be part of the element's grammar: positional tokens
- * beyond `maxPos`, a parameter the element does not take, or a list where
- * one value is expected is an error naming the token (ngspice: "unknown
- * parameter"), so a typo such as `R1 a 0 1 k` cannot silently change a value.
- */
-function checkArgs(card: ElementCard, a: Args, maxPos: number, kind: string, allowed: Record<string, number>, unsupported: Record<string, string> = {}): void {
-  if (a.pos.length > maxPos) {
-    const t = a.pos[maxPos];
-    const prev = a.pos[maxPos - 1];
-    const hint =
-      t.kind === "word" && SCALE_WORD.test(t.text) && prev && !Number.isNaN(parseSpiceNumber(prev.text))
-        ? ` (a scale factor is written without a space: '${clip(prev.text)}${clip(t.text)}')`
-        : "";
-    throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}' (usage: ${kind})${hint}`, t.loc);
-  }
-  for (const [key, n] of a.named) {
-    if (key in unsupported) throw new NetlistError(`${card.name}: ${unsupported[key]}`, n.key.loc);
-    const count = allowed[key];
-    if (count === undefined) {
-      const known = Object.keys(allowed);
-      throw new NetlistError(
-        `${card.name}: unknown parameter '${clip(n.key.text)}'${known.length ? ` (${kind.split(" ")[0]} takes: ${known.join(" ")})` : ` (usage: ${kind})`}`,
-        n.key.loc,
-      );
-    }
-    if (n.values.length > count) throw new NetlistError(`${card.name}: '${n.key.text}' takes ${count === 1 ? "one value" : `at most ${count} values`}`, n.values[count].loc);
-  }
-}
-
-function needNodes(card: ElementCard, pos: Token[], count: number, usage: string): string[] {
-  const nodes: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const t = pos[i];
-    if (!t || t.kind !== "word") {
-      const at = t?.loc ?? card.args[card.args.length - 1]?.loc ?? card.loc;
-      throw new NetlistError(`${card.name}: missing node ${i + 1} of ${count} (usage: ${usage})`, at);
-    }
-    nodes.push(t.lower);
-  }
-  return nodes;
-}
-
-function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: TimeDefaults): SourceValue {
-  let dc: number | undefined;
-  let wave: SourceValue["wave"] | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const t = rest[i];
-    if (t.kind === ",") continue;
-    if (t.kind === "(" || t.kind === ")" || t.kind === "=") throw new NetlistError(`${card.name}: unexpected '${t.text}'`, t.loc);
-    const w = t.lower;
-    if (w === "dc" && t.kind === "word") {
-      // `DC 5`, `DC=5`, `dc = 5`
-      if (rest[i + 1]?.kind === "=") i++;
-      const v = rest[i + 1];
-      if (!v || (v.kind !== "word" && v.kind !== "expr") || (v.kind === "word" && (isFunc(v.lower) || NOT_MODELLED[v.lower] || v.lower === "ac"))) {
-        throw new NetlistError(`${card.name}: DC needs a value`, t.loc);
-      }
-      if (dc !== undefined) throw new NetlistError(`${card.name}: a second DC value`, t.loc);
-      dc = evalTok(v, scope, `${card.name} DC value`);
-      i++;
-    } else if (w === "ac" && t.kind === "word") {
-      // AC magnitude and phase (`AC 1`, `AC=1 90`): not used by eqspice's analyses (at most two numbers).
-      const eq = rest[i + 1]?.kind === "=";
-      if (eq) i++;
-      let k = 0;
-      for (; k < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && !NOT_MODELLED[rest[i + 1].lower] && rest[i + 1].lower !== "dc"; k++) {
-        evalTok(rest[i + 1], scope, `${card.name} AC value`);
-        i++;
-      }
-      if (eq && k === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
-    } else if (t.kind === "word" && NOT_MODELLED[w]) {
-      throw new NetlistError(`${card.name}: ${t.text.toUpperCase()} sources (${NOT_MODELLED[w]}) are not modelled by eqspice`, t.loc);
-    } else if (isFunc(w) && t.kind === "word") {
-      if (wave) throw new NetlistError(`${card.name}: a second waveform '${t.text}'`, t.loc);
-      const args: number[] = [];
-      let j = i + 1;
-      const paren = rest[j]?.kind === "(";
-      if (paren) j++;
-      for (; j < rest.length; j++) {
-        const a = rest[j];
-        if (a.kind === ")") break;
-        if (a.kind === ",") continue;
-        if (!paren && a.kind === "word" && (isFunc(a.lower) || NOT_MODELLED[a.lower] || a.lower === "dc" || a.lower === "ac")) {
-          j--;
-          break;
-        }
-        if (w === "pwl" && a.kind === "word" && (a.lower === "r" || a.lower === "td")) {
-          throw new NetlistError(`${card.name}: PWL options (r=, td=) are not supported`, a.loc);
-        }
-        args.push(evalTok(a, scope, `${card.name} ${w.toUpperCase()} argument`));
-      }
-      if (paren && rest[j]?.kind !== ")") throw new NetlistError(`${card.name}: missing ')' after ${w.toUpperCase()}(`, t.loc);
-      try {
-        wave = makeWaveform(w, args, time);
-      } catch (e) {
-        throw new NetlistError(`${card.name}: ${(e as Error).message}`, t.loc);
-      }
-      i = j;
-    } else if (dc === undefined && (t.kind === "expr" || t.kind === "word")) {
-      dc = evalTok(t, scope, `${card.name} value`);
-    } else {
-      throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}'`, t.loc);
-    }
-  }
-  if (!wave) wave = { kind: "dc", value: dc ?? 0 };
-  return { dc: dc ?? waveformAt(wave, 0), wave };
-}
-
-function isFunc(w: string): boolean {
-  return w === "pulse" || w === "sin" || w === "pwl" || w === "exp";
-}
-
-/** ngspice source functions eqspice does not model, and what they are: refused by name, never read as something else. */
-const NOT_MODELLED: Record<string, string | undefined> = {
-  trnoise: "transient noise: white, 1/f and random telegraph",
-  trrandom: "random values in time",
-  sffm: "single-frequency FM",
-  am: "amplitude modulation",
-  pat: "bit patterns",
-};
-
-/** Smallest positive normal double: a resistance below it has no finite conductance to speak of. */
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/** Check a resistance as written (also the fast lane's rule: zero, subnormal and non-finite values are refused). */
-function checkOhms(card: ElementCard, ohms: number, at: Token | undefined): number {
-  if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, at?.loc ?? card.loc);
-  if (!(Math.abs(ohms) >= MIN_NORMAL) || !Number.isFinite(1 / ohms)) {
-    throw new NetlistError(`${card.name}: resistance ${ohms} ohm is too small (its conductance 1/R is not a finite number)`, at?.loc ?? card.loc);
-  }
-  return ohms;
-}
-
-/** Temperature coefficients and temperature of an instance (`tc1= tc2= tc=a,b tce= temp= dtemp=`), undefined when not given. */
-interface InstanceTemp {
-  tc1?: number;
-  tc2?: number;
-  tce?: number;
-  /** Its temp=, else the circuit temperature (C). */
-  temp: number;
-  /** Its dtemp=, 0 when temp= is given (ngspice ignores dtemp then). */
-  dtemp: number;
-}
-
-function instanceTemp(card: ElementCard, a: Args, scope: Lookup, options: SimOptions, warnings: string[]): InstanceTemp {
-  const n = a.named;
-  if (n === NO_NAMED) return { temp: options.temp, dtemp: 0 };
-  const one = (k: string): number | undefined => {
-    const e = n.get(k);
-    return e ? evalTok(e.values[0], scope, `${card.name} ${k}`) : undefined;
-  };
-  let tc1 = one("tc1");
-  let tc2 = one("tc2");
-  const tc = n.get("tc");
-  if (tc) {
-    if (n.has("tc1") || n.has("tc2")) throw new NetlistError(`${card.name}: give either tc= or tc1=/tc2=`, tc.key.loc);
-    tc1 = evalTok(tc.values[0], scope, `${card.name} tc1`);
-    tc2 = tc.values[1] ? evalTok(tc.values[1], scope, `${card.name} tc2`) : undefined;
-  }
-  const temp = one("temp");
-  let dtemp = one("dtemp") ?? 0;
-  if (temp !== undefined && n.has("dtemp")) {
-    warnings.push(`${formatLoc(card.loc)}: ${card.name}: instance temperature given, dtemp ignored (as ngspice)`);
-    dtemp = 0;
-  }
-  const t = (temp ?? options.temp) + dtemp;
-  if (!(t > -CONSTCtoK)) throw new NetlistError(`${card.name}: temperature ${t} C is below absolute zero`, (n.get("temp") ?? n.get("dtemp"))!.key.loc);
-  return { tc1, tc2, tce: one("tce"), temp: temp ?? options.temp, dtemp };
-}
-
-/** Temperature factor 1 + tc1 dT + tc2 dT^2 of ngspice's captemp.c, dT = (temp or circuit temp + dtemp) - tnom. */
-function tempFactor(card: ElementCard, a: Args, scope: Lookup, options: SimOptions, warnings: string[]): number {
-  const { tc1 = 0, tc2 = 0, temp, dtemp } = instanceTemp(card, a, scope, options, warnings);
-  if (tc1 === 0 && tc2 === 0) return 1;
-  const dT = temp + dtemp - options.tnom;
-  return 1 + tc1 * dT + tc2 * dT * dT;
-}
-
 const R_USAGE = "resistor Rname n+ n- [value] [model] [l=L] [w=W] [m=M] [scale=S] [tc1=T1] [tc2=T2] [tce=TCE] [temp=T] [dtemp=D]";
 const R_PARAMS: Record<string, number> = { r: 1, resistance: 1, m: 1, scale: 1, tc1: 1, tc2: 1, tc: 2, tce: 1, temp: 1, dtemp: 1, ac: 1, noisy: 1, noise: 1, l: 1, w: 1, bv_max: 1 };
 const R_UNSUPPORTED: Record<string, string> = {};
