@@ -332,15 +332,7 @@ export class Mosfet implements Device {
     const { q0, i0, c0, q1, q2, i1, jq } = this;
     if (c.gate) {
       const h = this.half0;
-      if (ch.mode === 1) meyerHalfCaps(vgs, vgs - vds, ch.von, ch.vdsat, this.p.phi, c.cox, h);
-      else {
-        // reversed mode: the drain acts as the source (ngspice swaps the roles of capgs and capgd)
-        const t = this.halfTmp;
-        meyerHalfCaps(vgs - vds, vgs, ch.von, ch.vdsat, this.p.phi, c.cox, t);
-        h[0] = t[1];
-        h[1] = t[0];
-        h[2] = t[2];
-      }
+      this.halfCaps(vgs, vds, ch, c.cox, h);
       const half1 = this.half1;
       c0[QGS] = h[0] + half1[0] + c.cgso;
       c0[QGD] = h[1] + half1[1] + c.cgdo;
@@ -357,6 +349,23 @@ export class Mosfet implements Device {
     c0[QBS] = jq.c;
     const a0 = integ.a0;
     for (let k = 0; k < NQ; k++) i0[k] = a0 * q0[k] + companionHistory(integ, 1, q1[k], q2[k], i1[k]);
+  }
+
+  /**
+   * Half the Meyer capacitances [Cgs, Cgd, Cgb] (F) at normalized (vgs, vds)
+   * on channel point ch into h; in reversed mode the drain acts as the source
+   * (ngspice swaps the roles of capgs and capgd).
+   */
+  private halfCaps(vgs: number, vds: number, ch: MosChannelPoint, cox: number, h: Float64Array): void {
+    if (ch.mode === 1) {
+      meyerHalfCaps(vgs, vgs - vds, ch.von, ch.vdsat, this.p.phi, cox, h);
+      return;
+    }
+    const t = this.halfTmp;
+    meyerHalfCaps(vgs - vds, vgs, ch.von, ch.vdsat, this.p.phi, cox, t);
+    h[0] = t[1];
+    h[1] = t[0];
+    h[2] = t[2];
   }
 
   /** The normalized (vgs, vds, vbs) at node voltages V, without limiting. */
@@ -382,14 +391,7 @@ export class Mosfet implements Device {
     const ch = this.chAcc;
     mosChannel(this.p, vgs, vds, vbs, ch);
     const h = this.half1;
-    if (ch.mode === 1) meyerHalfCaps(vgs, vgs - vds, ch.von, ch.vdsat, this.p.phi, c.cox, h);
-    else {
-      const t = this.halfTmp;
-      meyerHalfCaps(vgs - vds, vgs, ch.von, ch.vdsat, this.p.phi, c.cox, t);
-      h[0] = t[1];
-      h[1] = t[0];
-      h[2] = t[2];
-    }
+    this.halfCaps(vgs, vds, ch, c.cox, h);
     if (!c.gate) h.fill(0);
     this.vgs1 = vgs;
     this.vgd1 = vgs - vds;
