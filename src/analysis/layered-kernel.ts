@@ -22,30 +22,6 @@
 import { LAYERED_KERNEL_WASM } from "./layered-kernel.wasm.js";
 import { compiledModule } from "../util/wasm.js";
 
-export interface SchurKernel {
-  readonly nA: number;
-  readonly nb: number;
-  /** Row stride of Ct (nA rounded up to even). */
-  readonly sA: number;
-  readonly Ct: Float64Array;
-  readonly invDA: Float64Array;
-  readonly rA: Float64Array;
-  readonly xA: Float64Array;
-  readonly w: Float64Array;
-  readonly dB: Float64Array;
-  readonly rB: Float64Array;
-  readonly xB: Float64Array;
-  readonly S: Float64Array;
-  /** S = diag(dB) - C^T diag(invDA) C, Cholesky-factored in place. False when not positive definite. */
-  schur(): boolean;
-  /** [D_A C; C^T D_B] [xA; xB] = [rA; rB] with the last factor: xA written, rB becomes xB. */
-  solve(): void;
-  /** w = rA - C xB. */
-  coupleA(): void;
-  /** rB = dB' - C^T xA, with dB' the B vector in `rB` on entry (rB = rB - C^T xA). */
-  coupleB(): void;
-}
-
 interface Exports {
   memory: WebAssembly.Memory;
   schur(Ct: number, invDA: number, dB: number, S: number, w: number, nA: number, nb: number): number;
@@ -70,8 +46,12 @@ function operandSizes(nA: number, nb: number): Record<OperandName, number> {
   return { Ct: nb * sA, invDA: sA, rA: sA, xA: sA, w: sA, dB: nb, rB: nb, xB: nb, S: nb * nb };
 }
 
-/** The operand arrays of both kernels, from an allocator (views of the module's memory, or plain arrays). */
-abstract class Operands {
+/**
+ * The kernel of an nA x nb coupling: its operand arrays, from an allocator
+ * (views of the module's memory, or plain arrays), and its operations.
+ */
+export abstract class SchurKernel {
+  /** Row stride of Ct (nA rounded up to even). */
   readonly sA: number;
   readonly Ct: Float64Array;
   readonly invDA: Float64Array;
@@ -100,9 +80,18 @@ abstract class Operands {
     this.xB = array("xB", n.xB);
     this.S = array("S", n.S);
   }
+
+  /** S = diag(dB) - C^T diag(invDA) C, Cholesky-factored in place. False when not positive definite. */
+  abstract schur(): boolean;
+  /** [D_A C; C^T D_B] [xA; xB] = [rA; rB] with the last factor: xA written, rB becomes xB. */
+  abstract solve(): void;
+  /** w = rA - C xB. */
+  abstract coupleA(): void;
+  /** rB = dB' - C^T xA, with dB' the B vector in `rB` on entry (rB = rB - C^T xA). */
+  abstract coupleB(): void;
 }
 
-class WasmSchur extends Operands implements SchurKernel {
+class WasmSchur extends SchurKernel {
   private readonly x: Exports;
   private readonly at: Record<OperandName, number>;
 
@@ -148,7 +137,7 @@ class WasmSchur extends Operands implements SchurKernel {
 }
 
 /** The same operations in JavaScript (sequential sums). */
-class JsSchur extends Operands implements SchurKernel {
+class JsSchur extends SchurKernel {
   constructor(nA: number, nb: number) {
     super(nA, nb, (_, len) => new Float64Array(len));
   }
