@@ -18,7 +18,7 @@
  * no change (every device joins nodes of one scale). x and V stay physical:
  * the solution is multiplied back by s.
  */
-import { applyFixed, type Circuit } from "../circuit/circuit.js";
+import { applyFixed, applyFixedNode, type Circuit } from "../circuit/circuit.js";
 import type { AmplifierReduction } from "../circuit/amplifiers.js";
 import type { Device, IntegrationState, LoadContext, SetupContext } from "../devices/types.js";
 import { InputError } from "../util/errors.js";
@@ -273,13 +273,7 @@ export class Engine {
    */
   moveFixed(entries: Int32Array, count: number): void {
     const fixed = this.circuit.fixed;
-    const { V, Vk } = this;
-    for (let t = 0; t < count; t++) {
-      const f = fixed[entries[t]];
-      const v = V[f.ref] + f.sign * f.source.valueAt("dc", 0, 1);
-      V[f.node] = v;
-      Vk[f.node] = v;
-    }
+    for (let t = 0; t < count; t++) applyFixedNode(fixed[entries[t]], this.V, this.Vk, "dc", 0, 1);
     this.baseValid = false;
     this.pointVersion++;
   }

@@ -114,9 +114,12 @@ export interface Circuit {
 
 /** Fill the fixed nodes' voltages into V and Vk from their sources (in dependency order). */
 export function applyFixed(c: Circuit, V: Float64Array, Vk: Float64Array, mode: "dc" | "tran", time: number, srcScale: number): void {
-  for (const f of c.fixed) {
-    const v = V[f.ref] + f.sign * f.source.valueAt(mode, time, srcScale);
-    V[f.node] = v;
-    Vk[f.node] = v;
-  }
+  for (const f of c.fixed) applyFixedNode(f, V, Vk, mode, time, srcScale);
+}
+
+/** One fixed node's voltage into V and Vk: its reference's plus (or minus) its source's value (V). */
+export function applyFixedNode(f: FixedNode, V: Float64Array, Vk: Float64Array, mode: "dc" | "tran", time: number, srcScale: number): void {
+  const v = V[f.ref] + f.sign * f.source.valueAt(mode, time, srcScale);
+  V[f.node] = v;
+  Vk[f.node] = v;
 }
