@@ -75,16 +75,14 @@ export class CrossbarKernel {
    * voltage v_i = Vk[rows[i]] is not 0.
    */
   litRows(g: Float64Array, slot0: number, M: number, N: number, rows: Int32Array, Vk: Float64Array, colI: Float64Array): void {
-    let nR = 0;
-    for (let i = 0; i < M; i++) if (Vk[rows[i]] !== 0) nR++;
-    if (nR === 0) return;
     const inPlace = g.buffer === this.memory.buffer;
-    // Scratch (bytes from base): out (N), the values (nR), the row pointers (nR), then (own memory) the packed rows.
+    // Scratch (bytes from base): out (N), room for M values and M row pointers, then (own memory) M packed rows:
+    // one pass over the rows fills them.
     const out = this.base;
     const vals = (out + 8 * N + 15) & ~15;
-    const ptrs = (vals + 8 * nR + 15) & ~15;
-    const packed = (ptrs + 4 * nR + 15) & ~15;
-    const end = inPlace ? packed : packed + 8 * nR * N;
+    const ptrs = (vals + 8 * M + 15) & ~15;
+    const packed = (ptrs + 4 * M + 15) & ~15;
+    const end = inPlace ? packed : packed + 8 * M * N;
     if (end > this.base + this.bytes) throw new Error(`internal: crossbar kernel scratch holds ${this.bytes} bytes, needs ${end - this.base}`);
     const mem = this.memory;
     if (end > mem.buffer.byteLength) mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
@@ -109,7 +107,8 @@ export class CrossbarKernel {
       }
       r++;
     }
-    this.x.litRows(ptrs, vals, nR, N, out);
+    if (r === 0) return;
+    this.x.litRows(ptrs, vals, r, N, out);
     for (let j = 0, o = out / 8; j < N; j++) colI[j] = f64[o + j];
   }
 }
