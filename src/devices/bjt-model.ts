@@ -18,7 +18,7 @@
  * when they flow from the node INTO the transistor: cc into c', cb into
  * b', and -(cc + cb) into e'.
  */
-import { CHARGE, CONSTboltz, CONSTCtoK } from "./diode-model.js";
+import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "./diode-model.js";
 
 /** kT/q = KoverQ * T (V), T in kelvin. */
 const KoverQ = CONSTboltz / CHARGE;
@@ -66,7 +66,13 @@ export interface BjtModelParams {
   /** Emitter and collector resistances (ohm). Default 0. */
   re: number;
   rc: number;
-  /** Junction capacitances and transit times (only make a transient refuse: DC ignores them). */
+  /**
+   * Charge storage (transient only; DC ignores them): B-E depletion CJE (F),
+   * VJE (V), MJE; forward transit time TF (s) with its bias dependence XTF,
+   * VTF (V), ITF (A) and excess phase PTF (degrees, not modelled: refused);
+   * B-C depletion CJC, VJC, MJC with the fraction XCJC on the internal base;
+   * reverse transit time TR; substrate depletion CJS, VJS, MJS.
+   */
   cje: number;
   vje: number;
   mje: number;
@@ -301,8 +307,108 @@ export interface BjtInstance {
   subs: 1 | -1;
   /** Parallel multiplier M: every current and conductance times M. */
   m: number;
-  /** True when a charge (TF, TR, CJE, CJC, CJS) is nonzero: a transient would need it. */
+  /** True when a charge (TF, TR, CJE, CJC, CJS) is nonzero: a transient integrates them. */
   hasCharges: boolean;
+  /** The charges at the device temperature (see BjtCharges); null when hasCharges is false. */
+  charges: BjtCharges | null;
+  /** PTF (degrees): excess phase, not modelled (a transient refuses a nonzero one). */
+  ptf: number;
+}
+
+/**
+ * One depletion junction at the device temperature, area included (per
+ * unit M): zero-bias capacitance cz (F), potential pb (V), grading m, and
+ * the forward-bias linearization above fcpb = FC pb (bjttemp.c's tf1..tf7):
+ *   f1 = pb (1 - (1 - FC)^(1 - m)) / (1 - m)   (the charge at fcpb is cz f1)
+ *   f2 = (1 - FC)^(1 + m),  f3 = 1 - FC (1 + m).
+ */
+export interface BjtJunctionCap {
+  cz: number;
+  pb: number;
+  m: number;
+  fcpb: number;
+  f1: number;
+  f2: number;
+  f3: number;
+}
+
+/** The charge-storage parameters of one transistor (bjttemp.c values, area applied, per unit M). */
+export interface BjtCharges {
+  /** TF, TR (s). */
+  tf: number;
+  tr: number;
+  /** XTF; 1/(1.44 VTF) (1/V, 0 without VTF); ITF * area (A). */
+  xtf: number;
+  ovtf: number;
+  itf: number;
+  /** B-E junction (CJE area). */
+  be: BjtJunctionCap;
+  /** B-C junction on the internal base (XCJC CJC area) and on the external base ((1 - XCJC) CJC area). */
+  bc: BjtJunctionCap;
+  bx: BjtJunctionCap;
+  /** Substrate junction: CJS area (F), VJS(T) (V), MJS; no forward linearization (ngspice's own law for vsub >= 0). */
+  czsub: number;
+  ps: number;
+  ms: number;
+}
+
+/**
+ * Junction potential and capacitance at T (bjttemp.c, TLEVC = 0), from
+ * pb, cz at TNOM (temperatures in kelvin); m the grading coefficient:
+ *   egfet(T) = 1.16 - 7.02e-4 T^2 / (T + 1108)
+ *   pbfact(T) = -2 vt(T) (1.5 ln(T/REFTEMP) + q (-egfet(T) / (2 k T) + 1.1150877 / (2 k REFTEMP)))
+ *   pbo = (pb - pbfact(TNOM)) / (TNOM/REFTEMP),  pb(T) = (T/REFTEMP) pbo + pbfact(T)
+ *   cz(T) = cz (1 + m (4e-4 (T - REFTEMP) - (pb(T) - pbo)/pbo)) / (1 + m (4e-4 (TNOM - REFTEMP) - (pb - pbo)/pbo)).
+ * At T = TNOM it returns pb and cz.
+ */
+function junctionCapAt(cz: number, pb: number, m: number, tnomK: number, tK: number): { cz: number; pb: number } {
+  const pbfact = (T: number): number => {
+    const egfet = 1.16 - (7.02e-4 * T * T) / (T + 1108);
+    const arg = -egfet / (2 * CONSTboltz * T) + 1.1150877 / (CONSTboltz * (REFTEMP + REFTEMP));
+    return -2 * KoverQ * T * (1.5 * Math.log(T / REFTEMP) + CHARGE * arg);
+  };
+  const fact1 = tnomK / REFTEMP;
+  const fact2 = tK / REFTEMP;
+  const pbo = (pb - pbfact(tnomK)) / fact1;
+  const gmaold = (pb - pbo) / pbo;
+  let c = cz / (1 + m * (4e-4 * (tnomK - REFTEMP) - gmaold));
+  const pbT = fact2 * pbo + pbfact(tK);
+  const gmanew = (pbT - pbo) / pbo;
+  c *= 1 + m * (4e-4 * (tK - REFTEMP) - gmanew);
+  return { cz: c, pb: pbT };
+}
+
+function junctionCap(cz: number, pb: number, m: number, fc: number): BjtJunctionCap {
+  const xfc = Math.log(1 - fc);
+  return { cz, pb, m, fcpb: fc * pb, f1: (pb * (1 - Math.exp((1 - m) * xfc))) / (1 - m), f2: Math.exp((1 + m) * xfc), f3: 1 - fc * (1 + m) };
+}
+
+/** The charges of a transistor at temperature tK (kelvin), area applied; null without any. */
+function bjtChargesAt(p: BjtModelParams, area: number, tnomK: number, tK: number): BjtCharges | null {
+  if (!(p.tf !== 0 || p.tr !== 0 || p.cje !== 0 || p.cjc !== 0 || p.cjs !== 0)) return null;
+  // ngspice limits FC to 0.9999 and the grading coefficients to 0.999 (bjttemp.c)
+  const fc = Math.min(p.fc, 0.9999);
+  const me = Math.min(p.mje, 0.999);
+  const mc = Math.min(p.mjc, 0.999);
+  const ms = Math.min(p.mjs, 0.999);
+  const be = junctionCapAt(p.cje, p.vje, me, tnomK, tK);
+  const bc = junctionCapAt(p.cjc, p.vjc, mc, tnomK, tK);
+  const sub = junctionCapAt(p.cjs, p.vjs, ms, tnomK, tK);
+  const ctot = bc.cz * area;
+  const czbc = ctot * p.xcjc;
+  return {
+    tf: p.tf,
+    tr: p.tr,
+    xtf: p.xtf,
+    ovtf: p.vtf !== 0 ? 1 / (p.vtf * 1.44) : 0,
+    itf: p.itf * area,
+    be: junctionCap(be.cz * area, be.pb, me, fc),
+    bc: junctionCap(czbc, bc.pb, mc, fc),
+    bx: junctionCap(ctot - czbc, bc.pb, mc, fc),
+    czsub: sub.cz * area,
+    ps: sub.pb,
+    ms,
+  };
 }
 
 /**
@@ -312,7 +418,9 @@ export interface BjtInstance {
  *   ISE(T) = ISE e^(factlog/NE) / bfactor,  ISC(T) = ISC e^(factlog/NC) / bfactor,
  *   ISS(T) = ISS e^(factlog/NS) / bfactor,
  * then the area: saturation and leakage currents, IKF, IKR, IRB and the
- * conductances of RC and RE times area; RB and RBM divided by it.
+ * conductances of RC and RE times area; RB and RBM divided by it. The
+ * charges: junction capacitances and potentials at T (junctionCapAt), CJE,
+ * CJC, CJS and ITF times area (ngspice's AREAB, AREAC are AREA here).
  */
 export function bjtInstanceAt(p: BjtModelParams, area: number, m: number, tempC: number): BjtInstance {
   const T = tempC + CONSTCtoK;
@@ -361,6 +469,8 @@ export function bjtInstanceAt(p: BjtModelParams, area: number, m: number, tempC:
     subs: p.subs,
     m,
     hasCharges: p.tf !== 0 || p.tr !== 0 || p.cje !== 0 || p.cjc !== 0 || p.cjs !== 0,
+    charges: bjtChargesAt(p, area, tnom, T),
+    ptf: p.ptf,
   };
 }
 
@@ -374,6 +484,11 @@ export interface BjtPoint {
   gmu: number;
   gm: number;
   go: number;
+  /** The transport current's junction terms cbe, cbc (A) and their derivatives gbe, gbc (S), before qb. */
+  cbe: number;
+  gbe: number;
+  cbc: number;
+  gbc: number;
   /** Normalized base charge and its derivatives. */
   qb: number;
   dqbdve: number;
@@ -385,7 +500,7 @@ export interface BjtPoint {
 }
 
 export function newBjtPoint(): BjtPoint {
-  return { cc: 0, cb: 0, gpi: 0, gmu: 0, gm: 0, go: 0, qb: 1, dqbdve: 0, dqbdvc: 0, gx: 0, dgxdve: 0, dgxdvc: 0 };
+  return { cc: 0, cb: 0, gpi: 0, gmu: 0, gm: 0, go: 0, cbe: 0, gbe: 0, cbc: 0, gbc: 0, qb: 1, dqbdve: 0, dqbdvc: 0, gx: 0, dgxdve: 0, dgxdvc: 0 };
 }
 
 /**
@@ -484,6 +599,10 @@ export function bjtPoint(p: BjtInstance, vbe: number, vbc: number, gmin: number,
   out.gmu = gmu;
   out.gm = gm;
   out.go = go;
+  out.cbe = cbe;
+  out.gbe = gbe;
+  out.cbc = cbc;
+  out.gbc = gbc;
   out.qb = qb;
   out.dqbdve = dqbdve;
   out.dqbdvc = dqbdvc;
@@ -593,4 +712,117 @@ export function bjtTerminalCurrents(p: BjtInstance, gmin: number, v: { c: number
   out[3] += m * ts * subScratch.i;
   if (p.subs === 1) out[4] -= m * ts * subScratch.i;
   else out[5] -= m * ts * subScratch.i;
+}
+
+/** The charges at one point (normalized, per unit M): charges in C, capacitances in F. */
+export interface BjtChargePoint {
+  /** B-E charge (b' -> e'): depletion + TF diffusion; dqbe/dvbe, dqbe/dvbc (the diffusion charge's dependence on vbc through VTF and qb). */
+  qbe: number;
+  cbe: number;
+  cbeBc: number;
+  /** B-C charge on the internal base (b' -> c'): depletion XCJC CJC + TR diffusion; dqbc/dvbc. */
+  qbc: number;
+  cbc: number;
+  /** B-C depletion charge on the external base (b -> c'), (1 - XCJC) CJC; dqbx/dvbx. */
+  qbx: number;
+  cbx: number;
+  /** Substrate charge (s -> c' or b'); dqsub/dvsub. */
+  qsub: number;
+  csub: number;
+}
+
+export function newBjtChargePoint(): BjtChargePoint {
+  return { qbe: 0, cbe: 0, cbeBc: 0, qbc: 0, cbc: 0, qbx: 0, cbx: 0, qsub: 0, csub: 0 };
+}
+
+/**
+ * Depletion charge of a junction at v (bjtload.c): below fcpb
+ *   q = pb cz (1 - (1 - v/pb)^(1 - m)) / (1 - m),  C = cz (1 - v/pb)^-m,
+ * above it the linear continuation of C:
+ *   q = cz f1 + (cz/f2) (f3 (v - fcpb) + m/(2 pb) (v^2 - fcpb^2)),  C = (cz/f2) (f3 + m v/pb).
+ * Adds to out.q, out.c.
+ */
+function depletion(j: BjtJunctionCap, v: number, out: { q: number; c: number }): void {
+  if (j.cz === 0) return;
+  if (v < j.fcpb) {
+    const arg = 1 - v / j.pb;
+    const sarg = Math.exp(-j.m * Math.log(arg));
+    out.q += (j.pb * j.cz * (1 - arg * sarg)) / (1 - j.m);
+    out.c += j.cz * sarg;
+  } else {
+    const czf2 = j.cz / j.f2;
+    out.q += j.cz * j.f1 + czf2 * (j.f3 * (v - j.fcpb) + (j.m / (j.pb + j.pb)) * (v * v - j.fcpb * j.fcpb));
+    out.c += czf2 * (j.f3 + (j.m * v) / j.pb);
+  }
+}
+
+const dq = { q: 0, c: 0 };
+
+/**
+ * The charges of bjtload.c at normalized (vbe, vbc, vbx, vsub), vbx =
+ * type (V(b) - V(c')) across the external part of the B-C capacitance, with
+ * pt the DC point at (vbe, vbc) (its cbe, gbe, cbc, gbc, qb and derivatives):
+ *  - B-E: TF times the forward transport current modified by XTF, VTF, ITF
+ *    (for vbe > 0; at vbe <= 0, TF cbe):
+ *      argtf = XTF e^(vbc ovtf) (cbe / (cbe + ITF))^2,  cbeq = cbe (1 + argtf) / qb,
+ *      qbe = TF cbeq + depletion(CJE),
+ *    dqbe/dvbe = TF (gbe (1 + argtf (3 - 2 cbe/(cbe + ITF))) - cbeq dqb/dvbe) / qb + C_dep,
+ *    dqbe/dvbc = TF (cbe argtf ovtf - cbeq dqb/dvbc) / qb  (ngspice's geqcb / ag0);
+ *  - B-C internal: qbc = TR cbc + depletion(XCJC CJC), C = TR gbc + C_dep;
+ *  - B-C external: qbx = depletion((1 - XCJC) CJC) at vbx;
+ *  - substrate: vsub < 0: ps czsub (1 - (1 - vsub/ps)^(1 - ms)) / (1 - ms);
+ *    vsub >= 0: vsub czsub (1 + ms vsub / (2 ps)), C = czsub (1 + ms vsub/ps).
+ */
+export function bjtCharges(c: BjtCharges, pt: BjtPoint, vbe: number, vbc: number, vbx: number, vsub: number, out: BjtChargePoint): void {
+  const tf = c.tf;
+  let cbeq = pt.cbe;
+  let gbeq = pt.gbe;
+  let dvc = 0;
+  if (tf !== 0 && vbe > 0) {
+    let argtf = 0;
+    let arg2 = 0;
+    let arg3 = 0;
+    if (c.xtf !== 0) {
+      argtf = c.xtf;
+      if (c.ovtf !== 0) argtf *= Math.exp(vbc * c.ovtf);
+      arg2 = argtf;
+      if (c.itf !== 0) {
+        const temp = pt.cbe / (pt.cbe + c.itf);
+        argtf *= temp * temp;
+        arg2 = argtf * (3 - temp - temp);
+      }
+      arg3 = pt.cbe * argtf * c.ovtf;
+    }
+    cbeq = (pt.cbe * (1 + argtf)) / pt.qb;
+    gbeq = (pt.gbe * (1 + arg2) - cbeq * pt.dqbdve) / pt.qb;
+    dvc = (tf * (arg3 - cbeq * pt.dqbdvc)) / pt.qb;
+  }
+  dq.q = tf * cbeq;
+  dq.c = tf * gbeq;
+  depletion(c.be, vbe, dq);
+  out.qbe = dq.q;
+  out.cbe = dq.c;
+  out.cbeBc = dvc;
+  dq.q = c.tr * pt.cbc;
+  dq.c = c.tr * pt.gbc;
+  depletion(c.bc, vbc, dq);
+  out.qbc = dq.q;
+  out.cbc = dq.c;
+  dq.q = 0;
+  dq.c = 0;
+  depletion(c.bx, vbx, dq);
+  out.qbx = dq.q;
+  out.cbx = dq.c;
+  if (c.czsub === 0) {
+    out.qsub = 0;
+    out.csub = 0;
+  } else if (vsub < 0) {
+    const arg = 1 - vsub / c.ps;
+    const sarg = Math.exp(-c.ms * Math.log(arg));
+    out.qsub = (c.ps * c.czsub * (1 - arg * sarg)) / (1 - c.ms);
+    out.csub = c.czsub * sarg;
+  } else {
+    out.qsub = vsub * c.czsub * (1 + (c.ms * vsub) / (2 * c.ps));
+    out.csub = c.czsub * (1 + (c.ms * vsub) / c.ps);
+  }
 }
