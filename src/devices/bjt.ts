@@ -41,11 +41,31 @@
  * pnjlim on vsub with the substrate's vcrit (50 V without ISS). The first
  * iteration of a cold DC solve starts at vbe = vcrit, vbc = 0, vsub = 0
  * (ngspice's MODEINITJCT for a transistor that is not OFF).
+ *
+ * Charges in a transient (LoadContext.integ set), as bjtload.c integrates
+ * them (bjtCharges in bjt-model.ts; normalized, positive from the first node
+ * to the second, physical = type times, SUBS too for the substrate):
+ *   qbe(vbe, vbc)  b' -> e'   B-E depletion + TF diffusion charge
+ *   qbc(vbc)       b' -> c'   XCJC part of the B-C depletion + TR diffusion
+ *   qbx(vbx)       b  -> c'   (1 - XCJC) part, vbx = type (V(b) - V(c')) = vbc + type d0
+ *   qsub(vsub)     s  -> sc   substrate depletion
+ * each with the integrator's companion i_{n+1} = a0 q_{n+1} + hist(q_n,
+ * q_{n-1}, i_n) (companionHistory applied to charges). Linearization: the
+ * current adds to its branch and a0 dq/dv to the Jacobian, e.g. for qbe
+ *   b': [col b': a0 (Cbe + Cbe_bc),  col e': -a0 Cbe,  col c': -a0 Cbe_bc]
+ * and the negatives on e' (Cbe_bc = dqbe/dvbc, ngspice's geqcb / ag0: the
+ * exact derivative). The charge currents use the limited vbe, vbc, vsub of
+ * the iterate, as ngspice. `accept` re-evaluates the charges at the
+ * converged voltages and shifts the history; `startCharges` takes the
+ * initial state (operating point, or the uic voltages) with no current; the
+ * truncation error is checked on qbe, qbc and qsub (bjttrunc.c; not qbx).
+ * Excess phase (PTF) is not modelled: a transient refuses a nonzero PTF.
  */
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
 import { pnjlim } from "./diode.js";
-import { bjtPoint, bjtSubstrate, newBjtPoint, type BjtInstance } from "./bjt-model.js";
+import { bjtCharges, bjtPoint, bjtSubstrate, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
 
 /** Local terminals of the stamp: 0 c', 1 b', 2 e', 3 b, 4 s. */
 const N = 5;
@@ -54,6 +74,13 @@ const BI = 1;
 const EI = 2;
 const BX = 3;
 const SX = 4;
+
+/** Charge indices: B-E, B-C internal, B-C external, substrate. */
+const QBE = 0;
+const QBC = 1;
+const QBX = 2;
+const QSUB = 3;
+const NQ = 4;
 
 export class Bjt implements Device {
   readonly linear = false;
@@ -79,6 +106,24 @@ export class Bjt implements Device {
   private readonly I = new Float64Array(N);
   private readonly Vl = new Float64Array(N);
   private readonly lim = new Float64Array(3);
+  /** Nodes its charges touch (Device.chargeNodes). */
+  private readonly qNodes: readonly number[];
+  /** Charges at the last charge evaluation: q (C), current dq/dt (A), normalized, per unit M. */
+  private readonly q0 = new Float64Array(NQ);
+  private readonly i0 = new Float64Array(NQ);
+  /** Accepted history: q at t_n, t_{n-1}, t_{n-2} (C) and the current at t_n (A). */
+  private readonly q1 = new Float64Array(NQ);
+  private readonly q2 = new Float64Array(NQ);
+  private readonly q3 = new Float64Array(NQ);
+  private readonly i1 = new Float64Array(NQ);
+  private readonly qp = newBjtChargePoint();
+  /** True once startCharges set the history (the charge currents count in addCurrents). */
+  private started = false;
+  /** Integration state of the last transient load (accept re-evaluates with it). */
+  private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
+  private haveInteg = false;
+  private readonly vq = new Float64Array(4);
+  private readonly qTmp = new Float64Array(4);
 
   /**
    * @param c, b, e, s external collector, base, emitter, substrate
@@ -102,6 +147,15 @@ export class Bjt implements Device {
     if (ei !== e) nodes.push(ei);
     this.nodes = nodes;
     this.term = [ci, bi, ei, b, s];
+    const q = p.charges;
+    const qn = new Set<number>();
+    if (q) {
+      if (q.tf !== 0 || q.be.cz !== 0) qn.add(bi).add(ei);
+      if (q.tr !== 0 || q.bc.cz !== 0) qn.add(bi).add(ci);
+      if (q.bx.cz !== 0) qn.add(b).add(ci);
+      if (q.czsub !== 0) qn.add(s).add(p.subs === 1 ? ci : bi);
+    }
+    this.qNodes = [...qn];
   }
 
   /** The node the substrate junction ends on: c' (vertical) or b' (lateral). */
@@ -146,7 +200,7 @@ export class Bjt implements Device {
    * base resistance's voltage d0 = V(b) - V(b'); Vl gets local node
    * voltages of this point (reference e' = 0).
    */
-  private evaluate(vbe: number, vbc: number, vsub: number, d0: number, gmin: number): void {
+  private evaluate(vbe: number, vbc: number, vsub: number, d0: number, gmin: number, integ: IntegrationState | null = null): void {
     const p = this.p;
     const t = p.type;
     const m = p.m;
@@ -197,6 +251,7 @@ export class Bjt implements Device {
     J[SX * N + sc] -= gsub;
     J[sc * N + SX] -= gsub;
     J[sc * N + sc] += gsub;
+    if (integ !== null) this.stampCharges(vbe, vbc, vsub, d0, integ);
     const Vl = this.Vl;
     Vl[EI] = 0;
     Vl[BI] = t * vbe;
@@ -205,11 +260,151 @@ export class Bjt implements Device {
     Vl[SX] = Vl[sc] + ts * vsub;
   }
 
+  /**
+   * The charges q0 and their currents i0 (by the integration formula, from
+   * the accepted history) at normalized (vbe, vbc, vsub) with d0 = V(b) -
+   * V(b'), this.pt holding the DC point at (vbe, vbc); capacitances in this.qp.
+   */
+  private chargeStep(vbe: number, vbc: number, vsub: number, d0: number, integ: IntegrationState): void {
+    const p = this.p;
+    const qp = this.qp;
+    bjtCharges(p.charges!, this.pt, vbe, vbc, vbc + p.type * d0, vsub, qp);
+    const { q0, i0, q1, q2, i1 } = this;
+    q0[QBE] = qp.qbe;
+    q0[QBC] = qp.qbc;
+    q0[QBX] = qp.qbx;
+    q0[QSUB] = qp.qsub;
+    const a0 = integ.a0;
+    for (let k = 0; k < NQ; k++) i0[k] = a0 * q0[k] + companionHistory(integ, 1, q1[k], q2[k], i1[k]);
+  }
+
+  /** Add the charges' currents and a0 dq/dv to I and J (see the file comment). */
+  private stampCharges(vbe: number, vbc: number, vsub: number, d0: number, integ: IntegrationState): void {
+    this.chargeStep(vbe, vbc, vsub, d0, integ);
+    const p = this.p;
+    const m = p.m;
+    const t = p.type;
+    const { J, I, i0, qp } = this;
+    const ma0 = m * integ.a0;
+    // qbe: b' -> e', controlled by vbe and vbc
+    const gee = ma0 * qp.cbe;
+    const gec = ma0 * qp.cbeBc;
+    I[BI] += m * t * i0[QBE];
+    I[EI] -= m * t * i0[QBE];
+    J[BI * N + BI] += gee + gec;
+    J[BI * N + EI] -= gee;
+    J[BI * N + CI] -= gec;
+    J[EI * N + BI] -= gee + gec;
+    J[EI * N + EI] += gee;
+    J[EI * N + CI] += gec;
+    // two-terminal charges: qbc (b' -> c'), qbx (b -> c'), qsub (s -> sc)
+    this.branchCharge(BI, CI, m * t * i0[QBC], ma0 * qp.cbc);
+    this.branchCharge(BX, CI, m * t * i0[QBX], ma0 * qp.cbx);
+    this.branchCharge(SX, this.sc, m * t * p.subs * i0[QSUB], ma0 * qp.csub);
+  }
+
+  /** A charge current i (physical, a -> b) whose charge depends on V(a) - V(b) alone, with conductance g. */
+  private branchCharge(a: number, b: number, i: number, g: number): void {
+    const { J, I } = this;
+    I[a] += i;
+    I[b] -= i;
+    J[a * N + a] += g;
+    J[a * N + b] -= g;
+    J[b * N + a] -= g;
+    J[b * N + b] += g;
+  }
+
+  /** The normalized [vbe, vbc, vsub, d0] at node voltages V, without limiting, into vq. */
+  private normalized(V: Float64Array): Float64Array {
+    const p = this.p;
+    const t = p.type;
+    const vq = this.vq;
+    const vbi = V[this.bi];
+    vq[0] = t * (vbi - V[this.ei]);
+    vq[1] = t * (vbi - V[this.ci]);
+    vq[2] = t * p.subs * (V[this.s] - V[this.term[this.sc]]);
+    vq[3] = V[this.b] - vbi;
+    return vq;
+  }
+
+  chargeNodes(): readonly number[] {
+    return this.qNodes;
+  }
+
+  /** The initial state of the charges: the voltages V, no current (Device.startCharges). */
+  startCharges(V: Float64Array): void {
+    const c = this.p.charges;
+    if (!c) return;
+    const [vbe, vbc, vsub, d0] = this.normalized(V);
+    bjtPoint(this.p, vbe, vbc, this.gmin, this.pt);
+    const qp = this.qp;
+    bjtCharges(c, this.pt, vbe, vbc, vbc + this.p.type * d0, vsub, qp);
+    const q1 = this.q1;
+    q1[QBE] = qp.qbe;
+    q1[QBC] = qp.qbc;
+    q1[QBX] = qp.qbx;
+    q1[QSUB] = qp.qsub;
+    this.q2.set(q1);
+    this.q3.set(q1);
+    this.q0.set(q1);
+    this.i1.fill(0);
+    this.i0.fill(0);
+    this.started = true;
+    this.haveInteg = false;
+  }
+
+  /** Accept the converged time point: the charges at V with the last step's formula become the history. */
+  accept(V: Float64Array, _x: Float64Array, _h: number): void {
+    if (!this.p.charges || !this.started || !this.haveInteg) return;
+    const [vbe, vbc, vsub, d0] = this.normalized(V);
+    bjtPoint(this.p, vbe, vbc, this.gmin, this.pt);
+    this.chargeStep(vbe, vbc, vsub, d0, this.lastInteg);
+    this.q3.set(this.q2);
+    this.q2.set(this.q1);
+    this.q1.set(this.q0);
+    this.i1.set(this.i0);
+  }
+
+  /**
+   * The step (s) the charges allow at the converged point V of the step
+   * just solved (ChargeTruncation, ngspice's BJTtrunc: CKTterr on qbe, qbc
+   * and qsub; qbx is not checked, as in bjttrunc.c). Infinity without
+   * charges or before a transient step was loaded.
+   */
+  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
+    if (!this.p.charges || !this.started || !this.haveInteg) return Infinity;
+    const [vbe, vbc, vsub, d0] = this.normalized(V);
+    bjtPoint(this.p, vbe, vbc, this.gmin, this.pt);
+    this.chargeStep(vbe, vbc, vsub, d0, this.lastInteg);
+    const { q0, q1, q2, q3, i0, i1 } = this;
+    const q = this.qTmp;
+    const m = this.p.m;
+    let del = Infinity;
+    for (const k of [QBE, QBC, QSUB]) {
+      q[0] = m * q0[k];
+      q[1] = m * q1[k];
+      q[2] = m * q2[k];
+      q[3] = m * q3[k];
+      const d = chargeStepBound(q, m * i0[k], m * i1[k], spec);
+      if (d < del) del = d;
+    }
+    return del;
+  }
+
   load(ctx: LoadContext): void {
     const lim = this.lim;
     if (this.limited(ctx.V, ctx.initJunctions, lim)) ctx.noncon = true;
     const d0 = ctx.initJunctions ? 0 : ctx.V[this.b] - ctx.V[this.bi];
-    this.evaluate(lim[0], lim[1], lim[2], d0, ctx.gmin);
+    let integ = ctx.integ;
+    if (integ && this.p.charges) {
+      if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
+      const li = this.lastInteg;
+      li.a0 = integ.a0;
+      li.method = integ.method;
+      li.ratio = integ.ratio;
+      this.haveInteg = true;
+    } else integ = null;
+    this.evaluate(lim[0], lim[1], lim[2], d0, ctx.gmin, integ);
     this.vbe0 = lim[0];
     this.vbc0 = lim[1];
     this.vsub0 = lim[2];
@@ -235,8 +430,12 @@ export class Bjt implements Device {
     if (this.he) stampConductance(ctx, this.he, this.p.m * this.p.ge);
   }
 
-  /** The terminal currents (A) at V, leaving c, b, e, s and the internal nodes, GMIN included. */
-  addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {
+  /**
+   * The terminal currents (A) at V, leaving c, b, e, s and the internal
+   * nodes, GMIN included; in a transient (time >= 0, after startCharges)
+   * plus the charges' currents at the last accepted point, as a capacitor's.
+   */
+  addCurrents(V: Float64Array, _x: Float64Array, time: number, out: Float64Array): void {
     const p = this.p;
     const t = p.type;
     const vbi = V[this.bi];
@@ -247,6 +446,20 @@ export class Bjt implements Device {
     this.evaluate(vbe, vbc, vsub, d0, this.gmin);
     const I = this.I;
     for (let r = 0; r < N; r++) out[this.term[r]] += I[r];
+    if (time >= 0 && this.started) {
+      // the charges' currents at the last accepted point, as a capacitor's
+      const m = p.m;
+      const i1 = this.i1;
+      const term = this.term;
+      const add = (a: number, b: number, i: number) => {
+        out[term[a]] += i;
+        out[term[b]] -= i;
+      };
+      add(BI, EI, m * t * i1[QBE]);
+      add(BI, CI, m * t * i1[QBC]);
+      add(BX, CI, m * t * i1[QBX]);
+      add(SX, this.sc, m * t * p.subs * i1[QSUB]);
+    }
     if (this.hc) {
       const i = p.m * p.gc * (V[this.c] - V[this.ci]);
       out[this.c] += i;
@@ -259,9 +472,9 @@ export class Bjt implements Device {
     }
   }
 
-  /** Why a transient cannot run this device (its charges are not modelled), or null. */
+  /** Why a transient cannot run this device (excess phase is not modelled), or null. */
   transientRefusal(): string | null {
-    if (!this.p.hasCharges) return null;
-    return `${this.name}: bipolar transistor charges (transit times TF/TR, junction capacitances CJE/CJC/CJS) are not modelled in transient analysis: eqspice computes BJT operating points only (a transistor with TF = TR = CJE = CJC = CJS = 0 runs in a transient)`;
+    if (this.p.ptf === 0 || this.p.charges === null || this.p.charges.tf === 0) return null;
+    return `${this.name}: bipolar transistor excess phase (PTF = ${this.p.ptf} degrees) is not modelled in transient analysis: eqspice integrates the BJT charges (TF, TR, CJE, CJC, CJS) but not the excess-phase delay; set PTF = 0`;
   }
 }
