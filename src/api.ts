@@ -13,9 +13,11 @@
  * ConvergenceError; nothing here prints or exits.
  */
 import { parseNetlist, parseNetlistFile } from "./netlist/parser.js";
-import { elaborate, type Elaborated } from "./netlist/elaborate.js";
+import { elaborate, type DcSpec, type Elaborated } from "./netlist/elaborate.js";
 import { readAnnotations } from "./netlist/annotations.js";
 import type { ParsedNetlist } from "./netlist/ast.js";
+import { InputError, NetlistError, type SourceLoc } from "./util/errors.js";
+import { runDcSweep, type DcAxis, type DcSink, type DcStats, dcAxes } from "./analysis/dc.js";
 import { buildCircuit, type BuildOptions } from "./circuit/build.js";
 import type { Circuit } from "./circuit/circuit.js";
 import { operatingPoint as solveOperatingPoint, type OpOptions, type OpResult } from "./analysis/op.js";
@@ -32,6 +34,7 @@ import { trainedNetlist as exportTrained } from "./train/export-trained.js";
 export type { Circuit } from "./circuit/circuit.js";
 export type { OpOptions, OpResult } from "./analysis/op.js";
 export type { TranOptions, TranSink, TranStats } from "./analysis/tran.js";
+export type { DcStats, DcSink } from "./analysis/dc.js";
 export type { IntegratorChoice } from "./analysis/integrators/choose.js";
 export type { Dataset, FeatureRow } from "./data/dataset.js";
 export type { EpochMetrics, TrainOptions } from "./train/trainer.js";
@@ -174,6 +177,129 @@ export function streamTransient(circuit: Circuit, o: TransientOptions, sink: Tra
   const opts = transientOptions(circuit, o);
   checkRowCount(opts, o.maxRows ?? DEFAULT_MAX_ROWS, "pass a larger maxRows");
   return runTransient(circuit, opts, sink);
+}
+
+// ---------------------------------------------------------------- DC sweeps
+
+export interface DcSweepOptions {
+  /** Refuse sweeps of more points than this (inner times outer; default 1,000,000). */
+  maxPoints?: number;
+}
+
+export interface DcSweepResult {
+  /** The swept quantities, first (inner loop) then second (outer): name ("temp" for TEMP), kind, unit, and the values of each row. */
+  sweeps: Array<{ name: string; kind: "v" | "i" | "r" | "temp"; unit: string; values: Float64Array }>;
+  /** Node voltages (V) at each point, by lower-case node name. */
+  nodes: Record<string, Float64Array>;
+  /** Voltage-source (and E, H) currents (A) at each point, + to - through the source. */
+  branches: Record<string, Float64Array>;
+  /** The columns in CSV order: "v-sweep" (or i-, res-, temp-sweep), ["v-sweep2"...], "v(node)"..., "i(source)"... */
+  columns: string[];
+  /** Unit of each column: "V", "A", "Ohm", "C". */
+  units: string[];
+  stats: DcStats;
+}
+
+/** A netlist prepared for a DC sweep: its `.dc` card, its circuit, and its rebuilds at other temperatures. */
+interface DcPlan {
+  spec: DcSpec;
+  circuit: Circuit;
+  atTemperature: (celsius: number, loc: SourceLoc) => Circuit;
+  checkResistor: (name: string, loc: SourceLoc) => void;
+}
+
+/** Build options of a sweep's circuits: the amplifier reduction would absorb sweepable V sources. */
+const DC_BUILD: BuildOptions = { reduceAmplifiers: false };
+
+function dcPlan(net: ParsedNetlist): DcPlan {
+  const el = elaborate(net);
+  if (!el.dc) throw new InputError(`${net.file}: no .dc card: a DC sweep needs \`.dc SRC START STOP INCR [SRC2 START2 STOP2 INCR2]\``);
+  const ann = readAnnotations(net);
+  const circuit = buildCircuit(el, ann, DC_BUILD);
+  const atTemperature = (celsius: number, loc: SourceLoc): Circuit => {
+    // the netlist with one more `.temp` entry, read last: it wins over the netlist's own
+    const text = String(celsius);
+    const temp = { key: "temp", value: { kind: "word" as const, text, lower: text, loc }, loc };
+    return buildCircuit(elaborate({ ...net, options: [...net.options, temp] }), ann, DC_BUILD);
+  };
+  return { spec: el.dc, circuit, atTemperature, checkResistor: (name, loc) => checkSweptResistor(net, name, loc) };
+}
+
+/**
+ * A swept resistor's value must be its resistance alone (ngspice scales the
+ * swept value by the line's m=, scale= and tc1/tc2, which eqspice has
+ * folded into the conductance): a plain top-level line `Rname n+ n- value`.
+ */
+function checkSweptResistor(net: ParsedNetlist, name: string, loc: SourceLoc): void {
+  if (net.fastR.find(name) >= 0) return;
+  const card = net.top.elements.find((e) => e.letter === "r" && e.name === name);
+  const args = card?.args.filter((t) => t.kind !== ",") ?? [];
+  const plain = card && args.length === 3 && args.every((t) => t.kind === "word" || t.kind === "expr") && !(args[2].kind === "word" && net.top.models.has(args[2].lower));
+  if (!plain) {
+    throw new NetlistError(`.dc ${name}: only a resistor written as its value alone at the top level (Rname n+ n- value) can be swept: one with a model, m=, scale=, tc1/tc2 or inside a subcircuit is not supported`, loc);
+  }
+}
+
+function collectDc(plan: DcPlan, o: DcSweepOptions): DcSweepResult {
+  const run = { ...plan, maxPoints: o.maxPoints };
+  const axes: DcAxis[] = dcAxes(run);
+  const n = axes.reduce((k, a) => k * a.values.length, 1);
+  let columns: string[] = [];
+  let units: string[] = [];
+  let data: Float64Array[] = [];
+  let r = 0;
+  const stats = runDcSweep(run, {
+    begin(c, u) {
+      columns = c.slice();
+      units = u.slice();
+      data = c.map(() => new Float64Array(n));
+    },
+    row(v) {
+      for (let k = 0; k < data.length; k++) data[k][r] = v[k];
+      r++;
+    },
+  });
+  const nodes: Record<string, Float64Array> = {};
+  const branches: Record<string, Float64Array> = {};
+  columns.forEach((name, k) => {
+    const m = /^([vi])\((.*)\)$/.exec(name);
+    if (m) (m[1] === "v" ? nodes : branches)[m[2]] = data[k];
+  });
+  const sweeps = axes.map((a, k) => ({ name: a.name, kind: a.kind, unit: a.unit, values: data[k] }));
+  return { sweeps, nodes, branches, columns, units, stats };
+}
+
+/**
+ * DC sweep of a netlist file by its `.dc` card (ngspice 39's: a V or I
+ * source, a resistor or TEMP, and an optional second, outer sweep). Every
+ * row in memory; streamDcSweep hands rows to a sink instead.
+ */
+export function dcSweep(path: string, o: DcSweepOptions = {}): DcSweepResult {
+  return collectDc(dcPlan(parseNetlistFile(path)), o);
+}
+
+/** DC sweep of netlist text (`file` names it in error messages). */
+export function dcSweepFromText(text: string, file = "<netlist>", o: DcSweepOptions = {}): DcSweepResult {
+  return collectDc(dcPlan(parseNetlist(text, file)), o);
+}
+
+/** A DC sweep read and checked, not yet run: what it sweeps, and `run` to stream its rows. */
+export interface PreparedDcSweep {
+  title: string;
+  /** The circuit's warnings (ignored cards and options, ...). */
+  warnings: string[];
+  /** The swept quantities, first (inner) then second (outer), with their values. */
+  sweeps: Array<{ name: string; kind: "v" | "i" | "r" | "temp"; unit: string; values: Float64Array }>;
+  /** `sink.begin(columns, units)` once, then `sink.row(values)` per point (the array is reused). */
+  run(sink: DcSink): DcStats;
+}
+
+/** Read a netlist file's `.dc` sweep and check it (every error a bad card can give) before it runs. */
+export function prepareDcSweep(path: string, o: DcSweepOptions = {}): PreparedDcSweep {
+  const plan = dcPlan(parseNetlistFile(path));
+  const run = { ...plan, maxPoints: o.maxPoints };
+  const sweeps = dcAxes(run).map((a) => ({ name: a.name, kind: a.kind, unit: a.unit, values: a.values }));
+  return { title: plan.circuit.title, warnings: plan.circuit.warnings, sweeps, run: (sink) => runDcSweep(run, sink) };
 }
 
 // ---------------------------------------------------------------- training

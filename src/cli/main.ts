@@ -24,7 +24,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name("eqspice")
-  .description("Analog circuit simulator: SPICE netlists, DC/transient analysis matching ngspice, Equilibrium Propagation training")
+  .description("Analog circuit simulator: SPICE netlists, DC/DC-sweep/transient analysis matching ngspice, Equilibrium Propagation training")
   .version("0.1.0")
   .showHelpAfterError();
 
@@ -39,6 +39,7 @@ type Register = (program: Command, run: (fn: () => Promise<void> | void) => Prom
 const COMMANDS: Record<string, () => Promise<Register>> = {
   op: async () => (await import("./commands/op.js")).registerOp,
   tran: async () => (await import("./commands/tran.js")).registerTran,
+  dc: async () => (await import("./commands/dc.js")).registerDc,
   "export-spice": async () => (await import("./commands/export-spice.js")).registerExportSpice,
   train: async () => (await import("./commands/train.js")).registerTrain,
   gradcheck: async () => (await import("./commands/gradcheck.js")).registerGradcheck,

@@ -88,6 +88,21 @@ export interface TranCard {
   cond?: CondPath;
 }
 
+/** One swept quantity of a `.dc` card: its name (a V or I source, a resistor, or TEMP) and start, stop and increment. */
+export interface DcSweepCard {
+  name: Token;
+  start: Token;
+  stop: Token;
+  step: Token;
+}
+
+/** A `.dc` card: the first sweep (the inner loop) and an optional second (outer) one. */
+export interface DcCard {
+  sweeps: DcSweepCard[];
+  loc: SourceLoc;
+  cond?: CondPath;
+}
+
 /** One `.options` entry (or `.temp`, as `temp`). */
 export interface OptionEntry {
   key: string;
@@ -115,13 +130,15 @@ export interface ParsedNetlist {
   op: boolean;
   /** `.tran` cards in order (the last one read wins; several only through `.if`). */
   trans: TranCard[];
+  /** `.dc` cards in order (the last one read wins; several only through `.if`). */
+  dcs: DcCard[];
   ics: Array<{ node: string; value: Token; loc: SourceLoc; cond?: CondPath }>;
   annotations: Annotation[];
   /** True when some value needs the expression evaluator. */
   hasExpressions: boolean;
   /** `.global` node names (lower-case) and where each was first declared. */
   globals: Map<string, SourceLoc>;
-  /** Analysis and output cards eqspice does not run (`.dc`, `.ac`, `.meas`, ...), in order. */
+  /** Analysis and output cards eqspice does not run (`.ac`, `.meas`, ...), in order. */
   notRun: Array<{ card: string; loc: SourceLoc }>;
   /** Non-fatal remarks (ignored cards and options). */
   warnings: string[];

@@ -103,6 +103,23 @@ export interface TranSpec {
   uic: boolean;
 }
 
+/** One swept quantity of `.dc`: lower-case element name (or "temp"), values in V, A, ohms or C as written (checked by analysis/dc.ts). */
+export interface DcSweepSpec {
+  name: string;
+  start: number;
+  stop: number;
+  step: number;
+  /** Where the name and the increment are written (error locations). */
+  loc: SourceLoc;
+  stepLoc: SourceLoc;
+}
+
+/** The `.dc` card: the first (inner) sweep, then the optional second (outer) one. */
+export interface DcSpec {
+  sweeps: DcSweepSpec[];
+  loc: SourceLoc;
+}
+
 export interface Elaborated {
   title: string;
   file: string;
@@ -114,6 +131,7 @@ export interface Elaborated {
   optionsGiven: Set<string>;
   op: boolean;
   tran?: TranSpec;
+  dc?: DcSpec;
   /** `.ic` node voltages (V). */
   ics: Map<string, number>;
   /** Top-level parameter values (for sweeps and reports). */
@@ -759,6 +777,11 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     const tmax = t.tmax ? evalTok(t.tmax, topEnv, ".tran TMAX") : Math.min(tstep, (tstop - tstart) / 50);
     tran = { tstep, tstop, tstart, tmax, uic: t.uic };
   }
+  const d = net.dcs.filter((c) => !c.cond || inBranch(top, c.cond)).pop();
+  const dc: DcSpec | undefined = d && {
+    sweeps: d.sweeps.map((w) => ({ name: w.name.lower, start: evalTok(w.start, topEnv, ".dc START"), stop: evalTok(w.stop, topEnv, ".dc STOP"), step: evalTok(w.step, topEnv, ".dc INCR"), loc: w.name.loc, stepLoc: w.step.loc })),
+    loc: d.loc,
+  };
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
   const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs };
   top.models = [scopeModels(top, net.top)];
@@ -766,7 +789,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   elaborateAll(ctx, top);
   const ics = new Map<string, number>();
   for (const ic of net.ics) if (!ic.cond || inBranch(top, ic.cond)) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
-  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, ics, params: topEnv.values, warnings };
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ics, params: topEnv.values, warnings };
 }
 
 /**

@@ -7,7 +7,7 @@
  * `elaborate` evaluates them (and the `.if` conditions).
  *
  * `.if` follows ngspice 39: elements, `.model`, `.options`/`.temp`,
- * `.tran` and `.ic` are conditional; `.param`, `.func`, `.csparam`,
+ * `.tran`, `.dc` and `.ic` are conditional; `.param`, `.func`, `.csparam`,
  * `.global` and `.subckt` definitions are read whatever the condition; a
  * line eqspice cannot read inside a branch is an error only if the branch
  * is taken.
@@ -22,7 +22,7 @@ import { MOS_PARAM_ALIASES } from "../devices/mosfet-model.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { checkFuncBody } from "./expressions.js";
-import { emptyScope, type CondPath, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
+import { emptyScope, type CondPath, type DcSweepCard, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
 const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k"]);
@@ -38,7 +38,6 @@ const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", "
 /** Analyses (and measurements) eqspice does not run: each one read is reported as not run. */
 const NOT_RUN_CARDS: Record<string, string> = {
   ".ac": "AC analyses",
-  ".dc": "DC sweeps",
   ".noise": "noise analyses",
   ".tf": "transfer function analyses",
   ".sens": "sensitivity analyses",
@@ -95,6 +94,7 @@ class Parser {
       options: [],
       op: false,
       trans: [],
+      dcs: [],
       ics: [],
       annotations: [],
       hasExpressions: false,
@@ -286,6 +286,9 @@ class Parser {
       case ".tran":
         this.topOnlyInIf(head);
         return this.tran(args, head.loc);
+      case ".dc":
+        this.topOnlyInIf(head);
+        return this.dc(args, head.loc);
       case ".ic":
         this.topOnlyInIf(head);
         return this.ic(args, head.loc);
@@ -299,7 +302,7 @@ class Parser {
         if (name in NOT_RUN_CARDS) {
           this.out.notRun.push({ card: name, loc: head.loc });
           this.out.warnings.push(
-            `${head.loc.file}:${head.loc.line}: ${name} NOT RUN: eqspice has no ${NOT_RUN_CARDS[name]}; it runs only the operating point (eqspice op) and transient analysis (eqspice tran)`,
+            `${head.loc.file}:${head.loc.line}: ${name} NOT RUN: eqspice has no ${NOT_RUN_CARDS[name]}; it runs the operating point (eqspice op), DC sweeps (eqspice dc) and transient analysis (eqspice tran)`,
           );
           return;
         }
@@ -579,6 +582,39 @@ class Parser {
     if (nums.length < 2) throw new NetlistError("`.tran` needs TSTEP and TSTOP", loc);
     if (nums.length > 4) throw new NetlistError(`.tran: unexpected '${clip(nums[4].text)}' (usage: .tran TSTEP TSTOP [TSTART [TMAX]] [UIC])`, nums[4].loc);
     this.out.trans.push(this.withCond({ tstep: nums[0], tstop: nums[1], tstart: nums[2], tmax: nums[3], uic, loc }));
+  }
+
+  /**
+   * `.dc SRC START STOP INCR [SRC2 START2 STOP2 INCR2]` (ngspice 39): SRC an
+   * independent V or I source, a resistor or TEMP, as the element is named
+   * after flattening (`v.x1.v1` inside subcircuit instance x1). Whether the
+   * element exists and what it is are checked against the circuit (dc.ts);
+   * the values, which may be `{expressions}`, are evaluated by elaborate.
+   */
+  private dc(args: Token[], loc: SourceLoc): void {
+    const usage = "usage: .dc SRC START STOP INCR [SRC2 START2 STOP2 INCR2], SRC a V or I source, a resistor or TEMP";
+    const bad = args.find((t) => t.kind !== "word" && t.kind !== "expr");
+    if (bad) throw new NetlistError(`.dc: unexpected '${clip(bad.text)}' (${usage})`, bad.loc);
+    if (args.length === 0) throw new NetlistError(`\`.dc\` needs a source and its START STOP INCR (${usage})`, loc);
+    if (args.length > 8) throw new NetlistError(`.dc: unexpected '${clip(args[8].text)}' (at most two sweeps; ${usage})`, args[8].loc);
+    const sweeps: DcSweepCard[] = [];
+    for (let k = 0; k < args.length; k += 4) {
+      const name = args[k];
+      const which = k === 0 ? "" : "second ";
+      if (name.kind !== "word") throw new NetlistError(`.dc: the ${which}swept name must be a source, resistor or TEMP, found '${clip(name.text)}' (${usage})`, name.loc);
+      const letter = name.lower[0];
+      if (name.lower !== "temp" && letter !== "v" && letter !== "i" && letter !== "r") {
+        const dot = name.lower.lastIndexOf(".");
+        const hint = dot > 0 && "vir".includes(name.lower[dot + 1]) ? `; inside a subcircuit instance ngspice names it with its letter first: ${name.lower[dot + 1]}.${name.lower}` : "";
+        throw new NetlistError(`.dc: '${clip(name.text)}' is not an independent voltage or current source, a resistor or TEMP (ngspice sweeps only those${hint}; ${usage})`, name.loc);
+      }
+      const missing = ["START", "STOP", "INCR"].slice(Math.max(0, args.length - k - 1));
+      if (missing.length) throw new NetlistError(`.dc ${clip(name.text)}: missing ${missing.join(" ")} (${usage})`, args[args.length - 1].loc);
+      const other = sweeps.find((s) => s.name.lower === name.lower);
+      if (other) throw new NetlistError(`.dc: '${clip(name.text)}' is swept twice (the second sweep must be another source, resistor or TEMP)`, name.loc);
+      sweeps.push({ name, start: args[k + 1], stop: args[k + 2], step: args[k + 3] });
+    }
+    this.out.dcs.push(this.withCond({ sweeps, loc }));
   }
 
   private ic(args: Token[], loc: SourceLoc): void {

@@ -283,3 +283,47 @@ export function runNgspiceTran(netlistPath: string, opts: NgspiceTranOptions): N
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+export interface NgspiceDcResult {
+  /** The first (inner) sweep's value at each point (ngspice's `v-sweep`, `i-sweep`, `res-sweep` or `temp-sweep`). */
+  sweep: Float64Array;
+  nodes: Record<string, Float64Array>;
+  branches: Record<string, Float64Array>;
+}
+
+/**
+ * DC sweep via `wrdata` (full precision): `args` as the `.dc` card takes
+ * them, e.g. "V1 0 1 0.1" or "vds 0 5 0.1 vgs 1 3 1" (numbers only: the
+ * control language does not evaluate `{...}`). A nested sweep's rows come
+ * inner sweep fastest, every outer value in turn.
+ */
+export function runNgspiceDc(netlistPath: string, args: string, opts: NgspiceRunOptions = {}): NgspiceDcResult {
+  const work = mkdtempSync(path.join(tmpdir(), "eqspice-ngspice-"));
+  try {
+    const dataPath = path.join(work, "dc.dat");
+    const control = ["set numdgt=15", "set wr_singlescale", "set wr_vecnames", `dc ${args}`, "echo EQSPICE_PLOT $curplot", `wrdata ${dataPath} all`];
+    const run = runDeck(netlistPath, control, opts, work);
+    if (!run.plot.startsWith("dc")) throw new Error(`ngspice dc failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
+    if (!existsSync(dataPath)) throw new Error(`ngspice wrote no data for ${netlistPath}\n${run.stderr}`);
+    const [header, ...rows] = readFileSync(dataPath, "utf8").split("\n").filter((l) => l.trim() !== "");
+    const names = header!.trim().split(/\s+/).map((s) => s.toLowerCase());
+    const cols = names.map(() => new Float64Array(rows.length));
+    rows.forEach((row, i) => {
+      const vals = row.trim().split(/\s+/);
+      if (vals.length !== names.length) throw new Error(`wrdata row ${i} has ${vals.length} columns, header has ${names.length}`);
+      vals.forEach((v, j) => (cols[j]![i] = Number(v)));
+    });
+    const result: NgspiceDcResult = { sweep: cols[0]!, nodes: {}, branches: {} };
+    names.forEach((name, j) => {
+      if (j === 0) return;
+      if (name.endsWith("#branch")) result.branches[name.slice(0, -"#branch".length)] = cols[j]!;
+      else {
+        const n = nodeName(name);
+        if (n !== undefined) result.nodes[n] = cols[j]!;
+      }
+    });
+    return result;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

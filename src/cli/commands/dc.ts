@@ -1,0 +1,201 @@
+/**
+ * `eqspice dc FILE [--out F.csv|F.json|F.html] [--plot F.html]
+ *   [--probe v(node),i(source)...] [--max-points N] [--quiet]`: the
+ * netlist's `.dc` sweep (ngspice 39's card: a V or I source, a resistor or
+ * TEMP, and an optional second, outer sweep). One row per point, inner sweep
+ * fastest: the sweep value(s) first (`v-sweep`, `i-sweep`, `res-sweep` or
+ * `temp-sweep`, then `v-sweep2`... for the second sweep), then `v(node)` (V)
+ * and `i(source)` (A, + to - through the source). CSV on stdout or to
+ * --out, JSON (an object of column arrays) for an --out ending in .json, a
+ * self-contained HTML plot (plotly) for .html or --plot: one trace per
+ * column, one per value of the second sweep. --probe keeps only the named
+ * columns (the sweep values stay). Everything is checked before the run:
+ * a bad card, probe or output path writes nothing; files are written under
+ * a temporary name and renamed on success.
+ */
+import type { Command } from "commander";
+import { InputError } from "../../util/errors.js";
+import { prepareDcSweep } from "../../api.js";
+import type { DcSink } from "../../analysis/dc.js";
+import { checkWritable } from "../../output/atomic.js";
+import { CsvSink } from "../../output/csv.js";
+import { JsonSink } from "../../output/json.js";
+import { TeeSink, type WaveformSink } from "../../output/sink.js";
+import { writePlotHtml, type PlotFigure } from "../../plot/html.js";
+import { MAX_TRACES } from "../../plot/waveforms.js";
+import { DEFAULT_MAX_POINTS } from "../../analysis/dc.js";
+
+interface DcFlags {
+  out?: string;
+  plot?: string;
+  probe?: string[];
+  maxPoints?: string;
+  quiet?: boolean;
+}
+
+export function registerDc(program: Command, run: (fn: () => Promise<void> | void) => Promise<void>): void {
+  program
+    .command("dc")
+    .description("DC sweep (.dc): node voltages and source currents against a swept source, resistor or temperature (CSV, JSON or HTML plot)")
+    .argument("<file>", "SPICE netlist with a .dc card")
+    .option("--out <file>", "write the sweep to a file: .csv, .json or .html (a plot); default CSV on stdout")
+    .option("--plot <file.html>", "also write a self-contained HTML plot")
+    .option("--probe <columns...>", "keep only these columns, e.g. v(out) i(v1) (comma-separated or repeated; a bare name is a node)")
+    .option("--max-points <n>", `refuse a sweep of more points than n (default ${DEFAULT_MAX_POINTS.toLocaleString("en-US")})`)
+    .option("--quiet", "no summary on stderr")
+    .action((file: string, flags: DcFlags) => run(() => dcCommand(file, flags)));
+}
+
+function maxPointsOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_POINTS;
+  const n = Number(text.replace(/_/g, ""));
+  if (!(Number.isInteger(n) && n > 0)) throw new InputError(`--max-points: expected a positive integer, got '${text}'`);
+  return n;
+}
+
+/** The probe list as column names: `v(out)`, `i(v1)`, a bare `out` as `v(out)`; lower case. */
+function probesOf(list: string[] | undefined): string[] | null {
+  if (!list) return null;
+  const out: string[] = [];
+  for (const item of list) {
+    for (const raw of item.split(/,(?![^()]*\))/)) {
+      const p = raw.trim().toLowerCase();
+      if (!p) continue;
+      out.push(/^[vi]\(.*\)$/.test(p) ? p : `v(${p})`);
+    }
+  }
+  if (!out.length) throw new InputError("--probe: no column named");
+  return out;
+}
+
+/** A sink that passes on only some columns (the sweep values and the probes, in probe order). */
+class ProbeSink implements DcSink {
+  private pick: Int32Array = new Int32Array(0);
+  private buf = new Float64Array(0);
+  constructor(
+    private readonly next: DcSink,
+    private readonly keep: (columns: string[]) => number[],
+  ) {}
+  begin(columns: string[], units: string[]): void {
+    const k = this.keep(columns);
+    this.pick = Int32Array.from(k);
+    this.buf = new Float64Array(k.length);
+    this.next.begin(k.map((j) => columns[j]), k.map((j) => units[j]));
+  }
+  row(values: Float64Array): void {
+    for (let j = 0; j < this.pick.length; j++) this.buf[j] = values[this.pick[j]];
+    this.next.row(this.buf);
+  }
+}
+
+/** Keeps every row (a sweep is small) and writes the plot page on finish. */
+class DcPlotSink implements WaveformSink {
+  private columns: string[] = [];
+  private units: string[] = [];
+  private rows: number[][] = [];
+  constructor(
+    readonly path: string,
+    readonly title: string,
+    /** Points per inner sweep, and the outer sweep's label and values (null: one sweep). */
+    readonly innerCount: number,
+    readonly outer: { label: string; unit: string; values: Float64Array } | null,
+    readonly xLabel: string,
+    readonly xUnit: string,
+    readonly nSweeps: number,
+  ) {}
+  begin(columns: string[], units: string[]): void {
+    this.columns = columns;
+    this.units = units;
+  }
+  row(values: Float64Array): void {
+    this.rows.push(Array.from(values, (v) => Number(v.toPrecision(7))));
+  }
+  finish(): void {
+    const figs: PlotFigure[] = [];
+    const nOuter = this.outer ? this.outer.values.length : 1;
+    let drawn = 0;
+    for (const [unit, what] of [
+      ["V", "node voltages"],
+      ["A", "source currents (+ to - through the source)"],
+    ] as const) {
+      const traces: Array<Record<string, unknown>> = [];
+      for (let k = this.nSweeps; k < this.columns.length; k++) {
+        if (this.units[k] !== unit) continue;
+        for (let o = 0; o < nOuter && drawn < MAX_TRACES; o++, drawn++) {
+          const rows = this.rows.slice(o * this.innerCount, (o + 1) * this.innerCount);
+          const name = this.outer ? `${this.columns[k]} @ ${this.outer.label}=${Number(this.outer.values[o].toPrecision(6))}${this.outer.unit}` : this.columns[k];
+          traces.push({ type: "scatter", mode: "lines", name, x: rows.map((r) => r[0]), y: rows.map((r) => r[k]), line: { width: 1.5 } });
+        }
+      }
+      if (!traces.length) continue;
+      figs.push({
+        data: traces,
+        layout: {
+          title: { text: what },
+          xaxis: { title: { text: this.xLabel }, tickformat: "~s", ticksuffix: this.xUnit, showgrid: true },
+          yaxis: { title: { text: unit === "V" ? "voltage" : "current" }, tickformat: "~s", ticksuffix: unit, showgrid: true },
+          showlegend: traces.length <= 60,
+          hovermode: "closest",
+          margin: { l: 80, r: 20, t: 50, b: 60 },
+        },
+      });
+    }
+    writePlotHtml(this.path, { title: this.title, figures: figs });
+  }
+  abort(): void {
+    this.rows = [];
+  }
+}
+
+function dcCommand(file: string, flags: DcFlags): void {
+  const maxPoints = maxPointsOf(flags.maxPoints);
+  const probes = probesOf(flags.probe);
+  const out = flags.out;
+  const ext = out?.toLowerCase() ?? "";
+  if (out !== undefined && !/\.(csv|json|html?)$/.test(ext)) throw new InputError(`--out: expected a file ending in .csv, .json or .html, got '${out}'`);
+  if (out !== undefined) checkWritable(out, "--out");
+  if (flags.plot !== undefined) checkWritable(flags.plot, "--plot");
+
+  const sweep = prepareDcSweep(file, { maxPoints });
+  for (const w of sweep.warnings) process.stderr.write(`eqspice: warning: ${w}\n`);
+  const [inner, outer] = sweep.sweeps;
+  const label = (s: typeof inner) => (s.kind === "temp" ? "TEMP" : s.name);
+  const title = `${sweep.title || file}: DC sweep of ${sweep.sweeps.map(label).join(" and ")}`;
+  const nSweeps = sweep.sweeps.length;
+  const plotSink = (path: string) =>
+    new DcPlotSink(path, title, inner.values.length, outer ? { label: label(outer), unit: outer.unit === "Ohm" ? "Ω" : outer.unit, values: outer.values } : null, label(inner), inner.unit === "Ohm" ? "Ω" : inner.unit, nSweeps);
+
+  const sinks: WaveformSink[] = [];
+  try {
+    if (out !== undefined && /\.html?$/.test(ext)) sinks.push(plotSink(out));
+    else sinks.push(ext.endsWith(".json") ? new JsonSink(out!) : new CsvSink(out));
+    if (flags.plot !== undefined) sinks.push(plotSink(flags.plot));
+  } catch (e) {
+    for (const s of sinks) s.abort();
+    throw e;
+  }
+  const all = sinks.length === 1 ? sinks[0] : new TeeSink(sinks);
+  const keep = (columns: string[]): number[] => {
+    const idx = columns.map((_, j) => j).slice(0, nSweeps);
+    for (const p of probes!) {
+      const j = columns.indexOf(p);
+      if (j < nSweeps) throw new InputError(`--probe: no column '${p}' (the sweep has: ${columns.slice(nSweeps).join(", ")})`);
+      idx.push(j);
+    }
+    return idx;
+  };
+  const sink: DcSink = probes ? new ProbeSink(all, keep) : all;
+  const t0 = performance.now();
+  let stats;
+  try {
+    stats = sweep.run(sink);
+    all.finish();
+  } catch (e) {
+    all.abort();
+    throw e;
+  }
+  if (!flags.quiet) {
+    const fb = stats.fallbacks ? ` (${stats.fallbacks} needed the full operating-point strategy)` : "";
+    process.stderr.write(`dc: ${stats.points} points, ${stats.iterations} Newton iterations${fb}, ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
+  }
+}
