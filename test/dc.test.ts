@@ -119,6 +119,11 @@ describe("DC sweeps against ngspice", () => {
     for (let p = 1; p < 6; p++) expect(eq.nodes.a[p] - eq.nodes.k[p]).toBeLessThan(eq.nodes.a[p - 1] - eq.nodes.k[p - 1]);
   });
 
+  itNgspice("temperature sweep re-evaluates `temper` in element values", () => {
+    const eq = compareDc("temper", ["temper", "V1 a 0 1", "R1 a b {1k + 10*temper}", "R2 b 0 1k"], "TEMP 0 100 20");
+    for (let p = 0; p < 6; p++) expect(eq.nodes.b[p]).toBeCloseTo(1000 / (2000 + 10 * 20 * p), 13);
+  });
+
   itNgspice("TEMP as the outer sweep of a diode I-V", () => {
     compareDc("diode-iv-temp", ["diode iv temp", "V1 a 0 0", "R1 a b 100", "D1 b 0 DM", ...DIODE], "V1 0 1 0.1 TEMP 0 100 50");
   });
@@ -188,11 +193,16 @@ describe("eqspice dc", () => {
     expect(lines[0]).toBe("v-sweep,v(a),v(b),v(c),i(v1),i(vs)");
     expect(lines.length).toBe(6);
     expect(lines[5].split(",").map(Number)[0]).toBe(2);
-    const b = await runCli(["dc", deck, "--out", json, "--probe", "v(b),i(v1)", "--quiet"]);
+    const html = path.join(dir, "out.html");
+    const b = await runCli(["dc", deck, "--out", json, "--probe", "v(b),i(v1)", "--plot", html, "--quiet"]);
     expect(b.code, b.stderr).toBe(0);
     const j = JSON.parse(readFileSync(json, "utf8"));
     expect(Object.keys(j)).toEqual(["v-sweep", "v(b)", "i(v1)"]);
     expect(j["v-sweep"]).toEqual([0, 0.5, 1, 1.5, 2]);
+    const page = readFileSync(html, "utf8");
+    expect(page).toMatch(/Plotly\.newPlot/);
+    expect(page).toMatch(/"name":"v\(b\)"/);
+    expect(page).not.toMatch(/"name":"v\(a\)"/);
     const rp = (1e3 * 1e6) / (1e3 + 1e6); // R2 || R3 (VS is 0 V)
     expect(j["v(b)"][4]).toBeCloseTo((2 * rp) / (1e3 + rp), 12);
   }, 60_000);
