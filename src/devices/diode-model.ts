@@ -2,7 +2,9 @@
  * Diode model parameters and their temperature adjustment, as ngspice
  * computes them (diotemp.c), plus the junction physics shared by the stamp
  * and the energy: current i(v), conductance di/dv and co-content, with
- * reverse breakdown (BV, IBV, NBV, TCV) as ngspice 39's level-1 diode.
+ * reverse breakdown (BV, IBV, NBV, TCV) as ngspice 39's level-1 diode; and
+ * the junction's stored charge for transients (depletion CJO, VJ, M, FC and
+ * diffusion TT), as ngspice's diotemp.c and dioload.c.
  */
 
 /** Physical constants as ngspice 39 defines them. */
@@ -30,8 +32,25 @@ export interface DiodeModelParams {
   eg: number;
   /** Saturation current temperature exponent. Default 3. */
   xti: number;
-  /** Zero-bias junction capacitance (F). Default 0 (used by transient only). */
+  /** Zero-bias junction capacitance (F), times the area. Default 0 (transients only). */
   cjo: number;
+  /** Junction potential VJ (PB) (V). Default 1. */
+  vj: number;
+  /** Grading coefficient M (MJ). Default 0.5; above 0.9 ngspice limits it to 0.9 (with a warning). */
+  mj: number;
+  /** Forward-bias depletion capacitance coefficient FC: above FC VJ the charge is ngspice's quadratic. Default 0.5. */
+  fc: number;
+  /** Transit time TT (s): diffusion charge TT i(v). Default 0. */
+  tt: number;
+  /**
+   * Sidewall capacitance CJSW (CJP) (F/m), its grading MJSW, potential PHP
+   * and FCS: ngspice applies them to the perimeter PJ (default 0), which
+   * eqspice does not accept, so they store no charge (as ngspice without PJ).
+   */
+  cjsw: number;
+  mjsw: number;
+  php: number;
+  fcs: number;
   /** Parameter measurement temperature (C). Default 27. */
   tnom: number;
 }
@@ -46,7 +65,42 @@ export const DIODE_DEFAULTS: DiodeModelParams = {
   eg: 1.11,
   xti: 3,
   cjo: 0,
+  vj: 1,
+  mj: 0.5,
+  fc: 0.5,
+  tt: 0,
+  cjsw: 0,
+  mjsw: 0.33,
+  php: 1,
+  fcs: 0.5,
   tnom: 27,
+};
+
+/**
+ * ngspice 39 diode model parameters eqspice refuses by name (not modelled),
+ * with why: a model using them would give other answers than ngspice. They
+ * pass the parser (DIODE_PARAM_ALIASES maps them to null) and are refused,
+ * with the reason, when an element uses the model (elaborate-models.ts).
+ */
+export const DIODE_UNSUPPORTED: Record<string, string> = {
+  tm1: "temperature coefficients of M (TM1, TM2) are not modelled",
+  tm2: "temperature coefficients of M (TM1, TM2) are not modelled",
+  ttt1: "temperature coefficients of TT (TTT1, TTT2) are not modelled",
+  ttt2: "temperature coefficients of TT (TTT1, TTT2) are not modelled",
+  tlevc: "only ngspice's default capacitance temperature model (TLEVC = 0: CJO and VJ from EG's silicon law) is modelled",
+  cta: "CTA, CTP, TPB, TPHP belong to TLEVC = 1, which is not modelled",
+  ctp: "CTA, CTP, TPB, TPHP belong to TLEVC = 1, which is not modelled",
+  tpb: "CTA, CTP, TPB, TPHP belong to TLEVC = 1, which is not modelled",
+  tphp: "CTA, CTP, TPB, TPHP belong to TLEVC = 1, which is not modelled",
+  tlev: "only ngspice's default temperature model (TLEV = 0) is modelled",
+  pj: "a sidewall perimeter (PJ) is not supported, so neither are sidewall current and capacitance",
+  jsw: "a sidewall perimeter (PJ) is not supported, so neither are sidewall current and capacitance",
+  ns: "a sidewall perimeter (PJ) is not supported, so neither are sidewall current and capacitance",
+  area: "give the area on the element line (Dname a k model area)",
+  ikf: "high-injection knee currents (IKF, IKR) are not modelled",
+  ikr: "high-injection knee currents (IKF, IKR) are not modelled",
+  trs: "temperature coefficients of RS (TRS, TRS2) are not modelled",
+  trs2: "temperature coefficients of RS (TRS, TRS2) are not modelled",
 };
 
 /** Names accepted in `.model NAME D(...)`; others are rejected so typos do not pass silently. */
@@ -65,12 +119,18 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   cj0: "cjo",
   cj: "cjo",
   tnom: "tnom",
-  // Accepted and ignored (capacitance/noise/area details that do not change DC):
-  m: null,
-  vj: null,
-  pb: null,
-  tt: null,
-  fc: null,
+  vj: "vj",
+  pb: "vj",
+  m: "mj",
+  mj: "mj",
+  fc: "fc",
+  tt: "tt",
+  cjsw: "cjsw",
+  cjp: "cjsw",
+  mjsw: "mjsw",
+  php: "php",
+  fcs: "fcs",
+  // Accepted and ignored (noise and datasheet details that change neither DC nor transients):
   kf: null,
   af: null,
   level: null,
@@ -78,6 +138,7 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   vpk: null,
   mfg: null,
   type: null,
+  ...Object.fromEntries(Object.keys(DIODE_UNSUPPORTED).map((k) => [k, null])),
 };
 
 /** Thermal voltage kT/q (V) at temperature `tempC` (Celsius), as ngspice computes it. */
@@ -104,11 +165,103 @@ export interface JunctionParams {
   bv: number;
   /** NBV * Vt (V): the breakdown exponential's scale. */
   vtebrk: number;
+  /** The junction's charge in a transient; null without CJO and TT (the diode is resistive). */
+  charge: DiodeCharge | null;
+}
+
+/**
+ * The junction's charge parameters at the circuit temperature (ngspice's
+ * DIOtJctCap, DIOtJctPot, DIOtGradingCoeff, DIOtDepCap, DIOtF1..F3,
+ * DIOtTransitTime).
+ */
+export interface DiodeCharge {
+  /** Zero-bias depletion capacitance CJO(T) times area and m (F). */
+  cz: number;
+  /** Junction potential VJ(T) (V), at most 1 / FC. */
+  vj: number;
+  /** Grading coefficient, at most 0.9. */
+  mj: number;
+  /** FC VJ(T) (V): the depletion formula holds below it, the quadratic above. */
+  depCap: number;
+  /** VJ (1 - (1 - FC)^(1 - M)) / (1 - M) (V), (1 - FC)^(1 + M), 1 - FC (1 + M). */
+  f1: number;
+  f2: number;
+  f3: number;
+  /** Transit time TT (s). */
+  tt: number;
+}
+
+/** The grading coefficient above which ngspice's diotemp.c limits M (its DIOgradingCoeffMax). */
+export const DIODE_MJ_MAX = 0.9;
+
+/**
+ * The charge parameters of a diode model at `tempC`, `scale` = area times m
+ * (CJO scales with both, as ngspice 39), or null when CJO = TT = 0. ngspice's
+ * diotemp.c (TLEVC = 0): with Eg(T) = 1.16 - 7.02e-4 T^2 / (T + 1108) (eV) and
+ *   pbfact(T) = -2 Vt(T) (1.5 ln(T / Tref) + q (-Eg(T) / (2 k T) + 1.1150877 / (2 k Tref))),
+ * Tref = 300.15 K, the potential VJ is referred to Tref and moved to T,
+ *   pbo = (VJ - pbfact(Tnom)) / (Tnom / Tref),  VJ(T) = pbfact(T) + (T / Tref) pbo,
+ * and CJO follows it,
+ *   CJO(T) = CJO (1 + M (4e-4 (T - Tref) - (VJ(T) - pbo) / pbo)) / (1 + M (4e-4 (Tnom - Tref) - (VJ - pbo) / pbo)).
+ * F1 is computed from VJ(T) before the limit VJ(T) <= 1 / FC (ngspice's order).
+ */
+export function diodeChargeAt(m: DiodeModelParams, scale: number, tempC: number): DiodeCharge | null {
+  if (m.cjo === 0 && m.tt === 0) return null;
+  const T = tempC + CONSTCtoK;
+  const Tnom = m.tnom + CONSTCtoK;
+  const mj = Math.min(m.mj, DIODE_MJ_MAX);
+  const pbfact = (t: number): number => {
+    const egfet = 1.16 - (7.02e-4 * t * t) / (t + 1108);
+    const arg = -egfet / (2 * CONSTboltz * t) + 1.1150877 / (CONSTboltz * (REFTEMP + REFTEMP));
+    return -2 * ((CONSTboltz * t) / CHARGE) * (1.5 * Math.log(t / REFTEMP) + CHARGE * arg);
+  };
+  const fact1 = Tnom / REFTEMP;
+  const pbo = (m.vj - pbfact(Tnom)) / fact1;
+  const gmaold = (m.vj - pbo) / pbo;
+  let vj = pbfact(T) + (T / REFTEMP) * pbo;
+  const gmanew = (vj - pbo) / pbo;
+  const cz = ((m.cjo * scale) / (1 + mj * (400e-6 * (Tnom - REFTEMP) - gmaold))) * (1 + mj * (400e-6 * (T - REFTEMP) - gmanew));
+  const xfc = Math.log(1 - m.fc);
+  const f1 = (vj * (1 - Math.exp((1 - mj) * xfc))) / (1 - mj);
+  let depCap = m.fc * vj;
+  if (depCap > 1) {
+    vj = 1 / m.fc;
+    depCap = m.fc * vj;
+  }
+  return { cz, vj, mj, depCap, f1, f2: Math.exp((1 + mj) * xfc), f3: 1 - m.fc * (1 + mj), tt: m.tt };
+}
+
+/**
+ * The junction's charge q (C) and capacitance c = dq/dv (F) at voltage v,
+ * given the junction current i(v) (A, without GMIN) and its conductance g:
+ * ngspice's dioload.c, depletion plus diffusion TT i(v):
+ *   v < FC VJ:  q = VJ CJO (1 - (1 - v/VJ)^(1 - M)) / (1 - M),  c = CJO (1 - v/VJ)^-M
+ *   v >= FC VJ: q = CJO F1 + CJO/F2 (F3 (v - FC VJ) + M/(2 VJ) (v^2 - (FC VJ)^2)),
+ *               c = CJO/F2 (F3 + M v / VJ)
+ * (the quadratic continues the depletion charge with equal value and slope
+ * at FC VJ); q += TT i, c += TT g (so in breakdown the breakdown current).
+ */
+export function diodeCharge(p: DiodeCharge, v: number, i: number, g: number, out: { q: number; c: number }): void {
+  const { cz, vj, mj } = p;
+  let q: number;
+  let c: number;
+  if (v < p.depCap) {
+    const arg = 1 - v / vj;
+    const sarg = Math.exp(-mj * Math.log(arg));
+    q = (vj * cz * (1 - arg * sarg)) / (1 - mj);
+    c = cz * sarg;
+  } else {
+    const czof2 = cz / p.f2;
+    q = cz * p.f1 + czof2 * (p.f3 * (v - p.depCap) + (mj / (vj + vj)) * (v * v - p.depCap * p.depCap));
+    c = czof2 * (p.f3 + (mj * v) / vj);
+  }
+  out.q = q + p.tt * i;
+  out.c = c + p.tt * g;
 }
 
 /**
  * Junction parameters of a diode of `area` (times its multiplier m) at
- * `tempC`. `m`: the multiplier alone (it scales IBV; area does not, as in
+ * `tempC`, with its charge parameters (diodeChargeAt). `m`: the multiplier alone (it scales IBV; area does not, as in
  * ngspice's level 1); `reltol`: `.options reltol`, which ends ngspice's
  * iteration for the breakdown voltage (so its answer depends on it).
  */
@@ -121,7 +274,14 @@ export function junctionAt(m: DiodeModelParams, area: number, tempC: number, mul
   const isat = m.is * area * Math.exp(((ratio - 1) * m.eg) / vte + (m.xti / m.n) * Math.log(ratio));
   const vcrit = vte * Math.log(vte / (Math.SQRT2 * isat));
   const nbv = m.nbv ?? m.n;
-  return { isat, vte, vcrit, bv: Number.isFinite(m.bv) ? breakdownVoltage(m.bv - m.tcv * (T - Tnom), m.ibv * mult, isat, vt, nbv, reltol) : Infinity, vtebrk: nbv * vt };
+  return {
+    isat,
+    vte,
+    vcrit,
+    bv: Number.isFinite(m.bv) ? breakdownVoltage(m.bv - m.tcv * (T - Tnom), m.ibv * mult, isat, vt, nbv, reltol) : Infinity,
+    vtebrk: nbv * vt,
+    charge: diodeChargeAt(m, area, tempC),
+  };
 }
 
 /**

@@ -9,10 +9,24 @@
  * Step limiting: SPICE's pnjlim on vd, from the last iterate's vd; in
  * breakdown (BV given, vd below -xbv + 10 NBV Vt) pnjlim on -(vd + xbv)
  * with NBV Vt, as ngspice's dioload.c.
+ *
+ * Charge in a transient (CJO or TT given, LoadContext.integ set), as
+ * dioload.c integrates it: the junction's charge q(vd) (diodeCharge:
+ * depletion plus TT i(vd)) sits across the junction, internal anode a' to
+ * cathode k, and its current by the integrator's formula (companionHistory
+ * applied to the charge) is
+ *   iq = a0 q(vd) + hist(q_n, q_{n-1}, iq_n),  d iq / d vd = a0 C(vd),
+ * added to the junction's companion model:
+ *   geq = i'(vd) + gmin + a0 C(vd);  ieq = i(vd) + gmin*vd + iq - geq*vd.
+ * `accept` re-evaluates the charge at the converged voltage and shifts the
+ * history; `startCharges` takes the initial state with no current; the step
+ * is bounded by the charge's truncation error (ngspice's DIOtrunc). A diode
+ * without CJO and TT has no charge and loads as in DC.
  */
-import { junctionCocontent, junctionCurrent, type JunctionParams } from "./diode-model.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
+import { diodeCharge, junctionCocontent, junctionCurrent, type DiodeCharge, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "./types.js";
+import type { BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
 
 const scratch = { i: 0, g: 0 };
 const point: BranchPoint = { v: 0, i: 0, g: 0 };
@@ -45,6 +59,25 @@ export class Diode implements Device, BranchLaw {
   private hs: PairHandles | null = null;
   /** Junction voltage of the last iterate (V): the limiter's memory. */
   private vdLast = 0;
+  /** The junction's charge parameters; null without CJO and TT. */
+  private readonly qp: DiodeCharge | null;
+  private readonly qNodes: readonly number[];
+  /** Charge (C), its current (A) and capacitance (F) at the last charge evaluation. */
+  private q0 = 0;
+  private iq0 = 0;
+  private c0 = 0;
+  /** Accepted history: charge at t_n, t_{n-1}, t_{n-2} (C), current at t_n (A). */
+  private q1 = 0;
+  private q2 = 0;
+  private q3 = 0;
+  private iq1 = 0;
+  /** True once startCharges set the history. */
+  private started = false;
+  /** Integration state of the last transient load (accept re-evaluates with it). */
+  private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
+  private haveInteg = false;
+  private readonly qOut = { q: 0, c: 0 };
+  private readonly qHist = new Float64Array(4);
 
   /**
    * @param a anode node, k cathode node, ai internal anode node (== a when RS = 0)
@@ -59,6 +92,8 @@ export class Diode implements Device, BranchLaw {
     readonly gs: number,
   ) {
     this.nodes = ai === a ? [a, k] : [a, k, ai];
+    this.qp = junction.charge;
+    this.qNodes = this.qp ? [ai, k] : [];
   }
 
   setup(ctx: SetupContext): void {
@@ -93,15 +128,94 @@ export class Diode implements Device, BranchLaw {
 
   load(ctx: LoadContext): void {
     if (this.linearize(ctx.V[this.ai] - ctx.V[this.k], ctx.initJunctions, ctx.gmin, point)) ctx.noncon = true;
+    const integ = ctx.integ;
+    if (integ !== null && this.qp !== null) {
+      if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
+      const li = this.lastInteg;
+      li.a0 = integ.a0;
+      li.method = integ.method;
+      li.ratio = integ.ratio;
+      this.haveInteg = true;
+      // scratch holds the junction's i(vd), i'(vd) (no GMIN) from linearize
+      this.chargeStep(point.v, scratch.i, scratch.g, integ);
+      point.g += integ.a0 * this.c0;
+      point.i += this.iq0;
+    }
     // geq = i'(vd); ieq = i(vd) - geq*vd
     stampConductance(ctx, this.hj, point.g);
     stampCurrentSource(ctx, this.hj, point.i - point.g * point.v);
     if (this.hs) stampConductance(ctx, this.hs, this.gs);
   }
 
-  /** Without series resistance the junction is the whole device: a branch law from anode to cathode. */
+  /**
+   * The charge q0, its current iq0 = a0 q0 + hist and capacitance c0 at
+   * junction voltage vd (V) with junction current i and conductance g
+   * there, from the accepted history.
+   */
+  private chargeStep(vd: number, i: number, g: number, integ: IntegrationState): void {
+    const out = this.qOut;
+    diodeCharge(this.qp!, vd, i, g, out);
+    this.q0 = out.q;
+    this.c0 = out.c;
+    this.iq0 = integ.a0 * out.q + companionHistory(integ, 1, this.q1, this.q2, this.iq1);
+  }
+
+  chargeNodes(): readonly number[] {
+    return this.qNodes;
+  }
+
+  /** The initial state of the charge: the voltages V, no current (Device.startCharges). */
+  startCharges(V: Float64Array): void {
+    const p = this.qp;
+    if (!p) return;
+    const vd = V[this.ai] - V[this.k];
+    junctionCurrent(this.junction, vd, scratch);
+    diodeCharge(p, vd, scratch.i, scratch.g, this.qOut);
+    this.q0 = this.q1 = this.q2 = this.q3 = this.qOut.q;
+    this.iq0 = this.iq1 = 0;
+    this.c0 = 0;
+    this.started = true;
+    this.haveInteg = false;
+  }
+
+  /**
+   * Accept the converged time point: the charge and current of the last
+   * load become the history. As in ngspice, that load linearized at the
+   * iterate before the converged solution (the charge is not re-evaluated
+   * at V: with the exponential diffusion charge TT i(v), the two differ by
+   * the last Newton step, which ngspice's history keeps).
+   */
+  accept(_V: Float64Array, _x: Float64Array, _h: number): void {
+    if (!this.qp || !this.started || !this.haveInteg) return;
+    this.q3 = this.q2;
+    this.q2 = this.q1;
+    this.q1 = this.q0;
+    this.iq1 = this.iq0;
+  }
+
+  /**
+   * The step (s) the junction charge allows for the step just solved
+   * (ChargeTruncation, ngspice's DIOtrunc: CKTterr on the charge of the
+   * last load, as accept keeps it). Infinity without charge or before a
+   * transient step was loaded.
+   */
+  chargeTruncation(_V: Float64Array, spec: ChargeTruncationSpec): number {
+    if (!this.qp || !this.started || !this.haveInteg) return Infinity;
+    const q = this.qHist;
+    q[0] = this.q0;
+    q[1] = this.q1;
+    q[2] = this.q2;
+    q[3] = this.q3;
+    return chargeStepBound(q, this.iq0, this.iq1, spec);
+  }
+
+  /**
+   * Without series resistance the junction is the whole device: a branch
+   * law from anode to cathode. Not with a charge: a branch law carries no
+   * integration state, so a structured solver would drop the charge's current.
+   */
   branchLaw(): BranchLaw | null {
-    return this.ai === this.a ? this : null;
+    return this.ai === this.a && this.qp === null ? this : null;
   }
 
   get b(): number {
@@ -118,8 +232,14 @@ export class Diode implements Device, BranchLaw {
   /** GMIN used by addCurrents/cocontent (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
 
-  addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {
-    const i = this.current(V, this.gmin);
+  /**
+   * Currents leaving the terminals at V (A), GMIN included; in a transient
+   * (time >= 0, after startCharges) plus the charge's current at the last
+   * accepted point, as a capacitor's.
+   */
+  addCurrents(V: Float64Array, _x: Float64Array, time: number, out: Float64Array): void {
+    let i = this.current(V, this.gmin);
+    if (time >= 0 && this.started) i += this.iq1;
     out[this.ai] += i;
     out[this.k] -= i;
     if (this.ai !== this.a) {

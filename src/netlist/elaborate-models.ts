@@ -9,7 +9,7 @@ import type { ModelCard } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
-import { CONSTCtoK, DIODE_DEFAULTS, DIODE_PARAM_ALIASES, type DiodeModelParams } from "../devices/diode-model.js";
+import { CONSTCtoK, DIODE_DEFAULTS, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode-model.js";
 import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt-model.js";
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
 
@@ -19,7 +19,12 @@ export function evalTok(t: Token, scope: Lookup, what: string): number {
   return evaluateValue(t.text, t.kind === "expr", scope, t.loc, what);
 }
 
-export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number): { params: DiodeModelParams; name: string; capacitive: boolean } {
+/**
+ * The diode model an element names, evaluated in its scope, with the notes
+ * ngspice would warn about (a grading coefficient M above 0.9, which both
+ * limit to 0.9).
+ */
+export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number): { params: DiodeModelParams; name: string; notes: string[] } {
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
@@ -29,15 +34,20 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
     }
     // A model's TNOM defaults to `.options tnom` (ngspice).
     const params: DiodeModelParams = { ...DIODE_DEFAULTS, tnom };
-    let capacitive = false;
+    const notes: string[] = [];
     for (const [key, tok] of card.params) {
+      const why = DIODE_UNSUPPORTED[key];
+      if (why) throw new NetlistError(`.model ${card.name}: diode model parameter '${key}' is not supported: ${why}`, tok.loc);
       if (!(key in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${key}' in .model ${card.name}`, tok.loc);
       const field = DIODE_PARAM_ALIASES[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
-      if ((key === "tt" || DIODE_PARAM_ALIASES[key] === "cjo") && v !== 0) capacitive = true;
       if (field === null) continue;
       params[field] = v;
     }
+    const at = (field: keyof DiodeModelParams): SourceLoc => {
+      for (const [key, tok] of card.params) if (DIODE_PARAM_ALIASES[key] === field) return tok.loc;
+      return card.loc;
+    };
     const pos = (k: string, what: string): void => {
       const t = card.params.get(k);
       if (t && !(params[DIODE_PARAM_ALIASES[k]!]! > 0)) throw new NetlistError(`.model ${card.name}: ${what} must be positive`, t.loc);
@@ -49,7 +59,18 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
     if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
     if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);
     if (!(params.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, card.loc);
-    return { params, name: card.name, capacitive };
+    // the charge (diodeChargeAt, diodeCharge): finite for these
+    if (!(params.cjo >= 0)) throw new NetlistError(`.model ${card.name}: CJO must not be negative`, at("cjo"));
+    if (!(params.tt >= 0)) throw new NetlistError(`.model ${card.name}: TT must not be negative`, at("tt"));
+    if (!(params.vj > 0)) throw new NetlistError(`.model ${card.name}: VJ must be positive`, at("vj"));
+    if (!(params.mj >= 0)) throw new NetlistError(`.model ${card.name}: M must not be negative`, at("mj"));
+    if (!(params.fc >= 0 && params.fc < 1)) throw new NetlistError(`.model ${card.name}: FC must be in [0, 1) (got ${params.fc})`, at("fc"));
+    if (!(params.cjsw >= 0)) throw new NetlistError(`.model ${card.name}: CJSW must not be negative`, at("cjsw"));
+    if (!(params.php > 0)) throw new NetlistError(`.model ${card.name}: PHP must be positive`, at("php"));
+    if (!(params.mjsw >= 0)) throw new NetlistError(`.model ${card.name}: MJSW must not be negative`, at("mjsw"));
+    if (!(params.fcs >= 0 && params.fcs < 1)) throw new NetlistError(`.model ${card.name}: FCS must be in [0, 1) (got ${params.fcs})`, at("fcs"));
+    if (params.mj > DIODE_MJ_MAX && params.cjo > 0) notes.push(`${formatLoc(at("mj"))}: .model ${card.name}: grading coefficient M = ${params.mj} is limited to ${DIODE_MJ_MAX} (as ngspice)`);
+    return { params, name: card.name, notes };
   }
   throw new NetlistError(`unknown model '${clip(name.text)}'`, name.loc);
 }

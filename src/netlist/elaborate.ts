@@ -502,10 +502,10 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const offAt = extra.findIndex((t) => t.lower === "off");
       const areaToks = extra.filter((_, k) => k !== offAt);
       checkArgs(card, { pos: pos.slice(0, 3).concat(areaToks), named }, named.has("area") ? 3 : 4, D_USAGE, { area: 1, m: 1 }, D_UNSUPPORTED);
-      const { params: model, name: modelName, capacitive } = resolveModel(modelTok, f.models, local, ctx.options.tnom);
-      if (capacitive && !ctx.warned.has(modelName)) {
+      const { params: model, name: modelName, notes } = resolveModel(modelTok, f.models, local, ctx.options.tnom);
+      if (notes.length > 0 && !ctx.warned.has(modelName)) {
         ctx.warned.add(modelName);
-        ctx.warnings.push(`.model ${modelName}: junction capacitance (CJO) and transit time (TT) are not modelled: DC results are exact, transient waveforms will differ from ngspice`);
+        ctx.warnings.push(...notes);
       }
       let area = 1;
       const areaTok = named.get("area")?.values[0] ?? areaToks[0];
