@@ -196,6 +196,7 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
   const inner = axes[0];
   const outer = axes[1];
   const tempAxis = axes.findIndex((a) => a.kind === "temp");
+  const hasResistor = axes.some((a) => a.kind === "r");
   const stats: DcStats = { points: 0, iterations: 0, fallbacks: 0, builds: 1 };
   const locs = run.spec.sweeps.map((s) => s.loc);
   const open = (circuit: Circuit): Live => ({
@@ -229,7 +230,7 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
       }
       for (let k = 0; k < nAx; k++) live.setters[k]?.(point[k]);
       const { engine } = live;
-      engine.invalidate();
+      if (hasResistor) engine.invalidate(); // the bank's cached column sums
       engine.setPoint("dc", 0, 1, null);
       const start = ji === 0 ? innerStart : prev;
       let solved = false;

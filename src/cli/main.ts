@@ -24,7 +24,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name("eqspice")
-  .description("Analog circuit simulator: SPICE netlists, DC/DC-sweep/transient analysis matching ngspice, Equilibrium Propagation training")
+  .description("Analog circuit simulator: SPICE netlists, DC operating points, DC sweeps and transient analysis matching ngspice, Equilibrium Propagation training")
   .version("0.1.0")
   .showHelpAfterError();
 

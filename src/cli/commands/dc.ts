@@ -8,7 +8,8 @@
  * and `i(source)` (A, + to - through the source). CSV on stdout or to
  * --out, JSON (an object of column arrays) for an --out ending in .json, a
  * self-contained HTML plot (plotly) for .html or --plot: one trace per
- * column, one per value of the second sweep. --probe keeps only the named
+ * column, one per value of the second sweep (at most 100 traces; a long
+ * sweep is thinned to every k-th point, its last point kept). --probe keeps only the named
  * columns (the sweep values stay). Everything is checked before the run:
  * a bad card, probe or output path writes nothing; files are written under
  * a temporary name and renamed on success.
@@ -24,6 +25,9 @@ import { TeeSink, type WaveformSink } from "../../output/sink.js";
 import { writePlotHtml, type PlotFigure } from "../../plot/html.js";
 import { MAX_TRACES } from "../../plot/waveforms.js";
 import { DEFAULT_MAX_POINTS } from "../../analysis/dc.js";
+
+/** Most numbers one plot page holds (x and y of every drawn point): the page stays under 2 MB. */
+const PLOT_VALUES = 60_000;
 
 interface DcFlags {
   out?: string;
@@ -92,7 +96,10 @@ class ProbeSink implements DcSink {
 class DcPlotSink implements WaveformSink {
   private columns: string[] = [];
   private units: string[] = [];
-  private rows: number[][] = [];
+  /** Kept rows of each value of the outer sweep (every `stride`-th inner point, and the last). */
+  private rows: number[][][] = [];
+  private seen = 0;
+  private stride = 1;
   constructor(
     readonly path: string,
     readonly title: string,
@@ -106,13 +113,22 @@ class DcPlotSink implements WaveformSink {
   begin(columns: string[], units: string[]): void {
     this.columns = columns;
     this.units = units;
+    // at most PLOT_VALUES numbers drawn: each trace holds x and y of its kept points
+    const nOuter = this.outer ? this.outer.values.length : 1;
+    const traces = Math.max(1, Math.min(MAX_TRACES, (columns.length - this.nSweeps) * nOuter));
+    this.stride = Math.max(1, Math.ceil((2 * traces * this.innerCount) / PLOT_VALUES));
+    this.rows = Array.from({ length: nOuter }, () => []);
   }
   row(values: Float64Array): void {
-    this.rows.push(Array.from(values, (v) => Number(v.toPrecision(7))));
+    const j = this.seen % this.innerCount;
+    const o = Math.floor(this.seen / this.innerCount);
+    this.seen++;
+    if (j % this.stride !== 0 && j !== this.innerCount - 1) return;
+    this.rows[o].push(Array.from(values, (v) => Number(v.toPrecision(7))));
   }
   finish(): void {
     const figs: PlotFigure[] = [];
-    const nOuter = this.outer ? this.outer.values.length : 1;
+    const nOuter = this.rows.length;
     let drawn = 0;
     for (const [unit, what] of [
       ["V", "node voltages"],
@@ -122,7 +138,7 @@ class DcPlotSink implements WaveformSink {
       for (let k = this.nSweeps; k < this.columns.length; k++) {
         if (this.units[k] !== unit) continue;
         for (let o = 0; o < nOuter && drawn < MAX_TRACES; o++, drawn++) {
-          const rows = this.rows.slice(o * this.innerCount, (o + 1) * this.innerCount);
+          const rows = this.rows[o];
           const name = this.outer ? `${this.columns[k]} @ ${this.outer.label}=${Number(this.outer.values[o].toPrecision(6))}${this.outer.unit}` : this.columns[k];
           traces.push({ type: "scatter", mode: "lines", name, x: rows.map((r) => r[0]), y: rows.map((r) => r[k]), line: { width: 1.5 } });
         }
