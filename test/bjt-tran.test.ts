@@ -32,7 +32,6 @@ import { Engine } from "../src/analysis/engine.js";
 import { Bjt } from "../src/devices/bjt.js";
 import { bjtCharges, bjtDefaults, bjtInstanceAt, bjtPoint, bjtTerminalCurrents, newBjtChargePoint, newBjtPoint, type BjtChargePoint, type BjtInstance, type BjtModelParams } from "../src/devices/bjt-model.js";
 import type { IntegrationState, LoadContext, SetupContext } from "../src/devices/types.js";
-import { NetlistError } from "../src/util/errors.js";
 import { ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran, type NgspiceTranResult } from "./helpers/ngspice.js";
 import { GMIN, fd } from "./helpers/stamp-check.js";
@@ -214,6 +213,8 @@ describe("BJT transient stamp: charges integrated by the companion model", () =>
     ["cutoff to forward active, substrate below the collector", 1, { subs: 1 }, [5, -1, 0, -2], [4, 0.5, 0, -2], [3, 0.68, 0.01, -2.5]],
     ["B-E forward above FC * VJE, lateral substrate forward-biased (ISS)", 1, { subs: -1 }, [1, 0.4, 0, 0.2], [0.8, 0.9, 0.05, 0.7], [0.5, 0.92, 0.1, 0.75]],
     ["PNP, forward active into saturation, vertical", -1, { subs: 1 }, [3, 0.6, 0, -0.5], [1, 0.72, 0, -0.5], [0.2, 0.77, 0, -0.6]],
+    ["excess phase PTF = 40 degrees, forward active", 1, { ptf: 40 }, [3, 0.62, 0, 0], [2.5, 0.7, 0, 0], [2, 0.74, 0.01, 0]],
+    ["PNP with excess phase PTF = 25 degrees, into saturation", -1, { ptf: 25 }, [3, 0.6, 0, -0.5], [1, 0.72, 0, -0.5], [0.2, 0.77, 0, -0.6]],
   ];
   for (const [name, type, over, V0e, V1e, V2e] of CASES) {
     it(`${name}: J = dI/dV by central differences, sum J V - b = I, accept shifts the history, addCurrents includes the accepted charge currents`, () => {
@@ -230,11 +231,29 @@ describe("BJT transient stamp: charges integrated by the companion model", () =>
       const ts = t * p.subs;
       const sc = p.subs === 1 ? 5 : 6;
       const qOf = (x: number[]) => chargesAt(p, t * (x[6] - x[7]), t * (x[6] - x[5]), t * (x[2] - x[5]), ts * (x[4] - x[sc]));
+      // excess phase (bjtload.c, written out here): the forward transport current cbe/qb becomes
+      // cexbc = cch + arg3 cbe/qb over a step delta, cch = (cex1 (1 + r + arg2) - cex2 r) / denom
+      const td = ((over.ptf ?? 0) * Math.PI * p.charges!.tf) / 180;
+      const xOf = (x: number[]) => {
+        const pt = newBjtPoint();
+        bjtPoint(p, t * (x[6] - x[7]), t * (x[6] - x[5]), GMIN, pt);
+        return pt.cbe / pt.qb;
+      };
+      const weil = (delta: number, r: number, cex1: number, cex2: number) => {
+        const a = delta / td;
+        const denom = 1 + 3 * a + 3 * a * a;
+        return { cch: (cex1 * (1 + r + 3 * a) - cex2 * r) / denom, arg3: (3 * a * a) / denom };
+      };
+      /** The collector current's change by the excess phase at x (normalized, per unit M): cch + (arg3 - 1) cbe/qb. */
+      let excess: (x: number[]) => number = () => 0;
       /** DC currents plus charge currents given as i_k(x) per charge (normalized, per unit M). */
       const currents = (x: number[], ik: (q: BjtChargePoint) => [number, number, number, number]) => {
         const o = new Float64Array(7);
         bjtTerminalCurrents(p, GMIN, { c: x[1], b: x[2], e: x[3], s: x[4], ci: x[5], bi: x[6], ei: x[7] }, o);
         const out = [0, ...o];
+        const dcc = p.m * excess(x);
+        out[5] += t * dcc;
+        out[7] -= t * dcc;
         const [ibe, ibc, ibx, isub] = ik(qOf(x)).map((i) => p.m * i);
         out[6] += t * ibe;
         out[7] -= t * ibe;
@@ -267,6 +286,11 @@ describe("BJT transient stamp: charges integrated by the companion model", () =>
       const h2 = 0.1e-9;
       // backward Euler from the initial state: i = (q - q_0) / h1
       const be: IntegrationState = { a0: 1 / h1, method: "be", ratio: 1 };
+      const x0 = xOf(V0);
+      if (td !== 0) {
+        const w = weil(h1, 0, x0, x0);
+        excess = (x) => w.cch + (w.arg3 - 1) * xOf(x);
+      }
       const cur1 = (x: number[]) =>
         currents(x, (q) => [(q.qbe - q0.qbe) / h1, (q.qbc - q0.qbc) / h1, (q.qbx - q0.qbx) / h1, (q.qsub - q0.qsub) / h1]);
       check(V1, cur1, hn.loadAt(dev, V1, be));
@@ -279,8 +303,15 @@ describe("BJT transient stamp: charges integrated by the companion model", () =>
       dev.addCurrents(Float64Array.from(V1), new Float64Array(N), 1e-9, got);
       const want = cur1(V1);
       for (let r = 1; r <= N; r++) expect(Math.abs(got[r] - want[r]), `addCurrents node ${r}`).toBeLessThanOrEqual(1e-12 * Math.max(...want.map(Math.abs)) + 1e-18);
-      // trapezoidal from the accepted point: i = 2/h2 (q - q_1) - i_1
+      // trapezoidal from the accepted point: i = 2/h2 (q - q_1) - i_1; the excess phase's history shifts (cex1 = cexbc(V1), cex2 = cbe/qb at V0)
       const trap: IntegrationState = { a0: 2 / h2, method: "trap", ratio: h2 / h1 };
+      if (td !== 0) {
+        const w1 = weil(h1, 0, x0, x0);
+        const cex1 = w1.cch + w1.arg3 * xOf(V1);
+        const w = weil(h2, h2 / h1, cex1, x0);
+        excess = (x) => w.cch + (w.arg3 - 1) * xOf(x);
+        expect(Math.abs(excess(V2))).toBeGreaterThan(1e-9);
+      }
       const cur2 = (x: number[]) =>
         currents(x, (q) => [(2 / h2) * (q.qbe - q1.qbe) - i1[0], (2 / h2) * (q.qbc - q1.qbc) - i1[1], (2 / h2) * (q.qbx - q1.qbx) - i1[2], (2 / h2) * (q.qsub - q1.qsub) - i1[3]]);
       check(V2, cur2, hn.loadAt(dev, V2, trap));
@@ -310,18 +341,11 @@ describe("BJT transient stamp: charges integrated by the companion model", () =>
 describe("BJT transients: which run, which refuse", () => {
   const deck = (model: string) => ["sw", "VCC vcc 0 5", "VIN in 0 PULSE(0 5 1n 1n 1n 10n 30n)", "RB in b 4.7k", "RC vcc c 1k", "Q1 c b 0 qn", "CB b 0 0.1p", "CL c 0 1p", `.model qn npn (is=1e-15 bf=100 ${model})`, ".tran 0.1n 20n", ".end"].join("\n");
 
-  it("excess phase: a nonzero PTF with TF is refused at the element line, naming PTF; PTF without TF (no excess phase in ngspice either) runs", () => {
-    const c = loadCircuitFromText(deck("tf=0.4n cje=1p ptf=30"), "ptf.cir");
-    let err: unknown;
-    try {
-      transient(c);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(NetlistError);
-    expect((err as NetlistError).message).toMatch(/ptf\.cir:6:1: tran: q1: bipolar transistor excess phase \(PTF = 30 degrees\) is not modelled/);
-    const r = transient(loadCircuitFromText(deck("cje=1p cjc=1p ptf=30")), { tmax: 0.1e-9 });
-    expect(Math.min(...r.nodes.c)).toBeLessThan(0.3);
+  it("excess phase: PTF with TF delays the collector current (the waveform changes); PTF without TF has no excess phase (as ngspice: td = PTF TF) and changes nothing", () => {
+    const c = (model: string) => transient(loadCircuitFromText(deck(model)), { tmax: 0.1e-9 }).nodes.c;
+    const diff = (a: Float64Array, b: Float64Array) => Math.max(...a.map((v, k) => Math.abs(v - b[k])));
+    expect(diff(c("tf=0.4n cje=1p ptf=60"), c("tf=0.4n cje=1p"))).toBeGreaterThan(1e-2);
+    expect(diff(c("cje=1p cjc=1p ptf=30"), c("cje=1p cjc=1p"))).toBe(0);
   });
 
   it("a transistor without charges has no charge nodes and odex still applies; one with charges marks its nodes dynamic and keeps the circuit from odex", () => {
@@ -481,6 +505,25 @@ describeNgspice("BJT transients with charges against ngspice .tran (same explici
     const w = worst("switch-default-options", r, nodes);
     expect(w.dv, `${w.node} at ${w.t}`).toBeLessThanOrEqual(1e-4);
     expect(Math.max(...r.eq.nodes.c)).toBeGreaterThan(5.05); // the input edge couples through CJC
+  }, 60_000);
+
+  itNgspice("excess phase (PTF): the hard 2N2222 switch with PTF = 40 (reltol 1e-8), the slow one at default options, the 2N2222 amplifier with PTF = 40: 1e-4 V; PTF moves the waveforms by 1e-2 V and more", () => {
+    const card = Q2N2222.map((l) => l.replace("Tf=411.1p", "Tf=411.1p Ptf=40"));
+    const decks: Array<[string, string[], number, string[]]> = [
+      ["switch-ptf", ["switch", ".options reltol=1e-8 vntol=1e-12", "VCC vcc 0 5", "VIN in 0 PULSE(-3 5 2n 1n 1n 60n 300n)", "RB in b 1k", "RC vcc c 1k", "Q1 c b 0 Q2N2222", ...card, ".tran 0.1n 200n"], 0.1e-9, ["c", "b"]],
+      ["switch-ptf-default-options", ["switch", "VCC vcc 0 5", "VIN in 0 PULSE(0 5 2n 1n 1n 40n 100n)", "RB in b 4.7k", "RC vcc c 1k", "Q1 c b 0 Q2N2222", ...card, ".tran 0.1n 150n"], 0.1e-9, ["c", "b"]],
+      ["ce-2n2222-ptf", ["ce 2n2222", OPTS, "VCC vcc 0 12", "VIN in 0 SIN(0 10m 5Meg)", "CIN in b 10n", "R1 vcc b 68k", "R2 b 0 12k", "RC vcc c 2.2k", "RE e 0 470", "CE e 0 100n", "Q1 c b e Q2N2222", ...card, ".tran 1n 1u"], 0.1e-9, ["c"]],
+    ];
+    for (const [name, lines, tmax, nodes] of decks) {
+      const r = run(name, lines, tmax, nodes);
+      const w = worst(name, r, nodes);
+      expect(w.dv, `${name}: ${w.node} at ${w.t}`).toBeLessThanOrEqual(1e-4);
+    }
+    // the same hard switch without PTF differs: the excess phase is there
+    const hard = (c: string[]) => transient(loadCircuitFromText([...decks[0][1].slice(0, 7), ...c, ".tran 0.1n 200n", ".end"].join("\n")), { integrator: "trap", tmax: 0.1e-9 }).nodes.c;
+    const withPtf = hard(card);
+    const without = hard(Q2N2222);
+    expect(Math.max(...withPtf.map((v, k) => Math.abs(v - without[k])))).toBeGreaterThan(1e-2);
   }, 60_000);
 
   itNgspice("emitter follower (IKF, XTF/VTF/ITF, TR, RB/RC/RE) driving a load capacitor, PULSE input: 1e-4 V", () => {

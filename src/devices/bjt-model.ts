@@ -69,7 +69,7 @@ export interface BjtModelParams {
   /**
    * Charge storage (transient only; DC ignores them): B-E depletion CJE (F),
    * VJE (V), MJE; forward transit time TF (s) with its bias dependence XTF,
-   * VTF (V), ITF (A) and excess phase PTF (degrees, not modelled: refused);
+   * VTF (V), ITF (A) and excess phase PTF (degrees);
    * B-C depletion CJC, VJC, MJC with the fraction XCJC on the internal base;
    * reverse transit time TR; substrate depletion CJS, VJS, MJS.
    */
@@ -311,8 +311,6 @@ export interface BjtInstance {
   hasCharges: boolean;
   /** The charges at the device temperature (see BjtCharges); null when hasCharges is false. */
   charges: BjtCharges | null;
-  /** PTF (degrees): excess phase, not modelled (a transient refuses a nonzero one). */
-  ptf: number;
 }
 
 /**
@@ -337,6 +335,8 @@ export interface BjtCharges {
   /** TF, TR (s). */
   tf: number;
   tr: number;
+  /** Excess-phase delay PTF (radians) TF (s); 0: none (bjttemp.c's BJTexcessPhaseFactor). */
+  td: number;
   /** XTF; 1/(1.44 VTF) (1/V, 0 without VTF); ITF * area (A). */
   xtf: number;
   ovtf: number;
@@ -399,6 +399,7 @@ function bjtChargesAt(p: BjtModelParams, area: number, tnomK: number, tK: number
   return {
     tf: p.tf,
     tr: p.tr,
+    td: (p.ptf / (180 / Math.PI)) * p.tf,
     xtf: p.xtf,
     ovtf: p.vtf !== 0 ? 1 / (p.vtf * 1.44) : 0,
     itf: p.itf * area,
@@ -470,7 +471,6 @@ export function bjtInstanceAt(p: BjtModelParams, area: number, m: number, tempC:
     m,
     hasCharges: p.tf !== 0 || p.tr !== 0 || p.cje !== 0 || p.cjc !== 0 || p.cjs !== 0,
     charges: bjtChargesAt(p, area, tnom, T),
-    ptf: p.ptf,
   };
 }
 
@@ -712,6 +712,46 @@ export function bjtTerminalCurrents(p: BjtInstance, gmin: number, v: { c: number
   out[3] += m * ts * subScratch.i;
   if (p.subs === 1) out[4] -= m * ts * subScratch.i;
   else out[5] -= m * ts * subScratch.i;
+}
+
+/**
+ * Weil's excess phase of bjtload.c (transient only, td = PTF TF != 0): the
+ * transport current's forward part cbe/qb becomes the output of a
+ * second-order delay integrated by backward Euler over the step delta,
+ * with the accepted history cex1 = cexbc(t_n), cex2 = cexbc(t_{n-1}) and
+ * r = delta / (last accepted step):
+ *   a = delta/td,  arg2 = 3a,  arg1 = 3a^2,  denom = 1 + arg1 + arg2,  arg3 = arg1/denom
+ *   cch = (cex1 (1 + r + arg2) - cex2 r) / denom
+ *   cexbc = cch + arg3 cbe/qb          (replaces cbe/qb in the collector current)
+ * Returns cch and arg3 in out; the caller replaces cbe by cex = arg3 cbe in
+ * cc, gm, go (see applyExcessPhase).
+ */
+export function excessPhase(td: number, delta: number, r: number, cex1: number, cex2: number, out: { cch: number; arg3: number }): void {
+  const a = delta / td;
+  const arg2 = 3 * a;
+  const arg1 = arg2 * a;
+  const denom = 1 + arg1 + arg2;
+  out.arg3 = arg1 / denom;
+  out.cch = (cex1 * (1 + r + arg2) - cex2 * r) / denom;
+}
+
+/**
+ * The DC point pt with the excess phase applied (bjtload.c): with cex =
+ * arg3 cbe, gex = arg3 gbe,
+ *   cc += cch + (cex - cbe)/qb,  go = (gbc + (cex - cbc) dqb/dvbc / qb) / qb,
+ *   gm = (gex - (cex - cbc) dqb/dvbe / qb) / qb - go;
+ * cb, gpi, gmu and the raw junction terms are unchanged. Returns the
+ * collector current's change cch + (cex - cbe)/qb (A, per unit M).
+ */
+export function applyExcessPhase(pt: BjtPoint, cch: number, arg3: number): number {
+  const cex = arg3 * pt.cbe;
+  const gex = arg3 * pt.gbe;
+  const qb = pt.qb;
+  const dcc = cch + (cex - pt.cbe) / qb;
+  pt.cc += dcc;
+  pt.go = (pt.gbc + ((cex - pt.cbc) * pt.dqbdvc) / qb) / qb;
+  pt.gm = (gex - ((cex - pt.cbc) * pt.dqbdve) / qb) / qb - pt.go;
+  return dcc;
 }
 
 /** The charges at one point (normalized, per unit M): charges in C, capacitances in F. */

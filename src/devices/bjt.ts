@@ -59,11 +59,21 @@
  * converged voltages and shifts the history; `startCharges` takes the
  * initial state (operating point, or the uic voltages) with no current; the
  * truncation error is checked on qbe, qbc and qsub (bjttrunc.c; not qbx).
- * Excess phase (PTF) is not modelled: a transient refuses a nonzero PTF.
+ *
+ * Excess phase (PTF with TF, td = PTF TF in radians seconds), as bjtload.c
+ * (excessPhase in bjt-model.ts): in a transient the forward transport
+ * current cbe/qb is replaced by cexbc = cch + arg3 cbe/qb, a second-order
+ * delay integrated by backward Euler over the step delta whatever the
+ * method, from the accepted cexbc of the last two points and delta over the
+ * last accepted step (ngspice's CKTdelta / CKTdeltaOld[1]); delta is the
+ * step of the integration state (1/a0 backward Euler, 2/a0 trapezoidal, and
+ * BDF2's from its ratio). The stamp takes cex = arg3 cbe in gm and go, as
+ * ngspice (the exact derivative: cch is history). The history starts at
+ * cbe/qb of the initial state.
  */
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
 import { pnjlim } from "./diode.js";
-import { bjtCharges, bjtPoint, bjtSubstrate, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
+import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
 
@@ -123,6 +133,15 @@ export class Bjt implements Device {
   private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
   private haveInteg = false;
   private readonly vq = new Float64Array(4);
+  /** Excess phase: accepted cexbc at t_n, t_{n-1} (A, per unit M), the last accepted step (s, 0 before the first), the collector current's change at t_n (A). */
+  private cex1 = 0;
+  private cex2 = 0;
+  private hAcc = 0;
+  private dcc1 = 0;
+  /** cexbc and the collector current's change of the last evaluation. */
+  private cex0 = 0;
+  private dcc0 = 0;
+  private readonly xp = { cch: 0, arg3: 0 };
   private readonly qTmp = new Float64Array(4);
 
   /**
@@ -206,6 +225,7 @@ export class Bjt implements Device {
     const m = p.m;
     const pt = this.pt;
     bjtPoint(p, vbe, vbc, gmin, pt);
+    if (integ !== null && p.charges !== null && p.charges.td !== 0) this.excess(integ);
     const J = this.J;
     const I = this.I;
     J.fill(0);
@@ -258,6 +278,25 @@ export class Bjt implements Device {
     Vl[CI] = Vl[BI] - t * vbc;
     Vl[BX] = Vl[BI] + d0;
     Vl[SX] = Vl[sc] + ts * vsub;
+  }
+
+  /**
+   * Apply the excess phase to this.pt (the DC point) for a step with
+   * integration state integ; cex0, dcc0 get cexbc and the collector
+   * current's change.
+   */
+  private excess(integ: IntegrationState): void {
+    const td = this.p.charges!.td;
+    const a0 = integ.a0;
+    const w = integ.ratio;
+    const delta = integ.method === "be" ? 1 / a0 : integ.method === "trap" ? 2 / a0 : (1 + 2 * w) / ((1 + w) * a0);
+    // before the first accepted step cex1 = cex2 and r cancels (ngspice's deltaOld[1] is TMAX there)
+    const r = this.hAcc > 0 ? delta / this.hAcc : 0;
+    const xp = this.xp;
+    excessPhase(td, delta, r, this.cex1, this.cex2, xp);
+    const pt = this.pt;
+    this.cex0 = xp.cch + (xp.arg3 * pt.cbe) / pt.qb;
+    this.dcc0 = applyExcessPhase(pt, xp.cch, xp.arg3);
   }
 
   /**
@@ -349,15 +388,26 @@ export class Bjt implements Device {
     this.q0.set(q1);
     this.i1.fill(0);
     this.i0.fill(0);
+    this.cex1 = this.cex2 = this.pt.cbe / this.pt.qb;
+    this.hAcc = 0;
+    this.dcc1 = 0;
     this.started = true;
     this.haveInteg = false;
   }
 
   /** Accept the converged time point: the charges at V with the last step's formula become the history. */
-  accept(V: Float64Array, _x: Float64Array, _h: number): void {
-    if (!this.p.charges || !this.started || !this.haveInteg) return;
+  accept(V: Float64Array, _x: Float64Array, h: number): void {
+    const c = this.p.charges;
+    if (!c || !this.started || !this.haveInteg) return;
     const [vbe, vbc, vsub, d0] = this.normalized(V);
     bjtPoint(this.p, vbe, vbc, this.gmin, this.pt);
+    if (c.td !== 0) {
+      this.excess(this.lastInteg);
+      this.cex2 = this.cex1;
+      this.cex1 = this.cex0;
+      this.dcc1 = this.dcc0;
+      this.hAcc = h;
+    }
     this.chargeStep(vbe, vbc, vsub, d0, this.lastInteg);
     this.q3.set(this.q2);
     this.q2.set(this.q1);
@@ -459,6 +509,8 @@ export class Bjt implements Device {
       add(BI, CI, m * t * i1[QBC]);
       add(BX, CI, m * t * i1[QBX]);
       add(SX, this.sc, m * t * p.subs * i1[QSUB]);
+      // the excess phase's change of the collector current at the accepted point
+      add(CI, EI, m * t * this.dcc1);
     }
     if (this.hc) {
       const i = p.m * p.gc * (V[this.c] - V[this.ci]);
@@ -470,11 +522,5 @@ export class Bjt implements Device {
       out[this.e] += i;
       out[this.ei] -= i;
     }
-  }
-
-  /** Why a transient cannot run this device (excess phase is not modelled), or null. */
-  transientRefusal(): string | null {
-    if (this.p.ptf === 0 || this.p.charges === null || this.p.charges.tf === 0) return null;
-    return `${this.name}: bipolar transistor excess phase (PTF = ${this.p.ptf} degrees) is not modelled in transient analysis: eqspice integrates the BJT charges (TF, TR, CJE, CJC, CJS) but not the excess-phase delay; set PTF = 0`;
   }
 }
