@@ -124,6 +124,11 @@ describe("DC sweeps against ngspice", () => {
     for (let p = 0; p < 6; p++) expect(eq.nodes.b[p]).toBeCloseTo(1000 / (2000 + 10 * 20 * p), 13);
   });
 
+  itNgspice("temperature sweeps of a BJT (IS, BF, VBE with XTI, XTB, EG) and a MOSFET level 1 (KP, VTO, PHI)", () => {
+    compareDc("bjt-temp", ["bjt temp", "VCC c 0 5", "IB 0 b 10u", "Q1 c b 0 QN", ".model QN NPN IS=1e-15 BF=100 VAF=50 XTB=1.5 XTI=3 EG=1.11"], "TEMP -25 100 25");
+    compareDc("mos-temp", ["mos temp", "VDS d 0 3", "VGS g 0 2", "M1 d g s 0 NM W=10u L=1u", "RS s 0 1k", ".model NM NMOS LEVEL=1 VTO=0.8 KP=50u LAMBDA=0.02"], "TEMP -25 100 25");
+  });
+
   itNgspice("TEMP as the outer sweep of a diode I-V", () => {
     compareDc("diode-iv-temp", ["diode iv temp", "V1 a 0 0", "R1 a b 100", "D1 b 0 DM", ...DIODE], "V1 0 1 0.1 TEMP 0 100 50");
   });
