@@ -178,15 +178,21 @@ export class Diode implements Device, BranchLaw {
     this.haveInteg = false;
   }
 
+  /** The charge and its current at the node voltages V, with the last step's formula. */
+  private chargeAtPoint(V: Float64Array): void {
+    const vd = V[this.ai] - V[this.k];
+    junctionCurrent(this.junction, vd, scratch);
+    this.chargeStep(vd, scratch.i, scratch.g, this.lastInteg);
+  }
+
   /**
-   * Accept the converged time point: the charge and current of the last
-   * load become the history. As in ngspice, that load linearized at the
-   * iterate before the converged solution (the charge is not re-evaluated
-   * at V: with the exponential diffusion charge TT i(v), the two differ by
-   * the last Newton step, which ngspice's history keeps).
+   * Accept the converged time point: the charge at V, with the last step's
+   * formula, becomes the history (as the MOSFET's; the Newton solution is
+   * polished, so this is the last load's charge to rounding).
    */
-  accept(_V: Float64Array, _x: Float64Array, _h: number): void {
+  accept(V: Float64Array, _x: Float64Array, _h: number): void {
     if (!this.qp || !this.started || !this.haveInteg) return;
+    this.chargeAtPoint(V);
     this.q3 = this.q2;
     this.q2 = this.q1;
     this.q1 = this.q0;
@@ -194,13 +200,13 @@ export class Diode implements Device, BranchLaw {
   }
 
   /**
-   * The step (s) the junction charge allows for the step just solved
-   * (ChargeTruncation, ngspice's DIOtrunc: CKTterr on the charge of the
-   * last load, as accept keeps it). Infinity without charge or before a
-   * transient step was loaded.
+   * The step (s) the junction charge allows at the converged point V of the
+   * step just solved (ChargeTruncation, ngspice's DIOtrunc: CKTterr on the
+   * charge). Infinity without charge or before a transient step was loaded.
    */
-  chargeTruncation(_V: Float64Array, spec: ChargeTruncationSpec): number {
+  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
     if (!this.qp || !this.started || !this.haveInteg) return Infinity;
+    this.chargeAtPoint(V);
     const q = this.qHist;
     q[0] = this.q0;
     q[1] = this.q1;
