@@ -129,6 +129,11 @@ describe("DC sweeps against ngspice", () => {
     compareDc("mos-temp", ["mos temp", "VDS d 0 3", "VGS g 0 2", "M1 d g s 0 NM W=10u L=1u", "RS s 0 1k", ".model NM NMOS LEVEL=1 VTO=0.8 KP=50u LAMBDA=0.02"], "TEMP -25 100 25");
   });
 
+  itNgspice("a point where continuation fails (an exponential B source, no junction limiting, 5 V steps) falls back to the full operating-point strategy", () => {
+    const eq = compareDc("fallback", ["fallback", "V1 a 0 0", "R1 a b 1k", "B1 b 0 I=1e-14*(exp(v(b)/0.025)-1)"], "V1 0 10 5");
+    expect(eq.stats.fallbacks).toBeGreaterThanOrEqual(1);
+  });
+
   itNgspice("TEMP as the outer sweep of a diode I-V", () => {
     compareDc("diode-iv-temp", ["diode iv temp", "V1 a 0 0", "R1 a b 100", "D1 b 0 DM", ...DIODE], "V1 0 1 0.1 TEMP 0 100 50");
   });
