@@ -54,7 +54,7 @@
  */
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
 import { pnjlim } from "./diode.js";
-import { fetlim, limvds, meyerHalfCaps, mosChannel, mosJunction, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mosfet-model.js";
+import { fetlim, limvds, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
 import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
 
@@ -240,12 +240,12 @@ export class Mosfet implements Device {
     const p = this.p;
     const ch = this.ch;
     const jn = this.jn;
-    mosChannel(p, vgs, vds, vbs, ch);
-    mosJunction(p.sourceSatCur, p.vt, gmin, vbs, jn);
+    p.channel(p, vgs, vds, vbs, ch);
+    p.junction(p.sourceSatCur, p.vt, gmin, vbs, jn);
     let cbs = jn.i;
     let gbs = jn.g;
     const vbd = vbs - vds;
-    mosJunction(p.drainSatCur, p.vt, gmin, vbd, jn);
+    p.junction(p.drainSatCur, p.vt, gmin, vbd, jn);
     let cbd = jn.i;
     let gbd = jn.g;
     const charged = integ !== null && p.charges !== null;
@@ -389,7 +389,7 @@ export class Mosfet implements Device {
     this.normalized(V, pt);
     const [vgs, vds, vbs] = pt;
     const ch = this.chAcc;
-    mosChannel(this.p, vgs, vds, vbs, ch);
+    this.p.channel(this.p, vgs, vds, vbs, ch);
     const h = this.half1;
     this.halfCaps(vgs, vds, ch, c.cox, h);
     if (!c.gate) h.fill(0);
@@ -419,7 +419,7 @@ export class Mosfet implements Device {
     this.normalized(V, pt);
     const [vgs, vds, vbs] = pt;
     // the channel's von and vdsat at V, without touching the limiter's memory (this.ch is scratch)
-    mosChannel(this.p, vgs, vds, vbs, this.ch);
+    this.p.channel(this.p, vgs, vds, vbs, this.ch);
     this.chargeStep(vgs, vds, vbs, this.lastInteg);
     this.q3.set(this.q2);
     this.q2.set(this.q1);
@@ -443,7 +443,7 @@ export class Mosfet implements Device {
     const pt = this.pt;
     this.normalized(V, pt);
     const [vgs, vds, vbs] = pt;
-    mosChannel(this.p, vgs, vds, vbs, this.ch);
+    this.p.channel(this.p, vgs, vds, vbs, this.ch);
     this.chargeStep(vgs, vds, vbs, this.lastInteg);
     const { q0, q1, q2, q3, i0, i1 } = this;
     const q = this.qTmp;
@@ -511,10 +511,10 @@ export class Mosfet implements Device {
     const vbs = t * (V[this.b] - vs);
     const ch = this.ch;
     const jn = this.jn;
-    mosChannel(p, vgs, vds, vbs, ch);
-    mosJunction(p.sourceSatCur, p.vt, this.gmin, vbs, jn);
+    p.channel(p, vgs, vds, vbs, ch);
+    p.junction(p.sourceSatCur, p.vt, this.gmin, vbs, jn);
     const cbs = jn.i;
-    mosJunction(p.drainSatCur, p.vt, this.gmin, vbs - vds, jn);
+    p.junction(p.drainSatCur, p.vt, this.gmin, vbs - vds, jn);
     const cbd = jn.i;
     const ids = ch.mode * ch.cdrain;
     out[this.di] += t * (ids - cbd);

@@ -11,7 +11,9 @@ import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode-model.js";
 import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt-model.js";
-import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
+import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
+import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mos2-model.js";
+import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mos3-model.js";
 
 /** A token's value: a number, a parameter or a `{expression}` in scope. */
 export function evalTok(t: Token, scope: Lookup, what: string): number {
@@ -76,8 +78,9 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
 }
 
 /**
- * The MOSFET model a transistor names, evaluated in its scope: only level 1
- * (an absent LEVEL is 1, as in ngspice); other levels are refused at their
+ * The MOSFET model a transistor names, evaluated in its scope: levels 1, 2
+ * and 3 (an absent LEVEL is 1, as in ngspice), each with its own parameter
+ * names (mos1.c, mos2.c, mos3.c tables); other levels are refused at their
  * LEVEL value, naming what they are. Null when no model has the name.
  */
 export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string): { model: MosModel; name: string } | null {
@@ -89,22 +92,26 @@ export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard
       throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a MOSFET model (NMOS or PMOS)`, name.loc);
     }
     const levelTok = card.params.get("level");
+    let level: 1 | 2 | 3 = 1;
     if (levelTok) {
-      const level = evalTok(levelTok, scope, "model parameter LEVEL");
-      if (level !== 1) {
-        const what = MOS_LEVEL_NAMES[level];
+      const lv = evalTok(levelTok, scope, "model parameter LEVEL");
+      if (lv !== 1 && lv !== 2 && lv !== 3) {
+        const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(
-          `.model ${card.name}: MOSFET level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges) only`,
+          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman) and level 3 (semi-empirical) only`,
           levelTok.loc,
         );
       }
+      level = lv;
     }
-    const p: MosModelParams = mosDefaults(card.type === "nmos" ? 1 : -1, tnom);
+    const base = mosDefaults(card.type === "nmos" ? 1 : -1, tnom);
+    const p: MosModelParams = level === 3 ? mos3Defaults(base) : level === 2 ? mos2Defaults(base) : base;
+    const aliases = level === 3 ? MOS3_PARAM_ALIASES : level === 2 ? MOS2_PARAM_ALIASES : MOS_PARAM_ALIASES;
     for (const [key, tok] of card.params) {
-      if (!(key in MOS_PARAM_ALIASES)) throw new NetlistError(`unknown MOSFET level 1 model parameter '${key}' in .model ${card.name}`, tok.loc);
-      const field = MOS_PARAM_ALIASES[key];
+      if (!(key in aliases)) throw new NetlistError(`unknown MOSFET level ${level} model parameter '${key}' in .model ${card.name}`, tok.loc);
+      const field = aliases[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
-      if (field === null || field === "type") continue;
+      if (field === null || field === "type" || field === "level") continue;
       (p as unknown as Record<string, number>)[field] = v;
     }
     const at = (k: string): SourceLoc => card.params.get(k)?.loc ?? card.loc;
@@ -115,14 +122,45 @@ export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard
       const r = p[k];
       if (r !== undefined && !(r >= 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must not be negative`, at(k));
     }
-    if (p.tox !== undefined && !(p.tox >= 0)) throw new NetlistError(`.model ${card.name}: TOX must not be negative`, at("tox"));
-    if (p.tox && p.nsub !== undefined && !(p.nsub * 1e6 > 1.45e16)) {
-      throw new NetlistError(`.model ${card.name}: NSUB must exceed the intrinsic density 1.45e10 cm^-3 (ngspice: Nsub < Ni)`, at("nsub"));
+    if (level === 1) {
+      if (p.tox !== undefined && !(p.tox >= 0)) throw new NetlistError(`.model ${card.name}: TOX must not be negative`, at("tox"));
+      if (p.tox && p.nsub !== undefined && !(p.nsub * 1e6 > 1.45e16)) {
+        throw new NetlistError(`.model ${card.name}: NSUB must exceed the intrinsic density 1.45e10 cm^-3 (ngspice: Nsub < Ni)`, at("nsub"));
+      }
+    } else {
+      // levels 2 and 3 always have an oxide (TOX default 1e-7 m)
+      if (p.tox !== undefined && !(p.tox > 0)) throw new NetlistError(`.model ${card.name}: TOX must be positive at level ${level}`, at("tox"));
+      const ni = level === 3 ? mos3NiAt(p.tnom + CONSTCtoK) : 1.45e16;
+      if (p.nsub !== undefined && !(p.nsub * 1e6 > ni)) {
+        throw new NetlistError(`.model ${card.name}: NSUB must exceed the intrinsic density ${(ni * 1e-6).toPrecision(4)} cm^-3 (ngspice: Nsub < Ni)`, at("nsub"));
+      }
+      if (p.tpg !== undefined && p.tpg !== 0 && p.tpg !== 1 && p.tpg !== -1) throw new NetlistError(`.model ${card.name}: TPG must be 1, -1 or 0, got ${p.tpg}`, at("tpg"));
     }
     if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
-    const model = deriveMosModel(p);
+    const model = level === 3 ? deriveMos3Model(p) : level === 2 ? deriveMos2Model(p) : deriveMosModel(p);
     if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
     return { model, name: card.name };
+  }
+  return null;
+}
+
+/**
+ * Why a transistor's channel is empty with this model (ngspice's
+ * "effective channel length/width less than zero"), or null: Leff = L - 2
+ * LD (+ XL at level 3) and, at level 3, Weff = W - 2 WD + XW must be
+ * positive. `width` tells which it is.
+ */
+export function mosSizeProblem(model: MosModel, g: MosGeometry, modelName: string): { msg: string; width: boolean } | null {
+  const p = model.params;
+  const x = model.mos3;
+  const leff = g.l - 2 * p.ld + (x ? x.xl : 0);
+  if (!(leff > 0)) {
+    const what = x ? `L - 2 LD + XL = ${leff} m is not positive (.model ${modelName} LD=${p.ld} XL=${x.xl})` : `L - 2 LD = ${leff} m is not positive (.model ${modelName} LD=${p.ld})`;
+    return { msg: `effective channel length ${what}`, width: false };
+  }
+  if (x) {
+    const weff = g.w - 2 * x.wd + x.xw;
+    if (!(weff > 0)) return { msg: `effective channel width W - 2 WD + XW = ${weff} m is not positive (.model ${modelName} WD=${x.wd} XW=${x.xw})`, width: true };
   }
   return null;
 }

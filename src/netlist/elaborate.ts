@@ -17,7 +17,7 @@ import type { SourceValue, TimeDefaults } from "../devices/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
 import type { BjtModelParams } from "../devices/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
-import { evalTok, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
+import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet-model.js";
 
@@ -544,8 +544,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         if (k === "l" || k === "w" || k === "m" ? !(v > 0) : !(v >= 0)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} must be ${k === "l" || k === "w" || k === "m" ? "positive" : "non-negative"}`, at);
         geometry[k] = v;
       }
-      const leff = geometry.l - 2 * resolved.model.params.ld;
-      if (!(leff > 0)) throw new NetlistError(`${card.name}: effective channel length L - 2 LD = ${leff} m is not positive (.model ${resolved.name} LD=${resolved.model.params.ld})`, named.get("l")?.values[0].loc ?? card.loc);
+      const bad = mosSizeProblem(resolved.model, geometry, resolved.name);
+      if (bad) throw new NetlistError(`${card.name}: ${bad.msg}`, named.get(bad.width ? "w" : "l")?.values[0].loc ?? card.loc);
       ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, loc: card.loc, nodeToks: pos });
       break;
     }
