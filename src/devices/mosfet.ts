@@ -1,5 +1,7 @@
 /**
- * MOSFET level 1 (Shichman-Hodges), the DC device of ngspice's mos1load.c:
+ * MOSFET levels 1, 2 and 3, the device of ngspice's mos1load.c (mos2load.c
+ * and mos3load.c load the same way; each level's drain current and junction
+ * law are the instance's `channel` and `junction`, chosen when it is made):
  * terminals drain d, gate g, source s, bulk b, with optional series
  * resistances RD and RS that add internal nodes d' and s' (else d' = d,
  * s' = s). Not reciprocal: the channel current depends on the gate voltage
@@ -13,7 +15,7 @@
  * (physical currents: type times these; the gate draws none in DC).
  *
  * Linearization at the (limited) point, as ngspice stamps it. With Ids =
- * mode cdrain (d' -> s') and the channel's derivatives from mosChannel:
+ * mode cdrain (d' -> s') and the channel's derivatives (p.channel):
  *   normal mode (vds >= 0):   dIds/dVg = gm,  dIds/dVd = gds,  dIds/dVb = gmbs,
  *                             dIds/dVs = -(gm + gds + gmbs)
  *   reversed mode (vds < 0):  dIds/dVg = -gm, dIds/dVs = -gds, dIds/dVb = -gmbs,
