@@ -16,7 +16,7 @@ import { parseNetlist, parseNetlistFile } from "./netlist/parser.js";
 import { elaborate, type DcSpec, type Elaborated } from "./netlist/elaborate.js";
 import { readAnnotations } from "./netlist/annotations.js";
 import type { ParsedNetlist } from "./netlist/ast.js";
-import { InputError, NetlistError, type SourceLoc } from "./util/errors.js";
+import { InputError, type SourceLoc } from "./util/errors.js";
 import { runDcSweep, type DcAxis, type DcSink, type DcStats, dcAxes } from "./analysis/dc.js";
 import { buildCircuit, type BuildOptions } from "./circuit/build.js";
 import type { Circuit } from "./circuit/circuit.js";
@@ -205,7 +205,7 @@ interface DcPlan {
   spec: DcSpec;
   circuit: Circuit;
   atTemperature: (celsius: number, loc: SourceLoc) => Circuit;
-  checkResistor: (name: string, loc: SourceLoc) => void;
+  resistorScale: (circuit: Circuit, name: string) => number;
 }
 
 /** Build options of a sweep's circuits: the amplifier reduction would absorb sweepable V sources. */
@@ -215,29 +215,25 @@ function dcPlan(net: ParsedNetlist): DcPlan {
   const el = elaborate(net);
   if (!el.dc) throw new InputError(`${net.file}: no .dc card: a DC sweep needs \`.dc SRC START STOP INCR [SRC2 START2 STOP2 INCR2]\``);
   const ann = readAnnotations(net);
-  const circuit = buildCircuit(el, ann, DC_BUILD);
+  /** The elaboration of each circuit built (a swept resistor's ohms per ohm written). */
+  const specs = new WeakMap<Circuit, Elaborated>();
+  const make = (e: Elaborated): Circuit => {
+    const c = buildCircuit(e, ann, DC_BUILD);
+    specs.set(c, e);
+    return c;
+  };
   const atTemperature = (celsius: number, loc: SourceLoc): Circuit => {
     // the netlist with one more `.temp` entry, read last: it wins over the netlist's own
     const text = String(celsius);
     const temp = { key: "temp", value: { kind: "word" as const, text, lower: text, loc }, loc };
-    return buildCircuit(elaborate({ ...net, options: [...net.options, temp] }), ann, DC_BUILD);
+    return make(elaborate({ ...net, options: [...net.options, temp] }));
   };
-  return { spec: el.dc, circuit, atTemperature, checkResistor: (name, loc) => checkSweptResistor(net, name, loc) };
-}
-
-/**
- * A swept resistor's value must be its resistance alone (ngspice scales the
- * swept value by the line's m=, scale= and tc1/tc2, which eqspice has
- * folded into the conductance): a plain top-level line `Rname n+ n- value`.
- */
-function checkSweptResistor(net: ParsedNetlist, name: string, loc: SourceLoc): void {
-  if (net.fastR.find(name) >= 0) return;
-  const card = net.top.elements.find((e) => e.letter === "r" && e.name === name);
-  const args = card?.args.filter((t) => t.kind !== ",") ?? [];
-  const plain = card && args.length === 3 && args.every((t) => t.kind === "word" || t.kind === "expr") && !(args[2].kind === "word" && net.top.models.has(args[2].lower));
-  if (!plain) {
-    throw new NetlistError(`.dc ${name}: only a resistor written as its value alone at the top level (Rname n+ n- value) can be swept: one with a model, m=, scale=, tc1/tc2 or inside a subcircuit is not supported`, loc);
-  }
+  const resistorScale = (c: Circuit, name: string): number => {
+    // plain top-level lines (the parser's arrays) are their value; others carry their factor
+    const s = specs.get(c)?.elements.find((x) => x.type === "r" && x.name === name);
+    return s?.type === "r" ? (s.perOhm ?? 1) : 1;
+  };
+  return { spec: el.dc, circuit: make(el), atTemperature, resistorScale };
 }
 
 function collectDc(plan: DcPlan, o: DcSweepOptions): DcSweepResult {

@@ -103,6 +103,14 @@ describe("DC sweeps against ngspice", () => {
     for (let p = 0; p < 5; p++) expect(r.nodes.b[p]).toBeCloseTo((2 * (p + 1)) / (p + 2), 13);
   });
 
+  itNgspice("resistor sweeps apply the line's m=, scale= and tc1/tc2 at the circuit temperature to the swept value, in subcircuits and with models too", () => {
+    const lines = ["res factors", ".temp 75", "V1 a 0 2", "R1 a b 1k m=2 tc1=3e-3 tc2=1e-5", "R2 b 0 3k scale=1.5", "X1 b sub", ".subckt sub p", "R5 p 0 2k tc1=-2e-3", ".ends", "R6 a b RM l=10u w=1u", ".model RM R(rsh=100 tc1=1e-3)"];
+    compareDc("res-m-tc", lines, "R1 1k 3k 500");
+    compareDc("res-scale", lines, "R2 1k 3k 500");
+    compareDc("res-subckt", lines, "r.x1.r5 1k 3k 500 TEMP 0 100 50");
+    compareDc("res-model", lines, "R6 1k 3k 500");
+  });
+
   itNgspice("a source inside a subcircuit instance, named as ngspice names it (v.x1.v1)", () => {
     compareDc("subckt-src", ["sub", "V1 a 0 1", "R1 a b 1k", "X1 b c sub", ".subckt sub p q", "V1 p q 0.5", "R1 q 0 1k", ".ends"], "v.x1.v1 0 1 0.25");
   });
@@ -182,7 +190,7 @@ describe(".dc card", () => {
     fails(".dc V1 0 {q} 0.1", /q/, 10);
     fails(".dc V1 0 1 1u", /1000001 points .* more than the limit/, 12);
     fails(".dc TEMP -300 0 100", /TEMP: -300 C is not above absolute zero/, 5);
-    fails(".dc R3 1k 2k 1k", /only a resistor written as its value alone/, 5);
+    fails(".dc R3 0 2k 1k", /\.dc r3: a resistance of 0 ohms at this point of the sweep/, 5);
   });
 
   it("a netlist without .dc is an error naming the file", () => {

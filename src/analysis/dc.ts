@@ -18,6 +18,10 @@
  * ordering, is made once per circuit. The first point of each inner sweep
  * starts from the first point of the previous one.
  *
+ * A swept resistor's value is its resistance as written: the line's tc1/tc2
+ * factor at the circuit temperature, scale= and m= apply to it, as in
+ * ngspice (RESupdate_conduct).
+ *
  * Temperature changes every temperature-dependent parameter (junction
  * saturation currents, resistor tc1/tc2, `temper` in expressions): the
  * circuit is rebuilt at each temperature through the netlist's elaboration
@@ -84,8 +88,12 @@ export interface DcRun {
   spec: DcSpec;
   /** The circuit rebuilt at temperature `celsius` (needed for TEMP sweeps). */
   atTemperature?: (celsius: number, loc: SourceLoc) => Circuit;
-  /** Checks that resistor `name` may be swept (its value is its resistance alone); throws otherwise. */
-  checkResistor?: (name: string, loc: SourceLoc) => void;
+  /**
+   * Ohms of conductance per ohm of resistance swept, for resistor `name` of
+   * `circuit` (its tc1/tc2 factor x scale / m, which ngspice applies to the
+   * swept value); default 1.
+   */
+  resistorScale?: (circuit: Circuit, name: string) => number;
   /** Refuse sweeps of more points (default DEFAULT_MAX_POINTS). */
   maxPoints?: number;
 }
@@ -138,9 +146,10 @@ function setterFor(run: DcRun, circuit: Circuit, axis: DcAxis, loc: SourceLoc): 
     };
   }
   const r = d as Resistor;
+  const k = run.resistorScale?.(circuit, axis.name) ?? 1;
   return (v) => {
     if (v === 0) throw new NetlistError(`.dc ${axis.name}: a resistance of 0 ohms at this point of the sweep`, loc);
-    r.g = 1 / v;
+    r.g = 1 / (v * k);
   };
 }
 
@@ -157,10 +166,7 @@ function kindOf(run: DcRun, s: DcSweepSpec): DcSweepKind {
   }
   if (d instanceof VoltageSource) return "v";
   if (d instanceof CurrentSource) return "i";
-  if (d instanceof Resistor) {
-    run.checkResistor?.(s.name, s.loc);
-    return "r";
-  }
+  if (d instanceof Resistor) return "r";
   throw new NetlistError(`.dc: '${s.name}' is not an independent voltage or current source or a resistor (ngspice sweeps only those, or TEMP)`, s.loc);
 }
 

@@ -22,7 +22,8 @@ import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, 
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet-model.js";
 
 export type ElementSpec = (
-  | { type: "r"; name: string; nodes: [string, string]; ohms: number; loc: SourceLoc }
+  /** perOhm: ohms per ohm of resistance written (tc1/tc2 factor x scale / m), when not 1 (a `.dc` sweep scales its values by it, as ngspice). */
+  | { type: "r"; name: string; nodes: [string, string]; ohms: number; perOhm?: number; loc: SourceLoc }
   | { type: "c"; name: string; nodes: [string, string]; farads: number; ic?: number; loc: SourceLoc }
   | { type: "l"; name: string; nodes: [string, string]; henries: number; ic?: number; loc: SourceLoc }
   /** Mutual coupling of inductors l1 and l2 (their element names, scoped) with coefficient k. */
@@ -437,7 +438,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         throw new NetlistError(`${card.name}: at ${it.temp + it.dtemp} C its temperature factor ${law} is ${rv.factor}, not positive`, atLoc);
       }
       checkOhms(card, rv.ohms, given?.tok);
-      ctx.out.push({ type: "r", name, nodes: nodesOf(nodes) as [string, string], ohms: rv.ohms, loc: card.loc, nodeToks: pos });
+      const perOhm = (rv.factor * scale) / m;
+      ctx.out.push({ type: "r", name, nodes: nodesOf(nodes) as [string, string], ohms: rv.ohms, ...(perOhm !== 1 && { perOhm }), loc: card.loc, nodeToks: pos });
       break;
     }
     case "c": {
