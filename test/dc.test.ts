@@ -190,7 +190,7 @@ describe(".dc card", () => {
     fails(".dc V1 0 {q} 0.1", /q/, 10);
     fails(".dc V1 0 1 1u", /1000001 points .* more than the limit/, 12);
     fails(".dc TEMP -300 0 100", /TEMP: -300 C is not above absolute zero/, 5);
-    fails(".dc R3 0 2k 1k", /\.dc r3: a resistance of 0 ohms at this point of the sweep/, 5);
+    fails(".dc R3 0 2k 1k", /\.dc r3: the sweep reaches a resistance of 0 ohms/, 5);
   });
 
   it("a netlist without .dc is an error naming the file", () => {

@@ -128,13 +128,12 @@ export function sweepValues(s: DcSweepSpec, limit = DEFAULT_MAX_POINTS): Float64
 type Setter = (value: number) => void;
 
 /** The element a sweep names in `circuit`, checked, as a value setter (temperature: null). */
-function setterFor(run: DcRun, circuit: Circuit, axis: DcAxis, loc: SourceLoc): Setter | null {
+function setterFor(run: DcRun, circuit: Circuit, axis: DcAxis): Setter | null {
   if (axis.kind === "temp") return null;
   const d = circuit.deviceByName.get(axis.name);
   if (axis.kind === "v") {
-    if (!(d instanceof VoltageSource)) {
-      throw new InputError(`.dc ${axis.name}: the voltage source was absorbed into an amplifier reduction; load the circuit with reduceAmplifiers: false`, loc);
-    }
+    // a circuit built with the amplifier reduction keeps its sources in no device list
+    if (!(d instanceof VoltageSource)) throw new Error(`internal: .dc ${axis.name} is not a voltage source of the circuit (built with the amplifier reduction?)`);
     return (v) => {
       d.value = { dc: v, wave: d.value.wave };
     };
@@ -148,7 +147,6 @@ function setterFor(run: DcRun, circuit: Circuit, axis: DcAxis, loc: SourceLoc): 
   const r = d as Resistor;
   const k = run.resistorScale?.(circuit, axis.name) ?? 1;
   return (v) => {
-    if (v === 0) throw new NetlistError(`.dc ${axis.name}: a resistance of 0 ohms at this point of the sweep`, loc);
     r.g = 1 / (v * k);
   };
 }
@@ -175,9 +173,11 @@ export function dcAxes(run: DcRun): DcAxis[] {
   const limit = run.maxPoints ?? DEFAULT_MAX_POINTS;
   const axes = run.spec.sweeps.map((s, k): DcAxis => {
     const kind = kindOf(run, s);
+    const values = sweepValues(s, limit);
+    if (kind === "r" && values.includes(0)) throw new NetlistError(`.dc ${s.name}: the sweep reaches a resistance of 0 ohms`, s.loc);
     if (kind === "temp" && !(Math.min(s.start, s.stop) > -CONSTCtoK)) throw new NetlistError(`.dc TEMP: ${Math.min(s.start, s.stop)} C is not above absolute zero (-273.15 C)`, s.loc);
     const [column, unit] = KIND_UNIT[kind];
-    return { name: s.name, kind, values: sweepValues(s, limit), column: k === 0 ? column : `${column}2`, unit };
+    return { name: s.name, kind, values, column: k === 0 ? column : `${column}2`, unit };
   });
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > limit) throw new NetlistError(`.dc: ${total} points (${axes.map((a) => a.values.length).join(" x ")}), more than the limit of ${limit}`, run.spec.loc);
@@ -209,7 +209,7 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
     circuit,
     engine: new Engine(circuit),
     columns: new TranColumns(circuit),
-    setters: axes.map((a, k) => setterFor(run, circuit, a, locs[k])),
+    setters: axes.map((a) => setterFor(run, circuit, a)),
   });
   let live = open(run.circuit);
   const head = live.columns.names.slice(1);
