@@ -17,6 +17,7 @@ import { elaborate, type DcSpec, type Elaborated } from "./netlist/elaborate.js"
 import { readAnnotations } from "./netlist/annotations.js";
 import type { ParsedNetlist } from "./netlist/ast.js";
 import { InputError, type SourceLoc } from "./util/errors.js";
+import { VoltageSource } from "./devices/sources.js";
 import { runDcSweep, type DcAxis, type DcSink, type DcStats, dcAxes } from "./analysis/dc.js";
 import { buildCircuit, type BuildOptions } from "./circuit/build.js";
 import type { Circuit } from "./circuit/circuit.js";
@@ -208,20 +209,28 @@ interface DcPlan {
   resistorScale: (circuit: Circuit, name: string) => number;
 }
 
-/** Build options of a sweep's circuits: the amplifier reduction would absorb sweepable V sources. */
-const DC_BUILD: BuildOptions = { reduceAmplifiers: false };
-
 function dcPlan(net: ParsedNetlist): DcPlan {
   const el = elaborate(net);
   if (!el.dc) throw new InputError(`${net.file}: no .dc card: a DC sweep needs \`.dc SRC START STOP INCR [SRC2 START2 STOP2 INCR2]\``);
   const ann = readAnnotations(net);
   /** The elaboration of each circuit built (a swept resistor's ohms per ohm written). */
   const specs = new WeakMap<Circuit, Elaborated>();
+  const opts: BuildOptions = {};
   const make = (e: Elaborated): Circuit => {
-    const c = buildCircuit(e, ann, DC_BUILD);
+    const c = buildCircuit(e, ann, opts);
     specs.set(c, e);
     return c;
   };
+  let circuit = make(el);
+  // The amplifier reduction (bidirectional E/V/F triples on the symmetric solver) absorbs its V sources: to sweep one, build without it.
+  const absorbed = (name: string): boolean => {
+    const d = circuit.deviceByName.get(name);
+    return d instanceof VoltageSource && !circuit.devices.includes(d);
+  };
+  if (circuit.amplifiers && el.dc.sweeps.some((w) => absorbed(w.name))) {
+    opts.reduceAmplifiers = false;
+    circuit = make(el);
+  }
   const atTemperature = (celsius: number, loc: SourceLoc): Circuit => {
     // the netlist with one more `.temp` entry, read last: it wins over the netlist's own
     const text = String(celsius);
@@ -233,7 +242,7 @@ function dcPlan(net: ParsedNetlist): DcPlan {
     const s = specs.get(c)?.elements.find((x) => x.type === "r" && x.name === name);
     return s?.type === "r" ? (s.perOhm ?? 1) : 1;
   };
-  return { spec: el.dc, circuit: make(el), atTemperature, resistorScale };
+  return { spec: el.dc, circuit, atTemperature, resistorScale };
 }
 
 function collectDc(plan: DcPlan, o: DcSweepOptions): DcSweepResult {

@@ -12,6 +12,7 @@ import { NetlistError } from "../src/util/errors.js";
 import { itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
 import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { runCli } from "./helpers/build.js";
+import { buildLayered } from "../circuits/layered.js";
 
 const { dir, worst } = ngspiceDecks("dc");
 
@@ -140,6 +141,12 @@ describe("DC sweeps against ngspice", () => {
   itNgspice("a point where continuation fails (an exponential B source, no junction limiting, 5 V steps) falls back to the full operating-point strategy", () => {
     const eq = compareDc("fallback", ["fallback", "V1 a 0 0", "R1 a b 1k", "B1 b 0 I=1e-14*(exp(v(b)/0.025)-1)"], "V1 0 10 5");
     expect(eq.stats.fallbacks).toBeGreaterThanOrEqual(1);
+  });
+
+  itNgspice("a layered network with bidirectional amplifiers: an input swept on the reduced (symmetric) solver, an amplifier's own V source on the unreduced one", () => {
+    const net = buildLayered({ layers: [4, 6, 3], gain: 4, seed: 3, inputs: [0.8, -1.3, 2.1, -0.4] }).text.split("\n").filter((l) => !/^\.end\b/i.test(l.trim()));
+    compareDc("amp-input", net, "VX0P -1 1 0.5");
+    compareDc("amp-own-source", net, "VA1_0 -0.1 0.1 0.05");
   });
 
   itNgspice("TEMP as the outer sweep of a diode I-V", () => {
