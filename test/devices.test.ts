@@ -32,6 +32,9 @@ import { mulberry32 as rng } from "../src/util/rng.js";
 import { Engine } from "../src/analysis/engine.js";
 import { buildLayered } from "../circuits/index.js";
 
+/** Where a device made by hand is "written" (its resolve errors would point here). */
+const HERE = { file: "devices.test.ts", line: 1, col: 1 };
+
 // ---------------------------------------------------------------- harness
 
 
@@ -475,7 +478,7 @@ describe("non-reciprocal devices: MNA residual = KCL currents and branch laws", 
     check((k0) => {
       const v = new VoltageSource("vc", 3, 4, dc(0.5));
       v.k = k0;
-      const f = new Cccs("f1", 1, 2, "vc", 3);
+      const f = new Cccs("f1", 1, 2, "vc", 3, HERE);
       f.kctrl = k0;
       return { devs: [v, f], branches: 1, law: (V) => [V[3] - V[4] - 0.5] };
     }, 15);
@@ -484,7 +487,7 @@ describe("non-reciprocal devices: MNA residual = KCL currents and branch laws", 
     check((k0) => {
       const v = new VoltageSource("vc", 3, 0, dc(-1));
       v.k = k0;
-      const h = new Ccvs("h1", 1, 2, "vc", 750);
+      const h = new Ccvs("h1", 1, 2, "vc", 750, HERE);
       h.k = k0 + 1;
       h.kctrl = k0;
       return { devs: [v, h, new Resistor("r", 2, 4, 1e-3)], branches: 2, law: (V, x) => [V[3] + 1, V[1] - V[2] - 750 * x[k0]] };

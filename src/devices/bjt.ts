@@ -58,6 +58,7 @@ const SX = 4;
 export class Bjt implements Device {
   readonly linear = false;
   readonly symmetric = false;
+  readonly power = "dissipates";
   readonly nodes: readonly number[];
   /** Global node of each local terminal [c', b', e', b, s]. */
   private readonly term: readonly number[];
@@ -107,6 +108,11 @@ export class Bjt implements Device {
   /** The node the substrate junction ends on: c' (vertical) or b' (lateral). */
   private get sc(): number {
     return this.p.subs === 1 ? CI : BI;
+  }
+
+  /** Every terminal is joined at DC through the junctions' GMIN (the substrate's too) and the series resistances. */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return [[this.ci, this.c, this.b, this.e, this.s, this.bi, this.ei]];
   }
 
   setup(ctx: SetupContext): void {

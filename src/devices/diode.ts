@@ -40,6 +40,7 @@ export function pnjlim(vnew: number, vold: number, vt: number, vcrit: number): n
 export class Diode implements Device, BranchLaw {
   readonly linear = false;
   readonly symmetric = true;
+  readonly power = "dissipates";
   readonly nodes: readonly number[];
   private hj!: PairHandles;
   private hs: PairHandles | null = null;
@@ -59,6 +60,11 @@ export class Diode implements Device, BranchLaw {
     readonly gs: number,
   ) {
     this.nodes = ai === a ? [a, k] : [a, k, ai];
+  }
+
+  /** Anode, cathode and the internal anode are joined at DC (the junction's GMIN, RS). */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return [[this.a, this.k, this.ai]];
   }
 
   setup(ctx: SetupContext): void {

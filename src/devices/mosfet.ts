@@ -72,6 +72,7 @@ const COLS = 4;
 export class Mosfet implements Device {
   readonly linear = false;
   readonly symmetric = false;
+  readonly power = "dissipates";
   readonly nodes: readonly number[];
   /** The intrinsic terminals [d', g, s', b]. */
   private readonly term: readonly number[];
@@ -153,6 +154,11 @@ export class Mosfet implements Device {
       if (q.source.cz !== 0 || q.source.czsw !== 0) qn.add(si).add(b);
     }
     this.qNodes = [...qn];
+  }
+
+  /** Drain, source and bulk are joined at DC by the junctions' GMIN and the series resistances; the gate is not. */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return [[this.d, this.di, this.b, this.si, this.s]];
   }
 
   setup(ctx: SetupContext): void {

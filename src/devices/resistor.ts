@@ -304,6 +304,7 @@ function isUnknown(ctx: SetupContext, node: number): boolean {
 export class Resistor implements Device {
   readonly linear = true;
   readonly symmetric = true;
+  readonly power = "dissipates";
   private h!: PairHandles;
   private readonly store: Float64Array;
   private readonly slot: number;

@@ -17,6 +17,8 @@ import { breakpoints, sourceAt, type SourceValue } from "./waveform.js";
 
 export class VoltageSource implements Device {
   readonly linear = true;
+  readonly definesVoltage = true;
+  readonly fixesNodes = true;
   readonly nodes: readonly number[];
   /** Branch unknown index, or -1 when the source is eliminated (fixes a node). */
   k = -1;
