@@ -11,10 +11,10 @@
  *  - the diode temperature model against ngspice's closed forms.
  */
 import { describe, expect, it } from "vitest";
-import { Resistor } from "../src/devices/resistor.js";
+import { Resistor } from "../src/devices/resistor/resistor.js";
 import { Diode } from "../src/devices/diode.js";
-import { CurrentSource, VoltageSource } from "../src/devices/sources.js";
-import { Cccs, Ccvs, Vccs, Vcvs } from "../src/devices/controlled.js";
+import { CurrentSource, VoltageSource } from "../src/devices/sources/sources.js";
+import { Cccs, Ccvs, Vccs, Vcvs } from "../src/devices/controlled/controlled.js";
 import {
   CHARGE,
   CONSTboltz,
@@ -25,7 +25,7 @@ import {
   type DiodeModelParams,
 } from "../src/devices/diode-model.js";
 import type { Device, LoadContext, SetupContext } from "../src/devices/types.js";
-import type { SourceValue } from "../src/devices/waveform.js";
+import type { SourceValue } from "../src/devices/sources/waveform.js";
 import { loadCircuitFromText } from "../src/api.js";
 import { applyFixed, type Circuit } from "../src/circuit/circuit.js";
 import { mulberry32 as rng } from "../src/util/rng.js";

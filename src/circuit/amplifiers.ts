@@ -39,8 +39,8 @@
  * circuit is built exactly as before (no reduction).
  */
 import { definesVoltage, type Device } from "../devices/types.js";
-import { Cccs, Vcvs } from "../devices/controlled.js";
-import { VoltageSource } from "../devices/sources.js";
+import { Cccs, Vcvs } from "../devices/controlled/controlled.js";
+import { VoltageSource } from "../devices/sources/sources.js";
 import { UnionFind } from "./union-find.js";
 
 /** One recognized amplifier: nodes and the three elements it replaces. */

@@ -7,13 +7,13 @@
  * training annotations. It tests no device types: a new device needs no
  * edit here.
  */
-import { ownBankMemory, type BankStorage } from "../devices/bank-memory.js";
+import { ownBankMemory, type BankStorage } from "../devices/resistor/bank-memory.js";
 import { NetlistError, InputError, type SourceLoc } from "../util/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
 import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
 import { definesVoltage, type Device, type ResolveContext } from "../devices/types.js";
-import { Resistor, ResistorBank } from "../devices/resistor.js";
-import { CurrentSource, type VoltageSource } from "../devices/sources.js";
+import { Resistor, ResistorBank } from "../devices/resistor/resistor.js";
+import { CurrentSource, type VoltageSource } from "../devices/sources/sources.js";
 import type { MakeDevice } from "../devices/kind.js";
 import { DEVICE_KINDS } from "../devices/registry.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
@@ -33,7 +33,7 @@ export interface BuildOptions {
    * Storage of the resistor bank's conductances (8 bytes per resistor): the
    * circuit's `resistors.g` is a view of it, and building writes the
    * netlist's values into it: a SharedArrayBuffer of exactly that size, or
-   * a place in a bank memory (devices/bank-memory.ts), where the SIMD
+   * a place in a bank memory (devices/resistor/bank-memory.ts), where the SIMD
    * kernels work on the conductances in place. Data-parallel training
    * (train/parallel.ts) gives every worker thread's circuit the same one;
    * "bank-memory" makes a bank memory of the right size for this thread

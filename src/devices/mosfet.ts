@@ -52,7 +52,7 @@
  * history; `startCharges` takes the initial state (operating point, or the
  * uic voltages) with no current.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
 import { pnjlim } from "./diode.js";
 import { fetlim, limvds, meyerHalfCaps, mosChannel, mosJunction, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mosfet-model.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";

@@ -2,7 +2,7 @@
  * Every kind of element by its SPICE letter, as ngspice's device table:
  * the circuit builder makes each element's device through this table and
  * tests no device types. Resistors (R) are not here: every resistor is a
- * slot of the circuit's one resistor bank (devices/resistor.ts), which the
+ * slot of the circuit's one resistor bank (devices/resistor/resistor.ts), which the
  * builder fills itself for speed.
  */
 import type { ElementSpec } from "../netlist/elaborate.js";

@@ -17,7 +17,7 @@ import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../ut
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
-import { RES_MODEL_PARAMS } from "../devices/resistor-model.js";
+import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
 import { MOS_PARAM_ALIASES } from "../devices/mosfet-model.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt-model.js";
 import { parseSpiceNumber } from "./numbers.js";

@@ -12,7 +12,7 @@
  * circuit is the explicit ODE  C dV/dt = -i(V, t)  over the free nodes.
  */
 import type { Circuit } from "../../circuit/circuit.js";
-import type { ChargeTruncationSpec } from "../../devices/capacitor.js";
+import type { ChargeTruncationSpec } from "../../devices/capacitor/capacitor.js";
 import type { Device, LinearCapacitance } from "../../devices/types.js";
 
 export interface CapacitanceInfo {

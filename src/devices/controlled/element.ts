@@ -1,6 +1,6 @@
 /** The linear controlled sources E, G (voltage-controlled) and F, H (current-controlled: the control is found in Device.resolve). */
 import type { MakeDevice } from "../kind.js";
-import { Cccs, Ccvs, Vccs, Vcvs } from "../controlled.js";
+import { Cccs, Ccvs, Vccs, Vcvs } from "./controlled.js";
 
 export const makeVcvs: MakeDevice<"e"> = (s, { nodes: n }) => new Vcvs(s.name, n[0], n[1], n[2], n[3], s.gain);
 

@@ -10,10 +10,10 @@
  * source, see VoltageBranch), found by name in `resolve`; its unknown is
  * read in `setup`, once the builder has numbered the branches.
  */
-import type { SourceLoc } from "../util/errors.js";
-import { controllingBranch } from "./control.js";
-import { reserveBranch, reserveVccs, stampTransconductance, stampVoltageBranch, type BranchHandles, type VccsHandles } from "./stamp.js";
-import type { Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "./types.js";
+import type { SourceLoc } from "../../util/errors.js";
+import { controllingBranch } from "../control.js";
+import { reserveBranch, reserveVccs, stampTransconductance, stampVoltageBranch, type BranchHandles, type VccsHandles } from "../stamp.js";
+import type { Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 /** The controlling branch of F or H named `ctrl`, for the error messages of both. */
 function control(ctx: ResolveContext, owner: string, ctrl: string, loc: SourceLoc): VoltageBranch {

@@ -7,8 +7,8 @@
  * `companionHistory`). The current i flows from a through the capacitor to b.
  * A capacitor stores energy C v^2/2 but has no co-content: it does not enter E(V).
  */
-import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { Device, IntegrationState, LinearCapacitance, LoadContext, SetupContext } from "./types.js";
+import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
+import type { Device, IntegrationState, LinearCapacitance, LoadContext, SetupContext } from "../types.js";
 
 /**
  * History term of the companion model dv/dt ~ a0 v_{n+1} + hist (V/s), for

@@ -31,10 +31,10 @@
  * naming the source and the values of its controls (ngspice 39 stops with
  * "out of range" there). A non-finite partial (sqrt at 0) is stamped as 0.
  */
-import type { BExpr } from "../netlist/bexpr.js";
-import { NetlistError, type SourceLoc } from "../util/errors.js";
-import { controllingBranch } from "./control.js";
-import type { BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "./types.js";
+import type { BExpr } from "../../netlist/bexpr.js";
+import { NetlistError, type SourceLoc } from "../../util/errors.js";
+import { controllingBranch } from "../control.js";
+import type { BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 export class BSource implements Device {
   readonly linear: boolean;

@@ -11,8 +11,8 @@
  * CurrentSource: current i(t) flows from a through the source to b, i.e. it
  * leaves node a and enters node b. Co-content: E = i (Va - Vb).
  */
-import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "../stamp.js";
+import type { Device, LoadContext, SetupContext } from "../types.js";
 import { breakpoints, sourceAt, type SourceValue } from "./waveform.js";
 
 export class VoltageSource implements Device {

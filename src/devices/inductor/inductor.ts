@@ -19,10 +19,10 @@
  * its stamp is not symmetric (a branch row), so a circuit with one is not
  * reciprocal (hasEnergy is false).
  */
-import { NetlistError, type SourceLoc } from "../util/errors.js";
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
-import { reserveBranch, type BranchHandles } from "./stamp.js";
-import type { Device, LoadContext, ResolveContext, SetupContext } from "./types.js";
+import { NetlistError, type SourceLoc } from "../../util/errors.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { reserveBranch, type BranchHandles } from "../stamp.js";
+import type { Device, LoadContext, ResolveContext, SetupContext } from "../types.js";
 
 export class Inductor implements Device {
   readonly linear = true;
