@@ -15,6 +15,7 @@ import { makeDiode } from "./diode/element.js";
 import { makeInductor, makeMutual } from "./inductor/element.js";
 import { makeMosfet } from "./mosfet/element.js";
 import { makeCurrentSource, makeVoltageSource } from "./sources/element.js";
+import { makeCurrentSwitch, makeVoltageSwitch } from "./switch/element.js";
 
 /** The device maker of each element type. */
 export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: MakeDevice<T> } = {
@@ -31,4 +32,6 @@ export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: 
   f: makeCccs,
   h: makeCcvs,
   b: makeBSource,
+  s: makeVoltageSwitch,
+  w: makeCurrentSwitch,
 };

@@ -207,6 +207,12 @@ export interface Device {
    */
   chargeNodes?(): readonly number[];
   /**
+   * True for a device without charges that still bounds the transient step
+   * through its `chargeTruncation` (a switch approaching its threshold): the
+   * implicit integrators ask it with the charge devices.
+   */
+  readonly boundsStep?: boolean;
+  /**
    * Start of an implicit integration: take the voltages V (the initial state)
    * as the accepted history of the device's charges, with no current (DC).
    * x: the unknowns of that state, for devices whose state includes branch

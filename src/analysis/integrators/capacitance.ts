@@ -93,8 +93,9 @@ export function analyzeCapacitance(circuit: Circuit, cnode: number): Capacitance
   const capDynamic = Uint8Array.from(dynamic);
   const chargeDevices: Device[] = [];
   for (const d of circuit.devices) {
-    const nodes = d.chargeNodes?.();
-    if (!nodes || nodes.length === 0) continue;
+    const nodes = d.chargeNodes?.() ?? [];
+    // a device that bounds the step without charges of its own (a switch) is one too: the implicit integrators ask it
+    if (nodes.length === 0 && d.boundsStep !== true) continue;
     chargeDevices.push(d);
     for (const node of nodes) {
       const u = unknownOfNode[node];
