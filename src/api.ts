@@ -17,7 +17,7 @@ import { elaborate, type DcSpec, type Elaborated } from "./netlist/elaborate.js"
 import { readAnnotations } from "./netlist/annotations.js";
 import type { ParsedNetlist } from "./netlist/ast.js";
 import { InputError, type SourceLoc } from "./util/errors.js";
-import { VoltageSource } from "./devices/sources.js";
+import { VoltageSource } from "./devices/sources/sources.js";
 import { runDcSweep, type DcAxis, type DcSink, type DcStats, dcAxes } from "./analysis/dc.js";
 import { buildCircuit, type BuildOptions } from "./circuit/build.js";
 import type { Circuit } from "./circuit/circuit.js";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadCircuitFromText, operatingPoint } from "../src/api.js";
-import { BSource, integrate } from "../src/devices/bsource.js";
+import { BSource, integrate } from "../src/devices/bsource/bsource.js";
 import type { LoadContext, SetupContext } from "../src/devices/types.js";
 import { energy, hasEnergy } from "../src/analysis/energy.js";
 import type { Circuit } from "../src/circuit/circuit.js";

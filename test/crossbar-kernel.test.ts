@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CrossbarKernel } from "../src/devices/crossbar-kernel.js";
-import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/bank-memory.js";
+import { CrossbarKernel } from "../src/devices/resistor/crossbar-kernel.js";
+import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/resistor/bank-memory.js";
 
 /** Park-Miller: a fixed stream of numbers in (0, 1). */
 function stream(seed: number): () => number {

@@ -11,10 +11,10 @@
  *  - the diode temperature model against ngspice's closed forms.
  */
 import { describe, expect, it } from "vitest";
-import { Resistor } from "../src/devices/resistor.js";
+import { Resistor } from "../src/devices/resistor/resistor.js";
 import { Diode } from "../src/devices/diode.js";
-import { CurrentSource, VoltageSource } from "../src/devices/sources.js";
-import { Cccs, Ccvs, Vccs, Vcvs } from "../src/devices/controlled.js";
+import { CurrentSource, VoltageSource } from "../src/devices/sources/sources.js";
+import { Cccs, Ccvs, Vccs, Vcvs } from "../src/devices/controlled/controlled.js";
 import {
   CHARGE,
   CONSTboltz,
@@ -25,12 +25,15 @@ import {
   type DiodeModelParams,
 } from "../src/devices/diode-model.js";
 import type { Device, LoadContext, SetupContext } from "../src/devices/types.js";
-import type { SourceValue } from "../src/devices/waveform.js";
+import type { SourceValue } from "../src/devices/sources/waveform.js";
 import { loadCircuitFromText } from "../src/api.js";
 import { applyFixed, type Circuit } from "../src/circuit/circuit.js";
 import { mulberry32 as rng } from "../src/util/rng.js";
 import { Engine } from "../src/analysis/engine.js";
 import { buildLayered } from "../circuits/index.js";
+
+/** Where a device made by hand is "written" (its resolve errors would point here). */
+const HERE = { file: "devices.test.ts", line: 1, col: 1 };
 
 // ---------------------------------------------------------------- harness
 
@@ -475,7 +478,7 @@ describe("non-reciprocal devices: MNA residual = KCL currents and branch laws", 
     check((k0) => {
       const v = new VoltageSource("vc", 3, 4, dc(0.5));
       v.k = k0;
-      const f = new Cccs("f1", 1, 2, "vc", 3);
+      const f = new Cccs("f1", 1, 2, "vc", 3, HERE);
       f.kctrl = k0;
       return { devs: [v, f], branches: 1, law: (V) => [V[3] - V[4] - 0.5] };
     }, 15);
@@ -484,7 +487,7 @@ describe("non-reciprocal devices: MNA residual = KCL currents and branch laws", 
     check((k0) => {
       const v = new VoltageSource("vc", 3, 0, dc(-1));
       v.k = k0;
-      const h = new Ccvs("h1", 1, 2, "vc", 750);
+      const h = new Ccvs("h1", 1, 2, "vc", 750, HERE);
       h.k = k0 + 1;
       h.kctrl = k0;
       return { devs: [v, h, new Resistor("r", 2, 4, 1e-3)], branches: 2, law: (V, x) => [V[3] + 1, V[1] - V[2] - 750 * x[k0]] };

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCircuitFromText, transient } from "../src/api.js";
-import { chargeStepBound, type ChargeTruncationSpec } from "../src/devices/capacitor.js";
+import { chargeStepBound, type ChargeTruncationSpec } from "../src/devices/capacitor/capacitor.js";
 import { atCommonPoints } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 

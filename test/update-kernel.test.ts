@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyChunk } from "../src/train/chunk-update.js";
 import { WasmUpdateKernel } from "../src/train/update-kernel.js";
-import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/bank-memory.js";
+import { createBankMemory, kernelScratchBytes, useBank } from "../src/devices/resistor/bank-memory.js";
 
 /** Park-Miller: a fixed stream of numbers in (0, 1). */
 function stream(seed: number): () => number {

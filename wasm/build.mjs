@@ -6,11 +6,11 @@
  *   wasm/fast-lane.ts      ->  src/netlist/fast-lane.wasm.ts
  *   wasm/update-kernel.ts  ->  src/train/update-kernel.wasm.ts
  *   wasm/layered-kernel.ts ->  src/analysis/layered-kernel.wasm.ts
- *   wasm/crossbar-kernel.ts -> src/devices/crossbar-kernel.wasm.ts
+ *   wasm/crossbar-kernel.ts -> src/devices/resistor/crossbar-kernel.wasm.ts
  *
  * A module marked `shared` is also built on an imported shared memory
  * (NAME_SHARED: env.memory, shared, up to 4 GiB), the memory that holds a
- * resistor bank's conductances (src/devices/bank-memory.ts), so that its
+ * resistor bank's conductances (src/devices/resistor/bank-memory.ts), so that its
  * kernels work on them in place.
  *
  * Run by `npm run build` and `prepare` (npm install) before tsc. The
@@ -26,7 +26,7 @@ const MODULES = [
   { src: "wasm/fast-lane.ts", out: "src/netlist/fast-lane.wasm.ts", name: "FAST_LANE_WASM" },
   // 128-bit SIMD: Node 16.4+ (and every current browser) runs it.
   { src: "wasm/update-kernel.ts", out: "src/train/update-kernel.wasm.ts", name: "UPDATE_KERNEL_WASM", flags: ["--enable", "simd"], shared: true },
-  { src: "wasm/crossbar-kernel.ts", out: "src/devices/crossbar-kernel.wasm.ts", name: "CROSSBAR_KERNEL_WASM", flags: ["--enable", "simd"], shared: true },
+  { src: "wasm/crossbar-kernel.ts", out: "src/devices/resistor/crossbar-kernel.wasm.ts", name: "CROSSBAR_KERNEL_WASM", flags: ["--enable", "simd"], shared: true },
   { src: "wasm/layered-kernel.ts", out: "src/analysis/layered-kernel.wasm.ts", name: "LAYERED_KERNEL_WASM", flags: ["--enable", "simd"] },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * The crossbar product of a resistor bank's load (src/devices/resistor.ts):
+ * The crossbar product of a resistor bank's load (src/devices/resistor/resistor.ts):
  * the current injected into each column j of a crossbar from the rows at a
  * non-zero voltage (the lit pixels of an image input),
  *
@@ -8,7 +8,7 @@
  * in AssemblyScript with 128-bit SIMD (two float64 lanes); compiled by
  * wasm/build.mjs (twice: with its own memory, into which the caller copies
  * the rows, and on an imported shared memory that holds the bank's
- * conductances), driven by src/devices/crossbar-kernel.ts. Row r's N
+ * conductances), driven by src/devices/resistor/crossbar-kernel.ts. Row r's N
  * conductances start at byte rowPtr[r] (i32). Each column's sum is taken
  * row by row in the caller's order, as the JavaScript loop does (no fused
  * multiply-add): the results are bitwise equal to it.

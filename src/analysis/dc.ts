@@ -36,8 +36,8 @@
  */
 import type { Circuit } from "../circuit/circuit.js";
 import type { DcSpec, DcSweepSpec } from "../netlist/elaborate.js";
-import { CurrentSource, VoltageSource } from "../devices/sources.js";
-import { Resistor } from "../devices/resistor.js";
+import { CurrentSource, VoltageSource } from "../devices/sources/sources.js";
+import { Resistor } from "../devices/resistor/resistor.js";
 import { ConvergenceError, InputError, NetlistError, type SourceLoc } from "../util/errors.js";
 import { Engine } from "./engine.js";
 import { solveDc, tolerancesOf } from "./op.js";

@@ -5,11 +5,7 @@
  * the DC operating point of a reciprocal circuit is the minimum of E.
  */
 import type { Circuit } from "../circuit/circuit.js";
-import { Capacitor } from "../devices/capacitor.js";
-import { Diode } from "../devices/diode.js";
-import { Resistor } from "../devices/resistor.js";
-import { VoltageSource } from "../devices/sources.js";
-import type { Device } from "../devices/types.js";
+import { isEliminatedSource, type Device, type LinearCapacitance } from "../devices/types.js";
 
 /**
  * True when the circuit is reciprocal (every device stamps symmetrically and
@@ -89,7 +85,7 @@ export class PowerMeter {
     readonly circuit: Circuit,
     /** Node capacitance per free unknown (F). */
     readonly nodeC: Float64Array,
-    readonly caps: readonly Capacitor[],
+    readonly caps: readonly LinearCapacitance[],
   ) {
     const c = circuit;
     const nodes = c.nodeNames.length;
@@ -123,9 +119,9 @@ export class PowerMeter {
     this.beta = new Float64Array(fvNodes.length);
     this.gd = new Float64Array(fvNodes.length);
     for (const d of c.devices) {
-      if (d === c.resistors || d instanceof Capacitor) continue;
-      if (d instanceof Resistor || d instanceof Diode) this.resistive.push(d);
-      else if (!(d instanceof VoltageSource && d.k < 0)) this.sources.push(d);
+      if (d === c.resistors || d.power === "stores") continue;
+      if (d.power === "dissipates") this.resistive.push(d);
+      else if (!isEliminatedSource(d)) this.sources.push(d); // an eliminated source delivers through its fixed node
     }
     this.scratch = new Float64Array(nodes);
     this.drawnByBalance = c.amplifiers !== null;

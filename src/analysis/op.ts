@@ -7,7 +7,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { ConvergenceError } from "../util/errors.js";
 import { Engine, type NewtonTolerances } from "./engine.js";
-import { VoltageSource } from "../devices/sources.js";
+import { isEliminatedSource } from "../devices/types.js";
 
 export interface OpOptions {
   /** Newton iteration limit per attempt (default: `.options itl1`, 100). */
@@ -146,7 +146,7 @@ export function opReport(engine: Engine, iterations: number, strategy: OpResult[
   const branches: Record<string, number> = {};
   const fixedI = fixedSourceCurrents(engine, time);
   for (const d of c.devices) {
-    if (d instanceof VoltageSource && d.k < 0) branches[d.name] = fixedI.get(d.name) ?? 0;
+    if (isEliminatedSource(d)) branches[d.name] = fixedI.get(d.name) ?? 0;
   }
   c.branchNames.forEach((name, j) => (branches[name] = engine.x[c.nFree + j]));
   const amps = c.amplifiers;

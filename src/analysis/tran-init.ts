@@ -9,7 +9,6 @@
  *    (its state is set by the integrator's start, see tran.ts) and, when one
  *    end is not free (ground or a fixed node), sets the other end's voltage.
  */
-import { Capacitor } from "../devices/capacitor.js";
 import type { Engine } from "./engine.js";
 import { solveDc } from "./op.js";
 
@@ -29,11 +28,12 @@ export function initialState(engine: Engine, uic: boolean): void {
     engine.setPoint("tran", 0, 1, null);
     // A capacitor IC= from a free node to a node that is not free sets that node.
     for (const d of c.devices) {
-      if (!(d instanceof Capacitor) || d.ic === undefined) continue;
-      const ua = c.unknownOfNode[d.a];
-      const ub = c.unknownOfNode[d.b];
-      if (ua >= 0 && ub < 0) engine.x[ua] = engine.V[d.b] + d.ic;
-      else if (ub >= 0 && ua < 0) engine.x[ub] = engine.V[d.a] - d.ic;
+      const cap = d.linearCapacitance?.();
+      if (!cap || cap.ic === undefined) continue;
+      const ua = c.unknownOfNode[cap.a];
+      const ub = c.unknownOfNode[cap.b];
+      if (ua >= 0 && ub < 0) engine.x[ua] = engine.V[cap.b] + cap.ic;
+      else if (ub >= 0 && ua < 0) engine.x[ub] = engine.V[cap.a] - cap.ic;
     }
     engine.syncVoltages();
     return;

@@ -14,7 +14,7 @@
  * stretch (no breakpoint inside), linear otherwise.
  */
 import type { Circuit } from "../circuit/circuit.js";
-import { VoltageSource } from "../devices/sources.js";
+import { definesVoltage, type Device } from "../devices/types.js";
 import type { Engine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
@@ -49,10 +49,11 @@ export class TranColumns {
     this.nodeIdx = Int32Array.from(nodes);
     this.nv = nodes.length;
     const branchOf: number[] = [];
-    const colOfSource = new Map<VoltageSource, number>();
+    const colOfSource = new Map<Device, number>();
     const seen = new Set<string>();
     for (const d of c.devices) {
-      if (!(d instanceof VoltageSource)) continue;
+      // independent voltage sources first, eliminated or not (as ngspice lists them)
+      if (!(d.fixesNodes && definesVoltage(d))) continue;
       colOfSource.set(d, branchOf.length);
       branchOf.push(d.k >= 0 ? d.k : -1);
       names.push(`i(${d.name})`);

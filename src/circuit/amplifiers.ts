@@ -38,10 +38,9 @@
  * other than the amplifiers') touch only nodes of scale 1. Otherwise the
  * circuit is built exactly as before (no reduction).
  */
-import type { Device } from "../devices/types.js";
-import { Capacitor } from "../devices/capacitor.js";
-import { Cccs, Ccvs, Vcvs } from "../devices/controlled.js";
-import { VoltageSource } from "../devices/sources.js";
+import { definesVoltage, type Device } from "../devices/types.js";
+import { Cccs, Vcvs } from "../devices/controlled/controlled.js";
+import { VoltageSource } from "../devices/sources/sources.js";
 import { UnionFind } from "./union-find.js";
 
 /** One recognized amplifier: nodes and the three elements it replaces. */
@@ -74,6 +73,8 @@ export interface AmplifierSearch {
   eliminated: ReadonlySet<Device>;
   /** Element by name (controlling sources of F and H). */
   byName(name: string): Device | undefined;
+  /** How many elements read the current of the voltage branch of that name (F, H, B's i()). */
+  readers(name: string): number;
   /** `*@output` node pairs (neg = 0 for a single-ended output). */
   outputs: ReadonlyArray<readonly [number, number]>;
   /** Nodes named by `.ic`. */
@@ -238,8 +239,9 @@ export class AmplifierReduction {
   }
 }
 
+/** A device with a branch unknown, or one reading a branch current: its nodes keep scale 1. */
 function isBranchDevice(d: Device, eliminated: ReadonlySet<Device>): boolean {
-  return (d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs || d instanceof Cccs;
+  return (definesVoltage(d) && !eliminated.has(d)) || d.readsBranch === true;
 }
 
 /**
@@ -249,6 +251,8 @@ function isBranchDevice(d: Device, eliminated: ReadonlySet<Device>): boolean {
  */
 export function findAmplifiers(s: AmplifierSearch): AmplifierReduction | null {
   const { devices, fixed, eliminated, nNodes } = s;
+  // The one place that matches element kinds: it recognizes a macro written
+  // with them (an F, its 0 V ammeter V and an E, as the file comment draws).
   const fs = devices.filter((d): d is Cccs => d instanceof Cccs);
   if (fs.length === 0) return null;
 
@@ -258,22 +262,19 @@ export function findAmplifiers(s: AmplifierSearch): AmplifierReduction | null {
     touches[s.resistorA[e]]++;
     touches[s.resistorB[e]]++;
   }
-  const controls = new Map<string, number>();
-  for (const d of devices) {
-    for (const node of d.nodes) touches[node]++;
-    if (d instanceof Cccs || d instanceof Ccvs) controls.set(d.ctrl, (controls.get(d.ctrl) ?? 0) + 1);
-  }
+  for (const d of devices) for (const node of d.nodes) touches[node]++;
   const blocked = new Uint8Array(nNodes); // a nodes that must stay ordinary
   for (const [p, q] of s.outputs) blocked[p] = blocked[q] = 1;
   for (const node of s.icNodes) blocked[node] = 1;
-  for (const d of devices) if (d instanceof Capacitor) for (const node of d.nodes) blocked[node] = 1;
+  // nodes of devices that store energy (capacitors, inductors, device charges) stay ordinary
+  for (const d of devices) if (d.power === "stores" || d.chargeNodes) for (const node of d.nodes) blocked[node] = 1;
 
   const vcvsAt = new Map<number, Vcvs>();
   for (const d of devices) if (d instanceof Vcvs) vcvsAt.set(d.a, d);
   const candidates: Amplifier[] = [];
   for (const f of fs) {
     const v = s.byName(f.ctrl);
-    if (!(v instanceof VoltageSource) || controls.get(f.ctrl) !== 1) continue;
+    if (!(v instanceof VoltageSource) || s.readers(f.ctrl) !== 1) continue;
     if (v.value.dc !== 0 || v.value.wave.kind !== "dc" || v.value.wave.value !== 0) continue;
     const h = f.a;
     const ai = v.a;
@@ -281,7 +282,7 @@ export function findAmplifiers(s: AmplifierSearch): AmplifierReduction | null {
     if (f.b !== 0 || h === 0 || fixed[h] || ai === 0 || a === 0 || fixed[ai] || fixed[a]) continue;
     if (ai === a || ai === h || a === h || touches[ai] !== 2 || blocked[a] || blocked[ai]) continue;
     const e = vcvsAt.get(ai);
-    if (!e || e.b !== 0 || e.c !== h || e.d !== 0 || controls.has(e.name)) continue;
+    if (!e || e.b !== 0 || e.c !== h || e.d !== 0 || s.readers(e.name) > 0) continue;
     const A = e.gain;
     if (!(A > 0 && Number.isFinite(A)) || !(Math.abs(f.gain * A - 1) <= 4 * Number.EPSILON)) continue;
     candidates.push({ h, ai, a, gain: A, back: f.gain, e, v, f });

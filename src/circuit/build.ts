@@ -1,26 +1,21 @@
 /**
  * Circuit builder: elaborated element specs -> Circuit. Numbers nodes,
- * creates devices, checks topology (DC path to ground, voltage-source loops),
+ * makes each element's device through the registry (devices/registry.ts),
+ * lets the devices resolve their references to one another, checks the
+ * topology (DC path to ground, voltage-branch loops) by asking the devices,
  * eliminates nodes fixed by grounded voltage sources, and resolves the
- * training annotations.
+ * training annotations. It tests no device types: a new device needs no
+ * edit here.
  */
-import { ownBankMemory, type BankStorage } from "../devices/bank-memory.js";
+import { ownBankMemory, type BankStorage } from "../devices/resistor/bank-memory.js";
 import { NetlistError, InputError, type SourceLoc } from "../util/errors.js";
 import type { Elaborated, ElementSpec } from "../netlist/elaborate.js";
 import { crossbarElements, globMatch, type Annotations } from "../netlist/annotations.js";
-import type { Device } from "../devices/types.js";
-import { Resistor, ResistorBank } from "../devices/resistor.js";
-import { Capacitor } from "../devices/capacitor.js";
-import { Diode } from "../devices/diode.js";
-import { junctionAt } from "../devices/diode-model.js";
-import { Mosfet } from "../devices/mosfet.js";
-import { mosInstanceAt } from "../devices/mosfet-model.js";
-import { Bjt } from "../devices/bjt.js";
-import { bjtInstanceAt } from "../devices/bjt-model.js";
-import { CurrentSource, VoltageSource } from "../devices/sources.js";
-import { Cccs, Ccvs, Vccs, Vcvs } from "../devices/controlled.js";
-import { BSource } from "../devices/bsource.js";
-import { Inductor, Mutual } from "../devices/inductor.js";
+import { definesVoltage, type Device, type ResolveContext } from "../devices/types.js";
+import { Resistor, ResistorBank } from "../devices/resistor/resistor.js";
+import { CurrentSource, type VoltageSource } from "../devices/sources/sources.js";
+import type { MakeDevice } from "../devices/kind.js";
+import { DEVICE_KINDS } from "../devices/registry.js";
 import type { Circuit, FixedNode, TrainingPorts } from "./circuit.js";
 import { DeviceTable } from "./device-table.js";
 import { findAmplifiers } from "./amplifiers.js";
@@ -38,7 +33,7 @@ export interface BuildOptions {
    * Storage of the resistor bank's conductances (8 bytes per resistor): the
    * circuit's `resistors.g` is a view of it, and building writes the
    * netlist's values into it: a SharedArrayBuffer of exactly that size, or
-   * a place in a bank memory (devices/bank-memory.ts), where the SIMD
+   * a place in a bank memory (devices/resistor/bank-memory.ts), where the SIMD
    * kernels work on the conductances in place. Data-parallel training
    * (train/parallel.ts) gives every worker thread's circuit the same one;
    * "bank-memory" makes a bank memory of the right size for this thread
@@ -103,11 +98,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const devices: Device[] = [];
   const deviceByName = new DeviceTable(rA, rB, rG, fast);
   const deviceLoc = new Map<string, SourceLoc>();
-  /** Sources whose branch current controls another element (F, H, B's i()): they keep their branch unknown. */
-  const controlling = new Set<string>();
-  const ctrlRefs: Array<{ dev: Cccs | Ccvs; loc: SourceLoc }> = [];
-  const bSpecs: Array<{ dev: BSource; spec: Extract<ElementSpec, { type: "b" }> }> = [];
-  const kSpecs: Array<Extract<ElementSpec, { type: "k" }>> = [];
+  /** Voltage branches whose current another element reads (F, H, B's i()): they keep their branch unknown. */
+  const controlling = new Map<string, number>();
   /** Where an element was defined: resistors carry it themselves (no second map of 10^5 entries). */
   const locOf = (name: string): SourceLoc | undefined => deviceLoc.get(name) ?? (deviceByName.get(name) as Resistor | undefined)?.loc;
   /** Two definitions of `name`: the error points at the later line and names the earlier. */
@@ -136,120 +128,22 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
       continue;
     }
     if (deviceByName.has(s.name)) duplicate(s);
-    const n = s.nodes.map((nm, t) => node(nm, s, t));
-    let dev: Device;
-    switch (s.type) {
-      case "c":
-        dev = new Capacitor(s.name, n[0], n[1], s.farads, s.ic);
-        break;
-      case "l":
-        dev = new Inductor(s.name, n[0], n[1], s.henries, s.ic);
-        break;
-      case "k":
-        // the inductors it couples are resolved after every element is built (a K may precede its L lines)
-        kSpecs.push(s);
-        deviceLoc.set(s.name, s.loc);
-        continue;
-      case "d": {
-        const jp = junctionAt(s.model, s.area, el.options.temp, s.m ?? 1, el.options.reltol);
-        const rs = s.model.rs / s.area;
-        const ai = rs > 0 ? internalNode(`${s.name}#internal`, s) : n[0];
-        const d = new Diode(s.name, n[0], n[1], ai, jp, rs > 0 ? 1 / rs : 0);
-        d.gmin = el.options.gmin;
-        dev = d;
-        break;
-      }
-      case "m": {
-        const p = mosInstanceAt(s.model, s.geometry, el.options.temp);
-        // RD / RS (or RSH * NRD / NRS) put internal nodes between the terminals and the channel, as ngspice's mos1set.c.
-        const di = p.gd > 0 ? internalNode(`${s.name}#drain`, s) : n[0];
-        const si = p.gs > 0 ? internalNode(`${s.name}#source`, s) : n[2];
-        const m = new Mosfet(s.name, n[0], n[1], n[2], n[3], di, si, p);
-        m.gmin = el.options.gmin;
-        dev = m;
-        break;
-      }
-      case "q": {
-        const p = bjtInstanceAt(s.model, s.area, s.m, el.options.temp);
-        // RC, RB, RE put internal nodes between the terminals and the transistor, as ngspice's bjtsetup.c (RB by the model's value).
-        const ci = s.model.rc !== 0 ? internalNode(`${s.name}#collector`, s) : n[0];
-        const bi = s.model.rb !== 0 ? internalNode(`${s.name}#base`, s) : n[1];
-        const ei = s.model.re !== 0 ? internalNode(`${s.name}#emitter`, s) : n[2];
-        const q = new Bjt(s.name, n[0], n[1], n[2], n[3], ci, bi, ei, p);
-        q.gmin = el.options.gmin;
-        dev = q;
-        break;
-      }
-      case "v":
-        dev = new VoltageSource(s.name, n[0], n[1], s.source);
-        break;
-      case "i":
-        dev = new CurrentSource(s.name, n[0], n[1], s.source);
-        break;
-      case "e":
-        dev = new Vcvs(s.name, n[0], n[1], n[2], n[3], s.gain);
-        break;
-      case "g":
-        dev = new Vccs(s.name, n[0], n[1], n[2], n[3], s.gain);
-        break;
-      case "b": {
-        // controlling nodes are resolved after every element has named its nodes (a v() may name a later one)
-        const d = new BSource(s.name, s.kind, n[0], n[1], s.expr, s.loc);
-        bSpecs.push({ dev: d, spec: s });
-        dev = d;
-        break;
-      }
-      case "f":
-      case "h": {
-        const d = s.type === "f" ? new Cccs(s.name, n[0], n[1], s.ctrl, s.gain) : new Ccvs(s.name, n[0], n[1], s.ctrl, s.gain);
-        ctrlRefs.push({ dev: d, loc: s.loc });
-        dev = d;
-        break;
-      }
-    }
+    const nodes = s.nodes.map((nm: string, t: number) => node(nm, s, t));
+    const make = DEVICE_KINDS[s.type] as MakeDevice<typeof s.type>;
+    const dev = make(s, { nodes, internalNode: (suffix) => internalNode(`${s.name}#${suffix}`, s), options: el.options });
     devices.push(dev);
     deviceByName.add(s.name, dev);
     deviceLoc.set(s.name, s.loc);
   }
-  // ---- B sources: v() must name a node of the circuit, i() a voltage source (V, E, H or a V= B source)
-  for (let j = 0; j < bSpecs.length; j++) {
-    const { spec } = bSpecs[j];
-    const probes = spec.expr.probes;
-    const ctrl = probes.map((p) => {
-      if (p.kind === "i") return -1;
-      const k = nodeIndex.get(p.name);
-      if (k === undefined) throw new NetlistError(`${spec.name}: v(${p.name}): no node '${p.name}' in the circuit`, p.loc);
-      return k;
-    });
-    for (let k = 0; k < probes.length; k++) {
-      const p = probes[k];
-      if (p.kind !== "i") continue;
-      const c = deviceByName.get(p.name);
-      if (!c) throw new NetlistError(`${spec.name}: i(${p.name}): no voltage source named '${p.name}'`, p.loc);
-      if (!(c instanceof VoltageSource || c instanceof Vcvs || c instanceof Ccvs || (c instanceof BSource && c.kind === "v"))) {
-        throw new NetlistError(`${spec.name}: i(${p.name}): '${p.name}' is not a voltage source (V, E, H or a V= B source): its current is not a branch unknown`, p.loc);
-      }
-      controlling.add(p.name);
-    }
-    bSpecs[j].dev.bind(ctrl);
-  }
-  // ---- K: mutual couplings name two distinct inductors, each pair once
-  const coupled = new Set<string>();
-  for (const s of kSpecs) {
-    const ls = [s.l1, s.l2].map((nm, j) => {
-      const d = deviceByName.get(nm);
-      if (!(d instanceof Inductor)) throw new NetlistError(`${s.name}: no inductor named '${nm}'`, s.ctrlToks[j].loc);
-      return d;
-    });
-    if (ls[0] === ls[1]) throw new NetlistError(`${s.name}: couples inductor '${s.l1}' with itself`, s.ctrlToks[1].loc);
-    const pair = [s.l1, s.l2].sort().join(" ");
-    if (coupled.has(pair)) throw new NetlistError(`${s.name}: inductors '${s.l1}' and '${s.l2}' are already coupled`, s.loc);
-    coupled.add(pair);
-    if (deviceByName.has(s.name)) duplicate(s);
-    const dev = new Mutual(s.name, ls[0], ls[1], s.k);
-    devices.push(dev);
-    deviceByName.add(s.name, dev);
-  }
+  // ---- references by name (F/H controls, K's inductors, a B source's v() and i()), once every element exists
+  const claimed = new Set<string>();
+  const resolveCtx: ResolveContext = {
+    node: (name) => nodeIndex.get(name),
+    device: (name) => deviceByName.get(name),
+    readCurrent: (name) => void controlling.set(name, (controlling.get(name) ?? 0) + 1),
+    claim: (key) => claimed.size !== claimed.add(key).size,
+  };
+  for (const d of devices) d.resolve?.(resolveCtx);
   const fastDup = deviceByName.fastDuplicate();
   if (fastDup !== undefined) duplicateAt(fastDup, fast.loc(fast.find(fastDup)), locOf(fastDup)!);
   const nNodes = nodeNames.length;
@@ -258,26 +152,13 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const bank = new ResistorBank(rA, rB, rG);
   if (rCount > 0) devices.unshift(bank);
 
-  // ---- controlling sources of F/H must be branch currents
-
-  for (const { dev, loc } of ctrlRefs) {
-    const c = deviceByName.get(dev.ctrl);
-    if (!c) throw new NetlistError(`${dev.name}: unknown controlling source '${dev.ctrl}'`, loc);
-    if (!(c instanceof VoltageSource || c instanceof Vcvs || c instanceof Ccvs)) {
-      throw new NetlistError(`${dev.name}: controlling element '${dev.ctrl}' must be a voltage source (V, E or H)`, loc);
-    }
-    controlling.add(dev.ctrl);
-  }
-
   // ---- topology: voltage-source loops and DC paths to ground
   const vloop = new UnionFind(nNodes);
-  const anyInductor = devices.some((d) => d instanceof Inductor);
+  const anyInductor = devices.some((d) => d.definesVoltage && d.power === "stores");
   for (const d of devices) {
-    if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v") || d instanceof Inductor) {
-      if (!vloop.union(d.nodes[0], d.nodes[1])) {
-        // an inductor is a short in DC: a loop of them and voltage sources is singular (ngspice too)
-        throw new NetlistError(`${d.name} closes a loop of voltage sources${anyInductor ? " and inductors" : ""} (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, locOf(d.name)!);
-      }
+    if (definesVoltage(d) && !vloop.union(d.nodes[0], d.nodes[1])) {
+      // an inductor is a short in DC: a loop of them and voltage sources is singular (ngspice too)
+      throw new NetlistError(`${d.name} closes a loop of voltage sources${anyInductor ? " and inductors" : ""} (between nodes ${nodeNames[d.nodes[0]]} and ${nodeNames[d.nodes[1]]})`, locOf(d.name)!);
     }
   }
   if (!opts.allowFloating) {
@@ -287,20 +168,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     for (let id = 0; id < roots.length; id++) dc.union(fastNodeNumber[id], fastNodeNumber[roots[id]]);
     for (let e = nFast; e < rCount; e++) dc.union(rA[e], rB[e]);
     for (const d of devices) {
-      if (d instanceof VoltageSource || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v") || d instanceof Inductor) dc.union(d.nodes[0], d.nodes[1]);
-      else if (d instanceof Diode) {
-        dc.union(d.a, d.k);
-        dc.union(d.a, d.ai);
-      } else if (d instanceof Mosfet) {
-        // drain, source and bulk are joined by the junctions' GMIN and the series resistances; the gate is not
-        dc.union(d.d, d.di);
-        dc.union(d.s, d.si);
-        dc.union(d.di, d.b);
-        dc.union(d.si, d.b);
-      } else if (d instanceof Bjt) {
-        // every terminal is joined through the junctions' GMIN (the substrate's too) and the series resistances
-        for (const k of [d.c, d.b, d.e, d.s, d.bi, d.ei]) dc.union(d.ci, k);
-      }
+      if (definesVoltage(d)) dc.union(d.nodes[0], d.nodes[1]);
+      for (const group of d.dcGroups?.() ?? []) for (let j = 1; j < group.length; j++) dc.union(group[0], group[j]);
     }
     const g = dc.find(0);
     for (let k = 1; k < nNodes; k++) {
@@ -316,7 +185,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const fixedFlag = new Uint8Array(nNodes);
   fixedFlag[0] = 1;
   const fixed: FixedNode[] = [];
-  const vs = devices.filter((d): d is VoltageSource => d instanceof VoltageSource && !controlling.has(d.name));
+  const vs = devices.filter((d): d is VoltageSource => d.fixesNodes === true && !controlling.has(d.name));
   let progress = true;
   const eliminated = new Set<VoltageSource>();
   while (progress) {
@@ -336,8 +205,8 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   }
 
   // ---- bidirectional amplifiers: outputs become dependents of their inputs (see amplifiers.ts)
-  // a non-reciprocal B source may join nodes of different amplifier scales: no reduction then
-  const amps = opts.reduceAmplifiers === false || bSpecs.some((b) => !b.dev.symmetric) ? null : findAmplifiers({
+  // a nonlinear non-reciprocal device (a B source) may join nodes of different amplifier scales: no reduction then
+  const amps = opts.reduceAmplifiers === false || devices.some((d) => !d.linear && !d.symmetric) ? null : findAmplifiers({
     devices,
     resistorA: rA,
     resistorB: rB,
@@ -345,6 +214,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     fixed: fixedFlag,
     eliminated,
     byName: (name) => deviceByName.get(name),
+    readers: (name) => controlling.get(name) ?? 0,
     outputs: outputPairs(ann, nodeIndex),
     icNodes: [...el.ics.keys()].map((name) => nodeIndex.get(name) ?? 0),
   });
@@ -365,19 +235,10 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
   const nodeOfUnknown = Int32Array.from(nodeOfUnknownList);
   const branchNames: string[] = [];
   for (const d of devices) {
-    if ((d instanceof VoltageSource && !eliminated.has(d)) || d instanceof Vcvs || d instanceof Ccvs || (d instanceof BSource && d.kind === "v") || d instanceof Inductor) {
+    if (definesVoltage(d) && !eliminated.has(d as VoltageSource)) {
       d.k = nFree + branchNames.length;
       branchNames.push(d.name);
     }
-  }
-  for (const { dev } of ctrlRefs) {
-    const c = deviceByName.get(dev.ctrl) as VoltageSource | Vcvs | Ccvs;
-    dev.kctrl = c.k;
-  }
-  for (const { dev } of bSpecs) {
-    dev.expr.probes.forEach((p, k) => {
-      if (p.kind === "i") dev.ctrl[k] = (deviceByName.get(p.name) as VoltageSource | Vcvs | Ccvs | BSource).k;
-    });
   }
   amps?.layout(unknownOfNode, nodeOfUnknown, nFree + branchNames.length);
 
@@ -427,8 +288,8 @@ function resolvePorts(c: Circuit, ann: Annotations, table: DeviceTable): Trainin
   const source = (name: string, loc: SourceLoc): VoltageSource => {
     const d = c.deviceByName.get(name);
     if (!d) throw new NetlistError(`*@input: no element named '${name}'`, loc);
-    if (!(d instanceof VoltageSource)) throw new NetlistError(`*@input: '${name}' is not a voltage source`, loc);
-    return d;
+    if (d.fixesNodes !== true) throw new NetlistError(`*@input: '${name}' is not a voltage source`, loc);
+    return d as VoltageSource;
   };
   const nodeOf = (name: string, loc: SourceLoc): number => {
     const k = c.nodeIndex.get(name);

@@ -11,9 +11,9 @@
 import type { Device } from "../devices/types.js";
 import type { DeviceTable } from "./device-table.js";
 import type { AmplifierReduction } from "./amplifiers.js";
-import type { CurrentSource, VoltageSource } from "../devices/sources.js";
+import type { CurrentSource, VoltageSource } from "../devices/sources/sources.js";
 import type { DefaultOption } from "../netlist/annotations.js";
-import type { Resistor, ResistorBank } from "../devices/resistor.js";
+import type { Resistor, ResistorBank } from "../devices/resistor/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
 import type { SourceLoc } from "../util/errors.js";
 

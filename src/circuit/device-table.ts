@@ -7,7 +7,7 @@
  * their names) was a large share of its cost.
  */
 import type { Device } from "../devices/types.js";
-import { Resistor } from "../devices/resistor.js";
+import { Resistor } from "../devices/resistor/resistor.js";
 import type { SourceLoc } from "../util/errors.js";
 import type { FastResistors } from "../netlist/fast-resistors.js";
 import { globLiteralPrefix, globMatch } from "../netlist/annotations.js";

@@ -71,7 +71,7 @@
  * ngspice (the exact derivative: cch is history). The history starts at
  * cbe/qb of the initial state.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
 import { pnjlim } from "./diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
@@ -95,6 +95,7 @@ const NQ = 4;
 export class Bjt implements Device {
   readonly linear = false;
   readonly symmetric = false;
+  readonly power = "dissipates";
   readonly nodes: readonly number[];
   /** Global node of each local terminal [c', b', e', b, s]. */
   private readonly term: readonly number[];
@@ -180,6 +181,11 @@ export class Bjt implements Device {
   /** The node the substrate junction ends on: c' (vertical) or b' (lateral). */
   private get sc(): number {
     return this.p.subs === 1 ? CI : BI;
+  }
+
+  /** Every terminal is joined at DC through the junctions' GMIN (the substrate's too) and the series resistances. */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return [[this.ci, this.c, this.b, this.e, this.s, this.bi, this.ei]];
   }
 
   setup(ctx: SetupContext): void {

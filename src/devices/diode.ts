@@ -23,7 +23,7 @@
  * is bounded by the charge's truncation error (ngspice's DIOtrunc). A diode
  * without CJO and TT has no charge and loads as in DC.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
 import { diodeCharge, junctionCocontent, junctionCurrent, type DiodeCharge, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
 import type { BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
@@ -54,6 +54,7 @@ export function pnjlim(vnew: number, vold: number, vt: number, vcrit: number): n
 export class Diode implements Device, BranchLaw {
   readonly linear = false;
   readonly symmetric = true;
+  readonly power = "dissipates";
   readonly nodes: readonly number[];
   private hj!: PairHandles;
   private hs: PairHandles | null = null;
@@ -94,6 +95,11 @@ export class Diode implements Device, BranchLaw {
     this.nodes = ai === a ? [a, k] : [a, k, ai];
     this.qp = junction.charge;
     this.qNodes = this.qp ? [ai, k] : [];
+  }
+
+  /** Anode, cathode and the internal anode are joined at DC (the junction's GMIN, RS). */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return [[this.a, this.k, this.ai]];
   }
 
   setup(ctx: SetupContext): void {

@@ -54,7 +54,7 @@
  * history; `startCharges` takes the initial state (operating point, or the
  * uic voltages) with no current.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
 import { pnjlim } from "./diode.js";
 import { fetlim, limvds, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
 import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
@@ -74,6 +74,7 @@ const COLS = 4;
 export class Mosfet implements Device {
   readonly linear = false;
   readonly symmetric = false;
+  readonly power = "dissipates";
   readonly nodes: readonly number[];
   /** The intrinsic terminals [d', g, s', b]. */
   private readonly term: readonly number[];
@@ -155,6 +156,11 @@ export class Mosfet implements Device {
       if (q.source.cz !== 0 || q.source.czsw !== 0) qn.add(si).add(b);
     }
     this.qNodes = [...qn];
+  }
+
+  /** Drain, source and bulk are joined at DC by the junctions' GMIN and the series resistances; the gate is not. */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return [[this.d, this.di, this.b, this.si, this.s]];
   }
 
   setup(ctx: SetupContext): void {

@@ -91,6 +91,61 @@ export interface BranchLaw {
   linearize(v: number, initJunctions: boolean, gmin: number, out: BranchPoint): boolean;
 }
 
+/**
+ * A device that defines the voltage between its first two nodes (nodes[0]
+ * minus nodes[1]): a V source, E, H, a V= B source, an inductor (a short at
+ * DC). It owns a branch-current unknown (A, flowing from nodes[0] through the
+ * device to nodes[1]), may control F, H and B sources (i()), and a loop of
+ * such branches is singular.
+ */
+export interface VoltageBranch extends Device {
+  readonly definesVoltage: true;
+  /** Its branch-current unknown, set by the circuit builder; -1 while it has none (an eliminated source). */
+  k: number;
+}
+
+/** Whether device d defines a voltage (VoltageBranch). */
+export function definesVoltage(d: Device): d is VoltageBranch {
+  return d.definesVoltage === true;
+}
+
+/** An independent voltage source the circuit eliminated (it fixes a node and owns no branch unknown). */
+export function isEliminatedSource(d: Device): boolean {
+  return d.fixesNodes === true && definesVoltage(d) && d.k < 0;
+}
+
+/**
+ * What a device resolving references to other elements by name (Device.resolve)
+ * may ask, once every element of the circuit exists.
+ */
+export interface ResolveContext {
+  /** Node index of a node name (lower case), or undefined when the circuit has none. */
+  node(name: string): number | undefined;
+  /** The element of that name (lower case), or undefined. */
+  device(name: string): Device | undefined;
+  /** The branch whose current the device reads (its k stays a branch unknown: the source is not eliminated). */
+  readCurrent(name: string): void;
+  /** Claim a key across the circuit (a coupled pair of inductors); false when another device claimed it first. */
+  claim(key: string): boolean;
+}
+
+/**
+ * A constant two-terminal capacitance c (F) between nodes a and b, which the
+ * integrators put in their capacitance matrix and whose companion history
+ * they set (a capacitor).
+ */
+export interface LinearCapacitance {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  /** Initial voltage (V) from `IC=`, if given. */
+  readonly ic: number | undefined;
+  /** Reset its history to voltage v (V) across it and current i (A, default 0: DC). */
+  initState(v: number, i?: number): void;
+  /** Overwrite the current at the last accepted point (A), e.g. i = C dv/dt from an explicit integrator. */
+  setCurrent(i: number): void;
+}
+
 export interface Device {
   /** Lower-case element name as SPICE names it (`r1`, `d.x1.d2`). */
   readonly name: string;
@@ -100,6 +155,33 @@ export interface Device {
   readonly symmetric: boolean;
   /** Node indices of its terminals (for topology checks), in SPICE order. */
   readonly nodes: readonly number[];
+  /** See VoltageBranch: true when the device defines the voltage across nodes[0], nodes[1]. */
+  readonly definesVoltage?: boolean;
+  /**
+   * An independent voltage source: when one of its terminals is ground or
+   * fixed, the circuit eliminates the other from the unknowns (it is fixed)
+   * and the source owns no branch; the reports list its current either way.
+   */
+  readonly fixesNodes?: boolean;
+  /** True when its current or voltage is controlled by another device's branch current (F, H, a B source with i()). */
+  readonly readsBranch?: boolean;
+  /**
+   * Groups of its nodes (internal ones included) that it connects at DC,
+   * for the check that every node has a DC path to ground; a voltage branch
+   * connects its two nodes without saying so. Undefined: none (a capacitor,
+   * a current source: ngspice's own rule).
+   */
+  dcGroups?(): ReadonlyArray<readonly number[]>;
+  /**
+   * Resolve references to other elements by name (F/H controls, K's
+   * inductors, a B source's v() and i()), once every element exists; throws
+   * a NetlistError at the reference when one is wrong.
+   */
+  resolve?(ctx: ResolveContext): void;
+  /** Where its power goes, for the energy accounting: dissipated (resistive), stored (reactive) or delivered (sources, the default). */
+  readonly power?: "dissipates" | "stores" | "delivers";
+  /** Its constant capacitance, for the integrators' capacitance matrix; undefined or null when it has none. */
+  linearCapacitance?(): LinearCapacitance | null;
   setup(ctx: SetupContext): void;
   load(ctx: LoadContext): void;
   /**
@@ -124,6 +206,12 @@ export interface Device {
    * whose capacitance matrix is that of the capacitors.
    */
   chargeNodes?(): readonly number[];
+  /**
+   * True for a device without charges that still bounds the transient step
+   * through its `chargeTruncation` (a switch approaching its threshold): the
+   * implicit integrators ask it with the charge devices.
+   */
+  readonly boundsStep?: boolean;
   /**
    * Start of an implicit integration: take the voltages V (the initial state)
    * as the accepted history of the device's charges, with no current (DC).

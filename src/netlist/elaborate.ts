@@ -13,11 +13,13 @@ import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
 import { CONSTCtoK, type DiodeModelParams } from "../devices/diode-model.js";
-import type { SourceValue, TimeDefaults } from "../devices/waveform.js";
-import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor-model.js";
+import type { SourceValue, TimeDefaults } from "../devices/sources/waveform.js";
+import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor/resistor-model.js";
 import type { BjtModelParams } from "../devices/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
+import { resolveSwitchModel } from "./switch-model.js";
+import type { SwitchModel } from "../devices/switch/switch.js";
 import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet-model.js";
 
@@ -67,6 +69,10 @@ export type ElementSpec = (
   | { type: "e" | "g"; name: string; nodes: [string, string, string, string]; gain: number; loc: SourceLoc }
   | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; loc: SourceLoc }
   | { type: "b"; name: string; nodes: [string, string]; kind: "v" | "i"; expr: BExpr; loc: SourceLoc }
+  /** Voltage-controlled switch: n+, n-, nc+, nc-; `on`: its initial state at an operating point. */
+  | { type: "s"; name: string; nodes: [string, string, string, string]; model: SwitchModel; modelName: string; on: boolean; loc: SourceLoc }
+  /** Current-controlled switch: n+, n-, controlled by the current of voltage branch `ctrl` (scoped name). */
+  | { type: "w"; name: string; nodes: [string, string]; ctrl: string; ctrlLoc: SourceLoc; model: SwitchModel; modelName: string; on: boolean; loc: SourceLoc }
 ) & {
   /** The node tokens as written, in the order of `nodes` (error locations). */
   nodeToks?: readonly Token[];
@@ -606,6 +612,32 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance").v;
       checkArgs(card, a, 5, usage, {});
       ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string, string, string], gain, loc: card.loc, nodeToks: pos });
+      break;
+    }
+    case "s":
+    case "w": {
+      const isS = card.letter === "s";
+      const usage = isS ? "switch Sname n+ n- nc+ nc- model [on|off]" : "switch Wname n+ n- Vcontrol model [on|off]";
+      const nn = isS ? 4 : 2;
+      const nodes = needNodes(card, pos, nn, usage);
+      const ctrlTok = isS ? undefined : pos[2];
+      if (!isS && (!ctrlTok || ctrlTok.kind !== "word")) throw new NetlistError(`${card.name}: missing controlling voltage source (usage: ${usage})`, card.loc);
+      const mi = isS ? 4 : 3;
+      const modelTok = pos[mi];
+      if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing switch model name (usage: ${usage})`, card.loc);
+      const state = pos[mi + 1];
+      if (state && state.lower !== "on" && state.lower !== "off") throw new NetlistError(`${card.name}: unexpected '${clip(state.text)}' (usage: ${usage})`, state.loc);
+      checkArgs(card, a, state ? mi + 2 : mi + 1, usage, {});
+      const type = isS ? "sw" : "csw";
+      const resolved = resolveSwitchModel(modelTok, type, f.models, local, ctx.options.gmin, card.name);
+      if (!resolved) throw new NetlistError(`${card.name}: unknown switch model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} ${type.toUpperCase()} card)`, modelTok.loc);
+      const on = state?.lower === "on";
+      const common = { name, model: resolved.model, modelName: resolved.name, on, loc: card.loc, nodeToks: pos.slice(0, nn) };
+      if (isS) ctx.out.push({ type: "s", nodes: nodesOf(nodes) as [string, string, string, string], ...common });
+      else {
+        const ctrl = f.prefix ? `${ctrlTok!.lower[0]}.${f.prefix}${ctrlTok!.lower}` : ctrlTok!.lower;
+        ctx.out.push({ type: "w", nodes: nodesOf(nodes) as [string, string], ctrl, ctrlLoc: ctrlTok!.loc, ...common });
+      }
       break;
     }
     case "f":

@@ -11,7 +11,7 @@ import type { Lookup } from "./expressions.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import { CONSTCtoK } from "../devices/diode-model.js";
-import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/waveform.js";
+import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/sources/waveform.js";
 import { evalTok } from "./elaborate-models.js";
 import type { SimOptions } from "./elaborate.js";
 

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Circuit } from "../circuit/circuit.js";
-import type { Resistor } from "../devices/resistor.js";
+import type { Resistor } from "../devices/resistor/resistor.js";
 import { InputError } from "../util/errors.js";
 
 function ohms(g: number): string {

@@ -11,8 +11,8 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { Engine } from "../analysis/engine.js";
 import { solveDc, tolerancesOf } from "../analysis/op.js";
-import { Nudge } from "../devices/nudge.js";
-import type { CurrentSource } from "../devices/sources.js";
+import { Nudge } from "../devices/nudge/nudge.js";
+import type { CurrentSource } from "../devices/sources/sources.js";
 import { BlockCoordinateDescent } from "../analysis/bcd.js";
 import { LayeredNewton } from "../analysis/layered.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";

@@ -5,7 +5,7 @@
  * with the circuit's conductances in one shared bank memory (every worker's
  * ResistorBank is a view of it: BuildOptions.resistorStorage; each worker
  * has its own scratch region there, so the SIMD kernels read and update the
- * conductances in place: devices/bank-memory.ts) and the trainable biases
+ * conductances in place: devices/resistor/bank-memory.ts) and the trainable biases
  * in a SharedArrayBuffer. Training is synchronous mini-batch averaging,
  * exactly the trainer's deferred path (EqModel.accumulate/applyBatch) split
  * across threads:
@@ -45,7 +45,7 @@ import { isContrastEstimator, makeEstimator, requireEstimable, type ContrastEsti
 import { Hardware } from "./hardware.js";
 import { EqModel } from "./model.js";
 import { chunkUpdate } from "./chunk-update.js";
-import { createBankMemory, kernelScratchBytes, useBank, type BankMemory } from "../devices/bank-memory.js";
+import { createBankMemory, kernelScratchBytes, useBank, type BankMemory } from "../devices/resistor/bank-memory.js";
 import { Aborted, Barrier, CTL_WORDS, DONE, Layout, abortShared, share } from "./parallel-shared.js";
 import { targetVector } from "./targets.js";
 import { checkpointOf, restoreCheckpoint, type Checkpoint, type EpochMetrics, type TrainHooks, type TrainOptions } from "./trainer.js";

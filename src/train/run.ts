@@ -66,7 +66,7 @@ export function trainJobOf(netlist: string, v: OptionValues): TrainJob {
 }
 
 export async function runTrainJob(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainJobResult> {
-  // The conductances in a bank memory: the SIMD kernels update them in place (devices/bank-memory.ts).
+  // The conductances in a bank memory: the SIMD kernels update them in place (devices/resistor/bank-memory.ts).
   const circuit = job.circuit ?? loadCircuit(job.netlist, { resistorStorage: "bank-memory" });
   // Flags given for this job win over the netlist's *@defaults, which win over the built-in defaults.
   const given: OptionValues = { ...flattenTrainOptions(job.options), vin: job.vin, limitTrain: job.limitTrain, limitTest: job.limitTest, workers: job.workers };

@@ -16,12 +16,12 @@
  * branch-free min/max cost about a nanosecond.
  *
  * Conductances that live in a shared bank memory registered by this thread
- * (devices/bank-memory.ts: threaded training) are updated in place by an
+ * (devices/resistor/bank-memory.ts: threaded training) are updated in place by an
  * instance on that memory; any other array is copied into the module's own
  * memory and back (two memcpy of M*N doubles per call).
  */
 import { UPDATE_KERNEL_SHARED_WASM, UPDATE_KERNEL_WASM } from "./update-kernel.wasm.js";
-import { scratchFor } from "../devices/bank-memory.js";
+import { scratchFor } from "../devices/resistor/bank-memory.js";
 import { compiledModule } from "../util/wasm.js";
 
 interface Exports {

@@ -12,13 +12,12 @@
  * circuit is the explicit ODE  C dV/dt = -i(V, t)  over the free nodes.
  */
 import type { Circuit } from "../../circuit/circuit.js";
-import { Capacitor } from "../../devices/capacitor.js";
-import type { ChargeTruncationSpec } from "../../devices/capacitor.js";
-import type { Device } from "../../devices/types.js";
+import type { ChargeTruncationSpec } from "../../devices/capacitor/capacitor.js";
+import type { Device, LinearCapacitance } from "../../devices/types.js";
 
 export interface CapacitanceInfo {
   /** The circuit's capacitors. */
-  caps: Capacitor[];
+  caps: LinearCapacitance[];
   /** Node capacitance on every free unknown (F); length nFree. */
   nodeC: Float64Array;
   /** Diagonal of C over the free unknowns (F), node capacitance included; length nFree. */
@@ -49,7 +48,11 @@ export interface CapacitanceInfo {
 
 export function analyzeCapacitance(circuit: Circuit, cnode: number): CapacitanceInfo {
   const { nFree, n, unknownOfNode } = circuit;
-  const caps = circuit.devices.filter((d): d is Capacitor => d instanceof Capacitor && d.c !== 0);
+  const caps: LinearCapacitance[] = [];
+  for (const d of circuit.devices) {
+    const lc = d.linearCapacitance?.();
+    if (lc) caps.push(lc);
+  }
   const nodeC = new Float64Array(nFree).fill(cnode > 0 ? cnode : 0);
   const diag = Float64Array.from(nodeC);
   const dynamic = new Uint8Array(n);
@@ -90,8 +93,9 @@ export function analyzeCapacitance(circuit: Circuit, cnode: number): Capacitance
   const capDynamic = Uint8Array.from(dynamic);
   const chargeDevices: Device[] = [];
   for (const d of circuit.devices) {
-    const nodes = d.chargeNodes?.();
-    if (!nodes || nodes.length === 0) continue;
+    const nodes = d.chargeNodes?.() ?? [];
+    // a device that bounds the step without charges of its own (a switch) is one too: the implicit integrators ask it
+    if (nodes.length === 0 && d.boundsStep !== true) continue;
     chargeDevices.push(d);
     for (const node of nodes) {
       const u = unknownOfNode[node];

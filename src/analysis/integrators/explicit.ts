@@ -17,7 +17,7 @@
  */
 import { createRequire } from "node:module";
 import { applyFixed } from "../../circuit/circuit.js";
-import { Capacitor } from "../../devices/capacitor.js";
+import type { LinearCapacitance } from "../../devices/types.js";
 import type { Device } from "../../devices/types.js";
 import { ConvergenceError } from "../../util/errors.js";
 import { MatrixPattern } from "../../solver/pattern.js";
@@ -58,7 +58,7 @@ export class ExplicitIntegrator {
   private readonly invDiag: Float64Array;
   private readonly work: Float64Array;
   /** Capacitors from a free node to a fixed node, when some fixed node varies in time. */
-  private readonly coupled: Capacitor[];
+  private readonly coupled: LinearCapacitance[];
   private readonly Vp: Float64Array;
   private readonly Vm: Float64Array;
   private readonly Vkp: Float64Array;
@@ -77,7 +77,7 @@ export class ExplicitIntegrator {
     if (!cap.nonsingular) throw new Error("internal: explicit integration needs a nonsingular capacitance matrix");
     this.nf = c.nFree;
     this.nodeOf = c.nodeOfUnknown;
-    this.devs = c.devices.filter((d) => !(d instanceof Capacitor));
+    this.devs = c.devices.filter((d) => !d.linearCapacitance); // capacitors are the ODE's mass matrix
     this.out = new Float64Array(c.nodeNames.length);
     this.rhs = new Array<number>(this.nf).fill(0);
     this.work = new Float64Array(this.nf);
@@ -85,7 +85,7 @@ export class ExplicitIntegrator {
     for (let i = 0; i < this.nf; i++) this.invDiag[i] = 1 / cap.diag[i];
     this.ldl = cap.floating ? factorCapacitance(engine, cap) : null;
     this.varying = cfg.sources === "tran" && c.fixed.some((f) => f.source.value.wave.kind !== "dc");
-    const fixedFree = (cc: Capacitor): boolean =>
+    const fixedFree = (cc: LinearCapacitance): boolean =>
       (c.unknownOfNode[cc.a] >= 0 && cc.b !== 0 && c.unknownOfNode[cc.b] < 0) || (c.unknownOfNode[cc.b] >= 0 && cc.a !== 0 && c.unknownOfNode[cc.a] < 0);
     this.coupled = this.varying ? cap.caps.filter(fixedFree) : [];
     const nn = c.nodeNames.length;

@@ -34,7 +34,7 @@
  */
 import type { Engine, NewtonResult, NewtonTolerances } from "../engine.js";
 import type { Device, IntegrationState } from "../../devices/types.js";
-import { companionHistory, type ChargeTruncationSpec } from "../../devices/capacitor.js";
+import { companionHistory, type ChargeTruncationSpec } from "../../devices/capacitor/capacitor.js";
 import { ConvergenceError } from "../../util/errors.js";
 import { truncatesCharges, type CapacitanceInfo, type ChargeTruncation } from "./capacitance.js";
 

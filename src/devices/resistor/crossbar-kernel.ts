@@ -10,7 +10,7 @@
  *
  * Two instances: one with its own memory, into which the lit rows are
  * copied; and, for a bank whose conductances live in a shared bank memory
- * (devices/bank-memory.ts), one on that memory, which reads them in place.
+ * (devices/resistor/bank-memory.ts), one on that memory, which reads them in place.
  *
  * Why: with the inputs clamped this runs once per training sample over the
  * lit rows of the input crossbar (about 300 x 100 for an MNIST digit on the
@@ -19,7 +19,7 @@
  */
 import { CROSSBAR_KERNEL_SHARED_WASM, CROSSBAR_KERNEL_WASM } from "./crossbar-kernel.wasm.js";
 import { scratchFor } from "./bank-memory.js";
-import { compiledModule } from "../util/wasm.js";
+import { compiledModule } from "../../util/wasm.js";
 
 interface Exports {
   litRows(rowPtr: number, vals: number, nR: number, N: number, out: number): void;

@@ -6,14 +6,30 @@
  *   F (CCCS): current gain * I(ctrl) flows from a through F to b.
  *   G (VCCS): current gm * (V(c) - V(d)) flows from a through G to b.
  *   H (CCVS): V(a) - V(b) = r * I(ctrl); branch current x_k from a through H to b.
- * I(ctrl) is the branch current of a voltage source (or E/H): kc is its unknown.
+ * I(ctrl) is the branch current of a voltage branch (V, E, H, L or a V= B
+ * source, see VoltageBranch), found by name in `resolve`; its unknown is
+ * read in `setup`, once the builder has numbered the branches.
  */
-import { reserveBranch, reserveVccs, stampTransconductance, stampVoltageBranch, type BranchHandles, type VccsHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import type { SourceLoc } from "../../util/errors.js";
+import { controllingBranch } from "../control.js";
+import { reserveBranch, reserveVccs, stampTransconductance, stampVoltageBranch, type BranchHandles, type VccsHandles } from "../stamp.js";
+import type { Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
+
+/** The controlling branch of F or H named `ctrl`, for the error messages of both. */
+function control(ctx: ResolveContext, owner: string, ctrl: string, loc: SourceLoc): VoltageBranch {
+  return controllingBranch(
+    ctx,
+    ctrl,
+    loc,
+    `${owner}: unknown controlling source '${ctrl}'`,
+    `${owner}: controlling element '${ctrl}' must be a voltage source (V, E, H, L or a V= B source): its current is not a branch unknown`,
+  );
+}
 
 export class Vcvs implements Device {
   readonly linear = true;
   readonly symmetric = false;
+  readonly definesVoltage = true;
   readonly nodes: readonly number[];
   k = -1;
   private h!: BranchHandles;
@@ -54,9 +70,11 @@ export class Vcvs implements Device {
 export class Cccs implements Device {
   readonly linear = true;
   readonly symmetric = false;
+  readonly readsBranch = true;
   readonly nodes: readonly number[];
-  /** Unknown index of the controlling branch current (set by the circuit builder). */
+  /** Unknown index of the controlling branch current (from `setup`). */
   kctrl = -1;
+  private src: VoltageBranch | null = null;
   private ha = 0;
   private hb = 0;
 
@@ -66,11 +84,18 @@ export class Cccs implements Device {
     readonly b: number,
     readonly ctrl: string,
     public gain: number,
+    /** Where the control is named (for the errors of `resolve`). */
+    readonly loc: SourceLoc,
   ) {
     this.nodes = [a, b];
   }
 
+  resolve(ctx: ResolveContext): void {
+    this.src = control(ctx, this.name, this.ctrl, this.loc);
+  }
+
   setup(ctx: SetupContext): void {
+    if (this.src) this.kctrl = this.src.k;
     this.ha = ctx.entry(ctx.row(this.a), this.kctrl);
     this.hb = ctx.entry(ctx.row(this.b), this.kctrl);
   }
@@ -123,9 +148,13 @@ export class Vccs implements Device {
 export class Ccvs implements Device {
   readonly linear = true;
   readonly symmetric = false;
+  readonly definesVoltage = true;
+  readonly readsBranch = true;
   readonly nodes: readonly number[];
   k = -1;
+  /** Unknown index of the controlling branch current (from `setup`). */
   kctrl = -1;
+  private src: VoltageBranch | null = null;
   private h!: BranchHandles;
   private hc = 0;
 
@@ -136,11 +165,18 @@ export class Ccvs implements Device {
     readonly ctrl: string,
     /** Transresistance (ohm). */
     public r: number,
+    /** Where the control is named (for the errors of `resolve`). */
+    readonly loc: SourceLoc,
   ) {
     this.nodes = [a, b];
   }
 
+  resolve(ctx: ResolveContext): void {
+    this.src = control(ctx, this.name, this.ctrl, this.loc);
+  }
+
   setup(ctx: SetupContext): void {
+    if (this.src) this.kctrl = this.src.k;
     this.h = reserveBranch(ctx, this.a, this.b, this.k);
     this.hc = ctx.entry(this.k, this.kctrl);
   }

@@ -7,10 +7,10 @@
  * of 10^5 devices is stamped by one tight loop; each `Resistor` is a named
  * view of one slot whose `g` (S) the trainer reads and writes.
  */
-import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
-import { findDenseBlocks, type DenseBlock, type SparseRun } from "../solver/dense-blocks.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
-import type { SourceLoc } from "../util/errors.js";
+import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import { findDenseBlocks, type DenseBlock, type SparseRun } from "../../solver/dense-blocks.js";
+import type { Device, LoadContext, SetupContext } from "../types.js";
+import type { SourceLoc } from "../../util/errors.js";
 import { CrossbarKernel } from "./crossbar-kernel.js";
 
 export class ResistorBank implements Device {
@@ -304,6 +304,7 @@ function isUnknown(ctx: SetupContext, node: number): boolean {
 export class Resistor implements Device {
   readonly linear = true;
   readonly symmetric = true;
+  readonly power = "dissipates";
   private h!: PairHandles;
   private readonly store: Float64Array;
   private readonly slot: number;

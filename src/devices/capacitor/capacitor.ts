@@ -7,8 +7,8 @@
  * `companionHistory`). The current i flows from a through the capacitor to b.
  * A capacitor stores energy C v^2/2 but has no co-content: it does not enter E(V).
  */
-import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
+import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
+import type { Device, IntegrationState, LinearCapacitance, LoadContext, SetupContext } from "../types.js";
 
 /**
  * History term of the companion model dv/dt ~ a0 v_{n+1} + hist (V/s), for
@@ -78,9 +78,10 @@ export function chargeStepBound(q: ArrayLike<number>, i0: number, i1: number, sp
   return order === 2 ? Math.sqrt(del) : del;
 }
 
-export class Capacitor implements Device {
+export class Capacitor implements Device, LinearCapacitance {
   readonly linear = true;
   readonly symmetric = true;
+  readonly power = "stores";
   readonly nodes: readonly number[];
   private h!: PairHandles;
   /** Accepted history: voltages at t_n, t_{n-1} (V) and current a -> b at t_n (A). */
@@ -108,6 +109,11 @@ export class Capacitor implements Device {
   /** Its companion model changes with every step. */
   changesInTime(): boolean {
     return true;
+  }
+
+  /** Itself, for the integrators' capacitance matrix; null for a 0 F capacitor. */
+  linearCapacitance(): LinearCapacitance | null {
+    return this.c !== 0 ? this : null;
   }
 
   setup(ctx: SetupContext): void {

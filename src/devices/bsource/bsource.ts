@@ -31,18 +31,23 @@
  * naming the source and the values of its controls (ngspice 39 stops with
  * "out of range" there). A non-finite partial (sqrt at 0) is stamped as 0.
  */
-import type { BExpr } from "../netlist/bexpr.js";
-import { NetlistError, type SourceLoc } from "../util/errors.js";
-import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "./types.js";
+import type { BExpr } from "../../netlist/bexpr.js";
+import { NetlistError, type SourceLoc } from "../../util/errors.js";
+import { controllingBranch } from "../control.js";
+import type { BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 export class BSource implements Device {
   readonly linear: boolean;
+  /** A V= source defines its voltage (VoltageBranch); an I= source does not. */
+  readonly definesVoltage: boolean;
+  /** True when the expression reads a branch current (i()). */
+  readonly readsBranch: boolean;
   /** True for a reciprocal I= source (see the file comment); known once `bind` has the nodes. */
   symmetric = false;
   nodes: readonly number[];
   /** Branch unknown of a V= source (set by the circuit builder); -1 for I=. */
   k = -1;
-  /** Per variable: node index (kind "v") or the controlling source's branch unknown (kind "i", set by the builder). */
+  /** Per variable: node index (kind "v") or the controlling source's branch unknown (kind "i", from `setup`). */
   readonly ctrl: Int32Array;
   private readonly isNode: Uint8Array;
   private readonly xs: Float64Array;
@@ -77,13 +82,42 @@ export class BSource implements Device {
     this.out = new Float64Array(n + 1);
     this.nodes = [a, b];
     this.linear = expr.affine;
+    this.definesVoltage = kind === "v";
+    this.readsBranch = expr.probes.some((p) => p.kind === "i");
+    this.branches = expr.probes.map(() => null);
+  }
+
+  /** The voltage branch of every i() variable (null for v() variables), from `resolve`. */
+  private readonly branches: Array<VoltageBranch | null>;
+
+  /**
+   * Find its variables once every element exists: v() must name a node of
+   * the circuit, i() a voltage branch (V, E, H, L or a V= B source).
+   */
+  resolve(ctx: ResolveContext): void {
+    const nodeOf = this.expr.probes.map((p, k) => {
+      if (p.kind === "i") {
+        this.branches[k] = controllingBranch(
+          ctx,
+          p.name,
+          p.loc,
+          `${this.name}: i(${p.name}): no voltage source named '${p.name}'`,
+          `${this.name}: i(${p.name}): '${p.name}' is not a voltage source (V, E, H, L or a V= B source): its current is not a branch unknown`,
+        );
+        return -1;
+      }
+      const node = ctx.node(p.name);
+      if (node === undefined) throw new NetlistError(`${this.name}: v(${p.name}): no node '${p.name}' in the circuit`, p.loc);
+      return node;
+    });
+    this.bind(nodeOf);
   }
 
   /**
    * The node index of every v() variable (entries of i() variables are
    * ignored: `ctrl` takes their branch unknowns later, when they are known).
    */
-  bind(nodeOf: readonly number[]): void {
+  private bind(nodeOf: readonly number[]): void {
     const { a, b } = this;
     const n = this.ctrl.length;
     const nodeSet = new Set<number>([a, b]);
@@ -101,6 +135,9 @@ export class BSource implements Device {
 
   setup(ctx: SetupContext): void {
     const n = this.ctrl.length;
+    this.branches.forEach((br, k) => {
+      if (br) this.ctrl[k] = br.k;
+    });
     this.hA = new Int32Array(n);
     this.hB = new Int32Array(n);
     this.ra = ctx.row(this.a);

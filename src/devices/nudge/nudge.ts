@@ -11,8 +11,8 @@
  * It is flagged non-linear only so the engine re-stamps it every iteration:
  * beta changes between phases without invalidating the cached linear stamps.
  */
-import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "./types.js";
+import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
+import type { BranchLaw, BranchPoint, Device, LoadContext, SetupContext } from "../types.js";
 
 export class Nudge implements Device, BranchLaw {
   readonly linear = false;

@@ -1,6 +1,6 @@
 /**
  * A resistor bank's conductances inside a shared WebAssembly memory, where
- * the SIMD kernels (devices/crossbar-kernel.ts, train/update-kernel.ts)
+ * the SIMD kernels (devices/resistor/crossbar-kernel.ts, train/update-kernel.ts)
  * read and write them in place instead of copying them into their own
  * memories and back (a 1568 x 100 block is 1.25 MB each way per batch; from
  * a SharedArrayBuffer, V8 copies at about a third of memcpy's speed).

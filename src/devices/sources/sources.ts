@@ -11,12 +11,14 @@
  * CurrentSource: current i(t) flows from a through the source to b, i.e. it
  * leaves node a and enters node b. Co-content: E = i (Va - Vb).
  */
-import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "../stamp.js";
+import type { Device, LoadContext, SetupContext } from "../types.js";
 import { breakpoints, sourceAt, type SourceValue } from "./waveform.js";
 
 export class VoltageSource implements Device {
   readonly linear = true;
+  readonly definesVoltage = true;
+  readonly fixesNodes = true;
   readonly nodes: readonly number[];
   /** Branch unknown index, or -1 when the source is eliminated (fixes a node). */
   k = -1;

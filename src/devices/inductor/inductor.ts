@@ -19,13 +19,16 @@
  * its stamp is not symmetric (a branch row), so a circuit with one is not
  * reciprocal (hasEnergy is false).
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor.js";
-import { reserveBranch, type BranchHandles } from "./stamp.js";
-import type { Device, LoadContext, SetupContext } from "./types.js";
+import { NetlistError, type SourceLoc } from "../../util/errors.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { reserveBranch, type BranchHandles } from "../stamp.js";
+import type { Device, LoadContext, ResolveContext, SetupContext } from "../types.js";
 
 export class Inductor implements Device {
   readonly linear = true;
   readonly symmetric = false;
+  readonly definesVoltage = true;
+  readonly power = "stores";
   readonly nodes: readonly number[];
   /** Branch unknown index (allocated by the circuit builder). */
   k = -1;
@@ -134,19 +137,36 @@ export class Inductor implements Device {
 export class Mutual implements Device {
   readonly linear = true;
   readonly symmetric = false;
-  readonly nodes: readonly number[];
-  readonly m: number;
+  readonly nodes: readonly number[] = [];
+  /** Mutual inductance (H), known once `resolve` has found the inductors. */
+  m = 0;
+  private l1!: Inductor;
+  private l2!: Inductor;
   private e12 = -1;
   private e21 = -1;
 
   constructor(
     readonly name: string,
-    readonly l1: Inductor,
-    readonly l2: Inductor,
+    /** Names of the two inductors (lower case) and where each is written. */
+    readonly names: readonly [string, string],
+    readonly nameLocs: readonly [SourceLoc, SourceLoc],
     readonly k: number,
-  ) {
-    this.nodes = [];
-    this.m = k * Math.sqrt(l1.l * l2.l);
+    readonly loc: SourceLoc,
+  ) {}
+
+  /** Find its inductors (named in the same subcircuit instance), each pair coupled once. */
+  resolve(ctx: ResolveContext): void {
+    const [n1, n2] = this.names;
+    const [l1, l2] = this.names.map((nm, j) => {
+      const d = ctx.device(nm);
+      if (!(d instanceof Inductor)) throw new NetlistError(`${this.name}: no inductor named '${nm}'`, this.nameLocs[j]);
+      return d;
+    });
+    if (l1 === l2) throw new NetlistError(`${this.name}: couples inductor '${n1}' with itself`, this.nameLocs[1]);
+    if (!ctx.claim(`k ${[n1, n2].sort().join(" ")}`)) throw new NetlistError(`${this.name}: inductors '${n1}' and '${n2}' are already coupled`, this.loc);
+    this.l1 = l1;
+    this.l2 = l2;
+    this.m = this.k * Math.sqrt(l1.l * l2.l);
     l1.couplings.push({ m: this.m, other: l2 });
     l2.couplings.push({ m: this.m, other: l1 });
   }
