@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadCircuitFromText, operatingPoint } from "../src/api.js";
-import { Bjt } from "../src/devices/bjt.js";
-import { bjtDefaults, bjtInstanceAt, bjtPoint, bjtTerminalCurrents, newBjtPoint, type BjtInstance, type BjtModelParams } from "../src/devices/bjt-model.js";
+import { Bjt } from "../src/devices/bjt/bjt.js";
+import { bjtDefaults, bjtInstanceAt, bjtPoint, bjtTerminalCurrents, newBjtPoint, type BjtInstance, type BjtModelParams } from "../src/devices/bjt/bjt-model.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { GMIN, checkStamp } from "./helpers/stamp-check.js";
 

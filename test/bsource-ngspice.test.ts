@@ -36,6 +36,10 @@ describeNgspice("B sources at the operating point against ngspice", () => {
       "B2 0 p I=2*i(vsense)", "RP p 0 500"]);
   });
 
+  itNgspice("F, H and a B's i() controlled by a V= B source's and an E's branch current (ngspice 39 accepts both as controls)", () => {
+    compare("b-controls", ["b as a control", TIGHT, "V1 a 0 1", "E1 e 0 a 0 2", "R4 e 0 1k", "B2 f 0 V=v(a)*3", "R5 f 0 2k",
+      "F1 0 g E1 2", "R6 g 0 1k", "F2 0 h B2 2", "R7 h 0 1k", "H1 k 0 B2 500", "R8 k 0 1k", "B3 0 m I=i(E1)*4", "R9 m 0 1k"]);
+  });
   itNgspice("a soft limiter V=tanh(...) driving a resistor chain, at inputs from small to saturating", () => {
     for (const vin of [-3, -0.2, 0.05, 0.5, 4]) {
       compare(`tanh-${vin}`, ["b limiter", TIGHT, `V1 in 0 ${vin}`, "R1 in a 1k", "R2 a 0 1k", "B1 o 0 V=2.5*tanh(v(a)/0.4)", "R3 o x 1k", "R4 x 0 3k",

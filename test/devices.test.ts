@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Resistor } from "../src/devices/resistor/resistor.js";
-import { Diode } from "../src/devices/diode.js";
+import { Diode } from "../src/devices/diode/diode.js";
 import { CurrentSource, VoltageSource } from "../src/devices/sources/sources.js";
 import { Cccs, Ccvs, Vccs, Vcvs } from "../src/devices/controlled/controlled.js";
 import {
@@ -23,7 +23,7 @@ import {
   junctionCurrent,
   thermalVoltage,
   type DiodeModelParams,
-} from "../src/devices/diode-model.js";
+} from "../src/devices/diode/diode-model.js";
 import type { Device, LoadContext, SetupContext } from "../src/devices/types.js";
 import type { SourceValue } from "../src/devices/sources/waveform.js";
 import { loadCircuitFromText } from "../src/api.js";

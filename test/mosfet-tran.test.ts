@@ -20,8 +20,8 @@ import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { analyzeCapacitance } from "../src/analysis/integrators/capacitance.js";
 import { explicitApplies } from "../src/analysis/integrators/choose.js";
 import { Engine } from "../src/analysis/engine.js";
-import { Mosfet } from "../src/devices/mosfet.js";
-import { MOS_GEOMETRY_DEFAULTS, deriveMosModel, meyerHalfCaps, mosDefaults, mosInstanceAt, mosJunctionCharge, type MosJunctionCap, type MosModelParams } from "../src/devices/mosfet-model.js";
+import { Mosfet } from "../src/devices/mosfet/mosfet.js";
+import { MOS_GEOMETRY_DEFAULTS, deriveMosModel, meyerHalfCaps, mosDefaults, mosInstanceAt, mosJunctionCharge, type MosJunctionCap, type MosModelParams } from "../src/devices/mosfet/mosfet-model.js";
 import { describeNgspice, itNgspice, runNgspiceTran, type NgspiceTranResult } from "./helpers/ngspice.js";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "mosfet-tran");

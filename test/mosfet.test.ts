@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadCircuitFromText } from "../src/api.js";
-import { Mosfet } from "../src/devices/mosfet.js";
+import { Mosfet } from "../src/devices/mosfet/mosfet.js";
 import {
   MOS_GEOMETRY_DEFAULTS,
   deriveMosModel,
@@ -21,7 +21,7 @@ import {
   type MosChannelPoint,
   type MosInstance,
   type MosModelParams,
-} from "../src/devices/mosfet-model.js";
+} from "../src/devices/mosfet/mosfet-model.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { GMIN, checkStamp } from "./helpers/stamp-check.js";
 

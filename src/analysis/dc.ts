@@ -42,7 +42,7 @@ import { ConvergenceError, InputError, NetlistError, type SourceLoc } from "../u
 import { Engine } from "./engine.js";
 import { solveDc, tolerancesOf } from "./op.js";
 import { TranColumns } from "./tran-output.js";
-import { CONSTCtoK } from "../devices/diode-model.js";
+import { CONSTCtoK } from "../devices/diode/diode-model.js";
 
 /** ngspice's margin on the stop value (dctrcurv.c: DBL_EPSILON * 1e3). */
 const STOP_MARGIN = 2.220446049250313e-16 * 1e3;

@@ -9,11 +9,11 @@ import type { ModelCard } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
-import { CONSTCtoK, DIODE_DEFAULTS, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode-model.js";
-import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt-model.js";
-import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet-model.js";
-import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mos2-model.js";
-import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mos3-model.js";
+import { CONSTCtoK, DIODE_DEFAULTS, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode/diode-model.js";
+import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt/bjt-model.js";
+import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
+import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
+import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mosfet/mos3-model.js";
 
 /** A token's value: a number, a parameter or a `{expression}` in scope. */
 export function evalTok(t: Token, scope: Lookup, what: string): number {

@@ -12,16 +12,16 @@ import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type F
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { FastResistors } from "./fast-resistors.js";
-import { CONSTCtoK, type DiodeModelParams } from "../devices/diode-model.js";
+import { CONSTCtoK, type DiodeModelParams } from "../devices/diode/diode-model.js";
 import type { SourceValue, TimeDefaults } from "../devices/sources/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor/resistor-model.js";
-import type { BjtModelParams } from "../devices/bjt-model.js";
+import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
 import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
-import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet-model.js";
+import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 
 export type ElementSpec = (
   /** perOhm: ohms per ohm of resistance written (tc1/tc2 factor x scale / m), when not 1 (a `.dc` sweep scales its values by it, as ngspice). */

@@ -10,7 +10,7 @@ import { NetlistError, clip, formatLoc } from "../util/errors.js";
 import type { Lookup } from "./expressions.js";
 import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
-import { CONSTCtoK } from "../devices/diode-model.js";
+import { CONSTCtoK } from "../devices/diode/diode-model.js";
 import { makeWaveform, waveformAt, type SourceValue, type TimeDefaults } from "../devices/sources/waveform.js";
 import { evalTok } from "./elaborate-models.js";
 import type { SimOptions } from "./elaborate.js";

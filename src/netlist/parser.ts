@@ -16,10 +16,10 @@ import { dirname, resolve } from "node:path";
 import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
-import { DIODE_PARAM_ALIASES } from "../devices/diode-model.js";
+import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
-import { MOS_PARAM_ALIASES } from "../devices/mosfet-model.js";
-import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt-model.js";
+import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
+import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt/bjt-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { SWITCH_MODEL_PARAMS } from "./switch-model.js";
 import { checkFuncBody } from "./expressions.js";
@@ -490,7 +490,7 @@ class Parser {
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
     if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw") {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS, level 1, bipolar models NPN and PNP, level 1, and switch models SW and CSW)`, typeTok.loc);
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3), bipolar models NPN and PNP (level 1) and switch models SW and CSW)`, typeTok.loc);
     }
     let body = rest;
     if (body[0]?.kind === "(") {

@@ -1,7 +1,7 @@
 /** The BJT element Q: collector, base, emitter, substrate, with internal nodes behind RC, RB and RE. */
 import type { MakeDevice } from "../kind.js";
-import { Bjt } from "../bjt.js";
-import { bjtInstanceAt } from "../bjt-model.js";
+import { Bjt } from "./bjt.js";
+import { bjtInstanceAt } from "./bjt-model.js";
 
 export const makeBjt: MakeDevice<"q"> = (s, { nodes: n, internalNode, options }) => {
   const p = bjtInstanceAt(s.model, s.area, s.m, options.temp);

@@ -1,7 +1,7 @@
 /** The diode element D: its junction at the circuit's temperature, RS (area-scaled) between the anode and an internal node. */
 import type { MakeDevice } from "../kind.js";
-import { Diode } from "../diode.js";
-import { junctionAt } from "../diode-model.js";
+import { Diode } from "./diode.js";
+import { junctionAt } from "./diode-model.js";
 
 export const makeDiode: MakeDevice<"d"> = (s, { nodes: n, internalNode, options }) => {
   const jp = junctionAt(s.model, s.area, options.temp, s.m ?? 1, options.reltol);

@@ -1,7 +1,7 @@
 /** The MOSFET element M: drain, gate, source, bulk, with internal drain/source nodes behind RD/RS. */
 import type { MakeDevice } from "../kind.js";
-import { Mosfet } from "../mosfet.js";
-import { mosInstanceAt } from "../mosfet-model.js";
+import { Mosfet } from "./mosfet.js";
+import { mosInstanceAt } from "./mosfet-model.js";
 
 export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options }) => {
   const p = mosInstanceAt(s.model, s.geometry, options.temp);

@@ -11,7 +11,7 @@
  * Units and the sign convention ("normalized" voltages, type = +1 NMOS,
  * -1 PMOS) as in mosfet-model.ts.
  */
-import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "./diode-model.js";
+import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "../diode/diode-model.js";
 import type { Mos2Consts } from "./mos2-model.js";
 import type { Mos3Consts } from "./mos3-model.js";
 import type { MosModel, MosModelParams } from "./mosfet-model.js";

@@ -18,7 +18,7 @@
  * are then type * (normalized currents). Threshold VTO keeps its physical
  * sign (negative for an enhancement PMOS), as in ngspice.
  */
-import { CHARGE, CONSTCtoK } from "./diode-model.js";
+import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
 import { mos2InstanceAt, type Mos2ModelExtra } from "./mos2-model.js";
 import { mos3InstanceAt, type Mos3ModelExtra } from "./mos3-model.js";
 import { EPS_OX, EPS_SI, KoverQ, NI, mosInstanceCommon, mosJunction, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";

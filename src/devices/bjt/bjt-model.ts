@@ -18,7 +18,7 @@
  * when they flow from the node INTO the transistor: cc into c', cb into
  * b', and -(cc + cb) into e'.
  */
-import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "./diode-model.js";
+import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "../diode/diode-model.js";
 
 /** kT/q = KoverQ * T (V), T in kelvin. */
 const KoverQ = CONSTboltz / CHARGE;

@@ -10,7 +10,7 @@
  * Units as mosfet-model.ts: volts, amperes, metres; NSUB cm^-3, NSS and NFS
  * cm^-2, UO cm^2/(V s), UCRIT V/cm, VMAX m/s. Normalized voltages.
  */
-import { CHARGE, CONSTCtoK } from "./diode-model.js";
+import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
 import { EPS_OX, EPS_SI, KoverQ, mosInstanceCommon, mosJunction, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";
 import type { MosModel, MosModelParams } from "./mosfet-model.js";
 

@@ -54,11 +54,11 @@
  * history; `startCharges` takes the initial state (operating point, or the
  * uic voltages) with no current.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
-import { pnjlim } from "./diode.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { pnjlim } from "../diode/diode.js";
 import { fetlim, limvds, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
-import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
-import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
+import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import type { Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Charge indices: gate-source, gate-drain, gate-bulk (Meyer), bulk-drain, bulk-source (junctions). */
 const QGS = 0;

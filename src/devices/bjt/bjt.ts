@@ -71,11 +71,11 @@
  * ngspice (the exact derivative: cch is history). The history starts at
  * cbe/qb of the initial state.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
-import { pnjlim } from "./diode.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { pnjlim } from "../diode/diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
-import { reservePair, stampConductance, type PairHandles } from "./stamp.js";
-import type { Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
+import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import type { Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Local terminals of the stamp: 0 c', 1 b', 2 e', 3 b, 4 s. */
 const N = 5;

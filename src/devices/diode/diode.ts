@@ -23,10 +23,10 @@
  * is bounded by the charge's truncation error (ngspice's DIOtrunc). A diode
  * without CJO and TT has no charge and loads as in DC.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "./capacitor/capacitor.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { diodeCharge, junctionCocontent, junctionCurrent, type DiodeCharge, type JunctionParams } from "./diode-model.js";
-import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "./stamp.js";
-import type { BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "./types.js";
+import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
+import type { BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 const scratch = { i: 0, g: 0 };
 const point: BranchPoint = { v: 0, i: 0, g: 0 };
