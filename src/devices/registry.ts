@@ -13,6 +13,7 @@ import { makeCapacitor } from "./capacitor/element.js";
 import { makeCccs, makeCcvs, makeVccs, makeVcvs } from "./controlled/element.js";
 import { makeDiode } from "./diode/element.js";
 import { makeInductor, makeMutual } from "./inductor/element.js";
+import { makeJfet } from "./jfet/element.js";
 import { makeMosfet } from "./mosfet/element.js";
 import { makeCurrentSource, makeVoltageSource } from "./sources/element.js";
 import { makeCurrentSwitch, makeVoltageSwitch } from "./switch/element.js";
@@ -25,6 +26,7 @@ export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: 
   d: makeDiode,
   m: makeMosfet,
   q: makeBjt,
+  j: makeJfet,
   v: makeVoltageSource,
   i: makeCurrentSource,
   e: makeVcvs,

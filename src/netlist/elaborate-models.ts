@@ -170,6 +170,7 @@ function modelKind(type: string): string {
   if (type === "r") return "resistor";
   if (type === "d") return "diode";
   if (type === "npn" || type === "pnp") return "bipolar transistor";
+  if (type === "njf" || type === "pjf") return "JFET";
   return "MOSFET";
 }
 

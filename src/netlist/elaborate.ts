@@ -19,6 +19,8 @@ import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
+import { resolveJfetModel } from "./jfet-model-card.js";
+import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
 import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
@@ -59,6 +61,18 @@ export type ElementSpec = (
       /** Collector, base, emitter, substrate ("0" when not given, as ngspice). */
       nodes: [string, string, string, string];
       model: BjtModelParams;
+      modelName: string;
+      /** Area factor (AREA; default 1) and parallel multiplier M (default 1). */
+      area: number;
+      m: number;
+      loc: SourceLoc;
+    }
+  | {
+      type: "j";
+      name: string;
+      /** Drain, gate, source. */
+      nodes: [string, string, string];
+      model: JfetModelParams;
       modelName: string;
       /** Area factor (AREA; default 1) and parallel multiplier M (default 1). */
       area: number;
@@ -190,6 +204,13 @@ const D_UNSUPPORTED: Record<string, string> = {
   pj: "diode sidewall parameters (pj=, w=, l=) are not supported",
   w: "diode sidewall parameters (pj=, w=, l=) are not supported",
   l: "diode sidewall parameters (pj=, w=, l=) are not supported",
+};
+
+const J_USAGE = "JFET Jname drain gate source model [area] [area=AREA] [m=M]";
+const J_UNSUPPORTED: Record<string, string> = {
+  temp: "a JFET's own temperature (temp=, dtemp=) is not supported: use .temp",
+  dtemp: "a JFET's own temperature (temp=, dtemp=) is not supported: use .temp",
+  ic: "JFET initial conditions (ic=) are not supported",
 };
 
 const M_USAGE = "MOSFET Mname drain gate source bulk model [l=L] [w=W] [ad=AD] [as=AS] [pd=PD] [ps=PS] [nrd=NRD] [nrs=NRS] [m=M]";
@@ -592,6 +613,27 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
       ctx.out.push({ type: "q", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, area, m, loc: card.loc, nodeToks: pos.slice(0, mi) });
+      break;
+    }
+    case "j": {
+      const nodes = needNodes(card, pos, 3, "Jname drain gate source model");
+      const modelTok = pos[3];
+      if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing JFET model name (usage: ${J_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
+      const off = pos.slice(4).find((t) => t.lower === "off");
+      if (off) throw new NetlistError(`${card.name}: 'off' (an initial guess for the operating point) is not supported for JFETs`, off.loc);
+      const resolved = resolveJfetModel(modelTok, f.models, local, ctx.options.tnom, card.name, (mn, msg) => {
+        if (ctx.warned.has(`j:${mn}:${msg}`)) return;
+        ctx.warned.add(`j:${mn}:${msg}`);
+        ctx.warnings.push(msg);
+      });
+      if (!resolved) throw new NetlistError(`${card.name}: unknown JFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NJF/PJF card)`, modelTok.loc);
+      checkArgs(card, a, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1 }, J_UNSUPPORTED);
+      const areaTok = named.get("area")?.values[0] ?? pos[4];
+      const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
+      if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
+      const m = num("m", "multiplier m") ?? 1;
+      if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      ctx.out.push({ type: "j", name, nodes: nodesOf(nodes) as [string, string, string], model: resolved.model, modelName: resolved.name, area, m, loc: card.loc, nodeToks: pos.slice(0, 3) });
       break;
     }
     case "v":

@@ -20,15 +20,15 @@ import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
 import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt/bjt-model.js";
+import { JFET_PARAM_ALIASES } from "../devices/jfet/jfet-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { SWITCH_MODEL_PARAMS } from "./switch-model.js";
 import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type DcSweepCard, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
-  j: "JFET",
   t: "transmission line",
   a: "XSPICE code model",
 };
@@ -489,8 +489,8 @@ class Parser {
     }
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
-    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw") {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3), bipolar models NPN and PNP (level 1) and switch models SW and CSW)`, typeTok.loc);
+    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf") {
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3), bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1) and switch models SW and CSW)`, typeTok.loc);
     }
     let body = rest;
     if (body[0]?.kind === "(") {
@@ -514,6 +514,9 @@ class Parser {
       }
       if ((type === "sw" || type === "csw") && !(p.name in SWITCH_MODEL_PARAMS[type])) {
         throw new NetlistError(`unknown ${type.toUpperCase()} switch model parameter '${p.name}' in .model ${nameTok.text} (${type.toUpperCase()} models take: ${Object.keys(SWITCH_MODEL_PARAMS[type]).join(" ")})`, p.loc);
+      }
+      if ((type === "njf" || type === "pjf") && mosLevel1 && p.name !== "level" && !(p.name in JFET_PARAM_ALIASES)) {
+        throw new NetlistError(`unknown JFET (level 1) model parameter '${p.name}' in .model ${nameTok.text} (NJF/PJF models take: ${Object.keys(JFET_PARAM_ALIASES).join(" ")})`, p.loc);
       }
       if (type === "d" && !(p.name in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
       if (type === "r" && !(p.name in RES_MODEL_PARAMS)) {
