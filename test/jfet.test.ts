@@ -332,6 +332,17 @@ describeNgspice("JFET operating points against ngspice (1e-9 V)", () => {
     for (const t of [27, -20, 85]) compare(`2n5457-${t}`, ["2n5457", TIGHT, `.temp ${t}`, "VDD vdd 0 15", "RG g 0 1Meg", "RD vdd d 2.2k", "J1 d g s J2N5457 m=2", "RS s 0 470", ...card]);
   });
 
+  itNgspice("instance temperatures: temp= and dtemp= (dtemp= ignored beside temp=, with a warning, as ngspice), beside a transistor at the circuit's .temp", () => {
+    const jt = ".model jt njf (vto=-2 beta=1e-3 lambda=0.01 is=1e-14 tcv=2.5e-3 bex=-1.2 xti=2 cgs=1p)";
+    const lines = (j2: string) => ["inst temp", TIGHT, ".temp 50", "VDD vdd 0 9", "IG 0 g 20u", "RD vdd d 2k", "J1 d g 0 jt", j2, "RD2 vdd d2 2k", jt];
+    compare("inst-temp", lines("J2 d2 g 0 jt temp=100"));
+    compare("inst-dtemp", lines("J2 d2 g 0 jt dtemp=-60"));
+    const f = path.join(dir, "inst-both.cir");
+    writeFileSync(f, [...lines("J2 d2 g 0 jt temp=100 dtemp=-60"), ".end", ""].join("\n"));
+    expect(loadCircuit(f).warnings.some((w) => /j2: instance temperature given, dtemp ignored/.test(w))).toBe(true);
+    compare("inst-both", lines("J2 d2 g 0 jt temp=100 dtemp=-60"));
+  });
+
   itNgspice(".temp: TCV, BEX, XTI, EG, TNOM (NJF and PJF), with a forward-biased gate", () => {
     const jt = ".model jt njf (vto=-2 beta=1e-3 lambda=0.01 is=1e-14 tcv=2.5e-3 bex=-1.2 xti=2 eg=1.2 tnom=40 rs=10)";
     const jpt = ".model jpt pjf (vto=-1.5 beta=1e-3 is=1e-14 tcv=-2e-3 bex=-1.5 cgs=2p)";
@@ -459,7 +470,7 @@ describe("JFET netlist errors", () => {
     expect(c.warnings.some((w) => /FC = 0\.97 is limited to 0\.95/.test(w))).toBe(true);
   });
 
-  it("element lines: missing model, unknown model, model of another kind, off, ic=, temp=, bad area and m, a fourth positional argument", () => {
+  it("element lines: missing model, unknown model, model of another kind, off, ic=, temp= below absolute zero, bad area and m, a fourth positional argument", () => {
     expectNetlistError(load("V1 d 0 1", "J1 d 0"), 3, 6, /j1: missing node 3 of 3/);
     expectNetlistError(load("V1 d 0 1", "J1 d 0 0"), 3, 8, /j1: missing JFET model name/);
     expectNetlistError(load("V1 d 0 1", "J1 d 0 0 nomod"), 3, 10, /j1: unknown JFET model 'nomod'/);
@@ -467,7 +478,7 @@ describe("JFET netlist errors", () => {
     expectNetlistError(load(M, "V1 d 0 1", "Q1 d 0 0 jn"), 4, 10, /model 'jn' is a JFET model/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn off"), 4, 13, /j1: 'off' .* not supported for JFETs/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn ic=1,2"), 4, 13, /JFET initial conditions/);
-    expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn temp=50"), 4, 13, /own temperature/);
+    expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn temp=-300"), 4, 13, /j1: temperature -300 C is below absolute zero/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn 0"), 4, 13, /area must be positive/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn m=0"), 4, 15, /multiplier m must be positive/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn 2 3"), 4, 15, /unexpected '3' \(usage: JFET/);

@@ -77,6 +77,8 @@ export type ElementSpec = (
       /** Area factor (AREA; default 1) and parallel multiplier M (default 1). */
       area: number;
       m: number;
+      /** Device temperature (C): its temp=, else the circuit's plus its dtemp= (ngspice's jfettemp.c). */
+      temp: number;
       loc: SourceLoc;
     }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
@@ -206,10 +208,8 @@ const D_UNSUPPORTED: Record<string, string> = {
   l: "diode sidewall parameters (pj=, w=, l=) are not supported",
 };
 
-const J_USAGE = "JFET Jname drain gate source model [area] [area=AREA] [m=M]";
+const J_USAGE = "JFET Jname drain gate source model [area] [area=AREA] [m=M] [temp=T] [dtemp=D]";
 const J_UNSUPPORTED: Record<string, string> = {
-  temp: "a JFET's own temperature (temp=, dtemp=) is not supported: use .temp",
-  dtemp: "a JFET's own temperature (temp=, dtemp=) is not supported: use .temp",
   ic: "JFET initial conditions (ic=) are not supported",
 };
 
@@ -627,13 +627,14 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         ctx.warnings.push(msg);
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown JFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NJF/PJF card)`, modelTok.loc);
-      checkArgs(card, a, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1 }, J_UNSUPPORTED);
+      checkArgs(card, a, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1, temp: 1, dtemp: 1 }, J_UNSUPPORTED);
+      const it = instanceTemp(card, a, local, ctx.options, ctx.warnings);
       const areaTok = named.get("area")?.values[0] ?? pos[4];
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
-      ctx.out.push({ type: "j", name, nodes: nodesOf(nodes) as [string, string, string], model: resolved.model, modelName: resolved.name, area, m, loc: card.loc, nodeToks: pos.slice(0, 3) });
+      ctx.out.push({ type: "j", name, nodes: nodesOf(nodes) as [string, string, string], model: resolved.model, modelName: resolved.name, area, m, temp: it.temp + it.dtemp, loc: card.loc, nodeToks: pos.slice(0, 3) });
       break;
     }
     case "v":
