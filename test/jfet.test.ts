@@ -320,6 +320,29 @@ describeNgspice("JFET operating points against ngspice (1e-9 V)", () => {
     expect(v.s).toBeGreaterThan(0.2); // the source rises: vgs < 0
   });
 
+  itNgspice("a differential pair inside a subcircuit (its own .model card), two instances, balanced and driven to one side", () => {
+    for (const dv of [0, 0.3, -2]) {
+      compare(`subckt-pair-${dv}`, [
+        "jfet pair",
+        TIGHT,
+        "VDD vdd 0 15",
+        "VEE vee 0 -15",
+        `VP inp 0 ${dv / 2}`,
+        `VN inn 0 ${-dv / 2}`,
+        "X1 inp inn o1 o2 vdd vee pair",
+        "X2 inn inp p1 p2 vdd vee pair",
+        ".subckt pair a b oa ob top bot",
+        "RA top oa 10k",
+        "RB top ob 10k",
+        "J1 oa a t jd",
+        "J2 ob b t jd",
+        "RT t bot 15k",
+        ".model jd njf (vto=-1.5 beta=2e-3 lambda=0.01 rs=20)",
+        ".ends",
+      ]);
+    }
+  });
+
   itNgspice("current source (gate tied to the source) into loads that push it from saturation into the linear region and reverse", () => {
     for (const vl of [20, 3, 0.5, -2]) compare(`isrc-${vl}`, ["current source", TIGHT, `VL top 0 ${vl}`, "RL top d 1k", "J1 d s s jn", "RS s 0 100", JN]);
   });
