@@ -32,7 +32,7 @@ import { Engine } from "../src/analysis/engine.js";
 import { Bjt } from "../src/devices/bjt/bjt.js";
 import { bjtCharges, bjtDefaults, bjtInstanceAt, bjtPoint, bjtTerminalCurrents, newBjtChargePoint, newBjtPoint, type BjtChargePoint, type BjtInstance, type BjtModelParams } from "../src/devices/bjt/bjt-model.js";
 import type { IntegrationState, LoadContext, SetupContext } from "../src/devices/types.js";
-import { ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { ngspiceDecks, ngAt } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran, type NgspiceTranResult } from "./helpers/ngspice.js";
 import { GMIN, fd } from "./helpers/stamp-check.js";
 
@@ -364,27 +364,6 @@ describe("BJT transients: which run, which refuse", () => {
 // ---------------------------------------------------------------------------
 // ngspice
 
-/** Quadratic interpolation of ngspice's points at t (the three points nearest t), as test/mosfet-tran.test.ts. */
-function ngAt(time: Float64Array, ys: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length - 1;
-  if (t <= time[0]) return ys[0];
-  if (t >= time[hi]) return ys[hi];
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (time[mid] <= t) lo = mid;
-    else hi = mid;
-  }
-  let m = lo;
-  if (m + 2 >= time.length) m = time.length - 3;
-  if (m > 0 && t - time[m - 1] < time[m + 2] - t) m--;
-  const [x0, x1, x2] = [time[m], time[m + 1], time[m + 2]];
-  return (
-    (ys[m] * ((t - x1) * (t - x2))) / ((x0 - x1) * (x0 - x2)) +
-    (ys[m + 1] * ((t - x0) * (t - x2))) / ((x1 - x0) * (x1 - x2)) +
-    (ys[m + 2] * ((t - x0) * (t - x1))) / ((x2 - x0) * (x2 - x1))
-  );
-}
 
 const { dir, worst: worstPerDeck } = ngspiceDecks("bjt-tran");
 const OPTS = ".options reltol=1e-7 vntol=1e-12";

@@ -24,7 +24,7 @@ import { Diode } from "../src/devices/diode/diode.js";
 import { DIODE_DEFAULTS, diodeCharge, diodeChargeAt, junctionAt, junctionCurrent, type DiodeCharge, type DiodeModelParams } from "../src/devices/diode/diode-model.js";
 import type { LoadContext, SetupContext } from "../src/devices/types.js";
 import { NetlistError } from "../src/util/errors.js";
-import { ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { ngspiceDecks, ngAt } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 
 const model = (over: Partial<DiodeModelParams>): DiodeModelParams => ({ ...DIODE_DEFAULTS, ...over });
@@ -260,27 +260,6 @@ describe("diodes without charge, and the charge's place in the circuit", () => {
 // ---------------------------------------------------------------------------
 // ngspice
 
-/** Quadratic interpolation of ngspice's points at t (the three points nearest t). */
-function ngAt(time: Float64Array, ys: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length - 1;
-  if (t <= time[0]) return ys[0];
-  if (t >= time[hi]) return ys[hi];
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (time[mid] <= t) lo = mid;
-    else hi = mid;
-  }
-  let m = lo;
-  if (m + 2 >= time.length) m = time.length - 3;
-  if (m > 0 && t - time[m - 1] < time[m + 2] - t) m--;
-  const [x0, x1, x2] = [time[m], time[m + 1], time[m + 2]];
-  return (
-    (ys[m] * ((t - x1) * (t - x2))) / ((x0 - x1) * (x0 - x2)) +
-    (ys[m + 1] * ((t - x0) * (t - x2))) / ((x1 - x0) * (x1 - x2)) +
-    (ys[m + 2] * ((t - x0) * (t - x1))) / ((x2 - x0) * (x2 - x1))
-  );
-}
 
 const decks = ngspiceDecks("diode-tran");
 

@@ -16,6 +16,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ngAt } from "./helpers/ngspice-compare.js";
 import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { analyzeCapacitance } from "../src/analysis/integrators/capacitance.js";
 import { explicitApplies } from "../src/analysis/integrators/choose.js";
@@ -183,27 +184,6 @@ describe("transistors whose capacitances are zero", () => {
 // ---------------------------------------------------------------------------
 // ngspice goldens
 
-/** Quadratic interpolation of ngspice's points at t (the three points nearest t). */
-function ngAt(time: Float64Array, ys: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length - 1;
-  if (t <= time[0]) return ys[0];
-  if (t >= time[hi]) return ys[hi];
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (time[mid] <= t) lo = mid;
-    else hi = mid;
-  }
-  let m = lo;
-  if (m + 2 >= time.length) m = time.length - 3;
-  if (m > 0 && t - time[m - 1] < time[m + 2] - t) m--;
-  const [x0, x1, x2] = [time[m], time[m + 1], time[m + 2]];
-  return (
-    (ys[m] * ((t - x1) * (t - x2))) / ((x0 - x1) * (x0 - x2)) +
-    (ys[m + 1] * ((t - x0) * (t - x2))) / ((x1 - x0) * (x1 - x2)) +
-    (ys[m + 2] * ((t - x0) * (t - x1))) / ((x2 - x0) * (x2 - x1))
-  );
-}
 
 interface Run {
   eq: { time: Float64Array; nodes: Record<string, Float64Array> };

@@ -96,3 +96,29 @@ export function againstInterpolated(et: Float64Array, ev: Float64Array, nt: Floa
   }
   return w;
 }
+
+/**
+ * ngspice's waveform (time, ys) at t by the quadratic through its three
+ * points nearest t: on fast edges linear interpolation alone costs ~2e-3 V
+ * at 10 ps steps, which is not a disagreement between the simulators.
+ */
+export function ngAt(time: Float64Array, ys: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = time.length - 1;
+  if (t <= time[0]) return ys[0];
+  if (t >= time[hi]) return ys[hi];
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (time[mid] <= t) lo = mid;
+    else hi = mid;
+  }
+  let m = lo;
+  if (m + 2 >= time.length) m = time.length - 3;
+  if (m > 0 && t - time[m - 1] < time[m + 2] - t) m--;
+  const [x0, x1, x2] = [time[m], time[m + 1], time[m + 2]];
+  return (
+    (ys[m] * ((t - x1) * (t - x2))) / ((x0 - x1) * (x0 - x2)) +
+    (ys[m + 1] * ((t - x0) * (t - x2))) / ((x1 - x0) * (x1 - x2)) +
+    (ys[m + 2] * ((t - x0) * (t - x1))) / ((x2 - x0) * (x2 - x1))
+  );
+}
