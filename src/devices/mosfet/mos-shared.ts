@@ -473,3 +473,46 @@ export function limvds(vnew: number, vold: number): number {
   }
   return vnew;
 }
+
+/**
+ * Names accepted in `.model NAME NMOS|PMOS (LEVEL=1 ...)` (ngspice's mos1.c
+ * table), each to its field; null: accepted and not stored (LEVEL, the
+ * NMOS/PMOS flags). Anything else is an error.
+ */
+export const MOS_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
+  level: null,
+  vto: "vto",
+  vt0: "vto",
+  kp: "kp",
+  gamma: "gamma",
+  phi: "phi",
+  lambda: "lambda",
+  rd: "rd",
+  rs: "rs",
+  rsh: "rsh",
+  cbd: "cbd",
+  cbs: "cbs",
+  is: "is",
+  pb: "pb",
+  cgso: "cgso",
+  cgdo: "cgdo",
+  cgbo: "cgbo",
+  cj: "cj",
+  mj: "mj",
+  cjsw: "cjsw",
+  mjsw: "mjsw",
+  js: "js",
+  tox: "tox",
+  nsub: "nsub",
+  nss: "nss",
+  tpg: "tpg",
+  ld: "ld",
+  u0: "uo",
+  uo: "uo",
+  fc: "fc",
+  kf: "kf",
+  af: "af",
+  tnom: "tnom",
+  nmos: null,
+  pmos: null,
+};

@@ -11,7 +11,7 @@
  * cm^-2, UO cm^2/(V s), UCRIT V/cm, VMAX m/s. Normalized voltages.
  */
 import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
-import { EPS_OX, EPS_SI, KoverQ, mosInstanceCommon, mosJunction, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";
+import { EPS_OX, MOS_PARAM_ALIASES, EPS_SI, KoverQ, mosInstanceCommon, mosJunction, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";
 import type { MosModel, MosModelParams } from "./mosfet-model.js";
 
 /**
@@ -21,38 +21,7 @@ import type { MosModel, MosModelParams } from "./mosfet-model.js";
  * warning, eqspice refuses it as unknown.)
  */
 export const MOS2_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
-  level: null,
-  nmos: null,
-  pmos: null,
-  vto: "vto",
-  vt0: "vto",
-  kp: "kp",
-  gamma: "gamma",
-  phi: "phi",
-  lambda: "lambda",
-  rd: "rd",
-  rs: "rs",
-  cbd: "cbd",
-  cbs: "cbs",
-  is: "is",
-  pb: "pb",
-  cgso: "cgso",
-  cgdo: "cgdo",
-  cgbo: "cgbo",
-  rsh: "rsh",
-  cj: "cj",
-  mj: "mj",
-  cjsw: "cjsw",
-  mjsw: "mjsw",
-  js: "js",
-  tox: "tox",
-  ld: "ld",
-  u0: "uo",
-  uo: "uo",
-  fc: "fc",
-  nsub: "nsub",
-  tpg: "tpg",
-  nss: "nss",
+  ...MOS_PARAM_ALIASES,
   delta: "delta",
   uexp: "uexp",
   ucrit: "ucrit",
@@ -60,9 +29,6 @@ export const MOS2_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
   xj: "xj",
   neff: "neff",
   nfs: "nfs",
-  tnom: "tnom",
-  kf: "kf",
-  af: "af",
 };
 
 /** mos2set.c's defaults where they differ from level 1's: MJSW 0.33 (level 1: 0.5). */

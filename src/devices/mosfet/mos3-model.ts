@@ -13,7 +13,7 @@
  * cm^-2, UO cm^2/(V s), VMAX m/s. Normalized voltages (type * physical).
  */
 import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
-import { EPS_OX, EPS_SI, KoverQ, mosInstanceCommon, mosJunctionCubic, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";
+import { EPS_OX, MOS_PARAM_ALIASES, EPS_SI, KoverQ, mosInstanceCommon, mosJunctionCubic, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";
 import type { MosModel, MosModelParams } from "./mosfet-model.js";
 
 /**
@@ -22,52 +22,19 @@ import type { MosModel, MosModelParams } from "./mosfet-model.js";
  * and INPUT_DELTA, which mos3.c lists but cannot set, are not accepted.
  */
 export const MOS3_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
-  level: null,
-  nmos: null,
-  pmos: null,
-  vto: "vto",
-  vt0: "vto",
-  kp: "kp",
-  gamma: "gamma",
-  phi: "phi",
-  rd: "rd",
-  rs: "rs",
-  cbd: "cbd",
-  cbs: "cbs",
-  is: "is",
-  pb: "pb",
-  cgso: "cgso",
-  cgdo: "cgdo",
-  cgbo: "cgbo",
-  rsh: "rsh",
-  cj: "cj",
-  mj: "mj",
-  cjsw: "cjsw",
-  mjsw: "mjsw",
-  js: "js",
-  tox: "tox",
-  ld: "ld",
+  ...Object.fromEntries(Object.entries(MOS_PARAM_ALIASES).filter(([k]) => k !== "lambda")), // level 3 has no LAMBDA (KAPPA instead)
+  delta: "delta",
+  eta: "eta",
+  theta: "theta",
+  kappa: "kappa",
+  vmax: "vmax",
+  xj: "xj",
+  nfs: "nfs",
   xl: "xl",
   wd: "wd",
   xw: "xw",
   delvto: "delvto",
   delvt0: "delvto",
-  u0: "uo",
-  uo: "uo",
-  fc: "fc",
-  nsub: "nsub",
-  tpg: "tpg",
-  nss: "nss",
-  vmax: "vmax",
-  xj: "xj",
-  nfs: "nfs",
-  eta: "eta",
-  delta: "delta",
-  theta: "theta",
-  kappa: "kappa",
-  tnom: "tnom",
-  kf: "kf",
-  af: "af",
 };
 
 /** mos3set.c's defaults where they differ from level 1's: MJSW 0.33 (level 1: 0.5). */

@@ -129,48 +129,7 @@ export function mosDefaults(type: 1 | -1, tnom: number): MosModelParams {
   return { type, lambda: 0, is: 1e-14, pb: 0.8, cgso: 0, cgdo: 0, cgbo: 0, mj: 0.5, mjsw: 0.5, js: 0, ld: 0, fc: 0.5, kf: 0, af: 1, tnom };
 }
 
-/**
- * Names accepted in `.model NAME NMOS|PMOS (LEVEL=1 ...)` (ngspice's mos1.c
- * table), each to its field; null: accepted and not stored (LEVEL, the
- * NMOS/PMOS flags). Anything else is an error.
- */
-export const MOS_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
-  level: null,
-  vto: "vto",
-  vt0: "vto",
-  kp: "kp",
-  gamma: "gamma",
-  phi: "phi",
-  lambda: "lambda",
-  rd: "rd",
-  rs: "rs",
-  rsh: "rsh",
-  cbd: "cbd",
-  cbs: "cbs",
-  is: "is",
-  pb: "pb",
-  cgso: "cgso",
-  cgdo: "cgdo",
-  cgbo: "cgbo",
-  cj: "cj",
-  mj: "mj",
-  cjsw: "cjsw",
-  mjsw: "mjsw",
-  js: "js",
-  tox: "tox",
-  nsub: "nsub",
-  nss: "nss",
-  tpg: "tpg",
-  ld: "ld",
-  u0: "uo",
-  uo: "uo",
-  fc: "fc",
-  kf: "kf",
-  af: "af",
-  tnom: "tnom",
-  nmos: null,
-  pmos: null,
-};
+export { MOS_PARAM_ALIASES } from "./mos-shared.js";
 
 /** ngspice's MOSFET levels other than 1, by what they are (refused by name). */
 export const MOS_LEVEL_NAMES: Record<number, string> = {
