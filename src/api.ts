@@ -20,6 +20,7 @@ import { InputError, type SourceLoc } from "./util/errors.js";
 import { VoltageSource } from "./devices/sources/sources.js";
 import { runDcSweep, type DcAxis, type DcSink, type DcStats, dcAxes } from "./analysis/dc.js";
 import { buildCircuit, type BuildOptions } from "./circuit/build.js";
+import { acFrequencies, runAc, type AcSink, type AcStats } from "./analysis/ac.js";
 import type { Circuit } from "./circuit/circuit.js";
 import { operatingPoint as solveOperatingPoint, type OpOptions, type OpResult } from "./analysis/op.js";
 import { resolveTranOptions, transient as runTransient, type TranOptions, type TranSink, type TranStats } from "./analysis/tran.js";
@@ -36,6 +37,7 @@ export type { Circuit } from "./circuit/circuit.js";
 export type { OpOptions, OpResult } from "./analysis/op.js";
 export type { TranOptions, TranSink, TranStats } from "./analysis/tran.js";
 export type { DcStats, DcSink } from "./analysis/dc.js";
+export type { AcStats, AcSink } from "./analysis/ac.js";
 export type { IntegratorChoice } from "./analysis/integrators/choose.js";
 export type { Dataset, FeatureRow } from "./data/dataset.js";
 export type { EpochMetrics, TrainOptions } from "./train/trainer.js";
@@ -305,6 +307,102 @@ export function prepareDcSweep(path: string, o: DcSweepOptions = {}): PreparedDc
   const run = { ...plan, maxPoints: o.maxPoints };
   const sweeps = dcAxes(run).map((a) => ({ name: a.name, kind: a.kind, unit: a.unit, values: a.values }));
   return { title: plan.circuit.title, warnings: plan.circuit.warnings, sweeps, run: (sink) => runDcSweep(run, sink) };
+}
+
+// ---------------------------------------------------------------- AC analysis
+
+export interface AcSweepOptions {
+  /** Refuse sweeps of more frequencies than this (default 1,000,000). */
+  maxPoints?: number;
+}
+
+/** A phasor per frequency: real and imaginary parts (V or A). */
+export interface AcPhasors {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+export interface AcSweepResult {
+  /** The frequencies (Hz), in sweep order. */
+  frequencies: Float64Array;
+  /** Node voltage phasors (V) by lower-case node name (internal device nodes excluded). */
+  nodes: Record<string, AcPhasors>;
+  /** Voltage-source (and E, H, inductor, V= B source) current phasors (A), + to - through the element. */
+  branches: Record<string, AcPhasors>;
+  /** The quantities in output order: "v(node)"..., "i(source)"... */
+  names: string[];
+  stats: AcStats;
+}
+
+/** A netlist's `.ac` analysis read and checked, not yet run: its frequencies, and `run` to stream the phasors. */
+export interface PreparedAcSweep {
+  title: string;
+  /** The circuit's warnings (ignored cards and options, ...). */
+  warnings: string[];
+  /** The frequencies (Hz). */
+  frequencies: Float64Array;
+  /** `sink.begin(names, units)` once, then `sink.point(frequency, re, im)` per frequency (arrays reused). */
+  run(sink: AcSink): AcStats;
+}
+
+function acPlan(net: ParsedNetlist, o: AcSweepOptions): PreparedAcSweep {
+  const el = elaborate(net);
+  const spec = el.ac;
+  if (!spec) throw new InputError(`${net.file}: no .ac card: an AC analysis needs \`.ac DEC|OCT|LIN N FSTART FSTOP\``);
+  // the amplifier reduction absorbs E/V sources whose AC stamps the analysis needs: build without it
+  const circuit = buildCircuit(el, readAnnotations(net), { reduceAmplifiers: false });
+  const run = { circuit, spec, maxPoints: o.maxPoints };
+  const frequencies = acFrequencies(spec, circuit.options.reltol, o.maxPoints);
+  return { title: circuit.title, warnings: circuit.warnings, frequencies, run: (sink) => runAc(run, sink) };
+}
+
+function collectAc(plan: PreparedAcSweep): AcSweepResult {
+  const nf = plan.frequencies.length;
+  const frequencies = new Float64Array(nf);
+  let names: string[] = [];
+  let data: AcPhasors[] = [];
+  let r = 0;
+  const stats = plan.run({
+    begin(n) {
+      names = n;
+      data = n.map(() => ({ re: new Float64Array(nf), im: new Float64Array(nf) }));
+    },
+    point(f, re, im) {
+      frequencies[r] = f;
+      for (let k = 0; k < data.length; k++) {
+        data[k].re[r] = re[k];
+        data[k].im[r] = im[k];
+      }
+      r++;
+    },
+  });
+  const nodes: Record<string, AcPhasors> = {};
+  const branches: Record<string, AcPhasors> = {};
+  names.forEach((name, k) => {
+    const m = /^([vi])\((.*)\)$/.exec(name);
+    if (m) (m[1] === "v" ? nodes : branches)[m[2]] = data[k];
+  });
+  return { frequencies, nodes, branches, names, stats };
+}
+
+/**
+ * AC small-signal analysis of a netlist file by its `.ac` card (ngspice
+ * 39's: DEC, OCT or LIN): the operating point, then the node voltages and
+ * branch currents as phasors at each frequency, the sources' `AC mag
+ * [phase]` driving. Every point in memory; prepareAcSweep streams them.
+ */
+export function acSweep(path: string, o: AcSweepOptions = {}): AcSweepResult {
+  return collectAc(acPlan(parseNetlistFile(path), o));
+}
+
+/** AC analysis of netlist text (`file` names it in error messages). */
+export function acSweepFromText(text: string, file = "<netlist>", o: AcSweepOptions = {}): AcSweepResult {
+  return collectAc(acPlan(parseNetlist(text, file), o));
+}
+
+/** Read a netlist file's `.ac` analysis and check the card before it runs. */
+export function prepareAcSweep(path: string, o: AcSweepOptions = {}): PreparedAcSweep {
+  return acPlan(parseNetlistFile(path), o);
 }
 
 // ---------------------------------------------------------------- training

@@ -258,9 +258,10 @@ describe("issue 13: features that were silently ignored", () => {
   });
   it("analyses eqspice does not run are reported as not run, with their lines", () => {
     const net = parseNetlist("t\nV1 a 0 1\nR1 a 0 1k\n.dc V1 0 1 0.1\n.ac dec 10 1 1k\n.meas dc x find v(a) at=0.5\n.noise v(a) V1 dec 10 1 1k\n.op\n", "t.cir");
-    expect(net.notRun.map((n) => `${n.card}@${n.loc.line}`)).toEqual([".ac@5", ".meas@6", ".noise@7"]); // .dc runs (eqspice dc)
-    expect(net.warnings.filter((w) => /NOT RUN/.test(w))).toHaveLength(3);
-    expect(net.warnings[0]).toMatch(/^t\.cir:5: \.ac NOT RUN: eqspice has no AC analyses/);
+    expect(net.notRun.map((n) => `${n.card}@${n.loc.line}`)).toEqual([".meas@6", ".noise@7"]); // .dc and .ac run (eqspice dc, eqspice ac)
+    expect(net.warnings.filter((w) => /NOT RUN/.test(w))).toHaveLength(2);
+    expect(net.warnings[0]).toMatch(/^t\.cir:6: \.meas NOT RUN: eqspice has no measurements/);
+    expect(net.acs).toHaveLength(1);
   });
   it("CR-only (classic Mac) line endings read as line ends, with the same line numbers", () => {
     const text = "t\rV1 a 0 1\rR1 a b 1k\rR2 b 0 1k\r";

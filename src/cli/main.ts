@@ -24,7 +24,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name("eqspice")
-  .description("Analog circuit simulator: SPICE netlists, DC operating points, DC sweeps and transient analysis matching ngspice, Equilibrium Propagation training")
+  .description("Analog circuit simulator: SPICE netlists, DC operating points, DC sweeps, AC and transient analysis matching ngspice, Equilibrium Propagation training")
   .version("0.1.0")
   .showHelpAfterError();
 
@@ -40,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   op: async () => (await import("./commands/op.js")).registerOp,
   tran: async () => (await import("./commands/tran.js")).registerTran,
   dc: async () => (await import("./commands/dc.js")).registerDc,
+  ac: async () => (await import("./commands/ac.js")).registerAc,
   "export-spice": async () => (await import("./commands/export-spice.js")).registerExportSpice,
   train: async () => (await import("./commands/train.js")).registerTrain,
   gradcheck: async () => (await import("./commands/gradcheck.js")).registerGradcheck,

@@ -146,6 +146,32 @@ export interface LinearCapacitance {
   setCurrent(i: number): void;
 }
 
+/**
+ * What `Device.acLoad` stamps: the small-signal (AC) system
+ *   (G + j w C) x = b_re + j b_im
+ * linearized at the operating point (ngspice's DEVacLoad), split into two
+ * real views with the handles and rows of `setup`, so the DC stamp helpers
+ * (stamp.ts) serve both. In the AC system every node but ground is an
+ * unknown (no node is fixed: Vk is 0 everywhere) and every voltage source
+ * owns a branch; x holds phasors (V, A), the same unknowns as in DC.
+ */
+export interface AcLoadContext {
+  /**
+   * The conductance part: `g.A` gets dI/dV (S; dV/dI-type entries of branch
+   * rows as in DC) at the operating point, `g.b` the real part of the
+   * sources' AC values (rows, as a DC load puts its value). `g.V`, `g.x` are
+   * the operating point, `g.gmin` the junctions' GMIN; `g.Vk` is all 0.
+   */
+  g: LoadContext;
+  /**
+   * The reactive part, multiplied by j w: `c.A` gets dQ/dV (F) at the
+   * operating point, and on a branch row minus dPhi/dI (-L, -M in H: the
+   * row reads V(a) - V(b) - j w L i = 0); `c.b` the imaginary part of the
+   * sources' AC values. Same V, x, Vk as `g`.
+   */
+  c: LoadContext;
+}
+
 export interface Device {
   /** Lower-case element name as SPICE names it (`r1`, `d.x1.d2`). */
   readonly name: string;
@@ -184,6 +210,14 @@ export interface Device {
   linearCapacitance?(): LinearCapacitance | null;
   setup(ctx: SetupContext): void;
   load(ctx: LoadContext): void;
+  /**
+   * Stamp its small-signal model at the operating point in ctx.g.V / ctx.g.x
+   * (AcLoadContext: conductances in ctx.g, capacitances in ctx.c), its AC
+   * source value (magnitude and phase) on the right-hand sides; a device
+   * without independent AC value stamps none. Undefined: the device has no
+   * AC model and an AC analysis refuses the circuit.
+   */
+  acLoad?(ctx: AcLoadContext): void;
   /**
    * `time` below is the simulation time in seconds; a negative time means the
    * DC operating point (sources at their DC values).

@@ -103,6 +103,17 @@ export interface DcCard {
   cond?: CondPath;
 }
 
+/** A `.ac` card: `.ac DEC|OCT|LIN N FSTART FSTOP`. */
+export interface AcCard {
+  /** The sweep type word (dec, oct or lin). */
+  kind: Token;
+  points: Token;
+  fstart: Token;
+  fstop: Token;
+  loc: SourceLoc;
+  cond?: CondPath;
+}
+
 /** One `.options` entry (or `.temp`, as `temp`). */
 export interface OptionEntry {
   key: string;
@@ -132,13 +143,15 @@ export interface ParsedNetlist {
   trans: TranCard[];
   /** `.dc` cards in order (the last one read wins; several only through `.if`). */
   dcs: DcCard[];
+  /** `.ac` cards in order (the last one read wins; several only through `.if`). */
+  acs: AcCard[];
   ics: Array<{ node: string; value: Token; loc: SourceLoc; cond?: CondPath }>;
   annotations: Annotation[];
   /** True when some value needs the expression evaluator. */
   hasExpressions: boolean;
   /** `.global` node names (lower-case) and where each was first declared. */
   globals: Map<string, SourceLoc>;
-  /** Analysis and output cards eqspice does not run (`.ac`, `.meas`, ...), in order. */
+  /** Analysis and output cards eqspice does not run (`.noise`, `.meas`, ...), in order. */
   notRun: Array<{ card: string; loc: SourceLoc }>;
   /** Non-fatal remarks (ignored cards and options). */
   warnings: string[];

@@ -143,6 +143,19 @@ export interface DcSpec {
   loc: SourceLoc;
 }
 
+/** The `.ac` card: sweep type, N (points per decade or octave, or in total), frequencies (Hz), as written (checked by analysis/ac.ts). */
+export interface AcSpec {
+  sweep: "dec" | "oct" | "lin";
+  points: number;
+  fstart: number;
+  fstop: number;
+  loc: SourceLoc;
+  /** Where N, FSTART and FSTOP are written (error locations). */
+  pointsLoc: SourceLoc;
+  fstartLoc: SourceLoc;
+  fstopLoc: SourceLoc;
+}
+
 export interface Elaborated {
   title: string;
   file: string;
@@ -155,6 +168,7 @@ export interface Elaborated {
   op: boolean;
   tran?: TranSpec;
   dc?: DcSpec;
+  ac?: AcSpec;
   /** `.ic` node voltages (V). */
   ics: Map<string, number>;
   /** Top-level parameter values (for sweeps and reports). */
@@ -859,6 +873,17 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     sweeps: d.sweeps.map((w) => ({ name: w.name.lower, start: evalTok(w.start, topEnv, ".dc START"), stop: evalTok(w.stop, topEnv, ".dc STOP"), step: evalTok(w.step, topEnv, ".dc INCR"), loc: w.name.loc, stepLoc: w.step.loc })),
     loc: d.loc,
   };
+  const a = net.acs.filter((c) => !c.cond || inBranch(top, c.cond)).pop();
+  const ac: AcSpec | undefined = a && {
+    sweep: a.kind.lower as AcSpec["sweep"],
+    points: evalTok(a.points, topEnv, ".ac N"),
+    fstart: evalTok(a.fstart, topEnv, ".ac FSTART"),
+    fstop: evalTok(a.fstop, topEnv, ".ac FSTOP"),
+    loc: a.loc,
+    pointsLoc: a.points.loc,
+    fstartLoc: a.fstart.loc,
+    fstopLoc: a.fstop.loc,
+  };
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
   const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs };
   top.models = [scopeModels(top, net.top)];
@@ -866,7 +891,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   elaborateAll(ctx, top);
   const ics = new Map<string, number>();
   for (const ic of net.ics) if (!ic.cond || inBranch(top, ic.cond)) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
-  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ics, params: topEnv.values, warnings };
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics, params: topEnv.values, warnings };
 }
 
 /**

@@ -105,6 +105,7 @@ export function needNodes(card: ElementCard, pos: Token[], count: number, usage:
 export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: TimeDefaults): SourceValue {
   let dc: number | undefined;
   let wave: SourceValue["wave"] | undefined;
+  let ac: SourceValue["ac"];
   for (let i = 0; i < rest.length; i++) {
     const t = rest[i];
     if (t.kind === ",") continue;
@@ -121,15 +122,17 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       dc = evalTok(v, scope, `${card.name} DC value`);
       i++;
     } else if (w === "ac" && t.kind === "word") {
-      // AC magnitude and phase (`AC 1`, `AC=1 90`): not used by eqspice's analyses (at most two numbers).
+      // AC magnitude and phase in degrees (`AC 1`, `AC=1 90`; a bare `AC` is magnitude 1, as ngspice): at most two numbers.
       const eq = rest[i + 1]?.kind === "=";
       if (eq) i++;
-      let k = 0;
-      for (; k < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && !NOT_MODELLED[rest[i + 1].lower] && rest[i + 1].lower !== "dc"; k++) {
-        evalTok(rest[i + 1], scope, `${card.name} AC value`);
+      if (ac) throw new NetlistError(`${card.name}: a second AC value`, t.loc);
+      const vals: number[] = [];
+      for (; vals.length < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && !NOT_MODELLED[rest[i + 1].lower] && rest[i + 1].lower !== "dc" && rest[i + 1].lower !== "ac"; ) {
+        vals.push(evalTok(rest[i + 1], scope, vals.length ? `${card.name} AC phase` : `${card.name} AC magnitude`));
         i++;
       }
-      if (eq && k === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
+      if (eq && vals.length === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
+      ac = { mag: vals[0] ?? 1, phase: vals[1] ?? 0 };
     } else if (t.kind === "word" && NOT_MODELLED[w]) {
       throw new NetlistError(`${card.name}: ${t.text.toUpperCase()} sources (${NOT_MODELLED[w]}) are not modelled by eqspice`, t.loc);
     } else if (isFunc(w) && t.kind === "word") {
@@ -165,7 +168,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
     }
   }
   if (!wave) wave = { kind: "dc", value: dc ?? 0 };
-  return { dc: dc ?? waveformAt(wave, 0), wave };
+  return ac ? { dc: dc ?? waveformAt(wave, 0), wave, ac } : { dc: dc ?? waveformAt(wave, 0), wave };
 }
 
 function isFunc(w: string): boolean {

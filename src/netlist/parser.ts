@@ -36,7 +36,6 @@ const UNSUPPORTED_ELEMENTS: Record<string, string> = {
 const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".nodeset", ".title"]);
 /** Analyses (and measurements) eqspice does not run: each one read is reported as not run. */
 const NOT_RUN_CARDS: Record<string, string> = {
-  ".ac": "AC analyses",
   ".noise": "noise analyses",
   ".tf": "transfer function analyses",
   ".sens": "sensitivity analyses",
@@ -94,6 +93,7 @@ class Parser {
       op: false,
       trans: [],
       dcs: [],
+      acs: [],
       ics: [],
       annotations: [],
       hasExpressions: false,
@@ -288,6 +288,9 @@ class Parser {
       case ".dc":
         this.topOnlyInIf(head);
         return this.dc(args, head.loc);
+      case ".ac":
+        this.topOnlyInIf(head);
+        return this.ac(args, head.loc);
       case ".ic":
         this.topOnlyInIf(head);
         return this.ic(args, head.loc);
@@ -301,7 +304,7 @@ class Parser {
         if (name in NOT_RUN_CARDS) {
           this.out.notRun.push({ card: name, loc: head.loc });
           this.out.warnings.push(
-            `${head.loc.file}:${head.loc.line}: ${name} NOT RUN: eqspice has no ${NOT_RUN_CARDS[name]}; it runs the operating point (eqspice op), DC sweeps (eqspice dc) and transient analysis (eqspice tran)`,
+            `${head.loc.file}:${head.loc.line}: ${name} NOT RUN: eqspice has no ${NOT_RUN_CARDS[name]}; it runs the operating point (eqspice op), DC sweeps (eqspice dc), AC analysis (eqspice ac) and transient analysis (eqspice tran)`,
           );
           return;
         }
@@ -620,6 +623,24 @@ class Parser {
       sweeps.push({ name, start: args[k + 1], stop: args[k + 2], step: args[k + 3] });
     }
     this.out.dcs.push(this.withCond({ sweeps, loc }));
+  }
+
+  /**
+   * `.ac DEC|OCT|LIN N FSTART FSTOP` (ngspice 39): N points per decade or
+   * octave, or in total for LIN; the values may be `{expressions}`,
+   * evaluated by elaborate and checked by analysis/ac.ts.
+   */
+  private ac(args: Token[], loc: SourceLoc): void {
+    const usage = "usage: .ac DEC|OCT|LIN N FSTART FSTOP";
+    const bad = args.find((t) => t.kind !== "word" && t.kind !== "expr");
+    if (bad) throw new NetlistError(`.ac: unexpected '${clip(bad.text)}' (${usage})`, bad.loc);
+    if (args.length === 0) throw new NetlistError(`\`.ac\` needs a sweep type, N, FSTART and FSTOP (${usage})`, loc);
+    const kind = args[0];
+    if (kind.kind !== "word" || !["dec", "oct", "lin"].includes(kind.lower)) throw new NetlistError(`.ac: the sweep type must be DEC, OCT or LIN, found '${clip(kind.text)}' (${usage})`, kind.loc);
+    const missing = ["N", "FSTART", "FSTOP"].slice(args.length - 1);
+    if (missing.length) throw new NetlistError(`.ac ${kind.text}: missing ${missing.join(" ")} (${usage})`, args[args.length - 1].loc);
+    if (args.length > 4) throw new NetlistError(`.ac: unexpected '${clip(args[4].text)}' (${usage})`, args[4].loc);
+    this.out.acs.push(this.withCond({ kind, points: args[1], fstart: args[2], fstop: args[3], loc }));
   }
 
   private ic(args: Token[], loc: SourceLoc): void {

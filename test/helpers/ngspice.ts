@@ -327,3 +327,50 @@ export function runNgspiceDc(netlistPath: string, args: string, opts: NgspiceRun
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+export interface NgspiceAcResult {
+  /** The frequencies (Hz). */
+  freq: Float64Array;
+  /** Node voltage phasors (V) by lower-case node name. */
+  nodes: Record<string, { re: Float64Array; im: Float64Array }>;
+  /** Branch current phasors (A) by lower-case element name (ngspice's `name#branch`). */
+  branches: Record<string, { re: Float64Array; im: Float64Array }>;
+}
+
+/**
+ * Run ngspice's `ac <args>` (e.g. "dec 10 1 1meg") on a netlist (its own
+ * analysis cards are commented out) and read every vector: wrdata writes
+ * the scale, then each complex vector as real and imaginary columns.
+ */
+export function runNgspiceAc(netlistPath: string, args: string, opts: NgspiceRunOptions = {}): NgspiceAcResult {
+  const work = mkdtempSync(path.join(tmpdir(), "eqspice-ngspice-"));
+  try {
+    const dataPath = path.join(work, "ac.dat");
+    const control = ["set numdgt=15", "set wr_singlescale", "set wr_vecnames", `ac ${args}`, "echo EQSPICE_PLOT $curplot", `wrdata ${dataPath} all`];
+    const run = runDeck(netlistPath, control, opts, work);
+    if (!run.plot.startsWith("ac")) throw new Error(`ngspice ac failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
+    if (!existsSync(dataPath)) throw new Error(`ngspice wrote no data for ${netlistPath}\n${run.stderr}`);
+    const [header, ...rows] = readFileSync(dataPath, "utf8").split("\n").filter((l) => l.trim() !== "");
+    const names = header!.trim().split(/\s+/).map((s) => s.toLowerCase());
+    const cols = names.map(() => new Float64Array(rows.length));
+    rows.forEach((row, i) => {
+      const vals = row.trim().split(/\s+/);
+      if (vals.length !== names.length) throw new Error(`wrdata row ${i} has ${vals.length} columns, header has ${names.length}`);
+      vals.forEach((v, j) => (cols[j]![i] = Number(v)));
+    });
+    const result: NgspiceAcResult = { freq: cols[0]!, nodes: {}, branches: {} };
+    for (let j = 1; j + 1 < names.length; j += 2) {
+      const name = names[j]!;
+      const ph = { re: cols[j]!, im: cols[j + 1]! };
+      if (name === "frequency") continue;
+      if (name.endsWith("#branch")) result.branches[name.slice(0, -"#branch".length)] = ph;
+      else {
+        const n = nodeName(name);
+        if (n !== undefined) result.nodes[n] = ph;
+      }
+    }
+    return result;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -75,7 +75,8 @@ import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "..
 import { pnjlim } from "../diode/diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
 import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
-import type { Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import { InputError } from "../../util/errors.js";
 
 /** Local terminals of the stamp: 0 c', 1 b', 2 e', 3 b, 4 s. */
 const N = 5;
@@ -329,13 +330,24 @@ export class Bjt implements Device {
     const p = this.p;
     const m = p.m;
     const t = p.type;
-    const { J, I, i0, qp } = this;
-    const ma0 = m * integ.a0;
-    // qbe: b' -> e', controlled by vbe and vbc
-    const gee = ma0 * qp.cbe;
-    const gec = ma0 * qp.cbeBc;
+    const { I, i0 } = this;
     I[BI] += m * t * i0[QBE];
     I[EI] -= m * t * i0[QBE];
+    this.chargeJacobian(m * integ.a0);
+    this.branchCharge(BI, CI, m * t * i0[QBC], 0);
+    this.branchCharge(BX, CI, m * t * i0[QBX], 0);
+    this.branchCharge(SX, this.sc, m * t * p.subs * i0[QSUB], 0);
+  }
+
+  /**
+   * Add s times the charges' capacitances dq/dv (this.qp) to J: s = M a0 in
+   * a transient (the companion conductances), M in AC (the capacitance
+   * matrix). qbe is controlled by vbe and vbc (Cbe_bc, ngspice's geqcb).
+   */
+  private chargeJacobian(s: number): void {
+    const { J, qp } = this;
+    const gee = s * qp.cbe;
+    const gec = s * qp.cbeBc;
     J[BI * N + BI] += gee + gec;
     J[BI * N + EI] -= gee;
     J[BI * N + CI] -= gec;
@@ -343,9 +355,9 @@ export class Bjt implements Device {
     J[EI * N + EI] += gee;
     J[EI * N + CI] += gec;
     // two-terminal charges: qbc (b' -> c'), qbx (b -> c'), qsub (s -> sc)
-    this.branchCharge(BI, CI, m * t * i0[QBC], ma0 * qp.cbc);
-    this.branchCharge(BX, CI, m * t * i0[QBX], ma0 * qp.cbx);
-    this.branchCharge(SX, this.sc, m * t * p.subs * i0[QSUB], ma0 * qp.csub);
+    this.branchCharge(BI, CI, 0, s * qp.cbc);
+    this.branchCharge(BX, CI, 0, s * qp.cbx);
+    this.branchCharge(SX, this.sc, 0, s * qp.csub);
   }
 
   /** A charge current i (physical, a -> b) whose charge depends on V(a) - V(b) alone, with conductance g. */
@@ -484,6 +496,47 @@ export class Bjt implements Device {
     }
     if (this.hc) stampConductance(ctx, this.hc, this.p.m * this.p.gc);
     if (this.he) stampConductance(ctx, this.he, this.p.m * this.p.ge);
+  }
+
+  /**
+   * AC at the operating point (ctx.g.V, not limited: the converged
+   * solution), as ngspice's BJTacLoad: the DC Jacobian J (conductances,
+   * RB's and the substrate's included) into ctx.g, RC and RE, and with
+   * charges the capacitance matrix (qbe, qbc, qbx, qsub: chargeJacobian)
+   * into ctx.c. Excess phase (PTF) makes gm complex in a way that is not
+   * j w C: refused.
+   */
+  acLoad(ctx: AcLoadContext): void {
+    const p = this.p;
+    const c = p.charges;
+    if (c && c.td !== 0) throw new InputError(`${this.name}: excess phase (PTF) is not supported in AC analysis`);
+    const [vbe, vbc, vsub, d0] = this.normalized(ctx.g.V);
+    this.evaluate(vbe, vbc, vsub, d0, ctx.g.gmin);
+    this.stampLocal(ctx.g);
+    if (this.hc) stampConductance(ctx.g, this.hc, p.m * p.gc);
+    if (this.he) stampConductance(ctx.g, this.he, p.m * p.ge);
+    if (!c) return;
+    bjtCharges(c, this.pt, vbe, vbc, vbc + p.type * d0, vsub, this.qp);
+    this.J.fill(0);
+    this.chargeJacobian(p.m);
+    this.stampLocal(ctx.c);
+  }
+
+  /** J into ctx.A with its fixed columns' terms on the right-hand side (no companion current). */
+  private stampLocal(ctx: LoadContext): void {
+    const { A, b, Vk } = ctx;
+    const { J, h, term } = this;
+    for (let r = 0; r < N; r++) {
+      const o = r * N;
+      let rhs = 0;
+      for (let c = 0; c < N; c++) {
+        const g = J[o + c];
+        if (g === 0) continue;
+        A[h[o + c]] += g;
+        rhs -= g * Vk[term[c]];
+      }
+      b[this.rows[r]] += rhs;
+    }
   }
 
   /**

@@ -34,7 +34,7 @@
 import type { BExpr } from "../../netlist/bexpr.js";
 import { NetlistError, type SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
-import type { BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
+import type { AcLoadContext, BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 export class BSource implements Device {
   readonly linear: boolean;
@@ -173,6 +173,20 @@ export class BSource implements Device {
   }
 
   load(ctx: LoadContext): void {
+    this.stamp(ctx, true);
+  }
+
+  /**
+   * AC: its Jacobian g_k = df/dx_k at the operating point (ctx.g.V, ctx.g.x,
+   * time 0), without the companion constant: the I= rows get g_k, the V=
+   * row -g_k, as in `load` (ngspice's ASRCacLoad).
+   */
+  acLoad(ctx: AcLoadContext): void {
+    this.stamp(ctx.g, false);
+  }
+
+  /** The companion model at (ctx.V, ctx.x); `affine` false: the linear part only (fixed controls' terms kept). */
+  private stamp(ctx: LoadContext, affine: boolean): void {
     const t = ctx.mode === "dc" || ctx.time < 0 ? 0 : ctx.time;
     const xs = this.gather(ctx.V, ctx.x);
     const out = this.out;
@@ -182,11 +196,11 @@ export class BSource implements Device {
     const A = ctx.A;
     const Vk = ctx.Vk;
     // constant of the companion model, with fixed controlling nodes moved to it
-    let c = f0;
+    let c = affine ? f0 : 0;
     for (let k = 0; k < xs.length; k++) {
       let g = out[k + 1];
       if (!Number.isFinite(g)) g = out[k + 1] = 0;
-      c -= g * xs[k];
+      if (affine) c -= g * xs[k];
       if (this.isNode[k]) c += g * Vk[this.ctrl[k]];
     }
     if (this.kind === "i") {

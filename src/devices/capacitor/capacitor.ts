@@ -8,7 +8,7 @@
  * A capacitor stores energy C v^2/2 but has no co-content: it does not enter E(V).
  */
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
-import type { Device, IntegrationState, LinearCapacitance, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, IntegrationState, LinearCapacitance, LoadContext, SetupContext } from "../types.js";
 
 /**
  * History term of the companion model dv/dt ~ a0 v_{n+1} + hist (V/s), for
@@ -130,6 +130,11 @@ export class Capacitor implements Device, LinearCapacitance {
   /** Overwrite the current at the last accepted point (A), e.g. i = C dv/dt from an explicit integrator. */
   setCurrent(i: number): void {
     this.iPrev = i;
+  }
+
+  /** AC: its capacitance c (F) between a and b, admittance j w c. */
+  acLoad(ctx: AcLoadContext): void {
+    stampConductance(ctx.c, this.h, this.c);
   }
 
   load(ctx: LoadContext): void {

@@ -13,7 +13,7 @@
 import type { SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
 import { reserveBranch, reserveVccs, stampTransconductance, stampVoltageBranch, type BranchHandles, type VccsHandles } from "../stamp.js";
-import type { Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
+import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 /** The controlling branch of F or H named `ctrl`, for the error messages of both. */
 function control(ctx: ResolveContext, owner: string, ctrl: string, loc: SourceLoc): VoltageBranch {
@@ -51,6 +51,11 @@ export class Vcvs implements Device {
     this.h = reserveBranch(ctx, this.a, this.b, this.k);
     this.kc = ctx.entry(this.k, ctx.row(this.c));
     this.kd = ctx.entry(this.k, ctx.row(this.d));
+  }
+
+  /** AC: its DC stamp, which is its small-signal model (a linear source without independent value; Vk is 0 in AC). */
+  acLoad(ctx: AcLoadContext): void {
+    this.load(ctx.g);
   }
 
   load(ctx: LoadContext): void {
@@ -100,6 +105,11 @@ export class Cccs implements Device {
     this.hb = ctx.entry(ctx.row(this.b), this.kctrl);
   }
 
+  /** AC: its DC stamp, which is its small-signal model (a linear source without independent value; Vk is 0 in AC). */
+  acLoad(ctx: AcLoadContext): void {
+    this.load(ctx.g);
+  }
+
   load(ctx: LoadContext): void {
     // gain * I(ctrl) leaves a and enters b.
     ctx.A[this.ha] += this.gain;
@@ -132,6 +142,11 @@ export class Vccs implements Device {
 
   setup(ctx: SetupContext): void {
     this.h = reserveVccs(ctx, this.a, this.b, this.c, this.d);
+  }
+
+  /** AC: its DC stamp, which is its small-signal model (a linear source without independent value; Vk is 0 in AC). */
+  acLoad(ctx: AcLoadContext): void {
+    this.load(ctx.g);
   }
 
   load(ctx: LoadContext): void {
@@ -179,6 +194,11 @@ export class Ccvs implements Device {
     if (this.src) this.kctrl = this.src.k;
     this.h = reserveBranch(ctx, this.a, this.b, this.k);
     this.hc = ctx.entry(this.k, this.kctrl);
+  }
+
+  /** AC: its DC stamp, which is its small-signal model (a linear source without independent value; Vk is 0 in AC). */
+  acLoad(ctx: AcLoadContext): void {
+    this.load(ctx.g);
   }
 
   load(ctx: LoadContext): void {

@@ -26,7 +26,7 @@
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { diodeCharge, junctionCocontent, junctionCurrent, type DiodeCharge, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
-import type { BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 const scratch = { i: 0, g: 0 };
 const point: BranchPoint = { v: 0, i: 0, g: 0 };
@@ -151,6 +151,24 @@ export class Diode implements Device, BranchLaw {
     stampConductance(ctx, this.hj, point.g);
     stampCurrentSource(ctx, this.hj, point.i - point.g * point.v);
     if (this.hs) stampConductance(ctx, this.hs, this.gs);
+  }
+
+  /**
+   * AC, at the operating point's junction voltage vd (no limiting, as the
+   * converged solution): the junction's conductance i'(vd) + gmin and
+   * capacitance C(vd) = dq/dvd (diodeCharge: depletion plus TT i'(vd)),
+   * RS's conductance (ngspice's DIOacLoad).
+   */
+  acLoad(ctx: AcLoadContext): void {
+    const V = ctx.g.V;
+    const vd = V[this.ai] - V[this.k];
+    junctionCurrent(this.junction, vd, scratch);
+    stampConductance(ctx.g, this.hj, scratch.g + ctx.g.gmin);
+    if (this.hs) stampConductance(ctx.g, this.hs, this.gs);
+    if (this.qp) {
+      diodeCharge(this.qp, vd, scratch.i, scratch.g, this.qOut);
+      stampConductance(ctx.c, this.hj, this.qOut.c);
+    }
   }
 
   /**

@@ -22,7 +22,7 @@
 import { NetlistError, type SourceLoc } from "../../util/errors.js";
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { reserveBranch, type BranchHandles } from "../stamp.js";
-import type { Device, LoadContext, ResolveContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext } from "../types.js";
 
 export class Inductor implements Device {
   readonly linear = true;
@@ -91,6 +91,20 @@ export class Inductor implements Device {
       rhs += companionHistory(integ, 1, this.phi1, this.phi2, this.vPrev);
     }
     ctx.b[this.k] += rhs;
+  }
+
+  /**
+   * AC: the branch row V(a) - V(b) - j w (L i + sum M i_j) = 0; -L on its
+   * own diagonal in ctx.c (the couplings' -M are the Mutual devices').
+   */
+  acLoad(ctx: AcLoadContext): void {
+    const A = ctx.g.A;
+    const h = this.h;
+    A[h.ak] += 1;
+    A[h.bk] -= 1;
+    A[h.ka] += 1;
+    A[h.kb] -= 1;
+    ctx.c.A[this.kk] -= this.l;
   }
 
   /** Its branch current leaves a and enters b, in DC and transient alike. */
@@ -185,6 +199,12 @@ export class Mutual implements Device {
     if (!integ) return;
     ctx.A[this.e12] -= integ.a0 * this.m;
     ctx.A[this.e21] -= integ.a0 * this.m;
+  }
+
+  /** AC: -M (H) between the two branch rows, in ctx.c (see Inductor.acLoad). */
+  acLoad(ctx: AcLoadContext): void {
+    ctx.c.A[this.e12] -= this.m;
+    ctx.c.A[this.e21] -= this.m;
   }
 
   addCurrents(): void {}

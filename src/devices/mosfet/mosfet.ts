@@ -58,7 +58,7 @@ import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "..
 import { pnjlim } from "../diode/diode.js";
 import { fetlim, limvds, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
 import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
-import type { Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Charge indices: gate-source, gate-drain, gate-bulk (Meyer), bulk-drain, bulk-source (junctions). */
 const QGS = 0;
@@ -503,6 +503,64 @@ export class Mosfet implements Device {
     }
     if (this.hd) stampConductance(ctx, this.hd, this.p.gd);
     if (this.hs) stampConductance(ctx, this.hs, this.p.gs);
+  }
+
+  /**
+   * AC at the operating point (ctx.g.V, not limited: the converged
+   * solution), as ngspice's mos1acld.c: the DC Jacobian J (channel and
+   * junction conductances, GMIN included) and RD, RS into ctx.g; with
+   * charges, into ctx.c the Meyer capacitances at the point, twice
+   * meyerHalfCaps plus the overlaps (Cgs, Cgd, Cgb between the gate and s',
+   * d', b; drain and source swap in reversed mode), and the junctions'
+   * depletion capacitances Cbd(vbd), Cbs(vbs) (mosJunctionCharge).
+   */
+  acLoad(ctx: AcLoadContext): void {
+    const pt = this.pt;
+    this.normalized(ctx.g.V, pt);
+    const [vgs, vds, vbs] = pt;
+    this.evaluate(vgs, vds, vbs, ctx.g.gmin, null);
+    this.stampLocal(ctx.g);
+    if (this.hd) stampConductance(ctx.g, this.hd, this.p.gd);
+    if (this.hs) stampConductance(ctx.g, this.hs, this.p.gs);
+    const c = this.p.charges;
+    if (!c) return;
+    const J = this.J;
+    J.fill(0);
+    // a capacitance cap between local terminals x and y
+    const pair = (x: number, y: number, cap: number) => {
+      J[x * COLS + x] += cap;
+      J[y * COLS + y] += cap;
+      J[x * COLS + y] -= cap;
+      J[y * COLS + x] -= cap;
+    };
+    if (c.gate) {
+      const h = this.half0;
+      this.halfCaps(vgs, vds, this.ch, c.cox, h);
+      pair(1, 2, 2 * h[0] + c.cgso);
+      pair(1, 0, 2 * h[1] + c.cgdo);
+      pair(1, 3, 2 * h[2] + c.cgbo);
+    }
+    const jq = this.jq;
+    mosJunctionCharge(c.drain, vbs - vds, jq);
+    pair(3, 0, jq.c);
+    mosJunctionCharge(c.source, vbs, jq);
+    pair(3, 2, jq.c);
+    this.stampLocal(ctx.c);
+  }
+
+  /** J (the rows this device stamps) into ctx.A, its fixed columns' terms on the right-hand side, no companion current. */
+  private stampLocal(ctx: LoadContext): void {
+    const { A, b, Vk } = ctx;
+    const { J, h, term } = this;
+    for (const r of this.stampRows) {
+      const o = r * COLS;
+      let rhs = 0;
+      for (let c = 0; c < COLS; c++) {
+        A[h[o + c]] += J[o + c];
+        rhs -= J[o + c] * Vk[term[c]];
+      }
+      b[this.rows[r]] += rhs;
+    }
   }
 
   /**

@@ -9,7 +9,7 @@
  */
 import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
 import { findDenseBlocks, type DenseBlock, type SparseRun } from "../../solver/dense-blocks.js";
-import type { Device, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, LoadContext, SetupContext } from "../types.js";
 import type { SourceLoc } from "../../util/errors.js";
 import { CrossbarKernel } from "./crossbar-kernel.js";
 
@@ -133,6 +133,11 @@ export class ResistorBank implements Device {
     for (let r = 0; r <= maxRow; r++) this.rowDiag[r] = ctx.entry(r, r);
     this.accDiag = new Float64Array(maxRow + 1);
     this.accRhs = new Float64Array(maxRow + 1);
+  }
+
+  /** AC: the same conductances (its DC stamp; Vk is 0 in the AC system). */
+  acLoad(ctx: AcLoadContext): void {
+    this.load(ctx.g);
   }
 
   load(ctx: LoadContext): void {
@@ -362,6 +367,11 @@ export class Resistor implements Device {
 
   load(ctx: LoadContext): void {
     stampConductance(ctx, this.h, this.g);
+  }
+
+  /** AC: its conductance g (S). */
+  acLoad(ctx: AcLoadContext): void {
+    stampConductance(ctx.g, this.h, this.g);
   }
 
   addCurrents(V: Float64Array, _x: Float64Array, _t: number, out: Float64Array): void {

@@ -12,8 +12,8 @@
  * leaves node a and enters node b. Co-content: E = i (Va - Vb).
  */
 import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "../stamp.js";
-import type { Device, LoadContext, SetupContext } from "../types.js";
-import { breakpoints, sourceAt, type SourceValue } from "./waveform.js";
+import type { AcLoadContext, Device, LoadContext, SetupContext } from "../types.js";
+import { acPhasor, breakpoints, sourceAt, type SourceValue } from "./waveform.js";
 
 export class VoltageSource implements Device {
   readonly linear = true;
@@ -37,7 +37,7 @@ export class VoltageSource implements Device {
   setDc(v: number): void {
     this.value.dc = v;
     if (this.value.wave.kind === "dc") this.value.wave.value = v;
-    else this.value = { dc: v, wave: { kind: "dc", value: v } };
+    else this.value = this.value.ac ? { dc: v, wave: { kind: "dc", value: v }, ac: this.value.ac } : { dc: v, wave: { kind: "dc", value: v } };
   }
 
   /** Eliminated sources do not stamp, so they keep the matrix symmetric. */
@@ -68,6 +68,18 @@ export class VoltageSource implements Device {
     if (this.h) stampVoltageBranch(ctx, this.h, this.valueAt(ctx.mode, ctx.time, ctx.srcScale));
   }
 
+  /**
+   * AC: V(a) - V(b) = its AC phasor (0 without `AC`: a DC source is a
+   * short). An eliminated source (no branch) is stamped by the analysis,
+   * which gives it a branch of the AC system (analysis/ac.ts).
+   */
+  acLoad(ctx: AcLoadContext): void {
+    if (!this.h) return;
+    const [re, im] = acPhasor(this.value);
+    stampVoltageBranch(ctx.g, this.h, re);
+    ctx.c.b[this.h.k] += im;
+  }
+
   addCurrents(_V: Float64Array, x: Float64Array, _t: number, out: Float64Array): void {
     if (this.k < 0) return; // eliminated: its current is computed from KCL
     out[this.a] += x[this.k];
@@ -96,7 +108,7 @@ export class CurrentSource implements Device {
     if (v.wave.kind === "dc") {
       v.dc = i;
       v.wave.value = i;
-    } else this.value = { dc: i, wave: { kind: "dc", value: i } };
+    } else this.value = v.ac ? { dc: i, wave: { kind: "dc", value: i }, ac: v.ac } : { dc: i, wave: { kind: "dc", value: i } };
   }
 
   /** The DC value (A). */
@@ -120,6 +132,13 @@ export class CurrentSource implements Device {
 
   load(ctx: LoadContext): void {
     stampCurrentSource(ctx, this.h, ctx.srcScale * sourceAt(this.value, ctx.mode, ctx.time));
+  }
+
+  /** AC: its AC phasor flows from a through the source to b (0 without `AC`: open). */
+  acLoad(ctx: AcLoadContext): void {
+    const [re, im] = acPhasor(this.value);
+    stampCurrentSource(ctx.g, this.h, re);
+    stampCurrentSource(ctx.c, this.h, im);
   }
 
   addCurrents(_V: Float64Array, _x: Float64Array, t: number, out: Float64Array): void {

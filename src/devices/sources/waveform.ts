@@ -124,6 +124,15 @@ export function breakpoints(w: Waveform, tstop: number): number[] {
 export interface SourceValue {
   dc: number;
   wave: Waveform;
+  /** Its AC (small-signal) value, `AC mag [phase]`: magnitude (V or A) and phase (degrees); undefined: 0 in AC. */
+  ac?: { mag: number; phase: number };
+}
+
+/** The AC value of a source as a phasor [re, im] (V or A): mag (cos, sin)(phase); [0, 0] without `AC`. */
+export function acPhasor(s: SourceValue): [number, number] {
+  if (!s.ac) return [0, 0];
+  const ph = (s.ac.phase * Math.PI) / 180;
+  return [s.ac.mag * Math.cos(ph), s.ac.mag * Math.sin(ph)];
 }
 
 export function sourceAt(s: SourceValue, mode: "dc" | "tran", t: number): number {

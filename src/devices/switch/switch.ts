@@ -28,7 +28,7 @@
  */
 import type { ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
-import type { Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
+import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import { controllingBranch } from "../control.js";
 import type { SourceLoc } from "../../util/errors.js";
 
@@ -153,6 +153,11 @@ export class Switch implements Device {
     // swload.c's prediction flips a state past a threshold; otherwise it moves into the band
     if (predict && this.control.kind === "v") return accepted === ON ? OFF : ON;
     return accepted === ON ? HYST_OFF : HYST_ON;
+  }
+
+  /** AC: its conductance in the operating point's state (gon or goff, S), as ngspice's SWacLoad. */
+  acLoad(ctx: AcLoadContext): void {
+    stampConductance(ctx.g, this.h, conducts(this.state0) ? this.gon : this.goff);
   }
 
   load(ctx: LoadContext): void {
