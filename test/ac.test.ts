@@ -9,7 +9,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acSweep, acSweepFromText } from "../src/api.js";
+import { acSweep, acSweepFromText, loadCircuitFromText } from "../src/api.js";
+import { runAc } from "../src/analysis/ac.js";
+import { elaborate } from "../src/netlist/elaborate.js";
+import { parseNetlist } from "../src/netlist/parser.js";
 import { InputError, NetlistError } from "../src/util/errors.js";
 import { itNgspice, runNgspiceAc } from "./helpers/ngspice.js";
 import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
@@ -149,6 +152,15 @@ describe("ac against ngspice 39", () => {
       "dec 10 1k 100meg",
     );
   });
+  itNgspice("MOSFET levels 2 and 3 (the same device, their own channel) and a LIN sweep from 0 Hz", () => {
+    const common = ["VDD vdd 0 5", "VG g 0 DC 1.8 AC 1", "RD vdd d 5k", "CL d 0 20f"];
+    compareAc("mos2", ["mos2", ...common, "M1 d g 0 0 m2 w=10u l=2u", ".model m2 nmos level=2 vto=0.7 kp=40u gamma=0.5 phi=0.7 lambda=0.01 tox=25n nsub=1e16 ucrit=1e4 uexp=0.1 cgso=1e-10 cgdo=1e-10 cbd=10f cbs=10f"], "lin 11 0 1g");
+    // Level 3: ngspice's mos3load.c gm is not the derivative of its drain current (here 2.1458e-4 S
+    // against 2.1502e-4 S by central differences of that current, which eqspice's channel gives): the
+    // gain differs by that 0.2%, the operating point agrees to 1e-15 V. Compared to 5e-3.
+    const lines3 = ["mos3", ...common, "M1 d g 0 0 m3 w=10u l=2u", ".model m3 nmos level=3 vto=0.7 kp=40u gamma=0.5 phi=0.7 tox=25n nsub=1e16 theta=0.05 eta=0.02 kappa=0.3 cgso=1e-10 cgdo=1e-10 cj=1e-4 pb=0.8"];
+    compareAc("mos3", lines3, "dec 3 1k 1g", lines3, 5e-3);
+  });
   it("reports the worst relative phasor difference per deck", () => {
     if (worst.size) console.log(`ac: max |z - z_ngspice| / (|z_ngspice| + abs) per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)}`).join("\n")}`);
   });
@@ -170,6 +182,8 @@ describe("ac frequencies as ngspice 39 makes them", () => {
   it("LIN makes N points from FSTART to FSTOP; N = 1 is FSTART alone; N is rounded", () => {
     expect(freqs(".ac lin 4 10 100")).toEqual([10, 40, 70, 100]);
     expect(freqs(".ac lin 1 10 100")).toEqual([10]);
+    expect(freqs(".ac lin 2 10 100")).toEqual([10]); // ngspice 39: a step only from 3 points on
+    expect(freqs(".ac lin 3 0 100")).toEqual([0, 50, 100]);
     expect(freqs(".ac dec 2.7 10 100").length).toBe(4);
   });
   it("parameters and expressions in the card", () => {
@@ -210,6 +224,14 @@ describe("ac bad input", () => {
   it("AC= without value and a second AC value on a source", () => {
     expect(() => acSweepFromText("t\nV1 a 0 AC=\nR1 a 0 1k\n.ac dec 1 1 10\n.end\n", "s.cir")).toThrow(/s\.cir:2:8: v1: 'AC=' has no value/);
     expect(() => acSweepFromText("t\nV1 a 0 AC 1 AC 2\nR1 a 0 1k\n.ac dec 1 1 10\n.end\n", "s.cir")).toThrow(/a second AC value/);
+  });
+  it("a device without small-signal model, and a BJT with excess phase, are refused", () => {
+    const text = "t\nV1 a 0 AC 1\nR1 a 0 1k\n.ac dec 1 1 10\n.end\n";
+    const c = loadCircuitFromText(text, "t.cir", { reduceAmplifiers: false });
+    const spec = elaborate(parseNetlist(text, "t.cir")).ac!;
+    c.devices.push({ name: "zz1", linear: true, symmetric: true, nodes: [], setup() {}, load() {}, addCurrents() {} });
+    expect(() => runAc({ circuit: c, spec }, { begin() {}, point() {} })).toThrow(/zz1: no small-signal model/);
+    expect(() => acSweepFromText("t\nV1 b 0 5\nV2 a 0 AC 1\nQ1 b a 0 q\n.model q npn tf=1n ptf=30\n.ac dec 1 1 10\n.end\n")).toThrow(/q1: excess phase \(PTF\)/);
   });
   it("a bare AC is magnitude 1, and AC mag phase (degrees) sets the phasor", () => {
     const r = acSweepFromText("t\nV1 a 0 AC\nI1 0 b AC 2 90\nR1 b 0 1\n.ac lin 1 1 1\n.end\n");
