@@ -161,6 +161,14 @@ describe("ac against ngspice 39", () => {
     const lines3 = ["mos3", ...common, "M1 d g 0 0 m3 w=10u l=2u", ".model m3 nmos level=3 vto=0.7 kp=40u gamma=0.5 phi=0.7 tox=25n nsub=1e16 theta=0.05 eta=0.02 kappa=0.3 cgso=1e-10 cgdo=1e-10 cj=1e-4 pb=0.8"];
     compareAc("mos3", lines3, "dec 3 1k 1g", lines3, 5e-3);
   });
+  itNgspice("a bidirectional amplifier (E/V/F triple, reduced for op and training) is analysed unreduced", () => {
+    const lines = ["amp", "V1 in 0 DC 0.3 AC 1", "R1 in h 1k", "C1 h 0 1n", "D1 h 0 dm", "EA ai 0 h 0 4", "VA ai a DC 0", "FA h 0 VA 0.25", "R2 a o 2k", "R3 o 0 1k", "C3 o 0 2n", ".model dm d is=1e-12 cjo=1p"];
+    const text = [...lines, ".ac dec 2 1k 1meg", ".end", ""].join("\n");
+    const reduced = loadCircuitFromText(text, "amp.cir");
+    expect(reduced.amplifiers).not.toBeNull();
+    expect(() => runAc({ circuit: reduced, spec: elaborate(parseNetlist(text, "amp.cir")).ac! }, { begin() {}, point() {} })).toThrow(/without the amplifier reduction/);
+    compareAc("amplifier", lines, "dec 5 1k 100meg");
+  });
   it("reports the worst relative phasor difference per deck", () => {
     if (worst.size) console.log(`ac: max |z - z_ngspice| / (|z_ngspice| + abs) per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)}`).join("\n")}`);
   });

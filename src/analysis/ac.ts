@@ -133,7 +133,7 @@ interface AcLayout {
 }
 
 function layout(c: Circuit): AcLayout {
-  if (c.amplifiers) throw new Error("internal: AC analysis needs a circuit built without the amplifier reduction (reduceAmplifiers: false)");
+  if (c.amplifiers) throw new InputError("AC analysis needs the circuit built without the amplifier reduction (load it with reduceAmplifiers: false; acSweep does)");
   const n = c.n;
   const nf = c.fixed.length;
   const m = n + 2 * nf;
