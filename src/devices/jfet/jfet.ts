@@ -38,13 +38,16 @@
  * the history; `startCharges` takes the initial state with no current; the
  * step is bounded by the truncation error of qgs and qgd (jfettrun.c:
  * CKTterr on each, per device as ngspice's state holds them, without M).
+ *
+ * AC (acLoad, ngspice's JFETacLoad): the Jacobian above at the operating
+ * point, and Cgs, Cgd (dq/dv of the charges there) as capacitances.
  */
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { fetlim } from "../mosfet/mos-shared.js";
 import { jfetChannel, jfetGate, jfetGateCharge, type JfetChannelPoint, type JfetInstance } from "./jfet-model.js";
 import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
-import type { Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Local terminals of the stamp: 0 d', 1 g, 2 s'. */
 const N = 3;
@@ -314,6 +317,57 @@ export class Jfet implements Device {
     }
     if (this.hd) stampConductance(ctx, this.hd, p.m * p.gd);
     if (this.hs) stampConductance(ctx, this.hs, p.m * p.gs);
+  }
+
+  /**
+   * AC at the operating point (ctx.g.V, not limited: the converged
+   * solution), as ngspice's JFETacLoad: the DC Jacobian (gm, gds, ggs and
+   * ggd with GMIN) into ctx.g with RD and RS, and with charges the
+   * capacitances Cgs(vgs) between g and s' and Cgd(vgd) between g and d',
+   * M times, into ctx.c.
+   */
+  acLoad(ctx: AcLoadContext): void {
+    const p = this.p;
+    const vgs = this.vgsAt(ctx.g.V);
+    const vgd = this.vgdAt(ctx.g.V);
+    this.evaluate(vgs, vgd, ctx.g.gmin, null);
+    this.stampLocal(ctx.g);
+    if (this.hd) stampConductance(ctx.g, this.hd, p.m * p.gd);
+    if (this.hs) stampConductance(ctx.g, this.hs, p.m * p.gs);
+    const c = p.charge;
+    if (!c) return;
+    const out = this.qOut;
+    jfetGateCharge(c, c.czgs, vgs, out);
+    const cgs = p.m * out.c;
+    jfetGateCharge(c, c.czgd, vgd, out);
+    const cgd = p.m * out.c;
+    const J = this.J;
+    J.fill(0);
+    J[G * N + G] = cgs + cgd;
+    J[G * N + SI] = -cgs;
+    J[SI * N + G] = -cgs;
+    J[SI * N + SI] = cgs;
+    J[G * N + DI] = -cgd;
+    J[DI * N + G] = -cgd;
+    J[DI * N + DI] = cgd;
+    this.stampLocal(ctx.c);
+  }
+
+  /** J into ctx.A with its fixed columns' terms on the right-hand side (no companion current). */
+  private stampLocal(ctx: LoadContext): void {
+    const { A, b, Vk } = ctx;
+    const { J, h, term } = this;
+    for (let r = 0; r < N; r++) {
+      const o = r * N;
+      let rhs = 0;
+      for (let c = 0; c < N; c++) {
+        const g = J[o + c];
+        if (g === 0) continue;
+        A[h[o + c]] += g;
+        rhs -= g * Vk[term[c]];
+      }
+      b[this.rows[r]] += rhs;
+    }
   }
 
   /**
