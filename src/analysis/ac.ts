@@ -29,9 +29,9 @@
  * spread evenly in log between FSTART and FSTOP (floor(N log10(FSTOP /
  * FSTART)) steps, both ends included); OCT N per octave from FSTART, ratio
  * 2^(1/N), while f <= FSTOP (1 + reltol 2^(1/N)) (FSTOP itself only when it
- * falls on the grid); LIN N points in total from FSTART to FSTOP (one point
- * at FSTART when N <= 2 ... as ngspice: see acFrequencies). N is rounded to
- * an integer.
+ * falls on the grid); LIN N points in total from FSTART to FSTOP, except
+ * that N = 1 and N = 2 make one point at FSTART (ngspice 39 steps only from
+ * N = 3 on). N is rounded to an integer.
  */
 import type { Circuit } from "../circuit/circuit.js";
 import type { AcSpec } from "../netlist/elaborate.js";
