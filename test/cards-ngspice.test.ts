@@ -434,3 +434,22 @@ describeNgspice("diode breakdown (BV, IBV, NBV, TCV) against ngspice", () => {
     );
   });
 });
+
+describeNgspice("lines ngspice 39 reads leniently (found in public netlists)", () => {
+  itNgspice("options it does not know or calls obsolete, a .model without its ')', the micro sign, a zero resistance: the same operating point", () => {
+    const eq = compare("lenient", [
+      "* lenient lines",
+      ".options limpts=1000 lvlcod=2 delmax=1n foo=3",
+      ".options reltol=1e-10 vntol=1e-12 abstol=1e-15", // both simulators to rounding (ngspice's default stops 8e-8 V short here)
+      "V1 a 0 1",
+      "R1 a b 0",
+      "R2 b c 1k",
+      ".model qn npn (is=1e-14 bf=100",
+      "Q1 c c 0 qn",
+      "I1 0 d 20\u00b5",
+      "R3 d 0 10k",
+      ".op",
+    ]);
+    expect(eq.nodes.d).toBeCloseTo(0.2, 12);
+  });
+});

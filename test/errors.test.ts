@@ -6,7 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadCircuit, loadCircuitFromText } from "../src/api.js";
+import { loadCircuit, loadCircuitFromText, operatingPoint } from "../src/api.js";
 import { InputError } from "../src/util/errors.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
 
@@ -31,8 +31,12 @@ describe("unknown names", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".foo bar"), 4, 1, /unknown card '\.foo'/);
     expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "   .optoins gmin=1e-12"), 4, 4, /unknown card '\.optoins'/);
   });
-  it("unknown option", () => {
-    expectNetlistError(load(".options gmin=1e-12 foo=3", "V1 a 0 1", "R1 a 0 1k"), 2, 21, /unknown option 'foo'/);
+  it("an unknown option is ignored with a warning naming it, as ngspice 39 ignores it (SPICE2's obsolete ones too)", () => {
+    const c = load(".options gmin=1e-12 foo=3 limpts=100 delmax=1n", "V1 a 0 1", "R1 a 0 1k")() as { warnings: string[]; options: { gmin: number } };
+    expect(c.options.gmin).toBe(1e-12);
+    expect(c.warnings.find((w) => w.includes("'foo'"))).toMatch(/^bad\.cir:2:21: option 'foo' is not an option ngspice 39 or eqspice uses: ignored/);
+    expect(c.warnings.find((w) => w.includes("'limpts'"))).toMatch(/option 'limpts' is a SPICE2 option ngspice 39 calls obsolete: ignored/);
+    expect(c.warnings.some((w) => w.includes("'delmax'"))).toBe(true);
   });
   it("unknown model", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a b 1k", "D1 b 0 nomod"), 4, 8, /unknown model 'nomod'/);
@@ -60,8 +64,14 @@ describe("bad values", () => {
   it("expressions that do not evaluate name the expression", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 {2*nosuch}"), 3, 8, /unknown parameter 'nosuch' in expression '2\*nosuch' for resistance/);
   });
-  it("zero resistance", () => {
-    expectNetlistError(load("V1 a 0 1", "R1 a 0 0"), 3, 8, /zero resistance/);
+  it("a zero resistance is 1 mOhm with a warning, as ngspice 39 takes it", () => {
+    const c = load("V1 a 0 1", "R1 a b 0", "R2 b 0 1k", "R3 a c r=0", "R4 c 0 1")();
+    expect(c.warnings.filter((w) => /zero resistance taken as 1 mOhm/.test(w))).toHaveLength(2);
+    expect(c.warnings[0]).toMatch(/^bad\.cir:3:8: r1: zero resistance/);
+    // ngspice 39 on this deck: v(b) = 1000 / 1000.001 V, v(c) = 1 / 1.001 V
+    const op = operatingPoint(c);
+    expect(op.nodes.b).toBeCloseTo(1000 / 1000.001, 14);
+    expect(op.nodes.c).toBeCloseTo(1 / 1.001, 14);
   });
   it("bad option value", () => {
     expectNetlistError(load(".options temp=-300", "V1 a 0 1", "R1 a 0 1k"), 2, 15, /option 'temp' has a bad value/);

@@ -62,6 +62,8 @@ describe("numbers", () => {
     ["+3", 3],
     ["1megohm", 1e6],
     ["3uF", 3e-6],
+    ["2\u00b5", 2e-6], // the micro sign, as ngspice 39 reads it
+    ["20\u00b5s", 20e-6],
   ];
   for (const [text, value] of cases) {
     it(`${text} = ${value}`, () => {

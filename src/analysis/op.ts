@@ -16,6 +16,13 @@ export interface OpOptions {
   warm?: boolean;
   /** Try gmin stepping and source stepping when plain Newton fails (default true). */
   homotopy?: boolean;
+  /**
+   * Newton iterations after SPICE's convergence test passes (default 3,
+   * Engine.newton's: each squares the error, so the operating point is
+   * accurate to rounding where ngspice stops within about reltol |V|; 0
+   * stops where ngspice stops).
+   */
+  polish?: number;
 }
 
 export interface OpResult {
@@ -52,6 +59,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   const c = engine.circuit;
   const tol = tolerancesOf(c);
   const maxIter = opts.maxIter ?? c.options.itl1;
+  const polish = opts.polish ?? 3;
   let total = 0;
   const start = Float64Array.from(engine.x);
   if (!opts.warm) {
@@ -60,7 +68,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   }
   engine.gshunt = 0;
   engine.setPoint("dc", 0, 1, null);
-  let r = engine.newton(tol, maxIter, !opts.warm);
+  let r = engine.newton(tol, maxIter, !opts.warm, polish);
   total += r.iterations;
   if (r.converged) return { iterations: total, strategy: "newton" };
   if (opts.homotopy === false) throw new ConvergenceError(`DC operating point did not converge in ${maxIter} iterations`, worstNodes(engine));
@@ -70,7 +78,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   let ok = true;
   for (let g = 1e-2; g >= 1e-13; g /= 10) {
     engine.gshunt = g;
-    r = engine.newton(tol, maxIter, total === 0);
+    r = engine.newton(tol, maxIter, total === 0, polish);
     total += r.iterations;
     if (!r.converged) {
       ok = false;
@@ -79,7 +87,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   }
   engine.gshunt = 0;
   if (ok) {
-    r = engine.newton(tol, maxIter, false);
+    r = engine.newton(tol, maxIter, false, polish);
     total += r.iterations;
     if (r.converged) return { iterations: total, strategy: "gmin" };
   }
@@ -93,7 +101,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   while (s < 1) {
     const next = Math.min(1, s + step);
     engine.setPoint("dc", 0, next, null);
-    r = engine.newton(tol, maxIter, first);
+    r = engine.newton(tol, maxIter, first, polish);
     total += r.iterations;
     if (r.converged) {
       first = false;
@@ -108,7 +116,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   }
   engine.setPoint("dc", 0, 1, null);
   if (s >= 1) {
-    r = engine.newton(tol, maxIter, false);
+    r = engine.newton(tol, maxIter, false, polish);
     total += r.iterations;
     if (r.converged) return { iterations: total, strategy: "source" };
   }

@@ -22,7 +22,7 @@ import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
-import { checkArgs, checkOhms, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
+import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 
 export type ElementSpec = (
@@ -116,6 +116,8 @@ export interface SimOptions {
 
 export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0, tnom: 27 };
 
+/** SPICE2 options ngspice 39 reads and ignores with "option ... is obsolete" (or "currently unsupported"). */
+const OBSOLETE_OPTIONS = new Set(["limpts", "lvlcod", "lvltim", "itl3", "cptime", "limtim", "pivrel", "pivtol"]);
 const IGNORED_OPTIONS = new Set(["noacct", "nopage", "nomod", "acct", "list", "node", "opts", "numdgt", "method", "trtol", "chgtol", "itl2", "itl4", "itl5", "gshunt", "interp", "keepopinfo", "savecurrents", "klu", "sparse", "norefvalue", "post", "ingold", "rshunt", "maxord", "xmu", "noinit"]);
 
 export interface TranSpec {
@@ -391,7 +393,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
   const args = card.args;
   if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word" && !(ctx.rModels && args[2].kind === "word" && findResistorModel(f, args[2].lower))) {
     // The plain `Rname a b value` line (10^5 of them in a crossbar netlist): no intermediate arrays.
-    const ohms = checkOhms(card, evalTok(args[2], local, "resistance"), args[2]);
+    const ohms = checkOhms(card, zeroOhmsAsNgspice(card, evalTok(args[2], local, "resistance"), args[2], ctx.warnings), args[2]);
     ctx.out.push({ type: "r", name, nodes: [mapNode(ctx, f, args[0].lower), mapNode(ctx, f, args[1].lower)], ohms, loc: card.loc, nodeToks: args });
     return;
   }
@@ -450,6 +452,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       let given: { v: number; tok: Token } | undefined;
       if (valueNamed || vpos[2] || !modelCard) {
         given = value(["r", "resistance"], 2, "resistance", vpos);
+        given.v = zeroOhmsAsNgspice(card, given.v, given.tok, ctx.warnings);
         checkOhms(card, given.v, given.tok);
       }
       checkArgs(card, { pos: vpos, named }, valueNamed ? 2 : 3, R_USAGE, R_PARAMS, R_UNSUPPORTED);
@@ -807,7 +810,9 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
     } else if (IGNORED_OPTIONS.has(key)) {
       warnings.push(`${loc.file}:${loc.line}: option '${key}' ignored`);
     } else {
-      throw new NetlistError(`unknown option '${clip(key)}' (eqspice knows: ${Object.keys(DEFAULT_OPTIONS).join(", ")})`, loc);
+      // ngspice 39 reads any option name: SPICE2's obsolete ones with a warning, others silently (a typo included)
+      const why = OBSOLETE_OPTIONS.has(key) ? "is a SPICE2 option ngspice 39 calls obsolete" : "is not an option ngspice 39 or eqspice uses";
+      warnings.push(`${loc.file}:${loc.line}:${loc.col}: option '${clip(key)}' ${why}: ignored, as ngspice does (eqspice's options: ${Object.keys(DEFAULT_OPTIONS).join(", ")})`);
     }
   }
   return { options, given };

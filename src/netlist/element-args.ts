@@ -188,6 +188,17 @@ const NOT_MODELLED: Record<string, string | undefined> = {
 const MIN_NORMAL = 2.2250738585072014e-308;
 
 /** Check a resistance as written (also the fast lane's rule: zero, subnormal and non-finite values are refused). */
+/**
+ * A resistance written as exactly 0: ngspice 39 takes 1 mOhm (silently);
+ * eqspice does too, with a warning naming the line.
+ */
+export function zeroOhmsAsNgspice(card: ElementCard, ohms: number, at: Token | undefined, warnings: string[]): number {
+  if (ohms !== 0) return ohms;
+  const loc = at?.loc ?? card.loc;
+  warnings.push(`${loc.file}:${loc.line}:${loc.col}: ${card.name}: zero resistance taken as 1 mOhm, as ngspice does (a 0 V source is an exact short)`);
+  return 1e-3;
+}
+
 export function checkOhms(card: ElementCard, ohms: number, at: Token | undefined): number {
   if (ohms === 0) throw new NetlistError(`${card.name}: zero resistance (use a voltage source for a short)`, at?.loc ?? card.loc);
   if (!(Math.abs(ohms) >= MIN_NORMAL) || !Number.isFinite(1 / ohms)) {

@@ -34,7 +34,9 @@ export function parseSpiceNumber(text: string): number {
   if (!m) return NaN;
   const base = Number(m[0]);
   if (m[0].length === text.length) return base;
-  const rest = text.slice(m[0].length).toLowerCase();
+  let rest = text.slice(m[0].length).toLowerCase();
+  // ngspice 39 reads the micro sign (U+00B5, Latin-1's) as `u`; the Greek mu (U+03BC) is no scale factor there
+  if (rest.charCodeAt(0) === 0xb5) rest = "u" + rest.slice(1);
   // A scale factor and units: a letter, then letters, digits or '_' (`1k2` is 1k, as in ngspice).
   // Anything else ("1.2.3", "5%", "1k+1") is not a number.
   if (!/^[a-z][a-z0-9_]*$/.test(rest)) return NaN;

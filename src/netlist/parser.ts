@@ -497,8 +497,12 @@ class Parser {
     }
     let body = rest;
     if (body[0]?.kind === "(") {
-      if (body[body.length - 1]?.kind !== ")") throw new NetlistError("`.model`: missing ')'", body[0].loc);
-      body = body.slice(1, -1);
+      if (body[body.length - 1]?.kind === ")") body = body.slice(1, -1);
+      else {
+        // ngspice 39 reads the parameters of `.model q npn (is=1e-14 bf=100` without its ')'
+        this.out.warnings.push(`${formatLoc(body[0].loc)}: .model ${nameTok.text}: no ')' closes its parameters: read to the end of the card, as ngspice does`);
+        body = body.slice(1);
+      }
     }
     const params = new Map<string, Token>();
     const assigns = parseAssignments(body, loc, ".model");
