@@ -453,3 +453,27 @@ describeNgspice("lines ngspice 39 reads leniently (found in public netlists)", (
     expect(eq.nodes.d).toBeCloseTo(0.2, 12);
   });
 });
+
+describeNgspice("the operating point's fallbacks", () => {
+  itNgspice("gmin stepping (ngspice's dynamic form, ITL2 iterations a step) solves what plain Newton cannot in ITL1 = 4: a Darlington and a diode string at high current", () => {
+    const eq = compare("gmin-stepping", [
+      "* darlington and a diode string at high current",
+      "VCC vcc 0 12",
+      "RB vcc b1 10k",
+      "Q1 vcc b1 e1 qn",
+      "Q2 vcc e1 e2 qn",
+      "RE e2 0 10",
+      "D1 vcc d1 dm",
+      "D2 d1 d2 dm",
+      "D3 d2 d3 dm",
+      "RD d3 0 5",
+      ".model qn npn (is=1e-15 bf=200 vaf=80 rb=5 re=0.2 rc=1)",
+      ".model dm d (is=1e-14 n=1.2 rs=0.1)",
+      ".options itl1=4 reltol=1e-6 vntol=1e-9",
+      ".op",
+    ], 1e-6);
+    expect(eq.nodes.e2).toBeGreaterThan(9);
+    const op = opFromFile(path.join(dir, "gmin-stepping.cir"));
+    expect(op.strategy).toBe("gmin");
+  });
+});

@@ -72,6 +72,9 @@ describe("bad values", () => {
     const op = operatingPoint(c);
     expect(op.nodes.b).toBeCloseTo(1000 / 1000.001, 14);
     expect(op.nodes.c).toBeCloseTo(1 / 1.001, 14);
+    // a zero written another way is zero too; a value that only underflows to 0 is refused
+    expect(load("V1 a 0 1", "R1 a 0 0.000e5")().warnings.some((w) => /zero resistance taken as 1 mOhm/.test(w))).toBe(true);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1e-400"), 3, 8, /zero resistance/);
   });
   it("bad option value", () => {
     expectNetlistError(load(".options temp=-300", "V1 a 0 1", "R1 a 0 1k"), 2, 15, /option 'temp' has a bad value/);

@@ -150,7 +150,7 @@ describe("the fast lane's long numbers", () => {
   });
 
   it("leaves values that round to zero or infinity, or are subnormal, to the tokenizer, which rejects them", () => {
-    for (const v of ["1e-400", "2e-324", "1e309", "1.8e308", "1e300t", "1e-320a", "1e99999999999999999999", "0.000e5", "1e-320", "4.9e-324", "2.2250738585072011e-308", "-1e-310", "1e-305f"]) {
+    for (const v of ["1e-400", "2e-324", "1e309", "1.8e308", "1e300t", "1e-320a", "1e99999999999999999999", "1e-320", "4.9e-324", "2.2250738585072011e-308", "-1e-310", "1e-305f"]) {
       const x = parseSpiceNumber(v);
       expect(x === 0 || !Number.isFinite(x) || Math.abs(x) < 2.2250738585072014e-308, v).toBe(true);
       // both paths refuse it, naming the value's line and column

@@ -51,6 +51,9 @@ function worstNodes(engine: Engine): Array<[string, number]> {
   return list.slice(0, 3);
 }
 
+/** Newton iterations per gmin step, as ngspice's ITL2 (its stepping's limit; ITL1 bounds the plain attempt). */
+const STEP_ITERATIONS = 50;
+
 /**
  * Solve the DC operating point into engine.x / engine.V. Throws
  * ConvergenceError (naming the worst nodes) when every strategy fails.
@@ -73,16 +76,38 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   if (r.converged) return { iterations: total, strategy: "newton" };
   if (opts.homotopy === false) throw new ConvergenceError(`DC operating point did not converge in ${maxIter} iterations`, worstNodes(engine));
 
-  // gmin stepping: a shunt conductance on every node, relaxed decade by decade.
+  // gmin stepping, ngspice's dynamic form: a shunt conductance on every node
+  // from 1e-2 S, divided by a factor that grows after easy steps (at most
+  // 10) and shrinks to its fourth root after a failed one, which is retried
+  // from the last converged point; down to 1e-13 S, then without it.
   engine.x.set(start);
-  let ok = true;
-  for (let g = 1e-2; g >= 1e-13; g /= 10) {
-    engine.gshunt = g;
-    r = engine.newton(tol, maxIter, total === 0, polish);
-    total += r.iterations;
-    if (!r.converged) {
-      ok = false;
-      break;
+  let ok = false;
+  {
+    let g = 1e-2;
+    let factor = 10;
+    let lastGood = Infinity;
+    const good = Float64Array.from(engine.x);
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      engine.gshunt = g;
+      r = engine.newton(tol, STEP_ITERATIONS, total === 0, polish);
+      total += r.iterations;
+      if (r.converged) {
+        good.set(engine.x);
+        lastGood = g;
+        if (g <= 1e-13) {
+          ok = true;
+          break;
+        }
+        if (r.iterations <= STEP_ITERATIONS / 4) factor = Math.min(factor * Math.sqrt(factor), 10);
+        if (r.iterations > (3 * STEP_ITERATIONS) / 4) factor = Math.sqrt(factor);
+        g = Math.max(g / factor, 1e-13);
+      } else {
+        if (lastGood === Infinity) break; // not even the largest shunt converges
+        factor = Math.sqrt(Math.sqrt(factor));
+        if (factor < 1.00005) break;
+        engine.x.set(good);
+        g = lastGood / factor;
+      }
     }
   }
   engine.gshunt = 0;

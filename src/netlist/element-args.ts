@@ -194,6 +194,9 @@ const MIN_NORMAL = 2.2250738585072014e-308;
  */
 export function zeroOhmsAsNgspice(card: ElementCard, ohms: number, at: Token | undefined, warnings: string[]): number {
   if (ohms !== 0) return ohms;
+  // a number written with a nonzero digit that underflows to 0 (1e-400) is no zero: checkOhms refuses it
+  const text = at?.kind === "word" ? at.text : "";
+  if (/^[+-]?\.?\d/.test(text) && /[1-9]/.test(text.toLowerCase().split("e")[0])) return ohms;
   const loc = at?.loc ?? card.loc;
   warnings.push(`${loc.file}:${loc.line}:${loc.col}: ${card.name}: zero resistance taken as 1 mOhm, as ngspice does (a 0 V source is an exact short)`);
   return 1e-3;
