@@ -105,3 +105,36 @@ export function stampVoltageBranch(ctx: LoadContext, h: BranchHandles, v: number
   A[h.kb] -= 1;
   ctx.b[h.k] += v - ctx.Vk[h.a] + ctx.Vk[h.b];
 }
+
+/**
+ * A device's dense local Jacobian J (S; n x n, row-major by local terminal:
+ * J[r n + c] = dI_r/dV_c) into ctx.A through its handles h (same layout),
+ * the columns of fixed terminals moved to the right-hand side:
+ * b[rows[r]] -= sum_c J[r n + c] Vk[term[c]]. Only the local rows in
+ * `stampRows` (all when omitted); no companion current (a small-signal
+ * stamp: the transistors' AC loads).
+ */
+export function stampLocalJacobian(
+  ctx: LoadContext,
+  n: number,
+  J: Float64Array,
+  h: Int32Array,
+  term: readonly number[],
+  rows: Int32Array,
+  stampRows?: readonly number[],
+): void {
+  const { A, b, Vk } = ctx;
+  const count = stampRows ? stampRows.length : n;
+  for (let k = 0; k < count; k++) {
+    const r = stampRows ? stampRows[k] : k;
+    const o = r * n;
+    let rhs = 0;
+    for (let c = 0; c < n; c++) {
+      const g = J[o + c];
+      if (g === 0) continue;
+      A[h[o + c]] += g;
+      rhs -= g * Vk[term[c]];
+    }
+    b[rows[r]] += rhs;
+  }
+}

@@ -74,7 +74,7 @@
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
-import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 import { InputError } from "../../util/errors.js";
 
@@ -512,32 +512,17 @@ export class Bjt implements Device {
     if (c && c.td !== 0) throw new InputError(`${this.name}: excess phase (PTF) is not supported in AC analysis`);
     const [vbe, vbc, vsub, d0] = this.normalized(ctx.g.V);
     this.evaluate(vbe, vbc, vsub, d0, ctx.g.gmin);
-    this.stampLocal(ctx.g);
+    stampLocalJacobian(ctx.g, N, this.J, this.h, this.term, this.rows);
     if (this.hc) stampConductance(ctx.g, this.hc, p.m * p.gc);
     if (this.he) stampConductance(ctx.g, this.he, p.m * p.ge);
     if (!c) return;
     bjtCharges(c, this.pt, vbe, vbc, vbc + p.type * d0, vsub, this.qp);
     this.J.fill(0);
     this.chargeJacobian(p.m);
-    this.stampLocal(ctx.c);
+    stampLocalJacobian(ctx.c, N, this.J, this.h, this.term, this.rows);
   }
 
-  /** J into ctx.A with its fixed columns' terms on the right-hand side (no companion current). */
-  private stampLocal(ctx: LoadContext): void {
-    const { A, b, Vk } = ctx;
-    const { J, h, term } = this;
-    for (let r = 0; r < N; r++) {
-      const o = r * N;
-      let rhs = 0;
-      for (let c = 0; c < N; c++) {
-        const g = J[o + c];
-        if (g === 0) continue;
-        A[h[o + c]] += g;
-        rhs -= g * Vk[term[c]];
-      }
-      b[this.rows[r]] += rhs;
-    }
-  }
+
 
   /**
    * The terminal currents (A) at V, leaving c, b, e, s and the internal

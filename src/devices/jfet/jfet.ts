@@ -46,7 +46,7 @@ import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "..
 import { pnjlim } from "../diode/diode.js";
 import { fetlim } from "../mosfet/mos-shared.js";
 import { jfetChannel, jfetGate, jfetGateCharge, type JfetChannelPoint, type JfetInstance } from "./jfet-model.js";
-import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Local terminals of the stamp: 0 d', 1 g, 2 s'. */
@@ -331,7 +331,7 @@ export class Jfet implements Device {
     const vgs = this.vgsAt(ctx.g.V);
     const vgd = this.vgdAt(ctx.g.V);
     this.evaluate(vgs, vgd, ctx.g.gmin, null);
-    this.stampLocal(ctx.g);
+    stampLocalJacobian(ctx.g, N, this.J, this.h, this.term, this.rows);
     if (this.hd) stampConductance(ctx.g, this.hd, p.m * p.gd);
     if (this.hs) stampConductance(ctx.g, this.hs, p.m * p.gs);
     const c = p.charge;
@@ -350,25 +350,10 @@ export class Jfet implements Device {
     J[G * N + DI] = -cgd;
     J[DI * N + G] = -cgd;
     J[DI * N + DI] = cgd;
-    this.stampLocal(ctx.c);
+    stampLocalJacobian(ctx.c, N, this.J, this.h, this.term, this.rows);
   }
 
-  /** J into ctx.A with its fixed columns' terms on the right-hand side (no companion current). */
-  private stampLocal(ctx: LoadContext): void {
-    const { A, b, Vk } = ctx;
-    const { J, h, term } = this;
-    for (let r = 0; r < N; r++) {
-      const o = r * N;
-      let rhs = 0;
-      for (let c = 0; c < N; c++) {
-        const g = J[o + c];
-        if (g === 0) continue;
-        A[h[o + c]] += g;
-        rhs -= g * Vk[term[c]];
-      }
-      b[this.rows[r]] += rhs;
-    }
-  }
+
 
   /**
    * The terminal currents (A) at V, leaving d, g, s and the internal nodes,

@@ -57,7 +57,7 @@
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { fetlim, limvds, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
-import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Charge indices: gate-source, gate-drain, gate-bulk (Meyer), bulk-drain, bulk-source (junctions). */
@@ -519,7 +519,7 @@ export class Mosfet implements Device {
     this.normalized(ctx.g.V, pt);
     const [vgs, vds, vbs] = pt;
     this.evaluate(vgs, vds, vbs, ctx.g.gmin, null);
-    this.stampLocal(ctx.g);
+    stampLocalJacobian(ctx.g, COLS, this.J, this.h, this.term, this.rows, this.stampRows);
     if (this.hd) stampConductance(ctx.g, this.hd, this.p.gd);
     if (this.hs) stampConductance(ctx.g, this.hs, this.p.gs);
     const c = this.p.charges;
@@ -545,23 +545,10 @@ export class Mosfet implements Device {
     pair(3, 0, jq.c);
     mosJunctionCharge(c.source, vbs, jq);
     pair(3, 2, jq.c);
-    this.stampLocal(ctx.c);
+    stampLocalJacobian(ctx.c, COLS, this.J, this.h, this.term, this.rows, this.stampRows);
   }
 
-  /** J (the rows this device stamps) into ctx.A, its fixed columns' terms on the right-hand side, no companion current. */
-  private stampLocal(ctx: LoadContext): void {
-    const { A, b, Vk } = ctx;
-    const { J, h, term } = this;
-    for (const r of this.stampRows) {
-      const o = r * COLS;
-      let rhs = 0;
-      for (let c = 0; c < COLS; c++) {
-        A[h[o + c]] += J[o + c];
-        rhs -= J[o + c] * Vk[term[c]];
-      }
-      b[this.rows[r]] += rhs;
-    }
-  }
+
 
   /**
    * The terminal currents (A) at V, leaving d, g, s, b (and the internal
