@@ -19,10 +19,8 @@ import type { Command } from "commander";
 import { InputError } from "../../util/errors.js";
 import { prepareAcSweep } from "../../api.js";
 import { DEFAULT_MAX_AC_POINTS, type AcSink } from "../../analysis/ac.js";
-import { checkWritable } from "../../output/atomic.js";
-import { CsvSink } from "../../output/csv.js";
-import { JsonSink } from "../../output/json.js";
-import { TeeSink, type WaveformSink } from "../../output/sink.js";
+import type { WaveformSink } from "../../output/sink.js";
+import { checkSweepOutputs, runInto, sweepSink } from "../sweep-output.js";
 import { writePlotHtml, type PlotFigure } from "../../plot/html.js";
 import { MAX_TRACES } from "../../plot/waveforms.js";
 
@@ -178,34 +176,14 @@ function acCommand(file: string, flags: AcFlags): void {
   const maxPoints = maxPointsOf(flags.maxPoints);
   const format = formatOf(flags.format);
   const probes = probesOf(flags.probe);
-  const out = flags.out;
-  const ext = out?.toLowerCase() ?? "";
-  if (out !== undefined && !/\.(csv|json|html?)$/.test(ext)) throw new InputError(`--out: expected a file ending in .csv, .json or .html, got '${out}'`);
-  if (out !== undefined) checkWritable(out, "--out");
-  if (flags.plot !== undefined) checkWritable(flags.plot, "--plot");
+  checkSweepOutputs(flags.out, flags.plot);
 
   const sweep = prepareAcSweep(file, { maxPoints });
   for (const w of sweep.warnings) process.stderr.write(`eqspice: warning: ${w}\n`);
   const title = `${sweep.title || file}: AC analysis`;
-  const sinks: WaveformSink[] = [];
-  try {
-    if (out !== undefined && /\.html?$/.test(ext)) sinks.push(new BodePlotSink(out, title, format));
-    else sinks.push(ext.endsWith(".json") ? new JsonSink(out!) : new CsvSink(out));
-    if (flags.plot !== undefined) sinks.push(new BodePlotSink(flags.plot, title, format));
-  } catch (e) {
-    for (const s of sinks) s.abort();
-    throw e;
-  }
-  const all = sinks.length === 1 ? sinks[0] : new TeeSink(sinks);
+  const all = sweepSink(flags.out, flags.plot, (path) => new BodePlotSink(path, title, format));
   const t0 = performance.now();
-  let stats;
-  try {
-    stats = sweep.run(new AcRows(all, format, probes));
-    all.finish();
-  } catch (e) {
-    all.abort();
-    throw e;
-  }
+  const stats = runInto(all, () => sweep.run(new AcRows(all, format, probes)));
   if (!flags.quiet) {
     process.stderr.write(`ac: ${stats.points} frequencies, ${stats.unknowns} complex unknowns, operating point in ${stats.iterations} Newton iterations (${stats.strategy}), ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
   }

@@ -18,10 +18,8 @@ import type { Command } from "commander";
 import { InputError } from "../../util/errors.js";
 import { prepareDcSweep } from "../../api.js";
 import type { DcSink } from "../../analysis/dc.js";
-import { checkWritable } from "../../output/atomic.js";
-import { CsvSink } from "../../output/csv.js";
-import { JsonSink } from "../../output/json.js";
-import { TeeSink, type WaveformSink } from "../../output/sink.js";
+import type { WaveformSink } from "../../output/sink.js";
+import { checkSweepOutputs, runInto, sweepSink } from "../sweep-output.js";
 import { writePlotHtml, type PlotFigure } from "../../plot/html.js";
 import { MAX_TRACES } from "../../plot/waveforms.js";
 import { DEFAULT_MAX_POINTS } from "../../analysis/dc.js";
@@ -166,11 +164,7 @@ class DcPlotSink implements WaveformSink {
 function dcCommand(file: string, flags: DcFlags): void {
   const maxPoints = maxPointsOf(flags.maxPoints);
   const probes = probesOf(flags.probe);
-  const out = flags.out;
-  const ext = out?.toLowerCase() ?? "";
-  if (out !== undefined && !/\.(csv|json|html?)$/.test(ext)) throw new InputError(`--out: expected a file ending in .csv, .json or .html, got '${out}'`);
-  if (out !== undefined) checkWritable(out, "--out");
-  if (flags.plot !== undefined) checkWritable(flags.plot, "--plot");
+  checkSweepOutputs(flags.out, flags.plot);
 
   const sweep = prepareDcSweep(file, { maxPoints });
   for (const w of sweep.warnings) process.stderr.write(`eqspice: warning: ${w}\n`);
@@ -181,16 +175,7 @@ function dcCommand(file: string, flags: DcFlags): void {
   const plotSink = (path: string) =>
     new DcPlotSink(path, title, inner.values.length, outer ? { label: label(outer), unit: outer.unit === "Ohm" ? "Ω" : outer.unit, values: outer.values } : null, label(inner), inner.unit === "Ohm" ? "Ω" : inner.unit, nSweeps);
 
-  const sinks: WaveformSink[] = [];
-  try {
-    if (out !== undefined && /\.html?$/.test(ext)) sinks.push(plotSink(out));
-    else sinks.push(ext.endsWith(".json") ? new JsonSink(out!) : new CsvSink(out));
-    if (flags.plot !== undefined) sinks.push(plotSink(flags.plot));
-  } catch (e) {
-    for (const s of sinks) s.abort();
-    throw e;
-  }
-  const all = sinks.length === 1 ? sinks[0] : new TeeSink(sinks);
+  const all = sweepSink(flags.out, flags.plot, plotSink);
   const keep = (columns: string[]): number[] => {
     const idx = columns.map((_, j) => j).slice(0, nSweeps);
     for (const p of probes!) {
@@ -202,14 +187,7 @@ function dcCommand(file: string, flags: DcFlags): void {
   };
   const sink: DcSink = probes ? new ProbeSink(all, keep) : all;
   const t0 = performance.now();
-  let stats;
-  try {
-    stats = sweep.run(sink);
-    all.finish();
-  } catch (e) {
-    all.abort();
-    throw e;
-  }
+  const stats = runInto(all, () => sweep.run(sink));
   if (!flags.quiet) {
     const fb = stats.fallbacks ? ` (${stats.fallbacks} needed the full operating-point strategy)` : "";
     process.stderr.write(`dc: ${stats.points} points, ${stats.iterations} Newton iterations${fb}, ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
