@@ -43,3 +43,30 @@ export function runInto<T>(all: WaveformSink, body: () => T): T {
     throw e;
   }
 }
+
+/** `--max-points`: a positive integer (`_` separators allowed), `fallback` when not given. */
+export function maxPointsOf(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text.replace(/_/g, ""));
+  if (!(Number.isInteger(n) && n > 0)) throw new InputError(`--max-points: expected a positive integer, got '${text}'`);
+  return n;
+}
+
+/**
+ * `--probe`: the names as `v(out)`, `i(v1)`, a bare `out` as `v(out)`, lower
+ * case (comma-separated or repeated); null when not given. `what` names
+ * them in the error for an empty list ("column", "quantity").
+ */
+export function probesOf(list: string[] | undefined, what: string): string[] | null {
+  if (!list) return null;
+  const out: string[] = [];
+  for (const item of list) {
+    for (const raw of item.split(/,(?![^()]*\))/)) {
+      const p = raw.trim().toLowerCase();
+      if (!p) continue;
+      out.push(/^[vi]\(.*\)$/.test(p) ? p : `v(${p})`);
+    }
+  }
+  if (!out.length) throw new InputError(`--probe: no ${what} named`);
+  return out;
+}

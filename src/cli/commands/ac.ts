@@ -20,7 +20,7 @@ import { InputError } from "../../util/errors.js";
 import { prepareAcSweep } from "../../api.js";
 import { DEFAULT_MAX_AC_POINTS, type AcSink } from "../../analysis/ac.js";
 import type { WaveformSink } from "../../output/sink.js";
-import { checkSweepOutputs, runInto, sweepSink } from "../sweep-output.js";
+import { checkSweepOutputs, maxPointsOf, probesOf, runInto, sweepSink } from "../sweep-output.js";
 import { writePlotHtml, type PlotFigure } from "../../plot/html.js";
 import { MAX_TRACES } from "../../plot/waveforms.js";
 
@@ -49,13 +49,6 @@ export function registerAc(program: Command, run: (fn: () => Promise<void> | voi
     .action((file: string, flags: AcFlags) => run(() => acCommand(file, flags)));
 }
 
-function maxPointsOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_AC_POINTS;
-  const n = Number(text.replace(/_/g, ""));
-  if (!(Number.isInteger(n) && n > 0)) throw new InputError(`--max-points: expected a positive integer, got '${text}'`);
-  return n;
-}
-
 function formatOf(text: string | undefined): Format {
   if (text === undefined) return "magphase";
   const f = text.toLowerCase();
@@ -63,20 +56,6 @@ function formatOf(text: string | undefined): Format {
   return f;
 }
 
-/** The probe list as quantity names: `v(out)`, `i(v1)`, a bare `out` as `v(out)`; lower case. */
-function probesOf(list: string[] | undefined): string[] | null {
-  if (!list) return null;
-  const out: string[] = [];
-  for (const item of list) {
-    for (const raw of item.split(/,(?![^()]*\))/)) {
-      const p = raw.trim().toLowerCase();
-      if (!p) continue;
-      out.push(/^[vi]\(.*\)$/.test(p) ? p : `v(${p})`);
-    }
-  }
-  if (!out.length) throw new InputError("--probe: no quantity named");
-  return out;
-}
 
 /** The two column names of quantity `v(x)` / `i(x)` in a format: vm(x), vp(x) or vr(x), vi(x). */
 function columnsOf(q: string, format: Format): [string, string] {
@@ -173,9 +152,9 @@ class BodePlotSink implements WaveformSink {
 }
 
 function acCommand(file: string, flags: AcFlags): void {
-  const maxPoints = maxPointsOf(flags.maxPoints);
+  const maxPoints = maxPointsOf(flags.maxPoints, DEFAULT_MAX_AC_POINTS);
   const format = formatOf(flags.format);
-  const probes = probesOf(flags.probe);
+  const probes = probesOf(flags.probe, "quantity");
   checkSweepOutputs(flags.out, flags.plot);
 
   const sweep = prepareAcSweep(file, { maxPoints });

@@ -19,7 +19,7 @@ import { InputError } from "../../util/errors.js";
 import { prepareDcSweep } from "../../api.js";
 import type { DcSink } from "../../analysis/dc.js";
 import type { WaveformSink } from "../../output/sink.js";
-import { checkSweepOutputs, runInto, sweepSink } from "../sweep-output.js";
+import { checkSweepOutputs, maxPointsOf, probesOf, runInto, sweepSink } from "../sweep-output.js";
 import { writePlotHtml, type PlotFigure } from "../../plot/html.js";
 import { MAX_TRACES } from "../../plot/waveforms.js";
 import { DEFAULT_MAX_POINTS } from "../../analysis/dc.js";
@@ -48,27 +48,6 @@ export function registerDc(program: Command, run: (fn: () => Promise<void> | voi
     .action((file: string, flags: DcFlags) => run(() => dcCommand(file, flags)));
 }
 
-function maxPointsOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_POINTS;
-  const n = Number(text.replace(/_/g, ""));
-  if (!(Number.isInteger(n) && n > 0)) throw new InputError(`--max-points: expected a positive integer, got '${text}'`);
-  return n;
-}
-
-/** The probe list as column names: `v(out)`, `i(v1)`, a bare `out` as `v(out)`; lower case. */
-function probesOf(list: string[] | undefined): string[] | null {
-  if (!list) return null;
-  const out: string[] = [];
-  for (const item of list) {
-    for (const raw of item.split(/,(?![^()]*\))/)) {
-      const p = raw.trim().toLowerCase();
-      if (!p) continue;
-      out.push(/^[vi]\(.*\)$/.test(p) ? p : `v(${p})`);
-    }
-  }
-  if (!out.length) throw new InputError("--probe: no column named");
-  return out;
-}
 
 /** A sink that passes on only some columns (the sweep values and the probes, in probe order). */
 class ProbeSink implements DcSink {
@@ -162,8 +141,8 @@ class DcPlotSink implements WaveformSink {
 }
 
 function dcCommand(file: string, flags: DcFlags): void {
-  const maxPoints = maxPointsOf(flags.maxPoints);
-  const probes = probesOf(flags.probe);
+  const maxPoints = maxPointsOf(flags.maxPoints, DEFAULT_MAX_POINTS);
+  const probes = probesOf(flags.probe, "column");
   checkSweepOutputs(flags.out, flags.plot);
 
   const sweep = prepareDcSweep(file, { maxPoints });
