@@ -292,18 +292,17 @@ export interface NgspiceDcResult {
 }
 
 /**
- * DC sweep via `wrdata` (full precision): `args` as the `.dc` card takes
- * them, e.g. "V1 0 1 0.1" or "vds 0 5 0.1 vgs 1 3 1" (numbers only: the
- * control language does not evaluate `{...}`). A nested sweep's rows come
- * inner sweep fastest, every outer value in turn.
+ * Run ngspice's `<analysis> <args>` on a netlist (its own analysis cards
+ * commented out) and read every vector `wrdata` writes at full precision:
+ * the lower-case column names (the scale first) and the columns.
  */
-export function runNgspiceDc(netlistPath: string, args: string, opts: NgspiceRunOptions = {}): NgspiceDcResult {
+function runWrdata(netlistPath: string, analysis: "dc" | "ac", args: string, opts: NgspiceRunOptions): { names: string[]; cols: Float64Array[] } {
   const work = mkdtempSync(path.join(tmpdir(), "eqspice-ngspice-"));
   try {
-    const dataPath = path.join(work, "dc.dat");
-    const control = ["set numdgt=15", "set wr_singlescale", "set wr_vecnames", `dc ${args}`, "echo EQSPICE_PLOT $curplot", `wrdata ${dataPath} all`];
+    const dataPath = path.join(work, `${analysis}.dat`);
+    const control = ["set numdgt=15", "set wr_singlescale", "set wr_vecnames", `${analysis} ${args}`, "echo EQSPICE_PLOT $curplot", `wrdata ${dataPath} all`];
     const run = runDeck(netlistPath, control, opts, work);
-    if (!run.plot.startsWith("dc")) throw new Error(`ngspice dc failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
+    if (!run.plot.startsWith(analysis)) throw new Error(`ngspice ${analysis} failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
     if (!existsSync(dataPath)) throw new Error(`ngspice wrote no data for ${netlistPath}\n${run.stderr}`);
     const [header, ...rows] = readFileSync(dataPath, "utf8").split("\n").filter((l) => l.trim() !== "");
     const names = header!.trim().split(/\s+/).map((s) => s.toLowerCase());
@@ -313,19 +312,36 @@ export function runNgspiceDc(netlistPath: string, args: string, opts: NgspiceRun
       if (vals.length !== names.length) throw new Error(`wrdata row ${i} has ${vals.length} columns, header has ${names.length}`);
       vals.forEach((v, j) => (cols[j]![i] = Number(v)));
     });
-    const result: NgspiceDcResult = { sweep: cols[0]!, nodes: {}, branches: {} };
-    names.forEach((name, j) => {
-      if (j === 0) return;
-      if (name.endsWith("#branch")) result.branches[name.slice(0, -"#branch".length)] = cols[j]!;
-      else {
-        const n = nodeName(name);
-        if (n !== undefined) result.nodes[n] = cols[j]!;
-      }
-    });
-    return result;
+    return { names, cols };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * DC sweep via `wrdata` (full precision): `args` as the `.dc` card takes
+ * them, e.g. "V1 0 1 0.1" or "vds 0 5 0.1 vgs 1 3 1" (numbers only: the
+ * control language does not evaluate `{...}`). A nested sweep's rows come
+ * inner sweep fastest, every outer value in turn.
+ */
+/**
+ * DC sweep via `wrdata` (full precision): `args` as the `.dc` card takes
+ * them, e.g. "V1 0 1 0.1" or "vds 0 5 0.1 vgs 1 3 1" (numbers only: the
+ * control language does not evaluate `{...}`). A nested sweep's rows come
+ * inner sweep fastest, every outer value in turn.
+ */
+export function runNgspiceDc(netlistPath: string, args: string, opts: NgspiceRunOptions = {}): NgspiceDcResult {
+  const { names, cols } = runWrdata(netlistPath, "dc", args, opts);
+  const result: NgspiceDcResult = { sweep: cols[0]!, nodes: {}, branches: {} };
+  names.forEach((name, j) => {
+    if (j === 0) return;
+    if (name.endsWith("#branch")) result.branches[name.slice(0, -"#branch".length)] = cols[j]!;
+    else {
+      const n = nodeName(name);
+      if (n !== undefined) result.nodes[n] = cols[j]!;
+    }
+  });
+  return result;
 }
 
 export interface NgspiceAcResult {
@@ -343,34 +359,17 @@ export interface NgspiceAcResult {
  * the scale, then each complex vector as real and imaginary columns.
  */
 export function runNgspiceAc(netlistPath: string, args: string, opts: NgspiceRunOptions = {}): NgspiceAcResult {
-  const work = mkdtempSync(path.join(tmpdir(), "eqspice-ngspice-"));
-  try {
-    const dataPath = path.join(work, "ac.dat");
-    const control = ["set numdgt=15", "set wr_singlescale", "set wr_vecnames", `ac ${args}`, "echo EQSPICE_PLOT $curplot", `wrdata ${dataPath} all`];
-    const run = runDeck(netlistPath, control, opts, work);
-    if (!run.plot.startsWith("ac")) throw new Error(`ngspice ac failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
-    if (!existsSync(dataPath)) throw new Error(`ngspice wrote no data for ${netlistPath}\n${run.stderr}`);
-    const [header, ...rows] = readFileSync(dataPath, "utf8").split("\n").filter((l) => l.trim() !== "");
-    const names = header!.trim().split(/\s+/).map((s) => s.toLowerCase());
-    const cols = names.map(() => new Float64Array(rows.length));
-    rows.forEach((row, i) => {
-      const vals = row.trim().split(/\s+/);
-      if (vals.length !== names.length) throw new Error(`wrdata row ${i} has ${vals.length} columns, header has ${names.length}`);
-      vals.forEach((v, j) => (cols[j]![i] = Number(v)));
-    });
-    const result: NgspiceAcResult = { freq: cols[0]!, nodes: {}, branches: {} };
-    for (let j = 1; j + 1 < names.length; j += 2) {
-      const name = names[j]!;
-      const ph = { re: cols[j]!, im: cols[j + 1]! };
-      if (name === "frequency") continue;
-      if (name.endsWith("#branch")) result.branches[name.slice(0, -"#branch".length)] = ph;
-      else {
-        const n = nodeName(name);
-        if (n !== undefined) result.nodes[n] = ph;
-      }
+  const { names, cols } = runWrdata(netlistPath, "ac", args, opts);
+  const result: NgspiceAcResult = { freq: cols[0]!, nodes: {}, branches: {} };
+  for (let j = 1; j + 1 < names.length; j += 2) {
+    const name = names[j]!;
+    const ph = { re: cols[j]!, im: cols[j + 1]! };
+    if (name === "frequency") continue;
+    if (name.endsWith("#branch")) result.branches[name.slice(0, -"#branch".length)] = ph;
+    else {
+      const n = nodeName(name);
+      if (n !== undefined) result.nodes[n] = ph;
     }
-    return result;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
   }
+  return result;
 }
