@@ -183,6 +183,9 @@ export class Engine {
       current = d;
       d.setup(setup);
     }
+    // After setup (which decides what each device stamps): the devices the loads visit.
+    this.linearDevs = circuit.devices.filter((d) => d.linear && !d.loadsNothing?.());
+    this.nonlinearDevs = circuit.devices.filter((d) => !d.linear && !d.loadsNothing?.());
     this.sys = new LinearSystem(pattern, circuit.symmetric);
     this.V = new Float64Array(circuit.nodeNames.length);
     this.Vk = new Float64Array(circuit.nodeNames.length);
@@ -191,8 +194,6 @@ export class Engine {
     this.lastDelta = new Float64Array(n);
     this.baseA = new Float64Array(this.sys.A.length);
     this.baseB = new Float64Array(rows);
-    this.linearDevs = circuit.devices.filter((d) => d.linear);
-    this.nonlinearDevs = circuit.devices.filter((d) => !d.linear);
     this.diagHandles = new Int32Array(circuit.nFree);
     for (let i = 0; i < circuit.nFree; i++) this.diagHandles[i] = this.sys.diag(i);
     this.ctx = {

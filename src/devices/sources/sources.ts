@@ -64,6 +64,11 @@ export class VoltageSource implements Device {
     if (this.k >= 0) this.h = reserveBranch(ctx, this.a, this.b, this.k);
   }
 
+  /** An eliminated source (no branch: it fixes its node) stamps nothing. */
+  loadsNothing(): boolean {
+    return this.h === null;
+  }
+
   load(ctx: LoadContext): void {
     if (this.h) stampVoltageBranch(ctx, this.h, this.valueAt(ctx.mode, ctx.time, ctx.srcScale));
   }
