@@ -14,6 +14,7 @@ import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, t
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
 import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mosfet/mos3-model.js";
+import { BSIM3_PARAM_NAMES, bsim3EffectiveSize, bsim3Model } from "../devices/bsim3/bsim3-model.js";
 
 /** A token's value: a number, a parameter or a `{expression}` in scope. */
 export function evalTok(t: Token, scope: Lookup, what: string): number {
@@ -95,10 +96,11 @@ export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard
     let level: 1 | 2 | 3 = 1;
     if (levelTok) {
       const lv = evalTok(levelTok, scope, "model parameter LEVEL");
+      if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom), name: card.name };
       if (lv !== 1 && lv !== 2 && lv !== 3) {
         const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(
-          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman) and level 3 (semi-empirical) only`,
+          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical) and levels 8/49 (BSIM3v3.3, DC only)`,
           levelTok.loc,
         );
       }
@@ -151,6 +153,15 @@ export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard
  * positive. `width` tells which it is.
  */
 export function mosSizeProblem(model: MosModel, g: MosGeometry, modelName: string): { msg: string; width: boolean } | null {
+  if (model.bsim3) {
+    // b3temp.c: Leff = L + XL - 2 dL, Weff = W + XW - 2 dW (and the C-V ones) must be positive
+    const e = bsim3EffectiveSize(model.bsim3, g.l, g.w);
+    if (!(e.leff > 0)) return { msg: `BSIM3 effective channel length Leff = ${e.leff} m is not positive (.model ${modelName}: LINT, LL, LW, LWL, XL)`, width: false };
+    if (!(e.weff > 0)) return { msg: `BSIM3 effective channel width Weff = ${e.weff} m is not positive (.model ${modelName}: WINT, WL, WW, WWL, XW)`, width: true };
+    if (!(e.leffCV > 0)) return { msg: `BSIM3 effective channel length for C-V = ${e.leffCV} m is not positive (.model ${modelName}: DLC, LLC, LWC, LWLC, XL)`, width: false };
+    if (!(e.weffCV > 0)) return { msg: `BSIM3 effective channel width for C-V = ${e.weffCV} m is not positive (.model ${modelName}: DWC, WLC, WWC, WWLC, XW)`, width: true };
+    return null;
+  }
   const p = model.params;
   const x = model.mos3;
   const leff = g.l - 2 * p.ld + (x ? x.xl : 0);
@@ -163,6 +174,59 @@ export function mosSizeProblem(model: MosModel, g: MosGeometry, modelName: strin
     if (!(weff > 0)) return { msg: `effective channel width W - 2 WD + XW = ${weff} m is not positive (.model ${modelName} WD=${x.wd} XW=${x.xw})`, width: true };
   }
   return null;
+}
+
+/** BSIM3 versions ngspice 39 runs with its bsim3 device (3.3.0); others go to bsim3v32, bsim3v1, bsim3v0. */
+function bsim3VersionOk(v: string): boolean {
+  return v.startsWith("3.3");
+}
+
+/**
+ * A LEVEL=8 or LEVEL=49 card: BSIM3v3.3.0 (ngspice's bsim3). Every
+ * parameter name of ngspice's b3.c is accepted (the noise, capacitance and
+ * limit ones have no effect in DC), others are refused at their place;
+ * VERSION must be 3.3.x (ngspice runs other versions with other devices);
+ * TOX, TOXM, the geometry exponents and RSH are checked; ACM (other area
+ * calculation methods) is refused.
+ */
+function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number): MosModel {
+  const type = card.type === "nmos" ? 1 : -1;
+  const values = new Map<string, number>();
+  for (const [key, tok] of card.params) {
+    if (!(key in BSIM3_PARAM_NAMES)) throw new NetlistError(`unknown BSIM3 (MOSFET level 8/49) model parameter '${key}' in .model ${card.name}`, tok.loc);
+    const name = BSIM3_PARAM_NAMES[key];
+    if (name === null) continue;
+    if (name === "version") {
+      const v = tok.text.replace(/^["']|["']$/g, "");
+      if (!bsim3VersionOk(v)) {
+        throw new NetlistError(
+          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0 (ngspice's bsim3); ngspice runs version ${clip(v)} with another device (bsim3v32, bsim3v1 or bsim3v0). Give VERSION=3.3.0 or leave it out`,
+          tok.loc,
+        );
+      }
+      continue;
+    }
+    values.set(name, evalTok(tok, scope, `model parameter ${key.toUpperCase()}`));
+  }
+  const at = (k: string): SourceLoc => card.params.get(k)?.loc ?? card.loc;
+  const tox = values.get("tox");
+  if (tox !== undefined && !(tox > 0)) throw new NetlistError(`.model ${card.name}: TOX must be positive (got ${tox})`, at("tox"));
+  const toxm = values.get("toxm");
+  if (toxm !== undefined && !(toxm > 0)) throw new NetlistError(`.model ${card.name}: TOXM must be positive (got ${toxm})`, at("toxm"));
+  const rsh = values.get("rsh");
+  if (rsh !== undefined && !(rsh >= 0)) throw new NetlistError(`.model ${card.name}: RSH must not be negative (got ${rsh})`, at("rsh"));
+  const acm = values.get("acm");
+  if (acm !== undefined && acm !== 0) throw new NetlistError(`.model ${card.name}: BSIM3 ACM=${acm} (area calculation method) is not supported: eqspice models ACM=0 only`, at("acm"));
+  const mob = values.get("mobmod");
+  if (mob !== undefined && mob !== 1 && mob !== 2 && mob !== 3) throw new NetlistError(`.model ${card.name}: MOBMOD must be 1, 2 or 3 (got ${mob})`, at("mobmod"));
+  const nj = values.get("nj");
+  if (nj !== undefined && !(nj > 0)) throw new NetlistError(`.model ${card.name}: NJ must be positive (got ${nj})`, at("nj"));
+  const tn = values.get("tnom");
+  if (tn !== undefined && !(tn > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
+  const bsim3 = bsim3Model(type, values, tnom);
+  // level 1's values as placeholders: the element's maker uses `bsim3`
+  const base = deriveMosModel(mosDefaults(type, tnom));
+  return { ...base, bsim3 };
 }
 
 /** What a model card's type is, in words (errors naming a model used on the wrong element). */

@@ -1,9 +1,24 @@
 /** The MOSFET element M: drain, gate, source, bulk, with internal drain/source nodes behind RD/RS. */
 import type { MakeDevice } from "../kind.js";
+import { Bsim3 } from "../bsim3/bsim3.js";
+import { bsim3InstanceAt, bsim3InstanceProblem } from "../bsim3/bsim3-model.js";
+import { NetlistError } from "../../util/errors.js";
 import { Mosfet } from "./mosfet.js";
 import { mosInstanceAt } from "./mosfet-model.js";
 
 export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options }) => {
+  if (s.model.bsim3) {
+    // LEVEL=8/49: internal nodes behind RSH * NRD / NRS, as ngspice's b3set.c
+    const p = bsim3InstanceAt(s.model.bsim3, s.geometry, options.temp);
+    // what b3check.c calls fatal (ngspice stops the run)
+    const why = bsim3InstanceProblem(p);
+    if (why) throw new NetlistError(`${s.name}: BSIM3 model ${s.modelName}: ${why}`, s.loc);
+    const di = p.gd > 0 ? internalNode("drain") : n[0];
+    const si = p.gs > 0 ? internalNode("source") : n[2];
+    const m = new Bsim3(s.name, n[0], n[1], n[2], n[3], di, si, p);
+    m.gmin = options.gmin;
+    return m;
+  }
   const p = mosInstanceAt(s.model, s.geometry, options.temp);
   // RD / RS (or RSH * NRD / NRS) put internal nodes between the terminals and the channel, as ngspice's mos1set.c.
   const di = p.gd > 0 ? internalNode("drain") : n[0];

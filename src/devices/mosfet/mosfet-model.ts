@@ -18,6 +18,7 @@
  * are then type * (normalized currents). Threshold VTO keeps its physical
  * sign (negative for an enhancement PMOS), as in ngspice.
  */
+import type { Bsim3Model } from "../bsim3/bsim3-model.js";
 import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
 import { mos2InstanceAt, type Mos2ModelExtra } from "./mos2-model.js";
 import { mos3InstanceAt, type Mos3ModelExtra } from "./mos3-model.js";
@@ -174,6 +175,8 @@ export interface MosModel {
   coxArea: number;
   tnomK: number;
   params: MosModelParams;
+  /** LEVEL=8 or 49: the BSIM3 card (then the fields above are level 1's placeholders, unused). */
+  bsim3?: Bsim3Model;
 }
 
 /**
