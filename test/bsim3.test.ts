@@ -178,6 +178,8 @@ describeNgspice("BSIM3: I-V grids against ngspice", () => {
   itNgspice("MOBMOD 2 and 3, substrate current (ALPHA0, ALPHA1, BETA0), IJTH, BINUNIT 0, K1/K2 derived from GAMMA1/NSUB", () => {
     compareCurrents("iv-mob2-isub", ivDeck(cardOf("nm2", "nmos", N18.replace("mobmod=1", "mobmod=2") + " alpha0=1e-7 alpha1=0.2 beta0=12 ijth=1e-4"), 1, "0.25u", "2u"));
     compareCurrents("iv-mob3", ivDeck(cardOf("nm3", "nmos", N18.replace("mobmod=1", "mobmod=3").replace("uc=5e-11", "uc=-0.04")), 1, "0.35u", "2u"));
+    // PARAMCHK=1 clamps A2 above 1 (and then A1) and a negative RDSW; NCH in m^-3, NGATE in m^-3 (scaled by 1e-6); XL, XW; NQSMOD=1 (DC: no effect)
+    compareCurrents("iv-paramchk", ivDeck(cardOf("nc", "nmos", N18.replace("a2=0.9", "a2=1.3").replace("rdsw=105", "rdsw=-20").replace("nch=2.35e17", "nch=2.35e23") + " paramchk=1 ngate=3e25 xl=-1e-8 xw=2e-8 nqsmod=1 capmod=2"), 1, "0.25u", "2u"));
     compareCurrents("iv-derived-k1", ivDeck(".model nk nmos (level=49 tox=6e-9 nch=3e17 nsub=1e17 gamma1=0.9 vbm=-2.5 xt=1e-7 u0=400 binunit=0 lvth0=1e-9)", 1, "0.6u", "3u"));
   }, 60_000);
   itNgspice("temperature: .temp -20 and 110 with a model TNOM of 25 C (UTE, KT1, KT1L, KT2, UA1, UB1, UC1, AT, PRT, XTI)", () => {
