@@ -182,6 +182,14 @@ describeNgspice("BSIM3: I-V grids against ngspice", () => {
     compareCurrents("iv-paramchk", ivDeck(cardOf("nc", "nmos", N18.replace("a2=0.9", "a2=1.3").replace("rdsw=105", "rdsw=-20").replace("nch=2.35e17", "nch=2.35e23") + " paramchk=1 ngate=3e25 xl=-1e-8 xw=2e-8 nqsmod=1 capmod=2"), 1, "0.25u", "2u"));
     compareCurrents("iv-derived-k1", ivDeck(".model nk nmos (level=49 tox=6e-9 nch=3e17 nsub=1e17 gamma1=0.9 vbm=-2.5 xt=1e-7 u0=400 binunit=0 lvth0=1e-9)", 1, "0.6u", "3u"));
   }, 60_000);
+  itNgspice("VERSION 3.2, 3.2.2 and 3.2.4 (ngspice's bsim3v32 device) at 27 C and 110 C, past IJTH's limit on the forward-biased bulk", () => {
+    for (const v of ["3.2", "3.2.2", "3.2.4"]) {
+      for (const t of [27, 110]) {
+        compareCurrents(`iv-v${v}-${t}-n`, ivDeck(cardOf("nv", "nmos", `${N18} version=${v} tnom=25 ijth=1e-12`), 1, "0.18u", "2u", [`.temp ${t}`]));
+        compareCurrents(`iv-v${v}-${t}-p`, ivDeck(cardOf("pv", "pmos", `${P18} version=${v} ijth=1e-12`), -1, "0.5u", "4u", [`.temp ${t}`]));
+      }
+    }
+  }, 60_000);
   itNgspice("temperature: .temp -20 and 110 with a model TNOM of 25 C (UTE, KT1, KT1L, KT2, UA1, UB1, UC1, AT, PRT, XTI)", () => {
     for (const t of [-20, 110]) {
       compareCurrents(`iv-temp${t}-n`, ivDeck(cardOf("n18", "nmos", N18 + " tnom=25"), 1, "0.18u", "2u", [`.temp ${t}`]));
@@ -246,7 +254,8 @@ describe("BSIM3: bad input", () => {
     expectNetlistError(load(".model m nmos (level=49 rsh=-2)"), 2, 29, /RSH must not be negative/);
     expectNetlistError(load(".model m nmos (level=49 acm=2)"), 2, 29, /ACM=2 .* is not supported/);
     expectNetlistError(load(".model m nmos (level=49 mobmod=4)"), 2, 32, /MOBMOD must be 1, 2 or 3/);
-    expectNetlistError(load(".model m nmos (level=49 version=3.2.4)"), 2, 33, /VERSION=3\.2\.4 is not supported: eqspice implements BSIM3v3\.3\.0/);
+    expectNetlistError(load(".model m nmos (level=49 version=3.1)"), 2, 33, /VERSION=3\.1 is not supported: eqspice implements BSIM3v3\.3\.0 and v3\.2\.x .* with another device \(bsim3v1 or bsim3v0\)/);
+    expectNetlistError(load(".model m nmos (level=8 version=3.0)"), 2, 32, /VERSION=3\.0 is not supported/);
   });
   it("a non-positive L or W, an empty effective channel, and what b3check.c calls fatal", () => {
     const el = (m: string, inst: string) => () => loadCircuitFromText(["* bsim3", m, "V1 d 0 1", `M1 d d 0 0 m ${inst}`].join("\n") + "\n", FILE);

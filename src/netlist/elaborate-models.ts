@@ -9,7 +9,7 @@ import type { ModelCard } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
-import { CONSTCtoK, DIODE_DEFAULTS, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode/diode-model.js";
+import { CONSTCtoK, DIODE_DEFAULTS, DIODE_IGNORED_AS_NGSPICE, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode/diode-model.js";
 import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
@@ -44,6 +44,7 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
       if (!(key in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${key}' in .model ${card.name}`, tok.loc);
       const field = DIODE_PARAM_ALIASES[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
+      if (DIODE_IGNORED_AS_NGSPICE.has(key)) notes.push(`${formatLoc(tok.loc)}: .model ${card.name}: diode parameter ${key.toUpperCase()} (PSpice) ignored, as ngspice 39 ignores it`);
       if (field === null) continue;
       params[field] = v;
     }
@@ -58,6 +59,11 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
     pos("bv", "BV");
     pos("ibv", "IBV");
     pos("nbv", "NBV");
+    pos("ikf", "IKF");
+    pos("ik", "IKF");
+    pos("ikr", "IKR");
+    pos("nr", "NR");
+    if (!(params.isr >= 0)) throw new NetlistError(`.model ${card.name}: ISR must not be negative`, at("isr"));
     if (!(params.is > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, card.loc);
     if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
     if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);
@@ -176,16 +182,22 @@ export function mosSizeProblem(model: MosModel, g: MosGeometry, modelName: strin
   return null;
 }
 
-/** BSIM3 versions ngspice 39 runs with its bsim3 device (3.3.0); others go to bsim3v32, bsim3v1, bsim3v0. */
+/**
+ * BSIM3 versions whose DC eqspice computes: 3.3.x (ngspice 39's bsim3) and
+ * 3.2.x (ngspice's bsim3v32, whose DC current is bsim3's: it differs in the
+ * charges and in derivatives only, and the IJTH junction extension of 3.2 is
+ * the same function written otherwise); 3.1 and 3.0 (bsim3v1, bsim3v0) are
+ * other models.
+ */
 function bsim3VersionOk(v: string): boolean {
-  return v.startsWith("3.3");
+  return v.startsWith("3.3") || v.startsWith("3.2");
 }
 
 /**
  * A LEVEL=8 or LEVEL=49 card: BSIM3v3.3.0 (ngspice's bsim3). Every
  * parameter name of ngspice's b3.c is accepted (the noise, capacitance and
  * limit ones have no effect in DC), others are refused at their place;
- * VERSION must be 3.3.x (ngspice runs other versions with other devices);
+ * VERSION must be 3.3.x or 3.2.x (ngspice runs 3.1 and 3.0 with other devices);
  * TOX, TOXM, the geometry exponents and RSH are checked; ACM (other area
  * calculation methods) is refused.
  */
@@ -200,7 +212,7 @@ function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number): MosModel {
       const v = tok.text.replace(/^["']|["']$/g, "");
       if (!bsim3VersionOk(v)) {
         throw new NetlistError(
-          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0 (ngspice's bsim3); ngspice runs version ${clip(v)} with another device (bsim3v32, bsim3v1 or bsim3v0). Give VERSION=3.3.0 or leave it out`,
+          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0 and v3.2.x (ngspice's bsim3 and bsim3v32); ngspice runs version ${clip(v)} with another device (bsim3v1 or bsim3v0)`,
           tok.loc,
         );
       }
