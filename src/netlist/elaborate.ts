@@ -17,7 +17,6 @@ import type { SourceValue, TimeDefaults } from "../devices/sources/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor/resistor-model.js";
 import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
-import { scaleBExpr } from "../devices/bsource/bsource.js";
 import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
@@ -414,13 +413,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       terminals: nodes,
       what: `${card.name} ${line.key.text.toUpperCase()}=`,
     });
-    // tc1=, tc2=: the value times 1 + tc1 dT + tc2 dT^2, dT = T - 300.15 K (ngspice 39's asrcload.c: 27 C, not TNOM)
-    const tc1 = line.tc.tc1 ? evalTok(line.tc.tc1, local, `${card.name} tc1`) : 0;
-    const tc2 = line.tc.tc2 ? evalTok(line.tc.tc2, local, `${card.name} tc2`) : 0;
-    const dT = ctx.options.temp + CONSTCtoK - 300.15;
-    const factor = 1 + tc1 * dT + tc2 * dT * dT;
-    if (!Number.isFinite(factor)) throw new NetlistError(`${card.name}: temperature factor 1 + tc1 dT + tc2 dT^2 is ${factor}`, (line.tc.tc1 ?? line.tc.tc2)!.loc);
-    ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr: scaleBExpr(expr, factor), loc: card.loc, nodeToks });
+    ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr, loc: card.loc, nodeToks });
     return;
   }
   const a = splitArgs(card, args);
