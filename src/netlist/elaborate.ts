@@ -82,8 +82,10 @@ export type ElementSpec = (
       loc: SourceLoc;
     }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
-  | { type: "e" | "g"; name: string; nodes: [string, string, string, string]; gain: number; loc: SourceLoc }
-  | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; loc: SourceLoc }
+  /** E, G: n+, n-, nc+, nc-, or with `poly` n+, n-, then its n controlling pairs nc1+ nc1- ... (gain unused). */
+  | { type: "e" | "g"; name: string; nodes: string[]; gain: number; poly?: PolySpec; loc: SourceLoc }
+  /** F, H: n+, n-, controlled by voltage branch `ctrl`, or with `poly` by its `ctrls` (ctrl and gain unused). */
+  | { type: "f" | "h"; name: string; nodes: [string, string]; ctrl: string; gain: number; poly?: PolySpec; loc: SourceLoc }
   | { type: "b"; name: string; nodes: [string, string]; kind: "v" | "i"; expr: BExpr; loc: SourceLoc }
   /** Voltage-controlled switch: n+, n-, nc+, nc-; `on`: its initial state at an operating point. */
   | { type: "s"; name: string; nodes: [string, string, string, string]; model: SwitchModel; modelName: string; on: boolean; loc: SourceLoc }
@@ -93,6 +95,15 @@ export type ElementSpec = (
   /** The node tokens as written, in the order of `nodes` (error locations). */
   nodeToks?: readonly Token[];
 };
+
+/** A POLY(n) controlled source (devices/controlled/poly.ts): its coefficients and, for F and H, its controls. */
+export interface PolySpec {
+  /** p0, p1, ... in SPICE2's order (at least one). */
+  coefs: number[];
+  /** F, H: the n controlling voltage branches (scoped names) and where each is written. */
+  ctrls?: string[];
+  ctrlLocs?: SourceLoc[];
+}
 
 /** Simulator options (`.options`), normalized with ngspice's defaults. */
 export interface SimOptions {
@@ -664,8 +675,17 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     }
     case "e":
     case "g": {
-      if (pos.some((t) => t.lower === "poly") || named.has("value")) {
-        throw new NetlistError(`${card.name}: POLY and VALUE= controlled sources are not supported`, card.loc);
+      if (args[2]?.lower === "value" && args[3]?.kind === "=") {
+        // VALUE={expr} (PSpice): ngspice 39 makes it a B source, V= for E and I= for G
+        const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- VALUE={expression}`) as [string, string];
+        ctx.out.push(valueLine(ctx, card, f, name, nodesOf(nodes) as [string, string], pos));
+        break;
+      }
+      if (pos[2]?.lower === "poly" && (pos[3]?.kind === "(" || pos.length > 5)) {
+        const out = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- POLY(n) nc1+ nc1- ... p0 p1 ...`);
+        const p = polyLine(card, a, local);
+        ctx.out.push({ type: card.letter, name, nodes: nodesOf([...out, ...p.ctrl.map((t) => t.lower)]), gain: 0, poly: { coefs: p.coefs }, loc: card.loc, nodeToks: [pos[0], pos[1], ...p.ctrl] });
+        break;
       }
       const usage = `${card.letter.toUpperCase()}name n+ n- nc+ nc- gain`;
       const nodes = needNodes(card, pos, 4, usage);
@@ -704,6 +724,12 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     case "h": {
       const usage = `${card.letter.toUpperCase()}name n+ n- Vcontrol gain`;
       const nodes = needNodes(card, pos, 2, usage);
+      if (pos[2]?.lower === "poly") {
+        const p = polyLine(card, a, local);
+        const ctrls = p.ctrl.map((t) => (f.prefix ? `${t.lower[0]}.${f.prefix}${t.lower}` : t.lower));
+        ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string], ctrl: ctrls[0], gain: 0, poly: { coefs: p.coefs, ctrls, ctrlLocs: p.ctrl.map((t) => t.loc) }, loc: card.loc, nodeToks: pos });
+        break;
+      }
       const ctrlTok = pos[2];
       if (!ctrlTok || ctrlTok.kind !== "word") throw new NetlistError(`${card.name}: missing controlling voltage source`, card.loc);
       const gain = value([], 3, card.letter === "f" ? "current gain" : "transresistance").v;
@@ -911,4 +937,76 @@ export function allElementSpecs(el: Elaborated): ElementSpec[] {
     out.push({ type: "r", name: f.name(q), nodes: [f.nodeNames[f.a[q]], f.nodeNames[f.b[q]]], ohms: f.ohms[q], loc: f.loc(q) });
   }
   return out.concat(el.elements);
+}
+
+/**
+ * The POLY(n) form of E, G, F, H (SPICE2; ngspice 39 translates it into its
+ * XSPICE spice2poly model): after the two output nodes `POLY(n)` (also
+ * `POLY (n)`, `POLY n`), then the controls, 2n node names (E, G) or n
+ * voltage-source names (F, H), then the coefficients p0 p1 ..., at least
+ * one. Parentheses and commas among the controls, `(1,0) (2,0)`, only
+ * separate, as in ngspice. Coefficients are values or expressions of the
+ * element's scope.
+ */
+function polyLine(card: ElementCard, a: ReturnType<typeof splitArgs>, scope: ParamEnv): { ctrl: Token[]; coefs: number[] } {
+  const { pos, named } = a;
+  const L = card.letter.toUpperCase();
+  const pairs = card.letter === "e" || card.letter === "g";
+  const usage = pairs ? `${L}name n+ n- POLY(n) nc1+ nc1- ... ncn+ ncn- p0 p1 ...` : `${L}name n+ n- POLY(n) V1 ... Vn p0 p1 ...`;
+  const polyTok = pos[2];
+  let i = 3;
+  const paren = pos[i]?.kind === "(";
+  if (paren) i++;
+  const dimTok = pos[i];
+  if (!dimTok || dimTok.kind !== "word") throw new NetlistError(`${card.name}: POLY needs its dimension, POLY(n) (usage: ${usage})`, dimTok?.loc ?? polyTok.loc);
+  // ngspice reads it with atoi (POLY(1.5) is 1): refused here unless it is a plain positive integer
+  if (!/^[0-9]+$/.test(dimTok.text) || Number(dimTok.text) < 1) {
+    throw new NetlistError(`${card.name}: the POLY dimension must be a positive integer, got '${clip(dimTok.text)}' (ngspice: "Argument to poly() is not an integer")`, dimTok.loc);
+  }
+  const n = Number(dimTok.text);
+  i++;
+  if (paren) {
+    if (pos[i]?.kind !== ")") throw new NetlistError(`${card.name}: expected ')' after POLY(${n}`, pos[i]?.loc ?? dimTok.loc);
+    i++;
+  }
+  const first = named.values().next();
+  if (!first.done) throw new NetlistError(`${card.name}: a POLY source takes no name=value parameters, got '${clip(first.value.key.text)}=' (ngspice 39 fails on it)`, first.value.key.loc);
+  const rest = pos.slice(i).filter((t) => t.kind !== "(" && t.kind !== ")");
+  const need = pairs ? 2 * n : n;
+  if (rest.length < need + 1) {
+    const what = pairs ? `${need} controlling nodes (${n} pair${n > 1 ? "s" : ""})` : `${n} controlling voltage source${n > 1 ? "s" : ""}`;
+    throw new NetlistError(
+      `${card.name}: POLY(${n}) needs ${what} and at least one coefficient, got ${rest.length} value${rest.length === 1 ? "" : "s"} after POLY(${n}) (ngspice: "Number of connections differs from poly dimension"; usage: ${usage})`,
+      rest[rest.length - 1]?.loc ?? dimTok.loc,
+    );
+  }
+  const ctrl = rest.slice(0, need);
+  const bad = ctrl.find((t) => t.kind !== "word");
+  if (bad) throw new NetlistError(`${card.name}: expected a ${pairs ? "node name" : "voltage source name"} for POLY(${n}), found '${clip(bad.text)}'`, bad.loc);
+  const coefs = rest.slice(need).map((t, j) => evalTok(t, scope, `${card.name} POLY coefficient p${j}`));
+  return { ctrl, coefs };
+}
+
+/**
+ * `Ename n+ n- VALUE={expr}` as a V= B source and `Gname n+ n- VALUE={expr}`
+ * as an I= one, under the element's own name (ngspice 39 does the same
+ * through a B source; E's branch current stays readable as i(Ename)).
+ */
+function valueLine(ctx: Ctx, card: ElementCard, f: Frame, name: string, nodes: [string, string], nodeToks: Token[]): ElementSpec {
+  const key = card.args[2];
+  const kind = card.letter === "e" ? "v" : "i";
+  const asKey: Token = { kind: "word", text: kind.toUpperCase(), lower: kind, loc: key.loc };
+  const body = card.args.slice(3);
+  // only the expression: a `name=` after it (tc1=, m=) is refused here, not read as a B source's
+  const extra = body.findIndex((t, i) => t.kind === "word" && body[i + 1]?.kind === "=" && body[i + 2]?.kind !== "=");
+  if (extra >= 0) throw new NetlistError(`${card.name}: VALUE= takes only its expression, got '${clip(body[extra].text)}='`, body[extra].loc);
+  const line = readBLine(card.name, [asKey, ...body], card.loc);
+  const expr = compileB(line.text, line.at, {
+    scope: f.env,
+    mapNode: (n) => mapNode(ctx, f, n),
+    mapSource: (s) => (f.prefix ? `${s[0]}.${f.prefix}${s}` : s),
+    terminals: nodes,
+    what: `${card.name} VALUE=`,
+  });
+  return { type: "b", name, nodes, kind, expr, loc: card.loc, nodeToks: nodeToks.slice(0, 2) };
 }
