@@ -206,7 +206,7 @@ function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number): MosModel {
       const v = tok.text.replace(/^["']|["']$/g, "");
       if (!bsim3VersionOk(v)) {
         throw new NetlistError(
-          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0 and v3.2.x (ngspice's bsim3 and bsim3v32); ngspice runs version ${clip(v)} with another device (bsim3v1 or bsim3v0)`,
+          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0 and v3.2.x (ngspice's bsim3 and bsim3v32); ngspice runs version ${clip(v)} with another device (bsim3v1 or bsim3v0), whose DC current differs (its junctions, substrate current and GMIN). VERSION=3.3.0 runs the card with the 3.3 equations`,
           tok.loc,
         );
       }
