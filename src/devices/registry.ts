@@ -17,6 +17,7 @@ import { makeJfet } from "./jfet/element.js";
 import { makeMosfet } from "./mosfet/element.js";
 import { makeCurrentSource, makeVoltageSource } from "./sources/element.js";
 import { makeCurrentSwitch, makeVoltageSwitch } from "./switch/element.js";
+import { makeXspice } from "./xspice/element.js";
 
 /** The device maker of each element type. */
 export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: MakeDevice<T> } = {
@@ -36,4 +37,5 @@ export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: 
   b: makeBSource,
   s: makeVoltageSwitch,
   w: makeCurrentSwitch,
+  a: makeXspice,
 };

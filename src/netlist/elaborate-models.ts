@@ -15,6 +15,7 @@ import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type M
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
 import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mosfet/mos3-model.js";
 import { BSIM3_PARAM_NAMES, bsim3EffectiveSize, bsim3Model } from "../devices/bsim3/bsim3-model.js";
+import { isXspiceModelType } from "../devices/xspice/models.js";
 
 /** A token's value: a number, a parameter or a `{expression}` in scope. */
 export function evalTok(t: Token, scope: Lookup, what: string): number {
@@ -241,6 +242,7 @@ function modelKind(type: string): string {
   if (type === "d") return "diode";
   if (type === "npn" || type === "pnp") return "bipolar transistor";
   if (type === "njf" || type === "pjf") return "JFET";
+  if (isXspiceModelType(type)) return `XSPICE ${type}`;
   return "MOSFET";
 }
 

@@ -24,6 +24,7 @@ import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
 import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
+import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
 
 export type ElementSpec = (
   /** perOhm: ohms per ohm of resistance written (tc1/tc2 factor x scale / m), when not 1 (a `.dc` sweep scales its values by it, as ngspice). */
@@ -91,6 +92,8 @@ export type ElementSpec = (
   | { type: "s"; name: string; nodes: [string, string, string, string]; model: SwitchModel; modelName: string; on: boolean; loc: SourceLoc }
   /** Current-controlled switch: n+, n-, controlled by the current of voltage branch `ctrl` (scoped name). */
   | { type: "w"; name: string; nodes: [string, string]; ctrl: string; ctrlLoc: SourceLoc; model: SwitchModel; modelName: string; on: boolean; loc: SourceLoc }
+  /** XSPICE code model (`A` line, devices/xspice/line.ts). */
+  | XspiceSpec
 ) & {
   /** The node tokens as written, in the order of `nodes` (error locations). */
   nodeToks?: readonly Token[];
@@ -425,6 +428,17 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       what: `${card.name} ${line.key.text.toUpperCase()}=`,
     });
     ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr, loc: card.loc, nodeToks });
+    return;
+  }
+  if (card.letter === "a") {
+    // Aname port ... model: an XSPICE code model (devices/xspice/line.ts), plus a 0 V source per current input
+    const specs = readXspiceLine(card.name, name, args, card.loc, {
+      models: f.models,
+      mapNode: (n) => mapNode(ctx, f, n),
+      mapSource: (s) => (f.prefix ? `${s[0]}.${f.prefix}${s}` : s),
+      value: (t, what) => evalTok(t, local, what),
+    });
+    for (const s of specs) ctx.out.push(s);
     return;
   }
   const a = splitArgs(card, args);

@@ -26,11 +26,12 @@ import { SWITCH_MODEL_PARAMS } from "./switch-model.js";
 import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type DcSweepCard, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
+import { isXspiceModelType } from "../devices/xspice/models.js";
+import { readXspiceModelParams } from "../devices/xspice/card.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   t: "transmission line",
-  a: "XSPICE code model",
 };
 /** Output and control cards ngspice accepts that do not change the circuit: skipped with a warning. */
 const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".nodeset", ".title"]);
@@ -492,6 +493,17 @@ class Parser {
     }
     const [nameTok, typeTok, ...rest] = args;
     const type = typeTok.lower === "res" ? "r" : typeTok.lower; // ngspice takes RES for R
+    if (isXspiceModelType(type)) {
+      // an XSPICE code model (devices/xspice/card.ts reads its vectors); refused by type when an A element uses it
+      const inner = rest[0]?.kind === "(" && rest[rest.length - 1]?.kind === ")" ? rest.slice(1, -1) : rest[0]?.kind === "(" ? rest.slice(1) : rest;
+      const params = readXspiceModelParams(inner, nameTok.text);
+      for (const v of params.values()) if (v.kind === "expr") this.out.hasExpressions = true;
+      const xcard = { name: nameTok.lower, type, params, loc: nameTok.loc };
+      if (this.frame.cond) return void this.scope.condModels.push(this.withCond(xcard));
+      if (this.scope.models.has(nameTok.lower)) throw new NetlistError(`duplicate model '${nameTok.text}'`, nameTok.loc);
+      this.scope.models.set(nameTok.lower, xcard);
+      return;
+    }
     if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf") {
       throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3), bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1) and switch models SW and CSW)`, typeTok.loc);
     }

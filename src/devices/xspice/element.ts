@@ -1,0 +1,12 @@
+/** `A` elements: the XSPICE code model device of an elaborated line (line.ts). */
+import type { MakeDevice } from "../kind.js";
+import { XSPICE_MODELS } from "./models.js";
+import { XspiceDevice, type XDeviceInput } from "./xspice.js";
+
+export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
+  const def = XSPICE_MODELS[s.model];
+  const inputs: XDeviceInput[] = s.inputs.map((u) => (u.kind === "v" ? { kind: "v", p: nodes[u.p], n: nodes[u.n] } : u));
+  const beh = def.make ? def.make(s.params, s.inputs.length) : null;
+  const dyn = def.dynamic ? { kind: def.dynamic, params: s.params, w: internalNode("state") } : null;
+  return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
+};

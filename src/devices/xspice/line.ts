@@ -1,0 +1,248 @@
+/**
+ * The `A` element line of an XSPICE code model (ngspice manual ch. 12):
+ *
+ *   Aname conn1 conn2 ... model
+ *
+ * A connection is a port: `node` (the port's default type), `%v(node)`,
+ * `%vd(n+ n-)`, `%i(node)`, `%id(n+ n-)`, `%vnam(vsource)` (the current of
+ * a voltage source), `%g`/`%gd`/`%h`/`%hd` (refused: none of the models
+ * here allows them), or a vector port `[port port ...]` (a `%type` before
+ * the `[` applies to every port inside). `~` (digital inversion) and NULL
+ * ports are refused: the analog models here take neither.
+ */
+import { NetlistError, clip, formatLoc, type SourceLoc } from "../../util/errors.js";
+import type { Token } from "../../netlist/lexer.js";
+import type { ModelCard } from "../../netlist/ast.js";
+import type { SourceValue } from "../sources/waveform.js";
+import { XSPICE_ANALOG_OTHERS, XSPICE_DIGITAL, XSPICE_MODELS, type PortType, type XParams } from "./models.js";
+import { resolveXspiceParams, splitBrackets } from "./card.js";
+
+/** One input of the device: a node-pair voltage (indices into spec.nodes) or the current of a voltage branch (its element name). */
+export type XInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
+
+/** The elaborated `A` line. */
+export interface XspiceSpec {
+  type: "a";
+  name: string;
+  /** Output port's + and - nodes first, then the input ports' nodes. */
+  nodes: string[];
+  /** Code model type (gain, summer, ...) and the card's name. */
+  model: string;
+  modelName: string;
+  params: XParams;
+  /** The output: a voltage (an ideal source between nodes[0] and nodes[1]) or a current from nodes[0] through the model to nodes[1]. */
+  out: "v" | "i";
+  inputs: XInput[];
+  loc: SourceLoc;
+  nodeToks?: readonly Token[];
+}
+
+/** The 0 V source measuring a current input port (ngspice's `a1#ibranch_k_l`). */
+export interface ZeroSourceSpec {
+  type: "v";
+  name: string;
+  nodes: [string, string];
+  source: SourceValue;
+  loc: SourceLoc;
+  nodeToks?: readonly Token[];
+}
+
+interface Port {
+  type: PortType;
+  nodes: Token[];
+  loc: SourceLoc;
+}
+
+interface Conn {
+  vector: boolean;
+  ports: Port[];
+  loc: SourceLoc;
+}
+
+const TWO_NODE = new Set(["vd", "id", "gd", "hd"]);
+const TYPES = new Set(["v", "vd", "i", "id", "vnam", "g", "gd", "h", "hd", "d", "ud"]);
+
+/** Read the connections and the model name of an `A` line. */
+function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc): { conns: Conn[]; modelTok: Token } {
+  const toks = splitBrackets(args);
+  const modelTok = toks[toks.length - 1];
+  if (!modelTok || modelTok.kind !== "word" || modelTok.text === "]" || modelTok.text === "[" || modelTok.text.startsWith("%")) {
+    throw new NetlistError(`${cardName}: missing code model name (usage: Aname port ... model)`, modelTok?.loc ?? cardLoc);
+  }
+  const body = toks.slice(0, -1);
+  const conns: Conn[] = [];
+  let i = 0;
+  /** One port at body[i], of type `type` (undefined: the model's default, decided later as "v"). */
+  const port = (inherited: PortType | undefined): Port => {
+    let t = body[i];
+    let type = inherited;
+    const loc = t.loc;
+    if (t.kind === "word" && t.text.startsWith("%")) {
+      const w = t.lower.slice(1);
+      if (!TYPES.has(w)) throw new NetlistError(`${cardName}: unknown port type '${clip(t.text)}' (XSPICE types: %v %vd %i %id %vnam %g %gd %h %hd %d)`, t.loc);
+      if (w === "d" || w === "ud") throw new NetlistError(`${cardName}: digital port type '${t.text}' is not supported (eqspice runs XSPICE analog code models only)`, t.loc);
+      type = w as PortType;
+      i++;
+      t = body[i];
+      if (!t) throw new NetlistError(`${cardName}: port type '${body[i - 1].text}' names no node`, body[i - 1].loc);
+    }
+    const need = type && TWO_NODE.has(type) ? 2 : 1;
+    const nodes: Token[] = [];
+    if (t.kind === "(") {
+      i++;
+      while (i < body.length && body[i].kind !== ")") {
+        const n = body[i++];
+        if (n.kind === ",") continue;
+        if (n.kind !== "word" || n.text === "[" || n.text === "]") throw new NetlistError(`${cardName}: unexpected '${clip(n.text)}' in a port`, n.loc);
+        nodes.push(n);
+      }
+      if (i >= body.length) throw new NetlistError(`${cardName}: a port's '(' has no ')'`, t.loc);
+      i++;
+    } else {
+      for (let k = 0; k < need; k++) {
+        const n = body[i];
+        if (!n || n.kind !== "word" || n.text === "[" || n.text === "]" || n.text.startsWith("%")) throw new NetlistError(`${cardName}: port ${type ? `%${type} ` : ""}needs ${need} node${need > 1 ? "s" : ""}`, n?.loc ?? loc);
+        nodes.push(n);
+        i++;
+      }
+    }
+    if (nodes.length !== need) throw new NetlistError(`${cardName}: port ${type ? `%${type}` : ""} needs ${need} node${need > 1 ? "s" : ""}, has ${nodes.length}`, loc);
+    if (nodes[0].text.startsWith("~")) throw new NetlistError(`${cardName}: '~' (inverted digital port) is not supported (eqspice runs XSPICE analog code models only)`, nodes[0].loc);
+    return { type: type ?? ("" as PortType), nodes, loc };
+  };
+  while (i < body.length) {
+    const t = body[i];
+    let type: PortType | undefined;
+    let j = i;
+    if (t.kind === "word" && t.text.startsWith("%") && body[i + 1]?.text === "[") {
+      const w = t.lower.slice(1);
+      if (!TYPES.has(w)) throw new NetlistError(`${cardName}: unknown port type '${clip(t.text)}'`, t.loc);
+      if (w === "d" || w === "ud") throw new NetlistError(`${cardName}: digital port type '${t.text}' is not supported (eqspice runs XSPICE analog code models only)`, t.loc);
+      type = w as PortType;
+      j = i + 1;
+    }
+    if (body[j].text === "[") {
+      i = j + 1;
+      const ports: Port[] = [];
+      // inside a vector, a port's %type carries on to the ports after it (as ngspice reads them)
+      while (i < body.length && body[i].text !== "]") {
+        const pt = port(type);
+        ports.push(pt);
+        if (pt.type) type = pt.type;
+      }
+      if (i >= body.length) throw new NetlistError(`${cardName}: vector port '[' has no ']'`, body[j].loc);
+      i++;
+      conns.push({ vector: true, ports, loc: body[j].loc });
+      continue;
+    }
+    if (t.text === "]") throw new NetlistError(`${cardName}: ']' without '['`, t.loc);
+    const p = port(undefined);
+    conns.push({ vector: false, ports: [p], loc: p.loc });
+  }
+  return { conns, modelTok };
+}
+
+/** What reading an `A` line needs of the elaboration (the instance's scope). */
+export interface XLineScope {
+  /** The model cards visible from the line, innermost scope first. */
+  models: ReadonlyArray<ReadonlyMap<string, ModelCard>>;
+  /** Node name as the circuit knows it (subcircuit prefix, globals). */
+  mapNode(n: string): string;
+  /** A voltage source's element name as the circuit knows it (subcircuit prefix). */
+  mapSource(s: string): string;
+  /** Evaluate a parameter value token. */
+  value(t: Token, what: string): number;
+}
+
+/** The specs of an `A` line: the code model's device and a 0 V source per current input port. */
+export function readXspiceLine(cardName: string, name: string, args: readonly Token[], loc: SourceLoc, sc: XLineScope): Array<XspiceSpec | ZeroSourceSpec> {
+  const { conns, modelTok } = readConnections(cardName, args, loc);
+  let card: ModelCard | undefined;
+  for (const m of sc.models) {
+    card = m.get(modelTok.lower);
+    if (card) break;
+  }
+  if (!card) throw new NetlistError(`${cardName}: unknown code model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} card)`, modelTok.loc);
+  const type = card.type;
+  const def = XSPICE_MODELS[type];
+  if (!def) {
+    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, pwl, int and d_dt)`, modelTok.loc);
+    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, pwl, int and d_dt)`, modelTok.loc);
+    throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
+  }
+  if (conns.length !== def.ports.length) {
+    throw new NetlistError(`${cardName}: code model ${type} has ${def.ports.length} ports (${def.ports.map((p) => p.name).join(", ")}), the line connects ${conns.length}`, conns[def.ports.length]?.loc ?? modelTok.loc);
+  }
+  const sizes = new Map<string, number>();
+  const specs: Array<XspiceSpec | ZeroSourceSpec> = [];
+  const nodes: string[] = ["0", "0"];
+  const nodeToks: Token[] = [modelTok, modelTok];
+  const inputs: XInput[] = [];
+  let out: "v" | "i" = "v";
+  const addNode = (t: Token | undefined): number => {
+    if (!t) return 1; // the output's ground slot stays "0"; inputs get their own
+    nodes.push(t.lower === "null" ? "0" : sc.mapNode(t.lower));
+    nodeToks.push(t);
+    return nodes.length - 1;
+  };
+  conns.forEach((c, ci) => {
+    const pd = def.ports[ci];
+    if (pd.vectorMin !== undefined && !c.vector) throw new NetlistError(`${cardName}: port '${pd.name}' of ${type} is a vector: connect it as [port port ...]`, c.loc);
+    if (pd.vectorMin === undefined && c.vector) throw new NetlistError(`${cardName}: port '${pd.name}' of ${type} is not a vector`, c.loc);
+    if (pd.vectorMin !== undefined && c.ports.length < pd.vectorMin) throw new NetlistError(`${cardName}: vector port '${pd.name}' of ${type} needs at least ${pd.vectorMin} ports, has ${c.ports.length}`, c.loc);
+    sizes.set(pd.name, c.ports.length);
+    c.ports.forEach((p, pi) => {
+      const ptype: PortType = p.type || "v";
+      if (!pd.allowed.includes(ptype)) throw new NetlistError(`${cardName}: port type %${ptype} is not allowed on port '${pd.name}' of ${type} (allowed: ${pd.allowed.map((a) => "%" + a).join(" ")})`, p.loc);
+      if (p.nodes.some((n) => n.lower === "null")) throw new NetlistError(`${cardName}: port '${pd.name}' of ${type} may not be NULL`, p.loc);
+      if (pd.dir === "out") {
+        out = ptype === "v" || ptype === "vd" ? "v" : "i";
+        nodes[0] = sc.mapNode(p.nodes[0].lower);
+        nodeToks[0] = p.nodes[0];
+        if (p.nodes[1]) {
+          nodes[1] = sc.mapNode(p.nodes[1].lower);
+          nodeToks[1] = p.nodes[1];
+        }
+        return;
+      }
+      if (ptype === "vnam") {
+        inputs.push({ kind: "i", source: sc.mapSource(p.nodes[0].lower), loc: p.nodes[0].loc });
+        return;
+      }
+      if (ptype === "v" || ptype === "vd") {
+        const a = addNode(p.nodes[0]);
+        const b = p.nodes[1] ? addNode(p.nodes[1]) : 1;
+        inputs.push({ kind: "v", p: a, n: b === 1 && !p.nodes[1] ? -1 : b });
+        return;
+      }
+      // %i / %id: a 0 V source from n+ to n-, whose branch current is the input
+      const vname = `${name}#ibranch_${ci}_${pi}`;
+      const a = sc.mapNode(p.nodes[0].lower);
+      const b = p.nodes[1] ? sc.mapNode(p.nodes[1].lower) : "0";
+      specs.push({ type: "v", name: vname, nodes: [a, b], source: { dc: 0, wave: { kind: "dc", value: 0 } }, loc: p.loc, nodeToks: p.nodes[1] ? [p.nodes[0], p.nodes[1]] : [p.nodes[0], p.nodes[0]] });
+      inputs.push({ kind: "i", source: vname, loc: p.loc });
+    });
+  });
+  const params = resolveXspiceParams(def, type, card.name, card.params, sizes, sc.value, modelTok.loc);
+  if (type === "pwl") {
+    const x = params.get("x_array") as readonly number[];
+    const y = params.get("y_array") as readonly number[];
+    const at = card.params.get("y_array")!.loc;
+    if (x.length !== y.length) throw new NetlistError(`.model ${card.name}: x_array has ${x.length} values, y_array ${y.length}: they must be as many`, at);
+    for (let k = 1; k < x.length; k++) if (!(x[k] > x[k - 1])) throw new NetlistError(`.model ${card.name}: x_array must increase (x[${k}] = ${x[k]} after ${x[k - 1]})`, card.params.get("x_array")!.loc);
+  }
+  // single-ended voltage inputs read against ground ("0" is appended once)
+  let ground = -1;
+  for (const u of inputs) {
+    if (u.kind === "v" && u.n === -1) {
+      if (ground < 0) {
+        nodes.push("0");
+        nodeToks.push(modelTok);
+        ground = nodes.length - 1;
+      }
+      u.n = ground;
+    }
+  }
+  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, out, inputs, loc, nodeToks });
+  return specs;
+}

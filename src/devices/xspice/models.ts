@@ -1,0 +1,417 @@
+/**
+ * The XSPICE analog code models eqspice runs, as ngspice 39's
+ * src/xspice/icm/analog/<model>/ifspec.ifs (ports, parameters, defaults,
+ * limits) and cfunc.mod (equations, smoothing, partials). Every model here
+ * has one output `out` and reads its inputs u_j (V for voltage ports, A for
+ * current ports) in the order of its connections; `evaluate` gives the
+ * output y (V or A) and its exact partials dy/du_j, which ngspice's
+ * MIFload stamps as a controlled source linearized at the iterate:
+ *   y(u) ~ y0 + sum_j dy/du_j (u_j - u0_j).
+ */
+
+/** A port's type, as written after `%`: v, vd (voltage), i, id (current), vnam (a V source's current). */
+export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd";
+
+export interface PortDef {
+  name: string;
+  dir: "in" | "out";
+  allowed: readonly PortType[];
+  /** Vector port with its minimum size, or undefined for a scalar port. */
+  vectorMin?: number;
+}
+
+export interface ParamDef {
+  name: string;
+  kind: "real" | "bool";
+  /** Default value (undefined: the parameter must be given, as ngspice's "Parameter on model has no default"). */
+  def?: number;
+  /** Vector parameter: its size is that of port `sizeOf`, or at least `min` when not tied to a port. */
+  vector?: { sizeOf?: string; min?: number };
+  /** Bounds [lo, hi] (inclusive) from the ifspec's Limits. */
+  limits?: [number, number];
+}
+
+/** The evaluated parameters of one model card: scalars and vectors by name. */
+export type XParams = ReadonlyMap<string, number | readonly number[]>;
+
+/** What the evaluation of a code model needs to know of the analysis. */
+export interface XEvalState {
+  /** True at a DC operating point or sweep point (XSPICE's TIME = 0). */
+  dc: boolean;
+}
+
+/** A code model, evaluated: y and its partials in out[0], out[1 + j]. */
+export interface XBehaviour {
+  /** True when y is affine in u (the device is then linear). */
+  readonly affine: boolean;
+  evaluate(u: Float64Array, out: Float64Array): void;
+}
+
+export interface XModelDef {
+  ports: readonly PortDef[];
+  params: readonly ParamDef[];
+  /** The behaviour for these parameters (static models), or undefined for the integrator / differentiator (dynamic, in xspice.ts). */
+  make?(p: XParams, nIn: number): XBehaviour;
+  /** int / d_dt: the output has a state integrated in time. */
+  dynamic?: "int" | "d_dt";
+}
+
+const VIN: readonly PortType[] = ["v", "vd", "i", "id", "vnam"];
+const VOUT: readonly PortType[] = ["v", "vd", "i", "id"];
+const num = (p: XParams, k: string): number => p.get(k) as number;
+const vec = (p: XParams, k: string): readonly number[] => p.get(k) as readonly number[];
+
+/**
+ * cm_smooth_corner (ngspice's cmutil.c): the parabola that joins the line of
+ * slope `lo` to the line of slope `hi`, both through (xc, yc), over
+ * [xc - d, xc + d]; returns y at x and writes dy/dx into r[1].
+ */
+export function smoothCorner(x: number, xc: number, yc: number, d: number, lo: number, hi: number, r: Float64Array): void {
+  const xu = xc + d;
+  const yu = yc + hi * d;
+  const a = ((hi - lo) / 4) * (1 / d);
+  const b = hi - 2 * a * xu;
+  const c = yu - a * xu * xu - b * xu;
+  r[0] = a * x * x + b * x + c;
+  r[1] = 2 * a * x + b;
+}
+
+/**
+ * The output limiter of limit, int and d_dt: y0 (slope dy0 with respect to
+ * the input) clipped to [lo, hi] with parabolic corners of half-width
+ * `range` (cm_smooth_corner), into r = [y, dy/du]. `limitStyle` "limit":
+ * the corners start at lo + range / hi - range as limit/cfunc.mod does;
+ * the same parabolas for int and d_dt, whose cfunc.mod tests the ranges in
+ * another order (identical regions when lo + range < hi - range).
+ */
+function clip(y0: number, dy0: number, lo: number, hi: number, range: number, r: Float64Array): void {
+  if (y0 < lo + range) {
+    if (y0 > lo - range) {
+      smoothCorner(y0, lo, lo, range, 0, 1, r);
+      r[1] *= dy0;
+    } else {
+      r[0] = lo;
+      r[1] = 0;
+    }
+  } else if (y0 > hi - range) {
+    if (y0 < hi + range) {
+      smoothCorner(y0, hi, hi, range, 1, 0, r);
+      r[1] *= dy0;
+    } else {
+      r[0] = hi;
+      r[1] = 0;
+    }
+  } else {
+    r[0] = y0;
+    r[1] = dy0;
+  }
+}
+
+/** int / d_dt output limiting, in their cfunc.mod's order of tests (lower limit first, then upper). */
+export function clipDynamic(y0: number, dy0: number, lo: number, hi: number, range: number, r: Float64Array): void {
+  if (y0 < lo - range) {
+    r[0] = lo;
+    r[1] = 0;
+  } else if (y0 < lo + range) {
+    smoothCorner(y0, lo, lo, range, 0, 1, r);
+    r[1] *= dy0;
+  } else if (y0 > hi + range) {
+    r[0] = hi;
+    r[1] = 0;
+  } else if (y0 > hi - range) {
+    smoothCorner(y0, hi, hi, range, 1, 0, r);
+    r[1] *= dy0;
+  } else {
+    r[0] = y0;
+    r[1] = dy0;
+  }
+}
+
+const gain: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0 },
+    { name: "gain", kind: "real", def: 1 },
+    { name: "out_offset", kind: "real", def: 0 },
+  ],
+  make(p) {
+    const off = num(p, "in_offset");
+    const k = num(p, "gain");
+    const oo = num(p, "out_offset");
+    // y = out_offset + gain (u + in_offset)
+    return {
+      affine: true,
+      evaluate(u, out) {
+        out[0] = oo + k * (u[0] + off);
+        out[1] = k;
+      },
+    };
+  },
+};
+
+const summerLike = (product: boolean): XModelDef => ({
+  ports: [
+    { name: "in", dir: "in", allowed: VIN, vectorMin: 1 },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0, vector: { sizeOf: "in" } },
+    { name: "in_gain", kind: "real", def: 1, vector: { sizeOf: "in" } },
+    { name: "out_gain", kind: "real", def: 1 },
+    { name: "out_offset", kind: "real", def: 0 },
+  ],
+  make(p, n) {
+    const off = vec(p, "in_offset");
+    const g = vec(p, "in_gain");
+    const og = num(p, "out_gain");
+    const oo = num(p, "out_offset");
+    if (!product) {
+      // summer: y = out_gain sum_j in_gain_j (u_j + in_offset_j) + out_offset
+      return {
+        affine: true,
+        evaluate(u, out) {
+          let s = 0;
+          for (let j = 0; j < n; j++) {
+            s += g[j] * (u[j] + off[j]);
+            out[1 + j] = og * g[j];
+          }
+          out[0] = og * s + oo;
+        },
+      };
+    }
+    // mult: y = out_gain prod_j in_gain_j prod_j (u_j + in_offset_j) + out_offset;
+    // dy/du_j = out_gain prod(gains) prod_{m != j}(u_m + in_offset_m) (exact, also where a factor is 0)
+    let gp = og;
+    for (let j = 0; j < n; j++) gp *= g[j];
+    return {
+      affine: n === 1,
+      evaluate(u, out) {
+        let prod = 1;
+        for (let j = 0; j < n; j++) {
+          let others = 1;
+          for (let m = 0; m < n; m++) if (m !== j) others *= u[m] + off[m];
+          out[1 + j] = gp * others;
+          prod *= u[j] + off[j];
+        }
+        out[0] = gp * prod + oo;
+      },
+    };
+  },
+});
+
+const divide: XModelDef = {
+  ports: [
+    { name: "num", dir: "in", allowed: VIN },
+    { name: "den", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "num_offset", kind: "real", def: 0 },
+    { name: "num_gain", kind: "real", def: 1 },
+    { name: "den_offset", kind: "real", def: 0 },
+    { name: "den_gain", kind: "real", def: 1 },
+    { name: "den_lower_limit", kind: "real", def: 1e-10, limits: [1e-10, Infinity] },
+    { name: "den_domain", kind: "real", def: 1e-16 },
+    { name: "fraction", kind: "bool", def: 0 },
+    { name: "out_gain", kind: "real", def: 1 },
+    { name: "out_offset", kind: "real", def: 0 },
+  ],
+  make(p) {
+    const lim = num(p, "den_lower_limit");
+    const dom = num(p, "fraction") ? num(p, "den_domain") * lim : num(p, "den_domain");
+    const og = num(p, "out_gain");
+    const ng = num(p, "num_gain");
+    const dg = num(p, "den_gain");
+    const no = num(p, "num_offset");
+    const dof = num(p, "den_offset");
+    const oo = num(p, "out_offset");
+    const r = new Float64Array(2);
+    // the denominator d = den_gain (u_den + den_offset) kept away from 0: |d| >= den_lower_limit,
+    // with a parabolic corner of half-width den_domain about +-den_lower_limit (divide/cfunc.mod)
+    return {
+      affine: false,
+      evaluate(u, out) {
+        const n = (u[0] + no) * ng;
+        const d = (u[1] + dof) * dg;
+        let ld: number;
+        let dp: number;
+        if (d < lim + dom && d >= 0) {
+          if (d > lim - dom) {
+            smoothCorner(d, lim, lim, dom, 0, 1, r);
+            [ld, dp] = [r[0], r[1]];
+          } else [ld, dp] = [lim, 0];
+        } else if (d > -(lim + dom) && d < 0) {
+          if (d < -(lim - dom)) {
+            smoothCorner(d, -lim, -lim, dom, 0, 1, r);
+            [ld, dp] = [r[0], r[1]];
+          } else [ld, dp] = [-lim, 0];
+        } else [ld, dp] = [d, 1];
+        out[0] = oo + og * (n / ld);
+        out[1] = (og * ng) / ld;
+        out[2] = (-og * n * dg * dp) / (ld * ld);
+      },
+    };
+  },
+};
+
+const limit: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0 },
+    { name: "gain", kind: "real", def: 1 },
+    { name: "out_lower_limit", kind: "real" },
+    { name: "out_upper_limit", kind: "real" },
+    { name: "limit_range", kind: "real", def: 1e-6 },
+    { name: "fraction", kind: "bool", def: 0 },
+  ],
+  make(p) {
+    const lo = num(p, "out_lower_limit");
+    const hi = num(p, "out_upper_limit");
+    const range = num(p, "fraction") ? num(p, "limit_range") * (hi - lo) : num(p, "limit_range");
+    const k = num(p, "gain");
+    const off = num(p, "in_offset");
+    const r = new Float64Array(2);
+    // y0 = gain (u + in_offset), clipped to [lo, hi] with parabolic corners (limit/cfunc.mod)
+    return {
+      affine: false,
+      evaluate(u, out) {
+        clip(k * (off + u[0]), k, lo, hi, range, r);
+        out[0] = r[0];
+        out[1] = r[1];
+      },
+    };
+  },
+};
+
+const pwl: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "x_array", kind: "real", vector: { min: 2 } },
+    { name: "y_array", kind: "real", vector: { min: 2 } },
+    { name: "input_domain", kind: "real", def: 0.01, limits: [1e-12, 0.5] },
+    { name: "fraction", kind: "bool", def: 1 },
+    { name: "limit", kind: "bool", def: 0 },
+  ],
+  make(p) {
+    // ngspice 39 extends the table by one point at each end, its x mirrored
+    // (x[0] = 2 x[1] - x[2]), its y the same as its neighbour's (limit=true:
+    // constant outside the table, with a smoothed corner at the end points)
+    // or on the end segment's line (limit=false: linear extrapolation)
+    const xa = vec(p, "x_array");
+    const ya = vec(p, "y_array");
+    const lim = num(p, "limit") !== 0;
+    const m = xa.length;
+    const x = [2 * xa[0] - xa[1], ...xa, 2 * xa[m - 1] - xa[m - 2]];
+    const y = lim ? [ya[0], ...ya, ya[m - 1]] : [2 * ya[0] - ya[1], ...ya, 2 * ya[m - 1] - ya[m - 2]];
+    const size = x.length;
+    const dom0 = num(p, "input_domain");
+    const frac = num(p, "fraction") !== 0;
+    const r = new Float64Array(2);
+    return {
+      affine: false,
+      evaluate(u, out) {
+        const xi = u[0];
+        // below the first midpoint / above the last: the end segments' lines
+        if (xi <= (x[0] + x[1]) / 2) {
+          out[1] = (y[1] - y[0]) / (x[1] - x[0]);
+          out[0] = y[0] + (xi - x[0]) * out[1];
+          return;
+        }
+        if (xi >= (x[size - 2] + x[size - 1]) / 2) {
+          out[1] = (y[size - 1] - y[size - 2]) / (x[size - 1] - x[size - 2]);
+          out[0] = y[size - 1] + (xi - x[size - 1]) * out[1];
+          return;
+        }
+        for (let i = 1; i < size - 1; i++) {
+          if (xi < (x[i] + x[i + 1]) / 2) {
+            const ls = x[i] - x[i - 1];
+            const us = x[i + 1] - x[i];
+            // the corner's half-width: input_domain, times the shorter adjacent segment with fraction=true
+            const dom = frac ? dom0 * (ls <= us ? ls : us) : dom0;
+            if (xi < x[i] - dom) {
+              out[1] = (y[i] - y[i - 1]) / ls;
+              out[0] = y[i] + (xi - x[i]) * out[1];
+            } else if (xi < x[i] + dom) {
+              smoothCorner(xi, x[i], y[i], dom, (y[i] - y[i - 1]) / ls, (y[i + 1] - y[i]) / us, r);
+              out[0] = r[0];
+              out[1] = r[1];
+            } else {
+              out[1] = (y[i + 1] - y[i]) / us;
+              out[0] = y[i] + (xi - x[i]) * out[1];
+            }
+            return;
+          }
+        }
+        out[0] = NaN;
+        out[1] = 0;
+      },
+    };
+  },
+};
+
+const intModel: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0 },
+    { name: "gain", kind: "real", def: 1 },
+    { name: "out_lower_limit", kind: "real" },
+    { name: "out_upper_limit", kind: "real" },
+    { name: "limit_range", kind: "real", def: 1e-6 },
+    { name: "out_ic", kind: "real", def: 0 },
+  ],
+  dynamic: "int",
+};
+
+const dDt: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "gain", kind: "real", def: 1 },
+    { name: "out_offset", kind: "real", def: 0 },
+    { name: "out_lower_limit", kind: "real" },
+    { name: "out_upper_limit", kind: "real" },
+    { name: "limit_range", kind: "real", def: 1e-6 },
+  ],
+  dynamic: "d_dt",
+};
+
+/** The analog code models eqspice runs, by their SPICE model name. */
+export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
+  gain,
+  summer: summerLike(false),
+  mult: summerLike(true),
+  divide,
+  limit,
+  pwl,
+  int: intModel,
+  d_dt: dDt,
+};
+
+/** ngspice 39's other analog code models (refused by name when used). */
+export const XSPICE_ANALOG_OTHERS = new Set(["climit", "ilimit", "s_xfer", "slew", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+
+/** ngspice 39's digital and mixed-signal (event-driven) code models. */
+export const XSPICE_DIGITAL = new Set([
+  "adc_bridge", "dac_bridge", "d_and", "d_nand", "d_or", "d_nor", "d_xor", "d_xnor", "d_buffer", "d_inverter", "d_tristate", "d_pullup", "d_pulldown",
+  "d_dff", "d_jkff", "d_srff", "d_tff", "d_dlatch", "d_srlatch", "d_fsm", "d_osc", "d_ram", "d_source", "d_state", "d_open_c", "d_open_e", "d_pwm", "d_lut", "d_genlut",
+  "d_to_real", "real_to_v", "real_gain", "real_delay", "real_to_d", "int_to_real", "d_process", "d_cosim", "bidi_bridge",
+]);
+
+/** True for a `.model` type that is an XSPICE code model (run or refused when used). */
+export function isXspiceModelType(t: string): boolean {
+  return t in XSPICE_MODELS || XSPICE_ANALOG_OTHERS.has(t) || XSPICE_DIGITAL.has(t);
+}

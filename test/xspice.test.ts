@@ -1,0 +1,241 @@
+/**
+ * XSPICE analog code models (`A` elements) against a live ngspice 39 (its
+ * code models are loaded by its spinit): gain, summer, mult, divide, limit,
+ * pwl, int and d_dt; their port types (%v, %vd, %i, %id, %vnam, voltage
+ * and current outputs, vector ports); .op and .dc sweeps through the
+ * smoothed corners (1e-9 V at TIGHT tolerances), .ac (1e-6 relative) and
+ * .tran (int, d_dt: 1e-3 V). Stamps against finite differences; bad lines
+ * and cards as NetlistErrors at file:line:col.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { acSweep, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { NetlistError } from "../src/util/errors.js";
+import { XspiceDevice } from "../src/devices/xspice/xspice.js";
+import { XSPICE_MODELS } from "../src/devices/xspice/models.js";
+import { describeNgspice, itNgspice, runNgspiceAc, runNgspiceDc, runNgspiceTran } from "./helpers/ngspice.js";
+import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { checkStamp } from "./helpers/stamp-check.js";
+
+const { dir, worst, compare } = ngspiceDecks("xspice");
+
+/** .dc sweep `args` of deck `lines` in both simulators: every node at every point to vtol (relative above 1 V). */
+function compareDc(name: string, lines: string[], args: string, vtol = 1e-9): void {
+  const f = path.join(dir, `${name}.cir`);
+  writeFileSync(f, [...lines, TIGHT, `.dc ${args}`, ".end", ""].join("\n"));
+  const ng = runNgspiceDc(f, args);
+  const eq = dcSweep(f);
+  let w = 0;
+  for (const [n, col] of Object.entries(ng.nodes)) {
+    if (n.includes("sweep")) continue;
+    const e = eq.nodes[n];
+    expect(e, `${name}: v(${n}) missing`).toBeDefined();
+    expect(e.length).toBe(col.length);
+    for (let k = 0; k < col.length; k++) {
+      const d = Math.abs(e[k] - col[k]);
+      w = Math.max(w, d);
+      expect(d, `${name}: v(${n}) at ${ng.sweep[k]}: eqspice ${e[k]} ngspice ${col[k]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(col[k])));
+    }
+  }
+  worst.set(name, w);
+}
+
+/** .ac of deck `lines` in both simulators: every node phasor to 1e-6 relative (+1e-9 V). */
+function compareAc(name: string, lines: string[], args: string): void {
+  const f = path.join(dir, `${name}.cir`);
+  writeFileSync(f, [...lines, TIGHT, `.ac ${args}`, ".end", ""].join("\n"));
+  const ng = runNgspiceAc(f, args);
+  const eq = acSweep(f);
+  expect(eq.frequencies.length).toBe(ng.freq.length);
+  let w = 0;
+  for (const [n, b] of Object.entries(ng.nodes)) {
+    const a = eq.nodes[n];
+    expect(a, `${name}: v(${n}) missing`).toBeDefined();
+    for (let k = 0; k < ng.freq.length; k++) {
+      const d = Math.hypot(a.re[k] - b.re[k], a.im[k] - b.im[k]);
+      const m = Math.hypot(b.re[k], b.im[k]);
+      w = Math.max(w, d / (m + 1e-9));
+      expect(d, `${name}: v(${n}) at ${ng.freq[k]} Hz: eqspice ${a.re[k]}+j${a.im[k]}, ngspice ${b.re[k]}+j${b.im[k]}`).toBeLessThanOrEqual(1e-6 * m + 1e-9);
+    }
+  }
+  worst.set(name, w);
+}
+
+const LIM = ".model lim limit(in_offset=0.1 gain=2 out_lower_limit=-1 out_upper_limit=1.5 limit_range=0.2)";
+const PWL = ".model pw pwl(x_array=[-1 0 1 3] y_array=[0.5 0 2 1] input_domain=0.1)";
+
+describeNgspice("XSPICE analog code models against ngspice 39: .op and .dc", () => {
+  itNgspice("gain with every port type: %v, default, %i and %id outputs, %i, %id and %vnam inputs, %vd", () => {
+    compare("gain-ports", [
+      "gain ports", TIGHT,
+      "v1 in 0 1.5",
+      ".model g1 gain(in_offset=0.1 gain=2.0 out_offset=-0.01)",
+      "a1 %v(in) %v(out) g1",
+      "a2 in out2 g1", "r2 out2 0 1k",
+      "a3 %v(in) %i(out3) g1", "r3 out3 0 1k",
+      "a4 %v(in) %id(out4 mid4) g1", "r4 out4 0 1k", "r4b mid4 0 2k",
+      "v5 x5 0 0.2", "r5 in x5 1k", "a5 %vnam(v5) %v(out5) g1",
+      "a6 %id(in x6) %v(out6) g1", "r6 x6 0 1k",
+      "a7 %i(x7) %vd(out7 in) g1", "r7 in x7 3k", "r7b out7 0 1k",
+      "a8 %vd(in out) %v(out8) g1",
+    ]);
+  });
+
+  itNgspice("summer and mult with vector ports and vector parameters, a loop through a resistor", () => {
+    compare("summer-mult", [
+      "summer mult", TIGHT,
+      "v1 a 0 1.2", "v2 b 0 -0.7", "v3 c 0 0.3",
+      ".model sm summer(in_offset=[0.1 -0.2 0] in_gain=[1 -1 2.5] out_gain=0.5 out_offset=0.05)",
+      "a1 [a b %vd(c a)] s sm",
+      ".model mu mult(in_offset=[0.5 1] in_gain=[2 0.5] out_gain=-1.5 out_offset=0.2)",
+      "a2 %v [a s] m mu",
+      "a3 [b %i(q)] %i(m2) mu", "rq a q 2k", "rm2 m2 0 1k",
+    ]);
+  });
+
+  itNgspice("divide, limit and pwl at operating points in each region", () => {
+    compare("divide-limit-pwl", [
+      "divide limit pwl", TIGHT,
+      "v1 a 0 0.3", "v2 b 0 2", "v3 c 0 -0.5",
+      ".model dv divide(num_offset=0.1 num_gain=2 den_offset=0.1 den_gain=1.5 out_gain=0.7 out_offset=0.01 den_lower_limit=0.05 den_domain=0.01)",
+      "a1 a b d1 dv", "a2 b c d2 dv", "a3 a 0 d3 dv",
+      LIM, "a4 a l1 lim", "a5 b l2 lim", "a6 c l3 lim",
+      PWL, "a7 a p1 pw", "a8 b p2 pw", "a9 c p3 pw",
+      ".model pwc pwl(x_array=[0 1 2] y_array=[0 1 0] limit=true)", "a10 b p4 pwc",
+      ".model ig int(out_ic=2 out_lower_limit=-10 out_upper_limit=10)", "a11 a i1 ig",
+      ".model dd d_dt(out_offset=1 out_lower_limit=-10 out_upper_limit=10)", "a12 a i2 dd",
+    ]);
+  });
+
+  itNgspice(".dc sweeps through limit's and pwl's smoothed corners and divide's denominator limit", () => {
+    compareDc("limit-sweep", ["limit sweep", "v1 in 0 0", LIM, "a1 in o lim", ".model limf limit(gain=1 out_lower_limit=-1 out_upper_limit=1 limit_range=0.1 fraction=true)", "a2 in o2 limf"], "v1 -1.5 1.5 0.01");
+    compareDc("pwl-sweep", ["pwl sweep", "v1 in 0 0", PWL, "a1 in o pw", ".model pwa pwl(x_array=[-1 0 1 3] y_array=[0.5 0 2 1] input_domain=0.05 fraction=false)", "a2 in o2 pwa"], "v1 -2 4 0.01");
+    compareDc("divide-sweep", ["divide sweep", "v1 num 0 1", "v2 den 0 0", ".model dv divide(den_lower_limit=0.1 den_domain=0.02)", "a1 num den o dv", ".model dvf divide(den_lower_limit=0.1 den_domain=0.2 fraction=true)", "a2 num den o2 dvf"], "v2 -0.3 0.3 0.005");
+  });
+});
+
+describeNgspice("XSPICE analog code models against ngspice 39: .ac and .tran", () => {
+  itNgspice(".ac: gain, summer, a limit in its corner, pwl, int and d_dt in an RC circuit", () => {
+    compareAc("ac", [
+      "ac", "v1 in 0 dc 0.95 ac 1", "r1 in x 1k", "c1 x 0 1u",
+      ".model g1 gain(gain=-3 in_offset=0.05)", "a1 x o1 g1",
+      ".model sm summer(in_gain=[1 2])", "a2 [x o1] o2 sm",
+      LIM, "a3 in o3 lim",
+      PWL, "a4 x o4 pw",
+      ".model ig int(gain=1000 out_lower_limit=-1e6 out_upper_limit=1e6)", "a5 x o5 ig", "a7 x %i(o7) ig", "r7 o7 0 1k",
+      ".model dd d_dt(gain=1e-3 out_lower_limit=-1e6 out_upper_limit=1e6)", "a6 x o6 dd",
+    ], "dec 5 1 100k");
+  });
+
+  itNgspice(".tran: int and d_dt of a sine and a pulse, int in a feedback loop (an RC made of blocks)", () => {
+    const f = path.join(dir, "tran.cir");
+    writeFileSync(f, [
+      "tran", "v1 in 0 sin(0.2 1 1k)", "v2 p 0 pulse(0 1 0.2m 0.1m 0.1m 0.3m 1m)",
+      ".model ig int(gain=1000 in_offset=0.1 out_ic=0.5 out_lower_limit=-0.8 out_upper_limit=0.9 limit_range=0.05)", "a1 in o1 ig",
+      ".model dd d_dt(gain=2e-5 out_offset=0.1 out_lower_limit=-0.05 out_upper_limit=0.5 limit_range=0.02)", "a2 p o2 dd",
+      // y' = 2000 (u - y): int of a summer of the input and its own output
+      ".model sm summer(in_gain=[1 -1])", "a3 [p y] e sm", ".model ig2 int(gain=2000 out_lower_limit=-10 out_upper_limit=10)", "a4 e y ig2",
+      ".tran 1u 3m", ".end", "",
+    ].join("\n"));
+    const nodes = ["o1", "o2", "y"];
+    const tmax = 1e-6;
+    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
+    const eq = transient(loadCircuit(f), { integrator: "trap", tmax });
+    for (const n of nodes) {
+      let w = 0;
+      const e = eq.nodes[n];
+      const nv = ng.nodes[n];
+      // eqspice at its output grid, ngspice interpolated there (both steps are at most 1 us)
+      let j = 0;
+      for (let k = 0; k < eq.time.length; k++) {
+        const t = eq.time[k];
+        while (j + 1 < ng.time.length - 1 && ng.time[j + 1] < t) j++;
+        const t0 = ng.time[j];
+        const t1 = ng.time[j + 1];
+        const v = t1 > t0 ? nv[j] + ((nv[j + 1] - nv[j]) * (t - t0)) / (t1 - t0) : nv[j];
+        // d_dt jumps where the pulse has corners: skip the points within a step of them
+        if (n === "o2" && [0.2e-3, 0.3e-3, 0.6e-3, 0.7e-3].some((c) => [0, 1, 2].some((p) => Math.abs(t - c - p * 1e-3) < 3e-6))) continue;
+        w = Math.max(w, Math.abs(e[k] - v));
+      }
+      worst.set(`tran v(${n}) (range ${Math.min(...e).toFixed(3)} to ${Math.max(...e).toFixed(3)} V)`, w);
+      expect(w, `tran v(${n})`).toBeLessThanOrEqual(1e-3);
+    }
+  });
+});
+
+describe("XSPICE devices: stamps against finite differences", () => {
+  /** A device reading node voltages (1, 2) with its output between 3 and 0, built from a one-line netlist. */
+  const device = (model: string, conn: string): { d: XspiceDevice; index: (n: string) => number } => {
+    const c = loadCircuitFromText(`t\n${conn}\n${model}\n.end\n`, "<t>", { allowFloating: true });
+    return { d: c.devices.find((d) => d instanceof XspiceDevice) as XspiceDevice, index: (n) => c.nodeIndex.get(n)! };
+  };
+  it("mult, divide, limit and pwl with a current output: the Jacobian is the derivative of the current", () => {
+    const cases: Array<[string, string, number[][]]> = [
+      [".model mu mult(in_offset=[0.5 -1] in_gain=[2 0.5] out_gain=1.5)", "a1 [1 2] %i(3) mu", [[0.3, 0.7, 0.1], [-0.5, 1, 0]]],
+      [".model dv divide(den_lower_limit=0.1 den_domain=0.05 num_offset=0.2)", "a1 1 2 %i(3) dv", [[0.3, 0.7, 0], [0.3, 0.12, 0], [0.3, -0.09, 0], [0.4, -2, 0]]],
+      [".model lim limit(gain=2 out_lower_limit=-1 out_upper_limit=1 limit_range=0.2)", "a1 1 %i(3) lim", [[0.3, 0, 0], [0.45, 0, 0], [-0.55, 0, 0], [2, 0, 0]]],
+      [".model pw pwl(x_array=[-1 0 1 3] y_array=[0.5 0 2 1] input_domain=0.1)", "a1 1 %i(3) pw", [[0.01, 0, 0], [0.95, 0, 0], [2, 0, 0], [-3, 0, 0], [5, 0, 0]]],
+    ];
+    for (const [model, conn, points] of cases) {
+      const { d, index } = device(model, conn);
+      const n = d.nodes.length;
+      const nNodes = Math.max(...d.nodes);
+      for (const p of points) {
+        const volts = new Array<number>(nNodes + 1).fill(0);
+        p.forEach((v, i) => (volts[index(String(i + 1))] = v));
+        checkStamp(d, nNodes, volts, (v) => {
+          const out = new Float64Array(nNodes + 1);
+          d.addCurrents(Float64Array.from(v), new Float64Array(0), -1, out);
+          return Array.from(out);
+        });
+      }
+      expect(n).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe("XSPICE: bad lines and cards", () => {
+  const err = (text: string): NetlistError => {
+    try {
+      loadCircuitFromText(text, "bad.cir");
+    } catch (e) {
+      expect(e).toBeInstanceOf(NetlistError);
+      return e as NetlistError;
+    }
+    throw new Error("no error");
+  };
+  it("names file:line:col", () => {
+    const e1 = err("t\nv1 a 0 1\na1 a b dand\n.model dand d_and(rise_delay=1n)\n.end\n");
+    expect(e1.message).toMatch(/bad\.cir:3:8.*XSPICE digital code model d_and is not supported/);
+    const e2 = err("t\nv1 a 0 1\na1 a b c g1\n.model g1 gain(gain=2)\n.end\n");
+    expect(e2.message).toMatch(/bad\.cir:3:8.*gain has 2 ports/);
+    const e3 = err("t\nv1 a 0 1\na1 [a a] b sm\n.model sm summer(in_gain=[1 2 3])\n.end\n");
+    expect(e3.message).toMatch(/bad\.cir:4:26.*in_gain has 3 values, but port 'in'.* has 2/);
+    const e4 = err("t\nv1 a 0 1\na1 a b zz\n.model zz nmos(level=1)\n.end\n");
+    expect(e4.message).toMatch(/bad\.cir:3:8.*not an XSPICE code model/);
+    const e5 = err("t\nv1 a 0 1\na1 a b nope\n.end\n");
+    expect(e5.message).toMatch(/bad\.cir:3:8.*unknown code model 'nope'/);
+    const e6 = err("t\nv1 a 0 1\na1 a b lim\n.model lim limit(gain=2)\n.end\n");
+    expect(e6.message).toMatch(/bad\.cir:3:8.*out_lower_limit has no default/);
+    const e7 = err("t\nv1 a 0 1\na1 a b g1\n.model g1 gain(gian=2)\n.end\n");
+    expect(e7.message).toMatch(/bad\.cir:4:21.*unknown gain parameter 'gian'/);
+    const e8 = err("t\nv1 a 0 1\na1 %g(a) b g1\n.model g1 gain(gain=2)\n.end\n");
+    expect(e8.message).toMatch(/bad\.cir:3:4.*%g is not allowed/);
+    const e9 = err("t\nv1 a 0 1\na1 a b sx\n.model sx s_xfer(num_coeff=[1] den_coeff=[1 1] int_ic=[0])\n.end\n");
+    expect(e9.message).toMatch(/bad\.cir:3:8.*code model s_xfer is not supported/);
+    const e10 = err("t\nv1 a 0 1\na1 ~a b g1\n.model g1 gain(gain=2)\n.end\n");
+    expect(e10.message).toMatch(/bad\.cir:3:4.*'~'/);
+    const e11 = err("t\nv1 a 0 1\na1 a b g1\n.model g1 gain(gain=[1 2])\n.end\n");
+    expect(e11.message).toMatch(/bad\.cir:4:21.*gain is a scalar/);
+    const e12 = err("t\nv1 a 0 1\na1 a b pw\n.model pw pwl(x_array=[0 1 2] y_array=[0 1])\n.end\n");
+    expect(e12.message).toMatch(/bad\.cir:4:39.*as many/);
+    const e13 = err("t\nv1 a 0 1\na1 a b pw\n.model pw pwl(x_array=[0 1 2] y_array=[0 1 2] input_domain=0.7)\n.end\n");
+    expect(e13.message).toMatch(/bad\.cir:4:.*out of its limits/);
+    const e14 = err("t\nv1 a 0 1\na1 [a b g1\n.model g1 summer()\n.end\n");
+    expect(e14.message).toMatch(/bad\.cir:3:4.*no '\]'/);
+  });
+  it("every model in the table has an output port last", () => {
+    for (const [k, m] of Object.entries(XSPICE_MODELS)) expect(m.ports[m.ports.length - 1].dir, k).toBe("out");
+  });
+});
