@@ -216,6 +216,16 @@ describeNgspice("POLY sources at the operating point against ngspice", () => {
       "X1 a b sq g=3", "RB b 0 1k", "G1 0 c POLY(2) a 0 b 0 0 k2 {k1*1m} 1m", "RC c 0 1k"]);
   });
 
+  itNgspice(".dc and .ac of the POLY(2) sources: V1 swept through both signs, then AC from V1 and V2 (the partials at the operating point)", () => {
+    const lines = ["poly2 sweep", TIGHT, "V1 in 0 2 AC 1", "R1 in x 1k", "R2 x 0 2k", "V2 y 0 -0.7 AC 0.5 30", "R3 y z 500", "Vs1 z w 0", "R4 w 0 1.5k", "Vs2 x u 0", "R5 u 0 3k",
+      "C1 x 0 1u", "E1 e1 0 POLY(2) x 0 y 0 0.1 1 -2 0.3 0.4 -0.5 0.06", "RE1 e1 0 1k",
+      "G1 g1 0 POLY(2) x 0 z y 0 1m 2m 0.3m -0.4m 0.5m", "RG1 g1 0 1k", "CG g1 0 10n",
+      "F1 f1 0 POLY(2) Vs1 Vs2 0 2 -3 1e3 -2e3 4e3", "RF1 f1 0 1k",
+      "H1 h1 0 POLY(2) Vs1 Vs2 0.2 1k -2k 1e5 3e5 -2e5", "RH1 h1 0 1k"];
+    compareDc("poly2-dc", lines, "V1 -3 3 0.25");
+    compareAc("poly2-ac", lines, "dec 5 10 1meg");
+  });
+
   itNgspice("VALUE= on E and G (ngspice 39 makes them B sources): V={...}, spaced `VALUE = {...}`, i(E) of a VALUE source read by F", () => {
     const f = deck("value", ["value", TIGHT, "V1 in 0 2", "R1 in a 1k", "R2 a 0 3k",
       "E1 e 0 value={V(a)*V(a)/2 + 0.1}", "RE e 0 1k",
@@ -266,43 +276,14 @@ describeNgspice("a uA741-style macromodel (E POLY(2), F POLY(5)) against ngspice
   });
 
   itNgspice(".dc: the inverting amplifier's input swept through both output limits (reltol 1e-8, compared to 1e-8 relative: see DC_DECK)", () => {
-    const f = deck("ua741-dc", DC_DECK);
-    const args = "VIN -2.5 2.5 0.05";
-    const ng = runNgspiceDc(f, args);
-    const eq = dcSweep(writeDc(f, args));
-    expect(eq.stats.points).toBe(ng.sweep.length);
-    let w = 0;
-    for (const n of Object.keys(eq.nodes)) {
-      for (let p = 0; p < ng.sweep.length; p++) {
-        const dv = Math.abs(eq.nodes[n][p] - ng.nodes[n][p]);
-        w = Math.max(w, dv);
-        expect(dv, `v(${n}) at VIN = ${ng.sweep[p]}: eqspice ${eq.nodes[n][p]} ngspice ${ng.nodes[n][p]}`).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(ng.nodes[n][p])));
-      }
-    }
-    worst.set("ua741-dc", w);
+    const eq = compareDc("ua741-dc", DC_DECK, "VIN -2.5 2.5 0.05", 1e-8);
     // both limits reached: the output spans more than +-10 V
     expect(Math.min(...eq.nodes.out)).toBeLessThan(-10);
     expect(Math.max(...eq.nodes.out)).toBeGreaterThan(10);
   }, 30_000);
 
   itNgspice(".ac: the inverting amplifier's closed-loop response, 1 Hz to 10 MHz, phasors to 1e-6 relative", () => {
-    const f = deck("ua741-ac", INVERTING);
-    const args = "dec 10 1 10meg";
-    const ng = runNgspiceAc(f, args);
-    const eq = acSweep(writeAc(f, args));
-    expect(eq.frequencies.length).toBe(ng.freq.length);
-    let w = 0;
-    for (const [n, ph] of Object.entries(ng.nodes)) {
-      const a = eq.nodes[n];
-      expect(a, `v(${n}) missing`).toBeDefined();
-      for (let k = 0; k < ng.freq.length; k++) {
-        const d = Math.hypot(a.re[k] - ph.re[k], a.im[k] - ph.im[k]);
-        const m = Math.hypot(ph.re[k], ph.im[k]);
-        w = Math.max(w, d / (m + 1e-9));
-        expect(d, `v(${n}) at ${ng.freq[k]} Hz: eqspice ${a.re[k]}+j${a.im[k]}, ngspice ${ph.re[k]}+j${ph.im[k]}`).toBeLessThanOrEqual(1e-6 * m + 1e-9);
-      }
-    }
-    worst.set("ua741-ac (relative)", w);
+    const eq = compareAc("ua741-ac", INVERTING, "dec 10 1 10meg");
     // the closed-loop gain at 1 Hz is -R2/R1 = -10 (to the open-loop gain's share)
     expect(eq.nodes.out.re[0]).toBeCloseTo(-10, 2);
   }, 30_000);
@@ -333,17 +314,46 @@ describeNgspice("a uA741-style macromodel (E POLY(2), F POLY(5)) against ngspice
  */
 const DC_DECK = INVERTING.map((l) => (l === TIGHT ? ".options reltol=1e-8 vntol=1e-12 abstol=1e-15" : l));
 
-/** Deck f with its `.dc` card for eqspice (the ngspice helper runs the sweep from its control block). */
-function writeDc(f: string, args: string): string {
-  const g = f.replace(/\.cir$/, "-eq.cir");
-  writeFileSync(g, [...DC_DECK, `.dc ${args}`, ".end", ""].join("\n"));
-  return g;
+/**
+ * Sweep deck `lines` with `.dc ${args}` in both simulators: every node at
+ * every point to `vtol` (relative above 1 V). Returns eqspice's sweep.
+ */
+function compareDc(name: string, lines: string[], args: string, vtol = 1e-9): ReturnType<typeof dcSweep> {
+  const f = deck(name, lines);
+  const ng = runNgspiceDc(f, args);
+  const eq = dcSweep(deck(`${name}-eq`, [...lines, `.dc ${args}`]));
+  expect(eq.stats.points).toBe(ng.sweep.length);
+  let w = 0;
+  for (const n of Object.keys(eq.nodes)) {
+    for (let p = 0; p < ng.sweep.length; p++) {
+      const dv = Math.abs(eq.nodes[n][p] - ng.nodes[n][p]);
+      w = Math.max(w, dv);
+      expect(dv, `${name}: v(${n}) at ${ng.sweep[p]}: eqspice ${eq.nodes[n][p]} ngspice ${ng.nodes[n][p]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(ng.nodes[n][p])));
+    }
+  }
+  worst.set(`${name} (dc)`, w);
+  return eq;
 }
 
-function writeAc(f: string, args: string): string {
-  const g = f.replace(/\.cir$/, "-eq.cir");
-  writeFileSync(g, [...INVERTING, `.ac ${args}`, ".end", ""].join("\n"));
-  return g;
+/** `.ac ${args}` of deck `lines` in both simulators: every node phasor to `rel` (plus 1e-9 V). Returns eqspice's. */
+function compareAc(name: string, lines: string[], args: string, rel = 1e-6): ReturnType<typeof acSweep> {
+  const f = deck(name, lines);
+  const ng = runNgspiceAc(f, args);
+  const eq = acSweep(deck(`${name}-eq`, [...lines, `.ac ${args}`]));
+  expect(eq.frequencies.length).toBe(ng.freq.length);
+  let w = 0;
+  for (const [n, ph] of Object.entries(ng.nodes)) {
+    const a = eq.nodes[n];
+    expect(a, `${name}: v(${n}) missing`).toBeDefined();
+    for (let k = 0; k < ng.freq.length; k++) {
+      const d = Math.hypot(a.re[k] - ph.re[k], a.im[k] - ph.im[k]);
+      const m = Math.hypot(ph.re[k], ph.im[k]);
+      w = Math.max(w, d / (m + 1e-9));
+      expect(d, `${name}: v(${n}) at ${ng.freq[k]} Hz: eqspice ${a.re[k]}+j${a.im[k]}, ngspice ${ph.re[k]}+j${ph.im[k]}`).toBeLessThanOrEqual(rel * m + 1e-9);
+    }
+  }
+  worst.set(`${name} (ac, relative)`, w);
+  return eq;
 }
 
 describe("bad POLY and VALUE= lines", () => {
