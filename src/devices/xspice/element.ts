@@ -1,12 +1,19 @@
 /** `A` elements: the XSPICE code model device of an elaborated line (line.ts). */
 import type { MakeDevice } from "../kind.js";
 import { XSPICE_MODELS } from "./models.js";
+import { SXfer } from "./s-xfer.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 
 export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
   const def = XSPICE_MODELS[s.model];
   const inputs: XDeviceInput[] = s.inputs.map((u) => (u.kind === "v" ? { kind: "v", p: nodes[u.p], n: nodes[u.n] } : u));
   const beh = def.make ? def.make(s.params, s.inputs.length) : null;
+  if (def.dynamic === "s_xfer") {
+    const p = s.params;
+    const f = new SXfer(p.get("num_coeff") as number[], p.get("den_coeff") as number[], p.get("int_ic") as number[], p.get("gain") as number, p.get("in_offset") as number, p.get("denormalized_freq") as number);
+    const ws = Array.from({ length: f.states }, (_, i) => internalNode(`state${i}`));
+    return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws });
+  }
   const dyn = def.dynamic ? { kind: def.dynamic, params: s.params, w: internalNode("state") } : null;
   return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
 };

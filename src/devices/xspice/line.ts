@@ -166,8 +166,8 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const type = card.type;
   const def = XSPICE_MODELS[type];
   if (!def) {
-    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, pwl, int and d_dt)`, modelTok.loc);
-    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, pwl, int and d_dt)`, modelTok.loc);
+    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, pwl, int, d_dt and s_xfer)`, modelTok.loc);
+    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, pwl, int, d_dt and s_xfer)`, modelTok.loc);
     throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
   }
   if (conns.length !== def.ports.length) {
@@ -230,6 +230,15 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     const at = card.params.get("y_array")!.loc;
     if (x.length !== y.length) throw new NetlistError(`.model ${card.name}: x_array has ${x.length} values, y_array ${y.length}: they must be as many`, at);
     for (let k = 1; k < x.length; k++) if (!(x[k] > x[k - 1])) throw new NetlistError(`.model ${card.name}: x_array must increase (x[${k}] = ${x[k]} after ${x[k - 1]})`, card.params.get("x_array")!.loc);
+  }
+  if (type === "s_xfer") {
+    const num = params.get("num_coeff") as readonly number[];
+    const den = params.get("den_coeff") as readonly number[];
+    const ic = params.get("int_ic") as readonly number[];
+    if (num.length > den.length) throw new NetlistError(`.model ${card.name}: num_coeff has more values (${num.length}) than den_coeff (${den.length})`, card.params.get("num_coeff")!.loc);
+    if (den[0] === 0) throw new NetlistError(`.model ${card.name}: den_coeff's first (highest order) value must not be 0`, card.params.get("den_coeff")!.loc);
+    if (ic.length !== den.length - 1) throw new NetlistError(`.model ${card.name}: int_ic needs ${den.length - 1} values (one per integrator: den_coeff's size minus 1), has ${ic.length}`, card.params.get("int_ic")!.loc);
+    if (!((params.get("denormalized_freq") as number) > 0)) throw new NetlistError(`.model ${card.name}: denormalized_freq must be positive`, card.params.get("denormalized_freq")?.loc ?? card.loc);
   }
   // single-ended voltage inputs read against ground ("0" is appended once)
   let ground = -1;

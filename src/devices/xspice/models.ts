@@ -52,8 +52,8 @@ export interface XModelDef {
   params: readonly ParamDef[];
   /** The behaviour for these parameters (static models), or undefined for the integrator / differentiator (dynamic, in xspice.ts). */
   make?(p: XParams, nIn: number): XBehaviour;
-  /** int / d_dt: the output has a state integrated in time. */
-  dynamic?: "int" | "d_dt";
+  /** int / d_dt / s_xfer: the output has a state integrated in time. */
+  dynamic?: "int" | "d_dt" | "s_xfer";
 }
 
 const VIN: readonly PortType[] = ["v", "vd", "i", "id", "vnam"];
@@ -389,6 +389,22 @@ const dDt: XModelDef = {
   dynamic: "d_dt",
 };
 
+const sXfer: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VOUT },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0 },
+    { name: "gain", kind: "real", def: 1 },
+    { name: "num_coeff", kind: "real", vector: { min: 1 } },
+    { name: "den_coeff", kind: "real", vector: { min: 2 } },
+    { name: "int_ic", kind: "real", vector: { min: 1 } },
+    { name: "denormalized_freq", kind: "real", def: 1 },
+  ],
+  dynamic: "s_xfer",
+};
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -399,10 +415,11 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   pwl,
   int: intModel,
   d_dt: dDt,
+  s_xfer: sXfer,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["climit", "ilimit", "s_xfer", "slew", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["climit", "ilimit", "slew", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

@@ -23,12 +23,20 @@
  * internal node w (V, or A for a current output) whose row reads
  * w - y(u) = 0 at DC and in a transient, and, in AC, j omega w = gain u
  * (int: out = gain u / s) or w = j omega gain u (d_dt): the AC system's
- * reactive part carries the s. Not reciprocal (symmetric false).
+ * reactive part carries the s.
+ *
+ * s_xfer (s-xfer.ts) drives its output from its integrator states like a
+ * static model at DC and in a transient (its internal nodes then read 0);
+ * in AC its n - 1 internal nodes w_i are the controller canonical form's
+ * states, s w_i = w_{i+1} (i < n - 2), s w_{n-2} = gain u - sum_i d_i w_i,
+ * and y = sum_i (c_i - c_{n-1} d_i) w_i + c_{n-1} gain u, so that
+ * y / u = gain N(s) / D(s). Not reciprocal (symmetric false).
  */
 import type { SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import { clipDynamic, type XBehaviour, type XParams } from "./models.js";
+import type { SXfer } from "./s-xfer.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
 export type XDeviceInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -89,12 +97,13 @@ export class XspiceDevice implements Device {
     private readonly beh: XBehaviour | null,
     private readonly dyn: XDynamic | null,
     allNodes: readonly number[],
+    private readonly sx: { f: SXfer; ws: readonly number[] } | null = null,
   ) {
     this.n = inputs.length;
-    this.linear = dyn ? false : beh!.affine;
+    this.linear = dyn || sx ? false : beh!.affine;
     this.definesVoltage = out === "v";
     this.readsBranch = inputs.some((u) => u.kind === "i");
-    this.nodes = dyn ? [...allNodes, dyn.w] : allNodes;
+    this.nodes = dyn ? [...allNodes, dyn.w] : sx ? [...allNodes, ...sx.ws] : allNodes;
     this.kctrl = new Int32Array(this.n).fill(-1);
     this.branches = new Array<VoltageBranch | null>(this.n).fill(null);
     this.u = new Float64Array(this.n);
@@ -117,6 +126,7 @@ export class XspiceDevice implements Device {
 
   /** The internal node w of int / d_dt joins ground at DC (its row fixes it; no conductance). */
   dcGroups(): ReadonlyArray<readonly number[]> {
+    if (this.sx) return this.sx.ws.map((w) => [w, 0]);
     return this.dyn ? [[this.dyn.w, 0]] : [];
   }
 
@@ -150,6 +160,7 @@ export class XspiceDevice implements Device {
       this.hka = ctx.entry(this.k, this.ra);
       this.hkb = ctx.entry(this.k, this.rb);
     }
+    if (this.sx) this.setupSx(ctx);
     if (this.dyn) {
       this.hww = ctx.entry(this.rw, this.rw);
       if (this.out === "v") this.hkw = ctx.entry(this.k, this.rw);
@@ -158,6 +169,28 @@ export class XspiceDevice implements Device {
         this.hbw = ctx.entry(this.rb, this.rw);
       }
     }
+  }
+
+  // s_xfer handles: w rows' diagonals, w_i -> w_{i+1}, the last row's w_j and input columns, the output rows' w_j columns
+  private sxDiag!: Int32Array;
+  private sxNext!: Int32Array;
+  private sxLast!: Int32Array;
+  private sxLastU!: Int32Array;
+  private sxOut!: Int32Array;
+
+  private setupSx(ctx: SetupContext): void {
+    const ws = this.sx!.ws;
+    const m = ws.length;
+    const rw = ws.map((w) => ctx.row(w));
+    this.sxDiag = Int32Array.from(rw.map((r) => ctx.entry(r, r)));
+    this.sxNext = Int32Array.from(rw.map((r, i) => (i + 1 < m ? ctx.entry(r, rw[i + 1]) : 0)));
+    const last = rw[m - 1];
+    this.sxLast = Int32Array.from(rw.map((r) => ctx.entry(last, r)));
+    const u = this.inputs[0];
+    this.sxLastU = u.kind === "v" ? Int32Array.of(ctx.entry(last, ctx.row(u.p)), ctx.entry(last, ctx.row(u.n))) : Int32Array.of(ctx.entry(last, this.kctrl[0]), 0);
+    // output rows: k (voltage), or a and b (current)
+    const outRows = this.out === "v" ? [this.k] : [this.ra, this.rb];
+    this.sxOut = Int32Array.from(outRows.flatMap((R) => rw.map((r) => ctx.entry(R, r))));
   }
 
   /** The inputs u at (V, x): node-pair voltages (V) or branch currents (A). */
@@ -179,6 +212,10 @@ export class XspiceDevice implements Device {
     const r = this.r;
     if (this.beh) {
       this.beh.evaluate(u, r);
+      return;
+    }
+    if (this.sx) {
+      this.sx.f.evaluate(u[0], integ && this.started ? time - this.t1 : null, r);
       return;
     }
     const p = this.dyn!.params;
@@ -264,6 +301,8 @@ export class XspiceDevice implements Device {
       b[this.ra] -= c;
       b[this.rb] += c;
     }
+    // s_xfer's AC state nodes read 0 at DC and in a transient
+    if (this.sx) for (const h of this.sxDiag) A[h] += 1;
   }
 
   /** The output port of int / d_dt reads w: V(a) - V(b) = w, or the current w from a to b. */
@@ -296,6 +335,10 @@ export class XspiceDevice implements Device {
   acLoad(ctx: AcLoadContext): void {
     const g = ctx.g;
     const u = this.gather(g.V, g.x);
+    if (this.sx) {
+      this.acSx(ctx);
+      return;
+    }
     if (!this.dyn) {
       this.evaluate(u, null, -1);
       this.stamp(g, false);
@@ -316,14 +359,44 @@ export class XspiceDevice implements Device {
     this.stampOutputOfW(g);
   }
 
+  /** s_xfer in AC: the controller canonical form on the w nodes (see the file's comment). */
+  private acSx(ctx: AcLoadContext): void {
+    const { f, ws } = this.sx!;
+    const m = ws.length;
+    const G = ctx.g.A;
+    const C = ctx.c.A;
+    for (let i = 0; i < m; i++) {
+      C[this.sxDiag[i]] += 1;
+      if (i + 1 < m) G[this.sxNext[i]] -= 1;
+    }
+    for (let j = 0; j < m; j++) G[this.sxLast[j]] += f.d[j];
+    const vIn = this.inputs[0].kind === "v";
+    G[this.sxLastU[0]] -= f.g;
+    if (vIn) G[this.sxLastU[1]] += f.g;
+    // y = sum_j e_j w_j + c_m gain u
+    const cm = f.c[m];
+    const rows = this.out === "v" ? [-1] : [1, -1];
+    rows.forEach((sign, ri) => {
+      for (let j = 0; j < m; j++) G[this.sxOut[ri * m + j]] += sign * (f.c[j] - cm * f.d[j]);
+    });
+    const n = this.n;
+    const slots = this.out === "v" ? [[2, -1]] : [[0, 1], [1, -1]];
+    for (const [slot, sign] of slots) {
+      G[this.hP[slot * n]] += sign * cm * f.g;
+      if (vIn) G[this.hN[slot * n]] -= sign * cm * f.g;
+    }
+    if (this.out === "v") this.stampBranch(ctx.g);
+  }
+
   addCurrents(V: Float64Array, x: Float64Array, time: number, out: Float64Array): void {
     let i: number;
     if (this.out === "v") i = x[this.k];
     else if (this.dyn) i = V[this.dyn.w];
     else {
-      this.evaluate(this.gather(V, x), null, -1);
+      this.evaluate(this.gather(V, x), this.sx && time >= 0 ? this.lastInteg : null, time);
       i = this.r[0];
     }
+    if (this.sx) for (const w of this.sx.ws) out[w] += V[w];
     out[this.a] += i;
     out[this.b] -= i;
     if (this.dyn) {
@@ -342,11 +415,17 @@ export class XspiceDevice implements Device {
   }
 
   chargeNodes(): readonly number[] {
-    return this.dyn ? [this.dyn.w] : [];
+    return this.dyn ? [this.dyn.w] : this.sx ? this.sx.ws : [];
   }
 
   /** The transient starts from the operating point: int from out_ic (limited), with the integrand there; d_dt from its input there. */
   startCharges(V: Float64Array, x?: Float64Array): void {
+    if (this.sx) {
+      this.sx.f.reset();
+      this.t1 = 0;
+      this.started = true;
+      return;
+    }
     if (!this.dyn) return;
     const u = this.gather(V, x ?? new Float64Array(0));
     if (this.dyn.kind === "int") {
@@ -358,8 +437,14 @@ export class XspiceDevice implements Device {
   }
 
   accept(V: Float64Array, x: Float64Array): void {
-    if (!this.dyn || !this.started || !this.lastInteg) return;
+    if (!this.started || !this.lastInteg) return;
     const u = this.gather(V, x);
+    if (this.sx) {
+      this.sx.f.accept(u[0], this.lastTime - this.t1);
+      this.t1 = this.lastTime;
+      return;
+    }
+    if (!this.dyn) return;
     if (this.dyn.kind === "int") {
       this.evaluate(u, this.lastInteg, this.lastTime);
       this.q1 = this.r[0];
