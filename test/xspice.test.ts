@@ -94,6 +94,14 @@ describeNgspice("XSPICE analog code models against ngspice 39: .op and .dc", () 
     ]);
   });
 
+  itNgspice("in subcircuits: {expression} vector elements from the instance's parameters, %vnam of the subcircuit's own source", () => {
+    compare("subckt", [
+      "subckt", TIGHT, ".param k=3", "v1 in 0 0.4",
+      ".subckt blk a y params: g=2", "vs a m 0", "rm m 0 1k", ".model gg summer(in_gain=[{g} {-g/4}] out_offset={k/10})", "a1 [a %vnam(vs)] y gg", ".ends",
+      "x1 in o1 blk g=5", "x2 in o2 blk",
+    ]);
+  });
+
   itNgspice("divide, limit and pwl at operating points in each region", () => {
     compare("divide-limit-pwl", [
       "divide limit pwl", TIGHT,

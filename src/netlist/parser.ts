@@ -27,7 +27,7 @@ import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type DcSweepCard, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
-import { readXspiceModelParams } from "../devices/xspice/card.js";
+import { readXspiceModelParams, xspiceHasExpressions } from "../devices/xspice/card.js";
 
 const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
@@ -497,7 +497,7 @@ class Parser {
       // an XSPICE code model (devices/xspice/card.ts reads its vectors); refused by type when an A element uses it
       const inner = rest[0]?.kind === "(" && rest[rest.length - 1]?.kind === ")" ? rest.slice(1, -1) : rest[0]?.kind === "(" ? rest.slice(1) : rest;
       const params = readXspiceModelParams(inner, nameTok.text);
-      for (const v of params.values()) if (v.kind === "expr") this.out.hasExpressions = true;
+      if (xspiceHasExpressions(params)) this.out.hasExpressions = true;
       const xcard = { name: nameTok.lower, type, params, loc: nameTok.loc };
       if (this.frame.cond) return void this.scope.condModels.push(this.withCond(xcard));
       if (this.scope.models.has(nameTok.lower)) throw new NetlistError(`duplicate model '${nameTok.text}'`, nameTok.loc);

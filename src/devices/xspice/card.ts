@@ -18,6 +18,12 @@ export function isVectorToken(t: Token): t is VectorToken {
   return Array.isArray((t as Partial<VectorToken>).items);
 }
 
+/** True when a value of the card (or an element of a vector) is an {expression}. */
+export function xspiceHasExpressions(params: ReadonlyMap<string, Token>): boolean {
+  for (const v of params.values()) if (v.kind === "expr" || (isVectorToken(v) && v.items.some((e) => e.kind === "expr"))) return true;
+  return false;
+}
+
 /** Split `[`/`]` off the ends of word tokens (the lexer keeps `[1` and `2]` as words). */
 export function splitBrackets(tokens: readonly Token[]): Token[] {
   const out: Token[] = [];
