@@ -323,7 +323,7 @@ describe("B source errors, each at its file:line:col", () => {
     expect(errorOf([R, "B1 a 0"])).toMatch(/^3:1: .*needs V=expression or I=expression/);
     expect(errorOf([R, "B1 a 0 2*v(a)"])).toMatch(/^3:8: .*needs V=expression or I=expression/);
     expect(errorOf([R, "B1 a 0 V=v(a) I=1"])).toMatch(/^3:15: .*one of V= and I=, not both/);
-    expect(errorOf([R, "B1 a 0 I=1m tc1=0.01"])).toMatch(/^3:13: .*temperature coefficients \(tc1=, tc2=\) on a B source are not supported/);
+    expect(errorOf([R, "B1 a 0 I=1m temp=50"])).toMatch(/^3:13: .*own temperature \(temp=, dtemp=\) is not supported/);
     expect(errorOf([R, "B1 a 0 I=1m foo=2"])).toMatch(/^3:13: .*unknown B-source parameter 'foo'/);
     expect(errorOf([R, "B1 a 0 V="])).toMatch(/^3:8: .*V= has no expression/);
   });

@@ -494,7 +494,7 @@ describe("JFET netlist errors", () => {
     expectNetlistError(load("V1 d 0 1", "J1 d 0 0 nomod"), 3, 10, /j1: unknown JFET model 'nomod'/);
     expectNetlistError(load(".model dd d", "V1 d 0 1", "J1 d 0 0 dd"), 4, 10, /j1: model 'dd' is a D model .* not a JFET model/);
     expectNetlistError(load(M, "V1 d 0 1", "Q1 d 0 0 jn"), 4, 10, /model 'jn' is a JFET model/);
-    expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn off"), 4, 13, /j1: 'off' .* not supported for JFETs/);
+    expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn off 2"), 4, 17, /j1: unexpected '2' after 'off'/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn ic=1,2"), 4, 13, /JFET initial conditions/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn temp=-300"), 4, 13, /j1: temperature -300 C is below absolute zero/);
     expectNetlistError(load(M, "V1 d 0 1", "J1 d 0 0 jn 0"), 4, 13, /area must be positive/);

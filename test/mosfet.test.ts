@@ -200,7 +200,7 @@ describe("MOSFET netlist errors", () => {
     expectNetlistError(load(NCH, "V1 d 0 1", "M1 d d 0 0 nch L=0"), 4, 18, /m1: L must be positive/);
     expectNetlistError(load(".model nld nmos (ld=1.5u)", "V1 d 0 1", "M1 d d 0 0 nld L=2u"), 4, 18, /effective channel length/);
     expectNetlistError(load(NCH, "V1 d 0 1", "M1 d d 0 0 nch XL=1u"), 4, 16, /m1: unknown parameter 'XL'/);
-    expectNetlistError(load(NCH, "V1 d 0 1", "M1 d d 0 0 nch off"), 4, 16, /'off'.*not supported/);
+    expectNetlistError(load(NCH, "V1 d 0 1", "M1 d d 0 0 nch off 2"), 4, 20, /m1: unexpected '2'/);
     expectNetlistError(load(NCH, "V1 d 0 1", "M1 d d 0 0 nch temp=50"), 4, 16, /own temperature/);
   });
   it("bad model values: PHI <= 0, NSUB below ni with TOX", () => {

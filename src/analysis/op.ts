@@ -51,6 +51,45 @@ function worstNodes(engine: Engine): Array<[string, number]> {
   return list.slice(0, 3);
 }
 
+/**
+ * A device that takes ngspice's OFF (`off` on a diode, BJT, JFET or
+ * MOSFET line): while `holdOff` is set its junction voltages are 0.
+ */
+interface OffFlag {
+  off: boolean;
+  holdOff: boolean;
+}
+
+function offDevices(c: Circuit): OffFlag[] {
+  const out: OffFlag[] = [];
+  for (const d of c.devices) if ((d as Partial<OffFlag>).off === true) out.push(d as unknown as OffFlag);
+  return out;
+}
+
+/**
+ * Newton from a cold start, with ngspice's OFF devices: niiter.c runs the
+ * first iteration in MODEINITJCT and then MODEINITFIX until the iterate
+ * passes its convergence test, with every OFF device's junction voltages
+ * held at 0 throughout (bjtload.c, mos1load.c, jfetload.c, dioload.c);
+ * then MODEINITFLOAT from there, with the OFF devices free. So: a Newton
+ * solve with them held (stopping where the test passes), then one from
+ * its answer with them free, the two sharing `maxIter`. Without OFF
+ * devices, plain Newton.
+ */
+function coldNewton(engine: Engine, offs: OffFlag[], tol: NewtonTolerances, maxIter: number, initJunctions: boolean, polish: number): { converged: boolean; iterations: number } {
+  if (offs.length === 0) return engine.newton(tol, maxIter, initJunctions, polish);
+  for (const d of offs) d.holdOff = true;
+  let held;
+  try {
+    held = engine.newton(tol, maxIter, initJunctions, 0);
+  } finally {
+    for (const d of offs) d.holdOff = false;
+  }
+  if (!held.converged || held.iterations >= maxIter) return { converged: false, iterations: held.iterations };
+  const free = engine.newton(tol, maxIter - held.iterations, false, polish);
+  return { converged: free.converged, iterations: held.iterations + free.iterations };
+}
+
 /** Newton iterations per gmin step, as ngspice's ITL2 (its stepping's limit; ITL1 bounds the plain attempt). */
 const STEP_ITERATIONS = 50;
 
@@ -71,7 +110,9 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   }
   engine.gshunt = 0;
   engine.setPoint("dc", 0, 1, null);
-  let r = engine.newton(tol, maxIter, !opts.warm, polish);
+  // OFF devices start a cold solve (a warm one, as a sweep's next point, starts from the last answer: ngspice's MODEINITPRED)
+  const offs = opts.warm ? [] : offDevices(c);
+  let r = coldNewton(engine, offs, tol, maxIter, !opts.warm, polish);
   total += r.iterations;
   if (r.converged) return { iterations: total, strategy: "newton" };
   if (opts.homotopy === false) throw new ConvergenceError(`DC operating point did not converge in ${maxIter} iterations`, worstNodes(engine));
@@ -89,7 +130,8 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
     const good = Float64Array.from(engine.x);
     for (let attempt = 0; attempt < 1000; attempt++) {
       engine.gshunt = g;
-      r = engine.newton(tol, STEP_ITERATIONS, total === 0, polish);
+      // the first step starts as a cold solve (ngspice's dynamic_gmin: MODEINITJCT), OFF devices held
+      r = attempt === 0 ? coldNewton(engine, offs, tol, STEP_ITERATIONS, total === 0, polish) : engine.newton(tol, STEP_ITERATIONS, total === 0, polish);
       total += r.iterations;
       if (r.converged) {
         good.set(engine.x);
@@ -126,7 +168,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   while (s < 1) {
     const next = Math.min(1, s + step);
     engine.setPoint("dc", 0, next, null);
-    r = engine.newton(tol, maxIter, first, polish);
+    r = first ? coldNewton(engine, offs, tol, maxIter, true, polish) : engine.newton(tol, maxIter, false, polish);
     total += r.iterations;
     if (r.converged) {
       first = false;

@@ -503,8 +503,6 @@ function dependsOnAny(n: MathNode): boolean {
 
 /** B-source parameters eqspice refuses by name. */
 const B_PARAM_REFUSED: Record<string, string> = {
-  tc1: "temperature coefficients (tc1=, tc2=) on a B source are not supported",
-  tc2: "temperature coefficients (tc1=, tc2=) on a B source are not supported",
   temp: "a B source's own temperature (temp=, dtemp=) is not supported",
   dtemp: "a B source's own temperature (temp=, dtemp=) is not supported",
   reciproctc: "reciproctc= on a B source is not supported",
@@ -518,6 +516,8 @@ export interface BLine {
   key: Token;
   text: string;
   at: (i: number) => SourceLoc;
+  /** `tc1=`, `tc2=` as written (the value's temperature factor, elaborate.ts), when given. */
+  tc: { tc1?: Token; tc2?: Token };
 }
 
 function adjacent(a: Token, b: Token): boolean {
@@ -548,11 +548,18 @@ export function readBLine(name: string, toks: readonly Token[], lineLoc: SourceL
     throw new NetlistError(`${name}: a B source needs V=expression or I=expression (usage: ${usage})`, at);
   }
   let line: BLine | null = null;
+  const tc: BLine["tc"] = {};
   for (let k = 0; k < keys.length; k++) {
     const key = toks[keys[k]];
     const body = toks.slice(keys[k] + 2, k + 1 < keys.length ? keys[k + 1] : toks.length);
     const kl = key.lower;
     if (kl in B_PARAM_REFUSED) throw new NetlistError(`${name}: ${B_PARAM_REFUSED[kl]}`, key.loc);
+    if (kl === "tc1" || kl === "tc2") {
+      if (tc[kl]) throw new NetlistError(`${name}: '${clip(key.text)}' given twice`, key.loc);
+      if (body.length !== 1 || (body[0].kind !== "word" && body[0].kind !== "expr")) throw new NetlistError(`${name}: ${key.text}= needs one value`, body[0]?.loc ?? key.loc);
+      tc[kl] = body[0];
+      continue;
+    }
     if (kl !== "v" && kl !== "i") throw new NetlistError(`${name}: unknown B-source parameter '${clip(key.text)}' (usage: ${usage})`, key.loc);
     if (line) throw new NetlistError(`${name}: a B source takes one of V= and I=, not both (${line.key.text.toUpperCase()}= given before)`, key.loc);
     if (body.length === 0) throw new NetlistError(`${name}: ${key.text}= has no expression`, key.loc);
@@ -571,7 +578,8 @@ export function readBLine(name: string, toks: readonly Token[], lineLoc: SourceL
       const off = Math.max(0, i - p.start);
       return { file: p.loc.file, line: p.loc.line, col: p.loc.col + off };
     };
-    line = { kind: kl, key, text, at };
+    line = { kind: kl, key, text, at, tc };
   }
-  return line!;
+  if (!line) throw new NetlistError(`${name}: a B source needs V=expression or I=expression (usage: ${usage})`, toks[0].loc);
+  return line;
 }

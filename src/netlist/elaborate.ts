@@ -17,6 +17,7 @@ import type { SourceValue, TimeDefaults } from "../devices/sources/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor/resistor-model.js";
 import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
+import { scaleBExpr } from "../devices/bsource/bsource.js";
 import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
@@ -43,6 +44,8 @@ export type ElementSpec = (
       area: number;
       /** The multiplier m alone (it also scales IBV); default 1. */
       m?: number;
+      /** `off`: the operating point starts with vd = 0 (ngspice's OFF). */
+      off?: boolean;
       loc: SourceLoc;
     }
   | {
@@ -54,6 +57,8 @@ export type ElementSpec = (
       model: MosModel;
       modelName: string;
       geometry: MosGeometry;
+      /** `off`: the operating point starts with vgs = vds = vbs = 0 (ngspice's OFF). */
+      off?: boolean;
       loc: SourceLoc;
     }
   | {
@@ -66,6 +71,8 @@ export type ElementSpec = (
       /** Area factor (AREA; default 1) and parallel multiplier M (default 1). */
       area: number;
       m: number;
+      /** `off`: the operating point starts with vbe = vbc = 0 (ngspice's OFF). */
+      off?: boolean;
       loc: SourceLoc;
     }
   | {
@@ -80,6 +87,8 @@ export type ElementSpec = (
       m: number;
       /** Device temperature (C): its temp=, else the circuit's plus its dtemp= (ngspice's jfettemp.c). */
       temp: number;
+      /** `off`: the operating point starts with vgs = vgd = 0 (ngspice's OFF). */
+      off?: boolean;
       loc: SourceLoc;
     }
   | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
@@ -238,12 +247,12 @@ const D_UNSUPPORTED: Record<string, string> = {
   l: "diode sidewall parameters (pj=, w=, l=) are not supported",
 };
 
-const J_USAGE = "JFET Jname drain gate source model [area] [area=AREA] [m=M] [temp=T] [dtemp=D]";
+const J_USAGE = "JFET Jname drain gate source model [area] [off] [area=AREA] [m=M] [temp=T] [dtemp=D]";
 const J_UNSUPPORTED: Record<string, string> = {
   ic: "JFET initial conditions (ic=) are not supported",
 };
 
-const M_USAGE = "MOSFET Mname drain gate source bulk model [l=L] [w=W] [ad=AD] [as=AS] [pd=PD] [ps=PS] [nrd=NRD] [nrs=NRS] [m=M]";
+const M_USAGE = "MOSFET Mname drain gate source bulk model [off] [l=L] [w=W] [ad=AD] [as=AS] [pd=PD] [ps=PS] [nrd=NRD] [nrs=NRS] [m=M]";
 const M_PARAMS: Record<string, number> = { l: 1, w: 1, ad: 1, as: 1, pd: 1, ps: 1, nrd: 1, nrs: 1, m: 1 };
 const M_UNSUPPORTED: Record<string, string> = {
   temp: "a MOSFET's own temperature (temp=, dtemp=) is not supported: use .temp",
@@ -254,7 +263,7 @@ const M_UNSUPPORTED: Record<string, string> = {
   icvbs: "MOSFET initial conditions (icvbs=) are not supported",
 };
 
-const Q_USAGE = "BJT Qname collector base emitter [substrate] model [area] [area=AREA] [m=M]";
+const Q_USAGE = "BJT Qname collector base emitter [substrate] model [area] [off] [area=AREA] [m=M]";
 const Q_UNSUPPORTED: Record<string, string> = {
   temp: "a BJT's own temperature (temp=, dtemp=) is not supported: use .temp",
   dtemp: "a BJT's own temperature (temp=, dtemp=) is not supported: use .temp",
@@ -427,7 +436,13 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       terminals: nodes,
       what: `${card.name} ${line.key.text.toUpperCase()}=`,
     });
-    ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr, loc: card.loc, nodeToks });
+    // tc1=, tc2=: the value times 1 + tc1 dT + tc2 dT^2, dT = T - 300.15 K (ngspice 39's asrcload.c: 27 C, not TNOM)
+    const tc1 = line.tc.tc1 ? evalTok(line.tc.tc1, local, `${card.name} tc1`) : 0;
+    const tc2 = line.tc.tc2 ? evalTok(line.tc.tc2, local, `${card.name} tc2`) : 0;
+    const dT = ctx.options.temp + CONSTCtoK - 300.15;
+    const factor = 1 + tc1 * dT + tc2 * dT * dT;
+    if (!Number.isFinite(factor)) throw new NetlistError(`${card.name}: temperature factor 1 + tc1 dT + tc2 dT^2 is ${factor}`, (line.tc.tc1 ?? line.tc.tc2)!.loc);
+    ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr: scaleBExpr(expr, factor), loc: card.loc, nodeToks });
     return;
   }
   if (card.letter === "a") {
@@ -585,7 +600,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       // m parallel diodes: ngspice multiplies every current and conductance by m, as area does in DC.
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
-      ctx.out.push({ type: "d", name, nodes: nodesOf(nodes) as [string, string], model, modelName, area: area * m, m, loc: card.loc, nodeToks: pos });
+      ctx.out.push({ type: "d", name, nodes: nodesOf(nodes) as [string, string], model, modelName, area: area * m, m, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos });
       break;
     }
     case "m": {
@@ -603,10 +618,12 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const nodes = needNodes(card, pos, 4, usage);
       const modelTok = pos[4];
       if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing MOSFET model name (usage: ${M_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
-      if (pos[5]?.lower === "off") throw new NetlistError(`${card.name}: 'off' (an initial guess for the operating point) is not supported for MOSFETs`, pos[5].loc);
+      // `off` after the model (ngspice reads it among the instance parameters)
+      const offTok = pos[5]?.lower === "off" ? pos[5] : undefined;
       const resolved = resolveMosModel(modelTok, f.models, local, ctx.options.tnom, card.name);
       if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
-      checkArgs(card, a, 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
+      if (offTok && resolved.model.bsim3) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM3 (level 8/49) MOSFETs`, offTok.loc);
+      checkArgs(card, a, offTok ? 6 : 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
       const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS, ...(resolved.model.bsim3 ? { l: 5e-6, w: 5e-6 } : {}) }; // BSIM3's own default L, W (b3set.c)
       for (const k of Object.keys(M_PARAMS) as Array<keyof MosGeometry>) {
         const v = num(k, k.toUpperCase());
@@ -617,7 +634,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       }
       const bad = mosSizeProblem(resolved.model, geometry, resolved.name);
       if (bad) throw new NetlistError(`${card.name}: ${bad.msg}`, named.get(bad.width ? "w" : "l")?.values[0].loc ?? card.loc);
-      ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, loc: card.loc, nodeToks: pos });
+      ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, ...(offTok && { off: true }), loc: card.loc, nodeToks: pos });
       break;
     }
     case "q": {
@@ -639,44 +656,46 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing bipolar transistor model name (usage: ${Q_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
       if (mi === 4) nodes.push(needNodes(card, pos, 4, "Qname collector base emitter [substrate] model")[3]);
       else nodes.push("0");
-      const after = pos.slice(mi + 1);
-      const off = after.find((t) => t.lower === "off");
-      if (off) throw new NetlistError(`${card.name}: 'off' (an initial guess for the operating point) is not supported for bipolar transistors`, off.loc);
+      // after the model: an optional area, then an optional `off` (ngspice reads nothing positional after it)
+      const offAt = pos.findIndex((t, j) => j > mi && t.lower === "off");
+      if (offAt >= 0 && pos[offAt + 1]) throw new NetlistError(`${card.name}: unexpected '${clip(pos[offAt + 1].text)}' after 'off' (ngspice 39 refuses it too: the area comes before off; usage: ${Q_USAGE})`, pos[offAt + 1].loc);
+      const qpos = offAt >= 0 ? pos.slice(0, offAt) : pos;
       const resolved = resolveBjtModel(modelTok, f.models, local, ctx.options.tnom, card.name, (mn, msg) => {
         if (ctx.warned.has(`q:${mn}:${msg}`)) return;
         ctx.warned.add(`q:${mn}:${msg}`);
         ctx.warnings.push(msg);
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown bipolar transistor model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NPN/PNP card)`, card.loc);
-      checkArgs(card, a, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
-      const areaTok = named.get("area")?.values[0] ?? pos[mi + 1];
+      checkArgs(card, { pos: qpos, named }, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
+      const areaTok = named.get("area")?.values[0] ?? qpos[mi + 1];
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
-      ctx.out.push({ type: "q", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, area, m, loc: card.loc, nodeToks: pos.slice(0, mi) });
+      ctx.out.push({ type: "q", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, area, m, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos.slice(0, mi) });
       break;
     }
     case "j": {
       const nodes = needNodes(card, pos, 3, "Jname drain gate source model");
       const modelTok = pos[3];
       if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing JFET model name (usage: ${J_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
-      const off = pos.slice(4).find((t) => t.lower === "off");
-      if (off) throw new NetlistError(`${card.name}: 'off' (an initial guess for the operating point) is not supported for JFETs`, off.loc);
+      const offAt = pos.findIndex((t, j) => j > 3 && t.lower === "off");
+      if (offAt >= 0 && pos[offAt + 1]) throw new NetlistError(`${card.name}: unexpected '${clip(pos[offAt + 1].text)}' after 'off' (ngspice 39 refuses it too: the area comes before off; usage: ${J_USAGE})`, pos[offAt + 1].loc);
+      const jpos = offAt >= 0 ? pos.slice(0, offAt) : pos;
       const resolved = resolveJfetModel(modelTok, f.models, local, ctx.options.tnom, card.name, (mn, msg) => {
         if (ctx.warned.has(`j:${mn}:${msg}`)) return;
         ctx.warned.add(`j:${mn}:${msg}`);
         ctx.warnings.push(msg);
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown JFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NJF/PJF card)`, modelTok.loc);
-      checkArgs(card, a, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1, temp: 1, dtemp: 1 }, J_UNSUPPORTED);
+      checkArgs(card, { pos: jpos, named }, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1, temp: 1, dtemp: 1 }, J_UNSUPPORTED);
       const it = instanceTemp(card, a, local, ctx.options, ctx.warnings);
-      const areaTok = named.get("area")?.values[0] ?? pos[4];
+      const areaTok = named.get("area")?.values[0] ?? jpos[4];
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
-      ctx.out.push({ type: "j", name, nodes: nodesOf(nodes) as [string, string, string], model: resolved.model, modelName: resolved.name, area, m, temp: it.temp + it.dtemp, loc: card.loc, nodeToks: pos.slice(0, 3) });
+      ctx.out.push({ type: "j", name, nodes: nodesOf(nodes) as [string, string, string], model: resolved.model, modelName: resolved.name, area, m, temp: it.temp + it.dtemp, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos.slice(0, 3) });
       break;
     }
     case "v":

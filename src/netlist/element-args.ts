@@ -115,7 +115,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       // `DC 5`, `DC=5`, `dc = 5`
       if (rest[i + 1]?.kind === "=") i++;
       const v = rest[i + 1];
-      if (!v || (v.kind !== "word" && v.kind !== "expr") || (v.kind === "word" && (isFunc(v.lower) || NOT_MODELLED[v.lower] || v.lower === "ac"))) {
+      if (!v || (v.kind !== "word" && v.kind !== "expr") || (v.kind === "word" && isSourceWord(v.lower))) {
         throw new NetlistError(`${card.name}: DC needs a value`, t.loc);
       }
       if (dc !== undefined) throw new NetlistError(`${card.name}: a second DC value`, t.loc);
@@ -127,12 +127,20 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       if (eq) i++;
       if (ac) throw new NetlistError(`${card.name}: a second AC value`, t.loc);
       const vals: number[] = [];
-      for (; vals.length < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isFunc(rest[i + 1].lower) && !NOT_MODELLED[rest[i + 1].lower] && rest[i + 1].lower !== "dc" && rest[i + 1].lower !== "ac"; ) {
+      for (; vals.length < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isSourceWord(rest[i + 1].lower); ) {
         vals.push(evalTok(rest[i + 1], scope, vals.length ? `${card.name} AC phase` : `${card.name} AC magnitude`));
         i++;
       }
       if (eq && vals.length === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
       ac = { mag: vals[0] ?? 1, phase: vals[1] ?? 0 };
+    } else if ((w === "distof1" || w === "distof2") && t.kind === "word") {
+      // Distortion-analysis inputs (`DISTOF1 [mag [phase]]`): ngspice reads them for .disto only, so they change
+      // neither the operating point nor a transient or AC sweep: read (checked as values) and not used.
+      if (rest[i + 1]?.kind === "=") i++;
+      for (let k = 0; k < 2 && rest[i + 1] && (rest[i + 1].kind === "word" || rest[i + 1].kind === "expr") && !isSourceWord(rest[i + 1].lower); k++) {
+        evalTok(rest[i + 1], scope, `${card.name} ${w.toUpperCase()} ${k ? "phase" : "magnitude"}`);
+        i++;
+      }
     } else if (t.kind === "word" && NOT_MODELLED[w]) {
       throw new NetlistError(`${card.name}: ${t.text.toUpperCase()} sources (${NOT_MODELLED[w]}) are not modelled by eqspice`, t.loc);
     } else if (isFunc(w) && t.kind === "word") {
@@ -145,7 +153,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
         const a = rest[j];
         if (a.kind === ")") break;
         if (a.kind === ",") continue;
-        if (!paren && a.kind === "word" && (isFunc(a.lower) || NOT_MODELLED[a.lower] || a.lower === "dc" || a.lower === "ac")) {
+        if (!paren && a.kind === "word" && isSourceWord(a.lower)) {
           j--;
           break;
         }
@@ -169,6 +177,11 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
   }
   if (!wave) wave = { kind: "dc", value: dc ?? 0 };
   return ac ? { dc: dc ?? waveformAt(wave, 0), wave, ac } : { dc: dc ?? waveformAt(wave, 0), wave };
+}
+
+/** A keyword of a source line: it ends the arguments of what comes before it. */
+function isSourceWord(w: string): boolean {
+  return isFunc(w) || NOT_MODELLED[w] !== undefined || w === "dc" || w === "ac" || w === "distof1" || w === "distof2";
 }
 
 function isFunc(w: string): boolean {

@@ -294,7 +294,7 @@ class Parser {
         return this.ac(args, head.loc);
       case ".ic":
         this.topOnlyInIf(head);
-        return this.ic(args, head.loc);
+        return this.ic(args);
       case ".global":
         return this.global(args, head.loc);
       default:
@@ -517,7 +517,7 @@ class Parser {
       }
     }
     const params = new Map<string, Token>();
-    const assigns = parseAssignments(body, loc, ".model");
+    const assigns = parseModelParams(body, nameTok.text);
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
@@ -659,14 +659,26 @@ class Parser {
     this.out.acs.push(this.withCond({ kind, points: args[1], fstart: args[2], fstop: args[3], loc }));
   }
 
-  private ic(args: Token[], loc: SourceLoc): void {
-    // .ic v(node)=value v(node2)=value
+  /**
+   * `.ic v(node)=value ...`: entries separated by spaces or commas
+   * (`.ic v(1)=0, v(2)=5` and `.ic v(1)=0,v(2)=5`, as ngspice 39 reads them).
+   */
+  private ic(args: Token[]): void {
+    const usage = "`.ic` expects entries like v(node)=value";
     for (let i = 0; i < args.length; ) {
       const v = args[i];
-      if (v.lower !== "v" || args[i + 1]?.kind !== "(" || args[i + 2]?.kind !== "word" || args[i + 3]?.kind !== ")" || args[i + 4]?.kind !== "=" || !args[i + 5]) {
-        throw new NetlistError("`.ic` expects entries like v(node)=value", v.loc ?? loc);
+      if (v.kind === ",") {
+        i++;
+        continue;
       }
-      this.out.ics.push(this.withCond({ node: args[i + 2].lower, value: args[i + 5], loc: args[i + 2].loc }));
+      if (v.lower !== "v" || args[i + 1]?.kind !== "(" || args[i + 2]?.kind !== "word" || args[i + 3]?.kind !== ")" || args[i + 4]?.kind !== "=") {
+        throw new NetlistError(`${usage}, found '${clip(v.text)}'`, v.loc);
+      }
+      const value = args[i + 5];
+      if (!value || (value.kind !== "word" && value.kind !== "expr")) {
+        throw new NetlistError(`.ic v(${clip(args[i + 2].text)})= has no value`, value?.loc ?? args[i + 4].loc);
+      }
+      this.out.ics.push(this.withCond({ node: args[i + 2].lower, value, loc: args[i + 2].loc }));
       i += 6;
     }
   }
@@ -692,6 +704,35 @@ export function joinTokens(parts: readonly Token[]): string {
     prevEnd = p.kind === "expr" ? -1 : loc.col + p.text.length;
     prevLine = loc.line;
     prevFile = loc.file;
+  }
+  return out;
+}
+
+/**
+ * The parameters of a `.model` card: `NAME=VALUE`, and also `NAME VALUE`
+ * without the '=' (SPICE2 cards: `vto -1.615 kp 1.191e-5`, mixed as in
+ * `NSUB=1E15 NSS 1E10`), separated by spaces or commas, as ngspice 39
+ * reads them (its model reader takes '=' as a separator). A value is one
+ * token (a number, a parameter name or a `{expression}`).
+ */
+export function parseModelParams(tokens: Token[], model: string): ParamAssign[] {
+  const out: ParamAssign[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i];
+    if (t.kind === ",") {
+      i++;
+      continue;
+    }
+    if (t.kind !== "word" || !/^[a-z_]/i.test(t.text)) throw new NetlistError(`.model ${model}: expected a parameter name (NAME=VALUE or NAME VALUE), found '${clip(t.text)}'`, t.loc);
+    let j = i + 1;
+    if (tokens[j]?.kind === "=") j++;
+    const v = tokens[j];
+    // no value: the card ends, or the next token is a name followed by '=' or a separator
+    if (!v || (v.kind !== "word" && v.kind !== "expr") || (j === i + 1 && tokens[j + 1]?.kind === "=")) {
+      throw new NetlistError(`.model ${model}: parameter '${clip(t.text)}' has no value`, t.loc);
+    }
+    out.push({ name: t.lower, value: v, loc: t.loc });
+    i = j + 1;
   }
   return out;
 }

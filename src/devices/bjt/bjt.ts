@@ -108,6 +108,16 @@ export class Bjt implements Device {
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
   /** Limiter memory: the last iterate's limited normalized voltages (ngspice's state0). */
+  /**
+   * ngspice's OFF (`off` on the element line): the operating point starts
+   * with this device's junction voltages at 0 instead of the INITJCT
+   * guess, and op.ts holds them there (holdOff) until the rest of the
+   * circuit has converged (ngspice's MODEINITJCT and MODEINITFIX), then
+   * lets them go (MODEINITFLOAT).
+   */
+  off = false;
+  /** Set by op.ts while OFF holds the junction voltages at 0. */
+  holdOff = false;
   private vbe0 = 0;
   private vbc0 = 0;
   private vsub0 = 0;
@@ -204,6 +214,11 @@ export class Bjt implements Device {
   /** [vbe, vbc, vsub] to linearize at, into `out`: ngspice's INITJCT start or its limiting; true when limited. */
   private limited(V: Float64Array, initJunctions: boolean, out: Float64Array): boolean {
     const p = this.p;
+    if (this.holdOff) {
+      // OFF: vbe = vbc = vcs = 0 (bjtload.c, MODEINITJCT / MODEINITFIX with BJToff), not a limited step
+      out[0] = out[1] = out[2] = 0;
+      return false;
+    }
     if (initJunctions) {
       out[0] = p.vcrit;
       out[1] = 0;
@@ -462,7 +477,7 @@ export class Bjt implements Device {
   load(ctx: LoadContext): void {
     const lim = this.lim;
     if (this.limited(ctx.V, ctx.initJunctions, lim)) ctx.noncon = true;
-    const d0 = ctx.initJunctions ? 0 : ctx.V[this.b] - ctx.V[this.bi];
+    const d0 = ctx.initJunctions || this.holdOff ? 0 : ctx.V[this.b] - ctx.V[this.bi];
     let integ = ctx.integ;
     if (integ && this.p.charges) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);

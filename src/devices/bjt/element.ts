@@ -11,5 +11,6 @@ export const makeBjt: MakeDevice<"q"> = (s, { nodes: n, internalNode, options })
   const ei = s.model.re !== 0 ? internalNode("emitter") : n[2];
   const q = new Bjt(s.name, n[0], n[1], n[2], n[3], ci, bi, ei, p);
   q.gmin = options.gmin;
+  q.off = s.off === true;
   return q;
 };

@@ -36,6 +36,24 @@ import { NetlistError, type SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
 import type { AcLoadContext, BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
+/**
+ * The expression times a constant `factor` (a B source's temperature
+ * factor 1 + tc1 dT + tc2 dT^2, ngspice's asrcload.c): value and every
+ * partial scaled, f -> factor f, df/dx_k -> factor df/dx_k.
+ */
+export function scaleBExpr(e: BExpr, factor: number): BExpr {
+  if (factor === 1) return e;
+  return {
+    ...e,
+    text: `${factor} * (${e.text})`,
+    evalAll: (x, t, out) => {
+      e.evalAll(x, t, out);
+      for (let k = 0; k <= e.probes.length; k++) out[k] *= factor;
+    },
+    value: (x, t) => factor * e.value(x, t),
+  };
+}
+
 export class BSource implements Device {
   readonly linear: boolean;
   /** A V= source defines its voltage (VoltageBranch); an I= source does not. */

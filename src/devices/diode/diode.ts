@@ -58,6 +58,16 @@ export class Diode implements Device, BranchLaw {
   readonly nodes: readonly number[];
   private hj!: PairHandles;
   private hs: PairHandles | null = null;
+  /**
+   * ngspice's OFF (`off` on the element line): the operating point starts
+   * with this device's junction voltages at 0 instead of the INITJCT
+   * guess, and op.ts holds them there (holdOff) until the rest of the
+   * circuit has converged (ngspice's MODEINITJCT and MODEINITFIX), then
+   * lets them go (MODEINITFLOAT).
+   */
+  off = false;
+  /** Set by op.ts while OFF holds the junction voltages at 0. */
+  holdOff = false;
   /** Junction voltage of the last iterate (V): the limiter's memory. */
   private vdLast = 0;
   /** The junction's charge parameters; null without CJO and TT. */
@@ -116,7 +126,8 @@ export class Diode implements Device, BranchLaw {
     let vd = vdIn;
     let limited = false;
     const j = this.junction;
-    if (initJunctions) vd = j.vcrit;
+    if (this.holdOff) vd = 0; // OFF: vd = 0 (dioload.c, MODEINITJCT / MODEINITFIX with DIOoff)
+    else if (initJunctions) vd = j.vcrit;
     else {
       if (vdIn < Math.min(0, -j.bv + 10 * j.vtebrk)) {
         // breakdown: limit the step of the reversed voltage past xbv, on the breakdown exponential's scale

@@ -9,5 +9,6 @@ export const makeDiode: MakeDevice<"d"> = (s, { nodes: n, internalNode, options 
   const ai = rs > 0 ? internalNode("internal") : n[0];
   const d = new Diode(s.name, n[0], n[1], ai, jp, rs > 0 ? 1 / rs : 0);
   d.gmin = options.gmin;
+  d.off = s.off === true;
   return d;
 };

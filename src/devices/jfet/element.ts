@@ -10,5 +10,6 @@ export const makeJfet: MakeDevice<"j"> = (s, { nodes: n, internalNode, options }
   const si = s.model.rs !== 0 ? internalNode("source") : n[2];
   const j = new Jfet(s.name, n[0], n[1], n[2], di, si, p);
   j.gmin = options.gmin;
+  j.off = s.off === true;
   return j;
 };

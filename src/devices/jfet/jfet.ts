@@ -74,6 +74,16 @@ export class Jfet implements Device {
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
   /** Limiter memory: the last iterate's limited normalized vgs, vgd (ngspice's state0). */
+  /**
+   * ngspice's OFF (`off` on the element line): the operating point starts
+   * with this device's junction voltages at 0 instead of the INITJCT
+   * guess, and op.ts holds them there (holdOff) until the rest of the
+   * circuit has converged (ngspice's MODEINITJCT and MODEINITFIX), then
+   * lets them go (MODEINITFLOAT).
+   */
+  off = false;
+  /** Set by op.ts while OFF holds the junction voltages at 0. */
+  holdOff = false;
   private vgs0 = 0;
   private vgd0 = 0;
   private readonly ch: JfetChannelPoint = { cdrain: 0, gm: 0, gds: 0 };
@@ -271,7 +281,11 @@ export class Jfet implements Device {
     const p = this.p;
     let vgs: number;
     let vgd: number;
-    if (ctx.initJunctions) {
+    if (this.holdOff) {
+      // OFF: vgs = vgd = 0 (jfetload.c, MODEINITJCT / MODEINITFIX with JFEToff)
+      vgs = 0;
+      vgd = 0;
+    } else if (ctx.initJunctions) {
       vgs = -1;
       vgd = -1;
       ctx.noncon = true;

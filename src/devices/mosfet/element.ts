@@ -25,5 +25,6 @@ export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options
   const si = p.gs > 0 ? internalNode("source") : n[2];
   const m = new Mosfet(s.name, n[0], n[1], n[2], n[3], di, si, p);
   m.gmin = options.gmin;
+  m.off = s.off === true;
   return m;
 };

@@ -114,6 +114,16 @@ export class Mosfet implements Device {
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
   /** Limiter memory: the last iterate's normalized voltages and threshold (ngspice's state0). */
+  /**
+   * ngspice's OFF (`off` on the element line): the operating point starts
+   * with this device's junction voltages at 0 instead of the INITJCT
+   * guess, and op.ts holds them there (holdOff) until the rest of the
+   * circuit has converged (ngspice's MODEINITJCT and MODEINITFIX), then
+   * lets them go (MODEINITFLOAT).
+   */
+  off = false;
+  /** Set by op.ts while OFF holds the junction voltages at 0. */
+  holdOff = false;
   private vgs0 = 0;
   private vds0 = 0;
   private vbs0 = 0;
@@ -186,6 +196,11 @@ export class Mosfet implements Device {
   private limited(V: Float64Array, initJunctions: boolean, out: Float64Array): boolean {
     const p = this.p;
     const t = p.type;
+    if (this.holdOff) {
+      // OFF: vgs = vds = vbs = 0 (mos1load.c, MODEINITJCT / MODEINITFIX with MOS1off)
+      out[0] = out[1] = out[2] = 0;
+      return false;
+    }
     if (initJunctions) {
       out[0] = t * p.vto;
       out[1] = 0;

@@ -59,6 +59,8 @@ export const RES_MODEL_PARAMS: Record<string, keyof ResistorModelParams | null> 
   tnom: "tnom",
   r: "r",
   res: "r",
+  // an instance parameter as the model's default (ngspice 39 reads `.model myres r(resistance=2k)`)
+  resistance: "r",
   kf: null,
   af: null,
   lf: null,
