@@ -9,7 +9,7 @@ import type { ModelCard } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
-import { CONSTCtoK, DIODE_DEFAULTS, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode/diode-model.js";
+import { CONSTCtoK, DIODE_DEFAULTS, DIODE_IGNORED_AS_NGSPICE, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode/diode-model.js";
 import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
@@ -45,6 +45,7 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
       if (!(key in DIODE_PARAM_ALIASES)) throw new NetlistError(`unknown diode model parameter '${key}' in .model ${card.name}`, tok.loc);
       const field = DIODE_PARAM_ALIASES[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
+      if (DIODE_IGNORED_AS_NGSPICE.has(key)) notes.push(`${formatLoc(tok.loc)}: .model ${card.name}: diode parameter ${key.toUpperCase()} (PSpice) ignored, as ngspice 39 ignores it`);
       if (field === null) continue;
       params[field] = v;
     }
@@ -59,6 +60,11 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
     pos("bv", "BV");
     pos("ibv", "IBV");
     pos("nbv", "NBV");
+    pos("ikf", "IKF");
+    pos("ik", "IKF");
+    pos("ikr", "IKR");
+    pos("nr", "NR");
+    if (!(params.isr >= 0)) throw new NetlistError(`.model ${card.name}: ISR must not be negative`, at("isr"));
     if (!(params.is > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, card.loc);
     if (!(params.n > 0)) throw new NetlistError(`.model ${card.name}: N must be positive`, card.loc);
     if (params.rs < 0) throw new NetlistError(`.model ${card.name}: RS must not be negative`, card.loc);

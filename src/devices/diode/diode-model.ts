@@ -7,6 +7,8 @@
  * diffusion TT), as ngspice's diotemp.c and dioload.c.
  */
 
+import { integrate } from "../bsource/bsource.js";
+
 /** Physical constants as ngspice 39 defines them. */
 export const CONSTboltz = 1.38064852e-23; // J/K
 export const CHARGE = 1.6021766208e-19; // C
@@ -53,6 +55,21 @@ export interface DiodeModelParams {
   fcs: number;
   /** Parameter measurement temperature (C). Default 27. */
   tnom: number;
+  /**
+   * Recombination saturation current ISR (A), times the area: a second
+   * exponential with emission coefficient NR, weighted by the generation
+   * factor ((1 - v/VJ)^2 + 0.005)^(M/2), in forward bias only (ngspice 39's
+   * level-1 diode, PSpice's ISR). Default 0 (none).
+   */
+  isr: number;
+  /** Recombination emission coefficient NR. Default 1 (ngspice 39's). */
+  nr: number;
+  /** Forward and reverse knee currents IKF, IKR (A), times the area: i / (1 + sqrt(i / IK)); Infinity when not given. */
+  ikf: number;
+  ikr: number;
+  /** Temperature coefficients of RS (1/K, 1/K^2): RS(T) = RS (1 + TRS dT + TRS2 dT^2), dT = T - TNOM. Default 0. */
+  trs: number;
+  trs2: number;
 }
 
 export const DIODE_DEFAULTS: DiodeModelParams = {
@@ -74,7 +91,20 @@ export const DIODE_DEFAULTS: DiodeModelParams = {
   php: 1,
   fcs: 0.5,
   tnom: 27,
+  isr: 0,
+  nr: 1,
+  ikf: Infinity,
+  ikr: Infinity,
+  trs: 0,
+  trs2: 0,
 };
+
+/**
+ * PSpice diode parameters ngspice 39 does not know (it warns "unrecognized
+ * parameter - ignored" and runs without them): eqspice ignores them as well,
+ * with a warning, so a PSpice card gives ngspice's answer.
+ */
+export const DIODE_IGNORED_AS_NGSPICE = new Set(["ibvl", "nbvl", "tbv1", "tbv2"]);
 
 /**
  * ngspice 39 diode model parameters eqspice refuses by name (not modelled),
@@ -97,10 +127,6 @@ export const DIODE_UNSUPPORTED: Record<string, string> = {
   jsw: "a sidewall perimeter (PJ) is not supported, so neither are sidewall current and capacitance",
   ns: "a sidewall perimeter (PJ) is not supported, so neither are sidewall current and capacitance",
   area: "give the area on the element line (Dname a k model area)",
-  ikf: "high-injection knee currents (IKF, IKR) are not modelled",
-  ikr: "high-injection knee currents (IKF, IKR) are not modelled",
-  trs: "temperature coefficients of RS (TRS, TRS2) are not modelled",
-  trs2: "temperature coefficients of RS (TRS, TRS2) are not modelled",
 };
 
 /** Names accepted in `.model NAME D(...)`; others are rejected so typos do not pass silently. */
@@ -130,6 +156,14 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   mjsw: "mjsw",
   php: "php",
   fcs: "fcs",
+  isr: "isr",
+  nr: "nr",
+  ikf: "ikf",
+  ik: "ikf",
+  ikr: "ikr",
+  trs: "trs",
+  trs1: "trs",
+  trs2: "trs2",
   // Accepted and ignored (noise and datasheet details that change neither DC nor transients):
   kf: null,
   af: null,
@@ -139,6 +173,7 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   mfg: null,
   type: null,
   ...Object.fromEntries(Object.keys(DIODE_UNSUPPORTED).map((k) => [k, null])),
+  ...Object.fromEntries([...DIODE_IGNORED_AS_NGSPICE].map((k) => [k, null])),
 };
 
 /** Thermal voltage kT/q (V) at temperature `tempC` (Celsius), as ngspice computes it. */
@@ -165,6 +200,18 @@ export interface JunctionParams {
   bv: number;
   /** NBV * Vt (V): the breakdown exponential's scale. */
   vtebrk: number;
+  /** Recombination saturation current ISR(T) times area (A); 0 without ISR. */
+  isr: number;
+  /** NR * Vt (V). */
+  vterec: number;
+  /** Junction potential VJ(T) (V, at most 1 / FC) and grading coefficient M (at most 0.9) of the generation factor. */
+  vjT: number;
+  mjT: number;
+  /** Knee currents IKF, IKR times area (A); Infinity: none. */
+  ikf: number;
+  ikr: number;
+  /** True when ISR, IKF or IKR is given: the co-content is then a quadrature of the current. */
+  extended: boolean;
   /** The junction's charge in a transient; null without CJO and TT (the diode is resistive). */
   charge: DiodeCharge | null;
 }
@@ -207,6 +254,11 @@ export const DIODE_MJ_MAX = 0.9;
  */
 export function diodeChargeAt(m: DiodeModelParams, scale: number, tempC: number): DiodeCharge | null {
   if (m.cjo === 0 && m.tt === 0) return null;
+  return diodeTempCharge(m, scale, tempC);
+}
+
+/** diodeChargeAt's temperature adjustment, computed whatever CJO and TT are (the recombination current needs VJ(T)). */
+function diodeTempCharge(m: DiodeModelParams, scale: number, tempC: number): DiodeCharge {
   const T = tempC + CONSTCtoK;
   const Tnom = m.tnom + CONSTCtoK;
   const mj = Math.min(m.mj, DIODE_MJ_MAX);
@@ -274,14 +326,31 @@ export function junctionAt(m: DiodeModelParams, area: number, tempC: number, mul
   const isat = m.is * area * Math.exp(((ratio - 1) * m.eg) / vte + (m.xti / m.n) * Math.log(ratio));
   const vcrit = vte * Math.log(vte / (Math.SQRT2 * isat));
   const nbv = m.nbv ?? m.n;
+  // ISR(T) as IS(T) with NR for N (diotemp.c); VJ(T), M for its generation factor
+  const vterec = m.nr * vt;
+  const isr = m.isr > 0 ? m.isr * area * Math.exp(((ratio - 1) * m.eg) / vterec + (m.xti / m.nr) * Math.log(ratio)) : 0;
+  const pot = diodeTempCharge(m, area, tempC);
   return {
     isat,
     vte,
     vcrit,
     bv: Number.isFinite(m.bv) ? breakdownVoltage(m.bv - m.tcv * (T - Tnom), m.ibv * mult, isat, vt, nbv, reltol) : Infinity,
     vtebrk: nbv * vt,
+    isr,
+    vterec,
+    vjT: pot.vj,
+    mjT: pot.mj,
+    ikf: m.ikf * area,
+    ikr: m.ikr * area,
+    extended: isr > 0 || Number.isFinite(m.ikf) || Number.isFinite(m.ikr),
     charge: diodeChargeAt(m, area, tempC),
   };
+}
+
+/** RS at `tempC` (ohm, before the area): RS (1 + TRS dT + TRS2 dT^2), dT = T - TNOM (ngspice's diotemp.c). */
+export function seriesResistanceAt(m: DiodeModelParams, tempC: number): number {
+  const dT = tempC - m.tnom;
+  return m.rs * (1 + m.trs * dT + m.trs2 * dT * dT);
 }
 
 /**
@@ -352,6 +421,43 @@ export function junctionCurrent(p: JunctionParams, v: number, out: { i: number; 
     out.i = -isat * (1 + arg);
     out.g = (isat * 3 * arg) / v;
   }
+  if (p.extended) extendedCurrent(p, v, out);
+}
+
+/**
+ * ISR and the knee currents on top of the junction current in `out`
+ * (ngspice 39's dioload.c), in forward bias (v >= -3 N Vt):
+ *   i += ISR (exp(v / (NR Vt)) - 1) f(v),  f(v) = ((1 - v/VJ)^2 + 0.005)^(M/2),
+ *   g += ISR exp(v / (NR Vt)) / (NR Vt) f(v) + ISR (exp(v / (NR Vt)) - 1) f'(v),
+ *   f'(v) = -(M / VJ) (1 - v/VJ) ((1 - v/VJ)^2 + 0.005)^(M/2 - 1)
+ * (the exact derivative: ngspice's gdb_rec has f'(v) without the 1/VJ and
+ * times f(v) once more, which changes its Newton steps, not its answer);
+ * then with IKF, for i > 1e-18 A, and below -3 N Vt with IKR, for
+ * i < -1e-18 A, s = sqrt(|i| / IK):
+ *   i -> i / (1 + s),  g -> g (1 + s/2) / (1 + s)^2.
+ */
+function extendedCurrent(p: JunctionParams, v: number, out: { i: number; g: number }): void {
+  let i = out.i;
+  let g = out.g;
+  const forward = v >= -3 * p.vte;
+  if (forward && p.isr > 0) {
+    const u = v / p.vterec;
+    const e = safeExpDeriv(u);
+    const cr = p.isr * (safeExp(u) - 1);
+    const x = 1 - v / p.vjT;
+    const t1 = x * x + 0.005;
+    const f = Math.pow(t1, p.mjT / 2);
+    const df = -(p.mjT / p.vjT) * x * Math.pow(t1, p.mjT / 2 - 1);
+    i += cr * f;
+    g += ((p.isr * e) / p.vterec) * f + cr * df;
+  }
+  if (forward ? i > 1e-18 && Number.isFinite(p.ikf) : i < -1e-18 && Number.isFinite(p.ikr)) {
+    const s = Math.sqrt(Math.abs(i) / (forward ? p.ikf : p.ikr));
+    g = (g * (1 + s / 2)) / ((1 + s) * (1 + s));
+    i = i / (1 + s);
+  }
+  out.i = i;
+  out.g = g;
 }
 
 /**
@@ -359,6 +465,7 @@ export function junctionCurrent(p: JunctionParams, v: number, out: { i: number; 
  * junctionCurrent on both branches.
  */
 export function junctionCocontent(p: JunctionParams, v: number): number {
+  if (p.extended) return extendedCocontent(p, v);
   const { isat, vte } = p;
   const vb = -3 * vte;
   const shockley = (w: number) => isat * (vte * (safeExpIntegral(w / vte) - 1) - w);
@@ -373,4 +480,28 @@ export function junctionCocontent(p: JunctionParams, v: number): number {
   const c0 = s0 === vb ? shockley(vb) : shockley(vb) + prim(s0) - prim(vb);
   const u = (w: number) => -(p.bv + w) / p.vtebrk;
   return c0 + isat * p.vtebrk * (safeExpIntegral(u(v)) - safeExpIntegral(u(s0)));
+}
+
+const coScratch = { i: 0, g: 0 };
+
+/**
+ * The co-content with ISR or a knee current: integral_0^v i(s) ds of
+ * junctionCurrent, by adaptive Gauss-Kronrod quadrature (to 1e-12
+ * relative) on the pieces between its branch points (-3 N Vt, where the
+ * recombination current starts, and -xbv).
+ */
+function extendedCocontent(p: JunctionParams, v: number): number {
+  const f = (s: number): number => {
+    junctionCurrent(p, s, coScratch);
+    return coScratch.i;
+  };
+  const cuts = [-3 * p.vte, -p.bv].filter((c) => Number.isFinite(c) && c < 0 && c > Math.min(v, 0) && c < Math.max(v, 0));
+  cuts.sort((a, b) => (v >= 0 ? a - b : b - a));
+  let total = 0;
+  let from = 0;
+  for (const c of cuts) {
+    total += integrate(f, from, c);
+    from = c;
+  }
+  return total + integrate(f, from, v);
 }
