@@ -122,12 +122,15 @@ describeNgspice("XSPICE analog code models against ngspice 39: .op and .dc", () 
   itNgspice(".dc sweeps through limit's and pwl's smoothed corners and divide's denominator limit", () => {
     compareDc("limit-sweep", ["limit sweep", "v1 in 0 0", LIM, "a1 in o lim", ".model limf limit(gain=1 out_lower_limit=-1 out_upper_limit=1 limit_range=0.1 fraction=true)", "a2 in o2 limf"], "v1 -1.5 1.5 0.01");
     compareDc("pwl-sweep", ["pwl sweep", "v1 in 0 0", PWL, "a1 in o pw", ".model pwa pwl(x_array=[-1 0 1 3] y_array=[0.5 0 2 1] input_domain=0.05 fraction=false)", "a2 in o2 pwa"], "v1 -2 4 0.01");
+    const CL = [".model cl climit(in_offset=0.1 gain=2 upper_delta=0.1 lower_delta=0.05 limit_range=0.1)", ".model clf climit(gain=1 limit_range=0.1 fraction=true)"];
+    compareDc("climit-sweep", ["climit sweep", "v1 in 0 0", "vu up 0 1", "vl lo 0 -0.5", ...CL, "a1 in up lo o1 cl", "a2 in %vd(up 0) lo o2 clf"], "v1 -1 1 0.01");
+    compareDc("climit-control-sweep", ["climit control sweep", "v1 in 0 0.3", "vu up 0 1", "vl lo 0 -0.5", ...CL, "a1 in up lo o1 cl", "a2 in up %i(lo2) %i(o2) clf", "rl lo lo2 1", "r2 o2 0 1"], "vl -0.5 1.2 0.01");
     compareDc("divide-sweep", ["divide sweep", "v1 num 0 1", "v2 den 0 0", ".model dv divide(den_lower_limit=0.1 den_domain=0.02)", "a1 num den o dv", ".model dvf divide(den_lower_limit=0.1 den_domain=0.2 fraction=true)", "a2 num den o2 dvf"], "v2 -0.3 0.3 0.005");
   });
 });
 
 describeNgspice("XSPICE analog code models against ngspice 39: .ac and .tran", () => {
-  itNgspice(".ac: gain, summer, a limit in its corner, pwl, int and d_dt in an RC circuit", () => {
+  itNgspice(".ac: gain, summer, limit and climit in their corners, pwl, int, d_dt and s_xfer in an RC circuit", () => {
     compareAc("ac", [
       "ac", "v1 in 0 dc 0.95 ac 1", "r1 in x 1k", "c1 x 0 1u",
       ".model g1 gain(gain=-3 in_offset=0.05)", "a1 x o1 g1",
@@ -137,6 +140,8 @@ describeNgspice("XSPICE analog code models against ngspice 39: .ac and .tran", (
       ".model ig int(gain=1000 out_lower_limit=-1e6 out_upper_limit=1e6)", "a5 x o5 ig", "a7 x %i(o7) ig", "r7 o7 0 1k",
       ".model dd d_dt(gain=1e-3 out_lower_limit=-1e6 out_upper_limit=1e6)", "a6 x o6 dd",
       ".model sx2 s_xfer(num_coeff=[5 1 2] den_coeff=[2 3 4] in_offset=0.5 gain=2 int_ic=[0.3 0.7] denormalized_freq=10)", "a8 x o8 sx2",
+      // climit in its corners: its control inputs' AC gains are ngspice's (cm_smooth_discontinuity)
+      ".model cl climit(limit_range=0.2)", "a11 in x 0 o11 cl", "vlo lo 0 0.9", "vhi hi 0 1", "a12 in hi lo o12 cl",
       ".model bw s_xfer(num_coeff=[1] den_coeff=[1 1.414 1] int_ic=[0 0] denormalized_freq=6283)", "a9 x %i(o9) bw", "r9 o9 0 1k",
       ".model hp s_xfer(gain=0.5 num_coeff=[1 0 0 0] den_coeff=[1 2 2 1] int_ic=[0 0 0] denormalized_freq=1e4)", "rv in vin 1k", "a10 %i(vin) o10 hp",
     ], "dec 5 1 100k");
@@ -194,6 +199,10 @@ describe("XSPICE devices: stamps against finite differences", () => {
       [".model dv divide(den_lower_limit=0.1 den_domain=0.05 num_offset=0.2)", "a1 1 2 %i(3) dv", [[0.3, 0.7, 0], [0.3, 0.12, 0], [0.3, -0.09, 0], [0.4, -2, 0]]],
       [".model lim limit(gain=2 out_lower_limit=-1 out_upper_limit=1 limit_range=0.2)", "a1 1 %i(3) lim", [[0.3, 0, 0], [0.45, 0, 0], [-0.55, 0, 0], [2, 0, 0]]],
       [".model pw pwl(x_array=[-1 0 1 3] y_array=[0.5 0 2 1] input_domain=0.1)", "a1 1 %i(3) pw", [[0.01, 0, 0], [0.95, 0, 0], [2, 0, 0], [-3, 0, 0], [5, 0, 0]]],
+      [".model pwc pwl(x_array=[-1 0 1 3] y_array=[0.5 0 2 1] input_domain=0.1 limit=true)", "a1 1 %i(3) pwc", [[-1.05, 0, 0], [2.98, 0, 0], [3.1, 0, 0], [-3, 0, 0]]],
+      // climit: in, cntl_upper, cntl_lower (nodes 1, 2, 4); each corner, fixed and fractional ranges
+      [".model cl climit(in_offset=0.1 gain=2 upper_delta=0.1 lower_delta=0.05 limit_range=0.1)", "a1 1 2 4 %i(3) cl", [[0.25, 1, 0, -0.5], [0.38, 1, 0, -0.5], [-0.28, 1, 0, -0.5], [-0.33, 1, 0, -0.5], [-1, 1, 0, -0.5], [2, 1, 0, -0.5]]],
+      [".model clf climit(gain=1 limit_range=0.1 fraction=true)", "a1 1 2 4 %i(3) clf", [[0.95, 1, 0, -0.5], [1.1, 1, 0, -0.5], [-0.45, 1, 0, -0.5], [-0.6, 1, 0, -0.5], [0.2, 1, 0, -0.5]]],
     ];
     for (const [model, conn, points] of cases) {
       const { d, index } = device(model, conn);

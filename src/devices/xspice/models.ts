@@ -44,7 +44,35 @@ export interface XEvalState {
 export interface XBehaviour {
   /** True when y is affine in u (the device is then linear). */
   readonly affine: boolean;
-  evaluate(u: Float64Array, out: Float64Array): void;
+  /**
+   * y and its partials at u; `ac`: the AC gains ngspice uses instead, where
+   * they are not the exact partials (climit's control inputs).
+   */
+  evaluate(u: Float64Array, out: Float64Array, ac?: boolean): void;
+}
+
+/**
+ * cm_smooth_discontinuity (ngspice's cmutil.c): y from (xl, yl) to (xu, yu)
+ * by two parabolas meeting at the midpoint, flat outside [xl, xu].
+ */
+export function smoothDiscontinuity(x: number, xl: number, yl: number, xu: number, yu: number): number {
+  const xc = (xu + xl) / 2;
+  const yc = (yu + yl) / 2;
+  const cs = (2 * (yu - yl)) / (xu - xl);
+  if (x < xl) return yl;
+  if (x < xc) {
+    const a = cs / (xu - xl);
+    const b = cs - 2 * a * xc;
+    const c = yc - a * xc * xc - b * xc;
+    return a * x * x + b * x + c;
+  }
+  if (x < xu) {
+    const a = -cs / (xu - xl);
+    const b = -2 * a * xu;
+    const c = yu - a * xu * xu - b * xu;
+    return a * x * x + b * x + c;
+  }
+  return yu;
 }
 
 export interface XModelDef {
@@ -358,6 +386,86 @@ const pwl: XModelDef = {
   },
 };
 
+/**
+ * climit: limit with the bounds from two inputs, lo = u_lower + lower_delta,
+ * hi = u_upper - upper_delta (climit/cfunc.mod); no linear range between
+ * the corners (hi - lo < 2 limit_range): output 0, as ngspice's early return.
+ * Its partials with respect to the controls are the exact derivatives of
+ * the smoothed output (ngspice's cm_smooth_discontinuity approximates
+ * them: the same solutions; in AC its values, as ngspice's AC gains): in the lower corner
+ * y = (x - lo - d)^2 / (4 d) + x, in the upper y = -(x - hi + d)^2 / (4 d) + x,
+ * with d = limit_range, or limit_range (hi - lo) when fraction=true.
+ */
+const climit: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "cntl_upper", dir: "in", allowed: VIN },
+    { name: "cntl_lower", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0 },
+    { name: "gain", kind: "real", def: 1 },
+    { name: "upper_delta", kind: "real", def: 0 },
+    { name: "lower_delta", kind: "real", def: 0 },
+    { name: "limit_range", kind: "real", def: 1e-6 },
+    { name: "fraction", kind: "bool", def: 0 },
+  ],
+  make(p) {
+    const k = num(p, "gain");
+    const off = num(p, "in_offset");
+    const ud = num(p, "upper_delta");
+    const ld = num(p, "lower_delta");
+    const lr = num(p, "limit_range");
+    const frac = num(p, "fraction") !== 0;
+    const r = new Float64Array(2);
+    return {
+      affine: false,
+      evaluate(u, out, ac) {
+        const lo = u[2] + ld;
+        const hi = u[1] - ud;
+        const d = frac ? lr * (hi - lo) : lr;
+        // dd/dlo, dd/dhi
+        const dlo = frac ? -lr : 0;
+        const dhi = frac ? lr : 0;
+        out.fill(0);
+        if (hi - d - (lo + d) < 0) return;
+        const x = k * (off + u[0]);
+        if (x < lo + d) {
+          if (x > lo - d) {
+            smoothCorner(x, lo, lo, d, 0, 1, r);
+            const e = x - lo - d;
+            const yd = -e / (2 * d) - (e * e) / (4 * d * d);
+            out[0] = r[0];
+            out[1] = k * r[1];
+            out[3] = ac ? smoothDiscontinuity(x, lo, 1, lo + d, 0) : -e / (2 * d) + yd * dlo;
+            out[2] = ac ? 0 : yd * dhi;
+          } else {
+            out[0] = lo;
+            out[3] = 1;
+          }
+        } else if (x > hi - d) {
+          if (x < hi + d) {
+            smoothCorner(x, hi, hi, d, 1, 0, r);
+            const e = x - hi + d;
+            const yd = -e / (2 * d) + (e * e) / (4 * d * d);
+            out[0] = r[0];
+            out[1] = k * r[1];
+            out[2] = ac ? smoothDiscontinuity(x, hi - d, 0, hi, 1) : e / (2 * d) + yd * dhi;
+            out[3] = ac ? 0 : yd * dlo;
+          } else {
+            out[0] = hi;
+            out[2] = 1;
+          }
+        } else {
+          out[0] = x;
+          out[1] = k;
+        }
+      },
+    };
+  },
+};
+
 const intModel: XModelDef = {
   ports: [
     { name: "in", dir: "in", allowed: VIN },
@@ -412,6 +520,7 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   mult: summerLike(true),
   divide,
   limit,
+  climit,
   pwl,
   int: intModel,
   d_dt: dDt,
@@ -419,7 +528,7 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["climit", "ilimit", "slew", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["ilimit", "slew", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

@@ -208,10 +208,10 @@ export class XspiceDevice implements Device {
    * static model, or int / d_dt at DC (integ null: out_ic, 0) or in a
    * transient step (integ: the companion of the accepted history).
    */
-  private evaluate(u: Float64Array, integ: IntegrationState | null, time: number): void {
+  private evaluate(u: Float64Array, integ: IntegrationState | null, time: number, ac = false): void {
     const r = this.r;
     if (this.beh) {
-      this.beh.evaluate(u, r);
+      this.beh.evaluate(u, r, ac);
       return;
     }
     if (this.sx) {
@@ -340,7 +340,7 @@ export class XspiceDevice implements Device {
       return;
     }
     if (!this.dyn) {
-      this.evaluate(u, null, -1);
+      this.evaluate(u, null, -1, true);
       this.stamp(g, false);
       return;
     }
