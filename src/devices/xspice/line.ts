@@ -106,7 +106,7 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
         i++;
       }
     }
-    if (nodes.length !== need) throw new NetlistError(`${cardName}: port ${type ? `%${type}` : ""} needs ${need} node${need > 1 ? "s" : ""}, has ${nodes.length}`, loc);
+    if (nodes.length !== need) throw new NetlistError(`${cardName}: ${type ? `port %${type}` : "a port of the default type (%v)"} takes ${need} node${need > 1 ? "s" : ""}, this one has ${nodes.length}`, loc);
     if (nodes[0].text.startsWith("~")) throw new NetlistError(`${cardName}: '~' (inverted digital port) is not supported (eqspice runs XSPICE analog code models only)`, nodes[0].loc);
     return { type: type ?? ("" as PortType), nodes, loc };
   };
@@ -156,7 +156,9 @@ export interface XLineScope {
 
 /** The specs of an `A` line: the code model's device and a 0 V source per current input port. */
 export function readXspiceLine(cardName: string, name: string, args: readonly Token[], loc: SourceLoc, sc: XLineScope): Array<XspiceSpec | ZeroSourceSpec> {
-  const { conns, modelTok } = readConnections(cardName, args, loc);
+  // the model first: a model eqspice does not run is named before its ports are read (their default types differ)
+  const last = args[args.length - 1];
+  const modelTok = last && last.kind === "word" && !last.text.endsWith("]") ? last : readConnections(cardName, args, loc).modelTok;
   let card: ModelCard | undefined;
   for (const m of sc.models) {
     card = m.get(modelTok.lower);
@@ -170,6 +172,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt and s_xfer)`, modelTok.loc);
     throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
   }
+  const { conns } = readConnections(cardName, args, loc);
   if (conns.length !== def.ports.length) {
     throw new NetlistError(`${cardName}: code model ${type} has ${def.ports.length} ports (${def.ports.map((p) => p.name).join(", ")}), the line connects ${conns.length}`, conns[def.ports.length]?.loc ?? modelTok.loc);
   }
