@@ -264,7 +264,7 @@ describe("XSPICE: bad lines and cards", () => {
     const e13 = err("t\nv1 a 0 1\na1 a b pw\n.model pw pwl(x_array=[0 1 2] y_array=[0 1 2] input_domain=0.7)\n.end\n");
     expect(e13.message).toMatch(/bad\.cir:4:.*out of its limits/);
     const e17 = err("t\nv1 a 0 1\na1 (a b) (c 0) lc\n.model lc lcouple(num_turns=10)\n.end\n");
-    expect(e17.message).toMatch(/bad\.cir:3:20.*XSPICE code model lcouple is not supported/);
+    expect(e17.message).toMatch(/bad\.cir:3:16.*XSPICE code model lcouple is not supported/);
     const e14 = err("t\nv1 a 0 1\na1 [a b g1\n.model g1 summer()\n.end\n");
     expect(e14.message).toMatch(/bad\.cir:3:4.*no '\]'/);
   });
