@@ -114,7 +114,7 @@ describeNgspice("XSPICE analog code models against ngspice 39: .op and .dc", () 
       ".model ig int(out_ic=2 out_lower_limit=-10 out_upper_limit=10)", "a11 a i1 ig",
       ".model dd d_dt(out_offset=1 out_lower_limit=-10 out_upper_limit=10)", "a12 a i2 dd",
       // s_xfer at DC: its integrators at int_ic; with as many numerator as denominator terms the input shows through
-      ".model sx s_xfer(num_coeff=[1 2] den_coeff=[2 3 4] in_offset=0.5 gain=2 int_ic=[0.3 0.7])", "a13 b x1 sx",
+      ".model sx s_xfer(num_coeff=[1 2] den_coeff=[2 3 4] in_offset=0.5 gain=2 int_ic=[0.3 0.7])", "a13 b x1 sx", ".model sl slew()", "a16 c x4 sl",
       ".model sx2 s_xfer(num_coeff=[5 1 2] den_coeff=[2 3 4] in_offset=0.5 gain=2 int_ic=[0.3 0.7] denormalized_freq=10)", "a14 b x2 sx2", "a15 %vd(b a) %i(x3) sx2", "r15 x3 0 1k",
     ]);
   });
@@ -141,6 +141,7 @@ describeNgspice("XSPICE analog code models against ngspice 39: .ac and .tran", (
       ".model dd d_dt(gain=1e-3 out_lower_limit=-1e6 out_upper_limit=1e6)", "a6 x o6 dd",
       ".model sx2 s_xfer(num_coeff=[5 1 2] den_coeff=[2 3 4] in_offset=0.5 gain=2 int_ic=[0.3 0.7] denormalized_freq=10)", "a8 x o8 sx2",
       // climit in its corners: its control inputs' AC gains are ngspice's (cm_smooth_discontinuity)
+      ".model sl slew(rise_slope=1e3)", "a13 x o13 sl",
       ".model cl climit(limit_range=0.2)", "a11 in x 0 o11 cl", "vlo lo 0 0.9", "vhi hi 0 1", "a12 in hi lo o12 cl",
       ".model bw s_xfer(num_coeff=[1] den_coeff=[1 1.414 1] int_ic=[0 0] denormalized_freq=6283)", "a9 x %i(o9) bw", "r9 o9 0 1k",
       ".model hp s_xfer(gain=0.5 num_coeff=[1 0 0 0] den_coeff=[1 2 2 1] int_ic=[0 0 0] denormalized_freq=1e4)", "rv in vin 1k", "a10 %i(vin) o10 hp",
@@ -158,9 +159,11 @@ describeNgspice("XSPICE analog code models against ngspice 39: .ac and .tran", (
       // a 2nd-order low-pass (corner 1 kHz) and a high-pass, from nonzero integrator states
       ".model lp s_xfer(num_coeff=[1] den_coeff=[1 1.414 1] int_ic=[0.2 -0.1] denormalized_freq=6283)", "a5 p s1 lp",
       ".model hp s_xfer(gain=0.5 num_coeff=[1 0 0] den_coeff=[1 0.5 1] int_ic=[0 0] denormalized_freq=1e4)", "a6 in s2 hp",
+      // slew-rate limited followers of the pulse (it rises at 1e4 V/s, falls at 5e3 V/s) and of the sine, one with a current output
+      ".model sl slew(rise_slope=5e3 fall_slope=2e3)", "a7 p w1 sl", "a8 in %i(w2) sl", "r8 w2 0 1",
       ".tran 1u 3m", ".end", "",
     ].join("\n"));
-    const nodes = ["o1", "o2", "y", "s1", "s2"];
+    const nodes = ["o1", "o2", "y", "s1", "s2", "w1", "w2"];
     // both integrate by backward Euler (XSPICE's cm_analog_integrate): a small TMAX keeps the step-size differences small
     const tmax = 0.25e-6;
     const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
@@ -249,8 +252,8 @@ describe("XSPICE: bad lines and cards", () => {
     expect(e7.message).toMatch(/bad\.cir:4:21.*unknown gain parameter 'gian'/);
     const e8 = err("t\nv1 a 0 1\na1 %g(a) b g1\n.model g1 gain(gain=2)\n.end\n");
     expect(e8.message).toMatch(/bad\.cir:3:4.*%g is not allowed/);
-    const e9 = err("t\nv1 a 0 1\na1 a b sl\n.model sl slew(rise_slope=1e6 fall_slope=1e6)\n.end\n");
-    expect(e9.message).toMatch(/bad\.cir:3:8.*code model slew is not supported/);
+    const e9 = err("t\nv1 a 0 1\na1 a b sl\n.model sl ilimit(r_out_source=1)\n.end\n");
+    expect(e9.message).toMatch(/bad\.cir:3:8.*code model ilimit is not supported/);
     const e15 = err("t\nv1 a 0 1\na1 a b sx\n.model sx s_xfer(num_coeff=[1] den_coeff=[1 1 1] int_ic=[0])\n.end\n");
     expect(e15.message).toMatch(/bad\.cir:4:57.*int_ic needs 2 values/);
     const e16 = err("t\nv1 a 0 1\na1 a b sx\n.model sx s_xfer(num_coeff=[1 1 1] den_coeff=[1 1] int_ic=[0])\n.end\n");

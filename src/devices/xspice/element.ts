@@ -2,6 +2,7 @@
 import type { MakeDevice } from "../kind.js";
 import { XSPICE_MODELS } from "./models.js";
 import { SXfer } from "./s-xfer.js";
+import { Slew } from "./slew.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 
 export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
@@ -13,6 +14,11 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
     const f = new SXfer(p.get("num_coeff") as number[], p.get("den_coeff") as number[], p.get("int_ic") as number[], p.get("gain") as number, p.get("in_offset") as number, p.get("denormalized_freq") as number);
     const ws = Array.from({ length: f.states }, (_, i) => internalNode(`state${i}`));
     return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws });
+  }
+  if (def.dynamic === "slew") {
+    const f = new Slew(s.params.get("rise_slope") as number, s.params.get("fall_slope") as number);
+    // one internal node (it reads 0) makes the device a charge device: the transient runs an implicit integrator, which loads it every step
+    return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws: [internalNode("state")] });
   }
   const dyn = def.dynamic ? { kind: def.dynamic, params: s.params, w: internalNode("state") } : null;
   return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);

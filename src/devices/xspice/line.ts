@@ -168,8 +168,8 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const type = card.type;
   const def = XSPICE_MODELS[type];
   if (!def) {
-    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt and s_xfer)`, modelTok.loc);
-    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt and s_xfer)`, modelTok.loc);
+    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt, s_xfer and slew)`, modelTok.loc);
+    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt, s_xfer and slew)`, modelTok.loc);
     throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
   }
   const { conns } = readConnections(cardName, args, loc);

@@ -81,7 +81,7 @@ export interface XModelDef {
   /** The behaviour for these parameters (static models), or undefined for the integrator / differentiator (dynamic, in xspice.ts). */
   make?(p: XParams, nIn: number): XBehaviour;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
-  dynamic?: "int" | "d_dt" | "s_xfer";
+  dynamic?: "int" | "d_dt" | "s_xfer" | "slew";
 }
 
 const VIN: readonly PortType[] = ["v", "vd", "i", "id", "vnam"];
@@ -513,6 +513,18 @@ const sXfer: XModelDef = {
   dynamic: "s_xfer",
 };
 
+const slew: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "rise_slope", kind: "real", def: 1e-9 },
+    { name: "fall_slope", kind: "real", def: 1e-9 },
+  ],
+  dynamic: "slew",
+};
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -525,10 +537,11 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   int: intModel,
   d_dt: dDt,
   s_xfer: sXfer,
+  slew,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["ilimit", "slew", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["ilimit", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

@@ -49,7 +49,7 @@ export class SXfer {
   }
 
   /** Back to the initial states (int_ic), at the start of a transient. */
-  reset(): void {
+  reset(_u?: number): void {
     this.z.set(this.z0);
   }
 

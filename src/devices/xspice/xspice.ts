@@ -37,6 +37,7 @@ import { controllingBranch } from "../control.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import { clipDynamic, type XBehaviour, type XParams } from "./models.js";
 import type { SXfer } from "./s-xfer.js";
+import type { Slew } from "./slew.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
 export type XDeviceInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -97,7 +98,7 @@ export class XspiceDevice implements Device {
     private readonly beh: XBehaviour | null,
     private readonly dyn: XDynamic | null,
     allNodes: readonly number[],
-    private readonly sx: { f: SXfer; ws: readonly number[] } | null = null,
+    private readonly sx: { f: SXfer | Slew; ws: readonly number[] } | null = null,
   ) {
     this.n = inputs.length;
     this.linear = dyn || sx ? false : beh!.affine;
@@ -335,7 +336,7 @@ export class XspiceDevice implements Device {
   acLoad(ctx: AcLoadContext): void {
     const g = ctx.g;
     const u = this.gather(g.V, g.x);
-    if (this.sx) {
+    if (this.sx && this.sx.f.states > 0) {
       this.acSx(ctx);
       return;
     }
@@ -361,7 +362,8 @@ export class XspiceDevice implements Device {
 
   /** s_xfer in AC: the controller canonical form on the w nodes (see the file's comment). */
   private acSx(ctx: AcLoadContext): void {
-    const { f, ws } = this.sx!;
+    const { ws } = this.sx!;
+    const f = this.sx!.f as SXfer;
     const m = ws.length;
     const G = ctx.g.A;
     const C = ctx.c.A;
@@ -421,7 +423,7 @@ export class XspiceDevice implements Device {
   /** The transient starts from the operating point: int from out_ic (limited), with the integrand there; d_dt from its input there. */
   startCharges(V: Float64Array, x?: Float64Array): void {
     if (this.sx) {
-      this.sx.f.reset();
+      this.sx.f.reset(this.gather(V, x ?? new Float64Array(0))[0]);
       this.t1 = 0;
       this.started = true;
       return;
