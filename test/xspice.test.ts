@@ -268,6 +268,12 @@ describe("XSPICE: bad lines and cards", () => {
     expect(e13.message).toMatch(/bad\.cir:4:.*out of its limits/);
     const e17 = err("t\nv1 a 0 1\na1 (a b) (c 0) lc\n.model lc lcouple(num_turns=10)\n.end\n");
     expect(e17.message).toMatch(/bad\.cir:3:16.*XSPICE code model lcouple is not supported/);
+    const e18 = err("t\nv1 a 0 1\na1 a b m1\n.model m1 foo(gain=2)\n.end\n");
+    expect(e18.message).toMatch(/bad\.cir:4:11.*model type 'foo' is not supported/);
+    const e19 = err("t\nv1 a 0 1\na1 a NULL g1\n.model g1 gain(gain=2)\n.end\n");
+    expect(e19.message).toMatch(/bad\.cir:3:6.*may not be NULL/);
+    const e20 = err("t\nv1 a 0 1\na1 a %d(b) g1\n.model g1 gain(gain=2)\n.end\n");
+    expect(e20.message).toMatch(/bad\.cir:3:6.*digital port type/);
     const e14 = err("t\nv1 a 0 1\na1 [a b g1\n.model g1 summer()\n.end\n");
     expect(e14.message).toMatch(/bad\.cir:3:4.*no '\]'/);
   });
