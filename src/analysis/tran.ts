@@ -93,14 +93,12 @@ export function transient(circuit: Circuit, opts: TranOptions, sink: TranSink): 
   const times = new OutputTimes(tstart, tstep, tstop);
   const bps = sourceBreakpoints(circuit, tstop);
   const run = method === "odex" ? runExplicit : runImplicit;
-  const r = run(engine, cap, opts.uic ?? false, { tstop, tstep, tmax, times, bps, tauMin: tc.tauMin, method }, cols, sink);
+  const r = run(engine, cap, opts.uic ?? false, { tstop, tmax, times, bps, tauMin: tc.tauMin, method }, cols, sink);
   return { integrator: method, ...r, rows: times.length };
 }
 
 interface RunSpec {
   tstop: number;
-  /** The output interval TSTEP (s): ngspice's first step depends on it. */
-  tstep: number;
   tmax: number;
   times: OutputTimes;
   bps: number[];
@@ -137,7 +135,6 @@ function applyCapIcs(cap: CapacitanceInfo, uic: boolean): void {
 
 function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: RunSpec, cols: TranColumns, sink: TranSink): RunResult {
   const { tstop, tmax, times, bps } = spec;
-  const ngspiceSteps = cap.chargeDevices.length > 0;
   const integ = new ImplicitIntegrator(engine, cap, {
     method: spec.method === "bdf2" ? "bdf2" : "trap",
     sources: "tran",
@@ -147,16 +144,10 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
     hmin: tstop * 1e-14,
     maxNewton: 20,
     // device charges (MOSFET gate charges): their truncation error and ngspice's step sequence, as ngspice integrates them
-    ngspiceSteps,
+    ngspiceSteps: cap.chargeDevices.length > 0,
   });
   const firstGap = bps[0];
-  // With device charges, ngspice's first step (dctran.c): delta = min(TSTOP/100, TSTEP)/10, at most TMAX,
-  // at most 0.1 min(TSTOP/50, the first breakpoint) at the initial breakpoint, then /10 for the first point.
-  // (A step 100x smaller, as the node-capacitance rule below gives, leaves a source's branch current in the
-  // rounding noise of C/h terms, above ABSTOL once it is set below 1e-12, and Newton never passes its test.)
-  const h0 = ngspiceSteps
-    ? Math.min(Math.min(tstop / 100, spec.tstep) / 10, tmax, 0.1 * Math.min(tstop / 50, firstGap)) / 10
-    : Math.min(1e-3 * Math.min(tmax, firstGap), Number.isFinite(spec.tauMin) ? 0.01 * spec.tauMin : Infinity);
+  const h0 = Math.min(1e-3 * Math.min(tmax, firstGap), Number.isFinite(spec.tauMin) ? 0.01 * spec.tauMin : Infinity);
   engine.splitLinear(dynamicLinearDevices(engine.circuit, "tran"));
   integ.start(0, h0);
   applyCapIcs(cap, uic);
