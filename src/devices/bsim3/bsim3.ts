@@ -28,8 +28,7 @@
  * iteration of a cold solve (MODEINITJCT) is vds = 0.1, vgs = type VTH0 +
  * 0.1, vbs = 0.
  */
-import { pnjlim } from "../diode/diode.js";
-import { fetlim, limvds } from "../mosfet/mos-shared.js";
+import { limitMosStep } from "../mosfet/mos-shared.js";
 import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
 import type { Device, LoadContext, SetupContext } from "../types.js";
 import { bsim3Eval, newBsim3Point, type Bsim3Point } from "./bsim3-dc.js";
@@ -52,11 +51,12 @@ export class Bsim3 implements Device {
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
   /** Limiter memory: the last iterate's normalized voltages and threshold (ngspice's state0). */
-  private vgs0 = 0;
-  private vds0 = 0;
-  private vbs0 = 0;
-  private vbd0 = 0;
-  private von0 = 0;
+  /** The last iterate (normalized, V), for the step limiting (MosLimiterMemory). */
+  vgs0 = 0;
+  vds0 = 0;
+  vbs0 = 0;
+  vbd0 = 0;
+  von0 = 0;
   private readonly pt = newBsim3Point();
   private readonly J = new Float64Array(COLS * COLS);
   private readonly I = new Float64Array(COLS);
@@ -116,48 +116,7 @@ export class Bsim3 implements Device {
       return true;
     }
     const vs = V[this.si];
-    let vgs = t * (V[this.g] - vs);
-    let vds = t * (V[this.di] - vs);
-    let vbs = t * (V[this.b] - vs);
-    let vbd = vbs - vds;
-    let vgd = vgs - vds;
-    const vgdo = this.vgs0 - this.vds0;
-    const von = this.von0;
-    let changed = false;
-    let lim: number;
-    if (this.vds0 >= 0) {
-      lim = fetlim(vgs, this.vgs0, von);
-      if (lim !== vgs) changed = true;
-      vgs = lim;
-      vds = vgs - vgd;
-      lim = limvds(vds, this.vds0);
-      if (lim !== vds) changed = true;
-      vds = lim;
-      vgd = vgs - vds;
-    } else {
-      lim = fetlim(vgd, vgdo, von);
-      if (lim !== vgd) changed = true;
-      vgd = lim;
-      vds = vgs - vgd;
-      lim = -limvds(-vds, -this.vds0);
-      if (lim !== vds) changed = true;
-      vds = lim;
-      vgs = vgd + vds;
-    }
-    if (vds >= 0) {
-      lim = pnjlim(vbs, this.vbs0, CONSTvt0, p.vcrit);
-      if (lim !== vbs) changed = true;
-      vbs = lim;
-    } else {
-      lim = pnjlim(vbd, this.vbd0, CONSTvt0, p.vcrit);
-      if (lim !== vbd) changed = true;
-      vbd = lim;
-      vbs = vbd + vds;
-    }
-    out[0] = vgs;
-    out[1] = vds;
-    out[2] = vbs;
-    return changed;
+    return limitMosStep(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.b] - vs), this, CONSTvt0, p.vcrit, p.vcrit, out);
   }
 
   /**

@@ -11,6 +11,7 @@
  * Units and the sign convention ("normalized" voltages, type = +1 NMOS,
  * -1 PMOS) as in mosfet-model.ts.
  */
+import { pnjlim } from "../diode/diode.js";
 import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "../diode/diode-model.js";
 import type { Mos2Consts } from "./mos2-model.js";
 import type { Mos3Consts } from "./mos3-model.js";
@@ -516,3 +517,68 @@ export const MOS_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
   nmos: null,
   pmos: null,
 };
+
+/**
+ * The last iterate of a MOSFET, normalized by its type (V): what ngspice's
+ * step limiting starts from (the CKTstate0 vgs, vds, vbs, vbd and von).
+ */
+export interface MosLimiterMemory {
+  vgs0: number;
+  vds0: number;
+  vbs0: number;
+  vbd0: number;
+  von0: number;
+}
+
+/**
+ * ngspice's MOSFET step limiting (mos1load.c, mos2/3load.c, b3ld.c) of the
+ * normalized vgs, vds, vbs (V) against the last iterate `m`: FETLIM on vgs
+ * (on vgd when the last vds was negative), LIMVDS on vds, then PNJLIM on
+ * the bulk junction of the source side (vbs, when vds >= 0) or the drain
+ * side (vbd), with thermal voltage vt and critical voltages vcritS, vcritD
+ * (V). Writes the limited [vgs, vds, vbs] to out; true when a limiter
+ * changed its argument (each limiter's own input and output are compared:
+ * recombining vgs, vgd and vds rounds).
+ */
+export function limitMosStep(vgs: number, vds: number, vbs: number, m: MosLimiterMemory, vt: number, vcritS: number, vcritD: number, out: Float64Array): boolean {
+  let vbd = vbs - vds;
+  let vgd = vgs - vds;
+  const vgdo = m.vgs0 - m.vds0;
+  const von = m.von0;
+  let changed = false;
+  let lim: number;
+  if (m.vds0 >= 0) {
+    lim = fetlim(vgs, m.vgs0, von);
+    if (lim !== vgs) changed = true;
+    vgs = lim;
+    vds = vgs - vgd;
+    lim = limvds(vds, m.vds0);
+    if (lim !== vds) changed = true;
+    vds = lim;
+    vgd = vgs - vds;
+  } else {
+    lim = fetlim(vgd, vgdo, von);
+    if (lim !== vgd) changed = true;
+    vgd = lim;
+    vds = vgs - vgd;
+    lim = -limvds(-vds, -m.vds0);
+    if (lim !== vds) changed = true;
+    vds = lim;
+    vgs = vgd + vds;
+  }
+  if (vds >= 0) {
+    lim = pnjlim(vbs, m.vbs0, vt, vcritS);
+    if (lim !== vbs) changed = true;
+    vbs = lim;
+    vbd = vbs - vds;
+  } else {
+    lim = pnjlim(vbd, m.vbd0, vt, vcritD);
+    if (lim !== vbd) changed = true;
+    vbd = lim;
+    vbs = vbd + vds;
+  }
+  out[0] = vgs;
+  out[1] = vds;
+  out[2] = vbs;
+  return changed;
+}

@@ -55,8 +55,7 @@
  * uic voltages) with no current.
  */
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
-import { pnjlim } from "../diode/diode.js";
-import { fetlim, limvds, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
+import { limitMosStep, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
 import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
@@ -124,11 +123,12 @@ export class Mosfet implements Device {
   off = false;
   /** Set by op.ts while OFF holds the junction voltages at 0. */
   holdOff = false;
-  private vgs0 = 0;
-  private vds0 = 0;
-  private vbs0 = 0;
-  private vbd0 = 0;
-  private von0 = 0;
+  /** The last iterate (normalized, V), for the step limiting (MosLimiterMemory). */
+  vgs0 = 0;
+  vds0 = 0;
+  vbs0 = 0;
+  vbd0 = 0;
+  von0 = 0;
   private readonly ch: MosChannelPoint = { mode: 1, cdrain: 0, gm: 0, gds: 0, gmbs: 0, von: 0, vdsat: 0 };
   private readonly jn = { i: 0, g: 0 };
   /** Jacobian (rows d', s', b at 0, 2, 3) and currents of the last load, normalized. */
@@ -208,50 +208,7 @@ export class Mosfet implements Device {
       return true;
     }
     const vs = V[this.si];
-    let vgs = t * (V[this.g] - vs);
-    let vds = t * (V[this.di] - vs);
-    let vbs = t * (V[this.b] - vs);
-    let vbd = vbs - vds;
-    let vgd = vgs - vds;
-    const vgdo = this.vgs0 - this.vds0;
-    const von = this.von0;
-    // Whether a limiter changed its argument (recombining vgs, vgd, vds rounds: compare each limiter's own input and output).
-    let changed = false;
-    let lim: number;
-    if (this.vds0 >= 0) {
-      lim = fetlim(vgs, this.vgs0, von);
-      if (lim !== vgs) changed = true;
-      vgs = lim;
-      vds = vgs - vgd;
-      lim = limvds(vds, this.vds0);
-      if (lim !== vds) changed = true;
-      vds = lim;
-      vgd = vgs - vds;
-    } else {
-      lim = fetlim(vgd, vgdo, von);
-      if (lim !== vgd) changed = true;
-      vgd = lim;
-      vds = vgs - vgd;
-      lim = -limvds(-vds, -this.vds0);
-      if (lim !== vds) changed = true;
-      vds = lim;
-      vgs = vgd + vds;
-    }
-    if (vds >= 0) {
-      lim = pnjlim(vbs, this.vbs0, p.vt, p.sourceVcrit);
-      if (lim !== vbs) changed = true;
-      vbs = lim;
-      vbd = vbs - vds;
-    } else {
-      lim = pnjlim(vbd, this.vbd0, p.vt, p.drainVcrit);
-      if (lim !== vbd) changed = true;
-      vbd = lim;
-      vbs = vbd + vds;
-    }
-    out[0] = vgs;
-    out[1] = vds;
-    out[2] = vbs;
-    return changed;
+    return limitMosStep(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.b] - vs), this, p.vt, p.sourceVcrit, p.drainVcrit, out);
   }
 
   /**
