@@ -107,6 +107,23 @@ export function stampVoltageBranch(ctx: LoadContext, h: BranchHandles, v: number
 }
 
 /**
+ * The handles of a device's dense local Jacobian (the layout
+ * stampLocalJacobian reads): rows[r] = the matrix row of local terminal r
+ * (term[r] a node) and h[r n + c] = the entry (row r, column of term[c]),
+ * for the local rows in `stampRows` (all when omitted; the others keep
+ * their handles unset, e.g. a MOSFET's gate, which draws no DC current).
+ */
+export function reserveLocalJacobian(ctx: SetupContext, n: number, term: readonly number[], rows: Int32Array, h: Int32Array, stampRows?: readonly number[]): void {
+  const count = stampRows ? stampRows.length : n;
+  for (let k = 0; k < count; k++) {
+    const r = stampRows ? stampRows[k] : k;
+    const row = ctx.row(term[r]);
+    rows[r] = row;
+    for (let c = 0; c < n; c++) h[r * n + c] = ctx.entry(row, ctx.row(term[c]));
+  }
+}
+
+/**
  * A device's dense local Jacobian J (S; n x n, row-major by local terminal:
  * J[r n + c] = dI_r/dV_c) into ctx.A through its handles h (same layout),
  * the columns of fixed terminals moved to the right-hand side:

@@ -74,7 +74,7 @@
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
-import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
+import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 import { InputError } from "../../util/errors.js";
 
@@ -200,8 +200,7 @@ export class Bjt implements Device {
   }
 
   setup(ctx: SetupContext): void {
-    for (let r = 0; r < N; r++) this.rows[r] = ctx.row(this.term[r]);
-    for (let r = 0; r < N; r++) for (let c = 0; c < N; c++) this.h[r * N + c] = ctx.entry(this.rows[r], this.rows[c]);
+    reserveLocalJacobian(ctx, N, this.term, this.rows, this.h);
     if (this.ci !== this.c) this.hc = reservePair(ctx, this.c, this.ci);
     if (this.ei !== this.e) this.he = reservePair(ctx, this.e, this.ei);
   }

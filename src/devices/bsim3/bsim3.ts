@@ -29,7 +29,7 @@
  * 0.1, vbs = 0.
  */
 import { limitMosStep } from "../mosfet/mos-shared.js";
-import { reservePair, stampConductance, type PairHandles } from "../stamp.js";
+import { reserveLocalJacobian, reservePair, stampConductance, type PairHandles } from "../stamp.js";
 import type { Device, LoadContext, SetupContext } from "../types.js";
 import { bsim3Eval, newBsim3Point, type Bsim3Point } from "./bsim3-dc.js";
 import { CONSTvt0, type Bsim3Instance } from "./bsim3-model.js";
@@ -50,8 +50,7 @@ export class Bsim3 implements Device {
   private hs: PairHandles | null = null;
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
-  /** Limiter memory: the last iterate's normalized voltages and threshold (ngspice's state0). */
-  /** The last iterate (normalized, V), for the step limiting (MosLimiterMemory). */
+  /** Limiter memory (MosLimiterMemory): the last iterate's normalized voltages and threshold (V; ngspice's state0). */
   vgs0 = 0;
   vds0 = 0;
   vbs0 = 0;
@@ -92,11 +91,7 @@ export class Bsim3 implements Device {
   }
 
   setup(ctx: SetupContext): void {
-    for (const r of ROWS) {
-      const row = ctx.row(this.term[r]);
-      this.rows[r] = row;
-      for (let c = 0; c < COLS; c++) this.h[r * COLS + c] = ctx.entry(row, ctx.row(this.term[c]));
-    }
+    reserveLocalJacobian(ctx, COLS, this.term, this.rows, this.h, ROWS);
     if (this.di !== this.d) this.hd = reservePair(ctx, this.d, this.di);
     if (this.si !== this.s) this.hs = reservePair(ctx, this.s, this.si);
   }

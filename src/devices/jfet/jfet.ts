@@ -46,7 +46,7 @@ import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "..
 import { pnjlim } from "../diode/diode.js";
 import { fetlim } from "../mosfet/mos-shared.js";
 import { jfetChannel, jfetGate, jfetGateCharge, type JfetChannelPoint, type JfetInstance } from "./jfet-model.js";
-import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
+import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Local terminals of the stamp: 0 d', 1 g, 2 s'. */
@@ -143,8 +143,7 @@ export class Jfet implements Device {
   }
 
   setup(ctx: SetupContext): void {
-    for (let r = 0; r < N; r++) this.rows[r] = ctx.row(this.term[r]);
-    for (let r = 0; r < N; r++) for (let c = 0; c < N; c++) this.h[r * N + c] = ctx.entry(this.rows[r], this.rows[c]);
+    reserveLocalJacobian(ctx, N, this.term, this.rows, this.h);
     if (this.di !== this.d) this.hd = reservePair(ctx, this.d, this.di);
     if (this.si !== this.s) this.hs = reservePair(ctx, this.s, this.si);
   }

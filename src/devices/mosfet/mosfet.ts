@@ -56,7 +56,7 @@
  */
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { limitMosStep, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
-import { reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
+import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 
 /** Charge indices: gate-source, gate-drain, gate-bulk (Meyer), bulk-drain, bulk-source (junctions). */
@@ -112,7 +112,6 @@ export class Mosfet implements Device {
   private hs: PairHandles | null = null;
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
-  /** Limiter memory: the last iterate's normalized voltages and threshold (ngspice's state0). */
   /**
    * ngspice's OFF (`off` on the element line): the operating point starts
    * with this device's junction voltages at 0 instead of the INITJCT
@@ -123,7 +122,7 @@ export class Mosfet implements Device {
   off = false;
   /** Set by op.ts while OFF holds the junction voltages at 0. */
   holdOff = false;
-  /** The last iterate (normalized, V), for the step limiting (MosLimiterMemory). */
+  /** Limiter memory (MosLimiterMemory): the last iterate's normalized voltages and threshold (V; ngspice's state0). */
   vgs0 = 0;
   vds0 = 0;
   vbs0 = 0;
@@ -174,11 +173,7 @@ export class Mosfet implements Device {
   }
 
   setup(ctx: SetupContext): void {
-    for (const r of this.stampRows) {
-      const row = ctx.row(this.term[r]);
-      this.rows[r] = row;
-      for (let c = 0; c < COLS; c++) this.h[r * COLS + c] = ctx.entry(row, ctx.row(this.term[c]));
-    }
+    reserveLocalJacobian(ctx, COLS, this.term, this.rows, this.h, this.stampRows);
     if (this.di !== this.d) this.hd = reservePair(ctx, this.d, this.di);
     if (this.si !== this.s) this.hs = reservePair(ctx, this.s, this.si);
   }
