@@ -34,6 +34,7 @@
 import type { BExpr } from "../../netlist/bexpr.js";
 import { NetlistError, type SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
+import { reserveBranch, stampVoltageBranch, type BranchHandles } from "../stamp.js";
 import type { AcLoadContext, BranchLaw, BranchPoint, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 /**
@@ -75,10 +76,8 @@ export class BSource implements Device {
   private hB!: Int32Array; // row n- (I), per variable
   private ra = 0;
   private rb = 0;
-  private hak = 0;
-  private hbk = 0;
-  private hka = 0;
-  private hkb = 0;
+  /** The output branch's handles (a voltage output), from reserveBranch. */
+  private hk: BranchHandles | null = null;
   /** Variable slot of n+ and n- in the expression (-1 when not read), for the co-content. */
   private slotA = -1;
   private slotB = -1;
@@ -167,10 +166,7 @@ export class BSource implements Device {
         this.hB[k] = ctx.entry(this.rb, col(k));
       }
     } else {
-      this.hak = ctx.entry(this.ra, this.k);
-      this.hbk = ctx.entry(this.rb, this.k);
-      this.hka = ctx.entry(this.k, this.ra);
-      this.hkb = ctx.entry(this.k, this.rb);
+      this.hk = reserveBranch(ctx, this.a, this.b, this.k);
       for (let k = 0; k < n; k++) this.hA[k] = ctx.entry(this.k, col(k));
     }
   }
@@ -230,12 +226,8 @@ export class BSource implements Device {
       ctx.b[this.ra] -= c;
       ctx.b[this.rb] += c;
     } else {
-      A[this.hak] += 1;
-      A[this.hbk] -= 1;
-      A[this.hka] += 1;
-      A[this.hkb] -= 1;
+      stampVoltageBranch(ctx, this.hk!, c);
       for (let k = 0; k < xs.length; k++) A[this.hA[k]] -= out[k + 1];
-      ctx.b[this.k] += c - Vk[this.a] + Vk[this.b];
     }
   }
 

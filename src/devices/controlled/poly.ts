@@ -33,6 +33,7 @@
  */
 import type { SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
+import { reserveBranch, stampVoltageBranch, type BranchHandles } from "../stamp.js";
 import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 
 /**
@@ -115,10 +116,8 @@ export class PolySource implements Device {
   private hBd!: Int32Array;
   private ra = 0;
   private rb = 0;
-  private hak = 0;
-  private hbk = 0;
-  private hka = 0;
-  private hkb = 0;
+  /** The output branch's handles (a voltage output), from reserveBranch. */
+  private hk: BranchHandles | null = null;
 
   /**
    * `kind`: "v" (E, H) or "i" (G, F). Controls: `pairs` (E, G: node indices
@@ -201,10 +200,7 @@ export class PolySource implements Device {
       }
     }
     if (this.kind === "v") {
-      this.hak = ctx.entry(this.ra, this.k);
-      this.hbk = ctx.entry(this.rb, this.k);
-      this.hka = ctx.entry(this.k, this.ra);
-      this.hkb = ctx.entry(this.k, this.rb);
+      this.hk = reserveBranch(ctx, this.a, this.b, this.k);
     }
   }
 
@@ -260,16 +256,12 @@ export class PolySource implements Device {
       ctx.b[this.ra] -= c;
       ctx.b[this.rb] += c;
     } else {
-      A[this.hak] += 1;
-      A[this.hbk] -= 1;
-      A[this.hka] += 1;
-      A[this.hkb] -= 1;
+      stampVoltageBranch(ctx, this.hk!, c);
       for (let i = 0; i < n; i++) {
         const g = out[1 + i];
         A[this.hAc[i]] -= g;
         if (pr) A[this.hAd[i]] += g;
       }
-      ctx.b[this.k] += c - Vk[this.a] + Vk[this.b];
     }
   }
 

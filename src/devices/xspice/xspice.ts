@@ -34,6 +34,7 @@
  */
 import type { SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
+import { reserveBranch, stampVoltageBranch, type BranchHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import { clipDynamic, type XBehaviour, type XParams } from "./models.js";
 import type { SXfer } from "./s-xfer.js";
@@ -70,10 +71,8 @@ export class XspiceDevice implements Device {
   private ra = 0;
   private rb = 0;
   private rw = -1;
-  private hak = 0;
-  private hbk = 0;
-  private hka = 0;
-  private hkb = 0;
+  /** The output branch's handles (a voltage output), from reserveBranch. */
+  private hk: BranchHandles | null = null;
   private haw = 0;
   private hbw = 0;
   private hkw = 0;
@@ -156,10 +155,7 @@ export class XspiceDevice implements Device {
       }
     }
     if (this.out === "v") {
-      this.hak = ctx.entry(this.ra, this.k);
-      this.hbk = ctx.entry(this.rb, this.k);
-      this.hka = ctx.entry(this.k, this.ra);
-      this.hkb = ctx.entry(this.k, this.rb);
+      this.hk = reserveBranch(ctx, this.a, this.b, this.k);
     }
     if (this.sx) this.setupSx(ctx);
     if (this.dyn) {
@@ -320,12 +316,7 @@ export class XspiceDevice implements Device {
 
   /** The branch of a voltage output: x_k leaves a, enters b; row k reads V(a) - V(b) (fixed nodes moved right). */
   private stampBranch(ctx: LoadContext): void {
-    const A = ctx.A;
-    A[this.hak] += 1;
-    A[this.hbk] -= 1;
-    A[this.hka] += 1;
-    A[this.hkb] -= 1;
-    ctx.b[this.k] += -ctx.Vk[this.a] + ctx.Vk[this.b];
+    stampVoltageBranch(ctx, this.hk!, 0);
   }
 
   /**
