@@ -7,7 +7,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { ConvergenceError } from "../util/errors.js";
 import { Engine, type NewtonTolerances } from "./engine.js";
-import { isEliminatedSource } from "../devices/types.js";
+import { isEliminatedSource, type Device } from "../devices/types.js";
 
 export interface OpOptions {
   /** Newton iteration limit per attempt (default: `.options itl1`, 100). */
@@ -51,19 +51,9 @@ function worstNodes(engine: Engine): Array<[string, number]> {
   return list.slice(0, 3);
 }
 
-/**
- * A device that takes ngspice's OFF (`off` on a diode, BJT, JFET or
- * MOSFET line): while `holdOff` is set its junction voltages are 0.
- */
-interface OffFlag {
-  off: boolean;
-  holdOff: boolean;
-}
-
-function offDevices(c: Circuit): OffFlag[] {
-  const out: OffFlag[] = [];
-  for (const d of c.devices) if ((d as Partial<OffFlag>).off === true) out.push(d as unknown as OffFlag);
-  return out;
+/** The devices with ngspice's OFF (Device.off): while `holdOff` is set their junction voltages are 0. */
+function offDevices(c: Circuit): Device[] {
+  return c.devices.filter((d) => d.off === true);
 }
 
 /**
@@ -76,7 +66,7 @@ function offDevices(c: Circuit): OffFlag[] {
  * its answer with them free, the two sharing `maxIter`. Without OFF
  * devices, plain Newton.
  */
-function coldNewton(engine: Engine, offs: OffFlag[], tol: NewtonTolerances, maxIter: number, initJunctions: boolean, polish: number): { converged: boolean; iterations: number } {
+function coldNewton(engine: Engine, offs: readonly Device[], tol: NewtonTolerances, maxIter: number, initJunctions: boolean, polish: number): { converged: boolean; iterations: number } {
   if (offs.length === 0) return engine.newton(tol, maxIter, initJunctions, polish);
   for (const d of offs) d.holdOff = true;
   let held;

@@ -210,6 +210,14 @@ export interface Device {
   linearCapacitance?(): LinearCapacitance | null;
   setup(ctx: SetupContext): void;
   /**
+   * ngspice's OFF (`off` on a diode, BJT, JFET or MOSFET line): a cold
+   * operating point starts with this device's junction voltages at 0 and
+   * holds them there (holdOff) until the rest has converged. Absent: false.
+   */
+  readonly off?: boolean;
+  /** Set by the operating point (analysis/op.ts) while OFF holds the junction voltages at 0. */
+  holdOff?: boolean;
+  /**
    * After setup: true when `load` stamps nothing (an independent voltage
    * source whose node the circuit fixes: its value reaches the system through
    * the fixed node, not through a stamp). The engine then never calls it,
