@@ -91,10 +91,18 @@ export function resolveModel(name: Token, models: Array<Map<string, ModelCard>>,
  * names (mos1.c, mos2.c, mos3.c tables); other levels are refused at their
  * LEVEL value, naming what they are. Null when no model has the name.
  */
-export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string): { model: MosModel; name: string } | null {
-  for (const m of models) {
-    const card = m.get(name.lower);
-    if (!card) continue;
+export function resolveMosModel(
+  name: Token,
+  models: Array<Map<string, ModelCard>>,
+  scope: Lookup,
+  tnom: number,
+  elementName: string,
+  size: MosBinSize = {},
+  warn: (key: string, msg: string) => void = () => {},
+): { model: MosModel; name: string } | null {
+  // the card named, or the size bin of `name.N` cards that holds the instance (selectMosCard)
+  const picked = selectMosCard(name, models, scope, elementName, size);
+  for (const card of picked ? [picked] : []) {
     if (card.type !== "nmos" && card.type !== "pmos") {
       const kind = modelKind(card.type);
       throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a MOSFET model (NMOS or PMOS)`, name.loc);
@@ -117,6 +125,10 @@ export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard
     const p: MosModelParams = level === 3 ? mos3Defaults(base) : level === 2 ? mos2Defaults(base) : base;
     const aliases = level === 3 ? MOS3_PARAM_ALIASES : level === 2 ? MOS2_PARAM_ALIASES : MOS_PARAM_ALIASES;
     for (const [key, tok] of card.params) {
+      if (BIN_LIMITS.includes(key)) {
+        warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is not a MOSFET level ${level} parameter: ignored, as ngspice 39 ignores it (it bins BSIM3/BSIM4 cards only)`);
+        continue;
+      }
       if (!(key in aliases)) throw new NetlistError(`unknown MOSFET level ${level} model parameter '${key}' in .model ${card.name}`, tok.loc);
       const field = aliases[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
@@ -149,6 +161,97 @@ export function resolveMosModel(name: Token, models: Array<Map<string, ModelCard
     const model = level === 3 ? deriveMos3Model(p) : level === 2 ? deriveMos2Model(p) : deriveMosModel(p);
     if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
     return { model, name: card.name };
+  }
+  return null;
+}
+
+/** The size-bin limits of a `.model NAME.N` card (ngspice's INPgetModBin reads these four). */
+const BIN_LIMITS = ["lmin", "lmax", "wmin", "wmax"];
+
+/**
+ * MOSFET levels whose `.model NAME.N` cards ngspice 39 bins: BSIM3 (8, 49;
+ * every VERSION) and BSIM4 (14, 54). Level 1-3 cards are not binnable there
+ * (an instance naming `NAME` finds no model; LMIN... on them are ignored).
+ */
+const BINNABLE_LEVELS = new Set([8, 49, 14, 54]);
+
+/**
+ * What selects a size bin: the instance's L= and W= as written (m; absent
+ * when not given: ngspice then selects no bin), its NF= and WNFLAG= (W/NF
+ * is binned when WNFLAG is nonzero, as ngspice 39 without `.options wnflag`).
+ */
+export interface MosBinSize {
+  l?: number;
+  w?: number;
+  nf?: number;
+  wnflag?: number;
+}
+
+/** The `.model NAME.N` cards (N digits) of MOSFET type in one scope, in file order. */
+function binCards(lower: string, m: Map<string, ModelCard>): ModelCard[] {
+  const out: ModelCard[] = [];
+  for (const [key, card] of m) {
+    if (key.length > lower.length + 1 && key.startsWith(lower) && key[lower.length] === "." && /^\d+$/.test(key.slice(lower.length + 1)) && (card.type === "nmos" || card.type === "pmos")) out.push(card);
+  }
+  return out;
+}
+
+/** True when `lower` names a MOSFET model in scope: a card of that name, or binned `lower.N` cards. */
+export function hasMosModel(lower: string, models: Array<Map<string, ModelCard>>): boolean {
+  return models.some((m) => {
+    const c = m.get(lower);
+    return c !== undefined ? c.type === "nmos" || c.type === "pmos" : binCards(lower, m).length > 0;
+  });
+}
+
+/**
+ * The model card a MOSFET names, as ngspice 39 finds it (inp2m.c:
+ * INPgetMod, then INPgetModBin): the card of that name when there is one
+ * (innermost scope first); else, of the `.model NAME.N` cards (N digits)
+ * of a binnable level (BINNABLE_LEVELS) that write all four of LMIN, LMAX,
+ * WMIN, WMAX, the first in file order with LMIN <= L <= LMAX and WMIN <=
+ * W <= WMAX, both ends inclusive to 1e-9 m (ngspice's is_equal; a size
+ * on the edge between two bins takes the first card written). L and W are
+ * the instance's own (ngspice's `.options scale`, which eqspice does not
+ * read, would multiply them). Null when no card has the name or a binned
+ * form of it; a NetlistError at the instance when there are bins but none
+ * holds it (ngspice 39: "could not find a valid modelname").
+ */
+export function selectMosCard(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, elementName: string, size: MosBinSize): ModelCard | null {
+  for (const m of models) {
+    const card = m.get(name.lower);
+    if (card) return card;
+    const bins = binCards(name.lower, m);
+    if (bins.length === 0) continue;
+    const listed = bins.map((c) => c.name).join(", ");
+    const num = (card: ModelCard, k: string): number | undefined => {
+      const t = card.params.get(k);
+      return t ? evalTok(t, scope, `model parameter ${k.toUpperCase()}`) : undefined;
+    };
+    const usable = bins.filter((c) => {
+      const lv = num(c, "level") ?? 1;
+      return BINNABLE_LEVELS.has(lv) && BIN_LIMITS.every((k) => c.params.has(k));
+    });
+    if (usable.length === 0) {
+      throw new NetlistError(
+        `${elementName}: model '${clip(name.text)}' is not defined; of its binned cards (${listed}) none is a binnable model: ngspice 39 selects size bins among BSIM3/BSIM4 cards (LEVEL 8/49, 14/54) that write LMIN, LMAX, WMIN and WMAX, and refuses this instance ("could not find a valid modelname")`,
+        name.loc,
+      );
+    }
+    if (size.l === undefined || size.w === undefined) {
+      throw new NetlistError(`${elementName}: model '${clip(name.text)}' is binned (${listed}): the bin is chosen by the instance's L= and W=, which it must give (ngspice 39 finds no model without them)`, name.loc);
+    }
+    const l = size.l;
+    const w = size.nf !== undefined && size.wnflag !== undefined && size.wnflag !== 0 ? size.w / size.nf : size.w;
+    const m6 = (x: number): string => Number(x.toPrecision(12)).toExponential();
+    const inside = (v: number, lo: number, hi: number): boolean => Math.abs(v - lo) < 1e-9 || Math.abs(v - hi) < 1e-9 || (lo < v && v < hi);
+    const ranges: string[] = [];
+    for (const c of usable) {
+      const [lmin, lmax, wmin, wmax] = BIN_LIMITS.map((k) => num(c, k)!);
+      if (inside(l, lmin, lmax) && inside(w, wmin, wmax)) return c;
+      ranges.push(`${c.name}: L ${m6(lmin)}..${m6(lmax)}, W ${m6(wmin)}..${m6(wmax)}`);
+    }
+    throw new NetlistError(`${elementName}: no size bin of model '${clip(name.text)}' holds L = ${m6(l)} m, W = ${m6(w)} m (${ranges.join("; ")}; ngspice 39: "could not find a valid modelname")`, name.loc);
   }
   return null;
 }

@@ -18,7 +18,7 @@ import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModel
 import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { scaleBExpr } from "../devices/bsource/bsource.js";
-import { evalTok, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
+import { evalTok, hasMosModel, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
@@ -606,11 +606,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     case "m": {
       const usage = "Mname drain gate source bulk model";
       // The model is the 5th word; a MOSFET model named earlier or later means a wrong node count.
-      const isMosModel = (t: Token | undefined): boolean =>
-        t?.kind === "word" && f.models.some((m) => {
-          const c = m.get(t.lower);
-          return c !== undefined && (c.type === "nmos" || c.type === "pmos");
-        });
+      const isMosModel = (t: Token | undefined): boolean => t?.kind === "word" && hasMosModel(t.lower, f.models);
       if (!isMosModel(pos[4])) {
         const k = pos.findIndex((t, j) => j >= 2 && j !== 4 && isMosModel(t));
         if (k >= 0) throw new NetlistError(`${card.name}: a MOSFET has 4 nodes (drain gate source bulk), got ${k} before model '${clip(pos[k].text)}'`, pos[k].loc);
@@ -620,7 +616,13 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing MOSFET model name (usage: ${M_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
       // `off` after the model (ngspice reads it among the instance parameters)
       const offTok = pos[5]?.lower === "off" ? pos[5] : undefined;
-      const resolved = resolveMosModel(modelTok, f.models, local, ctx.options.tnom, card.name);
+      // L, W (and NF, WNFLAG) as written select a size bin of `.model NAME.N` cards (selectMosCard)
+      const size = { l: num("l", "L"), w: num("w", "W"), nf: num("nf", "NF"), wnflag: num("wnflag", "WNFLAG") };
+      const resolved = resolveMosModel(modelTok, f.models, local, ctx.options.tnom, card.name, size, (key, msg) => {
+        if (ctx.warned.has(`m:${key}`)) return;
+        ctx.warned.add(`m:${key}`);
+        ctx.warnings.push(msg);
+      });
       if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
       if (offTok && resolved.model.bsim3) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM3 (level 8/49) MOSFETs`, offTok.loc);
       checkArgs(card, a, offTok ? 6 : 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);

@@ -482,6 +482,7 @@ export function limvds(vnew: number, vold: number): number {
  */
 export const MOS_PARAM_ALIASES: Record<string, keyof MosModelParams | null> = {
   level: null,
+  lmin: null, lmax: null, wmin: null, wmax: null, // size-bin limits: read by the elaboration's bin selection, ignored by levels 1-3 (as ngspice 39, with a warning)
   vto: "vto",
   vt0: "vto",
   kp: "kp",
