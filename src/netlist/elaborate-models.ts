@@ -16,6 +16,7 @@ import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mo
 import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mosfet/mos3-model.js";
 import { BSIM3_PARAM_NAMES, bsim3EffectiveSize, bsim3Model } from "../devices/bsim3/bsim3-model.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
+import { bsim4SizeProblem, resolveBsim4 } from "./elaborate-bsim4.js";
 
 /** A token's value: a number, a parameter or a `{expression}` in scope. */
 export function evalTok(t: Token, scope: Lookup, what: string): number {
@@ -112,10 +113,11 @@ export function resolveMosModel(
     if (levelTok) {
       const lv = evalTok(levelTok, scope, "model parameter LEVEL");
       if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom), name: card.name };
+      if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom), name: card.name };
       if (lv !== 1 && lv !== 2 && lv !== 3) {
         const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(
-          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical) and levels 8/49 (BSIM3v3.3, DC only)`,
+          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical), levels 8/49 (BSIM3v3.3, DC only) and 14/54 (BSIM4 4.8, DC only)`,
           levelTok.loc,
         );
       }
@@ -263,6 +265,7 @@ export function selectMosCard(name: Token, models: Array<Map<string, ModelCard>>
  * positive. `width` tells which it is.
  */
 export function mosSizeProblem(model: MosModel, g: MosGeometry, modelName: string): { msg: string; width: boolean } | null {
+  if (model.bsim4) return bsim4SizeProblem(model, g, modelName);
   if (model.bsim3) {
     // b3temp.c: Leff = L + XL - 2 dL, Weff = W + XW - 2 dW (and the C-V ones) must be positive
     const e = bsim3EffectiveSize(model.bsim3, g.l, g.w);

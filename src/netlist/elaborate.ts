@@ -625,8 +625,11 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
       if (offTok && resolved.model.bsim3) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM3 (level 8/49) MOSFETs`, offTok.loc);
+      if (offTok && resolved.model.bsim4) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM4 (level 14/54) MOSFETs`, offTok.loc);
       checkArgs(card, a, offTok ? 6 : 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
       const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS, ...(resolved.model.bsim3 ? { l: 5e-6, w: 5e-6 } : {}) }; // BSIM3's own default L, W (b3set.c)
+      // BSIM4's own default L, W (b4set.c); its AS, AD, PS, PD, NRS, NRD matter when given only (NaN: not given)
+      if (resolved.model.bsim4) Object.assign(geometry, { l: 5e-6, w: 5e-6, ad: NaN, as: NaN, pd: NaN, ps: NaN, nrd: NaN, nrs: NaN });
       for (const k of Object.keys(M_PARAMS) as Array<keyof MosGeometry>) {
         const v = num(k, k.toUpperCase());
         if (v === undefined) continue;

@@ -2,6 +2,8 @@
 import type { MakeDevice } from "../kind.js";
 import { Bsim3 } from "../bsim3/bsim3.js";
 import { bsim3InstanceAt, bsim3InstanceProblem } from "../bsim3/bsim3-model.js";
+import { Bsim4 } from "../bsim4/bsim4.js";
+import { bsim4InstanceAt, bsim4InstanceProblem } from "../bsim4/bsim4-model.js";
 import { NetlistError } from "../../util/errors.js";
 import { Mosfet } from "./mosfet.js";
 import { mosInstanceAt } from "./mosfet-model.js";
@@ -16,6 +18,18 @@ export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options
     const di = p.gd > 0 ? internalNode("drain") : n[0];
     const si = p.gs > 0 ? internalNode("source") : n[2];
     const m = new Bsim3(s.name, n[0], n[1], n[2], n[3], di, si, p);
+    m.gmin = options.gmin;
+    return m;
+  }
+  if (s.model.bsim4) {
+    // LEVEL=14/54: internal nodes behind RSH * NRD / NRS when given, as ngspice's b4set.c
+    const p = bsim4InstanceAt(s.model.bsim4, s.geometry, options.temp);
+    // what b4temp.c / b4check.c call fatal (ngspice stops the run)
+    const why = bsim4InstanceProblem(p);
+    if (why) throw new NetlistError(`${s.name}: BSIM4 model ${s.modelName}: ${why}`, s.loc);
+    const di = p.gd > 0 ? internalNode("drain") : n[0];
+    const si = p.gs > 0 ? internalNode("source") : n[2];
+    const m = new Bsim4(s.name, n[0], n[1], n[2], n[3], di, si, p);
     m.gmin = options.gmin;
     return m;
   }

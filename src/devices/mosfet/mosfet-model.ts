@@ -19,6 +19,7 @@
  * sign (negative for an enhancement PMOS), as in ngspice.
  */
 import type { Bsim3Model } from "../bsim3/bsim3-model.js";
+import type { Bsim4Model } from "../bsim4/bsim4-model.js";
 import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
 import { mos2InstanceAt, type Mos2ModelExtra } from "./mos2-model.js";
 import { mos3InstanceAt, type Mos3ModelExtra } from "./mos3-model.js";
@@ -177,6 +178,8 @@ export interface MosModel {
   params: MosModelParams;
   /** LEVEL=8 or 49: the BSIM3 card (then the fields above are level 1's placeholders, unused). */
   bsim3?: Bsim3Model;
+  /** LEVEL=14 or 54: the BSIM4 card (then the fields above are level 1's placeholders, unused). */
+  bsim4?: Bsim4Model;
 }
 
 /**

