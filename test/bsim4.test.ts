@@ -181,4 +181,116 @@ describeNgspice("BSIM4: I-V grids against ngspice", () => {
     compareCurrents("iv-defaults-p", ivDeck(".model pd pmos (level=54)", -1, "0.2u", "2u", [], ""));
     compareCurrents("iv-level14", ivDeck(".model n14 nmos (level=14 version=4.8 toxe=2.5e-9 mobmod=2 dmcg=1e-7 dmci=1.2e-7 geomod=1)", 1, "0.13u", "1u", [], ""));
   }, 60_000);
-}, );
+  itNgspice("MOBMOD 1 and 2, GIDLMOD 1, LAMBDA and VTL, substrate current, IJTHSFWD, BINUNIT 0, K1/K2 from GAMMA1/NSUB, NDEP from GAMMA1", () => {
+    compareCurrents("iv-mob1", ivDeck(cardOf("nm1", "nmos", N45.replace("mobmod=0", "mobmod=1").replace("uc=0", "uc=-0.03")), 1, "60n", "0.5u"));
+    compareCurrents("iv-mob2", ivDeck(cardOf("nm2", "nmos", N45.replace("mobmod=0", "mobmod=2").replace("ua=6e-10", "ua=1e-15 eu=1.5")), 1, "60n", "0.5u"));
+    compareCurrents("iv-gidlmod1", ivDeck(cardOf("ng1", "nmos", N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 agisl=3e-4 egisl=0.7"), 1, "45n", "0.5u"));
+    compareCurrents("iv-lambda-vtl", ivDeck(cardOf("nlv", "nmos", N45 + " lambda=2e-10 vtl=2e5 xn=4 lc=5e-9"), 1, "45n", "0.5u"));
+    compareCurrents("iv-vtl-p", ivDeck(cardOf("plv", "pmos", P45 + " vtl=1.5e5 xn=2"), -1, "45n", "1u"));
+    compareCurrents("iv-ijth", ivDeck(cardOf("nij", "nmos", N45 + " ijthsfwd=1e-9 ijthdfwd=1e-8"), 1, "90n", "0.5u"));
+    compareCurrents("iv-derived-k1", ivDeck(".model nk nmos (level=54 toxe=2.5e-9 ndep=3e17 nsub=1e17 gamma1=0.9 vbm=-2.5 xt=1e-7 u0=400 binunit=0 lvth0=1e-9)", 1, "0.13u", "1u"));
+    compareCurrents("iv-ndep-gamma1", ivDeck(".model ng nmos (level=54 toxe=2.5e-9 gamma1=0.5 k2=0.01 vth0=0.35 ndep=3e23 ngate=3e26 nsd=1e26)", 1, "0.13u", "1u"));
+  }, 60_000);
+  itNgspice("PARAMCHK clamps (A2 above 1, negative PRWG and RDSW), TOXP from TOXE - DTOX, TOXE from TOXP + DTOX, PERMOD 0, GEOMOD 2 with DMCG", () => {
+    compareCurrents("iv-paramchk", ivDeck(cardOf("nc", "nmos", N45.replace("a2=1.0", "a2=1.3 a1=0.1").replace("prwg=0.1", "prwg=-0.2").replace("rdsw=155", "rdsw=-20")), 1, "60n", "0.5u"));
+    compareCurrents("iv-dtox", ivDeck(cardOf("nt", "nmos", N45.replace("toxp=1.5e-9 toxm=1.8e-9 ", "") + " dtox=0.25e-9"), 1, "60n", "0.5u"));
+    compareCurrents("iv-toxp", ivDeck(cardOf("ntp", "pmos", P45.replace("toxe=1.85e-9 toxp=1.5e-9", "toxp=1.4e-9 dtox=0.3e-9")), -1, "60n", "1u"));
+    compareCurrents("iv-permod0", ivDeck(cardOf("npm", "nmos", N45 + " permod=0 geomod=2 dmcg=8e-8 dmci=9e-8 dmdg=5e-8 jss=1e-3 jsws=1e-9 jswgs=1e-9"), 1, "60n", "0.5u", [], "AD=0.1p PS=1.6u"));
+  }, 60_000);
+  itNgspice("temperature: .temp -20 and 110 with a model TNOM of 25 C (UTE, KT1, KT1L, KT2, UA1, UB1, UC1, UD1, AT, PRT, XTIS, TVOFF, TNFACTOR, TETA0)", () => {
+    for (const t of [-20, 110]) {
+      compareCurrents(`iv-temp${t}-n`, ivDeck(cardOf("n45", "nmos", N45 + " tnom=25 kt1l=1e-9 ud1=0.05 prt=20 tvoff=1e-3 tnfactor=0.1 teta0=1e-4"), 1, "45n", "0.5u", [`.temp ${t}`]));
+      compareCurrents(`iv-temp${t}-p`, ivDeck(cardOf("p45", "pmos", P45 + " tnom=25 at=2e4 ute=-1.2 kt1=-0.2 xtis=2"), -1, "90n", "1u", [`.temp ${t}`]));
+    }
+  }, 60_000);
+});
+
+const MODELS = [cardOf("n45", "nmos", N45), cardOf("p45", "pmos", P45)];
+
+describeNgspice("BSIM4: circuits against ngspice", () => {
+  itNgspice("CMOS inverter: the transfer curve (.dc) and three operating points", () => {
+    const deck = ["BSIM4 inverter", "VDD vdd 0 1.1", "VIN in 0 0.55", "MP out in vdd vdd p45 L=45n W=1u", "MN out in 0 0 n45 L=45n W=0.5u", ...MODELS];
+    for (const vin of [0.2, 0.5, 0.9]) compare(`inverter-${vin}`, [...deck.map((l) => (l.startsWith("VIN") ? `VIN in 0 ${vin}` : l)), TIGHT]);
+    const f = path.join(dir, "inverter-dc.cir");
+    writeFileSync(f, [...deck, TIGHT, ".dc VIN 0 1.1 0.01", ".end", ""].join("\n"));
+    const ng = runNgspiceDc(f, "VIN 0 1.1 0.01");
+    const eq = dcSweep(f);
+    expect(eq.stats.points).toBe(ng.sweep.length);
+    let w = 0;
+    for (let k = 0; k < ng.sweep.length; k++) w = Math.max(w, Math.abs(eq.nodes.out[k] - ng.nodes.out[k]));
+    worst.set("inverter-dc", w);
+    expect(w).toBeLessThanOrEqual(1e-9);
+  });
+  itNgspice("current mirror (M=2 output, body effect through a source resistor) and a 5-transistor differential pair, balanced and unbalanced", () => {
+    compare("mirror", ["BSIM4 mirror", TIGHT, "VDD vdd 0 1.1", "IREF vdd g 20u", "M1 g g 0 0 n45 L=90n W=1u", "M2 o g s 0 n45 L=90n W=1u M=2", "RS s 0 2k", "RL vdd o 20k", ...MODELS]);
+    for (const dv of [0, 0.004, -0.03]) {
+      compare(`diffpair-${dv}`, [
+        "BSIM4 five-transistor OTA",
+        TIGHT,
+        "VDD vdd 0 1.1",
+        `VP inp 0 ${0.6 + dv / 2}`,
+        `VM inm 0 ${0.6 - dv / 2}`,
+        "VBN bn 0 0.45",
+        "M1 x inp tail 0 n45 L=90n W=1u",
+        "M2 out inm tail 0 n45 L=90n W=1u",
+        "M3 x x vdd vdd p45 L=90n W=2u",
+        "M4 out x vdd vdd p45 L=90n W=2u",
+        "M5 tail bn 0 0 n45 L=0.2u W=1u",
+        ...MODELS,
+      ]);
+    }
+  });
+  itNgspice("RSH with NRD/NRS (internal nodes), junction areas and a forward-biased bulk, a PMOS source follower, default L and W", () => {
+    compare("rsh", ["BSIM4 RSH", TIGHT, "VDD vdd 0 1.1", "VG g 0 0.9", "RD vdd d 2k", "M1 d g s b n45r L=60n W=1u NRD=3 NRS=2 AD=0.1p AS=0.1p PD=1.4u PS=1.4u", "RS s 0 500", "VB b 0 0.2", cardOf("n45r", "nmos", N45 + " rsh=12")]);
+    // RSH without NRD/NRS: no series resistance in BSIM4
+    compare("rsh-no-nrd", ["BSIM4 RSH no NRD", TIGHT, "VDD vdd 0 1.1", "VG g 0 0.9", "RD vdd d 2k", "M1 d g 0 0 n45r L=60n W=1u", cardOf("n45r", "nmos", N45 + " rsh=12")]);
+    compare("follower", ["BSIM4 follower", TIGHT, "VDD vdd 0 1.1", "VG g 0 0.3", "M1 0 g s vdd p45 L=60n W=2u", "RB vdd s 10k", ...MODELS]);
+    compare("default-lw", ["BSIM4 default L W", TIGHT, "VDD vdd 0 1.8", "VG g 0 1.0", "RD vdd d 5k", "M1 d g 0 0 nd NRS=1", ".model nd nmos (level=54 toxe=3e-9 rsh=10)"]);
+  });
+});
+
+describe("BSIM4: bad input", () => {
+  const FILE = "bsim4.cir";
+  const expectNetlistError = netlistErrorCheck(FILE);
+  const load = (...lines: string[]) => () => loadCircuitFromText(["* bsim4", ...lines, "V1 d 0 1", "M1 d d 0 0 m"].join("\n") + "\n", FILE);
+  it("a parameter ngspice's bsim4 does not know, at its place; a BSIM3 name BSIM4 does not have", () => {
+    expectNetlistError(load(".model m nmos (level=54 toxe=2n vto=0.7)"), 2, 37, /unknown BSIM4 \(MOSFET level 14\/54\) model parameter 'vto' in \.model m/);
+    expectNetlistError(load(".model m nmos (level=14 nch=1e17)"), 2, 29, /unknown BSIM4 .* parameter 'nch'/);
+  });
+  it("refused modes name their parameter at its place", () => {
+    expectNetlistError(load(".model m nmos (level=54 rdsmod=1)"), 2, 32, /BSIM4 RDSMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 igcmod=1)"), 2, 32, /IGCMOD=1 is not supported: eqspice models BSIM4 without gate-to-channel tunneling/);
+    expectNetlistError(load(".model m nmos (level=54 igbmod=1)"), 2, 32, /IGBMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 rgatemod=2)"), 2, 34, /RGATEMOD=2 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 rbodymod=1)"), 2, 34, /RBODYMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 trnqsmod=1)"), 2, 34, /TRNQSMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 acnqsmod=1)"), 2, 34, /ACNQSMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 mobmod=3)"), 2, 32, /MOBMOD=3 is not supported: eqspice models BSIM4 MOBMOD 0, 1 and 2/);
+    expectNetlistError(load(".model m nmos (level=54 diomod=2)"), 2, 32, /DIOMOD=2 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 tempmod=1)"), 2, 33, /TEMPMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 wpemod=1)"), 2, 32, /WPEMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 jtss=1e-6)"), 2, 30, /JTSS=0\.000001 is not supported: eqspice models BSIM4 without the trap-assisted tunneling/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.5)"), 2, 33, /BSIM4 VERSION=4\.5 is not supported: eqspice implements BSIM4 4\.8 .* another device \(bsim4v5, bsim4v6 or bsim4v7\)/);
+    expectNetlistError(load(".model m nmos (level=54 toxe=0)"), 2, 30, /TOXE must be positive \(got 0\)/);
+    expectNetlistError(load(".model m nmos (level=54 rsh=-2)"), 2, 29, /RSH must not be negative/);
+  });
+  it("instance parameters eqspice does not model (NF, SA, SB, DELVTO) and OFF are refused", () => {
+    const el = (inst: string) => () => loadCircuitFromText(["* bsim4", ".model m nmos (level=54)", "V1 d 0 1", `M1 d d 0 0 m ${inst}`].join("\n") + "\n", FILE);
+    expect(el("nf=2")).toThrow(/nf/i);
+    expect(el("sa=1u sb=1u")).toThrow(/sa/i);
+    expect(el("delvto=0.1")).toThrow(/delvto/i);
+    expectNetlistError(el("off"), 4, 14, /'off' is not supported for BSIM4 \(level 14\/54\) MOSFETs/);
+  });
+  it("a non-positive L or W, an empty effective channel, and what b4check.c calls fatal", () => {
+    const el = (m: string, inst: string) => () => loadCircuitFromText(["* bsim4", m, "V1 d 0 1", `M1 d d 0 0 m ${inst}`].join("\n") + "\n", FILE);
+    expectNetlistError(el(".model m nmos (level=54)", "L=0 W=1u"), 4, 16, /L must be positive/);
+    expectNetlistError(el(".model m nmos (level=54 lint=0.6u)", "L=1u W=1u"), 4, 16, /BSIM4 effective channel length Leff = .* is not positive/);
+    expectNetlistError(el(".model m nmos (level=54 wint=0.6u)", "L=1u W=1u"), 4, 21, /BSIM4 effective channel width Weff = .* is not positive/);
+    expectNetlistError(el(".model m nmos (level=54 pclm=0)", "L=1u W=1u"), 4, 1, /m1: BSIM4 model m: PCLM = 0 is not positive/);
+    expectNetlistError(el(".model m nmos (level=54 vsat=1e4 at=1e5)", "L=1u W=1u\n.temp 100"), 4, 1, /VSAT at the circuit temperature = -1432\d\.\d+ is not positive/);
+  });
+  it("a transient is refused, naming the level; .op works", () => {
+    const c = loadCircuitFromText(["* bsim4", ".model m nmos (level=54)", "V1 d 0 PULSE(0 1 1n 1n 1n 5n 10n)", "M1 d d 0 0 m", ".tran 1n 20n"].join("\n") + "\n", FILE);
+    expectNetlistError(() => transient(c), 4, 1, /tran: m1: transients of BSIM4 MOSFETs \(level 14\/54\) are not supported yet/);
+  });
+});

@@ -506,7 +506,13 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const thetaRout = b.pdiblc1 * scFactor((b.drout * leff) / tmp) + b.pdiblc2;
   const dvtp2factor = b.dvtp5 + b.dvtp2 * dexp(-b.dvtp3 * Math.log(leff));
 
+  // VTL's factor, from XN before b4check.c's clamp (b4temp.c computes it first)
   let tfactor = 0;
+  if (useVtl) {
+    const lc = p.lc < 0 ? 0 : p.lc;
+    const T0 = leff / (b.xn * leff + lc);
+    tfactor = (1.0 - T0) / (1.0 + T0);
+  }
   // b4check.c (PARAMCHK = 1) clamps, applied before the DC law reads them
   if (p.paramchk === 1) {
     if (b.a2 < 0.01) b.a2 = 0.01;
@@ -522,11 +528,6 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     if (rds0 < 0) rds0 = 0;
     if (rdswmin < 0) rdswmin = 0;
     if (useVtl && b.vtl > 0 && b.xn < 3.0) b.xn = 3.0;
-  }
-  if (useVtl) {
-    const lc = p.lc < 0 ? 0 : p.lc;
-    const T0 = leff / (b.xn * leff + lc);
-    tfactor = (1.0 - T0) / (1.0 + T0);
   }
 
   // instance values (no stress, no well proximity, DELVTO = 0)
