@@ -185,6 +185,8 @@ describeNgspice("BSIM4: I-V grids against ngspice", () => {
     compareCurrents("iv-mob1", ivDeck(cardOf("nm1", "nmos", N45.replace("mobmod=0", "mobmod=1").replace("uc=0", "uc=-0.03")), 1, "60n", "0.5u"));
     compareCurrents("iv-mob2", ivDeck(cardOf("nm2", "nmos", N45.replace("mobmod=0", "mobmod=2").replace("ua=6e-10", "ua=1e-15 eu=1.5")), 1, "60n", "0.5u"));
     compareCurrents("iv-gidlmod1", ivDeck(cardOf("ng1", "nmos", N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 agisl=3e-4 egisl=0.7"), 1, "45n", "0.5u"));
+    // FGIDL's default is 1 in 4.8.2 (0 in 4.7's b4set.c)
+    compareCurrents("iv-gidlmod1-defaults", ivDeck(cardOf("ng2", "nmos", N45 + " gidlmod=1 kgidl=0.3 agidl=1e-3 bgidl=1e9"), 1, "45n", "0.5u"));
     compareCurrents("iv-lambda-vtl", ivDeck(cardOf("nlv", "nmos", N45 + " lambda=2e-10 vtl=2e5 xn=4 lc=5e-9"), 1, "45n", "0.5u"));
     compareCurrents("iv-vtl-p", ivDeck(cardOf("plv", "pmos", P45 + " vtl=1.5e5 xn=2"), -1, "45n", "1u"));
     compareCurrents("iv-ijth", ivDeck(cardOf("nij", "nmos", N45 + " ijthsfwd=1e-9 ijthdfwd=1e-8"), 1, "90n", "0.5u"));

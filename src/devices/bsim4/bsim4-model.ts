@@ -109,7 +109,12 @@ export interface Bsim4Model {
   toxm: number;
 }
 
-/** b4set.c's model defaults that are not 0 (binned parameters: the base value; their L/W/P forms default to 0). */
+/**
+ * b4set.c's model defaults that are not 0 (binned parameters: the base
+ * value; their L/W/P forms default to 0), as ngspice 39 (4.8.2) prints them
+ * for a card with only LEVEL (showmod): FGIDL is 1 there. The *_MAX limits
+ * (1e99 in ngspice) are read and unused.
+ */
 function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
   const n = type === 1;
   return [
@@ -121,7 +126,7 @@ function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
     ["uc1", mobmod === 1 ? -0.056 : -0.056e-9], ["lp", 1.0e-8], ["u0", n ? 0.067 : 0.025], ["ute", -1.5], ["ucste", -4.775e-3],
     ["voff", -0.08], ["delta", 0.01], ["rdsw", 200], ["rdw", 100], ["rsw", 100], ["prwg", 1], ["eta0", 0.08], ["etab", -0.07],
     ["pclm", 1.3], ["pdiblc1", 0.39], ["pdiblc2", 0.0086], ["pscbe1", 4.24e8], ["pscbe2", 1.0e-5], ["wr", 1], ["bgidl", 2.3e9],
-    ["cgidl", 0.5], ["egidl", 0.8], ["rgidl", 1], ["vtl", 2.0e5], ["xn", 3], ["lc", 5.0e-9], ["gidlclamp", -1e-5], ["idovvds", 1e-9],
+    ["cgidl", 0.5], ["egidl", 0.8], ["rgidl", 1], ["fgidl", 1], ["vtl", 2.0e5], ["xn", 3], ["lc", 5.0e-9], ["gidlclamp", -1e-5], ["idovvds", 1e-9],
     ["toxref", 30.0e-10], ["eot", 15.0e-10], ["vddeot", n ? 1.5 : -1.5], ["tempeot", 300.15], ["leffeot", 1], ["weffeot", 10],
     ["ados", 1], ["bdos", 1], ["toxe", 30.0e-10], ["epsrox", 3.9], ["phig", 4.05], ["epsrgate", 11.7], ["easub", 4.05],
     ["epsrsub", 11.7], ["ni0sub", 1.45e10], ["bg0sub", 1.16], ["tbgasub", 7.02e-4], ["tbgbsub", 1108.0], ["vfbcv", -1],
@@ -135,7 +140,9 @@ function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
     ["rbsby0", 100], ["rbdbx0", 100], ["rbdby0", 100], ["aigc", n ? 1.36e-2 : 9.8e-3], ["bigc", n ? 1.71e-3 : 7.59e-4],
     ["cigc", n ? 0.075 : 0.03], ["aigbacc", 1.36e-2], ["bigbacc", 1.71e-3], ["cigbacc", 0.075], ["aigbinv", 1.11e-2],
     ["bigbinv", 9.49e-4], ["cigbinv", 0.006], ["nigc", 1], ["nigbinv", 3], ["nigbacc", 1], ["ntox", 1], ["eigbinv", 1.1],
-    ["pigcd", 1], ["poxedge", 1], ["saref", 1e-6], ["sbref", 1e-6], ["lodk2", 1], ["lodeta0", 1], ["scref", 1e-6], ["em", 4.1e7],
+    ["pigcd", 1], ["poxedge", 1], ["aigsd", n ? 1.36e-2 : 9.8e-3], ["bigsd", n ? 1.71e-3 : 7.59e-4], ["cigsd", n ? 0.075 : 0.03],
+    ["aigs", n ? 1.36e-2 : 9.8e-3], ["bigs", n ? 1.71e-3 : 7.59e-4], ["cigs", n ? 0.075 : 0.03], ["aigd", n ? 1.36e-2 : 9.8e-3],
+    ["bigd", n ? 1.71e-3 : 7.59e-4], ["cigd", n ? 0.075 : 0.03], ["saref", 1e-6], ["sbref", 1e-6], ["lodk2", 1], ["lodeta0", 1], ["scref", 1e-6], ["em", 4.1e7],
     ["ef", 1], ["af", 1], ["tnoia", 1.5], ["tnoib", 3.5], ["rnoia", 0.577], ["rnoib", 0.5164], ["rnoic", 0.395], ["ntnoi", 1],
     ["noia", n ? 6.25e41 : 6.188e40], ["noib", n ? 3.125e26 : 1.5e25], ["noic", 8.75e9],
   ];
