@@ -266,8 +266,8 @@ describe("BSIM3: bad input", () => {
     expectNetlistError(el(".model m nmos (level=49 pclm=0)", "L=1u W=1u"), 4, 1, /m1: BSIM3 model m: PCLM = 0 is not positive/);
     expectNetlistError(el(".model m nmos (level=49 vsat=1e4 at=1e5)", "L=1u W=1u\n.temp 100"), 4, 1, /VSAT at the circuit temperature = -1432\d\.\d+ is not positive/);
   });
-  it("a transient is refused, naming the level; .op works", () => {
-    const c = loadCircuitFromText(["* bsim3", ".model m nmos (level=49 tox=4n)", "V1 d 0 PULSE(0 1 1n 1n 1n 5n 10n)", "M1 d d 0 0 m", ".tran 1n 20n"].join("\n") + "\n", FILE);
-    expectNetlistError(() => transient(c), 4, 1, /tran: m1: transients of BSIM3 MOSFETs \(level 8\/49\) are not supported yet/);
+  it("a transient with NQSMOD=1 is refused at the transistor, naming NQSMOD (the quasi-static charges run: bsim3-tran.test.ts)", () => {
+    const c = loadCircuitFromText(["* bsim3", ".model m nmos (level=49 tox=4n nqsmod=1)", "V1 d 0 PULSE(0 1 1n 1n 1n 5n 10n)", "M1 d d 0 0 m", ".tran 1n 20n"].join("\n") + "\n", FILE);
+    expectNetlistError(() => transient(c), 4, 1, /tran: m1: BSIM3 \(MOSFET level 8\/49\): NQSMOD=1 \(the non-quasi-static charge model\) is not supported/);
   });
 });

@@ -17,6 +17,7 @@
  * "Idl = gche Vdseff / (1 + gche Rds)" of BSIM3); RSH * NRD / NRS are
  * external resistors (the device's internal nodes).
  */
+import type { Bsim3CvInputs } from "./bsim3-charge.js";
 import { EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, Charge_q, type Bsim3Instance } from "./bsim3-model.js";
 
 /** One evaluation of the DC law (b3ld.c's values before the stamp). */
@@ -72,9 +73,10 @@ const gScratch = new Float64Array(1);
 
 /**
  * The DC law at normalized (vgs, vds, vbs) into `out` (b3ld.c from the
- * junction diodes to the substrate current), GMIN on both junctions.
+ * junction diodes to the substrate current), GMIN on both junctions; with
+ * `cv`, also the values the charges start from (Bsim3CvInputs).
  */
-export function bsim3Eval(P: Bsim3Instance, vgs: number, vds: number, vbs: number, gmin: number, out: Bsim3Point): void {
+export function bsim3Eval(P: Bsim3Instance, vgs: number, vds: number, vbs: number, gmin: number, out: Bsim3Point, cv?: Bsim3CvInputs): void {
   const vbd = vbs - vds;
   const vgd = vgs - vds;
   out.cbs = junction(P.sourceSatCur, P.nvtm, P.ijth, P.vjsm, P.isEvjsm, gmin, vbs, gScratch);
@@ -704,4 +706,6 @@ export function bsim3Eval(P: Bsim3Instance, vgs: number, vds: number, vbs: numbe
   out.gbgs = Gbg;
   out.gbds = Gbd;
   out.gbbs = Gbb;
+  // what the charges (bsim3-charge.ts) take from this point
+  if (cv) Object.assign(cv, { vbseff: Vbseff, dVbseff_dVb, vgsEff: Vgs_eff, dVgsEff_dVg: dVgs_eff_dVg, vth: Vth, dVth_dVb, dVth_dVd, n, dn_dVb, dn_dVd, abulk0: Abulk0, dAbulk0_dVb });
 }

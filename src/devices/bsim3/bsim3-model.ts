@@ -142,6 +142,14 @@ export function bsim3Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   set("cjswg", v.cjsw);
   set("pbswg", v.pbsw);
   set("mjswg", v.mjsw);
+  // capacitance defaults (b3set.c, read by bsim3-charge.ts): CF from TOX; CGDO, CGSO from DLC when it is given
+  // and positive, else from XJ; CGBO from DWC
+  const coxDefault = EPSOX / v.tox;
+  const fromDlc = given.has("dlc") && v.dlc > 0;
+  set("cf", ((2.0 * EPSOX) / 3.141592654) * Math.log(1.0 + 0.4e-6 / v.tox));
+  set("cgdo", fromDlc ? v.dlc * coxDefault - v.cgdl : 0.6 * v.xj * coxDefault);
+  set("cgso", fromDlc ? v.dlc * coxDefault - v.cgsl : 0.6 * v.xj * coxDefault);
+  set("cgbo", 2.0 * v.dwc * coxDefault);
   for (const [k, x] of values) if (!(k in v)) v[k] = x;
   for (const pre of ["", "l", "w", "p"]) {
     if (v[pre + "nch"] > 1.0e20) v[pre + "nch"] *= 1.0e-6;
@@ -203,6 +211,9 @@ export interface Bsim3Instance {
   gs: number;
   /** Parallel multiplier M. */
   m: number;
+  /** The geometry and the circuit temperature (K) it was made for (the charges' junction areas, bsim3-charge.ts). */
+  geometry: MosGeometry;
+  tempK: number;
 }
 
 /** Leff = L + XL - 2 dL and Weff = W + XW - 2 dW (b3temp.c, m), with the C-V ones. */
@@ -419,5 +430,7 @@ export function bsim3InstanceAt(mm: Bsim3Model, g: MosGeometry, tempC: number, d
     gd: rd > 0 ? 1 / rd : 0,
     gs: rs > 0 ? 1 / rs : 0,
     m: g.m,
+    geometry: g,
+    tempK: Temp,
   };
 }
