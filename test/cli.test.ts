@@ -98,7 +98,7 @@ describe("eqspice op", () => {
   });
 
   it("a non-converging circuit exits 2 naming the worst nodes", () => {
-    // .options itl1=1: one Newton iteration per attempt, so Newton, gmin stepping and source stepping all fail
+    // no DC solution (KCL at a: 1 + v(a)^2 + ... = 0 has no real root), so Newton, gmin stepping and source stepping all fail, as in ngspice
     const r = cli("op", "--json", path.join(FIX, "cli", "noconv.cir"));
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");

@@ -149,10 +149,10 @@ describe("the lenient cards: what they read, and bad input", () => {
   const expectNetlistError = netlistErrorCheck(FILE);
   const load = (...lines: string[]) => () => loadCircuitFromText(["* lenient", ...lines].join("\n") + "\n", FILE);
 
-  it(".ic entries with and without commas read the same; .nodeset with commas is accepted (and ignored)", () => {
+  it(".ic entries with and without commas read the same; .nodeset with commas too (test/nodeset.test.ts)", () => {
     const el = elaborate(parseNetlist(["t", "V1 a 0 1", "R1 a b 1k", "C1 b 0 1n", ".ic v(a)=1,v(b)=2 , v(b)=3", ".nodeset v(a)=0, v(b)=5", ".end"].join("\n"), FILE));
     expect([...el.ics]).toEqual([["a", 1], ["b", 3]]);
-    expect(el.warnings.some((w) => w.includes(".nodeset ignored"))).toBe(true);
+    expect(el.nodesets.map((n) => [n.node, n.value])).toEqual([["a", 0], ["b", 5]]);
   });
 
   it(".ic: a missing value, a bad entry", () => {

@@ -3,7 +3,8 @@
  *  - without `uic`: the DC operating point (sources at their DC values), with
  *    every `.ic` node held at its value during that solve, as ngspice does
  *    (a 1e10 S clamp to the given voltage, so the error is below 1e-10 V per
- *    100 mA); the clamps are released for the transient;
+ *    100 mA); the clamps are released for the transient. A `.nodeset` on an
+ *    `.ic` node gives way to the `.ic` (see op.ts);
  *  - with `uic`: no solve; free nodes take their `.ic` voltage (0 V when not
  *    given), branch currents 0; a capacitor with `IC=` starts at that voltage
  *    (its state is set by the integrator's start, see tran.ts) and, when one
@@ -50,7 +51,7 @@ export function initialState(engine: Engine, uic: boolean): void {
     engine.nodeStamps = { g, j };
   }
   try {
-    solveDc(engine);
+    solveDc(engine, { icNodes: new Set(c.ics.keys()) });
   } finally {
     engine.nodeStamps = null;
     engine.invalidate();

@@ -216,7 +216,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     byName: (name) => deviceByName.get(name),
     readers: (name) => controlling.get(name) ?? 0,
     outputs: outputPairs(ann, nodeIndex),
-    icNodes: [...el.ics.keys()].map((name) => nodeIndex.get(name) ?? 0),
+    icNodes: [...el.ics.keys(), ...el.nodesets.map((ns) => ns.node)].map((name) => nodeIndex.get(name) ?? 0),
   });
   if (amps) {
     for (let i = devices.length - 1; i >= 0; i--) if (amps.absorbed.has(devices[i])) devices.splice(i, 1);
@@ -248,6 +248,13 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     if (k === undefined) throw new InputError(`${el.file}: .ic names unknown node '${name}'`);
     ics.set(k, v);
   }
+  // `.nodeset`: the last entry of a node wins, as in ngspice
+  const nodesets = new Map<number, number>();
+  for (const ns of el.nodesets) {
+    const k = nodeIndex.get(ns.node);
+    if (k === undefined || k === 0) throw new NetlistError(k === 0 ? `.nodeset v(${ns.node}): the ground node has no nodeset` : `.nodeset names unknown node '${ns.node}'`, ns.loc);
+    nodesets.set(k, ns.value);
+  }
 
   const circuit: Circuit = {
     title: el.title,
@@ -255,6 +262,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     options: el.options,
     tran: el.tran,
     ics,
+    nodesets,
     nodeNames,
     nodeIndex,
     internal: Uint8Array.from(internalFlags),

@@ -64,6 +64,11 @@ export interface Circuit {
   tran?: TranSpec;
   /** `.ic` initial node voltages (node index -> V). */
   ics: Map<number, number>;
+  /**
+   * `.nodeset` node voltages (node index -> V): held during the first phase
+   * of a cold operating point (see op.ts), then released.
+   */
+  nodesets: Map<number, number>;
   /** Node names by index; [0] is ground ("0"). */
   nodeNames: string[];
   nodeIndex: Map<string, number>;

@@ -74,8 +74,20 @@ export interface Scope {
   funcs: Map<string, FuncDef>;
   /** `.csparam` assignments (values for ngspice's control language: evaluated, not used). */
   csparams: ParamAssign[];
+  /** `.nodeset` entries read here, in order (node names as written in this scope). */
+  nodesets: NodesetCard[];
   /** The scope this one is defined in (null at the top): a subcircuit sees its `.func`s. */
   parent: Scope | null;
+}
+
+/** One `.nodeset v(node)=value` entry. */
+export interface NodesetCard {
+  /** Node name, lower-case, as written (a subcircuit's own name inside `.subckt`). */
+  node: string;
+  value: Token;
+  /** Where the node name is. */
+  loc: SourceLoc;
+  cond?: CondPath;
 }
 
 export interface TranCard {
@@ -160,5 +172,5 @@ export interface ParsedNetlist {
 }
 
 export function emptyScope(parent: Scope | null = null): Scope {
-  return { elements: [], params: [], models: new Map(), condModels: [], subckts: new Map(), funcs: new Map(), csparams: [], parent };
+  return { elements: [], params: [], models: new Map(), condModels: [], subckts: new Map(), funcs: new Map(), csparams: [], nodesets: [], parent };
 }

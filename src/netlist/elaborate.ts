@@ -196,6 +196,8 @@ export interface Elaborated {
   ac?: AcSpec;
   /** `.ic` node voltages (V). */
   ics: Map<string, number>;
+  /** `.nodeset` node voltages (V), in the order read (a subcircuit's for each instance, `x1.node`; the last of a node wins). */
+  nodesets: NodesetSpec[];
   /** Top-level parameter values (for sweeps and reports). */
   params: Map<string, number>;
   warnings: string[];
@@ -217,6 +219,16 @@ interface Ctx {
   rModels: boolean;
   /** The `.func`s visible in each scope (its own over its parents'). */
   funcs: WeakMap<Scope, FuncTable | undefined>;
+  /** `.nodeset` entries of the instances elaborated so far. */
+  nodesets: NodesetSpec[];
+}
+
+/** One `.nodeset` entry, elaborated: a node of the flat circuit and its voltage (V). */
+export interface NodesetSpec {
+  node: string;
+  value: number;
+  /** Where the node is named (in the `.subckt` for a subcircuit's entry). */
+  loc: SourceLoc;
 }
 
 
@@ -316,6 +328,9 @@ function elaborateAll(ctx: Ctx, top: Frame): void {
     if (f.next >= elements.length) {
       stack.pop();
       if (f.def) active.delete(f.def.name);
+      for (const ns of f.scope.nodesets) {
+        if (!ns.cond || inBranch(f, ns.cond)) ctx.nodesets.push({ node: mapNode(ctx, f, ns.node), value: evalTok(ns.value, f.env, `.nodeset v(${ns.node})`), loc: ns.loc });
+      }
       continue;
     }
     const card = elements[f.next++];
@@ -954,13 +969,13 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     fstopLoc: a.fstop.loc,
   };
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
-  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs };
+  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs, nodesets: [] };
   top.models = [scopeModels(top, net.top)];
   checkCsparams(net.top, topEnv);
   elaborateAll(ctx, top);
   const ics = new Map<string, number>();
   for (const ic of net.ics) if (!ic.cond || inBranch(top, ic.cond)) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
-  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics, params: topEnv.values, warnings };
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };
 }
 
 /**

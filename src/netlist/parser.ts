@@ -7,7 +7,7 @@
  * `elaborate` evaluates them (and the `.if` conditions).
  *
  * `.if` follows ngspice 39: elements, `.model`, `.options`/`.temp`,
- * `.tran`, `.dc` and `.ic` are conditional; `.param`, `.func`, `.csparam`,
+ * `.tran`, `.dc`, `.ic` and `.nodeset` are conditional; `.param`, `.func`, `.csparam`,
  * `.global` and `.subckt` definitions are read whatever the condition; a
  * line eqspice cannot read inside a branch is an error only if the branch
  * is taken.
@@ -34,7 +34,7 @@ const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   t: "transmission line",
 };
 /** Output and control cards ngspice accepts that do not change the circuit: skipped with a warning. */
-const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".nodeset", ".title"]);
+const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".title"]);
 /** Analyses (and measurements) eqspice does not run: each one read is reported as not run. */
 const NOT_RUN_CARDS: Record<string, string> = {
   ".noise": "noise analyses",
@@ -295,6 +295,8 @@ class Parser {
       case ".ic":
         this.topOnlyInIf(head);
         return this.ic(args);
+      case ".nodeset":
+        return this.nodeset(args, head);
       case ".global":
         return this.global(args, head.loc);
       default:
@@ -679,6 +681,36 @@ class Parser {
         throw new NetlistError(`.ic v(${clip(args[i + 2].text)})= has no value`, value?.loc ?? args[i + 4].loc);
       }
       this.out.ics.push(this.withCond({ node: args[i + 2].lower, value, loc: args[i + 2].loc }));
+      i += 6;
+    }
+  }
+
+  /**
+   * `.nodeset v(node)=value ...`, as ngspice 39 reads it: entries separated
+   * by spaces or commas, the value a number or an expression. Inside a
+   * `.subckt` the node names are the subcircuit's (ngspice writes the card
+   * into every instance, `v(x1.node)`); in an `.if` block it follows the
+   * condition (per instance in a `.subckt`). ngspice's `all=value` is refused.
+   */
+  private nodeset(args: Token[], head: Token): void {
+    const usage = "`.nodeset` expects entries like v(node)=value";
+    if (args.length === 0) throw new NetlistError(`${usage}, found nothing`, head.loc);
+    for (let i = 0; i < args.length; ) {
+      const v = args[i];
+      if (v.kind === ",") {
+        i++;
+        continue;
+      }
+      if (v.lower === "all" && args[i + 1]?.kind === "=") throw new NetlistError(".nodeset all=value (every node) is not supported: name the nodes, v(node)=value", v.loc);
+      if (v.lower !== "v" || args[i + 1]?.kind !== "(" || args[i + 2]?.kind !== "word" || args[i + 3]?.kind !== ")" || args[i + 4]?.kind !== "=") {
+        const what = v.lower === "v" && args[i + 1]?.kind === "(" && args[i + 3]?.kind === "," ? ` (one node per entry: ngspice 39 refuses v(a,b))` : "";
+        throw new NetlistError(`${usage}, found '${clip(v.text)}'${what}`, what ? args[i + 3].loc : v.loc);
+      }
+      const value = args[i + 5];
+      if (!value || (value.kind !== "word" && value.kind !== "expr")) {
+        throw new NetlistError(`.nodeset v(${clip(args[i + 2].text)})= has no value`, value?.loc ?? args[i + 4].loc);
+      }
+      this.scope.nodesets.push(this.withCond({ node: args[i + 2].lower, value, loc: args[i + 2].loc }));
       i += 6;
     }
   }
