@@ -32,15 +32,20 @@ const scratch = { i: 0, g: 0 };
 const point: BranchPoint = { v: 0, i: 0, g: 0 };
 
 /**
- * SPICE pnjlim: limit the new junction voltage given the old one. Returns
- * the limited value (=== vnew when not limited; no allocation, it runs once
- * per junction per Newton iteration).
+ * ngspice's DEVpnjlim (devsup.c, ngspice 39): limit the new junction
+ * voltage vnew given the old one vold (V), on the scale vt (V) above vcrit
+ * (V). Forward steps larger than 2 vt from a forward-biased vold grow
+ * logarithmically, in ngspice's form vold +- vt (2 + ln(|dv| / vt - 2)), not
+ * SPICE3's vold + vt ln(1 + dv / vt): the two give different Newton paths
+ * (and a multistable circuit a different state) from the same start.
+ * Returns the limited value (=== vnew when not limited; no allocation, it
+ * runs once per junction per Newton iteration).
  */
 export function pnjlim(vnew: number, vold: number, vt: number, vcrit: number): number {
   if (vnew > vcrit && Math.abs(vnew - vold) > vt + vt) {
     if (vold > 0) {
-      const arg = 1 + (vnew - vold) / vt;
-      return arg > 0 ? vold + vt * Math.log(arg) : vcrit;
+      const arg = (vnew - vold) / vt;
+      return arg > 0 ? vold + vt * (2 + Math.log(arg - 2)) : vold - vt * (2 + Math.log(2 - arg));
     }
     return vt * Math.log(vnew / vt);
   }
