@@ -14,7 +14,7 @@ import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, t
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
 import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mosfet/mos3-model.js";
-import { BSIM3_PARAM_NAMES, bsim3EffectiveSize, bsim3Model } from "../devices/bsim3/bsim3-model.js";
+import { BSIM3_PARAM_NAMES, BSIM3V1_ABSENT, bsim3EffectiveSize, bsim3Model } from "../devices/bsim3/bsim3-model.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
 import { bsim4SizeProblem, resolveBsim4 } from "./elaborate-bsim4.js";
 
@@ -112,7 +112,7 @@ export function resolveMosModel(
     let level: 1 | 2 | 3 = 1;
     if (levelTok) {
       const lv = evalTok(levelTok, scope, "model parameter LEVEL");
-      if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom), name: card.name };
+      if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom, warn), name: card.name };
       if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom), name: card.name };
       if (lv !== 1 && lv !== 2 && lv !== 3) {
         const what = MOS_LEVEL_NAMES[lv];
@@ -290,27 +290,34 @@ export function mosSizeProblem(model: MosModel, g: MosGeometry, modelName: strin
 }
 
 /**
- * BSIM3 versions whose DC eqspice computes: 3.3.x (ngspice 39's bsim3) and
+ * BSIM3 versions whose DC eqspice computes: 3.3.x (ngspice 39's bsim3),
  * 3.2.x (ngspice's bsim3v32, whose DC current is bsim3's: it differs in the
  * charges and in derivatives only, and the IJTH junction extension of 3.2 is
- * the same function written otherwise); 3.1 and 3.0 (bsim3v1, bsim3v0) are
- * other models.
+ * the same function written otherwise) and 3.1.. (bsim3v1: the `v31` model,
+ * devices/bsim3v1). ngspice 39 picks the device by the version's prefix
+ * (3.10 and 3.1.0 are bsim3v1 too); 3.0.. (bsim3v0) is another model, other
+ * versions are errors in ngspice ("not available in this binary").
  */
 function bsim3VersionOk(v: string): boolean {
-  return v.startsWith("3.3") || v.startsWith("3.2");
+  return v.startsWith("3.3") || v.startsWith("3.2") || v.startsWith("3.1");
 }
 
 /**
  * A LEVEL=8 or LEVEL=49 card: BSIM3v3.3.0 (ngspice's bsim3). Every
  * parameter name of ngspice's b3.c is accepted (the noise, capacitance and
  * limit ones have no effect in DC), others are refused at their place;
- * VERSION must be 3.3.x or 3.2.x (ngspice runs 3.1 and 3.0 with other devices);
+ * VERSION must be 3.3.x, 3.2.x or 3.1.. (ngspice runs 3.0 with another
+ * device); on a 3.1 card the names b3v1.c lacks (BSIM3V1_ABSENT) are ignored
+ * with a warning, as ngspice ignores them;
  * TOX, TOXM, the geometry exponents and RSH are checked; ACM (other area
  * calculation methods) is refused.
  */
-function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number): MosModel {
+function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number, warn: (key: string, msg: string) => void): MosModel {
   const type = card.type === "nmos" ? 1 : -1;
   const values = new Map<string, number>();
+  // a VERSION starting with 3.1 (3.1, 3.1.0, 3.12, ...: measured with ngspice 39) is ngspice's bsim3v1 device
+  const versionTok = card.params.get("version");
+  const v31 = versionTok !== undefined && versionTok.text.replace(/^["']|["']$/g, "").startsWith("3.1");
   for (const [key, tok] of card.params) {
     if (!(key in BSIM3_PARAM_NAMES)) throw new NetlistError(`unknown BSIM3 (MOSFET level 8/49) model parameter '${key}' in .model ${card.name}`, tok.loc);
     const name = BSIM3_PARAM_NAMES[key];
@@ -319,10 +326,14 @@ function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number): MosModel {
       const v = tok.text.replace(/^["']|["']$/g, "");
       if (!bsim3VersionOk(v)) {
         throw new NetlistError(
-          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0 and v3.2.x (ngspice's bsim3 and bsim3v32); ngspice runs version ${clip(v)} with another device (bsim3v1 or bsim3v0), whose DC current differs (its junctions, substrate current and GMIN). VERSION=3.3.0 runs the card with the 3.3 equations`,
+          `.model ${card.name}: BSIM3 VERSION=${clip(v)} is not supported: eqspice implements BSIM3v3.3.0, v3.2.x and v3.1 (ngspice's bsim3, bsim3v32 and bsim3v1); ngspice runs version 3.0 with another device (bsim3v0), whose DC current differs. VERSION=3.3.0 runs the card with the 3.3 equations`,
           tok.loc,
         );
       }
+      continue;
+    }
+    if (v31 && BSIM3V1_ABSENT.has(name)) {
+      warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is not a BSIM3 VERSION 3.1 parameter: ignored, as ngspice 39's bsim3v1 ignores it`);
       continue;
     }
     values.set(name, evalTok(tok, scope, `model parameter ${key.toUpperCase()}`));
@@ -342,10 +353,52 @@ function resolveBsim3(card: ModelCard, scope: Lookup, tnom: number): MosModel {
   if (nj !== undefined && !(nj > 0)) throw new NetlistError(`.model ${card.name}: NJ must be positive (got ${nj})`, at("nj"));
   const tn = values.get("tnom");
   if (tn !== undefined && !(tn > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
-  const bsim3 = bsim3Model(type, values, tnom);
+  const bsim3 = bsim3Model(type, values, tnom, v31);
   // level 1's values as placeholders: the element's maker uses `bsim3`
   const base = deriveMosModel(mosDefaults(type, tnom));
   return { ...base, bsim3 };
+}
+
+/**
+ * b3v1set.c's instance defaults of a VERSION 3.1 transistor: with HDIF on
+ * the card, AD and AS default to 2 W HDIF (m^2), PD and PS to 2 W + 4 HDIF
+ * (m); `given` tells which the instance wrote.
+ */
+export function bsim3v1Defaults(model: MosModel, g: MosGeometry, given: (k: string) => boolean): void {
+  const b3 = model.bsim3;
+  if (!b3?.v31 || !b3.given.has("hdif")) return;
+  const hdif = b3.p.hdif;
+  if (!given("ad")) g.ad = g.w * 2 * hdif;
+  if (!given("as")) g.as = g.w * 2 * hdif;
+  if (!given("pd")) g.pd = 2 * g.w + 4 * hdif;
+  if (!given("ps")) g.ps = 2 * g.w + 4 * hdif;
+}
+
+/**
+ * b3v1check.c's perimeter clamp, as ngspice 39 applies it: when CJSW or
+ * CJSWG is positive (CJSW's default is), PD and PS below Weff are set to
+ * Weff ("Warning: Pd = 0 is less than W"), which changes the junctions'
+ * saturation currents (AD PD = 0 gives 1e-14 A, PD = Weff gives Weff JSW).
+ * b3v1temp.c runs the check once per model and size (L, W), for the first
+ * instance in ngspice's list, which is the last one written: the other
+ * instances of that size keep their perimeters (measured with ngspice 39:
+ * of three equal transistors with PD = 0 only the last has Weff JSW).
+ */
+export function bsim3v1Perimeters(elements: ReadonlyArray<{ type: string }>): void {
+  const seen = new Set<string>();
+  for (let k = elements.length - 1; k >= 0; k--) {
+    const e = elements[k] as { type: string; model?: MosModel; modelName?: string; geometry?: MosGeometry };
+    const b3 = e.type === "m" ? e.model?.bsim3 : undefined;
+    if (!b3?.v31 || !e.geometry) continue;
+    const g = e.geometry;
+    const key = `${e.modelName}\u0000${g.l}\u0000${g.w}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!(b3.p.cjsw > 0 || b3.p.cjswg > 0)) continue;
+    const weff = bsim3EffectiveSize(b3, g.l, g.w).weff;
+    if (g.pd < weff) g.pd = weff;
+    if (g.ps < weff) g.ps = weff;
+  }
 }
 
 /** What a model card's type is, in words (errors naming a model used on the wrong element). */

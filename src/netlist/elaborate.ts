@@ -18,7 +18,7 @@ import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModel
 import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { scaleBExpr } from "../devices/bsource/bsource.js";
-import { evalTok, hasMosModel, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
+import { bsim3v1Defaults, bsim3v1Perimeters, evalTok, hasMosModel, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
@@ -652,6 +652,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         if (k === "l" || k === "w" || k === "m" ? !(v > 0) : !(v >= 0)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} must be ${k === "l" || k === "w" || k === "m" ? "positive" : "non-negative"}`, at);
         geometry[k] = v;
       }
+      bsim3v1Defaults(resolved.model, geometry, (k) => named.has(k)); // VERSION 3.1: HDIF's junction areas
       const bad = mosSizeProblem(resolved.model, geometry, resolved.name);
       if (bad) throw new NetlistError(`${card.name}: ${bad.msg}`, named.get(bad.width ? "w" : "l")?.values[0].loc ?? card.loc);
       ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, ...(offTok && { off: true }), loc: card.loc, nodeToks: pos });
@@ -973,6 +974,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   top.models = [scopeModels(top, net.top)];
   checkCsparams(net.top, topEnv);
   elaborateAll(ctx, top);
+  bsim3v1Perimeters(ctx.out); // VERSION 3.1: b3v1check.c's PD/PS clamp, once per model and size
   const ics = new Map<string, number>();
   for (const ic of net.ics) if (!ic.cond || inBranch(top, ic.cond)) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
   return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };

@@ -72,6 +72,38 @@ function junction(isat: number, nvtm: number, ijth: number, vjm: number, isEvjm:
 const gScratch = new Float64Array(1);
 
 /**
+ * A VERSION 3.1 bulk junction (b3v1ld.c), as ngspice's stamp makes it: isat
+ * (exp(v / Nvtm) - 1), linear above 0.5 V (isat (e05 - 1) + isat e05 / Nvtm
+ * (v - 0.5), e05 = exp(0.5 / Nvtm)), plus 2 gmin v: b3v1ld.c's current has
+ * gmin v and its companion current subtracts (gbs - gmin) vbs against a
+ * stamped gbs, so the solution sees GMIN twice (also when isat <= 0: 2 gmin v
+ * alone). Returns the current, its conductance in g[0].
+ */
+function junctionV31(isat: number, nvtm: number, gmin: number, v: number, g: Float64Array): number {
+  if (isat <= 0) {
+    g[0] = 2 * gmin;
+    return 2 * gmin * v;
+  }
+  if (v < 0.5) {
+    const ev = Math.exp(v / nvtm);
+    g[0] = (isat * ev) / nvtm + 2 * gmin;
+    return isat * (ev - 1.0) + 2 * gmin * v;
+  }
+  const ev = Math.exp(0.5 / nvtm);
+  const T0 = (isat * ev) / nvtm;
+  g[0] = T0 + 2 * gmin;
+  return isat * (ev - 1.0) + T0 * (v - 0.5) + 2 * gmin * v;
+}
+
+/**
+ * d gbd / d vbd of a VERSION 3.1 junction (S/V): isat exp(v / Nvtm) / Nvtm^2
+ * below 0.5 V, 0 above (devices/bsim3v1: the stray gbd entry of b3v1ld.c).
+ */
+export function junctionV31Slope(isat: number, nvtm: number, v: number): number {
+  return isat > 0 && v < 0.5 ? (isat * Math.exp(v / nvtm)) / (nvtm * nvtm) : 0;
+}
+
+/**
  * The DC law at normalized (vgs, vds, vbs) into `out` (b3ld.c from the
  * junction diodes to the substrate current), GMIN on both junctions; with
  * `cv`, also the values the charges start from (Bsim3CvInputs).
@@ -79,9 +111,10 @@ const gScratch = new Float64Array(1);
 export function bsim3Eval(P: Bsim3Instance, vgs: number, vds: number, vbs: number, gmin: number, out: Bsim3Point, cv?: Bsim3CvInputs): void {
   const vbd = vbs - vds;
   const vgd = vgs - vds;
-  out.cbs = junction(P.sourceSatCur, P.nvtm, P.ijth, P.vjsm, P.isEvjsm, gmin, vbs, gScratch);
+  const v31 = P.model.v31;
+  out.cbs = v31 ? junctionV31(P.sourceSatCur, P.nvtm, gmin, vbs, gScratch) : junction(P.sourceSatCur, P.nvtm, P.ijth, P.vjsm, P.isEvjsm, gmin, vbs, gScratch);
   out.gbs = gScratch[0];
-  out.cbd = junction(P.drainSatCur, P.nvtm, P.ijth, P.vjdm, P.isEvjdm, gmin, vbd, gScratch);
+  out.cbd = v31 ? junctionV31(P.drainSatCur, P.nvtm, gmin, vbd, gScratch) : junction(P.drainSatCur, P.nvtm, P.ijth, P.vjdm, P.isEvjdm, gmin, vbd, gScratch);
   out.gbd = gScratch[0];
 
   let Vds: number, Vgs: number, Vbs: number;
@@ -697,6 +730,13 @@ export function bsim3Eval(P: Bsim3Instance, vgs: number, vds: number, vbs: numbe
     Gbb += Gbg * dVgsteff_dVb;
     Gbg *= dVgsteff_dVg;
     Gbb *= dVbseff_dVb;
+    if (v31 && Vbseff !== Vbs) {
+      // b3v1ld.c's companion current for Isub is Isub - (Gbb Vbseff + Gbd Vds + Gbg Vgs) against a stamped Gbb at
+      // Vbs: the solution sees Isub + Gbb (Vbs - Vbseff). Its slope here neglects Gbb's own derivatives times
+      // Vbs - Vbseff (below about 1e-3 of Gbb's part): the Newton path, not the solution
+      Isub += Gbb * (Vbs - Vbseff);
+      Gbb += Gbb * (1.0 - dVbseff_dVb);
+    }
   }
   out.ids = Ids;
   out.gm = Gm;

@@ -68,6 +68,21 @@ export const BSIM3_PARAM_NAMES: Readonly<Record<string, string | null>> = (() =>
   return m;
 })();
 
+/**
+ * The names of ngspice's bsim3 (3.3) table that its bsim3v1 (VERSION 3.1,
+ * b3v1.c) does not have: ngspice ignores them on a 3.1 card ("unrecognized
+ * parameter"), and so does eqspice, with a warning.
+ */
+export const BSIM3V1_ABSENT: ReadonlySet<string> = (() => {
+  const s = new Set<string>([
+    "toxm", "ijth", "xl", "xw", "llc", "lwc", "lwlc", "wlc", "wwc", "wwlc", "lintnoi", "tcj", "tpb", "tcjsw", "tpbsw", "tcjswg",
+    "tpbswg", "ldif", "ld", "rd", "rs", "rdc", "rsc", "wmlt", "acm", "calcacm", "acnqsmod", "vgs_max", "vgd_max", "vgb_max",
+    "vds_max", "vbs_max", "vbd_max", "vgsr_max", "vgdr_max", "vgbr_max", "vbsr_max", "vbdr_max",
+  ]);
+  for (const b of ["alpha1", "vfb", "acde", "moin", "noff", "voffcv"]) for (const pre of ["", "l", "w", "p"]) s.add(pre + b);
+  return s;
+})();
+
 /** A BSIM3 model card after b3set.c's defaults (model part), at TNOM. */
 export interface Bsim3Model {
   /** +1 NMOS, -1 PMOS. */
@@ -80,6 +95,12 @@ export interface Bsim3Model {
   tnomK: number;
   /** Oxide capacitance per area EPSOX / TOX (F/m^2). */
   cox: number;
+  /**
+   * VERSION 3.1 (ngspice's bsim3v1: b3v1temp.c, b3v1ld.c): no TOXM, XL/XW,
+   * LLC.. or IJTH (BSIM3V1_ABSENT); see bsim3EffectiveSize, bsim3InstanceAt,
+   * bsim3Eval and devices/bsim3v1 for what else differs.
+   */
+  v31: boolean;
 }
 
 /**
@@ -88,7 +109,8 @@ export interface Bsim3Model {
  * b3mpar.c's conversions: TNOM to kelvin, NCH (and LNCH, WNCH, PNCH) above
  * 1e20 and NGATE (and its L/W/P forms) above 1e24 scaled by 1e-6.
  */
-export function bsim3Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number): Bsim3Model {
+export function bsim3Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, v31 = false): Bsim3Model {
+  if (v31) values = new Map([...values].filter(([k]) => !BSIM3V1_ABSENT.has(k)));
   const given = new Set(values.keys());
   const v: Record<string, number> = {};
   const g = (k: string, d: number): number => values.get(k) ?? d;
@@ -156,7 +178,7 @@ export function bsim3Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
     if (v[pre + "ngate"] > 1.000001e24) v[pre + "ngate"] *= 1.0e-6;
   }
   const tnomK = (values.get("tnom") ?? tnomC) + CONSTCtoK;
-  return { type, p: v, given, tnomK, cox: EPSOX / v.tox };
+  return { type, p: v, given, tnomK, cox: EPSOX / v.tox, v31 };
 }
 
 /**
@@ -216,11 +238,22 @@ export interface Bsim3Instance {
   tempK: number;
 }
 
-/** Leff = L + XL - 2 dL and Weff = W + XW - 2 dW (b3temp.c, m), with the C-V ones. */
+/**
+ * Leff = L + XL - 2 dL and Weff = W + XW - 2 dW (b3temp.c, m), with the C-V
+ * ones. VERSION 3.1 (b3v1temp.c): no XL, XW, and the C-V offsets are DLC,
+ * DWC plus the same LL/LW/LWL (WL/WW/WWL) terms as dL, dW.
+ */
 export function bsim3EffectiveSize(mm: Bsim3Model, l: number, w: number): { leff: number; weff: number; leffCV: number; weffCV: number } {
   const p = mm.p;
   const T0 = Math.pow(l, p.lln);
   const T1 = Math.pow(w, p.lwn);
+  if (mm.v31) {
+    const tmp1 = p.ll / T0 + p.lw / T1 + p.lwl / (T0 * T1);
+    const T2 = Math.pow(l, p.wln);
+    const T3 = Math.pow(w, p.wwn);
+    const tmp2 = p.wl / T2 + p.ww / T3 + p.wwl / (T2 * T3);
+    return { leff: l - 2.0 * (p.lint + tmp1), weff: w - 2.0 * (p.wint + tmp2), leffCV: l - 2.0 * (p.dlc + tmp1), weffCV: w - 2.0 * (p.dwc + tmp2) };
+  }
   const dl = p.lint + p.ll / T0 + p.lw / T1 + p.lwl / (T0 * T1);
   const dlc = p.dlc + p.llc / T0 + p.lwc / T1 + p.lwlc / (T0 * T1);
   const T2 = Math.pow(l, p.wln);
@@ -319,8 +352,8 @@ export function bsim3InstanceAt(mm: Bsim3Model, g: MosGeometry, tempC: number, d
     if (b.rdsw < 0) {
       b.rdsw = 0;
       rds0 = 0;
-    }
-    if (rds0 < 0) rds0 = 0;
+    } else if (mm.v31 && rds0 > 0 && rds0 < 0.001) rds0 = 0; // b3v1check.c: below 1 mohm set to 0
+    if (rds0 < 0 && !mm.v31) rds0 = 0;
   }
 
   const given = mm.given;
@@ -382,11 +415,13 @@ export function bsim3InstanceAt(mm: Bsim3Model, g: MosGeometry, tempC: number, d
   let isEvjsm = 0;
   let vjdm = 0;
   let isEvjdm = 0;
-  if (sourceSatCur > 0 && p.ijth > 0) {
+  // VERSION 3.1 has no IJTH: its junctions turn linear at 0.5 V (bsim3Eval)
+  const ijth = mm.v31 ? 0 : p.ijth;
+  if (sourceSatCur > 0 && ijth > 0) {
     vjsm = nvtm * Math.log(p.ijth / sourceSatCur + 1.0);
     isEvjsm = sourceSatCur * Math.exp(vjsm / nvtm);
   }
-  if (drainSatCur > 0 && p.ijth > 0) {
+  if (drainSatCur > 0 && ijth > 0) {
     vjdm = nvtm * Math.log(p.ijth / drainSatCur + 1.0);
     isEvjdm = drainSatCur * Math.exp(vjdm / nvtm);
   }
@@ -421,7 +456,7 @@ export function bsim3InstanceAt(mm: Bsim3Model, g: MosGeometry, tempC: number, d
     sourceSatCur,
     drainSatCur,
     nvtm,
-    ijth: p.ijth,
+    ijth,
     vjsm,
     vjdm,
     isEvjsm,

@@ -144,7 +144,8 @@ export class Bsim3 implements Device {
     const p = this.p;
     const t = p.type;
     if (initJunctions) {
-      out[0] = t * p.vth0 + 0.1;
+      // b3v1ld.c (VERSION 3.1) starts from pParam's VTH0 + 0.1 without the type
+      out[0] = (p.model.v31 ? p.vth0 : t * p.vth0) + 0.1;
       out[1] = 0.1;
       out[2] = 0;
       return true;
@@ -177,12 +178,13 @@ export class Bsim3 implements Device {
     J[fs * COLS + 1] -= pt.gm;
     J[fs * COLS + 3] -= pt.gmbs;
     J[fs * COLS + fs] += gsum;
-    // substrate current: leaves fd, enters b
+    // substrate current: leaves fd (VERSION 3.1: fs, as b3v1ld.c stamps it), enters b
+    const fi = this.p.model.v31 ? fs : fd;
     const bsum = pt.gbgs + pt.gbds + pt.gbbs;
-    J[fd * COLS + fd] += pt.gbds;
-    J[fd * COLS + 1] += pt.gbgs;
-    J[fd * COLS + 3] += pt.gbbs;
-    J[fd * COLS + fs] -= bsum;
+    J[fi * COLS + fd] += pt.gbds;
+    J[fi * COLS + 1] += pt.gbgs;
+    J[fi * COLS + 3] += pt.gbbs;
+    J[fi * COLS + fs] -= bsum;
     J[3 * COLS + fd] -= pt.gbds;
     J[3 * COLS + 1] -= pt.gbgs;
     J[3 * COLS + 3] -= pt.gbbs;
@@ -197,7 +199,8 @@ export class Bsim3 implements Device {
     J[3 * COLS + 2] -= pt.gbs;
     J[15] += pt.gbs;
     I[0] = I[1] = I[2] = I[3] = 0;
-    I[fd] += pt.ids + pt.isub;
+    I[fd] += pt.ids;
+    I[fi] += pt.isub;
     I[fs] -= pt.ids;
     I[3] += pt.cbd + pt.cbs - pt.isub;
     I[0] -= pt.cbd;

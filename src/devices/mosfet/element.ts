@@ -1,6 +1,7 @@
 /** The MOSFET element M: drain, gate, source, bulk, with internal drain/source nodes behind RD/RS. */
 import type { MakeDevice } from "../kind.js";
 import { Bsim3 } from "../bsim3/bsim3.js";
+import { Bsim3v1 } from "../bsim3v1/bsim3v1.js";
 import { bsim3InstanceAt, bsim3InstanceProblem } from "../bsim3/bsim3-model.js";
 import { Bsim4 } from "../bsim4/bsim4.js";
 import { bsim4InstanceAt, bsim4InstanceProblem } from "../bsim4/bsim4-model.js";
@@ -17,7 +18,7 @@ export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options
     if (why) throw new NetlistError(`${s.name}: BSIM3 model ${s.modelName}: ${why}`, s.loc);
     const di = p.gd > 0 ? internalNode("drain") : n[0];
     const si = p.gs > 0 ? internalNode("source") : n[2];
-    const m = new Bsim3(s.name, n[0], n[1], n[2], n[3], di, si, p);
+    const m = p.model.v31 ? new Bsim3v1(s.name, n[0], n[1], n[2], n[3], di, si, p) : new Bsim3(s.name, n[0], n[1], n[2], n[3], di, si, p); // VERSION 3.1: ngspice's bsim3v1
     m.gmin = options.gmin;
     return m;
   }
