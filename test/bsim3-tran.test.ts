@@ -8,10 +8,11 @@
  * and dependence on voltage differences only; then live ngspice 39 (skipped
  * with one warning when it is missing) at tight tolerances in both
  * simulators and the same explicit TMAX: an inverter driven by a PULSE
- * (CAPMOD 3, the default; and CAPMOD 0), an NMOS pass transistor whose
+ * (CAPMOD 3, the default; and CAPMOD 0 with M and RSH), an NMOS pass transistor whose
  * drain and source swap (CAPMOD 0, 50/50), a 5-stage ring oscillator
  * (CAPMOD 2 NMOS with 50/50, CAPMOD 1 PMOS with 0/100): its period and its
- * first period's waveform; a common-source amplifier's .ac in every CAPMOD.
+ * first period's waveform; a common-source amplifier's .ac in every CAPMOD
+ * (M=2 on both transistors with CAPMOD 2).
  * Bad input: NQSMOD=1 in a transient is a NetlistError at the transistor,
  * in .ac a refusal naming it.
  */
@@ -177,14 +178,14 @@ function risingCrossings(time: Float64Array, ys: Float64Array, level: number, t0
   return out;
 }
 
-const inverter = (name: string, nExtra: string, pExtra: string) =>
+const inverter = (name: string, nExtra: string, pExtra: string, nInst = "", pInst = "") =>
   deck(name, [
     `BSIM3 inverter driven by a pulse (${name})`,
     TIGHT_TRAN,
     "VDD vdd 0 1.8",
     "VIN in 0 PULSE(0 1.8 0.2n 0.1n 0.1n 1n 2.4n)",
-    "MN out in 0 0 nch L=0.18u W=2u AD=1p AS=1p PD=3u PS=3u",
-    "MP out in vdd vdd pch L=0.18u W=4u AD=2p AS=2p PD=5u PS=5u",
+    `MN out in 0 0 nch L=0.18u W=2u AD=1p AS=1p PD=3u PS=3u ${nInst}`,
+    `MP out in vdd vdd pch L=0.18u W=4u AD=2p AS=2p PD=5u PS=5u ${pInst}`,
     "CL out 0 5f",
     `.model nch nmos (${NMOS} ${nExtra})`,
     `.model pch pmos (${PMOS} ${pExtra})`,
@@ -200,8 +201,8 @@ describeNgspice("BSIM3 transients against ngspice .tran (tight tolerances, same 
     expect(Math.max(...eq.nodes.out)).toBeGreaterThan(1.8);
   }, 30_000);
 
-  itNgspice("CMOS inverter, CAPMOD 0 (VFBCV) with XPART 1 (0/100) NMOS and 0.5 PMOS: 1e-4 V", () => {
-    const { w } = tranCompare("inverter capmod 0", inverter("inv-capmod0", "capmod=0 xpart=1", "capmod=0 xpart=0.5"), 5e-12, ["out"]);
+  itNgspice("CMOS inverter, CAPMOD 0 (VFBCV) with XPART 1 (0/100) NMOS and 0.5 PMOS, M=2 and RSH with NRD/NRS (internal nodes) on the NMOS: 1e-4 V", () => {
+    const { w } = tranCompare("inverter capmod 0", inverter("inv-capmod0", "capmod=0 xpart=1 rsh=20", "capmod=0 xpart=0.5", "m=2 NRD=2 NRS=1.5"), 5e-12, ["out"]);
     expect(w.dv, `${w.node} at ${w.t}`).toBeLessThanOrEqual(1e-4);
   }, 30_000);
 
@@ -267,8 +268,8 @@ describeNgspice("BSIM3 .ac against ngspice (capacitances at the operating point)
         "VDD vdd 0 1.8",
         "VIN in 0 DC 0.62 AC 1",
         "RG in g 10k",
-        "MN out g 0 0 nch L=0.5u W=5u AD=2p AS=2p PD=6u PS=6u",
-        "MP out pb vdd vdd pch L=0.5u W=10u AD=4p AS=4p PD=11u PS=11u",
+        `MN out g 0 0 nch L=0.5u W=5u AD=2p AS=2p PD=6u PS=6u${capmod === 2 ? " m=2" : ""}`,
+        `MP out pb vdd vdd pch L=0.5u W=10u AD=4p AS=4p PD=11u PS=11u${capmod === 2 ? " m=2" : ""}`,
         "VPB pb 0 1.05",
         "CL out 0 10f",
         `.model nch nmos (${NMOS} capmod=${capmod} xpart=${xpart})`,
