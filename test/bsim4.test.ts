@@ -44,6 +44,9 @@ const P45 =
   "pditsd=0.23 pditsl=2.3e6 rdsw=155 prwg=0 alpha0=0.074 alpha1=0.005 beta0=30 agidl=2e-4 bgidl=2.1e9 cgidl=2e-4 " +
   "egidl=0.8 mobmod=1 lvth0=3e-3 wu0=-2e-4 pk2=-1e-4 lua=-2e-11 dwg=-1e-9 dwb=1e-9 cdsc=2e-4 cdscd=1e-4 cdscb=-1e-4";
 
+/** Gate tunneling terms for the 45 nm cards (IGCMOD, IGBMOD 1; PIGCD derived unless given). */
+const IG = "igcmod=1 igbmod=1 aigc=0.012 bigc=0.0028 cigc=0.002 aigsd=0.0087 bigsd=0.0007 cigsd=0.002 nigc=1 poxedge=1 ntox=1 toxref=1.8e-9 dlcig=5e-9";
+
 const cardOf = (name: string, type: "nmos" | "pmos", body: string) => `.model ${name} ${type} (level=54 ${body})`;
 
 function inst(type: 1 | -1, card: string, l: number, w: number, tempC = 27, geom: Partial<typeof MOS_GEOMETRY_DEFAULTS> = {}) {
@@ -77,6 +80,8 @@ const STAMP_CARDS: Array<[string, 1 | -1, string, number, number]> = [
   ["45 nm PMOS (MOBMOD 1, DITS)", -1, P45, 45e-9, 1e-6],
   ["defaults", 1, "", 1e-6, 1e-6],
   ["defaults PMOS, MOBMOD 2", -1, "mobmod=2", 0.2e-6, 1e-6],
+  ["NMOS gate tunneling IGCMOD 1, IGBMOD 1", 1, N45 + " " + IG, 45e-9, 0.5e-6],
+  ["PMOS gate tunneling IGCMOD 2, PIGCD given, AIGS/AIGD", -1, P45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.5 aigs=0.01 aigd=0.009 dlcigd=4e-9", 45e-9, 1e-6],
   ["NMOS GIDLMOD 1, LAMBDA, VTL", 1, N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 lambda=2e-10 vtl=2e5 xn=4 lc=5e-9", 60e-9, 0.5e-6],
 ];
 
@@ -193,6 +198,12 @@ describeNgspice("BSIM4: I-V grids against ngspice", () => {
     compareCurrents("iv-derived-k1", ivDeck(".model nk nmos (level=54 toxe=2.5e-9 ndep=3e17 nsub=1e17 gamma1=0.9 vbm=-2.5 xt=1e-7 u0=400 binunit=0 lvth0=1e-9)", 1, "0.13u", "1u"));
     compareCurrents("iv-ndep-gamma1", ivDeck(".model ng nmos (level=54 toxe=2.5e-9 gamma1=0.5 k2=0.01 vth0=0.35 ndep=3e23 ngate=3e26 nsd=1e26)", 1, "0.13u", "1u"));
   }, 60_000);
+  itNgspice("gate tunneling: IGCMOD 1 and 2, IGBMOD 1, PIGCD derived and given, AIGSD or AIGS/AIGD with their L/W forms, NMOS and PMOS", () => {
+    compareCurrents("iv-ig-n", ivDeck(cardOf("ni", "nmos", N45 + " " + IG), 1, "45n", "0.5u"));
+    compareCurrents("iv-ig2-n", ivDeck(cardOf("ni2", "nmos", N45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.1 laigsd=1e-4"), 1, "90n", "0.5u"));
+    compareCurrents("iv-ig-p", ivDeck(cardOf("pi", "pmos", P45 + " " + IG.replace("igcmod=1", "igcmod=2").replace("aigsd=0.0087 ", "aigs=0.01 aigd=0.009 laigs=2e-4 ") + " dlcigd=4e-9 vfbsdoff=0.02"), -1, "45n", "1u"));
+    compareCurrents("iv-igb-only", ivDeck(cardOf("nb", "nmos", N45 + " igbmod=1 aigbacc=0.012 bigbacc=0.0028 cigbacc=0.002 aigbinv=0.014 bigbinv=0.004 cigbinv=0.004 eigbinv=1.1 nigbinv=3 nigbacc=1 toxref=1.8e-9"), 1, "60n", "0.5u"));
+  }, 60_000);
   itNgspice("PARAMCHK clamps (A2 above 1, negative PRWG and RDSW), TOXP from TOXE - DTOX, TOXE from TOXP + DTOX, PERMOD 0, GEOMOD 2 with DMCG", () => {
     compareCurrents("iv-paramchk", ivDeck(cardOf("nc", "nmos", N45.replace("a2=1.0", "a2=1.3 a1=0.1").replace("prwg=0.1", "prwg=-0.2").replace("rdsw=155", "rdsw=-20")), 1, "60n", "0.5u"));
     compareCurrents("iv-dtox", ivDeck(cardOf("nt", "nmos", N45.replace("toxp=1.5e-9 toxm=1.8e-9 ", "") + " dtox=0.25e-9"), 1, "60n", "0.5u"));
@@ -261,8 +272,8 @@ describe("BSIM4: bad input", () => {
   });
   it("refused modes name their parameter at its place", () => {
     expectNetlistError(load(".model m nmos (level=54 rdsmod=1)"), 2, 32, /BSIM4 RDSMOD=1 is not supported/);
-    expectNetlistError(load(".model m nmos (level=54 igcmod=1)"), 2, 32, /IGCMOD=1 is not supported: eqspice models BSIM4 without gate-to-channel tunneling/);
-    expectNetlistError(load(".model m nmos (level=54 igbmod=1)"), 2, 32, /IGBMOD=1 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 igcmod=3)"), 2, 32, /IGCMOD=3 is not supported: ngspice knows IGCMOD 0, 1 and 2/);
+    expectNetlistError(load(".model m nmos (level=54 igbmod=2)"), 2, 32, /IGBMOD=2 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 rgatemod=2)"), 2, 34, /RGATEMOD=2 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 rbodymod=1)"), 2, 34, /RBODYMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 trnqsmod=1)"), 2, 34, /TRNQSMOD=1 is not supported/);

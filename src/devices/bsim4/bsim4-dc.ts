@@ -29,6 +29,8 @@ import { CHARGE, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, Charge_q, type Bsim4Ins
 const MIN_EXPL = 3.720075976e-44;
 const MAX_EXPL = 2.688117142e43;
 const EXPL_THRESHOLD = 100.0;
+/** b4ld.c's DELTA_3 (the flat-band smoothing of the tunneling currents, V). */
+const DELTA_3 = 0.02;
 /** VTL's smoothing exponent MM of b4ld.c. */
 const MM = 3;
 
@@ -55,6 +57,28 @@ export interface Bsim4Point {
   gislD: number;
   gislG: number;
   gislB: number;
+  /**
+   * Gate tunneling (IGCMOD, IGBMOD; zero otherwise): Igcs and Igcd from the
+   * gate to the frame's source and drain, Igb to the bulk, with partials in
+   * the frame's (Vgs, Vds, Vbs); Igs, Igd from the gate to s' and d' (the
+   * physical overlaps), with dI/dvgs and dI/dvgd.
+   */
+  igcs: number;
+  gcsG: number;
+  gcsD: number;
+  gcsB: number;
+  igcd: number;
+  gcdG: number;
+  gcdD: number;
+  gcdB: number;
+  igb: number;
+  gbG: number;
+  gbD: number;
+  gbB: number;
+  igs: number;
+  gsG: number;
+  igd: number;
+  gdG: number;
   /** Threshold of the frame (V): the limiter's von. */
   von: number;
   vdsat: number;
@@ -69,6 +93,7 @@ export function newBsim4Point(): Bsim4Point {
   return {
     mode: 1, ids: 0, gm: 0, gds: 0, gmbs: 0, isub: 0, gbgs: 0, gbds: 0, gbbs: 0,
     igidl: 0, gidlD: 0, gidlG: 0, gidlB: 0, igisl: 0, gislD: 0, gislG: 0, gislB: 0,
+    igcs: 0, gcsG: 0, gcsD: 0, gcsB: 0, igcd: 0, gcdG: 0, gcdD: 0, gcdB: 0, igb: 0, gbG: 0, gbD: 0, gbB: 0, igs: 0, gsG: 0, igd: 0, gdG: 0,
     von: 0, vdsat: 0, cbs: 0, gbs: 0, cbd: 0, gbd: 0,
   };
 }
@@ -1014,6 +1039,244 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   out.gbbs = Gbb;
 
   gidlGisl(P, vds, vbs, vbd, vgs_eff, dvgs_eff_dvg, vgd_eff, dvgd_eff_dvg, out);
+
+  // gate tunneling (b4ld.c; nf = 1)
+  out.igcs = out.gcsG = out.gcsD = out.gcsB = out.igcd = out.gcdG = out.gcdD = out.gcdB = 0;
+  out.igb = out.gbG = out.gbD = out.gbB = out.igs = out.gsG = out.igd = out.gdG = 0;
+  if (P.igcMod === 0 && P.igbMod === 0) return;
+  const Vfb = P.vfbzb;
+  const V3 = Vfb - Vgs_eff + Vbseff - DELTA_3;
+  T0 = Vfb <= 0.0 ? Math.sqrt(V3 * V3 - 4.0 * DELTA_3 * Vfb) : Math.sqrt(V3 * V3 + 4.0 * DELTA_3 * Vfb);
+  T1 = 0.5 * (1.0 + V3 / T0);
+  const Vfbeff = Vfb - 0.5 * (V3 + T0);
+  const dVfbeff_dVg = T1 * dVgs_eff_dVg;
+  const dVfbeff_dVb = -T1;
+  let Voxacc = Vfb - Vfbeff;
+  let dVoxacc_dVg = -dVfbeff_dVg;
+  let dVoxacc_dVb = -dVfbeff_dVb;
+  if (Voxacc < 0.0) Voxacc = dVoxacc_dVg = dVoxacc_dVb = 0.0;
+  T0 = 0.5 * P.k1ox;
+  T3 = Vgs_eff - Vfbeff - Vbseff - Vgsteff;
+  let Voxdepinv: number, dVoxdepinv_dVg: number, dVoxdepinv_dVd: number, dVoxdepinv_dVb: number;
+  if (P.k1ox === 0.0) Voxdepinv = dVoxdepinv_dVg = dVoxdepinv_dVd = dVoxdepinv_dVb = 0.0;
+  else if (T3 < 0.0) {
+    Voxdepinv = -T3;
+    dVoxdepinv_dVg = -dVgs_eff_dVg + dVfbeff_dVg + dVgsteff_dVg;
+    dVoxdepinv_dVd = dVgsteff_dVd;
+    dVoxdepinv_dVb = dVfbeff_dVb + 1.0 + dVgsteff_dVb;
+  } else {
+    T1 = Math.sqrt(T0 * T0 + T3);
+    T2 = T0 / T1;
+    Voxdepinv = P.k1ox * (T1 - T0);
+    dVoxdepinv_dVg = T2 * (dVgs_eff_dVg - dVfbeff_dVg - dVgsteff_dVg);
+    dVoxdepinv_dVd = -T2 * dVgsteff_dVd;
+    dVoxdepinv_dVb = -T2 * (dVfbeff_dVb + 1.0 + dVgsteff_dVb);
+  }
+  Voxdepinv += Vgsteff;
+  dVoxdepinv_dVg += dVgsteff_dVg;
+  dVoxdepinv_dVd += dVgsteff_dVd;
+  dVoxdepinv_dVb += dVgsteff_dVb;
+  /** exp clamped at +-EXP_THRESHOLD (its slope 0 there), b4ld.c's tunneling form. */
+  const clampedExp = (x: number): [number, boolean] => (x > EXP_THRESHOLD ? [MAX_EXP, false] : x < -EXP_THRESHOLD ? [MIN_EXP, false] : [Math.exp(x), true]);
+
+  if (P.igcMod !== 0) {
+    T0 = Vtm * b.nigc;
+    let VxNVt: number, Vaux = 0, dVaux_dVg = 0, dVaux_dVd = 0, dVaux_dVb = 0;
+    if (P.igcMod === 1) {
+      VxNVt = (Vgs_eff - P.type * P.vth0) / T0;
+      if (VxNVt > EXP_THRESHOLD) {
+        Vaux = Vgs_eff - P.type * P.vth0;
+        dVaux_dVg = dVgs_eff_dVg;
+      }
+    } else {
+      VxNVt = (Vgs_eff - Vth) / T0;
+      if (VxNVt > EXP_THRESHOLD) {
+        Vaux = Vgs_eff - Vth;
+        dVaux_dVg = dVgs_eff_dVg;
+        dVaux_dVd = -dVth_dVd;
+        dVaux_dVb = -dVth_dVb;
+      }
+    }
+    if (VxNVt < -EXP_THRESHOLD) {
+      Vaux = T0 * Math.log(1.0 + MIN_EXP);
+      dVaux_dVg = dVaux_dVd = dVaux_dVb = 0.0;
+    } else if (VxNVt <= EXP_THRESHOLD) {
+      const ExpVxNVt = Math.exp(VxNVt);
+      Vaux = T0 * Math.log(1.0 + ExpVxNVt);
+      dVaux_dVg = ExpVxNVt / (1.0 + ExpVxNVt);
+      if (P.igcMod === 1) dVaux_dVd = dVaux_dVb = 0.0;
+      else {
+        dVaux_dVd = -dVaux_dVg * dVth_dVd;
+        dVaux_dVb = -dVaux_dVg * dVth_dVb;
+      }
+      dVaux_dVg *= dVgs_eff_dVg;
+    }
+    T2 = Vgs_eff * Vaux;
+    dT2_dVg = dVgs_eff_dVg * Vaux + Vgs_eff * dVaux_dVg;
+    dT2_dVd = Vgs_eff * dVaux_dVd;
+    dT2_dVb = Vgs_eff * dVaux_dVb;
+    T11 = P.aechvb;
+    T12 = P.bechvb;
+    T3 = b.aigc * b.cigc - b.bigc;
+    T4 = b.bigc * b.cigc;
+    T5 = T12 * (b.aigc + T3 * Voxdepinv - T4 * Voxdepinv * Voxdepinv);
+    let ok: boolean;
+    [T6, ok] = clampedExp(T5);
+    if (ok) {
+      dT6_dVg = T6 * T12 * (T3 - 2.0 * T4 * Voxdepinv);
+      dT6_dVd = dT6_dVg * dVoxdepinv_dVd;
+      dT6_dVb = dT6_dVg * dVoxdepinv_dVb;
+      dT6_dVg *= dVoxdepinv_dVg;
+    } else dT6_dVg = dT6_dVd = dT6_dVb = 0.0;
+    const Igc = T11 * T2 * T6;
+    const dIgc_dVg = T11 * (T2 * dT6_dVg + T6 * dT2_dVg);
+    const dIgc_dVd = T11 * (T2 * dT6_dVd + T6 * dT2_dVd);
+    const dIgc_dVb = T11 * (T2 * dT6_dVb + T6 * dT2_dVb);
+    let Pigcd: number, dPigcd_dVg: number, dPigcd_dVd: number, dPigcd_dVb: number;
+    if (mm.given.has("pigcd")) {
+      Pigcd = b.pigcd;
+      dPigcd_dVg = dPigcd_dVd = dPigcd_dVb = 0.0;
+    } else {
+      T11 = -P.bechvb;
+      T12 = Vgsteff + 1.0e-20;
+      T13 = T11 / T12 / T12;
+      const T14 = -T13 / T12;
+      Pigcd = T13 * (1.0 - (0.5 * Vdseff) / T12);
+      dPigcd_dVg = T14 * (2.0 + 0.5 * (dVdseff_dVg - (3.0 * Vdseff) / T12));
+      dPigcd_dVd = 0.5 * T14 * dVdseff_dVd;
+      dPigcd_dVb = 0.5 * T14 * dVdseff_dVb;
+    }
+    T7 = -Pigcd * Vdseff;
+    let dT7_dVg = -Vdseff * dPigcd_dVg - Pigcd * dVdseff_dVg;
+    const dT7_dVd = -Vdseff * dPigcd_dVd - Pigcd * dVdseff_dVd + dT7_dVg * dVgsteff_dVd;
+    const dT7_dVb = -Vdseff * dPigcd_dVb - Pigcd * dVdseff_dVb + dT7_dVg * dVgsteff_dVb;
+    dT7_dVg *= dVgsteff_dVg;
+    T8 = T7 * T7 + 2.0e-4;
+    dT8_dVg = 2.0 * T7;
+    dT8_dVd = dT8_dVg * dT7_dVd;
+    dT8_dVb = dT8_dVg * dT7_dVb;
+    dT8_dVg *= dT7_dVg;
+    [T9, ok] = clampedExp(T7);
+    if (ok) {
+      dT9_dVg = T9 * dT7_dVg;
+      dT9_dVd = T9 * dT7_dVd;
+      dT9_dVb = T9 * dT7_dVb;
+    } else dT9_dVg = dT9_dVd = dT9_dVb = 0.0;
+    T1 = T9 - 1.0 + 1.0e-4;
+    T10 = (T1 - T7) / T8;
+    dT10_dVg = (dT9_dVg - dT7_dVg - T10 * dT8_dVg) / T8;
+    dT10_dVd = (dT9_dVd - dT7_dVd - T10 * dT8_dVd) / T8;
+    dT10_dVb = (dT9_dVb - dT7_dVb - T10 * dT8_dVb) / T8;
+    out.igcs = Igc * T10;
+    out.gcsG = dIgc_dVg * T10 + Igc * dT10_dVg;
+    out.gcsD = dIgc_dVd * T10 + Igc * dT10_dVd;
+    out.gcsB = (dIgc_dVb * T10 + Igc * dT10_dVb) * dVbseff_dVb;
+    T1 = T9 - 1.0 - 1.0e-4;
+    T10 = (T7 * T9 - T1) / T8;
+    dT10_dVg = (dT7_dVg * T9 + (T7 - 1.0) * dT9_dVg - T10 * dT8_dVg) / T8;
+    dT10_dVd = (dT7_dVd * T9 + (T7 - 1.0) * dT9_dVd - T10 * dT8_dVd) / T8;
+    dT10_dVb = (dT7_dVb * T9 + (T7 - 1.0) * dT9_dVb - T10 * dT8_dVb) / T8;
+    out.igcd = Igc * T10;
+    out.gcdG = dIgc_dVg * T10 + Igc * dT10_dVg;
+    out.gcdD = dIgc_dVd * T10 + Igc * dT10_dVd;
+    out.gcdB = (dIgc_dVb * T10 + Igc * dT10_dVb) * dVbseff_dVb;
+
+    // the source and drain overlaps, on the physical vgs and vgd
+    const edge = (v: number, A: number, a: number, bb: number, c: number): [number, number] => {
+      const t0 = v - P.vfbsdSum;
+      const ve = Math.sqrt(t0 * t0 + 1.0e-4);
+      const dve = t0 / ve;
+      const t2 = v * ve;
+      const dt2 = v * dve + ve;
+      const t3 = a * c - bb;
+      const t4 = bb * c;
+      const t5 = P.bechvbEdge * (a + t3 * ve - t4 * ve * ve);
+      const [t6, ok6] = clampedExp(t5);
+      const dt6 = ok6 ? t6 * P.bechvbEdge * (t3 - 2.0 * t4 * ve) * dve : 0.0;
+      return [A * t2 * t6, A * (t2 * dt6 + t6 * dt2)];
+    };
+    [out.igs, out.gsG] = edge(vgs, P.aechvbEdgeS, b.aigs, b.bigs, b.cigs);
+    [out.igd, out.gdG] = edge(vgd, P.aechvbEdgeD, b.aigd, b.bigd, b.cigd);
+  }
+
+  if (P.igbMod !== 0) {
+    T0 = Vtm * b.nigbacc;
+    T1 = -Vgs_eff + Vbseff + Vfb;
+    let VxNVt = T1 / T0;
+    let Vaux: number, dVaux_dVg: number, dVaux_dVd: number, dVaux_dVb: number;
+    if (VxNVt > EXP_THRESHOLD) {
+      Vaux = T1;
+      dVaux_dVg = -dVgs_eff_dVg;
+      dVaux_dVb = 1.0;
+    } else if (VxNVt < -EXP_THRESHOLD) {
+      Vaux = T0 * Math.log(1.0 + MIN_EXP);
+      dVaux_dVg = dVaux_dVb = 0.0;
+    } else {
+      const ExpVxNVt = Math.exp(VxNVt);
+      Vaux = T0 * Math.log(1.0 + ExpVxNVt);
+      dVaux_dVb = ExpVxNVt / (1.0 + ExpVxNVt);
+      dVaux_dVg = -dVaux_dVb * dVgs_eff_dVg;
+    }
+    T2 = (Vgs_eff - Vbseff) * Vaux;
+    dT2_dVg = dVgs_eff_dVg * Vaux + (Vgs_eff - Vbseff) * dVaux_dVg;
+    dT2_dVb = -Vaux + (Vgs_eff - Vbseff) * dVaux_dVb;
+    T11 = 4.97232e-7 * P.weff * P.leff * P.toxRatio;
+    T12 = -7.45669e11 * toxe;
+    T3 = b.aigbacc * b.cigbacc - b.bigbacc;
+    T4 = b.bigbacc * b.cigbacc;
+    T5 = T12 * (b.aigbacc + T3 * Voxacc - T4 * Voxacc * Voxacc);
+    let ok: boolean;
+    [T6, ok] = clampedExp(T5);
+    if (ok) {
+      dT6_dVg = T6 * T12 * (T3 - 2.0 * T4 * Voxacc);
+      dT6_dVb = dT6_dVg * dVoxacc_dVb;
+      dT6_dVg *= dVoxacc_dVg;
+    } else dT6_dVg = dT6_dVb = 0.0;
+    const Igbacc = T11 * T2 * T6;
+    const dIgbacc_dVg = T11 * (T2 * dT6_dVg + T6 * dT2_dVg);
+    const dIgbacc_dVb = T11 * (T2 * dT6_dVb + T6 * dT2_dVb);
+
+    T0 = Vtm * b.nigbinv;
+    T1 = Voxdepinv - b.eigbinv;
+    VxNVt = T1 / T0;
+    if (VxNVt > EXP_THRESHOLD) {
+      Vaux = T1;
+      dVaux_dVg = dVoxdepinv_dVg;
+      dVaux_dVd = dVoxdepinv_dVd;
+      dVaux_dVb = dVoxdepinv_dVb;
+    } else if (VxNVt < -EXP_THRESHOLD) {
+      Vaux = T0 * Math.log(1.0 + MIN_EXP);
+      dVaux_dVg = dVaux_dVd = dVaux_dVb = 0.0;
+    } else {
+      const ExpVxNVt = Math.exp(VxNVt);
+      Vaux = T0 * Math.log(1.0 + ExpVxNVt);
+      dVaux_dVg = ExpVxNVt / (1.0 + ExpVxNVt);
+      dVaux_dVd = dVaux_dVg * dVoxdepinv_dVd;
+      dVaux_dVb = dVaux_dVg * dVoxdepinv_dVb;
+      dVaux_dVg *= dVoxdepinv_dVg;
+    }
+    T2 = (Vgs_eff - Vbseff) * Vaux;
+    dT2_dVg = dVgs_eff_dVg * Vaux + (Vgs_eff - Vbseff) * dVaux_dVg;
+    dT2_dVd = (Vgs_eff - Vbseff) * dVaux_dVd;
+    dT2_dVb = -Vaux + (Vgs_eff - Vbseff) * dVaux_dVb;
+    T11 *= 0.7561;
+    T12 *= 1.31724;
+    T3 = b.aigbinv * b.cigbinv - b.bigbinv;
+    T4 = b.bigbinv * b.cigbinv;
+    T5 = T12 * (b.aigbinv + T3 * Voxdepinv - T4 * Voxdepinv * Voxdepinv);
+    [T6, ok] = clampedExp(T5);
+    if (ok) {
+      dT6_dVg = T6 * T12 * (T3 - 2.0 * T4 * Voxdepinv);
+      dT6_dVd = dT6_dVg * dVoxdepinv_dVd;
+      dT6_dVb = dT6_dVg * dVoxdepinv_dVb;
+      dT6_dVg *= dVoxdepinv_dVg;
+    } else dT6_dVg = dT6_dVd = dT6_dVb = 0.0;
+    const Igbinv = T11 * T2 * T6;
+    out.igb = Igbinv + Igbacc;
+    out.gbG = T11 * (T2 * dT6_dVg + T6 * dT2_dVg) + dIgbacc_dVg;
+    out.gbD = T11 * (T2 * dT6_dVd + T6 * dT2_dVd);
+    out.gbB = (T11 * (T2 * dT6_dVb + T6 * dT2_dVb) + dIgbacc_dVb) * dVbseff_dVb;
+  }
 }
 
 /**

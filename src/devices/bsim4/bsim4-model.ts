@@ -228,6 +228,12 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   dflt("vtsd", "vtss");
   dflt("vtsswd", "vtssws");
   dflt("vtsswgd", "vtsswgs");
+  // AIGSD/BIGSD/CIGSD set both sides (b4set.c); their L/W/P forms too unless only a side was written
+  for (const x of ["aig", "big", "cig"]) {
+    if (given.has(x + "sd")) v[x + "s"] = v[x + "d"] = v[x + "sd"];
+    const sides = !given.has(x + "sd") && (given.has(x + "s") || given.has(x + "d"));
+    if (!sides) for (const pre of ["l", "w", "p"]) v[pre + x + "s"] = v[pre + x + "d"] = v[pre + x + "sd"];
+  }
   if (!given.has("vth0")) v.vth0 = type === 1 ? 0.7 : -0.7;
   if (!given.has("cf")) v.cf = ((2.0 * v.epsrox * EPS0) / PI) * Math.log(1.0 + 0.4e-6 / v.toxe);
   // b4temp.c (MTRLMOD = 0): TOXP = TOXE - DTOX when only TOXE is given; TOXE = TOXP + DTOX when only TOXP is
@@ -265,8 +271,6 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
     ["rdsmod", "bias-dependent source/drain resistance (RDSMOD=1)"],
     ["rbodymod", "the body resistance network (RBODYMOD)"],
     ["rgatemod", "gate resistance (RGATEMOD)"],
-    ["igcmod", "gate-to-channel tunneling current (IGCMOD)"],
-    ["igbmod", "gate-to-body tunneling current (IGBMOD)"],
     ["trnqsmod", "the transient non-quasi-static model (TRNQSMOD)"],
     ["acnqsmod", "the AC non-quasi-static model (ACNQSMOD)"],
     ["mtrlmod", "the non-silicon / metal-gate material model (MTRLMOD=1)"],
@@ -275,6 +279,8 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
     ["rgeomod", "geometry-dependent source/drain resistance (RGEOMOD)"],
   ];
   for (const [k, why] of zero) if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models ${why === "TEMPMOD other than 0" ? "TEMPMOD=0 only" : `BSIM4 without ${why}`}`];
+  if (p.igcmod !== 0 && p.igcmod !== 1 && p.igcmod !== 2) return ["igcmod", `IGCMOD=${p.igcmod} is not supported: ngspice knows IGCMOD 0, 1 and 2`];
+  if (p.igbmod !== 0 && p.igbmod !== 1) return ["igbmod", `IGBMOD=${p.igbmod} is not supported: ngspice knows IGBMOD 0 and 1`];
   if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1 and 2`];
   if (p.diomod !== 1) return ["diomod", `DIOMOD=${p.diomod} is not supported: eqspice models the BSIM4 junction diode DIOMOD=1 (the default) only`];
   if (!(p.geomod >= 0 && p.geomod <= 10 && Number.isInteger(p.geomod))) return ["geomod", `GEOMOD=${p.geomod} is not supported: ngspice knows GEOMOD 0 to 10`];
@@ -369,6 +375,17 @@ export interface Bsim4Instance {
   gs: number;
   /** Parallel multiplier M. */
   m: number;
+  /** Gate tunneling (IGCMOD 1/2, IGBMOD 1): the selectors, VFBZB (V), b4temp.c's Aechvb, Bechvb and their edge forms, ToxRatio, VFBSD + VFBSDOFF (V). */
+  igcMod: number;
+  igbMod: number;
+  vfbzb: number;
+  aechvb: number;
+  bechvb: number;
+  aechvbEdgeS: number;
+  aechvbEdgeD: number;
+  bechvbEdge: number;
+  toxRatio: number;
+  vfbsdSum: number;
 }
 
 /** b4geo.c's BSIM4PAeffGeo for one finger: [Ps, Pd, As, Ad] (m, m^2). */
@@ -381,6 +398,11 @@ function paEffGeo(geo: number, weffcj: number, dmcg: number, dmci: number, dmdg:
   const s = [0, 1, 4, 9].includes(geo) ? iso : [6, 7, 8].includes(geo) ? mer : sha;
   const d = [0, 2, 6, 10].includes(geo) ? iso : [4, 5, 8].includes(geo) ? mer : sha;
   return [s[0], d[0], s[1], d[1]];
+}
+
+/** b4temp.c's factor1 = sqrt(EPSSUB / (EPSROX EPS0) TOXE). */
+function P_factor1(epssub: number, epsrox: number, toxe: number): number {
+  return Math.sqrt((epssub / (epsrox * EPS0)) * toxe);
 }
 
 /** b4temp.c's exp clamp DEXP. */
@@ -513,6 +535,27 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const thetaRout = b.pdiblc1 * scFactor((b.drout * leff) / tmp) + b.pdiblc2;
   const dvtp2factor = b.dvtp5 + b.dvtp2 * dexp(-b.dvtp3 * Math.log(leff));
 
+  // gate tunneling constants and the zero-bias flat band VFBZB (b4temp.c)
+  const vfbsd = b.ngate > 0.0 ? Vtm0 * Math.log(b.ngate / b.nsd) : 0.0;
+  const vfbsdoff = b.vfbsdoff * (1.0 + b.tvfbsdoff * delTemp);
+  const toxRatio = Math.exp(b.ntox * Math.log(p.toxref / toxe)) / toxe / toxe;
+  const toxRatioEdge = Math.exp(b.ntox * Math.log(p.toxref / (toxe * b.poxedge))) / toxe / toxe / b.poxedge / b.poxedge;
+  const aech = type === 1 ? 4.97232e-7 : 3.42537e-7;
+  const bech = type === 1 ? 7.45669e11 : 1.16645e12;
+  const aechvbEdgeS = aech * weff * p.dlcig * toxRatioEdge;
+  const aechvbEdgeD = aech * weff * p.dlcigd * toxRatioEdge;
+  const bechvbEdge = -bech * toxe * b.poxedge;
+  const aechvb = aech * weff * leff * toxRatio;
+  const bechvb = -bech * toxe;
+  const tmp2z = P_factor1(epssub, epsrox, toxe) * Math.sqrt(xdep0);
+  const T8z = b.dvt0w * scFactor((b.dvt1w * weff * leff) / tmp2z) * (vbi - phi);
+  const T9z = b.dvt0 * scFactor((b.dvt1 * leff) / tmp2z) * (vbi - phi);
+  const T4z = (toxe * phi) / (weff + b.w0);
+  const T0z = Math.sqrt(1.0 + b.lpe0 / leff);
+  const T3z = (b.kt1 + b.kt1l / leff) * (TRatio - 1.0);
+  const T5z = k1ox * (T0z - 1.0) * sqrtPhi + T3z;
+  const vfbzbfactor = -T8z - T9z + b.k3 * T4z + T5z - phi - b.k1 * sqrtPhi;
+
   // VTL's factor, from XN before b4check.c's clamp (b4temp.c computes it first)
   let tfactor = 0;
   if (useVtl) {
@@ -642,6 +685,16 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     gd: gOf(g.nrd),
     gs: gOf(g.nrs),
     m: g.m,
+    igcMod: p.igcmod,
+    igbMod: p.igbmod,
+    vfbzb: vfbzbfactor + type * vth0,
+    aechvb,
+    bechvb,
+    aechvbEdgeS,
+    aechvbEdgeD,
+    bechvbEdge,
+    toxRatio,
+    vfbsdSum: vfbsd + vfbsdoff,
   };
 }
 
@@ -677,6 +730,12 @@ export function bsim4InstanceProblem(inst: Bsim4Instance): string | null {
   if (!(b.pclm > 0)) return `PCLM = ${b.pclm} is not positive`;
   if (b.drout < 0) return `DROUT = ${b.drout} is negative`;
   if (!(b.lp > 0)) return `LP = ${b.lp} is not positive`;
+  if (inst.igcMod !== 0 || inst.igbMod !== 0) {
+    if (!(b.poxedge > 0)) return `POXEDGE = ${b.poxedge} is not positive`;
+    if (inst.igcMod !== 0 && !(b.nigc > 0)) return `NIGC = ${b.nigc} is not positive`;
+    if (inst.igbMod !== 0 && !(b.nigbacc > 0)) return `NIGBACC = ${b.nigbacc} is not positive`;
+    if (inst.igbMod !== 0 && !(b.nigbinv > 0)) return `NIGBINV = ${b.nigbinv} is not positive`;
+  }
   if (!(inst.weffCJ > 0)) return `the effective width of the source/drain junctions Weff = ${inst.weffCJ} m is not positive (DWJ)`;
   for (const k of ["phi", "vbi", "cdep0", "theta0vb0", "thetaRout", "k1ox", "k2ox", "vbsc", "rds0", "sourceSatCur", "drainSatCur", "u0temp", "vtfbphi2"] as const) {
     if (!Number.isFinite(inst[k])) return `the derived ${k} is not finite (${inst[k]})`;

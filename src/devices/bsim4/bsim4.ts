@@ -2,8 +2,10 @@
  * The BSIM4 (4.8.2) MOSFET (LEVEL=14 or 54) in DC, the device of ngspice's
  * b4ld.c for the default modes (bsim4-dc.ts): terminals drain d, gate g,
  * source s, bulk b, with internal nodes d', s' behind RSH * NRD and RSH *
- * NRS when those are given (else d' = d, s' = s). The gate draws no current
- * (no tunneling); the channel, the substrate current, GIDL/GISL and the two
+ * NRS when those are given (else d' = d, s' = s). The gate draws current
+ * only with gate tunneling (IGCMOD, IGBMOD: Igcs, Igcd to the frame's source
+ * and drain, Igs, Igd to s' and d', Igb to the bulk, each stamped by its
+ * partials; the gate row is stamped then only); the channel, the substrate current, GIDL/GISL and the two
  * bulk junctions make an unsymmetric stamp (symmetric = false). No charges:
  * a transient refuses the circuit (transientRefusal), and there is no AC
  * model yet.
@@ -41,6 +43,8 @@ import type { Bsim4Instance } from "./bsim4-model.js";
 /** Rows and columns of the intrinsic stamp: index 0 d', 1 g, 2 s', 3 b. */
 const COLS = 4;
 const ROWS = [0, 2, 3] as const;
+/** With gate tunneling the gate row too. */
+const ROWS_G = [0, 1, 2, 3] as const;
 
 export class Bsim4 implements Device {
   readonly linear = false;
@@ -64,6 +68,8 @@ export class Bsim4 implements Device {
   private readonly J = new Float64Array(COLS * COLS);
   private readonly I = new Float64Array(COLS);
   private readonly v = new Float64Array(3);
+  /** The stamped rows: the gate's only with gate tunneling (IGCMOD, IGBMOD). */
+  private readonly rowList: readonly number[];
 
   /**
    * @param d, g, s, b external nodes; di, si the intrinsic drain and source (=== d, s without RSH)
@@ -84,10 +90,12 @@ export class Bsim4 implements Device {
     if (si !== s) nodes.push(si);
     this.nodes = nodes;
     this.term = [di, g, si, b];
+    this.rowList = p.igcMod !== 0 || p.igbMod !== 0 ? ROWS_G : ROWS;
   }
 
   dcGroups(): ReadonlyArray<readonly number[]> {
-    return [[this.d, this.di, this.b, this.si, this.s]];
+    // gate tunneling conducts from the gate too
+    return [this.rowList === ROWS_G ? [this.d, this.di, this.b, this.si, this.s, this.g] : [this.d, this.di, this.b, this.si, this.s]];
   }
 
   transientRefusal(): string {
@@ -95,7 +103,7 @@ export class Bsim4 implements Device {
   }
 
   setup(ctx: SetupContext): void {
-    reserveLocalJacobian(ctx, COLS, this.term, this.rows, this.h, ROWS);
+    reserveLocalJacobian(ctx, COLS, this.term, this.rows, this.h, this.rowList);
     if (this.di !== this.d) this.hd = reservePair(ctx, this.d, this.di);
     if (this.si !== this.s) this.hs = reservePair(ctx, this.s, this.si);
   }
@@ -128,6 +136,7 @@ export class Bsim4 implements Device {
     const J = this.J;
     const I = this.I;
     J.fill(0);
+    I[0] = I[1] = I[2] = I[3] = 0;
     // frame drain and source columns
     const fd = pt.mode === 1 ? 0 : 2;
     const fs = pt.mode === 1 ? 2 : 0;
@@ -170,6 +179,35 @@ export class Bsim4 implements Device {
     J[13] -= pt.gislG;
     J[14] -= gislS;
     J[15] -= pt.gislB;
+    // gate tunneling: Igcs, Igcd, Igb in the frame (g to fs, g to fd, g to b), Igs to s', Igd to d'
+    if (this.rowList === ROWS_G) {
+      const framed = (to: number, i: number, gG: number, gD: number, gB: number): void => {
+        const gS = -(gG + gD + gB);
+        J[COLS + 1] += gG;
+        J[COLS + fd] += gD;
+        J[COLS + 3] += gB;
+        J[COLS + fs] += gS;
+        J[to * COLS + 1] -= gG;
+        J[to * COLS + fd] -= gD;
+        J[to * COLS + 3] -= gB;
+        J[to * COLS + fs] -= gS;
+        I[1] += i;
+        I[to] -= i;
+      };
+      framed(fs, pt.igcs, pt.gcsG, pt.gcsD, pt.gcsB);
+      framed(fd, pt.igcd, pt.gcdG, pt.gcdD, pt.gcdB);
+      framed(3, pt.igb, pt.gbG, pt.gbD, pt.gbB);
+      J[COLS + 1] += pt.gsG + pt.gdG;
+      J[COLS + 2] -= pt.gsG;
+      J[COLS + 0] -= pt.gdG;
+      J[2 * COLS + 1] -= pt.gsG;
+      J[2 * COLS + 2] += pt.gsG;
+      J[0 * COLS + 1] -= pt.gdG;
+      J[0 * COLS + 0] += pt.gdG;
+      I[1] += pt.igs + pt.igd;
+      I[2] -= pt.igs;
+      I[0] -= pt.igd;
+    }
     // junctions: cbd from b to d', cbs from b to s'
     J[0] += pt.gbd;
     J[3] -= pt.gbd;
@@ -179,7 +217,6 @@ export class Bsim4 implements Device {
     J[2 * COLS + 3] -= pt.gbs;
     J[3 * COLS + 2] -= pt.gbs;
     J[15] += pt.gbs;
-    I[0] = I[1] = I[2] = I[3] = 0;
     I[fd] += pt.ids + pt.isub;
     I[fs] -= pt.ids;
     I[3] += pt.cbd + pt.cbs - pt.isub;
@@ -215,7 +252,7 @@ export class Bsim4 implements Device {
     const J = this.J;
     const h = this.h;
     const term = this.term;
-    for (const r of ROWS) {
+    for (const r of this.rowList) {
       const o = r * COLS;
       // ieq_r = type (I_r - J_rg vgs - J_rd vds - J_rb vbs)
       let rhs = -t * (this.I[r] - J[o + 1] * vgs - J[o] * vds - J[o + 3] * vbs);
@@ -238,6 +275,7 @@ export class Bsim4 implements Device {
     this.evaluate(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.b] - vs), this.gmin);
     const I = this.I;
     out[this.di] += t * I[0];
+    out[this.g] += t * I[1];
     out[this.si] += t * I[2];
     out[this.b] += t * I[3];
     if (this.hd) {
