@@ -198,6 +198,11 @@ describeNgspice("BSIM4: I-V grids against ngspice", () => {
     compareCurrents("iv-derived-k1", ivDeck(".model nk nmos (level=54 toxe=2.5e-9 ndep=3e17 nsub=1e17 gamma1=0.9 vbm=-2.5 xt=1e-7 u0=400 binunit=0 lvth0=1e-9)", 1, "0.13u", "1u"));
     compareCurrents("iv-ndep-gamma1", ivDeck(".model ng nmos (level=54 toxe=2.5e-9 gamma1=0.5 k2=0.01 vth0=0.35 ndep=3e23 ngate=3e26 nsd=1e26)", 1, "0.13u", "1u"));
   }, 60_000);
+  itNgspice("VERSION 4.7 (ngspice's bsim4v7): the 45 nm cards, gate tunneling, GIDLMOD 1 with FGIDL's 4.7 default and no GIDLCLAMP", () => {
+    compareCurrents("iv-v47-n", ivDeck(cardOf("n47", "nmos", N45 + " version=4.7"), 1, "45n", "0.5u"));
+    compareCurrents("iv-v47-p-ig", ivDeck(cardOf("p47", "pmos", P45 + " version=4.7.0 " + IG.replace("igcmod=1", "igcmod=2")), -1, "60n", "1u"));
+    compareCurrents("iv-v47-gidlmod1", ivDeck(cardOf("ng47", "nmos", N45 + " version=4.7 gidlmod=1 kgidl=0.3 agidl=1e-3 bgidl=1e9"), 1, "45n", "0.5u"));
+  }, 60_000);
   itNgspice("gate tunneling: IGCMOD 1 and 2, IGBMOD 1, PIGCD derived and given, AIGSD or AIGS/AIGD with their L/W forms, NMOS and PMOS", () => {
     compareCurrents("iv-ig-n", ivDeck(cardOf("ni", "nmos", N45 + " " + IG), 1, "45n", "0.5u"));
     compareCurrents("iv-ig2-n", ivDeck(cardOf("ni2", "nmos", N45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.1 laigsd=1e-4"), 1, "90n", "0.5u"));
@@ -283,7 +288,9 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 tempmod=1)"), 2, 33, /TEMPMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 wpemod=1)"), 2, 32, /WPEMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 jtss=1e-6)"), 2, 30, /JTSS=0\.000001 is not supported: eqspice models BSIM4 without the trap-assisted tunneling/);
-    expectNetlistError(load(".model m nmos (level=54 version=4.5)"), 2, 33, /BSIM4 VERSION=4\.5 is not supported: eqspice implements BSIM4 4\.8 .* another device \(bsim4v5, bsim4v6 or bsim4v7\)/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.5)"), 2, 33, /BSIM4 VERSION=4\.5 is not supported: eqspice implements BSIM4 4\.8 and 4\.7 .* another device \(bsim4v5 or bsim4v6\)/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.6.5)"), 2, 33, /VERSION=4\.6\.5 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.7 gidlclamp=-1e-4)"), 2, 47, /BSIM4 VERSION 4\.7 \(ngspice's bsim4v7\) has no model parameter 'gidlclamp'/);
     expectNetlistError(load(".model m nmos (level=54 toxe=0)"), 2, 30, /TOXE must be positive \(got 0\)/);
     expectNetlistError(load(".model m nmos (level=54 rsh=-2)"), 2, 29, /RSH must not be negative/);
   });

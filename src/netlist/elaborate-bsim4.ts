@@ -13,13 +13,19 @@ import { BSIM4_PARAM_NAMES, bsim4EffectiveSize, bsim4Model, bsim4Unsupported } f
 
 /**
  * BSIM4 versions whose DC eqspice computes: 4.8.x (ngspice 39's bsim4, also
- * the default). ngspice runs VERSION 4.5, 4.6 and 4.7 with other devices
- * (bsim4v5, bsim4v6, bsim4v7), whose equations differ in places, and older
+ * the default) and 4.7.x (ngspice's bsim4v7, whose DC current is 4.8's but
+ * for FGIDL's default, 0, and GIDLMOD 1's missing GIDLCLAMP: compared on
+ * the I-V grids of test/bsim4.test.ts). ngspice runs VERSION 4.5 and 4.6
+ * with other devices (bsim4v5, bsim4v6), whose equations differ (no DITS
+ * DVTP2-5, TNFACTOR, TETA0, other tunneling and mobility terms), and older
  * versions with bsim4v5 too: those are refused.
  */
 function bsim4VersionOk(v: string): boolean {
-  return /^4\.8(\.|$)/.test(v) || v === "4.80" || v === "4.81" || v === "4.82";
+  return /^4\.[78](\.|$)/.test(v) || v === "4.80" || v === "4.81" || v === "4.82" || v === "4.70";
 }
+
+/** The parameters of ngspice 39's bsim4 (4.8) that its bsim4v7 (VERSION 4.7) does not know. */
+const NOT_IN_47 = new Set(["gidlclamp", "idovvds"]);
 
 /**
  * A LEVEL=14 or LEVEL=54 card. Every model parameter name of ngspice 39's
@@ -32,7 +38,10 @@ function bsim4VersionOk(v: string): boolean {
 export function resolveBsim4(card: ModelCard, scope: Lookup, tnom: number): MosModel {
   const type = card.type === "nmos" ? 1 : -1;
   const values = new Map<string, number>();
+  const vTok = card.params.get("version");
+  const v47 = vTok !== undefined && /^4\.7/.test(vTok.text.replace(/^["']|["']$/g, ""));
   for (const [key, tok] of card.params) {
+    if (v47 && NOT_IN_47.has(key)) throw new NetlistError(`BSIM4 VERSION 4.7 (ngspice's bsim4v7) has no model parameter '${key}' (.model ${card.name}; it is 4.8's)`, tok.loc);
     if (!(key in BSIM4_PARAM_NAMES)) throw new NetlistError(`unknown BSIM4 (MOSFET level 14/54) model parameter '${key}' in .model ${card.name}`, tok.loc);
     const name = BSIM4_PARAM_NAMES[key];
     if (name === null) continue;
@@ -40,7 +49,7 @@ export function resolveBsim4(card: ModelCard, scope: Lookup, tnom: number): MosM
       const v = tok.text.replace(/^["']|["']$/g, "");
       if (!bsim4VersionOk(v)) {
         throw new NetlistError(
-          `.model ${card.name}: BSIM4 VERSION=${clip(v)} is not supported: eqspice implements BSIM4 4.8 (ngspice 39's bsim4); ngspice runs version ${clip(v)} with another device (bsim4v5, bsim4v6 or bsim4v7), whose equations differ. VERSION=4.8 runs the card with the 4.8 equations`,
+          `.model ${card.name}: BSIM4 VERSION=${clip(v)} is not supported: eqspice implements BSIM4 4.8 and 4.7 (ngspice 39's bsim4 and bsim4v7); ngspice runs version ${clip(v)} with another device (bsim4v5 or bsim4v6), whose equations differ. VERSION=4.8 runs the card with the 4.8 equations`,
           tok.loc,
         );
       }
@@ -58,7 +67,7 @@ export function resolveBsim4(card: ModelCard, scope: Lookup, tnom: number): MosM
   if (rsh !== undefined && !(rsh >= 0)) throw new NetlistError(`.model ${card.name}: RSH must not be negative (got ${rsh})`, at("rsh"));
   const tn = values.get("tnom");
   if (tn !== undefined && !(tn > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
-  const bsim4 = bsim4Model(type, values, tnom);
+  const bsim4 = bsim4Model(type, values, tnom, v47);
   if (!(bsim4.toxe > 0) || !(bsim4.toxp > 0)) throw new NetlistError(`.model ${card.name}: TOXE = ${bsim4.toxe} and TOXP = ${bsim4.toxp} (TOXP = TOXE - DTOX) must be positive`, at("dtox"));
   const bad = bsim4Unsupported(bsim4);
   if (bad) throw new NetlistError(`.model ${card.name}: BSIM4 ${bad[1]}`, at(bad[0]));

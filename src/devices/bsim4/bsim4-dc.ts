@@ -1290,7 +1290,8 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 function gidlGisl(P: Bsim4Instance, vds: number, vbs: number, vbd: number, vgs_eff: number, dvgs_eff_dvg: number, vgd_eff: number, dvgd_eff_dvg: number, out: Bsim4Point): void {
   const b = P.b;
   const mod1 = P.model.p.gidlmod !== 0;
-  const clamp = P.model.p.gidlclamp;
+  // 4.8.2's clamp of the body term (bsim4v7, VERSION 4.7, has none)
+  const clamp = P.model.v47 ? Infinity : P.model.p.gidlclamp;
   const T0 = 3.0 * P.model.toxe;
   // one side: drop = vds (GIDL) or -vds (GISL), vgEff and its slope, vb = vbd or vbs; r the RGIDL factor (1 at GIDLMOD 0)
   const side = (A: number, B: number, C: number, E: number, R: number, K: number, F: number, drop: number, vgEff: number, dvgEff: number, vb: number): [number, number, number, number] => {

@@ -107,6 +107,8 @@ export interface Bsim4Model {
   toxe: number;
   toxp: number;
   toxm: number;
+  /** VERSION 4.7.x: ngspice's bsim4v7, whose DC differs from 4.8 only in FGIDL's default (0) and GIDLMOD 1's GIDLCLAMP (absent). */
+  v47: boolean;
 }
 
 /**
@@ -157,13 +159,14 @@ function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
  * GIDL values, DSUB to DROUT, the C-V geometry offsets to the I-V ones),
  * and b4temp.c's TOXE / TOXP / DTOX rule (MTRLMOD = 0).
  */
-export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number): Bsim4Model {
+export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, v47 = false): Bsim4Model {
   const given = new Set(values.keys());
   const v: Record<string, number> = {};
   for (const b of BSIM4_BINNED) for (const pre of ["", "l", "w", "p"]) v[pre + b] = 0;
   for (const k of BSIM4_OTHER) v[k] = 0;
   const mobmod = values.get("mobmod") ?? 0;
   for (const [k, d] of defaultsFor(type, mobmod)) v[k] = d;
+  if (v47) v.fgidl = 0;
   const conv = new Map(values);
   for (const pre of ["", "l", "w", "p"]) {
     const nd = conv.get(pre + "ndep");
@@ -252,7 +255,7 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   const tnomK = (values.get("tnom") ?? tnomC) + CONSTCtoK;
   v.tnom = tnomK;
   const eps = v.epsrox * EPS0;
-  return { type, p: v, given, tnomK, coxe: eps / toxe, coxp: eps / toxp, toxe, toxp, toxm };
+  return { type, p: v, given, tnomK, coxe: eps / toxe, coxp: eps / toxp, toxe, toxp, toxm, v47 };
 }
 
 /**
