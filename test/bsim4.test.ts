@@ -82,6 +82,8 @@ const STAMP_CARDS: Array<[string, 1 | -1, string, number, number]> = [
   ["defaults PMOS, MOBMOD 2", -1, "mobmod=2", 0.2e-6, 1e-6],
   ["NMOS gate tunneling IGCMOD 1, IGBMOD 1", 1, N45 + " " + IG, 45e-9, 0.5e-6],
   ["PMOS gate tunneling IGCMOD 2, PIGCD given, AIGS/AIGD", -1, P45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.5 aigs=0.01 aigd=0.009 dlcigd=4e-9", 45e-9, 1e-6],
+  ["NMOS DIOMOD 0, breakdown BVS 1.2 V", 1, N45 + " diomod=0 bvs=1.2 xjbvs=0.5 jss=1e-3", 90e-9, 0.5e-6],
+  ["PMOS DIOMOD 2, breakdown and reverse limit", -1, P45 + " diomod=2 bvs=1.0 bvd=1.1 xjbvs=0.8 ijthsrev=1e-12 ijthsfwd=1e-13 jss=1e-3 jsws=1e-9", 90e-9, 1e-6],
   ["NMOS GIDLMOD 1, LAMBDA, VTL", 1, N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 lambda=2e-10 vtl=2e5 xn=4 lc=5e-9", 60e-9, 0.5e-6],
 ];
 
@@ -209,6 +211,12 @@ describeNgspice("BSIM4: I-V grids against ngspice", () => {
     compareCurrents("iv-ig-p", ivDeck(cardOf("pi", "pmos", P45 + " " + IG.replace("igcmod=1", "igcmod=2").replace("aigsd=0.0087 ", "aigs=0.01 aigd=0.009 laigs=2e-4 ") + " dlcigd=4e-9 vfbsdoff=0.02"), -1, "45n", "1u"));
     compareCurrents("iv-igb-only", ivDeck(cardOf("nb", "nmos", N45 + " igbmod=1 aigbacc=0.012 bigbacc=0.0028 cigbacc=0.002 aigbinv=0.014 bigbinv=0.004 cigbinv=0.004 eigbinv=1.1 nigbinv=3 nigbacc=1 toxref=1.8e-9"), 1, "60n", "0.5u"));
   }, 60_000);
+  itNgspice("junction diodes DIOMOD 0 and 2 with breakdown (BVS/BVD, XJBVS/XJBVD, IJTHSREV/IJTHDREV), forward and reverse past their limits", () => {
+    compareCurrents("iv-dio0", ivDeck(cardOf("nd0", "nmos", N45 + " diomod=0 bvs=1.2 xjbvs=0.5 jss=1e-3"), 1, "90n", "0.5u"));
+    compareCurrents("iv-dio2", ivDeck(cardOf("nd2", "nmos", N45 + " diomod=2 bvs=1.3 bvd=1.1 xjbvs=0.8 ijthsrev=1e-12 ijthdrev=1e-11 ijthsfwd=1e-13 jss=1e-3 jsws=1e-9"), 1, "90n", "0.5u"));
+    compareCurrents("iv-dio2-p", ivDeck(cardOf("pd2", "pmos", P45 + " diomod=2 bvs=1.0 xjbvs=0.8 xjbvd=1.5 jss=1e-3"), -1, "90n", "1u"));
+    compareCurrents("iv-dio2-xjbv0", ivDeck(cardOf("nd3", "nmos", N45 + " diomod=2 bvs=1.2 xjbvs=0 jss=1e-3"), 1, "90n", "0.5u"));
+  }, 60_000);
   itNgspice("PARAMCHK clamps (A2 above 1, negative PRWG and RDSW), TOXP from TOXE - DTOX, TOXE from TOXP + DTOX, PERMOD 0, GEOMOD 2 with DMCG", () => {
     compareCurrents("iv-paramchk", ivDeck(cardOf("nc", "nmos", N45.replace("a2=1.0", "a2=1.3 a1=0.1").replace("prwg=0.1", "prwg=-0.2").replace("rdsw=155", "rdsw=-20")), 1, "60n", "0.5u"));
     compareCurrents("iv-dtox", ivDeck(cardOf("nt", "nmos", N45.replace("toxp=1.5e-9 toxm=1.8e-9 ", "") + " dtox=0.25e-9"), 1, "60n", "0.5u"));
@@ -284,7 +292,7 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 trnqsmod=1)"), 2, 34, /TRNQSMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 acnqsmod=1)"), 2, 34, /ACNQSMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 mobmod=3)"), 2, 32, /MOBMOD=3 is not supported: eqspice models BSIM4 MOBMOD 0, 1 and 2/);
-    expectNetlistError(load(".model m nmos (level=54 diomod=2)"), 2, 32, /DIOMOD=2 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 diomod=3)"), 2, 32, /DIOMOD=3 is not supported: ngspice knows DIOMOD 0, 1 and 2/);
     expectNetlistError(load(".model m nmos (level=54 tempmod=1)"), 2, 33, /TEMPMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 wpemod=1)"), 2, 32, /WPEMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 jtss=1e-6)"), 2, 30, /JTSS=0\.000001 is not supported: eqspice models BSIM4 without the trap-assisted tunneling/);

@@ -24,7 +24,7 @@
  *
  * Units: V, A, S.
  */
-import { CHARGE, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, Charge_q, type Bsim4Instance } from "./bsim4-model.js";
+import { CHARGE, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction } from "./bsim4-model.js";
 
 const MIN_EXPL = 3.720075976e-44;
 const MAX_EXPL = 2.688117142e43;
@@ -99,29 +99,73 @@ export function newBsim4Point(): Bsim4Point {
 }
 
 /**
- * A DIOMOD 1 bulk junction (b4ld.c): isat (exp(v / Nvtm) - 1) + gmin v,
- * linear above vjm (IJTH's limit): Ivjm - isat + Ivjm / Nvtm (v - vjm) +
- * gmin v; isat (MIN_EXP - 1) + gmin v below -EXP_THRESHOLD Nvtm; gmin v
- * alone when isat <= 0. Returns the current, its conductance in g[0].
+ * A bulk junction (b4ld.c) at v (V) into g[0] (S), returning the current
+ * (A), GMIN included; gmin v alone when isat <= 0. DIOMOD 0: isat (exp(v /
+ * Nvtm) + XJBV e^(-BV/Nvtm) - XJBV e^(-(BV + v)/Nvtm) - 1), the breakdown in
+ * the exponentials. DIOMOD 1: isat (exp(v / Nvtm) - 1), linear above vjm
+ * (IJTH's limit), isat (MIN_EXP - 1) below -EXP_THRESHOLD Nvtm. DIOMOD 2:
+ * DIOMOD 0's law between the reverse and forward limits, linear beyond the
+ * forward one, (exp(v / Nvtm) - 1) times a linear breakdown current below
+ * the reverse one.
  */
-function junction(isat: number, nvtm: number, vjm: number, ivjm: number, gmin: number, v: number, g: Float64Array): number {
+function junction(j: Bsim4Junction, gmin: number, v: number, g: Float64Array): number {
+  const isat = j.isat;
+  const nvtm = j.nvtm;
   if (isat <= 0) {
     g[0] = gmin;
     return gmin * v;
   }
-  const T2 = v / nvtm;
-  if (T2 < -EXP_THRESHOLD) {
-    g[0] = gmin;
-    return isat * (MIN_EXP - 1.0) + gmin * v;
+  if (j.mod === 0) {
+    const ev = Math.exp(v / nvtm);
+    const T1 = j.xjbv * Math.exp(-(j.bv + v) / nvtm);
+    g[0] = (isat * (ev + T1)) / nvtm + gmin;
+    return isat * (ev + j.xExpBV - T1 - 1.0) + gmin * v;
   }
-  if (v <= vjm) {
-    const ev = Math.exp(T2);
-    g[0] = (isat * ev) / nvtm + gmin;
-    return isat * (ev - 1.0) + gmin * v;
+  if (j.mod === 1) {
+    const T2 = v / nvtm;
+    if (T2 < -EXP_THRESHOLD) {
+      g[0] = gmin;
+      return isat * (MIN_EXP - 1.0) + gmin * v;
+    }
+    if (v <= j.vjmFwd) {
+      const ev = Math.exp(T2);
+      g[0] = (isat * ev) / nvtm + gmin;
+      return isat * (ev - 1.0) + gmin * v;
+    }
+    const T0 = j.ivjmFwd / nvtm;
+    g[0] = T0 + gmin;
+    return j.ivjmFwd - isat + T0 * (v - j.vjmFwd) + gmin * v;
   }
-  const T0 = ivjm / nvtm;
-  g[0] = T0 + gmin;
-  return ivjm - isat + T0 * (v - vjm) + gmin * v;
+  if (v < j.vjmRev || v <= j.vjmFwd) {
+    const T0 = v / nvtm;
+    let ev: number, dev: number;
+    if (T0 < -EXP_THRESHOLD) {
+      ev = MIN_EXP;
+      dev = 0.0;
+    } else {
+      ev = Math.exp(T0);
+      dev = ev / nvtm;
+    }
+    if (v < j.vjmRev) {
+      const T1 = ev - 1.0;
+      const T2 = j.ivjmRev + j.slpRev * (v - j.vjmRev);
+      g[0] = dev * T2 + T1 * j.slpRev + gmin;
+      return T1 * T2 + gmin * v;
+    }
+    const T1 = (j.bv + v) / nvtm;
+    let T2: number, T3: number;
+    if (T1 > EXP_THRESHOLD) {
+      T2 = MIN_EXP;
+      T3 = 0.0;
+    } else {
+      T2 = Math.exp(-T1);
+      T3 = -T2 / nvtm;
+    }
+    g[0] = isat * (dev - j.xjbv * T3) + gmin;
+    return isat * (ev + j.xExpBV - 1.0 - j.xjbv * T2) + gmin * v;
+  }
+  g[0] = j.slpFwd + gmin;
+  return j.ivjmFwd + j.slpFwd * (v - j.vjmFwd) + gmin * v;
 }
 
 const gScratch = new Float64Array(1);
@@ -153,9 +197,9 @@ function polyDepletion(phi: number, ngate: number, epsgate: number, coxe: number
 export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: number, gmin: number, out: Bsim4Point): void {
   const vbd = vbs - vds;
   const vgd = vgs - vds;
-  out.cbs = junction(P.sourceSatCur, P.nvtms, P.vjsmFwd, P.ivjsmFwd, gmin, vbs, gScratch);
+  out.cbs = junction(P.jS, gmin, vbs, gScratch);
   out.gbs = gScratch[0];
-  out.cbd = junction(P.drainSatCur, P.nvtmd, P.vjdmFwd, P.ivjdmFwd, gmin, vbd, gScratch);
+  out.cbd = junction(P.jD, gmin, vbd, gScratch);
   out.gbd = gScratch[0];
 
   let Vds: number, Vbs: number;

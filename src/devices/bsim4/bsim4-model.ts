@@ -285,7 +285,7 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   if (p.igcmod !== 0 && p.igcmod !== 1 && p.igcmod !== 2) return ["igcmod", `IGCMOD=${p.igcmod} is not supported: ngspice knows IGCMOD 0, 1 and 2`];
   if (p.igbmod !== 0 && p.igbmod !== 1) return ["igbmod", `IGBMOD=${p.igbmod} is not supported: ngspice knows IGBMOD 0 and 1`];
   if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1 and 2`];
-  if (p.diomod !== 1) return ["diomod", `DIOMOD=${p.diomod} is not supported: eqspice models the BSIM4 junction diode DIOMOD=1 (the default) only`];
+  if (p.diomod !== 0 && p.diomod !== 1 && p.diomod !== 2) return ["diomod", `DIOMOD=${p.diomod} is not supported: ngspice knows DIOMOD 0, 1 and 2`];
   if (!(p.geomod >= 0 && p.geomod <= 10 && Number.isInteger(p.geomod))) return ["geomod", `GEOMOD=${p.geomod} is not supported: ngspice knows GEOMOD 0 to 10`];
   for (const k of ["jtss", "jtsd", "jtssws", "jtsswd", "jtsswgs", "jtsswgd"]) {
     if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models BSIM4 without the trap-assisted tunneling junction currents`];
@@ -371,6 +371,9 @@ export interface Bsim4Instance {
   vjdmFwd: number;
   ivjsmFwd: number;
   ivjdmFwd: number;
+  /** The two junctions' laws (DIOMOD 0, 1, 2), source and drain side. */
+  jS: Bsim4Junction;
+  jD: Bsim4Junction;
   /** pnjlim's critical voltage vcrit = vt0 ln(vt0 / (sqrt 2 1e-14)) (V). */
   vcrit: number;
   /** Series conductances 1 / (RSH NRD), 1 / (RSH NRS) (S, without M); 0: no internal node. */
@@ -389,6 +392,57 @@ export interface Bsim4Instance {
   bechvbEdge: number;
   toxRatio: number;
   vfbsdSum: number;
+}
+
+/**
+ * One bulk junction's constants (b4temp.c): saturation current isat (A),
+ * Nvtm (V), DIOMOD, the forward linearization point vjmFwd (V) with the
+ * current and slope there (A, S; DIOMOD 1 and 2), the reverse one (DIOMOD
+ * 2), and XJBV exp(-BV / Nvtm), XJBV, BV (DIOMOD 0 and 2's breakdown).
+ */
+export interface Bsim4Junction {
+  isat: number;
+  nvtm: number;
+  mod: number;
+  vjmFwd: number;
+  ivjmFwd: number;
+  slpFwd: number;
+  vjmRev: number;
+  ivjmRev: number;
+  slpRev: number;
+  xExpBV: number;
+  xjbv: number;
+  bv: number;
+}
+
+/** b4temp.c's junction constants for saturation current isat (see Bsim4Junction); IJTH*FWD/REV already clamped at 0. */
+function junctionAt(isat: number, nvtm: number, mod: number, ijthFwd: number, ijthRev: number, xjbv: number, bv: number): Bsim4Junction {
+  const j: Bsim4Junction = { isat, nvtm, mod, vjmFwd: 0, ivjmFwd: 0, slpFwd: 0, vjmRev: 0, ivjmRev: 0, slpRev: 0, xExpBV: 0, xjbv, bv };
+  if (!(isat > 0)) return j;
+  // BSIM4DioIjthVjmEval: exp(vjm / Nvtm) = (Tb + sqrt(Tb^2 + 4 Tc)) / 2, Tb = 1 + IJTH / Isat - Tc
+  const vjmEval = (ijth: number, tc: number): number => {
+    const tb = 1.0 + ijth / isat - tc;
+    return nvtm * Math.log(0.5 * (tb + Math.sqrt(tb * tb + 4.0 * tc)));
+  };
+  if (mod === 0) {
+    j.xExpBV = bv / nvtm > EXP_THRESHOLD ? xjbv * MIN_EXP : xjbv * Math.exp(-bv / nvtm);
+  } else if (mod === 1) {
+    j.vjmFwd = vjmEval(ijthFwd, 0.0);
+    j.ivjmFwd = isat * Math.exp(j.vjmFwd / nvtm);
+  } else {
+    j.xExpBV = bv / nvtm > EXP_THRESHOLD ? xjbv * MIN_EXP : Math.exp(-bv / nvtm) * xjbv;
+    j.vjmFwd = vjmEval(ijthFwd, j.xExpBV);
+    const T0 = Math.exp(j.vjmFwd / nvtm);
+    j.ivjmFwd = isat * (T0 - j.xExpBV / T0 + j.xExpBV - 1.0);
+    j.slpFwd = (isat * (T0 + j.xExpBV / T0)) / nvtm;
+    let T2 = ijthRev / isat;
+    if (T2 < 1.0) T2 = 10.0; // ngspice: "ijthsrev too small and set to 10 times IsbSat"
+    j.vjmRev = -bv - nvtm * Math.log((T2 - 1.0) / xjbv);
+    const T1 = xjbv * Math.exp(-(bv + j.vjmRev) / nvtm);
+    j.ivjmRev = isat * (1.0 + T1);
+    j.slpRev = (-isat * T1) / nvtm;
+  }
+  return j;
 }
 
 /** b4geo.c's BSIM4PAeffGeo for one finger: [Ps, Pd, As, Ad] (m, m^2). */
@@ -638,11 +692,20 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   }
   // series resistance: an internal node when RSH > 0 and NRS (NRD) is given and positive
   const gOf = (nr: number): number => (p.rsh > 0 && !Number.isNaN(nr) && nr > 0 ? 1 / (p.rsh * nr) : 0);
+  // b4temp.c's model-wide clamps of the breakdown parameters
+  const dmod = p.diomod;
+  const xjb = (x: number): number => (dmod === 2 ? (x <= 0 ? 0 : x) : dmod === 0 && x < 0 ? 0 : x);
+  const bvp = (x: number): number => (x <= 0 ? 0 : x);
+  const ijr = (x: number): number => (x <= 0 ? 0 : x);
+  const jS = junctionAt(sourceSatCur, nvtms, dmod, ijthsfwd, ijr(p.ijthsrev), xjb(p.xjbvs), bvp(p.bvs));
+  const jD = junctionAt(drainSatCur, nvtmd, dmod, ijthdfwd, ijr(p.ijthdrev), xjb(p.xjbvd), bvp(p.bvd));
   return {
     model: mm,
     type,
     vtm,
     vtm0: Vtm0,
+    jS,
+    jD,
     tempRatio: Temp / Tnom - 1.0,
     factor1,
     leff,
