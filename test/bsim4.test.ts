@@ -3,51 +3,26 @@
  * against finite differences of the device's currents in every region
  * (subthreshold, linear, saturation, reversed drain and source, body bias,
  * forward-biased bulk past IJTHSFWD's limit, substrate current, GIDL/GISL,
- * poly depletion, MOBMOD 0/1/2, series RSH), NMOS and PMOS; then live
- * ngspice 39 (skipped with one warning when it is missing): I-V grids
- * (every bias point a transistor with its own sources, each source current
- * compared relatively) for a 45 nm-style NMOS and PMOS card with binning, a
- * card with nothing but LEVEL, MOBMOD 1 and 2, GIDLMOD 1, LAMBDA and VTL,
- * junction geometry from b4geo.c, several sizes and temperatures; circuits
- * (an inverter's transfer curve with .dc, a current mirror, a 5-transistor
- * differential pair, RSH with NRD/NRS) at TIGHT tolerances; the model-card
- * errors.
+ * poly depletion, MOBMOD 0/1/2, gate tunneling, DIOMOD 0/2, series RSH),
+ * NMOS and PMOS; then live ngspice 39 (skipped with one warning when it is
+ * missing): I-V grids for the 45 nm-style NMOS and PMOS cards with binning
+ * at three lengths and the all-default cards; circuits (an inverter's
+ * transfer curve with .dc, a current mirror, a 5-transistor differential
+ * pair, RSH with NRD/NRS, a follower) at TIGHT tolerances; the model-card
+ * and instance errors. The other modes' grids are in bsim4-modes.test.ts.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dcSweep, loadCircuitFromText, opFromFile, transient } from "../src/api.js";
+import { dcSweep, loadCircuitFromText, transient } from "../src/api.js";
 import { Bsim4 } from "../src/devices/bsim4/bsim4.js";
 import { bsim4InstanceAt, bsim4Model } from "../src/devices/bsim4/bsim4-model.js";
 import { MOS_GEOMETRY_DEFAULTS } from "../src/devices/mosfet/mosfet-model.js";
 import { ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
-import { describeNgspice, itNgspice, runNgspiceDc, runNgspiceOp } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { checkStamp } from "./helpers/stamp-check.js";
-
-/** A 45 nm-style NMOS card (made up for these tests, after the shape of public predictive cards), MOBMOD 0, with L/W/P binning terms. */
-const N45 =
-  "toxe=1.8e-9 toxp=1.5e-9 toxm=1.8e-9 epsrox=3.9 xj=1.4e-8 ndep=3.4e18 ngate=2e20 nsd=2e20 vth0=0.39 k1=0.4 k2=0.01 k3=0 " +
-  "k3b=0 w0=2.5e-6 dvt0=1 dvt1=2 dvt2=0 dvt0w=0 dvt1w=0 dvt2w=0 dsub=0.1 minv=0.05 voffl=0 dvtp0=1e-10 dvtp1=0.1 lpe0=0 " +
-  "lpeb=0 cdsc=0 cdscb=0 cdscd=0 cit=0 voff=-0.13 nfactor=1.6 eta0=0.0125 etab=0 vfb=-0.55 u0=0.049 ua=6e-10 ub=1.2e-18 " +
-  "uc=0 vsat=124340 a0=1.0 ags=1e-20 a1=0 a2=1.0 b0=0 b1=0 keta=0.04 dwg=0 dwb=0 pclm=0.04 pdiblc1=0.001 pdiblc2=0.001 " +
-  "pdiblcb=-0.005 drout=0.5 pvag=1e-20 delta=0.01 pscbe1=8.14e8 pscbe2=1e-7 fprout=0.2 pdits=0.08 pditsd=0.23 pditsl=2.3e6 " +
-  "rdsw=155 prwg=0.1 prwb=-0.05 wr=1 alpha0=0.074 alpha1=0.005 beta0=30 agidl=2e-4 bgidl=2.1e9 cgidl=2e-4 egidl=0.8 " +
-  "mobmod=0 ud=0.1 lvth0=-2e-3 wvth0=1e-3 pvth0=1e-4 lu0=1e-3 wk2=1e-3 lketa=-4e-3 lpclm=0.01 wua=1e-11 pub=1e-20 " +
-  "lrdsw=3 jss=1e-4 jsws=1e-11 jswgs=1e-10 njs=1.05 xtis=3 ijthsfwd=0.01 lint=2e-9 wint=5e-9";
-/** The PMOS of the pair, MOBMOD 1 (UC in 1/V), a DITS shift (DVTP2..5). */
-const P45 =
-  "toxe=1.85e-9 toxp=1.5e-9 xj=1.4e-8 ndep=2.44e18 ngate=2e20 vth0=-0.41 k1=0.4 k2=-0.01 dvt0=1 dvt1=2 dsub=0.1 minv=0.05 " +
-  "dvtp0=1e-11 dvtp1=0.05 dvtp2=0.02 dvtp3=0.1 dvtp4=0.5 dvtp5=0.01 voff=-0.126 nfactor=2.1 eta0=0.0115 vfb=0.55 " +
-  "u0=0.0095 ua=2e-9 ub=5e-19 uc=-0.04 vsat=70000 a0=1 ags=0.1 a1=0.02 a2=0.8 keta=-0.047 pclm=0.12 pdiblc1=0.001 " +
-  "pdiblc2=0.001 pdiblcb=3.4e-8 drout=0.56 pvag=0.5 delta=0.01 pscbe1=8.14e8 pscbe2=9.58e-7 fprout=0.2 pdits=0.08 " +
-  "pditsd=0.23 pditsl=2.3e6 rdsw=155 prwg=0 alpha0=0.074 alpha1=0.005 beta0=30 agidl=2e-4 bgidl=2.1e9 cgidl=2e-4 " +
-  "egidl=0.8 mobmod=1 lvth0=3e-3 wu0=-2e-4 pk2=-1e-4 lua=-2e-11 dwg=-1e-9 dwb=1e-9 cdsc=2e-4 cdscd=1e-4 cdscb=-1e-4";
-
-/** Gate tunneling terms for the 45 nm cards (IGCMOD, IGBMOD 1; PIGCD derived unless given). */
-const IG = "igcmod=1 igbmod=1 aigc=0.012 bigc=0.0028 cigc=0.002 aigsd=0.0087 bigsd=0.0007 cigsd=0.002 nigc=1 poxedge=1 ntox=1 toxref=1.8e-9 dlcig=5e-9";
-
-const cardOf = (name: string, type: "nmos" | "pmos", body: string) => `.model ${name} ${type} (level=54 ${body})`;
+import { IG, N45, P45, cardOf, currentComparer, ivDeck } from "./helpers/bsim4.js";
 
 function inst(type: 1 | -1, card: string, l: number, w: number, tempC = 27, geom: Partial<typeof MOS_GEOMETRY_DEFAULTS> = {}) {
   const values = new Map<string, number>();
@@ -126,55 +101,7 @@ afterAll(() => {
   if (relWorst.size) console.log(`bsim4: max relative source current difference against ngspice per I-V grid:\n${[...relWorst].map(([k, v]) => `  ${k}: ${v.toExponential(2)}`).join("\n")}`);
 });
 
-/** Both simulators on `lines`; every V-source current within `rtol` of ngspice's (plus 1e-18 A), every node within 1e-9 V. */
-function compareCurrents(name: string, lines: string[], rtol = 1e-9): number {
-  const f = path.join(dir, `${name}.cir`);
-  writeFileSync(f, [...lines, ".end", ""].join("\n"));
-  const ng = runNgspiceOp(f);
-  const eq = opFromFile(f);
-  let w = 0;
-  let n = 0;
-  for (const b of Object.keys(ng.branches)) {
-    if (!b.startsWith("v")) continue;
-    n++;
-    const i = ng.branches[b];
-    const d = Math.abs(eq.branches[b] - i);
-    expect(d, `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(rtol * Math.abs(i) + 1e-18);
-    w = Math.max(w, d / Math.max(Math.abs(i), 1e-12));
-  }
-  expect(n).toBeGreaterThan(3);
-  for (const k of Object.keys(ng.nodes)) if (k !== "0" && !k.includes("#")) expect(Math.abs(eq.nodes[k] - ng.nodes[k])).toBeLessThanOrEqual(1e-9);
-  relWorst.set(name, w);
-  return w;
-}
-
-/**
- * One transistor per bias point: Vgs -0.3 .. 1.2 V, Vds 0.05 .. 1.2 V, Vbs
- * 0, -0.5 V and +0.3 V (mirrored for a PMOS); reversed Vds; junction
- * geometry given (`geom`) or from b4geo.c.
- */
-function ivDeck(card: string, type: 1 | -1, l: string, w: string, extra: string[] = [], geom = "AD=0.1p AS=0.12p PD=1.4u PS=1.6u"): string[] {
-  const name = card.split(/\s+/)[1];
-  const lines = ["BSIM4 I-V grid", TIGHT, ...extra, `VB1 b1 0 ${-0.5 * type}`, "VB0 b0 0 0", `VB2 b2 0 ${0.3 * type}`];
-  let k = 0;
-  for (const vg of [-0.3, 0, 0.25, 0.4, 0.6, 0.9, 1.2]) {
-    for (const vd of [0.05, 0.3, 0.8, 1.2]) {
-      for (const b of ["b0", "b1", "b2"]) {
-        k++;
-        lines.push(`VG${k} g${k} 0 ${type * vg}`, `VD${k} d${k} 0 ${type * vd}`, `M${k} d${k} g${k} 0 ${b} ${name} L=${l} W=${w} ${geom}`);
-      }
-    }
-  }
-  // reversed: the drain below the source
-  for (const vg of [-0.3, 0.5, 1.2]) {
-    for (const b of ["b0", "b1"]) {
-      k++;
-      lines.push(`VG${k} g${k} 0 ${type * vg}`, `VS${k} s${k} 0 ${type * 1.1}`, `M${k} 0 g${k} s${k} ${b} ${name} L=${l} W=${w} ${geom}`);
-    }
-  }
-  lines.push(card);
-  return lines;
-}
+const compareCurrents = currentComparer(dir, relWorst);
 
 describeNgspice("BSIM4: I-V grids against ngspice", () => {
   itNgspice("45 nm NMOS and PMOS cards with binning: L = 45 nm, 90 nm, 1 um", () => {
@@ -187,47 +114,6 @@ describeNgspice("BSIM4: I-V grids against ngspice", () => {
     compareCurrents("iv-defaults-n", ivDeck(".model nd nmos (level=54)", 1, "1u", "1u", [], ""));
     compareCurrents("iv-defaults-p", ivDeck(".model pd pmos (level=54)", -1, "0.2u", "2u", [], ""));
     compareCurrents("iv-level14", ivDeck(".model n14 nmos (level=14 version=4.8 toxe=2.5e-9 mobmod=2 dmcg=1e-7 dmci=1.2e-7 geomod=1)", 1, "0.13u", "1u", [], ""));
-  }, 60_000);
-  itNgspice("MOBMOD 1 and 2, GIDLMOD 1, LAMBDA and VTL, substrate current, IJTHSFWD, BINUNIT 0, K1/K2 from GAMMA1/NSUB, NDEP from GAMMA1", () => {
-    compareCurrents("iv-mob1", ivDeck(cardOf("nm1", "nmos", N45.replace("mobmod=0", "mobmod=1").replace("uc=0", "uc=-0.03")), 1, "60n", "0.5u"));
-    compareCurrents("iv-mob2", ivDeck(cardOf("nm2", "nmos", N45.replace("mobmod=0", "mobmod=2").replace("ua=6e-10", "ua=1e-15 eu=1.5")), 1, "60n", "0.5u"));
-    compareCurrents("iv-gidlmod1", ivDeck(cardOf("ng1", "nmos", N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 agisl=3e-4 egisl=0.7"), 1, "45n", "0.5u"));
-    // FGIDL's default is 1 in 4.8.2 (0 in 4.7's b4set.c)
-    compareCurrents("iv-gidlmod1-defaults", ivDeck(cardOf("ng2", "nmos", N45 + " gidlmod=1 kgidl=0.3 agidl=1e-3 bgidl=1e9"), 1, "45n", "0.5u"));
-    compareCurrents("iv-lambda-vtl", ivDeck(cardOf("nlv", "nmos", N45 + " lambda=2e-10 vtl=2e5 xn=4 lc=5e-9"), 1, "45n", "0.5u"));
-    compareCurrents("iv-vtl-p", ivDeck(cardOf("plv", "pmos", P45 + " vtl=1.5e5 xn=2"), -1, "45n", "1u"));
-    compareCurrents("iv-ijth", ivDeck(cardOf("nij", "nmos", N45 + " ijthsfwd=1e-9 ijthdfwd=1e-8"), 1, "90n", "0.5u"));
-    compareCurrents("iv-derived-k1", ivDeck(".model nk nmos (level=54 toxe=2.5e-9 ndep=3e17 nsub=1e17 gamma1=0.9 vbm=-2.5 xt=1e-7 u0=400 binunit=0 lvth0=1e-9)", 1, "0.13u", "1u"));
-    compareCurrents("iv-ndep-gamma1", ivDeck(".model ng nmos (level=54 toxe=2.5e-9 gamma1=0.5 k2=0.01 vth0=0.35 ndep=3e23 ngate=3e26 nsd=1e26)", 1, "0.13u", "1u"));
-  }, 60_000);
-  itNgspice("VERSION 4.7 (ngspice's bsim4v7): the 45 nm cards, gate tunneling, GIDLMOD 1 with FGIDL's 4.7 default and no GIDLCLAMP", () => {
-    compareCurrents("iv-v47-n", ivDeck(cardOf("n47", "nmos", N45 + " version=4.7"), 1, "45n", "0.5u"));
-    compareCurrents("iv-v47-p-ig", ivDeck(cardOf("p47", "pmos", P45 + " version=4.7.0 " + IG.replace("igcmod=1", "igcmod=2")), -1, "60n", "1u"));
-    compareCurrents("iv-v47-gidlmod1", ivDeck(cardOf("ng47", "nmos", N45 + " version=4.7 gidlmod=1 kgidl=0.3 agidl=1e-3 bgidl=1e9"), 1, "45n", "0.5u"));
-  }, 60_000);
-  itNgspice("gate tunneling: IGCMOD 1 and 2, IGBMOD 1, PIGCD derived and given, AIGSD or AIGS/AIGD with their L/W forms, NMOS and PMOS", () => {
-    compareCurrents("iv-ig-n", ivDeck(cardOf("ni", "nmos", N45 + " " + IG), 1, "45n", "0.5u"));
-    compareCurrents("iv-ig2-n", ivDeck(cardOf("ni2", "nmos", N45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.1 laigsd=1e-4"), 1, "90n", "0.5u"));
-    compareCurrents("iv-ig-p", ivDeck(cardOf("pi", "pmos", P45 + " " + IG.replace("igcmod=1", "igcmod=2").replace("aigsd=0.0087 ", "aigs=0.01 aigd=0.009 laigs=2e-4 ") + " dlcigd=4e-9 vfbsdoff=0.02"), -1, "45n", "1u"));
-    compareCurrents("iv-igb-only", ivDeck(cardOf("nb", "nmos", N45 + " igbmod=1 aigbacc=0.012 bigbacc=0.0028 cigbacc=0.002 aigbinv=0.014 bigbinv=0.004 cigbinv=0.004 eigbinv=1.1 nigbinv=3 nigbacc=1 toxref=1.8e-9"), 1, "60n", "0.5u"));
-  }, 60_000);
-  itNgspice("junction diodes DIOMOD 0 and 2 with breakdown (BVS/BVD, XJBVS/XJBVD, IJTHSREV/IJTHDREV), forward and reverse past their limits", () => {
-    compareCurrents("iv-dio0", ivDeck(cardOf("nd0", "nmos", N45 + " diomod=0 bvs=1.2 xjbvs=0.5 jss=1e-3"), 1, "90n", "0.5u"));
-    compareCurrents("iv-dio2", ivDeck(cardOf("nd2", "nmos", N45 + " diomod=2 bvs=1.3 bvd=1.1 xjbvs=0.8 ijthsrev=1e-12 ijthdrev=1e-11 ijthsfwd=1e-13 jss=1e-3 jsws=1e-9"), 1, "90n", "0.5u"));
-    compareCurrents("iv-dio2-p", ivDeck(cardOf("pd2", "pmos", P45 + " diomod=2 bvs=1.0 xjbvs=0.8 xjbvd=1.5 jss=1e-3"), -1, "90n", "1u"));
-    compareCurrents("iv-dio2-xjbv0", ivDeck(cardOf("nd3", "nmos", N45 + " diomod=2 bvs=1.2 xjbvs=0 jss=1e-3"), 1, "90n", "0.5u"));
-  }, 60_000);
-  itNgspice("PARAMCHK clamps (A2 above 1, negative PRWG and RDSW), TOXP from TOXE - DTOX, TOXE from TOXP + DTOX, PERMOD 0, GEOMOD 2 with DMCG", () => {
-    compareCurrents("iv-paramchk", ivDeck(cardOf("nc", "nmos", N45.replace("a2=1.0", "a2=1.3 a1=0.1").replace("prwg=0.1", "prwg=-0.2").replace("rdsw=155", "rdsw=-20")), 1, "60n", "0.5u"));
-    compareCurrents("iv-dtox", ivDeck(cardOf("nt", "nmos", N45.replace("toxp=1.5e-9 toxm=1.8e-9 ", "") + " dtox=0.25e-9"), 1, "60n", "0.5u"));
-    compareCurrents("iv-toxp", ivDeck(cardOf("ntp", "pmos", P45.replace("toxe=1.85e-9 toxp=1.5e-9", "toxp=1.4e-9 dtox=0.3e-9")), -1, "60n", "1u"));
-    compareCurrents("iv-permod0", ivDeck(cardOf("npm", "nmos", N45 + " permod=0 geomod=2 dmcg=8e-8 dmci=9e-8 dmdg=5e-8 jss=1e-3 jsws=1e-9 jswgs=1e-9"), 1, "60n", "0.5u", [], "AD=0.1p PS=1.6u"));
-  }, 60_000);
-  itNgspice("temperature: .temp -20 and 110 with a model TNOM of 25 C (UTE, KT1, KT1L, KT2, UA1, UB1, UC1, UD1, AT, PRT, XTIS, TVOFF, TNFACTOR, TETA0)", () => {
-    for (const t of [-20, 110]) {
-      compareCurrents(`iv-temp${t}-n`, ivDeck(cardOf("n45", "nmos", N45 + " tnom=25 kt1l=1e-9 ud1=0.05 prt=20 tvoff=1e-3 tnfactor=0.1 teta0=1e-4"), 1, "45n", "0.5u", [`.temp ${t}`]));
-      compareCurrents(`iv-temp${t}-p`, ivDeck(cardOf("p45", "pmos", P45 + " tnom=25 at=2e4 ute=-1.2 kt1=-0.2 xtis=2"), -1, "90n", "1u", [`.temp ${t}`]));
-    }
   }, 60_000);
 });
 
