@@ -38,8 +38,12 @@ export const cardOf = (name: string, type: "nmos" | "pmos", body: string) => `.m
  * difference in `relWorst`.
  */
 export function currentComparer(dir: string, relWorst: Map<string, number>) {
-  /** Both simulators on `lines`; every V-source current within `rtol` of ngspice's (plus 1e-18 A), every node within 1e-9 V. */
-  return function compareCurrents(name: string, lines: string[], rtol = 1e-9): number {
+  /**
+   * Both simulators on `lines`; every V-source current within `rtol` of
+   * ngspice's plus 1e-18 A (the bulk sources VB*: plus `atolBulk`), every
+   * node within 1e-9 V.
+   */
+  return function compareCurrents(name: string, lines: string[], rtol = 1e-9, atolBulk = 1e-18): number {
     const f = path.join(dir, `${name}.cir`);
     writeFileSync(f, [...lines, ".end", ""].join("\n"));
     const ng = runNgspiceOp(f);
@@ -51,7 +55,8 @@ export function currentComparer(dir: string, relWorst: Map<string, number>) {
       n++;
       const i = ng.branches[b];
       const d = Math.abs(eq.branches[b] - i);
-      expect(d, `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(rtol * Math.abs(i) + 1e-18);
+      const atol = b.startsWith("vb") ? atolBulk : 1e-18;
+      expect(d, `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i}`).toBeLessThanOrEqual(rtol * Math.abs(i) + atol);
       w = Math.max(w, d / Math.max(Math.abs(i), 1e-12));
     }
     expect(n).toBeGreaterThan(3);

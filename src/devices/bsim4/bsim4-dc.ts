@@ -192,14 +192,17 @@ function polyDepletion(phi: number, ngate: number, epsgate: number, coxe: number
 
 /**
  * The DC law at normalized (vgs, vds, vbs) into `out` (b4ld.c from the
- * junction diodes to GIDL/GISL), GMIN on both junctions.
+ * junction diodes to the gate tunneling), GMIN on both junctions; with
+ * RBODYMOD the junctions see vbsJct = V(sb) - V(s') and vbdJct = V(db) -
+ * V(d') (normalized), the rest vbs on the inner bulk b'.
  */
-export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: number, gmin: number, out: Bsim4Point): void {
+export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: number, gmin: number, out: Bsim4Point, vbsJct = vbs, vbdJct = vbs - vds): void {
   const vbd = vbs - vds;
   const vgd = vgs - vds;
-  out.cbs = junction(P.jS, gmin, vbs, gScratch);
+  // the junctions on their own bulk nodes with RBODYMOD (vsbs, vdbd), else on vbs, vbd
+  out.cbs = junction(P.jS, gmin, vbsJct, gScratch);
   out.gbs = gScratch[0];
-  out.cbd = junction(P.jD, gmin, vbd, gScratch);
+  out.cbd = junction(P.jD, gmin, vbdJct, gScratch);
   out.gbd = gScratch[0];
 
   let Vds: number, Vbs: number;

@@ -27,12 +27,20 @@
  * J_rg vgs - J_rd vds - J_rb vbs) (every row sums to zero), stamped as b_r
  * -= ieq_r: ngspice's cdreq, ceqbd, ceqbs.
  *
+ * RBODYMOD 1 and 2 (b4temp.c's body network): the channel, Isub, GIDL/GISL
+ * and Igb see the inner bulk b', the drain junction sits between db and d',
+ * the source junction between sb and s', with the resistors b'-db (RBPD),
+ * b'-b (RBPB), b'-sb (RBPS), db-b (RBDB), sb-b (RBSB); local terminals then
+ * d', g, s', b', db, sb and the junction voltages vdbs, vsbs limited by
+ * pnjlim as b4ld.c.
+ *
  * Step limiting as b4ld.c, from the last iterate: fetlim on vgs (vgd when
  * the last vds < 0) around the last Vth, limvds on vds, pnjlim on vbs (vbd
  * when vds < 0) with kT/q at 27 C and the model's vcrit. The first
  * iteration of a cold solve (MODEINITJCT) is vds = 0.1, vgs = type VTH0 +
  * 0.1, vbs = 0.
  */
+import { pnjlim } from "../diode/diode.js";
 import { limitMosStep } from "../mosfet/mos-shared.js";
 import { reserveLocalJacobian, reservePair, stampConductance, type PairHandles } from "../stamp.js";
 import type { Device, LoadContext, SetupContext } from "../types.js";
@@ -40,40 +48,49 @@ import { bsim4Eval, newBsim4Point, type Bsim4Point } from "./bsim4-dc.js";
 import { CONSTvt0 } from "../bsim3/bsim3-model.js";
 import type { Bsim4Instance } from "./bsim4-model.js";
 
-/** Rows and columns of the intrinsic stamp: index 0 d', 1 g, 2 s', 3 b. */
-const COLS = 4;
-const ROWS = [0, 2, 3] as const;
-/** With gate tunneling the gate row too. */
-const ROWS_G = [0, 1, 2, 3] as const;
+/** Local terminals: 0 d', 1 g, 2 s', 3 b' (the bulk, or the inner bulk with RBODYMOD), 4 db, 5 sb (RBODYMOD only). */
+const D = 0;
+const G = 1;
+const S = 2;
+const B = 3;
 
 export class Bsim4 implements Device {
   readonly linear = false;
   readonly symmetric = false;
   readonly power = "dissipates";
   readonly nodes: readonly number[];
+  /** Local terminal count: 4, or 6 with the body network. */
+  private readonly n: number;
   private readonly term: readonly number[];
-  private rows = new Int32Array(COLS);
-  private h = new Int32Array(COLS * COLS);
+  private readonly rows: Int32Array;
+  private readonly h: Int32Array;
   private hd: PairHandles | null = null;
   private hs: PairHandles | null = null;
+  /** Body network resistors (RBODYMOD): b'-db, b'-b, b'-sb, db-b, sb-b. */
+  private hr: PairHandles[] = [];
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
-  /** Limiter memory (MosLimiterMemory): the last iterate's normalized voltages and threshold (V; ngspice's state0). */
+  /** Limiter memory (MosLimiterMemory): the last iterate's normalized voltages and threshold (V; ngspice's state0), and the body network's junction voltages. */
   vgs0 = 0;
   vds0 = 0;
   vbs0 = 0;
   vbd0 = 0;
   von0 = 0;
+  vdbs0 = 0;
+  vsbs0 = 0;
   private readonly pt = newBsim4Point();
-  private readonly J = new Float64Array(COLS * COLS);
-  private readonly I = new Float64Array(COLS);
-  private readonly v = new Float64Array(3);
+  private readonly J: Float64Array;
+  private readonly I: Float64Array;
+  /** Normalized voltages of the local terminals against s' (the linearization point). */
+  private readonly v: Float64Array;
   /** The stamped rows: the gate's only with gate tunneling (IGCMOD, IGBMOD). */
   private readonly rowList: readonly number[];
+  private readonly gateRow: boolean;
 
   /**
    * @param d, g, s, b external nodes; di, si the intrinsic drain and source (=== d, s without RSH)
    * @param p the transistor's values at the circuit temperature (bsim4InstanceAt)
+   * @param body RBODYMOD's inner bulk, drain-side and source-side bulk nodes [b', db, sb] (null without)
    */
   constructor(
     readonly name: string,
@@ -84,18 +101,33 @@ export class Bsim4 implements Device {
     readonly di: number,
     readonly si: number,
     readonly p: Bsim4Instance,
+    readonly body: readonly [number, number, number] | null = null,
   ) {
     const nodes = [d, g, s, b];
     if (di !== d) nodes.push(di);
     if (si !== s) nodes.push(si);
+    if (body) nodes.push(...body);
     this.nodes = nodes;
-    this.term = [di, g, si, b];
-    this.rowList = p.igcMod !== 0 || p.igbMod !== 0 ? ROWS_G : ROWS;
+    this.n = body ? 6 : 4;
+    this.term = body ? [di, g, si, body[0], body[1], body[2]] : [di, g, si, b];
+    this.rows = new Int32Array(this.n);
+    this.h = new Int32Array(this.n * this.n);
+    this.J = new Float64Array(this.n * this.n);
+    this.I = new Float64Array(this.n);
+    this.v = new Float64Array(this.n);
+    this.gateRow = p.igcMod !== 0 || p.igbMod !== 0;
+    const rl = [D, S, B];
+    if (this.gateRow) rl.push(G);
+    if (body) rl.push(4, 5);
+    this.rowList = rl.sort((x, y) => x - y);
   }
 
   dcGroups(): ReadonlyArray<readonly number[]> {
+    const grp = [this.d, this.di, this.b, this.si, this.s];
     // gate tunneling conducts from the gate too
-    return [this.rowList === ROWS_G ? [this.d, this.di, this.b, this.si, this.s, this.g] : [this.d, this.di, this.b, this.si, this.s]];
+    if (this.gateRow) grp.push(this.g);
+    if (this.body) grp.push(...this.body);
+    return [grp];
   }
 
   transientRefusal(): string {
@@ -103,132 +135,158 @@ export class Bsim4 implements Device {
   }
 
   setup(ctx: SetupContext): void {
-    reserveLocalJacobian(ctx, COLS, this.term, this.rows, this.h, this.rowList);
+    reserveLocalJacobian(ctx, this.n, this.term, this.rows, this.h, this.rowList);
     if (this.di !== this.d) this.hd = reservePair(ctx, this.d, this.di);
     if (this.si !== this.s) this.hs = reservePair(ctx, this.s, this.si);
+    if (this.body) {
+      const [bp, db, sb] = this.body;
+      this.hr = [reservePair(ctx, bp, db), reservePair(ctx, bp, this.b), reservePair(ctx, bp, sb), reservePair(ctx, db, this.b), reservePair(ctx, sb, this.b)];
+    }
   }
 
   reset(): void {
-    this.vgs0 = this.vds0 = this.vbs0 = this.vbd0 = this.von0 = 0;
+    this.vgs0 = this.vds0 = this.vbs0 = this.vbd0 = this.von0 = this.vdbs0 = this.vsbs0 = 0;
   }
 
-  /** The normalized [vgs, vds, vbs] to linearize at (INITJCT start or b4ld.c's limiting); true when a limiter acted. */
-  private limited(V: Float64Array, initJunctions: boolean, out: Float64Array): boolean {
+  /** The body network's conductances (S, times M) in the order of hr. */
+  private bodyG(): number[] {
     const p = this.p;
-    const t = p.type;
-    if (initJunctions) {
-      out[0] = t * p.vth0 + 0.1;
-      out[1] = 0.1;
-      out[2] = 0;
-      return true;
-    }
-    const vs = V[this.si];
-    return limitMosStep(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.b] - vs), this, CONSTvt0, p.vcrit, p.vcrit, out);
+    const m = p.m;
+    return [m * p.grbpd, m * p.grbpb, m * p.grbps, m * p.grbdb, m * p.grbsb];
   }
 
   /**
-   * Currents I (rows 0 d', 2 s', 3 b; normalized, times M) and Jacobian J at
-   * normalized (vgs, vds, vbs), GMIN on both junctions.
+   * The normalized voltages against s' to linearize at into this.v (INITJCT
+   * start or b4ld.c's limiting); true when a limiter acted.
    */
-  private evaluate(vgs: number, vds: number, vbs: number, gmin: number): Bsim4Point {
+  private limited(V: Float64Array, initJunctions: boolean): boolean {
+    const p = this.p;
+    const t = p.type;
+    const v = this.v;
+    const vs = V[this.si];
+    if (initJunctions) {
+      v[D] = 0.1;
+      v[G] = t * p.vth0 + 0.1;
+      v[S] = 0;
+      v[B] = 0;
+      if (this.body) v[4] = v[5] = 0;
+      return true;
+    }
+    const out = limScratch;
+    let changed = limitMosStep(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.term[B]] - vs), this, CONSTvt0, p.vcrit, p.vcrit, out);
+    v[G] = out[0];
+    v[D] = out[1];
+    v[B] = out[2];
+    v[S] = 0;
+    if (this.body) {
+      // b4ld.c: pnjlim on vdbs and vsbs (on vdbd and vsbd when vds < 0)
+      let vdbs = t * (V[this.term[4]] - vs);
+      let vsbs = t * (V[this.term[5]] - vs);
+      const vds = v[D];
+      let lim: number;
+      if (vds >= 0) {
+        lim = pnjlim(vdbs, this.vdbs0, CONSTvt0, p.vcrit);
+        if (lim !== vdbs) changed = true;
+        vdbs = lim;
+        lim = pnjlim(vsbs, this.vsbs0, CONSTvt0, p.vcrit);
+        if (lim !== vsbs) changed = true;
+        vsbs = lim;
+      } else {
+        const vdbd = vdbs - vds;
+        lim = pnjlim(vdbd, this.vdbs0 - this.vds0, CONSTvt0, p.vcrit);
+        if (lim !== vdbd) changed = true;
+        vdbs = lim + vds;
+        const vsbd = vsbs - vds;
+        lim = pnjlim(vsbd, this.vsbs0 - this.vds0, CONSTvt0, p.vcrit);
+        if (lim !== vsbd) changed = true;
+        vsbs = lim + vds;
+      }
+      v[4] = vdbs;
+      v[5] = vsbs;
+    }
+    return changed;
+  }
+
+  /**
+   * Currents I (by local terminal; normalized, times M) and Jacobian J at the
+   * normalized voltages v (against s'), GMIN on both junctions.
+   */
+  private evaluate(v: Float64Array, gmin: number): Bsim4Point {
+    const n = this.n;
     const pt = this.pt;
-    bsim4Eval(this.p, vgs, vds, vbs, gmin, pt);
+    const vgs = v[G];
+    const vds = v[D];
+    const vbs = v[B];
+    // the junctions' bulk sides: db, sb with the body network, else b
+    const jd = this.body ? 4 : B;
+    const js = this.body ? 5 : B;
+    bsim4Eval(this.p, vgs, vds, vbs, gmin, pt, v[js], v[jd] - vds);
     const J = this.J;
     const I = this.I;
     J.fill(0);
-    I[0] = I[1] = I[2] = I[3] = 0;
+    I.fill(0);
     // frame drain and source columns
-    const fd = pt.mode === 1 ? 0 : 2;
-    const fs = pt.mode === 1 ? 2 : 0;
-    // channel: Ids leaves fd, enters fs
-    const gsum = pt.gm + pt.gds + pt.gmbs;
-    J[fd * COLS + fd] += pt.gds;
-    J[fd * COLS + 1] += pt.gm;
-    J[fd * COLS + 3] += pt.gmbs;
-    J[fd * COLS + fs] -= gsum;
-    J[fs * COLS + fd] -= pt.gds;
-    J[fs * COLS + 1] -= pt.gm;
-    J[fs * COLS + 3] -= pt.gmbs;
-    J[fs * COLS + fs] += gsum;
-    // substrate current: leaves fd, enters b
-    const bsum = pt.gbgs + pt.gbds + pt.gbbs;
-    J[fd * COLS + fd] += pt.gbds;
-    J[fd * COLS + 1] += pt.gbgs;
-    J[fd * COLS + 3] += pt.gbbs;
-    J[fd * COLS + fs] -= bsum;
-    J[3 * COLS + fd] -= pt.gbds;
-    J[3 * COLS + 1] -= pt.gbgs;
-    J[3 * COLS + 3] -= pt.gbbs;
-    J[3 * COLS + fs] += bsum;
-    // GIDL: leaves d', enters b; GISL: leaves s', enters b (physical frame: columns d' 0, g 1, s' 2, b 3)
-    const gidlS = -(pt.gidlD + pt.gidlG + pt.gidlB);
-    J[0] += pt.gidlD;
-    J[1] += pt.gidlG;
-    J[2] += gidlS;
-    J[3] += pt.gidlB;
-    J[12] -= pt.gidlD;
-    J[13] -= pt.gidlG;
-    J[14] -= gidlS;
-    J[15] -= pt.gidlB;
-    const gislS = -(pt.gislD + pt.gislG + pt.gislB);
-    J[2 * COLS] += pt.gislD;
-    J[2 * COLS + 1] += pt.gislG;
-    J[2 * COLS + 2] += gislS;
-    J[2 * COLS + 3] += pt.gislB;
-    J[12] -= pt.gislD;
-    J[13] -= pt.gislG;
-    J[14] -= gislS;
-    J[15] -= pt.gislB;
-    // gate tunneling: Igcs, Igcd, Igb in the frame (g to fs, g to fd, g to b), Igs to s', Igd to d'
-    if (this.rowList === ROWS_G) {
-      const framed = (to: number, i: number, gG: number, gD: number, gB: number): void => {
-        const gS = -(gG + gD + gB);
-        J[COLS + 1] += gG;
-        J[COLS + fd] += gD;
-        J[COLS + 3] += gB;
-        J[COLS + fs] += gS;
-        J[to * COLS + 1] -= gG;
-        J[to * COLS + fd] -= gD;
-        J[to * COLS + 3] -= gB;
-        J[to * COLS + fs] -= gS;
-        I[1] += i;
-        I[to] -= i;
-      };
-      framed(fs, pt.igcs, pt.gcsG, pt.gcsD, pt.gcsB);
-      framed(fd, pt.igcd, pt.gcdG, pt.gcdD, pt.gcdB);
-      framed(3, pt.igb, pt.gbG, pt.gbD, pt.gbB);
-      J[COLS + 1] += pt.gsG + pt.gdG;
-      J[COLS + 2] -= pt.gsG;
-      J[COLS + 0] -= pt.gdG;
-      J[2 * COLS + 1] -= pt.gsG;
-      J[2 * COLS + 2] += pt.gsG;
-      J[0 * COLS + 1] -= pt.gdG;
-      J[0 * COLS + 0] += pt.gdG;
-      I[1] += pt.igs + pt.igd;
-      I[2] -= pt.igs;
-      I[0] -= pt.igd;
+    const fd = pt.mode === 1 ? D : S;
+    const fs = pt.mode === 1 ? S : D;
+    /** A current `i` leaving `from` and entering `to`, with partials gG, gD, gB in the frame (source column minus their sum). */
+    const framed = (from: number, to: number, i: number, gG: number, gD: number, gB: number): void => {
+      const gS = -(gG + gD + gB);
+      J[from * n + G] += gG;
+      J[from * n + fd] += gD;
+      J[from * n + B] += gB;
+      J[from * n + fs] += gS;
+      J[to * n + G] -= gG;
+      J[to * n + fd] -= gD;
+      J[to * n + B] -= gB;
+      J[to * n + fs] -= gS;
+      I[from] += i;
+      I[to] -= i;
+    };
+    /** The same with partials in the physical (vds, vgs, vbs) (GIDL, GISL). */
+    const physical = (from: number, to: number, i: number, gD: number, gG: number, gB: number): void => {
+      const gS = -(gD + gG + gB);
+      J[from * n + D] += gD;
+      J[from * n + G] += gG;
+      J[from * n + S] += gS;
+      J[from * n + B] += gB;
+      J[to * n + D] -= gD;
+      J[to * n + G] -= gG;
+      J[to * n + S] -= gS;
+      J[to * n + B] -= gB;
+      I[from] += i;
+      I[to] -= i;
+    };
+    // channel: Ids leaves fd, enters fs; substrate current leaves fd, enters b'
+    framed(fd, fs, pt.ids, pt.gm, pt.gds, pt.gmbs);
+    framed(fd, B, pt.isub, pt.gbgs, pt.gbds, pt.gbbs);
+    // GIDL: leaves d', enters b'; GISL: leaves s', enters b'
+    physical(D, B, pt.igidl, pt.gidlD, pt.gidlG, pt.gidlB);
+    physical(S, B, pt.igisl, pt.gislD, pt.gislG, pt.gislB);
+    // gate tunneling: Igcs, Igcd, Igb in the frame (g to fs, g to fd, g to b'), Igs to s', Igd to d'
+    if (this.gateRow) {
+      framed(G, fs, pt.igcs, pt.gcsG, pt.gcsD, pt.gcsB);
+      framed(G, fd, pt.igcd, pt.gcdG, pt.gcdD, pt.gcdB);
+      framed(G, B, pt.igb, pt.gbG, pt.gbD, pt.gbB);
+      physical(G, S, pt.igs, 0, pt.gsG, 0);
+      physical(G, D, pt.igd, -pt.gdG, pt.gdG, 0);
     }
-    // junctions: cbd from b to d', cbs from b to s'
-    J[0] += pt.gbd;
-    J[3] -= pt.gbd;
-    J[12] -= pt.gbd;
-    J[15] += pt.gbd;
-    J[2 * COLS + 2] += pt.gbs;
-    J[2 * COLS + 3] -= pt.gbs;
-    J[3 * COLS + 2] -= pt.gbs;
-    J[15] += pt.gbs;
-    I[fd] += pt.ids + pt.isub;
-    I[fs] -= pt.ids;
-    I[3] += pt.cbd + pt.cbs - pt.isub;
-    I[0] -= pt.cbd;
-    I[2] -= pt.cbs;
-    I[0] += pt.igidl;
-    I[2] += pt.igisl;
-    I[3] -= pt.igidl + pt.igisl;
+    // junctions: cbd from its bulk side to d', cbs from its bulk side to s'
+    J[D * n + D] += pt.gbd;
+    J[D * n + jd] -= pt.gbd;
+    J[jd * n + D] -= pt.gbd;
+    J[jd * n + jd] += pt.gbd;
+    J[S * n + S] += pt.gbs;
+    J[S * n + js] -= pt.gbs;
+    J[js * n + S] -= pt.gbs;
+    J[js * n + js] += pt.gbs;
+    I[jd] += pt.cbd;
+    I[D] -= pt.cbd;
+    I[js] += pt.cbs;
+    I[S] -= pt.cbs;
     const m = this.p.m;
     if (m !== 1) {
       for (let k = 0; k < J.length; k++) J[k] *= m;
-      for (let k = 0; k < COLS; k++) I[k] *= m;
+      for (let k = 0; k < n; k++) I[k] *= m;
     }
     return pt;
   }
@@ -236,27 +294,31 @@ export class Bsim4 implements Device {
   load(ctx: LoadContext): void {
     // transient() asks transientRefusal first; this only guards other integrating callers
     if (ctx.integ) throw new Error(this.transientRefusal());
+    if (this.limited(ctx.V, ctx.initJunctions)) ctx.noncon = true;
     const v = this.v;
-    if (this.limited(ctx.V, ctx.initJunctions, v)) ctx.noncon = true;
-    const vgs = v[0];
-    const vds = v[1];
-    const vbs = v[2];
-    const pt = this.evaluate(vgs, vds, vbs, ctx.gmin);
-    this.vgs0 = vgs;
-    this.vds0 = vds;
-    this.vbs0 = vbs;
-    this.vbd0 = vbs - vds;
+    const pt = this.evaluate(v, ctx.gmin);
+    this.vgs0 = v[G];
+    this.vds0 = v[D];
+    this.vbs0 = v[B];
+    this.vbd0 = v[B] - v[D];
     this.von0 = pt.von;
+    if (this.body) {
+      this.vdbs0 = v[4];
+      this.vsbs0 = v[5];
+    }
+    const n = this.n;
     const t = this.p.type;
     const { A, b, Vk } = ctx;
     const J = this.J;
     const h = this.h;
     const term = this.term;
     for (const r of this.rowList) {
-      const o = r * COLS;
-      // ieq_r = type (I_r - J_rg vgs - J_rd vds - J_rb vbs)
-      let rhs = -t * (this.I[r] - J[o + 1] * vgs - J[o] * vds - J[o + 3] * vbs);
-      for (let c = 0; c < COLS; c++) {
+      const o = r * n;
+      // ieq_r = type (I_r - sum_c J_rc v_c), v_c the normalized voltages against s' (the s' column's is 0)
+      let lin = 0;
+      for (let c = 0; c < n; c++) lin += J[o + c] * v[c];
+      let rhs = -t * (this.I[r] - lin);
+      for (let c = 0; c < n; c++) {
         A[h[o + c]] += J[o + c];
         rhs -= J[o + c] * Vk[term[c]];
       }
@@ -265,6 +327,10 @@ export class Bsim4 implements Device {
     const m = this.p.m;
     if (this.hd) stampConductance(ctx, this.hd, m * this.p.gd);
     if (this.hs) stampConductance(ctx, this.hs, m * this.p.gs);
+    if (this.body) {
+      const gs = this.bodyG();
+      for (let k = 0; k < 5; k++) stampConductance(ctx, this.hr[k], gs[k]);
+    }
   }
 
   /** The terminal currents (A) at V, leaving d, g, s, b and the internal nodes, GMIN included (DC: no charges). */
@@ -272,12 +338,11 @@ export class Bsim4 implements Device {
     const p = this.p;
     const t = p.type;
     const vs = V[this.si];
-    this.evaluate(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.b] - vs), this.gmin);
+    const v = addScratch.length === this.n ? addScratch : (addScratch = new Float64Array(this.n));
+    for (let c = 0; c < this.n; c++) v[c] = t * (V[this.term[c]] - vs);
+    this.evaluate(v, this.gmin);
     const I = this.I;
-    out[this.di] += t * I[0];
-    out[this.g] += t * I[1];
-    out[this.si] += t * I[2];
-    out[this.b] += t * I[3];
+    for (let c = 0; c < this.n; c++) if (c !== G || this.gateRow) out[this.term[c]] += t * I[c];
     if (this.hd) {
       const i = p.m * p.gd * (V[this.d] - V[this.di]);
       out[this.d] += i;
@@ -288,5 +353,19 @@ export class Bsim4 implements Device {
       out[this.s] += i;
       out[this.si] -= i;
     }
+    if (this.body) {
+      const [bp, db, sb] = this.body;
+      const gs = this.bodyG();
+      const pairs: Array<[number, number]> = [[bp, db], [bp, this.b], [bp, sb], [db, this.b], [sb, this.b]];
+      for (let k = 0; k < 5; k++) {
+        const [a, c] = pairs[k];
+        const i = gs[k] * (V[a] - V[c]);
+        out[a] += i;
+        out[c] -= i;
+      }
+    }
   }
 }
+
+const limScratch = new Float64Array(3);
+let addScratch = new Float64Array(4);
