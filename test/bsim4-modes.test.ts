@@ -24,6 +24,8 @@ describeNgspice("BSIM4: modes and parameters against ngspice", () => {
   itNgspice("MOBMOD 1 and 2, GIDLMOD 1, LAMBDA and VTL, substrate current, IJTHSFWD, BINUNIT 0, K1/K2 from GAMMA1/NSUB, NDEP from GAMMA1", () => {
     compareCurrents("iv-mob1", ivDeck(cardOf("nm1", "nmos", N45.replace("mobmod=0", "mobmod=1").replace("uc=0", "uc=-0.03")), 1, "60n", "0.5u"));
     compareCurrents("iv-mob2", ivDeck(cardOf("nm2", "nmos", N45.replace("mobmod=0", "mobmod=2").replace("ua=6e-10", "ua=1e-15 eu=1.5")), 1, "60n", "0.5u"));
+    compareCurrents("iv-mob3", ivDeck(cardOf("nm3", "nmos", N45.replace("mobmod=0", "mobmod=3") + " ucs=1.5 ucste=-4e-3 ud=0.05 eu=1.6"), 1, "45n", "0.5u"));
+    compareCurrents("iv-mob3-p-hot", ivDeck(cardOf("pm3", "pmos", P45.replace("mobmod=1", "mobmod=3").replace("uc=-0.04", "uc=-3e-11") + " ucs=1.2 ud=0.02 tnom=25"), -1, "90n", "1u", [".temp 90"]));
     compareCurrents("iv-gidlmod1", ivDeck(cardOf("ng1", "nmos", N45 + " gidlmod=1 kgidl=0.2 fgidl=0.1 rgidl=0.9 agisl=3e-4 egisl=0.7"), 1, "45n", "0.5u"));
     // FGIDL's default is 1 in 4.8.2 (0 in 4.7's b4set.c)
     compareCurrents("iv-gidlmod1-defaults", ivDeck(cardOf("ng2", "nmos", N45 + " gidlmod=1 kgidl=0.3 agidl=1e-3 bgidl=1e9"), 1, "45n", "0.5u"));

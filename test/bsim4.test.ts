@@ -55,6 +55,7 @@ const STAMP_CARDS: Array<[string, 1 | -1, string, number, number]> = [
   ["45 nm PMOS (MOBMOD 1, DITS)", -1, P45, 45e-9, 1e-6],
   ["defaults", 1, "", 1e-6, 1e-6],
   ["defaults PMOS, MOBMOD 2", -1, "mobmod=2", 0.2e-6, 1e-6],
+  ["45 nm NMOS MOBMOD 3 (UCS, UD)", 1, N45.replace("mobmod=0", "mobmod=3") + " ucs=1.5 ud=0.05 eu=1.6", 45e-9, 0.5e-6],
   ["NMOS gate tunneling IGCMOD 1, IGBMOD 1", 1, N45 + " " + IG, 45e-9, 0.5e-6],
   ["PMOS gate tunneling IGCMOD 2, PIGCD given, AIGS/AIGD", -1, P45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.5 aigs=0.01 aigd=0.009 dlcigd=4e-9", 45e-9, 1e-6],
   ["NMOS DIOMOD 0, breakdown BVS 1.2 V", 1, N45 + " diomod=0 bvs=1.2 xjbvs=0.5 jss=1e-3", 90e-9, 0.5e-6],
@@ -194,7 +195,7 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 rbps0=0)"), 2, 31, /RBPS0=0 must be positive/);
     expectNetlistError(load(".model m nmos (level=54 trnqsmod=1)"), 2, 34, /TRNQSMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 acnqsmod=1)"), 2, 34, /ACNQSMOD=1 is not supported/);
-    expectNetlistError(load(".model m nmos (level=54 mobmod=3)"), 2, 32, /MOBMOD=3 is not supported: eqspice models BSIM4 MOBMOD 0, 1 and 2/);
+    expectNetlistError(load(".model m nmos (level=54 mobmod=4)"), 2, 32, /MOBMOD=4 is not supported: eqspice models BSIM4 MOBMOD 0, 1, 2 and 3/);
     expectNetlistError(load(".model m nmos (level=54 diomod=3)"), 2, 32, /DIOMOD=3 is not supported: ngspice knows DIOMOD 0, 1 and 2/);
     expectNetlistError(load(".model m nmos (level=54 tempmod=1)"), 2, 33, /TEMPMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 wpemod=1)"), 2, 32, /WPEMOD=1 is not supported/);

@@ -581,6 +581,20 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dDenomi_dVd = T13 * dVth_dVd;
     dDenomi_dVb = T13 * dVth_dVb + b.uc * T4;
     dDenomi_dVg += T7;
+  } else if (mobMod === 3) {
+    // universal mobility with the Coulomb term (UCS, UD at Vgsteff's value at Vth)
+    T0 = ((Vgsteff + P.vtfbphi1) * 1.0e-8) / toxe / 6.0;
+    T1 = Math.exp(b.eu * Math.log(T0));
+    dT1_dVg = (T1 * b.eu * 1.0e-8) / T0 / toxe / 6.0;
+    T2 = b.ua + b.uc * Vbseff;
+    const VgsteffVth = P.vgsteffVth;
+    T10 = Math.exp(b.ucs * Math.log(0.5 + (0.5 * Vgsteff) / VgsteffVth));
+    T11 = b.ud / T10;
+    const dT11_dVg = (-0.5 * b.ucs * T11) / (0.5 + (0.5 * Vgsteff) / VgsteffVth) / VgsteffVth;
+    dDenomi_dVg = T2 * dT1_dVg + dT11_dVg;
+    dDenomi_dVd = 0.0;
+    dDenomi_dVb = T1 * b.uc;
+    T5 = T1 * T2 + T11;
   } else {
     T0 = (Vgsteff + P.vtfbphi1) / toxe;
     T1 = Math.exp(b.eu * Math.log(T0));

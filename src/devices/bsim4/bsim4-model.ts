@@ -290,7 +290,7 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   }
   if (p.igcmod !== 0 && p.igcmod !== 1 && p.igcmod !== 2) return ["igcmod", `IGCMOD=${p.igcmod} is not supported: ngspice knows IGCMOD 0, 1 and 2`];
   if (p.igbmod !== 0 && p.igbmod !== 1) return ["igbmod", `IGBMOD=${p.igbmod} is not supported: ngspice knows IGBMOD 0 and 1`];
-  if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1 and 2`];
+  if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2 && p.mobmod !== 3) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1, 2 and 3`];
   if (p.diomod !== 0 && p.diomod !== 1 && p.diomod !== 2) return ["diomod", `DIOMOD=${p.diomod} is not supported: ngspice knows DIOMOD 0, 1 and 2`];
   if (!(p.geomod >= 0 && p.geomod <= 10 && Number.isInteger(p.geomod))) return ["geomod", `GEOMOD=${p.geomod} is not supported: ngspice knows GEOMOD 0 to 10`];
   for (const k of ["jtss", "jtsd", "jtssws", "jtsswd", "jtsswgs", "jtsswgd"]) {
@@ -363,6 +363,8 @@ export interface Bsim4Instance {
   vsattemp: number;
   rds0: number;
   rdswmin: number;
+  /** MOBMOD 3's Vgsteff at Vth (b4temp.c's VgsteffVth, V; 0 otherwise). */
+  vgsteffVth: number;
   /** VTL's factor (1 - T0) / (1 + T0), T0 = Leff / (XN Leff + LC); 0 without VTL. */
   tfactor: number;
   /** Velocity overshoot (LAMBDA given and positive) and the source-end velocity limit (VTL given and positive). */
@@ -560,6 +562,8 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const T5u = 1.0 - b.up * Math.exp(-leff / b.lp);
   const u0temp = b.u0 * T5u * Math.pow(TRatio, b.ute);
   if (b.eu < 0) b.eu = 0;
+  b.ucs = b.ucs * Math.pow(TRatio, b.ucste);
+  if (b.ucs < 0) b.ucs = 0;
   b.voff = b.voff * (1.0 + b.tvoff * delTemp);
   b.nfactor = b.nfactor + (b.tnfactor * delTemp) / Tnom;
   b.eta0 = b.eta0 + (b.teta0 * delTemp) / Tnom;
@@ -604,6 +608,20 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const theta0vb0 = scFactor((b.dsub * leff) / tmp);
   const thetaRout = b.pdiblc1 * scFactor((b.drout * leff) / tmp) + b.pdiblc2;
   const dvtp2factor = b.dvtp5 + b.dvtp2 * dexp(-b.dvtp3 * Math.log(leff));
+
+  // MOBMOD 3: Vgsteff at Vgs = Vth, Vds = Vbs = 0 (b4temp.c)
+  let vgsteffVth = 0;
+  if (p.mobmod === 3) {
+    const lt1 = P_factor1(epssub, epsrox, toxe) * Math.sqrt(xdep0);
+    const Theta0 = scFactor((b.dvt1 * leff) / lt1);
+    const tmp1 = epssub / xdep0;
+    const tmp3 = (b.nfactor * tmp1 + b.cdsc * Theta0 + b.cit) / coxe;
+    const n0 = tmp3 >= -0.5 ? 1.0 + tmp3 : ((1.0 + 3.0 * tmp3) * 1.0) / (3.0 + 8.0 * tmp3);
+    const T0 = n0 * vtm;
+    const T2 = voffcbn / T0;
+    const T3 = T2 < -EXP_THRESHOLD ? (coxe * MIN_EXP) / cdep0 : T2 > EXP_THRESHOLD ? (coxe * MAX_EXP) / cdep0 : (Math.exp(T2) * coxe) / cdep0;
+    vgsteffVth = (T0 * Math.log(2.0)) / (mstar + T3 * n0);
+  }
 
   // gate tunneling constants and the zero-bias flat band VFBZB (b4temp.c)
   const vfbsd = b.ngate > 0.0 ? Vtm0 * Math.log(b.ngate / b.nsd) : 0.0;
@@ -801,6 +819,7 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     rds0,
     rdswmin,
     tfactor,
+    vgsteffVth,
     useLambda,
     useVtl,
     sourceSatCur,
