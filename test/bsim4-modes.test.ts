@@ -44,6 +44,8 @@ describeNgspice("BSIM4: modes and parameters against ngspice", () => {
     compareCurrents("iv-ig-n", ivDeck(cardOf("ni", "nmos", N45 + " " + IG), 1, "45n", "0.5u"));
     compareCurrents("iv-ig2-n", ivDeck(cardOf("ni2", "nmos", N45 + " " + IG.replace("igcmod=1", "igcmod=2") + " pigcd=2.1 laigsd=1e-4"), 1, "90n", "0.5u"));
     compareCurrents("iv-ig-p", ivDeck(cardOf("pi", "pmos", P45 + " " + IG.replace("igcmod=1", "igcmod=2").replace("aigsd=0.0087 ", "aigs=0.01 aigd=0.009 laigs=2e-4 ") + " dlcigd=4e-9 vfbsdoff=0.02"), -1, "45n", "1u"));
+    // RGATEMOD=1: the gate current through the electrode resistance RSHG (XGW + W/3NGCON) / (NGCON (L - XGL))
+    compareCurrents("iv-ig-rgate1", ivDeck(cardOf("nrg", "nmos", N45 + " " + IG + " rgatemod=1 rshg=400 xgw=1e-7 ngcon=1 xgl=5e-9"), 1, "45n", "0.5u"));
     compareCurrents("iv-igb-only", ivDeck(cardOf("nb", "nmos", N45 + " igbmod=1 aigbacc=0.012 bigbacc=0.0028 cigbacc=0.002 aigbinv=0.014 bigbinv=0.004 cigbinv=0.004 eigbinv=1.1 nigbinv=3 nigbacc=1 toxref=1.8e-9"), 1, "60n", "0.5u"));
   }, 60_000);
   itNgspice("junction diodes DIOMOD 0 and 2 with breakdown (BVS/BVD, XJBVS/XJBVD, IJTHSREV/IJTHDREV), forward and reverse past their limits", () => {

@@ -190,7 +190,7 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 rdsmod=1)"), 2, 32, /BSIM4 RDSMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 igcmod=3)"), 2, 32, /IGCMOD=3 is not supported: ngspice knows IGCMOD 0, 1 and 2/);
     expectNetlistError(load(".model m nmos (level=54 igbmod=2)"), 2, 32, /IGBMOD=2 is not supported/);
-    expectNetlistError(load(".model m nmos (level=54 rgatemod=2)"), 2, 34, /RGATEMOD=2 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 rgatemod=2)"), 2, 34, /RGATEMOD=2 is not supported: eqspice models BSIM4 RGATEMOD 0 and 1/);
     expectNetlistError(load(".model m nmos (level=54 rbodymod=1)"), 2, 34, /RBODYMOD=1 is not supported yet: eqspice models BSIM4 without the body resistance network/);
     expectNetlistError(load(".model m nmos (level=54 rbps0=0)"), 2, 31, /RBPS0=0 must be positive/);
     expectNetlistError(load(".model m nmos (level=54 trnqsmod=1)"), 2, 34, /TRNQSMOD=1 is not supported/);

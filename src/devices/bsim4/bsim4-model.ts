@@ -272,7 +272,6 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   const p = m.p;
   const zero: Array<[string, string]> = [
     ["rdsmod", "bias-dependent source/drain resistance (RDSMOD=1)"],
-    ["rgatemod", "gate resistance (RGATEMOD)"],
     ["trnqsmod", "the transient non-quasi-static model (TRNQSMOD)"],
     ["acnqsmod", "the AC non-quasi-static model (ACNQSMOD)"],
     ["mtrlmod", "the non-silicon / metal-gate material model (MTRLMOD=1)"],
@@ -284,6 +283,7 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   // The body network (RBODYMOD 1, 2) is built (bsim4InstanceAt, bsim4.ts) but not enabled: against ngspice 39
   // its bulk currents differ by 1e-6 (20-70 ohm) to 4e-2 (RBODYMOD 2 without RBPS0/RBPD0) relative, stably under
   // tighter tolerances, not understood yet
+  if (p.rgatemod !== 0 && p.rgatemod !== 1) return ["rgatemod", `RGATEMOD=${p.rgatemod} is not supported: eqspice models BSIM4 RGATEMOD 0 and 1 (the bias-dependent gate resistances of 2 and 3 not yet)`];
   if (p.rbodymod !== 0) return ["rbodymod", `RBODYMOD=${p.rbodymod} is not supported yet: eqspice models BSIM4 without the body resistance network`];
   for (const k of ["rbps0", "rbpd0", "rbpbx0", "rbpby0", "rbdbx0", "rbdby0", "rbsbx0", "rbsby0"]) {
     if (!(p[k] > 0)) return [k, `${k.toUpperCase()}=${p[k]} must be positive (b4check.c: fatal)`];
@@ -400,6 +400,9 @@ export interface Bsim4Instance {
   bechvbEdge: number;
   toxRatio: number;
   vfbsdSum: number;
+  /** RGATEMOD and the gate electrode's conductance (S, without M; b4temp.c's grgeltd). */
+  rgateMod: number;
+  grgeltd: number;
   /** RBODYMOD (0, 1, 2) and the body network's conductances (S, without M): bp-db, bp-b, bp-sb, db-b, sb-b. */
   rbodyMod: number;
   grbpd: number;
@@ -844,6 +847,11 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     bechvbEdge,
     toxRatio,
     vfbsdSum: vfbsd + vfbsdoff,
+    rgateMod: p.rgatemod,
+    grgeltd: (() => {
+      const r = (p.rshg * (p.xgw + weffCJ / 3.0 / p.ngcon)) / (p.ngcon * nf * (g.l + p.xl - p.xgl));
+      return r > 0 ? 1.0 / r : 1.0e3;
+    })(),
     rbodyMod,
     grbpd,
     grbpb,

@@ -27,6 +27,11 @@
  * J_rg vgs - J_rd vds - J_rb vbs) (every row sums to zero), stamped as b_r
  * -= ieq_r: ngspice's cdreq, ceqbd, ceqbs.
  *
+ * RGATEMOD=1: the channel's gate is an inner node gi behind the electrode
+ * resistance RSHG (XGW + Weff_CJ / (3 NGCON)) / (NGCON (L + XL - XGL)) (1e-3
+ * ohm when not positive), b4temp.c's grgeltd; in DC it matters with gate
+ * tunneling only.
+ *
  * RBODYMOD 1 and 2 (b4temp.c's body network): the channel, Isub, GIDL/GISL
  * and Igb see the inner bulk b', the drain junction sits between db and d',
  * the source junction between sb and s', with the resistors b'-db (RBPD),
@@ -68,6 +73,8 @@ export class Bsim4 implements Device {
   private hs: PairHandles | null = null;
   /** Body network resistors (RBODYMOD): b'-db, b'-b, b'-sb, db-b, sb-b. */
   private hr: PairHandles[] = [];
+  /** RGATEMOD=1's gate electrode resistor g-gi. */
+  private hg: PairHandles | null = null;
   /** GMIN used by addCurrents (set by the circuit from `.options gmin`). */
   gmin = 1e-12;
   /** Limiter memory (MosLimiterMemory): the last iterate's normalized voltages and threshold (V; ngspice's state0), and the body network's junction voltages. */
@@ -102,14 +109,17 @@ export class Bsim4 implements Device {
     readonly si: number,
     readonly p: Bsim4Instance,
     readonly body: readonly [number, number, number] | null = null,
+    /** RGATEMOD=1's inner gate (=== g without), behind the electrode resistance 1 / p.grgeltd. */
+    readonly gi: number = g,
   ) {
     const nodes = [d, g, s, b];
     if (di !== d) nodes.push(di);
     if (si !== s) nodes.push(si);
     if (body) nodes.push(...body);
+    if (gi !== g) nodes.push(gi);
     this.nodes = nodes;
     this.n = body ? 6 : 4;
-    this.term = body ? [di, g, si, body[0], body[1], body[2]] : [di, g, si, b];
+    this.term = body ? [di, gi, si, body[0], body[1], body[2]] : [di, gi, si, b];
     this.rows = new Int32Array(this.n);
     this.h = new Int32Array(this.n * this.n);
     this.J = new Float64Array(this.n * this.n);
@@ -126,6 +136,7 @@ export class Bsim4 implements Device {
     const grp = [this.d, this.di, this.b, this.si, this.s];
     // gate tunneling conducts from the gate too
     if (this.gateRow) grp.push(this.g);
+    if (this.gi !== this.g) grp.push(this.gi);
     if (this.body) grp.push(...this.body);
     return [grp];
   }
@@ -138,6 +149,7 @@ export class Bsim4 implements Device {
     reserveLocalJacobian(ctx, this.n, this.term, this.rows, this.h, this.rowList);
     if (this.di !== this.d) this.hd = reservePair(ctx, this.d, this.di);
     if (this.si !== this.s) this.hs = reservePair(ctx, this.s, this.si);
+    if (this.gi !== this.g) this.hg = reservePair(ctx, this.g, this.gi);
     if (this.body) {
       const [bp, db, sb] = this.body;
       this.hr = [reservePair(ctx, bp, db), reservePair(ctx, bp, this.b), reservePair(ctx, bp, sb), reservePair(ctx, db, this.b), reservePair(ctx, sb, this.b)];
@@ -173,7 +185,7 @@ export class Bsim4 implements Device {
       return true;
     }
     const out = limScratch;
-    let changed = limitMosStep(t * (V[this.g] - vs), t * (V[this.di] - vs), t * (V[this.term[B]] - vs), this, CONSTvt0, p.vcrit, p.vcrit, out);
+    let changed = limitMosStep(t * (V[this.gi] - vs), t * (V[this.di] - vs), t * (V[this.term[B]] - vs), this, CONSTvt0, p.vcrit, p.vcrit, out);
     v[G] = out[0];
     v[D] = out[1];
     v[B] = out[2];
@@ -327,6 +339,7 @@ export class Bsim4 implements Device {
     const m = this.p.m;
     if (this.hd) stampConductance(ctx, this.hd, m * this.p.gd);
     if (this.hs) stampConductance(ctx, this.hs, m * this.p.gs);
+    if (this.hg) stampConductance(ctx, this.hg, m * this.p.grgeltd);
     if (this.body) {
       const gs = this.bodyG();
       for (let k = 0; k < 5; k++) stampConductance(ctx, this.hr[k], gs[k]);
@@ -352,6 +365,11 @@ export class Bsim4 implements Device {
       const i = p.m * p.gs * (V[this.s] - V[this.si]);
       out[this.s] += i;
       out[this.si] -= i;
+    }
+    if (this.hg) {
+      const i = p.m * p.grgeltd * (V[this.g] - V[this.gi]);
+      out[this.g] += i;
+      out[this.gi] -= i;
     }
     if (this.body) {
       const [bp, db, sb] = this.body;

@@ -30,7 +30,9 @@ export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options
     if (why) throw new NetlistError(`${s.name}: BSIM4 model ${s.modelName}: ${why}`, s.loc);
     const di = p.gd > 0 ? internalNode("drain") : n[0];
     const si = p.gs > 0 ? internalNode("source") : n[2];
-    const m = new Bsim4(s.name, n[0], n[1], n[2], n[3], di, si, p);
+    // RGATEMOD=1: the inner gate behind the electrode resistance (b4set.c's "gate" node)
+    const gi = p.rgateMod === 1 ? internalNode("gate") : n[1];
+    const m = new Bsim4(s.name, n[0], n[1], n[2], n[3], di, si, p, null, gi);
     m.gmin = options.gmin;
     return m;
   }
