@@ -40,6 +40,20 @@ export interface NewtonResult {
 }
 
 /**
+ * `polishMax` for ngspice 39's own stopping rule (NIiter): no polishing; a
+ * step passes when no device limited it, every unknown moved less than
+ * reltol |x| + vntol (abstol for branch currents) and every device's
+ * convTest passes at the new iterate (CKTconvTest), never on a solve's
+ * first iteration (NIiter's iterno != 1); a cold solve (INITJCT,
+ * then INITFIX) needs one pass to go over to INITFLOAT and a second one to
+ * stop, a warm one (INITFLOAT) one; and the answer is the iterate the
+ * devices were last linearized at (CKTrhsOld), not the step's result, which
+ * only confirmed it. Same iterates, same stopping point, same answer as
+ * ngspice (to rounding) where the devices are ngspice's.
+ */
+export const NGSPICE_STOP = -1;
+
+/**
  * SPICE's convergence test on a Newton step, with the polishing that follows
  * it, for one solve (Engine.newton and the layered solver share it).
  */
@@ -101,6 +115,10 @@ export class Engine {
   private readonly baseB: Float64Array;
   private readonly linearDevs: Device[];
   private readonly nonlinearDevs: Device[];
+  /** The nonlinear devices with a convergence test of their own (Device.convTest). */
+  private readonly convDevs: Device[];
+  /** Node voltages of a Newton step's result, for the devices' convergence tests (V). */
+  private Vstep: Float64Array | null = null;
   private readonly diagHandles: Int32Array;
   /** The circuit's reduced amplifiers (null: devices stamp straight into sys.b). */
   private readonly amp: AmplifierReduction | null;
@@ -186,6 +204,7 @@ export class Engine {
     // After setup (which decides what each device stamps): the devices the loads visit.
     this.linearDevs = circuit.devices.filter((d) => d.linear && !d.loadsNothing?.());
     this.nonlinearDevs = circuit.devices.filter((d) => !d.linear && !d.loadsNothing?.());
+    this.convDevs = this.nonlinearDevs.filter((d) => d.convTest);
     this.sys = new LinearSystem(pattern, circuit.symmetric);
     this.V = new Float64Array(circuit.nodeNames.length);
     this.Vk = new Float64Array(circuit.nodeNames.length);
@@ -381,8 +400,11 @@ export class Engine {
     const nFree = this.circuit.nFree;
     this.syncVoltages();
     this.loadLinear();
-    const test = new NewtonTest(tol, nFree, polishMax);
+    const ngspiceStop = polishMax === NGSPICE_STOP;
+    const test = new NewtonTest(tol, nFree, ngspiceStop ? 0 : polishMax);
     const amp = this.amp;
+    // ngspice's rule: passes still needed (INITFIX's pass, then INITFLOAT's)
+    let passesLeft = initJunctions ? 2 : 1;
     for (let iter = 1; iter <= maxIter; iter++) {
       sys.A.set(this.baseA);
       ctx.b.set(this.baseB);
@@ -393,12 +415,78 @@ export class Engine {
       if (amp) this.fold(amp);
       if (!sys.solve(xNew)) return { converged: false, iterations: iter };
       if (amp) this.unscale(amp, xNew);
-      const done = test.done(x, xNew, n, lastDelta, !ctx.noncon && !ctx.initJunctions);
+      const passable = !ctx.noncon && !ctx.initJunctions;
+      let done = test.done(x, xNew, n, lastDelta, passable);
+      if (ngspiceStop) {
+        // NIconvTest (never on an NIiter's first iteration): the nodes (done), then the devices at the step's result; the answer stays x
+        if (done && iter > 1 && this.devicesConverged(xNew, tol) && --passesLeft === 0) return { converged: true, iterations: iter };
+        done = false;
+      }
       x.set(xNew);
       this.syncVoltages();
       if (done) return { converged: true, iterations: iter };
     }
     return { converged: false, iterations: maxIter };
+  }
+
+  /**
+   * The rest of ngspice's NIconvTest once the unknowns passed: the branch
+   * currents of the voltage sources eqspice eliminated (ngspice has them as
+   * unknowns and tests them as it tests every branch current:
+   * |i' - i| <= reltol max(|i'|, |i|) + abstol), here from KCL at the nodes
+   * they fix, at x and at the step's result xNew; then CKTconvTest: every
+   * device with a convTest accepts the step to xNew from its last
+   * linearization. (ngspice's branch current is that of the linearized
+   * system; KCL with the devices' own currents differs from it to second
+   * order in the step.)
+   */
+  private devicesConverged(xNew: Float64Array, tol: NewtonTolerances): boolean {
+    const c = this.circuit;
+    if (this.convDevs.length === 0 && c.fixed.length === 0) return true;
+    const Vs = (this.Vstep ??= new Float64Array(this.V.length));
+    Vs.set(this.V);
+    const nodeOf = c.nodeOfUnknown;
+    for (let i = 0; i < nodeOf.length; i++) Vs[nodeOf[i]] = xNew[i];
+    const amp = this.amp;
+    if (amp) for (let d = 0; d < amp.depNode.length; d++) Vs[amp.depNode[d]] = amp.depRatio[d] * xNew[amp.depUnknown[d]];
+    if (c.fixed.length > 0) {
+      const k = c.fixed.length;
+      const scratch = (this.fixedScratch ??= { kcl: new Float64Array(this.V.length), before: new Float64Array(k), after: new Float64Array(k) });
+      this.fixedCurrents(this.V, this.x, scratch.kcl, scratch.before);
+      this.fixedCurrents(Vs, xNew, scratch.kcl, scratch.after);
+      for (let f = 0; f < k; f++) {
+        const i0 = scratch.before[f];
+        const i1 = scratch.after[f];
+        if (Math.abs(i1 - i0) > tol.reltol * Math.max(Math.abs(i0), Math.abs(i1)) + tol.abstol) return false;
+      }
+    }
+    for (const d of this.convDevs) if (!d.convTest!(Vs, tol.reltol, tol.abstol)) return false;
+    return true;
+  }
+
+  private fixedScratch: { kcl: Float64Array; before: Float64Array; after: Float64Array } | null = null;
+
+  /**
+   * Currents of the eliminated (grounded) voltage sources, in circuit.fixed
+   * order (A, from + through the source to -), from KCL at the nodes they
+   * fix given every other device's current at (V, x) (DC: time -1); `kcl`
+   * is scratch over nodes.
+   */
+  fixedCurrents(V: Float64Array, x: Float64Array, kcl: Float64Array, out: Float64Array, time = -1): void {
+    const c = this.circuit;
+    kcl.fill(0);
+    for (const d of c.devices) d.addCurrents(V, x, time, kcl);
+    this.amp?.addCurrents(kcl);
+    // Leaves first: a fixed node's dependents come after it in c.fixed.
+    for (let k = c.fixed.length - 1; k >= 0; k--) {
+      const f = c.fixed[k];
+      const s = f.source;
+      // KCL at f.node: kcl[node] + (the source's current leaving the node) = 0.
+      const i = f.node === s.a ? -kcl[f.node] : kcl[f.node];
+      out[k] = i;
+      kcl[s.a] += i;
+      kcl[s.b] -= i;
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import type { Circuit } from "../circuit/circuit.js";
 import { ConvergenceError } from "../util/errors.js";
-import { Engine, type NewtonTolerances } from "./engine.js";
+import { Engine, NGSPICE_STOP, type NewtonTolerances } from "./engine.js";
 import { isEliminatedSource, type Device } from "../devices/types.js";
 
 export interface OpOptions {
@@ -21,10 +21,12 @@ export interface OpOptions {
   /** Try gmin stepping and source stepping when plain Newton fails (default true). */
   homotopy?: boolean;
   /**
-   * Newton iterations after SPICE's convergence test passes (default 3,
-   * Engine.newton's: each squares the error, so the operating point is
-   * accurate to rounding where ngspice stops within about reltol |V|; 0
-   * stops where ngspice stops).
+   * How a Newton solve stops. Default NGSPICE_STOP (engine.ts): ngspice
+   * 39's own rule and answer (the device tests, INITFIX's extra pass, the
+   * iterate the devices were last linearized at), so that the operating
+   * point is ngspice's to rounding, which is within about reltol |V| of
+   * the exact one. A count n >= 0: n Newton iterations more after SPICE's
+   * test passes (each squares the error: 3 makes it accurate to rounding).
    */
   polish?: number;
   /**
@@ -180,7 +182,7 @@ class OpRun {
    * `gshunt` (S): at most max(maxIter, 100) iterations. `polish`: extra
    * iterations after the test passes. Returns the iterations it took.
    */
-  niiter(maxIter: number, gshunt: number, polish = 0): { converged: boolean; iterations: number } {
+  niiter(maxIter: number, gshunt: number, polish = NGSPICE_STOP): { converged: boolean; iterations: number } {
     const e = this.engine;
     const limit = this.exactLimit ?? Math.max(maxIter, MIN_ITERATIONS);
     let used = 0;
@@ -395,7 +397,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
   const c = engine.circuit;
   const tol = tolerancesOf(c);
   const maxIter = opts.maxIter ?? c.options.itl1;
-  const polish = opts.polish ?? 3;
+  const polish = opts.polish ?? NGSPICE_STOP;
   const run = new OpRun(engine, polish, opts.icNodes ?? new Set());
   run.exactLimit = opts.maxIter;
   try {
@@ -418,7 +420,7 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
     if (run.gminStepping(false, maxIter, c.options.gmin)) return { iterations: run.iterations, strategy: "gmin" };
     if (run.gillespieSource(c.options.gmin)) {
       run.finish();
-      // the last step solved at factor 1 to ngspice's test: polish it
+      // the last step solved at factor 1: one more NIiter at the full sources, as ngspice's CKTop
       run.mode = "float";
       r = run.niiter(maxIter, 0, polish);
       if (r.converged) return { iterations: run.iterations, strategy: "source" };
@@ -436,20 +438,9 @@ export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: num
  */
 export function fixedSourceCurrents(engine: Engine, time = -1): Map<string, number> {
   const c = engine.circuit;
-  const out = new Float64Array(c.nodeNames.length);
-  engine.currents(out, time);
-  const result = new Map<string, number>();
-  // Leaves first: a fixed node's dependents come after it in c.fixed.
-  for (let k = c.fixed.length - 1; k >= 0; k--) {
-    const f = c.fixed[k];
-    const s = f.source;
-    // KCL at f.node: out[node] + (source's current leaving node) = 0.
-    const i = f.node === s.a ? -out[f.node] : out[f.node];
-    result.set(s.name, i);
-    out[s.a] += i;
-    out[s.b] -= i;
-  }
-  return result;
+  const currents = new Float64Array(c.fixed.length);
+  engine.fixedCurrents(engine.V, engine.x, new Float64Array(c.nodeNames.length), currents, time);
+  return new Map(c.fixed.map((f, k) => [f.source.name, currents[k]]));
 }
 
 /** Read the solved engine into a report: node voltages and branch currents. */

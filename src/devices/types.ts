@@ -280,6 +280,15 @@ export interface Device {
    */
   branchLaw?(): BranchLaw | null;
   /**
+   * ngspice's DEVconvTest, for its stopping rule (analysis/engine.ts,
+   * NGSPICE_STOP): true when the currents its last linearization predicts
+   * at the node voltages V (V) of a Newton step's result are within
+   * reltol x max(|predicted|, |last|) + abstol (A) of its last currents.
+   * Undefined: the device has no test (ngspice's diode, BJT and BSIM3 tests
+   * read the previous iterate, which makes them pass whenever no limiter acted).
+   */
+  convTest?(V: Float64Array, reltol: number, abstol: number): boolean;
+  /**
    * Its parameters (a conductance, a source value) changed: drop anything
    * cached from them. The engine calls it from `invalidate()`.
    */

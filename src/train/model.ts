@@ -306,7 +306,8 @@ export class EqModel {
       this.work += r.iterations;
       if (!r.converged) {
         // Rare: fall back to the full homotopy of the operating point.
-        const s = solveDc(this.engine, { warm: true });
+        // polished to rounding: the EqProp estimate differences equilibria (op's default stops where ngspice does)
+        const s = solveDc(this.engine, { warm: true, polish: 3 });
         this.work += s.iterations;
         this.engine.setPoint("dc", 0, 1, null);
       }

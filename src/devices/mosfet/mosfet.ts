@@ -343,6 +343,32 @@ export class Mosfet implements Device {
     h[2] = t[2];
   }
 
+  /**
+   * ngspice's MOS1/2/3convTest at the step's node voltages V: the drain
+   * current and the bulk current that the last linearization (J, I at
+   * vgs0, vds0, vbs0) predicts there,
+   *   cdhat = cd + gm dvgs + gds dvds + gmbs dvbs - gbd dvbd  (J's drain row),
+   *   cbhat = cbs + cbd + gbd dvbd + gbs dvbs                (J's bulk row),
+   * each within reltol max(|hat|, |last|) + abstol (A) of the last.
+   */
+  convTest(V: Float64Array, reltol: number, abstol: number): boolean {
+    const v = this.vt3;
+    this.normalized(V, v);
+    const dvgs = v[0] - this.vgs0;
+    const dvds = v[1] - this.vds0;
+    const dvbs = v[2] - this.vbs0;
+    const { J, I } = this;
+    const cd = I[0];
+    const cdhat = cd + J[0] * dvds + J[1] * dvgs + J[3] * dvbs;
+    if (Math.abs(cdhat - cd) >= reltol * Math.max(Math.abs(cdhat), Math.abs(cd)) + abstol) return false;
+    const cb = I[3];
+    const cbhat = cb + J[12] * dvds + J[13] * dvgs + J[15] * dvbs;
+    return !(Math.abs(cbhat - cb) > reltol * Math.max(Math.abs(cbhat), Math.abs(cb)) + abstol);
+  }
+
+  /** Scratch for convTest's normalized voltages. */
+  private readonly vt3 = new Float64Array(3);
+
   /** The normalized (vgs, vds, vbs) at node voltages V, without limiting. */
   private normalized(V: Float64Array, out: Float64Array): void {
     const t = this.p.type;
