@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect } from "vitest";
-import { opFromFile } from "../src/api.js";
+import { loadCircuitFromText, opFromFile } from "../src/api.js";
 import { describeNgspice, itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "eqspice-cards-ng-"));
@@ -475,5 +475,33 @@ describeNgspice("the operating point's fallbacks", () => {
     expect(eq.nodes.e2).toBeGreaterThan(9);
     const op = opFromFile(path.join(dir, "gmin-stepping.cir"));
     expect(op.strategy).toBe("newton");
+  });
+});
+
+describeNgspice("model parameters ngspice 39 does not know are ignored, as ngspice ignores them", () => {
+  itNgspice("UTRA on a level 2 card, PT on a BJT, XJ on a level 1 card, VJSW on a diode: ngspice's answer, and a warning at each", () => {
+    const lines = [
+      "unrecognized parameters",
+      "VDD vdd 0 5",
+      "RD vdd d 10k",
+      "M1 d g 0 0 n2 W=10u L=2u",
+      "VG g 0 1.5",
+      ".model n2 nmos (level=2 vto=0.8 kp=50u gamma=0.5 utra=0.3 ucrit=1e4 uexp=0.1)",
+      "RC vdd c 2k",
+      "RB vdd b 200k",
+      "Q1 c b 0 qn",
+      ".model qn npn (is=1e-15 bf=120 pt=4)",
+      "M2 vdd g s 0 n1 W=5u L=1u",
+      "RS s 0 20k",
+      ".model n1 nmos (vto=0.7 kp=80u xj=0.2u)",
+      "R1 vdd a 5k",
+      "D1 a 0 dd",
+      ".model dd d (is=1e-14 vjsw=0.8)",
+      ".options reltol=1e-9 vntol=1e-12 abstol=1e-15",
+      ".op",
+    ];
+    compare("unrecognized-params", lines, 1e-9);
+    const c = loadCircuitFromText([...lines, ".end", ""].join("\n"), "u.cir");
+    for (const name of ["utra", "pt", "xj", "vjsw"]) expect(c.warnings.some((w) => w.includes(`unrecognized parameter '${name}' ignored`)), name).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
  * list, defaults and derived values, and the card refused at its place
  * when it is of another kind or an unsupported level.
  */
+import { NGSPICE_MOS1_PARAMS, NGSPICE_MOS2_PARAMS, NGSPICE_MOS3_PARAMS } from "./ngspice-params.js";
 import type { ModelCard } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
@@ -131,7 +132,14 @@ export function resolveMosModel(
         warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is not a MOSFET level ${level} parameter: ignored, as ngspice 39 ignores it (it bins BSIM3/BSIM4 cards only)`);
         continue;
       }
-      if (!(key in aliases)) throw new NetlistError(`unknown MOSFET level ${level} model parameter '${key}' in .model ${card.name}`, tok.loc);
+      if (!(key in aliases)) {
+        const ngKnown = level === 3 ? NGSPICE_MOS3_PARAMS : level === 2 ? NGSPICE_MOS2_PARAMS : NGSPICE_MOS1_PARAMS;
+        if (key !== "level" && !ngKnown.has(key)) {
+          warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: unrecognized parameter '${key}' ignored, as ngspice 39 ignores it on a level ${level} card`);
+          continue;
+        }
+        throw new NetlistError(`unknown MOSFET level ${level} model parameter '${key}' in .model ${card.name}`, tok.loc);
+      }
       const field = aliases[key];
       const v = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);
       if (field === null || field === "type" || field === "level") continue;

@@ -12,6 +12,7 @@
  * line eqspice cannot read inside a branch is an error only if the branch
  * is taken.
  */
+import { NGSPICE_BJT_PARAMS, NGSPICE_DIODE_PARAMS, NGSPICE_JFET_PARAMS, NGSPICE_MOS1_PARAMS } from "./ngspice-params.js";
 import { dirname, resolve } from "node:path";
 import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
@@ -523,7 +524,19 @@ class Parser {
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
+    // Names ngspice 39 does not know on this device (levels other than 1: elaborate) are ignored, as ngspice does.
+    const ngKnown =
+      type === "nmos" || type === "pmos" ? (mosLevel1 ? NGSPICE_MOS1_PARAMS : null)
+      : type === "npn" || type === "pnp" ? (mosLevel1 ? NGSPICE_BJT_PARAMS : null)
+      : type === "njf" || type === "pjf" ? (mosLevel1 ? NGSPICE_JFET_PARAMS : null)
+      : type === "d" ? NGSPICE_DIODE_PARAMS
+      : null;
+    const ownNames = type === "nmos" || type === "pmos" ? MOS_PARAM_ALIASES : type === "npn" || type === "pnp" ? BJT_PARAM_ALIASES : type === "njf" || type === "pjf" ? JFET_PARAM_ALIASES : DIODE_PARAM_ALIASES;
     for (const p of assigns) {
+      if (ngKnown && p.name !== "level" && !ngKnown.has(p.name) && !(p.name in ownNames)) {
+        this.out.warnings.push(`${formatLoc(p.loc)}: .model ${nameTok.text}: unrecognized parameter '${p.name}' ignored, as ngspice 39 ignores it`);
+        continue;
+      }
       if ((type === "nmos" || type === "pmos") && mosLevel1 && !(p.name in MOS_PARAM_ALIASES)) {
         throw new NetlistError(`unknown MOSFET level 1 model parameter '${p.name}' in .model ${nameTok.text}`, p.loc);
       }

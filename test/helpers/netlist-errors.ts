@@ -25,3 +25,17 @@ export function netlistErrorCheck(defaultFile: string) {
     return e;
   };
 }
+
+/**
+ * `expectIgnoredParam(fn, line, col, name, file)`: `fn` loads a circuit in
+ * which model parameter `name` (unknown to ngspice 39 on that device) is
+ * ignored, as ngspice ignores it, with a warning at file:line:col.
+ */
+export function ignoredParamCheck(defaultFile: string) {
+  return function expectIgnoredParam(fn: () => { warnings: readonly string[] }, line: number, col: number, name: string, file = defaultFile): void {
+    const c = fn();
+    const w = c.warnings.find((m) => m.includes(`unrecognized parameter '${name}' ignored`));
+    expect(w, `a warning about '${name}' in ${JSON.stringify(c.warnings)}`).toBeDefined();
+    expect(w!.startsWith(`${file}:${line}:${col}: `), w).toBe(true);
+  };
+}
