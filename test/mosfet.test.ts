@@ -46,11 +46,21 @@ const REGIONS: Array<[string, { vd: number; vg: number; vs: number; vb: number }
   ["both junctions forward, linear", { vd: 0.1, vg: 2, vs: 0, vb: 0.62 }],
 ];
 
+/**
+ * A forward-biased bulk (vbs' > 0, sarg's linear continuation) is where the
+ * stamp is ngspice's gmbs = gm GAMMA / (2 sarg), not the derivative (GAMMA /
+ * (2 sqrt(PHI)) there; mosChannel's doc): the finite-difference check runs
+ * there with GAMMA = 0 (no body effect: both agree), and the test below
+ * checks ngspice's gmbs against mos1load.c's formula and how far it is
+ * from the derivative.
+ */
+const forwardBulk = (v: { vd: number; vs: number; vb: number }) => (v.vd >= v.vs ? v.vb - v.vs : v.vb - v.vd) > 0;
+
 describe("MOSFET stamp against finite differences of the current law", () => {
   for (const type of [1, -1] as const) {
     for (const [region, v] of REGIONS) {
       it(`${type === 1 ? "NMOS" : "PMOS"}: ${region}`, () => {
-        const p = instance(type);
+        const p = instance(type, forwardBulk(v) ? { gamma: 0 } : {});
         const dev = new Mosfet("m1", 1, 2, 3, 4, 1, 3, p);
         const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb];
         const currents = (x: number[]) => {
@@ -75,9 +85,27 @@ describe("MOSFET stamp against finite differences of the current law", () => {
     expect(ch.mode).toBe(-1);
   });
 
+  it("a forward-biased bulk stamps ngspice's gmbs = gm GAMMA / (2 sarg), sarg = sqrt(PHI) - vbs / (2 sqrt(PHI)) (mos1load.c), 1 - vbs / (2 PHI) times the derivative", () => {
+    const p = instance(1);
+    const ch: MosChannelPoint = { mode: 1, cdrain: 0, gm: 0, gds: 0, gmbs: 0, von: 0, vdsat: 0 };
+    const vbs = 0.45;
+    mosChannel(p, 1.5, 2, vbs, ch);
+    const sphi = Math.sqrt(p.phi);
+    const sarg = sphi - vbs / (2 * sphi);
+    expect(ch.gmbs).toBeCloseTo((ch.gm * p.gamma) / (2 * sarg), 15);
+    const h = 1e-6;
+    const at = (vb: number) => {
+      mosChannel(p, 1.5, 2, vb, ch);
+      return ch.cdrain;
+    };
+    const derivative = (at(vbs + h) - at(vbs - h)) / (2 * h);
+    mosChannel(p, 1.5, 2, vbs, ch);
+    expect(derivative / ch.gmbs).toBeCloseTo(1 - vbs / (2 * p.phi), 6);
+  });
+
   it("with series RD and RS (internal nodes 5 and 6): the whole device's addCurrents", () => {
     for (const type of [1, -1] as const) {
-      const p = instance(type, { rd: 150, rs: 80 });
+      const p = instance(type, { rd: 150, rs: 80, gamma: 0 }); // GAMMA 0: REGIONS has forward-biased bulks (see forwardBulk)
       expect(p.gd).toBeCloseTo(1 / 150, 12);
       expect(p.gs).toBeCloseTo(1 / 80, 12);
       const dev = new Mosfet("m1", 1, 2, 3, 4, 5, 6, p);

@@ -242,11 +242,14 @@ export function mosInstanceAt(mm: MosModel, g: MosGeometry, tempC: number): MosI
  *   cutoff     vgst <= 0:      cdrain = 0
  *   saturation vgst <= vds':   cdrain = beta (1 + lambda vds') vgst^2 / 2
  *   linear     otherwise:      cdrain = beta (1 + lambda vds') vds' (vgst - vds'/2)
- * gmbs = gm * d(-von)/d vbs' = gm GAMMA dsarg: GAMMA / (2 sarg) for vbs' <= 0,
- * GAMMA / (2 sqrt(PHI)) on the linear continuation, 0 where it is clamped at 0.
- * (ngspice stamps gm GAMMA / (2 sarg) on the continuation too, which is not
- * the derivative there; the current, hence the solution, is the same; only
- * the Newton path differs. eqspice stamps the derivative.)
+ * gmbs = gm GAMMA / (2 sarg) (0 where sarg is clamped at 0), as mos1load.c:
+ * the derivative d(-von)/d vbs' for vbs' <= 0, but not on the linear
+ * continuation (vbs' > 0), where the derivative is GAMMA / (2 sqrt(PHI)).
+ * eqspice stamps ngspice's value there on purpose: the solution is the same
+ * either way, but a forward-biased bulk (a source follower's, a memory
+ * cell's) would otherwise take other Newton steps than ngspice and, at
+ * default tolerances, stop at another iterate (mosmem.cir: 2.8e-6 V apart
+ * with the derivative, ngspice's answer to rounding with ngspice's gmbs).
  */
 export function mosChannel(p: MosInstance, vgs: number, vds: number, vbs: number, out: MosChannelPoint): void {
   const mode: 1 | -1 = vds >= 0 ? 1 : -1;
@@ -262,7 +265,7 @@ export function mosChannel(p: MosInstance, vgs: number, vds: number, vbs: number
   } else {
     const sphi = Math.sqrt(p.phi);
     sarg = sphi - vbx / (sphi + sphi);
-    dsarg = 1 / (sphi + sphi);
+    dsarg = 1 / (sarg + sarg); // ngspice's, not the continuation's derivative 1 / (2 sqrt(PHI)): see above
     if (sarg <= 0) {
       sarg = 0;
       dsarg = 0;
