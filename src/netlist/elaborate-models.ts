@@ -118,7 +118,7 @@ export function resolveMosModel(
       if (lv !== 1 && lv !== 2 && lv !== 3) {
         const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(
-          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical), levels 8/49 (BSIM3v3.3, DC only) and 14/54 (BSIM4 4.8, DC only)`,
+          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical), levels 8/49 (BSIM3 3.1-3.3, see docs/netlist.md) and 14/54 (BSIM4 4.7-4.8, DC only)`,
           levelTok.loc,
         );
       }
