@@ -232,8 +232,7 @@ export class Engine {
   }
 
   /** Write the free-node part of x into V (fixed nodes must already be set), amplifier outputs included. */
-  syncVoltages(): void {
-    const { V, x } = this;
+  syncVoltages(V = this.V, x = this.x): void {
     const nodeOf = this.circuit.nodeOfUnknown;
     for (let i = 0; i < nodeOf.length; i++) V[nodeOf[i]] = x[i];
     const amp = this.amp;
@@ -405,6 +404,8 @@ export class Engine {
     const amp = this.amp;
     // ngspice's rule: passes still needed (INITFIX's pass, then INITFLOAT's)
     let passesLeft = initJunctions ? 2 : 1;
+    // the eliminated sources' currents at the step's result, computed by the last iteration's test: those at x now
+    let fixedAtX = false;
     for (let iter = 1; iter <= maxIter; iter++) {
       sys.A.set(this.baseA);
       ctx.b.set(this.baseB);
@@ -419,7 +420,9 @@ export class Engine {
       let done = test.done(x, xNew, n, lastDelta, passable);
       if (ngspiceStop) {
         // NIconvTest (never on an NIiter's first iteration): the nodes (done), then the devices at the step's result; the answer stays x
-        if (done && iter > 1 && this.devicesConverged(xNew, tol) && --passesLeft === 0) return { converged: true, iterations: iter };
+        const tested = done && iter > 1;
+        if (tested && this.restOfNgspiceTestPasses(xNew, tol, fixedAtX) && --passesLeft === 0) return { converged: true, iterations: iter };
+        fixedAtX = tested && this.circuit.fixed.length > 0;
         done = false;
       }
       x.set(xNew);
@@ -438,21 +441,21 @@ export class Engine {
    * device with a convTest accepts the step to xNew from its last
    * linearization. (ngspice's branch current is that of the linearized
    * system; KCL with the devices' own currents differs from it to second
-   * order in the step.)
+   * order in the step.) `fixedAtX`: the last call's currents at its step's
+   * result are those at x (the previous iteration tested and took its step),
+   * so they are not evaluated again.
    */
-  private devicesConverged(xNew: Float64Array, tol: NewtonTolerances): boolean {
+  private restOfNgspiceTestPasses(xNew: Float64Array, tol: NewtonTolerances, fixedAtX: boolean): boolean {
     const c = this.circuit;
     if (this.convDevs.length === 0 && c.fixed.length === 0) return true;
     const Vs = (this.Vstep ??= new Float64Array(this.V.length));
     Vs.set(this.V);
-    const nodeOf = c.nodeOfUnknown;
-    for (let i = 0; i < nodeOf.length; i++) Vs[nodeOf[i]] = xNew[i];
-    const amp = this.amp;
-    if (amp) for (let d = 0; d < amp.depNode.length; d++) Vs[amp.depNode[d]] = amp.depRatio[d] * xNew[amp.depUnknown[d]];
+    this.syncVoltages(Vs, xNew);
     if (c.fixed.length > 0) {
       const k = c.fixed.length;
       const scratch = (this.fixedScratch ??= { kcl: new Float64Array(this.V.length), before: new Float64Array(k), after: new Float64Array(k) });
-      this.fixedCurrents(this.V, this.x, scratch.kcl, scratch.before);
+      if (fixedAtX) [scratch.before, scratch.after] = [scratch.after, scratch.before];
+      else this.fixedCurrents(this.V, this.x, scratch.kcl, scratch.before);
       this.fixedCurrents(Vs, xNew, scratch.kcl, scratch.after);
       for (let f = 0; f < k; f++) {
         const i0 = scratch.before[f];
@@ -474,9 +477,7 @@ export class Engine {
    */
   fixedCurrents(V: Float64Array, x: Float64Array, kcl: Float64Array, out: Float64Array, time = -1): void {
     const c = this.circuit;
-    kcl.fill(0);
-    for (const d of c.devices) d.addCurrents(V, x, time, kcl);
-    this.amp?.addCurrents(kcl);
+    this.currents(kcl, time, undefined, V, x);
     // Leaves first: a fixed node's dependents come after it in c.fixed.
     for (let k = c.fixed.length - 1; k >= 0; k--) {
       const f = c.fixed[k];
@@ -546,10 +547,11 @@ export class Engine {
    * devices this is dE/dV. The reduced amplifiers' currents are those that
    * satisfy KCL at their outputs; their branch currents (in
    * `circuit.amplifiers.branchNames` order) go into `branch` when given.
+   * (V, x): another point than the engine's (fixedCurrents).
    */
-  currents(out: Float64Array, time = -1, branch?: Float64Array): void {
+  currents(out: Float64Array, time = -1, branch?: Float64Array, V = this.V, x = this.x): void {
     out.fill(0);
-    for (const d of this.circuit.devices) d.addCurrents(this.V, this.x, time, out);
+    for (const d of this.circuit.devices) d.addCurrents(V, x, time, out);
     this.amp?.addCurrents(out, branch);
   }
 }
