@@ -86,7 +86,7 @@ export function transient(circuit: Circuit, opts: TranOptions, sink: TranSink): 
   engine.x.set(x0);
   engine.setPoint("tran", 0, 1, null);
   engine.syncVoltages();
-  // uic with a source whose node starts elsewhere (startChargesUic): the first step must be an implicit one, which moves the charges
+  // uic with a source whose node starts elsewhere (uicChargeVoltages): the first step must be an implicit one, which moves the charges
   const uicJump = (opts.uic ?? false) && uicStepsCharges(engine, cap);
   if (uicJump && want === "odex") throw new InputError("tran: odex cannot start a uic transient whose sources step their nodes from the .ic (or 0 V) at t = 0 (ngspice's UIC start); use --integrator trap or bdf2");
   const method = want === "auto" ? (uicJump ? "trap" : chooseIntegrator(engine, cap, (tstop - tstart) / tc.tauMin, ODEX_MAX_STIFFNESS.tran, "trap")) : want;
@@ -139,28 +139,25 @@ function applyCapIcs(cap: CapacitanceInfo, uic: boolean): void {
 /**
  * ngspice's UIC start for the charges (dctran.c: no operating point; its
  * CKTrhsOld holds the `.ic` voltages and 0 V at every other node, the nodes
- * of voltage sources included): capacitors and device charges start from
- * those voltages, with each source's node at its `.ic` or 0 V, although the
- * sources drive their nodes from t = 0 on. A supply that reaches a node
- * through a capacitance then charges it in the first step (a 5 V source
- * through 1 pF into 1 kOhm: that node starts near 5 V and decays), as in
- * ngspice.
+ * of voltage sources included): the node voltages that capacitors and
+ * device charges start from, each source's node at its `.ic` or 0 V,
+ * although the sources drive their nodes from t = 0 on. A supply that
+ * reaches a node through a capacitance then charges it in the first step
+ * (a 5 V source through 1 pF into 1 kOhm: that node starts near 5 V and
+ * decays), as in ngspice.
  */
-function startChargesUic(engine: Engine, cap: CapacitanceInfo): void {
+function uicChargeVoltages(engine: Engine): Float64Array {
   const c = engine.circuit;
   const V = Float64Array.from(engine.V);
   for (const f of c.fixed) V[f.node] = c.ics.get(f.node) ?? 0;
-  for (const cp of cap.caps) cp.initState(V[cp.a] - V[cp.b]);
-  for (const d of cap.chargeDevices) d.startCharges?.(V, engine.x);
+  return V;
 }
 
-/** Whether a source's node that startChargesUic starts elsewhere than its value carries a capacitance or a device charge. */
+/** Whether a source's node that uicChargeVoltages starts elsewhere than its value carries a capacitance or a device charge. */
 function uicStepsCharges(engine: Engine, cap: CapacitanceInfo): boolean {
-  const c = engine.circuit;
-  const jumps = new Set(c.fixed.filter((f) => engine.V[f.node] !== (c.ics.get(f.node) ?? 0)).map((f) => f.node));
-  if (jumps.size === 0) return false;
-  if (cap.caps.some((cp) => jumps.has(cp.a) || jumps.has(cp.b))) return true;
-  return cap.chargeDevices.some((d) => (d.chargeNodes?.() ?? []).some((n) => jumps.has(n)));
+  const Vq = uicChargeVoltages(engine);
+  const jumps = (n: number) => Vq[n] !== engine.V[n];
+  return cap.caps.some((cp) => jumps(cp.a) || jumps(cp.b)) || cap.chargeDevices.some((d) => (d.chargeNodes?.() ?? []).some(jumps));
 }
 
 function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: RunSpec, cols: TranColumns, sink: TranSink): RunResult {
@@ -179,8 +176,7 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
   const firstGap = bps[0];
   const h0 = Math.min(1e-3 * Math.min(tmax, firstGap), Number.isFinite(spec.tauMin) ? 0.01 * spec.tauMin : Infinity);
   engine.splitLinear(dynamicLinearDevices(engine.circuit, "tran"));
-  integ.start(0, h0);
-  if (uic) startChargesUic(engine, cap);
+  integ.start(0, h0, false, uic ? uicChargeVoltages(engine) : engine.V);
   applyCapIcs(cap, uic);
   const interp = new RowInterpolator(cols.names.length);
   interp.push(0, cols.fill(engine, 0), 0);

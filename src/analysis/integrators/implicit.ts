@@ -149,16 +149,17 @@ export class ImplicitIntegrator {
    * Start from the engine's current state (x, V) at time t (s) with a first
    * step h0 (s). Capacitors, node capacitances and the charges of devices
    * that integrate their own (Device.startCharges) take their present
-   * voltage as initial state (DC: no current) unless `keepCaps`.
+   * voltage as initial state (DC: no current) unless `keepCaps`; with
+   * `Vq`, the voltage at the node voltages Vq instead (a uic start).
    */
-  start(t: number, h0: number, keepCaps = false): void {
+  start(t: number, h0: number, keepCaps = false, Vq: Float64Array = this.engine.V): void {
     const { engine } = this;
     this.t = t;
     this.h = h0;
     this.lastH = 0;
     if (!keepCaps) {
-      for (const c of this.cap.caps) c.initState(engine.V[c.a] - engine.V[c.b]);
-      for (const d of this.cap.chargeDevices) d.startCharges?.(engine.V, engine.x);
+      for (const c of this.cap.caps) c.initState(Vq[c.a] - Vq[c.b]);
+      for (const d of this.cap.chargeDevices) d.startCharges?.(Vq, engine.x);
       const x = engine.x;
       for (let i = 0; i < this.nv1.length; i++) {
         this.nv1[i] = x[i];
