@@ -35,6 +35,20 @@ const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   t: "transmission line",
 };
 /** Output and control cards ngspice accepts that do not change the circuit: skipped with a warning. */
+/** Per model type whose parameter names the parser checks: ngspice 39's names and eqspice's (`.model` cards). */
+const MOS_NAMES = { ngspice: NGSPICE_MOS1_PARAMS, own: MOS_PARAM_ALIASES };
+const BJT_NAMES = { ngspice: NGSPICE_BJT_PARAMS, own: BJT_PARAM_ALIASES };
+const JFET_NAMES = { ngspice: NGSPICE_JFET_PARAMS, own: JFET_PARAM_ALIASES };
+const MODEL_NAME_TABLES: Record<string, { ngspice: ReadonlySet<string>; own: object } | undefined> = {
+  nmos: MOS_NAMES,
+  pmos: MOS_NAMES,
+  npn: BJT_NAMES,
+  pnp: BJT_NAMES,
+  njf: JFET_NAMES,
+  pjf: JFET_NAMES,
+  d: { ngspice: NGSPICE_DIODE_PARAMS, own: DIODE_PARAM_ALIASES },
+};
+
 const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".title"]);
 /** Analyses (and measurements) eqspice does not run: each one read is reported as not run. */
 const NOT_RUN_CARDS: Record<string, string> = {
@@ -524,16 +538,11 @@ class Parser {
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
-    // Names ngspice 39 does not know on this device (levels other than 1: elaborate) are ignored, as ngspice does.
-    const ngKnown =
-      type === "nmos" || type === "pmos" ? (mosLevel1 ? NGSPICE_MOS1_PARAMS : null)
-      : type === "npn" || type === "pnp" ? (mosLevel1 ? NGSPICE_BJT_PARAMS : null)
-      : type === "njf" || type === "pjf" ? (mosLevel1 ? NGSPICE_JFET_PARAMS : null)
-      : type === "d" ? NGSPICE_DIODE_PARAMS
-      : null;
-    const ownNames = type === "nmos" || type === "pmos" ? MOS_PARAM_ALIASES : type === "npn" || type === "pnp" ? BJT_PARAM_ALIASES : type === "njf" || type === "pjf" ? JFET_PARAM_ALIASES : DIODE_PARAM_ALIASES;
+    // Names ngspice 39 does not know on this device (M, Q, J: level 1 cards; other levels in elaborate) are ignored, as ngspice does.
+    const names = MODEL_NAME_TABLES[type];
+    const ngKnown = names && (mosLevel1 || type === "d") ? names : null;
     for (const p of assigns) {
-      if (ngKnown && p.name !== "level" && !ngKnown.has(p.name) && !(p.name in ownNames)) {
+      if (ngKnown && p.name !== "level" && !ngKnown.ngspice.has(p.name) && !(p.name in ngKnown.own)) {
         this.out.warnings.push(`${formatLoc(p.loc)}: .model ${nameTok.text}: unrecognized parameter '${p.name}' ignored, as ngspice 39 ignores it`);
         continue;
       }
