@@ -30,13 +30,16 @@ describe("sources", () => {
     expectNetlistError(load("V1 a 0 DC=1 DC=2", "R1 a 0 1k"), 2, 13, /v1: 'DC' given twice/);
     expectNetlistError(load("V1 a 0 AC=1 PULSE(0 1) AC=2", "R1 a 0 1k"), 2, 24, /v1: 'AC' given twice/);
   });
-  it("TRNOISE, TRRANDOM, SFFM, AM and PAT are refused by name, with or without parentheses, after a DC value or alone", () => {
-    expectNetlistError(load("V1 a 0 DC 1 TRNOISE(1m 1n 0 0)", "R1 a 0 1k"), 2, 13, /v1: TRNOISE sources \(transient noise.*\) are not modelled/);
+  it("TRNOISE, TRRANDOM, SFFM, AM and PAT are refused by name without a DC value, with or without parentheses, and beside another waveform", () => {
     expectNetlistError(load("R1 a 0 1k", "I2 a 0 trrandom(2 10m 0 1 5)"), 3, 8, /i2: TRRANDOM sources .* are not modelled/);
-    expectNetlistError(load("V1 a 0 dc=2 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 13, /TRNOISE/);
-    expectNetlistError(load("V1 a 0 PULSE 0 1 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 18, /TRNOISE/);
+    expectNetlistError(load("V1 a 0 PULSE 0 1 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 18, /v1: a second waveform 'trnoise'/);
     expectNetlistError(load("V1 a 0 AC 1 TRNOISE(1m 1n 0 0)", "R1 a 0 1k"), 2, 13, /TRNOISE/);
     expectNetlistError(load("V1 a 0 SFFM(0 1 1k)", "R1 a 0 1k"), 2, 8, /SFFM sources \(single-frequency FM\) are not modelled/);
+    expectNetlistError(load("V1 a 0 DC 1 TRNOISE(1m 1n 0 0", "R1 a 0 1k"), 2, 13, /missing '\)' after TRNOISE\(/);
+  });
+  it("beside an explicit DC value they serve the operating point (the DC value, as ngspice's op)", () => {
+    expect(op("V1 a 0 DC 1 TRNOISE(1m 1n 0 0)", "R1 a b 1k", "R2 b 0 1k").nodes.b).toBeCloseTo(0.5, 12);
+    expect(op("V1 a 0 dc=2 trnoise 1m 1n 0 0", "R1 a b 1k", "R2 b 0 1k").nodes.b).toBeCloseTo(1, 12);
   });
 });
 

@@ -13,7 +13,12 @@
  *    model kind;
  *  - tc1= / tc2= on a B source (dT from 300.15 K, as ngspice's asrcload.c);
  *  - a resistor model's `resistance=` as its default value;
- *  - DISTOF1 / DISTOF2 after a source's waveform.
+ *  - DISTOF1 / DISTOF2 after a source's waveform;
+ *  - a bare `DC` before a waveform (DC 0, the waveform drives the transient),
+ *    `.ends NAME` naming another subcircuit (closed, with a warning), K with
+ *    k = 0 or |k| > 1 (a warning), TRNOISE/TRRANDOM/SFFM/AM/PAT beside an
+ *    explicit DC value (.op/.dc/.ac read the DC value; a transient refuses
+ *    the source), PWL's `r=` (repeat) and `td=` (delay) options.
  * Plus the bad inputs of each, as NetlistErrors at file:line:col.
  */
 import { writeFileSync } from "node:fs";
@@ -23,6 +28,7 @@ import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { parseNetlist } from "../src/netlist/parser.js";
 import { elaborate } from "../src/netlist/elaborate.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
+import { waveformAt, type SourceValue } from "../src/devices/sources/waveform.js";
 import { ngAt, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 
@@ -144,6 +150,38 @@ describeNgspice(".ic with commas against ngspice", () => {
   });
 });
 
+describeNgspice("ngspice 39's readings of bare DC, .ends names, K, noise sources beside DC, PWL r= td=", () => {
+  itNgspice("operating points: `DC PWL(0 5 ..)` is 0 V and `PWL(0 3 ..)` 3 V, `.ends bb` closes .subckt aa, k = 0 and 1.005, `dc 0.5 trnoise ...`", () => {
+    compare("bare-dc-ends-k-trnoise", [
+      "bare dc", TIGHT, "v1 1 0 DC PWL(0 5 10 10)", "r1 1 0 1k", "v2 2 0 PWL(0 3 10 10)", "r2 2 0 1k",
+      ".subckt aa p q", "ra p q 2k", ".ends bb", "x1 2 3 aa", "r3 3 0 1k",
+      "v4 4 0 dc 0.5 trnoise 0.05 8p 1.0 0.001", "r4 4 5 1k", "l1 5 0 1m", "l2 5 6 1m", "r6 6 0 1k", "k1 l1 l2 0",
+      "l3 5 7 2m", "r7 7 0 1k", "k2 l2 l3 1.005",
+    ]);
+  });
+  itNgspice("transient: PWL with r= and td=, with and without parentheses (the repeated part and the delay as ngspice's vsrcload.c)", () => {
+    const f = path.join(dir, "pwl-r-td.cir");
+    writeFileSync(f, ["pwl r td", "v1 1 0 pwl(0 0 1m 1 2m 0 3m 1) r=1m td=0.5m", "r1 1 0 1k", "v2 2 0 pwl 0 1 1m 2 2m 1 r=0", "r2 2 0 1k", "v3 3 0 pwl(0 0 1m 2 2m 0 r=0 td=0.2m)", "r3 3 0 1k", ".tran 0.1m 10m", ".end", ""].join("\n"));
+    const c = loadCircuit(f);
+    const eq = transient(c, { integrator: "trap" });
+    const ng = runNgspiceTran(f, { tstep: 1e-4, tstop: 10e-3, nodes: ["1", "2", "3"] });
+    // ngspice's values at its own time points against eqspice's source functions there (its points
+    // need not land on the repeated corners, so interpolating between them would blur the comparison)
+    let w = 0;
+    for (const [n, src] of [["1", "v1"], ["2", "v2"], ["3", "v3"]]) {
+      const d = c.devices.find((x) => x.name === src) as unknown as { value: SourceValue };
+      for (let i = 0; i < ng.time.length; i++) w = Math.max(w, Math.abs(waveformAt(d.value.wave, ng.time[i]) - ng.nodes[n][i]));
+      for (let i = 0; i < eq.time.length; i++) expect(Math.abs(eq.nodes[n][i] - waveformAt(d.value.wave, eq.time[i]))).toBeLessThan(1e-12);
+    }
+    worst.set("pwl-r-td", w);
+    // (the repeated parts are continuous, so the comparison between time points is fair)
+    // v(2) at 7.5 ms: 5.5 ms past the last point, period 2 ms: 1.5 ms into the pattern, 1.5 V
+    const k = eq.time.findIndex((t) => Math.abs(t - 7.5e-3) < 1e-9);
+    expect(eq.nodes["2"][k]).toBeCloseTo(1.5, 9);
+    expect(w).toBeLessThan(1e-9);
+  });
+});
+
 describe("the lenient cards: what they read, and bad input", () => {
   const FILE = "len.cir";
   const expectNetlistError = netlistErrorCheck(FILE);
@@ -189,6 +227,15 @@ describe("the lenient cards: what they read, and bad input", () => {
     expectNetlistError(load("R1 a 0 1k", "B1 a 0 I=1m tc1="), 3, 13, /b1: tc1= needs one value/);
     expectNetlistError(load("R1 a 0 1k", "B1 a 0 I=1m tc1=1 tc1=2"), 3, 19, /b1: 'tc1' given twice/);
     expectNetlistError(load("R1 a 0 1k", "B1 a 0 tc1=1e-3"), 3, 8, /b1: a B source needs V=expression or I=expression/);
+  });
+
+  it("PWL r= not one of the times, r= without a value; a noise source without a DC value; a transient of a noise source names it", () => {
+    expectNetlistError(load("V1 a 0 PWL(0 0 1m 1) r=0.5m", "R1 a 0 1k"), 2, 24, /v1: PWL repeat time r=0.0005 must equal one of the PWL times before the last/);
+    expectNetlistError(load("V1 a 0 PWL(0 0 1m 1) r=1m", "R1 a 0 1k"), 2, 24, /must equal one of the PWL times before the last/);
+    expectNetlistError(load("V1 a 0 PWL(0 0 1m 1) td=", "R1 a 0 1k"), 2, 22, /v1: 'td=' has no value/);
+    expectNetlistError(load("V1 a 0 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 8, /v1: TRNOISE sources \(transient noise.*\) are not modelled by eqspice \(with a DC value/);
+    const c = load("V1 a 0 DC 1 TRNOISE(1m 1n 0 0)", "R1 a 0 1k", ".tran 1n 10n")();
+    expect(() => transient(c, {})).toThrow(/len\.cir:2:1: tran: v1: TRNOISE sources .* are not modelled by eqspice \(its DC value serves \.op, \.dc and \.ac only\)/);
   });
 
   it("DISTOF1 with a value that is not one", () => {

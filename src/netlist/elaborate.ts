@@ -589,7 +589,9 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       }
       const { v: kv, tok } = value(["k", "coupling"], 2, "coupling coefficient");
       checkArgs(card, a, named.has("k") || named.has("coupling") ? 2 : 3, usage, { k: 1, coupling: 1 });
-      if (!Number.isFinite(kv) || !(Math.abs(kv) <= 1) || kv === 0) throw new NetlistError(`${card.name}: coupling coefficient must satisfy 0 < |k| <= 1 (got ${kv})`, tok.loc);
+      if (!Number.isFinite(kv)) throw new NetlistError(`${card.name}: coupling coefficient must be a finite number (got ${kv})`, tok.loc);
+      // ngspice 39 (muttemp.c) runs |k| > 1 with a warning that the inductance matrix is not positive definite.
+      if (Math.abs(kv) > 1) ctx.warnings.push(`${formatLoc(tok.loc)}: ${card.name}: |k| = ${Math.abs(kv)} > 1: the inductance matrix is not positive definite (run as ngspice runs it)`);
       const scoped = (t: Token) => (f.prefix ? `${t.lower[0]}.${f.prefix}${t.lower}` : t.lower);
       ctx.out.push({ type: "k", name, nodes: [], l1: scoped(t1), l2: scoped(t2), k: kv, ctrlToks: [t1, t2], loc: card.loc });
       break;

@@ -106,6 +106,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
   let dc: number | undefined;
   let wave: SourceValue["wave"] | undefined;
   let ac: SourceValue["ac"];
+  let unmodelled: { what: string; tok: Token } | undefined;
   for (let i = 0; i < rest.length; i++) {
     const t = rest[i];
     if (t.kind === ",") continue;
@@ -113,8 +114,16 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
     const w = t.lower;
     if (w === "dc" && t.kind === "word") {
       // `DC 5`, `DC=5`, `dc = 5`
-      if (rest[i + 1]?.kind === "=") i++;
+      const eq = rest[i + 1]?.kind === "=";
+      if (eq) i++;
       const v = rest[i + 1];
+      if (!eq && (!v || (v.kind === "word" && isSourceWord(v.lower)))) {
+        // A bare `DC` (at the end, or before PWL/PULSE/SIN/AC ...): DC 0, as ngspice 39 reads it; the
+        // waveform, if any, still drives the transient. `DC=` without a value stays an error (ngspice's too).
+        if (dc !== undefined) throw new NetlistError(`${card.name}: a second DC value`, t.loc);
+        dc = 0;
+        continue;
+      }
       if (!v || (v.kind !== "word" && v.kind !== "expr") || (v.kind === "word" && isSourceWord(v.lower))) {
         throw new NetlistError(`${card.name}: DC needs a value`, t.loc);
       }
@@ -142,10 +151,37 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
         i++;
       }
     } else if (t.kind === "word" && NOT_MODELLED[w]) {
-      throw new NetlistError(`${card.name}: ${t.text.toUpperCase()} sources (${NOT_MODELLED[w]}) are not modelled by eqspice`, t.loc);
+      // Read past its arguments; with an explicit DC value the source serves .op/.dc/.ac (as in
+      // ngspice, whose operating point takes DC), and a transient refuses it (transientRefusal).
+      if (unmodelled || wave) throw new NetlistError(`${card.name}: a second waveform '${t.text}'`, t.loc);
+      unmodelled = { what: `${t.text.toUpperCase()} sources (${NOT_MODELLED[w]})`, tok: t };
+      let j = i + 1;
+      if (rest[j]?.kind === "(") {
+        let depth = 0;
+        for (; j < rest.length; j++) {
+          if (rest[j].kind === "(") depth++;
+          else if (rest[j].kind === ")" && --depth === 0) break;
+        }
+        if (depth !== 0) throw new NetlistError(`${card.name}: missing ')' after ${t.text.toUpperCase()}(`, t.loc);
+      } else {
+        while (rest[j] && (rest[j].kind === "word" || rest[j].kind === "expr" || rest[j].kind === ",") && !(rest[j].kind === "word" && isSourceWord(rest[j].lower))) j++;
+        j--;
+      }
+      i = j;
     } else if (isFunc(w) && t.kind === "word") {
       if (wave) throw new NetlistError(`${card.name}: a second waveform '${t.text}'`, t.loc);
       const args: number[] = [];
+      let pwlR: { v: number; tok: Token } | undefined;
+      let pwlTd: number | undefined;
+      /** Read `r = value` or `td = value` starting at rest[at] (the name); returns the index after the value. */
+      const pwlOption = (name: Token, at: number): number => {
+        const v = rest[at + 2];
+        if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`${card.name}: PWL ${name.text}= needs a value`, name.loc);
+        const x = evalTok(v, scope, `${card.name} PWL ${name.lower}`);
+        if (name.lower === "r") pwlR = { v: x, tok: v };
+        else pwlTd = x;
+        return at + 3;
+      };
       let j = i + 1;
       const paren = rest[j]?.kind === "(";
       if (paren) j++;
@@ -157,16 +193,36 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
           j--;
           break;
         }
-        if (w === "pwl" && a.kind === "word" && (a.lower === "r" || a.lower === "td")) {
-          throw new NetlistError(`${card.name}: PWL options (r=, td=) are not supported`, a.loc);
+        if (w === "pwl" && a.kind === "word" && (a.lower === "r" || a.lower === "td") && rest[j + 1]?.kind === "=") {
+          if (!paren) {
+            j--;
+            break;
+          }
+          j = pwlOption(a, j) - 1;
+          continue;
         }
         args.push(evalTok(a, scope, `${card.name} ${w.toUpperCase()} argument`));
       }
       if (paren && rest[j]?.kind !== ")") throw new NetlistError(`${card.name}: missing ')' after ${w.toUpperCase()}(`, t.loc);
+      // `PWL(...) r=R td=TD` (also written inside the parentheses or, without them, after the points)
+      while (w === "pwl" && rest[j + 1]?.kind === "word" && (rest[j + 1].lower === "r" || rest[j + 1].lower === "td") && rest[j + 2]?.kind === "=") {
+        j = pwlOption(rest[j + 1], j + 1) - 1;
+      }
       try {
         wave = makeWaveform(w, args, time);
       } catch (e) {
         throw new NetlistError(`${card.name}: ${(e as Error).message}`, t.loc);
+      }
+      if (wave.kind === "pwl") {
+        if (pwlR) {
+          const r = pwlR.v;
+          // ngspice (vsrcpar.c): R must be one of the times, before the last
+          if (!wave.t.includes(r) || !(r < wave.t[wave.t.length - 1])) {
+            throw new NetlistError(`${card.name}: PWL repeat time r=${r} must equal one of the PWL times before the last (${wave.t[wave.t.length - 1]})`, pwlR.tok.loc);
+          }
+          wave.r = r;
+        }
+        if (pwlTd !== undefined) wave.td = pwlTd;
       }
       i = j;
     } else if (dc === undefined && (t.kind === "expr" || t.kind === "word")) {
@@ -175,8 +231,13 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}'`, t.loc);
     }
   }
+  if (unmodelled && dc === undefined) {
+    throw new NetlistError(`${card.name}: ${unmodelled.what} are not modelled by eqspice (with a DC value, e.g. \`DC 0 ${unmodelled.tok.text} ...\`, the source serves .op, .dc and .ac)`, unmodelled.tok.loc);
+  }
   if (!wave) wave = { kind: "dc", value: dc ?? 0 };
-  return ac ? { dc: dc ?? waveformAt(wave, 0), wave, ac } : { dc: dc ?? waveformAt(wave, 0), wave };
+  const out: SourceValue = ac ? { dc: dc ?? waveformAt(wave, 0), wave, ac } : { dc: dc ?? waveformAt(wave, 0), wave };
+  if (unmodelled) out.unmodelled = unmodelled.what;
+  return out;
 }
 
 /** A keyword of a source line: it ends the arguments of what comes before it. */

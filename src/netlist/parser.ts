@@ -283,7 +283,8 @@ class Parser {
         if (open) throw new NetlistError(`\`.if\` without \`.endif\` before the \`.ends\` of .subckt ${this.frame.subckt!.name}`, open.block.loc);
         const frame = this.stack.pop()!;
         if (args[0] && args[0].lower !== frame.subckt!.name) {
-          throw new NetlistError(`.ends ${args[0].text} closes .subckt ${frame.subckt!.name}`, args[0].loc);
+          // ngspice 39 closes the innermost open .subckt whatever name .ends gives.
+          this.out.warnings.push(`${formatLoc(args[0].loc)}: .ends ${args[0].text} closes .subckt ${frame.subckt!.name} (the name differs; ngspice ignores it too)`);
         }
         return;
       }

@@ -40,6 +40,11 @@ export class VoltageSource implements Device {
     else this.value = this.value.ac ? { dc: v, wave: { kind: "dc", value: v }, ac: this.value.ac } : { dc: v, wave: { kind: "dc", value: v } };
   }
 
+  /** A transient needs the time function eqspice does not model. */
+  transientRefusal(): string | null {
+    return this.value.unmodelled ? `${this.name}: ${this.value.unmodelled} are not modelled by eqspice (its DC value serves .op, .dc and .ac only)` : null;
+  }
+
   /** Eliminated sources do not stamp, so they keep the matrix symmetric. */
   get symmetric(): boolean {
     return this.k < 0;
@@ -114,6 +119,11 @@ export class CurrentSource implements Device {
       v.dc = i;
       v.wave.value = i;
     } else this.value = v.ac ? { dc: i, wave: { kind: "dc", value: i }, ac: v.ac } : { dc: i, wave: { kind: "dc", value: i } };
+  }
+
+  /** A transient needs the time function eqspice does not model. */
+  transientRefusal(): string | null {
+    return this.value.unmodelled ? `${this.name}: ${this.value.unmodelled} are not modelled by eqspice (its DC value serves .op, .dc and .ac only)` : null;
   }
 
   /** The DC value (A). */

@@ -7,7 +7,8 @@ export type Waveform =
   | { kind: "dc"; value: number }
   | { kind: "pulse"; v1: number; v2: number; td: number; tr: number; tf: number; pw: number; per: number }
   | { kind: "sin"; vo: number; va: number; freq: number; td: number; theta: number; phase: number }
-  | { kind: "pwl"; t: number[]; v: number[] }
+  /** td (s): the whole waveform delayed; r (s): after the last point the part from time r (one of the points) on repeats. */
+  | { kind: "pwl"; t: number[]; v: number[]; td?: number; r?: number }
   | { kind: "exp"; v1: number; v2: number; td1: number; tau1: number; td2: number; tau2: number };
 
 /** Defaults ngspice takes from the `.tran` card (TSTEP, TSTOP). */
@@ -74,6 +75,15 @@ export function waveformAt(w: Waveform, t: number): number {
     }
     case "pwl": {
       const { t: ts, v } = w;
+      // ngspice's vsrcload.c: time -= TD; past the last point, R's repeat: t -> R + ((t - tlast) mod (tlast - R)).
+      if (w.td) t -= w.td;
+      const tl = ts[ts.length - 1];
+      if (w.r !== undefined && t >= tl && tl > w.r) {
+        const per = tl - w.r;
+        let d = (t - tl) % per;
+        if (per - d <= 1e-12 * per) d = 0; // a whole number of periods, rounded down by the remainder: the repeat's start (ngspice matches times to 3 ulps)
+        t = w.r + d;
+      }
       if (t <= ts[0]) return v[0];
       if (t >= ts[ts.length - 1]) return v[v.length - 1];
       let lo = 0;
@@ -107,7 +117,18 @@ export function breakpoints(w: Waveform, tstop: number): number[] {
       if (per === Infinity) break;
     }
   } else if (w.kind === "pwl") {
-    for (const t of w.t) if (t <= tstop) out.push(t);
+    const td = w.td ?? 0;
+    for (const t of w.t) if (t + td <= tstop) out.push(t + td);
+    const tl = w.t[w.t.length - 1];
+    if (w.r !== undefined && tl > w.r) {
+      // the repeated part's points, period tlast - R, up to tstop
+      const per = tl - w.r;
+      const rep = w.t.filter((t) => t > w.r!);
+      for (let k = 1; k <= 100000; k++) {
+        if (tl + td + (k - 1) * per > tstop) break;
+        for (const t of rep) if (t + td + k * per <= tstop) out.push(t + td + k * per);
+      }
+    }
   } else if (w.kind === "sin" || w.kind === "exp") {
     const td = w.kind === "sin" ? w.td : w.td1;
     if (td > 0 && td <= tstop) out.push(td);
@@ -126,6 +147,8 @@ export interface SourceValue {
   wave: Waveform;
   /** Its AC (small-signal) value, `AC mag [phase]`: magnitude (V or A) and phase (degrees); undefined: 0 in AC. */
   ac?: { mag: number; phase: number };
+  /** A time function eqspice does not model (e.g. "TRNOISE sources (transient noise ...)"), given beside an explicit DC value: a transient refuses the source. */
+  unmodelled?: string;
 }
 
 /** The AC value of a source as a phasor [re, im] (V or A): mag (cos, sin)(phase); [0, 0] without `AC`. */
