@@ -354,7 +354,8 @@ function branchTaken(f: Frame, b: IfBlock): number {
     k = -1;
     for (let i = 0; i < b.conds.length; i++) {
       const c = b.conds[i];
-      if (c === null || evaluateValue(c.text, true, f.env, c.loc, "the .if condition") !== 0) {
+      // A lone '=' compares, as in ngspice's numparam (tests/regression/misc/if-elseif.cir: `.elseif (select2 = 2)`).
+      if (c === null || evaluateValue(c.text.replace(/(?<![=!<>])=(?!=)/g, "=="), true, f.env, c.loc, "the .if condition") !== 0) {
         k = i;
         break;
       }
@@ -643,7 +644,12 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
       if (offTok && resolved.model.bsim3) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM3 (level 8/49) MOSFETs`, offTok.loc);
       if (offTok && resolved.model.bsim4) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM4 (level 14/54) MOSFETs`, offTok.loc);
-      checkArgs(card, a, offTok ? 6 : 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
+      // BSIM3 instances take NQSMOD too (b3par.c), overriding the card's: it changes charges only (a transient or AC refuses NQSMOD=1).
+      checkArgs(card, a, offTok ? 6 : 5, M_USAGE, resolved.model.bsim3 ? { ...M_PARAMS, nqsmod: 1 } : M_PARAMS, M_UNSUPPORTED);
+      const nqsmod = resolved.model.bsim3 ? num("nqsmod", "NQSMOD") : undefined;
+      if (nqsmod !== undefined && resolved.model.bsim3 && nqsmod !== resolved.model.bsim3.p.nqsmod) {
+        resolved.model = { ...resolved.model, bsim3: { ...resolved.model.bsim3, p: { ...resolved.model.bsim3.p, nqsmod } } };
+      }
       const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS, ...(resolved.model.bsim3 ? { l: 5e-6, w: 5e-6 } : {}) }; // BSIM3's own default L, W (b3set.c)
       // BSIM4's own default L, W (b4set.c); its AS, AD, PS, PD, NRS, NRD matter when given only (NaN: not given)
       if (resolved.model.bsim4) Object.assign(geometry, { l: 5e-6, w: 5e-6, ad: NaN, as: NaN, pd: NaN, ps: NaN, nrd: NaN, nrs: NaN });

@@ -48,6 +48,19 @@ export interface LogicalLine {
 }
 
 /** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
+/** `{` not closed by a `}` in `text` (outside quotes): how many. */
+function openBraces(text: string): number {
+  let depth = 0;
+  let quote = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quote = !quote;
+    else if (!quote && c === "{") depth++;
+    else if (!quote && c === "}") depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
 function inlineCommentStart(line: string): number {
   let depth = 0;
   let quote = false;
@@ -233,17 +246,38 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       }
       continue;
     }
+    /**
+     * A `{...}` expression left open at the end of `text` continues on the `+` lines that follow
+     * (ngspice joins continuation lines before it reads braces): append them, each after a space,
+     * until the braces close. The tokens keep the first line's positions.
+     */
+    const closeBraces = (text: string): string => {
+      while (openBraces(text) > 0 && pos < source.length) {
+        let ne = source.indexOf("\n", pos);
+        if (ne < 0) ne = source.length;
+        const next = source.slice(pos, ne).replace(/\r$/, "");
+        const at = next.search(/\S/);
+        if (at < 0 || next[at] !== "+") break;
+        const body = next.slice(at + 1);
+        text += " " + body.slice(0, inlineCommentStart(body));
+        pos = ne + 1;
+        lineNo++;
+      }
+      return text;
+    };
     if (c0 === "+") {
       if (!current) throw new NetlistError("continuation line '+' with nothing to continue", { file, line: lineNo, col: first + 1 });
       const body = line.slice(first + 1);
-      tokenizeLine(body.slice(0, inlineCommentStart(body)), file, lineNo, first + 2, current.tokens, budget);
+      const here = lineNo;
+      tokenizeLine(closeBraces(body.slice(0, inlineCommentStart(body))), file, here, first + 2, current.tokens, budget);
       continue;
     }
     const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 ? inlineCommentStart(line) : line.length;
     const tokens: Token[] = [];
-    tokenizeLine(line.slice(0, cut), file, lineNo, 1, tokens, budget);
+    const here = lineNo;
+    tokenizeLine(closeBraces(line.slice(0, cut)), file, here, 1, tokens, budget);
     if (tokens.length === 0) continue;
-    current = { tokens, loc: { file, line: lineNo, col: first + 1 }, annotation: false };
+    current = { tokens, loc: { file, line: here, col: first + 1 }, annotation: false };
     lines.push(current);
   }
   if (control) throw new NetlistError("`.control` block without `.endc`", control);

@@ -130,6 +130,8 @@ class Parser {
     // Classic Mac line endings (CR alone) are line ends too, as in ngspice; CRLF stays as it is.
     const cr = source.indexOf("\r");
     if (cr >= 0 && /\r(?!\n)/.test(source.slice(cr))) source = source.replace(/\r(?!\n)/g, "\n");
+    // A DOS end-of-file mark (Ctrl-Z, U+001A) as the file's last character, as old model files carry: the end.
+    if (source.endsWith("\x1a") || source.endsWith("\x1a\n") || source.endsWith("\x1a\r\n")) source = source.slice(0, source.lastIndexOf("\x1a"));
     const { title, lines } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));
@@ -534,6 +536,9 @@ class Parser {
         body = body.slice(1);
       }
     }
+    // ngspice's tokenizer takes parentheses in a .model card as separators: `.model q pnp (bf=20 ne=2)`
+    // continued by `+ cje=12.4p ... tr=159n)` reads every parameter. So does eqspice.
+    if (body.some((t) => t.kind === "(" || t.kind === ")")) body = body.filter((t) => t.kind !== "(" && t.kind !== ")");
     const params = new Map<string, Token>();
     const assigns = parseModelParams(body, nameTok.text);
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
