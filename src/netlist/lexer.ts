@@ -47,7 +47,6 @@ export interface LogicalLine {
   annotation: boolean;
 }
 
-/** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
 /** `{` not closed by a `}` in `text` (outside quotes): how many. */
 function openBraces(text: string): number {
   let depth = 0;
@@ -61,6 +60,7 @@ function openBraces(text: string): number {
   return depth;
 }
 
+/** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
 function inlineCommentStart(line: string): number {
   let depth = 0;
   let quote = false;

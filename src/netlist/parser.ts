@@ -15,6 +15,7 @@
 import { NGSPICE_BJT_PARAMS, NGSPICE_DIODE_PARAMS, NGSPICE_JFET_PARAMS, NGSPICE_MOS1_PARAMS } from "./ngspice-params.js";
 import { dirname, resolve } from "node:path";
 import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
+import { rewriteTable } from "./table-source.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
@@ -142,7 +143,8 @@ class Parser {
   /** Read logical lines of `file` (a whole file, or a `.lib` section of it). */
   private readLines(lines: LogicalLine[], file: string): void {
     let inControl = false;
-    for (const line of lines) {
+    for (let li = 0; li < lines.length; li++) {
+      const line = lines[li];
       if (this.ended) break;
       const head = line.tokens[0];
       if (inControl) {
@@ -155,6 +157,13 @@ class Parser {
       }
       if (head.lower === ".control") {
         inControl = true;
+        continue;
+      }
+      // E/G TABLE: the lines ngspice 39 makes of it take its place (table-source.ts)
+      const table = rewriteTable(line);
+      if (table) {
+        lines = [...lines.slice(0, li), ...table, ...lines.slice(li + 1)];
+        li--;
         continue;
       }
       for (const t of line.tokens) if (t.kind === "expr") this.out.hasExpressions = true;

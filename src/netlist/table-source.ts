@@ -1,0 +1,76 @@
+/**
+ * PSpice's `TABLE` form of E and G sources, rewritten as ngspice 39 rewrites
+ * it before anything else reads the deck (frontend/inpcom.c), so that the
+ * answer is ngspice's:
+ *
+ *   Exxx n+ n- TABLE {expr} = (x0, y0) (x1, y1) ...
+ *   ->  Exxx n+ n- Exxx_int1 0 1
+ *       BExxx Exxx_int2 0 v = {expr}
+ *       aExxx %v(Exxx_int2) %v(Exxx_int1) xfer_Exxx
+ *       .model xfer_Exxx pwl(x_array=[x0 x1 ...] y_array=[y0 y1 ...] input_domain=0.1 fraction=TRUE limit=TRUE)
+ *
+ * (G likewise, its gain the line's `m=` or 1): the table is the XSPICE pwl
+ * code model (devices/xspice), constant outside the table, its corners
+ * smoothed over a tenth of the shorter adjacent segment. A single pair
+ * (x0, y0) is the constant y0 (a V source on the internal node), as
+ * ngspice's "strange usage". The new lines carry the TABLE line's location.
+ */
+import { NetlistError, clip, type SourceLoc } from "../util/errors.js";
+import { lex, type LogicalLine } from "./lexer.js";
+import type { Token } from "./lexer.js";
+
+/** The lines that replace an E/G TABLE line, or null when `line` is not one. */
+export function rewriteTable(line: LogicalLine): LogicalLine[] | null {
+  const t = line.tokens;
+  const letter = t[0]?.lower[0];
+  if ((letter !== "e" && letter !== "g") || t[3]?.kind !== "word" || t[3].lower !== "table") return null;
+  const name = t[0].text;
+  const loc = t[3].loc;
+  if (t[1]?.kind !== "word" || t[2]?.kind !== "word") throw new NetlistError(`${name}: TABLE needs two output nodes first (usage: ${name} n+ n- TABLE {expression} = (x0, y0) (x1, y1) ...)`, loc);
+  let i = 4;
+  if (t[i]?.kind === "=") i++;
+  const exprTok = t[i];
+  if (!exprTok || exprTok.kind !== "expr") throw new NetlistError(`${name}: TABLE needs its input as an expression in braces, e.g. TABLE {V(1,2)} = (0, 0) (1, 1)`, exprTok?.loc ?? loc);
+  i++;
+  let rest = t.slice(i);
+  // G's multiplier m=expr at the end
+  let m = "1";
+  const mAt = rest.findIndex((x, k) => x.kind === "word" && x.lower === "m" && rest[k + 1]?.kind === "=");
+  if (letter === "g" && mAt >= 0) {
+    const v = rest[mAt + 2];
+    if (!v) throw new NetlistError(`${name}: m= needs a value`, rest[mAt].loc);
+    m = text(v);
+    rest = rest.slice(0, mAt);
+  }
+  const vals = rest.filter((x) => x.kind === "word" || x.kind === "expr");
+  const stray = rest.find((x) => x.kind !== "word" && x.kind !== "expr" && x.kind !== "(" && x.kind !== ")" && x.kind !== "," && x.kind !== "=");
+  if (stray) throw new NetlistError(`${name}: unexpected '${clip(stray.text)}' in the TABLE's pairs`, stray.loc);
+  if (vals.length === 0 || vals.length % 2 !== 0) {
+    throw new NetlistError(`${name}: TABLE needs pairs (x, y), got ${vals.length} value${vals.length === 1 ? "" : "s"}`, vals[vals.length - 1]?.loc ?? exprTok.loc);
+  }
+  // ngspice's instance names: the title with %, [ and ] made '_' (G), as is (E)
+  const stem = letter === "g" ? name.replace(/[%[\]]/g, "_") : name;
+  const [n1, n2] = [t[1].text, t[2].text];
+  const out = [`${name} ${n1} ${n2} ${stem}_int1 0 ${letter === "g" ? m : "1"}`];
+  if (vals.length === 2) out.push(`v${stem} ${stem}_int1 0 ${text(vals[1])}`);
+  else {
+    const xs = vals.filter((_, k) => k % 2 === 0).map(text).join(" ");
+    const ys = vals.filter((_, k) => k % 2 === 1).map(text).join(" ");
+    out.push(
+      `b${stem} ${stem}_int2 0 v = {${exprTok.text}}`,
+      `a${stem} %v(${stem}_int2) %v(${stem}_int1) xfer_${stem}`,
+      `.model xfer_${stem} pwl(x_array=[${xs}] y_array=[${ys}] input_domain=0.1 fraction=TRUE limit=TRUE)`,
+    );
+  }
+  return out.map((s) => at(lex(s, loc.file, false).lines[0], loc));
+}
+
+/** A token as it was written (an expression with its braces). */
+function text(t: Token): string {
+  return t.kind === "expr" ? `{${t.text}}` : t.text;
+}
+
+/** The line with every token at `loc` (errors in the new lines point at the TABLE line). */
+function at(l: LogicalLine, loc: SourceLoc): LogicalLine {
+  return { tokens: l.tokens.map((x) => ({ kind: x.kind, text: x.text, lower: x.lower, loc })), loc, annotation: false };
+}
