@@ -22,6 +22,12 @@ describeNgspice("B sources at the operating point against ngspice", () => {
     }
   });
 
+  itNgspice("pwl(): inside the table, below and above it (linear extension), as I= and V=, with negative points", () => {
+    for (const vin of [-3, -0.2, 0.3, 0.7, 2.5]) {
+      compare(`pwl-${vin}`, ["b pwl", TIGHT, `V1 1 0 ${vin}`, "R1 1 0 1k", "B1 2 0 V=pwl(v(1), -1, -0.5, 0, 0, 0.5, 2, 1, 1)", "R2 2 0 1k",
+        "B2 3 0 I=pwl(v(3), -1, -1m, 0, 0, 1, 2m) + 1m*v(1)", "R3 3 0 1k"]);
+    }
+  });
   itNgspice("multiplier V=v(a)*v(b) into a load, and a divider V=v(a)/v(b)", () => {
     for (const [va, vb] of [[0.5, 2], [-1.5, 0.7], [3, -3]]) {
       const v = compare(`mult-${va}-${vb}`, ["b mult", TIGHT, `VA a 0 ${va}`, `VB b 0 ${vb}`, "B1 o 0 V=v(a)*v(b)", "RL o 0 1k", "B2 q 0 V=v(a)/v(b)", "RQ q 0 2k"]);

@@ -140,6 +140,9 @@ describe("B source stamp = derivative of the compiled expression (finite differe
     ["B1 c 0 I=sqrt(v(a)) + ln(v(b)) + log10(v(a)*v(b)) + atan(v(c)) + pwr(v(c), 1.5) + pow(v(c), 2.5)", 0.7, 1.9, -0.45],
     ["B1 c 0 I=sin(v(a)*3) * cos(v(b)) + tan(v(c)) + sinh(v(a)) - cosh(v(b)/4) + abs(v(c)) + sgn(v(c))", 0.7, 1.9, -0.45],
     ["B1 c 0 I=min(v(a), v(b)) + max(v(a)*2, v(c)) + uramp(v(c) + 1) + u2(v(a))", 0.7, 1.9, -0.45],
+    // pwl inside a segment, below the first point and above the last (linear extension, as ngspice's PTpwl)
+    ["B1 c 0 I=pwl(v(a)*v(b), -1, -1m, 0, 0, 0.5, 2m, 1, 1m) + pwl(v(c), 0, 0, 1, 1)", 0.7, 0.5, -0.45],
+    ["B1 c 0 V=pwl(v(a), -1, -1m, 0, 0, 0.5, 2m, 1, 1m)*v(b)", 1.7, 1.9, 0],
   ];
   for (const [line, va, vb, vc] of cases) it(line, () => checkStamp(line, va, vb, vc));
 
@@ -340,7 +343,11 @@ describe("B source errors, each at its file:line:col", () => {
 
   it("ngspice features not modelled are refused by name", () => {
     expect(errorOf([R, "B1 a 0 I=table(v(a), 0, 0, 1, 1m)"])).toMatch(/^3:10: .*table\(\) in a B source is not supported/);
-    expect(errorOf([R, "B1 a 0 I=pwl(v(a), 0, 0, 1, 1m)"])).toMatch(/^3:10: .*pwl\(\) in a B source is not supported/);
+    // pwl() is read (ngspice's PTpwl); its bad forms:
+    expect(errorOf([R, "B1 a 0 I=pwl(v(a), 0, 0)"])).toMatch(/^3:10: .*pwl\(\) takes its input and at least two \(x, y\) pairs, got 3 arguments/);
+    expect(errorOf([R, "B1 a 0 I=pwl(v(a), 0, 0, 1)"])).toMatch(/^3:10: .*pwl\(\) takes its input and at least two/);
+    expect(errorOf([R, "B1 a 0 I=pwl(v(a), 0, 0, v(a), 1m)"])).toMatch(/^3:10: .*pwl\(\)'s points must be constants/);
+    expect(errorOf([R, "B1 a 0 I=pwl(v(a), 1, 0, 1, 1m)"])).toMatch(/^3:10: .*pwl\(\)'s x values must increase \(1 after 1\)/);
     expect(errorOf([R, "B1 a 0 I=ddt(v(a))*1n"])).toMatch(/^3:10: .*ddt\(\)/);
     expect(errorOf([R, "B1 a 0 I=dec(v(a))"])).toMatch(/^3:10: .*dec\(\) in a B source is not supported/);
     expect(errorOf([R, "B1 a 0 I=hertz*1m"])).toMatch(/^3:10: .*'hertz'/);

@@ -159,6 +159,16 @@ describeNgspice("ngspice 39's readings of bare DC, .ends names, K, noise sources
       "l3 5 7 2m", "r7 7 0 1k", "k2 l2 l3 1.005",
     ]);
   });
+  itNgspice("E and G TABLE (ngspice's rewrite into a B source and an XSPICE pwl: the same internal nodes), m= on G, a single pair, in a subcircuit, across the table's corners", () => {
+    for (const vin of [-2, 0.2, 0.7, 1.1, 5]) {
+      compare(`table-${vin}`, [
+        "table", TIGHT, `v1 1 0 ${vin}`, "r1 1 0 1k",
+        "e1 2 0 TABLE {0.45*v(1)} = (-1, -0.5) (-0.5, 0) (0, 2) (0.5, 2) (1, 1)", "r2 2 0 1k",
+        "gd16 3 0 table {v(1)} ((-100,-1p)(0,0)(1m,1u)(2m,1m))", "r3 3 0 1",
+        ".subckt tt a b", "e2 b 0 table {v(a)} = (0, 0.3)", "g2 b 0 table {v(a)*2} = (0,0) (1,1m) (2, 1.5m) m=2", "rb b 0 1k", ".ends", "x1 1 4 tt",
+      ]);
+    }
+  });
   itNgspice("transient: PWL with r= and td=, with and without parentheses (the repeated part and the delay as ngspice's vsrcload.c)", () => {
     const f = path.join(dir, "pwl-r-td.cir");
     writeFileSync(f, ["pwl r td", "v1 1 0 pwl(0 0 1m 1 2m 0 3m 1) r=1m td=0.5m", "r1 1 0 1k", "v2 2 0 pwl 0 1 1m 2 2m 1 r=0", "r2 2 0 1k", "v3 3 0 pwl(0 0 1m 2 2m 0 r=0 td=0.2m)", "r3 3 0 1k", ".tran 0.1m 10m", ".end", ""].join("\n"));
@@ -236,6 +246,12 @@ describe("the lenient cards: what they read, and bad input", () => {
     expectNetlistError(load("V1 a 0 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 8, /v1: TRNOISE sources \(transient noise.*\) are not modelled by eqspice \(with a DC value/);
     const c = load("V1 a 0 DC 1 TRNOISE(1m 1n 0 0)", "R1 a 0 1k", ".tran 1n 10n")();
     expect(() => transient(c, {})).toThrow(/len\.cir:2:1: tran: v1: TRNOISE sources .* are not modelled by eqspice \(its DC value serves \.op, \.dc and \.ac only\)/);
+  });
+
+  it("E/G TABLE without its expression, with an odd number of values, with a stray token", () => {
+    expectNetlistError(load("V1 a 0 1", "E1 b 0 TABLE v(a) = (0,0) (1,1)", "R1 b 0 1k"), 3, 14, /e1: TABLE needs its input as an expression in braces/);
+    expectNetlistError(load("V1 a 0 1", "E1 b 0 TABLE {v(a)} = (0,0) (1)", "R1 b 0 1k"), 3, 30, /e1: TABLE needs pairs \(x, y\), got 3 values/);
+    expectNetlistError(load("V1 a 0 1", "G1 b 0 TABLE {v(a)} = (0,0) (1,1) m=", "R1 b 0 1k"), 3, 35, /g1: m= needs a value/);
   });
 
   it("DISTOF1 with a value that is not one", () => {

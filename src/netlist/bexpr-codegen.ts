@@ -68,7 +68,29 @@ export const HELPERS: Record<string, (...a: number[]) => number> = {
   pwr: (a, b) => (a < 0 ? -Math.pow(-a, b) : Math.pow(a, b)),
   // u2's derivative
   u2d: (x) => (x > 0 && x <= 1 ? 1 : 0),
+  // ngspice's PTpwl(x; x0, y0, x1, y1, ...): the segment of the bisection, extended linearly beyond the ends
+  pwl: (x, ...p) => {
+    const [k0, k1] = pwlSegment(x, p);
+    return p[2 * k0 + 1] + ((p[2 * k1 + 1] - p[2 * k0 + 1]) * (x - p[2 * k0])) / (p[2 * k1] - p[2 * k0]);
+  },
+  // its derivative in x (PTpwl_derivative): the segment's slope
+  pwld: (x, ...p) => {
+    const [k0, k1] = pwlSegment(x, p);
+    return (p[2 * k1 + 1] - p[2 * k0 + 1]) / (p[2 * k1] - p[2 * k0]);
+  },
 };
+
+/** ptfuncs.c's bisection: the segment [k0, k1] of the points (x_k = p[2k]) for x (the first or last beyond the ends). */
+function pwlSegment(x: number, p: number[]): [number, number] {
+  let k0 = 0;
+  let k1 = p.length / 2 - 1;
+  while (k1 - k0 > 1) {
+    const k = (k0 + k1) >> 1;
+    if (p[2 * k] > x) k1 = k;
+    else k0 = k;
+  }
+  return [k0, k1];
+}
 
 // ---------------------------------------------------------------- derivatives
 
@@ -78,7 +100,7 @@ const MATHJS_FUNCS: Record<string, string> = {
   sin: "sin", cos: "cos", tan: "tan", asin: "asin", acos: "acos", atan: "atan",
   sinh: "sinh", cosh: "cosh", tanh: "tanh", asinh: "asinh", acosh: "acosh", atanh: "atanh",
 };
-const ZERO_DERIV = new Set(["sgn", "u", "ceil", "floor", "nint", "eq0", "ne0", "gt0", "lt0", "ge0", "le0", "and", "or", "not", ...RELATIONAL]);
+const ZERO_DERIV = new Set(["sgn", "u", "ceil", "floor", "nint", "eq0", "ne0", "gt0", "lt0", "ge0", "le0", "and", "or", "not", "pwld", ...RELATIONAL]);
 
 export class Differentiator {
   private readonly rules = new Map<string, MathNode[]>();
@@ -167,6 +189,9 @@ export class Differentiator {
         return [this.fn("u", [a])];
       case "u2":
         return [this.fn("u2d", [a])];
+      case "pwl":
+        // the points are constants (checked when compiling): only the input has a partial
+        return [this.fn("pwld", args), ...args.slice(1).map(() => null)];
       case "min":
         return [this.cond(this.op(">", "larger", [a, b]), this.c(0), this.c(1)), this.cond(this.op(">", "larger", [a, b]), this.c(1), this.c(0))];
       case "max":

@@ -89,13 +89,14 @@ const B_FUNCTIONS: Record<string, number> = {
   u: 1, u2: 1, uramp: 1, ceil: 1, floor: 1, nint: 1,
   eq0: 1, ne0: 1, gt0: 1, lt0: 1, ge0: 1, le0: 1,
   min: 2, max: 2, pow: 2, pwr: 2, ternary_fcn: 3,
+  // pwl(x, x0, y0, x1, y1, ...): variadic (checked below), its points constants
+  pwl: -1,
 };
 
 /** ngspice B-source features eqspice refuses by name, with why. */
 const B_REFUSED: Record<string, string> = {
   table: "table() in a B source is not supported",
   tablefile: "tablefile() in a B source is not supported",
-  pwl: "pwl() in a B source is not supported",
   pwl_derivative: "pwl_derivative() in a B source is not supported",
   ddt: "ddt() (a time derivative: a charge) in a B source is not supported",
   sdt: "sdt() (a time integral) in a B source is not supported",
@@ -384,7 +385,15 @@ function compileInner(text: string, at: (i: number) => SourceLoc, cx: BCompileCo
       const f = n as MathTypes.FunctionNode;
       const name = f.fn.name;
       const want = name in B_FUNCTIONS ? B_FUNCTIONS[name] : -1;
-      if (want >= 0 && f.args.length !== want) throw new BSyntax(`${name}() takes ${want} argument${want === 1 ? "" : "s"}, got ${f.args.length}`, toks.find((t) => t.k === "call" && t.s === name)?.loc ?? toks[0].loc);
+      const at = () => toks.find((t) => t.k === "call" && t.s === name)?.loc ?? toks[0].loc;
+      if (want >= 0 && f.args.length !== want) throw new BSyntax(`${name}() takes ${want} argument${want === 1 ? "" : "s"}, got ${f.args.length}`, at());
+      if (name === "pwl") {
+        // ngspice's PTpwl: at least two (x, y) points, constant (inpptree.c builds the table once), x increasing
+        if (f.args.length < 5 || (f.args.length - 1) % 2 !== 0) throw new BSyntax(`pwl() takes its input and at least two (x, y) pairs, got ${f.args.length} argument${f.args.length === 1 ? "" : "s"}`, at());
+        const pts = f.args.slice(1).map((a) => constantValue(a));
+        if (pts.some((v) => v === null)) throw new BSyntax("pwl()'s points must be constants (numbers or .param values)", at());
+        for (let k = 2; k < pts.length; k += 2) if (!(pts[k]! > pts[k - 2]!)) throw new BSyntax(`pwl()'s x values must increase (${pts[k]} after ${pts[k - 2]})`, at());
+      }
     }
   });
 
@@ -582,4 +591,17 @@ export function readBLine(name: string, toks: readonly Token[], lineLoc: SourceL
   }
   if (!line) throw new NetlistError(`${name}: a B source needs V=expression or I=expression (usage: ${usage})`, toks[0].loc);
   return line;
+}
+
+/** The value of a subtree that reads no control and not time (numbers, .param values, arithmetic on them), or null. */
+function constantValue(n: MathNode): number | null {
+  let reads = false;
+  n.traverse((x) => {
+    if (x.type === "SymbolNode" && (x as MathTypes.SymbolNode).name.startsWith("__")) reads = true;
+  });
+  if (reads) return null;
+  const g = new Gen();
+  const e = g.expr(n);
+  const v = new Function("F", `${g.lines.join("\n")}\nreturn ${e};`)(HELPERS) as number;
+  return Number.isFinite(v) ? v : null;
 }

@@ -24,7 +24,7 @@ export function rewriteTable(line: LogicalLine): LogicalLine[] | null {
   const t = line.tokens;
   const letter = t[0]?.lower[0];
   if ((letter !== "e" && letter !== "g") || t[3]?.kind !== "word" || t[3].lower !== "table") return null;
-  const name = t[0].text;
+  const name = t[0].lower;
   const loc = t[3].loc;
   if (t[1]?.kind !== "word" || t[2]?.kind !== "word") throw new NetlistError(`${name}: TABLE needs two output nodes first (usage: ${name} n+ n- TABLE {expression} = (x0, y0) (x1, y1) ...)`, loc);
   let i = 4;
