@@ -169,6 +169,13 @@ describeNgspice("ngspice 39's readings of bare DC, .ends names, K, noise sources
       ]);
     }
   });
+  itNgspice("a resistance that reads v() is ngspice's B source i = v(n+, n-)/(expr), its tc1/tc2 dividing (at .temp 127), quoted or braced, R= or bare, in a subcircuit", () => {
+    compare("r-behavioural", [
+      "r of v", TIGHT, ".temp 127", "v1 1 0 2", "r1 1 2 1k", "r2 2 0 '1k*(1 + v(2))' tc1=0.001 tc2=1e-6",
+      "v9 9 0 0.5", "r3 1 3 r = {1k + v(9)*2k} tc1=0.001", "r4 3 0 1k",
+      ".subckt rr a", "rx a 0 {500 + 100*v(a)}", ".ends", "x1 3 rr",
+    ]);
+  });
   itNgspice("transient: PWL with r= and td=, with and without parentheses (the repeated part and the delay as ngspice's vsrcload.c)", () => {
     const f = path.join(dir, "pwl-r-td.cir");
     writeFileSync(f, ["pwl r td", "v1 1 0 pwl(0 0 1m 1 2m 0 3m 1) r=1m td=0.5m", "r1 1 0 1k", "v2 2 0 pwl 0 1 1m 2 2m 1 r=0", "r2 2 0 1k", "v3 3 0 pwl(0 0 1m 2 2m 0 r=0 td=0.2m)", "r3 3 0 1k", ".tran 0.1m 10m", ".end", ""].join("\n"));
@@ -252,6 +259,10 @@ describe("the lenient cards: what they read, and bad input", () => {
     expectNetlistError(load("V1 a 0 1", "E1 b 0 TABLE v(a) = (0,0) (1,1)", "R1 b 0 1k"), 3, 14, /e1: TABLE needs its input as an expression in braces/);
     expectNetlistError(load("V1 a 0 1", "E1 b 0 TABLE {v(a)} = (0,0) (1)", "R1 b 0 1k"), 3, 30, /e1: TABLE needs pairs \(x, y\), got 3 values/);
     expectNetlistError(load("V1 a 0 1", "G1 b 0 TABLE {v(a)} = (0,0) (1,1) m=", "R1 b 0 1k"), 3, 35, /g1: m= needs a value/);
+  });
+
+  it("a behavioural resistance with another instance parameter", () => {
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 {1k*v(a)} m=2"), 3, 18, /r1: a resistance that reads v\(\), i\(\) or time is a B source .* not 'm'/);
   });
 
   it("DISTOF1 with a value that is not one", () => {

@@ -426,25 +426,60 @@ function resistorModel(f: Frame, card: ModelCard): ResistorModelParams {
   return got;
 }
 
+/** Reads a node voltage, a branch current or time: a resistance that makes a resistor a B source (ngspice's b_transformation_wanted). */
+const BEHAVIOURAL = /(^|[^a-z0-9_])(v|i)\s*\(|(^|[^a-z0-9_])time([^a-z0-9_]|$)/i;
+
+/**
+ * `Rname n+ n- {expr}` or `R = {expr}` (tc1=, tc2= after it) whose expression
+ * reads v(), i() or time: the B-source arguments ngspice 39 gives it,
+ * `i = v(n+, n-)/(expr) tc1= tc2=` (the temperature factor dividing); null
+ * for any other resistor line.
+ */
+function behaviouralResistor(card: ElementCard): Token[] | null {
+  const a = card.args;
+  if (a.length < 3 || a[0].kind !== "word" || a[1].kind !== "word") return null;
+  let at = 2;
+  if (a[2].kind === "word" && (a[2].lower === "r" || a[2].lower === "resistance") && a[3]?.kind === "=") at = 4;
+  const e = a[at];
+  if (!e || e.kind !== "expr" || !BEHAVIOURAL.test(e.text)) return null;
+  const rest = a.slice(at + 1);
+  for (let k = 0; k < rest.length; k++) {
+    const t = rest[k];
+    const key = t.kind === "word" && rest[k + 1]?.kind === "=" ? t.lower : null;
+    if (key === "tc1" || key === "tc2") {
+      k += 2;
+      continue;
+    }
+    throw new NetlistError(`${card.name}: a resistance that reads v(), i() or time is a B source (as in ngspice 39), which takes tc1= and tc2= only here, not '${clip(t.text)}'`, t.loc);
+  }
+  const tok = (kind: Token["kind"], text: string, loc: SourceLoc): Token => ({ kind, text, lower: text.toLowerCase(), loc });
+  const n1 = a[0].text;
+  const n2 = a[1].text;
+  return [tok("word", "i", e.loc), tok("=", "=", e.loc), tok("expr", `v(${n1}, ${n2})/(${e.text})`, e.loc), ...rest];
+}
+
 function element(ctx: Ctx, card: ElementCard, f: Frame): void {
   const name = f.prefix ? `${card.letter}.${f.prefix}${card.name}` : card.name;
   const local = f.env;
   const args = card.args;
-  if (card.letter === "r" && args.length === 3 && args[0].kind === "word" && args[1].kind === "word" && !(ctx.rModels && args[2].kind === "word" && findResistorModel(f, args[2].lower))) {
+  const rb = card.letter === "r" ? behaviouralResistor(card) : null;
+  if (card.letter === "r" && !rb && args.length === 3 && args[0].kind === "word" && args[1].kind === "word" && !(ctx.rModels && args[2].kind === "word" && findResistorModel(f, args[2].lower))) {
     // The plain `Rname a b value` line (10^5 of them in a crossbar netlist): no intermediate arrays.
     const ohms = checkOhms(card, zeroOhmsAsNgspice(card, evalTok(args[2], local, "resistance"), args[2], ctx.warnings), args[2]);
     ctx.out.push({ type: "r", name, nodes: [mapNode(ctx, f, args[0].lower), mapNode(ctx, f, args[1].lower)], ohms, loc: card.loc, nodeToks: args });
     return;
   }
-  if (card.letter === "b") {
-    // Bname n+ n- V=expr | I=expr (netlist/bexpr.ts reads the expression)
+  if (card.letter === "b" || rb) {
+    // Bname n+ n- V=expr | I=expr (netlist/bexpr.ts reads the expression); or a resistor whose value reads
+    // v(), i() or time, which ngspice 39 (inpcom.c) makes `bRname n+ n- i = v(n+, n-)/(expr) tc1= tc2= reciproctc=1`
+    const bArgs = rb ?? args.slice(2);
     const nodeToks = args.slice(0, 2);
     if (nodeToks.length < 2 || nodeToks.some((t) => t.kind !== "word")) {
       const bad = nodeToks.find((t) => t.kind !== "word");
       throw new NetlistError(`${card.name}: missing node ${bad ? nodeToks.indexOf(bad) + 1 : nodeToks.length + 1} of 2 (usage: Bname n+ n- V=expression or I=expression)`, bad?.loc ?? args[args.length - 1]?.loc ?? card.loc);
     }
     const nodes = nodeToks.map((t) => mapNode(ctx, f, t.lower)) as [string, string];
-    const line = readBLine(card.name, args.slice(2), card.loc);
+    const line = readBLine(card.name, bArgs, card.loc);
     const expr = compileB(line.text, line.at, {
       scope: local,
       mapNode: (n) => mapNode(ctx, f, n),
@@ -456,9 +491,11 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     const tc1 = line.tc.tc1 ? evalTok(line.tc.tc1, local, `${card.name} tc1`) : 0;
     const tc2 = line.tc.tc2 ? evalTok(line.tc.tc2, local, `${card.name} tc2`) : 0;
     const dT = ctx.options.temp + CONSTCtoK - 300.15;
-    const factor = 1 + tc1 * dT + tc2 * dT * dT;
-    if (!Number.isFinite(factor)) throw new NetlistError(`${card.name}: temperature factor 1 + tc1 dT + tc2 dT^2 is ${factor}`, (line.tc.tc1 ?? line.tc.tc2)!.loc);
-    ctx.out.push({ type: "b", name, nodes, kind: line.kind, expr: scaleBExpr(expr, factor), loc: card.loc, nodeToks });
+    const poly = 1 + tc1 * dT + tc2 * dT * dT;
+    // a resistance's factor divides the current (ngspice's reciproctc=1)
+    const factor = rb ? 1 / poly : poly;
+    if (!Number.isFinite(factor)) throw new NetlistError(`${card.name}: temperature factor 1 + tc1 dT + tc2 dT^2 is ${poly}`, (line.tc.tc1 ?? line.tc.tc2)!.loc);
+    ctx.out.push({ type: "b", name: rb ? (f.prefix ? `b.${f.prefix}b${card.name}` : `b${card.name}`) : name, nodes, kind: line.kind, expr: scaleBExpr(expr, factor), loc: card.loc, nodeToks });
     return;
   }
   if (card.letter === "a") {
