@@ -176,6 +176,12 @@ describeNgspice("ngspice 39's readings of bare DC, .ends names, K, noise sources
       ".subckt rr a", "rx a 0 {500 + 100*v(a)}", ".ends", "x1 3 rr",
     ]);
   });
+  itNgspice("an instance parameter overrides a .param of the subcircuit's body (alterparam.sp), the header's defaults still apply", () => {
+    compare("body-param-override", [
+      "body param", TIGHT, ".subckt subr in out rint1 = 6", ".param rint = 5", ".param rint2 = {rint + 3}", "R0 in out 'rint'", "R1 in out 'rint1'", "R2 in out 'rint2'", ".ends",
+      "Xr 2 0 subr rint = 7 rint1 = 9", "v2 2 0 1", "Xs 3 0 subr", "v3 3 0 1",
+    ]);
+  });
   itNgspice("transient: PWL with r= and td=, with and without parentheses (the repeated part and the delay as ngspice's vsrcload.c)", () => {
     const f = path.join(dir, "pwl-r-td.cir");
     writeFileSync(f, ["pwl r td", "v1 1 0 pwl(0 0 1m 1 2m 0 3m 1) r=1m td=0.5m", "r1 1 0 1k", "v2 2 0 pwl 0 1 1m 2 2m 1 r=0", "r2 2 0 1k", "v3 3 0 pwl(0 0 1m 2 2m 0 r=0 td=0.2m)", "r3 3 0 1k", ".tran 0.1m 10m", ".end", ""].join("\n"));

@@ -870,17 +870,21 @@ function instantiate(ctx: Ctx, card: ElementCard, f: Frame, stack: Frame[], acti
   // Parameters: the instance's overrides (in the caller's scope), then the definition's
   // defaults over the global scope, which see the overrides (ngspice: `a=5` on the
   // instance makes a default `b={a*2}` 10).
+  // A name the header does not declare but a `.param` of the body does is overridden too, as ngspice 39
+  // does (examples/various/alterparam.sp: `Xr 2 0 subr rint = 7` over the body's `.param rint = 5`).
   const overrides: ParamScope = new Map();
+  const bodyOverrides: ParamScope = new Map();
   for (const p of parseOverrides(card.args.slice(i))) {
-    if (!def.params.some((q) => q.name === p.name)) {
+    const inHeader = def.params.some((q) => q.name === p.name);
+    if (!inHeader && !def.body.params.some((q) => q.name === p.name)) {
       throw new NetlistError(`${card.name}: subcircuit ${def.name} has no parameter '${clip(p.name)}'`, p.loc);
     }
-    if (overrides.has(p.name)) throw new NetlistError(`${card.name}: parameter '${p.name}' given twice`, p.loc);
-    overrides.set(p.name, evaluateValue(p.value.text, p.value.kind === "expr", f.env, p.value.loc, `parameter '${p.name}'`, true));
+    if (overrides.has(p.name) || bodyOverrides.has(p.name)) throw new NetlistError(`${card.name}: parameter '${p.name}' given twice`, p.loc);
+    (inHeader ? overrides : bodyOverrides).set(p.name, evaluateValue(p.value.text, p.value.kind === "expr", f.env, p.value.loc, `parameter '${p.name}'`, true));
   }
   const funcs = funcsOf(ctx, def.body);
   const inst = new ParamEnv(ctx.globalEnv, def.params, overrides, funcs);
-  const env = def.body.params.length ? new ParamEnv(inst, def.body.params, undefined, funcs) : inst;
+  const env = def.body.params.length ? new ParamEnv(inst, def.body.params, bodyOverrides.size ? bodyOverrides : undefined, funcs) : inst;
   const nodeMap = new Map<string, string>();
   def.ports.forEach((p, k) => nodeMap.set(p, mapNode(ctx, f, words[k].lower)));
   const child: Frame = {
