@@ -24,7 +24,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { loadCircuit, loadCircuitFromText, operatingPoint, transient } from "../src/api.js";
 import { parseNetlist } from "../src/netlist/parser.js";
 import { elaborate } from "../src/netlist/elaborate.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
@@ -269,6 +269,14 @@ describe("the lenient cards: what they read, and bad input", () => {
 
   it("a behavioural resistance with another instance parameter", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 {1k*v(a)} m=2"), 3, 18, /r1: a resistance that reads v\(\), i\(\) or time is a B source .* not 'm'/);
+  });
+
+  it("diode RTH0/CTH0 and the safe-operating-area limits are read and unused (ngspice uses them only with a thermal node or for warnings); a thermal instance is refused", () => {
+    const a = operatingPoint(load("V1 a 0 0.7", "D1 a 0 dm", ".model dm d(is=1e-14 rs=1 rth0=100 cth0=1u fv_max=1.5 bv_max=20 id_max=1.5 pd_max=1 te_max=175)")());
+    const b = operatingPoint(load("V1 a 0 0.7", "D1 a 0 dm", ".model dm d(is=1e-14 rs=1)")());
+    expect(a.branches.v1).toBe(b.branches.v1);
+    expect(a.branches.v1).toBeLessThan(-1e-4);
+    expectNetlistError(load("V1 a 0 0.7", "D1 a 0 tj dm thermal", ".model dm d(is=1e-14 rth0=100)"), 3, 14, /d1: self-heating diodes .* are not supported/);
   });
 
   it("DISTOF1 with a value that is not one", () => {

@@ -636,6 +636,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     }
     case "d": {
       const nodes = needNodes(card, pos, 2, "Dname anode cathode model [area]");
+      const thermal = pos.find((t, k) => k >= 3 && t.lower === "thermal");
+      if (thermal) throw new NetlistError(`${card.name}: self-heating diodes (a thermal node and 'thermal', with the model's RTH0) are not supported`, thermal.loc);
       const modelTok = pos[2];
       if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing diode model name`, card.loc);
       // After the model: an optional area and an optional `off`, in either order.

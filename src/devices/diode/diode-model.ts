@@ -172,6 +172,15 @@ export const DIODE_PARAM_ALIASES: Record<string, keyof DiodeModelParams | null> 
   vpk: null,
   mfg: null,
   type: null,
+  // self-heating (RTH0, CTH0) acts only on an instance with a thermal node and `thermal` (refused on the
+  // D line); the safe-operating-area limits only make ngspice warn: read and unused, as ngspice uses them
+  rth0: null,
+  cth0: null,
+  fv_max: null,
+  bv_max: null,
+  id_max: null,
+  pd_max: null,
+  te_max: null,
   ...Object.fromEntries(Object.keys(DIODE_UNSUPPORTED).map((k) => [k, null])),
   ...Object.fromEntries([...DIODE_IGNORED_AS_NGSPICE].map((k) => [k, null])),
 };
