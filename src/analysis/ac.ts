@@ -173,7 +173,7 @@ function layout(c: Circuit): AcLayout {
 
 /** A LoadContext view for AcLoadContext: the operating point, no fixed voltages, A and b as given. */
 function view(A: Float64Array, b: Float64Array, V: Float64Array, x: Float64Array, gmin: number): LoadContext {
-  return { mode: "dc", A, b, V, Vk: new Float64Array(V.length), x, time: -1, srcScale: 1, gmin, initJunctions: false, noncon: false, integ: null };
+  return { mode: "dc", A, b, V, Vk: new Float64Array(V.length), x, time: -1, srcScale: 1, srcMode: "dc", srcTime: -1, gmin, initJunctions: false, noncon: false, integ: null };
 }
 
 /**

@@ -224,6 +224,8 @@ export class Engine {
       x: this.x,
       time: -1,
       srcScale: 1,
+      srcMode: "dc",
+      srcTime: -1,
       gmin: circuit.options.gmin,
       initJunctions: false,
       noncon: false,
@@ -264,13 +266,21 @@ export class Engine {
   }
 
   /** Set fixed-node voltages for this analysis point. */
+  /**
+   * A transient's operating point (ngspice's MODETRANOP): DC points evaluate the independent
+   * sources' waveforms at t = 0 instead of their DC values. Set by the transient's start only.
+   */
+  tranOp = false;
+
   setPoint(mode: "dc" | "tran", time: number, srcScale: number, integ: IntegrationState | null): void {
     const c = this.ctx;
     c.mode = mode;
     c.time = mode === "dc" ? -1 : time;
     c.srcScale = srcScale;
     c.integ = integ;
-    applyFixed(this.circuit, this.V, this.Vk, mode, time, srcScale);
+    c.srcMode = mode === "dc" && !this.tranOp ? "dc" : "tran";
+    c.srcTime = mode === "dc" ? (this.tranOp ? 0 : -1) : time;
+    applyFixed(this.circuit, this.V, this.Vk, c.srcMode, c.srcTime, srcScale);
     this.baseValid = false;
     this.pointVersion++;
   }

@@ -50,9 +50,12 @@ export function initialState(engine: Engine, uic: boolean): void {
     }
     engine.nodeStamps = { g, j };
   }
+  // The sources at their t = 0 values, not their DC values (ngspice's MODETRANOP: `V1 a 0 DC 0 PWL(0 0.9 ...)` starts at 0.9 V)
+  engine.tranOp = true;
   try {
     solveDc(engine, { icNodes: new Set(c.ics.keys()) });
   } finally {
+    engine.tranOp = false;
     engine.nodeStamps = null;
     engine.invalidate();
   }

@@ -52,6 +52,13 @@ export interface LoadContext {
   time: number;
   /** Scale of independent sources (source stepping); 1 normally. */
   srcScale: number;
+  /**
+   * How independent sources are evaluated: "dc" their DC value, "tran" their waveform at srcTime (s).
+   * A transient's operating point is mode "dc" with sources "tran" at 0 (ngspice's MODETRANOP: a
+   * source with a time function takes its value at t = 0, whatever its DC value).
+   */
+  srcMode: "dc" | "tran";
+  srcTime: number;
   /** Conductance across every junction (S), ngspice's GMIN. */
   gmin: number;
   /** First iteration of a DC solve: junctions start at their critical voltage (SPICE INITJCT). */

@@ -75,7 +75,7 @@ export class VoltageSource implements Device {
   }
 
   load(ctx: LoadContext): void {
-    if (this.h) stampVoltageBranch(ctx, this.h, this.valueAt(ctx.mode, ctx.time, ctx.srcScale));
+    if (this.h) stampVoltageBranch(ctx, this.h, this.valueAt(ctx.srcMode, ctx.srcTime, ctx.srcScale));
   }
 
   /**
@@ -146,7 +146,7 @@ export class CurrentSource implements Device {
   }
 
   load(ctx: LoadContext): void {
-    stampCurrentSource(ctx, this.h, ctx.srcScale * sourceAt(this.value, ctx.mode, ctx.time));
+    stampCurrentSource(ctx, this.h, ctx.srcScale * sourceAt(this.value, ctx.srcMode, ctx.srcTime));
   }
 
   /** AC: its AC phasor flows from a through the source to b (0 without `AC`: open). */

@@ -5,7 +5,8 @@
 
 export type Waveform =
   | { kind: "dc"; value: number }
-  | { kind: "pulse"; v1: number; v2: number; td: number; tr: number; tf: number; pw: number; per: number }
+  /** np: ngspice's 8th PULSE argument, the number of pulses (0: unlimited). */
+  | { kind: "pulse"; v1: number; v2: number; td: number; tr: number; tf: number; pw: number; per: number; np: number }
   | { kind: "sin"; vo: number; va: number; freq: number; td: number; theta: number; phase: number }
   /** td (s): the whole waveform delayed; r (s): after the last point the part from time r (one of the points) on repeats. */
   | { kind: "pwl"; t: number[]; v: number[]; td?: number; r?: number }
@@ -25,7 +26,9 @@ export function makeWaveform(kind: string, a: number[], d: TimeDefaults): Wavefo
       if (a.length < 2) throw new Error("PULSE needs at least V1 and V2");
       const tr = arg(3, d.tstep) || d.tstep;
       const tf = arg(4, d.tstep) || d.tstep;
-      return { kind, v1: a[0], v2: a[1], td: arg(2, 0), tr, tf, pw: arg(5, d.tstop) || d.tstop, per: arg(6, d.tstop) || d.tstop };
+      if (a.length > 8) throw new Error(`PULSE takes at most 8 arguments (V1 V2 TD TR TF PW PER NP), got ${a.length}`);
+      const np = arg(7, 0);
+      return { kind, v1: a[0], v2: a[1], td: arg(2, 0), tr, tf, pw: arg(5, d.tstop) || d.tstop, per: arg(6, d.tstop) || d.tstop, np: np > 0 ? np : 0 };
     }
     case "sin": {
       if (a.length < 2) throw new Error("SIN needs at least VO and VA");
@@ -61,7 +64,10 @@ export function waveformAt(w: Waveform, t: number): number {
     case "pulse": {
       if (t <= w.td) return w.v1;
       let tt = t - w.td;
-      if (w.per > 0) tt = tt % w.per;
+      // ngspice's vsrcload.c: after NP pulses V1; a period starts again only past PER (t = PER is still the pulse's)
+      if (w.np > 0 && tt > w.np * w.per) return w.v1;
+      if (w.per > 0 && tt > w.per) tt -= w.per * Math.floor(tt / w.per);
+      if (tt <= 0) return w.v1;
       if (tt < w.tr) return w.v1 + ((w.v2 - w.v1) * tt) / w.tr;
       if (tt <= w.tr + w.pw) return w.v2;
       if (tt < w.tr + w.pw + w.tf) return w.v2 + ((w.v1 - w.v2) * (tt - w.tr - w.pw)) / w.tf;
@@ -110,7 +116,7 @@ export function breakpoints(w: Waveform, tstop: number): number[] {
   const out: number[] = [];
   if (w.kind === "pulse") {
     const per = w.per > 0 ? w.per : Infinity;
-    for (let k = 0; ; k++) {
+    for (let k = 0; w.np === 0 || k < w.np; k++) {
       const base = w.td + k * per;
       if (base > tstop || k > 100000) break;
       for (const dt of [0, w.tr, w.tr + w.pw, w.tr + w.pw + w.tf]) if (base + dt <= tstop) out.push(base + dt);

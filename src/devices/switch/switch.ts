@@ -74,6 +74,8 @@ export class Switch implements Device {
   private ctrl0 = 0;
   private state1: number;
   private ctrl1 = 0;
+  /** The last load was a DC one (an operating point): the next transient time point starts from its state. */
+  private afterDc = false;
   /** Time of the last transient load (a new time point starts from the accepted state). */
   private tLoad = NaN;
 
@@ -168,7 +170,12 @@ export class Switch implements Device {
       this.tLoad = NaN;
     } else if (ctx.mode === "tran" && ctx.time !== this.tLoad) {
       // first iteration of a time point: from the state and control accepted at the last one
-      // (ngspice reads the control from the last solution, not from a predicted point)
+      // (ngspice reads the control from the last solution, not from a predicted point);
+      // after an operating point, the operating point's state is the accepted one
+      if (this.afterDc) {
+        this.state1 = this.state0;
+        this.ctrl1 = this.ctrl0;
+      }
       this.tLoad = ctx.time;
       state = this.next(this.state1, this.state1, this.ctrl1, true);
     } else {
@@ -177,6 +184,7 @@ export class Switch implements Device {
     }
     this.state0 = state;
     this.ctrl0 = v;
+    this.afterDc = ctx.mode === "dc";
     stampConductance(ctx, this.h, conducts(state) ? this.gon : this.goff);
   }
 
