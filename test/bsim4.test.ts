@@ -200,8 +200,8 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 tempmod=1)"), 2, 33, /TEMPMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 wpemod=1)"), 2, 32, /WPEMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 jtss=1e-6)"), 2, 30, /JTSS=0\.000001 is not supported: eqspice models BSIM4 without the trap-assisted tunneling/);
-    expectNetlistError(load(".model m nmos (level=54 version=4.5)"), 2, 33, /BSIM4 VERSION=4\.5 is not supported: eqspice implements BSIM4 4\.8 and 4\.7 .* another device \(bsim4v5 or bsim4v6\)/);
-    expectNetlistError(load(".model m nmos (level=54 version=4.6.5)"), 2, 33, /VERSION=4\.6\.5 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 version=3.9)"), 2, 33, /BSIM4 VERSION=3\.9 is not supported: eqspice implements BSIM4 4\.0 to 4\.8 .* ngspice 39 has no BSIM4 device for version 3\.9/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.9)"), 2, 33, /VERSION=4\.9 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 version=4.7 gidlclamp=-1e-4)"), 2, 47, /BSIM4 VERSION 4\.7 \(ngspice's bsim4v7\) has no model parameter 'gidlclamp'/);
     expectNetlistError(load(".model m nmos (level=54 toxe=0)"), 2, 30, /TOXE must be positive \(got 0\)/);
     expectNetlistError(load(".model m nmos (level=54 rsh=-2)"), 2, 29, /RSH must not be negative/);

@@ -221,6 +221,8 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   const toxe = mm.toxe;
   const epssub = EPSSI;
   const mobMod = mm.p.mobmod;
+  // VERSION 4.0-4.5 (ngspice's bsim4v5): its own mobility UD term, no 4.6.4 Esat fix, PSCBE1 < 0 not special
+  const v45 = mm.ver === 45;
   let T0: number, T1: number, T2: number, T3: number, T4: number, T5: number, T6: number, T7: number, T8: number, T9: number, T10: number;
   let T11: number, T12: number, T13: number;
   let dT0_dVg: number, dT0_dVd: number, dT0_dVb: number;
@@ -546,7 +548,46 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // mobility (MTRLMOD = 0: T14 = 0)
   let Denomi: number, dDenomi_dVg: number, dDenomi_dVd: number, dDenomi_dVb: number;
-  if (mobMod === 0) {
+  if (v45 && mobMod !== 3) {
+    // b4v5ld.c: the Coulomb term is UD Vth^2 / (X / TOXE)^2 with X = Vgsteff + 2 Vth (MOBMOD 0, 1) or
+    // (Vgsteff + vtfbphi1) / TOXE (MOBMOD 2, a second 1/TOXE as b4v5ld.c has it). The partials here are
+    // the exact ones of that value, d/dVgsteff and d/dVth (bsim4v5's own drop some Vth terms; the
+    // solution is the same)
+    const X = mobMod === 2 ? (Vgsteff + P.vtfbphi1) / toxe : Vgsteff + Vth + Vth;
+    const dX = mobMod === 2 ? 1.0 / toxe : 1.0; // dX/dVgsteff; dX/dVth = 2 (MOBMOD 0, 1), 0 (MOBMOD 2)
+    const Y = X / toxe;
+    T6 = (b.ud * Vth * Vth) / (Y * Y);
+    const dT6_dVgst = (-2.0 * T6 * dX) / X;
+    const dT6_dVth = (2.0 * b.ud * Vth) / (Y * Y) - (mobMod === 2 ? 0 : (4.0 * T6) / X);
+    let dT5_dVth: number;
+    if (mobMod === 0) {
+      T2 = b.ua + b.uc * Vbseff;
+      T3 = X / toxe;
+      T5 = T3 * (T2 + b.ub * T3) + T6;
+      const dT5_dX = (T2 + 2.0 * b.ub * T3) / toxe;
+      dDenomi_dVg = dT5_dX + dT6_dVgst;
+      dT5_dVth = 2.0 * dT5_dX + dT6_dVth;
+      dDenomi_dVb = dT5_dVth * dVth_dVb + b.uc * T3;
+    } else if (mobMod === 1) {
+      T2 = 1.0 + b.uc * Vbseff;
+      T3 = X / toxe;
+      T4 = T3 * (b.ua + b.ub * T3);
+      T5 = T4 * T2 + T6;
+      const dT5_dX = ((b.ua + 2.0 * b.ub * T3) * T2) / toxe;
+      dDenomi_dVg = dT5_dX + dT6_dVgst;
+      dT5_dVth = 2.0 * dT5_dX + dT6_dVth;
+      dDenomi_dVb = dT5_dVth * dVth_dVb + b.uc * T4;
+    } else {
+      T1 = Math.exp(b.eu * Math.log(X));
+      dT1_dVg = (T1 * b.eu) / X / toxe;
+      T2 = b.ua + b.uc * Vbseff;
+      T5 = T1 * T2 + T6;
+      dDenomi_dVg = T2 * dT1_dVg + dT6_dVgst;
+      dT5_dVth = dT6_dVth;
+      dDenomi_dVb = dT5_dVth * dVth_dVb + T1 * b.uc;
+    }
+    dDenomi_dVd = dT5_dVth * dVth_dVd;
+  } else if (mobMod === 0) {
     T0 = Vgsteff + Vth + Vth;
     T2 = b.ua + b.uc * Vbseff;
     T3 = T0 / toxe;
@@ -771,7 +812,9 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dEsatL_dVd = dEsatL_dVd * T10 + EsatL * dT10_dVd;
     dEsatL_dVb = dEsatL_dVb * T10 + EsatL * dT10_dVb;
     EsatL *= T10;
-    Esat = EsatL / Leff;
+    // the 4.6.4 bug fix; bsim4v5 keeps Esat = 2 VSAT / ueff in the channel-length modulation below (and
+    // so does the partial there, approximately: it takes the overshoot's dEsatL as ngspice does)
+    if (!v45) Esat = EsatL / Leff;
   }
 
   // Vasat
@@ -963,7 +1006,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // VASCBE
   let VASCBE: number, dVASCBE_dVg: number, dVASCBE_dVd: number, dVASCBE_dVb: number;
-  if (b.pscbe2 > 0.0 && b.pscbe1 >= 0.0) {
+  if (b.pscbe2 > 0.0 && (b.pscbe1 >= 0.0 || v45)) {
     if (diffVds > (b.pscbe1 * P.litl) / EXP_THRESHOLD) {
       T0 = (b.pscbe1 * P.litl) / diffVds;
       VASCBE = (Leff * Math.exp(T0)) / b.pscbe2;
@@ -1198,7 +1241,8 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
       Pigcd = b.pigcd;
       dPigcd_dVg = dPigcd_dVd = dPigcd_dVb = 0.0;
     } else {
-      T11 = -P.bechvb;
+      // 4.7 on: -Bechvb = BECH TOXE; bsim4v5 and bsim4v6 multiply Bechvb (= -BECH TOXE) by TOXE once more
+      T11 = mm.ver <= 46 ? P.bechvb * toxe : -P.bechvb;
       T12 = Vgsteff + 1.0e-20;
       T13 = T11 / T12 / T12;
       const T14 = -T13 / T12;

@@ -109,7 +109,49 @@ export interface Bsim4Model {
   toxm: number;
   /** VERSION 4.7.x: ngspice's bsim4v7, whose DC differs from 4.8 only in FGIDL's default (0) and GIDLMOD 1's GIDLCLAMP (absent). */
   v47: boolean;
+  /**
+   * Which of ngspice 39's BSIM4 devices runs the card: 48 (bsim4, VERSION
+   * 4.8 or none), 47 (bsim4v7), 46 (bsim4v6, VERSION 4.6.x), 45 (bsim4v5,
+   * VERSION 4.0 to 4.5). See bsim4VersionOf.
+   */
+  ver: Bsim4Ver;
 }
+
+/** ngspice 39's BSIM4 device for a VERSION (inpdomod.c): 48 bsim4, 47 bsim4v7, 46 bsim4v6, 45 bsim4v5. */
+export type Bsim4Ver = 45 | 46 | 47 | 48;
+
+/**
+ * The model parameters ngspice 39's bsim4 (4.8.2) knows and its bsim4v6
+ * (VERSION 4.6.x) does not (b4v6.c's table against b4.c's): bsim4v6
+ * ignores them with a warning ("unrecognized parameter"), and so does
+ * eqspice. All are inert at their 4.8 defaults in the DC eqspice computes
+ * (DVTP2-5, TNFACTOR, TETA0 0; GIDLMOD 0, so RGIDL, KGIDL, FGIDL,
+ * GIDLCLAMP unused; IDOVVDS 1e-9 is bsim4v6's constant).
+ */
+export const BSIM4_NOT_IN_46: ReadonlySet<string> = new Set(
+  ("dvtp2 dvtp3 dvtp4 dvtp5 fgidl fgisl gidlclamp gidlmod idovvds kgidl kgisl ldvtp2 ldvtp3 ldvtp4 ldvtp5 lfgidl lfgisl lkgidl lkgisl " +
+    "lrgidl lrgisl lteta0 ltnfactor ltvoffcv mtrlcompatmod pdvtp2 pdvtp3 pdvtp4 pdvtp5 pfgidl pfgisl pkgidl pkgisl prgidl prgisl pteta0 " +
+    "ptnfactor ptvoffcv rgidl rgisl rnoic teta0 tnfactor tnoic tvoffcv wdvtp2 wdvtp3 wdvtp4 wdvtp5 wfgidl wfgisl wkgidl wkgisl wrgidl " +
+    "wrgisl wteta0 wtnfactor wtvoffcv").split(" "),
+);
+
+/**
+ * The model parameters of ngspice 39's bsim4 that its bsim4v5 (VERSION 4.0
+ * to 4.5) does not know (b4v5.c's table): ignored with a warning, as
+ * bsim4v5 ignores them. At their 4.8 defaults they change nothing in
+ * bsim4v5's DC, which has no separate GISL, source/drain-side IGS/IGD or
+ * DLCIGD parameters (GISL takes AGIDL, BGIDL, CGIDL, EGIDL; IGS and IGD
+ * take AIGSD, BIGSD, CIGSD; both edges DLCIG): bsim4Model's defaults make
+ * exactly that when these are absent.
+ */
+export const BSIM4_NOT_IN_45: ReadonlySet<string> = new Set([
+  ...BSIM4_NOT_IN_46,
+  ...("ados agisl aigd aigs bdos bg0sub bgisl bigd bigs cgisl cigd cigs cvchargemod dlcigd easub egisl eot epsrgate epsrsub jtweff " +
+    "lagisl laigd laigs lbgisl lbigd lbigs lcgisl lcigd lcigs leffeot legisl lminvcv lucs lucste minvcv mtrlmod ni0sub njtsd njtsswd " +
+    "njtsswgd pagisl paigd paigs pbgisl pbigd pbigs pcgisl pcigd pcigs pegisl phig pminvcv pucs pucste tbgasub tbgbsub tempeot tnjtsd " +
+    "tnjtsswd tnjtsswgd ucs ucste vddeot voffcvl wagisl waigd waigs wbgisl wbigd wbigs wcgisl wcigd wcigs weffeot wegisl wminvcv wucs " +
+    "wucste").split(" "),
+]);
 
 /**
  * b4set.c's model defaults that are not 0 (binned parameters: the base
@@ -159,7 +201,9 @@ function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
  * GIDL values, DSUB to DROUT, the C-V geometry offsets to the I-V ones),
  * and b4temp.c's TOXE / TOXP / DTOX rule (MTRLMOD = 0).
  */
-export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, v47 = false): Bsim4Model {
+export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, ver: Bsim4Ver | boolean = 48): Bsim4Model {
+  if (typeof ver === "boolean") ver = ver ? 47 : 48;
+  const v47 = ver === 47;
   const given = new Set(values.keys());
   const v: Record<string, number> = {};
   for (const b of BSIM4_BINNED) for (const pre of ["", "l", "w", "p"]) v[pre + b] = 0;
@@ -167,6 +211,8 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   const mobmod = values.get("mobmod") ?? 0;
   for (const [k, d] of defaultsFor(type, mobmod)) v[k] = d;
   if (v47) v.fgidl = 0;
+  // bsim4v5 (b4v5set.c): UD defaults to 1e14 m^-2 (0 from 4.6 on)
+  if (ver === 45) v.ud = 1.0e14;
   const conv = new Map(values);
   for (const pre of ["", "l", "w", "p"]) {
     const nd = conv.get(pre + "ndep");
@@ -255,7 +301,7 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   const tnomK = (values.get("tnom") ?? tnomC) + CONSTCtoK;
   v.tnom = tnomK;
   const eps = v.epsrox * EPS0;
-  return { type, p: v, given, tnomK, coxe: eps / toxe, coxp: eps / toxp, toxe, toxp, toxm, v47 };
+  return { type, p: v, given, tnomK, coxe: eps / toxe, coxp: eps / toxp, toxe, toxp, toxm, v47, ver };
 }
 
 /**
@@ -290,6 +336,10 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   }
   if (p.igcmod !== 0 && p.igcmod !== 1 && p.igcmod !== 2) return ["igcmod", `IGCMOD=${p.igcmod} is not supported: ngspice knows IGCMOD 0, 1 and 2`];
   if (p.igbmod !== 0 && p.igbmod !== 1) return ["igbmod", `IGBMOD=${p.igbmod} is not supported: ngspice knows IGBMOD 0 and 1`];
+  // b4v5ld.c takes a negative PSCBE1 into exp(PSCBE1 LITL / (Vds - Vdseff)): the Early voltage VASCBE goes to 0 where
+  // Vdseff meets Vds and ngspice 39 answers NaN (4.6 on skip the term)
+  if (m.ver === 45 && p.pscbe1 < 0 && p.pscbe2 > 0) return ["pscbe1", `PSCBE1=${p.pscbe1} is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 divides by an Early voltage that vanishes for PSCBE1 < 0 (NaN); VERSION=4.6 or later skips that term`];
+  if (m.ver === 45 && p.mobmod === 3) return ["mobmod", `MOBMOD=3 is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 has no MOBMOD 3 (it warns and runs MOBMOD 0); VERSION=4.6 or later has it`];
   if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2 && p.mobmod !== 3) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1, 2 and 3`];
   if (p.diomod !== 0 && p.diomod !== 1 && p.diomod !== 2) return ["diomod", `DIOMOD=${p.diomod} is not supported: ngspice knows DIOMOD 0, 1 and 2`];
   if (!(p.geomod >= 0 && p.geomod <= 10 && Number.isInteger(p.geomod))) return ["geomod", `GEOMOD=${p.geomod} is not supported: ngspice knows GEOMOD 0 to 10`];
@@ -540,8 +590,11 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const jsdT = pos(p.jsd * dT);
   const jswdT = pos(p.jswd * dT);
   const jswgdT = pos(p.jswgd * dT);
-  const ijthsfwd = p.ijthsfwd <= 0 ? 0 : p.ijthsfwd;
-  const ijthdfwd = p.ijthdfwd <= 0 ? 0 : p.ijthdfwd;
+  const v45 = mm.ver === 45;
+  // b4temp.c resets IJTH* <= 0 to 0; b4v5temp.c (VERSION 4.0-4.5) to 0.1 A
+  const ijr = (x: number): number => (x <= 0 ? (v45 ? 0.1 : 0) : x);
+  const ijthsfwd = ijr(p.ijthsfwd);
+  const ijthdfwd = ijr(p.ijthdfwd);
 
   const { leff, weff, weffCJ } = bsim4EffectiveSize(mm, g.l, g.w);
   const invL = p.binunit === 1 ? 1.0e-6 / leff : 1.0 / leff;
@@ -580,7 +633,8 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const phi = Vtm0 * Math.log(b.ndep / ni) + b.phin + 0.4;
   const sqrtPhi = Math.sqrt(phi);
   const xdep0 = Math.sqrt((2.0 * epssub) / (Charge_q * b.ndep * 1.0e6)) * sqrtPhi;
-  const litl = Math.sqrt(((3.0 * 3.9) / epsrox) * b.xj * toxe);
+  // b4v5temp.c: sqrt(3 XJ TOXE), without 4.6's 3.9 / EPSROX
+  const litl = v45 ? Math.sqrt(3.0 * b.xj * toxe) : Math.sqrt(((3.0 * 3.9) / epsrox) * b.xj * toxe);
   const vbi = Vtm0 * Math.log((b.nsd * b.ndep) / (ni * ni));
   const cdep0 = Math.sqrt((Charge_q * epssub * b.ndep * 1.0e6) / 2.0 / phi);
   const mstar = 0.5 + Math.atan(b.minv) / PI;
@@ -692,23 +746,26 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
 
   // junction areas and perimeters (b4geo.c when not given)
   const geo = paEffGeo(p.geomod, weffCJ, p.dmcg - p.dmcgt, p.dmci, p.dmdg - p.dmcgt);
+  // 4.7 on: a given perimeter <= 0 is 0, negative results are 0; bsim4v6 clamps the perimeters only, bsim4v5 nothing
   const perim = (given: number, i: number): number => {
     let x: number;
     if (Number.isNaN(given)) x = geo[i];
-    else if (given <= 0) x = 0;
+    else if (given <= 0 && !v45) x = 0;
     else x = p.permod === 0 ? given : given - weffCJ * nf;
-    return x < 0 ? 0 : x;
+    return x < 0 && !v45 ? 0 : x;
   };
   const area = (given: number, i: number): number => {
     const x = Number.isNaN(given) ? geo[i] : given;
-    return x < 0 ? 0 : x;
+    return x < 0 && mm.ver >= 47 ? 0 : x;
   };
   const Pseff = perim(g.ps, 0);
   const Pdeff = perim(g.pd, 1);
   const Aseff = area(g.as, 2);
   const Adeff = area(g.ad, 3);
-  const sourceSatCur = Aseff <= 0 && Pseff <= 0 ? 0 : Aseff * jssT + Pseff * jswsT + weffCJ * nf * jswgsT;
-  const drainSatCur = Adeff <= 0 && Pdeff <= 0 ? 0 : Adeff * jsdT + Pdeff * jswdT + weffCJ * nf * jswgdT;
+  // no junction area nor perimeter: no saturation current from 4.6 on, 1e-14 A in bsim4v5
+  const noJct = v45 ? 1.0e-14 : 0;
+  const sourceSatCur = Aseff <= 0 && Pseff <= 0 ? noJct : Aseff * jssT + Pseff * jswsT + weffCJ * nf * jswgsT;
+  const drainSatCur = Adeff <= 0 && Pdeff <= 0 ? noJct : Adeff * jsdT + Pdeff * jswdT + weffCJ * nf * jswgdT;
   const nvtms = vtm * p.njs;
   const nvtmd = vtm * p.njd;
   // DIOMOD 1: the forward current is linear above vjm = Nvtm ln(1 + IJTH / Isat)
@@ -779,9 +836,9 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
 
   // b4temp.c's model-wide clamps of the breakdown parameters
   const dmod = p.diomod;
-  const xjb = (x: number): number => (dmod === 2 ? (x <= 0 ? 0 : x) : dmod === 0 && x < 0 ? 0 : x);
-  const bvp = (x: number): number => (x <= 0 ? 0 : x);
-  const ijr = (x: number): number => (x <= 0 ? 0 : x);
+  // (4.6 on: reset to 0; bsim4v5: XJBV to 1, BV to 10 V)
+  const xjb = (x: number): number => (dmod === 2 ? (x <= 0 ? (v45 ? 1 : 0) : x) : dmod === 0 && x < 0 ? (v45 ? 1 : 0) : x);
+  const bvp = (x: number): number => (x <= 0 ? (v45 ? 10 : 0) : x);
   const jS = junctionAt(sourceSatCur, nvtms, dmod, ijthsfwd, ijr(p.ijthsrev), xjb(p.xjbvs), bvp(p.bvs));
   const jD = junctionAt(drainSatCur, nvtmd, dmod, ijthdfwd, ijr(p.ijthdrev), xjb(p.xjbvd), bvp(p.bvd));
   return {

@@ -1,0 +1,119 @@
+/**
+ * BSIM4 VERSION 4.0-4.6 as ngspice 39 runs them in DC: 4.0 to 4.5 with its
+ * bsim4v5 device, 4.6.x with bsim4v6 (inpdomod.c). Against live ngspice
+ * (skipped with one warning when it is missing): I-V grids of the 45 nm
+ * test cards with the VERSION changed (UD's 1e14 default and the bsim4v5
+ * mobility term, MOBMOD 0/1/2, gate tunneling with PIGCD derived, LAMBDA,
+ * VTL and EPSROX (LITL), junctions without area, reset
+ * IJTH/BV/XJBV, temperature; the 4.7/4.8-only parameters DVTP2-5, GIDLMOD,
+ * TNFACTOR, AGISL, AIGS, ... ignored as ngspice ignores them), an all-default
+ * VERSION 4.3 card, an inverter's .dc transfer curve and a current mirror.
+ * Without ngspice: the refusals (VERSION below 4.0, bsim4v5's MOBMOD 3 and
+ * PSCBE1 < 0, where ngspice answers NaN) at
+ * file:line:col and the warnings for the ignored parameters.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dcSweep, loadCircuitFromText } from "../src/api.js";
+import { ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
+import { describeNgspice, itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
+import { netlistErrorCheck } from "./helpers/netlist-errors.js";
+import { IG, N45, P45, cardOf, currentComparer, ivDeck } from "./helpers/bsim4.js";
+
+const { dir, worst, compare } = ngspiceDecks("bsim4-versions");
+const relWorst = new Map<string, number>();
+afterAll(() => {
+  if (relWorst.size) console.log(`bsim4-versions: max relative source current difference against ngspice per I-V grid:\n${[...relWorst].map(([k, v]) => `  ${k}: ${v.toExponential(2)}`).join("\n")}`);
+});
+const compareCurrents = currentComparer(dir, relWorst);
+
+/** The 45 nm NMOS card without its UD (bsim4v5's default is 1e14 m^-2, 4.6's 0). */
+const N45_NO_UD = N45.replace("ud=0.1 ", "");
+
+describeNgspice("BSIM4 VERSION 4.5 (ngspice's bsim4v5) against ngspice", () => {
+  itNgspice("MOBMOD 0, 1, 2 (the bsim4v5 UD term, UD's 1e14 default), NMOS and PMOS, DVTP2-5 ignored", () => {
+    compareCurrents("v45-n", ivDeck(cardOf("n45a", "nmos", N45 + " version=4.5.0"), 1, "45n", "0.5u"));
+    compareCurrents("v45-n-ud-default", ivDeck(cardOf("n45b", "nmos", N45_NO_UD + " version=4.5"), 1, "45n", "0.5u"));
+    compareCurrents("v45-n-ud-large", ivDeck(cardOf("n45c", "nmos", N45_NO_UD + " version=4.4 ud=3e15"), 1, "90n", "0.5u"));
+    compareCurrents("v45-p-mob1", ivDeck(cardOf("p45a", "pmos", P45 + " version=4.5 ud=2e15"), -1, "45n", "1u"));
+    compareCurrents("v45-n-mob2", ivDeck(cardOf("n45m2", "nmos", N45_NO_UD.replace("mobmod=0", "mobmod=2").replace("ua=6e-10", "ua=1e-15 eu=1.5") + " version=4.5 ud=1e16"), 1, "60n", "0.5u"));
+  }, 60_000);
+  itNgspice("gate tunneling (IGCMOD 1 and 2 with PIGCD derived, IGBMOD 1; AIGSD/DLCIG for both edges, AIGS/AIGD/DLCIGD ignored), GIDL with AGISL ignored", () => {
+    compareCurrents("v45-ig-n", ivDeck(cardOf("n45i", "nmos", N45 + " version=4.5 " + IG), 1, "45n", "0.5u"));
+    compareCurrents("v45-ig2-p", ivDeck(cardOf("p45i", "pmos", P45 + " version=4.5 " + IG.replace("igcmod=1", "igcmod=2") + " aigs=0.01 aigd=0.009 dlcigd=4e-9 agisl=1e-3 egisl=0.5"), -1, "60n", "1u"));
+  }, 60_000);
+  itNgspice("LAMBDA and VTL (no 4.6.4 Esat fix), EPSROX 3.5 (LITL)", () => {
+    compareCurrents("v45-lambda-vtl", ivDeck(cardOf("n45l", "nmos", N45 + " version=4.5 lambda=2e-10 vtl=2e5 xn=4 lc=5e-9 epsrox=3.5"), 1, "45n", "0.5u"));
+  }, 60_000);
+  itNgspice("junctions: no area nor perimeter (1e-14 A), IJTHSFWD = 0 reset to 0.1 A, DIOMOD 2 with BVS <= 0 and XJBVS = 0 reset; .temp 110 with TNOM 25", () => {
+    compareCurrents("v45-nojct", ivDeck(cardOf("n45j", "nmos", N45 + " version=4.5 ijthsfwd=0 ijthdfwd=-1"), 1, "90n", "0.5u", [], ""));
+    compareCurrents("v45-dio2", ivDeck(cardOf("n45d", "nmos", N45 + " version=4.5 diomod=2 bvs=-1 xjbvs=0 bvd=1.1 ijthsrev=0 jss=1e-3"), 1, "90n", "0.5u"));
+    compareCurrents("v45-temp110", ivDeck(cardOf("n45t", "nmos", N45 + " version=4.5 tnom=25 kt1l=1e-9 ud1=0.05 prt=20 tvoff=1e-3 tnfactor=0.1 teta0=1e-4"), 1, "45n", "0.5u", [".temp 110"]));
+    compareCurrents("v45-temp-20-p", ivDeck(cardOf("p45t", "pmos", P45 + " version=4.5 tnom=25 at=2e4 ute=-1.2 kt1=-0.2 xtis=2"), -1, "90n", "1u", [".temp -20"]));
+  }, 60_000);
+  itNgspice("all defaults with VERSION 4.3.0 (LEVEL=14) and 4.0, NMOS and PMOS", () => {
+    compareCurrents("v43-defaults-n", ivDeck(".model nd nmos (level=14 version=4.3.0 tnom=27)", 1, "0.18u", "1u"));
+    compareCurrents("v40-defaults-p", ivDeck(".model pd pmos (level=54 version=4.0)", -1, "0.18u", "2u"));
+  }, 60_000);
+});
+
+describeNgspice("BSIM4 VERSION 4.6 (ngspice's bsim4v6) against ngspice", () => {
+  itNgspice("the 45 nm cards (DVTP2-5 ignored), gate tunneling with PIGCD derived, GIDLMOD/TNFACTOR/TETA0 ignored at .temp 90", () => {
+    compareCurrents("v465-n", ivDeck(cardOf("n46a", "nmos", N45 + " version=4.6.5"), 1, "45n", "0.5u"));
+    compareCurrents("v465-p", ivDeck(cardOf("p46a", "pmos", P45 + " version=4.6.5"), -1, "45n", "1u"));
+    compareCurrents("v46-ig2-p", ivDeck(cardOf("p46i", "pmos", P45 + " version=4.6 " + IG.replace("igcmod=1", "igcmod=2").replace("aigsd=0.0087 ", "aigs=0.01 aigd=0.009 ") + " dlcigd=4e-9"), -1, "60n", "1u"));
+    compareCurrents("v46-ig-n", ivDeck(cardOf("n46i", "nmos", N45 + " version=4.6.1 " + IG), 1, "45n", "0.5u"));
+    compareCurrents("v46-temp90", ivDeck(cardOf("n46t", "nmos", N45 + " version=4.6.5 gidlmod=1 kgidl=0.3 tnom=25 tnfactor=0.1 teta0=1e-4 ud1=0.05"), 1, "45n", "0.5u", [".temp 90"]));
+    compareCurrents("v46-mob3", ivDeck(cardOf("n46m3", "nmos", N45.replace("mobmod=0", "mobmod=3") + " version=4.6.5 ucs=1.5 ucste=-4e-3 ud=0.05 eu=1.6"), 1, "45n", "0.5u"));
+  }, 60_000);
+});
+
+const models = (ver: string) => [cardOf("n45", "nmos", N45 + ` version=${ver}`), cardOf("p45", "pmos", P45 + ` version=${ver}`)];
+
+describeNgspice("BSIM4 VERSION 4.5 and 4.6.5 circuits against ngspice", () => {
+  for (const ver of ["4.5", "4.6.5"]) {
+    itNgspice(`CMOS inverter (.dc transfer curve) and a current mirror, VERSION ${ver}`, () => {
+      const deck = [`BSIM4 ${ver} inverter`, "VDD vdd 0 1.1", "VIN in 0 0.55", "MP out in vdd vdd p45 L=45n W=1u", "MN out in 0 0 n45 L=45n W=0.5u", ...models(ver)];
+      compare(`inverter-${ver}-op`, [...deck, TIGHT]);
+      const f = path.join(dir, `inverter-${ver}-dc.cir`);
+      writeFileSync(f, [...deck, TIGHT, ".dc VIN 0 1.1 0.01", ".end", ""].join("\n"));
+      const ng = runNgspiceDc(f, "VIN 0 1.1 0.01");
+      const eq = dcSweep(f);
+      expect(eq.stats.points).toBe(ng.sweep.length);
+      let w = 0;
+      for (let k = 0; k < ng.sweep.length; k++) w = Math.max(w, Math.abs(eq.nodes.out[k] - ng.nodes.out[k]));
+      worst.set(`inverter-${ver}-dc`, w);
+      expect(w).toBeLessThanOrEqual(1e-9);
+      compare(`mirror-${ver}`, [`BSIM4 ${ver} mirror`, TIGHT, "VDD vdd 0 1.1", "IREF vdd g 20u", "M1 g g 0 0 n45 L=90n W=1u", "M2 o g s 0 n45 L=90n W=1u M=2", "RS s 0 2k", "RL vdd o 20k", ...models(ver)]);
+    }, 60_000);
+  }
+});
+
+const FILE = "versions.cir";
+const expectNetlistError = netlistErrorCheck(FILE);
+const load = (card: string) => () => loadCircuitFromText(["* bsim4 versions", card, "V1 d 0 1", "M1 d d 0 0 m"].join("\n") + "\n", FILE);
+
+describe("BSIM4 versions: refusals and ignored parameters", () => {
+  it("refuses a VERSION ngspice 39 has no BSIM4 for, bsim4v5's missing MOBMOD 3 and its NaN for PSCBE1 < 0, at file:line:col", () => {
+    expectNetlistError(load(".model m nmos (level=54 version=3.9)"), 2, 33, /BSIM4 VERSION=3\.9 is not supported: eqspice implements BSIM4 4\.0 to 4\.8/);
+    expectNetlistError(load(".model m nmos (level=54 version=5.0)"), 2, 33, /BSIM4 VERSION=5\.0 is not supported/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.5 mobmod=3)"), 2, 44, /MOBMOD=3 is not supported with VERSION 4\.0-4\.5: ngspice's bsim4v5 has no MOBMOD 3/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.5 pscbe1=-1e8)"), 2, 44, /PSCBE1=-100000000 is not supported with VERSION 4\.0-4\.5/);
+    expect(() => load(".model m nmos (level=54 version=4.6 pscbe1=-1e8)")()).not.toThrow();
+  });
+  it("accepts 4.0 to 4.6.x (4.5.0, 4.3, 4.6.5, 4.61, quoted) and ignores the 4.7/4.8-only parameters with a warning at their place", () => {
+    for (const v of ["4.0", "4.1.0", "4.2.1", "4.3", "4.4.0", "4.5.0", "4.6", "4.6.5", "4.61", '"4.5"']) {
+      expect(() => load(`.model m nmos (level=54 version=${v})`)()).not.toThrow();
+    }
+    const c = load(".model m nmos (level=54 version=4.5 dvtp4=1 agisl=1e-3 gidlmod=1)")();
+    const w = c.warnings.filter((m) => m.includes("bsim4v5"));
+    expect(w.length, JSON.stringify(c.warnings)).toBe(3);
+    expect(w[0].startsWith(`${FILE}:2:43: `), w[0]).toBe(true);
+    expect(w[0]).toMatch(/DVTP4 is not a parameter of ngspice 39's bsim4v5 \(VERSION 4\.0-4\.5\): ignored/);
+    const c6 = load(".model m nmos (level=54 version=4.6.5 tnfactor=0.2 agisl=1e-3)")();
+    const w6 = c6.warnings.filter((m) => m.includes("bsim4v6"));
+    expect(w6.length, JSON.stringify(c6.warnings)).toBe(1);
+    expect(w6[0]).toMatch(/TNFACTOR is not a parameter of ngspice 39's bsim4v6/);
+  });
+});
