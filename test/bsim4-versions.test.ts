@@ -16,6 +16,10 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dcSweep, loadCircuitFromText } from "../src/api.js";
+import { Bsim4 } from "../src/devices/bsim4/bsim4.js";
+import { bsim4InstanceAt, bsim4Model, type Bsim4Ver } from "../src/devices/bsim4/bsim4-model.js";
+import { MOS_GEOMETRY_DEFAULTS } from "../src/devices/mosfet/mosfet-model.js";
+import { checkStamp } from "./helpers/stamp-check.js";
 import { ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
@@ -50,6 +54,8 @@ describeNgspice("BSIM4 VERSION 4.5 (ngspice's bsim4v5) against ngspice", () => {
     compareCurrents("v45-nojct", ivDeck(cardOf("n45j", "nmos", N45 + " version=4.5 ijthsfwd=0 ijthdfwd=-1"), 1, "90n", "0.5u", [], ""));
     compareCurrents("v45-dio2", ivDeck(cardOf("n45d", "nmos", N45 + " version=4.5 diomod=2 bvs=-1 xjbvs=0 bvd=1.1 ijthsrev=0 jss=1e-3"), 1, "90n", "0.5u"));
     compareCurrents("v45-temp110", ivDeck(cardOf("n45t", "nmos", N45 + " version=4.5 tnom=25 kt1l=1e-9 ud1=0.05 prt=20 tvoff=1e-3 tnfactor=0.1 teta0=1e-4"), 1, "45n", "0.5u", [".temp 110"]));
+    // bsim4v5 and bsim4v6 do not reset NJS below 0.1 (4.7 on do, and eqspice refuses it there)
+    compareCurrents("v45-njs-small", ivDeck(cardOf("n45e", "nmos", N45.replace("njs=1.05", "njs=0.08") + " version=4.5"), 1, "90n", "0.5u"));
     compareCurrents("v45-temp-20-p", ivDeck(cardOf("p45t", "pmos", P45 + " version=4.5 tnom=25 at=2e4 ute=-1.2 kt1=-0.2 xtis=2"), -1, "90n", "1u", [".temp -20"]));
   }, 60_000);
   itNgspice("all defaults with VERSION 4.3.0 (LEVEL=14) and 4.0, NMOS and PMOS", () => {
@@ -87,6 +93,44 @@ describeNgspice("BSIM4 VERSION 4.5 and 4.6.5 circuits against ngspice", () => {
       expect(w).toBeLessThanOrEqual(1e-9);
       compare(`mirror-${ver}`, [`BSIM4 ${ver} mirror`, TIGHT, "VDD vdd 0 1.1", "IREF vdd g 20u", "M1 g g 0 0 n45 L=90n W=1u", "M2 o g s 0 n45 L=90n W=1u M=2", "RS s 0 2k", "RL vdd o 20k", ...models(ver)]);
     }, 60_000);
+  }
+});
+
+/** NMOS-like bias points (mirrored for a PMOS): drain, gate, source, bulk. */
+const REGIONS: Array<[string, [number, number, number, number]]> = [
+  ["subthreshold", [1.0, 0.15, 0, -0.3]],
+  ["linear", [0.05, 1.0, 0, -0.2]],
+  ["saturation, body bias", [1.1, 0.9, 0, -0.6]],
+  ["reversed, saturated", [-1.1, 0.5, 0, -1.2]],
+  ["forward-biased bulk-source", [1.0, 0.8, 0, 0.35]],
+];
+
+describe("BSIM4 VERSION 4.5 and 4.6: the stamp against finite differences of the currents", () => {
+  const cards: Array<[string, 1 | -1, string, Bsim4Ver]> = [
+    ["4.5 NMOS MOBMOD 0, UD 1e14 default", 1, N45.replace("ud=0.1 ", ""), 45],
+    ["4.5 PMOS MOBMOD 1, UD 2e15", -1, P45 + " ud=2e15", 45],
+    ["4.5 NMOS MOBMOD 2, UD 1e16, LAMBDA, VTL", 1, N45.replace("mobmod=0", "mobmod=2").replace("ua=6e-10", "ua=1e-15 eu=1.5").replace("ud=0.1", "ud=1e16") + " lambda=2e-10 vtl=2e5 xn=4 lc=5e-9", 45],
+    ["4.5 NMOS IGCMOD 2, IGBMOD 1 (PIGCD derived)", 1, N45 + " " + IG.replace("igcmod=1", "igcmod=2"), 45],
+    ["4.6 PMOS IGCMOD 1 (PIGCD derived)", -1, P45 + " " + IG, 46],
+  ];
+  for (const [cn, type, card, ver] of cards) {
+    it(cn, () => {
+      const values = new Map<string, number>();
+      for (const kv of card.split(/\s+/).filter(Boolean)) {
+        const [k, v] = kv.split("=");
+        values.set(k, Number(v));
+      }
+      const g = { ...MOS_GEOMETRY_DEFAULTS, l: 60e-9, w: 0.5e-6, ad: 1e-13, as: 1.2e-13, pd: 1.4e-6, ps: 1.6e-6, nrd: NaN, nrs: NaN };
+      const dev = new Bsim4("m1", 1, 2, 3, 4, 1, 3, bsim4InstanceAt(bsim4Model(type, values, 27, ver), g, 27));
+      for (const [, v] of REGIONS) {
+        const currents = (x: number[]) => {
+          const out = new Float64Array(5);
+          dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
+          return Array.from(out);
+        };
+        checkStamp(dev, 4, [0, ...v.map((x) => type * x)], currents);
+      }
+    });
   }
 });
 

@@ -780,6 +780,10 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   if (Vdseff > Vds) Vdseff = Vds;
   const diffVds = Vds - Vdseff;
 
+  // EsatL's partials before the overshoot: bsim4v5's channel-length modulation keeps that Esat
+  const dEsat0_dVg = dEsatL_dVg;
+  const dEsat0_dVd = dEsatL_dVd;
+  const dEsat0_dVb = dEsatL_dVb;
   // velocity overshoot (LAMBDA)
   if (P.useLambda) {
     T1 = Leff * ueff;
@@ -812,8 +816,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dEsatL_dVd = dEsatL_dVd * T10 + EsatL * dT10_dVd;
     dEsatL_dVb = dEsatL_dVb * T10 + EsatL * dT10_dVb;
     EsatL *= T10;
-    // the 4.6.4 bug fix; bsim4v5 keeps Esat = 2 VSAT / ueff in the channel-length modulation below (and
-    // so does the partial there, approximately: it takes the overshoot's dEsatL as ngspice does)
+    // the 4.6.4 bug fix; bsim4v5 keeps Esat = 2 VSAT / ueff in the channel-length modulation below
     if (!v45) Esat = EsatL / Leff;
   }
 
@@ -918,9 +921,11 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dT0_dVb = dRds_dVb * Idl + Rds * dIdl_dVb;
     T2 = Vdsat / Esat;
     T1 = Leff + T2;
-    dT1_dVg = (dVdsat_dVg - (T2 * dEsatL_dVg) / Leff) / Esat;
-    dT1_dVd = (dVdsat_dVd - (T2 * dEsatL_dVd) / Leff) / Esat;
-    dT1_dVb = (dVdsat_dVb - (T2 * dEsatL_dVb) / Leff) / Esat;
+    // (bsim4v5, LAMBDA: Esat is the one before the overshoot; its partials here are exact, b4v5ld.c's take the later EsatL's)
+    const lam45 = v45 && P.useLambda;
+    dT1_dVg = (dVdsat_dVg - (T2 * (lam45 ? dEsat0_dVg : dEsatL_dVg)) / Leff) / Esat;
+    dT1_dVd = (dVdsat_dVd - (T2 * (lam45 ? dEsat0_dVd : dEsatL_dVd)) / Leff) / Esat;
+    dT1_dVb = (dVdsat_dVb - (T2 * (lam45 ? dEsat0_dVb : dEsatL_dVb)) / Leff) / Esat;
     Cclm = (FP * PvagTerm * T0 * T1) / (b.pclm * P.litl);
     dCclm_dVg = Cclm * (dFP_dVg / FP + dPvagTerm_dVg / PvagTerm + dT0_dVg / T0 + dT1_dVg / T1);
     dCclm_dVb = Cclm * (dPvagTerm_dVb / PvagTerm + dT0_dVb / T0 + dT1_dVb / T1);

@@ -311,8 +311,9 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
  * above; DIOMOD 0 and 2; MTRLMOD 1; TEMPMOD other than 0; WPEMOD 1;
  * GEOMOD above 10 and RGEOMOD other than 0; the trap-assisted tunneling
  * currents (JTSS, JTSD, JTSSWS, JTSSWD, JTSSWGS, JTSSWGD nonzero); NJS or
- * NJD below 0.1 (b4check.c resets them after the junction currents are
- * made).
+ * NJD below 0.1 with VERSION 4.7 or 4.8 (b4check.c resets them after the
+ * junction currents are made). With VERSION 4.0-4.5 (bsim4v5) also MOBMOD
+ * 3 (bsim4v5 has none) and PSCBE1 < 0 with PSCBE2 > 0 (ngspice: NaN).
  */
 export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   const p = m.p;
@@ -331,7 +332,8 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   // tighter tolerances, not understood yet
   if (p.rgatemod !== 0 && p.rgatemod !== 1) return ["rgatemod", `RGATEMOD=${p.rgatemod} is not supported: eqspice models BSIM4 RGATEMOD 0 and 1 (the bias-dependent gate resistances of 2 and 3 not yet)`];
   if (p.rbodymod !== 0) return ["rbodymod", `RBODYMOD=${p.rbodymod} is not supported yet: eqspice models BSIM4 without the body resistance network`];
-  for (const k of ["rbps0", "rbpd0", "rbpbx0", "rbpby0", "rbdbx0", "rbdby0", "rbsbx0", "rbsby0"]) {
+  // (b4check.c's fatal checks from 4.7 on; bsim4v5 and bsim4v6 check these only under RBODYMOD, refused above)
+  for (const k of m.ver >= 47 ? ["rbps0", "rbpd0", "rbpbx0", "rbpby0", "rbdbx0", "rbdby0", "rbsbx0", "rbsby0"] : []) {
     if (!(p[k] > 0)) return [k, `${k.toUpperCase()}=${p[k]} must be positive (b4check.c: fatal)`];
   }
   if (p.igcmod !== 0 && p.igcmod !== 1 && p.igcmod !== 2) return ["igcmod", `IGCMOD=${p.igcmod} is not supported: ngspice knows IGCMOD 0, 1 and 2`];
@@ -346,7 +348,8 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   for (const k of ["jtss", "jtsd", "jtssws", "jtsswd", "jtsswgs", "jtsswgd"]) {
     if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models BSIM4 without the trap-assisted tunneling junction currents`];
   }
-  for (const k of ["njs", "njd"]) if (!(p[k] >= 0.1)) return [k, `${k.toUpperCase()}=${p[k]} is not supported: it must be at least 0.1 (ngspice resets it)`];
+  // (bsim4v5 and bsim4v6 do not reset NJS / NJD below 0.1: elaboration checks they are positive)
+  for (const k of m.ver >= 47 ? ["njs", "njd"] : []) if (!(p[k] >= 0.1)) return [k, `${k.toUpperCase()}=${p[k]} is not supported: it must be at least 0.1 (ngspice resets it)`];
   return null;
 }
 
