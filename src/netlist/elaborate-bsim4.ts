@@ -29,7 +29,7 @@ function bsim4VersionOf(v: string): Bsim4Ver | null {
   return null;
 }
 
-/** The parameters of ngspice 39's bsim4 (4.8) that its bsim4v7 (VERSION 4.7) does not know. */
+/** The parameters of ngspice 39's bsim4 (4.8) that its bsim4v7 (VERSION 4.7) does not know: ignored with a warning, as bsim4v7 ignores them. */
 const NOT_IN_47 = new Set(["gidlclamp", "idovvds"]);
 
 /**
@@ -58,14 +58,13 @@ export function resolveBsim4(card: ModelCard, scope: Lookup, tnom: number, warn:
     ver = vv;
   }
   const v47 = ver === 47;
-  const absent = ver === 45 ? BSIM4_NOT_IN_45 : ver === 46 ? BSIM4_NOT_IN_46 : null;
+  const absent = ver === 45 ? BSIM4_NOT_IN_45 : ver === 46 ? BSIM4_NOT_IN_46 : v47 ? NOT_IN_47 : null;
   for (const [key, tok] of card.params) {
-    if (v47 && NOT_IN_47.has(key)) throw new NetlistError(`BSIM4 VERSION 4.7 (ngspice's bsim4v7) has no model parameter '${key}' (.model ${card.name}; it is 4.8's)`, tok.loc);
     if (!(key in BSIM4_PARAM_NAMES)) throw new NetlistError(`unknown BSIM4 (MOSFET level 14/54) model parameter '${key}' in .model ${card.name}`, tok.loc);
     const name = BSIM4_PARAM_NAMES[key];
     if (name === null || name === "version") continue;
     if (absent && absent.has(key)) {
-      const dev = ver === 45 ? "bsim4v5 (VERSION 4.0-4.5)" : "bsim4v6 (VERSION 4.6)";
+      const dev = ver === 45 ? "bsim4v5 (VERSION 4.0-4.5)" : ver === 46 ? "bsim4v6 (VERSION 4.6)" : "bsim4v7 (VERSION 4.7)";
       warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is not a parameter of ngspice 39's ${dev}: ignored, as ngspice ignores it ("unrecognized parameter")`);
       continue;
     }
