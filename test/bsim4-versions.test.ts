@@ -75,6 +75,26 @@ describeNgspice("BSIM4 VERSION 4.6 (ngspice's bsim4v6) against ngspice", () => {
   }, 60_000);
 });
 
+/** MTRLMOD=1 terms (made up): EOT-based oxide, a metal gate's PHIG, a substrate other than silicon's defaults. */
+const MTRL = "mtrlmod=1 eot=1.3e-9 vddeot=1.0 phig=4.55 easub=4.0 epsrgate=10 epsrsub=12 ni0sub=1.2e10 bg0sub=1.12 tbgasub=6e-4 tbgbsub=1000 ados=1.1 bdos=0.9 leffeot=5e-8 weffeot=2e-6 tempeot=310 epsrox=15";
+
+describeNgspice("BSIM4 MTRLMOD=1 against ngspice (VERSION 4.8, 4.7 with and without MTRLCOMPATMOD, 4.6.5)", () => {
+  itNgspice("I-V grids: TOXP from EOT per transistor, PHIG's VFB (NSUB given) and VFBSD, the mobility's work-function term, GIDL/GISL, gate tunneling", () => {
+    const N0 = N45.replace(/toxe=\S+ toxp=\S+ toxm=\S+ epsrox=\S+ /, "toxm=1.3e-9 ");
+    const P0 = P45.replace(/toxe=\S+ toxp=\S+ /, "toxm=1.3e-9 ");
+    // bsim4v6 keeps one TOXP for the model (eqspice refuses binned threshold terms with it): no L/W/P terms for 4.6.5
+    const unbinned = (c: string) => c.replace(/\b(lvth0|wvth0|pvth0|wk2|pk2)=\S+ ?/g, "");
+    for (const ver of ["4.8", "4.7", "4.6.5"]) {
+      const N = ver === "4.6.5" ? unbinned(N0) : N0;
+      const P = ver === "4.6.5" ? unbinned(P0) : P0;
+      compareCurrents(`mtrl-${ver}-n`, ivDeck(cardOf(`nm${ver.replace(/\./g, "")}`, "nmos", N.replace("vfb=-0.55 ", "").replace("vth0=0.39 ", "") + ` version=${ver} nsub=2e17 ` + MTRL), 1, "45n", "0.5u"));
+      compareCurrents(`mtrl-${ver}-p-ig`, ivDeck(cardOf(`pm${ver.replace(/\./g, "")}`, "pmos", P + ` version=${ver} ` + MTRL.replace("vddeot=1.0", "vddeot=-1.0") + " " + IG.replace("igcmod=1", "igcmod=2")), -1, "60n", "1u"));
+    }
+    compareCurrents("mtrl-4.7-compat", ivDeck(cardOf("nmc", "nmos", N0 + " version=4.7 mtrlcompatmod=1 toxp=1.1e-9 dtox=0.1e-9 " + MTRL), 1, "45n", "0.5u"));
+    compareCurrents("mtrl-4.8-mob1-temp", ivDeck(cardOf("nmt", "nmos", N0.replace("mobmod=0", "mobmod=1").replace("uc=0", "uc=-0.03") + " " + MTRL), 1, "90n", "0.5u", [".temp 80"]));
+  }, 60_000);
+});
+
 const models = (ver: string) => [cardOf("n45", "nmos", N45 + ` version=${ver}`), cardOf("p45", "pmos", P45 + ` version=${ver}`)];
 
 describeNgspice("BSIM4 VERSION 4.5 and 4.6.5 circuits against ngspice", () => {
@@ -139,12 +159,17 @@ const expectNetlistError = netlistErrorCheck(FILE);
 const load = (card: string) => () => loadCircuitFromText(["* bsim4 versions", card, "V1 d 0 1", "M1 d d 0 0 m"].join("\n") + "\n", FILE);
 
 describe("BSIM4 versions: refusals and ignored parameters", () => {
-  it("refuses a VERSION ngspice 39 has no BSIM4 for, bsim4v5's missing MOBMOD 3 and its NaN for PSCBE1 < 0, at file:line:col", () => {
+  it("refuses a VERSION ngspice 39 has no BSIM4 for, bsim4v5's missing MOBMOD 3 and its NaN for PSCBE1 < 0, MTRLMOD 2, bsim4v6's model-wide TOXP with binning, a PMOS VDDEOT > 0, at file:line:col", () => {
     expectNetlistError(load(".model m nmos (level=54 version=3.9)"), 2, 33, /BSIM4 VERSION=3\.9 is not supported: eqspice implements BSIM4 4\.0 to 4\.8/);
     expectNetlistError(load(".model m nmos (level=54 version=5.0)"), 2, 33, /BSIM4 VERSION=5\.0 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 version=4.5 mobmod=3)"), 2, 44, /MOBMOD=3 is not supported with VERSION 4\.0-4\.5: ngspice's bsim4v5 has no MOBMOD 3/);
     expectNetlistError(load(".model m nmos (level=54 version=4.5 pscbe1=-1e8)"), 2, 44, /PSCBE1=-100000000 is not supported with VERSION 4\.0-4\.5/);
     expect(() => load(".model m nmos (level=54 version=4.6 pscbe1=-1e8)")()).not.toThrow();
+    expectNetlistError(load(".model m nmos (level=54 mtrlmod=2)"), 2, 33, /MTRLMOD=2 is not supported: ngspice knows MTRLMOD 0 and 1/);
+    expectNetlistError(load(".model m nmos (level=54 version=4.6.5 mtrlmod=1 lk1=1e-3)"), 2, 53, /LK1=0\.001 is not supported with MTRLMOD=1 and VERSION 4\.6: ngspice's bsim4v6 keeps one TOXP for the model/);
+    expect(load(".model m nmos (level=54 version=4.6.5 mtrlmod=1 lk1=1e-3)")).toThrow(/LK1/);
+    // a PMOS's VDDEOT must be negative: the centroid's log would be NaN (ngspice does not converge)
+    expect(load(".model m pmos (level=54 mtrlmod=1 vddeot=1.5)")).toThrow(/TOXP derived from EOT = NaN is not positive/);
   });
   it("accepts 4.0 to 4.6.x (4.5.0, 4.3, 4.6.5, 4.61, quoted) and ignores the 4.7/4.8-only parameters with a warning at their place", () => {
     for (const v of ["4.0", "4.1.0", "4.2.1", "4.3", "4.4.0", "4.5.0", "4.6", "4.6.5", "4.61", '"4.5"']) {

@@ -24,7 +24,7 @@
  *
  * Units: V, A, S.
  */
-import { CHARGE, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction } from "./bsim4-model.js";
+import { CHARGE, EPS0, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction } from "./bsim4-model.js";
 
 const MIN_EXPL = 3.720075976e-44;
 const MAX_EXPL = 2.688117142e43;
@@ -219,8 +219,10 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   const mm = P.model;
   const coxe = mm.coxe;
   const toxe = mm.toxe;
-  const epssub = EPSSI;
+  const epssub = mm.epssub;
   const mobMod = mm.p.mobmod;
+  // MTRLMOD (4.6 on; 4.7's MTRLCOMPATMOD turns this off): the mobility's field takes the work-function difference T14
+  const T14m = mm.mtrl && (mm.ver === 46 || !mm.compat) ? 2.0 * mm.type * (mm.p.phig - mm.p.easub - 0.5 * P.eg0 + 0.45) : 0.0;
   // VERSION 4.0-4.5 (ngspice's bsim4v5): its own mobility UD term, no 4.6.4 Esat fix, PSCBE1 < 0 not special
   const v45 = mm.ver === 45;
   let T0: number, T1: number, T2: number, T3: number, T4: number, T5: number, T6: number, T7: number, T8: number, T9: number, T10: number;
@@ -407,10 +409,12 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // poly gate depletion (on the physical vgs and vgd)
   T0 = P.vfb + P.phi;
-  polyDepletion(T0, b.ngate, EPSSI, coxe, vgs, pdScratch);
+  // (the gate's permittivity: silicon's, EPSRGATE EPS0 with MTRLMOD)
+  const epsgate = mm.mtrl ? mm.p.epsrgate * EPS0 : EPSSI;
+  polyDepletion(T0, b.ngate, epsgate, coxe, vgs, pdScratch);
   const vgs_eff = pdScratch[0];
   const dvgs_eff_dvg = pdScratch[1];
-  polyDepletion(T0, b.ngate, EPSSI, coxe, vgd, pdScratch);
+  polyDepletion(T0, b.ngate, epsgate, coxe, vgd, pdScratch);
   const vgd_eff = pdScratch[0];
   const dvgd_eff_dvg = pdScratch[1];
   const Vgs_eff = out.mode > 0 ? vgs_eff : vgd_eff;
@@ -588,7 +592,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     }
     dDenomi_dVd = dT5_dVth * dVth_dVd;
   } else if (mobMod === 0) {
-    T0 = Vgsteff + Vth + Vth;
+    T0 = Vgsteff + Vth + Vth - T14m;
     T2 = b.ua + b.uc * Vbseff;
     T3 = T0 / toxe;
     T12 = Math.sqrt(Vth * Vth + 0.0001);
@@ -605,7 +609,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dDenomi_dVb = T13 * dVth_dVb + b.uc * T3;
     dDenomi_dVg += T7;
   } else if (mobMod === 1) {
-    T0 = Vgsteff + Vth + Vth;
+    T0 = Vgsteff + Vth + Vth - T14m;
     T2 = 1.0 + b.uc * Vbseff;
     T3 = T0 / toxe;
     T4 = T3 * (b.ua + b.ub * T3);
@@ -840,7 +844,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // Idl with the charge centroid's Coxeff
   tmp1 = P.vtfbphi2;
-  tmp2 = 2.0e8 * mm.toxp;
+  tmp2 = 2.0e8 * P.toxp;
   dT0_dVg = 1.0 / tmp2;
   T0 = (Vgsteff + tmp1) * dT0_dVg;
   tmp3 = Math.exp(mm.p.bdos * 0.7 * Math.log(T0));
@@ -848,7 +852,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   T2 = (mm.p.bdos * 0.7 * tmp3) / T0;
   const Tcen = (mm.p.ados * 1.9e-9) / T1;
   const dTcen_dVg = (-Tcen * T2 * dT0_dVg) / T1;
-  const Coxeff = (epssub * mm.coxp) / (epssub + mm.coxp * Tcen);
+  const Coxeff = (epssub * P.coxp) / (epssub + P.coxp * Tcen);
   const dCoxeff_dVg = (-Coxeff * Coxeff * dTcen_dVg) / epssub;
   const CoxeffWovL = (Coxeff * Weff) / Leff;
   const beta = ueff * CoxeffWovL;
@@ -1402,11 +1406,14 @@ function gidlGisl(P: Bsim4Instance, vds: number, vbs: number, vbd: number, vgs_e
   const mod1 = P.model.p.gidlmod !== 0;
   // 4.8.2's clamp of the body term (bsim4v7, VERSION 4.7, has none)
   const clamp = P.model.v47 ? Infinity : P.model.p.gidlclamp;
-  const T0 = 3.0 * P.model.toxe;
+  // the field's depth: 3 TOXE, or EPSRSUB EOT / 3.9 with MTRLMOD, which also adds VFBSD to the drop
+  const mm = P.model;
+  const T0 = mm.mtrl ? (mm.p.epsrsub * mm.toxe) / mm.epsroxEff : 3.0 * mm.toxe;
+  const sd = mm.mtrl ? P.vfbsd : 0.0;
   // one side: drop = vds (GIDL) or -vds (GISL), vgEff and its slope, vb = vbd or vbs; r the RGIDL factor (1 at GIDLMOD 0)
   const side = (A: number, B: number, C: number, E: number, R: number, K: number, F: number, drop: number, vgEff: number, dvgEff: number, vb: number): [number, number, number, number] => {
     const r = mod1 ? R : 1.0;
-    const T1 = (drop - r * vgEff - E) / T0;
+    const T1 = (drop - r * vgEff - E + sd) / T0;
     if (A <= 0.0 || B <= 0.0 || T1 <= 0.0 || (mod1 ? C < 0.0 : C <= 0.0 || vb > 0.0)) return [0, 0, 0, 0];
     const dT1 = 1.0 / T0;
     const dT1g = -r * dvgEff * dT1;

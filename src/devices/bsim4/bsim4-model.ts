@@ -115,6 +115,17 @@ export interface Bsim4Model {
    * VERSION 4.0 to 4.5). See bsim4VersionOf.
    */
   ver: Bsim4Ver;
+  /**
+   * MTRLMOD = 1 (4.6 on) and MTRLCOMPATMOD != 0 (4.7 on). With MTRLMOD,
+   * `toxe` above is EOT, `coxe` 3.9 EPS0 / EOT, and TOXP / COXP are per
+   * transistor (Bsim4Instance) unless MTRLCOMPATMOD, where `toxp` follows
+   * EOT and DTOX.
+   */
+  mtrl: boolean;
+  compat: boolean;
+  /** The EPSROX the equations use (3.9 with MTRLMOD) and the substrate permittivity (F/m: EPSSI, or EPSRSUB EPS0 with MTRLMOD). */
+  epsroxEff: number;
+  epssub: number;
 }
 
 /** ngspice 39's BSIM4 device for a VERSION (inpdomod.c): 48 bsim4, 47 bsim4v7, 46 bsim4v6, 45 bsim4v5. */
@@ -291,17 +302,37 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   let toxm = v.toxm;
   const ge = given.has("toxe");
   const gp = given.has("toxp");
-  if (ge && gp && given.has("dtox") && toxe !== toxp + v.dtox) {
-    // ngspice warns and ignores DTOX
-  } else if (ge && !gp) toxp = toxe - v.dtox;
-  else if (!ge && gp) {
-    toxe = toxp + v.dtox;
-    if (!given.has("toxm")) toxm = toxe;
+  const mtrl = v.mtrlmod === 1;
+  // MTRLCOMPATMOD is 4.7's (bsim4v6 ignores it: 0)
+  const compat = mtrl && v.mtrlcompatmod !== 0;
+  if (!mtrl) {
+    if (ge && gp && given.has("dtox") && toxe !== toxp + v.dtox) {
+      // ngspice warns and ignores DTOX
+    } else if (ge && !gp) toxp = toxe - v.dtox;
+    else if (!ge && gp) {
+      toxe = toxp + v.dtox;
+      if (!given.has("toxm")) toxm = toxe;
+    }
+  } else if (compat) {
+    // MTRLCOMPATMOD: TOXP = EOT EPSROX / 3.9 - DTOX when only EOT is given; EOT = (TOXP + DTOX) 3.9 / EPSROX when only TOXP is
+    const T0 = v.epsrox / 3.9;
+    const geot = given.has("eot");
+    if (geot && gp && given.has("dtox") && Math.abs(v.eot * T0 - (toxp + v.dtox)) > 1.0e-20) {
+      // ngspice warns and ignores DTOX
+    } else if (geot && !gp) toxp = T0 * v.eot - v.dtox;
+    else if (!geot && gp) {
+      v.eot = (toxp + v.dtox) / T0;
+      if (!given.has("toxm")) toxm = v.eot;
+    }
   }
   const tnomK = (values.get("tnom") ?? tnomC) + CONSTCtoK;
   v.tnom = tnomK;
+  // MTRLMOD 1: the equations' TOXE is EOT, their EPSROX 3.9, the substrate's permittivity EPSRSUB EPS0
+  const epsroxEff = mtrl ? 3.9 : v.epsrox;
+  const toxeEff = mtrl ? v.eot : toxe;
+  const epssub = mtrl ? EPS0 * v.epsrsub : EPSSI;
   const eps = v.epsrox * EPS0;
-  return { type, p: v, given, tnomK, coxe: eps / toxe, coxp: eps / toxp, toxe, toxp, toxm, v47, ver };
+  return { type, p: v, given, tnomK, coxe: (epsroxEff * EPS0) / toxeEff, coxp: eps / toxp, toxe: toxeEff, toxp, toxm, v47, ver, mtrl, compat, epsroxEff, epssub };
 }
 
 /**
@@ -321,7 +352,6 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
     ["rdsmod", "bias-dependent source/drain resistance (RDSMOD=1)"],
     ["trnqsmod", "the transient non-quasi-static model (TRNQSMOD)"],
     ["acnqsmod", "the AC non-quasi-static model (ACNQSMOD)"],
-    ["mtrlmod", "the non-silicon / metal-gate material model (MTRLMOD=1)"],
     ["tempmod", "TEMPMOD other than 0"],
     ["wpemod", "the well proximity effect (WPEMOD=1)"],
     ["rgeomod", "geometry-dependent source/drain resistance (RGEOMOD)"],
@@ -341,6 +371,17 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   // b4v5ld.c takes a negative PSCBE1 into exp(PSCBE1 LITL / (Vds - Vdseff)): the Early voltage VASCBE goes to 0 where
   // Vdseff meets Vds and ngspice 39 answers NaN (4.6 on skip the term)
   if (m.ver === 45 && p.pscbe1 < 0 && p.pscbe2 > 0) return ["pscbe1", `PSCBE1=${p.pscbe1} is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 divides by an Early voltage that vanishes for PSCBE1 < 0 (NaN); VERSION=4.6 or later skips that term`];
+  if (p.mtrlmod !== 0 && p.mtrlmod !== 1) return ["mtrlmod", `MTRLMOD=${p.mtrlmod} is not supported: ngspice knows MTRLMOD 0 and 1`];
+  if (p.mtrlcompatmod !== 0 && p.mtrlcompatmod !== 1) return ["mtrlcompatmod", `MTRLCOMPATMOD=${p.mtrlcompatmod} is not supported: ngspice knows MTRLCOMPATMOD 0 and 1`];
+  if (m.mtrl && m.ver === 46) {
+    // b4v6temp.c stores the TOXP it derives from EOT in the model, so that the last transistor set up decides every
+    // transistor's: eqspice derives it per transistor, which is the same unless the binning makes them differ
+    for (const k of ["nsd", "ndep", "phin", "ngate", "vfb", "vth0", "k1", "k2", "k3", "dvt0", "dvt1", "dvt0w", "dvt1w", "lpe0", "lpeb", "kt1", "kt1l", "w0", "nfactor", "cdsc", "cit", "dvtp0", "gamma1", "gamma2", "nsub", "vbx", "vbm", "xt"]) {
+      for (const pre of ["l", "w", "p"]) {
+        if (p[pre + k] !== 0) return [pre + k, `${(pre + k).toUpperCase()}=${p[pre + k]} is not supported with MTRLMOD=1 and VERSION 4.6: ngspice's bsim4v6 keeps one TOXP for the model, the last transistor's, which binned values make differ`];
+      }
+    }
+  }
   if (m.ver === 45 && p.mobmod === 3) return ["mobmod", `MOBMOD=3 is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 has no MOBMOD 3 (it warns and runs MOBMOD 0); VERSION=4.6 or later has it`];
   if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2 && p.mobmod !== 3) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1, 2 and 3`];
   if (p.diomod !== 0 && p.diomod !== 1 && p.diomod !== 2) return ["diomod", `DIOMOD=${p.diomod} is not supported: ngspice knows DIOMOD 0, 1 and 2`];
@@ -453,6 +494,11 @@ export interface Bsim4Instance {
   bechvbEdge: number;
   toxRatio: number;
   vfbsdSum: number;
+  /** VFBSD alone (V; MTRLMOD's GIDL/GISL field adds it), Eg0 at TNOM (eV), and the TOXP (m) / COXP (F/m^2) the charge centroid uses (per transistor with MTRLMOD, the model's otherwise). */
+  vfbsd: number;
+  eg0: number;
+  toxp: number;
+  coxp: number;
   /** RGATEMOD and the gate electrode's conductance (S, without M; b4temp.c's grgeltd). */
   rgateMod: number;
   grgeltd: number;
@@ -567,16 +613,26 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const delTemp = Temp - Tnom;
   const toxe = mm.toxe;
   const coxe = mm.coxe;
-  const epsrox = p.epsrox;
-  const epssub = EPSSI;
+  const epsrox = mm.epsroxEff;
+  const epssub = mm.epssub;
+  const mtrl = mm.mtrl;
   const nf = 1;
   const vcrit = CONSTvt0 * Math.log(CONSTvt0 / (Math.SQRT2 * 1.0e-14));
   const factor1 = Math.sqrt((epssub / (epsrox * EPS0)) * toxe);
   const Vtm0 = KboQ * Tnom;
-  const Eg0 = 1.16 - (7.02e-4 * Tnom * Tnom) / (Tnom + 1108.0);
-  const ni = 1.45e10 * (Tnom / 300.15) * Math.sqrt(Tnom / 300.15) * Math.exp(21.5565981 - Eg0 / (2.0 * Vtm0));
+  // band gap and intrinsic density: silicon's, or with MTRLMOD BG0SUB, TBGASUB, TBGBSUB, NI0SUB
+  let Eg0: number, ni: number, Eg: number;
+  if (!mtrl) {
+    Eg0 = 1.16 - (7.02e-4 * Tnom * Tnom) / (Tnom + 1108.0);
+    ni = 1.45e10 * (Tnom / 300.15) * Math.sqrt(Tnom / 300.15) * Math.exp(21.5565981 - Eg0 / (2.0 * Vtm0));
+    Eg = 1.16 - (7.02e-4 * Temp * Temp) / (Temp + 1108.0);
+  } else {
+    Eg0 = p.bg0sub - (p.tbgasub * Tnom * Tnom) / (Tnom + p.tbgbsub);
+    const T0 = p.bg0sub - (p.tbgasub * 90090.0225) / (300.15 + p.tbgbsub);
+    ni = p.ni0sub * (Tnom / 300.15) * Math.sqrt(Tnom / 300.15) * Math.exp((T0 - Eg0) / (2.0 * Vtm0));
+    Eg = p.bg0sub - (p.tbgasub * Temp * Temp) / (Temp + p.tbgbsub);
+  }
   const vtm = KboQ * Temp;
-  const Eg = 1.16 - (7.02e-4 * Temp * Temp) / (Temp + 1108.0);
   // junction saturation current densities at T
   let sT = 1;
   let dT = 1;
@@ -637,7 +693,7 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const sqrtPhi = Math.sqrt(phi);
   const xdep0 = Math.sqrt((2.0 * epssub) / (Charge_q * b.ndep * 1.0e6)) * sqrtPhi;
   // b4v5temp.c: sqrt(3 XJ TOXE), without 4.6's 3.9 / EPSROX
-  const litl = v45 ? Math.sqrt(3.0 * b.xj * toxe) : Math.sqrt(((3.0 * 3.9) / epsrox) * b.xj * toxe);
+  const litl = v45 ? Math.sqrt(3.0 * b.xj * toxe) : mtrl ? Math.sqrt((p.epsrsub / epsrox) * b.xj * toxe) : Math.sqrt(((3.0 * 3.9) / epsrox) * b.xj * toxe);
   const vbi = Vtm0 * Math.log((b.nsd * b.ndep) / (ni * ni));
   const cdep0 = Math.sqrt((Charge_q * epssub * b.ndep * 1.0e6) / 2.0 / phi);
   const mstar = 0.5 + Math.atan(b.minv) / PI;
@@ -660,7 +716,12 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   }
   if (!given.has("vfb")) {
     if (given.has("vth0")) b.vfb = type * b.vth0 - phi - b.k1 * sqrtPhi;
-    else b.vfb = -1.0;
+    else if (mtrl && given.has("phig") && given.has("nsub")) {
+      // MTRLMOD: the gate work function PHIG against the substrate's EASUB + Eg/2 + its Fermi level
+      const T1 = 0.5 * Eg0;
+      const T0 = Math.min(Vtm0 * Math.log(b.nsub / ni), T1);
+      b.vfb = p.phig - (p.easub + T1 + type * T0);
+    } else b.vfb = -1.0;
   }
   if (!given.has("vth0")) b.vth0 = type * (b.vfb + phi + b.k1 * sqrtPhi);
   const k1ox = (b.k1 * toxe) / mm.toxm;
@@ -684,7 +745,13 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   }
 
   // gate tunneling constants and the zero-bias flat band VFBZB (b4temp.c)
-  const vfbsd = b.ngate > 0.0 ? Vtm0 * Math.log(b.ngate / b.nsd) : 0.0;
+  let vfbsd: number;
+  if (!mtrl) vfbsd = b.ngate > 0.0 ? Vtm0 * Math.log(b.ngate / b.nsd) : 0.0;
+  else {
+    const T1 = 0.5 * Eg0;
+    const T0 = Math.min(Vtm0 * Math.log(b.nsd / ni), T1);
+    vfbsd = p.phig - (p.easub + T1 - type * T0);
+  }
   const vfbsdoff = b.vfbsdoff * (1.0 + b.tvfbsdoff * delTemp);
   const toxRatio = Math.exp(b.ntox * Math.log(p.toxref / toxe)) / toxe / toxe;
   const toxRatioEdge = Math.exp(b.ntox * Math.log(p.toxref / (toxe * b.poxedge))) / toxe / toxe / b.poxedge / b.poxedge;
@@ -746,6 +813,60 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   } else vbsc = -30.0;
   if (vbsc > b.vbm) vbsc = b.vbm;
   const k2ox = (k2 * toxe) / mm.toxm;
+
+  // MTRLMOD without MTRLCOMPATMOD: TOXP from EOT (b4temp.c): the charge centroid at Vgs = VDDEOT, Vds = Vbs = 0 of a
+  // LEFFEOT x WEFFEOT transistor at TEMPEOT, TOXP = EOT - 3.9 / EPSRSUB Tcen, five fixed-point steps at most
+  let toxp = mm.toxp;
+  let coxp = mm.coxp;
+  if (mtrl && !mm.compat) {
+    const Vtm0eot = KboQ * p.tempeot;
+    const vbieot = Vtm0eot * Math.log((b.nsd * b.ndep) / (ni * ni));
+    const phieot = Vtm0eot * Math.log(b.ndep / ni) + b.phin + 0.4;
+    const tmp2 = vfb + phieot;
+    const vddeot = type * p.vddeot;
+    const epsg = p.epsrgate * EPS0;
+    let Vgs_eff = vddeot;
+    if (b.ngate > 1.0e18 && b.ngate < 1.0e25 && vddeot > tmp2 && epsg !== 0) {
+      const T1 = (1.0e6 * CHARGE * epsg * b.ngate) / (coxe * coxe);
+      const T8 = vddeot - tmp2;
+      const T4 = Math.sqrt(1.0 + (2.0 * T8) / T1);
+      const T2 = (2.0 * T8) / (T4 + 1.0);
+      const T3 = (0.5 * T2 * T2) / T1;
+      const T7 = 1.12 - T3 - 0.05;
+      const T6 = Math.sqrt(T7 * T7 + 0.224);
+      Vgs_eff = vddeot - (1.12 - 0.5 * (T7 + T6));
+    }
+    const V0 = vbieot - phieot;
+    const lt1 = factor1 * Math.sqrt(xdep0);
+    const Theta0 = scFactor((b.dvt1 * p.leffeot) / lt1);
+    const Delt_vth = b.dvt0 * Theta0 * V0;
+    const T2w = b.dvt0w * scFactor((b.dvt1w * p.weffeot * p.leffeot) / lt1) * V0;
+    const TempRatioeot = p.tempeot / Tnom - 1.0;
+    const T0l = Math.sqrt(1.0 + b.lpe0 / p.leffeot);
+    const T1v = k1ox * (T0l - 1.0) * Math.sqrt(phieot) + (b.kt1 + b.kt1l / p.leffeot) * TempRatioeot;
+    const Vth_NarrowW = (toxe * phieot) / (p.weffeot + b.w0);
+    const Lpe_Vb = Math.sqrt(1.0 + b.lpeb / p.leffeot);
+    let Vth = type * vth0 + (k1ox - b.k1) * Math.sqrt(phieot) * Lpe_Vb - Delt_vth - T2w + b.k3 * Vth_NarrowW + T1v;
+    const tmp3 = ((b.nfactor * epssub) / xdep0 + b.cdsc * Theta0 + b.cit) / coxe;
+    const n = tmp3 >= -0.5 ? 1.0 + tmp3 : (1.0 + 3.0 * tmp3) / (3.0 + 8.0 * tmp3);
+    if (b.dvtp0 > 0.0) Vth -= n * Vtm0eot * Math.log(p.leffeot / (p.leffeot + b.dvtp0 * 2.0));
+    const Vgsteff = Vgs_eff - Vth;
+    const T3 = type * vth0 - vfb - phieot;
+    const vtfbphi2eot = Math.max(4.0 * T3, 0.0);
+    let toxpf = toxe;
+    let toxpi: number;
+    let niter = 0;
+    do {
+      toxpi = toxpf;
+      const T0 = (Vgsteff + vtfbphi2eot) / (2.0e8 * toxpf);
+      const T1 = 1.0 + Math.exp(p.bdos * 0.7 * Math.log(T0));
+      const Tcen = (p.ados * 1.9e-9) / T1;
+      toxpf = toxe - (epsrox / p.epsrsub) * Tcen;
+      niter++;
+    } while (niter <= 4 && Math.abs(toxpf - toxpi) > 1e-12);
+    toxp = toxpf;
+    coxp = (epsrox * EPS0) / toxp;
+  }
 
   // junction areas and perimeters (b4geo.c when not given)
   const geo = paEffGeo(p.geomod, weffCJ, p.dmcg - p.dmcgt, p.dmci, p.dmdg - p.dmcgt);
@@ -907,6 +1028,10 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     bechvbEdge,
     toxRatio,
     vfbsdSum: vfbsd + vfbsdoff,
+    vfbsd,
+    eg0: Eg0,
+    toxp,
+    coxp,
     rgateMod: p.rgatemod,
     grgeltd: (() => {
       const r = (p.rshg * (p.xgw + weffCJ / 3.0 / p.ngcon)) / (p.ngcon * nf * (g.l + p.xl - p.xgl));
@@ -934,6 +1059,7 @@ export function bsim4InstanceProblem(inst: Bsim4Instance): string | null {
   if (b.lpeb < -inst.leff) return `LPEB = ${b.lpeb} is less than -Leff`;
   if (!(mm.toxe > 0)) return `TOXE = ${mm.toxe} is not positive`;
   if (!(mm.toxp > 0)) return `TOXP = ${mm.toxp} is not positive`;
+  if (mm.mtrl && !(inst.toxp > 0)) return `TOXP derived from EOT = ${inst.toxp} is not positive (MTRLMOD=1: the charge centroid at Vgs = VDDEOT, which must have the channel's sign, ${mm.type === 1 ? "positive for an NMOS" : "negative for a PMOS"})`;
   if (!(mm.toxm > 0)) return `TOXM = ${mm.toxm} is not positive`;
   if (!(p.toxref > 0)) return `TOXREF = ${p.toxref} is not positive`;
   if (!(b.ndep > 0)) return `NDEP = ${b.ndep} is not positive`;
