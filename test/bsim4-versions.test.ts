@@ -95,6 +95,22 @@ describeNgspice("BSIM4 MTRLMOD=1 against ngspice (VERSION 4.8, 4.7 with and with
   }, 60_000);
 });
 
+/** Trap-assisted tunneling junction currents (made up, large enough to show): area, sidewall, gate-edge, both sides. */
+const TAT = "jtss=2e-4 jtsd=3e-4 jtssws=2e-10 jtsswd=1e-10 jtsswgs=3e-10 jtsswgd=2e-10 njts=12 njtssw=14 njtsswg=9 njtsd=16 njtsswd=11 njtsswgd=13 vtss=6 vtsd=9 vtssws=4 vtsswd=12 vtsswgs=7 vtsswgd=5 xtss=0.03 xtsd=0.01 xtssws=0.05 xtsswd=0.04 xtsswgs=0.02 xtsswgd=0.06 tnjts=0.1 tnjtssw=0.2 tnjtsswg=-0.1 tnjtsd=0.05 tnjtsswd=0.15 tnjtsswgd=0.3";
+
+describeNgspice("BSIM4 trap-assisted tunneling junction currents against ngspice (VERSION 4.8, 4.7, 4.6.5 with JTWEFF, 4.5 with one NJTS.. for both sides)", () => {
+  itNgspice("I-V grids at .temp 27 and 100 (TNOM 25), reverse and forward junctions", () => {
+    for (const ver of ["4.8", "4.7", "4.6.5", "4.5"]) {
+      const v = ver.replace(/\./g, "");
+      const extra = ver === "4.5" ? "" : " jtweff=2e-7";
+      compareCurrents(`tat-${ver}-n`, ivDeck(cardOf(`nt${v}`, "nmos", N45 + ` version=${ver} ` + TAT + extra), 1, "90n", "0.5u"));
+      compareCurrents(`tat-${ver}-p-hot`, ivDeck(cardOf(`pt${v}`, "pmos", P45 + ` version=${ver} tnom=25 ` + TAT + extra), -1, "90n", "1u", [".temp 100"]));
+    }
+    // junctions from b4geo.c (no AS/AD/PS/PD): the gate-edge component alone
+    compareCurrents("tat-4.8-geo", ivDeck(cardOf("ntg", "nmos", N45 + " " + TAT), 1, "90n", "0.5u", [], ""));
+  }, 60_000);
+});
+
 const models = (ver: string) => [cardOf("n45", "nmos", N45 + ` version=${ver}`), cardOf("p45", "pmos", P45 + ` version=${ver}`)];
 
 describeNgspice("BSIM4 VERSION 4.5 and 4.6.5 circuits against ngspice", () => {

@@ -199,7 +199,7 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 diomod=3)"), 2, 32, /DIOMOD=3 is not supported: ngspice knows DIOMOD 0, 1 and 2/);
     expectNetlistError(load(".model m nmos (level=54 tempmod=1)"), 2, 33, /TEMPMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 wpemod=1)"), 2, 32, /WPEMOD=1 is not supported/);
-    expectNetlistError(load(".model m nmos (level=54 jtss=1e-6)"), 2, 30, /JTSS=0\.000001 is not supported: eqspice models BSIM4 without the trap-assisted tunneling/);
+    expectNetlistError(load(".model m nmos (level=54 jtss=1e-6 vtss=0)"), 2, 40, /VTSS=0 is not supported with JTSS nonzero: the trap-assisted tunneling current needs a positive VTSS/);
     expectNetlistError(load(".model m nmos (level=54 version=3.9)"), 2, 33, /BSIM4 VERSION=3\.9 is not supported: eqspice implements BSIM4 4\.0 to 4\.8 .* ngspice 39 has no BSIM4 device for version 3\.9/);
     expectNetlistError(load(".model m nmos (level=54 version=4.9)"), 2, 33, /VERSION=4\.9 is not supported/);
     // bsim4v7 ignores 4.8's GIDLCLAMP and IDOVVDS ("unrecognized parameter"), and so does eqspice, with a warning

@@ -24,7 +24,7 @@
  *
  * Units: V, A, S.
  */
-import { CHARGE, EPS0, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction } from "./bsim4-model.js";
+import { CHARGE, EPS0, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction, type Bsim4Tat } from "./bsim4-model.js";
 
 const MIN_EXPL = 3.720075976e-44;
 const MAX_EXPL = 2.688117142e43;
@@ -172,6 +172,47 @@ const gScratch = new Float64Array(1);
 const pdScratch = new Float64Array(2);
 
 /** b4ld.c's BSIM4polyDepletion: Vgs_eff into out[0], dVgs_eff/dVgs into out[1]. */
+/**
+ * The trap-assisted tunneling current of one junction side at junction
+ * voltage v (b4ld.c; A, in the junction's bulk-to-terminal direction):
+ * -sum_k isat_k (exp(T0_k) - 1), T0_k = -v VTS_k / (Nvtm_k (VTS_k - v)),
+ * or -v 1e3 / Nvtm_k once VTS_k - v < 1e-3 VTS_k (forward); exp as DEXP.
+ * Its conductance d/dv into g[0].
+ */
+function tat(t: Bsim4Tat, v: number, g: Float64Array): number {
+  let I = 0;
+  let G = 0;
+  for (let k = 0; k < 3; k++) {
+    if (t.isat[k] === 0) continue;
+    const nv = t.nvtm[k];
+    const vt = t.vts[k];
+    let T0: number, dT0: number;
+    if (vt - v < vt * 1e-3) {
+      T0 = (-v / nv) * 1.0e3;
+      dT0 = -1.0e3 / nv;
+    } else {
+      const T9 = 1.0 / (vt - v);
+      T0 = (-v / nv) * vt * T9;
+      dT0 = -(vt / nv) * (T9 + v * T9 * T9);
+    }
+    let e: number, de: number;
+    if (T0 > EXP_THRESHOLD) {
+      e = MAX_EXP * (1.0 + T0 - EXP_THRESHOLD);
+      de = MAX_EXP;
+    } else if (T0 < -EXP_THRESHOLD) {
+      e = MIN_EXP;
+      de = 0;
+    } else {
+      e = Math.exp(T0);
+      de = e;
+    }
+    I -= t.isat[k] * (e - 1.0);
+    G -= t.isat[k] * de * dT0;
+  }
+  g[0] = G;
+  return I;
+}
+
 function polyDepletion(phi: number, ngate: number, epsgate: number, coxe: number, Vgs: number, out: Float64Array): void {
   if (ngate > 1.0e18 && ngate < 1.0e25 && Vgs > phi && epsgate !== 0) {
     const T1 = (1.0e6 * CHARGE * epsgate * ngate) / (coxe * coxe);
@@ -204,6 +245,14 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   out.gbs = gScratch[0];
   out.cbd = junction(P.jD, gmin, vbdJct, gScratch);
   out.gbd = gScratch[0];
+  if (P.tatS) {
+    out.cbs += tat(P.tatS, vbsJct, gScratch);
+    out.gbs += gScratch[0];
+  }
+  if (P.tatD) {
+    out.cbd += tat(P.tatD, vbdJct, gScratch);
+    out.gbd += gScratch[0];
+  }
 
   let Vds: number, Vbs: number;
   if (vds >= 0) {

@@ -340,8 +340,8 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
  * compute, as [parameter, why], or null. Refused: RDSMOD, RBODYMOD,
  * RGATEMOD, IGCMOD, IGBMOD, TRNQSMOD, ACNQSMOD other than 0; MOBMOD 3 and
  * above; DIOMOD 0 and 2; MTRLMOD 1; TEMPMOD other than 0; WPEMOD 1;
- * GEOMOD above 10 and RGEOMOD other than 0; the trap-assisted tunneling
- * currents (JTSS, JTSD, JTSSWS, JTSSWD, JTSSWGS, JTSSWGD nonzero); NJS or
+ * GEOMOD above 10 and RGEOMOD other than 0; a trap-assisted tunneling
+ * current (JTSS.. nonzero) with its VTS.. or NJTS.. not positive; NJS or
  * NJD below 0.1 with VERSION 4.7 or 4.8 (b4check.c resets them after the
  * junction currents are made). With VERSION 4.0-4.5 (bsim4v5) also MOBMOD
  * 3 (bsim4v5 has none) and PSCBE1 < 0 with PSCBE2 > 0 (ngspice: NaN).
@@ -386,8 +386,10 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2 && p.mobmod !== 3) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1, 2 and 3`];
   if (p.diomod !== 0 && p.diomod !== 1 && p.diomod !== 2) return ["diomod", `DIOMOD=${p.diomod} is not supported: ngspice knows DIOMOD 0, 1 and 2`];
   if (!(p.geomod >= 0 && p.geomod <= 10 && Number.isInteger(p.geomod))) return ["geomod", `GEOMOD=${p.geomod} is not supported: ngspice knows GEOMOD 0 to 10`];
-  for (const k of ["jtss", "jtsd", "jtssws", "jtsswd", "jtsswgs", "jtsswgd"]) {
-    if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models BSIM4 without the trap-assisted tunneling junction currents`];
+  // (b4v5temp.c's vts fixups are not there: a VTS.. <= 0 divides by zero in b4ld.c)
+  for (const [j, vt, nj] of [["jtss", "vtss", "njts"], ["jtsd", "vtsd", "njtsd"], ["jtssws", "vtssws", "njtssw"], ["jtsswd", "vtsswd", "njtsswd"], ["jtsswgs", "vtsswgs", "njtsswg"], ["jtsswgd", "vtsswgd", "njtsswgd"]]) {
+    if (p[j] !== 0 && !(p[vt] > 0)) return [vt, `${vt.toUpperCase()}=${p[vt]} is not supported with ${j.toUpperCase()} nonzero: the trap-assisted tunneling current needs a positive ${vt.toUpperCase()}`];
+    if (p[j] !== 0 && !(p[nj] > 0)) return [nj, `${nj.toUpperCase()}=${p[nj]} is not supported with ${j.toUpperCase()} nonzero: it must be positive`];
   }
   // (bsim4v5 and bsim4v6 do not reset NJS / NJD below 0.1: elaboration checks they are positive)
   for (const k of m.ver >= 47 ? ["njs", "njd"] : []) if (!(p[k] >= 0.1)) return [k, `${k.toUpperCase()}=${p[k]} is not supported: it must be at least 0.1 (ngspice resets it)`];
@@ -476,6 +478,14 @@ export interface Bsim4Instance {
   /** The two junctions' laws (DIOMOD 0, 1, 2), source and drain side. */
   jS: Bsim4Junction;
   jD: Bsim4Junction;
+  /**
+   * The trap-assisted tunneling currents of the reverse junctions (JTSS..,
+   * b4temp.c / b4ld.c), source and drain side, or null when all three of a
+   * side are 0: per component (area, sidewall, gate-edge sidewall) the
+   * saturation current at T (A), Vtm0 NJTS..(T) (V) and VTS.. (V).
+   */
+  tatS: Bsim4Tat | null;
+  tatD: Bsim4Tat | null;
   /** pnjlim's critical voltage vcrit = vt0 ln(vt0 / (sqrt 2 1e-14)) (V). */
   vcrit: number;
   /** Series conductances 1 / (RSH NRD), 1 / (RSH NRS) (S, without M); 0: no internal node. */
@@ -509,6 +519,13 @@ export interface Bsim4Instance {
   grbps: number;
   grbdb: number;
   grbsb: number;
+}
+
+/** One side's trap-assisted tunneling: I = -sum isat_k (exp(-v / nvtm_k VTS_k / (VTS_k - v)) - 1) in the junction's direction. */
+export interface Bsim4Tat {
+  isat: [number, number, number];
+  nvtm: [number, number, number];
+  vts: [number, number, number];
 }
 
 /**
@@ -963,6 +980,36 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   // (4.6 on: reset to 0; bsim4v5: XJBV to 1, BV to 10 V)
   const xjb = (x: number): number => (dmod === 2 ? (x <= 0 ? (v45 ? 1 : 0) : x) : dmod === 0 && x < 0 ? (v45 ? 1 : 0) : x);
   const bvp = (x: number): number => (x <= 0 ? (v45 ? 10 : 0) : x);
+  // trap-assisted tunneling (b4temp.c): NJTS..(T) = NJTS.. (1 + TNJTS.. (T/TNOM - 1)), the currents scaled by
+  // exp(XTS.. Eg0 / Vtm (T/TNOM - 1)) (DEXP); the gate-edge ones by 1 + sqrt(JTWEFF / WeffCJ) (4.6 on). bsim4v5 has one
+  // NJTS, NJTSSW, NJTSSWG (and TNJTS..) for both sides
+  let tatS: Bsim4Tat | null = null;
+  let tatD: Bsim4Tat | null = null;
+  {
+    const T0 = TRatio - 1.0;
+    const T7 = (Eg0 / vtm) * T0;
+    const T11 = v45 ? 1.0 : Math.sqrt((p.jtweff < 0 ? 0 : p.jtweff) / weffCJ) + 1.0;
+    const T10 = weffCJ * nf;
+    const side = (d: boolean): Bsim4Tat | null => {
+      const s = d ? "d" : "s";
+      const jts = [d ? p.jtsd : p.jtss, d ? p.jtsswd : p.jtssws, d ? p.jtsswgd : p.jtsswgs];
+      if (jts[0] === 0 && jts[1] === 0 && jts[2] === 0) return null;
+      const nd = d && !v45;
+      const nj = [nd ? p.njtsd : p.njts, nd ? p.njtsswd : p.njtssw, nd ? p.njtsswgd : p.njtsswg];
+      const tn = [nd ? p.tnjtsd : p.tnjts, nd ? p.tnjtsswd : p.tnjtssw, nd ? p.tnjtsswgd : p.tnjtsswg];
+      const xt = [p["xts" + s], p["xtssw" + s], p["xtsswg" + s]];
+      const geom = [d ? Adeff : Aseff, d ? Pdeff : Pseff, T10 * T11];
+      const vts = [p["vts" + s], p["vtssw" + s], p["vtsswg" + s]];
+      const t: Bsim4Tat = { isat: [0, 0, 0], nvtm: [0, 0, 0], vts: [vts[0], vts[1], vts[2]] };
+      for (let k = 0; k < 3; k++) {
+        t.isat[k] = dexp(xt[k] * T7) * geom[k] * jts[k];
+        t.nvtm[k] = Vtm0 * nj[k] * (1.0 + tn[k] * T0);
+      }
+      return t;
+    };
+    tatS = side(false);
+    tatD = side(true);
+  }
   const jS = junctionAt(sourceSatCur, nvtms, dmod, ijthsfwd, ijr(p.ijthsrev), xjb(p.xjbvs), bvp(p.bvs));
   const jD = junctionAt(drainSatCur, nvtmd, dmod, ijthdfwd, ijr(p.ijthdrev), xjb(p.xjbvd), bvp(p.bvd));
   return {
@@ -972,6 +1019,8 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     vtm0: Vtm0,
     jS,
     jD,
+    tatS,
+    tatD,
     tempRatio: Temp / Tnom - 1.0,
     factor1,
     leff,
