@@ -184,6 +184,13 @@ describe("BSIM4 versions: refusals and ignored parameters", () => {
     expectNetlistError(load(".model m nmos (level=54 mtrlmod=2)"), 2, 33, /MTRLMOD=2 is not supported: ngspice knows MTRLMOD 0 and 1/);
     expectNetlistError(load(".model m nmos (level=54 version=4.6.5 mtrlmod=1 lk1=1e-3)"), 2, 53, /LK1=0\.001 is not supported with MTRLMOD=1 and VERSION 4\.6: ngspice's bsim4v6 keeps one TOXP for the model/);
     expect(load(".model m nmos (level=54 version=4.6.5 mtrlmod=1 lk1=1e-3)")).toThrow(/LK1/);
+    // instance RGEOMOD: no effect without RSH (accepted), refused where b4geo.c's resistance would exist
+    const inst = (card: string, args: string) => () => loadCircuitFromText(["* bsim4 versions", card, "V1 d 0 1", `M1 d d 0 0 m ${args}`].join("\n") + "\n", FILE);
+    expect(() => inst(".model m nmos (level=54 version=4.6.5)", "l=0.13u w=1u rgeoMod=1")()).not.toThrow();
+    expectNetlistError(inst(".model m nmos (level=54 rsh=5)", "l=0.13u w=1u rgeomod=1"), 4, 35, /RGEOMOD=1 with RSH > 0 is not supported: eqspice models BSIM4 without geometry-dependent source\/drain resistance/);
+    expect(() => inst(".model m nmos (level=54 rsh=5)", "l=0.13u w=1u rgeomod=1 nrs=1 nrd=1")()).not.toThrow();
+    expectNetlistError(inst(".model m nmos (level=54)", "rgeomod=2"), 4, 22, /RGEOMOD=2 is not supported: ngspice knows RGEOMOD 0 and 1/);
+    expectNetlistError(load(".model m nmos (level=54 rgeomod=1 rsh=2)"), 2, 33, /RGEOMOD=1 with RSH > 0 is not supported/);
     // a PMOS's VDDEOT must be negative: the centroid's log would be NaN (ngspice does not converge)
     expect(load(".model m pmos (level=54 mtrlmod=1 vddeot=1.5)")).toThrow(/TOXP derived from EOT = NaN is not positive/);
   });

@@ -641,6 +641,18 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
       if (offTok && resolved.model.bsim3) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM3 (level 8/49) MOSFETs`, offTok.loc);
       if (offTok && resolved.model.bsim4) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM4 (level 14/54) MOSFETs`, offTok.loc);
+      // BSIM4's instance RGEOMOD (0 or 1) picks b4geo.c's source/drain resistance, which exists only with RSH > 0 and
+      // NRS (NRD) not given: accepted where it has no effect, refused where it would
+      const rgeoArg = resolved.model.bsim4 ? named.get("rgeomod") : undefined;
+      if (rgeoArg) {
+        const at = rgeoArg.values[0]?.loc ?? rgeoArg.key.loc;
+        const v = num("rgeomod", "RGEOMOD");
+        if (v !== 0 && v !== 1) throw new NetlistError(`${card.name}: RGEOMOD=${v} is not supported: ngspice knows RGEOMOD 0 and 1`, at);
+        if (v === 1 && resolved.model.bsim4!.p.rsh > 0 && !(named.has("nrs") && named.has("nrd"))) {
+          throw new NetlistError(`${card.name}: RGEOMOD=1 with RSH > 0 is not supported: eqspice models BSIM4 without geometry-dependent source/drain resistance (give NRS and NRD)`, at);
+        }
+        named.delete("rgeomod");
+      }
       checkArgs(card, a, offTok ? 6 : 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
       const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS, ...(resolved.model.bsim3 ? { l: 5e-6, w: 5e-6 } : {}) }; // BSIM3's own default L, W (b3set.c)
       // BSIM4's own default L, W (b4set.c); its AS, AD, PS, PD, NRS, NRD matter when given only (NaN: not given)

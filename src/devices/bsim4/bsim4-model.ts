@@ -354,7 +354,6 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
     ["acnqsmod", "the AC non-quasi-static model (ACNQSMOD)"],
     ["tempmod", "TEMPMOD other than 0"],
     ["wpemod", "the well proximity effect (WPEMOD=1)"],
-    ["rgeomod", "geometry-dependent source/drain resistance (RGEOMOD)"],
   ];
   for (const [k, why] of zero) if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models ${why === "TEMPMOD other than 0" ? "TEMPMOD=0 only" : `BSIM4 without ${why}`}`];
   // The body network (RBODYMOD 1, 2) is built (bsim4InstanceAt, bsim4.ts) but not enabled: against ngspice 39
@@ -371,6 +370,8 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   // b4v5ld.c takes a negative PSCBE1 into exp(PSCBE1 LITL / (Vds - Vdseff)): the Early voltage VASCBE goes to 0 where
   // Vdseff meets Vds and ngspice 39 answers NaN (4.6 on skip the term)
   if (m.ver === 45 && p.pscbe1 < 0 && p.pscbe2 > 0) return ["pscbe1", `PSCBE1=${p.pscbe1} is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 divides by an Early voltage that vanishes for PSCBE1 < 0 (NaN); VERSION=4.6 or later skips that term`];
+  // RGEOMOD's b4geo.c resistances exist only with RSH > 0 (and NRS, NRD not given)
+  if (p.rgeomod !== 0 && p.rsh > 0) return ["rgeomod", `RGEOMOD=${p.rgeomod} with RSH > 0 is not supported: eqspice models BSIM4 without geometry-dependent source/drain resistance (RGEOMOD)`];
   if (p.mtrlmod !== 0 && p.mtrlmod !== 1) return ["mtrlmod", `MTRLMOD=${p.mtrlmod} is not supported: ngspice knows MTRLMOD 0 and 1`];
   if (p.mtrlcompatmod !== 0 && p.mtrlcompatmod !== 1) return ["mtrlcompatmod", `MTRLCOMPATMOD=${p.mtrlcompatmod} is not supported: ngspice knows MTRLCOMPATMOD 0 and 1`];
   if (m.mtrl && m.ver === 46) {
