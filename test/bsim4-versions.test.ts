@@ -127,6 +127,8 @@ describeNgspice("BSIM4 VERSION 4.5 and 4.6.5 circuits against ngspice", () => {
       for (let k = 0; k < ng.sweep.length; k++) w = Math.max(w, Math.abs(eq.nodes.out[k] - ng.nodes.out[k]));
       worst.set(`inverter-${ver}-dc`, w);
       expect(w).toBeLessThanOrEqual(1e-9);
+      // a PDK-style instance line: one finger, no stress, no shift written out
+      compare(`pdk-instance-${ver}`, [`BSIM4 ${ver} PDK-style instance`, TIGHT, "VDD vdd 0 1.1", "VG g 0 0.7", "M1 vdd g 0 0 n45 L=90n W=1u nf=1 sa=0 sb=0 sd=0 delvto=0 mulu0=1 ad=0.1p as=0.1p pd=1.2u ps=1.2u", ...models(ver)]);
       compare(`mirror-${ver}`, [`BSIM4 ${ver} mirror`, TIGHT, "VDD vdd 0 1.1", "IREF vdd g 20u", "M1 g g 0 0 n45 L=90n W=1u", "M2 o g s 0 n45 L=90n W=1u M=2", "RS s 0 2k", "RL vdd o 20k", ...models(ver)]);
     }, 60_000);
   }
@@ -191,6 +193,10 @@ describe("BSIM4 versions: refusals and ignored parameters", () => {
     expect(() => inst(".model m nmos (level=54 rsh=5)", "l=0.13u w=1u rgeomod=1 nrs=1 nrd=1")()).not.toThrow();
     expectNetlistError(inst(".model m nmos (level=54)", "rgeomod=2"), 4, 22, /RGEOMOD=2 is not supported: ngspice knows RGEOMOD 0 and 1/);
     expectNetlistError(load(".model m nmos (level=54 rgeomod=1 rsh=2)"), 2, 33, /RGEOMOD=1 with RSH > 0 is not supported/);
+    // the no-op instance values PDK netlists pass (one finger, no stress, no shift) are accepted, others refused
+    expect(() => inst(".model m nmos (level=54 version=4.5)", "l=0.15u w=1u nf=1 sa=0 sb=0 sd=0 delvto=0 mulu0=1")()).not.toThrow();
+    expectNetlistError(inst(".model m nmos (level=54 version=4.5)", "l=0.15u w=1u nf=2"), 4, 30, /NF=2 is not supported: eqspice models BSIM4 with one finger/);
+    expectNetlistError(inst(".model m nmos (level=54 version=4.5)", "sa=1u sb=1u"), 4, 17, /SA=0\.000001 is not supported: eqspice models BSIM4 without the layout stress effect/);
     // a PMOS's VDDEOT must be negative: the centroid's log would be NaN (ngspice does not converge)
     expect(load(".model m pmos (level=54 mtrlmod=1 vddeot=1.5)")).toThrow(/TOXP derived from EOT = NaN is not positive/);
   });

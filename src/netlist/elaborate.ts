@@ -653,6 +653,25 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         }
         named.delete("rgeomod");
       }
+      // BSIM4 instance parameters at the values that change nothing (one finger, no layout stress, no threshold shift), as
+      // netlists written for PDKs (sky130's) pass them; other values are refused at their place
+      if (resolved.model.bsim4) {
+        const noop: Array<[string, number, string]> = [
+          ["nf", 1, "eqspice models BSIM4 with one finger (NF=1)"],
+          ["sa", 0, "eqspice models BSIM4 without the layout stress effect (SA=0, SB=0)"],
+          ["sb", 0, "eqspice models BSIM4 without the layout stress effect (SA=0, SB=0)"],
+          ["sd", 0, "eqspice models BSIM4 with one finger (SD=0)"],
+          ["delvto", 0, "eqspice models BSIM4 without an instance threshold shift (DELVTO=0)"],
+          ["mulu0", 1, "eqspice models BSIM4 without an instance mobility factor (MULU0=1)"],
+        ];
+        for (const [k, ok, why] of noop) {
+          const arg = named.get(k);
+          if (!arg) continue;
+          const v = num(k, k.toUpperCase());
+          if (v !== ok) throw new NetlistError(`${card.name}: ${k.toUpperCase()}=${v} is not supported: ${why}`, arg.values[0]?.loc ?? arg.key.loc);
+          named.delete(k);
+        }
+      }
       checkArgs(card, a, offTok ? 6 : 5, M_USAGE, M_PARAMS, M_UNSUPPORTED);
       const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS, ...(resolved.model.bsim3 ? { l: 5e-6, w: 5e-6 } : {}) }; // BSIM3's own default L, W (b3set.c)
       // BSIM4's own default L, W (b4set.c); its AS, AD, PS, PD, NRS, NRD matter when given only (NaN: not given)
