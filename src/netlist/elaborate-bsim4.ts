@@ -38,8 +38,9 @@ const NOT_IN_47 = new Set(["gidlclamp", "idovvds"]);
  * have no effect on the DC eqspice computes unless their mode is on, and
  * those modes are refused), others are refused at their place; VERSION
  * must be 4.0 to 4.8.x (bsim4VersionOf), and the parameters the older
- * versions do not know are ignored with a warning, as ngspice ignores them; the selectors of bsim4Unsupported are refused at their
- * place; TOXE, TOXP, TOXM, EPSROX, RSH, TNOM are checked.
+ * versions do not know are ignored with a warning, as ngspice ignores
+ * them; the selectors of bsim4Unsupported are refused at their place;
+ * TOXE (EOT with MTRLMOD=1), TOXP, TOXM, EPSROX, RSH, TNOM are checked.
  */
 export function resolveBsim4(card: ModelCard, scope: Lookup, tnom: number, warn: (key: string, msg: string) => void = () => {}): MosModel {
   const type = card.type === "nmos" ? 1 : -1;
@@ -81,6 +82,7 @@ export function resolveBsim4(card: ModelCard, scope: Lookup, tnom: number, warn:
   const tn = values.get("tnom");
   if (tn !== undefined && !(tn > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
   const bsim4 = bsim4Model(type, values, tnom, ver);
+  if (bsim4.mtrl && !(bsim4.toxe > 0)) throw new NetlistError(`.model ${card.name}: EOT = ${bsim4.toxe} must be positive (MTRLMOD=1)`, at("eot"));
   if (!(bsim4.toxe > 0) || !(bsim4.toxp > 0)) throw new NetlistError(`.model ${card.name}: TOXE = ${bsim4.toxe} and TOXP = ${bsim4.toxp} (TOXP = TOXE - DTOX) must be positive`, at("dtox"));
   const bad = bsim4Unsupported(bsim4);
   if (bad) throw new NetlistError(`.model ${card.name}: BSIM4 ${bad[1]}`, at(bad[0]));
