@@ -21,7 +21,8 @@ import { bsim4InstanceAt, bsim4Model, type Bsim4Ver } from "../src/devices/bsim4
 import { MOS_GEOMETRY_DEFAULTS } from "../src/devices/mosfet/mosfet-model.js";
 import { checkStamp } from "./helpers/stamp-check.js";
 import { ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
-import { describeNgspice, itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceDc, runNgspiceOp } from "./helpers/ngspice.js";
+import { opFromFile } from "../src/api.js";
 import { netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { IG, N45, P45, cardOf, currentComparer, ivDeck } from "./helpers/bsim4.js";
 
@@ -109,6 +110,50 @@ describeNgspice("BSIM4 trap-assisted tunneling junction currents against ngspice
     // junctions from b4geo.c (no AS/AD/PS/PD): the gate-edge component alone
     compareCurrents("tat-4.8-geo", ivDeck(cardOf("ntg", "nmos", N45 + " " + TAT), 1, "90n", "0.5u", [], ""));
   }, 60_000);
+});
+
+/**
+ * The body network (RBODYMOD 1, 2): nodes to 1e-9 V; every source current
+ * to 1e-9 relative plus ngspice's own spread, measured by running ngspice
+ * again with GBMIN 1e-13 S larger (a change of 1e-12 or less in every
+ * network conductance): the bulk current flows through 20-70 ohm (or,
+ * RBODYMOD 2 without RBPS0/RBPD0, 1e3 S) and ngspice's moves by up to 2e-6
+ * (1e-2) relative under that change, far more than the change itself.
+ */
+function compareBody(name: string, lines: string[]): void {
+  const f = path.join(dir, `${name}.cir`);
+  const g = path.join(dir, `${name}-gbmin.cir`);
+  writeFileSync(f, [...lines, ".end", ""].join("\n"));
+  writeFileSync(g, [...lines.map((l) => (l.startsWith(".model") ? l.replace(/\)$/, " gbmin=1.1e-12)") : l)), ".end", ""].join("\n"));
+  const ng = runNgspiceOp(f);
+  const ng2 = runNgspiceOp(g);
+  const eq = opFromFile(f);
+  let spread = 0;
+  let w = 0;
+  for (const b of Object.keys(ng.branches)) {
+    if (!b.startsWith("v")) continue;
+    const i = ng.branches[b];
+    const noise = Math.abs(ng2.branches[b] - i);
+    spread = Math.max(spread, noise / Math.max(Math.abs(i), 1e-12));
+    const d = Math.abs(eq.branches[b] - i);
+    expect(d, `${name}: i(${b}) eqspice ${eq.branches[b]} ngspice ${i} (ngspice with GBMIN 1.1e-12: ${ng2.branches[b]})`).toBeLessThanOrEqual(1e-9 * Math.abs(i) + 1e-18 + 10 * noise);
+    w = Math.max(w, d / Math.max(Math.abs(i), 1e-12));
+  }
+  for (const k of Object.keys(ng.nodes)) if (k !== "0" && !k.includes("#")) expect(Math.abs(eq.nodes[k] - ng.nodes[k]), `${name}: v(${k})`).toBeLessThanOrEqual(1e-9);
+  relWorst.set(`${name} (ngspice's own spread ${spread.toExponential(1)})`, w);
+}
+
+describeNgspice("BSIM4 RBODYMOD 1 and 2 against ngspice (VERSION 4.8, 4.6.5, 4.5)", () => {
+  itNgspice("I-V grids with the body network, to ngspice's own spread in the bulk currents", () => {
+    const R1 = " rbodymod=1 rbdb=30 rbsb=40 rbpb=20 rbps=60 rbpd=70";
+    const R2 = " rbodymod=2 rbps0=50 rbpd0=60 rbsbx0=90 rbdbx0=80 rbpbx0=70 rbpby0=80 rbpbxl=0.1 rbsdbxw=-0.1";
+    for (const ver of ["4.8", "4.6.5", "4.5"]) {
+      const v = ver.replace(/\./g, "");
+      compareBody(`rbody1-${ver}-n`, ivDeck(cardOf(`nb${v}`, "nmos", N45 + ` version=${ver}` + R1), 1, "90n", "0.5u"));
+      compareBody(`rbody2-${ver}-p`, ivDeck(cardOf(`pb${v}`, "pmos", P45 + ` version=${ver}` + R2 + " " + IG), -1, "60n", "1u"));
+    }
+    compareBody("rbody2-bodymode1-n", ivDeck(cardOf("nbm1", "nmos", N45 + " rbodymod=2 rbdb=30 rbsb=40 rbpb=20"), 1, "90n", "0.5u"));
+  }, 120_000);
 });
 
 const models = (ver: string) => [cardOf("n45", "nmos", N45 + ` version=${ver}`), cardOf("p45", "pmos", P45 + ` version=${ver}`)];

@@ -79,7 +79,7 @@ describe("BSIM4: the stamp against finite differences of the currents", () => {
       });
     }
   }
-  // the body network is refused at the card (its bulk current is not yet ngspice's); the device's stamp with it is checked
+  // the body network (compared with ngspice in test/bsim4-versions.test.ts): the device's stamp with it
   it("with the body network (RBODYMOD 1 and 2: inner bulk 5, drain-side 6, source-side 7), gate tunneling, M = 2", () => {
     for (const [type, card] of [[1, N45 + " rbodymod=1 rbdb=30 rbsb=40 rbpb=20 rbps=60 rbpd=70 " + IG], [-1, P45 + " rbodymod=2 rbps0=50 rbpd0=60 rbsbx0=90 rbdbx0=80 rbpbx0=70 rbpby0=80 rbpbxl=0.1 rbsdbxw=-0.1"]] as const) {
       const p = inst(type, card, 60e-9, 1e-6, 27, { m: 2, ad: 1e-13, as: 1.2e-13, pd: 1.4e-6, ps: 1.6e-6 });
@@ -191,7 +191,7 @@ describe("BSIM4: bad input", () => {
     expectNetlistError(load(".model m nmos (level=54 igcmod=3)"), 2, 32, /IGCMOD=3 is not supported: ngspice knows IGCMOD 0, 1 and 2/);
     expectNetlistError(load(".model m nmos (level=54 igbmod=2)"), 2, 32, /IGBMOD=2 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 rgatemod=2)"), 2, 34, /RGATEMOD=2 is not supported: eqspice models BSIM4 RGATEMOD 0 and 1/);
-    expectNetlistError(load(".model m nmos (level=54 rbodymod=1)"), 2, 34, /RBODYMOD=1 is not supported yet: eqspice models BSIM4 without the body resistance network/);
+    expectNetlistError(load(".model m nmos (level=54 rbodymod=3)"), 2, 34, /RBODYMOD=3 is not supported: ngspice knows RBODYMOD 0, 1 and 2/);
     expectNetlistError(load(".model m nmos (level=54 rbps0=0)"), 2, 31, /RBPS0=0 must be positive/);
     expectNetlistError(load(".model m nmos (level=54 trnqsmod=1)"), 2, 34, /TRNQSMOD=1 is not supported/);
     expectNetlistError(load(".model m nmos (level=54 acnqsmod=1)"), 2, 34, /ACNQSMOD=1 is not supported/);
