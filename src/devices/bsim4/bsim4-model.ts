@@ -210,7 +210,9 @@ function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
  * above 1e23, with their L/W/P forms, scaled by 1e-6), b4set.c's defaults
  * (the D-side junction parameters and GISL default to their S-side and
  * GIDL values, DSUB to DROUT, the C-V geometry offsets to the I-V ones),
- * and b4temp.c's TOXE / TOXP / DTOX rule (MTRLMOD = 0).
+ * and b4temp.c's TOXE / TOXP / DTOX rule (MTRLMOD = 0; with MTRLMOD the
+ * EOT one). `ver` the ngspice device (Bsim4Ver; `true` for 47, as before):
+ * 47 sets FGIDL's default to 0, 45 UD's to 1e14.
  */
 export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, ver: Bsim4Ver | boolean = 48): Bsim4Model {
   if (typeof ver === "boolean") ver = ver ? 47 : 48;
