@@ -114,7 +114,7 @@ export function resolveMosModel(
     if (levelTok) {
       const lv = evalTok(levelTok, scope, "model parameter LEVEL");
       if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom, warn), name: card.name };
-      if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom), name: card.name };
+      if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom, warn), name: card.name };
       if (lv !== 1 && lv !== 2 && lv !== 3) {
         const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(

@@ -683,6 +683,37 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!resolved) throw new NetlistError(`${card.name}: unknown MOSFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMOS/PMOS card)`, card.loc);
       if (offTok && resolved.model.bsim3) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM3 (level 8/49) MOSFETs`, offTok.loc);
       if (offTok && resolved.model.bsim4) throw new NetlistError(`${card.name}: 'off' is not supported for BSIM4 (level 14/54) MOSFETs`, offTok.loc);
+      // BSIM4's instance RGEOMOD (0 or 1) picks b4geo.c's source/drain resistance, which exists only with RSH > 0 and
+      // NRS (NRD) not given: accepted where it has no effect, refused where it would
+      const rgeoArg = resolved.model.bsim4 ? named.get("rgeomod") : undefined;
+      if (rgeoArg) {
+        const at = rgeoArg.values[0]?.loc ?? rgeoArg.key.loc;
+        const v = num("rgeomod", "RGEOMOD");
+        if (v !== 0 && v !== 1) throw new NetlistError(`${card.name}: RGEOMOD=${v} is not supported: ngspice knows RGEOMOD 0 and 1`, at);
+        if (v === 1 && resolved.model.bsim4!.p.rsh > 0 && !(named.has("nrs") && named.has("nrd"))) {
+          throw new NetlistError(`${card.name}: RGEOMOD=1 with RSH > 0 is not supported: eqspice models BSIM4 without geometry-dependent source/drain resistance (give NRS and NRD)`, at);
+        }
+        named.delete("rgeomod");
+      }
+      // BSIM4 instance parameters at the values that change nothing (one finger, no layout stress, no threshold shift), as
+      // netlists written for PDKs (sky130's) pass them; other values are refused at their place
+      if (resolved.model.bsim4) {
+        const noop: Array<[string, number, string]> = [
+          ["nf", 1, "eqspice models BSIM4 with one finger (NF=1)"],
+          ["sa", 0, "eqspice models BSIM4 without the layout stress effect (SA=0, SB=0)"],
+          ["sb", 0, "eqspice models BSIM4 without the layout stress effect (SA=0, SB=0)"],
+          ["sd", 0, "eqspice models BSIM4 with one finger (SD=0)"],
+          ["delvto", 0, "eqspice models BSIM4 without an instance threshold shift (DELVTO=0)"],
+          ["mulu0", 1, "eqspice models BSIM4 without an instance mobility factor (MULU0=1)"],
+        ];
+        for (const [k, ok, why] of noop) {
+          const arg = named.get(k);
+          if (!arg) continue;
+          const v = num(k, k.toUpperCase());
+          if (v !== ok) throw new NetlistError(`${card.name}: ${k.toUpperCase()}=${v} is not supported: ${why}`, arg.values[0]?.loc ?? arg.key.loc);
+          named.delete(k);
+        }
+      }
       // BSIM3 instances take NQSMOD too (b3par.c), overriding the card's: it changes charges only (a transient or AC refuses NQSMOD=1).
       checkArgs(card, a, offTok ? 6 : 5, M_USAGE, resolved.model.bsim3 ? { ...M_PARAMS, nqsmod: 1 } : M_PARAMS, M_UNSUPPORTED);
       const nqsmod = resolved.model.bsim3 ? num("nqsmod", "NQSMOD") : undefined;

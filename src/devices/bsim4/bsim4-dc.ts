@@ -24,7 +24,7 @@
  *
  * Units: V, A, S.
  */
-import { CHARGE, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction } from "./bsim4-model.js";
+import { CHARGE, EPS0, EPSSI, EXP_THRESHOLD, MAX_EXP, MIN_EXP, type Bsim4Instance, type Bsim4Junction, type Bsim4Tat } from "./bsim4-model.js";
 
 const MIN_EXPL = 3.720075976e-44;
 const MAX_EXPL = 2.688117142e43;
@@ -172,6 +172,47 @@ const gScratch = new Float64Array(1);
 const pdScratch = new Float64Array(2);
 
 /** b4ld.c's BSIM4polyDepletion: Vgs_eff into out[0], dVgs_eff/dVgs into out[1]. */
+/**
+ * The trap-assisted tunneling current of one junction side at junction
+ * voltage v (b4ld.c; A, in the junction's bulk-to-terminal direction):
+ * -sum_k isat_k (exp(T0_k) - 1), T0_k = -v VTS_k / (Nvtm_k (VTS_k - v)),
+ * or -v 1e3 / Nvtm_k once VTS_k - v < 1e-3 VTS_k (forward); exp as DEXP.
+ * Its conductance d/dv into g[0].
+ */
+function tat(t: Bsim4Tat, v: number, g: Float64Array): number {
+  let I = 0;
+  let G = 0;
+  for (let k = 0; k < 3; k++) {
+    if (t.isat[k] === 0) continue;
+    const nv = t.nvtm[k];
+    const vt = t.vts[k];
+    let T0: number, dT0: number;
+    if (vt - v < vt * 1e-3) {
+      T0 = (-v / nv) * 1.0e3;
+      dT0 = -1.0e3 / nv;
+    } else {
+      const T9 = 1.0 / (vt - v);
+      T0 = (-v / nv) * vt * T9;
+      dT0 = -(vt / nv) * (T9 + v * T9 * T9);
+    }
+    let e: number, de: number;
+    if (T0 > EXP_THRESHOLD) {
+      e = MAX_EXP * (1.0 + T0 - EXP_THRESHOLD);
+      de = MAX_EXP;
+    } else if (T0 < -EXP_THRESHOLD) {
+      e = MIN_EXP;
+      de = 0;
+    } else {
+      e = Math.exp(T0);
+      de = e;
+    }
+    I -= t.isat[k] * (e - 1.0);
+    G -= t.isat[k] * de * dT0;
+  }
+  g[0] = G;
+  return I;
+}
+
 function polyDepletion(phi: number, ngate: number, epsgate: number, coxe: number, Vgs: number, out: Float64Array): void {
   if (ngate > 1.0e18 && ngate < 1.0e25 && Vgs > phi && epsgate !== 0) {
     const T1 = (1.0e6 * CHARGE * epsgate * ngate) / (coxe * coxe);
@@ -204,6 +245,14 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   out.gbs = gScratch[0];
   out.cbd = junction(P.jD, gmin, vbdJct, gScratch);
   out.gbd = gScratch[0];
+  if (P.tatS) {
+    out.cbs += tat(P.tatS, vbsJct, gScratch);
+    out.gbs += gScratch[0];
+  }
+  if (P.tatD) {
+    out.cbd += tat(P.tatD, vbdJct, gScratch);
+    out.gbd += gScratch[0];
+  }
 
   let Vds: number, Vbs: number;
   if (vds >= 0) {
@@ -219,8 +268,12 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   const mm = P.model;
   const coxe = mm.coxe;
   const toxe = mm.toxe;
-  const epssub = EPSSI;
+  const epssub = mm.epssub;
   const mobMod = mm.p.mobmod;
+  // MTRLMOD (4.6 on; 4.7's MTRLCOMPATMOD turns this off): the mobility's field takes the work-function difference T14
+  const T14m = mm.mtrl && (mm.ver === 46 || !mm.compat) ? 2.0 * mm.type * (mm.p.phig - mm.p.easub - 0.5 * P.eg0 + 0.45) : 0.0;
+  // VERSION 4.0-4.5 (ngspice's bsim4v5): its own mobility UD term, no 4.6.4 Esat fix, PSCBE1 < 0 not special
+  const v45 = mm.ver === 45;
   let T0: number, T1: number, T2: number, T3: number, T4: number, T5: number, T6: number, T7: number, T8: number, T9: number, T10: number;
   let T11: number, T12: number, T13: number;
   let dT0_dVg: number, dT0_dVd: number, dT0_dVb: number;
@@ -405,10 +458,12 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // poly gate depletion (on the physical vgs and vgd)
   T0 = P.vfb + P.phi;
-  polyDepletion(T0, b.ngate, EPSSI, coxe, vgs, pdScratch);
+  // (the gate's permittivity: silicon's, EPSRGATE EPS0 with MTRLMOD)
+  const epsgate = mm.mtrl ? mm.p.epsrgate * EPS0 : EPSSI;
+  polyDepletion(T0, b.ngate, epsgate, coxe, vgs, pdScratch);
   const vgs_eff = pdScratch[0];
   const dvgs_eff_dvg = pdScratch[1];
-  polyDepletion(T0, b.ngate, EPSSI, coxe, vgd, pdScratch);
+  polyDepletion(T0, b.ngate, epsgate, coxe, vgd, pdScratch);
   const vgd_eff = pdScratch[0];
   const dvgd_eff_dvg = pdScratch[1];
   const Vgs_eff = out.mode > 0 ? vgs_eff : vgd_eff;
@@ -546,8 +601,47 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // mobility (MTRLMOD = 0: T14 = 0)
   let Denomi: number, dDenomi_dVg: number, dDenomi_dVd: number, dDenomi_dVb: number;
-  if (mobMod === 0) {
-    T0 = Vgsteff + Vth + Vth;
+  if (v45 && mobMod !== 3) {
+    // b4v5ld.c: the Coulomb term is UD Vth^2 / (X / TOXE)^2 with X = Vgsteff + 2 Vth (MOBMOD 0, 1) or
+    // (Vgsteff + vtfbphi1) / TOXE (MOBMOD 2, a second 1/TOXE as b4v5ld.c has it). The partials here are
+    // the exact ones of that value, d/dVgsteff and d/dVth (bsim4v5's own drop some Vth terms; the
+    // solution is the same)
+    const X = mobMod === 2 ? (Vgsteff + P.vtfbphi1) / toxe : Vgsteff + Vth + Vth;
+    const dX = mobMod === 2 ? 1.0 / toxe : 1.0; // dX/dVgsteff; dX/dVth = 2 (MOBMOD 0, 1), 0 (MOBMOD 2)
+    const Y = X / toxe;
+    T6 = (b.ud * Vth * Vth) / (Y * Y);
+    const dT6_dVgst = (-2.0 * T6 * dX) / X;
+    const dT6_dVth = (2.0 * b.ud * Vth) / (Y * Y) - (mobMod === 2 ? 0 : (4.0 * T6) / X);
+    let dT5_dVth: number;
+    if (mobMod === 0) {
+      T2 = b.ua + b.uc * Vbseff;
+      T3 = X / toxe;
+      T5 = T3 * (T2 + b.ub * T3) + T6;
+      const dT5_dX = (T2 + 2.0 * b.ub * T3) / toxe;
+      dDenomi_dVg = dT5_dX + dT6_dVgst;
+      dT5_dVth = 2.0 * dT5_dX + dT6_dVth;
+      dDenomi_dVb = dT5_dVth * dVth_dVb + b.uc * T3;
+    } else if (mobMod === 1) {
+      T2 = 1.0 + b.uc * Vbseff;
+      T3 = X / toxe;
+      T4 = T3 * (b.ua + b.ub * T3);
+      T5 = T4 * T2 + T6;
+      const dT5_dX = ((b.ua + 2.0 * b.ub * T3) * T2) / toxe;
+      dDenomi_dVg = dT5_dX + dT6_dVgst;
+      dT5_dVth = 2.0 * dT5_dX + dT6_dVth;
+      dDenomi_dVb = dT5_dVth * dVth_dVb + b.uc * T4;
+    } else {
+      T1 = Math.exp(b.eu * Math.log(X));
+      dT1_dVg = (T1 * b.eu) / X / toxe;
+      T2 = b.ua + b.uc * Vbseff;
+      T5 = T1 * T2 + T6;
+      dDenomi_dVg = T2 * dT1_dVg + dT6_dVgst;
+      dT5_dVth = dT6_dVth;
+      dDenomi_dVb = dT5_dVth * dVth_dVb + T1 * b.uc;
+    }
+    dDenomi_dVd = dT5_dVth * dVth_dVd;
+  } else if (mobMod === 0) {
+    T0 = Vgsteff + Vth + Vth - T14m;
     T2 = b.ua + b.uc * Vbseff;
     T3 = T0 / toxe;
     T12 = Math.sqrt(Vth * Vth + 0.0001);
@@ -564,7 +658,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dDenomi_dVb = T13 * dVth_dVb + b.uc * T3;
     dDenomi_dVg += T7;
   } else if (mobMod === 1) {
-    T0 = Vgsteff + Vth + Vth;
+    T0 = Vgsteff + Vth + Vth - T14m;
     T2 = 1.0 + b.uc * Vbseff;
     T3 = T0 / toxe;
     T4 = T3 * (b.ua + b.ub * T3);
@@ -739,6 +833,10 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   if (Vdseff > Vds) Vdseff = Vds;
   const diffVds = Vds - Vdseff;
 
+  // EsatL's partials before the overshoot: bsim4v5's channel-length modulation keeps that Esat
+  const dEsat0_dVg = dEsatL_dVg;
+  const dEsat0_dVd = dEsatL_dVd;
+  const dEsat0_dVb = dEsatL_dVb;
   // velocity overshoot (LAMBDA)
   if (P.useLambda) {
     T1 = Leff * ueff;
@@ -771,7 +869,8 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dEsatL_dVd = dEsatL_dVd * T10 + EsatL * dT10_dVd;
     dEsatL_dVb = dEsatL_dVb * T10 + EsatL * dT10_dVb;
     EsatL *= T10;
-    Esat = EsatL / Leff;
+    // the 4.6.4 bug fix; bsim4v5 keeps Esat = 2 VSAT / ueff in the channel-length modulation below
+    if (!v45) Esat = EsatL / Leff;
   }
 
   // Vasat
@@ -794,7 +893,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // Idl with the charge centroid's Coxeff
   tmp1 = P.vtfbphi2;
-  tmp2 = 2.0e8 * mm.toxp;
+  tmp2 = 2.0e8 * P.toxp;
   dT0_dVg = 1.0 / tmp2;
   T0 = (Vgsteff + tmp1) * dT0_dVg;
   tmp3 = Math.exp(mm.p.bdos * 0.7 * Math.log(T0));
@@ -802,7 +901,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
   T2 = (mm.p.bdos * 0.7 * tmp3) / T0;
   const Tcen = (mm.p.ados * 1.9e-9) / T1;
   const dTcen_dVg = (-Tcen * T2 * dT0_dVg) / T1;
-  const Coxeff = (epssub * mm.coxp) / (epssub + mm.coxp * Tcen);
+  const Coxeff = (epssub * P.coxp) / (epssub + P.coxp * Tcen);
   const dCoxeff_dVg = (-Coxeff * Coxeff * dTcen_dVg) / epssub;
   const CoxeffWovL = (Coxeff * Weff) / Leff;
   const beta = ueff * CoxeffWovL;
@@ -875,9 +974,11 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
     dT0_dVb = dRds_dVb * Idl + Rds * dIdl_dVb;
     T2 = Vdsat / Esat;
     T1 = Leff + T2;
-    dT1_dVg = (dVdsat_dVg - (T2 * dEsatL_dVg) / Leff) / Esat;
-    dT1_dVd = (dVdsat_dVd - (T2 * dEsatL_dVd) / Leff) / Esat;
-    dT1_dVb = (dVdsat_dVb - (T2 * dEsatL_dVb) / Leff) / Esat;
+    // (bsim4v5, LAMBDA: Esat is the one before the overshoot; its partials here are exact, b4v5ld.c's take the later EsatL's)
+    const lam45 = v45 && P.useLambda;
+    dT1_dVg = (dVdsat_dVg - (T2 * (lam45 ? dEsat0_dVg : dEsatL_dVg)) / Leff) / Esat;
+    dT1_dVd = (dVdsat_dVd - (T2 * (lam45 ? dEsat0_dVd : dEsatL_dVd)) / Leff) / Esat;
+    dT1_dVb = (dVdsat_dVb - (T2 * (lam45 ? dEsat0_dVb : dEsatL_dVb)) / Leff) / Esat;
     Cclm = (FP * PvagTerm * T0 * T1) / (b.pclm * P.litl);
     dCclm_dVg = Cclm * (dFP_dVg / FP + dPvagTerm_dVg / PvagTerm + dT0_dVg / T0 + dT1_dVg / T1);
     dCclm_dVb = Cclm * (dPvagTerm_dVb / PvagTerm + dT0_dVb / T0 + dT1_dVb / T1);
@@ -963,7 +1064,7 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
 
   // VASCBE
   let VASCBE: number, dVASCBE_dVg: number, dVASCBE_dVd: number, dVASCBE_dVb: number;
-  if (b.pscbe2 > 0.0 && b.pscbe1 >= 0.0) {
+  if (b.pscbe2 > 0.0 && (b.pscbe1 >= 0.0 || v45)) {
     if (diffVds > (b.pscbe1 * P.litl) / EXP_THRESHOLD) {
       T0 = (b.pscbe1 * P.litl) / diffVds;
       VASCBE = (Leff * Math.exp(T0)) / b.pscbe2;
@@ -1198,7 +1299,8 @@ export function bsim4Eval(P: Bsim4Instance, vgs: number, vds: number, vbs: numbe
       Pigcd = b.pigcd;
       dPigcd_dVg = dPigcd_dVd = dPigcd_dVb = 0.0;
     } else {
-      T11 = -P.bechvb;
+      // 4.7 on: -Bechvb = BECH TOXE; bsim4v5 and bsim4v6 multiply Bechvb (= -BECH TOXE) by TOXE once more
+      T11 = mm.ver <= 46 ? P.bechvb * toxe : -P.bechvb;
       T12 = Vgsteff + 1.0e-20;
       T13 = T11 / T12 / T12;
       const T14 = -T13 / T12;
@@ -1353,11 +1455,14 @@ function gidlGisl(P: Bsim4Instance, vds: number, vbs: number, vbd: number, vgs_e
   const mod1 = P.model.p.gidlmod !== 0;
   // 4.8.2's clamp of the body term (bsim4v7, VERSION 4.7, has none)
   const clamp = P.model.v47 ? Infinity : P.model.p.gidlclamp;
-  const T0 = 3.0 * P.model.toxe;
+  // the field's depth: 3 TOXE, or EPSRSUB EOT / 3.9 with MTRLMOD, which also adds VFBSD to the drop
+  const mm = P.model;
+  const T0 = mm.mtrl ? (mm.p.epsrsub * mm.toxe) / mm.epsroxEff : 3.0 * mm.toxe;
+  const sd = mm.mtrl ? P.vfbsd : 0.0;
   // one side: drop = vds (GIDL) or -vds (GISL), vgEff and its slope, vb = vbd or vbs; r the RGIDL factor (1 at GIDLMOD 0)
   const side = (A: number, B: number, C: number, E: number, R: number, K: number, F: number, drop: number, vgEff: number, dvgEff: number, vb: number): [number, number, number, number] => {
     const r = mod1 ? R : 1.0;
-    const T1 = (drop - r * vgEff - E) / T0;
+    const T1 = (drop - r * vgEff - E + sd) / T0;
     if (A <= 0.0 || B <= 0.0 || T1 <= 0.0 || (mod1 ? C < 0.0 : C <= 0.0 || vb > 0.0)) return [0, 0, 0, 0];
     const dT1 = 1.0 / T0;
     const dT1g = -r * dvgEff * dT1;

@@ -109,7 +109,60 @@ export interface Bsim4Model {
   toxm: number;
   /** VERSION 4.7.x: ngspice's bsim4v7, whose DC differs from 4.8 only in FGIDL's default (0) and GIDLMOD 1's GIDLCLAMP (absent). */
   v47: boolean;
+  /**
+   * Which of ngspice 39's BSIM4 devices runs the card: 48 (bsim4, VERSION
+   * 4.8 or none), 47 (bsim4v7), 46 (bsim4v6, VERSION 4.6.x), 45 (bsim4v5,
+   * VERSION 4.0 to 4.5). See bsim4VersionOf.
+   */
+  ver: Bsim4Ver;
+  /**
+   * MTRLMOD = 1 (4.6 on) and MTRLCOMPATMOD != 0 (4.7 on). With MTRLMOD,
+   * `toxe` above is EOT, `coxe` 3.9 EPS0 / EOT, and TOXP / COXP are per
+   * transistor (Bsim4Instance) unless MTRLCOMPATMOD, where `toxp` follows
+   * EOT and DTOX.
+   */
+  mtrl: boolean;
+  compat: boolean;
+  /** The EPSROX the equations use (3.9 with MTRLMOD) and the substrate permittivity (F/m: EPSSI, or EPSRSUB EPS0 with MTRLMOD). */
+  epsroxEff: number;
+  epssub: number;
 }
+
+/** ngspice 39's BSIM4 device for a VERSION (inpdomod.c): 48 bsim4, 47 bsim4v7, 46 bsim4v6, 45 bsim4v5. */
+export type Bsim4Ver = 45 | 46 | 47 | 48;
+
+/**
+ * The model parameters ngspice 39's bsim4 (4.8.2) knows and its bsim4v6
+ * (VERSION 4.6.x) does not (b4v6.c's table against b4.c's): bsim4v6
+ * ignores them with a warning ("unrecognized parameter"), and so does
+ * eqspice. All are inert at their 4.8 defaults in the DC eqspice computes
+ * (DVTP2-5, TNFACTOR, TETA0 0; GIDLMOD 0, so RGIDL, KGIDL, FGIDL,
+ * GIDLCLAMP unused; IDOVVDS 1e-9 is bsim4v6's constant).
+ */
+export const BSIM4_NOT_IN_46: ReadonlySet<string> = new Set(
+  ("dvtp2 dvtp3 dvtp4 dvtp5 fgidl fgisl gidlclamp gidlmod idovvds kgidl kgisl ldvtp2 ldvtp3 ldvtp4 ldvtp5 lfgidl lfgisl lkgidl lkgisl " +
+    "lrgidl lrgisl lteta0 ltnfactor ltvoffcv mtrlcompatmod pdvtp2 pdvtp3 pdvtp4 pdvtp5 pfgidl pfgisl pkgidl pkgisl prgidl prgisl pteta0 " +
+    "ptnfactor ptvoffcv rgidl rgisl rnoic teta0 tnfactor tnoic tvoffcv wdvtp2 wdvtp3 wdvtp4 wdvtp5 wfgidl wfgisl wkgidl wkgisl wrgidl " +
+    "wrgisl wteta0 wtnfactor wtvoffcv").split(" "),
+);
+
+/**
+ * The model parameters of ngspice 39's bsim4 that its bsim4v5 (VERSION 4.0
+ * to 4.5) does not know (b4v5.c's table): ignored with a warning, as
+ * bsim4v5 ignores them. At their 4.8 defaults they change nothing in
+ * bsim4v5's DC, which has no separate GISL, source/drain-side IGS/IGD or
+ * DLCIGD parameters (GISL takes AGIDL, BGIDL, CGIDL, EGIDL; IGS and IGD
+ * take AIGSD, BIGSD, CIGSD; both edges DLCIG): bsim4Model's defaults make
+ * exactly that when these are absent.
+ */
+export const BSIM4_NOT_IN_45: ReadonlySet<string> = new Set([
+  ...BSIM4_NOT_IN_46,
+  ...("ados agisl aigd aigs bdos bg0sub bgisl bigd bigs cgisl cigd cigs cvchargemod dlcigd easub egisl eot epsrgate epsrsub jtweff " +
+    "lagisl laigd laigs lbgisl lbigd lbigs lcgisl lcigd lcigs leffeot legisl lminvcv lucs lucste minvcv mtrlmod ni0sub njtsd njtsswd " +
+    "njtsswgd pagisl paigd paigs pbgisl pbigd pbigs pcgisl pcigd pcigs pegisl phig pminvcv pucs pucste tbgasub tbgbsub tempeot tnjtsd " +
+    "tnjtsswd tnjtsswgd ucs ucste vddeot voffcvl wagisl waigd waigs wbgisl wbigd wbigs wcgisl wcigd wcigs weffeot wegisl wminvcv wucs " +
+    "wucste").split(" "),
+]);
 
 /**
  * b4set.c's model defaults that are not 0 (binned parameters: the base
@@ -157,9 +210,13 @@ function defaultsFor(type: 1 | -1, mobmod: number): Array<[string, number]> {
  * above 1e23, with their L/W/P forms, scaled by 1e-6), b4set.c's defaults
  * (the D-side junction parameters and GISL default to their S-side and
  * GIDL values, DSUB to DROUT, the C-V geometry offsets to the I-V ones),
- * and b4temp.c's TOXE / TOXP / DTOX rule (MTRLMOD = 0).
+ * and b4temp.c's TOXE / TOXP / DTOX rule (MTRLMOD = 0; with MTRLMOD the
+ * EOT one). `ver` the ngspice device (Bsim4Ver; `true` for 47, as before):
+ * 47 sets FGIDL's default to 0, 45 UD's to 1e14.
  */
-export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, v47 = false): Bsim4Model {
+export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tnomC: number, ver: Bsim4Ver | boolean = 48): Bsim4Model {
+  if (typeof ver === "boolean") ver = ver ? 47 : 48;
+  const v47 = ver === 47;
   const given = new Set(values.keys());
   const v: Record<string, number> = {};
   for (const b of BSIM4_BINNED) for (const pre of ["", "l", "w", "p"]) v[pre + b] = 0;
@@ -167,6 +224,8 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   const mobmod = values.get("mobmod") ?? 0;
   for (const [k, d] of defaultsFor(type, mobmod)) v[k] = d;
   if (v47) v.fgidl = 0;
+  // bsim4v5 (b4v5set.c): UD defaults to 1e14 m^-2 (0 from 4.6 on)
+  if (ver === 45) v.ud = 1.0e14;
   const conv = new Map(values);
   for (const pre of ["", "l", "w", "p"]) {
     const nd = conv.get(pre + "ndep");
@@ -245,17 +304,37 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
   let toxm = v.toxm;
   const ge = given.has("toxe");
   const gp = given.has("toxp");
-  if (ge && gp && given.has("dtox") && toxe !== toxp + v.dtox) {
-    // ngspice warns and ignores DTOX
-  } else if (ge && !gp) toxp = toxe - v.dtox;
-  else if (!ge && gp) {
-    toxe = toxp + v.dtox;
-    if (!given.has("toxm")) toxm = toxe;
+  const mtrl = v.mtrlmod === 1;
+  // MTRLCOMPATMOD is 4.7's (bsim4v6 ignores it: 0)
+  const compat = mtrl && v.mtrlcompatmod !== 0;
+  if (!mtrl) {
+    if (ge && gp && given.has("dtox") && toxe !== toxp + v.dtox) {
+      // ngspice warns and ignores DTOX
+    } else if (ge && !gp) toxp = toxe - v.dtox;
+    else if (!ge && gp) {
+      toxe = toxp + v.dtox;
+      if (!given.has("toxm")) toxm = toxe;
+    }
+  } else if (compat) {
+    // MTRLCOMPATMOD: TOXP = EOT EPSROX / 3.9 - DTOX when only EOT is given; EOT = (TOXP + DTOX) 3.9 / EPSROX when only TOXP is
+    const T0 = v.epsrox / 3.9;
+    const geot = given.has("eot");
+    if (geot && gp && given.has("dtox") && Math.abs(v.eot * T0 - (toxp + v.dtox)) > 1.0e-20) {
+      // ngspice warns and ignores DTOX
+    } else if (geot && !gp) toxp = T0 * v.eot - v.dtox;
+    else if (!geot && gp) {
+      v.eot = (toxp + v.dtox) / T0;
+      if (!given.has("toxm")) toxm = v.eot;
+    }
   }
   const tnomK = (values.get("tnom") ?? tnomC) + CONSTCtoK;
   v.tnom = tnomK;
+  // MTRLMOD 1: the equations' TOXE is EOT, their EPSROX 3.9, the substrate's permittivity EPSRSUB EPS0
+  const epsroxEff = mtrl ? 3.9 : v.epsrox;
+  const toxeEff = mtrl ? v.eot : toxe;
+  const epssub = mtrl ? EPS0 * v.epsrsub : EPSSI;
   const eps = v.epsrox * EPS0;
-  return { type, p: v, given, tnomK, coxe: eps / toxe, coxp: eps / toxp, toxe, toxp, toxm, v47 };
+  return { type, p: v, given, tnomK, coxe: (epsroxEff * EPS0) / toxeEff, coxp: eps / toxp, toxe: toxeEff, toxp, toxm, v47, ver, mtrl, compat, epsroxEff, epssub };
 }
 
 /**
@@ -263,10 +342,11 @@ export function bsim4Model(type: 1 | -1, values: ReadonlyMap<string, number>, tn
  * compute, as [parameter, why], or null. Refused: RDSMOD, RBODYMOD,
  * RGATEMOD, IGCMOD, IGBMOD, TRNQSMOD, ACNQSMOD other than 0; MOBMOD 3 and
  * above; DIOMOD 0 and 2; MTRLMOD 1; TEMPMOD other than 0; WPEMOD 1;
- * GEOMOD above 10 and RGEOMOD other than 0; the trap-assisted tunneling
- * currents (JTSS, JTSD, JTSSWS, JTSSWD, JTSSWGS, JTSSWGD nonzero); NJS or
- * NJD below 0.1 (b4check.c resets them after the junction currents are
- * made).
+ * GEOMOD above 10 and RGEOMOD other than 0; a trap-assisted tunneling
+ * current (JTSS.. nonzero) with its VTS.. or NJTS.. not positive; NJS or
+ * NJD below 0.1 with VERSION 4.7 or 4.8 (b4check.c resets them after the
+ * junction currents are made). With VERSION 4.0-4.5 (bsim4v5) also MOBMOD
+ * 3 (bsim4v5 has none) and PSCBE1 < 0 with PSCBE2 > 0 (ngspice: NaN).
  */
 export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
   const p = m.p;
@@ -274,29 +354,48 @@ export function bsim4Unsupported(m: Bsim4Model): [string, string] | null {
     ["rdsmod", "bias-dependent source/drain resistance (RDSMOD=1)"],
     ["trnqsmod", "the transient non-quasi-static model (TRNQSMOD)"],
     ["acnqsmod", "the AC non-quasi-static model (ACNQSMOD)"],
-    ["mtrlmod", "the non-silicon / metal-gate material model (MTRLMOD=1)"],
     ["tempmod", "TEMPMOD other than 0"],
     ["wpemod", "the well proximity effect (WPEMOD=1)"],
-    ["rgeomod", "geometry-dependent source/drain resistance (RGEOMOD)"],
   ];
   for (const [k, why] of zero) if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models ${why === "TEMPMOD other than 0" ? "TEMPMOD=0 only" : `BSIM4 without ${why}`}`];
-  // The body network (RBODYMOD 1, 2) is built (bsim4InstanceAt, bsim4.ts) but not enabled: against ngspice 39
-  // its bulk currents differ by 1e-6 (20-70 ohm) to 4e-2 (RBODYMOD 2 without RBPS0/RBPD0) relative, stably under
-  // tighter tolerances, not understood yet
   if (p.rgatemod !== 0 && p.rgatemod !== 1) return ["rgatemod", `RGATEMOD=${p.rgatemod} is not supported: eqspice models BSIM4 RGATEMOD 0 and 1 (the bias-dependent gate resistances of 2 and 3 not yet)`];
-  if (p.rbodymod !== 0) return ["rbodymod", `RBODYMOD=${p.rbodymod} is not supported yet: eqspice models BSIM4 without the body resistance network`];
-  for (const k of ["rbps0", "rbpd0", "rbpbx0", "rbpby0", "rbdbx0", "rbdby0", "rbsbx0", "rbsby0"]) {
+  // The body network (RBODYMOD 1, 2; bsim4InstanceAt, bsim4.ts). Against ngspice 39 its bulk-source currents differ
+  // by 1e-6 (20-70 ohm) to 4e-2 (RBODYMOD 2 without RBPS0/RBPD0: 1e3 S) relative: ngspice's own, its bulk current moving
+  // by as much when GBMIN changes by 1e-13 S, which changes the network by 1e-12 (test/bsim4-versions.test.ts)
+  if (p.rbodymod !== 0 && p.rbodymod !== 1 && p.rbodymod !== 2) return ["rbodymod", `RBODYMOD=${p.rbodymod} is not supported: ngspice knows RBODYMOD 0, 1 and 2`];
+  // (b4check.c's fatal checks from 4.7 on; bsim4v5 and bsim4v6 do not check RBPS0..)
+  for (const k of m.ver >= 47 ? ["rbps0", "rbpd0", "rbpbx0", "rbpby0", "rbdbx0", "rbdby0", "rbsbx0", "rbsby0"] : []) {
     if (!(p[k] > 0)) return [k, `${k.toUpperCase()}=${p[k]} must be positive (b4check.c: fatal)`];
   }
   if (p.igcmod !== 0 && p.igcmod !== 1 && p.igcmod !== 2) return ["igcmod", `IGCMOD=${p.igcmod} is not supported: ngspice knows IGCMOD 0, 1 and 2`];
   if (p.igbmod !== 0 && p.igbmod !== 1) return ["igbmod", `IGBMOD=${p.igbmod} is not supported: ngspice knows IGBMOD 0 and 1`];
+  // b4v5ld.c takes a negative PSCBE1 into exp(PSCBE1 LITL / (Vds - Vdseff)): the Early voltage VASCBE goes to 0 where
+  // Vdseff meets Vds and ngspice 39 answers NaN (4.6 on skip the term)
+  if (m.ver === 45 && p.pscbe1 < 0 && p.pscbe2 > 0) return ["pscbe1", `PSCBE1=${p.pscbe1} is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 divides by an Early voltage that vanishes for PSCBE1 < 0 (NaN); VERSION=4.6 or later skips that term`];
+  // RGEOMOD's b4geo.c resistances exist only with RSH > 0 (and NRS, NRD not given)
+  if (p.rgeomod !== 0 && p.rsh > 0) return ["rgeomod", `RGEOMOD=${p.rgeomod} with RSH > 0 is not supported: eqspice models BSIM4 without geometry-dependent source/drain resistance (RGEOMOD)`];
+  if (p.mtrlmod !== 0 && p.mtrlmod !== 1) return ["mtrlmod", `MTRLMOD=${p.mtrlmod} is not supported: ngspice knows MTRLMOD 0 and 1`];
+  if (p.mtrlcompatmod !== 0 && p.mtrlcompatmod !== 1) return ["mtrlcompatmod", `MTRLCOMPATMOD=${p.mtrlcompatmod} is not supported: ngspice knows MTRLCOMPATMOD 0 and 1`];
+  if (m.mtrl && m.ver === 46) {
+    // b4v6temp.c stores the TOXP it derives from EOT in the model, so that the last transistor set up decides every
+    // transistor's: eqspice derives it per transistor, which is the same unless the binning makes them differ
+    for (const k of ["nsd", "ndep", "phin", "ngate", "vfb", "vth0", "k1", "k2", "k3", "dvt0", "dvt1", "dvt0w", "dvt1w", "lpe0", "lpeb", "kt1", "kt1l", "w0", "nfactor", "cdsc", "cit", "dvtp0", "gamma1", "gamma2", "nsub", "vbx", "vbm", "xt"]) {
+      for (const pre of ["l", "w", "p"]) {
+        if (p[pre + k] !== 0) return [pre + k, `${(pre + k).toUpperCase()}=${p[pre + k]} is not supported with MTRLMOD=1 and VERSION 4.6: ngspice's bsim4v6 keeps one TOXP for the model, the last transistor's, which binned values make differ`];
+      }
+    }
+  }
+  if (m.ver === 45 && p.mobmod === 3) return ["mobmod", `MOBMOD=3 is not supported with VERSION 4.0-4.5: ngspice's bsim4v5 has no MOBMOD 3 (it warns and runs MOBMOD 0); VERSION=4.6 or later has it`];
   if (p.mobmod !== 0 && p.mobmod !== 1 && p.mobmod !== 2 && p.mobmod !== 3) return ["mobmod", `MOBMOD=${p.mobmod} is not supported: eqspice models BSIM4 MOBMOD 0, 1, 2 and 3`];
   if (p.diomod !== 0 && p.diomod !== 1 && p.diomod !== 2) return ["diomod", `DIOMOD=${p.diomod} is not supported: ngspice knows DIOMOD 0, 1 and 2`];
   if (!(p.geomod >= 0 && p.geomod <= 10 && Number.isInteger(p.geomod))) return ["geomod", `GEOMOD=${p.geomod} is not supported: ngspice knows GEOMOD 0 to 10`];
-  for (const k of ["jtss", "jtsd", "jtssws", "jtsswd", "jtsswgs", "jtsswgd"]) {
-    if (p[k] !== 0) return [k, `${k.toUpperCase()}=${p[k]} is not supported: eqspice models BSIM4 without the trap-assisted tunneling junction currents`];
+  // (b4v5temp.c's vts fixups are not there: a VTS.. <= 0 divides by zero in b4ld.c)
+  for (const [j, vt, nj] of [["jtss", "vtss", "njts"], ["jtsd", "vtsd", "njtsd"], ["jtssws", "vtssws", "njtssw"], ["jtsswd", "vtsswd", "njtsswd"], ["jtsswgs", "vtsswgs", "njtsswg"], ["jtsswgd", "vtsswgd", "njtsswgd"]]) {
+    if (p[j] !== 0 && !(p[vt] > 0)) return [vt, `${vt.toUpperCase()}=${p[vt]} is not supported with ${j.toUpperCase()} nonzero: the trap-assisted tunneling current needs a positive ${vt.toUpperCase()}`];
+    if (p[j] !== 0 && !(p[nj] > 0)) return [nj, `${nj.toUpperCase()}=${p[nj]} is not supported with ${j.toUpperCase()} nonzero: it must be positive`];
   }
-  for (const k of ["njs", "njd"]) if (!(p[k] >= 0.1)) return [k, `${k.toUpperCase()}=${p[k]} is not supported: it must be at least 0.1 (ngspice resets it)`];
+  // (bsim4v5 and bsim4v6 do not reset NJS / NJD below 0.1: elaboration checks they are positive)
+  for (const k of m.ver >= 47 ? ["njs", "njd"] : []) if (!(p[k] >= 0.1)) return [k, `${k.toUpperCase()}=${p[k]} is not supported: it must be at least 0.1 (ngspice resets it)`];
   return null;
 }
 
@@ -382,6 +481,14 @@ export interface Bsim4Instance {
   /** The two junctions' laws (DIOMOD 0, 1, 2), source and drain side. */
   jS: Bsim4Junction;
   jD: Bsim4Junction;
+  /**
+   * The trap-assisted tunneling currents of the reverse junctions (JTSS..,
+   * b4temp.c / b4ld.c), source and drain side, or null when all three of a
+   * side are 0: per component (area, sidewall, gate-edge sidewall) the
+   * saturation current at T (A), Vtm0 NJTS..(T) (V) and VTS.. (V).
+   */
+  tatS: Bsim4Tat | null;
+  tatD: Bsim4Tat | null;
   /** pnjlim's critical voltage vcrit = vt0 ln(vt0 / (sqrt 2 1e-14)) (V). */
   vcrit: number;
   /** Series conductances 1 / (RSH NRD), 1 / (RSH NRS) (S, without M); 0: no internal node. */
@@ -400,6 +507,11 @@ export interface Bsim4Instance {
   bechvbEdge: number;
   toxRatio: number;
   vfbsdSum: number;
+  /** VFBSD alone (V; MTRLMOD's GIDL/GISL field adds it), Eg0 at TNOM (eV), and the TOXP (m) / COXP (F/m^2) the charge centroid uses (per transistor with MTRLMOD, the model's otherwise). */
+  vfbsd: number;
+  eg0: number;
+  toxp: number;
+  coxp: number;
   /** RGATEMOD and the gate electrode's conductance (S, without M; b4temp.c's grgeltd). */
   rgateMod: number;
   grgeltd: number;
@@ -410,6 +522,13 @@ export interface Bsim4Instance {
   grbps: number;
   grbdb: number;
   grbsb: number;
+}
+
+/** One side's trap-assisted tunneling: I = -sum isat_k (exp(-v / nvtm_k VTS_k / (VTS_k - v)) - 1) in the junction's direction. */
+export interface Bsim4Tat {
+  isat: [number, number, number];
+  nvtm: [number, number, number];
+  vts: [number, number, number];
 }
 
 /**
@@ -514,16 +633,26 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const delTemp = Temp - Tnom;
   const toxe = mm.toxe;
   const coxe = mm.coxe;
-  const epsrox = p.epsrox;
-  const epssub = EPSSI;
+  const epsrox = mm.epsroxEff;
+  const epssub = mm.epssub;
+  const mtrl = mm.mtrl;
   const nf = 1;
   const vcrit = CONSTvt0 * Math.log(CONSTvt0 / (Math.SQRT2 * 1.0e-14));
   const factor1 = Math.sqrt((epssub / (epsrox * EPS0)) * toxe);
   const Vtm0 = KboQ * Tnom;
-  const Eg0 = 1.16 - (7.02e-4 * Tnom * Tnom) / (Tnom + 1108.0);
-  const ni = 1.45e10 * (Tnom / 300.15) * Math.sqrt(Tnom / 300.15) * Math.exp(21.5565981 - Eg0 / (2.0 * Vtm0));
+  // band gap and intrinsic density: silicon's, or with MTRLMOD BG0SUB, TBGASUB, TBGBSUB, NI0SUB
+  let Eg0: number, ni: number, Eg: number;
+  if (!mtrl) {
+    Eg0 = 1.16 - (7.02e-4 * Tnom * Tnom) / (Tnom + 1108.0);
+    ni = 1.45e10 * (Tnom / 300.15) * Math.sqrt(Tnom / 300.15) * Math.exp(21.5565981 - Eg0 / (2.0 * Vtm0));
+    Eg = 1.16 - (7.02e-4 * Temp * Temp) / (Temp + 1108.0);
+  } else {
+    Eg0 = p.bg0sub - (p.tbgasub * Tnom * Tnom) / (Tnom + p.tbgbsub);
+    const T0 = p.bg0sub - (p.tbgasub * 90090.0225) / (300.15 + p.tbgbsub);
+    ni = p.ni0sub * (Tnom / 300.15) * Math.sqrt(Tnom / 300.15) * Math.exp((T0 - Eg0) / (2.0 * Vtm0));
+    Eg = p.bg0sub - (p.tbgasub * Temp * Temp) / (Temp + p.tbgbsub);
+  }
   const vtm = KboQ * Temp;
-  const Eg = 1.16 - (7.02e-4 * Temp * Temp) / (Temp + 1108.0);
   // junction saturation current densities at T
   let sT = 1;
   let dT = 1;
@@ -540,8 +669,11 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const jsdT = pos(p.jsd * dT);
   const jswdT = pos(p.jswd * dT);
   const jswgdT = pos(p.jswgd * dT);
-  const ijthsfwd = p.ijthsfwd <= 0 ? 0 : p.ijthsfwd;
-  const ijthdfwd = p.ijthdfwd <= 0 ? 0 : p.ijthdfwd;
+  const v45 = mm.ver === 45;
+  // b4temp.c resets IJTH* <= 0 to 0; b4v5temp.c (VERSION 4.0-4.5) to 0.1 A
+  const ijr = (x: number): number => (x <= 0 ? (v45 ? 0.1 : 0) : x);
+  const ijthsfwd = ijr(p.ijthsfwd);
+  const ijthdfwd = ijr(p.ijthdfwd);
 
   const { leff, weff, weffCJ } = bsim4EffectiveSize(mm, g.l, g.w);
   const invL = p.binunit === 1 ? 1.0e-6 / leff : 1.0 / leff;
@@ -580,7 +712,8 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   const phi = Vtm0 * Math.log(b.ndep / ni) + b.phin + 0.4;
   const sqrtPhi = Math.sqrt(phi);
   const xdep0 = Math.sqrt((2.0 * epssub) / (Charge_q * b.ndep * 1.0e6)) * sqrtPhi;
-  const litl = Math.sqrt(((3.0 * 3.9) / epsrox) * b.xj * toxe);
+  // b4v5temp.c: sqrt(3 XJ TOXE), without 4.6's 3.9 / EPSROX
+  const litl = v45 ? Math.sqrt(3.0 * b.xj * toxe) : mtrl ? Math.sqrt((p.epsrsub / epsrox) * b.xj * toxe) : Math.sqrt(((3.0 * 3.9) / epsrox) * b.xj * toxe);
   const vbi = Vtm0 * Math.log((b.nsd * b.ndep) / (ni * ni));
   const cdep0 = Math.sqrt((Charge_q * epssub * b.ndep * 1.0e6) / 2.0 / phi);
   const mstar = 0.5 + Math.atan(b.minv) / PI;
@@ -603,7 +736,12 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   }
   if (!given.has("vfb")) {
     if (given.has("vth0")) b.vfb = type * b.vth0 - phi - b.k1 * sqrtPhi;
-    else b.vfb = -1.0;
+    else if (mtrl && given.has("phig") && given.has("nsub")) {
+      // MTRLMOD: the gate work function PHIG against the substrate's EASUB + Eg/2 + its Fermi level
+      const T1 = 0.5 * Eg0;
+      const T0 = Math.min(Vtm0 * Math.log(b.nsub / ni), T1);
+      b.vfb = p.phig - (p.easub + T1 + type * T0);
+    } else b.vfb = -1.0;
   }
   if (!given.has("vth0")) b.vth0 = type * (b.vfb + phi + b.k1 * sqrtPhi);
   const k1ox = (b.k1 * toxe) / mm.toxm;
@@ -627,7 +765,13 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   }
 
   // gate tunneling constants and the zero-bias flat band VFBZB (b4temp.c)
-  const vfbsd = b.ngate > 0.0 ? Vtm0 * Math.log(b.ngate / b.nsd) : 0.0;
+  let vfbsd: number;
+  if (!mtrl) vfbsd = b.ngate > 0.0 ? Vtm0 * Math.log(b.ngate / b.nsd) : 0.0;
+  else {
+    const T1 = 0.5 * Eg0;
+    const T0 = Math.min(Vtm0 * Math.log(b.nsd / ni), T1);
+    vfbsd = p.phig - (p.easub + T1 - type * T0);
+  }
   const vfbsdoff = b.vfbsdoff * (1.0 + b.tvfbsdoff * delTemp);
   const toxRatio = Math.exp(b.ntox * Math.log(p.toxref / toxe)) / toxe / toxe;
   const toxRatioEdge = Math.exp(b.ntox * Math.log(p.toxref / (toxe * b.poxedge))) / toxe / toxe / b.poxedge / b.poxedge;
@@ -690,25 +834,82 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
   if (vbsc > b.vbm) vbsc = b.vbm;
   const k2ox = (k2 * toxe) / mm.toxm;
 
+  // MTRLMOD without MTRLCOMPATMOD: TOXP from EOT (b4temp.c): the charge centroid at Vgs = VDDEOT, Vds = Vbs = 0 of a
+  // LEFFEOT x WEFFEOT transistor at TEMPEOT, TOXP = EOT - 3.9 / EPSRSUB Tcen, five fixed-point steps at most
+  let toxp = mm.toxp;
+  let coxp = mm.coxp;
+  if (mtrl && !mm.compat) {
+    const Vtm0eot = KboQ * p.tempeot;
+    const vbieot = Vtm0eot * Math.log((b.nsd * b.ndep) / (ni * ni));
+    const phieot = Vtm0eot * Math.log(b.ndep / ni) + b.phin + 0.4;
+    const tmp2 = vfb + phieot;
+    const vddeot = type * p.vddeot;
+    const epsg = p.epsrgate * EPS0;
+    let Vgs_eff = vddeot;
+    if (b.ngate > 1.0e18 && b.ngate < 1.0e25 && vddeot > tmp2 && epsg !== 0) {
+      const T1 = (1.0e6 * CHARGE * epsg * b.ngate) / (coxe * coxe);
+      const T8 = vddeot - tmp2;
+      const T4 = Math.sqrt(1.0 + (2.0 * T8) / T1);
+      const T2 = (2.0 * T8) / (T4 + 1.0);
+      const T3 = (0.5 * T2 * T2) / T1;
+      const T7 = 1.12 - T3 - 0.05;
+      const T6 = Math.sqrt(T7 * T7 + 0.224);
+      Vgs_eff = vddeot - (1.12 - 0.5 * (T7 + T6));
+    }
+    const V0 = vbieot - phieot;
+    const lt1 = factor1 * Math.sqrt(xdep0);
+    const Theta0 = scFactor((b.dvt1 * p.leffeot) / lt1);
+    const Delt_vth = b.dvt0 * Theta0 * V0;
+    const T2w = b.dvt0w * scFactor((b.dvt1w * p.weffeot * p.leffeot) / lt1) * V0;
+    const TempRatioeot = p.tempeot / Tnom - 1.0;
+    const T0l = Math.sqrt(1.0 + b.lpe0 / p.leffeot);
+    const T1v = k1ox * (T0l - 1.0) * Math.sqrt(phieot) + (b.kt1 + b.kt1l / p.leffeot) * TempRatioeot;
+    const Vth_NarrowW = (toxe * phieot) / (p.weffeot + b.w0);
+    const Lpe_Vb = Math.sqrt(1.0 + b.lpeb / p.leffeot);
+    let Vth = type * vth0 + (k1ox - b.k1) * Math.sqrt(phieot) * Lpe_Vb - Delt_vth - T2w + b.k3 * Vth_NarrowW + T1v;
+    const tmp3 = ((b.nfactor * epssub) / xdep0 + b.cdsc * Theta0 + b.cit) / coxe;
+    const n = tmp3 >= -0.5 ? 1.0 + tmp3 : (1.0 + 3.0 * tmp3) / (3.0 + 8.0 * tmp3);
+    if (b.dvtp0 > 0.0) Vth -= n * Vtm0eot * Math.log(p.leffeot / (p.leffeot + b.dvtp0 * 2.0));
+    const Vgsteff = Vgs_eff - Vth;
+    const T3 = type * vth0 - vfb - phieot;
+    const vtfbphi2eot = Math.max(4.0 * T3, 0.0);
+    let toxpf = toxe;
+    let toxpi: number;
+    let niter = 0;
+    do {
+      toxpi = toxpf;
+      const T0 = (Vgsteff + vtfbphi2eot) / (2.0e8 * toxpf);
+      const T1 = 1.0 + Math.exp(p.bdos * 0.7 * Math.log(T0));
+      const Tcen = (p.ados * 1.9e-9) / T1;
+      toxpf = toxe - (epsrox / p.epsrsub) * Tcen;
+      niter++;
+    } while (niter <= 4 && Math.abs(toxpf - toxpi) > 1e-12);
+    toxp = toxpf;
+    coxp = (epsrox * EPS0) / toxp;
+  }
+
   // junction areas and perimeters (b4geo.c when not given)
   const geo = paEffGeo(p.geomod, weffCJ, p.dmcg - p.dmcgt, p.dmci, p.dmdg - p.dmcgt);
+  // 4.7 on: a given perimeter <= 0 is 0, negative results are 0; bsim4v6 clamps the perimeters only, bsim4v5 nothing
   const perim = (given: number, i: number): number => {
     let x: number;
     if (Number.isNaN(given)) x = geo[i];
-    else if (given <= 0) x = 0;
+    else if (given <= 0 && !v45) x = 0;
     else x = p.permod === 0 ? given : given - weffCJ * nf;
-    return x < 0 ? 0 : x;
+    return x < 0 && !v45 ? 0 : x;
   };
   const area = (given: number, i: number): number => {
     const x = Number.isNaN(given) ? geo[i] : given;
-    return x < 0 ? 0 : x;
+    return x < 0 && mm.ver >= 47 ? 0 : x;
   };
   const Pseff = perim(g.ps, 0);
   const Pdeff = perim(g.pd, 1);
   const Aseff = area(g.as, 2);
   const Adeff = area(g.ad, 3);
-  const sourceSatCur = Aseff <= 0 && Pseff <= 0 ? 0 : Aseff * jssT + Pseff * jswsT + weffCJ * nf * jswgsT;
-  const drainSatCur = Adeff <= 0 && Pdeff <= 0 ? 0 : Adeff * jsdT + Pdeff * jswdT + weffCJ * nf * jswgdT;
+  // no junction area nor perimeter: no saturation current from 4.6 on, 1e-14 A in bsim4v5
+  const noJct = v45 ? 1.0e-14 : 0;
+  const sourceSatCur = Aseff <= 0 && Pseff <= 0 ? noJct : Aseff * jssT + Pseff * jswsT + weffCJ * nf * jswgsT;
+  const drainSatCur = Adeff <= 0 && Pdeff <= 0 ? noJct : Adeff * jsdT + Pdeff * jswdT + weffCJ * nf * jswgdT;
   const nvtms = vtm * p.njs;
   const nvtmd = vtm * p.njd;
   // DIOMOD 1: the forward current is linear above vjm = Nvtm ln(1 + IJTH / Isat)
@@ -779,9 +980,39 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
 
   // b4temp.c's model-wide clamps of the breakdown parameters
   const dmod = p.diomod;
-  const xjb = (x: number): number => (dmod === 2 ? (x <= 0 ? 0 : x) : dmod === 0 && x < 0 ? 0 : x);
-  const bvp = (x: number): number => (x <= 0 ? 0 : x);
-  const ijr = (x: number): number => (x <= 0 ? 0 : x);
+  // (4.6 on: reset to 0; bsim4v5: XJBV to 1, BV to 10 V)
+  const xjb = (x: number): number => (dmod === 2 ? (x <= 0 ? (v45 ? 1 : 0) : x) : dmod === 0 && x < 0 ? (v45 ? 1 : 0) : x);
+  const bvp = (x: number): number => (x <= 0 ? (v45 ? 10 : 0) : x);
+  // trap-assisted tunneling (b4temp.c): NJTS..(T) = NJTS.. (1 + TNJTS.. (T/TNOM - 1)), the currents scaled by
+  // exp(XTS.. Eg0 / Vtm (T/TNOM - 1)) (DEXP); the gate-edge ones by 1 + sqrt(JTWEFF / WeffCJ) (4.6 on). bsim4v5 has one
+  // NJTS, NJTSSW, NJTSSWG (and TNJTS..) for both sides
+  let tatS: Bsim4Tat | null = null;
+  let tatD: Bsim4Tat | null = null;
+  {
+    const T0 = TRatio - 1.0;
+    const T7 = (Eg0 / vtm) * T0;
+    const T11 = v45 ? 1.0 : Math.sqrt((p.jtweff < 0 ? 0 : p.jtweff) / weffCJ) + 1.0;
+    const T10 = weffCJ * nf;
+    const side = (d: boolean): Bsim4Tat | null => {
+      const s = d ? "d" : "s";
+      const jts = [d ? p.jtsd : p.jtss, d ? p.jtsswd : p.jtssws, d ? p.jtsswgd : p.jtsswgs];
+      if (jts[0] === 0 && jts[1] === 0 && jts[2] === 0) return null;
+      const nd = d && !v45;
+      const nj = [nd ? p.njtsd : p.njts, nd ? p.njtsswd : p.njtssw, nd ? p.njtsswgd : p.njtsswg];
+      const tn = [nd ? p.tnjtsd : p.tnjts, nd ? p.tnjtsswd : p.tnjtssw, nd ? p.tnjtsswgd : p.tnjtsswg];
+      const xt = [p["xts" + s], p["xtssw" + s], p["xtsswg" + s]];
+      const geom = [d ? Adeff : Aseff, d ? Pdeff : Pseff, T10 * T11];
+      const vts = [p["vts" + s], p["vtssw" + s], p["vtsswg" + s]];
+      const t: Bsim4Tat = { isat: [0, 0, 0], nvtm: [0, 0, 0], vts: [vts[0], vts[1], vts[2]] };
+      for (let k = 0; k < 3; k++) {
+        t.isat[k] = dexp(xt[k] * T7) * geom[k] * jts[k];
+        t.nvtm[k] = Vtm0 * nj[k] * (1.0 + tn[k] * T0);
+      }
+      return t;
+    };
+    tatS = side(false);
+    tatD = side(true);
+  }
   const jS = junctionAt(sourceSatCur, nvtms, dmod, ijthsfwd, ijr(p.ijthsrev), xjb(p.xjbvs), bvp(p.bvs));
   const jD = junctionAt(drainSatCur, nvtmd, dmod, ijthdfwd, ijr(p.ijthdrev), xjb(p.xjbvd), bvp(p.bvd));
   return {
@@ -791,6 +1022,8 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     vtm0: Vtm0,
     jS,
     jD,
+    tatS,
+    tatD,
     tempRatio: Temp / Tnom - 1.0,
     factor1,
     leff,
@@ -847,6 +1080,10 @@ export function bsim4InstanceAt(mm: Bsim4Model, g: MosGeometry, tempC: number): 
     bechvbEdge,
     toxRatio,
     vfbsdSum: vfbsd + vfbsdoff,
+    vfbsd,
+    eg0: Eg0,
+    toxp,
+    coxp,
     rgateMod: p.rgatemod,
     grgeltd: (() => {
       const r = (p.rshg * (p.xgw + weffCJ / 3.0 / p.ngcon)) / (p.ngcon * nf * (g.l + p.xl - p.xgl));
@@ -874,6 +1111,7 @@ export function bsim4InstanceProblem(inst: Bsim4Instance): string | null {
   if (b.lpeb < -inst.leff) return `LPEB = ${b.lpeb} is less than -Leff`;
   if (!(mm.toxe > 0)) return `TOXE = ${mm.toxe} is not positive`;
   if (!(mm.toxp > 0)) return `TOXP = ${mm.toxp} is not positive`;
+  if (mm.mtrl && !(inst.toxp > 0)) return `TOXP derived from EOT = ${inst.toxp} is not positive (MTRLMOD=1: the charge centroid at Vgs = VDDEOT, which must have the channel's sign, ${mm.type === 1 ? "positive for an NMOS" : "negative for a PMOS"})`;
   if (!(mm.toxm > 0)) return `TOXM = ${mm.toxm} is not positive`;
   if (!(p.toxref > 0)) return `TOXREF = ${p.toxref} is not positive`;
   if (!(b.ndep > 0)) return `NDEP = ${b.ndep} is not positive`;

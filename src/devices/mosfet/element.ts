@@ -32,7 +32,15 @@ export const makeMosfet: MakeDevice<"m"> = (s, { nodes: n, internalNode, options
     const si = p.gs > 0 ? internalNode("source") : n[2];
     // RGATEMOD=1: the inner gate behind the electrode resistance (b4set.c's "gate" node)
     const gi = p.rgateMod === 1 ? internalNode("gate") : n[1];
-    const m = new Bsim4(s.name, n[0], n[1], n[2], n[3], di, si, p, null, gi);
+    // RBODYMOD 1, 2: the body network's drain-side, inner and source-side bulk nodes (b4set.c's "dbody", "body", "sbody")
+    let body: [number, number, number] | null = null;
+    if (p.rbodyMod !== 0) {
+      const db = internalNode("dbody");
+      const bp = internalNode("body");
+      const sb = internalNode("sbody");
+      body = [bp, db, sb];
+    }
+    const m = new Bsim4(s.name, n[0], n[1], n[2], n[3], di, si, p, body, gi);
     m.gmin = options.gmin;
     return m;
   }
