@@ -279,6 +279,14 @@ describe("the lenient cards: what they read, and bad input", () => {
     expectNetlistError(load("V1 a 0 0.7", "D1 a 0 tj dm thermal", ".model dm d(is=1e-14 rth0=100)"), 3, 14, /d1: self-heating diodes .* are not supported/);
   });
 
+  it("SINE is SIN (ngspice's alias on V and I sources)", () => {
+    const w = (line: string) => elaborate(parseNetlist(["t", line, "R1 a 0 1k", ".end"].join("\n"), FILE)).elements[0];
+    const a = w("V1 a 0 SINE(0 1 1k 0 0 30)");
+    const b = w("V1 a 0 SIN(0 1 1k 0 0 30)");
+    expect(a).toEqual({ ...b, loc: a.loc, nodeToks: (a as { nodeToks?: unknown }).nodeToks });
+    expect(w("I1 a 0 sine 0 1m 1k").type).toBe("i");
+  });
+
   it("DISTOF1 with a value that is not one", () => {
     expectNetlistError(load("V1 a 0 DC 1 DISTOF1 foo", "R1 a 0 1k"), 2, 21, /foo/);
   });

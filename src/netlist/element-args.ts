@@ -209,7 +209,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
         j = pwlOption(rest[j + 1], j + 1) - 1;
       }
       try {
-        wave = makeWaveform(w, args, time);
+        wave = makeWaveform(w === "sine" ? "sin" : w, args, time);
       } catch (e) {
         throw new NetlistError(`${card.name}: ${(e as Error).message}`, t.loc);
       }
@@ -246,7 +246,8 @@ function isSourceWord(w: string): boolean {
 }
 
 function isFunc(w: string): boolean {
-  return w === "pulse" || w === "sin" || w === "pwl" || w === "exp";
+  // `sine` is ngspice's alias of `sin` (vsrc.c, isrc.c: IOPR "sine")
+  return w === "pulse" || w === "sin" || w === "sine" || w === "pwl" || w === "exp";
 }
 
 /** ngspice source functions eqspice does not model, and what they are: refused by name, never read as something else. */
