@@ -1,0 +1,272 @@
+/**
+ * ngspice 39's VDMOS power MOSFET (DC): the stamp against central finite
+ * differences of an independent transcription of vdmosload.c's currents
+ * (channel in linear, saturation and weak inversion, normal and reversed;
+ * body diode forward, reverse and in breakdown; RD, RG, RS, RB, RDS;
+ * n- and p-channel) where ngspice's Jacobian is exact, and where it is not
+ * (reverse mode with LAMBDA, quasi-saturation) the companion model still
+ * reproduces the currents; I-V sweeps and small circuits (a source
+ * follower, a complementary push-pull stage, LTspice-style cards) against
+ * a live ngspice to 1e-9; bad cards and lines, each a NetlistError at its
+ * place.
+ */
+import path from "node:path";
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { dcSweep, loadCircuitFromText, transient } from "../src/api.js";
+import { Vdmos } from "../src/devices/vdmos/vdmos.js";
+import { vdmosDefaults, vdmosInstanceAt, type VdmosInstance, type VdmosModelParams } from "../src/devices/vdmos/vdmos-model.js";
+import { ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
+import { describeNgspice, itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
+import { GMIN, checkStamp, harness } from "./helpers/stamp-check.js";
+import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
+
+const KOQ = 1.38064852e-23 / 1.6021766208e-19;
+
+function model(over: Partial<VdmosModelParams> = {}): VdmosModelParams {
+  return { ...vdmosDefaults(27), vto: 3, kp: 2.5, lambda: 0.02, theta: 0.05, is: 1e-12, n: 1.3, ...over };
+}
+
+/**
+ * vdmosload.c's drain current, transcribed on its own (normalized vgs, vds):
+ * the reverse mode evaluated with its own expressions (vgd in vgs's place,
+ * LAMBDA and THETA on the signed vds, vgs).
+ */
+function ngIds(p: VdmosInstance, vgs: number, vds: number): number {
+  const m = p.model;
+  const rev = vds < 0;
+  const vgx = rev ? vgs - vds : vgs;
+  const over = vgx - p.vth * p.type;
+  const ov = p.ksub * Math.log(1 + Math.exp((over - m.subshift) / p.ksub));
+  const vdss = Math.abs(vds) * m.mtriode;
+  const betap = (p.beta * (1 + m.lambda * vds)) / (1 + m.theta * vgs);
+  const cd = ov <= vdss ? (betap * ov * ov) / 2 : betap * vdss * (ov - vdss / 2);
+  return rev ? -cd : cd;
+}
+
+/** The body diode's current at normalized vd (GMIN included), vdmosload.c. */
+function ngDiode(p: VdmosInstance, vd: number): number {
+  const vte = p.model.n * KOQ * p.temp;
+  let i: number;
+  if (vd >= -3 * vte) i = p.isat * (Math.exp(vd / vte) - 1);
+  else if (!p.model.bvGiven || vd >= -p.bvEff) i = -p.isat * (1 + Math.pow((3 * vte) / (vd * Math.E), 3));
+  else i = -p.isat * Math.exp(-(p.bvEff + vd) / (p.model.nbv * KOQ * p.temp));
+  return i + GMIN * vd;
+}
+
+/** Nodes 1 d, 2 g, 3 s, 4 d', 5 g', 6 s', 7 r (the body diode's anode). */
+function currents(p: VdmosInstance, v: number[]): number[] {
+  const t = p.type;
+  const out = new Array(8).fill(0);
+  const [, d, g, s, di, gi, si, bi] = v;
+  const ids = t * ngIds(p, t * (gi - si), t * (di - si));
+  out[4] += ids;
+  out[6] -= ids;
+  const m = p.model;
+  let gdr = p.rd0 > 0 ? 1 / p.rd0 : 0;
+  if (m.qsGiven && t * (di - si) >= 0) {
+    const vdsn = t * (d - s);
+    gdr = 1 / (p.rd0 + p.rd1 * (vdsn / (vdsn + Math.abs(m.vq)))) + GMIN;
+  }
+  const add = (a: number, b: number, i: number) => {
+    out[a] += i;
+    out[b] -= i;
+  };
+  add(1, 4, gdr * (d - di));
+  add(2, 5, p.gg * (g - gi));
+  add(3, 6, p.gs * (s - si));
+  add(1, 3, p.gds * (d - s));
+  add(7, 1, t * ngDiode(p, t * (bi - d)));
+  add(3, 7, p.gb * (s - bi));
+  return out;
+}
+
+/** A device on nodes 1..7 (every resistance present), its limiter memory at the point (so the load linearizes there). */
+function deviceAt(p: VdmosInstance, v: number[]): Vdmos {
+  const dev = new Vdmos("m1", 1, 2, 3, 4, 5, 6, 7, p);
+  const t = p.type;
+  dev.vgs0 = t * (v[5] - v[6]);
+  dev.vds0 = t * (v[4] - v[6]);
+  dev.vd0 = t * (v[7] - v[1]);
+  dev.von0 = t * p.vth;
+  return dev;
+}
+
+const RES = { rd: 0.05, rs: 0.02, rg: 3, rb: 0.01, rds: 1e6 };
+
+describe("VDMOS stamp against finite differences of vdmosload.c's currents", () => {
+  const cases: Array<[string, Partial<VdmosModelParams>, number[]]> = [
+    // [label, card, node voltages d g s d' g' s' r] (normalized by type below)
+    ["saturation", {}, [0, 10, 5, 0, 9.9, 5, 0.01, 0.005]],
+    ["linear", {}, [0, 1.2, 8, 0, 1.1, 8, 0.03, 0.01]],
+    ["weak inversion", { ksubthres: 0.15, subshift: 0.1 }, [0, 6, 2.7, 0, 5.9, 2.7, 0.001, 0.0005]],
+    ["cut off, body diode reverse", {}, [0, 20, 1, 0, 19.99, 1, 0.001, 0.0002]],
+    ["triode with MTRIODE = 2", { mtriode: 2, theta: 0 }, [0, 0.8, 6, 0, 0.79, 6, 0.01, 0.002]],
+    ["reversed (drain below source), body diode forward", { lambda: 0, theta: 0 }, [0, -0.7, 5, 0, -0.65, 5, 0.02, 0.01]],
+    ["breakdown (BV = 30)", { bv: 30, ibv: 1e-6, nbv: 1.5 }, [0, 31, 0.5, 0, 30.9, 0.5, 0.001, 0.0001]],
+  ];
+  for (const type of [1, -1] as const) {
+    for (const [label, over, volts] of cases) {
+      it(`${type === 1 ? "n" : "p"}-channel, ${label}`, () => {
+        const m = model({ ...RES, ...over, type, vto: 3 * type, bvGiven: over.bv !== undefined, rdsGiven: true });
+        const p = vdmosInstanceAt(m, 1.5, 27);
+        const v = volts.map((x) => type * x);
+        checkStamp(deviceAt(p, v), 7, v, (x) => currents(p, x));
+      });
+    }
+  }
+
+  it("at 80 C with TCVTH, MU, TEXP0, TKSUBTHRES1 and TRB1 (the temperature update of vdmostemp.c)", () => {
+    const m = model({ ...RES, rdsGiven: true, tcvth: 4e-3, mu: -1.2, texp0: 1.8, texp0Given: true, tksubthres1: 2e-3, trb1: 3e-3 });
+    const p = vdmosInstanceAt(m, 1, 80);
+    expect(p.vth).toBeCloseTo(3 - 4e-3 * 53, 12);
+    expect(p.beta).toBeCloseTo(2.5 * Math.pow(353.15 / 300.15, -1.2), 12);
+    expect(p.rd0).toBeCloseTo(0.05 * Math.pow(353.15 / 300.15, 1.8), 14);
+    const v = [0, 9, 4.5, 0, 8.9, 4.5, 0.01, 0.004];
+    checkStamp(deviceAt(p, v), 7, v, (x) => currents(p, x));
+  });
+
+  it("reverse mode with LAMBDA, THETA and quasi-saturation (RQ, VQ): ngspice's Jacobian is not the exact one there, but the companion model reproduces the currents at the point", () => {
+    for (const [over, volts] of [
+      [{ lambda: 0.05, theta: 0.1 }, [0, -1, 6, 0, -0.95, 6, 0.02, 0.01]],
+      [{ rq: 0.5, vq: 2 }, [0, 2, 8, 0, 1.8, 8, 0.01, 0.002]],
+    ] as Array<[Partial<VdmosModelParams>, number[]]>) {
+      const m = model({ ...RES, rdsGiven: true, ...over, qsGiven: over.rq !== undefined });
+      const p = vdmosInstanceAt(m, 1, 27);
+      const dev = deviceAt(p, volts);
+      const hn = harness(7);
+      dev.setup(hn.setup);
+      const st = hn.loadAt(dev, volts);
+      const I = currents(p, volts);
+      for (let r = 1; r <= 7; r++) {
+        let lin = -st.rhs(r);
+        for (let c = 1; c <= 7; c++) lin += st.J(r, c) * volts[c];
+        expect(Math.abs(lin - I[r])).toBeLessThanOrEqual(1e-9 * Math.max(...I.map(Math.abs)) + 1e-15);
+      }
+    }
+  });
+
+  it("without RD, RG, RS, RB the internal nodes are the terminals, and RDS's default 1e-15 S joins drain and source", () => {
+    const p = vdmosInstanceAt(model(), 1, 27);
+    expect(p.gds).toBe(1e-15);
+    const dev = new Vdmos("m1", 1, 2, 3, 1, 2, 3, 3, p);
+    expect(dev.nodes).toEqual([1, 2, 3]);
+    const v = [0, 10, 5, 0];
+    const c3 = (x: number[]) => {
+      const full = currents(p, [0, x[1], x[2], x[3], x[1], x[2], x[3], x[3]]);
+      return [0, full[1] + full[4], full[2] + full[5], full[3] + full[6] + full[7]];
+    };
+    dev.vgs0 = 5;
+    dev.vds0 = 10;
+    dev.vd0 = -10;
+    dev.von0 = 3;
+    checkStamp(dev, 3, v, c3);
+  });
+});
+
+const { dir, worst, compare } = ngspiceDecks("vdmos");
+const NCARD = ".model mn vdmos (vto=3.2 kp=4 lambda=0.01 theta=0.04 rd=0.04 rs=0.015 rg=2 rb=0.02 is=2e-12 n=1.25 bv=60 ibv=1e-5 nbv=2 ksubthres=0.12 rds=5meg)";
+const PCARD = ".model mp vdmos (pchan vto=-3.4 kp=3 lambda=0.015 theta=0.03 rd=0.06 rs=0.02 rg=3 rb=0.03 is=5e-12 n=1.3 ksubthres=0.1 mtriode=1.5)";
+
+describeNgspice("VDMOS against ngspice (1e-9)", () => {
+  const compareDc = (name: string, lines: string[], args: string) => {
+    const f = path.join(dir, `${name}.cir`);
+    writeFileSync(f, [...lines, TIGHT, `.dc ${args}`, ".end", ""].join("\n"));
+    const ng = runNgspiceDc(f, args);
+    const eq = dcSweep(f);
+    expect(eq.stats.points).toBe(ng.sweep.length);
+    let w = 0;
+    // a current through RS = 15 mOhm is set by the internal nodes only to vntol / RS (TIGHT: 1e-12 V / 0.015 Ohm):
+    // 1e-12 A absolute (ngspice's default ABSTOL) besides 1e-9 relative
+    for (const k of Object.keys(ng.branches)) {
+      if (!(k in eq.branches)) continue;
+      for (let i = 0; i < ng.sweep.length; i++) {
+        const d = Math.abs(eq.branches[k][i] - ng.branches[k][i]);
+        expect(d, `${name}: i(${k}) at point ${i}: eqspice ${eq.branches[k][i]} ngspice ${ng.branches[k][i]}`).toBeLessThanOrEqual(1e-9 * Math.abs(ng.branches[k][i]) + 1e-12);
+      }
+    }
+    for (const k of Object.keys(eq.nodes)) {
+      for (let i = 0; i < ng.sweep.length; i++) {
+        const d = Math.abs(eq.nodes[k][i] - ng.nodes[k][i]);
+        w = Math.max(w, d);
+        expect(d, `${name}: v(${k}) at point ${i}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ng.nodes[k][i])));
+      }
+    }
+    worst.set(name, w);
+  };
+
+  itNgspice("n-channel output and transfer characteristics: drain current through RD, RS, RG and the body diode from reverse conduction (drain below the source) through linear, saturation and breakdown, gate from weak inversion up", () => {
+    compareDc("n-out", ["n out", "VD d 0 0", "VG g 0 0", "M1 d g 0 mn", NCARD], "VD -1.5 62 0.5 VG 2 10 2");
+    compareDc("n-transfer", ["n transfer", "VD d 0 5", "VG g 0 0", "M1 d g 0 mn", NCARD], "VG 0 8 0.05");
+  });
+
+  itNgspice("p-channel output and transfer characteristics (pchan, MTRIODE), body diode forward with the drain above the source", () => {
+    compareDc("p-out", ["p out", "VD d 0 0", "VG g 0 0", "M1 d g 0 mp", PCARD], "VD -20 1.5 0.25 VG -10 -3 1");
+    compareDc("p-transfer", ["p transfer", "VD d 0 -5", "VG g 0 0", "M1 d g 0 mp", PCARD], "VG -8 0 0.05");
+  });
+
+  itNgspice("quasi-saturation (RQ, VQ), SUBSHIFT, m=3 and a temperature sweep with TCVTH, MU, TEXP0, TEXP1, TKSUBTHRES1; TRS1, TRD1 and TRB1 at one instance temperature", () => {
+    const q = ".model mq vdmos (vto=2.5 kp=6 lambda=0.005 rd=0.08 rq=0.3 vq=4 rs=0.01 rg=1 subshift=0.05 is=1e-12 tcvth=3m mu=-1.3 texp0=1.6 texp1=0.4 tksubthres1=1m)";
+    compareDc("quasi-sat", ["qs", "VD d 0 0", "VG g 0 0", "M1 d g 0 mq m=3", q], "VD 0 15 0.25 VG 3 9 2");
+    compareDc("temp-sweep", ["temp", "VDD vdd 0 12", "RL vdd d 3", "VG g 0 4", "M1 d g 0 mq", q], "TEMP -40 140 10");
+    // ngspice divides the source and gate conductances by the TRS / TRG factor at every temperature update
+    // (vdmostemp.c), so a TEMP sweep compounds them: these are checked at one temperature only
+    const r = ".model mr vdmos (vto=2.5 kp=6 rd=0.08 rs=0.05 rb=0.2 trd1=4m trd2=1e-5 trs1=3m trs2=2e-5 trb1=5m trb2=1e-5 is=1e-10 n=1.1)";
+    compare("tr-coefficients", ["trs", "VDD vdd 0 12", "RL vdd d 2", "VG g 0 4.5", "M1 d g 0 mr dtemp=45", "VR r 0 -2", "RR r d2 0.5", "M2 d2 0 0 mr temp=90", r, TIGHT, ".op"]);
+  });
+
+  itNgspice("a source follower (RG, RB, instance temp=) and a complementary push-pull output stage over its input range", () => {
+    compare("follower", ["follower", "VDD vdd 0 24", "VIN in 0 9", "RIN in g 100", "M1 vdd g out mn temp=60", "RL out 0 8", NCARD, TIGHT, ".op"]);
+    const pp = ["push-pull", "VP vp 0 15", "VN vn 0 -15", "VIN in 0 0", "VB1 in gn 3.4", "VB2 gp in 3.6", "MN vp gn out mn", "MP vn gp out mp", "RL out 0 8", NCARD, PCARD];
+    compare("push-pull", [...pp, TIGHT, ".op"]);
+    compareDc("push-pull-sweep", pp, "VIN -10 10 0.25");
+  });
+
+  itNgspice("LTspice-style cards: `VDMOS nchan` / `pchan` words, continuation lines, the vds= ron= qg= mfg= annotations, and ngspice's defaults (no RD, RS, RB)", () => {
+    const cards = [
+      ".model IRFP240 VDMOS nchan",
+      "+ Vto=4 Kp=5.9 Lambda=.001 Theta=0.015 ksubthres=.27",
+      "+ Rd=61m Rs=18m Rg=3 Rds=1e7",
+      "+ Cgdmax=2.45n Cgdmin=10p a=0.3 Cgs=1.2n",
+      "+ Is=60p N=1.1 Rb=14m XTI=3",
+      "+ Cjo=1.5n Vj=0.8 m=0.5",
+      "+ tcvth=0.0065 MU=-1.27 texp0=1.5",
+      "+ mfg=International_Rectifier Vds=200 Ron=180m Qg=70n",
+      ".model IRF7233 VDMOS(pchan Rg=3 Rd=8m Rs=6m Vto=-1 Kp=70 Cgdmax=2n Cgdmin=.25n Cgs=3.3n Cjo=.98n Is=98p Rb=10m mfg=International_Rectifier Vds=-12 Ron=20m Qg=49n)",
+      ".model plain vdmos",
+    ];
+    compare("ltspice-cards", ["cards", "VDD vdd 0 30", "VG g 0 6", "RL vdd d 4", "M1 d g 0 IRFP240", "VS s 0 -10", "VGP gp 0 -11.5", "RP d2 s 0.5", "M2 d2 gp 0 IRF7233", "VG3 g3 0 1.5", "RL3 vdd d3 1k", "M3 d3 g3 0 plain", ...cards, TIGHT, ".op"]);
+  });
+});
+
+describe("VDMOS netlist input", () => {
+  const file = "vdmos.cir";
+  const expectError = netlistErrorCheck(file);
+  const expectIgnored = ignoredParamCheck(file);
+  const deck = (...lines: string[]) => ["t", "VD d 0 5", "VG g 0 5", ...lines, ".end", ""].join("\n");
+  const load = (text: string) => loadCircuitFromText(text, file);
+
+  it("refuses a negative resistance, PHI <= 0 (as ngspice) and a non-positive m, at their place", () => {
+    expectError(() => load(deck("M1 d g 0 mn", ".model mn vdmos (vto=3 rd=-1)")), 5, 27, /RD must not be negative/);
+    expectError(() => load(deck("M1 d g 0 mn", ".model mn vdmos (phi=0)")), 5, 22, /PHI is not positive/);
+    expectError(() => load(deck("M1 d g 0 mn m=0", ".model mn vdmos (vto=3)")), 4, 15, /multiplier m must be positive/);
+  });
+
+  it("refuses a wrong node count and the self-heating model, at the element", () => {
+    expectError(() => load(deck("M1 d g 0 0 mn", ".model mn vdmos (vto=3)")), 4, 10, /VDMOS transistor has 3 nodes \(drain gate source\), got 4/);
+    expectError(() => load(deck("M1 d g 0 tj tc mn thermal", ".model mn vdmos (vto=3 rthjc=1)")), 4, 19, /self-heating model/);
+    expectError(() => load(deck("M1 d g 0 mn w=1u", ".model mn vdmos (vto=3)")), 4, 13, /unknown parameter 'w'/);
+  });
+
+  it("warns about a parameter ngspice 39 does not know on a VDMOS card and ignores it, as ngspice", () => {
+    expectIgnored(() => load(deck("M1 d g 0 mn", ".model mn vdmos (vto=3 bogus=1)")), 5, 24, "bogus");
+  });
+
+  it("refuses a transient and an AC analysis of a transistor with charges, and runs one without", () => {
+    const withCaps = load(deck("M1 d g 0 mn", ".model mn vdmos (vto=3 cgs=1n)"));
+    expect(() => transient(withCaps, { tstop: 1e-6, tstep: 1e-8 })).toThrow(/VDMOS charges .* not modelled/);
+    const without = load(deck("RL d dd 1", "M1 dd g 0 mn", ".model mn vdmos (vto=3)"));
+    const r = transient(without, { tstop: 1e-6, tstep: 1e-7 });
+    expect(r.time.length).toBeGreaterThan(2);
+  });
+});
