@@ -447,9 +447,9 @@ export function vdmosChannel(p: VdmosInstance, vgs: number, vds: number, out: Vd
  *   reverse (no BV or above -BV'): i = -IS (1 + (3 N Vt / (e vd))^3),
  *                            g = IS 3 (3 N Vt / (e vd)) / vd   (ngspice's: not the cube's derivative)
  *   breakdown:               i = -IS exp(-(BV' + vd) / (NBV Vt))
- * plus GMIN vd.
+ * plus GMIN vd (i, g; ib, gb without GMIN).
  */
-export function vdmosDiode(p: VdmosInstance, vd: number, gmin: number, out: { i: number; g: number }): void {
+export function vdmosDiode(p: VdmosInstance, vd: number, gmin: number, out: { i: number; g: number; ib: number; gb: number }): void {
   const vte = p.vte;
   let cdb: number;
   let gdb: number;
@@ -467,6 +467,46 @@ export function vdmosDiode(p: VdmosInstance, vd: number, gmin: number, out: { i:
     cdb = -p.isat * evrev;
     gdb = (p.isat * evrev) / p.vtebrk;
   }
+  out.ib = cdb;
+  out.gb = gdb;
   out.i = cdb + gmin * vd;
   out.g = gdb + gmin;
+}
+
+/**
+ * Half of vdmosload.c's gate-drain capacitance at normalized vgd (F;
+ * devsup.c's DevCapVDMOS): with s = (CGDMAX - CGDMIN) / (1 + pi/2) and
+ * y = CGDMAX - s, Cgd = s tanh(A vgd) + y for vgd > 0 and s atan(A vgd) + y
+ * below (from CGDMIN + ... at large negative vgd up to CGDMAX). ngspice
+ * stores halves: the capacitance over a step is the half at the new point
+ * plus the half at the accepted one. Cgs is the constant CGS.
+ */
+export function vdmosHalfCgd(m: VdmosModelParams, vgd: number): number {
+  const s = (m.cgdmax - m.cgdmin) / (1 + Math.PI / 2);
+  const y = m.cgdmax - s;
+  return vgd > 0 ? 0.5 * (s * Math.tanh(m.a * vgd) + y) : 0.5 * (s * Math.atan(m.a * vgd) + y);
+}
+
+/**
+ * The body diode's charge (C) and capacitance (F) at normalized vd
+ * (vdmosload.c): the depletion charge of CJO(T), VJ(T), M (the linear
+ * extension above FC VJ) plus TT times the diode's current without GMIN
+ * (cdb, its conductance gdb for the capacitance).
+ */
+export function vdmosDiodeCharge(p: VdmosInstance, vd: number, cdb: number, gdb: number, out: { q: number; c: number }): void {
+  const czero = p.cj;
+  let q: number;
+  let c: number;
+  if (vd < p.depCap) {
+    const arg = 1 - vd / p.pb;
+    const sarg = Math.exp(-p.mj * Math.log(arg));
+    q = (p.pb * czero * (1 - arg * sarg)) / (1 - p.mj);
+    c = czero * sarg;
+  } else {
+    const czof2 = czero / p.f2;
+    q = czero * p.f1 + czof2 * (p.f3 * (vd - p.depCap) + (p.mj / (p.pb + p.pb)) * (vd * vd - p.depCap * p.depCap));
+    c = czof2 * (p.f3 + (p.mj * vd) / p.pb);
+  }
+  out.q = q + p.tt * cdb;
+  out.c = c + p.tt * gdb;
 }

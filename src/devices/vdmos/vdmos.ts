@@ -1,5 +1,6 @@
 /**
- * ngspice 39's VDMOS power MOSFET (vdmosload.c), DC: terminals drain d,
+ * ngspice 39's VDMOS power MOSFET (vdmosload.c, vdmosacld.c,
+ * vdmostrun.c; self-heating is refused where the line is read): terminals drain d,
  * gate g, source s; internal nodes d' (behind RD), g' (behind RG), s'
  * (behind RS) and the body diode's anode node r (behind RB), each equal to
  * its terminal when that resistance is 0. Not reciprocal (symmetric =
@@ -36,11 +37,23 @@
  * icvds), vd = vcrit; OFF holds vgs = vds = 0 until INITFLOAT. vdmosconv.c's
  * test has no effect in ngspice 39 (CKTconvTest's device results are
  * overwritten by NIiter), so the device has none.
+ *
+ * Charges in a transient (LoadContext.integ set), as vdmosload.c integrates
+ * them with the integrator's formula (companionHistory on charges):
+ *  - gate: Cgs = CGS between g' and s', Cgd(vgd) (vdmosHalfCgd) between g'
+ *    and d', Meyer-style: the capacitance over a step is the sum of the
+ *    halves at the new and the accepted point, q_{n+1} = q_n + C (v_{n+1} - v_n),
+ *    conductance a0 C (ngspice's, without dC/dv);
+ *  - the body diode's charge q(vd) (vdmosDiodeCharge: depletion plus TT
+ *    times its current), its current and a0 C added to the diode's.
+ * `accept` re-evaluates them at the converged voltages and shifts the
+ * history; `startCharges` takes ngspice's TRANOP charges with no current.
  */
 import { fetlim, limvds } from "../mosfet/mos-shared.js";
 import { pnjlim } from "../diode/diode.js";
-import type { AcLoadContext, Device, LoadContext, SetupContext } from "../types.js";
-import { vdmosChannel, vdmosDiode, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
+import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import { vdmosChannel, vdmosDiode, vdmosDiodeCharge, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
 
 /** Local terminals. */
 const D = 0;
@@ -51,6 +64,12 @@ const GP = 4;
 const SP = 5;
 const RP = 6;
 const NT = 7;
+
+/** Charge indices: gate-source, gate-drain (gate capacitances), the body diode's. */
+const QGS = 0;
+const QGD = 1;
+const QD = 2;
+const NQ = 3;
 
 /** The matrix entries vdmosset.c allocates (TSTALLOC), as [row, column] local terminals. */
 const PAIRS: ReadonlyArray<readonly [number, number]> = [
@@ -85,8 +104,29 @@ export class Vdmos implements Device {
   /** The drain conductance of the last load (S): 1/rd0, or the quasi-saturation value. */
   private gdrain: number;
   private readonly ch: VdmosChannelPoint = { mode: 1, cdrain: 0, gm: 0, gds: 0 };
-  private readonly jn = { i: 0, g: 0 };
+  private readonly jn = { i: 0, g: 0, ib: 0, gb: 0 };
   private readonly hasRd: boolean;
+  /** CGDMIN, CGDMAX, CGS, CJO or TT given: the device has charges (Device.chargeNodes). */
+  private readonly charged: boolean;
+  private readonly qNodes: readonly number[];
+  /** Charges at the last evaluation: q (C), current dq/dt (A), capacitance used (F). */
+  private readonly q0 = new Float64Array(NQ);
+  private readonly i0 = new Float64Array(NQ);
+  private readonly c0 = new Float64Array(NQ);
+  /** Accepted history: q at t_n, t_{n-1}, t_{n-2} (C), current at t_n (A). */
+  private readonly q1 = new Float64Array(NQ);
+  private readonly q2 = new Float64Array(NQ);
+  private readonly q3 = new Float64Array(NQ);
+  private readonly i1 = new Float64Array(NQ);
+  /** Half Cgd at the last evaluation and at the accepted point (F); normalized vgs, vgd there (V). */
+  private half0 = 0;
+  private half1 = 0;
+  private vgs1 = 0;
+  private vgd1 = 0;
+  private started = false;
+  private haveInteg = false;
+  private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
+  private readonly jq = { q: 0, c: 0 };
 
   constructor(
     readonly name: string,
@@ -106,7 +146,9 @@ export class Vdmos implements Device {
     this.term = Int32Array.from([d, g, s, di, gi, si, bi]);
     this.hasRd = di !== d;
     this.gdrain = p.rd0 > 0 ? 1 / p.rd0 : 0;
-    if (this.transientRefusal() === null) this.acLoad = (ctx) => this.acStamp(ctx);
+    const m = p.model;
+    this.charged = m.cgdmin !== 0 || m.cgdmax !== 0 || m.cgs !== 0 || m.cjo !== 0 || m.tt !== 0;
+    this.qNodes = this.charged ? [...new Set([gi, di, si, bi, d])] : [];
   }
 
   /** Everything but the gate is joined at DC (RD, RS, RB, RDS's 1e-15 S, the diode's GMIN); the gate only to g'. */
@@ -174,7 +216,17 @@ export class Vdmos implements Device {
     this.vds0 = vds;
     // the next limiting's von: ngspice's type * VDMOSvon, with VDMOSvon = type * von and von = tVth type
     this.von0 = p.vth * t;
+    let integ = ctx.integ;
+    if (integ && this.charged) {
+      if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
+      const li = this.lastInteg;
+      li.a0 = integ.a0;
+      li.method = integ.method;
+      li.ratio = integ.ratio;
+      this.haveInteg = true;
+    } else integ = null;
     this.stampChannel(ctx, vgs, vds, true);
+    if (integ) this.stampGateCharges(ctx, vgs, vds, integ);
 
     // body diode
     let vd: number;
@@ -202,15 +254,152 @@ export class Vdmos implements Device {
     }
     if (check) ctx.noncon = true;
     this.vd0 = vd;
-    this.stampDiode(ctx, vd, true);
+    this.stampDiode(ctx, vd, true, integ);
   }
+
+  /**
+   * The gate charges at normalized (vgs, vds) in a transient, as
+   * vdmosload.c integrates them: the capacitance over the step is CGS, and
+   * for Cgd the half at the new vgd plus the half at the accepted one
+   * (vdmosHalfCgd), q_{n+1} = q_n + C (v_{n+1} - v_n); their currents by
+   * the integration formula and ngspice's conductances a0 C (without
+   * dC/dv: Newton converges to the same solution) between g' and s', d'.
+   */
+  private stampGateCharges(ctx: LoadContext, vgs: number, vds: number, integ: IntegrationState): void {
+    const t = this.p.type;
+    const vgd = vgs - vds;
+    this.gateChargeStep(vgs, vgd, integ);
+    const a0 = integ.a0;
+    const { c0, i0 } = this;
+    const gcgs = a0 * c0[QGS];
+    const gcgd = a0 * c0[QGD];
+    const ceqgs = i0[QGS] - gcgs * vgs;
+    const ceqgd = i0[QGD] - gcgd * vgd;
+    const b = ctx.b;
+    const rows = this.rows;
+    b[rows[GP]] -= t * (ceqgs + ceqgd);
+    b[rows[DP]] += t * ceqgd;
+    b[rows[SP]] += t * ceqgs;
+    this.add(ctx, GP, GP, gcgd + gcgs);
+    this.add(ctx, DP, DP, gcgd);
+    this.add(ctx, SP, SP, gcgs);
+    this.add(ctx, GP, DP, -gcgd);
+    this.add(ctx, GP, SP, -gcgs);
+    this.add(ctx, DP, GP, -gcgd);
+    this.add(ctx, SP, GP, -gcgs);
+  }
+
+  /** q0, c0, i0 of the gate charges at normalized (vgs, vgd) from the accepted history. */
+  private gateChargeStep(vgs: number, vgd: number, integ: IntegrationState): void {
+    const m = this.p.model;
+    const { q0, c0, i0, q1, q2, i1 } = this;
+    this.half0 = vdmosHalfCgd(m, vgd);
+    c0[QGS] = m.cgs;
+    c0[QGD] = this.half0 + this.half1;
+    q0[QGS] = q1[QGS] + (vgs - this.vgs1) * c0[QGS];
+    q0[QGD] = q1[QGD] + (vgd - this.vgd1) * c0[QGD];
+    for (const k of [QGS, QGD]) i0[k] = integ.a0 * q0[k] + companionHistory(integ, 1, q1[k], q2[k], i1[k]);
+  }
+
+  /** q0, c0, i0 of the body diode's charge at normalized vd (this.jn holds the diode there). */
+  private diodeChargeStep(vd: number, integ: IntegrationState): void {
+    const jq = this.jq;
+    vdmosDiodeCharge(this.p, vd, this.jn.ib, this.jn.gb, jq);
+    this.q0[QD] = jq.q;
+    this.c0[QD] = jq.c;
+    this.i0[QD] = integ.a0 * jq.q + companionHistory(integ, 1, this.q1[QD], this.q2[QD], this.i1[QD]);
+  }
+
+  /** The normalized (vgs, vgd, vd) at node voltages V, without limiting. */
+  private normalized(V: Float64Array): [number, number, number] {
+    const t = this.p.type;
+    const vgs = t * (V[this.gi] - V[this.si]);
+    const vds = t * (V[this.di] - V[this.si]);
+    return [vgs, vgs - vds, t * (V[this.bi] - V[this.d])];
+  }
+
+  chargeNodes(): readonly number[] {
+    return this.qNodes;
+  }
+
+  /**
+   * The initial state of the charges at V, no current: ngspice's TRANOP
+   * values (qgs = CGS vgs, qgd = 2 halfCgd(vgd) vgd, the diode's q(vd)).
+   */
+  startCharges(V: Float64Array): void {
+    if (!this.charged) return;
+    const [vgs, vgd, vd] = this.normalized(V);
+    const m = this.p.model;
+    this.half1 = vdmosHalfCgd(m, vgd);
+    this.vgs1 = vgs;
+    this.vgd1 = vgd;
+    this.q1[QGS] = m.cgs * vgs;
+    this.q1[QGD] = 2 * this.half1 * vgd;
+    vdmosDiode(this.p, vd, this.gmin, this.jn);
+    vdmosDiodeCharge(this.p, vd, this.jn.ib, this.jn.gb, this.jq);
+    this.q1[QD] = this.jq.q;
+    this.q2.set(this.q1);
+    this.q3.set(this.q1);
+    this.q0.set(this.q1);
+    this.i1.fill(0);
+    this.i0.fill(0);
+    this.c0.fill(0);
+    this.started = true;
+    this.haveInteg = false;
+  }
+
+  /** Accept the converged time point: the charges at V with the last step's formula become the history. */
+  accept(V: Float64Array, _x: Float64Array, _h: number): void {
+    if (!this.charged || !this.started || !this.haveInteg) return;
+    this.chargesAt(V);
+    this.q3.set(this.q2);
+    this.q2.set(this.q1);
+    this.q1.set(this.q0);
+    this.i1.set(this.i0);
+    this.half1 = this.half0;
+    const [vgs, vgd] = this.normalized(V);
+    this.vgs1 = vgs;
+    this.vgd1 = vgd;
+  }
+
+  /** Every charge (q0, c0, i0) at V with the last transient step's formula. */
+  private chargesAt(V: Float64Array): void {
+    const [vgs, vgd, vd] = this.normalized(V);
+    this.gateChargeStep(vgs, vgd, this.lastInteg);
+    vdmosDiode(this.p, vd, this.gmin, this.jn);
+    this.diodeChargeStep(vd, this.lastInteg);
+  }
+
+  /**
+   * The step (s) the charges allow at the converged point V of the step
+   * just solved (vdmostrun.c: CKTterr on qgs, qgd and the body diode's
+   * charge). Infinity without charges or before a transient step.
+   */
+  chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
+    if (!this.charged || !this.started || !this.haveInteg) return Infinity;
+    this.chargesAt(V);
+    const { q0, q1, q2, q3, i0, i1 } = this;
+    const q = this.qTmp;
+    let del = Infinity;
+    for (let k = 0; k < NQ; k++) {
+      q[0] = q0[k];
+      q[1] = q1[k];
+      q[2] = q2[k];
+      q[3] = q3[k];
+      const d = chargeStepBound(q, i0[k], i1[k], spec);
+      if (d < del) del = d;
+    }
+    return del;
+  }
+
+  private readonly qTmp = new Float64Array(4);
 
   /**
    * The channel, RD (quasi-saturation included), RG, RS and RDS at
    * normalized (vgs, vds): the Jacobian, and with `rhs` the companion
    * currents (ngspice's cdreq).
    */
-  private stampChannel(ctx: LoadContext, vgs: number, vds: number, rhs: boolean): void {
+  private stampChannel(ctx: LoadContext, vgs: number, vds: number, rhs: boolean, shunt = true): void {
     const p = this.p;
     const t = p.type;
     const ch = this.ch;
@@ -236,7 +425,7 @@ export class Vdmos implements Device {
       b[rows[DP]] -= cdreq;
       b[rows[SP]] += cdreq;
     }
-    const gshunt = p.gds;
+    const gshunt = shunt ? p.gds : 0;
     const gsrc = p.gs;
     const ggate = p.gg;
     this.add(ctx, D, D, gdrain + gshunt);
@@ -260,14 +449,21 @@ export class Vdmos implements Device {
 
   }
 
-  /** The body diode and RB at normalized vd: the Jacobian, and with `rhs` the companion current (ngspice's cdeq). */
-  private stampDiode(ctx: LoadContext, vd: number, rhs: boolean): void {
+  /** The body diode and RB at normalized vd (its charge too with `integ`): the Jacobian, and with `rhs` the companion current (ngspice's cdeq). */
+  private stampDiode(ctx: LoadContext, vd: number, rhs: boolean, integ: IntegrationState | null): void {
     const p = this.p;
     const t = p.type;
     const jn = this.jn;
     vdmosDiode(p, vd, ctx.gmin, jn);
-    const gd = jn.g;
-    const cdeq = jn.i - gd * vd;
+    let gd = jn.g;
+    let cd = jn.i;
+    if (integ) {
+      // the charge's current and a0 C join the diode's (vdmosload.c: gd += geq, cd += capcurrent)
+      this.diodeChargeStep(vd, integ);
+      gd += integ.a0 * this.c0[QD];
+      cd += this.i0[QD];
+    }
+    const cdeq = cd - gd * vd;
     if (rhs) {
       const b = ctx.b;
       b[this.rows[D]] += t * cdeq;
@@ -292,24 +488,37 @@ export class Vdmos implements Device {
 
   /**
    * The small-signal model at the operating point ctx.g.V (unlimited), as
-   * vdmosacld.c without capacitances: the DC stamp's conductances, no
-   * companion currents. Present only on a device without charges.
+   * vdmosacld.c: into ctx.g the DC stamp's conductances (channel gm, gds,
+   * RD, RG, RS, RB, the diode's gd with GMIN) without RDS's shunt, which
+   * vdmosacld.c does not load; into ctx.c CGS between g' and s', Cgd =
+   * 2 halfCgd(vgd) between g' and d' and the body diode's capacitance
+   * (depletion plus TT gd) between r and d.
    */
-  acLoad?: (ctx: AcLoadContext) => void;
-
-  private acStamp(ctx: AcLoadContext): void {
+  acLoad(ctx: AcLoadContext): void {
     const g = ctx.g;
-    const V = g.V;
-    const t = this.p.type;
-    this.stampChannel(g, t * (V[this.gi] - V[this.si]), t * (V[this.di] - V[this.si]), false);
-    this.stampDiode(g, t * (V[this.bi] - V[this.d]), false);
+    const [vgs, vgd, vd] = this.normalized(g.V);
+    this.stampChannel(g, vgs, vgs - vgd, false, false);
+    this.stampDiode(g, vd, false, null);
+    if (!this.charged) return;
+    const c = ctx.c;
+    const m = this.p.model;
+    const pair = (x: number, y: number, cap: number) => {
+      this.add(c, x, x, cap);
+      this.add(c, y, y, cap);
+      this.add(c, x, y, -cap);
+      this.add(c, y, x, -cap);
+    };
+    pair(GP, SP, m.cgs);
+    pair(GP, DP, 2 * vdmosHalfCgd(m, vgd));
+    vdmosDiodeCharge(this.p, vd, this.jn.ib, this.jn.gb, this.jq);
+    pair(RP, D, this.jq.c);
   }
 
   /**
    * The currents (A) leaving d, g, s and the internal nodes at V (the
    * iterate, unlimited), GMIN across the body diode.
    */
-  addCurrents(V: Float64Array, _x: Float64Array, _time: number, out: Float64Array): void {
+  addCurrents(V: Float64Array, _x: Float64Array, time: number, out: Float64Array): void {
     const p = this.p;
     const t = p.type;
     const vgs = t * (V[this.gi] - V[this.si]);
@@ -346,12 +555,15 @@ export class Vdmos implements Device {
       out[this.s] += i;
       out[this.bi] -= i;
     }
+    if (time >= 0 && this.started) {
+      // the charges' currents at the last accepted point, as a capacitor's
+      const i1 = this.i1;
+      out[this.gi] += t * (i1[QGS] + i1[QGD]);
+      out[this.si] -= t * i1[QGS];
+      out[this.di] -= t * i1[QGD];
+      out[this.bi] += t * i1[QD];
+      out[this.d] -= t * i1[QD];
+    }
   }
 
-  /** Why a transient cannot run it: its charges (CGDMIN, CGDMAX, CGS, CJO, TT) are not modelled yet. */
-  transientRefusal(): string | null {
-    const m = this.p.model;
-    if (m.cgdmin === 0 && m.cgdmax === 0 && m.cgs === 0 && m.cjo === 0 && m.tt === 0) return null;
-    return `${this.name}: the VDMOS charges (CGDMIN, CGDMAX, CGS, CJO, TT) are not modelled: eqspice runs VDMOS transistors in DC only`;
-  }
 }
