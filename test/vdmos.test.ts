@@ -16,7 +16,7 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { acSweep, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { Vdmos } from "../src/devices/vdmos/vdmos.js";
-import { vdmosDefaults, vdmosInstanceAt, type VdmosInstance, type VdmosModelParams } from "../src/devices/vdmos/vdmos-model.js";
+import { vdmosDefaults, vdmosDiode, vdmosDiodeCharge, vdmosHalfCgd, vdmosInstanceAt, type VdmosInstance, type VdmosModelParams } from "../src/devices/vdmos/vdmos-model.js";
 import { ngAt, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceAc, runNgspiceDc, runNgspiceTran } from "./helpers/ngspice.js";
 import { GMIN, checkStamp, harness } from "./helpers/stamp-check.js";
@@ -165,6 +165,37 @@ describe("VDMOS stamp against finite differences of vdmosload.c's currents", () 
   });
 });
 
+describe("VDMOS charges", () => {
+  it("the body diode's capacitance is dQ/dV of its charge (depletion below and above FC VJ, TT diffusion), at 27 C and 100 C", () => {
+    for (const tempC of [27, 100]) {
+      const p = vdmosInstanceAt(model({ cjo: 1.5e-9, vj: 0.7, mj: 0.45, fc: 0.5, tt: 80e-9 }), 2, tempC);
+      const jn = { i: 0, g: 0, ib: 0, gb: 0 };
+      const q = (v: number) => {
+        vdmosDiode(p, v, GMIN, jn);
+        const o = { q: 0, c: 0 };
+        vdmosDiodeCharge(p, v, jn.ib, jn.gb, o);
+        return o;
+      };
+      for (const v of [-40, -5, -0.3, 0, 0.2, p.depCap - 0.01, p.depCap + 0.01, 0.6]) {
+        const h = 1e-6;
+        const fdC = (q(v + h).q - q(v - h).q) / (2 * h);
+        expect(Math.abs(q(v).c - fdC), `v = ${v} at ${tempC} C`).toBeLessThanOrEqual(1e-6 * Math.abs(fdC) + 1e-18);
+      }
+      // continuous at FC VJ
+      expect(Math.abs(q(p.depCap - 1e-12).q - q(p.depCap + 1e-12).q)).toBeLessThan(1e-20);
+    }
+  });
+
+  it("Cgd runs from CGDMIN (large negative vgd) through CGDMAX - s at vgd = 0 towards CGDMAX (DevCapVDMOS), continuous at 0", () => {
+    const m = model({ cgdmin: 50e-12, cgdmax: 1.25e-9, a: 0.23 });
+    const s = (m.cgdmax - m.cgdmin) / (1 + Math.PI / 2);
+    expect(2 * vdmosHalfCgd(m, 0)).toBeCloseTo(m.cgdmax - s, 20);
+    expect(2 * vdmosHalfCgd(m, 1e-9)).toBeCloseTo(2 * vdmosHalfCgd(m, -1e-9), 18);
+    expect(2 * vdmosHalfCgd(m, -1e9)).toBeCloseTo(m.cgdmin, 16);
+    expect(2 * vdmosHalfCgd(m, 1e3)).toBeCloseTo(m.cgdmax, 18);
+  });
+});
+
 const { dir, worst, compare } = ngspiceDecks("vdmos");
 const NCARD = ".model mn vdmos (vto=3.2 kp=4 lambda=0.01 theta=0.04 rd=0.04 rs=0.015 rg=2 rb=0.02 is=2e-12 n=1.25 bv=60 ibv=1e-5 nbv=2 ksubthres=0.12 rds=5meg)";
 const PCARD = ".model mp vdmos (pchan vto=-3.4 kp=3 lambda=0.015 theta=0.03 rd=0.06 rs=0.02 rg=3 rb=0.03 is=5e-12 n=1.3 ksubthres=0.1 mtriode=1.5)";
@@ -221,6 +252,17 @@ describeNgspice("VDMOS against ngspice (1e-9)", () => {
     const pp = ["push-pull", "VP vp 0 15", "VN vn 0 -15", "VIN in 0 0", "VB1 in gn 3.4", "VB2 gp in 3.6", "MN vp gn out mn", "MP vn gp out mp", "RL out 0 8", NCARD, PCARD];
     compare("push-pull", [...pp, TIGHT, ".op"]);
     compareDc("push-pull-sweep", pp, "VIN -10 10 0.25");
+  });
+
+  itNgspice("`off`, `icvgs=`/`icvds=` and `ic=` (the INITJCT start) on a latch of two transistors, each landing where ngspice's lands", () => {
+    const latch = (m1: string, m2: string) => ["latch", "VDD vdd 0 12", "R1 vdd a 1k", "R2 vdd b 1k", `M1 a b 0 mn ${m1}`, `M2 b a 0 mn ${m2}`, NCARD, TIGHT, ".op"];
+    const a = compare("latch-off1", latch("off", ""));
+    expect(a.a).toBeGreaterThan(10); // M1 held off: a high
+    const b = compare("latch-off2", latch("", "off"));
+    expect(b.b).toBeGreaterThan(10);
+    // the INITJCT start from the instances' initial conditions (here both land on the symmetric point, as ngspice's)
+    compare("latch-ic", latch("icvds=0.1 icvgs=12", "ic=12,0.1"));
+    compare("latch-ic2", latch("ic=12,0.1 m=2", "icvds=0.1 icvgs=12"));
   });
 
   itNgspice("LTspice-style cards: `VDMOS nchan` / `pchan` words, continuation lines, the vds= ron= qg= mfg= annotations, and ngspice's defaults (no RD, RS, RB)", () => {
