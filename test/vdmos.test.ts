@@ -265,6 +265,13 @@ describeNgspice("VDMOS against ngspice (1e-9)", () => {
     compare("latch-ic2", latch("ic=12,0.1 m=2", "icvds=0.1 icvgs=12"));
   });
 
+  itNgspice("self-heating (`thermal`, RTHJC, RTHCA: the junction temperature node): ngspice's own example's output characteristics, and a p-channel transistor with quasi-saturation and RB in the same network", () => {
+    const irfp240 = [".model IRFP240 VDMOS nchan", "+ Vto=4 Kp=5.9 Lambda=.001 Theta=0.015 ksubthres=.27", "+ Rd=61m Rs=18m Rg=3 Rds=1e7", "+ Is=60p N=1.1 Rb=14m XTI=3", "+ tcvth=0.0065 MU=-1.27 texp0=1.5", "+ Rthjc=0.02 Cthj=1e-3 Rthca=1000", "+ mtriode=0.8"];
+    compareDc("self-heating", ["self heating", "M1 D G 0 tj tc IRFP240 thermal", "rthk tc 0 0.05", "VG G 0 5", "VD D 0 2", ...irfp240], "VD 0.1 50 1 VG 5 13 2");
+    const hp = ".model hp vdmos (pchan vto=-3 kp=4 rd=0.1 rq=0.2 vq=3 rs=0.02 rb=0.05 is=1e-10 n=1.2 tcvth=-4m mu=-1.5 texp0=1.7 texp1=0.5 trb1=3m rthjc=0.5 rthca=20)";
+    compareDc("self-heating-p", ["p hot", "VS s 0 20", "VG g 0 12", "RL d 0 2", "M1 d g s tj tc hp thermal", "RTH tc 0 2", hp], "VG 16 10 -0.25");
+  });
+
   itNgspice("LTspice-style cards: `VDMOS nchan` / `pchan` words, continuation lines, the vds= ron= qg= mfg= annotations, and ngspice's defaults (no RD, RS, RB)", () => {
     const cards = [
       ".model IRFP240 VDMOS nchan",
@@ -295,10 +302,14 @@ describe("VDMOS netlist input", () => {
     expectError(() => load(deck("M1 d g 0 mn m=0", ".model mn vdmos (vto=3)")), 4, 15, /multiplier m must be positive/);
   });
 
-  it("refuses a wrong node count and the self-heating model, at the element", () => {
-    expectError(() => load(deck("M1 d g 0 0 mn", ".model mn vdmos (vto=3)")), 4, 10, /VDMOS transistor has 3 nodes \(drain gate source\), got 4/);
-    expectError(() => load(deck("M1 d g 0 tj tc mn thermal", ".model mn vdmos (vto=3 rthjc=1)")), 4, 19, /self-heating model/);
+  it("refuses a wrong node count, `thermal` without its two nodes or without RTHJC, and a transient or AC of a self-heating transistor", () => {
+    expectError(() => load(deck("M1 d g 0 0 mn", ".model mn vdmos (vto=3)")), 4, 10, /VDMOS transistor has 3 nodes \(drain gate source\), 5 with 'thermal'.*got 4/);
+    expectError(() => load(deck("M1 d g 0 mn thermal", ".model mn vdmos (vto=3 rthjc=1)")), 4, 10, /has 5 nodes with 'thermal' \(drain gate source tj tcase\), got 3/);
+    expectError(() => load(deck("M1 d g 0 tj tc mn thermal", "R1 tc 0 1", ".model mn vdmos (vto=3)")), 4, 19, /'thermal' needs RTHJC/);
     expectError(() => load(deck("M1 d g 0 mn w=1u", ".model mn vdmos (vto=3)")), 4, 13, /unknown parameter 'w'/);
+    expectError(() => load(deck("M1 d g 0 mn foo", ".model mn vdmos (vto=3)")), 4, 13, /unexpected 'foo'/);
+    const hot = load(deck("M1 d g 0 tj tc mn thermal", "R1 tc 0 1", ".model mn vdmos (vto=3 rthjc=1)"));
+    expect(() => transient(hot, { tstop: 1e-6, tstep: 1e-8 })).toThrow(/self-heating model .* DC only/);
   });
 
   it("warns about a parameter ngspice 39 does not know on a VDMOS card and ignores it, as ngspice", () => {

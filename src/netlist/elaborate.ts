@@ -67,8 +67,8 @@ export type ElementSpec = (
       /** An M line whose model is a VDMOS card (ngspice's vdmos device). */
       type: "vdmos";
       name: string;
-      /** Drain, gate, source. */
-      nodes: [string, string, string];
+      /** Drain, gate, source; with `thermal` also tj and tcase (the self-heating network's nodes). */
+      nodes: string[];
       model: VdmosModelParams;
       modelName: string;
       /** The multiplier m (default 1). */
@@ -80,6 +80,8 @@ export type ElementSpec = (
       icVgs: number;
       /** `off`: the operating point starts with vgs = vds = 0 (ngspice's OFF). */
       off?: boolean;
+      /** `thermal` (with RTHJC on the card): the self-heating model on nodes tj, tcase. */
+      thermal?: boolean;
       loc: SourceLoc;
     }
   | {
@@ -285,7 +287,7 @@ const J_UNSUPPORTED: Record<string, string> = {
   ic: "JFET initial conditions (ic=) are not supported",
 };
 
-const VDMOS_USAGE = "VDMOS Mname drain gate source model [off] [m=M] [temp=T] [dtemp=D] [icvds=V] [icvgs=V] [ic=VDS,VGS]";
+const VDMOS_USAGE = "VDMOS Mname drain gate source [tj tcase] model [off] [thermal] [m=M] [temp=T] [dtemp=D] [icvds=V] [icvgs=V] [ic=VDS,VGS]";
 const VDMOS_PARAMS: Record<string, number> = { m: 1, temp: 1, dtemp: 1, icvds: 1, icvgs: 1, ic: 2 };
 const M_USAGE = "MOSFET Mname drain gate source bulk model [off] [l=L] [w=W] [ad=AD] [as=AS] [pd=PD] [ps=PS] [nrd=NRD] [nrs=NRS] [m=M]";
 const M_PARAMS: Record<string, number> = { l: 1, w: 1, ad: 1, as: 1, pd: 1, ps: 1, nrd: 1, nrs: 1, m: 1 };
@@ -1096,27 +1098,36 @@ function valueLine(ctx: Ctx, card: ElementCard, f: Frame, name: string, nodes: [
 /**
  * An M line naming a VDMOS model (ngspice's inp2m.c with vdmos):
  * `Mname drain gate source model [off] [m=M] [temp=T] [dtemp=D]
- * [icvds=V] [icvgs=V] [ic=VDS,VGS]`. The `thermal` flag with the junction
- * and case temperature nodes (self-heating) is refused.
+ * [icvds=V] [icvgs=V] [ic=VDS,VGS]`, or with `thermal` (self-heating,
+ * RTHJC on the card) two more nodes, the junction and case temperatures.
  */
 function readVdmosLine(ctx: Ctx, card: ElementCard, f: Frame, local: ParamEnv, name: string, a: ReturnType<typeof splitArgs>, nodesOf: (nodes: string[]) => string[]): void {
   const { pos, named } = a;
-  const thermal = pos.find((t) => t.lower === "thermal");
-  if (thermal) throw new NetlistError(`${card.name}: the VDMOS self-heating model ('thermal' with the Tj and Tcase nodes) is not supported`, thermal.loc);
+  // ngspice's inpcom.c: with `thermal` the line has exactly 5 nodes, d g s tj tcase
+  const thermalTok = pos.find((t, j) => j >= 3 && t.lower === "thermal");
   const mi = pos.findIndex((t, j) => j >= 3 && j <= 5 && t.kind === "word" && hasVdmosModel(t.lower, f.models));
-  if (mi !== 3) {
-    throw new NetlistError(`${card.name}: a VDMOS transistor has 3 nodes (drain gate source), got ${mi} before model '${clip(pos[mi].text)}' (ngspice's 4th and 5th VDMOS nodes are the self-heating model's Tj and Tcase, which eqspice does not support)`, pos[3].loc);
+  if (thermalTok ? mi !== 5 : mi !== 3) {
+    const want = thermalTok ? "5 nodes with 'thermal' (drain gate source tj tcase)" : "3 nodes (drain gate source), 5 with 'thermal' (the self-heating model's tj and tcase)";
+    throw new NetlistError(`${card.name}: a VDMOS transistor has ${want}, got ${mi} before model '${clip(pos[mi].text)}'`, pos[Math.min(mi, 3)].loc);
   }
-  const nodes = needNodes(card, pos, 3, VDMOS_USAGE);
-  const modelTok = pos[3];
-  const offTok = pos[4]?.lower === "off" ? pos[4] : undefined;
-  checkArgs(card, a, offTok ? 5 : 4, VDMOS_USAGE, VDMOS_PARAMS);
+  const nodes = needNodes(card, pos, mi, VDMOS_USAGE);
+  const modelTok = pos[mi];
+  const flags = pos.slice(mi + 1);
+  const offTok = flags.find((t) => t.lower === "off");
+  const badFlag = flags.find((t) => t.lower !== "off" && t.lower !== "thermal");
+  if (badFlag || flags.length > (offTok ? 1 : 0) + (thermalTok ? 1 : 0)) {
+    const t = badFlag ?? flags[flags.length - 1];
+    throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}' (usage: ${VDMOS_USAGE})`, t.loc);
+  }
+  checkArgs(card, a, pos.length, VDMOS_USAGE, VDMOS_PARAMS);
   const resolved = resolveVdmosModel(modelTok, f.models, local, ctx.options.tnom, (mn, msg) => {
     if (ctx.warned.has(`vdmos:${mn}:${msg}`)) return;
     ctx.warned.add(`vdmos:${mn}:${msg}`);
     ctx.warnings.push(msg);
   });
   if (!resolved) throw new NetlistError(`${card.name}: unknown VDMOS model '${clip(modelTok.text)}'`, modelTok.loc);
+  // vdmosset.c: self-heating needs RTHJC on the card; without it ngspice leaves tj and tcase unconnected
+  if (thermalTok && !resolved.model.rthjcGiven) throw new NetlistError(`${card.name}: 'thermal' needs RTHJC on .model ${resolved.name} (ngspice then leaves the tj and tcase nodes unconnected)`, thermalTok.loc);
   const num = (key: string): number | undefined => {
     const n = named.get(key);
     return n ? evalTok(n.values[0], local, `${card.name} ${key}`) : undefined;
@@ -1135,7 +1146,7 @@ function readVdmosLine(ctx: Ctx, card: ElementCard, f: Frame, local: ParamEnv, n
   ctx.out.push({
     type: "vdmos",
     name,
-    nodes: nodesOf(nodes) as [string, string, string],
+    nodes: nodesOf(nodes),
     model: resolved.model,
     modelName: resolved.name,
     m,
@@ -1143,6 +1154,7 @@ function readVdmosLine(ctx: Ctx, card: ElementCard, f: Frame, local: ParamEnv, n
     icVds,
     icVgs,
     ...(offTok && { off: true }),
+    ...(thermalTok && { thermal: true }),
     loc: card.loc,
   });
 }

@@ -63,6 +63,7 @@ export function resolveVdmosModel(
     p.texp0Given = given.has("texp0");
     p.bvGiven = given.has("bv");
     p.rdsGiven = given.has("rds");
+    p.rthjcGiven = given.has("rthjc");
     const at = (field: keyof VdmosModelParams): SourceLoc => {
       for (const [key, tok] of card.params) if (VDMOS_PARAM_ALIASES[key] === field) return tok.loc;
       return card.loc;
@@ -80,6 +81,8 @@ export function resolveVdmosModel(
     if (p.bvGiven && !(p.ibv > 0)) throw bad("ibv", "IBV must be positive");
     if (!(p.vj > 0)) throw bad("vj", "VJ must be positive");
     if (!(p.fc >= 0 && p.fc < 1)) throw bad("fc", `FC must be in [0, 1) (got ${p.fc})`);
+    if (!(p.rthjc > 0)) throw bad("rthjc", "RTHJC must be positive");
+    if (!(p.rthca > 0)) throw bad("rthca", "RTHCA must be positive");
     if (!(p.tnom > -CONSTCtoK)) throw bad("tnom", "TNOM must be above -273.15 C");
     if (p.eg < 0.1) warn(card.name, `${formatLoc(at("eg"))}: .model ${card.name}: body diode activation energy EG = ${p.eg} is limited to 0.1 (as ngspice)`);
     if (p.fc > 0.95) warn(card.name, `${formatLoc(at("fc"))}: .model ${card.name}: coefficient FC = ${p.fc} is limited to 0.95 (as ngspice)`);

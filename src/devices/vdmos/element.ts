@@ -2,6 +2,7 @@
 import type { MakeDevice } from "../kind.js";
 import { Vdmos } from "./vdmos.js";
 import { vdmosInstanceAt } from "./vdmos-model.js";
+import { CONSTCtoK } from "../diode/diode-model.js";
 
 export const makeVdmos: MakeDevice<"vdmos"> = (s, { nodes: n, internalNode, options }) => {
   const p = vdmosInstanceAt(s.model, s.m, s.temp, options.reltol);
@@ -10,7 +11,11 @@ export const makeVdmos: MakeDevice<"vdmos"> = (s, { nodes: n, internalNode, opti
   const gi = s.model.rg > 0 ? internalNode("gate") : n[1];
   const si = s.model.rs > 0 ? internalNode("source") : n[2];
   const bi = s.model.rb > 0 ? internalNode("body") : n[2];
-  const dev = new Vdmos(s.name, n[0], n[1], n[2], di, gi, si, bi, p);
+  // `thermal`: nodes tj, tcase and the self-heating network (the instance values at the junction temperature on each load)
+  const th = s.thermal
+    ? { tj: n[3], tc: n[4], rthjc: s.model.rthjc, rthca: s.model.rthca, tambC: options.temp, at: (T: number) => vdmosInstanceAt(s.model, s.m, T - CONSTCtoK, options.reltol) }
+    : null;
+  const dev = new Vdmos(s.name, n[0], n[1], n[2], di, gi, si, bi, p, th);
   dev.gmin = options.gmin;
   dev.off = s.off === true;
   dev.icVds = s.icVds;

@@ -89,6 +89,11 @@ export interface VdmosModelParams {
   cgs: number;
   /** TNOM (C): parameter measurement temperature; `.options tnom` when not given. */
   tnom: number;
+  /** Self-heating (an instance with `thermal`): RTHJC, RTHCA (K/W), CTHJ (J/K); it acts only when RTHJC is given. */
+  rthjc: number;
+  rthca: number;
+  cthj: number;
+  rthjcGiven: boolean;
 }
 
 export function vdmosDefaults(tnom: number): VdmosModelParams {
@@ -144,6 +149,10 @@ export function vdmosDefaults(tnom: number): VdmosModelParams {
     a: 1,
     cgs: 0,
     tnom,
+    rthjc: 1,
+    rthca: 1000,
+    cthj: 10e-6,
+    rthjcGiven: false,
   };
 }
 
@@ -152,8 +161,9 @@ export function vdmosDefaults(tnom: number): VdmosModelParams {
  * its field of VdmosModelParams; null: read and not used by eqspice's DC
  * model (noise KF/AF, the safe-operating-area limits, which only warn in
  * ngspice, and the self-heating network, which acts only on an instance
- * with the `thermal` flag, refused where the instance is read); "type":
- * the vdmosn / vdmosp / vdmos flags.
+ * with the `thermal` flag, read below); "type":
+ * the vdmosn / vdmosp / vdmos flags. RTHJC, RTHCA, CTHJ act only on an
+ * instance with the `thermal` flag.
  */
 export const VDMOS_PARAM_ALIASES: Record<string, keyof VdmosModelParams | null | "ntype" | "ptype"> = {
   vto: "vto",
@@ -210,9 +220,9 @@ export const VDMOS_PARAM_ALIASES: Record<string, keyof VdmosModelParams | null |
   cgdmax: "cgdmax",
   a: "a",
   cgs: "cgs",
-  rthjc: null,
-  rthca: null,
-  cthj: null,
+  rthjc: "rthjc",
+  rthca: "rthca",
+  cthj: "cthj",
   vgs_max: null,
   vgd_max: null,
   vds_max: null,
@@ -267,6 +277,9 @@ export interface VdmosInstance {
   readonly vcrit: number;
   readonly bvEff: number;
   readonly gb: number;
+  /** d(isat)/dT (A/K) and d(gb)/dT (S/K, ngspice's VDIOtConductance_dT), for self-heating. */
+  readonly isatDT: number;
+  readonly gbDT: number;
   /** Body diode depletion charge at T: CJO m (F), VJ (V), M, FC VJ (V), F1, F2, F3; TT (s). */
   readonly cj: number;
   readonly pb: number;
@@ -304,7 +317,10 @@ export function vdmosInstanceAt(model: VdmosModelParams, m: number, tempC: numbe
   const gg = model.rg > 0 ? m / model.rg / (1 + model.trg1 * dt + model.trg2 * dt * dt) : 0;
   const gs = model.rs > 0 ? m / model.rs / (1 + model.trs1 * dt + model.trs2 * dt * dt) : 0;
   const gds = model.rdsGiven && model.rds > 0 ? m / model.rds : 1e-15;
-  const gb = model.rb > 0 ? m / model.rb / (1 + model.trb1 * dt + model.trb2 * dt * dt) : 0;
+  const gb0 = model.rb > 0 ? m / model.rb : 0;
+  const fb = 1 + model.trb1 * dt + model.trb2 * dt * dt;
+  const gb = gb0 / fb;
+  const gbDT = (-gb0 * (model.trb1 + model.trb2 * dt)) / (fb * fb); // vdmostemp.c's (without the 2 of d(dt^2))
 
   // junction potential and capacitance at T (the diode's pbfact formulas)
   const fact1 = tnom / REFTEMP;
@@ -331,6 +347,8 @@ export function vdmosInstanceAt(model: VdmosModelParams, m: number, tempC: numbe
   const arg1 = ((T / tnom) - 1) * eg / vte;
   const arg2 = (model.xti / model.n) * Math.log(T / tnom);
   const isat = m * is * Math.exp(arg1 + arg2);
+  const arg1DT = eg / (vte * tnom) - (eg * (T / tnom - 1)) / (vte * T);
+  const isatDT = isat * (arg1DT + model.xti / model.n / T);
   const xfc = Math.log(1 - fc);
   const f1 = (pb * (1 - Math.exp((1 - mj) * xfc))) / (1 - mj);
   let depCap = fc * pb;
@@ -377,6 +395,8 @@ export function vdmosInstanceAt(model: VdmosModelParams, m: number, tempC: numbe
     vcrit,
     bvEff,
     gb,
+    isatDT,
+    gbDT,
     cj,
     pb,
     mj,
@@ -509,4 +529,23 @@ export function vdmosDiodeCharge(p: VdmosInstance, vd: number, cdb: number, gdb:
   }
   out.q = q + p.tt * cdb;
   out.c = c + p.tt * gdb;
+}
+
+/**
+ * d(i)/dT (A/K) of the body diode's current at normalized vd and device
+ * temperature T (K), as vdmosload.c's dIdio_dT for self-heating (p at T).
+ */
+export function vdmosDiodeDT(p: VdmosInstance, vd: number, T: number): number {
+  const vte = p.vte;
+  if (vd >= -3 * vte) {
+    const evd = Math.exp(vd / vte);
+    return p.isatDT * (evd - 1) - (p.isat * vd * evd) / (vte * T);
+  }
+  if (!p.model.bvGiven || vd >= -p.bvEff) {
+    const arg = (3 * vte) / (vd * Math.E);
+    const arg3 = arg * arg * arg;
+    return -p.isatDT * (arg3 + 1) - (p.isat * 3 * arg3) / T;
+  }
+  const evrev = Math.exp(-(p.bvEff + vd) / p.vtebrk);
+  return (p.isat * (-p.bvEff - vd) * evrev) / p.vtebrk / T - p.isatDT * evrev;
 }

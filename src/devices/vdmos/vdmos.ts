@@ -49,11 +49,12 @@
  * `accept` re-evaluates them at the converged voltages and shifts the
  * history; `startCharges` takes ngspice's TRANOP charges with no current.
  */
+import { InputError } from "../../util/errors.js";
 import { fetlim, limvds } from "../mosfet/mos-shared.js";
 import { pnjlim } from "../diode/diode.js";
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
-import { vdmosChannel, vdmosDiode, vdmosDiodeCharge, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
+import { vdmosChannel, vdmosDiode, vdmosDiodeCharge, vdmosDiodeDT, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
 
 /** Local terminals. */
 const D = 0;
@@ -63,7 +64,10 @@ const DP = 3;
 const GP = 4;
 const SP = 5;
 const RP = 6;
-const NT = 7;
+/** The self-heating model's junction and case temperature nodes (ground without `thermal`). */
+const TJ = 7;
+const TC = 8;
+const NT = 9;
 
 /** Charge indices: gate-source, gate-drain (gate capacitances), the body diode's. */
 const QGS = 0;
@@ -77,6 +81,34 @@ const PAIRS: ReadonlyArray<readonly [number, number]> = [
   [G, GP], [GP, G], [D, S], [S, D],
   [RP, D], [D, RP], [S, RP], [RP, S], [RP, RP],
 ];
+/** The entries self-heating adds (vdmosset.c, the thermal TSTALLOCs without the ambient node and its branch). */
+const THERMAL_PAIRS: ReadonlyArray<readonly [number, number]> = [
+  [TJ, TJ], [TJ, DP], [TJ, SP], [TJ, GP], [GP, TJ], [DP, TJ], [SP, TJ],
+  [TJ, RP], [TJ, D], [RP, TJ], [D, TJ], [TJ, S], [S, TJ],
+  [TC, TC], [TC, TJ], [TJ, TC],
+];
+
+/**
+ * ngspice's self-heating network (an instance with `thermal`, RTHJC on the
+ * card): nodes tj (its voltage is the junction's temperature rise dT in K
+ * over the device temperature) and tc; the power the transistor dissipates
+ * enters tj. vdmosset.c allocates RTHJC between tj and tc, and for RTHCA
+ * the entries (tc, tc), (tp, tp), (tp, tj), (tj, tp), with tp the ambient
+ * node its source holds at the circuit temperature in C: so RTHCA runs
+ * from tc to ground and tj sees the ambient through -1/RTHCA (ngspice 39's
+ * entries, kept: the solution is ngspice's). With tp eliminated:
+ *   tj: (V(tj) - V(tc)) / RTHJC - T_amb / RTHCA = P,   tc: (V(tc) - V(tj)) / RTHJC + V(tc) / RTHCA = 0.
+ */
+export interface VdmosThermal {
+  readonly tj: number;
+  readonly tc: number;
+  readonly rthjc: number;
+  readonly rthca: number;
+  /** The circuit temperature (C), ngspice's vCktTemp. */
+  readonly tambC: number;
+  /** The instance values at a device temperature T (K): vdmostemp.c's update at T. */
+  readonly at: (T: number) => VdmosInstance;
+}
 
 export class Vdmos implements Device {
   readonly linear = false;
@@ -127,6 +159,11 @@ export class Vdmos implements Device {
   private haveInteg = false;
   private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
   private readonly jq = { q: 0, c: 0 };
+  /** The instance values of this load / addCurrents: p, or with self-heating p at the junction temperature (heated). */
+  private pc: VdmosInstance;
+  /** Self-heating: limiter memory of the temperature rise (K; ngspice's state0 delTemp) and d(gdrain)/dT of the last load (S/K). */
+  dT0 = 0;
+  private dgdrainDT = 0;
 
   constructor(
     readonly name: string,
@@ -139,11 +176,15 @@ export class Vdmos implements Device {
     readonly si: number,
     readonly bi: number,
     readonly p: VdmosInstance,
+    /** The self-heating network (`thermal`), or null. */
+    readonly th: VdmosThermal | null = null,
   ) {
+    this.pc = p;
     const nodes = [d, g, s];
+    if (th) nodes.push(th.tj, th.tc);
     for (const [x, y] of [[di, d], [gi, g], [si, s], [bi, s]]) if (x !== y) nodes.push(x);
     this.nodes = nodes;
-    this.term = Int32Array.from([d, g, s, di, gi, si, bi]);
+    this.term = Int32Array.from([d, g, s, di, gi, si, bi, th ? th.tj : 0, th ? th.tc : 0]);
     this.hasRd = di !== d;
     this.gdrain = p.rd0 > 0 ? 1 / p.rd0 : 0;
     const m = p.model;
@@ -155,6 +196,7 @@ export class Vdmos implements Device {
   dcGroups(): ReadonlyArray<readonly number[]> {
     const groups: number[][] = [[this.d, this.di, this.s, this.si, this.bi]];
     if (this.gi !== this.g) groups.push([this.g, this.gi]);
+    if (this.th) groups.push([this.th.tj, this.th.tc, 0]);
     return groups;
   }
 
@@ -162,6 +204,19 @@ export class Vdmos implements Device {
     const t = this.term;
     for (let r = 0; r < NT; r++) this.rows[r] = ctx.row(t[r]);
     for (const [r, c] of PAIRS) this.h[r * NT + c] = ctx.entry(this.rows[r], ctx.row(t[c]));
+    if (this.th) for (const [r, c] of THERMAL_PAIRS) this.h[r * NT + c] = ctx.entry(this.rows[r], ctx.row(t[c]));
+  }
+
+  /**
+   * The instance at junction temperature T (K) with vdmosload.c's
+   * self-heating factors on top of vdmostemp.c's update at T:
+   * KP (T/T0)^MU, RD (T/T0)^TEXP0, RQ (T/T0)^TEXP1 (T0 the device temperature).
+   */
+  private heated(T: number): VdmosInstance {
+    const pT = this.th!.at(T);
+    const m = pT.model;
+    const ratio = T / this.p.temp;
+    return { ...pT, beta: pT.beta * Math.pow(ratio, m.mu), rd0: pT.rd0 * Math.pow(ratio, m.texp0), rd1: m.qsGiven ? pT.rd1 * Math.pow(ratio, m.texp1) : 0 };
   }
 
   /** Forget the limiter's memory (a new, unrelated solve). */
@@ -171,7 +226,7 @@ export class Vdmos implements Device {
 
   /** The drain conductance at node voltages V in channel mode `mode` (S), GMIN for the quasi-saturation one. */
   private drainConductance(V: Float64Array, mode: number, gmin: number): number {
-    const p = this.p;
+    const p = this.pc;
     if (p.model.qsGiven && mode === 1) {
       const vdsn = p.type * (V[this.d] - V[this.s]);
       const rd = p.rd0 + p.rd1 * (vdsn / (vdsn + Math.abs(p.model.vq)));
@@ -179,6 +234,21 @@ export class Vdmos implements Device {
     }
     return p.rd0 > 0 ? 1 / p.rd0 : this.gdrain;
   }
+
+  /**
+   * The node voltages the load reads directly (ngspice's CKTrhsOld in the
+   * quasi-saturation vdsn and self-heating's Vrd, vrs): ctx.V, or zeros on
+   * the first iteration of a cold solve (INITJCT) and on a from-zero
+   * iteration, where ngspice's CKTrhsOld is 0 everywhere while eqspice's
+   * fixed nodes already hold their sources' values.
+   */
+  private rhsOld(ctx: LoadContext): Float64Array {
+    if (!ctx.initJunctions && !(this.holdOff && !this.off)) return ctx.V;
+    if (this.zeros?.length !== ctx.V.length) this.zeros = new Float64Array(ctx.V.length);
+    return this.zeros;
+  }
+
+  private zeros: Float64Array | null = null;
 
   load(ctx: LoadContext): void {
     const p = this.p;
@@ -214,8 +284,29 @@ export class Vdmos implements Device {
     }
     this.vgs0 = vgs;
     this.vds0 = vds;
+    const th = this.th;
+    let dT = 0;
+    if (th) {
+      // the temperature rise: DEVlimitlog around the last one (30 K, then logarithmic), Check_th
+      let checkTh = true;
+      if (!this.holdOff && !ctx.initJunctions) {
+        dT = V[th.tj];
+        const old = this.dT0;
+        checkTh = false;
+        if (dT > old + 30) {
+          dT = old + 30 + Math.log10((dT - old) / 30);
+          checkTh = true;
+        } else if (dT < old - 30) {
+          dT = old - 30 - Math.log10((old - dT) / 30);
+          checkTh = true;
+        }
+      }
+      if (checkTh) ctx.noncon = true;
+      this.dT0 = dT;
+      this.pc = this.heated(p.temp + dT);
+    }
     // the next limiting's von: ngspice's type * VDMOSvon, with VDMOSvon = type * von and von = tVth type
-    this.von0 = p.vth * t;
+    this.von0 = this.pc.vth * t;
     let integ = ctx.integ;
     if (integ && this.charged) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
@@ -226,6 +317,7 @@ export class Vdmos implements Device {
       this.haveInteg = true;
     } else integ = null;
     this.stampChannel(ctx, vgs, vds, true);
+    if (th) this.stampHeatedChannel(ctx, vgs, vds, dT, th);
     if (integ) this.stampGateCharges(ctx, vgs, vds, integ);
 
     // body diode
@@ -255,6 +347,97 @@ export class Vdmos implements Device {
     if (check) ctx.noncon = true;
     this.vd0 = vd;
     this.stampDiode(ctx, vd, true, integ);
+    if (th) {
+      this.stampHeatedDiode(ctx, vd, dT);
+      this.pc = p;
+    }
+  }
+
+  /**
+   * Self-heating's channel terms (vdmosload.c): the channel's and RD's
+   * dependence on the temperature node (GmT = dIds/dT, dIrd/dT), the power
+   * P = cdrain |vds| + gdrain Vrd^2 into tj linearized in vg', vd', vs', V(d)
+   * and dT (ngspice's gtempg, gtempd, gtempT, cth), and the network.
+   */
+  private stampHeatedChannel(ctx: LoadContext, vgs: number, vds: number, dT: number, th: VdmosThermal): void {
+    const t = this.p.type;
+    const ch = this.ch;
+    const T = this.p.temp + dT;
+    const { cdrain, gm, gds, mode } = ch;
+    const Vds = mode === 1 ? vds : -vds;
+    const Vgs = mode === 1 ? vgs : vgs - vds;
+    const gmTraw = (cdrain * this.pc.model.mu) / T; // dIds/dT = dBeta/dT ... with dBeta/dT = Beta MU / T
+    const gtempg = t * gm * Vds;
+    const gtempT = gmTraw * Vds;
+    const gtempd = t * (gds * Vds + cdrain);
+    let cth = cdrain * Vds - t * (gtempg * Vgs + gtempd * Vds) - gtempT * dT;
+    const V = this.rhsOld(ctx);
+    const vrd = V[this.d] - V[this.di];
+    const gdrain = this.gdrain;
+    const dIthdVrd = gdrain * vrd;
+    const dIrddT = vrd * this.dgdrainDT;
+    cth += gdrain * vrd * vrd - dIthdVrd * vrd - dIrddT * vrd * dT;
+    let gmT: number, gTtdp: number, gTtsp: number;
+    if (mode === 1) {
+      gmT = t * gmTraw;
+      gTtdp = gtempd;
+      gTtsp = -(gtempg + gTtdp);
+    } else {
+      gmT = -t * gmTraw;
+      gTtsp = gtempd;
+      gTtdp = -(gtempg + gTtsp);
+    }
+    const b = ctx.b;
+    const rows = this.rows;
+    b[rows[D]] += dIrddT * dT;
+    b[rows[DP]] += gmT * dT - dIrddT * dT;
+    b[rows[SP]] += -gmT * dT;
+    b[rows[TJ]] += cth + th.tambC / th.rthca;
+    this.add(ctx, D, TJ, dIrddT);
+    this.add(ctx, DP, TJ, gmT - dIrddT);
+    this.add(ctx, SP, TJ, -gmT);
+    this.add(ctx, TJ, TJ, -gtempT - dIrddT * vrd + 1 / th.rthjc);
+    this.add(ctx, TJ, GP, -gtempg);
+    this.add(ctx, TJ, D, -dIthdVrd);
+    this.add(ctx, TJ, DP, -gTtdp + dIthdVrd);
+    this.add(ctx, TJ, SP, -gTtsp);
+    this.add(ctx, TJ, TC, -1 / th.rthjc);
+    this.add(ctx, TC, TJ, -1 / th.rthjc);
+    this.add(ctx, TC, TC, 1 / th.rthjc + 1 / th.rthca);
+  }
+
+  /**
+   * Self-heating's body-diode terms (vdmosload.c): its current's and RB's
+   * dependence on the temperature node, and their power vd cd + gb vrs^2
+   * into tj (ngspice's entries, the type left out of them as there).
+   */
+  private stampHeatedDiode(ctx: LoadContext, vd: number, dT: number): void {
+    const p = this.pc;
+    const t = p.type;
+    const T = this.p.temp + dT;
+    const V = this.rhsOld(ctx);
+    const { i: cd, g: gd } = this.jn; // the diode at vd (stampDiode)
+    const gspr = p.gb;
+    const vrs = V[this.s] - V[this.bi];
+    const dIdiodT = vdmosDiodeDT(p, vd, T);
+    const ith = vd * cd + vrs * vrs * gspr;
+    const dIthdVdio = cd + vd * gd;
+    const dIthdVrs = vrs * gspr;
+    const dIrsdT = vrs * p.gbDT;
+    const dIthdT = vrs * dIrsdT + dIdiodT * vd;
+    const b = ctx.b;
+    const rows = this.rows;
+    b[rows[RP]] += dIdiodT * dT - dIrsdT * dT;
+    b[rows[D]] += -dIdiodT * dT;
+    b[rows[S]] += dIrsdT * dT;
+    b[rows[TJ]] += ith - t * dIthdVdio * vd - dIthdVrs * vrs - dIthdT * dT;
+    this.add(ctx, TJ, S, -dIthdVrs);
+    this.add(ctx, TJ, RP, -dIthdVdio + dIthdVrs);
+    this.add(ctx, TJ, D, dIthdVdio);
+    this.add(ctx, TJ, TJ, -dIthdT);
+    this.add(ctx, RP, TJ, dIdiodT - dIrsdT);
+    this.add(ctx, S, TJ, dIrsdT);
+    this.add(ctx, D, TJ, -dIdiodT);
   }
 
   /**
@@ -400,13 +583,27 @@ export class Vdmos implements Device {
    * currents (ngspice's cdreq).
    */
   private stampChannel(ctx: LoadContext, vgs: number, vds: number, rhs: boolean, shunt = true): void {
-    const p = this.p;
+    const p = this.pc;
     const t = p.type;
     const ch = this.ch;
     vdmosChannel(p, vgs, vds, ch);
     const vgd = vgs - vds;
-    const gdrain = this.hasRd ? this.drainConductance(ctx.V, ch.mode, ctx.gmin) : 0;
+    const gdrain = this.hasRd ? this.drainConductance(this.rhsOld(ctx), ch.mode, ctx.gmin) : 0;
     this.gdrain = gdrain;
+    if (this.th && this.hasRd) {
+      // d(gdrain)/dT with self-heating: rd0 ~ T^TEXP0, rd1 ~ T^TEXP1 (vdmosload.c's drd0T_dT, drd1T_dT)
+      const m = p.model;
+      const drd0 = (p.rd0 * m.texp0) / p.temp;
+      let dg = p.rd0 > 0 ? -drd0 / (p.rd0 * p.rd0) : 0;
+      if (m.qsGiven && ch.mode === 1) {
+        const Vo = this.rhsOld(ctx);
+        const vdsn = t * (Vo[this.d] - Vo[this.s]);
+        const frac = vdsn / (vdsn + Math.abs(m.vq));
+        const rd = p.rd0 + p.rd1 * frac;
+        if (rd > 0) dg = -(drd0 + ((p.rd1 * m.texp1) / p.temp) * frac) / (rd * rd);
+      }
+      this.dgdrainDT = dg;
+    }
 
     const { gm, gds, cdrain } = ch;
     let xnrm: number, xrev: number, cdreq: number;
@@ -451,7 +648,7 @@ export class Vdmos implements Device {
 
   /** The body diode and RB at normalized vd (its charge too with `integ`): the Jacobian, and with `rhs` the companion current (ngspice's cdeq). */
   private stampDiode(ctx: LoadContext, vd: number, rhs: boolean, integ: IntegrationState | null): void {
-    const p = this.p;
+    const p = this.pc;
     const t = p.type;
     const jn = this.jn;
     vdmosDiode(p, vd, ctx.gmin, jn);
@@ -495,6 +692,7 @@ export class Vdmos implements Device {
    * (depletion plus TT gd) between r and d.
    */
   acLoad(ctx: AcLoadContext): void {
+    if (this.th) throw new InputError(`${this.name}: the VDMOS self-heating model (thermal) has no small-signal model in eqspice: its AC analysis is not supported`);
     const g = ctx.g;
     const [vgs, vgd, vd] = this.normalized(g.V);
     this.stampChannel(g, vgs, vgs - vgd, false, false);
@@ -514,12 +712,19 @@ export class Vdmos implements Device {
     pair(RP, D, this.jq.c);
   }
 
+  /** Why a transient cannot run it: the self-heating model's thermal capacitance (CTHJ) is not modelled. */
+  transientRefusal(): string | null {
+    return this.th ? `${this.name}: the VDMOS self-heating model (thermal, with its CTHJ) runs in DC only in eqspice` : null;
+  }
+
   /**
    * The currents (A) leaving d, g, s and the internal nodes at V (the
    * iterate, unlimited), GMIN across the body diode.
    */
   addCurrents(V: Float64Array, _x: Float64Array, time: number, out: Float64Array): void {
-    const p = this.p;
+    const th = this.th;
+    if (th) this.pc = this.heated(this.p.temp + V[th.tj]);
+    const p = this.pc;
     const t = p.type;
     const vgs = t * (V[this.gi] - V[this.si]);
     const vds = t * (V[this.di] - V[this.si]);
@@ -554,6 +759,18 @@ export class Vdmos implements Device {
       const i = p.gb * (V[this.s] - V[this.bi]);
       out[this.s] += i;
       out[this.bi] -= i;
+    }
+    if (th) {
+      // the power into tj (channel, RD, diode, RB) and ngspice's thermal network (vdmosset.c's entries, see VdmosThermal)
+      const vdsAbs = Math.abs(vds);
+      const vrd = V[this.d] - V[this.di];
+      const gdr = this.hasRd ? this.drainConductance(V, ch.mode, this.gmin) : 0;
+      const vd = t * (V[this.bi] - V[this.d]);
+      const vrs = V[this.s] - V[this.bi];
+      const power = ch.cdrain * vdsAbs + gdr * vrd * vrd + vd * jn.i + p.gb * vrs * vrs;
+      out[th.tj] += -power + (V[th.tj] - V[th.tc]) / th.rthjc - th.tambC / th.rthca;
+      out[th.tc] += (V[th.tc] - V[th.tj]) / th.rthjc + V[th.tc] / th.rthca;
+      this.pc = this.p;
     }
     if (time >= 0 && this.started) {
       // the charges' currents at the last accepted point, as a capacitor's
