@@ -14,11 +14,11 @@
 import path from "node:path";
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { acSweep, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { acSweep, dcSweep, loadCircuit, loadCircuitFromText, opFromFile, transient } from "../src/api.js";
 import { Vdmos } from "../src/devices/vdmos/vdmos.js";
 import { vdmosDefaults, vdmosDiode, vdmosDiodeCharge, vdmosHalfCgd, vdmosInstanceAt, type VdmosInstance, type VdmosModelParams } from "../src/devices/vdmos/vdmos-model.js";
 import { ngAt, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
-import { describeNgspice, itNgspice, runNgspiceAc, runNgspiceDc, runNgspiceTran } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceAc, runNgspiceDc, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 import { GMIN, checkStamp, harness } from "./helpers/stamp-check.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
 
@@ -270,6 +270,28 @@ describeNgspice("VDMOS against ngspice (1e-9)", () => {
     compareDc("self-heating", ["self heating", "M1 D G 0 tj tc IRFP240 thermal", "rthk tc 0 0.05", "VG G 0 5", "VD D 0 2", ...irfp240], "VD 0.1 50 1 VG 5 13 2");
     const hp = ".model hp vdmos (pchan vto=-3 kp=4 rd=0.1 rq=0.2 vq=3 rs=0.02 rb=0.05 is=1e-10 n=1.2 tcvth=-4m mu=-1.5 texp0=1.7 texp1=0.5 trb1=3m rthjc=0.5 rthca=20)";
     compareDc("self-heating-p", ["p hot", "VS s 0 20", "VG g 0 12", "RL d 0 2", "M1 d g s tj tc hp thermal", "RTH tc 0 2", hp], "VG 16 10 -0.25");
+  });
+
+  itNgspice("at ngspice's default tolerances (reltol 1e-3) the node voltages still agree to 1e-12: Newton takes ngspice's steps (its Jacobian, limiters, INITJCT start), so it stops on ngspice's iterate", () => {
+    const decks: Record<string, string[]> = {
+      follower: ["follower", "VDD vdd 0 24", "VIN in 0 9", "RIN in g 100", "M1 vdd g out mn", "RL out 0 8", NCARD],
+      pushpull: ["push-pull", "VP vp 0 15", "VN vn 0 -15", "VIN in 0 1.3", "VB1 in gn 3.4", "VB2 gp in 3.6", "MN vp gn out mn", "MP vn gp out mp", "RL out 0 8", NCARD, PCARD],
+      quasisat: ["qs", "VDD vdd 0 12", "RL vdd d 1.5", "VG g 0 6", "M1 d g 0 mq m=2", ".model mq vdmos (vto=2.5 kp=6 rd=0.08 rq=0.3 vq=4 rs=0.01 rg=1 is=1e-12)"],
+      heating: ["hot", "M1 D G 0 tj tc mh thermal", "rthk tc 0 0.05", "VG G 0 5", "VD D 0 2", ".model mh vdmos (Vto=4 Kp=5.9 Lambda=.001 Theta=0.015 ksubthres=.27 Rd=61m Rs=18m Rg=3 Is=60p N=1.1 Rb=14m tcvth=0.0065 MU=-1.27 texp0=1.5 Rthjc=0.02 Rthca=1000)"],
+    };
+    for (const [name, lines] of Object.entries(decks)) {
+      const f = path.join(dir, `default-${name}.cir`);
+      writeFileSync(f, [...lines, ".op", ".end", ""].join("\n"));
+      const ng = runNgspiceOp(f);
+      const eq = opFromFile(f);
+      let w = 0;
+      for (const n of Object.keys(eq.nodes)) {
+        const d = Math.abs(eq.nodes[n] - ng.nodes[n]);
+        w = Math.max(w, d);
+        expect(d, `${name}: v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ng.nodes[n])));
+      }
+      worst.set(`default-${name}`, w);
+    }
   });
 
   itNgspice("LTspice-style cards: `VDMOS nchan` / `pchan` words, continuation lines, the vds= ron= qg= mfg= annotations, and ngspice's defaults (no RD, RS, RB)", () => {

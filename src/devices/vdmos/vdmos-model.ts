@@ -1,7 +1,8 @@
 /**
  * ngspice 39's VDMOS power MOSFET model (src/spicelib/devices/vdmos/):
  * its parameters (vdmos.c's model table), the defaults of vdmosset.c, the
- * temperature update of vdmostemp.c (VDMOStempUpdate, without self-heating)
+ * temperature update of vdmostemp.c (VDMOStempUpdate; self-heating calls it
+ * again at the junction temperature, devices/vdmos/vdmos.ts)
  * and the DC laws of vdmosload.c: a level-1-like channel with a soft
  * (logarithmic) weak-inversion overdrive, the body diode with its
  * breakdown, and the quasi-saturation drain resistance.
