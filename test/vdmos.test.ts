@@ -336,6 +336,7 @@ describe("VDMOS netlist input", () => {
 
   it("warns about a parameter ngspice 39 does not know on a VDMOS card and ignores it, as ngspice", () => {
     expectIgnored(() => load(deck("M1 d g 0 mn", ".model mn vdmos (vto=3 bogus=1)")), 5, 24, "bogus");
+    expectIgnored(() => load(deck("M1 d g 0 mn", ".model mn vdmos (level=1 vto=3)")), 5, 18, "level");
   });
 
   it("runs a transient of a transistor without charges (its DC law at every step)", () => {

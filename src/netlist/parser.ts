@@ -562,7 +562,8 @@ class Parser {
     const names = MODEL_NAME_TABLES[type];
     const ngKnown = names && (mosLevel1 || type === "d" || type === "vdmos") ? names : null;
     for (const p of assigns) {
-      if (ngKnown && p.name !== "level" && !ngKnown.ngspice.has(p.name) && !(p.name in ngKnown.own)) {
+      // (VDMOS has no LEVEL: ngspice ignores it there as any name outside the table)
+      if (ngKnown && (p.name !== "level" || type === "vdmos") && !ngKnown.ngspice.has(p.name) && !(p.name in ngKnown.own)) {
         this.out.warnings.push(`${formatLoc(p.loc)}: .model ${nameTok.text}: unrecognized parameter '${p.name}' ignored, as ngspice 39 ignores it`);
         continue;
       }
