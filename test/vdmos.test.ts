@@ -324,14 +324,15 @@ describe("VDMOS netlist input", () => {
     expectError(() => load(deck("M1 d g 0 mn m=0", ".model mn vdmos (vto=3)")), 4, 15, /multiplier m must be positive/);
   });
 
-  it("refuses a wrong node count, `thermal` without its two nodes or without RTHJC, and a transient or AC of a self-heating transistor", () => {
+  it("refuses a wrong node count, `thermal` without its two nodes or without RTHJC, and an AC analysis of a self-heating transistor", () => {
     expectError(() => load(deck("M1 d g 0 0 mn", ".model mn vdmos (vto=3)")), 4, 10, /VDMOS transistor has 3 nodes \(drain gate source\), 5 with 'thermal'.*got 4/);
     expectError(() => load(deck("M1 d g 0 mn thermal", ".model mn vdmos (vto=3 rthjc=1)")), 4, 10, /has 5 nodes with 'thermal' \(drain gate source tj tcase\), got 3/);
     expectError(() => load(deck("M1 d g 0 tj tc mn thermal", "R1 tc 0 1", ".model mn vdmos (vto=3)")), 4, 19, /'thermal' needs RTHJC/);
     expectError(() => load(deck("M1 d g 0 mn w=1u", ".model mn vdmos (vto=3)")), 4, 13, /unknown parameter 'w'/);
     expectError(() => load(deck("M1 d g 0 mn foo", ".model mn vdmos (vto=3)")), 4, 13, /unexpected 'foo'/);
-    const hot = load(deck("M1 d g 0 tj tc mn thermal", "R1 tc 0 1", ".model mn vdmos (vto=3 rthjc=1)"));
-    expect(() => transient(hot, { tstop: 1e-6, tstep: 1e-8 })).toThrow(/self-heating model .* DC only/);
+    const hot = path.join(dir, "hot-ac.cir");
+    writeFileSync(hot, deck("M1 d g 0 tj tc mn thermal", "R1 tc 0 1", ".model mn vdmos (vto=3 rthjc=1)", ".ac dec 2 1 10"));
+    expect(() => acSweep(hot)).toThrow(/self-heating model \(thermal\) has no small-signal model/);
   });
 
   it("warns about a parameter ngspice 39 does not know on a VDMOS card and ignores it, as ngspice", () => {
@@ -397,6 +398,20 @@ describeNgspice("VDMOS transients and AC against ngspice (gate charges CGS, CGDM
     // the nonlinear Cgd's charge is integrated Meyer-style (its increments depend on the steps taken), as the MOSFETs' gate
     // charges are: 1e-3 V as in test/mosfet-tran.test.ts (4e-4 V measured on the 30 V turn-off; 2e-5 V with a constant Cgd)
     expect(p.dv, `${p.node} at ${p.t}`).toBeLessThanOrEqual(1e-3);
+  });
+
+  itNgspice("self-heating in a transient: the junction temperature rises through CTHJ (ngspice's 2 CTHJ) while a pulse holds the transistor on, and falls after: 1e-5 K, 1e-3 V", () => {
+    const hot = ["hot tran", TRAN_OPTS, "M1 D G 0 tj tc hot thermal", "rthk tc 0 0.05", "VG G 0 PULSE(0 8 10u 10u 10u 100u 300u)", "RL DD D 1", "VD DD 0 12", ...IRFP240, "+ Rthjc=0.02 Cthj=1e-3 Rthca=1000", ".tran 0.5u 200u"].map((l) => l.replace(/IRFP240( VDMOS)/, "hot$1"));
+    const r = tranDeck("self-heating-tran", hot, 0.02e-6, ["tj", "d"]);
+    const tj = r.eq.nodes.tj;
+    expect(Math.max(...tj)).toBeGreaterThan(0.4); // it heats
+    expect(r.dv, `${r.node} at ${r.t}`).toBeLessThanOrEqual(1e-3);
+    const f = path.join(dir, "self-heating-tran.cir");
+    const ng = runNgspiceTran(f, { tstep: 0.5e-6, tstop: 200e-6, tmax: 0.02e-6, nodes: ["tj"] });
+    let w = 0;
+    for (let k = 0; k < r.eq.time.length; k++) w = Math.max(w, Math.abs(tj[k] - ngAt(ng.time, ng.nodes.tj, r.eq.time[k])));
+    worst.set("self-heating-tran tj (K)", w);
+    expect(w).toBeLessThanOrEqual(1e-5);
   });
 
   itNgspice("AC of a common-source stage (n-channel) and of a p-channel source follower: every phasor to 1e-6", () => {

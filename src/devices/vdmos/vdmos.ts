@@ -73,7 +73,9 @@ const NT = 9;
 const QGS = 0;
 const QGD = 1;
 const QD = 2;
-const NQ = 3;
+/** Self-heating's thermal charge on tj (CTHJ). */
+const QTH = 3;
+const NQ = 4;
 
 /** The matrix entries vdmosset.c allocates (TSTALLOC), as [row, column] local terminals. */
 const PAIRS: ReadonlyArray<readonly [number, number]> = [
@@ -188,8 +190,8 @@ export class Vdmos implements Device {
     this.hasRd = di !== d;
     this.gdrain = p.rd0 > 0 ? 1 / p.rd0 : 0;
     const m = p.model;
-    this.charged = m.cgdmin !== 0 || m.cgdmax !== 0 || m.cgs !== 0 || m.cjo !== 0 || m.tt !== 0;
-    this.qNodes = this.charged ? [...new Set([gi, di, si, bi, d])] : [];
+    this.charged = m.cgdmin !== 0 || m.cgdmax !== 0 || m.cgs !== 0 || m.cjo !== 0 || m.tt !== 0 || (th !== null && m.cthj !== 0);
+    this.qNodes = this.charged ? [...new Set([gi, di, si, bi, d, ...(th ? [th.tj] : [])])] : [];
   }
 
   /** Everything but the gate is joined at DC (RD, RS, RB, RDS's 1e-15 S, the diode's GMIN); the gate only to g'. */
@@ -319,6 +321,7 @@ export class Vdmos implements Device {
     this.stampChannel(ctx, vgs, vds, true);
     if (th) this.stampHeatedChannel(ctx, vgs, vds, dT, th);
     if (integ) this.stampGateCharges(ctx, vgs, vds, integ);
+    if (integ && th) this.stampThermalCharge(ctx, dT, integ);
 
     // body diode
     let vd: number;
@@ -416,7 +419,11 @@ export class Vdmos implements Device {
     const t = p.type;
     const T = this.p.temp + dT;
     const V = this.rhsOld(ctx);
-    const { i: cd, g: gd } = this.jn; // the diode at vd (stampDiode)
+    // the diode's current as stampDiode loaded it, in a transient with its charge's current (vdmosload.c's cd at `load:`: the
+    // displacement current's power enters tj too); its conductance without the charge's a0 C: vdmosload.c's gd there has it,
+    // and with it eqspice's Newton failed at a PULSE corner (the solution is the same, the Jacobian differs only in a transient)
+    const cd = this.cdTot;
+    const gd = this.jn.g;
     const gspr = p.gb;
     const vrs = V[this.s] - V[this.bi];
     const dIdiodT = vdmosDiodeDT(p, vd, T);
@@ -472,6 +479,33 @@ export class Vdmos implements Device {
     this.add(ctx, SP, GP, -gcgs);
   }
 
+  /**
+   * Self-heating's thermal capacitance on tj in a transient: vdmosload.c
+   * stores CTHJ itself (not half of it) in both of its states and sums
+   * them, so the capacitance is 2 CTHJ (kept: ngspice's waveform);
+   * q_{n+1} = q_n + 2 CTHJ (dT_{n+1} - dT_n), conductance a0 2 CTHJ.
+   */
+  private stampThermalCharge(ctx: LoadContext, dT: number, integ: IntegrationState): void {
+    this.thermalChargeStep(dT, integ);
+    const g = integ.a0 * this.c0[QTH];
+    ctx.b[this.rows[TJ]] -= this.i0[QTH] - g * dT;
+    this.add(ctx, TJ, TJ, g);
+  }
+
+  private thermalChargeStep(dT: number, integ: IntegrationState): void {
+    const { q0, c0, i0, q1, q2, i1 } = this;
+    c0[QTH] = 2 * this.p.model.cthj;
+    q0[QTH] = q1[QTH] + (dT - this.dT1) * c0[QTH];
+    i0[QTH] = integ.a0 * q0[QTH] + companionHistory(integ, 1, q1[QTH], q2[QTH], i1[QTH]);
+  }
+
+  /** The body diode's current and conductance of the last stampDiode, its charge's included (normalized; A, S). */
+  private cdTot = 0;
+  gdTot = 0;
+
+  /** The accepted temperature rise (K) of the thermal charge's history. */
+  private dT1 = 0;
+
   /** q0, c0, i0 of the gate charges at normalized (vgs, vgd) from the accepted history. */
   private gateChargeStep(vgs: number, vgd: number, integ: IntegrationState): void {
     const m = this.p.model;
@@ -487,7 +521,7 @@ export class Vdmos implements Device {
   /** q0, c0, i0 of the body diode's charge at normalized vd (this.jn holds the diode there). */
   private diodeChargeStep(vd: number, integ: IntegrationState): void {
     const jq = this.jq;
-    vdmosDiodeCharge(this.p, vd, this.jn.ib, this.jn.gb, jq);
+    vdmosDiodeCharge(this.pc, vd, this.jn.ib, this.jn.gb, jq);
     this.q0[QD] = jq.q;
     this.c0[QD] = jq.c;
     this.i0[QD] = integ.a0 * jq.q + companionHistory(integ, 1, this.q1[QD], this.q2[QD], this.i1[QD]);
@@ -518,9 +552,15 @@ export class Vdmos implements Device {
     this.vgd1 = vgd;
     this.q1[QGS] = m.cgs * vgs;
     this.q1[QGD] = 2 * this.half1 * vgd;
-    vdmosDiode(this.p, vd, this.gmin, this.jn);
-    vdmosDiodeCharge(this.p, vd, this.jn.ib, this.jn.gb, this.jq);
+    const pd = this.th ? this.heated(this.p.temp + V[this.th.tj]) : this.p;
+    vdmosDiode(pd, vd, this.gmin, this.jn);
+    vdmosDiodeCharge(pd, vd, this.jn.ib, this.jn.gb, this.jq);
     this.q1[QD] = this.jq.q;
+    if (this.th) {
+      // TRANOP: qth = 2 CTHJ dT
+      this.dT1 = V[this.th.tj];
+      this.q1[QTH] = 2 * m.cthj * this.dT1;
+    }
     this.q2.set(this.q1);
     this.q3.set(this.q1);
     this.q0.set(this.q1);
@@ -543,14 +583,20 @@ export class Vdmos implements Device {
     const [vgs, vgd] = this.normalized(V);
     this.vgs1 = vgs;
     this.vgd1 = vgd;
+    if (this.th) this.dT1 = V[this.th.tj];
   }
 
   /** Every charge (q0, c0, i0) at V with the last transient step's formula. */
   private chargesAt(V: Float64Array): void {
     const [vgs, vgd, vd] = this.normalized(V);
     this.gateChargeStep(vgs, vgd, this.lastInteg);
-    vdmosDiode(this.p, vd, this.gmin, this.jn);
+    if (this.th) this.pc = this.heated(this.p.temp + V[this.th.tj]);
+    vdmosDiode(this.pc, vd, this.gmin, this.jn);
     this.diodeChargeStep(vd, this.lastInteg);
+    if (this.th) {
+      this.thermalChargeStep(V[this.th.tj], this.lastInteg);
+      this.pc = this.p;
+    }
   }
 
   /**
@@ -564,7 +610,7 @@ export class Vdmos implements Device {
     const { q0, q1, q2, q3, i0, i1 } = this;
     const q = this.qTmp;
     let del = Infinity;
-    for (let k = 0; k < NQ; k++) {
+    for (let k = QGS; k <= QD; k++) {
       q[0] = q0[k];
       q[1] = q1[k];
       q[2] = q2[k];
@@ -660,6 +706,8 @@ export class Vdmos implements Device {
       gd += integ.a0 * this.c0[QD];
       cd += this.i0[QD];
     }
+    this.cdTot = cd;
+    this.gdTot = gd;
     const cdeq = cd - gd * vd;
     if (rhs) {
       const b = ctx.b;
@@ -710,11 +758,6 @@ export class Vdmos implements Device {
     pair(GP, DP, 2 * vdmosHalfCgd(m, vgd));
     vdmosDiodeCharge(this.p, vd, this.jn.ib, this.jn.gb, this.jq);
     pair(RP, D, this.jq.c);
-  }
-
-  /** Why a transient cannot run it: the self-heating model's thermal capacitance (CTHJ) is not modelled. */
-  transientRefusal(): string | null {
-    return this.th ? `${this.name}: the VDMOS self-heating model (thermal, with its CTHJ) runs in DC only in eqspice` : null;
   }
 
   /**
@@ -780,6 +823,7 @@ export class Vdmos implements Device {
       out[this.di] -= t * i1[QGD];
       out[this.bi] += t * i1[QD];
       out[this.d] -= t * i1[QD];
+      if (th) out[th.tj] += i1[QTH];
     }
   }
 
