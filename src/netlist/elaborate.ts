@@ -21,6 +21,8 @@ import { scaleBExpr } from "../devices/bsource/bsource.js";
 import { bsim3v1Defaults, bsim3v1Perimeters, evalTok, hasMosModel, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
+import { hasVdmosModel, resolveVdmosModel } from "./vdmos-model-card.js";
+import type { VdmosModelParams } from "../devices/vdmos/vdmos-model.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
 import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
@@ -59,6 +61,27 @@ export type ElementSpec = (
       geometry: MosGeometry;
       /** `off`: the operating point starts with vgs = vds = vbs = 0 (ngspice's OFF). */
       off?: boolean;
+      loc: SourceLoc;
+    }
+  | {
+      /** An M line whose model is a VDMOS card (ngspice's vdmos device). */
+      type: "vdmos";
+      name: string;
+      /** Drain, gate, source; with `thermal` also tj and tcase (the self-heating network's nodes). */
+      nodes: string[];
+      model: VdmosModelParams;
+      modelName: string;
+      /** The multiplier m (default 1). */
+      m: number;
+      /** Device temperature (C): temp=, else the circuit's plus dtemp=. */
+      temp: number;
+      /** icvds=, icvgs= (or ic=vds,vgs) (V): INITJCT's start when either is nonzero; 0 when not given. */
+      icVds: number;
+      icVgs: number;
+      /** `off`: the operating point starts with vgs = vds = 0 (ngspice's OFF). */
+      off?: boolean;
+      /** `thermal` (with RTHJC on the card): the self-heating model on nodes tj, tcase. */
+      thermal?: boolean;
       loc: SourceLoc;
     }
   | {
@@ -264,6 +287,8 @@ const J_UNSUPPORTED: Record<string, string> = {
   ic: "JFET initial conditions (ic=) are not supported",
 };
 
+const VDMOS_USAGE = "VDMOS Mname drain gate source [tj tcase] model [off] [thermal] [m=M] [temp=T] [dtemp=D] [icvds=V] [icvgs=V] [ic=VDS,VGS]";
+const VDMOS_PARAMS: Record<string, number> = { m: 1, temp: 1, dtemp: 1, icvds: 1, icvgs: 1, ic: 2 };
 const M_USAGE = "MOSFET Mname drain gate source bulk model [off] [l=L] [w=W] [ad=AD] [as=AS] [pd=PD] [ps=PS] [nrd=NRD] [nrs=NRS] [m=M]";
 const M_PARAMS: Record<string, number> = { l: 1, w: 1, ad: 1, as: 1, pd: 1, ps: 1, nrd: 1, nrs: 1, m: 1 };
 const M_UNSUPPORTED: Record<string, string> = {
@@ -661,6 +686,10 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       break;
     }
     case "m": {
+      if (pos.slice(3, 6).some((t) => t?.kind === "word" && hasVdmosModel(t.lower, f.models))) {
+        readVdmosLine(ctx, card, f, local, name, a, nodesOf);
+        break;
+      }
       const usage = "Mname drain gate source bulk model";
       // The model is the 5th word; a MOSFET model named earlier or later means a wrong node count.
       const isMosModel = (t: Token | undefined): boolean => t?.kind === "word" && hasMosModel(t.lower, f.models);
@@ -1146,4 +1175,68 @@ function valueLine(ctx: Ctx, card: ElementCard, f: Frame, name: string, nodes: [
     what: `${card.name} VALUE=`,
   });
   return { type: "b", name, nodes, kind, expr, loc: card.loc, nodeToks: nodeToks.slice(0, 2) };
+}
+
+/**
+ * An M line naming a VDMOS model (ngspice's inp2m.c with vdmos):
+ * `Mname drain gate source model [off] [m=M] [temp=T] [dtemp=D]
+ * [icvds=V] [icvgs=V] [ic=VDS,VGS]`, or with `thermal` (self-heating,
+ * RTHJC on the card) two more nodes, the junction and case temperatures.
+ */
+function readVdmosLine(ctx: Ctx, card: ElementCard, f: Frame, local: ParamEnv, name: string, a: ReturnType<typeof splitArgs>, nodesOf: (nodes: string[]) => string[]): void {
+  const { pos, named } = a;
+  // ngspice's inpcom.c: with `thermal` the line has exactly 5 nodes, d g s tj tcase
+  const thermalTok = pos.find((t, j) => j >= 3 && t.lower === "thermal");
+  const mi = pos.findIndex((t, j) => j >= 3 && j <= 5 && t.kind === "word" && hasVdmosModel(t.lower, f.models));
+  if (thermalTok ? mi !== 5 : mi !== 3) {
+    const want = thermalTok ? "5 nodes with 'thermal' (drain gate source tj tcase)" : "3 nodes (drain gate source), 5 with 'thermal' (the self-heating model's tj and tcase)";
+    throw new NetlistError(`${card.name}: a VDMOS transistor has ${want}, got ${mi} before model '${clip(pos[mi].text)}'`, pos[Math.min(mi, 3)].loc);
+  }
+  const nodes = needNodes(card, pos, mi, VDMOS_USAGE);
+  const modelTok = pos[mi];
+  const flags = pos.slice(mi + 1);
+  const offTok = flags.find((t) => t.lower === "off");
+  const badFlag = flags.find((t) => t.lower !== "off" && t.lower !== "thermal");
+  if (badFlag || flags.length > (offTok ? 1 : 0) + (thermalTok ? 1 : 0)) {
+    const t = badFlag ?? flags[flags.length - 1];
+    throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}' (usage: ${VDMOS_USAGE})`, t.loc);
+  }
+  checkArgs(card, a, pos.length, VDMOS_USAGE, VDMOS_PARAMS);
+  const resolved = resolveVdmosModel(modelTok, f.models, local, ctx.options.tnom, (mn, msg) => {
+    if (ctx.warned.has(`vdmos:${mn}:${msg}`)) return;
+    ctx.warned.add(`vdmos:${mn}:${msg}`);
+    ctx.warnings.push(msg);
+  });
+  if (!resolved) throw new NetlistError(`${card.name}: unknown VDMOS model '${clip(modelTok.text)}'`, modelTok.loc);
+  // vdmosset.c: self-heating needs RTHJC on the card; without it ngspice leaves tj and tcase unconnected
+  if (thermalTok && !resolved.model.rthjcGiven) throw new NetlistError(`${card.name}: 'thermal' needs RTHJC on .model ${resolved.name} (ngspice then leaves the tj and tcase nodes unconnected)`, thermalTok.loc);
+  const num = (key: string): number | undefined => {
+    const n = named.get(key);
+    return n ? evalTok(n.values[0], local, `${card.name} ${key}`) : undefined;
+  };
+  const m = num("m") ?? 1;
+  if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+  const it = instanceTemp(card, a, local, ctx.options, ctx.warnings);
+  let icVds = num("icvds") ?? 0;
+  let icVgs = num("icvgs") ?? 0;
+  const ic = named.get("ic");
+  if (ic) {
+    // vdmospar.c: ic=vds[,vgs]
+    icVds = evalTok(ic.values[0], local, `${card.name} ic`);
+    if (ic.values[1]) icVgs = evalTok(ic.values[1], local, `${card.name} ic`);
+  }
+  ctx.out.push({
+    type: "vdmos",
+    name,
+    nodes: nodesOf(nodes),
+    model: resolved.model,
+    modelName: resolved.name,
+    m,
+    temp: it.temp + it.dtemp,
+    icVds,
+    icVgs,
+    ...(offTok && { off: true }),
+    ...(thermalTok && { thermal: true }),
+    loc: card.loc,
+  });
 }

@@ -23,6 +23,7 @@ import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
 import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt/bjt-model.js";
 import { JFET_PARAM_ALIASES } from "../devices/jfet/jfet-model.js";
+import { NGSPICE_VDMOS_PARAMS, VDMOS_DROPPED_ANNOTATIONS, VDMOS_PARAM_ALIASES, VDMOS_PCHAN_KEY } from "../devices/vdmos/vdmos-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { SWITCH_MODEL_PARAMS } from "./switch-model.js";
 import { checkFuncBody } from "./expressions.js";
@@ -48,6 +49,7 @@ const MODEL_NAME_TABLES: Record<string, { ngspice: ReadonlySet<string>; own: obj
   njf: JFET_NAMES,
   pjf: JFET_NAMES,
   d: { ngspice: NGSPICE_DIODE_PARAMS, own: DIODE_PARAM_ALIASES },
+  vdmos: { ngspice: NGSPICE_VDMOS_PARAMS, own: VDMOS_PARAM_ALIASES },
 };
 
 const IGNORED_CARDS = new Set([".print", ".plot", ".save", ".probe", ".width", ".title"]);
@@ -533,8 +535,26 @@ class Parser {
       this.scope.models.set(nameTok.lower, xcard);
       return;
     }
-    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf") {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3), bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1) and switch models SW and CSW)`, typeTok.loc);
+    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf" && type !== "vdmos") {
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3) and VDMOS, bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1) and switch models SW and CSW)`, typeTok.loc);
+    }
+    // VDMOS: ngspice's front end (inpcom.c, inp_vdmos_model) makes the card p-channel when a word contains 'pchan' and drops
+    // the words pchan / nchan and the LTspice annotations ron= vds= qg= mfg= before reading it
+    let pchanTok: Token | undefined;
+    if (type === "vdmos") {
+      const kept: Token[] = [];
+      for (let i = 0; i < rest.length; i++) {
+        const t = rest[i];
+        if (t.kind === "word" && t.lower.includes("pchan")) pchanTok ??= t;
+        if (t.kind === "word" && rest[i + 1]?.kind !== "=" && (t.lower.startsWith("pchan") || t.lower.startsWith("nchan"))) continue;
+        if (t.kind === "word" && rest[i + 1]?.kind === "=" && VDMOS_DROPPED_ANNOTATIONS.has(t.lower)) {
+          i += rest[i + 2] && rest[i + 2].kind !== "," && rest[i + 2].kind !== ")" ? 2 : 1;
+          continue;
+        }
+        kept.push(t);
+      }
+      rest.length = 0;
+      rest.push(...kept);
     }
     let body = rest;
     if (body[0]?.kind === "(") {
@@ -555,9 +575,10 @@ class Parser {
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
     // Names ngspice 39 does not know on this device (M, Q, J: level 1 cards; other levels in elaborate) are ignored, as ngspice does.
     const names = MODEL_NAME_TABLES[type];
-    const ngKnown = names && (mosLevel1 || type === "d") ? names : null;
+    const ngKnown = names && (mosLevel1 || type === "d" || type === "vdmos") ? names : null;
     for (const p of assigns) {
-      if (ngKnown && p.name !== "level" && !ngKnown.ngspice.has(p.name) && !(p.name in ngKnown.own)) {
+      // (VDMOS has no LEVEL: ngspice ignores it there as any name outside the table)
+      if (ngKnown && (p.name !== "level" || type === "vdmos") && !ngKnown.ngspice.has(p.name) && !(p.name in ngKnown.own)) {
         this.out.warnings.push(`${formatLoc(p.loc)}: .model ${nameTok.text}: unrecognized parameter '${p.name}' ignored, as ngspice 39 ignores it`);
         continue;
       }
@@ -584,6 +605,7 @@ class Parser {
       if (p.value.kind === "expr") this.out.hasExpressions = true;
     }
     if (type === "r") this.out.resistorModels = true;
+    if (pchanTok) params.set(VDMOS_PCHAN_KEY, pchanTok);
     const card = { name: nameTok.lower, type, params, loc: nameTok.loc };
     if (this.frame.cond) {
       this.scope.condModels.push(this.withCond(card));

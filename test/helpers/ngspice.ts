@@ -259,7 +259,8 @@ export function runNgspiceTran(netlistPath: string, opts: NgspiceTranOptions): N
     if (!run.plot.startsWith("tran")) throw new Error(`ngspice tran failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
     if (!existsSync(dataPath)) throw new Error(`ngspice wrote no data for ${netlistPath}\n${run.stderr}`);
     const [header, ...rows] = readFileSync(dataPath, "utf8").split("\n").filter((l) => l.trim() !== "");
-    const names = header!.trim().split(/\s+/).map((s) => s.toLowerCase());
+    // ngspice names a VDMOS's body-diode node `m1#body diode` (vdmosset.c): one vector, two words
+    const names = header!.trim().replace(/#body diode\b/gi, "#body_diode").split(/\s+/).map((s) => s.toLowerCase());
     const cols = names.map(() => new Float64Array(rows.length));
     rows.forEach((row, i) => {
       const vals = row.trim().split(/\s+/);
@@ -305,7 +306,8 @@ function runWrdata(netlistPath: string, analysis: "dc" | "ac", args: string, opt
     if (!run.plot.startsWith(analysis)) throw new Error(`ngspice ${analysis} failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
     if (!existsSync(dataPath)) throw new Error(`ngspice wrote no data for ${netlistPath}\n${run.stderr}`);
     const [header, ...rows] = readFileSync(dataPath, "utf8").split("\n").filter((l) => l.trim() !== "");
-    const names = header!.trim().split(/\s+/).map((s) => s.toLowerCase());
+    // ngspice names a VDMOS's body-diode node `m1#body diode` (vdmosset.c): one vector, two words
+    const names = header!.trim().replace(/#body diode\b/gi, "#body_diode").split(/\s+/).map((s) => s.toLowerCase());
     const cols = names.map(() => new Float64Array(rows.length));
     rows.forEach((row, i) => {
       const vals = row.trim().split(/\s+/);
