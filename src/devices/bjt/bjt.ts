@@ -71,7 +71,7 @@
  * ngspice (the exact derivative: cch is history). The history starts at
  * cbe/qb of the initial state.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
 import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
@@ -91,6 +91,8 @@ const QBE = 0;
 const QBC = 1;
 const QBX = 2;
 const QSUB = 3;
+/** The charges the truncation test bounds (not the excess-phase state). */
+const BJT_CHARGES = [QBE, QBC, QSUB];
 const NQ = 4;
 
 export class Bjt implements Device {
@@ -154,7 +156,6 @@ export class Bjt implements Device {
   private cex0 = 0;
   private dcc0 = 0;
   private readonly xp = { cch: 0, arg3: 0 };
-  private readonly qTmp = new Float64Array(4);
 
   /**
    * @param c, b, e, s external collector, base, emitter, substrate
@@ -458,19 +459,7 @@ export class Bjt implements Device {
     const [vbe, vbc, vsub, d0] = this.normalized(V);
     bjtPoint(this.p, vbe, vbc, this.gmin, this.pt);
     this.chargeStep(vbe, vbc, vsub, d0, this.lastInteg);
-    const { q0, q1, q2, q3, i0, i1 } = this;
-    const q = this.qTmp;
-    const m = this.p.m;
-    let del = Infinity;
-    for (const k of [QBE, QBC, QSUB]) {
-      q[0] = m * q0[k];
-      q[1] = m * q1[k];
-      q[2] = m * q2[k];
-      q[3] = m * q3[k];
-      const d = chargeStepBound(q, m * i0[k], m * i1[k], spec);
-      if (d < del) del = d;
-    }
-    return del;
+    return historyStepBound(this.q0, this.q1, this.q2, this.q3, this.i0, this.i1, BJT_CHARGES, spec, this.p.m);
   }
 
   load(ctx: LoadContext): void {

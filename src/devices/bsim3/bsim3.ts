@@ -40,7 +40,7 @@
  * Jacobian in ctx.g and C at the operating point in ctx.c (b3acld.c).
  * NQSMOD=1 and ACNQSMOD=1 (non-quasi-static) are refused by name.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { limitMosStep } from "../mosfet/mos-shared.js";
 import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
@@ -91,7 +91,6 @@ export class Bsim3 implements Device {
   private started = false;
   private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
   private haveInteg = false;
-  private readonly qTmp = new Float64Array(4);
   private readonly vTmp = new Float64Array(3);
 
   /**
@@ -294,18 +293,7 @@ export class Bsim3 implements Device {
   chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
     if (!this.started || !this.haveInteg) return Infinity;
     this.chargesAt(V, this.lastInteg);
-    const { q0, q1, q2, q3, i0, i1 } = this;
-    const q = this.qTmp;
-    let del = Infinity;
-    for (const r of QROWS) {
-      q[0] = q0[r];
-      q[1] = q1[r];
-      q[2] = q2[r];
-      q[3] = q3[r];
-      const d = chargeStepBound(q, i0[r], i1[r], spec);
-      if (d < del) del = d;
-    }
-    return del;
+    return historyStepBound(this.q0, this.q1, this.q2, this.q3, this.i0, this.i1, QROWS, spec);
   }
 
   load(ctx: LoadContext): void {

@@ -56,6 +56,27 @@ export interface ChargeTruncationSpec {
   trtol: number;
 }
 
+const histQ = new Float64Array(4);
+
+/**
+ * The smallest step (s) chargeStepBound allows over the charges `rows` of a
+ * device's history (per charge k: q0[k] .. q3[k] (C), newest first, and its
+ * currents i0[k], i1[k] (A)), each charge and current times the multiplier
+ * `m` (the device's m parallel copies: CKTterr's tolerances are absolute).
+ */
+export function historyStepBound(q0: ArrayLike<number>, q1: ArrayLike<number>, q2: ArrayLike<number>, q3: ArrayLike<number>, i0: ArrayLike<number>, i1: ArrayLike<number>, rows: readonly number[], spec: ChargeTruncationSpec, m = 1): number {
+  let del = Infinity;
+  for (const k of rows) {
+    histQ[0] = m * q0[k];
+    histQ[1] = m * q1[k];
+    histQ[2] = m * q2[k];
+    histQ[3] = m * q3[k];
+    const d = chargeStepBound(histQ, m * i0[k], m * i1[k], spec);
+    if (d < del) del = d;
+  }
+  return del;
+}
+
 /**
  * CKTterr for one charge: q = [q_{n+1}, q_n, q_{n-1}, q_{n-2}] (C) (as many
  * as order + 2 used), i = [i_{n+1}, i_n] (A); returns the step (s) it allows.

@@ -42,7 +42,7 @@
  * AC (acLoad, ngspice's JFETacLoad): the Jacobian above at the operating
  * point, and Cgs, Cgd (dq/dv of the charges there) as capacitances.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { fetlim } from "../mosfet/mos-shared.js";
 import { jfetChannel, jfetGate, jfetGateCharge, type JfetChannelPoint, type JfetInstance } from "./jfet-model.js";
@@ -58,6 +58,8 @@ const SI = 2;
 /** Charge indices: gate-source, gate-drain. */
 const QGS = 0;
 const QGD = 1;
+/** Its two gate charges, for the truncation test. */
+const JFET_CHARGES = [QGS, QGD];
 
 export class Jfet implements Device {
   readonly linear = false;
@@ -107,7 +109,6 @@ export class Jfet implements Device {
   private started = false;
   private readonly lastInteg: IntegrationState = { a0: 0, method: "be", ratio: 1 };
   private haveInteg = false;
-  private readonly qTmp = new Float64Array(4);
 
   /**
    * @param d, g, s external drain, gate, source
@@ -262,18 +263,7 @@ export class Jfet implements Device {
   chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
     if (!this.p.charge || !this.started || !this.haveInteg) return Infinity;
     this.chargeStep(this.vgsAt(V), this.vgdAt(V), this.lastInteg);
-    const { q0, q1, q2, q3, i0, i1 } = this;
-    const q = this.qTmp;
-    let del = Infinity;
-    for (let k = 0; k < 2; k++) {
-      q[0] = q0[k];
-      q[1] = q1[k];
-      q[2] = q2[k];
-      q[3] = q3[k];
-      const d = chargeStepBound(q, i0[k], i1[k], spec);
-      if (d < del) del = d;
-    }
-    return del;
+    return historyStepBound(this.q0, this.q1, this.q2, this.q3, this.i0, this.i1, JFET_CHARGES, spec);
   }
 
   load(ctx: LoadContext): void {

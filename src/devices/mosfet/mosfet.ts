@@ -54,7 +54,7 @@
  * history; `startCharges` takes the initial state (operating point, or the
  * uic voltages) with no current.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { limitMosStep, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
 import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
@@ -63,6 +63,8 @@ import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext
 const QGS = 0;
 const QGD = 1;
 const QGB = 2;
+/** The gate charges, for the truncation test. */
+const GATE_CHARGES = [0, 1, 2];
 const QBD = 3;
 const QBS = 4;
 const NQ = 5;
@@ -446,21 +448,9 @@ export class Mosfet implements Device {
     const [vgs, vds, vbs] = pt;
     this.p.channel(this.p, vgs, vds, vbs, this.ch);
     this.chargeStep(vgs, vds, vbs, this.lastInteg);
-    const { q0, q1, q2, q3, i0, i1 } = this;
-    const q = this.qTmp;
-    let del = Infinity;
-    for (let k = QGS; k <= QGB; k++) {
-      q[0] = q0[k];
-      q[1] = q1[k];
-      q[2] = q2[k];
-      q[3] = q3[k];
-      const d = chargeStepBound(q, i0[k], i1[k], spec);
-      if (d < del) del = d;
-    }
-    return del;
+    return historyStepBound(this.q0, this.q1, this.q2, this.q3, this.i0, this.i1, GATE_CHARGES, spec);
   }
 
-  private readonly qTmp = new Float64Array(4);
   private readonly pt = new Float64Array(3);
   private readonly chAcc: MosChannelPoint = { mode: 1, cdrain: 0, gm: 0, gds: 0, gmbs: 0, von: 0, vdsat: 0 };
 

@@ -52,7 +52,7 @@
 import { InputError } from "../../util/errors.js";
 import { fetlim, limvds } from "../mosfet/mos-shared.js";
 import { pnjlim } from "../diode/diode.js";
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 import { vdmosChannel, vdmosDiode, vdmosDiodeCharge, vdmosDiodeDT, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
 
@@ -73,6 +73,8 @@ const NT = 9;
 const QGS = 0;
 const QGD = 1;
 const QD = 2;
+/** The charges qgs, qgd and the body diode's, for the truncation test. */
+const VDMOS_CHARGES = [0, 1, 2];
 /** Self-heating's thermal charge on tj (CTHJ). */
 const QTH = 3;
 const NQ = 4;
@@ -607,21 +609,9 @@ export class Vdmos implements Device {
   chargeTruncation(V: Float64Array, spec: ChargeTruncationSpec): number {
     if (!this.charged || !this.started || !this.haveInteg) return Infinity;
     this.chargesAt(V);
-    const { q0, q1, q2, q3, i0, i1 } = this;
-    const q = this.qTmp;
-    let del = Infinity;
-    for (let k = QGS; k <= QD; k++) {
-      q[0] = q0[k];
-      q[1] = q1[k];
-      q[2] = q2[k];
-      q[3] = q3[k];
-      const d = chargeStepBound(q, i0[k], i1[k], spec);
-      if (d < del) del = d;
-    }
-    return del;
+    return historyStepBound(this.q0, this.q1, this.q2, this.q3, this.i0, this.i1, VDMOS_CHARGES, spec);
   }
 
-  private readonly qTmp = new Float64Array(4);
 
   /**
    * The channel, RD (quasi-saturation included), RG, RS and RDS at
