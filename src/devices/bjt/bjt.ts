@@ -71,7 +71,7 @@
  * ngspice (the exact derivative: cch is history). The history starts at
  * cbe/qb of the initial state.
  */
-import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { applyExcessPhase, bjtCharges, bjtPoint, bjtSubstrate, excessPhase, newBjtChargePoint, newBjtPoint, type BjtInstance } from "./bjt-model.js";
 import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
@@ -469,10 +469,7 @@ export class Bjt implements Device {
     let integ = ctx.integ;
     if (integ && this.p.charges) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
-      const li = this.lastInteg;
-      li.a0 = integ.a0;
-      li.method = integ.method;
-      li.ratio = integ.ratio;
+      keepIntegration(this.lastInteg, integ);
       this.haveInteg = true;
     } else integ = null;
     this.evaluate(lim[0], lim[1], lim[2], d0, ctx.gmin, integ);

@@ -40,7 +40,7 @@
  * Jacobian in ctx.g and C at the operating point in ctx.c (b3acld.c).
  * NQSMOD=1 and ACNQSMOD=1 (non-quasi-static) are refused by name.
  */
-import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { limitMosStep } from "../mosfet/mos-shared.js";
 import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
@@ -305,10 +305,7 @@ export class Bsim3 implements Device {
     const integ = ctx.integ;
     if (integ) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
-      const li = this.lastInteg;
-      li.a0 = integ.a0;
-      li.method = integ.method;
-      li.ratio = integ.ratio;
+      keepIntegration(this.lastInteg, integ);
       this.haveInteg = true;
     }
     const pt = this.evaluate(vgs, vds, vbs, ctx.gmin, integ);

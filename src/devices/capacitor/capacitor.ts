@@ -56,6 +56,17 @@ export interface ChargeTruncationSpec {
   trtol: number;
 }
 
+/**
+ * Keep a load's integration coefficients (a0, method, ratio) for the
+ * charge truncation test, which a device runs after the step at the
+ * coefficients that step used.
+ */
+export function keepIntegration(to: IntegrationState, from: IntegrationState): void {
+  to.a0 = from.a0;
+  to.method = from.method;
+  to.ratio = from.ratio;
+}
+
 const histQ = new Float64Array(4);
 
 /**

@@ -23,7 +23,7 @@
  * is bounded by the charge's truncation error (ngspice's DIOtrunc). A diode
  * without CJO and TT has no charge and loads as in DC.
  */
-import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { chargeStepBound, companionHistory, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { diodeCharge, junctionCocontent, junctionCurrent, type DiodeCharge, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
@@ -153,10 +153,7 @@ export class Diode implements Device, BranchLaw {
     const integ = ctx.integ;
     if (integ !== null && this.qp !== null) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
-      const li = this.lastInteg;
-      li.a0 = integ.a0;
-      li.method = integ.method;
-      li.ratio = integ.ratio;
+      keepIntegration(this.lastInteg, integ);
       this.haveInteg = true;
       // scratch holds the junction's i(vd), i'(vd) (no GMIN) from linearize
       this.chargeStep(point.v, scratch.i, scratch.g, integ);

@@ -42,7 +42,7 @@
  * AC (acLoad, ngspice's JFETacLoad): the Jacobian above at the operating
  * point, and Cgs, Cgd (dq/dv of the charges there) as capacitances.
  */
-import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { pnjlim } from "../diode/diode.js";
 import { fetlim } from "../mosfet/mos-shared.js";
 import { jfetChannel, jfetGate, jfetGateCharge, type JfetChannelPoint, type JfetInstance } from "./jfet-model.js";
@@ -290,10 +290,7 @@ export class Jfet implements Device {
     let integ = ctx.integ;
     if (integ && p.charge) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
-      const li = this.lastInteg;
-      li.a0 = integ.a0;
-      li.method = integ.method;
-      li.ratio = integ.ratio;
+      keepIntegration(this.lastInteg, integ);
       this.haveInteg = true;
     } else integ = null;
     this.evaluate(vgs, vgd, ctx.gmin, integ);

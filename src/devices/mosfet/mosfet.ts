@@ -54,7 +54,7 @@
  * history; `startCharges` takes the initial state (operating point, or the
  * uic voltages) with no current.
  */
-import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { limitMosStep, meyerHalfCaps, mosJunctionCharge, type MosChannelPoint, type MosInstance } from "./mos-shared.js";
 import { reserveLocalJacobian, reservePair, stampConductance, stampLocalJacobian, type PairHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
@@ -461,10 +461,7 @@ export class Mosfet implements Device {
     let integ = ctx.integ;
     if (integ && this.p.charges) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
-      const li = this.lastInteg;
-      li.a0 = integ.a0;
-      li.method = integ.method;
-      li.ratio = integ.ratio;
+      keepIntegration(this.lastInteg, integ);
       this.haveInteg = true;
     } else integ = null;
     this.evaluate(vgs, vds, vbs, ctx.gmin, integ);

@@ -52,7 +52,7 @@
 import { InputError } from "../../util/errors.js";
 import { fetlim, limvds } from "../mosfet/mos-shared.js";
 import { pnjlim } from "../diode/diode.js";
-import { companionHistory, historyStepBound, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
+import { companionHistory, historyStepBound, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
 import { vdmosChannel, vdmosDiode, vdmosDiodeCharge, vdmosDiodeDT, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
 
@@ -314,10 +314,7 @@ export class Vdmos implements Device {
     let integ = ctx.integ;
     if (integ && this.charged) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);
-      const li = this.lastInteg;
-      li.a0 = integ.a0;
-      li.method = integ.method;
-      li.ratio = integ.ratio;
+      keepIntegration(this.lastInteg, integ);
       this.haveInteg = true;
     } else integ = null;
     this.stampChannel(ctx, vgs, vds, true);
