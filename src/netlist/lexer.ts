@@ -47,21 +47,12 @@ export interface LogicalLine {
   annotation: boolean;
 }
 
-/** `{` not closed by a `}` in `text` (outside quotes): how many. */
-function openBraces(text: string): number {
-  let depth = 0;
-  let quote = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "'") quote = !quote;
-    else if (!quote && c === "{") depth++;
-    else if (!quote && c === "}") depth = Math.max(0, depth - 1);
-  }
-  return depth;
-}
-
-/** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
-function inlineCommentStart(line: string): number {
+/**
+ * One pass over a line outside quotes: where an inline comment starts (`;`
+ * anywhere, `$` at the start or after whitespace, both outside `{...}`;
+ * the line's length without one) and how many `{` are still open there.
+ */
+function scanLine(line: string): { comment: number; open: number } {
   let depth = 0;
   let quote = false;
   for (let i = 0; i < line.length; i++) {
@@ -70,11 +61,16 @@ function inlineCommentStart(line: string): number {
     else if (!quote && c === "{") depth++;
     else if (!quote && c === "}") depth = Math.max(0, depth - 1);
     else if (depth === 0 && !quote) {
-      if (c === ";") return i;
-      if (c === "$" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) return i;
+      if (c === ";") return { comment: i, open: 0 };
+      if (c === "$" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) return { comment: i, open: 0 };
     }
   }
-  return line.length;
+  return { comment: line.length, open: depth };
+}
+
+/** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
+function inlineCommentStart(line: string): number {
+  return scanLine(line).comment;
 }
 
 /**
@@ -252,7 +248,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
      * until the braces close. The tokens keep the first line's positions.
      */
     const closeBraces = (text: string): string => {
-      while (openBraces(text) > 0 && pos < source.length) {
+      while (text.indexOf("{") >= 0 && scanLine(text).open > 0 && pos < source.length) {
         let ne = source.indexOf("\n", pos);
         if (ne < 0) ne = source.length;
         const next = source.slice(pos, ne).replace(/\r$/, "");
