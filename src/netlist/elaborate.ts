@@ -25,6 +25,7 @@ import { hasVdmosModel, resolveVdmosModel } from "./vdmos-model-card.js";
 import type { VdmosModelParams } from "../devices/vdmos/vdmos-model.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
+import { behaviouralResistor } from "./b-rewrites.js";
 import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
@@ -449,38 +450,6 @@ function resistorModel(f: Frame, card: ModelCard): ResistorModelParams {
   got = p;
   (f.rmodels ??= new Map()).set(card, got);
   return got;
-}
-
-/** Reads a node voltage, a branch current or time: a resistance that makes a resistor a B source (ngspice's b_transformation_wanted). */
-const BEHAVIOURAL = /(^|[^a-z0-9_])(v|i)\s*\(|(^|[^a-z0-9_])time([^a-z0-9_]|$)/i;
-
-/**
- * `Rname n+ n- {expr}` or `R = {expr}` (tc1=, tc2= after it) whose expression
- * reads v(), i() or time: the B-source arguments ngspice 39 gives it,
- * `i = v(n+, n-)/(expr) tc1= tc2=` (the temperature factor dividing); null
- * for any other resistor line.
- */
-function behaviouralResistor(card: ElementCard): Token[] | null {
-  const a = card.args;
-  if (a.length < 3 || a[0].kind !== "word" || a[1].kind !== "word") return null;
-  let at = 2;
-  if (a[2].kind === "word" && (a[2].lower === "r" || a[2].lower === "resistance") && a[3]?.kind === "=") at = 4;
-  const e = a[at];
-  if (!e || e.kind !== "expr" || !BEHAVIOURAL.test(e.text)) return null;
-  const rest = a.slice(at + 1);
-  for (let k = 0; k < rest.length; k++) {
-    const t = rest[k];
-    const key = t.kind === "word" && rest[k + 1]?.kind === "=" ? t.lower : null;
-    if (key === "tc1" || key === "tc2") {
-      k += 2;
-      continue;
-    }
-    throw new NetlistError(`${card.name}: a resistance that reads v(), i() or time is a B source (as in ngspice 39), which takes tc1= and tc2= only here, not '${clip(t.text)}'`, t.loc);
-  }
-  const tok = (kind: Token["kind"], text: string, loc: SourceLoc): Token => ({ kind, text, lower: text.toLowerCase(), loc });
-  const n1 = a[0].text;
-  const n2 = a[1].text;
-  return [tok("word", "i", e.loc), tok("=", "=", e.loc), tok("expr", `v(${n1}, ${n2})/(${e.text})`, e.loc), ...rest];
 }
 
 function element(ctx: Ctx, card: ElementCard, f: Frame): void {

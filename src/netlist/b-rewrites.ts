@@ -1,7 +1,9 @@
 /**
- * PSpice's `TABLE` form of E and G sources, rewritten as ngspice 39 rewrites
- * it before anything else reads the deck (frontend/inpcom.c), so that the
- * answer is ngspice's:
+ * Lines ngspice 39's front end (frontend/inpcom.c) rewrites into B sources
+ * before anything else reads the deck, rewritten the same way so that the
+ * answers are ngspice's.
+ *
+ * PSpice's `TABLE` form of E and G sources (rewriteTable):
  *
  *   Exxx n+ n- TABLE {expr} = (x0, y0) (x1, y1) ...
  *   ->  Exxx n+ n- Exxx_int1 0 1
@@ -18,6 +20,7 @@
 import { NetlistError, clip, type SourceLoc } from "../util/errors.js";
 import { lex, type LogicalLine } from "./lexer.js";
 import type { Token } from "./lexer.js";
+import type { ElementCard } from "./ast.js";
 
 /** The lines that replace an E/G TABLE line, or null when `line` is not one. */
 export function rewriteTable(line: LogicalLine): LogicalLine[] | null {
@@ -73,4 +76,36 @@ function text(t: Token): string {
 /** The line with every token at `loc` (errors in the new lines point at the TABLE line). */
 function at(l: LogicalLine, loc: SourceLoc): LogicalLine {
   return { tokens: l.tokens.map((x) => ({ kind: x.kind, text: x.text, lower: x.lower, loc })), loc, annotation: false };
+}
+
+/** Reads a node voltage, a branch current or time: a resistance that makes a resistor a B source (ngspice's b_transformation_wanted). */
+const BEHAVIOURAL = /(^|[^a-z0-9_])(v|i)\s*\(|(^|[^a-z0-9_])time([^a-z0-9_]|$)/i;
+
+/**
+ * `Rname n+ n- {expr}` or `R = {expr}` (tc1=, tc2= after it) whose expression
+ * reads v(), i() or time: the B-source arguments ngspice 39 gives it,
+ * `i = v(n+, n-)/(expr) tc1= tc2=` (the temperature factor dividing); null
+ * for any other resistor line.
+ */
+export function behaviouralResistor(card: ElementCard): Token[] | null {
+  const a = card.args;
+  if (a.length < 3 || a[0].kind !== "word" || a[1].kind !== "word") return null;
+  let at = 2;
+  if (a[2].kind === "word" && (a[2].lower === "r" || a[2].lower === "resistance") && a[3]?.kind === "=") at = 4;
+  const e = a[at];
+  if (!e || e.kind !== "expr" || !BEHAVIOURAL.test(e.text)) return null;
+  const rest = a.slice(at + 1);
+  for (let k = 0; k < rest.length; k++) {
+    const t = rest[k];
+    const key = t.kind === "word" && rest[k + 1]?.kind === "=" ? t.lower : null;
+    if (key === "tc1" || key === "tc2") {
+      k += 2;
+      continue;
+    }
+    throw new NetlistError(`${card.name}: a resistance that reads v(), i() or time is a B source (as in ngspice 39), which takes tc1= and tc2= only here, not '${clip(t.text)}'`, t.loc);
+  }
+  const tok = (kind: Token["kind"], text: string, loc: SourceLoc): Token => ({ kind, text, lower: text.toLowerCase(), loc });
+  const n1 = a[0].text;
+  const n2 = a[1].text;
+  return [tok("word", "i", e.loc), tok("=", "=", e.loc), tok("expr", `v(${n1}, ${n2})/(${e.text})`, e.loc), ...rest];
 }
