@@ -8,7 +8,8 @@
  *    with the device's junctions at zero and holds them there until the
  *    rest converges (ngspice's MODEINITJCT / MODEINITFIX), which decides
  *    the state a latch lands in;
- *  - `.ic` entries separated by commas;
+ *  - `.ic` entries separated by commas, and `.ic` inside a `.subckt` (per
+ *    instance, its value from the instance's parameters);
  *  - `.model` parameters written NAME VALUE without '=' (SPICE2), for every
  *    model kind;
  *  - tc1= / tc2= on a B source (dT from 300.15 K, as ngspice's asrcload.c);
@@ -146,6 +147,25 @@ describeNgspice(".ic with commas against ngspice", () => {
     // from ngspice's first time point on (its output starts after t = 0)
     for (const n of ["2", "3"]) for (let i = 0; i < eq.time.length; i++) if (eq.time[i] >= ng.time[0]) w = Math.max(w, Math.abs(eq.nodes[n][i] - ngAt(ng.time, ng.nodes[n], eq.time[i])));
     worst.set("ic-commas", w);
+    expect(w).toBeLessThan(1e-5);
+  });
+});
+
+describeNgspice(".ic inside a .subckt against ngspice", () => {
+  itNgspice("`.ic v(n)={v0}` in a subcircuit sets every instance's own node from its own parameters (x1.n = 2 V, x2.n = the default 1 V)", () => {
+    const f = path.join(dir, "ic-subckt.cir");
+    writeFileSync(f, ["ic in a subckt", TIGHT, ".subckt rc a b params: v0=1", "R1 a n 1k", "C1 n b 1u", ".ic v(n)={v0}", ".ends", "X1 1 0 rc v0=2", "X2 1 0 rc", "V1 1 0 0", ".tran 10u 1m", ".end", ""].join("\n"));
+    const c = loadCircuit(f);
+    expect([...c.ics.entries()].map(([n, v]) => [c.nodeNames[n], v]).sort()).toEqual([["x1.n", 2], ["x2.n", 1]]);
+    const eq = transient(c, { integrator: "trap", tmax: 1e-5 });
+    const ng = runNgspiceTran(f, { tstep: 1e-5, tstop: 1e-3, tmax: 1e-5, nodes: ["x1.n", "x2.n"] });
+    expect(eq.nodes["x1.n"][0]).toBeCloseTo(2, 9);
+    let w = 0;
+    for (const n of ["x1.n", "x2.n"]) for (let i = 0; i < eq.time.length; i++) if (eq.time[i] >= ng.time[0]) w = Math.max(w, Math.abs(eq.nodes[n][i] - ngAt(ng.time, ng.nodes[n], eq.time[i])));
+    worst.set("ic-subckt", w);
+    // and the closed form of the RC discharge, 2 exp(-t / 1 ms)
+    const k = eq.time.findIndex((t) => t >= 5e-4);
+    expect(eq.nodes["x1.n"][k]).toBeCloseTo(2 * Math.exp(-eq.time[k] / 1e-3), 4);
     expect(w).toBeLessThan(1e-5);
   });
 });

@@ -76,6 +76,8 @@ export interface Scope {
   csparams: ParamAssign[];
   /** `.nodeset` entries read here, in order (node names as written in this scope). */
   nodesets: NodesetCard[];
+  /** `.ic` entries read here, in order (node names as written in this scope; ngspice's subckt.c writes a `.ic` in a `.subckt` into every instance, as `.nodeset`). */
+  ics: NodesetCard[];
   /** The scope this one is defined in (null at the top): a subcircuit sees its `.func`s. */
   parent: Scope | null;
 }
@@ -157,7 +159,6 @@ export interface ParsedNetlist {
   dcs: DcCard[];
   /** `.ac` cards in order (the last one read wins; several only through `.if`). */
   acs: AcCard[];
-  ics: Array<{ node: string; value: Token; loc: SourceLoc; cond?: CondPath }>;
   annotations: Annotation[];
   /** True when some value needs the expression evaluator. */
   hasExpressions: boolean;
@@ -172,5 +173,5 @@ export interface ParsedNetlist {
 }
 
 export function emptyScope(parent: Scope | null = null): Scope {
-  return { elements: [], params: [], models: new Map(), condModels: [], subckts: new Map(), funcs: new Map(), csparams: [], nodesets: [], parent };
+  return { elements: [], params: [], models: new Map(), condModels: [], subckts: new Map(), funcs: new Map(), csparams: [], nodesets: [], ics: [], parent };
 }

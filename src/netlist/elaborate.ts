@@ -245,6 +245,8 @@ interface Ctx {
   funcs: WeakMap<Scope, FuncTable | undefined>;
   /** `.nodeset` entries of the instances elaborated so far. */
   nodesets: NodesetSpec[];
+  /** `.ic` node voltages (V) of the instances elaborated so far, by flat node name. */
+  ics: Map<string, number>;
 }
 
 /** One `.nodeset` entry, elaborated: a node of the flat circuit and its voltage (V). */
@@ -356,6 +358,10 @@ function elaborateAll(ctx: Ctx, top: Frame): void {
       if (f.def) active.delete(f.def.name);
       for (const ns of f.scope.nodesets) {
         if (!ns.cond || inBranch(f, ns.cond)) ctx.nodesets.push({ node: mapNode(ctx, f, ns.node), value: evalTok(ns.value, f.env, `.nodeset v(${ns.node})`), loc: ns.loc });
+      }
+      // `.ic` as `.nodeset`: per instance, the value in the instance's parameters; the last entry for a node wins.
+      for (const ic of f.scope.ics) {
+        if (!ic.cond || inBranch(f, ic.cond)) ctx.ics.set(mapNode(ctx, f, ic.node), evalTok(ic.value, f.env, `.ic v(${ic.node})`));
       }
       continue;
     }
@@ -1050,14 +1056,12 @@ export function elaborate(net: ParsedNetlist): Elaborated {
     fstopLoc: a.fstop.loc,
   };
   const time: TimeDefaults = { tstep: tran?.tstep ?? 0, tstop: tran?.tstop ?? 0 };
-  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs, nodesets: [] };
+  const ctx: Ctx = { net, time, options, out: [], warnings, warned: new Set(), globals: new Set(net.globals.keys()), globalEnv: topEnv, rModels: net.resistorModels, funcs, nodesets: [], ics: new Map() };
   top.models = [scopeModels(top, net.top)];
   checkCsparams(net.top, topEnv);
   elaborateAll(ctx, top);
   bsim3v1Perimeters(ctx.out); // VERSION 3.1: b3v1check.c's PD/PS clamp, once per model and size
-  const ics = new Map<string, number>();
-  for (const ic of net.ics) if (!ic.cond || inBranch(top, ic.cond)) ics.set(ic.node, evalTok(ic.value, topEnv, `.ic v(${ic.node})`));
-  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics: ctx.ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };
 }
 
 /**

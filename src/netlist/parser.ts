@@ -113,7 +113,6 @@ class Parser {
       trans: [],
       dcs: [],
       acs: [],
-      ics: [],
       annotations: [],
       hasExpressions: false,
       globals: new Map(),
@@ -739,7 +738,7 @@ class Parser {
       if (!value || (value.kind !== "word" && value.kind !== "expr")) {
         throw new NetlistError(`.ic v(${clip(args[i + 2].text)})= has no value`, value?.loc ?? args[i + 4].loc);
       }
-      this.out.ics.push(this.withCond({ node: args[i + 2].lower, value, loc: args[i + 2].loc }));
+      this.scope.ics.push(this.withCond({ node: args[i + 2].lower, value, loc: args[i + 2].loc }));
       i += 6;
     }
   }
