@@ -151,6 +151,35 @@ describeNgspice(".ic with commas against ngspice", () => {
   });
 });
 
+describeNgspice("`.option scale` against ngspice", () => {
+  // Each deck's currents depend on the absolute sizes (LD, junction areas and perimeters, a resistor's NARROW and
+  // SHORT, the size bins), so a scale read wrongly, or not at all, moves them.
+  const devices = [
+    "V1 d 0 2", "V2 g 0 1.5", "VB b 0 0.65",
+    "M1 d g 0 b nm w=10 l=2 ad=20 as=30 pd=24 ps=26",
+    ".model nm nmos level=1 vto=0.7 kp=1e-4 ld=0.2u js=1e-4 jssw=1e-9",
+    "M2 d g 0 b n3 w=4 l=1",
+    ".model n3 nmos level=3 vto=0.7 kp=1e-4 ld=0.1u theta=0.1 eta=0.05 kappa=0.2",
+    "VP p 0 -1.2",
+    "M3 p g 0 0 pch w=20 l=0.5",
+    ".model pch.1 pmos (version=4.7 level=54 lmin=0.1u lmax=20u wmin=0.1u wmax=10u vth0=-0.4)",
+    ".model pch.2 pmos (version=4.7 level=54 lmin=0.1u lmax=20u wmin=10u wmax=100u vth0=-0.5)",
+    "V3 r 0 1", "R1 r 0 rm l=10 w=2", ".model rm r rsh=100 narrow=0.5u short=1u",
+  ];
+  itNgspice("MOSFET L, W, AD, AS, PD, PS and the size bin, and a resistor's L and W, in microns (scale=1e-6), against the same deck in meters", () => {
+    const scaled = compare("scale-1e-6", ["option scale", TIGHT, ".option scale=1e-6", ...devices]);
+    const meters = compare("scale-meters", ["option scale in meters", TIGHT, ...devices.map((l) => l.replace(/\b(w|l|pd|ps)=([\d.]+)/g, "$1=$2u").replace(/\b(ad|as)=([\d.]+)/g, "$1=$2p"))]);
+    // the same sizes written in meters: the same solution
+    for (const [k, v] of Object.entries(meters)) expect(scaled[k]).toBeCloseTo(v, 12);
+  });
+  itNgspice("scale=0.8e-6 and a scale beside other options", () => {
+    compare("scale-0.8u", ["option scale 0.8u", TIGHT, ".options scale=0.8e-6 reltol=1e-6", ...devices]);
+  });
+  it("a scale that is not positive is refused at its value", () => {
+    expect(() => loadCircuitFromText(["t", ".option scale=0", "R1 1 0 1k", "V1 1 0 1", ".end"].join("\n"), "scale.cir")).toThrow(/scale\.cir:2:15: option 'scale' has a bad value 0/);
+  });
+});
+
 describeNgspice(".ic inside a .subckt against ngspice", () => {
   itNgspice("`.ic v(n)={v0}` in a subcircuit sets every instance's own node from its own parameters (x1.n = 2 V, x2.n = the default 1 V)", () => {
     const f = path.join(dir, "ic-subckt.cir");

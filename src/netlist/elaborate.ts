@@ -159,9 +159,16 @@ export interface SimOptions {
   cnode: number;
   /** Nominal temperature (C) of resistor and capacitor tc1/tc2 and of diode models without TNOM. Default 27. */
   tnom: number;
+  /**
+   * Unit of the lengths written on element lines (m per unit), ngspice's `scale`: a MOSFET's L, W, PD, PS
+   * (times scale) and AD, AS (times scale squared), and a resistor's L, W, as written, before the size bin is
+   * picked; defaults and model parameters are not scaled (VDMOS, diodes and capacitors neither, as ngspice 39).
+   * Default 1.
+   */
+  scale: number;
 }
 
-export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0, tnom: 27 };
+export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0, tnom: 27, scale: 1 };
 
 /** SPICE2 options ngspice 39 reads and ignores with "option ... is obsolete" (or "currently unsupported"). */
 const OBSOLETE_OPTIONS = new Set(["limpts", "lvlcod", "lvltim", "itl3", "cptime", "limtim", "pivrel", "pivtol"]);
@@ -561,7 +568,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const lw = (k: string): number | undefined => {
         const x = num(k, k === "l" ? "length l" : "width w");
         if (x !== undefined && !(x > 0)) throw new NetlistError(`${card.name}: ${k} must be positive`, named.get(k)!.values[0].loc);
-        return x;
+        return x === undefined ? x : x * ctx.options.scale; // resparam.c: RESlength, RESwidth times `scale`
       };
       const rv = resistorValue(model, { r: given?.v, l: lw("l"), w: lw("w"), tc1: it.tc1, tc2: it.tc2, tce: it.tce, temp: it.temp, dtemp: it.dtemp, scale, m }, ctx.options.tnom);
       const at = given?.tok ?? card.loc;
@@ -678,7 +685,9 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       // `off` after the model (ngspice reads it among the instance parameters)
       const offTok = pos[5]?.lower === "off" ? pos[5] : undefined;
       // L, W (and NF, WNFLAG) as written select a size bin of `.model NAME.N` cards (selectMosCard)
-      const size = { l: num("l", "L"), w: num("w", "W"), nf: num("nf", "NF"), wnflag: num("wnflag", "WNFLAG") };
+      const sc = ctx.options.scale;
+      const scaled = (x: number | undefined): number | undefined => (x === undefined ? x : x * sc);
+      const size = { l: scaled(num("l", "L")), w: scaled(num("w", "W")), nf: num("nf", "NF"), wnflag: num("wnflag", "WNFLAG") };
       const resolved = resolveMosModel(modelTok, f.models, local, ctx.options.tnom, card.name, size, (key, msg) => {
         if (ctx.warned.has(`m:${key}`)) return;
         ctx.warned.add(`m:${key}`);
@@ -732,7 +741,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         if (v === undefined) continue;
         const at = named.get(k)!.values[0].loc;
         if (k === "l" || k === "w" || k === "m" ? !(v > 0) : !(v >= 0)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} must be ${k === "l" || k === "w" || k === "m" ? "positive" : "non-negative"}`, at);
-        geometry[k] = v;
+        // mos1par.c .. b4par.c: L, W, PD, PS as written times `scale`, AD, AS times its square
+        geometry[k] = k === "l" || k === "w" || k === "pd" || k === "ps" ? v * sc : k === "ad" || k === "as" ? v * sc * sc : v;
       }
       bsim3v1Defaults(resolved.model, geometry, (k) => named.has(k)); // VERSION 3.1: HDIF's junction areas
       const bad = mosSizeProblem(resolved.model, geometry, resolved.name);
@@ -968,7 +978,7 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
       const v = evalTok(value, top.env, `option ${key}`);
       const temperature = key === "temp" || key === "tnom";
-      if (!Number.isFinite(v) || (!temperature && v < 0) || (temperature && v <= -CONSTCtoK)) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
+      if (!Number.isFinite(v) || (!temperature && v < 0) || (temperature && v <= -CONSTCtoK) || (key === "scale" && !(v > 0))) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
       (options as Record<string, number>)[key] = v;
       given.add(key);
     } else if (key === "smoothbsrc") {
