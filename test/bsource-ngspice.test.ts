@@ -58,6 +58,20 @@ describeNgspice("B sources at the operating point against ngspice", () => {
       "V1 g 0 1.5", "VDD dd 0 5", "RD dd d {rl}", "B1 d 0 I=law(v(g))*(1+0.02*v(d))", "B2 o 0 V={k*1000}*v(d)-pwr(v(g)-2,3)+pow(v(g),2)", "R2 o 0 1k"]);
   });
 
+  itNgspice("braces inside a quoted B expression are blanks, as ngspice's inp_modify_exp makes them (memristor.sp's `? {f1(v(a)-v(b))} : 0`)", () => {
+    for (const vin of [-2, 0.3, 2]) {
+      compare(`braces-${vin}`, ["b braces", TIGHT, ".param g0=1m", ".func f1(y)={2*y+0.5*(abs(y+1)-abs(y-1))}", `V1 a 0 ${vin}`, "R1 a b 1k", "R2 b 0 1k",
+        "B1 0 o I='(f1(v(a)-v(b)) > 0) ? {g0*f1(v(a)-v(b))} : {g0}*v(b)'", "R3 o 0 1k", "B2 p 0 V={2*g0}*v(a)+{v(b)}", "R4 p 0 1k"]);
+    }
+  });
+
+  itNgspice("braces and quotes on a B line are blanks, not parentheses, as ngspice reads them: `V={1+k}*v(a)` is 1 + k*v(a)", () => {
+    const v = compare("braces-blank", ["b braces blank", TIGHT, ".param k=2", "V1 a 0 3", "B1 o 0 V={1+k}*v(a)", "R1 o 0 1k", "B2 p 0 V='{1+k}*v(a)'", "R2 p 0 1k",
+      "B3 q 0 V={1+k*v(a)}*2", "R3 q 0 1k", "B4 r 0 V='1+k'*v(a)", "R4 r 0 1k", "B5 u 0 I={1+k}*v(a)*1m", "R5 u 0 1k"]);
+    // the closed forms of ngspice's reading (with parentheses o would be 9, q 14, r 9 and u -9)
+    expect([v.o, v.p, v.q, v.r, v.u]).toEqual([7, 7, 13, 7, -1006].map((x) => expect.closeTo(x, 9)));
+  });
+
   itNgspice("a behavioural op-amp V=1e5*(v(p)-v(n)) with feedback resistors (inverting and non-inverting)", () => {
     compare("opamp-inv", ["b opamp", TIGHT, "V1 in 0 0.3", "R1 in n 1k", "R2 n o 10k", "B1 o 0 V=1e5*(v(0)-v(n))", "RL o 0 2k"]);
     compare("opamp-noninv", ["b opamp2", TIGHT, "V1 p 0 0.25", "R1 n 0 1k", "R2 n o 3k", "B1 o 0 V=1e5*(v(p)-v(n))", "RL o 0 2k"]);

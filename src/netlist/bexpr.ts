@@ -151,7 +151,8 @@ function lexB(src: string, at: (i: number) => SourceLoc): Lex[] {
   let i = 0;
   while (i < n) {
     const c = src[i];
-    if (c === " " || c === "\t" || c === "\r" || c === "\n") {
+    // braces inside the expression are blanks, as ngspice's inp_modify_exp makes them on a B line (`? {f1(v(a))} : 0`)
+    if (c === " " || c === "\t" || c === "\r" || c === "\n" || c === "{" || c === "}") {
       i++;
       continue;
     }
@@ -572,14 +573,17 @@ export function readBLine(name: string, toks: readonly Token[], lineLoc: SourceL
     if (kl !== "v" && kl !== "i") throw new NetlistError(`${name}: unknown B-source parameter '${clip(key.text)}' (usage: ${usage})`, key.loc);
     if (line) throw new NetlistError(`${name}: a B source takes one of V= and I=, not both (${line.key.text.toUpperCase()}= given before)`, key.loc);
     if (body.length === 0) throw new NetlistError(`${name}: ${key.text}= has no expression`, key.loc);
-    // The text as written: tokens glued where they were glued, one space elsewhere; expressions in braces or quotes as (...).
+    // The text as written: tokens glued where they were glued, one space elsewhere. Braces and quotes are blanks, not
+    // parentheses: ngspice's inp_bsource_compat/inp_modify_exp blank every '{' '}' after the '=' of a B line, so
+    // `V={1+k}*v(a)` is 1 + k*v(a) there (and `'1+k'*v(a)` too), and eqspice reads it so.
     let text = "";
     const pieces: Array<{ start: number; loc: SourceLoc }> = [];
     for (let j = 0; j < body.length; j++) {
       const t = body[j];
       if (j > 0 && !adjacent(body[j - 1], t)) text += " ";
+      if (t.kind === "expr") text += " ";
       pieces.push({ start: text.length, loc: t.loc });
-      text += t.kind === "expr" ? `(${t.text})` : t.text;
+      text += t.kind === "expr" ? `${t.text} ` : t.text;
     }
     const at = (i: number): SourceLoc => {
       let p = pieces[0];
