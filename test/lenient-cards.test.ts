@@ -151,6 +151,17 @@ describeNgspice(".ic with commas against ngspice", () => {
   });
 });
 
+describeNgspice("a source value in parentheses against ngspice", () => {
+  itNgspice("`(PULSE 0.5 1 0 1n)`, `(DC 2)` and `(SIN(0.3 1 1k))` read as without the parentheses (ngspice's tokenizer skips them)", () => {
+    const v = compare("paren-source", ["paren source", TIGHT, "V1 1 0 (PULSE 0.5 1 0 1e-09)", "R1 1 0 1k", "V2 2 0 (DC 2)", "R2 2 0 1k", "V3 3 0 (SIN(0.3 1 1k))", "R3 3 0 1k"]);
+    expect([v["1"], v["2"], v["3"]]).toEqual([0.5, 2, 0.3]);
+  });
+  it("unbalanced or partial parentheses stay errors at their place", () => {
+    expect(() => loadCircuitFromText(["t", "V1 1 0 (PULSE 0 1 0 1n", "R1 1 0 1k", ".end"].join("\n"), "p.cir")).toThrow(/p\.cir:2:8: v1: unexpected '\('/);
+    expect(() => loadCircuitFromText(["t", "V1 1 0 (DC 1) AC 1", "R1 1 0 1k", ".end"].join("\n"), "p.cir")).toThrow(/p\.cir:2:8: v1: unexpected '\('/);
+  });
+});
+
 describeNgspice("`.option scale` against ngspice", () => {
   // Each deck's currents depend on the absolute sizes (LD, junction areas and perimeters, a resistor's NARROW and
   // SHORT, the size bins), so a scale read wrongly, or not at all, moves them.

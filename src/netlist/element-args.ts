@@ -102,7 +102,23 @@ export function needNodes(card: ElementCard, pos: Token[], count: number, usage:
   return nodes;
 }
 
+/**
+ * `(PULSE 0 1 0 1n)`, `(DC 2)`: the whole value in parentheses, which ngspice 39's tokenizer
+ * reads as if they were not there; the tokens inside, or `rest` itself.
+ */
+function unwrapSource(rest: Token[]): Token[] {
+  const n = rest.length;
+  if (n < 3 || rest[0].kind !== "(" || rest[n - 1].kind !== ")" || rest[1].kind !== "word" || !isSourceWord(rest[1].lower)) return rest;
+  let depth = 0;
+  for (let i = 0; i < n; i++) {
+    if (rest[i].kind === "(") depth++;
+    else if (rest[i].kind === ")" && --depth === 0 && i < n - 1) return rest; // the first '(' closes before the end
+  }
+  return depth === 0 ? rest.slice(1, n - 1) : rest;
+}
+
 export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, time: TimeDefaults): SourceValue {
+  rest = unwrapSource(rest);
   let dc: number | undefined;
   let wave: SourceValue["wave"] | undefined;
   let ac: SourceValue["ac"];
