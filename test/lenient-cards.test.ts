@@ -236,6 +236,11 @@ describeNgspice("ngspice 39's readings of bare DC, .ends names, K, noise sources
       ".subckt rr a", "rx a 0 {500 + 100*v(a)}", ".ends", "x1 3 rr",
     ]);
   });
+  itNgspice("a parenthesized resistance that reads v() or time, `R = (v(9) < 1 ? {rl} : {rl/2})` (dcdc.sp's form), braces inside as blanks", () => {
+    for (const v9 of [0.5, 2]) {
+      compare(`r-paren-${v9}`, ["r paren", TIGHT, ".param rl=2k", "v1 1 0 2", `v9 9 0 ${v9}`, "r1 1 2 1k", "r2 2 0 R = (v(9) < 1 ? {rl} : {rl/2}) tc1=0.001", "r3 1 3 (time < 1m ? 3k : 1k)", "r4 3 0 1k"]);
+    }
+  });
   itNgspice("an instance parameter overrides a .param of the subcircuit's body (alterparam.sp), the header's defaults still apply", () => {
     compare("body-param-override", [
       "body param", TIGHT, ".subckt subr in out rint1 = 6", ".param rint = 5", ".param rint2 = {rint + 3}", "R0 in out 'rint'", "R1 in out 'rint1'", "R2 in out 'rint2'", ".ends",

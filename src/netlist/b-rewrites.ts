@@ -92,9 +92,25 @@ export function behaviouralResistor(card: ElementCard): Token[] | null {
   if (a.length < 3 || a[0].kind !== "word" || a[1].kind !== "word") return null;
   let at = 2;
   if (a[2].kind === "word" && (a[2].lower === "r" || a[2].lower === "resistance") && a[3]?.kind === "=") at = 4;
-  const e = a[at];
+  let e = a[at];
+  let next = at + 1;
+  if (e?.kind === "(") {
+    // `R = (time<12ms ? {rl} : 2*{rl})` (ngspice's examples/vdmos/dcdc.sp): the parenthesized tokens are the
+    // expression, braces inside blanks as on a B line (inp_modify_exp)
+    let depth = 0;
+    let end = -1;
+    for (let k = at; k < a.length && end < 0; k++) {
+      if (a[k].kind === "(") depth++;
+      else if (a[k].kind === ")" && --depth === 0) end = k;
+    }
+    if (end < 0) return null;
+    let text = "";
+    for (let k = at; k <= end; k++) text += a[k].kind === "expr" ? ` ${a[k].text} ` : ` ${a[k].text}`;
+    e = { kind: "expr", text: text.trim(), lower: text.trim().toLowerCase(), loc: a[at].loc };
+    next = end + 1;
+  }
   if (!e || e.kind !== "expr" || !BEHAVIOURAL.test(e.text)) return null;
-  const rest = a.slice(at + 1);
+  const rest = a.slice(next);
   for (let k = 0; k < rest.length; k++) {
     const t = rest[k];
     const key = t.kind === "word" && rest[k + 1]?.kind === "=" ? t.lower : null;
