@@ -151,6 +151,13 @@ describeNgspice(".ic with commas against ngspice", () => {
   });
 });
 
+describeNgspice("numparam's one-argument max() and min() against ngspice", () => {
+  itNgspice("`max(x)` and `min(x)` are x (func_cap.sp's `max(icap_calc(1,2,3,4))`)", () => {
+    const v = compare("max-one", ["max one", TIGHT, ".func f(a,b) '2*a*sqrt(b)'", ".param p='max(f(1,4))' q='min(-3.5)*2'", "V1 1 0 {p}", "R1 1 0 1k", "V2 2 0 {q}", "R2 2 0 1k"]);
+    expect([v["1"], v["2"]]).toEqual([4, -7]);
+  });
+});
+
 describeNgspice("a source value in parentheses against ngspice", () => {
   itNgspice("`(PULSE 0.5 1 0 1n)`, `(DC 2)` and `(SIN(0.3 1 1k))` read as without the parentheses (ngspice's tokenizer skips them)", () => {
     const v = compare("paren-source", ["paren source", TIGHT, "V1 1 0 (PULSE 0.5 1 0 1e-09)", "R1 1 0 1k", "V2 2 0 (DC 2)", "R2 2 0 1k", "V3 3 0 (SIN(0.3 1 1k))", "R3 3 0 1k"]);

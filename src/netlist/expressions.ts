@@ -348,6 +348,8 @@ class Compiler {
       if (this.peek() !== ")") throw new ExprSyntaxError(`missing ')' after the arguments of ${t.s}()`);
       this.pos++;
       if (this.lenient || !fn) return;
+      // numparam's max(x) and min(x) of one argument are x (ngspice 39: `.param c='max(f(1,2))'`, func_cap.sp)
+      if (argc === 1 && (t.s === "max" || t.s === "min")) return;
       if (argc !== fn[0]) throw new ExprSyntaxError(`${t.s}() takes ${fn[0]} argument${fn[0] === 1 ? "" : "s"}, got ${argc}`);
       this.emit(CALL, Object.keys(FUNCTIONS).indexOf(t.s));
       return;
