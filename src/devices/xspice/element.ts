@@ -21,5 +21,7 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
     return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws: [internalNode("state")] });
   }
   const dyn = def.dynamic ? { kind: def.dynamic, params: s.params, w: internalNode("state") } : null;
-  return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
+  const dev = new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
+  dev.acWhy = def.acRefusal ?? null;
+  return dev;
 };

@@ -59,11 +59,14 @@ interface Conn {
   loc: SourceLoc;
 }
 
+/** The models eqspice runs, for the messages that refuse the others: "a, b, ... and z". */
+const RUN_LIST = ((names: string[]) => `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`)(Object.keys(XSPICE_MODELS));
+
 const TWO_NODE = new Set(["vd", "id", "gd", "hd"]);
 const TYPES = new Set(["v", "vd", "i", "id", "vnam", "g", "gd", "h", "hd", "d", "ud"]);
 
 /** Read the connections and the model name of an `A` line. */
-function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc): { conns: Conn[]; modelTok: Token } {
+function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc, defTypes: ReadonlyArray<PortType | undefined> = []): { conns: Conn[]; modelTok: Token } {
   const toks = splitBrackets(args);
   const modelTok = toks[toks.length - 1];
   if (!modelTok || modelTok.kind !== "word" || modelTok.text === "]" || modelTok.text === "[" || modelTok.text.startsWith("%")) {
@@ -112,7 +115,8 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
   };
   while (i < body.length) {
     const t = body[i];
-    let type: PortType | undefined;
+    // a port without %type: the model's default type (a %gd port reads two nodes)
+    let type: PortType | undefined = defTypes[conns.length];
     let j = i;
     if (t.kind === "word" && t.text.startsWith("%") && body[i + 1]?.text === "[") {
       const w = t.lower.slice(1);
@@ -136,7 +140,7 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
       continue;
     }
     if (t.text === "]") throw new NetlistError(`${cardName}: ']' without '['`, t.loc);
-    const p = port(undefined);
+    const p = port(type);
     conns.push({ vector: false, ports: [p], loc: p.loc });
   }
   return { conns, modelTok };
@@ -168,11 +172,11 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const type = card.type;
   const def = XSPICE_MODELS[type];
   if (!def) {
-    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt, s_xfer and slew)`, modelTok.loc);
-    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt, s_xfer and slew)`, modelTok.loc);
+    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models ${RUN_LIST})`, modelTok.loc);
+    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models ${RUN_LIST})`, modelTok.loc);
     throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
   }
-  const { conns } = readConnections(cardName, args, loc);
+  const { conns } = readConnections(cardName, args, loc, def.ports.map((p) => p.defType));
   if (conns.length !== def.ports.length) {
     throw new NetlistError(`${cardName}: code model ${type} has ${def.ports.length} ports (${def.ports.map((p) => p.name).join(", ")}), the line connects ${conns.length}`, conns[def.ports.length]?.loc ?? modelTok.loc);
   }
@@ -198,6 +202,18 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
       const ptype: PortType = p.type || "v";
       if (!pd.allowed.includes(ptype)) throw new NetlistError(`${cardName}: port type %${ptype} is not allowed on port '${pd.name}' of ${type} (allowed: ${pd.allowed.map((a) => "%" + a).join(" ")})`, p.loc);
       if (p.nodes.some((n) => n.lower === "null")) throw new NetlistError(`${cardName}: port '${pd.name}' of ${type} may not be NULL`, p.loc);
+      if (pd.dir === "inout") {
+        // a conductance port: the current out of its voltage, which is also an input (nodes[0] - nodes[1])
+        out = "i";
+        nodes[0] = sc.mapNode(p.nodes[0].lower);
+        nodeToks[0] = p.nodes[0];
+        if (p.nodes[1]) {
+          nodes[1] = sc.mapNode(p.nodes[1].lower);
+          nodeToks[1] = p.nodes[1];
+        }
+        inputs.push({ kind: "v", p: 0, n: 1 });
+        return;
+      }
       if (pd.dir === "out") {
         out = ptype === "v" || ptype === "vd" ? "v" : "i";
         nodes[0] = sc.mapNode(p.nodes[0].lower);
@@ -233,6 +249,10 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     const at = card.params.get("y_array")!.loc;
     if (x.length !== y.length) throw new NetlistError(`.model ${card.name}: x_array has ${x.length} values, y_array ${y.length}: they must be as many`, at);
     for (let k = 1; k < x.length; k++) if (!(x[k] > x[k - 1])) throw new NetlistError(`.model ${card.name}: x_array must increase (x[${k}] = ${x[k]} after ${x[k - 1]})`, card.params.get("x_array")!.loc);
+  }
+  if (type === "aswitch" && Math.abs((params.get("cntl_on") as number) - (params.get("cntl_off") as number)) < 1e-12) {
+    // ngspice 39: "ASWITCH: CONTROL voltage delta less than 1.0e-12", and the model outputs nothing
+    throw new NetlistError(`.model ${card.name}: aswitch's cntl_on and cntl_off must differ by at least 1e-12 (ngspice: "CONTROL voltage delta less than 1.0e-12")`, card.params.get("cntl_on")?.loc ?? card.params.get("cntl_off")?.loc ?? card.loc);
   }
   if (type === "s_xfer") {
     const num = params.get("num_coeff") as readonly number[];

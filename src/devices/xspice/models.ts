@@ -14,8 +14,15 @@ export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd
 
 export interface PortDef {
   name: string;
-  dir: "in" | "out";
+  /**
+   * "inout": a conductance port (%g, %gd), both an input (its voltage
+   * V(n+) - V(n-), read in the port's place among the inputs) and the
+   * output (the current y from n+ through the model to n-).
+   */
+  dir: "in" | "out" | "inout";
   allowed: readonly PortType[];
+  /** The type of a port written without `%type` (the ifspec's Default_Type); undefined: %v. */
+  defType?: PortType;
   /** Vector port with its minimum size, or undefined for a scalar port. */
   vectorMin?: number;
 }
@@ -82,6 +89,8 @@ export interface XModelDef {
   make?(p: XParams, nIn: number): XBehaviour;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
   dynamic?: "int" | "d_dt" | "s_xfer" | "slew";
+  /** Why an AC analysis refuses the model (ngspice's AC gains are not what eqspice can match), if it does. */
+  acRefusal?: string;
 }
 
 const VIN: readonly PortType[] = ["v", "vd", "i", "id", "vnam"];
@@ -525,6 +534,154 @@ const slew: XModelDef = {
   dynamic: "slew",
 };
 
+const GD: readonly PortType[] = ["gd"];
+
+/**
+ * aswitch (xtradev/aswitch/cfunc.mod): a resistance r(c) of the control
+ * input c between out's nodes, the current y = V(out) / r. log=true: r =
+ * r_on exp(ln(r_off / r_on) (cntl_on - c) / (cntl_on - cntl_off)); false:
+ * r linear in c through (cntl_off, r_off) and (cntl_on, r_on). r_on below
+ * 1e-3 ohm is taken as 1e-3. limit=true clamps r to [r_on, r_off] (first
+ * up to r_on, then down to r_off, as cfunc.mod), false only from below at
+ * 1e-9 ohm. Inputs u = [c, V(out)]. Partials exact: where r is clamped,
+ * dy/dc = 0 (cfunc.mod keeps the unclamped one there; same solutions).
+ * ngspice 39's AC gains are the partials negated (a negative conductance):
+ * an AC analysis refuses the model.
+ */
+const aswitch: XModelDef = {
+  ports: [
+    { name: "cntl_in", dir: "in", allowed: VIN },
+    { name: "out", dir: "inout", allowed: GD, defType: "gd" },
+  ],
+  params: [
+    { name: "cntl_off", kind: "real", def: 0 },
+    { name: "cntl_on", kind: "real", def: 1 },
+    { name: "log", kind: "bool", def: 1 },
+    { name: "r_off", kind: "real", def: 1e12 },
+    { name: "r_on", kind: "real", def: 1 },
+    { name: "limit", kind: "bool", def: 0 },
+  ],
+  acRefusal: "ngspice 39's aswitch gives AC gains of the opposite sign to its DC partials (a negative conductance of -1/r): eqspice does not reproduce that",
+  make(p) {
+    const con = num(p, "cntl_on");
+    const coff = num(p, "cntl_off");
+    const roff = num(p, "r_off");
+    const ron = Math.max(num(p, "r_on"), 1e-3);
+    const log = num(p, "log") !== 0;
+    const lim = num(p, "limit") !== 0;
+    const inter = log ? Math.log(roff / ron) / (con - coff) : (ron - roff) / (con - coff);
+    const r0 = (roff * con - ron * coff) / (con - coff);
+    return {
+      affine: false,
+      evaluate(u, out) {
+        const c = u[0];
+        const v = u[1];
+        let r = log ? ron * Math.exp(inter * (con - c)) : c * inter + r0;
+        // dr/dc of the unclamped r
+        let dr = log ? -inter * r : inter;
+        if (lim) {
+          if (r < ron) [r, dr] = [ron, 0];
+          if (r > roff) [r, dr] = [roff, 0];
+        } else if (r <= 1e-9) [r, dr] = [1e-9, 0];
+        out[0] = v / r;
+        out[1] = (-v * dr) / (r * r);
+        out[2] = 1 / r;
+      },
+    };
+  },
+};
+
+/**
+ * zener (xtradev/zener/cfunc.mod): the current i(v) from z+ to z- of the
+ * voltage v across it; three regions (forward exponential, a line of slope
+ * i_sat / 10, the reverse breakdown exponential) when the region 2/3
+ * boundary lies below the 1/2 one, else two (forward and reverse
+ * exponentials, the smaller slope at 0 raised to the larger by a linear
+ * term); plus the leakage i_rev / v_breakdown v. Vt is 0.026 V, as
+ * cfunc.mod. limit_switch (ngspice's step limiting of v between
+ * iterations) changes the Newton path, not the solution: accepted, not
+ * modelled. The partial is cfunc.mod's (exact). AC: the partial.
+ */
+const zener: XModelDef = {
+  ports: [{ name: "z", dir: "inout", allowed: GD, defType: "gd" }],
+  params: [
+    { name: "v_breakdown", kind: "real", limits: [1e-6, 1e6] },
+    { name: "i_breakdown", kind: "real", def: 2e-2, limits: [1e-9, Infinity] },
+    { name: "r_breakdown", kind: "real", def: 1, limits: [1e-12, Infinity] },
+    { name: "i_rev", kind: "real", def: 1e-6, limits: [1e-9, Infinity] },
+    { name: "i_sat", kind: "real", def: 1e-12, limits: [1e-15, Infinity] },
+    { name: "n_forward", kind: "real", def: 1, limits: [0.1, 10] },
+    { name: "limit_switch", kind: "bool", def: 0 },
+  ],
+  make(p) {
+    const vbr = num(p, "v_breakdown");
+    const ibr = num(p, "i_breakdown");
+    const rbr = num(p, "r_breakdown");
+    const irev = num(p, "i_rev");
+    const isat = num(p, "i_sat");
+    const nf = num(p, "n_forward");
+    const vt = 0.026;
+    const v12 = nf * vt * Math.log((nf * vt) / 10.0);
+    const k = 1.0 / ibr / rbr;
+    const v23 = -vbr + Math.log(10.0 / isat / rbr) / k;
+    const g = irev / vbr;
+    const three = v23 < v12;
+    // three regions
+    const i0a = 1e-6;
+    const v0 = -vbr + (1.0 / k) * Math.log(ibr / i0a);
+    const ord12 = isat * (Math.exp(v12 / nf / vt) - 1.0);
+    const a = isat / 10.0;
+    const b = ord12 - a * v12;
+    const c = a * v23 + b + i0a * Math.exp(-k * (v23 - v0));
+    // two regions
+    const i0b = ibr / (Math.exp(k * vbr) - 1.0);
+    const slope1 = isat / nf / vt;
+    const slope2 = i0b * k;
+    return {
+      affine: false,
+      evaluate(u, out) {
+        const v = u[0];
+        let i: number;
+        let d: number;
+        if (three) {
+          if (v >= v12) {
+            const t = Math.exp(v / nf / vt);
+            i = isat * (t - 1.0);
+            d = (isat / nf / vt) * t;
+          } else if (v >= v23) {
+            i = a * v + b;
+            d = isat / 10.0;
+          } else {
+            const t = Math.exp(-k * (v - v0));
+            i = -i0a * t + c;
+            d = k * i0a * t;
+          }
+        } else if (v >= 0.0) {
+          const t = Math.exp(v / nf / vt);
+          i = isat * (t - 1.0);
+          d = (isat / nf / vt) * t;
+          const diff = slope2 - slope1;
+          if (diff > 0.0) {
+            i += diff * v;
+            d += diff;
+          }
+        } else {
+          const t = Math.exp(-k * v);
+          i = -i0b * (t - 1.0);
+          d = k * i0b * t;
+          const diff = slope1 - slope2;
+          if (diff > 0.0) {
+            i += diff * v;
+            d += diff;
+          }
+        }
+        out[0] = i + g * v;
+        out[1] = d + g;
+      },
+    };
+  },
+};
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -538,10 +695,12 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   d_dt: dDt,
   s_xfer: sXfer,
   slew,
+  aswitch,
+  zener,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["ilimit", "zener", "hyst", "sine", "square", "triangle", "oneshot", "core", "aswitch", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["ilimit", "hyst", "sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

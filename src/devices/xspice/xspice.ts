@@ -111,6 +111,13 @@ export class XspiceDevice implements Device {
     this.r = new Float64Array(this.n + 1);
   }
 
+  /** Why an AC analysis refuses the model (models.ts' acRefusal), or null. */
+  acWhy: string | null = null;
+
+  acRefusal(): string | null {
+    return this.acWhy ? `${this.name}: ${this.acWhy}` : null;
+  }
+
   resolve(ctx: ResolveContext): void {
     this.inputs.forEach((u, j) => {
       if (u.kind !== "i") return;

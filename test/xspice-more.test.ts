@@ -1,0 +1,137 @@
+/**
+ * XSPICE code models with conductance ports and state (aswitch, zener, ...)
+ * against a live ngspice 39: operating points and .dc sweeps through their
+ * nonlinear regions (1e-9 V at TIGHT tolerances), their partials against
+ * finite differences, and bad cards as NetlistErrors at file:line:col.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { acSweepFromText, dcSweep, loadCircuitFromText } from "../src/api.js";
+import { NetlistError } from "../src/util/errors.js";
+import { XspiceDevice } from "../src/devices/xspice/xspice.js";
+import { describeNgspice, itNgspice, runNgspiceDc } from "./helpers/ngspice.js";
+import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { checkStamp } from "./helpers/stamp-check.js";
+
+const { dir, worst, compare } = ngspiceDecks("xspice-more");
+
+/** .dc sweep `args` of deck `lines` in both simulators: every node at every point to vtol (relative above 1 V). */
+function compareDc(name: string, lines: string[], args: string, vtol = 1e-9): void {
+  const f = path.join(dir, `${name}.cir`);
+  writeFileSync(f, [...lines, TIGHT, `.dc ${args}`, ".end", ""].join("\n"));
+  const ng = runNgspiceDc(f, args);
+  const eq = dcSweep(f);
+  let w = 0;
+  let cols = 0;
+  for (const [n, col] of Object.entries(ng.nodes)) {
+    if (n.includes("sweep")) continue;
+    const e = eq.nodes[n];
+    expect(e, `${name}: v(${n}) missing`).toBeDefined();
+    expect(e.length).toBe(col.length);
+    cols++;
+    for (let k = 0; k < col.length; k++) {
+      const d = Math.abs(e[k] - col[k]);
+      w = Math.max(w, d);
+      expect(d, `${name}: v(${n}) at ${ng.sweep[k]}: eqspice ${e[k]} ngspice ${col[k]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(col[k])));
+    }
+  }
+  expect(cols).toBeGreaterThan(0);
+  worst.set(name, w);
+}
+
+const SW = [
+  ".model sw aswitch(cntl_off=0 cntl_on=1 r_off=1e4 r_on=100 log=true)",
+  ".model swl aswitch(cntl_off=1 cntl_on=-0.5 r_off=1e5 r_on=10 log=false limit=true)",
+  ".model swn aswitch(cntl_off=0.2 cntl_on=0.8 r_off=2e3 r_on=1e-4 log=false)",
+  ".model swg aswitch(cntl_off=0.2 cntl_on=0.8 r_off=2e3 r_on=50 limit=true)",
+];
+const ZZ = [
+  ".model zz zener(v_breakdown=5.6)",
+  ".model z2 zener(v_breakdown=3 i_breakdown=1e-3 r_breakdown=100 n_forward=1.5 limit_switch=true)",
+  // v_2_3 above v_1_2: the two-segment characteristic
+  ".model z3 zener(v_breakdown=0.5 i_breakdown=1e-3 i_rev=1e-5)",
+];
+
+describeNgspice("XSPICE aswitch and zener against ngspice 39", () => {
+  itNgspice("operating points: log and linear switches, limited and not, %gd across two nodes; zeners in each region", () => {
+    compare("aswitch-zener-op", [
+      "aswitch zener op", TIGHT,
+      "v1 c 0 0.3", "v2 in 0 2", "v3 in3 0 -8",
+      ...SW, ...ZZ,
+      "r1 in o1 1k", "a1 c (o1 0) sw",
+      "r2 in o2 1k", "a2 %vd(c in) (o2 m2) swl", "r2b m2 0 500",
+      "r6 in o6 1k", "a6 %i(cc) %gd(o6 0) swn", "rc c cc 1k",
+      "r7 in o7 1k", "a7 c o7 0 swg",
+      "r3 in o3 2k", "a3 (o3 0) zz",
+      "r4 in3 o4 1k", "a4 (o4 0) zz",
+      "r5 in3 o5 1k", "a5 (0 o5) z2",
+      "r8 in3 o8 10k", "a8 (o8 0) z3", "r9 in o9 10k", "a9 %gd(o9 0) z3",
+    ]);
+  });
+
+  itNgspice(".dc sweeps: the switches' control through cntl_off..cntl_on and beyond, the zeners through breakdown and forward conduction", () => {
+    compareDc("aswitch-sweep", ["aswitch sweep", "v1 c 0 0", "v2 in 0 2", ...SW, "r1 in o1 1k", "a1 c (o1 0) sw", "r2 in o2 1k", "a2 c (o2 0) swl", "r3 in o3 1k", "a3 c (o3 0) swn", "r4 in o4 1k", "a4 c (o4 0) swg"], "v1 -1 2 0.01");
+    compareDc("zener-sweep", ["zener sweep", "v1 in 0 0", ...ZZ, "r1 in o1 1k", "a1 (o1 0) zz", "r2 in o2 1k", "a2 (o2 0) z2", "r3 in o3 1k", "a3 (o3 0) z3"], "v1 -10 3 0.01");
+  });
+});
+
+describe("XSPICE aswitch and zener: partials against finite differences", () => {
+  const device = (model: string, conn: string): { d: XspiceDevice; index: (n: string) => number; nNodes: number } => {
+    const c = loadCircuitFromText(`t\n${conn}\n${model}\n.end\n`, "<t>", { allowFloating: true });
+    const d = c.devices.find((x) => x instanceof XspiceDevice) as XspiceDevice;
+    return { d, index: (n) => c.nodeIndex.get(n)!, nNodes: Math.max(...d.nodes) };
+  };
+  const check = (model: string, conn: string, points: number[][]): void => {
+    const { d, index, nNodes } = device(model, conn);
+    for (const p of points) {
+      const volts = new Array<number>(nNodes + 1).fill(0);
+      p.forEach((v, i) => {
+        const k = index(String(i + 1));
+        if (k !== undefined) volts[k] = v;
+      });
+      checkStamp(d, nNodes, volts, (v) => {
+        const out = new Float64Array(nNodes + 1);
+        d.addCurrents(Float64Array.from(v), new Float64Array(0), -1, out);
+        return Array.from(out);
+      });
+    }
+  };
+  it("aswitch: control and output partials, log and linear, inside and outside the limits", () => {
+    // nodes: 1 control, 2 and 3 the output
+    for (const m of SW) {
+      const name = m.split(" ")[1];
+      check(m, `a1 1 (2 3) ${name}`, [[0.3, 0.7, 0.1], [0.5, -0.4, 0.2], [-0.7, 1, 0], [1.3, 0.5, -0.5], [0.9, 2, 1]]);
+    }
+  });
+  it("zener: each region of the three- and two-segment characteristics", () => {
+    const pts: number[][][] = [
+      [[0.5, 0], [0.1, 0], [-0.1, 0], [-0.3, 0.1], [-5, 0], [-5.8, 0], [-6.2, 0], [0.02, 0.6]],
+      [[0.5, 0], [0.1, 0], [-0.1, 0], [-0.3, 0.1], [0, 2.7], [0, 3.2], [0, 3.5], [0.02, 0.6]],
+      [[0.5, 0], [0.1, 0], [-0.1, 0], [-0.3, 0.1], [0, 0.45], [0.02, 0], [-0.02, 0], [0, 0]],
+    ];
+    ZZ.forEach((m, k) => check(m, `a1 (1 2) ${m.split(" ")[1]}`, pts[k]));
+  });
+});
+
+describe("XSPICE aswitch and zener: bad cards and refusals", () => {
+  const err = (text: string): NetlistError => {
+    try {
+      if (text.includes(".ac")) acSweepFromText(text, "bad.cir");
+      else loadCircuitFromText(text, "bad.cir");
+    } catch (e) {
+      expect(e).toBeInstanceOf(NetlistError);
+      return e as NetlistError;
+    }
+    throw new Error("no error");
+  };
+  it("names file:line:col", () => {
+    expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 (b 0) zz\n.model zz zener(i_rev=1e-6)\n.end\n").message).toMatch(/bad\.cir:4:10.*zener parameter v_breakdown has no default/);
+    expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 (b 0) zz\n.model zz zener(v_breakdown=0.1u)\n.end\n").message).toMatch(/bad\.cir:5:29.*out of its limits/);
+    expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a (b 0) sw\n.model sw aswitch(cntl_on=0.5 cntl_off=0.5)\n.end\n").message).toMatch(/bad\.cir:5:27.*cntl_on and cntl_off must differ/);
+    expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a %v(b) sw\n.model sw aswitch()\n.end\n").message).toMatch(/bad\.cir:4:6.*%v is not allowed on port 'out' of aswitch/);
+    expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a b sw\n.model sw aswitch()\n.end\n").message).toMatch(/bad\.cir:4:6.*needs 2 nodes/);
+    // ngspice 39's AC gains of aswitch are its partials negated: refused, at the element
+    expect(err("t\nv1 a 0 dc 1 ac 1\nr1 a b 1k\na1 a (b 0) sw\n.model sw aswitch()\n.ac dec 1 1 10\n.end\n").message).toMatch(/bad\.cir:4:1.*ac: a1: ngspice 39's aswitch gives AC gains of the opposite sign/);
+  });
+});
