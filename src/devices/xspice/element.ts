@@ -1,6 +1,7 @@
 /** `A` elements: the XSPICE code model device of an elaborated line (line.ts). */
 import type { MakeDevice } from "../kind.js";
 import { XSPICE_MODELS } from "./models.js";
+import { XspiceMultiDevice } from "./multi.js";
 import { SXfer } from "./s-xfer.js";
 import { Slew } from "./slew.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
@@ -8,6 +9,10 @@ import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
   const def = XSPICE_MODELS[s.model];
   const inputs: XDeviceInput[] = s.inputs.map((u) => (u.kind === "v" ? { kind: "v", p: nodes[u.p], n: nodes[u.n] } : u));
+  if (def.makeMulti) {
+    const outs = s.outs!.map((o) => ({ a: nodes[o.a], b: nodes[o.b] }));
+    return new XspiceMultiDevice(s.name, outs, inputs, def.makeMulti(s.params, s.nulls!), nodes);
+  }
   const beh = def.make ? def.make(s.params, s.inputs.length) : null;
   if (def.dynamic === "s_xfer") {
     const p = s.params;

@@ -33,6 +33,10 @@ export interface XspiceSpec {
   /** The output: a voltage (an ideal source between nodes[0] and nodes[1]) or a current from nodes[0] through the model to nodes[1]. */
   out: "v" | "i";
   inputs: XInput[];
+  /** Several outputs (ilimit's conductance ports): each a current from nodes[a] through the model to nodes[b], in port order. */
+  outs?: Array<{ a: number; b: number }>;
+  /** The ports written NULL (ilimit's supplies). */
+  nulls?: ReadonlySet<string>;
   loc: SourceLoc;
   nodeToks?: readonly Token[];
 }
@@ -185,6 +189,8 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const nodes: string[] = ["0", "0"];
   const nodeToks: Token[] = [modelTok, modelTok];
   const inputs: XInput[] = [];
+  const outs: Array<{ a: number; b: number }> = [];
+  const nulls = new Set<string>();
   let out: "v" | "i" = "v";
   const addNode = (t: Token | undefined): number => {
     if (!t) return 1; // the output's ground slot stays "0"; inputs get their own
@@ -201,10 +207,29 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     c.ports.forEach((p, pi) => {
       const ptype: PortType = p.type || "v";
       if (!pd.allowed.includes(ptype)) throw new NetlistError(`${cardName}: port type %${ptype} is not allowed on port '${pd.name}' of ${type} (allowed: ${pd.allowed.map((a) => "%" + a).join(" ")})`, p.loc);
+      if (pd.nullable && !c.vector && p.nodes.length === 1 && p.nodes[0].lower === "null") {
+        nulls.add(pd.name);
+        return;
+      }
       if (p.nodes.some((n) => n.lower === "null")) throw new NetlistError(`${cardName}: port '${pd.name}' of ${type} may not be NULL`, p.loc);
+      if (pd.dir === "inout" && outs.length > 0) {
+        // a further conductance port (ilimit): its own pair of nodes
+        const a = addNode(p.nodes[0]);
+        let b: number;
+        if (p.nodes[1]) b = addNode(p.nodes[1]);
+        else {
+          nodes.push("0");
+          nodeToks.push(p.nodes[0]);
+          b = nodes.length - 1;
+        }
+        outs.push({ a, b });
+        inputs.push({ kind: "v", p: a, n: b });
+        return;
+      }
       if (pd.dir === "inout") {
         // a conductance port: the current out of its voltage, which is also an input (nodes[0] - nodes[1])
         out = "i";
+        outs.push({ a: 0, b: 1 });
         nodes[0] = sc.mapNode(p.nodes[0].lower);
         nodeToks[0] = p.nodes[0];
         if (p.nodes[1]) {
@@ -275,6 +300,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
       u.n = ground;
     }
   }
-  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, out, inputs, loc, nodeToks });
+  const multi = def.makeMulti ? { outs, nulls } : {};
+  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, out, inputs, ...multi, loc, nodeToks });
   return specs;
 }

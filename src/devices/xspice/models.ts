@@ -23,6 +23,8 @@ export interface PortDef {
   allowed: readonly PortType[];
   /** The type of a port written without `%type` (the ifspec's Default_Type); undefined: %v. */
   defType?: PortType;
+  /** The port may be NULL (the ifspec's Null_Allowed: ilimit's supplies). */
+  nullable?: boolean;
   /** Vector port with its minimum size, or undefined for a scalar port. */
   vectorMin?: number;
 }
@@ -82,6 +84,35 @@ export function smoothDiscontinuity(x: number, xl: number, yl: number, xu: numbe
   return yu;
 }
 
+/**
+ * A static model with several current outputs (ilimit): y_o and its
+ * partials in out[o (n + 1)], out[o (n + 1) + 1 + j], for its `outputs`
+ * outputs in port order.
+ */
+export interface XMultiBehaviour {
+  readonly outputs: number;
+  evaluate(u: Float64Array, out: Float64Array): void;
+}
+
+/** cm_smooth_discontinuity with its slope: [y, dy/dx] into r. */
+export function smoothDiscontinuityD(x: number, xl: number, yl: number, xu: number, yu: number, r: Float64Array): void {
+  const xc = (xu + xl) / 2;
+  const yc = (yu + yl) / 2;
+  const cs = (2 * (yu - yl)) / (xu - xl);
+  if (x < xl) [r[0], r[1]] = [yl, 0];
+  else if (x < xc) {
+    const a = cs / (xu - xl);
+    const b = cs - 2 * a * xc;
+    const c = yc - a * xc * xc - b * xc;
+    [r[0], r[1]] = [a * x * x + b * x + c, 2 * a * x + b];
+  } else if (x < xu) {
+    const a = -cs / (xu - xl);
+    const b = -2 * a * xu;
+    const c = yu - a * xu * xu - b * xu;
+    [r[0], r[1]] = [a * x * x + b * x + c, 2 * a * x + b];
+  } else [r[0], r[1]] = [yu, 0];
+}
+
 export interface XModelDef {
   ports: readonly PortDef[];
   params: readonly ParamDef[];
@@ -89,6 +120,8 @@ export interface XModelDef {
   make?(p: XParams, nIn: number): XBehaviour;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
   dynamic?: "int" | "d_dt" | "s_xfer" | "slew";
+  /** Several outputs (its inout ports, NULL ones left out): the behaviour for these parameters. */
+  makeMulti?(p: XParams, nulls: ReadonlySet<string>): XMultiBehaviour;
   /** Why an AC analysis refuses the model (ngspice's AC gains are not what eqspice can match), if it does. */
   acRefusal?: string;
 }
@@ -682,6 +715,173 @@ const zener: XModelDef = {
   },
 };
 
+const GGD: readonly PortType[] = ["g", "gd"];
+
+/**
+ * ilimit (analog/ilimit/cfunc.mod): veq = cm_climit_fcn(in; pos_pwr,
+ * neg_pwr; v_pwr_range), gain (in + in_offset) limited to the supplies
+ * with parabolic corners (a NULL supply reads +-1e6 V); the output current
+ * i = (veq - V(out)) / r_out into the out node, r_out from r_out_sink to
+ * r_out_source smoothed over +-r_out_domain of veq - V(out)
+ * (cm_smooth_discontinuity) when they differ; i limited to [-i_limit_sink,
+ * i_limit_source] with parabolic corners (the upper corner's half-width is
+ * i_sink_range, as cfunc.mod has it, its region i_source_range); the
+ * supply that sources (pos_pwr) or sinks (neg_pwr) the current carries
+ * it, smoothed near 0. Outputs (ngspice's signs: current from the node
+ * into the model): pos_pwr, neg_pwr, out, NULL ones left out. Partials:
+ * the exact derivatives of these (cfunc.mod's approximate veq's control
+ * partials and r_out's slope; the same solutions); AC: the partials.
+ * Inputs u: in, V(pos_pwr), V(neg_pwr), V(out), NULL ones left out.
+ */
+const ilimit: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "pos_pwr", dir: "inout", allowed: GGD, defType: "g", nullable: true },
+    { name: "neg_pwr", dir: "inout", allowed: GGD, defType: "g", nullable: true },
+    { name: "out", dir: "inout", allowed: GGD, defType: "g" },
+  ],
+  params: [
+    { name: "in_offset", kind: "real", def: 0 },
+    { name: "gain", kind: "real", def: 1 },
+    { name: "r_out_source", kind: "real", def: 1, limits: [1e-9, 1e9] },
+    { name: "r_out_sink", kind: "real", def: 1, limits: [1e-9, 1e9] },
+    { name: "i_limit_source", kind: "real", def: 10e-3, limits: [1e-12, Infinity] },
+    { name: "i_limit_sink", kind: "real", def: 10e-3, limits: [1e-12, Infinity] },
+    { name: "v_pwr_range", kind: "real", def: 1e-6, limits: [1e-15, Infinity] },
+    { name: "i_source_range", kind: "real", def: 1e-9, limits: [1e-15, Infinity] },
+    { name: "i_sink_range", kind: "real", def: 1e-9, limits: [1e-15, Infinity] },
+    { name: "r_out_domain", kind: "real", def: 1e-9, limits: [1e-15, Infinity] },
+  ],
+  makeMulti(p, nulls) {
+    const off = num(p, "in_offset");
+    const gain = num(p, "gain");
+    const rsrc = num(p, "r_out_source");
+    const rsnk = num(p, "r_out_sink");
+    const ilsrc = num(p, "i_limit_source");
+    const ilsnk = num(p, "i_limit_sink");
+    const d = num(p, "v_pwr_range");
+    const srcR = num(p, "i_source_range");
+    const snkR = num(p, "i_sink_range");
+    const dom = num(p, "r_out_domain");
+    const hasPos = !nulls.has("pos_pwr");
+    const hasNeg = !nulls.has("neg_pwr");
+    const jPos = hasPos ? 1 : -1;
+    const jNeg = hasNeg ? (hasPos ? 2 : 1) : -1;
+    const jOut = 1 + (hasPos ? 1 : 0) + (hasNeg ? 1 : 0);
+    const n = jOut + 1;
+    const t = new Float64Array(2);
+    // partials with respect to the inputs: veq's, i's (before and after limiting), the supplies' currents
+    const pv = new Float64Array(n);
+    const pi = new Float64Array(n);
+    const pPos = new Float64Array(n);
+    const pNeg = new Float64Array(n);
+    return {
+      outputs: n - 1,
+      evaluate(u, out) {
+        const vpos = hasPos ? u[jPos] : 1e6;
+        const vneg = hasNeg ? u[jNeg] : -1e6;
+        const vout = u[jOut];
+        pv.fill(0);
+        // cm_climit_fcn(in, in_offset, vpos, vneg, 0, 0, v_pwr_range, gain, FALSE), its tests in its order
+        const lo = vneg;
+        const hi = vpos;
+        const x = gain * (off + u[0]);
+        let veq: number;
+        // dveq/dx, dveq/dlo, dveq/dhi
+        let dx = 0;
+        let dlo = 0;
+        let dhi = 0;
+        if (x < lo + d) {
+          if (x > lo - d) {
+            smoothCorner(x, lo, lo, d, 0, 1, t);
+            veq = t[0];
+            dx = t[1];
+            dlo = -(x - lo - d) / (2 * d);
+          } else [veq, dlo] = [lo, 1];
+        } else if (x > hi - d) {
+          if (x < hi + d) {
+            smoothCorner(x, hi, hi, d, 1, 0, t);
+            veq = t[0];
+            dx = t[1];
+            dhi = (x - hi + d) / (2 * d);
+          } else [veq, dhi] = [hi, 1];
+        } else [veq, dx] = [x, 1];
+        pv[0] = gain * dx;
+        if (hasPos) pv[jPos] = dhi;
+        if (hasNeg) pv[jNeg] = dlo;
+        // r_out of s = veq - vout
+        const sv = veq - vout;
+        let r = rsrc;
+        let pr = 0;
+        if (rsrc !== rsnk) {
+          smoothDiscontinuityD(sv, -dom, rsnk, dom, rsrc, t);
+          [r, pr] = [t[0], t[1]];
+        }
+        let i = sv / r;
+        // di/ds
+        const q = 1 / r - (sv * pr) / (r * r);
+        for (let j = 0; j < n; j++) pi[j] = q * pv[j];
+        pi[jOut] -= q;
+        let iPos = 0;
+        let iNeg = 0;
+        pPos.fill(0);
+        pNeg.fill(0);
+        if (i < 0) {
+          if (i < -ilsnk + snkR) {
+            if (i < -ilsnk - snkR) {
+              i = -ilsnk;
+              iNeg = -i;
+              pi.fill(0);
+            } else {
+              smoothCorner(i, -ilsnk, -ilsnk, snkR, 0, 1, t);
+              i = t[0];
+              for (let j = 0; j < n; j++) pi[j] *= t[1];
+              iNeg = -i;
+              for (let j = 0; j < n; j++) pNeg[j] = -pi[j];
+            }
+          } else if (i > -2 * snkR) {
+            smoothCorner(i, -snkR, 0, snkR, 1, 0, t);
+            iNeg = -t[0];
+            for (let j = 0; j < n; j++) pNeg[j] = -pi[j] * t[1];
+          } else {
+            iNeg = -i;
+            for (let j = 0; j < n; j++) pNeg[j] = -pi[j];
+          }
+        } else if (i > ilsrc - srcR) {
+          if (i > ilsrc + srcR) {
+            i = ilsrc;
+            iPos = -i;
+            pi.fill(0);
+          } else {
+            smoothCorner(i, ilsrc, ilsrc, snkR, 1, 0, t);
+            i = t[0];
+            for (let j = 0; j < n; j++) pi[j] *= t[1];
+            iPos = -i;
+            for (let j = 0; j < n; j++) pPos[j] = -pi[j];
+          }
+        } else if (i < 2 * srcR) {
+          smoothCorner(i, srcR, 0, srcR, 0, 1, t);
+          iPos = -t[0];
+          for (let j = 0; j < n; j++) pPos[j] = -pi[j] * t[1];
+        } else {
+          iPos = -i;
+          for (let j = 0; j < n; j++) pPos[j] = -pi[j];
+        }
+        // outputs in port order, ngspice's signs (OUTPUT = -i, PARTIAL = -di/du)
+        let o = 0;
+        const put = (y: number, py: Float64Array): void => {
+          out[o * (n + 1)] = -y;
+          for (let j = 0; j < n; j++) out[o * (n + 1) + 1 + j] = -py[j];
+          o++;
+        };
+        if (hasPos) put(iPos, pPos);
+        if (hasNeg) put(iNeg, pNeg);
+        put(i, pi);
+      },
+    };
+  },
+};
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -697,10 +897,11 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   slew,
   aswitch,
   zener,
+  ilimit,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["ilimit", "hyst", "sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["hyst", "sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
