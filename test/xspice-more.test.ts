@@ -7,12 +7,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acSweepFromText, dcSweep, loadCircuitFromText } from "../src/api.js";
+import { acSweepFromText, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
 import { XspiceMultiDevice } from "../src/devices/xspice/multi.js";
 import { XSPICE_MODELS } from "../src/devices/xspice/models.js";
-import { describeNgspice, itNgspice, runNgspiceDc, type NgspiceRunOptions } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceDc, runNgspiceTran, type NgspiceRunOptions } from "./helpers/ngspice.js";
 import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { checkStamp } from "./helpers/stamp-check.js";
 
@@ -110,6 +110,55 @@ describeNgspice("XSPICE ilimit against ngspice 39", () => {
   });
 });
 
+const HY = [
+  ".model hy hyst(in_low=0.2 in_high=0.8 hyst=0.15 out_lower_limit=-1 out_upper_limit=2 input_domain=0.05)",
+  // the first state is falling: in_high + hyst + input_domain < 0
+  ".model hf hyst(in_low=-2 in_high=-1 hyst=0.2 input_domain=0.02 fraction=false)",
+  ".model hd hyst()",
+];
+
+describeNgspice("XSPICE hyst against ngspice 39", () => {
+  itNgspice("operating points: the rising curve (or the falling one) that cfunc.mod's first state picks", () => {
+    for (const v of ["0.3", "0.4", "1.02", "1.5", "-1.1", "-2"]) {
+      compare(`hyst-op-${v}`, ["hyst op", TIGHT, `v1 in 0 ${v}`, ...HY, "a1 in o1 hy", "a2 in %i(o2) hf", "r2 o2 0 1k", "a3 %vd(in 0) o3 hd"]);
+    }
+  });
+
+  itNgspice(".dc sweeps: down from the upper limit along the falling curve, and nested sweeps that carry the state from one inner sweep to the next", () => {
+    const deck = ["hyst sweep", "v1 in 0 0", "v2 b 0 0", ...HY, "a1 in o1 hy", "a2 in %i(o2) hf", "r2 o2 0 1k", "a3 %vd(in b) o3 hd"];
+    compareDc("hyst-down", deck, "v1 2 -2.5 -0.01");
+    compareDc("hyst-up-up", deck, "v1 -2.5 2 0.01 v2 0 0.5 0.5");
+    compareDc("hyst-down-up", deck, "v1 1.2 -0.5 -0.005 v2 -0.3 0.3 0.3");
+  });
+
+  itNgspice(".tran: a sine through both curves, with a current output", () => {
+    const f = path.join(dir, "hyst-tran.cir");
+    writeFileSync(f, ["hyst tran", "v1 in 0 sin(0.5 1.2 1k)", ...HY, "a1 in o1 hy", "a2 in %i(o2) hd", "r2 o2 0 1", ".model hs hyst(in_low=-0.5 in_high=0.5 hyst=0.3 input_domain=0.05)", "a3 in o3 hs", ".tran 1u 3m", ".end", ""].join("\n"));
+    const nodes = ["o1", "o2", "o3"];
+    const tmax = 0.5e-6;
+    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
+    const eq = transient(loadCircuit(f), { tmax });
+    for (const n of nodes) {
+      const e = eq.nodes[n];
+      const nv = ng.nodes[n];
+      let w = 0;
+      let j = 0;
+      for (let k = 0; k < eq.time.length; k++) {
+        const t = eq.time[k];
+        while (j + 1 < ng.time.length - 1 && ng.time[j + 1] < t) j++;
+        const t0 = ng.time[j];
+        const t1 = ng.time[j + 1];
+        const v = t1 > t0 ? nv[j] + ((nv[j + 1] - nv[j]) * (t - t0)) / (t1 - t0) : nv[j];
+        w = Math.max(w, Math.abs(e[k] - v));
+      }
+      worst.set(`hyst tran v(${n}) (range ${Math.min(...e).toFixed(3)} to ${Math.max(...e).toFixed(3)})`, w);
+      // both curves are visited
+      expect(Math.max(...e) - Math.min(...e), n).toBeGreaterThan(0.5);
+      expect(w, `tran v(${n})`).toBeLessThanOrEqual(1e-3);
+    }
+  });
+});
+
 describe("XSPICE aswitch and zener: partials against finite differences", () => {
   const device = (model: string, conn: string): { d: XspiceDevice | XspiceMultiDevice; index: (n: string) => number; nNodes: number } => {
     const c = loadCircuitFromText(`t\n${conn}\n${model}\n.end\n`, "<t>", { allowFloating: true });
@@ -172,6 +221,10 @@ describe("XSPICE aswitch and zener: partials against finite differences", () => 
       }
     }
   });
+  it("hyst: the rising curve's partials in each region (the first state), with a current output", () => {
+    check(HY[0], "a1 1 %i(3) hy", [[0], [0.3], [0.36], [0.5], [0.93], [0.97], [1.2]]);
+    check(HY[1], "a1 1 %i(3) hf", [[-3], [-2.21], [-2.19], [-1.5], [-1.21], [-1.19], [0]]);
+  });
   it("zener: each region of the three- and two-segment characteristics", () => {
     const pts: number[][][] = [
       [[0.5, 0], [0.1, 0], [-0.1, 0], [-0.3, 0.1], [-5, 0], [-5.8, 0], [-6.2, 0], [0.02, 0.6]],
@@ -202,6 +255,7 @@ describe("XSPICE aswitch and zener: bad cards and refusals", () => {
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a null null null il\n.model il ilimit()\n.end\n").message).toMatch(/bad\.cir:4:16.*port 'out' of ilimit may not be NULL/);
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a null null b il\n.model il ilimit(r_out_sink=0)\n.end\n").message).toMatch(/bad\.cir:5:29.*r_out_sink = 0 is out of its limits/);
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a null b il\n.model il ilimit()\n.end\n").message).toMatch(/bad\.cir:4:.*ilimit has 4 ports/);
+    expect(err("t\nv1 a 0 1\na1 a b hy\n.model hy hyst(hyst=-0.1)\n.end\n").message).toMatch(/bad\.cir:4:21.*hyst = -0.1 is out of its limits/);
     // ngspice 39's AC gains of aswitch are its partials negated: refused, at the element
     expect(err("t\nv1 a 0 dc 1 ac 1\nr1 a b 1k\na1 a (b 0) sw\n.model sw aswitch()\n.ac dec 1 1 10\n.end\n").message).toMatch(/bad\.cir:4:1.*ac: a1: ngspice 39's aswitch gives AC gains of the opposite sign/);
   });

@@ -324,4 +324,6 @@ export interface Device {
    * one eqspice can match, it refuses rather than give another answer.
    */
   acRefusal?(): string | null;
+  /** Called by a .dc sweep before each of its points (a device whose DC state carries from point to point). */
+  beginDcPoint?(): void;
 }

@@ -4,6 +4,7 @@ import { XSPICE_MODELS } from "./models.js";
 import { XspiceMultiDevice } from "./multi.js";
 import { SXfer } from "./s-xfer.js";
 import { Slew } from "./slew.js";
+import { Hyst } from "./hyst.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 
 export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
@@ -19,6 +20,10 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
     const f = new SXfer(p.get("num_coeff") as number[], p.get("den_coeff") as number[], p.get("int_ic") as number[], p.get("gain") as number, p.get("in_offset") as number, p.get("denormalized_freq") as number);
     const ws = Array.from({ length: f.states }, (_, i) => internalNode(`state${i}`));
     return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws });
+  }
+  if (def.dynamic === "hyst") {
+    // like slew: one internal node (it reads 0) makes it a charge device, loaded and accepted at every step
+    return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f: new Hyst(s.params), ws: [internalNode("state")] });
   }
   if (def.dynamic === "slew") {
     const f = new Slew(s.params.get("rise_slope") as number, s.params.get("fall_slope") as number);

@@ -119,7 +119,7 @@ export interface XModelDef {
   /** The behaviour for these parameters (static models), or undefined for the integrator / differentiator (dynamic, in xspice.ts). */
   make?(p: XParams, nIn: number): XBehaviour;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
-  dynamic?: "int" | "d_dt" | "s_xfer" | "slew";
+  dynamic?: "int" | "d_dt" | "s_xfer" | "slew" | "hyst";
   /** Several outputs (its inout ports, NULL ones left out): the behaviour for these parameters. */
   makeMulti?(p: XParams, nulls: ReadonlySet<string>): XMultiBehaviour;
   /** Why an AC analysis refuses the model (ngspice's AC gains are not what eqspice can match), if it does. */
@@ -882,6 +882,24 @@ const ilimit: XModelDef = {
   },
 };
 
+/** hyst: stateful (hyst.ts). */
+const hyst: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "in_low", kind: "real", def: 0 },
+    { name: "in_high", kind: "real", def: 1 },
+    { name: "hyst", kind: "real", def: 0.1, limits: [0, Infinity] },
+    { name: "out_lower_limit", kind: "real", def: 0 },
+    { name: "out_upper_limit", kind: "real", def: 1 },
+    { name: "input_domain", kind: "real", def: 0.01 },
+    { name: "fraction", kind: "bool", def: 1 },
+  ],
+  dynamic: "hyst",
+};
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -898,10 +916,11 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   aswitch,
   zener,
   ilimit,
+  hyst,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["hyst", "sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
