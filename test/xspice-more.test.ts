@@ -159,6 +159,30 @@ describeNgspice("XSPICE hyst against ngspice 39", () => {
   });
 });
 
+const MP = [
+  '.model pa multi_input_pwl(x=[-2.0 -1.0 2.0 4.0 5.0] y=[-0.2 -0.2 0.1 2.0 10.0] model="and")',
+  '.model po multi_input_pwl(x=[-2.0 -1.0 2.0 4.0 5.0] y=[-0.2 -0.2 0.1 2.0 10.0] model="or")',
+  // nand is and (cfunc.mod looks for "and" in the name), nor is or; a repeated x is a segment no input falls in
+  '.model pn multi_input_pwl(x=[0 1 1 3] y=[1 2 -1 0] model="nand")',
+  '.model pr multi_input_pwl(x=[-1 1] y=[3 -2] model="nor")',
+  ".model pd multi_input_pwl(x=[-1 0 1] y=[0 1 0])",
+];
+
+describeNgspice("XSPICE multi_input_pwl against ngspice 39", () => {
+  // (an %id input is left out: ngspice 39 does not converge on one, with no partials)
+  itNgspice("operating points: and, or, nand, nor and the default, %vd ports and an %id output", () => {
+    compare("mpwl-op", [
+      "mpwl op", TIGHT, "v1 a 0 0.3", "v2 b 0 1.5", "v3 c 0 -0.2", ...MP,
+      "a1 [a 0 b 0] o1 0 pa", "a2 [a 0 b 0 c 0] o2 0 po", "a3 [%vd(a c) b 0] %id(o3 0) pn", "r3 o3 0 1k",
+      "a4 [a b c 0] o4 0 pr", "a5 [b a c 0] o5 0 pd", "a6 [a 0 c 0] %vd(o6 b) pd",
+    ]);
+  });
+
+  itNgspice(".dc sweep of one input past the others, through every segment and both ends", () => {
+    compareDc("mpwl-sweep", ["mpwl sweep", "v1 a 0 0", "v2 b 0 1.5", "v3 c 0 -0.5", ...MP, "a1 [a 0 b 0] o1 0 pa", "a2 [a 0 b 0 c 0] o2 0 po", "a3 [a 0 b 0] %id(o3 0) pn", "r3 o3 0 1k", "a4 [a 0 c 0] o4 0 pr", "a5 [a 0 c 0] o5 0 pd"], "v1 -3 6 0.01");
+  });
+});
+
 describe("XSPICE aswitch and zener: partials against finite differences", () => {
   const device = (model: string, conn: string): { d: XspiceDevice | XspiceMultiDevice; index: (n: string) => number; nNodes: number } => {
     const c = loadCircuitFromText(`t\n${conn}\n${model}\n.end\n`, "<t>", { allowFloating: true });
@@ -225,6 +249,10 @@ describe("XSPICE aswitch and zener: partials against finite differences", () => 
     check(HY[0], "a1 1 %i(3) hy", [[0], [0.3], [0.36], [0.5], [0.93], [0.97], [1.2]]);
     check(HY[1], "a1 1 %i(3) hf", [[-3], [-2.21], [-2.19], [-1.5], [-1.21], [-1.19], [0]]);
   });
+  it("multi_input_pwl: the chosen input's slope in each segment", () => {
+    // inputs V(1) and V(2) (each against ground), output current into node 3
+    MP.forEach((m) => check(m, `a1 [1 0 2 0] %id(3 0) ${m.split(" ")[1]}`, [[-3, 0.5], [-1.5, 0.5], [0.3, 1.5], [1.7, 0.2], [2.5, 4.5], [4.5, 4.7], [6, 7], [0.5, -0.5], [0.2, 0.9]]));
+  });
   it("zener: each region of the three- and two-segment characteristics", () => {
     const pts: number[][][] = [
       [[0.5, 0], [0.1, 0], [-0.1, 0], [-0.3, 0.1], [-5, 0], [-5.8, 0], [-6.2, 0], [0.02, 0.6]],
@@ -256,6 +284,11 @@ describe("XSPICE aswitch and zener: bad cards and refusals", () => {
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a null null b il\n.model il ilimit(r_out_sink=0)\n.end\n").message).toMatch(/bad\.cir:5:29.*r_out_sink = 0 is out of its limits/);
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 a null b il\n.model il ilimit()\n.end\n").message).toMatch(/bad\.cir:4:.*ilimit has 4 ports/);
     expect(err("t\nv1 a 0 1\na1 a b hy\n.model hy hyst(hyst=-0.1)\n.end\n").message).toMatch(/bad\.cir:4:21.*hyst = -0.1 is out of its limits/);
+    expect(err("t\nv1 a 0 1\na1 [a 0 a 0] b 0 mp\n.model mp multi_input_pwl(y=[0 1])\n.end\n").message).toMatch(/bad\.cir:3:18.*multi_input_pwl vector parameter x has no default/);
+    expect(err("t\nv1 a 0 1\na1 [a 0 a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1 2] y=[0 1])\n.end\n").message).toMatch(/bad\.cir:4:39.*x has 3 values, y 2/);
+    expect(err("t\nv1 a 0 1\na1 [a 0 a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1] y=[0 1] model=or)\n.end\n").message).toMatch(/bad\.cir:4:49.*write it in double quotes/);
+    expect(err('t\nv1 a 0 1\na1 [a 0 a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1] y=[0 1] model="xor")\n.end\n').message).toMatch(/bad\.cir:4:49.*one of and or nand nor/);
+    expect(err("t\nv1 a 0 1\na1 [a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1] y=[0 1])\n.end\n").message).toMatch(/bad\.cir:3:4.*needs at least 2 ports/);
     // ngspice 39's AC gains of aswitch are its partials negated: refused, at the element
     expect(err("t\nv1 a 0 dc 1 ac 1\nr1 a b 1k\na1 a (b 0) sw\n.model sw aswitch()\n.ac dec 1 1 10\n.end\n").message).toMatch(/bad\.cir:4:1.*ac: a1: ngspice 39's aswitch gives AC gains of the opposite sign/);
   });

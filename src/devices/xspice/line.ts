@@ -275,6 +275,10 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     if (x.length !== y.length) throw new NetlistError(`.model ${card.name}: x_array has ${x.length} values, y_array ${y.length}: they must be as many`, at);
     for (let k = 1; k < x.length; k++) if (!(x[k] > x[k - 1])) throw new NetlistError(`.model ${card.name}: x_array must increase (x[${k}] = ${x[k]} after ${x[k - 1]})`, card.params.get("x_array")!.loc);
   }
+  if (type === "multi_input_pwl" && (params.get("x") as readonly number[]).length !== (params.get("y") as readonly number[]).length) {
+    // ngspice 39: "'x' and 'y' input vectors are not the same size!", and it exits
+    throw new NetlistError(`.model ${card.name}: x has ${(params.get("x") as readonly number[]).length} values, y ${(params.get("y") as readonly number[]).length}: they must be as many`, card.params.get("y")!.loc);
+  }
   if (type === "aswitch" && Math.abs((params.get("cntl_on") as number) - (params.get("cntl_off") as number)) < 1e-12) {
     // ngspice 39: "ASWITCH: CONTROL voltage delta less than 1.0e-12", and the model outputs nothing
     throw new NetlistError(`.model ${card.name}: aswitch's cntl_on and cntl_off must differ by at least 1e-12 (ngspice: "CONTROL voltage delta less than 1.0e-12")`, card.params.get("cntl_on")?.loc ?? card.params.get("cntl_off")?.loc ?? card.loc);

@@ -31,7 +31,9 @@ export interface PortDef {
 
 export interface ParamDef {
   name: string;
-  kind: "real" | "bool";
+  kind: "real" | "bool" | "string";
+  /** A string parameter's allowed values (case-insensitive): its value is the index of the one given. */
+  choices?: readonly string[];
   /** Default value (undefined: the parameter must be given, as ngspice's "Parameter on model has no default"). */
   def?: number;
   /** Vector parameter: its size is that of port `sizeOf`, or at least `min` when not tied to a port. */
@@ -900,6 +902,56 @@ const hyst: XModelDef = {
   dynamic: "hyst",
 };
 
+/**
+ * multi_input_pwl (analog/multi_input_pwl/cfunc.mod): the table (x, y) at
+ * the smallest input (model "and", and "nand", which cfunc.mod treats the
+ * same: it looks for "and" in the name) or the largest (model "or" and
+ * "nor"): y[0] at or below x[0], y[last] at or above x[last], else the
+ * line through the first segment (x[i-1], x[i]] that holds it; no
+ * smoothing. cfunc.mod sets no partials (ngspice iterates on the output
+ * alone) and no AC gains (0 in AC): eqspice stamps the exact partial, the
+ * segment's slope with respect to the input that is chosen (the first of
+ * equal ones), which gives the same solutions, and 0 gains in AC.
+ */
+const multiInputPwl: XModelDef = {
+  ports: [
+    { name: "in", dir: "in", allowed: ["vd", "id"], vectorMin: 2, defType: "vd" },
+    { name: "out", dir: "out", allowed: ["vd", "id"], defType: "vd" },
+  ],
+  params: [
+    { name: "x", kind: "real", vector: { min: 2 } },
+    { name: "y", kind: "real", vector: { min: 2 } },
+    { name: "model", kind: "string", choices: ["and", "or", "nand", "nor"], def: 0 },
+  ],
+  make(p, n) {
+    const x = vec(p, "x");
+    const y = vec(p, "y");
+    const size = x.length;
+    const smallest = num(p, "model") % 2 === 0; // and, nand
+    return {
+      affine: false,
+      evaluate(u, out, ac) {
+        let k = 0;
+        for (let j = 1; j < n; j++) if (smallest ? u[j] < u[k] : u[j] > u[k]) k = j;
+        const xi = u[k];
+        out.fill(0);
+        if (xi <= x[0]) out[0] = y[0];
+        else if (xi >= x[size - 1]) out[0] = y[size - 1];
+        else {
+          for (let i = 1; i < size; i++) {
+            if (xi > x[i - 1] && xi <= x[i]) {
+              const slope = (y[i] - y[i - 1]) / (x[i] - x[i - 1]);
+              out[0] = slope * xi + (y[i] - slope * x[i]);
+              if (!ac) out[1 + k] = slope;
+              break;
+            }
+          }
+        }
+      },
+    };
+  },
+};
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -917,10 +969,11 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   zener,
   ilimit,
   hyst,
+  multi_input_pwl: multiInputPwl,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "multi_input_pwl", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
