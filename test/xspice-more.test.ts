@@ -183,6 +183,21 @@ describeNgspice("XSPICE multi_input_pwl against ngspice 39", () => {
   });
 });
 
+const OSC = [
+  ".model si sine(cntl_array=[-1 0 5 6] freq_array=[10 10 1000 1000] out_low=-0.5 out_high=2.5)",
+  ".model sq square(cntl_array=[0 1] freq_array=[1e3 2e3] out_low=0.3 out_high=4 duty_cycle=0.3 rise_time=1e-6)",
+  ".model tr triangle(cntl_array=[0 1] freq_array=[1e3 2e3] out_low=-0.7 duty_cycle=0.8)",
+  ".model sd sine(cntl_array=[0 1] freq_array=[1 2])",
+];
+
+describeNgspice("XSPICE sine, square and triangle against ngspice 39 (DC only)", () => {
+  itNgspice("operating points and a .dc sweep of the control: cfunc.mod's DC outputs, with voltage and current outputs", () => {
+    const deck = ["osc", "v1 c 0 0.7", ...OSC, "a1 c o1 si", "a2 c o2 sq", "a3 %vd(c 0) o3 tr", "a4 c %i(o4) sd", "r4 o4 0 1k", "a5 c %id(o5 0) sq", "r5 o5 0 2k", "rl o1 0 1k"];
+    compare("osc-op", [...deck.slice(0, 1), TIGHT, ...deck.slice(1)]);
+    compareDc("osc-sweep", deck, "v1 -2 7 0.5");
+  });
+});
+
 describe("XSPICE aswitch and zener: partials against finite differences", () => {
   const device = (model: string, conn: string): { d: XspiceDevice | XspiceMultiDevice; index: (n: string) => number; nNodes: number } => {
     const c = loadCircuitFromText(`t\n${conn}\n${model}\n.end\n`, "<t>", { allowFloating: true });
@@ -289,6 +304,19 @@ describe("XSPICE aswitch and zener: bad cards and refusals", () => {
     expect(err("t\nv1 a 0 1\na1 [a 0 a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1] y=[0 1] model=or)\n.end\n").message).toMatch(/bad\.cir:4:49.*write it in double quotes/);
     expect(err('t\nv1 a 0 1\na1 [a 0 a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1] y=[0 1] model="xor")\n.end\n').message).toMatch(/bad\.cir:4:49.*one of and or nand nor/);
     expect(err("t\nv1 a 0 1\na1 [a 0] b 0 mp\n.model mp multi_input_pwl(x=[0 1] y=[0 1])\n.end\n").message).toMatch(/bad\.cir:3:4.*needs at least 2 ports/);
+    expect(err("t\nv1 a 0 1\na1 a b os\n.model os sine(freq_array=[1 2])\n.end\n").message).toMatch(/bad\.cir:3:8.*sine vector parameter cntl_array has no default/);
+    expect(err("t\nv1 a 0 1\na1 a b os\n.model os square(cntl_array=[0 1 2] freq_array=[1 2])\n.end\n").message).toMatch(/bad\.cir:4:48.*cntl_array has 3 values, freq_array 2/);
+    expect(err("t\nv1 a 0 1\na1 a b os\n.model os triangle(cntl_array=[0 1] freq_array=[1 -2])\n.end\n").message).toMatch(/bad\.cir:4:51.*-2 is out of its limits/);
+    // their transients are refused, at the element
+    const f = path.join(dir, "osc-tran.cir");
+    writeFileSync(f, "t\nv1 a 0 1\nr1 b 0 1k\na1 a b os\n.model os square(cntl_array=[0 1] freq_array=[1 2])\n.tran 1u 1m\n.end\n");
+    try {
+      transient(loadCircuit(f));
+      throw new Error("no error");
+    } catch (e) {
+      expect(e).toBeInstanceOf(NetlistError);
+      expect((e as Error).message).toMatch(/osc-tran\.cir:4:1: tran: a1: the transient of XSPICE's square oscillator is not modelled/);
+    }
     // ngspice 39's AC gains of aswitch are its partials negated: refused, at the element
     expect(err("t\nv1 a 0 dc 1 ac 1\nr1 a b 1k\na1 a (b 0) sw\n.model sw aswitch()\n.ac dec 1 1 10\n.end\n").message).toMatch(/bad\.cir:4:1.*ac: a1: ngspice 39's aswitch gives AC gains of the opposite sign/);
   });

@@ -33,5 +33,6 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
   const dyn = def.dynamic ? { kind: def.dynamic, params: s.params, w: internalNode("state") } : null;
   const dev = new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
   dev.acWhy = def.acRefusal ?? null;
+  dev.tranWhy = def.tranRefusal ?? null;
   return dev;
 };

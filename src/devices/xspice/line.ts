@@ -275,6 +275,10 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     if (x.length !== y.length) throw new NetlistError(`.model ${card.name}: x_array has ${x.length} values, y_array ${y.length}: they must be as many`, at);
     for (let k = 1; k < x.length; k++) if (!(x[k] > x[k - 1])) throw new NetlistError(`.model ${card.name}: x_array must increase (x[${k}] = ${x[k]} after ${x[k - 1]})`, card.params.get("x_array")!.loc);
   }
+  if ((type === "sine" || type === "square" || type === "triangle") && (params.get("cntl_array") as readonly number[]).length !== (params.get("freq_array") as readonly number[]).length) {
+    // ngspice 39: "Size of control array different than frequency array", and the model outputs nothing
+    throw new NetlistError(`.model ${card.name}: cntl_array has ${(params.get("cntl_array") as readonly number[]).length} values, freq_array ${(params.get("freq_array") as readonly number[]).length}: they must be as many`, card.params.get("freq_array")!.loc);
+  }
   if (type === "multi_input_pwl" && (params.get("x") as readonly number[]).length !== (params.get("y") as readonly number[]).length) {
     // ngspice 39: "'x' and 'y' input vectors are not the same size!", and it exits
     throw new NetlistError(`.model ${card.name}: x has ${(params.get("x") as readonly number[]).length} values, y ${(params.get("y") as readonly number[]).length}: they must be as many`, card.params.get("y")!.loc);

@@ -124,6 +124,8 @@ export interface XModelDef {
   dynamic?: "int" | "d_dt" | "s_xfer" | "slew" | "hyst";
   /** Several outputs (its inout ports, NULL ones left out): the behaviour for these parameters. */
   makeMulti?(p: XParams, nulls: ReadonlySet<string>): XMultiBehaviour;
+  /** Why a transient refuses the model (its time behaviour is not modelled), if it does. */
+  tranRefusal?: string;
   /** Why an AC analysis refuses the model (ngspice's AC gains are not what eqspice can match), if it does. */
   acRefusal?: string;
 }
@@ -952,6 +954,47 @@ const multiInputPwl: XModelDef = {
   },
 };
 
+/**
+ * sine, square and triangle (analog/<model>/cfunc.mod): oscillators whose
+ * frequency follows the control input through (cntl_array, freq_array).
+ * At DC (ANALYSIS == MIF_DC: an operating point, a .dc sweep, a
+ * transient's operating point) cfunc.mod outputs a constant with a zero
+ * partial: (out_high + out_low) / 2 for sine, out_low for square and
+ * triangle; in AC a gain of 0. Their transients (phase integration,
+ * square's and triangle's breakpoints) are not modelled: a transient
+ * refuses them.
+ */
+const oscillator = (kind: "sine" | "square" | "triangle"): XModelDef => ({
+  ports: [
+    { name: "cntl_in", dir: "in", allowed: VIN },
+    { name: "out", dir: "out", allowed: VOUT },
+  ],
+  params: [
+    { name: "cntl_array", kind: "real", vector: { min: 2 } },
+    { name: "freq_array", kind: "real", vector: { min: 2 }, limits: [0, Infinity] },
+    { name: "out_low", kind: "real", def: -1 },
+    { name: "out_high", kind: "real", def: 1 },
+    ...(kind === "sine" ? [] : [{ name: "duty_cycle", kind: "real" as const, def: 0.5, limits: [1e-6, 0.999999] as [number, number] }]),
+    ...(kind === "square"
+      ? [
+          { name: "rise_time", kind: "real" as const, def: 1e-9 },
+          { name: "fall_time", kind: "real" as const, def: 1e-9 },
+        ]
+      : []),
+  ],
+  tranRefusal: `the transient of XSPICE's ${kind} oscillator is not modelled (eqspice runs it at DC, in .op and .dc, and in AC)`,
+  make(p) {
+    const y = kind === "sine" ? (num(p, "out_high") + num(p, "out_low")) / 2 : num(p, "out_low");
+    return {
+      affine: true,
+      evaluate(_u, out) {
+        out[0] = y;
+        out[1] = 0;
+      },
+    };
+  },
+});
+
 /** The analog code models eqspice runs, by their SPICE model name. */
 export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   gain,
@@ -970,10 +1013,13 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   ilimit,
   hyst,
   multi_input_pwl: multiInputPwl,
+  sine: oscillator("sine"),
+  square: oscillator("square"),
+  triangle: oscillator("triangle"),
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["sine", "square", "triangle", "oneshot", "core", "cmeter", "lmeter", "file_source", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["oneshot", "core", "cmeter", "lmeter", "file_source", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

@@ -121,6 +121,13 @@ export class XspiceDevice implements Device {
     f?.beginDcPoint?.();
   }
 
+  /** Why a transient refuses the model (models.ts' tranRefusal), or null. */
+  tranWhy: string | null = null;
+
+  transientRefusal(): string | null {
+    return this.tranWhy ? `${this.name}: ${this.tranWhy}` : null;
+  }
+
   acRefusal(): string | null {
     return this.acWhy ? `${this.name}: ${this.acWhy}` : null;
   }
