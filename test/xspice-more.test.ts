@@ -7,12 +7,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acSweepFromText, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { acSweep, acSweepFromText, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
 import { XspiceMultiDevice } from "../src/devices/xspice/multi.js";
 import { XSPICE_MODELS } from "../src/devices/xspice/models.js";
-import { describeNgspice, itNgspice, runNgspiceDc, runNgspiceTran, type NgspiceRunOptions } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceAc, runNgspiceDc, runNgspiceTran, type NgspiceRunOptions } from "./helpers/ngspice.js";
 import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { checkStamp } from "./helpers/stamp-check.js";
 
@@ -39,6 +39,27 @@ function compareDc(name: string, lines: string[], args: string, vtol = 1e-9, ngO
     }
   }
   expect(cols).toBeGreaterThan(0);
+  worst.set(name, w);
+}
+
+/** .ac of deck `lines` in both simulators: every node phasor to 1e-6 relative (+1e-9 V). */
+function compareAc(name: string, lines: string[], args: string, ngOpts: NgspiceRunOptions = {}): void {
+  const f = path.join(dir, `${name}.cir`);
+  writeFileSync(f, [...lines, TIGHT, `.ac ${args}`, ".end", ""].join("\n"));
+  const ng = runNgspiceAc(f, args, ngOpts);
+  const eq = acSweep(f);
+  expect(eq.frequencies.length).toBe(ng.freq.length);
+  let w = 0;
+  for (const [n, b] of Object.entries(ng.nodes)) {
+    const a = eq.nodes[n];
+    expect(a, `${name}: v(${n}) missing`).toBeDefined();
+    for (let k = 0; k < ng.freq.length; k++) {
+      const d = Math.hypot(a.re[k] - b.re[k], a.im[k] - b.im[k]);
+      const m = Math.hypot(b.re[k], b.im[k]);
+      w = Math.max(w, d / (m + 1e-9));
+      expect(d, `${name}: v(${n}) at ${ng.freq[k]} Hz: eqspice ${a.re[k]}+j${a.im[k]}, ngspice ${b.re[k]}+j${b.im[k]}`).toBeLessThanOrEqual(1e-6 * m + 1e-9);
+    }
+  }
   worst.set(name, w);
 }
 
@@ -195,6 +216,20 @@ describeNgspice("XSPICE sine, square and triangle against ngspice 39 (DC only)",
     const deck = ["osc", "v1 c 0 0.7", ...OSC, "a1 c o1 si", "a2 c o2 sq", "a3 %vd(c 0) o3 tr", "a4 c %i(o4) sd", "r4 o4 0 1k", "a5 c %id(o5 0) sq", "r5 o5 0 2k", "rl o1 0 1k"];
     compare("osc-op", [...deck.slice(0, 1), TIGHT, ...deck.slice(1)]);
     compareDc("osc-sweep", deck, "v1 -2 7 0.5");
+  });
+});
+
+describeNgspice("XSPICE zener, ilimit, hyst, multi_input_pwl and the oscillators against ngspice 39: .ac", () => {
+  itNgspice("the partials at the operating point as AC gains (multi_input_pwl's and the oscillators' are 0, as ngspice's)", () => {
+    compareAc("more-ac", [
+      "more ac", "v1 in 0 dc 0.45 ac 1", "vb b 0 dc -0.3 ac 0.5", "vp vp 0 5", "vn vn 0 -5", "rp vp p 10", "rn vn n 10", "r0 in x 1k", "c0 x 0 1u",
+      ...ZZ, ...IL, ...HY, ...MP, ...OSC,
+      "r1 in z1 100", "a1 (z1 0) z3", "v2 zb 0 dc -6 ac 1", "r2 zb z2 1k", "a2 (z2 0) zz",
+      "a3 x p n o3 il1", "r3 o3 0 150", "a4 in p n o4 il", "r4 o4 0 100",
+      "a5 x h5 hy", "a6 x %i(h6) hd", "r6 h6 0 1k",
+      "a7 [x 0 b 0] m7 0 pa", "a8 [x 0 b 0] m8 0 po",
+      "a9 x s9 si", "a10 x %i(s10) tr", "r10 s10 0 1k",
+    ], "dec 3 10 100k", CLIMIT_MSG);
   });
 });
 

@@ -93,7 +93,8 @@ export function smoothDiscontinuity(x: number, xl: number, yl: number, xu: numbe
  */
 export interface XMultiBehaviour {
   readonly outputs: number;
-  evaluate(u: Float64Array, out: Float64Array): void;
+  /** `ac`: the AC gains ngspice uses instead, where they are not the exact partials. */
+  evaluate(u: Float64Array, out: Float64Array, ac?: boolean): void;
 }
 
 /** cm_smooth_discontinuity with its slope: [y, dy/dx] into r. */
@@ -734,7 +735,8 @@ const GGD: readonly PortType[] = ["g", "gd"];
  * it, smoothed near 0. Outputs (ngspice's signs: current from the node
  * into the model): pos_pwr, neg_pwr, out, NULL ones left out. Partials:
  * the exact derivatives of these (cfunc.mod's approximate veq's control
- * partials and r_out's slope; the same solutions); AC: the partials.
+ * partials and r_out's slope; the same solutions); AC: cfunc.mod's
+ * partials, as ngspice's AC gains.
  * Inputs u: in, V(pos_pwr), V(neg_pwr), V(out), NULL ones left out.
  */
 const ilimit: XModelDef = {
@@ -781,7 +783,7 @@ const ilimit: XModelDef = {
     const pNeg = new Float64Array(n);
     return {
       outputs: n - 1,
-      evaluate(u, out) {
+      evaluate(u, out, ac) {
         const vpos = hasPos ? u[jPos] : 1e6;
         const vneg = hasNeg ? u[jNeg] : -1e6;
         const vout = u[jOut];
@@ -800,14 +802,15 @@ const ilimit: XModelDef = {
             smoothCorner(x, lo, lo, d, 0, 1, t);
             veq = t[0];
             dx = t[1];
-            dlo = -(x - lo - d) / (2 * d);
+            // ngspice's AC gain: cm_climit_fcn's cm_smooth_discontinuity approximation of the exact -e / (2 d)
+            dlo = ac ? smoothDiscontinuity(x, lo, 1, lo + d, 0) : -(x - lo - d) / (2 * d);
           } else [veq, dlo] = [lo, 1];
         } else if (x > hi - d) {
           if (x < hi + d) {
             smoothCorner(x, hi, hi, d, 1, 0, t);
             veq = t[0];
             dx = t[1];
-            dhi = (x - hi + d) / (2 * d);
+            dhi = ac ? smoothDiscontinuity(x, hi - d, 0, hi, 1) : (x - hi + d) / (2 * d);
           } else [veq, dhi] = [hi, 1];
         } else [veq, dx] = [x, 1];
         pv[0] = gain * dx;
@@ -824,8 +827,10 @@ const ilimit: XModelDef = {
         let i = sv / r;
         // di/ds
         const q = 1 / r - (sv * pr) / (r * r);
-        for (let j = 0; j < n; j++) pi[j] = q * pv[j];
-        pi[jOut] -= q;
+        // AC: cfunc.mod's partials, veq (vout) in place of veq - vout in r_out's slope terms
+        const qv = ac ? 1 / r - (veq * pr) / (r * r) : q;
+        for (let j = 0; j < n; j++) pi[j] = qv * pv[j];
+        pi[jOut] -= ac ? 1 / r + (vout * pr) / (r * r) : q;
         let iPos = 0;
         let iNeg = 0;
         pPos.fill(0);

@@ -7,7 +7,7 @@
  *   rows a_o / b_o get +-dy_o/du_j in the columns of u_j, and
  *   ieq_o = y_o - sum_j dy_o/du_j u0_j leaves a_o.
  * Inputs: node-pair voltages (a conductance port's own voltage among them)
- * or voltage-branch currents. In AC the partials at the operating point.
+ * or voltage-branch currents. In AC the model's AC gains at the operating point.
  */
 import { controllingBranch } from "../control.js";
 import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
@@ -125,7 +125,7 @@ export class XspiceMultiDevice implements Device {
 
   acLoad(ctx: AcLoadContext): void {
     const g = ctx.g;
-    this.beh.evaluate(this.gather(g.V, g.x), this.r);
+    this.beh.evaluate(this.gather(g.V, g.x), this.r, true);
     this.stamp(g, false);
   }
 
