@@ -211,7 +211,7 @@ const OSC = [
   ".model sd sine(cntl_array=[0 1] freq_array=[1 2])",
 ];
 
-describeNgspice("XSPICE sine, square and triangle against ngspice 39 (DC only)", () => {
+describeNgspice("XSPICE sine, square and triangle against ngspice 39 at DC", () => {
   itNgspice("operating points and a .dc sweep of the control: cfunc.mod's DC outputs, with voltage and current outputs", () => {
     const deck = ["osc", "v1 c 0 0.7", ...OSC, "a1 c o1 si", "a2 c o2 sq", "a3 %vd(c 0) o3 tr", "a4 c %i(o4) sd", "r4 o4 0 1k", "a5 c %id(o5 0) sq", "r5 o5 0 2k", "rl o1 0 1k"];
     compare("osc-op", [...deck.slice(0, 1), TIGHT, ...deck.slice(1)]);
@@ -230,6 +230,36 @@ describeNgspice("XSPICE zener, ilimit, hyst, multi_input_pwl and the oscillators
       "a7 [x 0 b 0] m7 0 pa", "a8 [x 0 b 0] m8 0 po",
       "a9 x s9 si", "a10 x %i(s10) tr", "r10 s10 0 1k",
     ], "dec 3 10 100k", CLIMIT_MSG);
+  });
+});
+
+describeNgspice("XSPICE sine against ngspice 39: .tran", () => {
+  itNgspice("a frequency swept by a ramp on the control (through the table's segments and beyond), a fixed one, a current output", () => {
+    const f = path.join(dir, "sine-tran.cir");
+    writeFileSync(f, ["sine tran", "v1 c 0 pwl(0 -1.5 3m 7)", "v2 k 0 0.5", ...OSC,
+      ".model sf sine(cntl_array=[0 1 2] freq_array=[500 2000 3000] out_low=0.2 out_high=1.2)",
+      "a1 c o1 si", "a2 k o2 sf", "a3 c %i(o3) sf", "r3 o3 0 1", ".tran 1u 3m", ".end", ""].join("\n"));
+    const nodes = ["o1", "o2", "o3"];
+    const tmax = 0.5e-6;
+    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
+    const eq = transient(loadCircuit(f), { tmax });
+    for (const n of nodes) {
+      const e = eq.nodes[n];
+      const nv = ng.nodes[n];
+      let w = 0;
+      let j = 0;
+      for (let k = 0; k < eq.time.length; k++) {
+        const t = eq.time[k];
+        while (j + 1 < ng.time.length - 1 && ng.time[j + 1] < t) j++;
+        const t0 = ng.time[j];
+        const t1 = ng.time[j + 1];
+        const v = t1 > t0 ? nv[j] + ((nv[j + 1] - nv[j]) * (t - t0)) / (t1 - t0) : nv[j];
+        w = Math.max(w, Math.abs(e[k] - v));
+      }
+      worst.set(`sine tran v(${n}) (range ${Math.min(...e).toFixed(3)} to ${Math.max(...e).toFixed(3)})`, w);
+      expect(Math.max(...e) - Math.min(...e), n).toBeGreaterThan(0.5);
+      expect(w, `tran v(${n})`).toBeLessThanOrEqual(1e-3);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { XspiceMultiDevice } from "./multi.js";
 import { SXfer } from "./s-xfer.js";
 import { Slew } from "./slew.js";
 import { Hyst } from "./hyst.js";
+import { SineOsc } from "./sine.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 
 export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
@@ -20,6 +21,9 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
     const f = new SXfer(p.get("num_coeff") as number[], p.get("den_coeff") as number[], p.get("int_ic") as number[], p.get("gain") as number, p.get("in_offset") as number, p.get("denormalized_freq") as number);
     const ws = Array.from({ length: f.states }, (_, i) => internalNode(`state${i}`));
     return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws });
+  }
+  if (def.dynamic === "sine") {
+    return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f: new SineOsc(s.params), ws: [internalNode("state")] });
   }
   if (def.dynamic === "hyst") {
     // like slew: one internal node (it reads 0) makes it a charge device, loaded and accepted at every step

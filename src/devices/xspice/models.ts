@@ -122,7 +122,7 @@ export interface XModelDef {
   /** The behaviour for these parameters (static models), or undefined for the integrator / differentiator (dynamic, in xspice.ts). */
   make?(p: XParams, nIn: number): XBehaviour;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
-  dynamic?: "int" | "d_dt" | "s_xfer" | "slew" | "hyst";
+  dynamic?: "int" | "d_dt" | "s_xfer" | "slew" | "hyst" | "sine";
   /** Several outputs (its inout ports, NULL ones left out): the behaviour for these parameters. */
   makeMulti?(p: XParams, nulls: ReadonlySet<string>): XMultiBehaviour;
   /** Why a transient refuses the model (its time behaviour is not modelled), if it does. */
@@ -965,9 +965,9 @@ const multiInputPwl: XModelDef = {
  * At DC (ANALYSIS == MIF_DC: an operating point, a .dc sweep, a
  * transient's operating point) cfunc.mod outputs a constant with a zero
  * partial: (out_high + out_low) / 2 for sine, out_low for square and
- * triangle; in AC a gain of 0. Their transients (phase integration,
- * square's and triangle's breakpoints) are not modelled: a transient
- * refuses them.
+ * triangle; in AC a gain of 0. sine's transient is sine.ts; square's
+ * and triangle's (their cycle times and breakpoints) are not modelled: a
+ * transient refuses them.
  */
 const oscillator = (kind: "sine" | "square" | "triangle"): XModelDef => ({
   ports: [
@@ -987,7 +987,7 @@ const oscillator = (kind: "sine" | "square" | "triangle"): XModelDef => ({
         ]
       : []),
   ],
-  tranRefusal: `the transient of XSPICE's ${kind} oscillator is not modelled (eqspice runs it at DC, in .op and .dc, and in AC)`,
+  ...(kind === "sine" ? { dynamic: "sine" as const } : { tranRefusal: `the transient of XSPICE's ${kind} oscillator is not modelled (eqspice runs it at DC, in .op and .dc, and in AC)` }),
   make(p) {
     const y = kind === "sine" ? (num(p, "out_high") + num(p, "out_low")) / 2 : num(p, "out_low");
     return {

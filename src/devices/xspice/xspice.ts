@@ -40,6 +40,7 @@ import { clipDynamic, type XBehaviour, type XParams } from "./models.js";
 import type { SXfer } from "./s-xfer.js";
 import type { Slew } from "./slew.js";
 import type { Hyst } from "./hyst.js";
+import type { SineOsc } from "./sine.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
 export type XDeviceInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -98,7 +99,7 @@ export class XspiceDevice implements Device {
     private readonly beh: XBehaviour | null,
     private readonly dyn: XDynamic | null,
     allNodes: readonly number[],
-    private readonly sx: { f: SXfer | Slew | Hyst; ws: readonly number[] } | null = null,
+    private readonly sx: { f: SXfer | Slew | Hyst | SineOsc; ws: readonly number[] } | null = null,
   ) {
     this.n = inputs.length;
     this.linear = dyn || sx ? false : beh!.affine;
