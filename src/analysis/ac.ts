@@ -186,6 +186,12 @@ export function runAc(run: AcRun, sink: AcSink): AcStats {
   const c = run.circuit;
   const freqs = acFrequencies(run.spec, c.options.reltol, run.maxPoints ?? DEFAULT_MAX_AC_POINTS);
   for (const d of c.devices) if (!d.acLoad) throw new InputError(`${d.name}: no small-signal model: eqspice's AC analysis cannot run this element`);
+  for (const d of c.devices) {
+    const why = d.acRefusal?.();
+    if (!why) continue;
+    const loc = c.locOf(d.name);
+    throw loc ? new NetlistError(`ac: ${why}`, loc) : new InputError(`ac: ${why}`);
+  }
   const lay = layout(c);
   const engine = new Engine(c);
   let op;

@@ -236,6 +236,7 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
       }
       for (let k = 0; k < nAx; k++) live.setters[k]?.(point[k]);
       const { engine } = live;
+      for (const d of live.circuit.devices) d.beginDcPoint?.();
       if (hasResistor) engine.invalidate(); // the bank's cached column sums
       engine.setPoint("dc", 0, 1, null);
       const start = ji === 0 ? innerStart : prev;

@@ -318,4 +318,12 @@ export interface Device {
    * modelled refuses rather than give a wrong waveform.
    */
   transientRefusal?(): string | null;
+  /**
+   * Why an AC analysis cannot run this device (a message naming it), or
+   * null/undefined when it can: where ngspice's small-signal model is not
+   * one eqspice can match, it refuses rather than give another answer.
+   */
+  acRefusal?(): string | null;
+  /** Called by a .dc sweep before each of its points (a device whose DC state carries from point to point). */
+  beginDcPoint?(): void;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect } from "vitest";
 import { opFromFile } from "../../src/api.js";
-import { runNgspiceOp } from "./ngspice.js";
+import { runNgspiceOp, type NgspiceRunOptions } from "./ngspice.js";
 
 /** Tight tolerances: ngspice's default reltol leaves its own answer about 1e-6 V short. */
 export const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
@@ -27,10 +27,10 @@ export function ngspiceDecks(label: string) {
     if (worst.size) console.log(`${label}: max |dV| against ngspice per deck:\n${[...worst].map(([k, v]) => `  ${k}: ${v.toExponential(2)} V`).join("\n")}`);
   });
   /** Solve deck `lines` with both simulators; every node and V-source current must agree to `vtol` (relative above 1 V). Returns eqspice's node voltages. */
-  const compare = (name: string, lines: string[], vtol = 1e-9): Record<string, number> => {
+  const compare = (name: string, lines: string[], vtol = 1e-9, ngOpts: NgspiceRunOptions = {}): Record<string, number> => {
     const f = path.join(dir, `${name}.cir`);
     writeFileSync(f, [...lines, ".end", ""].join("\n"));
-    const ng = runNgspiceOp(f);
+    const ng = runNgspiceOp(f, ngOpts);
     const eq = opFromFile(f);
     const ngNodes = Object.keys(ng.nodes).filter((n) => n !== "0" && !n.includes("#"));
     expect(Object.keys(eq.nodes).sort(), `${name}: node names`).toEqual(ngNodes.sort());

@@ -72,6 +72,8 @@ export interface NgspiceRunOptions {
   allowSingular?: boolean;
   /** Timeout in ms (default 60 s). */
   timeoutMs?: number;
+  /** A message ngspice prints that is known to be harmless here (removed before the check for errors). */
+  ignore?: RegExp;
 }
 
 export interface NgspiceOpResult {
@@ -183,7 +185,8 @@ function runDeck(netlistPath: string, control: string[], opts: NgspiceRunOptions
     fail(r.error.message);
   }
   // only look before our marker on stdout, so node names like `error` cannot trip the check
-  const all = stdout.split("EQSPICE_PLOT")[0] + "\n" + stderr;
+  let all = stdout.split("EQSPICE_PLOT")[0] + "\n" + stderr;
+  if (opts.ignore) all = all.replace(new RegExp(opts.ignore.source, opts.ignore.flags.includes("g") ? opts.ignore.flags : opts.ignore.flags + "g"), "");
   const bad = /\berror\b|fatal|aborted|solution failed|timestep too small|could not find/i.exec(all);
   if (bad) fail(`output contains "${bad[0]}"`);
   if (!opts.allowSingular && /singular matrix/i.test(all)) fail("singular matrix (floating node or loop of voltage sources?)");

@@ -110,7 +110,15 @@ export function resolveXspiceParams(
   for (const [k, t] of given) {
     if (!known.has(k)) throw new NetlistError(`.model ${name}: unknown ${type} parameter '${k}' (${type} takes: ${def.params.map((p) => p.name).join(" ")})`, t.loc);
   }
-  const scalar = (t: Token, what: string, kind: "real" | "bool"): number => {
+  const scalar = (t: Token, what: string, kind: "real" | "bool" | "string", choices?: readonly string[]): number => {
+    if (kind === "string") {
+      // a quoted string, as ngspice 39 takes it (a bare word is read there as a .param name, and fails)
+      const q = /^"(.*)"$/.exec(t.lower.trim());
+      if (!q) throw new NetlistError(`.model ${name}: ${what} is a string: write it in double quotes (${what.replace("parameter ", "")}="${clip(t.text)}"); ngspice 39 reads a bare word as a .param name`, t.loc);
+      const k = choices!.indexOf(q[1]);
+      if (k < 0) throw new NetlistError(`.model ${name}: ${what} is one of ${choices!.join(" ")}, not '${clip(t.text)}'`, t.loc);
+      return k;
+    }
     if (kind === "bool") {
       const w = t.lower;
       if (w === "true" || w === "t") return 1;
@@ -132,7 +140,7 @@ export function resolveXspiceParams(
     if (!p.vector) {
       if (t && isVectorToken(t)) throw new NetlistError(`.model ${name}: ${what} is a scalar, not a vector`, t.loc);
       if (!t && p.def === undefined) throw new NetlistError(`.model ${name}: ${type} ${what} has no default and is not given (ngspice: "Parameter on model has no default")`, useLoc);
-      out.set(p.name, t ? inLimits(scalar(t, what, p.kind), t.loc) : p.def!);
+      out.set(p.name, t ? inLimits(scalar(t, what, p.kind, p.choices), t.loc) : p.def!);
       continue;
     }
     const want = p.vector.sizeOf !== undefined ? portSizes.get(p.vector.sizeOf) : undefined;

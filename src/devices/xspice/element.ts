@@ -1,13 +1,20 @@
 /** `A` elements: the XSPICE code model device of an elaborated line (line.ts). */
 import type { MakeDevice } from "../kind.js";
 import { XSPICE_MODELS } from "./models.js";
+import { XspiceMultiDevice } from "./multi.js";
 import { SXfer } from "./s-xfer.js";
 import { Slew } from "./slew.js";
+import { Hyst } from "./hyst.js";
+import { SineOsc } from "./sine.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 
 export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
   const def = XSPICE_MODELS[s.model];
   const inputs: XDeviceInput[] = s.inputs.map((u) => (u.kind === "v" ? { kind: "v", p: nodes[u.p], n: nodes[u.n] } : u));
+  if (def.makeMulti) {
+    const outs = s.outs!.map((o) => ({ a: nodes[o.a], b: nodes[o.b] }));
+    return new XspiceMultiDevice(s.name, outs, inputs, def.makeMulti(s.params, s.nulls!), nodes);
+  }
   const beh = def.make ? def.make(s.params, s.inputs.length) : null;
   if (def.dynamic === "s_xfer") {
     const p = s.params;
@@ -15,11 +22,21 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
     const ws = Array.from({ length: f.states }, (_, i) => internalNode(`state${i}`));
     return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws });
   }
+  if (def.dynamic === "sine") {
+    return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f: new SineOsc(s.params), ws: [internalNode("state")] });
+  }
+  if (def.dynamic === "hyst") {
+    // like slew: one internal node (it reads 0) makes it a charge device, loaded and accepted at every step
+    return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f: new Hyst(s.params), ws: [internalNode("state")] });
+  }
   if (def.dynamic === "slew") {
     const f = new Slew(s.params.get("rise_slope") as number, s.params.get("fall_slope") as number);
     // one internal node (it reads 0) makes the device a charge device: the transient runs an implicit integrator, which loads it every step
     return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, null, null, nodes, { f, ws: [internalNode("state")] });
   }
   const dyn = def.dynamic ? { kind: def.dynamic, params: s.params, w: internalNode("state") } : null;
-  return new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
+  const dev = new XspiceDevice(s.name, s.out, nodes[0], nodes[1], inputs, beh, dyn, nodes);
+  dev.acWhy = def.acRefusal ?? null;
+  dev.tranWhy = def.tranRefusal ?? null;
+  return dev;
 };

@@ -33,6 +33,10 @@ export interface XspiceSpec {
   /** The output: a voltage (an ideal source between nodes[0] and nodes[1]) or a current from nodes[0] through the model to nodes[1]. */
   out: "v" | "i";
   inputs: XInput[];
+  /** Several outputs (ilimit's conductance ports): each a current from nodes[a] through the model to nodes[b], in port order. */
+  outs?: Array<{ a: number; b: number }>;
+  /** The ports written NULL (ilimit's supplies). */
+  nulls?: ReadonlySet<string>;
   loc: SourceLoc;
   nodeToks?: readonly Token[];
 }
@@ -59,11 +63,14 @@ interface Conn {
   loc: SourceLoc;
 }
 
+/** The models eqspice runs, for the messages that refuse the others: "a, b, ... and z". */
+const RUN_LIST = ((names: string[]) => `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`)(Object.keys(XSPICE_MODELS));
+
 const TWO_NODE = new Set(["vd", "id", "gd", "hd"]);
 const TYPES = new Set(["v", "vd", "i", "id", "vnam", "g", "gd", "h", "hd", "d", "ud"]);
 
 /** Read the connections and the model name of an `A` line. */
-function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc): { conns: Conn[]; modelTok: Token } {
+function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc, defTypes: ReadonlyArray<PortType | undefined> = []): { conns: Conn[]; modelTok: Token } {
   const toks = splitBrackets(args);
   const modelTok = toks[toks.length - 1];
   if (!modelTok || modelTok.kind !== "word" || modelTok.text === "]" || modelTok.text === "[" || modelTok.text.startsWith("%")) {
@@ -112,7 +119,8 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
   };
   while (i < body.length) {
     const t = body[i];
-    let type: PortType | undefined;
+    // a port without %type: the model's default type (a %gd port reads two nodes)
+    let type: PortType | undefined = defTypes[conns.length];
     let j = i;
     if (t.kind === "word" && t.text.startsWith("%") && body[i + 1]?.text === "[") {
       const w = t.lower.slice(1);
@@ -136,7 +144,7 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
       continue;
     }
     if (t.text === "]") throw new NetlistError(`${cardName}: ']' without '['`, t.loc);
-    const p = port(undefined);
+    const p = port(type);
     conns.push({ vector: false, ports: [p], loc: p.loc });
   }
   return { conns, modelTok };
@@ -168,11 +176,11 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const type = card.type;
   const def = XSPICE_MODELS[type];
   if (!def) {
-    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt, s_xfer and slew)`, modelTok.loc);
-    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models gain, summer, mult, divide, limit, climit, pwl, int, d_dt, s_xfer and slew)`, modelTok.loc);
+    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models ${RUN_LIST})`, modelTok.loc);
+    if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models ${RUN_LIST})`, modelTok.loc);
     throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
   }
-  const { conns } = readConnections(cardName, args, loc);
+  const { conns } = readConnections(cardName, args, loc, def.ports.map((p) => p.defType));
   if (conns.length !== def.ports.length) {
     throw new NetlistError(`${cardName}: code model ${type} has ${def.ports.length} ports (${def.ports.map((p) => p.name).join(", ")}), the line connects ${conns.length}`, conns[def.ports.length]?.loc ?? modelTok.loc);
   }
@@ -181,6 +189,8 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const nodes: string[] = ["0", "0"];
   const nodeToks: Token[] = [modelTok, modelTok];
   const inputs: XInput[] = [];
+  const outs: Array<{ a: number; b: number }> = [];
+  const nulls = new Set<string>();
   let out: "v" | "i" = "v";
   const addNode = (t: Token | undefined): number => {
     if (!t) return 1; // the output's ground slot stays "0"; inputs get their own
@@ -197,7 +207,38 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     c.ports.forEach((p, pi) => {
       const ptype: PortType = p.type || "v";
       if (!pd.allowed.includes(ptype)) throw new NetlistError(`${cardName}: port type %${ptype} is not allowed on port '${pd.name}' of ${type} (allowed: ${pd.allowed.map((a) => "%" + a).join(" ")})`, p.loc);
+      if (pd.nullable && !c.vector && p.nodes.length === 1 && p.nodes[0].lower === "null") {
+        nulls.add(pd.name);
+        return;
+      }
       if (p.nodes.some((n) => n.lower === "null")) throw new NetlistError(`${cardName}: port '${pd.name}' of ${type} may not be NULL`, p.loc);
+      if (pd.dir === "inout" && outs.length > 0) {
+        // a further conductance port (ilimit): its own pair of nodes
+        const a = addNode(p.nodes[0]);
+        let b: number;
+        if (p.nodes[1]) b = addNode(p.nodes[1]);
+        else {
+          nodes.push("0");
+          nodeToks.push(p.nodes[0]);
+          b = nodes.length - 1;
+        }
+        outs.push({ a, b });
+        inputs.push({ kind: "v", p: a, n: b });
+        return;
+      }
+      if (pd.dir === "inout") {
+        // a conductance port: the current out of its voltage, which is also an input (nodes[0] - nodes[1])
+        out = "i";
+        outs.push({ a: 0, b: 1 });
+        nodes[0] = sc.mapNode(p.nodes[0].lower);
+        nodeToks[0] = p.nodes[0];
+        if (p.nodes[1]) {
+          nodes[1] = sc.mapNode(p.nodes[1].lower);
+          nodeToks[1] = p.nodes[1];
+        }
+        inputs.push({ kind: "v", p: 0, n: 1 });
+        return;
+      }
       if (pd.dir === "out") {
         out = ptype === "v" || ptype === "vd" ? "v" : "i";
         nodes[0] = sc.mapNode(p.nodes[0].lower);
@@ -234,6 +275,18 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     if (x.length !== y.length) throw new NetlistError(`.model ${card.name}: x_array has ${x.length} values, y_array ${y.length}: they must be as many`, at);
     for (let k = 1; k < x.length; k++) if (!(x[k] > x[k - 1])) throw new NetlistError(`.model ${card.name}: x_array must increase (x[${k}] = ${x[k]} after ${x[k - 1]})`, card.params.get("x_array")!.loc);
   }
+  if ((type === "sine" || type === "square" || type === "triangle") && (params.get("cntl_array") as readonly number[]).length !== (params.get("freq_array") as readonly number[]).length) {
+    // ngspice 39: "Size of control array different than frequency array", and the model outputs nothing
+    throw new NetlistError(`.model ${card.name}: cntl_array has ${(params.get("cntl_array") as readonly number[]).length} values, freq_array ${(params.get("freq_array") as readonly number[]).length}: they must be as many`, card.params.get("freq_array")!.loc);
+  }
+  if (type === "multi_input_pwl" && (params.get("x") as readonly number[]).length !== (params.get("y") as readonly number[]).length) {
+    // ngspice 39: "'x' and 'y' input vectors are not the same size!", and it exits
+    throw new NetlistError(`.model ${card.name}: x has ${(params.get("x") as readonly number[]).length} values, y ${(params.get("y") as readonly number[]).length}: they must be as many`, card.params.get("y")!.loc);
+  }
+  if (type === "aswitch" && Math.abs((params.get("cntl_on") as number) - (params.get("cntl_off") as number)) < 1e-12) {
+    // ngspice 39: "ASWITCH: CONTROL voltage delta less than 1.0e-12", and the model outputs nothing
+    throw new NetlistError(`.model ${card.name}: aswitch's cntl_on and cntl_off must differ by at least 1e-12 (ngspice: "CONTROL voltage delta less than 1.0e-12")`, card.params.get("cntl_on")?.loc ?? card.params.get("cntl_off")?.loc ?? card.loc);
+  }
   if (type === "s_xfer") {
     const num = params.get("num_coeff") as readonly number[];
     const den = params.get("den_coeff") as readonly number[];
@@ -255,6 +308,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
       u.n = ground;
     }
   }
-  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, out, inputs, loc, nodeToks });
+  const multi = def.makeMulti ? { outs, nulls } : {};
+  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, out, inputs, ...multi, loc, nodeToks });
   return specs;
 }

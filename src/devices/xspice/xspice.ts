@@ -39,6 +39,8 @@ import type { AcLoadContext, Device, IntegrationState, LoadContext, ResolveConte
 import { clipDynamic, type XBehaviour, type XParams } from "./models.js";
 import type { SXfer } from "./s-xfer.js";
 import type { Slew } from "./slew.js";
+import type { Hyst } from "./hyst.js";
+import type { SineOsc } from "./sine.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
 export type XDeviceInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -97,7 +99,7 @@ export class XspiceDevice implements Device {
     private readonly beh: XBehaviour | null,
     private readonly dyn: XDynamic | null,
     allNodes: readonly number[],
-    private readonly sx: { f: SXfer | Slew; ws: readonly number[] } | null = null,
+    private readonly sx: { f: SXfer | Slew | Hyst | SineOsc; ws: readonly number[] } | null = null,
   ) {
     this.n = inputs.length;
     this.linear = dyn || sx ? false : beh!.affine;
@@ -109,6 +111,26 @@ export class XspiceDevice implements Device {
     this.u = new Float64Array(this.n);
     this.u0 = new Float64Array(this.n);
     this.r = new Float64Array(this.n + 1);
+  }
+
+  /** Why an AC analysis refuses the model (models.ts' acRefusal), or null. */
+  acWhy: string | null = null;
+
+  /** A new point of a .dc sweep: a stateful model (hyst) takes the last point's state. */
+  beginDcPoint(): void {
+    const f = this.sx?.f as Partial<Hyst> | undefined;
+    f?.beginDcPoint?.();
+  }
+
+  /** Why a transient refuses the model (models.ts' tranRefusal), or null. */
+  tranWhy: string | null = null;
+
+  transientRefusal(): string | null {
+    return this.tranWhy ? `${this.name}: ${this.tranWhy}` : null;
+  }
+
+  acRefusal(): string | null {
+    return this.acWhy ? `${this.name}: ${this.acWhy}` : null;
   }
 
   resolve(ctx: ResolveContext): void {
