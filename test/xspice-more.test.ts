@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acSweep, acSweepFromText, dcSweep, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { acSweep, acSweepFromText, dcSweep, dcSweepFromText, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
 import { XspiceMultiDevice } from "../src/devices/xspice/multi.js";
@@ -384,5 +384,14 @@ describe("XSPICE aswitch and zener: bad cards and refusals", () => {
     }
     // ngspice 39's AC gains of aswitch are its partials negated: refused, at the element
     expect(err("t\nv1 a 0 dc 1 ac 1\nr1 a b 1k\na1 a (b 0) sw\n.model sw aswitch()\n.ac dec 1 1 10\n.end\n").message).toMatch(/bad\.cir:4:1.*ac: a1: ngspice 39's aswitch gives AC gains of the opposite sign/);
+  });
+});
+
+describe("XSPICE hyst under a .dc TEMP sweep", () => {
+  it("is refused at the .dc line (the sweep rebuilds the circuit per temperature: hyst's state would restart, where ngspice keeps it)", () => {
+    const deck = ["hyst temp", "v1 in 0 0.5", ".model hy hyst(in_low=0.2 in_high=0.8 hyst=0.15)", "a1 in o1 hy", ".dc temp 0 50 25", ".end"].join("\n");
+    expect(() => dcSweepFromText(deck, "ht.cir")).toThrow(/ht\.cir:5:\d+: a1: a \.dc TEMP sweep rebuilds the circuit at each temperature/);
+    // a source sweep of the same deck runs
+    expect(dcSweepFromText(deck.replace(".dc temp 0 50 25", ".dc v1 0 1 0.5"), "ht.cir").sweeps[0].values.length).toBe(3);
   });
 });

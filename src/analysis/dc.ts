@@ -212,6 +212,12 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
     setters: axes.map((a) => setterFor(run, circuit, a)),
   });
   let live = open(run.circuit);
+  if (tempAxis >= 0) {
+    for (const d of run.circuit.devices) {
+      const why = d.tempSweepRefusal?.();
+      if (why) throw new InputError(why, locs[tempAxis]);
+    }
+  }
   const head = live.columns.names.slice(1);
   const columns = [...axes.map((a) => a.column), ...head];
   const units = [...axes.map((a) => a.unit), ...live.columns.units.slice(1)];

@@ -326,4 +326,10 @@ export interface Device {
   acRefusal?(): string | null;
   /** Called by a .dc sweep before each of its points (a device whose DC state carries from point to point). */
   beginDcPoint?(): void;
+  /**
+   * Why a `.dc TEMP` sweep cannot run this device (a message naming it), or null/undefined: the sweep rebuilds the
+   * circuit at each temperature, so a state carried from point to point (XSPICE hyst) would restart, where ngspice
+   * keeps it.
+   */
+  tempSweepRefusal?(): string | null;
 }

@@ -122,6 +122,12 @@ export class XspiceDevice implements Device {
     f?.beginDcPoint?.();
   }
 
+  /** A model whose state carries from one .dc point to the next (hyst) cannot follow a TEMP sweep's rebuilds. */
+  tempSweepRefusal(): string | null {
+    const f = this.sx?.f as Partial<Hyst> | undefined;
+    return f?.beginDcPoint ? `${this.name}: a .dc TEMP sweep rebuilds the circuit at each temperature and would restart this model's state (ngspice keeps it): sweep a source instead` : null;
+  }
+
   /** Why a transient refuses the model (models.ts' tranRefusal), or null. */
   tranWhy: string | null = null;
 
