@@ -9,10 +9,10 @@
  * Inputs: node-pair voltages (a conductance port's own voltage among them)
  * or voltage-branch currents. In AC the model's AC gains at the operating point.
  */
-import { controllingBranch } from "../control.js";
 import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import type { XMultiBehaviour } from "./models.js";
 import type { XDeviceInput } from "./xspice.js";
+import { branchUnknowns, gatherInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
 
 export class XspiceMultiDevice implements Device {
   readonly symmetric = false;
@@ -47,24 +47,12 @@ export class XspiceMultiDevice implements Device {
   }
 
   resolve(ctx: ResolveContext): void {
-    this.inputs.forEach((u, j) => {
-      if (u.kind !== "i") return;
-      this.branches[j] = controllingBranch(
-        ctx,
-        u.source,
-        u.loc,
-        `${this.name}: unknown voltage source '${u.source}' (a %vnam port names a voltage source)`,
-        `${this.name}: '${u.source}' must be a voltage source (V, E, H, L or a V= B source): its current is not a branch unknown`,
-      );
-    });
+    resolveInputBranches(this.name, this.inputs, ctx, this.branches);
   }
 
   setup(ctx: SetupContext): void {
     const { n, m } = this;
-    for (let j = 0; j < n; j++) {
-      const br = this.branches[j];
-      if (br) this.kctrl[j] = br.k;
-    }
+    branchUnknowns(this.branches, this.kctrl);
     this.rows = new Int32Array(2 * m);
     this.hP = new Int32Array(2 * m * n);
     this.hN = new Int32Array(2 * m * n);
@@ -74,23 +62,13 @@ export class XspiceMultiDevice implements Device {
     }
     for (let s = 0; s < 2 * m; s++) {
       const R = this.rows[s];
-      for (let j = 0; j < n; j++) {
-        const u = this.inputs[j];
-        if (u.kind === "v") {
-          this.hP[s * n + j] = ctx.entry(R, ctx.row(u.p));
-          this.hN[s * n + j] = ctx.entry(R, ctx.row(u.n));
-        } else this.hP[s * n + j] = ctx.entry(R, this.kctrl[j]);
-      }
+      reserveInputColumns(ctx, R, s, this.inputs, this.kctrl, this.hP, this.hN);
     }
   }
 
+  /** The inputs u at (V, x): node-pair voltages (V) or branch currents (A). */
   private gather(V: Float64Array, x: Float64Array): Float64Array {
-    const u = this.u;
-    for (let j = 0; j < this.n; j++) {
-      const p = this.inputs[j];
-      u[j] = p.kind === "v" ? V[p.p] - V[p.n] : x[this.kctrl[j]];
-    }
-    return u;
+    return gatherInputs(this.inputs, this.kctrl, V, x, this.u);
   }
 
   load(ctx: LoadContext): void {

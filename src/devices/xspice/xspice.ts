@@ -33,7 +33,6 @@
  * y / u = gain N(s) / D(s). Not reciprocal (symmetric false).
  */
 import type { SourceLoc } from "../../util/errors.js";
-import { controllingBranch } from "../control.js";
 import { reserveBranch, stampVoltageBranch, type BranchHandles } from "../stamp.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import { clipDynamic, type XBehaviour, type XParams } from "./models.js";
@@ -41,6 +40,7 @@ import type { SXfer } from "./s-xfer.js";
 import type { Slew } from "./slew.js";
 import type { Hyst } from "./hyst.js";
 import type { SineOsc } from "./sine.js";
+import { branchUnknowns, gatherInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
 export type XDeviceInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -140,16 +140,7 @@ export class XspiceDevice implements Device {
   }
 
   resolve(ctx: ResolveContext): void {
-    this.inputs.forEach((u, j) => {
-      if (u.kind !== "i") return;
-      this.branches[j] = controllingBranch(
-        ctx,
-        u.source,
-        u.loc,
-        `${this.name}: unknown voltage source '${u.source}' (a %vnam port names a voltage source)`,
-        `${this.name}: '${u.source}' must be a voltage source (V, E, H, L or a V= B source): its current is not a branch unknown`,
-      );
-    });
+    resolveInputBranches(this.name, this.inputs, ctx, this.branches);
   }
 
   /** The internal node w of int / d_dt joins ground at DC (its row fixes it; no conductance). */
@@ -165,22 +156,13 @@ export class XspiceDevice implements Device {
     if (this.dyn) this.rw = ctx.row(this.dyn.w);
     this.hP = new Int32Array(3 * n);
     this.hN = new Int32Array(3 * n);
-    for (let j = 0; j < n; j++) {
-      const br = this.branches[j];
-      if (br) this.kctrl[j] = br.k;
-    }
+    branchUnknowns(this.branches, this.kctrl);
     const valueRow = this.dyn ? this.rw : this.out === "v" ? this.k : -1;
     const rows = [this.out === "i" && !this.dyn ? this.ra : -1, this.out === "i" && !this.dyn ? this.rb : -1, valueRow];
     for (let s = 0; s < 3; s++) {
       const R = rows[s];
       if (R < 0) continue;
-      for (let j = 0; j < n; j++) {
-        const u = this.inputs[j];
-        if (u.kind === "v") {
-          this.hP[s * n + j] = ctx.entry(R, ctx.row(u.p));
-          this.hN[s * n + j] = ctx.entry(R, ctx.row(u.n));
-        } else this.hP[s * n + j] = ctx.entry(R, this.kctrl[j]);
-      }
+      reserveInputColumns(ctx, R, s, this.inputs, this.kctrl, this.hP, this.hN);
     }
     if (this.out === "v") {
       this.hk = reserveBranch(ctx, this.a, this.b, this.k);
@@ -220,12 +202,7 @@ export class XspiceDevice implements Device {
 
   /** The inputs u at (V, x): node-pair voltages (V) or branch currents (A). */
   private gather(V: Float64Array, x: Float64Array): Float64Array {
-    const u = this.u;
-    for (let j = 0; j < this.n; j++) {
-      const p = this.inputs[j];
-      u[j] = p.kind === "v" ? V[p.p] - V[p.n] : x[this.kctrl[j]];
-    }
-    return u;
+    return gatherInputs(this.inputs, this.kctrl, V, x, this.u);
   }
 
   /**
