@@ -63,6 +63,34 @@ function compareAc(name: string, lines: string[], args: string, ngOpts: NgspiceR
   worst.set(name, w);
 }
 
+/**
+ * `.tran 1u 3m` of deck file f in both simulators at TMAX = 0.5 us: each node against ngspice's waveform
+ * interpolated linearly at eqspice's time points, to 1e-3 V, and swinging over more than 0.5 V (so the
+ * model's nonlinear range is visited).
+ */
+function compareTran(label: string, f: string, nodes: string[]): void {
+  const tmax = 0.5e-6;
+  const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
+  const eq = transient(loadCircuit(f), { tmax });
+  for (const n of nodes) {
+    const e = eq.nodes[n];
+    const nv = ng.nodes[n];
+    let w = 0;
+    let j = 0;
+    for (let k = 0; k < eq.time.length; k++) {
+      const t = eq.time[k];
+      while (j + 1 < ng.time.length - 1 && ng.time[j + 1] < t) j++;
+      const t0 = ng.time[j];
+      const t1 = ng.time[j + 1];
+      const v = t1 > t0 ? nv[j] + ((nv[j + 1] - nv[j]) * (t - t0)) / (t1 - t0) : nv[j];
+      w = Math.max(w, Math.abs(e[k] - v));
+    }
+    worst.set(`${label} tran v(${n}) (range ${Math.min(...e).toFixed(3)} to ${Math.max(...e).toFixed(3)})`, w);
+    expect(Math.max(...e) - Math.min(...e), n).toBeGreaterThan(0.5);
+    expect(w, `tran v(${n})`).toBeLessThanOrEqual(1e-3);
+  }
+}
+
 const SW = [
   ".model sw aswitch(cntl_off=0 cntl_on=1 r_off=1e4 r_on=100 log=true)",
   ".model swl aswitch(cntl_off=1 cntl_on=-0.5 r_off=1e5 r_on=10 log=false limit=true)",
@@ -155,28 +183,7 @@ describeNgspice("XSPICE hyst against ngspice 39", () => {
   itNgspice(".tran: a sine through both curves, with a current output", () => {
     const f = path.join(dir, "hyst-tran.cir");
     writeFileSync(f, ["hyst tran", "v1 in 0 sin(0.5 1.2 1k)", ...HY, "a1 in o1 hy", "a2 in %i(o2) hd", "r2 o2 0 1", ".model hs hyst(in_low=-0.5 in_high=0.5 hyst=0.3 input_domain=0.05)", "a3 in o3 hs", ".tran 1u 3m", ".end", ""].join("\n"));
-    const nodes = ["o1", "o2", "o3"];
-    const tmax = 0.5e-6;
-    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
-    const eq = transient(loadCircuit(f), { tmax });
-    for (const n of nodes) {
-      const e = eq.nodes[n];
-      const nv = ng.nodes[n];
-      let w = 0;
-      let j = 0;
-      for (let k = 0; k < eq.time.length; k++) {
-        const t = eq.time[k];
-        while (j + 1 < ng.time.length - 1 && ng.time[j + 1] < t) j++;
-        const t0 = ng.time[j];
-        const t1 = ng.time[j + 1];
-        const v = t1 > t0 ? nv[j] + ((nv[j + 1] - nv[j]) * (t - t0)) / (t1 - t0) : nv[j];
-        w = Math.max(w, Math.abs(e[k] - v));
-      }
-      worst.set(`hyst tran v(${n}) (range ${Math.min(...e).toFixed(3)} to ${Math.max(...e).toFixed(3)})`, w);
-      // both curves are visited
-      expect(Math.max(...e) - Math.min(...e), n).toBeGreaterThan(0.5);
-      expect(w, `tran v(${n})`).toBeLessThanOrEqual(1e-3);
-    }
+    compareTran("hyst", f, ["o1", "o2", "o3"]);
   });
 });
 
@@ -239,27 +246,7 @@ describeNgspice("XSPICE sine against ngspice 39: .tran", () => {
     writeFileSync(f, ["sine tran", "v1 c 0 pwl(0 -1.5 3m 7)", "v2 k 0 0.5", ...OSC,
       ".model sf sine(cntl_array=[0 1 2] freq_array=[500 2000 3000] out_low=0.2 out_high=1.2)",
       "a1 c o1 si", "a2 k o2 sf", "a3 c %i(o3) sf", "r3 o3 0 1", ".tran 1u 3m", ".end", ""].join("\n"));
-    const nodes = ["o1", "o2", "o3"];
-    const tmax = 0.5e-6;
-    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 3e-3, tmax, nodes });
-    const eq = transient(loadCircuit(f), { tmax });
-    for (const n of nodes) {
-      const e = eq.nodes[n];
-      const nv = ng.nodes[n];
-      let w = 0;
-      let j = 0;
-      for (let k = 0; k < eq.time.length; k++) {
-        const t = eq.time[k];
-        while (j + 1 < ng.time.length - 1 && ng.time[j + 1] < t) j++;
-        const t0 = ng.time[j];
-        const t1 = ng.time[j + 1];
-        const v = t1 > t0 ? nv[j] + ((nv[j + 1] - nv[j]) * (t - t0)) / (t1 - t0) : nv[j];
-        w = Math.max(w, Math.abs(e[k] - v));
-      }
-      worst.set(`sine tran v(${n}) (range ${Math.min(...e).toFixed(3)} to ${Math.max(...e).toFixed(3)})`, w);
-      expect(Math.max(...e) - Math.min(...e), n).toBeGreaterThan(0.5);
-      expect(w, `tran v(${n})`).toBeLessThanOrEqual(1e-3);
-    }
+    compareTran("sine", f, ["o1", "o2", "o3"]);
   });
 });
 
