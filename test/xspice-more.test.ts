@@ -7,61 +7,18 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acSweep, acSweepFromText, dcSweep, dcSweepFromText, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { acSweepFromText, dcSweepFromText, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
 import { XspiceMultiDevice } from "../src/devices/xspice/multi.js";
 import { XSPICE_MODELS } from "../src/devices/xspice/models.js";
-import { describeNgspice, itNgspice, runNgspiceAc, runNgspiceDc, runNgspiceTran, type NgspiceRunOptions } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { checkStamp } from "./helpers/stamp-check.js";
 
-const { dir, worst, compare } = ngspiceDecks("xspice-more");
+const { dir, worst, compare, compareDc, compareAc } = ngspiceDecks("xspice-more");
 
-/** .dc sweep `args` of deck `lines` in both simulators: every node at every point to vtol (relative above 1 V). */
-function compareDc(name: string, lines: string[], args: string, vtol = 1e-9, ngOpts: NgspiceRunOptions = {}): void {
-  const f = path.join(dir, `${name}.cir`);
-  writeFileSync(f, [...lines, TIGHT, `.dc ${args}`, ".end", ""].join("\n"));
-  const ng = runNgspiceDc(f, args, ngOpts);
-  const eq = dcSweep(f);
-  let w = 0;
-  let cols = 0;
-  for (const [n, col] of Object.entries(ng.nodes)) {
-    if (n.includes("sweep")) continue;
-    const e = eq.nodes[n];
-    expect(e, `${name}: v(${n}) missing`).toBeDefined();
-    expect(e.length).toBe(col.length);
-    cols++;
-    for (let k = 0; k < col.length; k++) {
-      const d = Math.abs(e[k] - col[k]);
-      w = Math.max(w, d);
-      expect(d, `${name}: v(${n}) at ${ng.sweep[k]}: eqspice ${e[k]} ngspice ${col[k]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(col[k])));
-    }
-  }
-  expect(cols).toBeGreaterThan(0);
-  worst.set(name, w);
-}
 
-/** .ac of deck `lines` in both simulators: every node phasor to 1e-6 relative (+1e-9 V). */
-function compareAc(name: string, lines: string[], args: string, ngOpts: NgspiceRunOptions = {}): void {
-  const f = path.join(dir, `${name}.cir`);
-  writeFileSync(f, [...lines, TIGHT, `.ac ${args}`, ".end", ""].join("\n"));
-  const ng = runNgspiceAc(f, args, ngOpts);
-  const eq = acSweep(f);
-  expect(eq.frequencies.length).toBe(ng.freq.length);
-  let w = 0;
-  for (const [n, b] of Object.entries(ng.nodes)) {
-    const a = eq.nodes[n];
-    expect(a, `${name}: v(${n}) missing`).toBeDefined();
-    for (let k = 0; k < ng.freq.length; k++) {
-      const d = Math.hypot(a.re[k] - b.re[k], a.im[k] - b.im[k]);
-      const m = Math.hypot(b.re[k], b.im[k]);
-      w = Math.max(w, d / (m + 1e-9));
-      expect(d, `${name}: v(${n}) at ${ng.freq[k]} Hz: eqspice ${a.re[k]}+j${a.im[k]}, ngspice ${b.re[k]}+j${b.im[k]}`).toBeLessThanOrEqual(1e-6 * m + 1e-9);
-    }
-  }
-  worst.set(name, w);
-}
 
 /**
  * `.tran 1u 3m` of deck file f in both simulators at TMAX = 0.5 us: each node against ngspice's waveform

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect } from "vitest";
-import { opFromFile } from "../../src/api.js";
-import { runNgspiceOp, type NgspiceRunOptions } from "./ngspice.js";
+import { acSweep, dcSweep, opFromFile } from "../../src/api.js";
+import { runNgspiceAc, runNgspiceDc, runNgspiceOp, type NgspiceRunOptions } from "./ngspice.js";
 
 /** Tight tolerances: ngspice's default reltol leaves its own answer about 1e-6 V short. */
 export const TIGHT = ".options reltol=1e-10 vntol=1e-12 abstol=1e-15";
@@ -49,7 +49,50 @@ export function ngspiceDecks(label: string) {
     }
     return eq.nodes;
   };
-  return { dir, worst, compare };
+  /** .dc sweep `args` of deck `lines` (TIGHT added) in both simulators: every node at every point to vtol (relative above 1 V). */
+  const compareDc = (name: string, lines: string[], args: string, vtol = 1e-9, ngOpts: NgspiceRunOptions = {}): void => {
+    const f = path.join(dir, `${name}.cir`);
+    writeFileSync(f, [...lines, TIGHT, `.dc ${args}`, ".end", ""].join("\n"));
+    const ng = runNgspiceDc(f, args, ngOpts);
+    const eq = dcSweep(f);
+    let w = 0;
+    let cols = 0;
+    for (const [n, col] of Object.entries(ng.nodes)) {
+      if (n.includes("sweep")) continue;
+      const e = eq.nodes[n];
+      expect(e, `${name}: v(${n}) missing`).toBeDefined();
+      expect(e.length).toBe(col.length);
+      cols++;
+      for (let k = 0; k < col.length; k++) {
+        const d = Math.abs(e[k] - col[k]);
+        w = Math.max(w, d);
+        expect(d, `${name}: v(${n}) at ${ng.sweep[k]}: eqspice ${e[k]} ngspice ${col[k]}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(col[k])));
+      }
+    }
+    expect(cols).toBeGreaterThan(0);
+    worst.set(name, w);
+  };
+  /** .ac of deck `lines` (TIGHT added) in both simulators: every node phasor to 1e-6 relative (+1e-9 V). */
+  const compareAc = (name: string, lines: string[], args: string, ngOpts: NgspiceRunOptions = {}): void => {
+    const f = path.join(dir, `${name}.cir`);
+    writeFileSync(f, [...lines, TIGHT, `.ac ${args}`, ".end", ""].join("\n"));
+    const ng = runNgspiceAc(f, args, ngOpts);
+    const eq = acSweep(f);
+    expect(eq.frequencies.length).toBe(ng.freq.length);
+    let w = 0;
+    for (const [n, b] of Object.entries(ng.nodes)) {
+      const a = eq.nodes[n];
+      expect(a, `${name}: v(${n}) missing`).toBeDefined();
+      for (let k = 0; k < ng.freq.length; k++) {
+        const d = Math.hypot(a.re[k] - b.re[k], a.im[k] - b.im[k]);
+        const m = Math.hypot(b.re[k], b.im[k]);
+        w = Math.max(w, d / (m + 1e-9));
+        expect(d, `${name}: v(${n}) at ${ng.freq[k]} Hz: eqspice ${a.re[k]}+j${a.im[k]}, ngspice ${b.re[k]}+j${b.im[k]}`).toBeLessThanOrEqual(1e-6 * m + 1e-9);
+      }
+    }
+    worst.set(name, w);
+  };
+  return { dir, worst, compare, compareDc, compareAc };
 }
 
 /**
