@@ -72,4 +72,30 @@ describe("crossbar lit-row kernel", () => {
     CrossbarKernel.get()!.litRows(g.slice(), slot0, M, N, rows, Vk, copied);
     expect(Array.from(inPlace)).toEqual(Array.from(copied));
   });
+
+  it("a given list of lit rows (litList), in place and copied: bitwise litRows' sums over the same rows", () => {
+    const M = 400, N = 37, slot0 = 2;
+    const rnd = stream(77);
+    const bank = createBankMemory(slot0 + M * N, 1, kernelScratchBytes([{ M, N }]));
+    useBank(bank, 0);
+    const g = new Float64Array(bank.memory.buffer, bank.byteOffset, slot0 + M * N);
+    for (let k = 0; k < g.length; k++) g[k] = 1e-4 * rnd();
+    const Vk = Float64Array.from({ length: M }, () => (rnd() < 0.25 ? rnd() - 0.5 : 0));
+    const rows = Int32Array.from({ length: M }, (_, i) => i);
+    const lit = new Int32Array(M), vals = new Float64Array(M);
+    let c = 0;
+    for (let i = 0; i < M; i++) if (Vk[i] !== 0) { lit[c] = i; vals[c++] = Vk[i]!; }
+    expect(c).toBeGreaterThan(50);
+    const want = new Float64Array(N);
+    CrossbarKernel.get()!.litRows(g.slice(), slot0, M, N, rows, Vk, want);
+    for (const k of [CrossbarKernel.for(g)!, CrossbarKernel.get()!]) {
+      const got = new Float64Array(N);
+      k.litList(k === CrossbarKernel.get() ? g.slice() : g, slot0, N, lit, vals, c, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
+    // A different list gives a different answer (the test can fail).
+    const other = new Float64Array(N);
+    CrossbarKernel.get()!.litList(g.slice(), slot0, N, lit, vals, c - 1, other);
+    expect(Array.from(other)).not.toEqual(Array.from(want));
+  });
 });

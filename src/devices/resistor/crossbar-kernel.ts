@@ -29,6 +29,15 @@ const abort = (): never => {
   throw new Error("internal: crossbar kernel aborted");
 };
 
+/** Byte offsets of one call's scratch arrays (see CrossbarKernel.scratch). */
+interface Offsets {
+  out: number;
+  vals: number;
+  ptrs: number;
+  packed: number;
+  inPlace: boolean;
+}
+
 let own: CrossbarKernel | null | undefined;
 const onBank = new WeakMap<WebAssembly.Memory, CrossbarKernel | null>();
 
@@ -75,9 +84,33 @@ export class CrossbarKernel {
    * voltage v_i = Vk[rows[i]] is not 0.
    */
   litRows(g: Float64Array, slot0: number, M: number, N: number, rows: Int32Array, Vk: Float64Array, colI: Float64Array): void {
+    const at = this.scratch(g, M, N);
+    let r = 0;
+    for (let i = 0; i < M; i++) {
+      const v = Vk[rows[i]];
+      if (v === 0) continue;
+      this.take(g, slot0 + i * N, N, r++, v, at);
+    }
+    this.run(r, N, colI, at.out);
+  }
+
+  /**
+   * colI[0..N) += sum_t g[slot0 + lit[t] N + j] vals[t] for t < count, in
+   * that order: the lit-row product when the caller knows the lit rows
+   * (threaded training builds them from a sample's features).
+   */
+  litList(g: Float64Array, slot0: number, N: number, lit: Int32Array, vals: Float64Array, count: number, colI: Float64Array): void {
+    const at = this.scratch(g, count, N);
+    for (let t = 0; t < count; t++) this.take(g, slot0 + lit[t] * N, N, t, vals[t], at);
+    this.run(count, N, colI, at.out);
+  }
+
+  /**
+   * Scratch (bytes from base) for up to M rows of N: out (N), room for M
+   * values and M row pointers, then (own memory) M packed rows.
+   */
+  private scratch(g: Float64Array, M: number, N: number): Offsets {
     const inPlace = g.buffer === this.memory.buffer;
-    // Scratch (bytes from base): out (N), room for M values and M row pointers, then (own memory) M packed rows:
-    // one pass over the rows fills them.
     const out = this.base;
     const vals = (out + 8 * N + 15) & ~15;
     const ptrs = (vals + 8 * M + 15) & ~15;
@@ -90,25 +123,37 @@ export class CrossbarKernel {
       this.f64 = new Float64Array(mem.buffer);
       this.i32 = new Int32Array(mem.buffer);
     }
+    const a = this.at;
+    a.out = out;
+    a.vals = vals;
+    a.ptrs = ptrs;
+    a.packed = packed;
+    a.inPlace = inPlace;
+    return a;
+  }
+
+  /** Offsets of the current call (one object: no allocation per sample). */
+  private readonly at: Offsets = { out: 0, vals: 0, ptrs: 0, packed: 0, inPlace: false };
+
+  /** Row r of the call: value v, conductances from slot s (N). */
+  private take(g: Float64Array, s: number, N: number, r: number, v: number, at: Offsets): void {
     const { f64, i32 } = this;
+    f64[at.vals / 8 + r] = v;
+    if (at.inPlace) i32[at.ptrs / 4 + r] = g.byteOffset + 8 * s;
+    else {
+      const p = at.packed + 8 * r * N;
+      f64.set(g.subarray(s, s + N), p / 8);
+      i32[at.ptrs / 4 + r] = p;
+    }
+  }
+
+  /** colI += the kernel's sums over the r rows taken. */
+  private run(r: number, N: number, colI: Float64Array, out: number): void {
+    if (r === 0) return;
+    const { f64 } = this;
     // Element loops rather than set(subarray): no view object per sample.
     for (let j = 0, o = out / 8; j < N; j++) f64[o + j] = colI[j];
-    let r = 0;
-    for (let i = 0; i < M; i++) {
-      const v = Vk[rows[i]];
-      if (v === 0) continue;
-      f64[vals / 8 + r] = v;
-      const s = slot0 + i * N;
-      if (inPlace) i32[ptrs / 4 + r] = g.byteOffset + 8 * s;
-      else {
-        const at = packed + 8 * r * N;
-        f64.set(g.subarray(s, s + N), at / 8);
-        i32[ptrs / 4 + r] = at;
-      }
-      r++;
-    }
-    if (r === 0) return;
-    this.x.litRows(ptrs, vals, r, N, out);
+    this.x.litRows(this.at.ptrs, this.at.vals, r, N, out);
     for (let j = 0, o = out / 8; j < N; j++) colI[j] = f64[o + j];
   }
 }

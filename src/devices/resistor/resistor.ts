@@ -68,6 +68,7 @@ export class ResistorBank implements Device {
 
   setup(ctx: SetupContext): void {
     this.blkDiag = null;
+    this.presets = [];
     const m = this.size;
     const { na, nb } = this;
     // Row and unknown flag per node, asked once per node: a crossbar has 10^5 resistors on 10^3 nodes.
@@ -178,15 +179,8 @@ export class ResistorBank implements Device {
         }
         diag.set(colG.subarray(0, N));
         this.blkDiagValid[bi] = 1;
-      } else if (this.kernel && M * N >= 4096) {
-        this.kernel.litRows(g, blk.slot0, M, N, rows, Vk, colI);
-      } else {
-        for (let i = 0; i < M; i++) {
-          const v = Vk[rows[i]];
-          if (v === 0) continue;
-          let s = blk.slot0 + i * N;
-          for (let j = 0; j < N; j++, s++) colI[j] += g[s] * v;
-        }
+      } else if (!this.presetHolds(bi, Vk, colI)) {
+        this.litProduct(blk, Vk, colI);
       }
       for (let j = 0; j < N; j++) {
         accDiag[cols[j]] += diag[j];
@@ -210,6 +204,70 @@ export class ResistorBank implements Device {
   /** The lit-row product on WebAssembly SIMD (bitwise the loop's sums), or null. */
   private readonly kernel: CrossbarKernel | null;
 
+  /** colI[0..N) += block blk's lit-row product at row voltages Vk (A = S V), the rows in order. */
+  private litProduct(blk: DenseBlock, Vk: Float64Array, colI: Float64Array): void {
+    const { g } = this;
+    const { M, N, rows } = blk;
+    if (this.kernel && M * N >= 4096) {
+      this.kernel.litRows(g, blk.slot0, M, N, rows, Vk, colI);
+      return;
+    }
+    for (let i = 0; i < M; i++) {
+      const v = Vk[rows[i]];
+      if (v === 0) continue;
+      let s = blk.slot0 + i * N;
+      for (let j = 0; j < N; j++, s++) colI[j] += g[s] * v;
+    }
+  }
+
+  /**
+   * out[0..N) += sum over t < count of g[row lit[t] of crossbar block bi, column j] vals[t]
+   * (A = S V), in that order: the block's lit-row product (what load() sums)
+   * when the caller knows the lit rows and their voltages. Threaded training
+   * (train/parallel.ts) has each thread take its own rows of every sample of
+   * a batch, so no thread reads the conductances another one writes.
+   */
+  litRowsOf(bi: number, lit: Int32Array, vals: Float64Array, count: number, out: Float64Array): void {
+    const { g } = this;
+    const { N, slot0, M } = this.fxBlocks[bi];
+    if (this.kernel && M * N >= 4096) {
+      this.kernel.litList(g, slot0, N, lit, vals, count, out);
+      return;
+    }
+    for (let t = 0; t < count; t++) {
+      const v = vals[t];
+      let s = slot0 + lit[t] * N;
+      for (let j = 0; j < N; j++, s++) out[j] += g[s] * v;
+    }
+  }
+
+  /**
+   * Hand load() block bi's column currents colI (A, N of them) for the row
+   * voltages Vk holds now, computed elsewhere (litColumns, by columns on
+   * several threads): load() takes them instead of the lit-row product for
+   * as long as the block's row voltages are these and the conductances do
+   * not change (invalidate() drops them).
+   */
+  presetColumnCurrents(bi: number, colI: Float64Array, Vk: Float64Array): void {
+    const blk = this.fxBlocks[bi];
+    const p = (this.presets[bi] ??= { on: false, I: new Float64Array(blk.N), V: new Float64Array(blk.M) });
+    p.I.set(colI.subarray(0, blk.N));
+    for (let i = 0; i < blk.M; i++) p.V[i] = Vk[blk.rows[i]];
+    p.on = true;
+  }
+
+  /** Block bi's preset currents into colI when its row voltages are still the preset's (then true). */
+  private presetHolds(bi: number, Vk: Float64Array, colI: Float64Array): boolean {
+    const p = this.presets[bi];
+    if (!p?.on) return false;
+    const { rows, M, N } = this.fxBlocks[bi];
+    for (let i = 0; i < M; i++) if (Vk[rows[i]] !== p.V[i]) return false;
+    for (let j = 0; j < N; j++) colI[j] = p.I[j];
+    return true;
+  }
+
+  private presets: Array<{ on: boolean; I: Float64Array; V: Float64Array } | undefined> = [];
+
   /** Column sums of g of each crossbar block (S), valid (per block) until the conductances change. */
   private blkDiag: Float64Array[] | null = null;
   private blkDiagValid = new Uint8Array(0);
@@ -223,6 +281,7 @@ export class ResistorBank implements Device {
   /** The conductances changed: recompute the blocks' column sums at the next load. */
   invalidate(): void {
     this.blkDiagValid.fill(0);
+    for (const p of this.presets) if (p) p.on = false;
   }
 
   /**
