@@ -257,6 +257,28 @@ export class EqModel {
     e.setPoint("dc", 0, 1, null);
   }
 
+  /**
+   * Per node: which data input drives it, as node voltage = sign * x_k with
+   * code 2k + (sign < 0 ? 1 : 0), or -1 for a node no input drives. Null
+   * when setInputs takes setPoint's path (some input is not a grounded
+   * fixed node). Threaded training computes crossbar currents of samples
+   * it does not solve from this, without setting the inputs.
+   */
+  inputDrive(): Int32Array | null {
+    const entry = (this.inputEntries ??= this.findInputEntries());
+    if (!entry.length) return null;
+    const fixed = this.circuit.fixed;
+    const drive = new Int32Array(this.engine.Vk.length).fill(-1);
+    for (let slot = 0; slot < entry.length; slot++) {
+      if (entry[slot] < 0) continue;
+      const f = fixed[entry[slot]];
+      // The neg source holds -x_k: the node is at f.sign * -x_k.
+      const sign = slot & 1 ? -f.sign : f.sign;
+      drive[f.node] = 2 * (slot >> 1) + (sign < 0 ? 1 : 0);
+    }
+    return drive;
+  }
+
   /** Per input k, the circuit.fixed entries of its pos (2k) and neg (2k + 1) sources; empty when some input is not a grounded fixed node (then setInputs takes setPoint's path). */
   private inputEntries: Int32Array | null = null;
   private movedEntries = new Int32Array(0);

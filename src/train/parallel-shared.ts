@@ -1,7 +1,8 @@
 /**
  * Shared memory of data-parallel training (train/parallel.ts): where each
- * sample slot's update factors live (Layout), which rows each worker
- * updates (share), the control words and the barrier the workers meet at.
+ * sample slot's update factors and input-crossbar currents live (Layout),
+ * which rows each worker owns (share), the control words and the barrier
+ * the workers meet at.
  */
 import type { DenseBlock } from "../solver/dense-blocks.js";
 import type { EqModel } from "./model.js";
@@ -28,11 +29,28 @@ export interface BlockSlots {
 }
 
 /**
+ * A crossbar of the resistor bank whose every row a data input drives: its
+ * rows' currents into its columns, per worker (the rows it updates) and slot.
+ */
+export interface ProductSlots {
+  /** Index among the bank's denseBlocks(), its rows (M) and columns (N). */
+  bi: number;
+  M: number;
+  N: number;
+  /** How the inputs drive each row (EqModel.inputDrive's codes). */
+  drive: Int32Array;
+  /** Per worker: B x N, slot s's current from the worker's rows (A), and its slots as views (at w * B + s). */
+  part: Float64Array[];
+  slot: Float64Array[];
+}
+
+/**
  * Where each sample slot's update factors live in one SharedArrayBuffer.
  * Main and workers compute the same layout from their (identical) models.
  */
 export class Layout {
   readonly blocks: BlockSlots[] = [];
+  readonly products: ProductSlots[] = [];
   /** Segment of each block (learning rate, amplifier factor). */
   readonly blockSeg: number[] = [];
   /** Per slot: the contrast factor and whether it is amplifier-corrected (1/0). */
@@ -81,6 +99,14 @@ export class Layout {
           spSeg.push(si);
         }
     });
+    const drive = model.inputDrive();
+    model.circuit.resistors.denseBlocks().forEach((blk, bi) => {
+      const rowDrive = Int32Array.from(blk.rows, (r) => (drive ? drive[r] : -1));
+      if (rowDrive.some((d) => d < 0)) return;
+      const part = Array.from({ length: N }, () => take(B * blk.N));
+      const slot = part.flatMap((p) => Array.from({ length: B }, (_, s) => p.subarray(s * blk.N, (s + 1) * blk.N)));
+      this.products.push({ bi, M: blk.M, N: blk.N, drive: rowDrive, part, slot });
+    });
     this.spK = Int32Array.from(spK);
     this.spSeg = Int32Array.from(spSeg);
     this.sp = take(B * spK.length);
@@ -106,6 +132,9 @@ export function abortShared(ctlBuf: SharedArrayBuffer): void {
   Atomics.notify(ctl, GEN);
 }
 
+/** How long a worker at a barrier spins before it sleeps (ms). */
+const SPIN_MS = 2;
+
 /** A reusable barrier for N threads on control words (generation counting). */
 export class Barrier {
   constructor(
@@ -122,8 +151,13 @@ export class Barrier {
       Atomics.notify(ctl, GEN);
       return;
     }
-    // A short spin first: the other worker is usually a fraction of a millisecond behind.
-    for (let k = 0; k < 2000; k++) if (Atomics.load(ctl, GEN) !== gen) return;
+    // Spin first: the other worker is usually tens of microseconds behind, and a thread
+    // woken from Atomics.wait leaves 10-15 us after the release on this machine (the
+    // workers meet twice per batch of about 0.55 ms: measured, bench/train.ts).
+    const t0 = performance.now();
+    do {
+      for (let k = 0; k < 64; k++) if (Atomics.load(ctl, GEN) !== gen) return;
+    } while (performance.now() - t0 < SPIN_MS);
     while (Atomics.load(ctl, GEN) === gen) {
       if (Atomics.load(ctl, ABORT)) throw new Aborted("another worker failed");
       Atomics.wait(ctl, GEN, gen, 1000);

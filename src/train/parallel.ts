@@ -8,19 +8,30 @@
  * conductances in place: devices/resistor/bank-memory.ts) and the trainable biases
  * in a SharedArrayBuffer. Training is synchronous mini-batch averaging,
  * exactly the trainer's deferred path (EqModel.accumulate/applyBatch) split
- * across threads:
+ * across threads. Each worker owns a range of rows of every crossbar block
+ * (share): only it writes them, and only it reads them while training, so no
+ * conductance moves between the cores' caches. Per batch:
  *
- *  1. sample s of each batch (s = 0..B-1, in the epoch's shuffled order) is
- *     run by worker s mod N, which warm-starts from its own previous state
- *     and writes the sample's update factors (per row and per column of each
- *     crossbar block, per sparse device, per bias) into shared slot s;
- *  2. barrier; every worker updates its own range of rows of each block
+ *  1. every worker sums, for every sample of the batch, the current its rows
+ *     of each input crossbar inject into the columns (the rows lit by the
+ *     sample's non-zero features: ResistorBank.litRowsOf) into shared slots;
+ *  2. barrier; every worker adopts the previous batch's update (the column
+ *     sums of the row ranges added in worker order, to its bank:
+ *     adoptColumnSums; the new biases); sample s (s = 0..B-1, in the epoch's
+ *     shuffled order) is run by worker s mod N, which warm-starts from its
+ *     own previous state, hands its bank the slot's crossbar currents (the
+ *     workers' parts added in worker order: presetColumnCurrents, so its
+ *     loads read no conductance of another worker's rows) and writes the
+ *     sample's update factors (per row and per column of each crossbar
+ *     block, per sparse device, per bias) into shared slot s;
+ *  3. barrier; every worker updates its own range of rows of each block
  *     with the trainer's kernel (applyChunk) from all B slots, summing its
  *     rows' new conductances by column; the sparse devices are split the
- *     same way and worker 0 updates the biases;
- *  3. barrier; every worker adds the column sums of the row ranges in
- *     worker order and hands them to its bank (adoptColumnSums), reads the
- *     new biases, and the next batch starts.
+ *     same way and worker 0 updates the biases. The next batch's step 1
+ *     reads only rows the worker has just written itself.
+ *
+ * The barriers spin for up to SPIN_MS before sleeping (parallel-shared.ts):
+ * a thread woken from Atomics.wait starts 10-15 us late, twice per batch.
  *
  * Every sum is taken in a fixed order, so a seed and a worker count give
  * bitwise the same result; with one worker the arithmetic is the trainer's
@@ -52,12 +63,23 @@ import { checkpointOf, restoreCheckpoint, type Checkpoint, type EpochMetrics, ty
 
 // ------------------------------------------------------------------ messages
 
-/** A dataset's rows in shared memory (one buffer per split, rows as views). */
+/** A dataset's rows in shared memory (one buffer per split, rows as views), with each row's non-zero features. */
 interface SharedRows {
   kind: "f32" | "f64";
   features: number;
   x: SharedArrayBuffer;
   y: SharedArrayBuffer;
+  /** CSR: row i's non-zero features are nzIdx[nzPtr[i] .. nzPtr[i + 1]), ascending (Int32). */
+  nzPtr: SharedArrayBuffer;
+  nzIdx: SharedArrayBuffer;
+}
+
+/** Rows as views of the shared buffers, and their non-zero features. */
+interface Rows {
+  x: FeatureRow[];
+  y: Int32Array;
+  nzPtr: Int32Array;
+  nzIdx: Int32Array;
 }
 
 export interface WorkerInit {
@@ -95,14 +117,65 @@ function shareRows(rows: FeatureRow[], labels: Int32Array, features: number): Sh
   rows.forEach((r, i) => X.set(r, i * features));
   const y = new SharedArrayBuffer(4 * labels.length);
   new Int32Array(y).set(labels);
-  return { kind, features, x, y };
+  let nnz = 0;
+  for (let t = 0; t < X.length; t++) if (X[t] !== 0) nnz++;
+  const nzPtr = new SharedArrayBuffer(4 * (rows.length + 1));
+  const nzIdx = new SharedArrayBuffer(4 * Math.max(1, nnz));
+  const ptr = new Int32Array(nzPtr);
+  const idx = new Int32Array(nzIdx);
+  for (let i = 0, t = 0; i < rows.length; i++) {
+    for (let k = 0, o = i * features; k < features; k++) if (X[o + k] !== 0) idx[t++] = k;
+    ptr[i + 1] = t;
+  }
+  return { kind, features, x, y, nzPtr, nzIdx };
 }
 
-function rowsOf(s: SharedRows): { x: FeatureRow[]; y: Int32Array } {
+function rowsOf(s: SharedRows): Rows {
   const X = s.kind === "f32" ? new Float32Array(s.x) : new Float64Array(s.x);
   const y = new Int32Array(s.y);
   const x = Array.from({ length: y.length }, (_, i) => X.subarray(i * s.features, (i + 1) * s.features));
-  return { x, y };
+  return { x, y, nzPtr: new Int32Array(s.nzPtr), nzIdx: new Int32Array(s.nzIdx) };
+}
+
+/**
+ * One worker's rows of an input crossbar, by the input that drives them:
+ * input k's rows (at most two: its pos and neg sources) as codes
+ * 2 row + (1 when at -x_k), in row order, -1 for none. `ordered` when
+ * taking the inputs in order lists the rows in order (then a sample's
+ * lit rows come from its non-zero features alone).
+ */
+interface RowPlan {
+  first: Int32Array;
+  second: Int32Array;
+  ordered: boolean;
+  /** The rows themselves with their input and sign (the general path). */
+  row: Int32Array;
+  input: Int32Array;
+  neg: Uint8Array;
+}
+
+function rowPlan(drive: Int32Array, i0: number, i1: number, nInputs: number): RowPlan {
+  const first = new Int32Array(nInputs).fill(-1);
+  const second = new Int32Array(nInputs).fill(-1);
+  let ordered = true;
+  for (let i = i0; i < i1; i++) {
+    const k = drive[i] >> 1;
+    const code = 2 * i + (drive[i] & 1);
+    if (first[k] < 0) first[k] = code;
+    else if (second[k] < 0) second[k] = code;
+    else ordered = false; // three rows on one input: take the general path
+  }
+  // Rows listed input by input must come out ascending.
+  let last = -1;
+  for (let k = 0; k < nInputs && ordered; k++) {
+    for (const c of [first[k], second[k]]) {
+      if (c < 0) continue;
+      if (c >> 1 <= last) ordered = false;
+      last = c >> 1;
+    }
+  }
+  const row = Int32Array.from({ length: i1 - i0 }, (_, e) => i0 + e);
+  return { first, second, ordered, row, input: row.map((i) => drive[i] >> 1), neg: Uint8Array.from(row, (i) => drive[i] & 1) };
 }
 
 // ------------------------------------------------------------------ worker side
@@ -114,13 +187,22 @@ export class TrainWorker {
   private readonly barrier: Barrier;
   private readonly ctl: Int32Array;
   private readonly est: ContrastEstimator;
-  private readonly train: { x: FeatureRow[]; y: Int32Array };
-  private readonly test: { x: FeatureRow[]; y: Int32Array };
+  private readonly train: Rows;
+  private readonly test: Rows;
   private readonly y: Float64Array;
   private readonly out: Float64Array;
   /** Kernel scratch (per column) and the column sums handed to the bank. */
   private readonly Q: Float64Array;
   private readonly sums: Float64Array;
+  /**
+   * Per input crossbar: this worker's rows (block row index) with the input
+   * that drives each and whether through its neg source; scratch for a
+   * sample's lit rows and their voltages, and for the summed currents.
+   */
+  private readonly plan: RowPlan[];
+  private readonly lit: Int32Array;
+  private readonly vals: Float64Array;
+  private readonly sumI: Float64Array;
 
   constructor(private readonly init: WorkerInit) {
     useBank(init.bank, init.w);
@@ -147,6 +229,14 @@ export class TrainWorker {
     for (const L of this.layout.blocks) maxN = Math.max(maxN, L.blk.N);
     this.Q = new Float64Array(maxN);
     this.sums = new Float64Array(maxN);
+    this.plan = this.layout.products.map((P) => {
+      const [i0, i1] = share(P.M, init.n, init.w);
+      return rowPlan(P.drive, i0, i1, model.nInputs);
+    });
+    const maxM = Math.max(1, ...this.layout.products.map((P) => P.M));
+    this.lit = new Int32Array(maxM);
+    this.vals = new Float64Array(maxM);
+    this.sumI = new Float64Array(Math.max(1, ...this.layout.products.map((P) => P.N)));
   }
 
   /** Train on this worker's samples of every batch of the epoch; returns its loss sum and hits. */
@@ -162,11 +252,20 @@ export class TrainWorker {
     const B = opts.batch;
     let loss = 0;
     let correct = 0;
+    let updated = false;
     for (let b0 = 0; b0 < order.length; b0 += B) {
       const Bc = Math.min(B, order.length - b0);
+      // 1. Every slot's input-crossbar currents from this worker's rows (lit by the slot's
+      //    features), on the conductances it has just updated itself.
+      for (let s = 0; s < Bc; s++) this.litRows(s, order[b0 + s]);
+      this.barrier.wait();
+      // The previous batch's update is complete: its column sums and biases.
+      if (updated) this.adopt();
+      // 2. This worker's samples, on the currents summed over the workers' rows.
       for (let s = w; s < Bc; s += N) {
         const i = order[b0 + s];
         model.setInputs(this.train.x[i]);
+        this.presetCurrents(s);
         targetVector(this.train.y[i], model.nOutputs, opts.targetAmplitude, opts.targets, this.y);
         const r = this.est.phases(model, this.y);
         loss += r.loss;
@@ -175,11 +274,73 @@ export class TrainWorker {
         Atomics.add(this.ctl, DONE, 1);
       }
       this.barrier.wait();
+      // 3. This worker's rows of the batch update.
       this.applyRows(Bc, msg.scale / Bc);
-      this.barrier.wait();
-      this.adopt();
+      updated = true;
     }
+    this.barrier.wait();
+    if (updated) this.adopt();
     return { loss, correct, cpuSeconds: threadCpuSeconds() - cpu0 };
+  }
+
+  /** Slot s's current into each input crossbar's columns from this worker's rows, lit by training sample i. */
+  private litRows(s: number, i: number): void {
+    const bank = this.model.circuit.resistors;
+    const { w } = this.init;
+    const B = this.init.options.batch;
+    const x = this.train.x[i];
+    const { nzPtr, nzIdx } = this.train;
+    const { lit, vals } = this;
+    const products = this.layout.products;
+    for (let p = 0; p < products.length; p++) {
+      const plan = this.plan[p];
+      let c = 0;
+      // Each lit row at 0 + sign * value, as Engine.moveFixed sets it (the neg source's value is -x).
+      if (plan.ordered) {
+        const { first, second } = plan;
+        for (let t = nzPtr[i]; t < nzPtr[i + 1]; t++) {
+          const k = nzIdx[t];
+          const v = x[k];
+          const a = first[k];
+          if (a < 0) continue;
+          lit[c] = a >> 1;
+          vals[c++] = a & 1 ? 0 - v : 0 + v;
+          const b = second[k];
+          if (b < 0) continue;
+          lit[c] = b >> 1;
+          vals[c++] = b & 1 ? 0 - v : 0 + v;
+        }
+      } else {
+        const { row, input, neg } = plan;
+        for (let e = 0; e < row.length; e++) {
+          const v = x[input[e]];
+          if (v === 0) continue;
+          lit[c] = row[e];
+          vals[c++] = neg[e] ? 0 - v : 0 + v;
+        }
+      }
+      const out = products[p].slot[w * B + s];
+      out.fill(0);
+      bank.litRowsOf(products[p].bi, lit, vals, c, out);
+    }
+  }
+
+  /** Hand the bank slot s's input-crossbar currents: every worker's rows, added in worker order. */
+  private presetCurrents(s: number): void {
+    const { model, init } = this;
+    const B = init.options.batch;
+    const bank = model.circuit.resistors;
+    const Vk = model.engine.Vk;
+    for (const P of this.layout.products) {
+      const I = this.sumI;
+      const N = P.N;
+      I.set(P.slot[s].subarray(0, N));
+      for (let w = 1; w < init.n; w++) {
+        const q = P.slot[w * B + s];
+        for (let j = 0; j < N; j++) I[j] += q[j];
+      }
+      bank.presetColumnCurrents(P.bi, I, Vk);
+    }
   }
 
   /** Free phases of this worker's test samples (i mod N = w): loss sum and hits. */
