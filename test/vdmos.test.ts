@@ -5,7 +5,10 @@
  * body diode forward, reverse and in breakdown; RD, RG, RS, RB, RDS;
  * n- and p-channel) where ngspice's Jacobian is exact, and where it is not
  * (reverse mode with LAMBDA, quasi-saturation) the companion model still
- * reproduces the currents; I-V sweeps and small circuits (a source
+ * reproduces the currents; with self-heating (`thermal`: the temperature
+ * node's row and column, where eqspice's Jacobian is the exact one and
+ * vdmosload.c's is not) against an independent transcription of the heated
+ * instance and its power; I-V sweeps and small circuits (a source
  * follower, a complementary push-pull stage, LTspice-style cards) against
  * a live ngspice to 1e-9; transients with the gate and body-diode charges
  * (1e-4 V, 1e-3 V with a strongly nonlinear Cgd) and AC (1e-6) against
@@ -165,6 +168,61 @@ describe("VDMOS stamp against finite differences of vdmosload.c's currents", () 
   });
 });
 
+/**
+ * Self-heating (`thermal`, RTHJC): the instance at the junction temperature
+ * T = T0 + V(tj) (vdmostemp.c's update at T, then vdmosload.c's KP (T/T0)^MU,
+ * RD (T/T0)^TEXP0, RQ (T/T0)^TEXP1), transcribed on its own; nodes 1..7 as
+ * `currents`, 8 tj, 9 tc. The current leaving tj is minus the dissipated
+ * power P = |ids vds| + ids^2 / gdrain + vd id + gb Vrs^2 (RD's power through
+ * KCL at d', gdrain Vrd = ids at a DC solution; see Vdmos.stampHeatedChannel) plus the network
+ * (ngspice's entries, see VdmosThermal): (V(tj) - V(tc)) / RTHJC - T_amb / RTHCA
+ * at tj, (V(tc) - V(tj)) / RTHJC + V(tc) / RTHCA at tc.
+ */
+function heatedCurrents(m: VdmosModelParams, mult: number, tempC: number, tambC: number, v: number[]): number[] {
+  const T0 = tempC + 273.15;
+  const T = T0 + v[8];
+  const pT = vdmosInstanceAt(m, mult, T - 273.15);
+  const r = T / T0;
+  const p: VdmosInstance = { ...pT, beta: pT.beta * Math.pow(r, m.mu), rd0: pT.rd0 * Math.pow(r, m.texp0), rd1: m.qsGiven ? pT.rd1 * Math.pow(r, m.texp1) : 0 };
+  const out = [...currents(p, v.slice(0, 8)), 0, 0];
+  const t = p.type;
+  const [, d, , s, di, gi, si, bi] = v;
+  const gdr = p.rd0 > 0 ? 1 / p.rd0 : 0;
+  const ids = ngIds(p, t * (gi - si), t * (di - si));
+  const power = Math.abs(ids * (di - si)) + (gdr > 0 ? (ids * ids) / gdr : 0) + t * (bi - d) * ngDiode(p, t * (bi - d)) + p.gb * (s - bi) ** 2;
+  out[8] = -power + (v[8] - v[9]) / m.rthjc - tambC / m.rthca;
+  out[9] = (v[9] - v[8]) / m.rthjc + v[9] / m.rthca;
+  return out;
+}
+
+describe("VDMOS self-heating stamp against finite differences (the temperature node tj included)", () => {
+  const cases: Array<[string, Partial<VdmosModelParams>, number[]]> = [
+    // [label, card, node voltages d g s d' g' s' r tj tc] (d..r normalized by type below)
+    ["saturation, 100W.sp's IRFP240-like card", { tcvth: 0.0065, mu: -1.27, texp0: 1.5, texp0Given: true, ksubthres: 0.27 }, [0, 10, 5, 0, 9.9, 5, 0.01, 0.005, 3.2, 2.5]],
+    ["linear, TKSUBTHRES1/2, TRD1 (TEXP0 not given), TRB1/2, TRG1, TRS1", { tcvth: 4e-3, mu: -1.5, tksubthres1: 2e-3, tksubthres2: 1e-5, trd1: 3e-3, trd2: 1e-5, trb1: 3e-3, trb2: 2e-5, trg1: 1e-3, trs1: 2e-3 }, [0, 1.2, 8, 0, 1.1, 8, 0.03, 0.01, 12, 4]],
+    ["reversed, body diode forward", { lambda: 0, theta: 0, tcvth: 5e-3 }, [0, -0.7, 5, 0, -0.65, 5, 0.02, 0.01, 7, 1]],
+  ];
+  for (const type of [1, -1] as const) {
+    for (const [label, over, volts] of cases) {
+      it(`${type === 1 ? "n" : "p"}-channel, ${label}`, () => {
+        const m = model({ ...RES, ...over, type, vto: 3 * type, rdsGiven: true, rthjc: 0.4, rthca: 2, rthjcGiven: true });
+        const mult = 1.5;
+        const tambC = 25;
+        const p = vdmosInstanceAt(m, mult, 27);
+        const v = volts.map((x, i) => (i >= 1 && i <= 7 ? type * x : x));
+        const th = { tj: 8, tc: 9, rthjc: m.rthjc, rthca: m.rthca, tambC, at: (T: number) => vdmosInstanceAt(m, mult, T - 273.15) };
+        const dev = new Vdmos("m1", 1, 2, 3, 4, 5, 6, 7, p, th);
+        dev.vgs0 = type * (v[5] - v[6]);
+        dev.vds0 = type * (v[4] - v[6]);
+        dev.vd0 = type * (v[7] - v[1]);
+        dev.von0 = type * vdmosInstanceAt(m, mult, 27 + v[8]).vth;
+        dev.dT0 = v[8];
+        checkStamp(dev, 9, v, (x) => heatedCurrents(m, mult, 27, tambC, x));
+      });
+    }
+  }
+});
+
 describe("VDMOS charges", () => {
   it("the body diode's capacitance is dQ/dV of its charge (depletion below and above FC VJ, TT diffusion), at 27 C and 100 C", () => {
     for (const tempC of [27, 100]) {
@@ -277,7 +335,6 @@ describeNgspice("VDMOS against ngspice (1e-9)", () => {
       follower: ["follower", "VDD vdd 0 24", "VIN in 0 9", "RIN in g 100", "M1 vdd g out mn", "RL out 0 8", NCARD],
       pushpull: ["push-pull", "VP vp 0 15", "VN vn 0 -15", "VIN in 0 1.3", "VB1 in gn 3.4", "VB2 gp in 3.6", "MN vp gn out mn", "MP vn gp out mp", "RL out 0 8", NCARD, PCARD],
       quasisat: ["qs", "VDD vdd 0 12", "RL vdd d 1.5", "VG g 0 6", "M1 d g 0 mq m=2", ".model mq vdmos (vto=2.5 kp=6 rd=0.08 rq=0.3 vq=4 rs=0.01 rg=1 is=1e-12)"],
-      heating: ["hot", "M1 D G 0 tj tc mh thermal", "rthk tc 0 0.05", "VG G 0 5", "VD D 0 2", ".model mh vdmos (Vto=4 Kp=5.9 Lambda=.001 Theta=0.015 ksubthres=.27 Rd=61m Rs=18m Rg=3 Is=60p N=1.1 Rb=14m tcvth=0.0065 MU=-1.27 texp0=1.5 Rthjc=0.02 Rthca=1000)"],
     };
     for (const [name, lines] of Object.entries(decks)) {
       const f = path.join(dir, `default-${name}.cir`);
@@ -292,6 +349,27 @@ describeNgspice("VDMOS against ngspice (1e-9)", () => {
       }
       worst.set(`default-${name}`, w);
     }
+  });
+
+  itNgspice("self-heating at default tolerances: the thermal stamps are the exact Jacobian (not vdmosload.c's, which lacks half of dBeta/dT, dVth/dT and half of d(gdrain Vrd^2)/dVrd), so Newton converges quadratically and stops on the converged answer: ngspice's tight one to 1e-9, where ngspice's own default answer is 4e-6 off", () => {
+    const lines = ["hot", "M1 D G 0 tj tc mh thermal", "rthk tc 0 0.05", "VG G 0 5", "VD D 0 2", ".model mh vdmos (Vto=4 Kp=5.9 Lambda=.001 Theta=0.015 ksubthres=.27 Rd=61m Rs=18m Rg=3 Is=60p N=1.1 Rb=14m tcvth=0.0065 MU=-1.27 texp0=1.5 Rthjc=0.02 Rthca=1000)"];
+    const f = path.join(dir, "default-heating.cir");
+    writeFileSync(f, [...lines, ".op", ".end", ""].join("\n"));
+    const ft = path.join(dir, "tight-heating.cir");
+    writeFileSync(ft, [...lines, TIGHT, ".op", ".end", ""].join("\n"));
+    const ngDefault = runNgspiceOp(f);
+    const ngTight = runNgspiceOp(ft);
+    const eq = opFromFile(f);
+    expect(eq.iterations).toBeLessThanOrEqual(6);
+    let w = 0;
+    for (const n of ["tj", "tc"]) {
+      const d = Math.abs(eq.nodes[n] - ngTight.nodes[n]);
+      w = Math.max(w, d / Math.abs(ngTight.nodes[n]));
+      expect(d, `v(${n}) eqspice ${eq.nodes[n]} ngspice (tight) ${ngTight.nodes[n]}`).toBeLessThanOrEqual(1e-9 * Math.abs(ngTight.nodes[n]));
+      // ngspice's default answer stops on a linearly converging iterate (its Jacobian), well within its reltol but far from this
+      expect(Math.abs(ngDefault.nodes[n] - ngTight.nodes[n])).toBeGreaterThan(1e-6 * Math.abs(ngTight.nodes[n]));
+    }
+    worst.set("default-heating (relative to ngspice tight)", w);
   });
 
   itNgspice("LTspice-style cards: `VDMOS nchan` / `pchan` words, continuation lines, the vds= ron= qg= mfg= annotations, and ngspice's defaults (no RD, RS, RB)", () => {

@@ -278,7 +278,7 @@ export interface VdmosInstance {
   readonly vcrit: number;
   readonly bvEff: number;
   readonly gb: number;
-  /** d(isat)/dT (A/K) and d(gb)/dT (S/K, ngspice's VDIOtConductance_dT), for self-heating. */
+  /** d(isat)/dT (A/K) and d(gb)/dT (S/K), for self-heating's Jacobian. */
   readonly isatDT: number;
   readonly gbDT: number;
   /** Body diode depletion charge at T: CJO m (F), VJ (V), M, FC VJ (V), F1, F2, F3; TT (s). */
@@ -321,7 +321,8 @@ export function vdmosInstanceAt(model: VdmosModelParams, m: number, tempC: numbe
   const gb0 = model.rb > 0 ? m / model.rb : 0;
   const fb = 1 + model.trb1 * dt + model.trb2 * dt * dt;
   const gb = gb0 / fb;
-  const gbDT = (-gb0 * (model.trb1 + model.trb2 * dt)) / (fb * fb); // vdmostemp.c's (without the 2 of d(dt^2))
+  // d(gb)/dT exactly (vdmostemp.c's VDIOtConductance_dT leaves out the 2 of d(dt^2)/dT: its Jacobian, not its currents)
+  const gbDT = (-gb0 * (model.trb1 + 2 * model.trb2 * dt)) / (fb * fb);
 
   // junction potential and capacitance at T (the diode's pbfact formulas)
   const fact1 = tnom / REFTEMP;
@@ -459,6 +460,35 @@ export function vdmosChannel(p: VdmosInstance, vgs: number, vds: number, out: Vd
     out.gm = betap * vdss * dvgstdvgs + vdss * dbetapdvgs * (vgst - 0.5 * vdss);
     out.gds = vdss * dbetapdvds * (vgst - 0.5 * vdss) + betap * m.mtriode * (vgst - 0.5 * vdss) - 0.5 * vdss * betap * m.mtriode;
   }
+}
+
+/**
+ * d(cdrain)/dT (A/K) of vdmosChannel at normalized (vgs, vds) through the
+ * temperature-dependent instance values, given their derivatives:
+ * dBeta = d(beta)/dT (A/V^2/K), dVth = d(vth)/dT (V/K), dKsub = d(ksub)/dT (V/K).
+ * With x = v_g - von - SUBSHIFT, u = exp(x / slope), vgst = slope ln(1 + u):
+ *   d(vgst)/d(von) = -u / (1 + u),   d(vgst)/d(slope) = vgst / slope - (u / (1 + u)) x / slope,
+ *   cdrain = betap F(vgst),   dF/d(vgst) = vgst (saturation), vdss (linear),
+ *   d(cdrain)/dT = cdrain / beta dBeta + betap dF/d(vgst) (type dVth d(vgst)/d(von) + dKsub d(vgst)/d(slope)).
+ * (von = type vth.) vdmosload.c's dIds_dT keeps only beta's second factor,
+ * (T/T0)^MU: beta MU / T, where beta = KP (T/TNOM)^MU (T/T0)^MU.
+ */
+export function vdmosChannelDT(p: VdmosInstance, vgs: number, vds: number, dBeta: number, dVth: number, dKsub: number): number {
+  const m = p.model;
+  const mode = vds >= 0 ? 1 : -1;
+  const von = p.vth * p.type;
+  const x = (mode === 1 ? vgs : vgs - vds) - von - m.subshift;
+  const slope = p.ksub;
+  const vdss = vds * m.mtriode * mode;
+  const betap = (p.beta * (1 + m.lambda * vds)) / (1 + m.theta * vgs);
+  const u = Math.exp(x / slope);
+  const vgst = slope * Math.log(1 + u);
+  const w = u / (u + 1);
+  const dvgstdT = -w * p.type * dVth + (vgst / slope - (w * x) / slope) * dKsub;
+  const sat = vgst <= vdss;
+  const F = sat ? vgst * vgst * 0.5 : vdss * (vgst - 0.5 * vdss);
+  const dF = sat ? vgst : vdss;
+  return (p.beta !== 0 ? (betap / p.beta) * F * dBeta : 0) + betap * dF * dvgstdT;
 }
 
 /**

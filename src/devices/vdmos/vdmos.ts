@@ -26,7 +26,18 @@
  *    see vdmosChannel for where they are not cdrain's exact derivatives);
  *  - the quasi-saturation conductance is stamped as a plain conductance at
  *    its value of the iterate (ngspice omits its dependence on vdsn);
- *  - the diode: gd (ngspice's, see vdmosDiode) between r and d, ieq = t (cd - gd vd).
+ *  - the diode: gd (ngspice's, see vdmosDiode) between r and d, ieq = t (cd - gd vd);
+ *  - self-heating (`thermal`): the exact derivatives, not vdmosload.c's, in
+ *    the temperature node's row and column (stampHeatedChannel,
+ *    stampHeatedDiode): vdmosload.c's dIds_dT has half of d(beta)/dT and no
+ *    dVTH/dT, its drd0T_dT half of d(rd0)/dT, its power rows half of
+ *    d(gdrain Vrd^2)/dVrd and of d(gb Vrs^2)/dVrs and the diode's without the
+ *    type. With that Jacobian Newton converges linearly and ngspice stops
+ *    about 4e-7 relative from the solution on 100W.sp (1e-5 K); with the exact
+ *    one eqspice lands on the solution (ngspice's reltol = 1e-7 answer) at
+ *    default tolerances. RD's power is taken through KCL at d' (see
+ *    stampHeatedChannel): the same at every solution, and away from one
+ *    evaluated at the channel's limited point, not at the iterate's Vrd.
  *
  * Step limiting from the last linearization point (ngspice's state0):
  * DEVfetlim on vgs around von = t VTH(T) (on vgd when the last vds < 0) and
@@ -54,7 +65,8 @@ import { fetlim, limvds } from "../mosfet/mos-shared.js";
 import { pnjlim } from "../diode/diode.js";
 import { companionHistory, historyStepBound, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import type { AcLoadContext, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
-import { vdmosChannel, vdmosDiode, vdmosDiodeCharge, vdmosDiodeDT, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
+import { CONSTCtoK } from "../diode/diode-model.js";
+import { vdmosChannel, vdmosChannelDT, vdmosDiode, vdmosDiodeCharge, vdmosDiodeDT, vdmosHalfCgd, type VdmosChannelPoint, type VdmosInstance } from "./vdmos-model.js";
 
 /** Local terminals. */
 const D = 0;
@@ -90,6 +102,7 @@ const THERMAL_PAIRS: ReadonlyArray<readonly [number, number]> = [
   [TJ, TJ], [TJ, DP], [TJ, SP], [TJ, GP], [GP, TJ], [DP, TJ], [SP, TJ],
   [TJ, RP], [TJ, D], [RP, TJ], [D, TJ], [TJ, S], [S, TJ],
   [TC, TC], [TC, TJ], [TJ, TC],
+  [G, TJ],
 ];
 
 /**
@@ -112,6 +125,17 @@ export interface VdmosThermal {
   readonly tambC: number;
   /** The instance values at a device temperature T (K): vdmostemp.c's update at T. */
   readonly at: (T: number) => VdmosInstance;
+}
+
+/** Temperature derivatives of the heated instance values (Vdmos.heatedDT; per K, in the values' units). */
+interface HeatedDT {
+  beta: number;
+  vth: number;
+  ksub: number;
+  rd0: number;
+  rd1: number;
+  gg: number;
+  gs: number;
 }
 
 export class Vdmos implements Device {
@@ -223,6 +247,31 @@ export class Vdmos implements Device {
     return { ...pT, beta: pT.beta * Math.pow(ratio, m.mu), rd0: pT.rd0 * Math.pow(ratio, m.texp0), rd1: m.qsGiven ? pT.rd1 * Math.pow(ratio, m.texp1) : 0 };
   }
 
+  /**
+   * d/dT (per K) of the heated instance's values at T (K), this.pc = heated(T):
+   * beta = KP m (T/TNOM)^MU (T/T0)^MU, so d(beta)/dT = 2 MU beta / T;
+   * vth = VTO - type TCVTH (T - TNOM); ksub = KSUBTHRES (1 + TK1 dt + TK2 dt^2);
+   * rd0 = RD/m (T/TNOM)^TEXP0 (T/T0)^TEXP0 (TEXP0 given) or RD/m (1 + TRD1 dt + TRD2 dt^2) (T/T0)^TEXP0;
+   * rd1 = RQ/m (T/TNOM)^TEXP1 (T/T0)^TEXP1; gg, gs = m/R / (1 + TR1 dt + TR2 dt^2) (dt = T - TNOM).
+   */
+  private heatedDT(T: number): HeatedDT {
+    const m = this.p.model;
+    const pc = this.pc;
+    const dt = T - (m.tnom + CONSTCtoK);
+    const poly = (a: number, b: number) => (a + 2 * b * dt) / (1 + a * dt + b * dt * dt);
+    const d = this.dHeat;
+    d.beta = (2 * m.mu * pc.beta) / T;
+    d.vth = -m.type * m.tcvth;
+    d.ksub = m.ksubthres * (m.tksubthres1 + 2 * m.tksubthres2 * dt);
+    d.rd0 = pc.rd0 * (m.texp0 / T + (m.texp0Given ? m.texp0 / T : poly(m.trd1, m.trd2)));
+    d.rd1 = (pc.rd1 * 2 * m.texp1) / T;
+    d.gg = -pc.gg * poly(m.trg1, m.trg2);
+    d.gs = -pc.gs * poly(m.trs1, m.trs2);
+    return d;
+  }
+
+  private readonly dHeat: HeatedDT = { beta: 0, vth: 0, ksub: 0, rd0: 0, rd1: 0, gg: 0, gs: 0 };
+
   /** Forget the limiter's memory (a new, unrelated solve). */
   reset(): void {
     this.vgs0 = this.vds0 = this.vd0 = this.von0 = 0;
@@ -318,15 +367,17 @@ export class Vdmos implements Device {
       this.haveInteg = true;
     } else integ = null;
     this.stampChannel(ctx, vgs, vds, true);
-    if (th) this.stampHeatedChannel(ctx, vgs, vds, dT, th);
     if (integ) this.stampGateCharges(ctx, vgs, vds, integ);
+    if (th) this.stampHeatedChannel(ctx, vgs, vds, dT, th, integ);
     if (integ && th) this.stampThermalCharge(ctx, dT, integ);
 
-    // body diode
+    // body diode, limited with its values at the junction temperature (vdmosload.c's vte, VDIOtVcrit, VDIOtBrkdwnV after
+    // VDMOStempUpdate at Temp)
+    const pd = this.pc;
     let vd: number;
     let check = true;
     if (ctx.initJunctions) {
-      vd = p.vcrit;
+      vd = pd.vcrit;
     } else if (this.holdOff && !this.off) {
       // a from-zero iteration: ngspice reads CKTrhsOld = 0 with a zero state
       vd = 0;
@@ -335,13 +386,13 @@ export class Vdmos implements Device {
       vd = t * (V[this.bi] - V[this.d]);
       const vd0 = this.vd0;
       let lim: number;
-      if (p.model.bvGiven && vd < Math.min(0, -p.bvEff + 10 * p.vtebrk)) {
-        const vdtemp = -(vd + p.bvEff);
-        const l = pnjlim(vdtemp, -(vd0 + p.bvEff), p.vtebrk, p.vcrit);
+      if (pd.model.bvGiven && vd < Math.min(0, -pd.bvEff + 10 * pd.vtebrk)) {
+        const vdtemp = -(vd + pd.bvEff);
+        const l = pnjlim(vdtemp, -(vd0 + pd.bvEff), pd.vtebrk, pd.vcrit);
         check = l !== vdtemp;
-        lim = -(l + p.bvEff);
+        lim = -(l + pd.bvEff);
       } else {
-        lim = pnjlim(vd, vd0, p.vte, p.vcrit);
+        lim = pnjlim(vd, vd0, pd.vte, pd.vcrit);
         check = lim !== vd;
       }
       vd = lim;
@@ -356,39 +407,88 @@ export class Vdmos implements Device {
   }
 
   /**
-   * Self-heating's channel terms (vdmosload.c): the channel's and RD's
-   * dependence on the temperature node (GmT = dIds/dT, dIrd/dT), the power
-   * P = cdrain |vds| + gdrain Vrd^2 into tj linearized in vg', vd', vs', V(d)
-   * and dT (ngspice's gtempg, gtempd, gtempT, cth), and the network.
+   * Self-heating's channel terms: the dependence of the channel's, RD's,
+   * RG's and RS's currents on the temperature node, the power the channel
+   * and RD dissipate (W, entering tj) linearized in V(g'), V(d'), V(s') and
+   * dT, and the network.
+   *
+   * The power, P = cdrain Vds + I_RD^2 / gdrain, with I_RD = ids + i_cgd the
+   * current RD carries into d' (KCL at d': the channel's ids = type mode cdrain
+   * and, in a transient, the Cgd charge's current leaving d'). At every
+   * solution this is vdmosload.c's gdrain Vrd^2 (gdrain Vrd = I_RD), but it is
+   * evaluated at the limited point of the channel (vgs, vds) like the channel's
+   * own power: vdmosload.c's Vrd is the unlimited iterate's V(d) - V(d'),
+   * which far from the solution (100W.sp's cold start: |Vrd| of 30 V to 5 kV
+   * across 61 mohm) puts kilowatts to megawatts into tj, and with that power's
+   * exact derivative Newton ran away; its own dIth_dVrd (gdrain Vrd, half the
+   * derivative) only damped that.
+   *
+   * Linearization, with GmT = d(cdrain)/dT (vdmosChannelDT: beta's two
+   * factors, VTH(T), KSUBTHRES(T); vdmosload.c's dIds_dT keeps only beta MU / T)
+   * and dI_RD/dV the channel's d'-row entries (plus a0 Cgd at d', -a0 Cgd at g'):
+   *   P(x) = P + gtempg dVg' + gtempd dVd' - (gtempg + gtempd) dVs' + GmT Vds dT'      (normal mode)
+   *          + (2 I_RD / gdrain) (dI_RD/dV dV + type mode GmT dT') + I_RD^2 d(1/gdrain)/dT dT',
+   * gtempg = type gm Vds, gtempd = type (gds Vds + cdrain) (ngspice's; in the reverse
+   * mode s' takes d''s place); row tj gets -P(x). The quasi-saturation
+   * gdrain's dependence on vdsn is left out here as in the drain current.
    */
-  private stampHeatedChannel(ctx: LoadContext, vgs: number, vds: number, dT: number, th: VdmosThermal): void {
+  private stampHeatedChannel(ctx: LoadContext, vgs: number, vds: number, dT: number, th: VdmosThermal, integ: IntegrationState | null): void {
     const t = this.p.type;
     const ch = this.ch;
     const T = this.p.temp + dT;
     const { cdrain, gm, gds, mode } = ch;
     const Vds = mode === 1 ? vds : -vds;
     const Vgs = mode === 1 ? vgs : vgs - vds;
-    const gmTraw = (cdrain * this.pc.model.mu) / T; // dIds/dT = dBeta/dT ... with dBeta/dT = Beta MU / T
+    const dh = this.heatedDT(T);
+    const gmTraw = vdmosChannelDT(this.pc, vgs, vds, dh.beta, dh.vth, dh.ksub); // d(cdrain)/dT (A/K)
     const gtempg = t * gm * Vds;
     const gtempT = gmTraw * Vds;
     const gtempd = t * (gds * Vds + cdrain);
     let cth = cdrain * Vds - t * (gtempg * Vgs + gtempd * Vds) - gtempT * dT;
-    const V = this.rhsOld(ctx);
-    const vrd = V[this.d] - V[this.di];
-    const gdrain = this.gdrain;
-    const dIthdVrd = gdrain * vrd;
-    const dIrddT = vrd * this.dgdrainDT;
-    cth += gdrain * vrd * vrd - dIthdVrd * vrd - dIrddT * vrd * dT;
     let gmT: number, gTtdp: number, gTtsp: number;
+    // dI_RD/dV(g'), dV(d'), dV(s') of the channel (its d' row) and sum_c dI/dV_c V_c at the limited point (A)
+    let jg: number, jd: number, js: number, j0: number;
     if (mode === 1) {
       gmT = t * gmTraw;
       gTtdp = gtempd;
       gTtsp = -(gtempg + gTtdp);
+      jg = gm;
+      jd = gds;
+      js = -gm - gds;
+      j0 = t * (gm * vgs + gds * vds);
     } else {
       gmT = -t * gmTraw;
       gTtsp = gtempd;
       gTtdp = -(gtempg + gTtsp);
+      jg = -gm;
+      jd = gm + gds;
+      js = -gds;
+      j0 = -t * (gm * Vgs + gds * Vds);
     }
+    // RD's power's dP/dV(g'), dV(d'), dV(s') (W/V) and dP/dT (W/K)
+    let pg = 0, pd = 0, ps = 0, pT = 0;
+    if (this.hasRd && this.gdrain > 0) {
+      let iRd = t * mode * cdrain;
+      if (integ) {
+        // the Cgd charge's current leaving d' (stampGateCharges: -type i_qgd, conductance a0 Cgd)
+        const gcgd = integ.a0 * this.c0[QGD];
+        iRd -= t * this.i0[QGD];
+        jd += gcgd;
+        jg -= gcgd;
+        j0 -= t * gcgd * (vgs - vds);
+      }
+      const r = 1 / this.gdrain;
+      const drdT = -this.dgdrainDT * r * r;
+      const k = 2 * r * iRd;
+      pT = k * gmT + iRd * iRd * drdT;
+      cth += r * iRd * iRd - k * j0 - pT * dT;
+      pg = k * jg;
+      pd = k * jd;
+      ps = k * js;
+    }
+    const V = this.rhsOld(ctx);
+    const vrd = V[this.d] - V[this.di];
+    const dIrddT = vrd * this.dgdrainDT; // RD's current's d/dT (A/K)
     const b = ctx.b;
     const rows = this.rows;
     b[rows[D]] += dIrddT * dT;
@@ -398,20 +498,35 @@ export class Vdmos implements Device {
     this.add(ctx, D, TJ, dIrddT);
     this.add(ctx, DP, TJ, gmT - dIrddT);
     this.add(ctx, SP, TJ, -gmT);
-    this.add(ctx, TJ, TJ, -gtempT - dIrddT * vrd + 1 / th.rthjc);
-    this.add(ctx, TJ, GP, -gtempg);
-    this.add(ctx, TJ, D, -dIthdVrd);
-    this.add(ctx, TJ, DP, -gTtdp + dIthdVrd);
-    this.add(ctx, TJ, SP, -gTtsp);
+    this.add(ctx, TJ, TJ, -gtempT - pT + 1 / th.rthjc);
+    this.add(ctx, TJ, GP, -gtempg - pg);
+    this.add(ctx, TJ, DP, -gTtdp - pd);
+    this.add(ctx, TJ, SP, -gTtsp - ps);
     this.add(ctx, TJ, TC, -1 / th.rthjc);
     this.add(ctx, TC, TJ, -1 / th.rthjc);
     this.add(ctx, TC, TC, 1 / th.rthjc + 1 / th.rthca);
+    // RG, RS at T (TRG1/2, TRS1/2): I = g(T) (V(x) - V(x')) leaving x, linearized in dT: + dg/dT (V(x) - V(x')) (T - dT)
+    const tempTerm = (x: number, xi: number, dg: number) => {
+      if (dg === 0) return;
+      const di = dg * (V[this.term[x]] - V[this.term[xi]]);
+      b[rows[x]] += di * dT;
+      b[rows[xi]] -= di * dT;
+      this.add(ctx, x, TJ, di);
+      this.add(ctx, xi, TJ, -di);
+    };
+    if (this.gi !== this.g) tempTerm(G, GP, dh.gg);
+    if (this.si !== this.s) tempTerm(S, SP, dh.gs);
   }
 
   /**
-   * Self-heating's body-diode terms (vdmosload.c): its current's and RB's
-   * dependence on the temperature node, and their power vd cd + gb vrs^2
-   * into tj (ngspice's entries, the type left out of them as there).
+   * Self-heating's body-diode terms (vdmosload.c's, with the type where it
+   * belongs): the diode's current type cd leaving r (cd at normalized
+   * vd = type (V(r) - V(d))) and RB's gb Vrs (Vrs = V(s) - V(r), leaving s)
+   * depend on dT; their power P = vd cd + gb Vrs^2 enters tj:
+   *   dP/dV(r) = type (cd + vd gd) - 2 gb Vrs,  dP/dV(d) = -type (cd + vd gd),  dP/dV(s) = 2 gb Vrs,
+   *   dP/dT = vd dcd/dT + Vrs^2 dgb/dT.
+   * (vdmosload.c leaves the type out of the entries and RB's 2 out of dIth_dVrs:
+   * its Jacobian is wrong for a p-channel diode; the currents are the same.)
    */
   private stampHeatedDiode(ctx: LoadContext, vd: number, dT: number): void {
     const p = this.pc;
@@ -428,22 +543,22 @@ export class Vdmos implements Device {
     const dIdiodT = vdmosDiodeDT(p, vd, T);
     const ith = vd * cd + vrs * vrs * gspr;
     const dIthdVdio = cd + vd * gd;
-    const dIthdVrs = vrs * gspr;
+    const dIthdVrs = 2 * vrs * gspr;
     const dIrsdT = vrs * p.gbDT;
     const dIthdT = vrs * dIrsdT + dIdiodT * vd;
     const b = ctx.b;
     const rows = this.rows;
-    b[rows[RP]] += dIdiodT * dT - dIrsdT * dT;
-    b[rows[D]] += -dIdiodT * dT;
+    b[rows[RP]] += t * dIdiodT * dT - dIrsdT * dT;
+    b[rows[D]] += -t * dIdiodT * dT;
     b[rows[S]] += dIrsdT * dT;
-    b[rows[TJ]] += ith - t * dIthdVdio * vd - dIthdVrs * vrs - dIthdT * dT;
+    b[rows[TJ]] += ith - dIthdVdio * vd - dIthdVrs * vrs - dIthdT * dT;
     this.add(ctx, TJ, S, -dIthdVrs);
-    this.add(ctx, TJ, RP, -dIthdVdio + dIthdVrs);
-    this.add(ctx, TJ, D, dIthdVdio);
+    this.add(ctx, TJ, RP, -t * dIthdVdio + dIthdVrs);
+    this.add(ctx, TJ, D, t * dIthdVdio);
     this.add(ctx, TJ, TJ, -dIthdT);
-    this.add(ctx, RP, TJ, dIdiodT - dIrsdT);
+    this.add(ctx, RP, TJ, t * dIdiodT - dIrsdT);
     this.add(ctx, S, TJ, dIrsdT);
-    this.add(ctx, D, TJ, -dIdiodT);
+    this.add(ctx, D, TJ, -t * dIdiodT);
   }
 
   /**
@@ -624,16 +739,17 @@ export class Vdmos implements Device {
     const gdrain = this.hasRd ? this.drainConductance(this.rhsOld(ctx), ch.mode, ctx.gmin) : 0;
     this.gdrain = gdrain;
     if (this.th && this.hasRd) {
-      // d(gdrain)/dT with self-heating: rd0 ~ T^TEXP0, rd1 ~ T^TEXP1 (vdmosload.c's drd0T_dT, drd1T_dT)
+      // d(gdrain)/dT with self-heating, gdrain = 1 / (rd0 + rd1 frac): -(drd0/dT + drd1/dT frac) / rd^2 (heatedDT: both
+      // temperature factors of rd0 and rd1; vdmosload.c's drd0T_dT, drd1T_dT differentiate only the (T/T0) one)
       const m = p.model;
-      const drd0 = (p.rd0 * m.texp0) / p.temp;
-      let dg = p.rd0 > 0 ? -drd0 / (p.rd0 * p.rd0) : 0;
+      const dh = this.heatedDT(p.temp);
+      let dg = p.rd0 > 0 ? -dh.rd0 / (p.rd0 * p.rd0) : 0;
       if (m.qsGiven && ch.mode === 1) {
         const Vo = this.rhsOld(ctx);
         const vdsn = t * (Vo[this.d] - Vo[this.s]);
         const frac = vdsn / (vdsn + Math.abs(m.vq));
         const rd = p.rd0 + p.rd1 * frac;
-        if (rd > 0) dg = -(drd0 + ((p.rd1 * m.texp1) / p.temp) * frac) / (rd * rd);
+        if (rd > 0) dg = -(dh.rd0 + dh.rd1 * frac) / (rd * rd);
       }
       this.dgdrainDT = dg;
     }
@@ -792,12 +908,13 @@ export class Vdmos implements Device {
     }
     if (th) {
       // the power into tj (channel, RD, diode, RB) and ngspice's thermal network (vdmosset.c's entries, see VdmosThermal)
+      // RD's power through KCL at d' (see stampHeatedChannel): I_RD = ids + the Cgd charge's current leaving d'
       const vdsAbs = Math.abs(vds);
-      const vrd = V[this.d] - V[this.di];
       const gdr = this.hasRd ? this.drainConductance(V, ch.mode, this.gmin) : 0;
+      const iRd = ids - (time >= 0 && this.started ? t * this.i1[QGD] : 0);
       const vd = t * (V[this.bi] - V[this.d]);
       const vrs = V[this.s] - V[this.bi];
-      const power = ch.cdrain * vdsAbs + gdr * vrd * vrd + vd * jn.i + p.gb * vrs * vrs;
+      const power = ch.cdrain * vdsAbs + (gdr > 0 ? (iRd * iRd) / gdr : 0) + vd * jn.i + p.gb * vrs * vrs;
       out[th.tj] += -power + (V[th.tj] - V[th.tc]) / th.rthjc - th.tambC / th.rthca;
       out[th.tc] += (V[th.tc] - V[th.tj]) / th.rthjc + V[th.tc] / th.rthca;
       this.pc = this.p;
