@@ -11,7 +11,7 @@ import { loadCircuit, transient } from "../src/api.js";
 import { againstInterpolated, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 
-const { dir, worst, compare } = ngspiceDecks("bsource-ngspice");
+const { dir, worst, compare, compareDc, compareAc } = ngspiceDecks("bsource-ngspice");
 
 describeNgspice("B sources at the operating point against ngspice", () => {
   itNgspice("diode-like I=1e-12*(exp(v(a)/0.025)-1) behind a resistor, at several supplies", () => {
@@ -92,6 +92,24 @@ describeNgspice("B sources at the operating point against ngspice", () => {
       "B1 o1 0 V=v(a)^3 + 2^3^2/100 - v(a)**2", "R2 o1 0 1k",
       "B2 o2 0 V=-v(a)^2 + pwr(v(a), 1.5) + pow(v(a), 2.5)", "R3 o2 0 1k",
       "B3 o3 0 V=1 < 2 == 1 + (3 > 2) * 2 + !(v(a) < 0)*10", "R4 o3 0 1k"]);
+  });
+});
+
+describeNgspice("ddt() outside a transient against ngspice: 0 at the operating point, in .dc and in .ac", () => {
+  // ngspice's PTddt is 0 outside MODETRAN and its derivative the constant 0 (inpptree.c): v(o) = 3 v(a).
+  const deck = (v1: string) => ["b ddt", `V1 in 0 ${v1}`, "R1 in a 1k", "R2 a 0 1k", "B1 o 0 V=3*v(a) + 1e3*ddt(v(a))", "RL o 0 1k", "B2 q 0 I=1m*ddt(v(o)) + v(a)*1m", "RQ q 0 2k"];
+  itNgspice("operating point", () => {
+    const v = compare("ddt-op", [...deck("2"), TIGHT]);
+    expect(v.o).toBeCloseTo(3, 12);
+    expect(v.q).toBeCloseTo(-2, 12);
+  });
+  itNgspice(".dc sweep and .ac", () => {
+    compareDc("ddt-dc", deck("2"), "V1 -1 1 0.25");
+    compareAc("ddt-ac", deck("dc 2 ac 1"), "dec 2 1 1meg");
+  });
+  itNgspice("a transient refuses it, naming the source", () => {
+    const c = loadCircuit(path.join(dir, "ddt-op.cir"));
+    expect(() => transient(c, { tstop: 1e-3, tstep: 1e-5 })).toThrow(/b1: ddt\(\) in a B source is modelled at the operating point, in \.dc and in \.ac .* not in a transient/);
   });
 });
 

@@ -348,7 +348,7 @@ describe("B source errors, each at its file:line:col", () => {
     expect(errorOf([R, "B1 a 0 I=pwl(v(a), 0, 0, 1)"])).toMatch(/^3:10: .*pwl\(\) takes its input and at least two/);
     expect(errorOf([R, "B1 a 0 I=pwl(v(a), 0, 0, v(a), 1m)"])).toMatch(/^3:10: .*pwl\(\)'s points must be constants/);
     expect(errorOf([R, "B1 a 0 I=pwl(v(a), 1, 0, 1, 1m)"])).toMatch(/^3:10: .*pwl\(\)'s x values must increase \(1 after 1\)/);
-    expect(errorOf([R, "B1 a 0 I=ddt(v(a))*1n"])).toMatch(/^3:10: .*ddt\(\)/);
+    expect(errorOf([R, "B1 a 0 I=ddt(v(a), 2)*1n"])).toMatch(/^3:10: .*ddt\(\) takes 1 argument/);
     expect(errorOf([R, "B1 a 0 I=dec(v(a))"])).toMatch(/^3:10: .*dec\(\) in a B source is not supported/);
     expect(errorOf([R, "B1 a 0 I=hertz*1m"])).toMatch(/^3:10: .*'hertz'/);
     expect(errorOf([R, "B1 a 0 I=1m", ".options smoothbsrc=1"])).toMatch(/^4:10: .*option 'smoothbsrc'.*not supported/);

@@ -68,6 +68,8 @@ export const HELPERS: Record<string, (...a: number[]) => number> = {
   pwr: (a, b) => (a < 0 ? -Math.pow(-a, b) : Math.pow(a, b)),
   // u2's derivative
   u2d: (x) => (x > 0 && x <= 1 ? 1 : 0),
+  // ngspice's PTddt outside a transient: 0 (the only analyses that accept ddt)
+  ddt: () => 0,
   // ngspice's PTpwl(x; x0, y0, x1, y1, ...): the segment of the bisection, extended linearly beyond the ends
   pwl: (x, ...p) => {
     const [k0, k1] = pwlSegment(x, p);
@@ -100,7 +102,7 @@ const MATHJS_FUNCS: Record<string, string> = {
   sin: "sin", cos: "cos", tan: "tan", asin: "asin", acos: "acos", atan: "atan",
   sinh: "sinh", cosh: "cosh", tanh: "tanh", asinh: "asinh", acosh: "acosh", atanh: "atanh",
 };
-const ZERO_DERIV = new Set(["sgn", "u", "ceil", "floor", "nint", "eq0", "ne0", "gt0", "lt0", "ge0", "le0", "and", "or", "not", "pwld", ...RELATIONAL]);
+const ZERO_DERIV = new Set(["ddt", "sgn", "u", "ceil", "floor", "nint", "eq0", "ne0", "gt0", "lt0", "ge0", "le0", "and", "or", "not", "pwld", ...RELATIONAL]);
 
 export class Differentiator {
   private readonly rules = new Map<string, MathNode[]>();

@@ -65,6 +65,8 @@ export interface BExpr {
   probes: BProbe[];
   /** True when the expression reads `time`. */
   usesTime: boolean;
+  /** True when it calls ddt(), which is 0 outside a transient (ngspice's value there) and not modelled in one. */
+  usesDdt: boolean;
   /** True when every partial is a constant and time is not read (the stamp is the same at every iterate). */
   affine: boolean;
   /**
@@ -89,6 +91,9 @@ const B_FUNCTIONS: Record<string, number> = {
   u: 1, u2: 1, uramp: 1, ceil: 1, floor: 1, nint: 1,
   eq0: 1, ne0: 1, gt0: 1, lt0: 1, ge0: 1, le0: 1,
   min: 2, max: 2, pow: 2, pwr: 2, ternary_fcn: 3,
+  // ddt(x): 0 with a zero derivative, as ngspice's PTddt outside a transient (the operating point,
+  // .dc; its AC derivative is the constant 0: inpptree.c); a transient refuses it (BExpr.usesDdt)
+  ddt: 1,
   // pwl(x, x0, y0, x1, y1, ...): variadic (checked below), its points constants
   pwl: -1,
 };
@@ -98,11 +103,10 @@ const B_REFUSED: Record<string, string> = {
   table: "table() in a B source is not supported",
   tablefile: "tablefile() in a B source is not supported",
   pwl_derivative: "pwl_derivative() in a B source is not supported",
-  ddt: "ddt() (a time derivative: a charge) in a B source is not supported",
   sdt: "sdt() (a time integral) in a B source is not supported",
   idt: "idt() (a time integral) in a B source is not supported",
   dec: "dec() in a B source is not supported",
-  hertz: "'hertz' (the AC analysis frequency) is not supported: eqspice has no AC analysis",
+  hertz: "'hertz' (the AC analysis frequency) in a B source is not supported",
   agauss: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
   gauss: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
   unif: "random functions (agauss, gauss, unif, aunif, limit) are not supported",
@@ -309,6 +313,7 @@ function compileInner(text: string, at: (i: number) => SourceLoc, cx: BCompileCo
   const [tp, tn] = cx.terminals;
   let ownOnly = true;
   let usesTime = false;
+  let usesDdt = false;
   const parts: string[] = [];
   const operand = (k: string) => k === "num" || k === "id" || k === "probe" || k === ")";
   for (let i = 0; i < toks.length; i++) {
@@ -358,6 +363,7 @@ function compileInner(text: string, at: (i: number) => SourceLoc, cx: BCompileCo
       case "call": {
         if (t.s in B_REFUSED) throw new BSyntax(B_REFUSED[t.s], t.loc);
         if (!(t.s in B_FUNCTIONS)) throw new BSyntax(`unknown function '${clip(t.s)}()' (B-source functions: ${FN_LIST})`, t.loc);
+        if (t.s === "ddt") usesDdt = true;
         parts.push(`${t.s}`);
         break;
       }
@@ -412,7 +418,7 @@ function compileInner(text: string, at: (i: number) => SourceLoc, cx: BCompileCo
   const gv = new Gen();
   const vs = gv.expr(tree);
   const value = new Function("F", `return function value(x, t) {\n${gv.lines.join("\n")}\nreturn ${vs};\n};`)(HELPERS) as BExpr["value"];
-  return { text, probes, usesTime, affine, ownVoltageOnly: ownOnly && !usesTime && nv > 0, evalAll, value, source };
+  return { text, probes, usesTime, usesDdt, affine, ownVoltageOnly: ownOnly && !usesTime && nv > 0, evalAll, value, source };
 }
 
 // ---------------------------------------------------------------- tree normalization

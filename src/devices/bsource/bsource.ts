@@ -191,6 +191,16 @@ export class BSource implements Device {
   }
 
   /**
+   * ddt() is 0 outside a transient (ngspice's PTddt at the operating point
+   * and in .dc; its AC derivative is 0 too); in a transient ngspice takes a
+   * lagged difference quotient of the last accepted time points, which is
+   * not modelled.
+   */
+  transientRefusal(): string | null {
+    return this.expr.usesDdt ? `${this.name}: ddt() in a B source is modelled at the operating point, in .dc and in .ac (where it is 0, as in ngspice), not in a transient` : null;
+  }
+
+  /**
    * AC: its Jacobian g_k = df/dx_k at the operating point (ctx.g.V, ctx.g.x,
    * time 0), without the companion constant: the I= rows get g_k, the V=
    * row -g_k, as in `load` (ngspice's ASRCacLoad).
