@@ -62,6 +62,11 @@ describeNgspice("inductor transients against ngspice", () => {
     for (const integrator of ["trap", "bdf2"] as const) expect(tranDv("rl", deck, 0.1e-6, 60e-6, 0.05e-6, ["a"], integrator)).toBeLessThanOrEqual(1e-3);
   }, 60_000);
 
+  itNgspice("a negative inductance in series with a larger positive one (ngspice reads it; the pair is 0.8 mH), to 1e-3 V", () => {
+    const deck = ["negative l", "V1 in 0 PULSE(0 1 0 0.1u 0.1u 2u 4u)", "R1 in b 1k", "L1 b c 1m", "L2 c d -0.2m", "R2 d 0 1k"];
+    expect(tranDv("negative-l", deck, 0.01e-6, 4e-6, 0.005e-6, ["b", "c", "d"])).toBeLessThanOrEqual(1e-3);
+  }, 60_000);
+
   itNgspice("series RLC driven by a PULSE (underdamped ringing), to 1e-3 V", () => {
     const deck = ["rlc", "V1 in 0 PULSE(0 1 0.5u 20n 20n 10u 20u)", "R1 in a 10", "L1 a b 100u", "C1 b 0 10n"];
     expect(tranDv("rlc", deck, 0.05e-6, 40e-6, 0.01e-6, ["a", "b"])).toBeLessThanOrEqual(1e-3);

@@ -619,7 +619,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const henries = (v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale) / m;
       if (!Number.isFinite(henries)) throw new NetlistError(`${card.name}: inductance ${henries} is not finite`, tok.loc);
       // ngspice accepts L <= 0 (a 0 V short, or a transient that grows without bound); it is a netlist slip.
-      if (!(henries > 0)) throw new NetlistError(`${card.name}: inductance must be positive (got ${henries} H)`, tok.loc);
+      if (!(henries !== 0 && Number.isFinite(henries))) throw new NetlistError(`${card.name}: inductance must be finite and nonzero (got ${henries} H; ngspice reads a negative one, and so does eqspice)`, tok.loc);
       if (ic !== undefined && !Number.isFinite(ic)) throw new NetlistError(`${card.name}: ic= is not finite`, named.get("ic")!.values[0].loc);
       ctx.out.push({ type: "l", name, nodes: nodesOf(nodes) as [string, string], henries, ic, loc: card.loc, nodeToks: pos });
       break;
