@@ -34,6 +34,17 @@ describeNgspice("MOSFET level 1 operating points against ngspice", () => {
     }
   });
 
+  itNgspice("L, W (and AD, AS, PD, PS) on the .model card are the defaults of instances that give none (vendors' macromodels), levels 1, 2 and 3", () => {
+    for (const level of [1, 2, 3]) {
+      const card = `.model nmi nmos (level=${level} L=2u W=42u KP=20u vto=0.6 cj=1e-4 cjsw=1e-10 js=1e-6 AD=10p AS=12p PD=20u PS=22u)`;
+      // a differential pair as MCP6041's input stage: the tail node sets the pair's Vgs, so W/L shows at once
+      const v = compare(`card-lw-${level}`, ["card l w", TIGHT, "VDD vdd 0 2.2", "VSS vss 0 -2.2", "VP p 0 0.01", "VN n 0 0", "M1 d1 p s s nmi", "M2 d2 n s s nmi L=4u",
+        "I1 s vss 4u", "R1 vdd d1 100k", "R2 vdd d2 100k", "M3 x p vss vss nmi W=10u", "RX vdd x 200k", card]);
+      // the card's W/L = 21 (2 uA per side: Vgs - VTO = 0.1 V), not the instance defaults' 100 um x 100 um (0.45 V)
+      expect(v.s).toBeGreaterThan(-0.85);
+    }
+  });
+
   itNgspice("current mirror (diode-connected reference, output into a resistor), M=2 on the output", () => {
     compare("mirror", ["current mirror", TIGHT, "VDD vdd 0 5", "IREF vdd ref 50u", "M1 ref ref 0 0 nch L=4u W=20u", "M2 out ref 0 0 nch L=4u W=20u M=2", "RL vdd out 20k", NMOS]);
   });

@@ -245,6 +245,22 @@ describeNgspice("POLY sources at the operating point against ngspice", () => {
     expect(Math.abs(eq.branches.e1 - ng.branches.e1)).toBeLessThanOrEqual(1e-15);
     worst.set("value", w);
   });
+
+  itNgspice("PSpice's `VALUE {...}` without '=', E's VOL= and G's CUR= (quoted and braced), and the VCVS/VCCS keywords: as ngspice 39 reads them", () => {
+    const f = deck("value-forms", ["value forms", TIGHT, "V1 in 0 2", "R1 in a 1k", "R2 a 0 3k",
+      "E1 e 0 VALUE { V(a)*V(a)/2 + 0.1 }", "RE e 0 1k",
+      "E2 e2 0 vol='3*V(a) - 1'", "RE2 e2 0 2k",
+      "G1 0 g cur = {1m*tanh(V(a))}", "RG g 0 1k",
+      "E3 e3 0 VCVS a 0 2.5", "RE3 e3 0 1k",
+      "G2 0 g2 VCCS in a 2m", "RG2 g2 0 1k"]);
+    const ng = runNgspiceOp(f);
+    const eq = opFromFile(f);
+    for (const n of ["a", "e", "e2", "g", "e3", "g2"]) {
+      expect(Math.abs(eq.nodes[n] - ng.nodes[n]), `v(${n}) eqspice ${eq.nodes[n]} ngspice ${ng.nodes[n]}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ng.nodes[n])));
+    }
+    expect(eq.nodes.e3).toBeCloseTo(2.5 * 1.5, 12);
+    expect(Math.abs(eq.branches.e2 - ng.branches.e2)).toBeLessThanOrEqual(1e-15);
+  });
 });
 
 /** A uA741-style macromodel (Boyle et al. 1974 structure as in vendors' SPICE libraries): ports +in -in V+ V- out. */
@@ -397,5 +413,11 @@ describe("bad POLY and VALUE= lines", () => {
     bad("E1 o 0 VALUE=", /^bad\.cir:6:8: e1: 'VALUE=' has no value/);
     bad("G1 o 0 VALUE={V(nope)*2}", /^bad\.cir:6:\d+: g1: v\(nope\): no node 'nope' in the circuit/);
     bad("E1 o 0 VALUE={V(a)} tc1=1", /^bad\.cir:6:21: e1: VALUE= takes only its expression, got 'tc1='/);
+    bad("E1 o 0 VOL=", /^bad\.cir:6:8: e1: 'VOL=' has no value/);
+    bad("G1 o 0 CUR={V(a)} m=2", /^bad\.cir:6:19: g1: CUR= takes only its expression, got 'm='/);
+    // VOL= is E's and CUR= G's: the other one is not an expression keyword
+    bad("G1 o 0 VOL={V(a)}", /^bad\.cir:6:\d+: g1: /);
+    // VCVS with a field too many is not the keyword form
+    bad("E1 o 0 VCVS a 0 2 3", /^bad\.cir:6:\d+: e1: /);
   });
 });

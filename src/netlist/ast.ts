@@ -48,6 +48,13 @@ export interface ModelCard {
   /** "d" (diode) or "r" (resistor). */
   type: string;
   params: Map<string, Token>;
+  /**
+   * Instance parameters written on the card (a MOSFET's L, W, AD, AS, PD,
+   * PS, NRD, NRS): ngspice 39 makes them the defaults of every instance of
+   * the model that does not give them (inpgmod.c, the model's `defaults`
+   * list, applied by inpdpar.c before the instance's own parameters).
+   */
+  instanceDefaults?: Map<string, Token>;
   loc: SourceLoc;
   cond?: CondPath;
 }

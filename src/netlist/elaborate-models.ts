@@ -101,7 +101,7 @@ export function resolveMosModel(
   elementName: string,
   size: MosBinSize = {},
   warn: (key: string, msg: string) => void = () => {},
-): { model: MosModel; name: string } | null {
+): { model: MosModel; name: string; card: ModelCard } | null {
   // the card named, or the size bin of `name.N` cards that holds the instance (selectMosCard)
   const picked = selectMosCard(name, models, scope, elementName, size);
   for (const card of picked ? [picked] : []) {
@@ -113,8 +113,8 @@ export function resolveMosModel(
     let level: 1 | 2 | 3 = 1;
     if (levelTok) {
       const lv = evalTok(levelTok, scope, "model parameter LEVEL");
-      if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom, warn), name: card.name };
-      if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom, warn), name: card.name };
+      if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom, warn), name: card.name, card };
+      if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom, warn), name: card.name, card };
       if (lv !== 1 && lv !== 2 && lv !== 3) {
         const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(
@@ -170,7 +170,7 @@ export function resolveMosModel(
     if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
     const model = level === 3 ? deriveMos3Model(p) : level === 2 ? deriveMos2Model(p) : deriveMosModel(p);
     if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
-    return { model, name: card.name };
+    return { model, name: card.name, card };
   }
   return null;
 }

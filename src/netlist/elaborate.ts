@@ -736,17 +736,22 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const geometry: MosGeometry = { ...MOS_GEOMETRY_DEFAULTS, ...(resolved.model.bsim3 ? { l: 5e-6, w: 5e-6 } : {}) }; // BSIM3's own default L, W (b3set.c)
       // BSIM4's own default L, W (b4set.c); its AS, AD, PS, PD, NRS, NRD matter when given only (NaN: not given)
       if (resolved.model.bsim4) Object.assign(geometry, { l: 5e-6, w: 5e-6, ad: NaN, as: NaN, pd: NaN, ps: NaN, nrd: NaN, nrs: NaN });
+      // The card's instance defaults (L=, W=, ... on the .model card) where the line gives none, as ngspice 39
+      // (they do not pick the size bin: ngspice bins on the instance line's L and W, as selectMosCard does)
+      const defaults = resolved.card.instanceDefaults;
+      const given = (k: string): Token | undefined => named.get(k)?.values[0] ?? defaults?.get(k);
       for (const k of Object.keys(M_PARAMS) as Array<keyof MosGeometry>) {
-        const v = num(k, k.toUpperCase());
-        if (v === undefined) continue;
-        const at = named.get(k)!.values[0].loc;
+        const tok = given(k);
+        if (!tok) continue;
+        const v = evalTok(tok, local, `${named.has(k) ? card.name : `.model ${resolved.name}`} ${k.toUpperCase()}`);
+        const at = tok.loc;
         if (k === "l" || k === "w" || k === "m" ? !(v > 0) : !(v >= 0)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} must be ${k === "l" || k === "w" || k === "m" ? "positive" : "non-negative"}`, at);
         // mos1par.c .. b4par.c: L, W, PD, PS as written times `scale`, AD, AS times its square
         geometry[k] = k === "l" || k === "w" || k === "pd" || k === "ps" ? v * sc : k === "ad" || k === "as" ? v * sc * sc : v;
       }
-      bsim3v1Defaults(resolved.model, geometry, (k) => named.has(k)); // VERSION 3.1: HDIF's junction areas
+      bsim3v1Defaults(resolved.model, geometry, (k) => given(k) !== undefined); // VERSION 3.1: HDIF's junction areas
       const bad = mosSizeProblem(resolved.model, geometry, resolved.name);
-      if (bad) throw new NetlistError(`${card.name}: ${bad.msg}`, named.get(bad.width ? "w" : "l")?.values[0].loc ?? card.loc);
+      if (bad) throw new NetlistError(`${card.name}: ${bad.msg}`, given(bad.width ? "w" : "l")?.loc ?? card.loc);
       ctx.out.push({ type: "m", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, geometry, ...(offTok && { off: true }), loc: card.loc, nodeToks: pos });
       break;
     }
@@ -821,9 +826,12 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     }
     case "e":
     case "g": {
-      if (args[2]?.lower === "value" && args[3]?.kind === "=") {
-        // VALUE={expr} (PSpice): ngspice 39 makes it a B source, V= for E and I= for G
-        const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- VALUE={expression}`) as [string, string];
+      // VALUE={expr}, VALUE {expr} (PSpice), and E's VOL={expr} / G's CUR={expr}: ngspice 39's
+      // inp_compat makes each a B source, V= for E and I= for G (through an internal node of its own)
+      const kw = args[2]?.lower;
+      const exprKw = kw === "value" || kw === (card.letter === "e" ? "vol" : "cur");
+      if (exprKw && (args[3]?.kind === "=" || (kw === "value" && args[3]?.kind === "expr"))) {
+        const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- ${kw.toUpperCase()}={expression}`) as [string, string];
         ctx.out.push(valueLine(ctx, card, f, name, nodesOf(nodes) as [string, string], pos));
         break;
       }
@@ -834,10 +842,13 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         break;
       }
       const usage = `${card.letter.toUpperCase()}name n+ n- nc+ nc- gain`;
-      const nodes = needNodes(card, pos, 4, usage);
-      const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance").v;
-      checkArgs(card, a, 5, usage, {});
-      ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string, string, string], gain, loc: card.loc, nodeToks: pos });
+      // `Ename n+ n- VCVS nc+ nc- gain` (G: VCCS): ngspice 39's inp_compat drops the keyword when the line has exactly these fields
+      const kwTok = card.letter === "e" ? "vcvs" : "vccs";
+      const lin = pos.length === 6 && named.size === 0 && pos[2].lower === kwTok ? { pos: [...pos.slice(0, 2), ...pos.slice(3)], named } : a;
+      const nodes = needNodes(card, lin.pos, 4, usage);
+      const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance", lin.pos).v;
+      checkArgs(card, lin, 5, usage, {});
+      ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string, string, string], gain, loc: card.loc, nodeToks: lin.pos });
       break;
     }
     case "s":
@@ -1145,17 +1156,18 @@ function valueLine(ctx: Ctx, card: ElementCard, f: Frame, name: string, nodes: [
   const key = card.args[2];
   const kind = card.letter === "e" ? "v" : "i";
   const asKey: Token = { kind: "word", text: kind.toUpperCase(), lower: kind, loc: key.loc };
-  const body = card.args.slice(3);
+  // VALUE {expr} without its '=' (PSpice; ngspice writes one in)
+  const body = card.args[3].kind === "=" ? card.args.slice(3) : [{ kind: "=", text: "=", lower: "=", loc: card.args[3].loc } as Token, ...card.args.slice(3)];
   // only the expression: a `name=` after it (tc1=, m=) is refused here, not read as a B source's
   const extra = body.findIndex((t, i) => t.kind === "word" && body[i + 1]?.kind === "=" && body[i + 2]?.kind !== "=");
-  if (extra >= 0) throw new NetlistError(`${card.name}: VALUE= takes only its expression, got '${clip(body[extra].text)}='`, body[extra].loc);
+  if (extra >= 0) throw new NetlistError(`${card.name}: ${key.text.toUpperCase()}= takes only its expression, got '${clip(body[extra].text)}='`, body[extra].loc);
   const line = readBLine(card.name, [asKey, ...body], card.loc);
   const expr = compileB(line.text, line.at, {
     scope: f.env,
     mapNode: (n) => mapNode(ctx, f, n),
     mapSource: (s) => (f.prefix ? `${s[0]}.${f.prefix}${s}` : s),
     terminals: nodes,
-    what: `${card.name} VALUE=`,
+    what: `${card.name} ${key.text.toUpperCase()}=`,
   });
   return { type: "b", name, nodes, kind, expr, loc: card.loc, nodeToks: nodeToks.slice(0, 2) };
 }

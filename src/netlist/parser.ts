@@ -20,7 +20,7 @@ import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from 
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
-import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
+import { MOS_INSTANCE_DEFAULTS, MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt/bjt-model.js";
 import { JFET_PARAM_ALIASES } from "../devices/jfet/jfet-model.js";
 import { NGSPICE_VDMOS_PARAMS, VDMOS_DROPPED_ANNOTATIONS, VDMOS_PARAM_ALIASES, VDMOS_PCHAN_KEY } from "../devices/vdmos/vdmos-model.js";
@@ -568,6 +568,7 @@ class Parser {
     // continued by `+ cje=12.4p ... tr=159n)` reads every parameter. So does eqspice.
     if (body.some((t) => t.kind === "(" || t.kind === ")")) body = body.filter((t) => t.kind !== "(" && t.kind !== ")");
     const params = new Map<string, Token>();
+    const instanceDefaults = new Map<string, Token>();
     const assigns = parseModelParams(body, nameTok.text);
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
@@ -576,6 +577,13 @@ class Parser {
     const names = MODEL_NAME_TABLES[type];
     const ngKnown = names && (mosLevel1 || type === "d" || type === "vdmos") ? names : null;
     for (const p of assigns) {
+      // A MOSFET's instance parameter on its card (L=2u W=42u, as vendors' macromodels write them): the instances'
+      // default, as ngspice 39 reads it (no MOSFET level has a model parameter of these names)
+      if ((type === "nmos" || type === "pmos") && MOS_INSTANCE_DEFAULTS.has(p.name)) {
+        instanceDefaults.set(p.name, p.value);
+        if (p.value.kind === "expr") this.out.hasExpressions = true;
+        continue;
+      }
       // (VDMOS has no LEVEL: ngspice ignores it there as any name outside the table)
       if (ngKnown && (p.name !== "level" || type === "vdmos") && !ngKnown.ngspice.has(p.name) && !(p.name in ngKnown.own)) {
         this.out.warnings.push(`${formatLoc(p.loc)}: .model ${nameTok.text}: unrecognized parameter '${p.name}' ignored, as ngspice 39 ignores it`);
@@ -605,7 +613,7 @@ class Parser {
     }
     if (type === "r") this.out.resistorModels = true;
     if (pchanTok) params.set(VDMOS_PCHAN_KEY, pchanTok);
-    const card = { name: nameTok.lower, type, params, loc: nameTok.loc };
+    const card = { name: nameTok.lower, type, params, ...(instanceDefaults.size && { instanceDefaults }), loc: nameTok.loc };
     if (this.frame.cond) {
       this.scope.condModels.push(this.withCond(card));
       return;
