@@ -62,6 +62,13 @@ describeNgspice("BJT operating points against ngspice", () => {
     }
   });
 
+  itNgspice("AREA on an NPN (and an NJF) card is the default of instances that give none, as ngspice 39 reads it; an instance's own area wins", () => {
+    const v = compare("card-area", ["card area", TIGHT, "VCC c 0 5", "IB 0 b 10u", "IB2 0 b2 10u", "Q1 c b 0 qn", "Q2 c b2 0 qn 0.5",
+      ".model qn npn (is=1e-15 bf=100 area=3)", "VG g 0 -0.5", "J1 c g s jn", "RS s 0 1k", "J2 c g s2 jn area=1", "RS2 s2 0 1k", ".model jn njf (vto=-2 beta=1e-4 area=2)"]);
+    // IS x 3 against IS x 0.5 at the same base current: v(b) below v(b2) by Vt ln 6
+    expect(v.b2 - v.b).toBeCloseTo(0.02585 * Math.log(6), 3);
+  });
+
   itNgspice("current mirror: diode-connected reference, outputs with AREA=2 (positional and named) and M=3", () => {
     compare("mirror", [
       "mirror",

@@ -785,7 +785,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown bipolar transistor model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NPN/PNP card)`, card.loc);
       checkArgs(card, { pos: qpos, named }, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
-      const areaTok = named.get("area")?.values[0] ?? qpos[mi + 1];
+      // the line's area, else the card's (AREA= on an NPN/PNP card is the instances' default in ngspice 39)
+      const areaTok = named.get("area")?.values[0] ?? qpos[mi + 1] ?? instanceDefault(f.models, modelTok.lower, "area");
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
@@ -808,7 +809,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!resolved) throw new NetlistError(`${card.name}: unknown JFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NJF/PJF card)`, modelTok.loc);
       checkArgs(card, { pos: jpos, named }, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1, temp: 1, dtemp: 1 }, J_UNSUPPORTED);
       const it = instanceTemp(card, a, local, ctx.options, ctx.warnings);
-      const areaTok = named.get("area")?.values[0] ?? jpos[4];
+      const areaTok = named.get("area")?.values[0] ?? jpos[4] ?? instanceDefault(f.models, modelTok.lower, "area");
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
@@ -1152,6 +1153,15 @@ function polyLine(card: ElementCard, a: ReturnType<typeof splitArgs>, scope: Par
  * as an I= one, under the element's own name (ngspice 39 does the same
  * through a B source; E's branch current stays readable as i(Ename)).
  */
+/** The instance default `key` on the .model card named `model` (ModelCard.instanceDefaults), as the scopes resolve it. */
+function instanceDefault(models: Array<Map<string, ModelCard>>, model: string, key: string): Token | undefined {
+  for (const m of models) {
+    const c = m.get(model);
+    if (c) return c.instanceDefaults?.get(key);
+  }
+  return undefined;
+}
+
 function valueLine(ctx: Ctx, card: ElementCard, f: Frame, name: string, nodes: [string, string], nodeToks: Token[]): ElementSpec {
   const key = card.args[2];
   const kind = card.letter === "e" ? "v" : "i";

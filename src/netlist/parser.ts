@@ -579,7 +579,9 @@ class Parser {
     for (const p of assigns) {
       // A MOSFET's instance parameter on its card (L=2u W=42u, as vendors' macromodels write them): the instances'
       // default, as ngspice 39 reads it (no MOSFET level has a model parameter of these names)
-      if ((type === "nmos" || type === "pmos") && MOS_INSTANCE_DEFAULTS.has(p.name)) {
+      const isDefault = (type === "nmos" || type === "pmos") && MOS_INSTANCE_DEFAULTS.has(p.name);
+      // (a BJT's or JFET's AREA likewise: neither device has a model parameter of that name)
+      if (isDefault || (p.name === "area" && (type === "npn" || type === "pnp" || type === "njf" || type === "pjf"))) {
         instanceDefaults.set(p.name, p.value);
         if (p.value.kind === "expr") this.out.hasExpressions = true;
         continue;
