@@ -205,6 +205,13 @@ describe("MOSFET netlist errors", () => {
   it("unknown model parameter, at the parameter", () => {
     ignoredParamCheck(FILE)(load(".model nch nmos (vto=0.7 foo=2)", "V1 d 0 1", "M1 d d 0 0 nch"), 2, 26, "foo"); // as ngspice 39
   });
+  it("an instance parameter on the card that eqspice does not apply as its instances' default (ngspice 39 would), at the parameter, when the model is used", () => {
+    expectNetlistError(load(".model nch nmos (vto=0.7 kp=110u temp=50)", "V1 d 0 1", "M1 d d 0 0 nch"), 2, 39, /\.model nch: TEMP= on the card is, in ngspice 39, the default TEMP of its instances \(here m1\); eqspice applies only L W AD AS PD PS NRD NRS card defaults/);
+    expectNetlistError(load(".model qn npn (is=1e-15 icvbe=0.6)", "V1 c 0 1", "Q1 c c 0 qn"), 2, 31, /\.model qn: ICVBE= on the card .* eqspice applies only AREA card defaults/);
+    expectNetlistError(load(".model dd d (is=1e-15 temp=40)", "V1 a 0 1", "R1 a b 1k", "D1 b 0 dd"), 2, 28, /\.model dd: TEMP= on the card .* eqspice applies only no card defaults/);
+    // an unused card with one is not an error
+    expect(() => load(".model nch nmos (vto=0.7 temp=50)", "V1 d 0 1", "R1 d 0 1k")()).not.toThrow();
+  });
   it("missing model, at the element", () => {
     expectNetlistError(load("V1 d 0 1", "M1 d d 0 0 nomod"), 3, 1, /m1: unknown MOSFET model 'nomod'/);
     expectNetlistError(load("V1 d 0 1", "M1 d d 0 0"), 3, 10, /m1: missing MOSFET model name/);

@@ -6,6 +6,7 @@
  * instance), resolves resistor models and source functions; device models
  * (diode, MOSFET, BJT) come from elaborate-models.ts.
  */
+import { refuseUnreadDefaults } from "./card-defaults.js";
 import type { CondPath, ElementCard, IfBlock, ModelCard, OptionEntry, ParamAssign, ParsedNetlist, Scope, SubcktDef } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { ParamEnv, RootScope, evaluateValue, makeFuncTable, type FuncDef, type FuncTable, type ParamScope } from "./expressions.js";
@@ -653,6 +654,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const areaToks = extra.filter((_, k) => k !== offAt);
       checkArgs(card, { pos: pos.slice(0, 3).concat(areaToks), named }, named.has("area") ? 3 : 4, D_USAGE, { area: 1, m: 1 }, D_UNSUPPORTED);
       const { params: model, name: modelName, notes } = resolveModel(modelTok, f.models, local, ctx.options.tnom);
+      refuseUnreadDefaults(cardNamed(f.models, modelTok.lower), "d", card.name);
       if (notes.length > 0 && !ctx.warned.has(modelName)) {
         ctx.warned.add(modelName);
         ctx.warnings.push(...notes);
@@ -738,6 +740,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (resolved.model.bsim4) Object.assign(geometry, { l: 5e-6, w: 5e-6, ad: NaN, as: NaN, pd: NaN, ps: NaN, nrd: NaN, nrs: NaN });
       // The card's instance defaults (L=, W=, ... on the .model card) where the line gives none, as ngspice 39
       // (they do not pick the size bin: ngspice bins on the instance line's L and W, as selectMosCard does)
+      refuseUnreadDefaults(resolved.card, "m", card.name);
       const defaults = resolved.card.instanceDefaults;
       const given = (k: string): Token | undefined => named.get(k)?.values[0] ?? defaults?.get(k);
       for (const k of Object.keys(M_PARAMS) as Array<keyof MosGeometry>) {
@@ -786,7 +789,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!resolved) throw new NetlistError(`${card.name}: unknown bipolar transistor model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NPN/PNP card)`, card.loc);
       checkArgs(card, { pos: qpos, named }, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
       // the line's area, else the card's (AREA= on an NPN/PNP card is the instances' default in ngspice 39)
-      const areaTok = named.get("area")?.values[0] ?? qpos[mi + 1] ?? instanceDefault(f.models, modelTok.lower, "area");
+      refuseUnreadDefaults(cardNamed(f.models, modelTok.lower), "q", card.name);
+      const areaTok = named.get("area")?.values[0] ?? qpos[mi + 1] ?? cardNamed(f.models, modelTok.lower)?.instanceDefaults?.get("area");
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
@@ -809,7 +813,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!resolved) throw new NetlistError(`${card.name}: unknown JFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NJF/PJF card)`, modelTok.loc);
       checkArgs(card, { pos: jpos, named }, named.has("area") ? 4 : 5, J_USAGE, { area: 1, m: 1, temp: 1, dtemp: 1 }, J_UNSUPPORTED);
       const it = instanceTemp(card, a, local, ctx.options, ctx.warnings);
-      const areaTok = named.get("area")?.values[0] ?? jpos[4] ?? instanceDefault(f.models, modelTok.lower, "area");
+      refuseUnreadDefaults(cardNamed(f.models, modelTok.lower), "j", card.name);
+      const areaTok = named.get("area")?.values[0] ?? jpos[4] ?? cardNamed(f.models, modelTok.lower)?.instanceDefaults?.get("area");
       const area = areaTok ? evalTok(areaTok, local, `${card.name} area`) : 1;
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
@@ -1153,11 +1158,11 @@ function polyLine(card: ElementCard, a: ReturnType<typeof splitArgs>, scope: Par
  * as an I= one, under the element's own name (ngspice 39 does the same
  * through a B source; E's branch current stays readable as i(Ename)).
  */
-/** The instance default `key` on the .model card named `model` (ModelCard.instanceDefaults), as the scopes resolve it. */
-function instanceDefault(models: Array<Map<string, ModelCard>>, model: string, key: string): Token | undefined {
+/** The .model card named `model`, as the scopes resolve it (innermost first). */
+function cardNamed(models: Array<Map<string, ModelCard>>, model: string): ModelCard | undefined {
   for (const m of models) {
     const c = m.get(model);
-    if (c) return c.instanceDefaults?.get(key);
+    if (c) return c;
   }
   return undefined;
 }

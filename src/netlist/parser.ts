@@ -20,7 +20,8 @@ import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from 
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
-import { MOS_INSTANCE_DEFAULTS, MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
+import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
+import { CARD_INSTANCE_PARAMS } from "./card-defaults.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt/bjt-model.js";
 import { JFET_PARAM_ALIASES } from "../devices/jfet/jfet-model.js";
 import { NGSPICE_VDMOS_PARAMS, VDMOS_DROPPED_ANNOTATIONS, VDMOS_PARAM_ALIASES, VDMOS_PCHAN_KEY } from "../devices/vdmos/vdmos-model.js";
@@ -579,9 +580,9 @@ class Parser {
     for (const p of assigns) {
       // A MOSFET's instance parameter on its card (L=2u W=42u, as vendors' macromodels write them): the instances'
       // default, as ngspice 39 reads it (no MOSFET level has a model parameter of these names)
-      const isDefault = (type === "nmos" || type === "pmos") && MOS_INSTANCE_DEFAULTS.has(p.name);
-      // (a BJT's or JFET's AREA likewise: neither device has a model parameter of that name)
-      if (isDefault || (p.name === "area" && (type === "npn" || type === "pnp" || type === "njf" || type === "pjf"))) {
+      // (every instance parameter of the device that is not a model one, as ngspice's inpgmod.c: a BJT's or JFET's
+      // AREA, a MOSFET's or diode's TEMP; elaborate reads those it models and refuses the others where used)
+      if (CARD_INSTANCE_PARAMS[type]?.has(p.name) && !(type === "d" && p.name in DIODE_PARAM_ALIASES)) {
         instanceDefaults.set(p.name, p.value);
         if (p.value.kind === "expr") this.out.hasExpressions = true;
         continue;

@@ -476,15 +476,6 @@ export function limvds(vnew: number, vold: number): number {
 }
 
 /**
- * A MOSFET's instance parameters that a `.model` card may give as the
- * default of its instances (ngspice 39's inpgmod.c: a name on the card that
- * is an instance parameter of the device and not a model one, except M and
- * LEVEL, becomes the instances' default; inpdpar.c applies it before the
- * instance line's own). eqspice reads the geometry ones.
- */
-export const MOS_INSTANCE_DEFAULTS: ReadonlySet<string> = new Set(["l", "w", "ad", "as", "pd", "ps", "nrd", "nrs"]);
-
-/**
  * Names accepted in `.model NAME NMOS|PMOS (LEVEL=1 ...)` (ngspice's mos1.c
  * table), each to its field; null: accepted and not stored (LEVEL, the
  * NMOS/PMOS flags). Anything else is an error.

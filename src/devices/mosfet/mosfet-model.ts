@@ -131,7 +131,7 @@ export function mosDefaults(type: 1 | -1, tnom: number): MosModelParams {
   return { type, lambda: 0, is: 1e-14, pb: 0.8, cgso: 0, cgdo: 0, cgbo: 0, mj: 0.5, mjsw: 0.5, js: 0, ld: 0, fc: 0.5, kf: 0, af: 1, tnom };
 }
 
-export { MOS_INSTANCE_DEFAULTS, MOS_PARAM_ALIASES } from "./mos-shared.js";
+export { MOS_PARAM_ALIASES } from "./mos-shared.js";
 
 /** ngspice's MOSFET levels other than 1, by what they are (refused by name). */
 export const MOS_LEVEL_NAMES: Record<number, string> = {
