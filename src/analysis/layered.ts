@@ -24,7 +24,7 @@
  * The linear part (conductances, sources, clamped inputs) is read from the
  * engine's linear base; nothing here knows a device type.
  */
-import type { BranchLaw, BranchPoint } from "../devices/types.js";
+import { BranchPointBuffer, type BranchLaw, type BranchPoint } from "../devices/types.js";
 import { NewtonTest, type Engine, type NewtonResult, type NewtonTolerances } from "./engine.js";
 import { createSchurKernel, type SchurKernel } from "./layered-kernel.js";
 
@@ -61,7 +61,7 @@ export class LayeredNewton {
   private pointVersion = -1;
   private paramVersion = -1;
   private readonly xNew: Float64Array;
-  private readonly pt: BranchPoint = { v: 0, i: 0, g: 0 };
+  private readonly pt: BranchPoint = new BranchPointBuffer();
   /** Branch laws of each unknown (CSR by unknown, indices into laws). */
   private readonly lawPtr: Int32Array;
   private readonly lawOf: Int32Array;
@@ -256,7 +256,9 @@ export class LayeredNewton {
     for (let t = 0; t < which.length; t++) {
       const k = which[t];
       const law = laws[k];
-      if (law.linearize(V[law.a] - V[law.b], initJunctions, gmin, pt)) limited = true;
+      pt.v = V[law.a] - V[law.b];
+      pt.gmin = gmin;
+      if (law.linearize(initJunctions, pt)) limited = true;
       // i(a -> b) ~ g (Va - Vb) + ieq, ieq = i - g v: the free terminal's row.
       const ieq = pt.i - pt.g * pt.v;
       const u = lawU[k];
@@ -368,7 +370,9 @@ export class LayeredNewton {
         // The law's other terminal is fixed: its drop is v - V_fix (free anode) or V_fix - v.
         const vf = V[lawFix[l]];
         const free = lawFreeIsA[l];
-        if (laws[l].linearize(free ? v - vf : vf - v, false, gmin, pt)) limited = true;
+        pt.v = free ? v - vf : vf - v;
+        pt.gmin = gmin;
+        if (laws[l].linearize(false, pt)) limited = true;
         const ieq = pt.i - pt.g * pt.v;
         d += pt.g;
         c += free ? pt.g * vf - ieq : pt.g * vf + ieq;

@@ -46,6 +46,12 @@ export interface LoadContext {
   V: Float64Array;
   /** Known voltages (fixed nodes), 0 elsewhere (V). */
   Vk: Float64Array;
+  /**
+   * The engine's Engine.pointVersion: a new value whenever Vk may have
+   * moved (setPoint, moveFixed); absent outside an engine. What a device
+   * caches from Vk holds while this stays the same.
+   */
+  pointVersion?: number;
   /** The current iterate of the unknowns. */
   x: Float64Array;
   /** Simulation time (s). */
@@ -71,14 +77,34 @@ export interface LoadContext {
 
 /**
  * The companion model of a two-terminal branch at one iterate (see
- * Device.branchLaw): the branch voltage used (after step limiting) v (V),
- * the current i(v) from a to b (A) and its conductance g = di/dv (S), GMIN
- * included. Linearization: i(v') ~ g v' + (i - g v).
+ * Device.branchLaw), in and out of BranchLaw.linearize. In: the branch
+ * voltage v = V(a) - V(b) to linearize at (V) and the GMIN in parallel
+ * (S). Out: the voltage used (after step limiting) v (V), the current i(v)
+ * from a to b (A) and its conductance g = di/dv (S), GMIN included.
+ * Linearization: i(v') ~ g v' + (i - g v). (The inputs travel in the
+ * object, not as arguments: a double passed to a call the optimizer does
+ * not inline is boxed, a heap allocation per call in the solvers' inner
+ * loop.)
  */
 export interface BranchPoint {
   v: number;
+  gmin: number;
   i: number;
   g: number;
+}
+
+/**
+ * A BranchPoint to fill. A class, not an object literal: literals whose
+ * first key is `v` share one hidden-class path with every other such
+ * literal in the program, and one that holds an object there makes `v` a
+ * tagged field for all of them, so each double stored in it is a new heap
+ * allocation (measured: 20 kB per training sample, a scavenge every 0.2 s).
+ */
+export class BranchPointBuffer implements BranchPoint {
+  v = 0;
+  gmin = 0;
+  i = 0;
+  g = 0;
 }
 
 /**
@@ -91,11 +117,12 @@ export interface BranchLaw {
   readonly a: number;
   readonly b: number;
   /**
-   * Linearize at branch voltage v exactly as `load` would at this iterate
-   * (same step limiting, same limiter memory): fills `out`, returns true
-   * when the step was limited (the iterate is not converged).
+   * Linearize at the branch voltage pt.v with GMIN pt.gmin exactly as
+   * `load` would at this iterate (same step limiting, same limiter memory):
+   * fills pt's v, i and g, returns true when the step was limited (the
+   * iterate is not converged).
    */
-  linearize(v: number, initJunctions: boolean, gmin: number, out: BranchPoint): boolean;
+  linearize(initJunctions: boolean, pt: BranchPoint): boolean;
 }
 
 /**

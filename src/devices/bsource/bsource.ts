@@ -268,7 +268,8 @@ export class BSource implements Device {
     return {
       a: this.a,
       b: this.b,
-      linearize(v: number, _init: boolean, _gmin: number, out: BranchPoint): boolean {
+      linearize(_init: boolean, out: BranchPoint): boolean {
+        const v = out.v;
         const xs = self.xs;
         xs.fill(0);
         if (self.slotA >= 0) xs[self.slotA] = v;
@@ -280,7 +281,6 @@ export class BSource implements Device {
         let g = 0;
         if (self.slotA >= 0) g += self.out[self.slotA + 1];
         if (self.slotB >= 0) g -= self.out[self.slotB + 1];
-        out.v = v;
         out.i = i;
         out.g = Number.isFinite(g) ? g : 0;
         return false;

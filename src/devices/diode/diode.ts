@@ -26,10 +26,10 @@
 import { chargeStepBound, companionHistory, keepIntegration, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { diodeCharge, junctionCocontent, junctionCurrent, type DiodeCharge, type JunctionParams } from "./diode-model.js";
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
-import type { AcLoadContext, BranchLaw, BranchPoint, Device, IntegrationState, LoadContext, SetupContext } from "../types.js";
+import { BranchPointBuffer, type AcLoadContext, type BranchLaw, type BranchPoint, type Device, type IntegrationState, type LoadContext, type SetupContext } from "../types.js";
 
 const scratch = { i: 0, g: 0 };
-const point: BranchPoint = { v: 0, i: 0, g: 0 };
+const point: BranchPoint = new BranchPointBuffer();
 
 /**
  * ngspice's DEVpnjlim (devsup.c, ngspice 39): limit the new junction
@@ -127,7 +127,9 @@ export class Diode implements Device, BranchLaw {
    * vcrit, else pnjlim from the last iterate's vd (which it remembers).
    *   geq = i'(vd) + gmin;  ieq = i(vd) + gmin*vd - geq*vd
    */
-  linearize(vdIn: number, initJunctions: boolean, gmin: number, out: BranchPoint): boolean {
+  linearize(initJunctions: boolean, out: BranchPoint): boolean {
+    const vdIn = out.v;
+    const gmin = out.gmin;
     let vd = vdIn;
     let limited = false;
     const j = this.junction;
@@ -149,7 +151,9 @@ export class Diode implements Device, BranchLaw {
   }
 
   load(ctx: LoadContext): void {
-    if (this.linearize(ctx.V[this.ai] - ctx.V[this.k], ctx.initJunctions, ctx.gmin, point)) ctx.noncon = true;
+    point.v = ctx.V[this.ai] - ctx.V[this.k];
+    point.gmin = ctx.gmin;
+    if (this.linearize(ctx.initJunctions, point)) ctx.noncon = true;
     const integ = ctx.integ;
     if (integ !== null && this.qp !== null) {
       if (!this.started) throw new Error(`${this.name}: transient load before startCharges`);

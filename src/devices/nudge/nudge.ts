@@ -43,10 +43,9 @@ export class Nudge implements Device, BranchLaw {
   }
 
   /** Linear: g = beta, i = beta (v - target) from p to n. */
-  linearize(v: number, _init: boolean, _gmin: number, out: BranchPoint): boolean {
-    out.v = v;
+  linearize(_init: boolean, out: BranchPoint): boolean {
     out.g = this.beta;
-    out.i = this.beta * (v - this.target);
+    out.i = this.beta * (out.v - this.target);
     return false;
   }
 
