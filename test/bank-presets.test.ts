@@ -3,8 +3,9 @@
  * presetColumnCurrents), which threaded training uses to sum each input
  * crossbar's currents by rows on several threads: the currents from a list
  * of lit rows are the load's own sums, a preset is what load() uses while
- * the row voltages are the preset's, and it is ignored once they change or
- * the conductances do.
+ * the engine's fixed voltages stay where they were when it was made
+ * (Engine.pointVersion), and it is ignored once they move or the
+ * conductances change.
  */
 import { describe, expect, it } from "vitest";
 import { buildDrn } from "../circuits/drn.js";
@@ -69,14 +70,28 @@ describe("resistor bank: preset crossbar currents", () => {
     const blk = m.circuit.resistors.denseBlocks()[0];
     // As a training thread does: set the inputs (the linear base is rebuilt at the next load), then preset.
     m.setInputs(x);
-    m.circuit.resistors.presetColumnCurrents(0, currents(m, 0, 0, blk.M), m.engine.Vk);
+    m.circuit.resistors.presetColumnCurrents(0, currents(m, 0, 0, blk.M), m.engine.Vk, m.engine.pointVersion);
     expect(solve(m, start)).toEqual(plain);
     // Scaled currents: load() takes them (the preset is what it uses).
     const wrong = currents(m, 0, 0, blk.M).map((v) => 1.5 * v);
     m.setInputs(x);
-    m.circuit.resistors.presetColumnCurrents(0, wrong, m.engine.Vk);
+    m.circuit.resistors.presetColumnCurrents(0, wrong, m.engine.Vk, m.engine.pointVersion);
     const skewed = solve(m, start);
     expect(Math.max(...skewed.map((v, i) => Math.abs(v - plain[i])))).toBeGreaterThan(1e-3);
+  });
+
+  it("a preset made for another engine's voltages (another Vk array) is not used, at any version", () => {
+    const m = model();
+    const start = new Float64Array(m.engine.x.length);
+    m.saveState(start);
+    const x = features(m.nInputs, 15);
+    m.setInputs(x);
+    const plain = solve(m, start);
+    const blk = m.circuit.resistors.denseBlocks()[0];
+    m.setInputs(x);
+    const wrong = currents(m, 0, 0, blk.M).map((v) => 1.5 * v);
+    m.circuit.resistors.presetColumnCurrents(0, wrong, Float64Array.from(m.engine.Vk), m.engine.pointVersion);
+    expect(solve(m, start)).toEqual(plain);
   });
 
   it("summed by row ranges (as two threads do), the currents equal the whole block's to rounding", () => {
@@ -96,7 +111,7 @@ describe("resistor bank: preset crossbar currents", () => {
     const bank = m.circuit.resistors;
     m.setInputs(features(m.nInputs, 13));
     const wrong = currents(m, 0, 0, bank.denseBlocks()[0].M).map((v) => 1.5 * v);
-    bank.presetColumnCurrents(0, wrong, m.engine.Vk);
+    bank.presetColumnCurrents(0, wrong, m.engine.Vk, m.engine.pointVersion);
     // Another sample: the preset's row voltages no longer hold.
     const x2 = features(m.nInputs, 14);
     m.setInputs(x2);
@@ -105,7 +120,7 @@ describe("resistor bank: preset crossbar currents", () => {
     expect(solve(m, start)).toEqual(solve(fresh, start));
     // Back to the first sample, after a conductance change: the preset is gone.
     m.setInputs(features(m.nInputs, 13));
-    bank.presetColumnCurrents(0, wrong, m.engine.Vk);
+    bank.presetColumnCurrents(0, wrong, m.engine.Vk, m.engine.pointVersion);
     m.setConductances(m.getConductances());
     const again = model();
     again.setInputs(features(m.nInputs, 13));

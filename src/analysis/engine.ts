@@ -230,6 +230,7 @@ export class Engine {
       initJunctions: false,
       noncon: false,
       integ: null,
+      pointVersion: this.pointVersion,
     };
   }
 
@@ -282,7 +283,7 @@ export class Engine {
     c.srcTime = mode === "dc" ? (this.tranOp ? 0 : -1) : time;
     applyFixed(this.circuit, this.V, this.Vk, c.srcMode, c.srcTime, srcScale);
     this.baseValid = false;
-    this.pointVersion++;
+    this.ctx.pointVersion = ++this.pointVersion;
   }
 
   /** The engine is at the plain DC point setPoint("dc", 0, 1, null) sets (what moveFixed needs). */
@@ -304,7 +305,7 @@ export class Engine {
     const fixed = this.circuit.fixed;
     for (let t = 0; t < count; t++) applyFixedNode(fixed[entries[t]], this.V, this.Vk, "dc", 0, 1);
     this.baseValid = false;
-    this.pointVersion++;
+    this.ctx.pointVersion = ++this.pointVersion;
   }
 
   /**

@@ -330,16 +330,17 @@ export class TrainWorker {
     const { model, init } = this;
     const B = init.options.batch;
     const bank = model.circuit.resistors;
-    const Vk = model.engine.Vk;
+    const version = model.engine.pointVersion;
     for (const P of this.layout.products) {
       const I = this.sumI;
       const N = P.N;
-      I.set(P.slot[s].subarray(0, N));
+      const q0 = P.slot[s];
+      for (let j = 0; j < N; j++) I[j] = q0[j];
       for (let w = 1; w < init.n; w++) {
         const q = P.slot[w * B + s];
         for (let j = 0; j < N; j++) I[j] += q[j];
       }
-      bank.presetColumnCurrents(P.bi, I, Vk);
+      bank.presetColumnCurrents(P.bi, I, model.engine.Vk, version);
     }
   }
 
