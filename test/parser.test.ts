@@ -265,6 +265,16 @@ describe("issue 13: features that were silently ignored", () => {
     expect(net.warnings[0]).toMatch(/^t\.cir:6: \.meas NOT RUN: eqspice has no measurements/);
     expect(net.acs).toHaveLength(1);
   });
+  it(".pss and .sp (ngspice's periodic steady-state and S-parameter analyses) are not run; the operating point is the circuit's", () => {
+    const text = "t\nV1 a 0 2\nR1 a b 1k\nR2 b 0 3k\n.pss 3.1e6 500e-6 3 256 10 50 5e-3\n.sp lin 100 1e8 1e9 1\n";
+    const net = parseNetlist(text, "t.cir");
+    expect(net.notRun.map((n) => `${n.card}@${n.loc.line}`)).toEqual([".pss@5", ".sp@6"]);
+    expect(net.warnings[0]).toMatch(/^t\.cir:5: \.pss NOT RUN: eqspice has no periodic steady-state analyses/);
+    expect(op(text).nodes.b).toBeCloseTo(1.5, 12);
+  });
+  it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
+    expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
+  });
   it("CR-only (classic Mac) line endings read as line ends, with the same line numbers", () => {
     const text = "t\rV1 a 0 1\rR1 a b 1k\rR2 b 0 1k\r";
     expect(op(text).nodes.b).toBeCloseTo(0.5, 12);

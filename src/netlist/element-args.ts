@@ -158,6 +158,10 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       }
       if (eq && vals.length === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
       ac = { mag: vals[0] ?? 1, phase: vals[1] ?? 0 };
+    } else if (w === "portnum" && t.kind === "word") {
+      // ngspice's RF ports (portnum, z0, pwr, freq, phase: a series Z0, its own internal node, a
+      // transient carrier and .sp's excitation): not modelled, refused rather than read as a plain source.
+      throw new NetlistError(`${card.name}: RF port sources (PORTNUM, Z0, PWR, FREQ: ngspice's S-parameter ports, with a series Z0) are not modelled by eqspice`, t.loc);
     } else if ((w === "distof1" || w === "distof2") && t.kind === "word") {
       // Distortion-analysis inputs (`DISTOF1 [mag [phase]]`): ngspice reads them for .disto only, so they change
       // neither the operating point nor a transient or AC sweep: read (checked as values) and not used.
@@ -258,7 +262,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
 
 /** A keyword of a source line: it ends the arguments of what comes before it. */
 function isSourceWord(w: string): boolean {
-  return isFunc(w) || NOT_MODELLED[w] !== undefined || w === "dc" || w === "ac" || w === "distof1" || w === "distof2";
+  return isFunc(w) || NOT_MODELLED[w] !== undefined || w === "dc" || w === "ac" || w === "distof1" || w === "distof2" || w === "portnum";
 }
 
 function isFunc(w: string): boolean {

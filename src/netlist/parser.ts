@@ -65,6 +65,8 @@ const NOT_RUN_CARDS: Record<string, string> = {
   ".fourier": "Fourier analyses",
   ".meas": "measurements",
   ".measure": "measurements",
+  ".pss": "periodic steady-state analyses",
+  ".sp": "S-parameter analyses",
 };
 const ANNOTATIONS = new Set(["input", "output", "train", "crossbar", "defaults"]);
 
