@@ -272,6 +272,17 @@ describe("issue 13: features that were silently ignored", () => {
     expect(net.warnings[0]).toMatch(/^t\.cir:5: \.pss NOT RUN: eqspice has no periodic steady-state analyses/);
     expect(op(text).nodes.b).toBeCloseTo(1.5, 12);
   });
+  it("a number where a .model parameter name belongs is ignored with a warning, as ngspice 39 ignores it", () => {
+    const deck = (card: string) => `t\nV1 a 0 1\nD1 a b dm\nR1 b 0 1k\n.model dm d ${card}\n`;
+    const net = parseNetlist(deck("is=1e-14 .00 n=2 3"), "t.cir");
+    expect(net.warnings.filter((w) => /stray value/.test(w))).toEqual([
+      "t.cir:5:22: .model dm: stray value '.00' (no parameter name) ignored, as ngspice 39 ignores it",
+      "t.cir:5:30: .model dm: stray value '3' (no parameter name) ignored, as ngspice 39 ignores it",
+    ]);
+    // ngspice 39 on this deck: V(b) = 2.374126e-03 (n=2 read after the stray value)
+    expect(op(deck("is=1e-14 .00 n=2 3")).nodes.b).toBeCloseTo(2.374126e-3, 8);
+    expect(op(deck("is=1e-14 .00 n=2 3")).nodes.b).toBe(op(deck("is=1e-14 n=2")).nodes.b);
+  });
   it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
     expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
   });

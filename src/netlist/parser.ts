@@ -572,7 +572,7 @@ class Parser {
     if (body.some((t) => t.kind === "(" || t.kind === ")")) body = body.filter((t) => t.kind !== "(" && t.kind !== ")");
     const params = new Map<string, Token>();
     const instanceDefaults = new Map<string, Token>();
-    const assigns = parseModelParams(body, nameTok.text);
+    const assigns = parseModelParams(body, nameTok.text, this.out.warnings);
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
@@ -816,13 +816,21 @@ export function joinTokens(parts: readonly Token[]): string {
  * without the '=' (SPICE2 cards: `vto -1.615 kp 1.191e-5`, mixed as in
  * `NSUB=1E15 NSS 1E10`), separated by spaces or commas, as ngspice 39
  * reads them (its model reader takes '=' as a separator). A value is one
- * token (a number, a parameter name or a `{expression}`).
+ * token (a number, a parameter name or a `{expression}`). A number where a
+ * name belongs is ignored with a warning, as ngspice ignores it.
  */
-export function parseModelParams(tokens: Token[], model: string): ParamAssign[] {
+export function parseModelParams(tokens: Token[], model: string, warnings?: string[]): ParamAssign[] {
   const out: ParamAssign[] = [];
   for (let i = 0; i < tokens.length; ) {
     const t = tokens[i];
     if (t.kind === ",") {
+      i++;
+      continue;
+    }
+    if (t.kind === "word" && /^[-+]?(\d|\.\d)/.test(t.text)) {
+      // A number where a name belongs (`CJC=4.66E-11 .00 FC=0.5`, a vendor card's typo): ngspice 39's
+      // model reader takes it as an unknown parameter name and ignores it, and reads on.
+      warnings?.push(`${formatLoc(t.loc)}: .model ${model}: stray value '${clip(t.text)}' (no parameter name) ignored, as ngspice 39 ignores it`);
       i++;
       continue;
     }
