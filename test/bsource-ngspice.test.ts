@@ -113,7 +113,36 @@ describeNgspice("ddt() outside a transient against ngspice: 0 at the operating p
   });
 });
 
+const BEHAVIOURAL_CL = [
+  "b behavioural C and L",
+  "V1 a 0 dc 2 pulse(0 2 0 1u 1u 5u 20u)",
+  "R1 a b 1k",
+  "C1 b 0 C = {1n + 0.5n*V(b)}",
+  "R2 b c 1k",
+  "L1 c 0 L = {1m*(1+0.1*v(c))}",
+  "R3 a d 2k",
+  "C2 d 0 q={1n*v(d) + 0.1n*v(d)*v(d)}",
+  "R4 d 0 3k",
+];
+
 describeNgspice("B sources in a transient against ngspice", () => {
+  itNgspice("capacitors and inductors whose value reads v() (C=, Q=, L=), rewritten to E/G/F + C/L + B as ngspice 39 does: op and transient", () => {
+    // at the operating point: the same nodes (the rewrite's internal c1_int1, c2_int1, l1_int2 included) and currents
+    const v = compare("behavioural-cl", [...BEHAVIOURAL_CL, TIGHT]);
+    expect(v.b).toBeCloseTo(1, 12); // C open, L a short
+    const f = path.join(dir, "behavioural-cl-tran.cir");
+    writeFileSync(f, [...BEHAVIOURAL_CL, ".options reltol=1e-6", ".tran 10n 20u", ".end", ""].join("\n"));
+    const tmax = 10e-9;
+    const ng = runNgspiceTran(f, { tstep: 10e-9, tstop: 20e-6, tmax, nodes: ["b", "c", "d"] });
+    const eq = transient(loadCircuit(f), { integrator: "trap", tmax });
+    let w = 0;
+    for (const node of ["b", "c", "d"]) w = Math.max(w, againstInterpolated(eq.time, eq.nodes[node], ng.time, ng.nodes[node]));
+    worst.set("behavioural C/L (tran)", w);
+    expect(w).toBeLessThanOrEqual(1e-3);
+    // the nonlinear C and L do act: v(c) rings negative after the edges, v(d) charges through C(v)
+    expect(Math.min(...eq.nodes.c)).toBeLessThan(-0.3);
+  });
+
   itNgspice("V=sin(2*pi*1k*time) into an RC, equal TMAX in both simulators", () => {
     const f = path.join(dir, "sin-rc.cir");
     writeFileSync(f, ["b sin rc", ".options reltol=1e-6", "B1 in 0 V=sin(2*pi*1k*time)", "R1 in o 1k", "C1 o 0 100n", "B2 q 0 V=v(o)*v(o) + 0.5*time*1k", "R2 q 0 1k", ".tran 10u 2m", ".end", ""].join("\n"));

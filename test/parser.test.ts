@@ -283,6 +283,10 @@ describe("issue 13: features that were silently ignored", () => {
     expect(op(deck("is=1e-14 .00 n=2 3")).nodes.b).toBeCloseTo(2.374126e-3, 8);
     expect(op(deck("is=1e-14 .00 n=2 3")).nodes.b).toBe(op(deck("is=1e-14 n=2")).nodes.b);
   });
+  it("a behavioural C or L (its value reads v(), i() or time) takes m= only: tc1= is refused at its place", () => {
+    expect(() => loadCircuitFromText("t\nV1 a 0 1\nR1 a b 1k\nC1 b 0 C={1n*(1+v(b))} tc1=0.1\n", "t.cir")).toThrow(/t\.cir:4:24: c1: a capacitance that reads v\(\), i\(\) or time .* not 'tc1'/);
+    expect(() => loadCircuitFromText("t\nV1 a 0 1\nR1 a b 1k\nL1 b 0 {1m*(1+v(b))} ic=1\n", "t.cir")).toThrow(/t\.cir:4:22: l1: an inductance .* not 'ic'/);
+  });
   it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
     expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
   });

@@ -125,3 +125,62 @@ export function behaviouralResistor(card: ElementCard): Token[] | null {
   const n2 = a[1].text;
   return [tok("word", "i", e.loc), tok("=", "=", e.loc), tok("expr", `v(${n1}, ${n2})/(${e.text})`, e.loc), ...rest];
 }
+
+/**
+ * A capacitor or inductor whose value reads v(), i() or time (or a
+ * capacitor given by its charge, Q=), rewritten as ngspice 39's inpcom.c
+ * does (its `C = {equation}` / `L = {equation}` transformation) before the
+ * deck is read:
+ *
+ *   Cxxx n1 n2 C={expr} [m=M]  ->  eCxxx Cxxx_int1 0 n2 n1 M
+ *                                  cCxxx Cxxx_int1 0 1
+ *                                  bCxxx n1 n2 i = i(eCxxx) * (expr)
+ *   Cxxx n1 n2 Q={expr} [m=M]  ->  gCxxx n1 n2 Cxxx_int1 0 M
+ *                                  lCxxx Cxxx_int1 0 1
+ *                                  bCxxx 0 Cxxx_int1 i = (expr)
+ *   Lxxx n1 n2 L={expr} [m=M]  ->  fLxxx Lxxx_int2 0 bLxxx -1
+ *                                  lLxxx Lxxx_int2 0 1
+ *                                  bLxxx n2 n1 v = v(Lxxx_int2) * (expr) / M
+ *
+ * so the current through the capacitor is C(v) dv/dt (not d(C v)/dt), and
+ * at DC the capacitor is open and the inductor a short, whatever the
+ * expression. The value may be written `C={...}`, `C='...'` or as the
+ * third field; tc1=/tc2= are refused (ngspice divides by their factor). Null
+ * for any other line.
+ */
+export function rewriteBehaviouralCL(line: LogicalLine): LogicalLine[] | null {
+  const t = line.tokens;
+  const letter = t[0]?.lower[0];
+  if ((letter !== "c" && letter !== "l") || t[1]?.kind !== "word" || t[2]?.kind !== "word") return null;
+  let i = 3;
+  let key = letter;
+  if (t[3]?.kind === "word" && t[4]?.kind === "=" && (t[3].lower === letter || (letter === "c" && t[3].lower === "q"))) {
+    key = t[3].lower as typeof key;
+    i = 5;
+  }
+  const e = t[i];
+  if (!e || e.kind !== "expr" || !(key === "q" || BEHAVIOURAL.test(e.text))) return null;
+  const name = t[0].text;
+  let m = "1";
+  for (let k = i + 1; k < t.length; k++) {
+    const x = t[k];
+    if (x.kind === "word" && x.lower === "m" && t[k + 1]?.kind === "=" && t[k + 2]) {
+      m = text(t[k + 2]);
+      k += 2;
+      continue;
+    }
+    if (x.kind === ",") continue;
+    throw new NetlistError(`${t[0].lower}: ${letter === "c" ? "a capacitance" : "an inductance"} that reads v(), i() or time (or a charge Q=) is a B source (as in ngspice 39), which takes m= only here, not '${clip(x.text)}'`, x.loc);
+  }
+  const [n1, n2] = [t[1].text, t[2].text];
+  const loc = e.loc;
+  let out: string[];
+  if (letter === "l") {
+    out = [`f${name} ${name}_int2 0 b${name} -1`, `l${name} ${name}_int2 0 1`, `b${name} ${n2} ${n1} v = {v(${name}_int2) * (${e.text}) / ${m}}`];
+  } else if (key === "q") {
+    out = [`g${name} ${n1} ${n2} ${name}_int1 0 ${m}`, `l${name} ${name}_int1 0 1`, `b${name} 0 ${name}_int1 i = {${e.text}}`];
+  } else {
+    out = [`e${name} ${name}_int1 0 ${n2} ${n1} ${m}`, `c${name} ${name}_int1 0 1`, `b${name} ${n1} ${n2} i = {i(e${name}) * (${e.text})}`];
+  }
+  return out.map((s) => at(lex(s, loc.file, false).lines[0], loc));
+}
