@@ -210,8 +210,16 @@ describe("lexical errors", () => {
   it("continuation with nothing to continue", () => {
     expectNetlistError(load("+ 1k", "V1 a 0 1", "R1 a 0 1k"), 2, 1, /continuation line '\+' with nothing to continue/);
   });
-  it(".control without .endc", () => {
-    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".control", "run"), 4, 1, /`\.control` block without `\.endc`/);
+  it(".control without .endc: the rest is control commands (ngspice 39 warns 'Missing .endc statement!' and does the same)", () => {
+    // ngspice on this deck: b = 0.5 (R2 after the block is read as a command: 'no such command')
+    const c = loadCircuitFromText(["* test", "V1 a 0 1", "R1 a b 1k", "R3 b 0 1k", ".control", "run", "R2 b 0 1k", ""].join("\n"), FILE);
+    expect(c.warnings.join("\n")).toMatch(/:5:1: \.control without \.endc: the rest of the file is read as control commands/);
+    expect(operatingPoint(c).nodes.b).toBeCloseTo(0.5, 12); // 1/3 if R2 were read
+  });
+  it(".endcontrol (any card beginning with .endc) ends a .control block, as in ngspice", () => {
+    const c = loadCircuitFromText(["* test", "V1 a 0 1", ".control", "run", ".endcontrol", "R1 a b 1k", "R3 b 0 3k", ""].join("\n"), FILE);
+    expect(operatingPoint(c).nodes.b).toBeCloseTo(0.75, 12);
+    expect(c.warnings.join("\n")).not.toMatch(/without \.endc/);
   });
 });
 

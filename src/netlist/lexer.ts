@@ -149,7 +149,7 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
  * @param hasTitle true for a top-level netlist (its first line is the title).
  * @param fast where plain resistor lines outside `.subckt` go (see FastResistors); omitted: none
  */
-export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): { title: string; lines: LogicalLine[] } {
+export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): { title: string; lines: LogicalLine[]; unclosedControl?: SourceLoc } {
   // Lines are sliced from the source one at a time (no array of 10^5 retained line strings).
   const lines: LogicalLine[] = [];
   let title = "";
@@ -197,7 +197,8 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       // syntax: skip them unread. A top-level `.end` ends the netlist.
       const card = /^\.[^\s;$(]*/.exec(line.slice(first))![0].toLowerCase();
       if (control) {
-        if (card === ".endc") control = null;
+        // ngspice ends the block at any card that begins with .endc (`.endcontrol` too: ciprefix)
+        if (card.startsWith(".endc")) control = null;
         continue;
       }
       if (card === ".control") {
@@ -276,6 +277,6 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     current = { tokens, loc: { file, line: here, col: first + 1 }, annotation: false };
     lines.push(current);
   }
-  if (control) throw new NetlistError("`.control` block without `.endc`", control);
-  return { title, lines };
+  // ngspice 39 warns ("Missing .endc statement!") and reads the rest as control commands: so does eqspice
+  return control ? { title, lines, unclosedControl: control } : { title, lines };
 }

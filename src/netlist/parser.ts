@@ -137,7 +137,8 @@ class Parser {
     if (cr >= 0 && /\r(?!\n)/.test(source.slice(cr))) source = source.replace(/\r(?!\n)/g, "\n");
     // A DOS end-of-file mark (Ctrl-Z, U+001A) as the file's last character, as old model files carry: the end.
     if (source.endsWith("\x1a") || source.endsWith("\x1a\n") || source.endsWith("\x1a\r\n")) source = source.slice(0, source.lastIndexOf("\x1a"));
-    const { title, lines } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
+    const { title, lines, unclosedControl } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
+    if (unclosedControl) this.out.warnings.push(`${formatLoc(unclosedControl)}: .control without .endc: the rest of the file is read as control commands, as ngspice does`);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));
     this.readLines(lines, file);
@@ -147,12 +148,13 @@ class Parser {
   /** Read logical lines of `file` (a whole file, or a `.lib` section of it). */
   private readLines(lines: LogicalLine[], file: string): void {
     let inControl = false;
+    let controlAt: SourceLoc | undefined;
     for (let li = 0; li < lines.length; li++) {
       const line = lines[li];
       if (this.ended) break;
       const head = line.tokens[0];
       if (inControl) {
-        if (!line.annotation && head.lower === ".endc") inControl = false;
+        if (!line.annotation && head.lower.startsWith(".endc")) inControl = false;
         continue;
       }
       if (line.annotation) {
@@ -161,6 +163,7 @@ class Parser {
       }
       if (head.lower === ".control") {
         inControl = true;
+        controlAt = head.loc;
         continue;
       }
       // E/G TABLE, C/L of v(), i() or time: the lines ngspice 39 makes of them take their place (b-rewrites.ts)
@@ -176,7 +179,7 @@ class Parser {
       else if (card) this.card(line, file);
       else this.element(line);
     }
-    if (inControl) throw new NetlistError("`.control` block without `.endc`", lines[lines.length - 1].loc);
+    if (inControl && controlAt) this.out.warnings.push(`${formatLoc(controlAt)}: .control without .endc: the rest of the file is read as control commands, as ngspice does`);
     // An `.if` must end in the file it starts in.
     const depth = this.includeChain.length;
     for (const f of this.stack) {
