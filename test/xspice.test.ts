@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
+import { loadCircuit, loadCircuitFromText, operatingPoint, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
 import { XSPICE_MODELS } from "../src/devices/xspice/models.js";
@@ -236,6 +236,12 @@ describe("XSPICE: bad lines and cards", () => {
     expect(e20.message).toMatch(/bad\.cir:3:6.*digital port type/);
     const e14 = err("t\nv1 a 0 1\na1 [a b g1\n.model g1 summer()\n.end\n");
     expect(e14.message).toMatch(/bad\.cir:3:4.*no '\]'/);
+  });
+  it("a stray ')' closing a card written without '(' is a separator, as in ngspice (its examples/xspice/various/x_fer.cir)", () => {
+    const deck = (card: string) => `t\nv1 a 0 2\na1 a b g1\n${card}\nr1 b 0 1k\n.end\n`;
+    const v = (card: string) => operatingPoint(loadCircuitFromText(deck(card), "t.cir")).nodes.b;
+    expect(v(".model g1 gain gain=2.5 in_offset=0.1\n+ )")).toBeCloseTo(5.25, 12);
+    expect(v(".model g1 gain gain=2.5 in_offset=0.1\n+ )")).toBe(v(".model g1 gain(gain=2.5 in_offset=0.1)"));
   });
   it("every model in the table has an output port last", () => {
     for (const [k, m] of Object.entries(XSPICE_MODELS)) expect(m.ports[m.ports.length - 1].dir, k).not.toBe("in");

@@ -59,7 +59,9 @@ export function readXspiceModelParams(body: readonly Token[], model: string): Ma
   const params = new Map<string, Token>();
   for (let i = 0; i < toks.length; ) {
     const t = toks[i];
-    if (t.kind === ",") {
+    // a stray ')' (`+ )` closing a card opened without '(', ngspice's examples/xspice/various/x_fer.cir) or '(':
+    // separators to ngspice's model reader, as commas are
+    if (t.kind === "," || t.kind === ")" || t.kind === "(") {
       i++;
       continue;
     }
