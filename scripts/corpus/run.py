@@ -47,8 +47,9 @@ def run(deck):
     try:
         p = subprocess.run(['ngspice', '-b', os.path.basename(ng)], cwd=d, capture_output=True, text=True, timeout=60, encoding='latin-1')
         nv = parse_ng(p.stdout)
-        nodes = {k[2:-1]: x for k, x in nv.items() if k.startswith('v(') and k.endswith(')')}
-        if not nodes: nodes = {k: x for k, x in nv.items() if not k.endswith('#branch') and not k.startswith('@')}
+        # every node ngspice prints: `name = value` from print all, and `v(name) = value` (a deck's .save/.print)
+        nodes = {k: x for k, x in nv.items() if not k.endswith('#branch') and not k.startswith('@') and not k.startswith('v(') and not k.startswith('i(')}
+        nodes.update({k[2:-1]: x for k, x in nv.items() if k.startswith('v(') and k.endswith(')') and k[2:-1] not in nodes})
         bad = re.search(r'(doAnalyses|Timestep too small|singular matrix|no such|Error|error)', p.stdout + p.stderr)
         r['ng'] = nodes
         r['ngok'] = bool(nodes) and not re.search(r'(op simulation\(s\) aborted|doAnalyses: |Gmin stepping failed.*\n.*source stepping failed)', p.stdout + p.stderr)
