@@ -287,6 +287,11 @@ describe("issue 13: features that were silently ignored", () => {
     expect(() => loadCircuitFromText("t\nV1 a 0 1\nR1 a b 1k\nC1 b 0 C={1n*(1+v(b))} tc1=0.1\n", "t.cir")).toThrow(/t\.cir:4:24: c1: a capacitance that reads v\(\), i\(\) or time .* not 'tc1'/);
     expect(() => loadCircuitFromText("t\nV1 a 0 1\nR1 a b 1k\nL1 b 0 {1m*(1+v(b))} ic=1\n", "t.cir")).toThrow(/t\.cir:4:22: l1: an inductance .* not 'ic'/);
   });
+  it(".op's arguments (gnucap's `.op trace iterations`) are ignored with a warning, as ngspice 39 ignores them", () => {
+    const text = "t\nV1 a 0 2\nR1 a b 1k\nR2 b 0 1k\n.op trace iterations\n";
+    expect(parseNetlist(text, "t.cir").warnings).toContain("t.cir:5:5: .op takes no arguments: 'trace iterations' ignored, as ngspice ignores it");
+    expect(op(text).nodes.b).toBeCloseTo(1, 12);
+  });
   it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
     expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
   });

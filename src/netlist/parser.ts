@@ -253,7 +253,8 @@ class Parser {
         if (this.includeChain.length === 1) this.ended = true;
         return;
       case ".op":
-        if (args[0]) throw new NetlistError(`.op: unexpected '${clip(args[0].text)}' (.op takes no arguments)`, args[0].loc);
+        // ngspice 39 reads no argument of .op and ignores any (gnucap's `.op trace iterations`): so does eqspice, saying so
+        if (args[0]) this.out.warnings.push(`${formatLoc(args[0].loc)}: .op takes no arguments: '${clip(joinTokens(args))}' ignored, as ngspice ignores it`);
         this.out.op = true;
         return;
       case ".include":
