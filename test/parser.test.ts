@@ -292,6 +292,12 @@ describe("issue 13: features that were silently ignored", () => {
     expect(parseNetlist(text, "t.cir").warnings).toContain("t.cir:5:5: .op takes no arguments: 'trace iterations' ignored, as ngspice ignores it");
     expect(op(text).nodes.b).toBeCloseTo(1, 12);
   });
+  it("nodes in parentheses (`v1 (1 0) 1`, gnucap's form) are the nodes, as ngspice 39's node reader skips '(' ')' ','", () => {
+    // ngspice 39 on this deck: v(1) = 1, v(2) = 0.5
+    const r = op("t\nv1 (1 0) 1\nr1 (1, 2) 1\nr2 (2 0) 1\nd1 (2 0) dm\n.model dm d is=1e-30\n");
+    expect(r.nodes["1"]).toBe(1);
+    expect(r.nodes["2"]).toBeCloseTo(0.5, 12);
+  });
   it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
     expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
   });

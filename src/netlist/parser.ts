@@ -242,7 +242,8 @@ class Parser {
       );
     }
     const cond = this.frame.cond;
-    this.scope.elements.push(cond ? { letter, name: head.lower, args: line.tokens.slice(1), loc: head.loc, cond } : { letter, name: head.lower, args: line.tokens.slice(1), loc: head.loc });
+    const args = unwrapNodes(letter, line.tokens.slice(1));
+    this.scope.elements.push(cond ? { letter, name: head.lower, args, loc: head.loc, cond } : { letter, name: head.lower, args, loc: head.loc });
   }
 
   private card(line: LogicalLine, file: string): void {
@@ -850,6 +851,21 @@ export function parseModelParams(tokens: Token[], model: string, warnings?: stri
     i = j + 1;
   }
   return out;
+}
+
+/** Elements whose nodes may be written in parentheses (`v1 (1 0) 1`, gnucap's form). */
+const PAREN_NODES = new Set(["r", "c", "l", "v", "i", "d", "q", "m", "j", "e", "f", "g", "h", "b", "s", "w"]);
+
+/**
+ * An element's node list written in parentheses, `v1 (1 0) 1` or
+ * `r1 (1, 2) 1k`, as its nodes: ngspice 39's node reader (INPgetNetTok)
+ * skips '(', ')' and ',' around node names. Any other line is as it was.
+ */
+function unwrapNodes(letter: string, args: Token[]): Token[] {
+  if (args[0]?.kind !== "(" || !PAREN_NODES.has(letter)) return args;
+  const close = args.findIndex((t) => t.kind === ")");
+  if (close < 2 || args.slice(1, close).some((t) => t.kind !== "word" && t.kind !== ",")) return args;
+  return [...args.slice(1, close).filter((t) => t.kind === "word"), ...args.slice(close + 1)];
 }
 
 /** Parse `a=1 b={2*a}` assignments. */
