@@ -112,7 +112,7 @@ export function resolveXspiceParams(
   for (const [k, t] of given) {
     if (!known.has(k)) throw new NetlistError(`.model ${name}: unknown ${type} parameter '${k}' (${type} takes: ${def.params.map((p) => p.name).join(" ")})`, t.loc);
   }
-  const scalar = (t: Token, what: string, kind: "real" | "bool" | "string", choices?: readonly string[]): number => {
+  const scalar = (t: Token, what: string, kind: "real" | "int" | "bool" | "string", choices?: readonly string[]): number => {
     if (kind === "string") {
       // a quoted string, as ngspice 39 takes it (a bare word is read there as a .param name, and fails)
       const q = /^"(.*)"$/.exec(t.lower.trim());
@@ -129,7 +129,9 @@ export function resolveXspiceParams(
       if (v !== 0 && v !== 1) throw new NetlistError(`.model ${name}: ${what} is a boolean (true or false), not '${clip(t.text)}'`, t.loc);
       return v;
     }
-    return value(t, what);
+    const v = value(t, what);
+    if (kind === "int" && !Number.isInteger(v)) throw new NetlistError(`.model ${name}: ${what} is an integer, not '${clip(t.text)}'`, t.loc);
+    return v;
   };
   for (const p of def.params) {
     const t = given.get(p.name);

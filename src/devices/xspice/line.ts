@@ -240,7 +240,8 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
         return;
       }
       if (pd.dir === "out") {
-        out = ptype === "v" || ptype === "vd" ? "v" : "i";
+        // %h / %hd (lcouple's mmf_out): a voltage output, as %v / %vd
+        out = ptype === "i" || ptype === "id" ? "i" : "v";
         nodes[0] = sc.mapNode(p.nodes[0].lower);
         nodeToks[0] = p.nodes[0];
         if (p.nodes[1]) {
@@ -268,6 +269,8 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     });
   });
   const params = resolveXspiceParams(def, type, card.name, card.params, sizes, sc.value, modelTok.loc);
+  const bad = def.check?.(params);
+  if (bad) throw new NetlistError(`.model ${card.name}: ${bad.message}`, card.params.get(bad.param)?.loc ?? card.loc);
   if (type === "pwl") {
     const x = params.get("x_array") as readonly number[];
     const y = params.get("y_array") as readonly number[];

@@ -9,6 +9,10 @@
  *   y(u) ~ y0 + sum_j dy/du_j (u_j - u0_j).
  */
 
+import { oneshot } from "./oneshot.js";
+import { core } from "./core.js";
+import { lcouple } from "./lcouple.js";
+
 /** A port's type, as written after `%`: v, vd (voltage), i, id (current), vnam (a V source's current). */
 export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd";
 
@@ -31,7 +35,7 @@ export interface PortDef {
 
 export interface ParamDef {
   name: string;
-  kind: "real" | "bool" | "string";
+  kind: "real" | "int" | "bool" | "string";
   /** A string parameter's allowed values (case-insensitive): its value is the index of the one given. */
   choices?: readonly string[];
   /** Default value (undefined: the parameter must be given, as ngspice's "Parameter on model has no default"). */
@@ -123,6 +127,10 @@ export interface XModelDef {
   make?(p: XParams, nIn: number): XBehaviour;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
   dynamic?: "int" | "d_dt" | "s_xfer" | "slew" | "hyst" | "sine";
+  /** The dynamic kind for these parameters, where a parameter chooses it (core's mode=2: hyst); undefined: \`dynamic\`. */
+  dynamicFor?(p: XParams): "hyst" | undefined;
+  /** Checks of the card's parameters beyond their limits (sizes that must agree, ...): a message and the parameter it names, or null. */
+  check?(p: XParams): { message: string; param: string } | null;
   /** Several outputs (its inout ports, NULL ones left out): the behaviour for these parameters. */
   makeMulti?(p: XParams, nulls: ReadonlySet<string>): XMultiBehaviour;
   /** Why a transient refuses the model (its time behaviour is not modelled), if it does. */
@@ -1021,10 +1029,13 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   sine: oscillator("sine"),
   square: oscillator("square"),
   triangle: oscillator("triangle"),
+  oneshot,
+  core,
+  lcouple,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["oneshot", "core", "cmeter", "lmeter", "file_source", "pswitch", "delay", "lcouple", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["cmeter", "lmeter", "file_source", "pswitch", "delay", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
