@@ -141,6 +141,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     node: (name) => nodeIndex.get(name),
     device: (name) => deviceByName.get(name),
     readCurrent: (name) => void controlling.set(name, (controlling.get(name) ?? 0) + 1),
+    devices,
     claim: (key) => claimed.size !== claimed.add(key).size,
   };
   for (const d of devices) d.resolve?.(resolveCtx);

@@ -152,6 +152,9 @@ export function isEliminatedSource(d: Device): boolean {
  * What a device resolving references to other elements by name (Device.resolve)
  * may ask, once every element of the circuit exists.
  */
+/** An element as XSPICE's cmeter / lmeter see it (Device.meterElement). */
+export type MeterElement = { kind: "c" | "l"; a: number; b: number; value: number } | { kind: "short"; a: number; b: number };
+
 export interface ResolveContext {
   /** Node index of a node name (lower case), or undefined when the circuit has none. */
   node(name: string): number | undefined;
@@ -159,6 +162,8 @@ export interface ResolveContext {
   device(name: string): Device | undefined;
   /** The branch whose current the device reads (its k stays a branch unknown: the source is not eliminated). */
   readCurrent(name: string): void;
+  /** Every element of the circuit, in netlist order (XSPICE's cmeter and lmeter scan them, as ngspice's cm_netlist_get_c / _l). */
+  readonly devices: readonly Device[];
   /** Claim a key across the circuit (a coupled pair of inductors); false when another device claimed it first. */
   claim(key: string): boolean;
 }
@@ -238,6 +243,14 @@ export interface Device {
    * a NetlistError at the reference when one is wrong.
    */
   resolve?(ctx: ResolveContext): void;
+  /**
+   * What XSPICE's cmeter and lmeter see of the element (ngspice's
+   * cm_netlist_get_c / _l): a capacitor's CAPcapac (F) or an inductor's
+   * INDinduct (H), before m, between nodes a and b; or a V source that is
+   * a plain DC 0 V (no waveform: they look through it to its other node).
+   * Undefined or null: none of these.
+   */
+  meterElement?(): MeterElement | null;
   /** Where its power goes, for the energy accounting: dissipated (resistive), stored (reactive) or delivered (sources, the default). */
   readonly power?: "dissipates" | "stores" | "delivers";
   /** Its constant capacitance, for the integrators' capacitance matrix; undefined or null when it has none. */

@@ -34,8 +34,8 @@ import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
 export type ElementSpec = (
   /** perOhm: ohms per ohm of resistance written (tc1/tc2 factor x scale / m), when not 1 (a `.dc` sweep scales its values by it, as ngspice). */
   | { type: "r"; name: string; nodes: [string, string]; ohms: number; perOhm?: number; loc: SourceLoc }
-  | { type: "c"; name: string; nodes: [string, string]; farads: number; ic?: number; loc: SourceLoc }
-  | { type: "l"; name: string; nodes: [string, string]; henries: number; ic?: number; loc: SourceLoc }
+  | { type: "c"; name: string; nodes: [string, string]; farads: number; ic?: number; loc: SourceLoc; /** ngspice's CAPcapac (F): the capacitance before m, as XSPICE's cmeter reads it. */ capac?: number }
+  | { type: "l"; name: string; nodes: [string, string]; henries: number; ic?: number; loc: SourceLoc; /** ngspice's INDinduct (H): the inductance before m, as XSPICE's lmeter reads it. */ induct?: number }
   /** Mutual coupling of inductors l1 and l2 (their element names, scoped) with coefficient k. */
   | { type: "k"; name: string; nodes: []; l1: string; l2: string; k: number; ctrlToks: [Token, Token]; loc: SourceLoc }
   | {
@@ -116,7 +116,7 @@ export type ElementSpec = (
       off?: boolean;
       loc: SourceLoc;
     }
-  | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc }
+  | { type: "v" | "i"; name: string; nodes: [string, string]; source: SourceValue; loc: SourceLoc; /** An XSPICE %i port's 0 V source (a branch of the code model in ngspice, not a V source). */ xspicePort?: true }
   /** E, G: n+, n-, nc+, nc-, or with `poly` n+, n-, then its n controlling pairs nc1+ nc1- ... (gain unused). */
   | { type: "e" | "g"; name: string; nodes: string[]; gain: number; poly?: PolySpec; loc: SourceLoc }
   /** F, H: n+, n-, controlled by voltage branch `ctrl`, or with `poly` by its `ctrls` (ctrl and gain unused). */
@@ -595,13 +595,14 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const m = num("m", "multiplier m") ?? 1;
       const scale = num("scale", "scale") ?? 1;
       if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
-      const farads = v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale * m;
+      const capac = v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale;
+      const farads = capac * m;
       if (!Number.isFinite(farads)) throw new NetlistError(`${card.name}: capacitance ${farads} is not finite`, tok.loc);
       if (farads < 0) {
         // ngspice runs it (the transient then grows without bound); it is almost always a sign slip.
         ctx.warnings.push(`${formatLoc(tok.loc)}: ${card.name}: negative capacitance ${farads} F (ngspice accepts it too): a transient through it is unstable and grows without bound`);
       }
-      ctx.out.push({ type: "c", name, nodes: nodesOf(nodes) as [string, string], farads, ic, loc: card.loc, nodeToks: pos });
+      ctx.out.push({ type: "c", name, nodes: nodesOf(nodes) as [string, string], farads, ic, loc: card.loc, nodeToks: pos, capac });
       break;
     }
     case "l": {
@@ -617,12 +618,13 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const scale = num("scale", "scale") ?? 1;
       if (!(m > 0)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
       // m parallel inductors: L / m (ngspice's indtemp.c), scaled by the temperature factor and scale.
-      const henries = (v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale) / m;
+      const induct = v * tempFactor(card, a, local, ctx.options, ctx.warnings) * scale;
+      const henries = induct / m;
       if (!Number.isFinite(henries)) throw new NetlistError(`${card.name}: inductance ${henries} is not finite`, tok.loc);
       // ngspice accepts L <= 0 (a 0 V short, or a transient that grows without bound); it is a netlist slip.
       if (!(henries !== 0 && Number.isFinite(henries))) throw new NetlistError(`${card.name}: inductance must be finite and nonzero (got ${henries} H; ngspice reads a negative one, and so does eqspice)`, tok.loc);
       if (ic !== undefined && !Number.isFinite(ic)) throw new NetlistError(`${card.name}: ic= is not finite`, named.get("ic")!.values[0].loc);
-      ctx.out.push({ type: "l", name, nodes: nodesOf(nodes) as [string, string], henries, ic, loc: card.loc, nodeToks: pos });
+      ctx.out.push({ type: "l", name, nodes: nodesOf(nodes) as [string, string], henries, ic, loc: card.loc, nodeToks: pos, induct });
       break;
     }
     case "k": {

@@ -8,7 +8,7 @@
  * A capacitor stores energy C v^2/2 but has no co-content: it does not enter E(V).
  */
 import { reservePair, stampConductance, stampCurrentSource, type PairHandles } from "../stamp.js";
-import type { AcLoadContext, Device, IntegrationState, LinearCapacitance, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, IntegrationState, LinearCapacitance, LoadContext, MeterElement, SetupContext } from "../types.js";
 
 /**
  * History term of the companion model dv/dt ~ a0 v_{n+1} + hist (V/s), for
@@ -133,9 +133,16 @@ export class Capacitor implements Device, LinearCapacitance {
     /** Capacitance in farads. */
     readonly c: number,
     ic?: number,
+    /** ngspice's CAPcapac (F): c before the multiplier m. */
+    private readonly capac = c,
   ) {
     this.nodes = [a, b];
     this.ic = ic;
+  }
+
+  /** To XSPICE's cmeter: CAPcapac between a and b. */
+  meterElement(): MeterElement {
+    return { kind: "c", a: this.a, b: this.b, value: this.capac };
   }
 
   /** Its companion model changes with every step. */

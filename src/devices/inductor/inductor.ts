@@ -22,7 +22,7 @@
 import { NetlistError, type SourceLoc } from "../../util/errors.js";
 import { chargeStepBound, companionHistory, type ChargeTruncationSpec } from "../capacitor/capacitor.js";
 import { reserveBranch, type BranchHandles } from "../stamp.js";
-import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, LoadContext, MeterElement, ResolveContext, SetupContext } from "../types.js";
 
 export class Inductor implements Device {
   readonly linear = true;
@@ -50,8 +50,15 @@ export class Inductor implements Device {
     readonly l: number,
     /** Initial current (A) from `ic=`, used with `uic`. */
     readonly ic?: number,
+    /** ngspice's INDinduct (H): l before the multiplier m (l = induct / m). */
+    private readonly induct = l,
   ) {
     this.nodes = [a, b];
+  }
+
+  /** To XSPICE's lmeter: INDinduct between a and b. */
+  meterElement(): MeterElement {
+    return { kind: "l", a: this.a, b: this.b, value: this.induct };
   }
 
   /** Its companion model changes with every step. */

@@ -12,7 +12,7 @@
  * leaves node a and enters node b. Co-content: E = i (Va - Vb).
  */
 import { reserveBranch, stampCurrentSource, stampVoltageBranch, type BranchHandles } from "../stamp.js";
-import type { AcLoadContext, Device, LoadContext, SetupContext } from "../types.js";
+import type { AcLoadContext, Device, LoadContext, MeterElement, SetupContext } from "../types.js";
 import { acPhasor, breakpoints, sourceAt, type SourceValue } from "./waveform.js";
 
 export class VoltageSource implements Device {
@@ -29,8 +29,15 @@ export class VoltageSource implements Device {
     readonly a: number,
     readonly b: number,
     public value: SourceValue,
+    /** An XSPICE %i port's 0 V source (ngspice: a branch of the code model, not a V source). */
+    private readonly xspicePort = false,
   ) {
     this.nodes = [a, b];
+  }
+
+  /** To XSPICE's cmeter / lmeter: a plain DC source of 0 V (ngspice's VSRCfunctionType 0, VSRCdcValue 0) is a short they look through. */
+  meterElement(): MeterElement | null {
+    return !this.xspicePort && this.value.wave.kind === "dc" && !this.value.unmodelled && this.value.dc === 0 ? { kind: "short", a: this.a, b: this.b } : null;
   }
 
   /** Set a constant (DC) value in volts, e.g. a data input; replaces any waveform. */

@@ -49,6 +49,8 @@ export interface ZeroSourceSpec {
   source: SourceValue;
   loc: SourceLoc;
   nodeToks?: readonly Token[];
+  /** Not a V source to XSPICE's cmeter / lmeter (in ngspice the port is a branch of the code model). */
+  xspicePort: true;
 }
 
 interface Port {
@@ -264,7 +266,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
       const vname = `${name}#ibranch_${ci}_${pi}`;
       const a = sc.mapNode(p.nodes[0].lower);
       const b = p.nodes[1] ? sc.mapNode(p.nodes[1].lower) : "0";
-      specs.push({ type: "v", name: vname, nodes: [a, b], source: { dc: 0, wave: { kind: "dc", value: 0 } }, loc: p.loc, nodeToks: p.nodes[1] ? [p.nodes[0], p.nodes[1]] : [p.nodes[0], p.nodes[0]] });
+      specs.push({ type: "v", name: vname, nodes: [a, b], source: { dc: 0, wave: { kind: "dc", value: 0 } }, xspicePort: true, loc: p.loc, nodeToks: p.nodes[1] ? [p.nodes[0], p.nodes[1]] : [p.nodes[0], p.nodes[0]] });
       inputs.push({ kind: "i", source: vname, loc: p.loc });
     });
   });

@@ -12,6 +12,7 @@
 import { oneshot } from "./oneshot.js";
 import { core } from "./core.js";
 import { lcouple } from "./lcouple.js";
+import { cmeter, lmeter } from "./meter.js";
 
 /** A port's type, as written after `%`: v, vd (voltage), i, id (current), vnam (a V source's current). */
 export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd";
@@ -64,6 +65,9 @@ export interface XBehaviour {
    * they are not the exact partials (climit's control inputs).
    */
   evaluate(u: Float64Array, out: Float64Array, ac?: boolean): void;
+  /** cmeter / lmeter: the value the model reads of the netlist at its input's positive node (meter.ts), set once every element exists. */
+  readonly meter?: "c" | "l";
+  setMeter?(value: number): void;
 }
 
 /**
@@ -1032,10 +1036,12 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   oneshot,
   core,
   lcouple,
+  cmeter,
+  lmeter,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["cmeter", "lmeter", "file_source", "pswitch", "delay", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["file_source", "pswitch", "delay", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

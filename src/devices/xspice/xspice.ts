@@ -40,6 +40,7 @@ import type { SXfer } from "./s-xfer.js";
 import type { Slew } from "./slew.js";
 import type { Hyst } from "./hyst.js";
 import type { SineOsc } from "./sine.js";
+import { meterValue } from "./meter.js";
 import { branchUnknowns, gatherInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
@@ -141,6 +142,8 @@ export class XspiceDevice implements Device {
 
   resolve(ctx: ResolveContext): void {
     resolveInputBranches(this.name, this.inputs, ctx, this.branches);
+    const u = this.inputs[0];
+    if (this.beh?.meter && u?.kind === "v") this.beh.setMeter!(meterValue(ctx.devices, u.p, this.beh.meter));
   }
 
   /** The internal node w of int / d_dt joins ground at DC (its row fixes it; no conductance). */
