@@ -1,5 +1,5 @@
 /**
- * XSPICE oneshot, core and lcouple against a live ngspice 39: operating
+ * XSPICE oneshot, core, lcouple, cmeter and lmeter against a live ngspice 39: operating
  * points, .dc sweeps through core's B-H curve (pwl and hyst modes) and
  * oneshot's control range, .ac of core (to 1e-9 V at TIGHT tolerances);
  * core's partials against finite differences; bad cards and the analyses
@@ -78,6 +78,34 @@ describeNgspice("XSPICE core, lcouple and oneshot against ngspice 39", () => {
       "r3 in2 m3 10", "a3 m3 0 c3", "c3 m3 0 1u",
       "a9 in in in o9 os1", "r9 o9 0 1k", "c9 o9 0 1u",
     ], "dec 5 10 1meg");
+  });
+});
+
+const METERS = [
+  "v1 in 0 1", ".temp 40",
+  ".model cm cmeter(gain=1e6)", ".model lm lmeter(gain=1e3)", ".model lz lmeter(gain=1e-9)", ".model g2 gain(gain=2)",
+  // cmeter at n1: CAPcapac before m, scale and tc1 at 40 C; through the 0 V source v0 (dc 0 ac 1 is still plain DC), not through vnz (1 V) or vs (a waveform)
+  "c1 n1 0 1u m=3", "c2 n1 x 2u scale=1.5", "c3 x n1 0.5u tc1=0.01",
+  "v0 n1 n2 dc 0 ac 1", "c4 n2 0 5u", "vnz n1 n3 1", "c5 n3 0 7u", "vs n1 n4 sin(0 1 1k)", "c6 n4 0 11u",
+  // an %i port's 0 V branch at n1 to ground is not a V source (else every grounded capacitor would count)
+  "a9 %i(n1) o9 g2", "r9 o9 0 1k", "c9 0 y 13u",
+  "rn1 in n1 1k", "rx x 0 1k", "rn2 n2 0 1k", "rn3 n3 0 1k", "rn4 n4 0 1k", "ry y 0 1k",
+  "a1 n1 o1 cm", "r1 o1 0 1k", "a2 %vd(n2 x) %id(o2 0) cm", "r2 o2 0 1k", "a3 x o3 cm", "r3 o3 0 1k", "a4 n3 o4 cm", "r4 o4 0 1k",
+  // lmeter: in parallel from 1e12 H; INDinduct before m
+  "l1 p1 0 1m m=2", "l2 p1 p2 3m", "vl p1 p3 0", "l3 p3 p4 2m", "rp2 p2 0 1", "rp4 p4 0 1", "rp5 p5 in 1",
+  "a5 p1 o5 lm", "r5 o5 0 1k", "a6 p2 o6 lm", "r6 o6 0 1k", "a7 p5 o7 lz", "r7 o7 0 1k",
+];
+
+describeNgspice("XSPICE cmeter and lmeter against ngspice 39", () => {
+  itNgspice("operating point: the capacitance and inductance on the input node, directly and through 0 V sources", () => {
+    const v = compare("meter-op", ["meter op", TIGHT, ...METERS]);
+    // CAPcapac: 1u + 3u + 0.5u (1 + 0.01 x 13) + 5u
+    expect(v.o1).toBeCloseTo(1e6 * (1e-6 + 3e-6 + 0.5e-6 * 1.13 + 5e-6), 9);
+    expect(v.o7).toBeCloseTo(1e3, 6);
+  });
+  itNgspice(".dc and .ac: constant outputs (no partials, 0 AC gains)", () => {
+    compareDc("meter-dc", ["meter dc", ...METERS], "v1 -1 1 0.5");
+    compareAc("meter-ac", ["meter ac", TIGHT, ...METERS], "dec 2 10 1k");
   });
 });
 

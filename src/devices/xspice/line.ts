@@ -5,10 +5,11 @@
  *
  * A connection is a port: `node` (the port's default type), `%v(node)`,
  * `%vd(n+ n-)`, `%i(node)`, `%id(n+ n-)`, `%vnam(vsource)` (the current of
- * a voltage source), `%g`/`%gd`/`%h`/`%hd` (refused: none of the models
- * here allows them), or a vector port `[port port ...]` (a `%type` before
- * the `[` applies to every port inside). `~` (digital inversion) and NULL
- * ports are refused: the analog models here take neither.
+ * a voltage source), `%g`/`%gd` (conductance ports: the voltage in, a
+ * current out), `%h`/`%hd` (an output as a voltage, or lcouple's winding:
+ * read as a %id port at DC), or a vector port `[port port ...]` (a `%type`
+ * before the `[` applies to every port inside). `~` (digital inversion) is
+ * refused; NULL only on the ports whose ifspec allows it.
  */
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../../util/errors.js";
 import type { Token } from "../../netlist/lexer.js";
