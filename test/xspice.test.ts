@@ -212,8 +212,8 @@ describe("XSPICE: bad lines and cards", () => {
     expect(e7.message).toMatch(/bad\.cir:4:21.*unknown gain parameter 'gian'/);
     const e8 = err("t\nv1 a 0 1\na1 %g(a) b g1\n.model g1 gain(gain=2)\n.end\n");
     expect(e8.message).toMatch(/bad\.cir:3:4.*%g is not allowed/);
-    const e9 = err("t\nv1 a 0 1\na1 a b sl\n.model sl oneshot(clk_trig=1)\n.end\n");
-    expect(e9.message).toMatch(/bad\.cir:3:8.*code model oneshot is not supported/);
+    const e9 = err("t\nv1 a 0 1\na1 a b sl\n.model sl delay(delay=1)\n.end\n");
+    expect(e9.message).toMatch(/bad\.cir:3:8.*code model delay is not supported/);
     const e15 = err("t\nv1 a 0 1\na1 a b sx\n.model sx s_xfer(num_coeff=[1] den_coeff=[1 1 1] int_ic=[0])\n.end\n");
     expect(e15.message).toMatch(/bad\.cir:4:57.*int_ic needs 2 values/);
     const e16 = err("t\nv1 a 0 1\na1 a b sx\n.model sx s_xfer(num_coeff=[1 1 1] den_coeff=[1 1] int_ic=[0])\n.end\n");
@@ -226,8 +226,8 @@ describe("XSPICE: bad lines and cards", () => {
     expect(e12.message).toMatch(/bad\.cir:4:39.*as many/);
     const e13 = err("t\nv1 a 0 1\na1 a b pw\n.model pw pwl(x_array=[0 1 2] y_array=[0 1 2] input_domain=0.7)\n.end\n");
     expect(e13.message).toMatch(/bad\.cir:4:.*out of its limits/);
-    const e17 = err("t\nv1 a 0 1\na1 (a b) (c 0) lc\n.model lc lcouple(num_turns=10)\n.end\n");
-    expect(e17.message).toMatch(/bad\.cir:3:16.*XSPICE code model lcouple is not supported/);
+    const e17 = err("t\nv1 a 0 1\na1 (a b) (c 0) lc\n.model lc memristor(rmin=10)\n.end\n");
+    expect(e17.message).toMatch(/bad\.cir:3:16.*XSPICE code model memristor is not supported/);
     const e18 = err("t\nv1 a 0 1\na1 a b m1\n.model m1 foo(gain=2)\n.end\n");
     expect(e18.message).toMatch(/bad\.cir:4:11.*model type 'foo' is not supported/);
     const e19 = err("t\nv1 a 0 1\na1 a NULL g1\n.model g1 gain(gain=2)\n.end\n");
