@@ -11,11 +11,11 @@ import { describe, expect, it } from "vitest";
 import { acSweepFromText, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
-import { describeNgspice, itNgspice } from "./helpers/ngspice.js";
-import { TIGHT, ngspiceDecks } from "./helpers/ngspice-compare.js";
+import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
+import { TIGHT, againstInterpolated, ngspiceDecks } from "./helpers/ngspice-compare.js";
 import { checkStamp } from "./helpers/stamp-check.js";
 
-const { dir, compare, compareDc, compareAc } = ngspiceDecks("xspice-core");
+const { dir, worst, compare, compareDc, compareAc } = ngspiceDecks("xspice-core");
 
 const CORES = [
   // the analog_models2 card: B = H in the middle, slope 1 outside, corners at +-1
@@ -106,6 +106,24 @@ describeNgspice("XSPICE cmeter and lmeter against ngspice 39", () => {
   itNgspice(".dc and .ac: constant outputs (no partials, 0 AC gains)", () => {
     compareDc("meter-dc", ["meter dc", ...METERS], "v1 -1 1 0.5");
     compareAc("meter-ac", ["meter ac", TIGHT, ...METERS], "dec 2 10 1k");
+  });
+});
+
+describeNgspice("XSPICE core and cmeter against ngspice 39: .tran", () => {
+  itNgspice("a sine through core's B-H curve (static in pwl mode) across an RC, a cmeter's constant output", () => {
+    const f = path.join(dir, "core-tran.cir");
+    writeFileSync(f, ["core tran", ...CORES, ".model cm cmeter(gain=1e6)", "v1 in 0 sin(0 25 1k)", "r1 in m1 10k", "a1 m1 0 c3", "c1 m1 0 10n",
+      "r2 in m2 10k", "a2 m2 0 c2", "a3 m1 o3 cm", "r3 o3 0 1k", ".tran 1u 2m", ".end", ""].join("\n"));
+    const tmax = 0.5e-6;
+    const nodes = ["m1", "m2", "o3"];
+    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 2e-3, tmax, nodes });
+    const eq = transient(loadCircuit(f), { tmax });
+    for (const n of nodes) {
+      const w = againstInterpolated(eq.time, eq.nodes[n], ng.time, ng.nodes[n]);
+      worst.set(`core-tran v(${n})`, w);
+      expect(w, `tran v(${n})`).toBeLessThanOrEqual(2e-3);
+    }
+    expect(Math.max(...eq.nodes.m2) - Math.min(...eq.nodes.m2)).toBeGreaterThan(5);
   });
 });
 
