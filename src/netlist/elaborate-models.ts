@@ -5,7 +5,7 @@
  * list, defaults and derived values, and the card refused at its place
  * when it is of another kind or an unsupported level.
  */
-import { NGSPICE_MOS1_PARAMS, NGSPICE_MOS2_PARAMS, NGSPICE_MOS3_PARAMS } from "./ngspice-params.js";
+import { NGSPICE_MOS1_PARAMS, NGSPICE_MOS2_PARAMS, NGSPICE_MOS3_PARAMS, NGSPICE_MOS6_PARAMS } from "./ngspice-params.js";
 import type { ModelCard } from "./ast.js";
 import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
 import { evaluateValue, type Lookup } from "./expressions.js";
@@ -15,6 +15,7 @@ import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, t
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
 import { MOS3_PARAM_ALIASES, deriveMos3Model, mos3Defaults, mos3NiAt } from "../devices/mosfet/mos3-model.js";
+import { MOS6_PARAM_ALIASES, deriveMos6Model, mos6Defaults } from "../devices/mosfet/mos6-model.js";
 import { BSIM3_PARAM_NAMES, BSIM3V1_ABSENT, bsim3EffectiveSize, bsim3Model } from "../devices/bsim3/bsim3-model.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
 import { bsim4SizeProblem, resolveBsim4 } from "./elaborate-bsim4.js";
@@ -110,30 +111,30 @@ export function resolveMosModel(
       throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${kind} model (.model ${card.name} ${card.type.toUpperCase()} at ${formatLoc(card.loc)}), not a MOSFET model (NMOS or PMOS)`, name.loc);
     }
     const levelTok = card.params.get("level");
-    let level: 1 | 2 | 3 = 1;
+    let level: 1 | 2 | 3 | 6 = 1;
     if (levelTok) {
       const lv = evalTok(levelTok, scope, "model parameter LEVEL");
       if (lv === 8 || lv === 49) return { model: resolveBsim3(card, scope, tnom, warn), name: card.name, card };
       if (lv === 14 || lv === 54) return { model: resolveBsim4(card, scope, tnom, warn), name: card.name, card };
-      if (lv !== 1 && lv !== 2 && lv !== 3) {
+      if (lv !== 1 && lv !== 2 && lv !== 3 && lv !== 6) {
         const what = MOS_LEVEL_NAMES[lv];
         throw new NetlistError(
-          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical), levels 8/49 (BSIM3 3.1-3.3, see docs/netlist.md) and 14/54 (BSIM4 4.7-4.8, DC only)`,
+          `.model ${card.name}: MOSFET level ${lv}${what ? ` (${what})` : ""} is not supported: eqspice models MOSFET level 1 (Shichman-Hodges), level 2 (Grove-Frohman), level 3 (semi-empirical), level 6 (Sakurai-Newton n-th power), levels 8/49 (BSIM3 3.1-3.3, see docs/netlist.md) and 14/54 (BSIM4 4.7-4.8, DC only)`,
           levelTok.loc,
         );
       }
       level = lv;
     }
     const base = mosDefaults(card.type === "nmos" ? 1 : -1, tnom);
-    const p: MosModelParams = level === 3 ? mos3Defaults(base) : level === 2 ? mos2Defaults(base) : base;
-    const aliases = level === 3 ? MOS3_PARAM_ALIASES : level === 2 ? MOS2_PARAM_ALIASES : MOS_PARAM_ALIASES;
+    const p: MosModelParams = level === 6 ? mos6Defaults(base) : level === 3 ? mos3Defaults(base) : level === 2 ? mos2Defaults(base) : base;
+    const aliases = level === 6 ? MOS6_PARAM_ALIASES : level === 3 ? MOS3_PARAM_ALIASES : level === 2 ? MOS2_PARAM_ALIASES : MOS_PARAM_ALIASES;
     for (const [key, tok] of card.params) {
       if (BIN_LIMITS.includes(key)) {
         warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: ${key.toUpperCase()} is not a MOSFET level ${level} parameter: ignored, as ngspice 39 ignores it (it bins BSIM3/BSIM4 cards only)`);
         continue;
       }
       if (!(key in aliases)) {
-        const ngKnown = level === 3 ? NGSPICE_MOS3_PARAMS : level === 2 ? NGSPICE_MOS2_PARAMS : NGSPICE_MOS1_PARAMS;
+        const ngKnown = level === 6 ? NGSPICE_MOS6_PARAMS : level === 3 ? NGSPICE_MOS3_PARAMS : level === 2 ? NGSPICE_MOS2_PARAMS : NGSPICE_MOS1_PARAMS;
         if (key !== "level" && !ngKnown.has(key)) {
           warn(`${card.name}:${key}`, `${formatLoc(tok.loc)}: .model ${card.name}: unrecognized parameter '${key}' ignored, as ngspice 39 ignores it on a level ${level} card`);
           continue;
@@ -153,10 +154,13 @@ export function resolveMosModel(
       const r = p[k];
       if (r !== undefined && !(r >= 0)) throw new NetlistError(`.model ${card.name}: ${k.toUpperCase()} must not be negative`, at(k));
     }
-    if (level === 1) {
+    if (level === 1 || level === 6) {
       if (p.tox !== undefined && !(p.tox >= 0)) throw new NetlistError(`.model ${card.name}: TOX must not be negative`, at("tox"));
       if (p.tox && p.nsub !== undefined && !(p.nsub * 1e6 > 1.45e16)) {
         throw new NetlistError(`.model ${card.name}: NSUB must exceed the intrinsic density 1.45e10 cm^-3 (ngspice: Nsub < Ni)`, at("nsub"));
+      }
+      if (level === 6) {
+        if (p.tpg !== undefined && p.tpg !== 0 && p.tpg !== 1 && p.tpg !== -1) throw new NetlistError(`.model ${card.name}: TPG must be 1, -1 or 0, got ${p.tpg}`, at("tpg"));
       }
     } else {
       // levels 2 and 3 always have an oxide (TOX default 1e-7 m)
@@ -168,7 +172,7 @@ export function resolveMosModel(
       if (p.tpg !== undefined && p.tpg !== 0 && p.tpg !== 1 && p.tpg !== -1) throw new NetlistError(`.model ${card.name}: TPG must be 1, -1 or 0, got ${p.tpg}`, at("tpg"));
     }
     if (!(p.tnom > -CONSTCtoK)) throw new NetlistError(`.model ${card.name}: TNOM must be above -273.15 C`, at("tnom"));
-    const model = level === 3 ? deriveMos3Model(p) : level === 2 ? deriveMos2Model(p) : deriveMosModel(p);
+    const model = level === 6 ? deriveMos6Model(p) : level === 3 ? deriveMos3Model(p) : level === 2 ? deriveMos2Model(p) : deriveMosModel(p);
     if (!(model.phi > 0)) throw new NetlistError(`.model ${card.name}: PHI must be positive`, card.loc);
     return { model, name: card.name, card };
   }

@@ -11,6 +11,8 @@
 export const NGSPICE_MOS1_PARAMS: ReadonlySet<string> = new Set("af cbd cbs cgbo cgdo cgso cj cjsw fc gamma is js kf kp lambda ld mj mjsw nmos nss nsub pb phi pmos rd rs rsh tnom tox tpg u0 uo vt0 vto".split(" "));
 /** MOSFET level 2 (mos2.c). */
 export const NGSPICE_MOS2_PARAMS: ReadonlySet<string> = new Set("af cbd cbs cgbo cgdo cgso cj cjsw delta fc gamma is js kf kp lambda ld mj mjsw neff nfs nmos nss nsub pb phi pmos rd rs rsh tnom tox tpg u0 ucrit uexp uo vmax vt0 vto xj".split(" "));
+/** MOSFET level 6 (mos6.c). */
+export const NGSPICE_MOS6_PARAMS: ReadonlySet<string> = new Set("cbd cbs cgbo cgdo cgso cj cjsw fc gamma gamma1 is js kc kv lambda lambda0 lambda1 ld mj mjsw nc nmos nss nsub nv nvth pb phi pmos ps rd rs rsh sigma tnom tox tpg u0 uo vt0 vto".split(" "));
 /** MOSFET level 3 (mos3.c). */
 export const NGSPICE_MOS3_PARAMS: ReadonlySet<string> = new Set("af alpha cbd cbs cgbo cgdo cgso cj cjsw delta delvto eta fc gamma input_delta is js kappa kf kp ld mj mjsw nfs nmos nss nsub pb phi pmos rd rs rsh theta tnom tox tpg u0 uo vmax vt0 vto wd xd xj xl xw".split(" "));
 /** BJT (bjt.c). */

@@ -15,6 +15,7 @@ import { pnjlim } from "../diode/diode.js";
 import { CHARGE, CONSTboltz, CONSTCtoK, REFTEMP } from "../diode/diode-model.js";
 import type { Mos2Consts } from "./mos2-model.js";
 import type { Mos3Consts } from "./mos3-model.js";
+import type { Mos6Consts } from "./mos6-model.js";
 import type { MosModel, MosModelParams } from "./mosfet-model.js";
 
 /** kT/q = CONSTKoverQ * T (V), T in kelvin. */
@@ -54,8 +55,8 @@ export type MosJunctionFn = (isat: number, vt: number, gmin: number, v: number, 
 
 /** One transistor's values at the circuit temperature, everything the DC law needs. */
 export interface MosInstance {
-  /** ngspice's MOSFET level: 1 (mos1), 2 (mos2) or 3 (mos3). */
-  level: 1 | 2 | 3;
+  /** ngspice's MOSFET level: 1 (mos1), 2 (mos2), 3 (mos3) or 6 (mos6). */
+  level: 1 | 2 | 3 | 6;
   /** The level's drain current (chosen once, when the instance is made). */
   channel: MosChannelFn;
   /** The level's bulk junction law (level 1: linear below -3 Vt; levels 2 and 3: the cubic tail). */
@@ -63,6 +64,8 @@ export interface MosInstance {
   /** Level 2's and level 3's own constants (null for the other levels). */
   mos2: Mos2Consts | null;
   mos3: Mos3Consts | null;
+  /** Level 6's own constants (absent at the other levels). */
+  mos6?: Mos6Consts;
   type: 1 | -1;
   /** Thermal voltage kT/q (V). */
   vt: number;
@@ -295,7 +298,7 @@ export function mosInstanceCommon(
   leff: number,
   weff: number,
   delvto: number,
-  level: 1 | 2 | 3,
+  level: 1 | 2 | 3 | 6,
   channel: MosChannelFn,
   junction: MosJunctionFn,
 ): MosInstance {

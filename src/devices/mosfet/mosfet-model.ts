@@ -23,6 +23,7 @@ import type { Bsim4Model } from "../bsim4/bsim4-model.js";
 import { CHARGE, CONSTCtoK } from "../diode/diode-model.js";
 import { mos2InstanceAt, type Mos2ModelExtra } from "./mos2-model.js";
 import { mos3InstanceAt, type Mos3ModelExtra } from "./mos3-model.js";
+import { mos6InstanceAt, type Mos6ModelExtra } from "./mos6-model.js";
 import { EPS_OX, EPS_SI, KoverQ, NI, mosInstanceCommon, mosJunction, type MosChannelPoint, type MosGeometry, type MosInstance } from "./mos-shared.js";
 
 export {
@@ -98,8 +99,8 @@ export interface MosModelParams {
   af: number;
   /** Parameter measurement temperature (C). Default: `.options tnom` (27). */
   tnom: number;
-  /** ngspice's MOSFET level (1, 2 or 3); absent: 1. */
-  level?: 1 | 2 | 3;
+  /** ngspice's MOSFET level (1, 2, 3 or 6); absent: 1. */
+  level?: 1 | 2 | 3 | 6;
   /**
    * Levels 2 and 3 only (undefined: not given, each level's default):
    * XL length and XW width mask adjustments, WD width narrowing (m, level 3),
@@ -125,6 +126,24 @@ export interface MosModelParams {
   uexp?: number;
   utra?: number;
   neff?: number;
+  /**
+   * Level 6 only (undefined: not given, mos6set.c's default): KV saturation
+   * voltage factor (2) and NV its exponent (0.5), KC saturation current
+   * factor (5e-5, or 0.5 UO Cox with TOX) and NC its exponent (1), NVTH and
+   * PS (accepted, unused by ngspice 39's mos6load.c), GAMMA1 linear body
+   * coefficient (0), SIGMA static feedback (0), LAMBDA0 (LAMBDA) and
+   * LAMBDA1 (0) channel-length modulation.
+   */
+  kv?: number;
+  nv?: number;
+  kc?: number;
+  nc?: number;
+  nvth?: number;
+  ps6?: number;
+  gamma1?: number;
+  sigma?: number;
+  lambda0?: number;
+  lambda1?: number;
 }
 
 export function mosDefaults(type: 1 | -1, tnom: number): MosModelParams {
@@ -162,10 +181,12 @@ export const MOS_LEVEL_NAMES: Record<number, string> = {
 /** A model's values after ngspice's preprocessing (mos1temp.c, mos2temp.c, mos3temp.c, model part), at TNOM. */
 export interface MosModel {
   /** ngspice's MOSFET level. */
-  level: 1 | 2 | 3;
+  level: 1 | 2 | 3 | 6;
   /** Level 2's and 3's own derived values (null at the other levels). */
   mos2: Mos2ModelExtra | null;
   mos3: Mos3ModelExtra | null;
+  /** Level 6's own values (absent at the other levels); kp holds KC, lambda LAMBDA0. */
+  mos6?: Mos6ModelExtra;
   type: 1 | -1;
   vt0: number;
   kp: number;
@@ -227,6 +248,7 @@ export function deriveMosModel(p: MosModelParams): MosModel {
  * with their own constants (mos2InstanceAt, mos3InstanceAt).
  */
 export function mosInstanceAt(mm: MosModel, g: MosGeometry, tempC: number): MosInstance {
+  if (mm.level === 6) return mos6InstanceAt(mm, g, tempC);
   if (mm.level === 3) return mos3InstanceAt(mm, g, tempC);
   if (mm.level === 2) return mos2InstanceAt(mm, g, tempC);
   return mosInstanceCommon(mm, g, tempC, g.l - 2 * mm.params.ld, g.w, 0, 1, mosChannel, mosJunction);

@@ -1,6 +1,6 @@
 /**
- * MOSFET levels 1, 2 and 3, the device of ngspice's mos1load.c (mos2load.c
- * and mos3load.c load the same way; each level's drain current and junction
+ * MOSFET levels 1, 2, 3 and 6, the device of ngspice's mos1load.c (mos2load.c,
+ * mos3load.c and mos6load.c load the same way; each level's drain current and junction
  * law are the instance's `channel` and `junction`, chosen when it is made):
  * terminals drain d, gate g, source s, bulk b, with optional series
  * resistances RD and RS that add internal nodes d' and s' (else d' = d,
@@ -495,6 +495,8 @@ export class Mosfet implements Device {
    * depletion capacitances Cbd(vbd), Cbs(vbs) (mosJunctionCharge).
    */
   acLoad(ctx: AcLoadContext): void {
+    // ngspice 39's MOS6 has no AC load (mos6init.c: DEVacLoad = NULL): a level-6 transistor is absent from .ac
+    if (this.p.level === 6) return;
     const pt = this.pt;
     this.normalized(ctx.g.V, pt);
     const [vgs, vds, vbs] = pt;
