@@ -333,8 +333,8 @@ describe("level 2 and 3 model cards: errors at the parameter", () => {
     expectNetlistError(dev(".model m nmos (level=2 ld=1u)", "M1 d d 0 0 m L=1.5u"), 4, 16, /m1: effective channel length L - 2 LD = .* m is not positive/);
   });
   it("other levels are still refused by name, at their LEVEL", () => {
-    expectNetlistError(load(".model m nmos (level=5 vth0=0.5)"), 2, 22, /MOSFET level 5 \(BSIM2\) is not supported: eqspice models MOSFET level 1 \(Shichman-Hodges\), level 2 \(Grove-Frohman\), level 3 \(semi-empirical\), levels 8\/49 \(BSIM3 3\.1-3\.3, see docs\/netlist\.md\) and 14\/54 \(BSIM4 4\.7-4\.8, DC only\)/);
-    expectNetlistError(load(".model m nmos (level=6)"), 2, 22, /level 6 \(MOS6\)/);
+    expectNetlistError(load(".model m nmos (level=5 vth0=0.5)"), 2, 22, /MOSFET level 5 \(BSIM2\) is not supported: eqspice models MOSFET level 1 \(Shichman-Hodges\), level 2 \(Grove-Frohman\), level 3 \(semi-empirical\), level 6 \(Sakurai-Newton n-th power\), levels 8\/49 \(BSIM3 3\.1-3\.3, see docs\/netlist\.md\) and 14\/54 \(BSIM4 4\.7-4\.8, DC only\)/);
+    expectNetlistError(load(".model m nmos (level=9)"), 2, 22, /level 9 \(MOS9\)/);
   });
   it("levels 2 and 3 are accepted with their parameters and run", () => {
     expect(() => load(".model m nmos (level=3 vto=0.7 kp=1e-4 theta=0.1 vmax=1e5 kappa=0.3 eta=0.01 nfs=1e11 delta=0.2 xj=0.2u)")()).not.toThrow();

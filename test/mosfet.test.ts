@@ -223,7 +223,7 @@ describe("MOSFET netlist errors", () => {
   });
   it("levels other than 1 are refused by name at their LEVEL value", () => {
     expectNetlistError(load(".model bs nmos (level=4 vth0=0.5 tox=4n)", "V1 d 0 1", "M1 d d 0 0 bs"), 2, 23, /MOSFET level 4 \(BSIM1\) is not supported: eqspice models MOSFET level 1/);
-    expectNetlistError(load(".model m6 pmos level=6 vto=-1", "V1 d 0 1", "M1 d d 0 0 m6"), 2, 22, /level 6 \(MOS6/);
+    expectNetlistError(load(".model m7 pmos level=7 vto=-1", "V1 d 0 1", "M1 d d 0 0 m7"), 2, 22, /level 7 \(MOS3/);
     expectNetlistError(load(".model m9 NMOS (LEVEL=9)", "V1 d 0 1", "M1 d d 0 0 m9"), 2, 23, /level 9 \(MOS9/);
     expectNetlistError(load(".model b4 nmos (level=5)", "V1 d 0 1", "M1 d d 0 0 b4"), 2, 23, /level 5 \(BSIM2\)/);
   });
