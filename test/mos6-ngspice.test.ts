@@ -191,6 +191,20 @@ describeNgspice("MOSFET level 6 .dc, .ac and .tran against ngspice", () => {
   }, 60_000);
 });
 
+describeNgspice("PS on a level-6 card", () => {
+  itNgspice("is mos6.c's model parameter (unused), not the instances' source perimeter as on the other levels' cards: a source node with CJSW charges as in ngspice", () => {
+    const f = path.join(dir, "ps-card.cir");
+    // were PS=3 (m) the source perimeter, CJSW would put 3 nF on node s; the instance's PS (0) leaves only CL
+    writeFileSync(f, ["ps card", "VDD vdd 0 3", "VIN in 0 PULSE(0 1 1n 1n 1n 5n 20n)", "R1 in s 10k", "CL s 0 50f", "M1 vdd 0 s 0 m6 L=1u W=5u", ".model m6 nmos (level=6 vto=0.7 ps=3 cjsw=1e-9)", ".tran 0.1n 10n", ".end", ""].join("\n"));
+    const ng = runNgspiceTran(f, { tstep: 0.1e-9, tstop: 10e-9, tmax: 0.02e-9, nodes: ["s"] });
+    const eq = transient(loadCircuit(f), { integrator: "trap", tmax: 0.02e-9 });
+    const w = againstInterpolated(eq.time, eq.nodes.s, ng.time, ng.nodes.s);
+    worst.set("ps-card (tran)", w);
+    expect(w).toBeLessThanOrEqual(1e-3);
+    expect(eq.nodes.s[Math.round(4e-9 / 0.1e-9)]).toBeGreaterThan(0.9); // tau = 0.5 ns: charged by 4 ns
+  });
+});
+
 describe("level 6 model cards: errors and warnings at the parameter", () => {
   const FILE = "lv6.cir";
   const expectNetlistError = netlistErrorCheck(FILE);

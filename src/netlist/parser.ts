@@ -581,6 +581,7 @@ class Parser {
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
+    const mosLevel6 = (type === "nmos" || type === "pmos") && levelTok?.kind === "word" && parseSpiceNumber(levelTok.text) === 6;
     // Names ngspice 39 does not know on this device (M, Q, J: level 1 cards; other levels in elaborate) are ignored, as ngspice does.
     const names = MODEL_NAME_TABLES[type];
     const ngKnown = names && (mosLevel1 || type === "d" || type === "vdmos") ? names : null;
@@ -589,7 +590,8 @@ class Parser {
       // default, as ngspice 39 reads it (no MOSFET level has a model parameter of these names)
       // (every instance parameter of the device that is not a model one, as ngspice's inpgmod.c: a BJT's or JFET's
       // AREA, a MOSFET's or diode's TEMP; elaborate reads those it models and refuses the others where used)
-      if (CARD_INSTANCE_PARAMS[type]?.has(p.name) && !(type === "d" && p.name in DIODE_PARAM_ALIASES)) {
+      // (MOSFET level 6 has a model parameter PS, mos6.c's "Sat. current modification par.": ngspice looks the model table up first)
+      if (CARD_INSTANCE_PARAMS[type]?.has(p.name) && !(type === "d" && p.name in DIODE_PARAM_ALIASES) && !(mosLevel6 && p.name === "ps")) {
         instanceDefaults.set(p.name, p.value);
         if (p.value.kind === "expr") this.out.hasExpressions = true;
         continue;
