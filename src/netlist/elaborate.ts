@@ -513,6 +513,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       mapNode: (n) => mapNode(ctx, f, n),
       mapSource: (s) => (f.prefix ? `${s[0]}.${f.prefix}${s}` : s),
       value: (t, what) => evalTok(t, local, what),
+      netlistFile: ctx.net.file === "<netlist>" ? undefined : ctx.net.file,
     });
     for (const s of specs) ctx.out.push(s);
     return;

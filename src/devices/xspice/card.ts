@@ -107,7 +107,7 @@ export function resolveXspiceParams(
   value: (t: Token, what: string) => number,
   useLoc: SourceLoc,
 ): XParams {
-  const out = new Map<string, number | readonly number[]>();
+  const out = new Map<string, number | readonly number[] | string>();
   const known = new Set(def.params.map((p) => p.name));
   for (const [k, t] of given) {
     if (!known.has(k)) throw new NetlistError(`.model ${name}: unknown ${type} parameter '${k}' (${type} takes: ${def.params.map((p) => p.name).join(" ")})`, t.loc);
@@ -141,6 +141,18 @@ export function resolveXspiceParams(
       if (p.limits && (v < p.limits[0] || v > p.limits[1])) throw new NetlistError(`.model ${name}: ${what} = ${v} is out of its limits [${p.limits[0]} ${p.limits[1] === Infinity ? "-" : p.limits[1]}]`, at);
       return v;
     };
+    if (p.kind === "string" && !p.choices) {
+      // a free string (a file name), quoted as ngspice 39 takes it, its case kept
+      if (t && isVectorToken(t)) throw new NetlistError(`.model ${name}: ${what} is a string, not a vector`, t.loc);
+      if (!t) {
+        out.set(p.name, p.defText ?? "");
+        continue;
+      }
+      const q = /^"(.*)"$/s.exec(t.text.trim());
+      if (!q) throw new NetlistError(`.model ${name}: ${what} is a string: write it in double quotes (${p.name}="${clip(t.text)}"); ngspice 39 reads a bare word as a .param name`, t.loc);
+      out.set(p.name, q[1]);
+      continue;
+    }
     if (!p.vector) {
       if (t && isVectorToken(t)) throw new NetlistError(`.model ${name}: ${what} is a scalar, not a vector`, t.loc);
       if (!t && p.def === undefined) throw new NetlistError(`.model ${name}: ${type} ${what} has no default and is not given (ngspice: "Parameter on model has no default")`, useLoc);

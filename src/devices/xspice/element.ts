@@ -17,7 +17,7 @@ export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
   }
   // the dynamic kind: the model's, or the one its parameters choose (core's mode=2)
   const kind = def.dynamicFor?.(s.params) ?? def.dynamic;
-  const beh = def.make ? def.make(s.params, s.inputs.length) : null;
+  const beh = def.make ? def.make(s.params, s.inputs.length, s.data) : null;
   if (kind === "s_xfer") {
     const p = s.params;
     const f = new SXfer(p.get("num_coeff") as number[], p.get("den_coeff") as number[], p.get("int_ic") as number[], p.get("gain") as number, p.get("in_offset") as number, p.get("denormalized_freq") as number);

@@ -11,11 +11,12 @@
  * before the `[` applies to every port inside). `~` (digital inversion) is
  * refused; NULL only on the ports whose ifspec allows it.
  */
-import { NetlistError, clip, formatLoc, type SourceLoc } from "../../util/errors.js";
+import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../../util/errors.js";
 import type { Token } from "../../netlist/lexer.js";
 import type { ModelCard } from "../../netlist/ast.js";
 import type { SourceValue } from "../sources/waveform.js";
-import { XSPICE_ANALOG_OTHERS, XSPICE_DIGITAL, XSPICE_MODELS, type PortType, type XParams } from "./models.js";
+import { XSPICE_ANALOG_OTHERS, XSPICE_DIGITAL, XSPICE_MODELS, type PortType, type XFileAccess, type XParams } from "./models.js";
+import { readCodeModelFile } from "./file-path.js";
 import { resolveXspiceParams, splitBrackets } from "./card.js";
 
 /** One input of the device: a node-pair voltage (indices into spec.nodes) or the current of a voltage branch (its element name). */
@@ -31,6 +32,8 @@ export interface XspiceSpec {
   model: string;
   modelName: string;
   params: XParams;
+  /** What the model read from a file (its def's load), for its make. */
+  data?: unknown;
   /** The output: a voltage (an ideal source between nodes[0] and nodes[1]) or a current from nodes[0] through the model to nodes[1]. */
   out: "v" | "i";
   inputs: XInput[];
@@ -163,6 +166,28 @@ export interface XLineScope {
   mapSource(s: string): string;
   /** Evaluate a parameter value token. */
   value(t: Token, what: string): number;
+  /** The netlist file the simulator was given (relative file names of code models start from its directory), or undefined for a netlist given as text. */
+  netlistFile?: string;
+}
+
+/** The files card's string parameters name, and errors at those parameters (at the card where one is not given). */
+function fileAccess(card: ModelCard, params: XParams, netlistFile: string | undefined): XFileAccess {
+  const at = (param: string): SourceLoc => card.params.get(param)?.loc ?? card.loc;
+  const fail = (param: string, msg: string): never => {
+    throw new NetlistError(`.model ${card.name}: ${msg}`, at(param));
+  };
+  return {
+    fail,
+    read(param) {
+      const name = params.get(param) as string;
+      try {
+        return readCodeModelFile(name, netlistFile, `${card.type} ${param}`);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        return fail(param, e.message);
+      }
+    },
+  };
 }
 
 /** The specs of an `A` line: the code model's device and a 0 V source per current input port. */
@@ -315,6 +340,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
     }
   }
   const multi = def.makeMulti ? { outs, nulls } : {};
-  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, out, inputs, ...multi, loc, nodeToks });
+  const data = def.load ? def.load(params, fileAccess(card, params, sc.netlistFile)) : undefined;
+  specs.push({ type: "a", name, nodes, model: type, modelName: card.name, params, data, out, inputs, ...multi, loc, nodeToks });
   return specs;
 }

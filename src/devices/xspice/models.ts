@@ -13,6 +13,8 @@ import { oneshot } from "./oneshot.js";
 import { core } from "./core.js";
 import { lcouple } from "./lcouple.js";
 import { cmeter, lmeter } from "./meter.js";
+import { table2d } from "./table/table2d.js";
+import { table3d } from "./table/table3d.js";
 
 /** A port's type, as written after `%`: v, vd (voltage), i, id (current), vnam (a V source's current). */
 export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd";
@@ -39,6 +41,8 @@ export interface ParamDef {
   kind: "real" | "int" | "bool" | "string";
   /** A string parameter's allowed values (case-insensitive): its value is the index of the one given. */
   choices?: readonly string[];
+  /** A free string parameter (no `choices`, a file name): its default text; its value is the text given, case kept. */
+  defText?: string;
   /** Default value (undefined: the parameter must be given, as ngspice's "Parameter on model has no default"). */
   def?: number;
   /** Vector parameter: its size is that of port `sizeOf`, or at least `min` when not tied to a port. */
@@ -48,7 +52,19 @@ export interface ParamDef {
 }
 
 /** The evaluated parameters of one model card: scalars and vectors by name. */
-export type XParams = ReadonlyMap<string, number | readonly number[]>;
+export type XParams = ReadonlyMap<string, number | readonly number[] | string>;
+
+/**
+ * What a model that reads a file (table2d, table3d) may ask of the line
+ * that uses it: the file a string parameter names, and errors at that
+ * parameter (at the card when the parameter is not given).
+ */
+export interface XFileAccess {
+  /** The text of the file parameter `param` names and the path it was read from, found as ngspice 39's fopen_with_path finds it; throws a NetlistError when it cannot be read. */
+  read(param: string): { text: string; path: string };
+  /** Throw a NetlistError about parameter `param`. */
+  fail(param: string, msg: string): never;
+}
 
 /** What the evaluation of a code model needs to know of the analysis. */
 export interface XEvalState {
@@ -128,7 +144,9 @@ export interface XModelDef {
   ports: readonly PortDef[];
   params: readonly ParamDef[];
   /** The behaviour for these parameters (static models), or undefined for the integrator / differentiator (dynamic, in xspice.ts). */
-  make?(p: XParams, nIn: number): XBehaviour;
+  make?(p: XParams, nIn: number, data?: unknown): XBehaviour;
+  /** Models that read a file: the data `make` gets, read once per element (errors at the card's parameter). */
+  load?(p: XParams, io: XFileAccess): unknown;
   /** int / d_dt / s_xfer: the output has a state integrated in time. */
   dynamic?: "int" | "d_dt" | "s_xfer" | "slew" | "hyst" | "sine";
   /** The dynamic kind for these parameters, where a parameter chooses it (core's mode=2: hyst); undefined: \`dynamic\`. */
@@ -1038,10 +1056,12 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   lcouple,
   cmeter,
   lmeter,
+  table2d,
+  table3d,
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["file_source", "pswitch", "delay", "potentiometer", "memristor", "sidiode", "table2d", "table3d", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["file_source", "pswitch", "delay", "potentiometer", "memristor", "sidiode", "astate", "real_delay", "ltota", "seegen", "nco", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
