@@ -149,7 +149,11 @@ export class XspiceDevice implements Device {
   /** The internal node w of int / d_dt joins ground at DC (its row fixes it; no conductance). */
   dcGroups(): ReadonlyArray<readonly number[]> {
     if (this.sx) return this.sx.ws.map((w) => [w, 0]);
-    return this.dyn ? [[this.dyn.w, 0]] : [];
+    if (this.dyn) return [[this.dyn.w, 0]];
+    // a current output that reads its own voltage (table2d's `%vd(d s) ... %id(d s)`) stamps a conductance between
+    // its nodes in ngspice's matrix (the partial of the output by that input), so it joins them at DC
+    const self = this.out === "i" && this.inputs.some((u) => u.kind === "v" && ((u.p === this.a && u.n === this.b) || (u.p === this.b && u.n === this.a)));
+    return self ? [[this.a, this.b]] : [];
   }
 
   setup(ctx: SetupContext): void {
