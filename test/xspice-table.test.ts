@@ -8,9 +8,10 @@
  * derivative of the linear interpolation; the table file found as ngspice
  * finds it; bad table files as NetlistErrors at the card's file=.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
@@ -64,6 +65,15 @@ const AFFINE = ["* affine", "5", "4", "0 0.5 1 1.5 2", "-1 1 3 5", ...[-1, 1, 3,
 /** A bilinear table (an xy term) on a unit grid: the partials are again exact. */
 const BILIN = ["* bilinear, unit grid", "4", "4", "0 1 2 3", "1 2 3 4", ...[1, 2, 3, 4].map((y) => [0, 1, 2, 3].map((x) => 1 + x - 2 * y + 0.5 * x * y).join(" "))].join("\n") + "\n";
 
+/**
+ * A directory whose absolute path is lower-case, for tables named by absolute paths: ngspice 39 lower-cases the
+ * card, file= too, and so does eqspice (the deck directory's random name has capitals).
+ */
+const lowDir = path.join(tmpdir(), `eqspice-xspice-table-abs-${process.pid}`);
+mkdirSync(lowDir, { recursive: true });
+afterAll(() => rmSync(lowDir, { recursive: true, force: true }));
+writeFileSync(path.join(lowDir, "bilin.table"), BILIN);
+writeFileSync(path.join(lowDir, "affine.table"), AFFINE);
 writeFileSync(path.join(dir, "t2.table"), T2);
 writeFileSync(path.join(dir, "t3.table"), table3());
 writeFileSync(path.join(dir, "affine.table"), AFFINE);
@@ -159,7 +169,7 @@ describeNgspice("table2d and table3d against ngspice 39: .op, .dc, .ac, .tran", 
     mkdirSync(sub, { recursive: true });
     writeFileSync(path.join(sub, "only-here.table"), AFFINE);
     const f = path.join(sub, "rel.cir");
-    writeFileSync(f, ["rel", '.model ta table2d(file="only-here.table")', `.model tb table2d(file="${path.join(dir, "bilin.table")}")`, "vx x 0 0.7", "vy y 0 2.5", "a1 x y out1 ta", "r1 out1 0 1", "a2 x y out2 tb", "r2 out2 0 1", ".op", ".end", ""].join("\n"));
+    writeFileSync(f, ["rel", '.model ta table2d(file="only-here.table")', `.model tb table2d(file="${path.join(lowDir, "bilin.table")}")`, "vx x 0 0.7", "vy y 0 2.5", "a1 x y out1 ta", "r1 out1 0 1", "a2 x y out2 tb", "r2 out2 0 1", ".op", ".end", ""].join("\n"));
     const c = loadCircuit(f);
     expect(c.devices.filter((d) => d instanceof XspiceDevice).length).toBe(2);
     compare("t-paths", ["rel", '.model ta table2d(file="sub/only-here.table")', "vx x 0 0.7", "vy y 0 2.5", "a1 x y out1 ta", "r1 out1 0 1"]);
@@ -216,10 +226,10 @@ describe("table2d and table3d partials", () => {
   it("the device stamps the partials its behaviour gives (affine table2d and table3d, checkStamp)", () => {
     const t3 = ["* affine 3-D", "4", "4", "4", "0 1 2 3", "0 0.5 1 1.5", "-1 0 1 2"];
     for (const z of [-1, 0, 1, 2]) for (const y of [0, 0.5, 1, 1.5]) t3.push([0, 1, 2, 3].map((x) => 1 + 0.5 * x - y + 0.25 * z).join(" "));
-    writeFileSync(path.join(dir, "affine3.table"), t3.join("\n") + "\n");
+    writeFileSync(path.join(lowDir, "affine3.table"), t3.join("\n") + "\n");
     for (const [model, conn, nNodes] of [
-      [`.model ta table2d(file="${path.join(dir, "affine.table")}" gain=2)`, "a1 1 2 %id(3 4) ta", 4],
-      [`.model tb table3d(file="${path.join(dir, "affine3.table")}")`, "a1 %vd(1 4) 2 3 %i(4) tb", 4],
+      [`.model ta table2d(file="${path.join(lowDir, "affine.table")}" gain=2)`, "a1 1 2 %id(3 4) ta", 4],
+      [`.model tb table3d(file="${path.join(lowDir, "affine3.table")}")`, "a1 %vd(1 4) 2 3 %i(4) tb", 4],
     ] as const) {
       const c = loadCircuitFromText(`t\n${conn}\n${model}\n.end\n`, "<t>", { allowFloating: true });
       const d = c.devices.find((x) => x instanceof XspiceDevice) as XspiceDevice;
@@ -294,6 +304,14 @@ describe("table files: the format and bad input", () => {
     expect(err("* t\n4\n4\n0 1 2 3\n").message).toMatch(/the file ends before the y axis/);
     // table3d: too few rows for its tables
     expect(err("* t\n4\n4\n4\n0 1 2 3\n0 1 2 3\n0 1 2 3\n" + rows(10), "table3d").message).toMatch(/not enough data: 10 data rows, 4 tables of 4 rows need 16/);
+  });
+  it("file= is lower-cased as ngspice 39 lower-cases the card (its file UP.table is not found, the error says why); verbose=3 runs as there", () => {
+    writeFileSync(path.join(dir, "UP.table"), AFFINE);
+    const f = path.join(dir, "upper.cir");
+    writeFileSync(f, ["upper", "vx x 0 1", "vy y 0 1", "a1 x y out tb", "r1 out 0 1", '.model tb table2d(file="UP.table")', ".end", ""].join("\n"));
+    expect(() => loadCircuit(f)).toThrow(/upper\.cir:6:24: .*cannot open table2d file 'up\.table'.*ngspice 39 lower-cases the card: 'UP\.table' is read as 'up\.table'/);
+    writeFileSync(f, ["upper", "vx x 0 1", "vy y 0 1", "a1 x y out tb", "r1 out 0 1", '.model tb table2d(file="affine.table" verbose=3 order=1)', ".end", ""].join("\n"));
+    expect(loadCircuit(f).devices.some((d) => d instanceof XspiceDevice)).toBe(true);
   });
   it("a string file= must be quoted; the error is at the value", () => {
     const f = path.join(dir, "bare.cir");

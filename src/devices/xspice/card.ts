@@ -142,13 +142,14 @@ export function resolveXspiceParams(
       return v;
     };
     if (p.kind === "string" && !p.choices) {
-      // a free string (a file name), quoted as ngspice 39 takes it, its case kept
+      // a free string (a file name), quoted as ngspice 39 takes it, lower-cased as ngspice 39 lower-cases the whole card
+      // (file="UP.table" opens up.table there)
       if (t && isVectorToken(t)) throw new NetlistError(`.model ${name}: ${what} is a string, not a vector`, t.loc);
       if (!t) {
         out.set(p.name, p.defText ?? "");
         continue;
       }
-      const q = /^"(.*)"$/s.exec(t.text.trim());
+      const q = /^"(.*)"$/s.exec(t.lower.trim());
       if (!q) throw new NetlistError(`.model ${name}: ${what} is a string: write it in double quotes (${p.name}="${clip(t.text)}"); ngspice 39 reads a bare word as a .param name`, t.loc);
       out.set(p.name, q[1]);
       continue;

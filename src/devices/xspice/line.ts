@@ -184,7 +184,10 @@ function fileAccess(card: ModelCard, params: XParams, netlistFile: string | unde
         return readCodeModelFile(name, netlistFile, `${card.type} ${param}`);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        return fail(param, e.message);
+        const given = card.params.get(param);
+        const asWritten = given ? /^"(.*)"$/s.exec(given.text.trim())?.[1] : undefined;
+        const hint = asWritten !== undefined && asWritten !== name ? ` (ngspice 39 lower-cases the card: '${clip(asWritten)}' is read as '${clip(name)}')` : "";
+        return fail(param, e.message + hint);
       }
     },
   };

@@ -15,7 +15,8 @@ export function tableParams(defFile: string): ParamDef[] {
     // order: the ENO order (int); below 2 ngspice 39 sets it to 2 ("Parameter Order=%d not possible")
     { name: "order", kind: "real", def: 3 },
     // verbose: ngspice's messages about inputs outside the table (1) and every evaluation (2); no effect on the answer
-    { name: "verbose", kind: "real", def: 0, limits: [0, 2] },
+    // (its ifspec's limits [0 2] are not enforced by ngspice 39: verbose=3 runs)
+    { name: "verbose", kind: "real", def: 0 },
     { name: "offset", kind: "real", def: 0 },
     { name: "gain", kind: "real", def: 1 },
     { name: "file", kind: "string", defText: defFile },
