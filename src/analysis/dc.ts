@@ -40,7 +40,8 @@ import { CurrentSource, VoltageSource } from "../devices/sources/sources.js";
 import { Resistor } from "../devices/resistor/resistor.js";
 import { ConvergenceError, InputError, NetlistError, type SourceLoc } from "../util/errors.js";
 import { Engine } from "./engine.js";
-import { solveDc, tolerancesOf } from "./op.js";
+import { eventNetworks, settleEvents, solveDc, tolerancesOf } from "./op.js";
+import type { EventNetwork } from "../devices/types.js";
 import { TranColumns } from "./tran-output.js";
 import { CONSTCtoK } from "../devices/diode/diode-model.js";
 
@@ -190,6 +191,8 @@ interface Live {
   engine: Engine;
   columns: TranColumns;
   setters: Array<Setter | null>;
+  /** The circuit's event networks (XSPICE digital parts), settled at each point. */
+  events: EventNetwork[];
 }
 
 /**
@@ -210,6 +213,7 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
     engine: new Engine(circuit),
     columns: new TranColumns(circuit),
     setters: axes.map((a) => setterFor(run, circuit, a)),
+    events: eventNetworks(circuit),
   });
   let live = open(run.circuit);
   if (tempAxis >= 0) {
@@ -266,6 +270,12 @@ export function runDcSweep(run: DcRun, sink: DcSink): DcStats {
           const at = axes.map((a, k) => `${a.kind === "temp" ? "TEMP" : a.name} = ${point[k]} ${a.unit}`).join(", ");
           throw new ConvergenceError(`DC sweep: no operating point at ${at} (point ${stats.points + 1}): ${e.message}`);
         }
+      }
+      if (live.events.length > 0) {
+        // the event nodes (XSPICE digital) follow the point's analog solution, as at an operating point
+        settleEvents(engine, live.events, () => {
+          stats.iterations += solveDc(engine, { warm: true }).iterations;
+        });
       }
       prev = Float64Array.from(engine.x);
       if (ji === 0) innerStart = prev;

@@ -7,7 +7,7 @@
 import type { Circuit } from "../circuit/circuit.js";
 import { ConvergenceError } from "../util/errors.js";
 import { Engine, NGSPICE_STOP, type NewtonTolerances } from "./engine.js";
-import { isEliminatedSource, type Device } from "../devices/types.js";
+import { isEliminatedSource, type Device, type EventNetwork } from "../devices/types.js";
 
 export interface OpOptions {
   /**
@@ -394,6 +394,50 @@ class OpRun {
  * (naming the worst nodes) when every strategy fails.
  */
 export function solveDc(engine: Engine, opts: OpOptions = {}): { iterations: number; strategy: OpResult["strategy"] } {
+  const nets = eventNetworks(engine.circuit);
+  if (nets.length === 0) return solveAnalog(engine, opts);
+  // the event nodes first, at the start's analog values (a cold start reads 0 V, as ngspice's first EVTiter)
+  const V0 = opts.warm ? engine.V : new Float64Array(engine.V.length);
+  const x0 = opts.warm ? engine.x : new Float64Array(engine.x.length);
+  for (const n of nets) n.iterate(V0, x0, true);
+  let r = solveAnalog(engine, opts);
+  let iterations = r.iterations;
+  settleEvents(engine, nets, () => {
+    r = solveAnalog(engine, { ...opts, warm: true });
+    iterations += r.iterations;
+  });
+  return { iterations, strategy: r.strategy };
+}
+
+/** The distinct event networks (XSPICE digital parts) of a circuit's devices. */
+export function eventNetworks(c: Circuit): EventNetwork[] {
+  const nets = new Set<EventNetwork>();
+  for (const d of c.devices) {
+    const n = d.eventNetwork?.();
+    if (n) nets.add(n);
+  }
+  return [...nets];
+}
+
+/**
+ * ngspice 39's EVTop after the first analog solution: settle the event nodes
+ * at the analog solution and solve the analog side again (`resolve`) while
+ * an event node changes, at most as many times as the circuit has event
+ * outputs plus one (ngspice's max_op_alternations is its hybrid outputs
+ * plus one; a circuit that needs more oscillates and fails there too).
+ */
+export function settleEvents(engine: Engine, nets: readonly EventNetwork[], resolve: () => void): void {
+  for (let alt = 0; ; alt++) {
+    let changed = false;
+    for (const n of nets) if (n.iterate(engine.V, engine.x, false)) changed = true;
+    if (!changed) return;
+    if (alt >= 100) throw new ConvergenceError("Too many analog/event-driven solution alternations (the XSPICE digital part and the analog circuit do not settle together)", worstNodes(engine));
+    resolve();
+  }
+}
+
+/** Newton and its homotopies for the analog unknowns (the event nodes held). */
+function solveAnalog(engine: Engine, opts: OpOptions): { iterations: number; strategy: OpResult["strategy"] } {
   const c = engine.circuit;
   const tol = tolerancesOf(c);
   const maxIter = opts.maxIter ?? c.options.itl1;

@@ -211,6 +211,20 @@ export interface AcLoadContext {
   c: LoadContext;
 }
 
+/**
+ * The event-driven (XSPICE digital) part of a circuit, which the DC
+ * operating point alternates with the analog solve (ngspice 39's EVTop).
+ */
+export interface EventNetwork {
+  /**
+   * Settle the event nodes at the analog solution (V in V, x the unknowns);
+   * `first`: the operating point's first call (every instance is called).
+   * Returns true when an event node changed, so that the analog side must be
+   * solved again.
+   */
+  iterate(V: Float64Array, x: Float64Array, first: boolean): boolean;
+}
+
 export interface Device {
   /** Lower-case element name as SPICE names it (`r1`, `d.x1.d2`). */
   readonly name: string;
@@ -372,4 +386,10 @@ export interface Device {
    * keeps it.
    */
   tempSweepRefusal?(): string | null;
+  /**
+   * The event-driven network the device belongs to (an XSPICE digital
+   * instance), shared by the devices of one circuit; undefined or null when
+   * it is analog only. The DC analyses alternate it with the analog solve.
+   */
+  eventNetwork?(): EventNetwork | null;
 }

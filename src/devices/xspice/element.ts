@@ -1,6 +1,7 @@
 /** `A` elements: the XSPICE code model device of an elaborated line (line.ts). */
 import type { MakeDevice } from "../kind.js";
 import { XSPICE_MODELS } from "./models.js";
+import { makeDigital } from "./digital/element.js";
 import { XspiceMultiDevice } from "./multi.js";
 import { SXfer } from "./s-xfer.js";
 import { Slew } from "./slew.js";
@@ -8,7 +9,9 @@ import { Hyst } from "./hyst.js";
 import { SineOsc } from "./sine.js";
 import { XspiceDevice, type XDeviceInput } from "./xspice.js";
 
-export const makeXspice: MakeDevice<"a"> = (s, { nodes, internalNode }) => {
+export const makeXspice: MakeDevice<"a"> = (s, ctx) => {
+  if (s.digital) return makeDigital(s, ctx);
+  const { nodes, internalNode } = ctx;
   const def = XSPICE_MODELS[s.model];
   const inputs: XDeviceInput[] = s.inputs.map((u) => (u.kind === "v" ? { kind: "v", p: nodes[u.p], n: nodes[u.n] } : u));
   if (def.makeMulti) {

@@ -18,6 +18,8 @@ import type { SourceValue } from "../sources/waveform.js";
 import { XSPICE_ANALOG_OTHERS, XSPICE_DIGITAL, XSPICE_MODELS, type PortType, type XFileAccess, type XParams } from "./models.js";
 import { readCodeModelFile } from "./file-path.js";
 import { resolveXspiceParams, splitBrackets } from "./card.js";
+import { DIGITAL_MODELS } from "./digital/registry.js";
+import { readDigitalLine, type DigitalPart } from "./digital/line.js";
 
 /** One input of the device: a node-pair voltage (indices into spec.nodes) or the current of a voltage branch (its element name). */
 export type XInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -43,6 +45,8 @@ export interface XspiceSpec {
   nulls?: ReadonlySet<string>;
   loc: SourceLoc;
   nodeToks?: readonly Token[];
+  /** An XSPICE digital model's instance (digital/line.ts): its event side; `nodes` then holds its analog nodes only. */
+  digital?: DigitalPart;
 }
 
 /** The 0 V source measuring a current input port (ngspice's `a1#ibranch_k_l`). */
@@ -57,13 +61,15 @@ export interface ZeroSourceSpec {
   xspicePort: true;
 }
 
-interface Port {
+export interface Port {
   type: PortType;
   nodes: Token[];
   loc: SourceLoc;
+  /** `~node`: an inverted digital port (nodes[0] is the node without the `~`). */
+  invert?: boolean;
 }
 
-interface Conn {
+export interface Conn {
   vector: boolean;
   ports: Port[];
   loc: SourceLoc;
@@ -76,7 +82,7 @@ const TWO_NODE = new Set(["vd", "id", "gd", "hd"]);
 const TYPES = new Set(["v", "vd", "i", "id", "vnam", "g", "gd", "h", "hd", "d", "ud"]);
 
 /** Read the connections and the model name of an `A` line. */
-function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc, defTypes: ReadonlyArray<PortType | undefined> = []): { conns: Conn[]; modelTok: Token } {
+export function readConnections(cardName: string, args: readonly Token[], cardLoc: SourceLoc, defTypes: ReadonlyArray<PortType | undefined> = [], digital = false): { conns: Conn[]; modelTok: Token } {
   const toks = splitBrackets(args);
   const modelTok = toks[toks.length - 1];
   if (!modelTok || modelTok.kind !== "word" || modelTok.text === "]" || modelTok.text === "[" || modelTok.text.startsWith("%")) {
@@ -93,7 +99,7 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
     if (t.kind === "word" && t.text.startsWith("%")) {
       const w = t.lower.slice(1);
       if (!TYPES.has(w)) throw new NetlistError(`${cardName}: unknown port type '${clip(t.text)}' (XSPICE types: %v %vd %i %id %vnam %g %gd %h %hd %d)`, t.loc);
-      if (w === "d" || w === "ud") throw new NetlistError(`${cardName}: digital port type '${t.text}' is not supported (eqspice runs XSPICE analog code models only)`, t.loc);
+      if (w === "ud" || (w === "d" && !digital)) throw new NetlistError(`${cardName}: ${w === "d" ? "digital" : "user-defined"} port type '${t.text}' is not allowed here (${w === "d" ? "this code model is analog" : "eqspice has no user-defined node types"})`, t.loc);
       type = w as PortType;
       i++;
       t = body[i];
@@ -120,7 +126,14 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
       }
     }
     if (nodes.length !== need) throw new NetlistError(`${cardName}: ${type ? `port %${type}` : "a port of the default type (%v)"} takes ${need} node${need > 1 ? "s" : ""}, this one has ${nodes.length}`, loc);
-    if (nodes[0].text.startsWith("~")) throw new NetlistError(`${cardName}: '~' (inverted digital port) is not supported (eqspice runs XSPICE analog code models only)`, nodes[0].loc);
+    if (nodes[0].text.startsWith("~")) {
+      if (!digital || (type && type !== "d")) throw new NetlistError(`${cardName}: '~' (an inverted port) is allowed on digital ports only`, nodes[0].loc);
+      const n = nodes[0];
+      const text = n.text.slice(1);
+      if (!text) throw new NetlistError(`${cardName}: '~' names no node`, n.loc);
+      nodes[0] = { ...n, text, lower: text.toLowerCase(), loc: { ...n.loc, col: n.loc.col + 1 } };
+      return { type: type ?? ("" as PortType), nodes, loc, invert: true };
+    }
     return { type: type ?? ("" as PortType), nodes, loc };
   };
   while (i < body.length) {
@@ -131,7 +144,7 @@ function readConnections(cardName: string, args: readonly Token[], cardLoc: Sour
     if (t.kind === "word" && t.text.startsWith("%") && body[i + 1]?.text === "[") {
       const w = t.lower.slice(1);
       if (!TYPES.has(w)) throw new NetlistError(`${cardName}: unknown port type '${clip(t.text)}'`, t.loc);
-      if (w === "d" || w === "ud") throw new NetlistError(`${cardName}: digital port type '${t.text}' is not supported (eqspice runs XSPICE analog code models only)`, t.loc);
+      if (w === "ud" || (w === "d" && !digital)) throw new NetlistError(`${cardName}: ${w === "d" ? "digital" : "user-defined"} port type '${t.text}' is not allowed here (${w === "d" ? "this code model is analog" : "eqspice has no user-defined node types"})`, t.loc);
       type = w as PortType;
       j = i + 1;
     }
@@ -205,9 +218,11 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   }
   if (!card) throw new NetlistError(`${cardName}: unknown code model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} card)`, modelTok.loc);
   const type = card.type;
+  const ddef = DIGITAL_MODELS[type];
+  if (ddef) return readDigitalLine(cardName, name, args, loc, sc, card, modelTok, ddef);
   const def = XSPICE_MODELS[type];
   if (!def) {
-    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the analog models ${RUN_LIST})`, modelTok.loc);
+    if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the digital models ${Object.keys(DIGITAL_MODELS).join(", ")} at DC, and the analog models ${RUN_LIST})`, modelTok.loc);
     if (XSPICE_ANALOG_OTHERS.has(type)) throw new NetlistError(`${cardName}: XSPICE code model ${type} is not supported (eqspice runs the analog models ${RUN_LIST})`, modelTok.loc);
     throw new NetlistError(`${cardName}: model '${clip(modelTok.text)}' is a ${type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not an XSPICE code model`, modelTok.loc);
   }

@@ -1,0 +1,236 @@
+/**
+ * XSPICE event-driven digital nodes at the DC operating point, as ngspice
+ * 39's evt/ (evtiter.c, evtop.c) and its digital node type (idn/idndig.c).
+ *
+ * A digital value is a state (ZERO 0, ONE 1, UNKNOWN 2) and a strength
+ * (STRONG 0, RESISTIVE 1, HI_IMPEDANCE 2, UNDETERMINED 3), packed as
+ * state + 3 strength (idndig.c's index into its resolution map). Digital
+ * nodes are their own namespace beside the analog nodes: a node that an
+ * analog device also uses is refused (ngspice 39 would bridge it itself).
+ *
+ * A node with one driver takes the driver's value; several drivers resolve
+ * pairwise through idndig.c's map, in the order the instances were read. A
+ * node nobody drives keeps the node type's initial value, ZERO
+ * UNDETERMINED. An input reads the node's state only (`~`: inverted, U stays
+ * U); an inverted output drives the inverted state.
+ *
+ * The iteration (evtiter.c): the instances to call are called, each with the
+ * node values of the pass before; the nodes whose outputs changed are
+ * resolved, and the instances reading a node whose value changed are called
+ * in the next pass, until none is (at most num_outputs + 1 passes). Delays
+ * play no part at DC.
+ */
+import { NetlistError } from "../../../util/errors.js";
+import type { SourceLoc } from "../../../util/errors.js";
+import type { EventNetwork, ResolveContext } from "../../types.js";
+
+export const ZERO = 0;
+export const ONE = 1;
+export const UNKNOWN = 2;
+export const STRONG = 0;
+export const RESISTIVE = 1;
+export const HI_IMPEDANCE = 2;
+export const UNDETERMINED = 3;
+
+/** A digital value: state + 3 strength. */
+export const dval = (state: number, strength: number): number => state + 3 * strength;
+export const stateOf = (v: number): number => v % 3;
+
+const L = ZERO;
+const H = ONE;
+const U = UNKNOWN;
+const s = STRONG;
+const r = RESISTIVE;
+const z = HI_IMPEDANCE;
+const u = UNDETERMINED;
+const e = dval;
+/** idndig.c's resolution map: map[a][b] is the value of a node driven with a and b. */
+const RESOLVE: readonly (readonly number[])[] = [
+  [e(L, s), e(U, s), e(U, s), e(L, s), e(L, s), e(L, s), e(L, s), e(L, s), e(L, s), e(L, s), e(U, s), e(U, s)],
+  [e(U, s), e(H, s), e(U, s), e(H, s), e(H, s), e(H, s), e(H, s), e(H, s), e(H, s), e(U, s), e(H, s), e(U, s)],
+  [e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s), e(U, s)],
+  [e(L, s), e(H, s), e(U, s), e(L, r), e(U, r), e(U, r), e(L, r), e(L, r), e(L, r), e(L, u), e(U, u), e(U, u)],
+  [e(L, s), e(H, s), e(U, s), e(U, r), e(H, r), e(U, r), e(H, r), e(H, r), e(H, r), e(U, u), e(H, u), e(U, u)],
+  [e(L, s), e(H, s), e(U, s), e(U, r), e(U, r), e(U, r), e(U, r), e(U, r), e(U, r), e(U, u), e(U, u), e(U, u)],
+  [e(L, s), e(H, s), e(U, s), e(L, r), e(H, r), e(U, r), e(L, z), e(U, z), e(U, z), e(L, u), e(U, u), e(U, u)],
+  [e(L, s), e(H, s), e(U, s), e(L, r), e(H, r), e(U, r), e(U, z), e(H, z), e(U, z), e(U, u), e(H, u), e(U, u)],
+  [e(L, s), e(H, s), e(U, s), e(L, r), e(H, r), e(U, r), e(U, z), e(U, z), e(U, z), e(U, u), e(U, u), e(U, u)],
+  [e(L, s), e(U, s), e(U, s), e(L, u), e(U, u), e(U, u), e(L, u), e(U, u), e(U, u), e(L, u), e(U, u), e(U, u)],
+  [e(U, s), e(H, s), e(U, s), e(U, u), e(H, u), e(U, u), e(U, u), e(H, u), e(U, u), e(U, u), e(H, u), e(U, u)],
+  [e(U, s), e(U, s), e(U, s), e(U, u), e(U, u), e(U, u), e(U, u), e(U, u), e(U, u), e(U, u), e(U, u), e(U, u)],
+];
+
+/** The value of a node driven by `drivers` (idn_digital_resolve). */
+export function resolveDigital(drivers: readonly number[]): number {
+  let v = drivers[0];
+  for (let i = 1; i < drivers.length; i++) v = RESOLVE[v][drivers[i]];
+  return v;
+}
+
+/** The node type's initial value (idn_digital_initialize). */
+export const DIGITAL_INIT = dval(ZERO, UNDETERMINED);
+
+/** A connection of an instance to a digital node: the node's name (as the circuit knows it), `~` and where it was written. */
+export interface DigitalPin {
+  node: string;
+  invert: boolean;
+  loc: SourceLoc;
+}
+
+/**
+ * An event instance (a gate, a bridge's bit): what the network needs of it.
+ * `evaluate` reads its inputs' states (0/1/2, inversion applied; NULL ports
+ * read -1) and writes its outputs' values (state + 3 strength, before the
+ * output's inversion) into `outs`; a hybrid reads the analog solution too.
+ */
+export interface EventInstance {
+  readonly name: string;
+  /** Digital inputs, in the model's port order (null: a NULL port). */
+  readonly dIn: ReadonlyArray<DigitalPin | null>;
+  /** Digital outputs (null: a NULL port, which drives nothing). */
+  readonly dOut: ReadonlyArray<DigitalPin | null>;
+  /** True when it reads analog voltages (adc_bridge): called at every alternation. */
+  readonly hybridIn: boolean;
+  /** `first`: the operating point's first call (XSPICE's INIT), where flip-flops take their ic. */
+  evaluate(ins: Int8Array, outs: Uint8Array, V: Float64Array, x: Float64Array, first: boolean): void;
+  /** The network's node values of its inputs changed: a hybrid output (dac_bridge) reads them here. */
+  settle?(ins: Int8Array): void;
+}
+
+const networks = new WeakMap<ResolveContext, DigitalNetwork>();
+
+/** The digital network of the circuit being built (one per ResolveContext, shared by its event instances). */
+export function networkOf(ctx: ResolveContext): DigitalNetwork {
+  let n = networks.get(ctx);
+  if (!n) {
+    n = new DigitalNetwork();
+    networks.set(ctx, n);
+  }
+  return n;
+}
+
+interface InstanceRec {
+  inst: EventInstance;
+  ins: Int8Array;
+  outs: Uint8Array;
+  inNodes: Int32Array;
+  outNodes: Int32Array;
+}
+
+/** The digital nodes and event instances of one circuit, and their iteration (evtiter.c) and alternation step (evtop.c). */
+export class DigitalNetwork implements EventNetwork {
+  private readonly index = new Map<string, number>();
+  private readonly recs: InstanceRec[] = [];
+  /** Per node: its resolved value, its drivers (instance, output) and its readers. */
+  private values: number[] = [];
+  private drivers: Array<Array<[number, number]>> = [];
+  private readers: number[][] = [];
+  private outputs = 0;
+
+  /**
+   * Add an instance: its digital nodes must not be analog nodes (`ctx.node`
+   * knows those), which is where ngspice 39 would insert a bridge itself.
+   */
+  add(inst: EventInstance, ctx: ResolveContext): void {
+    const node = (p: DigitalPin): number => {
+      if (ctx.node(p.node) !== undefined) {
+        throw new NetlistError(`${inst.name}: '${p.node}' is a digital (event) node of this XSPICE digital model and an analog node of another element: connect them through an adc_bridge or dac_bridge (eqspice does not insert ngspice's automatic bridges)`, p.loc);
+      }
+      let k = this.index.get(p.node);
+      if (k === undefined) {
+        k = this.values.length;
+        this.index.set(p.node, k);
+        this.values.push(DIGITAL_INIT);
+        this.drivers.push([]);
+        this.readers.push([]);
+      }
+      return k;
+    };
+    const id = this.recs.length;
+    const inNodes = Int32Array.from(inst.dIn.map((p) => (p ? node(p) : -1)));
+    const outNodes = Int32Array.from(inst.dOut.map((p) => (p ? node(p) : -1)));
+    inNodes.forEach((k) => {
+      if (k >= 0 && !this.readers[k].includes(id)) this.readers[k].push(id);
+    });
+    outNodes.forEach((k, o) => {
+      if (k >= 0) {
+        this.drivers[k].push([id, o]);
+        this.outputs++;
+      }
+    });
+    this.recs.push({ inst, ins: new Int8Array(inst.dIn.length), outs: new Uint8Array(inst.dOut.length).fill(DIGITAL_INIT), inNodes, outNodes });
+  }
+
+  /** The input states of instance record `r` from the node values (inversion applied; NULL: -1). */
+  private gather(r: InstanceRec): void {
+    for (let j = 0; j < r.inNodes.length; j++) {
+      const k = r.inNodes[j];
+      if (k < 0) {
+        r.ins[j] = -1;
+        continue;
+      }
+      const st = stateOf(this.values[k]);
+      r.ins[j] = r.inst.dIn[j]!.invert && st !== UNKNOWN ? 1 - st : st;
+    }
+  }
+
+  /**
+   * One event iteration at the analog solution (V, x): call every instance
+   * (`first`) or the hybrids that read analog voltages, then those whose
+   * inputs changed, until the nodes settle. Returns true when a node's value
+   * changed (the analog side must be solved again). Throws when the nodes do
+   * not settle in num_outputs + 1 passes (a ring oscillator at DC).
+   */
+  iterate(V: Float64Array, x: Float64Array, first: boolean): boolean {
+    let toCall = new Set<number>();
+    this.recs.forEach((r, i) => {
+      if (first || r.inst.hybridIn) toCall.add(i);
+    });
+    let changed = false;
+    const maxPasses = this.outputs + 1;
+    for (let pass = 0; toCall.size > 0; pass++) {
+      if (pass >= maxPasses) {
+        const names = [...toCall].map((i) => this.recs[i].inst.name).join(", ");
+        throw new Error(`XSPICE digital nodes did not settle at the operating point in ${maxPasses} event passes (instances still changing: ${names}); ngspice 39 fails the same way`);
+      }
+      const touched = new Set<number>();
+      for (const i of toCall) {
+        const r = this.recs[i];
+        this.gather(r);
+        r.inst.evaluate(r.ins, r.outs, V, x, first && pass === 0);
+        r.outNodes.forEach((k, o) => {
+          if (k >= 0) touched.add(k);
+          void o;
+        });
+      }
+      const next = new Set<number>();
+      for (const k of touched) {
+        const vals = this.drivers[k].map(([id, o]) => {
+          const rec = this.recs[id];
+          const v = rec.outs[o];
+          return rec.inst.dOut[o]!.invert && stateOf(v) !== UNKNOWN ? v + (stateOf(v) === ZERO ? 1 : -1) : v;
+        });
+        const nv = resolveDigital(vals);
+        if (nv !== this.values[k]) {
+          this.values[k] = nv;
+          changed = true;
+          for (const id of this.readers[k]) next.add(id);
+        }
+      }
+      toCall = next;
+    }
+    for (const r of this.recs) {
+      if (r.inst.settle) {
+        this.gather(r);
+        r.inst.settle(r.ins);
+      }
+    }
+    return changed;
+  }
+
+  /** A digital node's value (state + 3 strength), by its name as the circuit knows it; undefined for no such node. */
+  value(node: string): number | undefined {
+    const k = this.index.get(node);
+    return k === undefined ? undefined : this.values[k];
+  }
+}

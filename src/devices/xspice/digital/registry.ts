@@ -1,0 +1,6 @@
+/** The XSPICE digital code models eqspice runs at DC, by model type (models.ts). */
+import { BRIDGES } from "./bridges.js";
+import { GATES } from "./gates.js";
+import type { DigitalModelDef } from "./models.js";
+
+export const DIGITAL_MODELS: Record<string, DigitalModelDef> = { ...BRIDGES, ...GATES };
