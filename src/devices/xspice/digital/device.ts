@@ -49,6 +49,11 @@ export class EventDevice implements Device, EventInstance {
 
   addCurrents(_V: Float64Array, _x: Float64Array, _time: number, _out: Float64Array): void {}
 
+  /** No small-signal model: acRefusal says why an AC analysis refuses it. */
+  acLoad(): void {
+    throw new Error(this.acRefusal() ?? this.name);
+  }
+
   transientRefusal(): string | null {
     return `${this.name}: XSPICE digital model ${this.model} runs at the DC operating point and .dc sweeps only (its event-driven transient, with delays, is not modelled)`;
   }

@@ -20,7 +20,7 @@
  * in the next pass, until none is (at most num_outputs + 1 passes). Delays
  * play no part at DC.
  */
-import { NetlistError } from "../../../util/errors.js";
+import { ConvergenceError, NetlistError } from "../../../util/errors.js";
 import type { SourceLoc } from "../../../util/errors.js";
 import type { EventNetwork, ResolveContext } from "../../types.js";
 
@@ -115,17 +115,35 @@ interface InstanceRec {
   outs: Uint8Array;
   inNodes: Int32Array;
   outNodes: Int32Array;
+  /** Per output: its index among its node's drivers. */
+  outSub: Int32Array;
+  /** Per output: the network's output number (for the changed list). */
+  outId: Int32Array;
 }
 
-/** The digital nodes and event instances of one circuit, and their iteration (evtiter.c) and alternation step (evtop.c). */
+/**
+ * The digital nodes and event instances of one circuit, and their iteration
+ * at DC exactly as evtiter.c / evtload.c run it: an instance's output is
+ * compared with the node's stored value when the instance is called, and a
+ * node with one driver takes the new value at once (the instances called
+ * later in the same pass read it); a node with several drivers stores the
+ * driver's value and is resolved at the start of the next pass, which is
+ * also when an inverted input's copy of the node is made (it starts at the
+ * initial ZERO, not inverted, as ngspice's).
+ */
 export class DigitalNetwork implements EventNetwork {
   private readonly index = new Map<string, number>();
   private readonly recs: InstanceRec[] = [];
-  /** Per node: its resolved value, its drivers (instance, output) and its readers. */
+  /** Per node: its value (rhsold's node_value), its inverted copy, its drivers' values, its readers. */
   private values: number[] = [];
-  private drivers: Array<Array<[number, number]>> = [];
+  private inverted: number[] = [];
+  private driverVals: number[][] = [];
   private readers: number[][] = [];
-  private outputs = 0;
+  /** The changed outputs (instance, output), in order, and their flags by output number. */
+  private changed: Array<[number, number]> = [];
+  private changedFlag: boolean[] = [];
+  private toCall: number[] = [];
+  private toCallFlag: boolean[] = [];
 
   /**
    * Add an instance: its digital nodes must not be analog nodes (`ctx.node`
@@ -141,7 +159,8 @@ export class DigitalNetwork implements EventNetwork {
         k = this.values.length;
         this.index.set(p.node, k);
         this.values.push(DIGITAL_INIT);
-        this.drivers.push([]);
+        this.inverted.push(DIGITAL_INIT);
+        this.driverVals.push([]);
         this.readers.push([]);
       }
       return k;
@@ -152,72 +171,122 @@ export class DigitalNetwork implements EventNetwork {
     inNodes.forEach((k) => {
       if (k >= 0 && !this.readers[k].includes(id)) this.readers[k].push(id);
     });
+    const outSub = new Int32Array(outNodes.length).fill(-1);
+    const outId = new Int32Array(outNodes.length).fill(-1);
     outNodes.forEach((k, o) => {
-      if (k >= 0) {
-        this.drivers[k].push([id, o]);
-        this.outputs++;
-      }
+      if (k < 0) return;
+      outSub[o] = this.driverVals[k].length;
+      this.driverVals[k].push(DIGITAL_INIT);
+      outId[o] = this.changedFlag.length;
+      this.changedFlag.push(false);
     });
-    this.recs.push({ inst, ins: new Int8Array(inst.dIn.length), outs: new Uint8Array(inst.dOut.length).fill(DIGITAL_INIT), inNodes, outNodes });
+    this.toCallFlag.push(false);
+    this.recs.push({ inst, ins: new Int8Array(inst.dIn.length), outs: new Uint8Array(inst.dOut.length).fill(DIGITAL_INIT), inNodes, outNodes, outSub, outId });
   }
 
-  /** The input states of instance record `r` from the node values (inversion applied; NULL: -1). */
+  /** The input states of instance record `r` from the node values (an inverted input reads the node's inverted copy; NULL: -1). */
   private gather(r: InstanceRec): void {
     for (let j = 0; j < r.inNodes.length; j++) {
       const k = r.inNodes[j];
-      if (k < 0) {
-        r.ins[j] = -1;
-        continue;
-      }
-      const st = stateOf(this.values[k]);
-      r.ins[j] = r.inst.dIn[j]!.invert && st !== UNKNOWN ? 1 - st : st;
+      r.ins[j] = k < 0 ? -1 : stateOf(r.inst.dIn[j]!.invert ? this.inverted[k] : this.values[k]);
     }
   }
 
-  /**
-   * One event iteration at the analog solution (V, x): call every instance
-   * (`first`) or the hybrids that read analog voltages, then those whose
-   * inputs changed, until the nodes settle. Returns true when a node's value
-   * changed (the analog side must be solved again). Throws when the nodes do
-   * not settle in num_outputs + 1 passes (a ring oscillator at DC).
-   */
-  iterate(V: Float64Array, x: Float64Array, first: boolean): boolean {
-    let toCall = new Set<number>();
-    this.recs.forEach((r, i) => {
-      if (first || r.inst.hybridIn) toCall.add(i);
-    });
-    let changed = false;
-    const maxPasses = this.outputs + 1;
-    for (let pass = 0; toCall.size > 0; pass++) {
-      if (pass >= maxPasses) {
-        const names = [...toCall].map((i) => this.recs[i].inst.name).join(", ");
-        throw new Error(`XSPICE digital nodes did not settle at the operating point in ${maxPasses} event passes (instances still changing: ${names}); ngspice 39 fails the same way`);
+  /** Call instance i (EVTload at DC): its outputs go to the nodes' stored values, the changed ones to the changed list. */
+  private call(i: number, V: Float64Array, x: Float64Array, first: boolean): void {
+    const r = this.recs[i];
+    this.gather(r);
+    r.inst.evaluate(r.ins, r.outs, V, x, first);
+    for (let o = 0; o < r.outNodes.length; o++) {
+      const k = r.outNodes[o];
+      if (k < 0) continue;
+      const v = r.inst.dOut[o]!.invert ? invertValue(r.outs[o]) : r.outs[o];
+      const dv = this.driverVals[k];
+      let same: boolean;
+      if (dv.length > 1) {
+        same = dv[r.outSub[o]] === v;
+        dv[r.outSub[o]] = v;
+      } else {
+        same = this.values[k] === v;
+        this.values[k] = v;
       }
-      const touched = new Set<number>();
-      for (const i of toCall) {
+      if (!same && !this.changedFlag[r.outId[o]]) {
+        this.changedFlag[r.outId[o]] = true;
+        this.changed.push([i, o]);
+      }
+    }
+  }
+
+  /** evtiter.c: passes of (changed outputs -> nodes -> readers -> calls) until a pass changes no output. */
+  private iter(V: Float64Array, x: Float64Array, first: boolean): void {
+    const maxPasses = this.changedFlag.length + 1;
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const nodes: number[] = [];
+      const seen = new Set<number>();
+      for (const [i, o] of this.changed) {
         const r = this.recs[i];
-        this.gather(r);
-        r.inst.evaluate(r.ins, r.outs, V, x, first && pass === 0);
-        r.outNodes.forEach((k, o) => {
-          if (k >= 0) touched.add(k);
-          void o;
-        });
-      }
-      const next = new Set<number>();
-      for (const k of touched) {
-        const vals = this.drivers[k].map(([id, o]) => {
-          const rec = this.recs[id];
-          const v = rec.outs[o];
-          return rec.inst.dOut[o]!.invert && stateOf(v) !== UNKNOWN ? v + (stateOf(v) === ZERO ? 1 : -1) : v;
-        });
-        const nv = resolveDigital(vals);
-        if (nv !== this.values[k]) {
-          this.values[k] = nv;
-          changed = true;
-          for (const id of this.readers[k]) next.add(id);
+        this.changedFlag[r.outId[o]] = false;
+        const k = r.outNodes[o];
+        if (!seen.has(k)) {
+          seen.add(k);
+          nodes.push(k);
         }
       }
-      toCall = next;
+      this.changed = [];
+      for (const k of nodes) {
+        let equal = false;
+        if (this.driverVals[k].length > 1) {
+          const nv = resolveDigital(this.driverVals[k]);
+          equal = nv === this.values[k];
+          this.values[k] = nv;
+        }
+        if (!equal) {
+          this.inverted[k] = invertValue(this.values[k]);
+          for (const id of this.readers[k]) {
+            if (!this.toCallFlag[id]) {
+              this.toCallFlag[id] = true;
+              this.toCall.push(id);
+            }
+          }
+        }
+      }
+      const calls = this.toCall;
+      this.toCall = [];
+      for (const i of calls) {
+        this.toCallFlag[i] = false;
+        this.call(i, V, x, first);
+      }
+      if (this.changed.length === 0) return;
+    }
+    const names = [...new Set(this.changed.map(([i]) => this.recs[i].inst.name))].join(", ");
+    throw new ConvergenceError(`XSPICE digital nodes did not settle at the operating point in ${maxPasses} event passes (instances still changing: ${names}); ngspice 39 stops there too ("Too many iteration passes in event-driven circuits")`);
+  }
+
+  /**
+   * At the operating point's start (`first`): call every instance and
+   * iterate (ngspice's first EVTiter). Later (EVTcall_hybrids): call the
+   * instances that read analog values at the solution (V, x) and, when one
+   * changed an output, iterate. Returns true when an output changed, so that
+   * the analog side must be solved again. Throws when the nodes do not
+   * settle (a ring oscillator at DC).
+   */
+  iterate(V: Float64Array, x: Float64Array, first: boolean): boolean {
+    let changed: boolean;
+    if (first) {
+      for (let i = 0; i < this.recs.length; i++) {
+        if (!this.toCallFlag[i]) {
+          this.toCallFlag[i] = true;
+          this.toCall.push(i);
+        }
+      }
+      this.iter(V, x, true);
+      changed = true;
+    } else {
+      this.recs.forEach((r, i) => {
+        if (r.inst.hybridIn) this.call(i, V, x, false);
+      });
+      changed = this.changed.length > 0;
+      if (changed) this.iter(V, x, false);
     }
     for (const r of this.recs) {
       if (r.inst.settle) {
@@ -233,4 +302,10 @@ export class DigitalNetwork implements EventNetwork {
     const k = this.index.get(node);
     return k === undefined ? undefined : this.values[k];
   }
+}
+
+/** idn_digital_invert: ZERO <-> ONE, UNKNOWN stays; the strength kept. */
+function invertValue(v: number): number {
+  const st = stateOf(v);
+  return st === UNKNOWN ? v : v - st + (1 - st);
 }

@@ -1,0 +1,228 @@
+/**
+ * XSPICE digital code models at the DC operating point (and .dc sweeps)
+ * against a live ngspice 39: adc_bridge -> gates -> dac_bridge chains around
+ * the thresholds, every gate's truth table with U, tristates, pulls and
+ * open collectors on shared nodes (ngspice's resolution), feedback through
+ * the analog circuit (the alternation of evtop.c), vectors, `~`, subcircuits;
+ * plus bad lines as NetlistErrors at file:line:col and the analyses that
+ * refuse digital models.
+ */
+import { describe, expect, it } from "vitest";
+import { acSweepFromText, loadCircuitFromText, operatingPoint, transient } from "../src/api.js";
+
+const opFromText = (text: string) => operatingPoint(loadCircuitFromText(text, "t.cir"));
+import { NetlistError } from "../src/util/errors.js";
+import { describeNgspice, itNgspice } from "./helpers/ngspice.js";
+import { ngspiceDecks } from "./helpers/ngspice-compare.js";
+
+const { compare, compareDc } = ngspiceDecks("xspice-digital");
+
+/** A two-input chain: two analog inputs through adc bridges, every gate, and a dac per gate output into a load. */
+const GATES = ["d_and", "d_nand", "d_or", "d_nor", "d_xor", "d_xnor"];
+const chain = (va: number, vb: number): string[] => [
+  "gate chain",
+  `va a 0 ${va}`,
+  `vb b 0 ${vb}`,
+  "ra a 0 1k",
+  "a0 [a b] [da db] adc",
+  ...GATES.map((_, i) => `ag${i} [da db] o${i} m${i}`),
+  "abuf da ob dbuf",
+  "ainv db oi dinv",
+  `adac [${GATES.map((_, i) => `o${i}`).join(" ")} ob oi] [${GATES.map((_, i) => `y${i}`).join(" ")} yb yi] dac`,
+  ...GATES.map((_, i) => `ry${i} y${i} 0 ${1 + i}k`),
+  "ryb yb 0 1k",
+  "ryi yi z 1k",
+  "rz z 0 3k",
+  ".model adc adc_bridge(in_low=0.3 in_high=0.7)",
+  ...GATES.map((g, i) => `.model m${i} ${g}`),
+  ".model dbuf d_buffer",
+  ".model dinv d_inverter",
+  ".model dac dac_bridge(out_low=0.2 out_high=3.3)",
+];
+const chainDeck = chain;
+
+describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
+  itNgspice("adc_bridge -> gates -> dac_bridge around the thresholds (0, 1, U on each input)", () => {
+    for (const va of [0, 0.29, 0.3, 0.31, 0.5, 0.69, 0.7, 0.71, 2]) {
+      for (const vb of [0.1, 0.5, 1]) {
+        const eq = compare(`chain-${va}-${vb}`, chainDeck(va, vb));
+        // every output is at one of the dac's levels (0.2, 3.3 or the middle, 1.75)
+        expect([0.2, 3.3, 1.75].some((v) => Math.abs(eq.y0 - v) < 1e-12)).toBe(true);
+      }
+    }
+  });
+
+  itNgspice("~ inversions on inputs and outputs, vectors of 3, a subcircuit's digital nodes", () => {
+    compare("invert", [
+      "inversions",
+      "va a 0 1",
+      "vb b 0 0",
+      "vc c 0 0.5",
+      "a0 [a b c] [da db dc] adc",
+      "a1 [~da db ~db] o1 and3",
+      "a2 [da ~db] ~o2 or2",
+      "a3 ~dc o3 buf",
+      "a4 [o1 o2 o3 ~o1] [y1 y2 y3 y4] dac",
+      "x1 a y5 sub",
+      ".subckt sub in out",
+      "a1 [in] [d] adc",
+      "a2 ~d e buf",
+      "a3 [e] [out] dac",
+      "r1 out 0 1k",
+      ".ends",
+      "r1 y1 0 1k",
+      "r2 y2 0 1k",
+      "r3 y3 0 1k",
+      "r4 y4 0 1k",
+      ".model adc adc_bridge(in_low=0.2 in_high=0.8)",
+      ".model and3 d_and",
+      ".model or2 d_or",
+      ".model buf d_buffer",
+      ".model dac dac_bridge(out_low=-1 out_high=2 out_undef=0.7)",
+    ]);
+  });
+
+  itNgspice("tristate enable 0 / 1 / U, pullup and pulldown against strong drivers, open collector and emitter", () => {
+    for (const en of [0, 0.5, 1]) {
+      for (const vin of [0, 1]) {
+        compare(`tristate-${en}-${vin}`, [
+          "tristate",
+          `ve e 0 ${en}`,
+          `vi i 0 ${vin}`,
+          "a0 [e i] [de di] adc",
+          "a1 di de bus tri",
+          "a2 bus pu",
+          "a3 di de bus2 tri",
+          "a4 bus2 pd",
+          "a5 di de bus3 tri",
+          "a6 [bus bus2 bus3] [y1 y2 y3] dac",
+          // a strong driver against a pullup on one node, and two strong drivers that disagree
+          "a7 di bus4 buf",
+          "a8 bus4 pu",
+          "a9 di bus5 buf",
+          "a10 di bus5 inv",
+          // open collector with a pullup (wired AND), open emitter with a pulldown
+          "a11 di oc occ",
+          "a12 de oc occ",
+          "a13 oc pu",
+          "a14 di oe oee",
+          "a15 oe pd",
+          "a16 [bus4 bus5 oc oe] [y4 y5 y6 y7] dac",
+          ...[1, 2, 3, 4, 5, 6, 7].map((k) => `r${k} y${k} 0 ${k}k`),
+          ".model adc adc_bridge(in_low=0.25 in_high=0.75)",
+          ".model tri d_tristate",
+          ".model pu d_pullup",
+          ".model pd d_pulldown",
+          ".model buf d_buffer",
+          ".model inv d_inverter",
+          ".model occ d_open_c",
+          ".model oee d_open_e",
+          ".model dac dac_bridge(out_low=0 out_high=5)",
+        ]);
+      }
+    }
+  });
+
+  itNgspice("feedback through the analog circuit: the alternation settles ZERO, ONE or U", () => {
+    for (const v of [0.4, 0.8, 1.2, 1.8, 2.5]) {
+      compare(`feedback-${v}`, [
+        "feedback",
+        `v1 s 0 ${v}`,
+        "r1 s n 1k",
+        "r2 y n 1k",
+        "a1 [n] [d] adc",
+        "a2 d e buf",
+        "a3 [e] [y] dac",
+        ".model adc adc_bridge(in_low=0.3 in_high=0.9)",
+        ".model buf d_buffer",
+        ".model dac dac_bridge(out_low=0 out_high=1)",
+      ]);
+    }
+    // a dac with a current output feeding back into the adc's node, and an adc reading a current (%vnam)
+    compare("feedback-i", [
+      "feedback current",
+      "v1 s 0 1",
+      "vm s m 0",
+      "r1 m n 1k",
+      "r2 n 0 1k",
+      "a1 [%vnam vm] [d] adc",
+      "a2 d e inv",
+      "a3 [e] [%i(n)] dac",
+      ".model adc adc_bridge(in_low=0.2m in_high=0.4m)",
+      ".model inv d_inverter",
+      ".model dac dac_bridge(out_low=0 out_high=-0.2m)",
+    ]);
+  });
+
+  itNgspice("loops of gates settle as ngspice's event passes leave them (two inverters, a NAND SR latch, ~ in the loop)", () => {
+    for (const [vs, vr] of [[1, 1], [0, 1], [1, 0], [0, 0], [0.5, 1]]) {
+      compare(`latch-${vs}-${vr}`, [
+        "latches",
+        `vs s 0 ${vs}`,
+        `vr r 0 ${vr}`,
+        "a0 [s r] [ds dr] adc",
+        "a1 d e inv",
+        "a2 e d inv",
+        "a3 [ds qb] q nand",
+        "a4 [dr q] qb nand",
+        "a5 [~q ds] w nand",
+        "a6 [w dr] ~v nand",
+        "a7 [d e q qb w v] [y1 y2 y3 y4 y5 y6] dac",
+        ...[1, 2, 3, 4, 5, 6].map((k) => `r${k} y${k} 0 1k`),
+        ".model adc adc_bridge",
+        ".model inv d_inverter",
+        ".model nand d_nand",
+        ".model dac dac_bridge",
+      ]);
+    }
+  });
+
+  itNgspice(".dc sweep of a chain through the thresholds", () => {
+    compareDc("chain-sweep", chainDeck(0, 0.5), "va 0 1 0.02");
+  });
+});
+
+describe("XSPICE digital models: refusals and bad lines", () => {
+  const err = (text: string): NetlistError => {
+    try {
+      loadCircuitFromText(text, "bad.cir");
+    } catch (e) {
+      expect(e).toBeInstanceOf(NetlistError);
+      return e as NetlistError;
+    }
+    throw new Error("no error");
+  };
+  const A = ".model adc adc_bridge\n.model an d_and\n.model dac dac_bridge\n";
+  it("names file:line:col", () => {
+    // an analog node on a digital port
+    expect(err(`t\nv1 a 0 1\na1 [a b] y an\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*'a' is a digital \(event\) node.*analog node/);
+    // a dac's analog output used as a digital node elsewhere
+    expect(err(`t\nv1 a 0 1\na0 [a] [d] adc\na1 [d d] y an\na2 [y] [z] dac\na3 [z d] w an\nr1 z 0 1\n${A}.end\n`).message).toMatch(/bad\.cir:6:5.*'z' is a digital/);
+    // a wrong port type
+    expect(err(`t\nv1 a 0 1\na1 [%v a b] y an\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*%v is not allowed on port 'in' of d_and/);
+    expect(err(`t\nv1 a 0 1\na1 [a] [%d b] dac\n${A}.end\n`).message).toMatch(/bad\.cir:3:9.*%d is not allowed on port 'out' of dac_bridge/);
+    // a scalar where the gate takes a vector, too few inputs, NULL
+    expect(err(`t\nv1 a 0 1\na1 a y an\n${A}.end\n`).message).toMatch(/bad\.cir:3:4.*port 'in' of d_and is a vector/);
+    expect(err(`t\nv1 a 0 1\na1 [b] y an\n${A}.end\n`).message).toMatch(/bad\.cir:3:4.*needs at least 2 ports/);
+    expect(err(`t\nv1 a 0 1\na1 [b c] NULL an\n${A}.end\n`).message).toMatch(/bad\.cir:3:10.*may not be NULL/);
+    // bridges of two sizes, ~ on an analog port, an unknown parameter
+    expect(err(`t\nv1 a 0 1\na1 [a a] [d] adc\n${A}.end\n`).message).toMatch(/bad\.cir:3:10.*one size/);
+    expect(err(`t\nv1 a 0 1\na1 [~a] [d] adc\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*'~'.*digital ports only/);
+    expect(err(`t\nv1 a 0 1\na1 [b c] y an\n.model an d_and(rise=1n)\n.end\n`).message).toMatch(/bad\.cir:4:22.*unknown d_and parameter 'rise'/);
+    // digital models eqspice does not run
+    for (const [m, card] of [["d_osc", "d_osc(cntl_array=[0 1] freq_array=[1 2])"], ["d_source", 'd_source(input_file="x")'], ["d_state", 'd_state(state_file="x")'], ["d_lut", 'd_lut(table_values="01")']]) {
+      expect(err(`t\nv1 a 0 1\na1 [b c] y m1\n.model m1 ${card}\n.end\n`).message).toMatch(new RegExp(`bad\\.cir:3:12.*XSPICE digital code model ${m} is not supported`));
+    }
+  });
+
+  const DECK = "t\nv1 a 0 1\nr1 a 0 1k\na1 [a] [d] adc\na2 d e inv\na3 [e] [y] dac\nr2 y 0 1k\n.model adc adc_bridge\n.model inv d_inverter\n.model dac dac_bridge\n";
+  it("an operating point runs; a transient and an AC analysis refuse, naming the model", () => {
+    expect(opFromText(DECK + ".end\n").nodes.y).toBe(0);
+    expect(() => transient(loadCircuitFromText(DECK + ".end\n", "t.cir"), { tstop: 1e-6, tstep: 1e-8 })).toThrow(/a1: XSPICE digital model adc_bridge runs at the DC operating point and \.dc sweeps only/);
+    expect(() => acSweepFromText(DECK + "v2 b 0 ac 1\nr3 b 0 1\n.ac dec 1 1 10\n.end\n")).toThrow(/XSPICE digital model .* \(an AC analysis/);
+  });
+
+  it("a ring of three inverters at DC does not settle: an error (as ngspice's), not a silent answer", () => {
+    expect(() => opFromText("t\nv1 a 0 1\nr1 a 0 1k\na1 d e inv\na2 e f inv\na3 f d inv\n.model inv d_inverter\n.end\n")).toThrow(/did not settle.*Too many iteration passes/);
+  });
+});
