@@ -177,6 +177,38 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
     }
   });
 
+  itNgspice("flip-flops and latches at DC: ic, then set / reset (NULL reads ZERO), latches' enable", () => {
+    const FF = [
+      ["d_dff", "dd dc"],
+      ["d_jkff", "dd de dc"],
+      ["d_tff", "dd dc"],
+      ["d_srff", "dd de dc"],
+      ["d_dlatch", "dd de"],
+      ["d_srlatch", "dd de dc"],
+    ];
+    for (const ic of [0, 1, 2]) {
+      for (const [vs, vr] of [[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0]]) {
+        for (const [vd, ve] of [[1, 1], [0, 1], [1, 0]]) {
+          const lines = [
+            "flip-flops",
+            `vs s 0 ${vs}`,
+            `vr r 0 ${vr}`,
+            `vd d 0 ${vd}`,
+            `ve e 0 ${ve}`,
+            "vc c 0 0",
+            "a0 [s r d e c] [ds dr dd de dc] adc",
+          ];
+          FF.forEach(([m, ins], i) => {
+            lines.push(`af${i} ${ins} ds dr q${i} qn${i} m${i}`, `ag${i} ${ins} NULL dr ~p${i} NULL m${i}`, `.model m${i} ${m}(ic=${ic})`);
+            lines.push(`ad${i} [q${i} qn${i} p${i}] [y${i} z${i} w${i}] dac`, `ry${i} y${i} 0 1k`, `rz${i} z${i} 0 1k`, `rw${i} w${i} 0 1k`);
+          });
+          lines.push(".model adc adc_bridge", ".model dac dac_bridge(out_low=0 out_high=2)");
+          compare(`ff-${ic}-${vs}-${vr}-${vd}-${ve}`, lines);
+        }
+      }
+    }
+  });
+
   itNgspice(".dc sweep of a chain through the thresholds", () => {
     compareDc("chain-sweep", chainDeck(0, 0.5), "va 0 1 0.02");
   });
