@@ -209,6 +209,56 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
     }
   });
 
+  itNgspice("ngspice's own decks (examples/xspice/original-examples, .tran dropped): digital_models, digital_invert, mixed_io_size", () => {
+    compare("digital_models.deck", [
+      "Digital models",
+      "v1 1 0 0.0 pulse(0 1 2e-8 1e-9 1e-9)",
+      "r1 1 0 1k",
+      "a1 [1] [2] atod1",
+      ".model atod1 adc_bridge (in_low=0.25 in_high=0.75",
+      "+                        rise_delay=1e-9  fall_delay=1e-9)",
+      "a2 [2 3] 3 nand",
+      ".model nand d_nand (rise_delay=1e-9 fall_delay=1e-9)",
+    ]);
+    const inv = compare("digital_invert.deck", [
+      "Digital inversions",
+      "v1 1 0 0.0 pulse(0 1 0 1e-8 1e-8 0.25e-6 0.5e-6)",
+      "r1 1 0 1k",
+      "a1 [1] [2] adc",
+      ".model adc adc_bridge",
+      "a2  2  3 inv",
+      "a3  2 ~4 inv",
+      "a4 ~2  5 inv",
+      "a5 ~2 ~6 inv",
+      ".model inv d_inverter",
+      "a6 [2 ~4] 7 nand",
+      ".model nand d_nand",
+      "a8 [2 3 4 5 6 7] [12 13 14 15 16 17] dac",
+      ".model dac dac_bridge",
+    ]);
+    expect([12, 13, 14, 15, 16, 17].map((k) => inv[String(k)])).toEqual([0, 1, 0, 0, 1, 1]);
+    compare("mixed_io_size.deck", [
+      "Mixed IO sizes",
+      "v1 1 0 0.0 pulse(0 1 1e-4)",
+      "r1 1 0 1k",
+      "v2 2 0 0.0 sin(0 1 2k)",
+      "r2 2 0 1k",
+      "abridge1 [1] [enable] atod",
+      ".model atod adc_bridge",
+      "aosc [enable clk] clk nand",
+      ".model nand d_nand (rise_delay=1e-4 fall_delay=1e-4)",
+      "ainv clk clk_bar inv",
+      ".model inv d_inverter (rise_delay=1e-5 fall_delay=1e-5)",
+      "adac [clk clk_bar] [3 4] dac",
+      ".model dac dac_bridge (t_rise=1e-5 t_fall=1e-5)",
+      "asum [1 2 3 4] 5 sum",
+      ".model sum summer",
+      "r3 3 0 1k",
+      "r4 4 0 1k",
+      "r5 5 0 1k",
+    ]);
+  });
+
   itNgspice(".dc sweep of a chain through the thresholds", () => {
     compareDc("chain-sweep", chainDeck(0, 0.5), "va 0 1 0.02");
   });
@@ -252,6 +302,12 @@ describe("XSPICE digital models: refusals and bad lines", () => {
     expect(opFromText(DECK + ".end\n").nodes.y).toBe(0);
     expect(() => transient(loadCircuitFromText(DECK + ".end\n", "t.cir"), { tstop: 1e-6, tstep: 1e-8 })).toThrow(/a1: XSPICE digital model adc_bridge runs at the DC operating point and \.dc sweeps only/);
     expect(() => acSweepFromText(DECK + "v2 b 0 ac 1\nr3 b 0 1\n.ac dec 1 1 10\n.end\n")).toThrow(/XSPICE digital model .* \(an AC analysis/);
+  });
+
+  it("training refuses a circuit with digital models", async () => {
+    const { EqModel } = await import("../src/train/model.js");
+    const c = loadCircuitFromText("t\n*@input V1\n*@output y\n*@train R1\nv1 a 0 1\nr1 a y 1k\nr2 y 0 1k\na1 [a] [d] adc\na2 d e inv\na3 [e] [z] dac\nr3 z 0 1k\n.model adc adc_bridge\n.model inv d_inverter\n.model dac dac_bridge\n.end\n", "t.cir");
+    expect(() => new EqModel(c)).toThrow(/XSPICE digital models: training runs analog circuits only/);
   });
 
   it("a ring of three inverters at DC does not settle: an error (as ngspice's), not a silent answer", () => {

@@ -10,7 +10,7 @@
  */
 import type { Circuit } from "../circuit/circuit.js";
 import { Engine } from "../analysis/engine.js";
-import { solveDc, tolerancesOf } from "../analysis/op.js";
+import { eventNetworks, solveDc, tolerancesOf } from "../analysis/op.js";
 import { Nudge } from "../devices/nudge/nudge.js";
 import type { CurrentSource } from "../devices/sources/sources.js";
 import { BlockCoordinateDescent } from "../analysis/bcd.js";
@@ -110,6 +110,8 @@ export class EqModel {
     if (ports.inputs.length === 0) throw new InputError(`${circuit.file}: the netlist declares no data inputs (add a *@input line)`);
     if (ports.outputs.length === 0) throw new InputError(`${circuit.file}: the netlist declares no outputs (add a *@output line)`);
     if (ports.trainable.length === 0) throw new InputError(`${circuit.file}: the netlist declares no trainable conductances (add *@train or *@crossbar ... train)`);
+    // the free and nudged phases solve the analog system alone: XSPICE digital parts would stay where the first point left them
+    if (eventNetworks(circuit).length > 0) throw new InputError(`${circuit.file}: the netlist has XSPICE digital models: training runs analog circuits only`);
     this.nudges = ports.outputs.map((o, k) => new Nudge(`nudge${k}`, o.pos, o.neg ?? 0));
     circuit.devices.push(...this.nudges);
     this.engine = new Engine(circuit);
