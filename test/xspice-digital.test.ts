@@ -259,6 +259,34 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
     ]);
   });
 
+  itNgspice("automatic bridges (ngspice 39's evtcheck_nodes.c defaults): vcc from the subcircuit, the top level or 3.3", () => {
+    for (const [top, sub] of [["", ""], [".param vcc=5", ""], [".param vcc=2.5", ".param vcc=2.5"]]) {
+      for (const v of [0, 1.6, 1.7, 2.4, 2.6, 5]) {
+        compare(`auto-${top ? "t" : ""}${sub ? "s" : ""}-${v}`, [
+          "auto bridges",
+          top,
+          `v1 a 0 ${v}`,
+          "v2 b 0 3",
+          "x1 a b o1 nand2",
+          "x2 o1 a o2 nand2",
+          "a1 [a b] g and",
+          "a2 g h inv",
+          "r1 h 0 1k",
+          "r2 o2 0 10k",
+          ".subckt nand2 in1 in2 out",
+          sub,
+          "a6 [in1 in2] dout nand1",
+          ".model nand1 d_nand",
+          "rout dout out 100",
+          "rload dout 0 10k",
+          ".ends",
+          ".model and d_and",
+          ".model inv d_inverter",
+        ]);
+      }
+    }
+  });
+
   itNgspice(".dc sweep of a chain through the thresholds", () => {
     compareDc("chain-sweep", chainDeck(0, 0.5), "va 0 1 0.02");
   });
@@ -276,10 +304,8 @@ describe("XSPICE digital models: refusals and bad lines", () => {
   };
   const A = ".model adc adc_bridge\n.model an d_and\n.model dac dac_bridge\n";
   it("names file:line:col", () => {
-    // an analog node on a digital port
-    expect(err(`t\nv1 a 0 1\na1 [a b] y an\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*'a' is a digital \(event\) node.*analog node/);
-    // a dac's analog output used as a digital node elsewhere
-    expect(err(`t\nv1 a 0 1\na0 [a] [d] adc\na1 [d d] y an\na2 [y] [z] dac\na3 [z d] w an\nr1 z 0 1\n${A}.end\n`).message).toMatch(/bad\.cir:6:5.*'z' is a digital/);
+    // an analog node on a digital port takes an automatic bridge (below), unless the lines see two values of vcc
+    expect(err(`t\nv1 a 0 1\na1 [a b] y an\nx1 a y2 s\n.subckt s p q\n.param vcc=5\na1 [p p] q an\n.ends\n${A}.end\n`).message).toMatch(/bad\.cir:3:5: digital node 'a' is also an analog node.*3\.3 V at bad\.cir:3:1, 5 V at bad\.cir:7:1/);
     // a wrong port type
     expect(err(`t\nv1 a 0 1\na1 [%v a b] y an\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*%v is not allowed on port 'in' of d_and/);
     expect(err(`t\nv1 a 0 1\na1 [a] [%d b] dac\n${A}.end\n`).message).toMatch(/bad\.cir:3:9.*%d is not allowed on port 'out' of dac_bridge/);
@@ -295,6 +321,11 @@ describe("XSPICE digital models: refusals and bad lines", () => {
     for (const [m, card] of [["d_osc", "d_osc(cntl_array=[0 1] freq_array=[1 2])"], ["d_source", 'd_source(input_file="x")'], ["d_state", 'd_state(state_file="x")'], ["d_lut", 'd_lut(table_values="01")']]) {
       expect(err(`t\nv1 a 0 1\na1 [b c] y m1\n.model m1 ${card}\n.end\n`).message).toMatch(new RegExp(`bad\\.cir:3:12.*XSPICE digital code model ${m} is not supported`));
     }
+  });
+
+  it("automatic bridges: a node both read and driven by digital models (a bidi_bridge), and auto_bridge variables in .control, are refused", () => {
+    expect(err(`t\nv1 a 0 1\nr1 a b 1k\na1 [a b] b an\n${A}.end\n`).message).toMatch(/bad\.cir:4:10: digital node 'b' is also an analog node and digital models both read and drive it.*bidi_bridge/);
+    expect(err(`t\n.control\npre_set auto_bridge_d_in = ( ".model x adc_bridge" "x%d [ %s ] [ %s ] x" )\n.endc\nv1 a 0 1\na1 [a a] b an\nr1 b 0 1\n${A}.end\n`).message).toMatch(/bad\.cir:3:9: 'auto_bridge_d_in' in the \.control block/);
   });
 
   const DECK = "t\nv1 a 0 1\nr1 a 0 1k\na1 [a] [d] adc\na2 d e inv\na3 [e] [y] dac\nr2 y 0 1k\n.model adc adc_bridge\n.model inv d_inverter\n.model dac dac_bridge\n";

@@ -169,6 +169,8 @@ export interface ParsedNetlist {
   annotations: Annotation[];
   /** True when some value needs the expression evaluator. */
   hasExpressions: boolean;
+  /** `set` / `pre_set` of an ngspice auto_bridge* variable in a `.control` block (it configures the automatic XSPICE bridges, which eqspice does not read). */
+  autoBridgeVars: Array<{ name: string; loc: SourceLoc }>;
   /** `.global` node names (lower-case) and where each was first declared. */
   globals: Map<string, SourceLoc>;
   /** Analysis and output cards eqspice does not run (`.noise`, `.meas`, ...), in order. */

@@ -30,6 +30,7 @@ import { behaviouralResistor } from "./b-rewrites.js";
 import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
+import { insertAutoBridges } from "../devices/xspice/digital/auto-bridge.js";
 
 export type ElementSpec = (
   /** perOhm: ohms per ohm of resistance written (tc1/tc2 factor x scale / m), when not 1 (a `.dc` sweep scales its values by it, as ngspice). */
@@ -1090,6 +1091,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   top.models = [scopeModels(top, net.top)];
   checkCsparams(net.top, topEnv);
   elaborateAll(ctx, top);
+  insertAutoBridges(ctx.out, net.fastR.nodeNames, net.autoBridgeVars); // XSPICE digital nodes that are also analog nodes
   bsim3v1Perimeters(ctx.out); // VERSION 3.1: b3v1check.c's PD/PS clamp, once per model and size
   return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics: ctx.ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };
 }

@@ -149,7 +149,9 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
  * @param hasTitle true for a top-level netlist (its first line is the title).
  * @param fast where plain resistor lines outside `.subckt` go (see FastResistors); omitted: none
  */
-export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): { title: string; lines: LogicalLine[]; unclosedControl?: SourceLoc } {
+export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): { title: string; lines: LogicalLine[]; autoBridgeVars: Array<{ name: string; loc: SourceLoc }>; unclosedControl?: SourceLoc } {
+  /** `set` / `pre_set` of ngspice's auto_bridge* variables inside `.control` blocks (ParsedNetlist.autoBridgeVars). */
+  const autoBridgeVars: Array<{ name: string; loc: SourceLoc }> = [];
   // Lines are sliced from the source one at a time (no array of 10^5 retained line strings).
   const lines: LogicalLine[] = [];
   let title = "";
@@ -230,9 +232,13 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
         const tokens: Token[] = [];
         tokenizeLine(".end", file, lineNo, first + 1, tokens, budget);
         lines.push({ tokens, loc: tokens[0].loc, annotation: false });
-        return { title, lines };
+        return { title, lines, autoBridgeVars };
       }
-    } else if (control) continue;
+    } else if (control) {
+      const m = /^\s*(?:pre_)?set\s+(auto_bridge\w*)/i.exec(line);
+      if (m) autoBridgeVars.push({ name: m[1].toLowerCase(), loc: { file, line: lineNo, col: line.indexOf(m[1]) + 1 } });
+      continue;
+    }
     if (c0 === "*") {
       if (line[first + 1] === "@") {
         const tokens: Token[] = [];
@@ -278,5 +284,5 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     lines.push(current);
   }
   // ngspice 39 warns ("Missing .endc statement!") and reads the rest as control commands: so does eqspice
-  return control ? { title, lines, unclosedControl: control } : { title, lines };
+  return control ? { title, lines, autoBridgeVars, unclosedControl: control } : { title, lines, autoBridgeVars };
 }

@@ -118,6 +118,7 @@ class Parser {
       acs: [],
       annotations: [],
       hasExpressions: false,
+      autoBridgeVars: [],
       globals: new Map(),
       notRun: [],
       warnings: [],
@@ -137,7 +138,8 @@ class Parser {
     if (cr >= 0 && /\r(?!\n)/.test(source.slice(cr))) source = source.replace(/\r(?!\n)/g, "\n");
     // A DOS end-of-file mark (Ctrl-Z, U+001A) as the file's last character, as old model files carry: the end.
     if (source.endsWith("\x1a") || source.endsWith("\x1a\n") || source.endsWith("\x1a\r\n")) source = source.slice(0, source.lastIndexOf("\x1a"));
-    const { title, lines, unclosedControl } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
+    const { title, lines, autoBridgeVars, unclosedControl } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
+    this.out.autoBridgeVars.push(...autoBridgeVars);
     if (unclosedControl) this.out.warnings.push(`${formatLoc(unclosedControl)}: .control without .endc: the rest of the file is read as control commands, as ngspice does`);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));

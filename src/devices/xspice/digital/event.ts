@@ -75,6 +75,8 @@ export interface DigitalPin {
   node: string;
   invert: boolean;
   loc: SourceLoc;
+  /** The node is also an analog node, joined to this event node by an automatic bridge (auto-bridge.ts). */
+  bridged?: boolean;
 }
 
 /**
@@ -151,7 +153,7 @@ export class DigitalNetwork implements EventNetwork {
    */
   add(inst: EventInstance, ctx: ResolveContext): void {
     const node = (p: DigitalPin): number => {
-      if (ctx.node(p.node) !== undefined) {
+      if (!p.bridged && ctx.node(p.node) !== undefined) {
         throw new NetlistError(`${inst.name}: '${p.node}' is a digital (event) node of this XSPICE digital model and an analog node of another element: connect them through an adc_bridge or dac_bridge (eqspice does not insert ngspice's automatic bridges)`, p.loc);
       }
       let k = this.index.get(p.node);

@@ -16,10 +16,14 @@ import type { DigitalPin } from "./event.js";
 import type { DigitalModelDef } from "./models.js";
 
 /** What an `A` spec of a digital model carries besides the analog fields of XspiceSpec. */
-export type DigitalPart =
+export type DigitalPart = (
   | { kind: "model"; dIn: Array<DigitalPin | null>; dOut: Array<DigitalPin | null> }
   | { kind: "adc"; out: DigitalPin; inLow: number; inHigh: number }
-  | { kind: "dac"; in: DigitalPin; levels: [number, number, number] };
+  | { kind: "dac"; in: DigitalPin; levels: [number, number, number] }
+) & {
+  /** The parameter vcc (V) where the line is, or 3.3 (ngspice 39's automatic bridges: evtcheck_nodes.c). */
+  vcc: number;
+};
 
 export function readDigitalLine(cardName: string, name: string, args: readonly Token[], loc: SourceLoc, sc: XLineScope, card: ModelCard, modelTok: Token, def: DigitalModelDef): Array<XspiceSpec | ZeroSourceSpec> {
   const type = card.type;
@@ -55,6 +59,12 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
   const num = (k: string): number => params.get(k) as number;
   const base = { type: "a" as const, model: type, modelName: card.name, params, loc };
   const bitName = (i: number): string => (i === 0 ? name : `${name}#bit${i}`);
+  let vcc = 3.3;
+  try {
+    vcc = sc.value({ kind: "expr", text: "vcc", lower: "vcc", loc }, "vcc");
+  } catch {
+    // no .param vcc in scope: ngspice's fallback for digital bridges
+  }
   if (def.bridge === "adc") {
     if (analog[0].length !== pins[1].length) throw new NetlistError(`${cardName}: adc_bridge's ports 'in' and 'out' must be vectors of one size (in has ${analog[0].length}, out ${pins[1].length})`, conns[1].loc);
     const specs: Array<XspiceSpec | ZeroSourceSpec> = [];
@@ -82,7 +92,7 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
         input = { kind: "i", source: vname, loc: a.loc };
       }
       const out = pins[1][i]!;
-      specs.push({ ...base, name: bn, nodes, nodeToks, out: "v", inputs: [input], digital: { kind: "adc", out, inLow: num("in_low"), inHigh: num("in_high") } });
+      specs.push({ ...base, name: bn, nodes, nodeToks, out: "v", inputs: [input], digital: { kind: "adc", out, inLow: num("in_low"), inHigh: num("in_high"), vcc } });
     });
     return specs;
   }
@@ -100,7 +110,7 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
       nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]],
       out: a.type === "v" || a.type === "vd" ? ("v" as const) : ("i" as const),
       inputs: [],
-      digital: { kind: "dac" as const, in: pins[0][i]!, levels: [lo, hi, undef] as [number, number, number] },
+      digital: { kind: "dac" as const, in: pins[0][i]!, levels: [lo, hi, undef] as [number, number, number], vcc },
     }));
   }
   const dIn: Array<DigitalPin | null> = [];
@@ -110,5 +120,5 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
     (pd.dir === "out" ? dOut : dIn).push(...pins[ci]);
   });
   void clip;
-  return [{ ...base, name, nodes: [], nodeToks: [], out: "v", inputs: [], digital: { kind: "model", dIn, dOut } }];
+  return [{ ...base, name, nodes: [], nodeToks: [], out: "v", inputs: [], digital: { kind: "model", dIn, dOut, vcc } }];
 }
