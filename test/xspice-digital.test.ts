@@ -287,6 +287,26 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
     }
   });
 
+  itNgspice("bridge port types: adc %vd / %id / %i, dac %vd / %id outputs", () => {
+    for (const v of [0.2, 0.5, 0.8]) {
+      compare(`bridge-types-${v}`, [
+        "bridge port types",
+        `v1 a 0 ${v}`,
+        "v2 b 0 0.3",
+        "r1 a c 1k",
+        "r2 c 0 1k",
+        "a1 [%vd(a b) %id(c 0) %i c2] [d1 d2 d3] adc",
+        "r3 a c2 2k",
+        "a2 [d1 d2 d3] [%vd(o1 b) %id(o2 b) %vd o3 0] dac",
+        "r4 o1 0 1k",
+        "r5 o2 0 1k",
+        "r6 o3 0 1k",
+        ".model adc adc_bridge(in_low=0.1m in_high=0.2m)",
+        ".model dac dac_bridge(out_low=-1m out_high=2m)",
+      ]);
+    }
+  });
+
   itNgspice(".dc sweep of a chain through the thresholds", () => {
     compareDc("chain-sweep", chainDeck(0, 0.5), "va 0 1 0.02");
   });

@@ -1066,7 +1066,7 @@ export const XSPICE_ANALOG_OTHERS = new Set(["file_source", "pswitch", "delay", 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
   "adc_bridge", "dac_bridge", "d_and", "d_nand", "d_or", "d_nor", "d_xor", "d_xnor", "d_buffer", "d_inverter", "d_tristate", "d_pullup", "d_pulldown",
-  "d_dff", "d_jkff", "d_srff", "d_tff", "d_dlatch", "d_srlatch", "d_fsm", "d_osc", "d_ram", "d_source", "d_state", "d_open_c", "d_open_e", "d_pwm", "d_lut", "d_genlut",
+  "d_dff", "d_jkff", "d_srff", "d_tff", "d_dlatch", "d_srlatch", "d_fsm", "d_fdiv", "d_osc", "d_ram", "d_source", "d_state", "d_open_c", "d_open_e", "d_pwm", "d_lut", "d_genlut",
   "d_to_real", "real_to_v", "real_gain", "real_delay", "real_to_d", "int_to_real", "d_process", "d_cosim", "bidi_bridge",
 ]);
 
