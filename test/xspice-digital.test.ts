@@ -148,7 +148,7 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
       "a1 [%vnam vm] [d] adc",
       "a2 d e inv",
       "a3 [e] [%i(n)] dac",
-      ".model adc adc_bridge(in_low=0.2m in_high=0.4m)",
+      ".model adc adc_bridge(in_low=0.2m in_high=0.35m)",
       ".model inv d_inverter",
       ".model dac dac_bridge(out_low=0 out_high=-0.2m)",
     ]);
@@ -359,6 +359,10 @@ describe("XSPICE digital models: refusals and bad lines", () => {
     const { EqModel } = await import("../src/train/model.js");
     const c = loadCircuitFromText("t\n*@input V1\n*@output y\n*@train R1\nv1 a 0 1\nr1 a y 1k\nr2 y 0 1k\na1 [a] [d] adc\na2 d e inv\na3 [e] [z] dac\nr3 z 0 1k\n.model adc adc_bridge\n.model inv d_inverter\n.model dac dac_bridge\n.end\n", "t.cir");
     expect(() => new EqModel(c)).toThrow(/XSPICE digital models: training runs analog circuits only/);
+  });
+
+  it("an adc -> inverter -> dac loop through the analog circuit oscillates: ngspice's alternation limit, an error", () => {
+    expect(() => opFromText("osc\na1 [n] [d] adc\na2 d e inv\na3 [e] [y] dac\nr1 y n 1k\nr2 n 0 1meg\n.model adc adc_bridge(in_low=0.3 in_high=0.7)\n.model inv d_inverter\n.model dac dac_bridge\n.end\n")).toThrow(/Too many analog\/event-driven solution alternations \(2/);
   });
 
   it("a ring of three inverters at DC does not settle: an error (as ngspice's), not a silent answer", () => {

@@ -422,16 +422,17 @@ export function eventNetworks(c: Circuit): EventNetwork[] {
 /**
  * ngspice 39's EVTop after the first analog solution: settle the event nodes
  * at the analog solution and solve the analog side again (`resolve`) while
- * an event node changes, at most as many times as the circuit has event
- * outputs plus one (ngspice's max_op_alternations is its hybrid outputs
- * plus one; a circuit that needs more oscillates and fails there too).
+ * an event output changes, failing where ngspice 39 fails: when the
+ * hybrids (adc_bridge) still change outputs at the alternation numbered
+ * max_op_alternations (their outputs plus one).
  */
 export function settleEvents(engine: Engine, nets: readonly EventNetwork[], resolve: () => void): void {
-  for (let alt = 0; ; alt++) {
+  const max = nets.reduce((m, n) => m + n.maxAlternations, 0) - nets.length + 1;
+  for (let alt = 1; ; alt++) {
     let changed = false;
     for (const n of nets) if (n.iterate(engine.V, engine.x, false)) changed = true;
     if (!changed) return;
-    if (alt >= 100) throw new ConvergenceError("Too many analog/event-driven solution alternations (the XSPICE digital part and the analog circuit do not settle together)", worstNodes(engine));
+    if (alt >= max) throw new ConvergenceError(`Too many analog/event-driven solution alternations (${max}, ngspice's limit: the XSPICE digital part and the analog circuit do not settle together)`);
     resolve();
   }
 }

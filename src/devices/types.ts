@@ -223,6 +223,8 @@ export interface EventNetwork {
    * solved again.
    */
   iterate(V: Float64Array, x: Float64Array, first: boolean): boolean;
+  /** How many analog solves after the first may follow an event change before the operating point fails (ngspice's max_op_alternations). */
+  readonly maxAlternations: number;
 }
 
 export interface Device {

@@ -299,6 +299,13 @@ export class DigitalNetwork implements EventNetwork {
     return changed;
   }
 
+  /** ngspice's max_op_alternations: the outputs of the instances that read analog values, plus one. */
+  get maxAlternations(): number {
+    let n = 1;
+    for (const r of this.recs) if (r.inst.hybridIn) n += r.inst.dOut.length;
+    return n;
+  }
+
   /** A digital node's value (state + 3 strength), by its name as the circuit knows it; undefined for no such node. */
   value(node: string): number | undefined {
     const k = this.index.get(node);
