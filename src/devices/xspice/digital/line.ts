@@ -86,7 +86,7 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
         const vname = `${bn}#ibranch`;
         const pa = sc.mapNode(a.nodes[0].lower);
         const pb = a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0";
-        specs.push({ type: "v", name: vname, nodes: [pa, pb], source: { dc: 0, wave: { kind: "dc", value: 0 } }, loc: a.loc, nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]] });
+        specs.push({ type: "v", name: vname, nodes: [pa, pb], source: { dc: 0, wave: { kind: "dc", value: 0 } }, xspicePort: true, loc: a.loc, nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]] });
         nodes = [];
         nodeToks = [];
         input = { kind: "i", source: vname, loc: a.loc };
