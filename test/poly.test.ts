@@ -65,8 +65,15 @@ function checkBranchStamp(dev: Device, nn: number, nb: number, x0: number[], res
     for (let i = 1; i <= nn; i++) V[i] = x0[i - 1];
     return { mode: "dc", A: new Float64Array(1 + (n + 1) * (n + 1)), b: new Float64Array(n + 1), V, Vk: new Float64Array(nn + 1), x: Float64Array.from([...x0, 0]), time: -1, srcScale: 1, gmin: 1e-12, initJunctions: false, noncon: false, integ: null };
   };
+  // the input limiting (ngspice's, limitInputs) moves the controls a step per load from 0: let it reach x0
+  for (let k = 0; k < 200; k++) {
+    const c = mk();
+    dev.load(c);
+    if (!c.noncon) break;
+  }
   const ctx = mk();
   dev.load(ctx);
+  expect(ctx.noncon, "the limiter has reached the controls").toBe(false);
   const J = (r: number, c: number) => ctx.A[1 + r * (n + 1) + c];
   const R0 = residual(x0);
   const scale = Math.max(1, ...R0.map(Math.abs));
@@ -154,12 +161,30 @@ describe("POLY stamps against finite differences", () => {
     });
   });
 
-  it("a degree-1 polynomial is linear (loaded once), a lone p0 a constant", () => {
-    expect(new PolySource("g1", "i", 1, 0, [2, 0, 3, 0], null, [0.1, 2, 3]).linear).toBe(true);
-    expect(new PolySource("g1", "i", 1, 0, [2, 0, 3, 0], null, [0.1, 2, 3, 0, 0, 0]).linear).toBe(true);
-    expect(new PolySource("g1", "i", 1, 0, [2, 0, 3, 0], null, [0.1, 2, 3, 0, 1e-9]).linear).toBe(false);
+  it("a lone p0 is a constant; every POLY is loaded at each iteration (ngspice's is an XSPICE instance, its inputs limited)", () => {
+    for (const coefs of [[0.1, 2, 3], [0.1, 2, 3, 0, 1e-9]]) expect(new PolySource("g1", "i", 1, 0, [2, 0, 3, 0], null, coefs).linear).toBe(false);
     const c = new PolySource("g1", "i", 1, 0, [2, 0], null, [7]);
     checkStamp(c, 2, [0, 0.3, 0.8], () => [0, 7, 0]);
+  });
+
+  it("input limiting as mifload.c's: 0 at INITJCT, then at most max(0.25 |last|, 0.1) per load, a held-back step marks noncon", () => {
+    // G = u^2 with u = V(2) = 5 V: the stamp's conductance 2 u shows the control it was linearized at
+    const g = new PolySource("g1", "i", 1, 0, [2, 0], null, [0, 0, 1]);
+    const setup: SetupContext = { row: (node) => (node === 0 ? 9 : node - 1), entry: (r, c) => (r === 9 || c === 9 ? 0 : 1 + r * 3 + c), branch: () => 0 };
+    g.setup(setup);
+    const used: number[] = [];
+    const flags: boolean[] = [];
+    for (let k = 0; k < 12; k++) {
+      const V = Float64Array.from([0, 0, 5]);
+      const ctx: LoadContext = { mode: "dc", A: new Float64Array(10), b: new Float64Array(3), V, Vk: new Float64Array(3), x: Float64Array.from([0, 5]), time: -1, srcScale: 1, srcMode: "dc", srcTime: -1, gmin: 1e-12, initJunctions: k === 0, noncon: false, integ: null };
+      g.load(ctx);
+      used.push(ctx.A[1 + 0 * 3 + 1] / 2); // d(u^2)/du / 2 = u, row of node 1, column of node 2
+      flags.push(ctx.noncon);
+    }
+    const expected = [0];
+    for (let k = 1; k < 12; k++) expected.push(Math.min(5, expected[k - 1] + Math.max(0.25 * expected[k - 1], 0.1)));
+    used.forEach((u, k) => expect(u, `load ${k}`).toBeCloseTo(expected[k], 12));
+    expect(flags.slice(1)).toEqual(expected.slice(1).map((u) => u < 5));
   });
 });
 
@@ -244,6 +269,18 @@ describeNgspice("POLY sources at the operating point against ngspice", () => {
     expect(Object.keys(ng.nodes).filter((n) => n !== "0" && !(n in eq.nodes) && !/_int\d+$/.test(n))).toEqual([]);
     expect(Math.abs(eq.branches.e1 - ng.branches.e1)).toBeLessThanOrEqual(1e-15);
     worst.set("value", w);
+  });
+
+  itNgspice("ngspice's POLY is an XSPICE instance whose inputs mifload.c limits: the same Newton iterations as ngspice at default tolerances, and its answer", () => {
+    // a POLY(2) reading the +-5 V supplies: its inputs start at 0 (INITJCT) and grow by at most max(25%, 0.1 V)
+    // per iteration, each held-back step a non-converged iterate; without it eqspice stopped after 13 iterations, ngspice after 18
+    const f = deck("limited", ["poly input limiting", "V1 vp 0 5", "V2 vn 0 -5", "Vin in 0 0.7", "R1 in b 2k", "Q1 c b e qn", "Rc vp c 10k",
+      "Re e vn 10k", "EREF 98 0 POLY(2) vp 0 vn 0 0 0.5 0.5", "R98 98 0 1k", "D1 c 98 dm", ".model qn npn(is=1e-16 bf=100 vaf=50)", ".model dm d(is=1e-14)"]);
+    const ng = runNgspiceOp(f);
+    const eq = opFromFile(f);
+    expect(ng.iterations).toBe(18);
+    expect(eq.iterations).toBe(ng.iterations);
+    for (const n of Object.keys(eq.nodes)) expect(Math.abs(eq.nodes[n] - ng.nodes[n]), `v(${n})`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ng.nodes[n])));
   });
 
   itNgspice("PSpice's `VALUE {...}` without '=', E's VOL= and G's CUR= (quoted and braced), and the VCVS/VCCS keywords: as ngspice 39 reads them", () => {

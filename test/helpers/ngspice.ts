@@ -79,6 +79,8 @@ export interface NgspiceRunOptions {
 export interface NgspiceOpResult {
   nodes: Record<string, number>;
   branches: Record<string, number>;
+  /** Newton iterations of the operating point (rusage totiter), when ngspice printed them. */
+  iterations?: number;
 }
 
 export interface NgspiceTranOptions extends NgspiceRunOptions {
@@ -214,6 +216,7 @@ export function runNgspiceOp(netlistPath: string, opts: NgspiceRunOptions = {}):
       "echo EQSPICE_PLOT $curplot",
       "print all",
       "echo EQSPICE_END",
+      "rusage totiter",
     ];
     const run = runDeck(netlistPath, control, opts, work);
     if (!run.plot.startsWith("op")) throw new Error(`ngspice op failed on ${netlistPath} (current plot ${run.plot})\n${run.stderr}`);
@@ -235,7 +238,8 @@ export function runNgspiceOp(netlistPath: string, opts: NgspiceRunOptions = {}):
     if (Object.keys(nodes).length === 0 && Object.keys(branches).length === 0) {
       throw new Error(`ngspice op on ${netlistPath} printed no vectors\n${run.stderr}`);
     }
-    return { nodes, branches };
+    const it = /Total iterations = (\d+)/.exec(run.stdout);
+    return it ? { nodes, branches, iterations: Number(it[1]) } : { nodes, branches };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

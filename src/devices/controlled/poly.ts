@@ -35,6 +35,7 @@ import type { SourceLoc } from "../../util/errors.js";
 import { controllingBranch } from "../control.js";
 import { reserveBranch, stampVoltageBranch, type BranchHandles } from "../stamp.js";
 import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
+import { limitInputs } from "../xspice/inputs.js";
 
 /**
  * The exponent vectors of SPICE2's terms p_1, p_2, ... for n controls,
@@ -91,8 +92,14 @@ export function evalPoly(p: Float64Array, exps: Int32Array, x: Float64Array, out
 
 export class PolySource implements Device {
   readonly symmetric = false;
-  /** Affine when no term is of degree 2 or more: loaded once per solve. */
-  readonly linear: boolean;
+  /**
+   * Loaded at every Newton iteration even when affine: ngspice's POLY is an
+   * XSPICE instance whose input limiting (limitInputs) can hold an
+   * iterate back whatever the polynomial.
+   */
+  readonly linear = false;
+  /** Every term of degree <= 1: the stamp is exact, independent of the controls. */
+  private readonly affine: boolean;
   /** E and H define their voltage (VoltageBranch); G and F do not. */
   readonly definesVoltage: boolean;
   /** F and H read branch currents. */
@@ -108,6 +115,8 @@ export class PolySource implements Device {
   private readonly kctrl: Int32Array;
   private readonly branches: Array<VoltageBranch | null>;
   private readonly xs: Float64Array;
+  /** The controls used at the last load (the input convergence limiting of ngspice's spice2poly: limitInputs). */
+  private readonly xsLast: Float64Array;
   private readonly out: Float64Array;
   // handles: per control, its column(s) on row a (current) or row k (voltage), and row b (current)
   private hAc!: Int32Array;
@@ -144,13 +153,14 @@ export class PolySource implements Device {
       for (let i = 0; i < n; i++) deg += this.exps[j * n + i];
       if (deg > 1 && coefs[j + 1] !== 0) affine = false;
     }
-    this.linear = affine;
+    this.affine = affine;
     this.definesVoltage = kind === "v";
     this.readsBranch = ctrls !== null;
     this.nodes = pairs ? [a, b, ...pairs] : [a, b];
     this.kctrl = new Int32Array(n).fill(-1);
     this.branches = new Array<VoltageBranch | null>(n).fill(null);
     this.xs = new Float64Array(n);
+    this.xsLast = new Float64Array(n);
     this.out = new Float64Array(n + 1);
   }
 
@@ -229,8 +239,12 @@ export class PolySource implements Device {
 
   /** The companion model at (ctx.V, ctx.x); `affine` false: the Jacobian only. */
   private stamp(ctx: LoadContext, affine: boolean): void {
+    // ngspice runs a POLY source as the XSPICE code model spice2poly, whose inputs mifload.c limits
+    // (limitInputs): the same Newton path and stopping point; a linear source's stamp does not depend on them
+    let xs = this.gather(ctx.V, ctx.x);
+    if (affine) limitInputs(xs, this.xsLast, ctx);
     // affine: the value at x = 0 and the constant partials, so the constant is p0 exactly (no roundoff of f0 - sum g x0)
-    const xs = this.linear ? this.xs.fill(0) : this.gather(ctx.V, ctx.x);
+    if (this.affine) xs = this.xs.fill(0);
     const out = this.out;
     evalPoly(this.p, this.exps, xs, out);
     const { A, Vk } = ctx;

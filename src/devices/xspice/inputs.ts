@@ -4,7 +4,7 @@
  * V(n) (V) or the currents of voltage branches (A, %vnam and %i ports).
  */
 import { controllingBranch } from "../control.js";
-import type { ResolveContext, SetupContext, VoltageBranch } from "../types.js";
+import type { LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import type { XDeviceInput } from "./xspice.js";
 
 /** The voltage branch of each current input into `branches[j]` (voltage inputs keep null). */
@@ -51,4 +51,41 @@ export function gatherInputs(inputs: readonly XDeviceInput[], kctrl: Int32Array,
     u[j] = p.kind === "v" ? V[p.p] - V[p.n] : x[kctrl[j]];
   }
   return u;
+}
+
+/** ngspice 39's XSPICE input convergence limiting, on by default (cktinit.c: conv_limit step 0.25, abs_step 0.1). */
+export const CONV_LIMIT_STEP = 0.25;
+export const CONV_LIMIT_ABS_STEP = 0.1;
+
+/**
+ * The inputs a code model is evaluated at in a DC iteration, as mifload.c
+ * gives them: at INITJCT (a cold solve's first iteration) every analog
+ * input is 0; afterwards each moves at most max(0.25 |last|, 0.1) (V or A)
+ * from the value used at the last load, and one that is held back marks the
+ * iterate not converged (ctx.noncon), so ngspice's Newton path and
+ * stopping point are kept. `last` is the device's memory of the values
+ * used (it persists across solves, as ngspice's input.rvalue does). In a
+ * transient step the inputs are used as they are (ngspice starts each
+ * time point from the accepted inputs, which eqspice's predictor does not
+ * reproduce): only `last` follows them.
+ */
+export function limitInputs(u: Float64Array, last: Float64Array, ctx: LoadContext): void {
+  if (ctx.mode !== "dc" || ctx.integ !== null) {
+    last.set(u);
+    return;
+  }
+  if (ctx.initJunctions) {
+    u.fill(0);
+    last.fill(0);
+    return;
+  }
+  for (let j = 0; j < u.length; j++) {
+    const lim = Math.max(CONV_LIMIT_STEP * Math.abs(last[j]), CONV_LIMIT_ABS_STEP);
+    const d = u[j] - last[j];
+    if (Math.abs(d) > lim) {
+      u[j] = last[j] + (d > 0 ? lim : -lim);
+      ctx.noncon = true;
+    }
+    last[j] = u[j];
+  }
 }

@@ -12,7 +12,7 @@
 import type { AcLoadContext, Device, LoadContext, ResolveContext, SetupContext, VoltageBranch } from "../types.js";
 import type { XMultiBehaviour } from "./models.js";
 import type { XDeviceInput } from "./xspice.js";
-import { branchUnknowns, gatherInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
+import { branchUnknowns, gatherInputs, limitInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
 
 export class XspiceMultiDevice implements Device {
   readonly symmetric = false;
@@ -24,6 +24,8 @@ export class XspiceMultiDevice implements Device {
   private readonly kctrl: Int32Array;
   private readonly branches: Array<VoltageBranch | null>;
   private readonly u: Float64Array;
+  /** The inputs used at the last load (ngspice's input convergence limiting: limitInputs). */
+  private readonly uLast: Float64Array;
   private readonly r: Float64Array;
   /** Per output o and input j: the entries of rows a_o (slot 2o) and b_o (slot 2o + 1) in u_j's + and - columns. */
   private hP!: Int32Array;
@@ -43,6 +45,7 @@ export class XspiceMultiDevice implements Device {
     this.kctrl = new Int32Array(this.n).fill(-1);
     this.branches = new Array<VoltageBranch | null>(this.n).fill(null);
     this.u = new Float64Array(this.n);
+    this.uLast = new Float64Array(this.n);
     this.r = new Float64Array(this.m * (this.n + 1));
   }
 
@@ -72,7 +75,9 @@ export class XspiceMultiDevice implements Device {
   }
 
   load(ctx: LoadContext): void {
-    this.beh.evaluate(this.gather(ctx.V, ctx.x), this.r);
+    const u = this.gather(ctx.V, ctx.x);
+    limitInputs(u, this.uLast, ctx);
+    this.beh.evaluate(u, this.r);
     this.stamp(ctx, true);
   }
 

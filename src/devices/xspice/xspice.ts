@@ -41,7 +41,7 @@ import type { Slew } from "./slew.js";
 import type { Hyst } from "./hyst.js";
 import type { SineOsc } from "./sine.js";
 import { meterValue } from "./meter.js";
-import { branchUnknowns, gatherInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
+import { branchUnknowns, gatherInputs, limitInputs, reserveInputColumns, resolveInputBranches } from "./inputs.js";
 
 /** An input: node indices of a voltage pair, or the name of a voltage branch whose current it reads. */
 export type XDeviceInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -66,6 +66,8 @@ export class XspiceDevice implements Device {
   private readonly kctrl: Int32Array;
   private readonly branches: Array<VoltageBranch | null>;
   private readonly u: Float64Array;
+  /** The inputs used at the last load (ngspice's input convergence limiting: limitInputs). */
+  private readonly uLast: Float64Array;
   private readonly r: Float64Array;
   private readonly tmp = new Float64Array(2);
   /** Handles: per value row (0: a, 1: b, 2: k or w) and input j, the entries of its columns (+ and -). */
@@ -110,6 +112,7 @@ export class XspiceDevice implements Device {
     this.kctrl = new Int32Array(this.n).fill(-1);
     this.branches = new Array<VoltageBranch | null>(this.n).fill(null);
     this.u = new Float64Array(this.n);
+    this.uLast = new Float64Array(this.n);
     this.u0 = new Float64Array(this.n);
     this.r = new Float64Array(this.n + 1);
   }
@@ -264,6 +267,7 @@ export class XspiceDevice implements Device {
       this.lastTime = ctx.time;
     }
     const u = this.gather(ctx.V, ctx.x);
+    limitInputs(u, this.uLast, ctx);
     this.evaluate(u, integ, ctx.time);
     this.u0.set(u);
     this.y0 = this.r[0];
