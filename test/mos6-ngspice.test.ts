@@ -21,6 +21,7 @@ import { againstInterpolated, ngspiceDecks, TIGHT } from "./helpers/ngspice-comp
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { GMIN, checkStamp } from "./helpers/stamp-check.js";
+import { checkMosStamp } from "./helpers/mos-stamp.js";
 
 const { dir, worst, compare, compareDc, compareAc } = ngspiceDecks("mos6-ngspice");
 
@@ -54,14 +55,7 @@ describe("level 6: the stamp against finite differences of the current law", () 
       for (const [region, v] of REGIONS) {
         it(`${cn}, ${type === 1 ? "NMOS" : "PMOS"}: ${region}`, () => {
           const p = instance(type, card);
-          const dev = new Mosfet("m1", 1, 2, 3, 4, 1, 3, p);
-          const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb];
-          const currents = (x: number[]) => {
-            const o = [0, 0, 0, 0];
-            mosTerminalCurrents(p, GMIN, x[1], x[2], x[3], x[4], o);
-            return [0, ...o];
-          };
-          checkStamp(dev, 4, volts, currents);
+          checkMosStamp(p, type, v);
         });
       }
     }

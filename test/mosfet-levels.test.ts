@@ -25,6 +25,7 @@ import { atCommonPoints, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.j
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { GMIN, checkStamp } from "./helpers/stamp-check.js";
+import { checkMosStamp } from "./helpers/mos-stamp.js";
 
 /**
  * Nodes 1 drain, 2 gate, 3 source, 4 bulk; NMOS-like voltages, mirrored for
@@ -74,14 +75,7 @@ for (const [level, cards] of [[3, CARDS3], [2, CARDS2]] as const) {
         for (const [region, v] of REGIONS) {
           it(`${cn}, ${type === 1 ? "NMOS" : "PMOS"}: ${region}`, () => {
             const p = instance(level, type, card);
-            const dev = new Mosfet("m1", 1, 2, 3, 4, 1, 3, p);
-            const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb];
-            const currents = (x: number[]) => {
-              const o = [0, 0, 0, 0];
-              mosTerminalCurrents(p, GMIN, x[1], x[2], x[3], x[4], o);
-              return [0, ...o];
-            };
-            checkStamp(dev, 4, volts, currents);
+            checkMosStamp(p, type, v);
           });
         }
       }

@@ -24,6 +24,7 @@ import {
 } from "../src/devices/mosfet/mosfet-model.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
 import { GMIN, checkStamp } from "./helpers/stamp-check.js";
+import { checkMosStamp } from "./helpers/mos-stamp.js";
 
 
 function instance(type: 1 | -1, over: Partial<MosModelParams> = {}, geom: Partial<typeof MOS_GEOMETRY_DEFAULTS> = {}, tempC = 27): MosInstance {
@@ -61,14 +62,7 @@ describe("MOSFET stamp against finite differences of the current law", () => {
     for (const [region, v] of REGIONS) {
       it(`${type === 1 ? "NMOS" : "PMOS"}: ${region}`, () => {
         const p = instance(type, forwardBulk(v) ? { gamma: 0 } : {});
-        const dev = new Mosfet("m1", 1, 2, 3, 4, 1, 3, p);
-        const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb];
-        const currents = (x: number[]) => {
-          const o = [0, 0, 0, 0];
-          mosTerminalCurrents(p, GMIN, x[1], x[2], x[3], x[4], o);
-          return [0, ...o];
-        };
-        checkStamp(dev, 4, volts, currents);
+        checkMosStamp(p, type, v);
       });
     }
   }
