@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { netlistErrorOf } from "./helpers/netlist-errors.js";
 import { acSweepFromText, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
@@ -155,16 +156,7 @@ describe("XSPICE core: partials against finite differences", () => {
 });
 
 describe("XSPICE core, lcouple and oneshot: bad cards and refusals", () => {
-  const err = (text: string): NetlistError => {
-    try {
-      if (text.includes(".ac")) acSweepFromText(text, "bad.cir");
-      else loadCircuitFromText(text, "bad.cir");
-    } catch (e) {
-      expect(e).toBeInstanceOf(NetlistError);
-      return e as NetlistError;
-    }
-    throw new Error("no error");
-  };
+  const err = (text: string): NetlistError => netlistErrorOf(text);
   it("names file:line:col", () => {
     expect(err("t\nv1 a 0 1\nr1 a b 1\na1 b 0 cc\n.model cc core(h_array=[0 1] b_array=[0 1] area=1)\n.end\n").message).toMatch(/bad\.cir:4:8.*core parameter length has no default/);
     expect(err("t\nv1 a 0 1\nr1 a b 1\na1 b 0 cc\n.model cc core(h_array=[0 1 2] b_array=[0 1] area=1 length=1)\n.end\n").message).toMatch(/bad\.cir:5:40.*h_array has 3 values, b_array 2/);

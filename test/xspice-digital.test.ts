@@ -8,6 +8,7 @@
  * refuse digital models.
  */
 import { describe, expect, it } from "vitest";
+import { netlistErrorOf } from "./helpers/netlist-errors.js";
 import { acSweepFromText, loadCircuitFromText, operatingPoint, transient } from "../src/api.js";
 
 const opFromText = (text: string) => operatingPoint(loadCircuitFromText(text, "t.cir"));
@@ -313,15 +314,7 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
 });
 
 describe("XSPICE digital models: refusals and bad lines", () => {
-  const err = (text: string): NetlistError => {
-    try {
-      loadCircuitFromText(text, "bad.cir");
-    } catch (e) {
-      expect(e).toBeInstanceOf(NetlistError);
-      return e as NetlistError;
-    }
-    throw new Error("no error");
-  };
+  const err = (text: string): NetlistError => netlistErrorOf(text);
   const A = ".model adc adc_bridge\n.model an d_and\n.model dac dac_bridge\n";
   it("names file:line:col", () => {
     // an analog node on a digital port takes an automatic bridge (below), unless the lines see two values of vcc

@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { netlistErrorOf } from "./helpers/netlist-errors.js";
 import { acSweepFromText, dcSweepFromText, loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
@@ -288,16 +289,7 @@ describe("XSPICE aswitch and zener: partials against finite differences", () => 
 });
 
 describe("XSPICE aswitch and zener: bad cards and refusals", () => {
-  const err = (text: string): NetlistError => {
-    try {
-      if (text.includes(".ac")) acSweepFromText(text, "bad.cir");
-      else loadCircuitFromText(text, "bad.cir");
-    } catch (e) {
-      expect(e).toBeInstanceOf(NetlistError);
-      return e as NetlistError;
-    }
-    throw new Error("no error");
-  };
+  const err = (text: string): NetlistError => netlistErrorOf(text);
   it("names file:line:col", () => {
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 (b 0) zz\n.model zz zener(i_rev=1e-6)\n.end\n").message).toMatch(/bad\.cir:4:10.*zener parameter v_breakdown has no default/);
     expect(err("t\nv1 a 0 1\nr1 a b 1k\na1 (b 0) zz\n.model zz zener(v_breakdown=0.1u)\n.end\n").message).toMatch(/bad\.cir:5:29.*out of its limits/);

@@ -10,6 +10,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { netlistErrorOf } from "./helpers/netlist-errors.js";
 import { loadCircuit, loadCircuitFromText, operatingPoint, transient } from "../src/api.js";
 import { NetlistError } from "../src/util/errors.js";
 import { XspiceDevice } from "../src/devices/xspice/xspice.js";
@@ -186,15 +187,7 @@ describe("XSPICE devices: stamps against finite differences", () => {
 });
 
 describe("XSPICE: bad lines and cards", () => {
-  const err = (text: string): NetlistError => {
-    try {
-      loadCircuitFromText(text, "bad.cir");
-    } catch (e) {
-      expect(e).toBeInstanceOf(NetlistError);
-      return e as NetlistError;
-    }
-    throw new Error("no error");
-  };
+  const err = (text: string): NetlistError => netlistErrorOf(text);
   it("names file:line:col", () => {
     const e1 = err("t\nv1 a 0 1\na1 a b dand\n.model dand d_osc(cntl_array=[0 1] freq_array=[1 2])\n.end\n");
     expect(e1.message).toMatch(/bad\.cir:3:8.*XSPICE digital code model d_osc is not supported/);

@@ -1,5 +1,6 @@
 /** The check every bad-netlist test makes: a NetlistError at file:line:col whose message matches. */
 import { expect } from "vitest";
+import { acSweepFromText, loadCircuitFromText } from "../../src/api.js";
 import { InputError, NetlistError, type SourceLoc } from "../../src/util/errors.js";
 
 /**
@@ -38,4 +39,20 @@ export function ignoredParamCheck(defaultFile: string) {
     expect(w, `a warning about '${name}' in ${JSON.stringify(c.warnings)}`).toBeDefined();
     expect(w!.startsWith(`${file}:${line}:${col}: `), w).toBe(true);
   };
+}
+
+/**
+ * The NetlistError that reading `text` as `file` throws (through an AC
+ * sweep when the text has an `.ac` card, so an analysis' refusal counts);
+ * fails the test when there is none or it is another kind of error.
+ */
+export function netlistErrorOf(text: string, file = "bad.cir"): NetlistError {
+  try {
+    if (text.includes(".ac")) acSweepFromText(text, file);
+    else loadCircuitFromText(text, file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(NetlistError);
+    return e as NetlistError;
+  }
+  throw new Error(`no error from ${file}`);
 }
