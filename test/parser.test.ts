@@ -298,6 +298,11 @@ describe("issue 13: features that were silently ignored", () => {
     expect(r.nodes["1"]).toBe(1);
     expect(r.nodes["2"]).toBeCloseTo(0.5, 12);
   });
+  it("`//` starts an end-of-line comment anywhere on a line, as ngspice 39 reads it (inp_stripcomments_line)", () => {
+    // ngspice 39 on this deck: v(b) = 1
+    const r = op("t\nV1 a 0 2 // the supply\nR1 a b 1k // a resistor\nR2 b 0 1k//x\nR3 b 0 {2k}// R3 is 2k, not 2k//x\n");
+    expect(r.nodes.b).toBeCloseTo(0.8, 12);
+  });
   it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
     expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
   });

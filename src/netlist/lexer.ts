@@ -62,13 +62,15 @@ function scanLine(line: string): { comment: number; open: number } {
     else if (!quote && c === "}") depth = Math.max(0, depth - 1);
     else if (depth === 0 && !quote) {
       if (c === ";") return { comment: i, open: 0 };
+      // `//` anywhere: an end-of-line comment, as ngspice 39's inp_stripcomments_line reads it
+      if (c === "/" && line[i + 1] === "/") return { comment: i, open: 0 };
       if (c === "$" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) return { comment: i, open: 0 };
     }
   }
   return { comment: line.length, open: depth };
 }
 
-/** Strip an inline comment (`;` anywhere, `$` at start or after whitespace) outside expressions. */
+/** Strip an inline comment (`;` or `//` anywhere, `$` at start or after whitespace) outside expressions. */
 function inlineCommentStart(line: string): number {
   return scanLine(line).comment;
 }
@@ -275,7 +277,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
       tokenizeLine(closeBraces(body.slice(0, inlineCommentStart(body))), file, here, first + 2, current.tokens, budget);
       continue;
     }
-    const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 ? inlineCommentStart(line) : line.length;
+    const cut = line.indexOf(";") >= 0 || line.indexOf("$") >= 0 || line.indexOf("//") >= 0 ? inlineCommentStart(line) : line.length;
     const tokens: Token[] = [];
     const here = lineNo;
     tokenizeLine(closeBraces(line.slice(0, cut)), file, here, 1, tokens, budget);
