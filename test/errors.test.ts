@@ -109,9 +109,15 @@ describe("duplicates", () => {
       /duplicate element name 'rw_0_0' \(first defined at bad\.cir:2:3\)/,
     );
   });
-  it("duplicate model and subcircuit", () => {
-    expectNetlistError(load(".model dd D", ".model DD D(IS=1e-15)", "V1 a 0 1", "D1 a 0 dd"), 3, 8, /duplicate model 'DD'/);
-    expectNetlistError(load(".subckt s a", "R1 a 0 1k", ".ends", ".subckt s b", "R1 b 0 1k", ".ends", "V1 a 0 1", "X1 a s"), 5, 9, /duplicate subcircuit 's'/);
+  it("a model or subcircuit defined twice: the first is used with a warning, as ngspice 39 uses it", () => {
+    // ngspice 39: a diode card given twice takes the first IS (I = 6.18e2 A at 1 V with IS=1e-14, not 6.2e4);
+    // a second .subckt: "Warning: redefinition of .subckt s, ignored", v(b) = 0.5 with the first (1k)
+    const c = loadCircuitFromText(["* test", ".model dd D(IS=1e-14)", ".model DD D(IS=1e-12)", "V1 a 0 1", "D1 a 0 dd", ""].join("\n"), FILE);
+    expect(c.warnings.join("\n")).toMatch(/:3:8: second \.model DD ignored \(the first, at .*:2:8, is used/);
+    expect(-operatingPoint(c).branches.v1).toBeCloseTo(617.833, 2);
+    const s = loadCircuitFromText(["* test", "V1 a 0 1", "X1 a b s", "R2 b 0 1k", ".subckt s p q", "R1 p q 1k", ".ends", ".subckt s p q", "R1 p q 3k", ".ends", ""].join("\n"), FILE);
+    expect(s.warnings.join("\n")).toMatch(/:8:9: second definition of \.subckt s ignored/);
+    expect(operatingPoint(s).nodes.b).toBeCloseTo(0.5, 12);
   });
 });
 

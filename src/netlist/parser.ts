@@ -540,7 +540,7 @@ class Parser {
       if (xspiceHasExpressions(params)) this.out.hasExpressions = true;
       const xcard = { name: nameTok.lower, type, params, loc: nameTok.loc };
       if (this.frame.cond) return void this.scope.condModels.push(this.withCond(xcard));
-      if (this.scope.models.has(nameTok.lower)) throw new NetlistError(`duplicate model '${nameTok.text}'`, nameTok.loc);
+      if (this.keepsFirstModel(nameTok)) return;
       this.scope.models.set(nameTok.lower, xcard);
       return;
     }
@@ -632,8 +632,20 @@ class Parser {
       this.scope.condModels.push(this.withCond(card));
       return;
     }
-    if (this.scope.models.has(nameTok.lower)) throw new NetlistError(`duplicate model '${nameTok.text}'`, nameTok.loc);
+    if (this.keepsFirstModel(nameTok)) return;
     this.scope.models.set(nameTok.lower, card);
+  }
+
+  /**
+   * A second `.model` of a name in one scope: ngspice 39 uses the first
+   * (silently; checked: a diode card given twice takes the first IS), so
+   * eqspice keeps the first and says so. True when `nameTok` is such a one.
+   */
+  private keepsFirstModel(nameTok: Token): boolean {
+    const first = this.scope.models.get(nameTok.lower);
+    if (!first) return false;
+    this.out.warnings.push(`${formatLoc(nameTok.loc)}: second .model ${nameTok.text} ignored (the first, at ${formatLoc(first.loc)}, is used, as ngspice 39 uses it)`);
+    return true;
   }
 
   private subckt(args: Token[], loc: SourceLoc): void {
@@ -652,10 +664,11 @@ class Parser {
     const params = parseAssignments(args.slice(i), loc, ".subckt");
     const def: SubcktDef = { name: nameTok.lower, ports, params, body: emptyScope(this.scope), loc: nameTok.loc };
     const first = this.scope.subckts.get(def.name);
-    if (first && !this.frame.cond && !this.subcktsInIf.has(first)) throw new NetlistError(`duplicate subcircuit '${nameTok.text}'`, nameTok.loc);
     if (first) {
-      // ngspice reads subcircuit definitions before `.if`: the first one stays
-      this.out.warnings.push(`${formatLoc(nameTok.loc)}: second definition of .subckt ${def.name} ignored (the first, at ${formatLoc(first.loc)}, is used: as ngspice, .subckt definitions are read whatever an .if says)`);
+      // ngspice 39 keeps the first definition ("redefinition of .subckt s, ignored"; a library included twice),
+      // and reads subcircuit definitions before `.if`, whatever it says
+      const why = this.frame.cond || this.subcktsInIf.has(first) ? "as ngspice, .subckt definitions are read whatever an .if says" : "as ngspice 39 ignores a redefinition";
+      this.out.warnings.push(`${formatLoc(nameTok.loc)}: second definition of .subckt ${def.name} ignored (the first, at ${formatLoc(first.loc)}, is used: ${why})`);
     } else {
       this.scope.subckts.set(def.name, def);
       if (this.frame.cond) this.subcktsInIf.add(def);
