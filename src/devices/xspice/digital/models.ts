@@ -32,8 +32,14 @@ export interface DigitalModelDef {
 /** A digital port's definition: %d only, `~` allowed. */
 export const dport = (name: string, dir: "in" | "out", extra: Partial<PortDef> = {}): PortDef => ({ name, dir, allowed: ["d"], defType: "d", ...extra });
 
-/** The delay parameters (s) every gate declares: read and checked, unused at DC. */
-export const delays = (...names: string[]): ParamDef[] => names.map((name) => ({ name, kind: "real", def: 1e-9, limits: [1e-12, Infinity] }));
+/**
+ * The delay parameters (s) every gate declares: read as numbers, unused at
+ * DC. Their ifspec limit [1e-12, -] is not enforced: ngspice 39 checks no
+ * ifspec limit at run time (only cmpp writes them), so a deck's
+ * `set_delay=0` runs there (ngspice's delta-sigma examples), and a delay
+ * changes nothing eqspice computes.
+ */
+export const delays = (...names: string[]): ParamDef[] => names.map((name) => ({ name, kind: "real", def: 1e-9 }));
 
 /** A load parameter (F): read, unused at DC. */
 export const load = (name: string): ParamDef => ({ name, kind: "real", def: 1e-12 });
