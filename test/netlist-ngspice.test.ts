@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect } from "vitest";
-import { opFromFile } from "../src/api.js";
+import { loadCircuitFromText, opFromFile, transient } from "../src/api.js";
 import { describeNgspice, itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "eqspice-netlist-ng-"));
@@ -113,5 +113,20 @@ describeNgspice("expressions against ngspice's numparam", () => {
   itNgspice("parameters: forward references, the last definition wins, subcircuit defaults read the instance's overrides", () => {
     compare("param-order", ["p", ".param a={b+1}", ".param b=2", ".param c=1", ".param d={c*10}", ".param c=3", "V1 x 0 {a}", "V2 y 0 {c+d}", "R1 x 0 1k", "R2 y 0 1k", ".end"].join("\n"));
     compare("param-subckt", ["p", "V1 x 0 1", "X1 x s a=5", "X2 x s", ".subckt s p params: a=1 b={a*2}", "R1 p 0 {b}", ".ends", ".end"].join("\n"));
+  });
+});
+
+describeNgspice("RF port sources against ngspice (RFSPICE vsrc: PORTNUM with a series Z0)", () => {
+  itNgspice("a port puts its Z0 in series (Z0 written with and without =) through its v#res node; a PWR/FREQ carrier is refused in a transient", () => {
+    const text = ["t", "V1 in 0 dc 1 ac 1 portnum 1 z0 100", "R1 in x 50", "R2 x 0 150", "V2 out 0 dc 2 portnum 2 z0=50", "R3 out 0 50", "R4 x out 1k", ".end", ""].join("\n");
+    const file = path.join(dir, "port.cir");
+    writeFileSync(file, text);
+    const ng = runNgspiceOp(file);
+    const eq = opFromFile(file);
+    expect(Object.keys(ng.nodes).sort()).toEqual(["in", "out", "x"]); // the helper leaves out ngspice's v1#res, v2#res
+    for (const [n, v] of Object.entries(ng.nodes)) if (n !== "0") expect(Math.abs(eq.nodes[n] - v), `v(${n}) eqspice ${eq.nodes[n]} ngspice ${v}`).toBeLessThanOrEqual(1e-12);
+    for (const b of ["v1", "v2"]) expect(Math.abs(eq.branches[b] - ng.branches[b])).toBeLessThanOrEqual(1e-15);
+    expect([eq.nodes["v1#res"], eq.nodes["v2#res"]]).toEqual([1, 2]); // the sources themselves, behind their Z0 (ngspice prints the same)
+    expect(() => transient(loadCircuitFromText("t\nV1 in 0 dc 0 portnum 1 z0 50 pwr 0.001 freq 1e9\nR1 in 0 50\n", "t.cir"), { tstop: 1e-9, tstep: 1e-11 })).toThrow(/RF port carriers \(PWR, FREQ/);
   });
 });

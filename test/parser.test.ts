@@ -303,8 +303,13 @@ describe("issue 13: features that were silently ignored", () => {
     const r = op("t\nV1 a 0 2 // the supply\nR1 a b 1k // a resistor\nR2 b 0 1k//x\nR3 b 0 {2k}// R3 is 2k, not 2k//x\n");
     expect(r.nodes.b).toBeCloseTo(0.8, 12);
   });
-  it("an RF port source (PORTNUM, Z0: ngspice's S-parameter port, a series Z0) is refused at PORTNUM, not read as an AC phase", () => {
-    expect(() => loadCircuitFromText("t\nV1 in 0 dc 0 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port sources \(PORTNUM/);
+  it("an RF port source: Z0 in series (v1#res = the source's value, in = its share: a closed form), PORTNUM not read as an AC phase; bad port values refused at their place", () => {
+    const r = op("t\nV1 in 0 dc 3 ac 1 portnum 1 z0 100 pwr 0.001 freq 2.3e9\nR1 in 0 200\n");
+    expect(r.nodes["v1#res"]).toBe(3);
+    expect(r.nodes.in).toBeCloseTo(2, 12);
+    // a carrier (PWR, FREQ) without a DC value would be ngspice's DC value: refused
+    expect(() => loadCircuitFromText("t\nV1 in 0 portnum 1 pwr 0.001\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:19: v1: RF port carriers \(PWR, FREQ/);
+    expect(() => loadCircuitFromText("t\nV1 in 0 dc 1 portnum x\nR1 in 0 1k\n", "t.cir")).toThrow(/t\.cir:2:22: v1: PORTNUM needs a number/);
   });
   it("CR-only (classic Mac) line endings read as line ends, with the same line numbers", () => {
     const text = "t\rV1 a 0 1\rR1 a b 1k\rR2 b 0 1k\r";

@@ -19,6 +19,7 @@
  */
 import { NetlistError, clip, type SourceLoc } from "../util/errors.js";
 import { lex, type LogicalLine } from "./lexer.js";
+import { parseSpiceNumber } from "./numbers.js";
 import type { Token } from "./lexer.js";
 import type { ElementCard } from "./ast.js";
 
@@ -183,4 +184,43 @@ export function rewriteBehaviouralCL(line: LogicalLine): LogicalLine[] | null {
     out = [`e${name} ${name}_int1 0 ${n2} ${n1} ${m}`, `c${name} ${name}_int1 0 1`, `b${name} ${n1} ${n2} i = {i(e${name}) * (${e.text})}`];
   }
   return out.map((s) => at(lex(s, loc.file, false).lines[0], loc));
+}
+
+/**
+ * An RF port source, `Vxxx n+ n- ... PORTNUM k [Z0 r] [PWR p] [FREQ f]
+ * [PHASE ph]` (ngspice 39's RFSPICE vsrc): with Z0 > 0 (default 50 ohm)
+ * ngspice puts Z0 in series, the source between an internal node
+ * `vxxx#res` and n-, a conductance 1/Z0 from n+ to it (vsrcset.c,
+ * vsrcload.c, vsrcacld.c):
+ *
+ *   Vxxx n+ n- ... PORTNUM k Z0 r  ->  Vxxx vxxx#res n- ... PORTNUM k Z0 r
+ *                                      Rvxxx#z0 n+ vxxx#res r
+ *
+ * (the port words stay for the source's reader, which skips them and
+ * refuses PWR/FREQ's carrier). Null
+ * for any other line, or a port whose Z0 is not above 0.
+ */
+export function rewritePortSource(line: LogicalLine): LogicalLine[] | null {
+  const t = line.tokens;
+  if (t[0]?.lower[0] !== "v" || t[1]?.kind !== "word" || t[2]?.kind !== "word") return null;
+  const pn = t.findIndex((x, k) => k > 2 && x.kind === "word" && x.lower === "portnum");
+  if (pn < 0) return null;
+  const valueOf = (key: string): Token | undefined => {
+    const k = t.findIndex((x, j) => j > 2 && x.kind === "word" && x.lower === key);
+    if (k < 0) return undefined;
+    const v = t[k + 1]?.kind === "=" ? t[k + 2] : t[k + 1];
+    if (!v || v.kind !== "word" || !Number.isFinite(parseSpiceNumber(v.text))) throw new NetlistError(`${t[0].lower}: ${key.toUpperCase()} needs a number`, (v ?? t[k]).loc);
+    return v;
+  };
+  valueOf("portnum");
+  const z0 = valueOf("z0");
+  const ohms = z0 ? parseSpiceNumber(z0.text) : 50;
+  if (!(ohms > 0)) return null;
+  const name = t[0].lower;
+  const res = `${name}#res`;
+  const loc = t[pn].loc;
+  if (t[1].lower === res) return null; // already rewritten (the parser reads the new lines again)
+  const v: LogicalLine = { ...line, tokens: [t[0], { ...t[1], kind: "word", text: res, lower: res }, ...t.slice(2)] };
+  const r = at(lex(`r${name}#z0 ${t[1].text} ${res} ${ohms}`, loc.file, false).lines[0], loc);
+  return [v, r];
 }

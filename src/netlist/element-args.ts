@@ -123,6 +123,9 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
   let wave: SourceValue["wave"] | undefined;
   let ac: SourceValue["ac"];
   let unmodelled: { what: string; tok: Token } | undefined;
+  /** An RF port's PWR or FREQ (its carrier), if given; Z0, PWR, FREQ and PHASE are words of a PORTNUM source only. */
+  let carrier: Token | undefined;
+  const isPort = rest.some((x) => x.kind === "word" && x.lower === "portnum");
   for (let i = 0; i < rest.length; i++) {
     const t = rest[i];
     if (t.kind === ",") continue;
@@ -158,10 +161,16 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       }
       if (eq && vals.length === 0) throw new NetlistError(`${card.name}: AC= needs a value`, t.loc);
       ac = { mag: vals[0] ?? 1, phase: vals[1] ?? 0 };
-    } else if (w === "portnum" && t.kind === "word") {
-      // ngspice's RF ports (portnum, z0, pwr, freq, phase: a series Z0, its own internal node, a
-      // transient carrier and .sp's excitation): not modelled, refused rather than read as a plain source.
-      throw new NetlistError(`${card.name}: RF port sources (PORTNUM, Z0, PWR, FREQ: ngspice's S-parameter ports, with a series Z0) are not modelled by eqspice`, t.loc);
+    } else if (t.kind === "word" && (w === "portnum" || (isPort && PORT_WORDS.has(w)))) {
+      // ngspice's RF port (PORTNUM k [Z0 r] [PWR p] [FREQ f] [PHASE ph]): its series Z0 and internal node
+      // are the parser's rewrite (b-rewrites.ts, rewritePortSource); PWR or FREQ make ngspice add a carrier
+      // sqrt(4 PWR Z0) cos(2 pi FREQ t) in a transient, and at DC when no DC value is given: not modelled
+      if (rest[i + 1]?.kind === "=") i++;
+      const v = rest[i + 1];
+      if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`${card.name}: ${w.toUpperCase()} needs a value`, t.loc);
+      evalTok(v, scope, `${card.name} ${w.toUpperCase()}`);
+      i++;
+      if (w === "pwr" || w === "freq") carrier = t;
     } else if ((w === "distof1" || w === "distof2") && t.kind === "word") {
       // Distortion-analysis inputs (`DISTOF1 [mag [phase]]`): ngspice reads them for .disto only, so they change
       // neither the operating point nor a transient or AC sweep: read (checked as values) and not used.
@@ -251,6 +260,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       throw new NetlistError(`${card.name}: unexpected '${clip(t.text)}'`, t.loc);
     }
   }
+  if (carrier && !unmodelled) unmodelled = { what: "RF port carriers (PWR, FREQ: sqrt(4 PWR Z0) cos(2 pi FREQ t))", tok: carrier };
   if (unmodelled && dc === undefined) {
     throw new NetlistError(`${card.name}: ${unmodelled.what} are not modelled by eqspice (with a DC value, e.g. \`DC 0 ${unmodelled.tok.text} ...\`, the source serves .op, .dc and .ac)`, unmodelled.tok.loc);
   }
@@ -269,6 +279,9 @@ function isFunc(w: string): boolean {
   // `sine` is ngspice's alias of `sin` (vsrc.c, isrc.c: IOPR "sine")
   return w === "pulse" || w === "sin" || w === "sine" || w === "pwl" || w === "exp";
 }
+
+/** An RF port source's words (ngspice 39's RFSPICE vsrc.c). */
+const PORT_WORDS = new Set(["portnum", "z0", "pwr", "freq", "phase"]);
 
 /** ngspice source functions eqspice does not model, and what they are: refused by name, never read as something else. */
 const NOT_MODELLED: Record<string, string | undefined> = {

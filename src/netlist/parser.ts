@@ -15,7 +15,7 @@
 import { NGSPICE_BJT_PARAMS, NGSPICE_DIODE_PARAMS, NGSPICE_JFET_PARAMS, NGSPICE_MOS1_PARAMS } from "./ngspice-params.js";
 import { dirname, resolve } from "node:path";
 import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
-import { rewriteBehaviouralCL, rewriteTable } from "./b-rewrites.js";
+import { rewriteBehaviouralCL, rewritePortSource, rewriteTable } from "./b-rewrites.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
@@ -168,8 +168,8 @@ class Parser {
         controlAt = head.loc;
         continue;
       }
-      // E/G TABLE, C/L of v(), i() or time: the lines ngspice 39 makes of them take their place (b-rewrites.ts)
-      const table = rewriteTable(line) ?? rewriteBehaviouralCL(line);
+      // E/G TABLE, C/L of v(), i() or time, RF port sources: the lines ngspice 39 makes of them take their place (b-rewrites.ts)
+      const table = rewriteTable(line) ?? rewriteBehaviouralCL(line) ?? rewritePortSource(line);
       if (table) {
         lines = [...lines.slice(0, li), ...table, ...lines.slice(li + 1)];
         li--;
