@@ -15,13 +15,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCircuit, loadCircuitFromText, transient } from "../src/api.js";
 import { deriveMos6Model, mos6Channel, mos6Defaults } from "../src/devices/mosfet/mos6-model.js";
-import { Mosfet } from "../src/devices/mosfet/mosfet.js";
-import { MOS_GEOMETRY_DEFAULTS, mosDefaults, mosInstanceAt, mosTerminalCurrents, type MosInstance, type MosModelParams } from "../src/devices/mosfet/mosfet-model.js";
+import { MOS_GEOMETRY_DEFAULTS, mosDefaults, mosInstanceAt, type MosInstance, type MosModelParams } from "../src/devices/mosfet/mosfet-model.js";
 import { againstInterpolated, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceTran } from "./helpers/ngspice.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
-import { GMIN, checkStamp } from "./helpers/stamp-check.js";
-import { checkMosStamp } from "./helpers/mos-stamp.js";
+import { GMIN } from "./helpers/stamp-check.js";
+import { checkMosSeriesStamp, checkMosStamp } from "./helpers/mos-stamp.js";
 
 const { dir, worst, compare, compareDc, compareAc } = ngspiceDecks("mos6-ngspice");
 
@@ -63,16 +62,7 @@ describe("level 6: the stamp against finite differences of the current law", () 
   it("with series RD and RS (internal nodes 5, 6) and M=3: the whole device's addCurrents", () => {
     for (const type of [1, -1] as const) {
       const p = instance(type, { ...CARDS[1][1], rd: 150, rs: 80 }, 3);
-      const dev = new Mosfet("m1", 1, 2, 3, 4, 5, 6, p);
-      for (const [, v] of REGIONS) {
-        const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb, type * (0.9 * v.vd + 0.1 * v.vs), type * (0.95 * v.vs + 0.05 * v.vd)];
-        const currents = (x: number[]) => {
-          const out = new Float64Array(7);
-          dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
-          return Array.from(out);
-        };
-        checkStamp(dev, 6, volts, currents);
-      }
+      for (const [, v] of REGIONS) checkMosSeriesStamp(p, type, v);
     }
   });
   it("the regions are the ones named: the n-th power laws in saturation, (2 - x) x below vdsat, off at von", () => {

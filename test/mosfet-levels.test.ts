@@ -19,13 +19,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadCircuit, loadCircuitFromText, opFromFile, transient } from "../src/api.js";
 import { deriveMos2Model, mos2Defaults } from "../src/devices/mosfet/mos2-model.js";
 import { deriveMos3Model, mos3Defaults } from "../src/devices/mosfet/mos3-model.js";
-import { Mosfet } from "../src/devices/mosfet/mosfet.js";
-import { MOS_GEOMETRY_DEFAULTS, mosDefaults, mosInstanceAt, mosTerminalCurrents, type MosInstance, type MosModelParams } from "../src/devices/mosfet/mosfet-model.js";
+import { MOS_GEOMETRY_DEFAULTS, mosDefaults, mosInstanceAt, type MosInstance, type MosModelParams } from "../src/devices/mosfet/mosfet-model.js";
 import { atCommonPoints, ngspiceDecks, TIGHT } from "./helpers/ngspice-compare.js";
 import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
-import { GMIN, checkStamp } from "./helpers/stamp-check.js";
-import { checkMosStamp } from "./helpers/mos-stamp.js";
+import { checkMosSeriesStamp, checkMosStamp } from "./helpers/mos-stamp.js";
 
 /**
  * Nodes 1 drain, 2 gate, 3 source, 4 bulk; NMOS-like voltages, mirrored for
@@ -83,16 +81,7 @@ for (const [level, cards] of [[3, CARDS3], [2, CARDS2]] as const) {
     it("with series RD and RS (internal nodes 5, 6): the whole device's addCurrents", () => {
       for (const type of [1, -1] as const) {
         const p = instance(level, type, { ...cards[2][1], rd: 150, rs: 80 });
-        const dev = new Mosfet("m1", 1, 2, 3, 4, 5, 6, p);
-        for (const [, v] of REGIONS) {
-          const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb, type * (0.9 * v.vd + 0.1 * v.vs), type * (0.95 * v.vs + 0.05 * v.vd)];
-          const currents = (x: number[]) => {
-            const out = new Float64Array(7);
-            dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
-            return Array.from(out);
-          };
-          checkStamp(dev, 6, volts, currents);
-        }
+        for (const [, v] of REGIONS) checkMosSeriesStamp(p, type, v);
       }
     });
   });

@@ -8,7 +8,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadCircuitFromText } from "../src/api.js";
-import { Mosfet } from "../src/devices/mosfet/mosfet.js";
 import {
   MOS_GEOMETRY_DEFAULTS,
   deriveMosModel,
@@ -23,8 +22,8 @@ import {
   type MosModelParams,
 } from "../src/devices/mosfet/mosfet-model.js";
 import { ignoredParamCheck, netlistErrorCheck } from "./helpers/netlist-errors.js";
-import { GMIN, checkStamp } from "./helpers/stamp-check.js";
-import { checkMosStamp } from "./helpers/mos-stamp.js";
+import { GMIN } from "./helpers/stamp-check.js";
+import { checkMosSeriesStamp, checkMosStamp } from "./helpers/mos-stamp.js";
 
 
 function instance(type: 1 | -1, over: Partial<MosModelParams> = {}, geom: Partial<typeof MOS_GEOMETRY_DEFAULTS> = {}, tempC = 27): MosInstance {
@@ -102,16 +101,7 @@ describe("MOSFET stamp against finite differences of the current law", () => {
       const p = instance(type, { rd: 150, rs: 80, gamma: 0 }); // GAMMA 0: REGIONS has forward-biased bulks (see forwardBulk)
       expect(p.gd).toBeCloseTo(1 / 150, 12);
       expect(p.gs).toBeCloseTo(1 / 80, 12);
-      const dev = new Mosfet("m1", 1, 2, 3, 4, 5, 6, p);
-      for (const [, v] of REGIONS) {
-        const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb, type * (0.9 * v.vd + 0.1 * v.vs), type * (0.95 * v.vs + 0.05 * v.vd)];
-        const currents = (x: number[]) => {
-          const out = new Float64Array(7);
-          dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
-          return Array.from(out);
-        };
-        checkStamp(dev, 6, volts, currents);
-      }
+      for (const [, v] of REGIONS) checkMosSeriesStamp(p, type, v);
     }
   });
 });

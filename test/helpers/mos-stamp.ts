@@ -26,3 +26,19 @@ export function checkMosStamp(p: MosInstance, type: 1 | -1, v: MosBias): void {
   };
   checkStamp(dev, 4, volts, currents);
 }
+
+/**
+ * The whole device with series RD and RS (internal drain 5, internal
+ * source 6): its stamp against finite differences of addCurrents at bias
+ * `v`, the internal nodes a tenth and a twentieth of the way across.
+ */
+export function checkMosSeriesStamp(p: MosInstance, type: 1 | -1, v: MosBias): void {
+  const dev = new Mosfet("m1", 1, 2, 3, 4, 5, 6, p);
+  const volts = [0, type * v.vd, type * v.vg, type * v.vs, type * v.vb, type * (0.9 * v.vd + 0.1 * v.vs), type * (0.95 * v.vs + 0.05 * v.vd)];
+  const currents = (x: number[]) => {
+    const out = new Float64Array(7);
+    dev.addCurrents(Float64Array.from(x), new Float64Array(0), -1, out);
+    return Array.from(out);
+  };
+  checkStamp(dev, 6, volts, currents);
+}
