@@ -230,7 +230,7 @@ export class Engine {
       initJunctions: false,
       noncon: false,
       integ: null,
-      pointVersion: this.pointVersion,
+      pointVersion: 0,
     };
   }
 
@@ -283,7 +283,7 @@ export class Engine {
     c.srcTime = mode === "dc" ? (this.tranOp ? 0 : -1) : time;
     applyFixed(this.circuit, this.V, this.Vk, c.srcMode, c.srcTime, srcScale);
     this.baseValid = false;
-    this.ctx.pointVersion = ++this.pointVersion;
+    this.ctx.pointVersion = this.pointVersion + 1;
   }
 
   /** The engine is at the plain DC point setPoint("dc", 0, 1, null) sets (what moveFixed needs). */
@@ -305,7 +305,7 @@ export class Engine {
     const fixed = this.circuit.fixed;
     for (let t = 0; t < count; t++) applyFixedNode(fixed[entries[t]], this.V, this.Vk, "dc", 0, 1);
     this.baseValid = false;
-    this.ctx.pointVersion = ++this.pointVersion;
+    this.ctx.pointVersion = this.pointVersion + 1;
   }
 
   /**
@@ -359,8 +359,10 @@ export class Engine {
     return this.nonlinearDevs;
   }
 
-  /** Incremented by every setPoint (fixed-node voltages may have moved). */
-  pointVersion = 0;
+  /** Incremented by every setPoint and moveFixed (fixed-node voltages may have moved); kept in the load context, which devices read. */
+  get pointVersion(): number {
+    return this.ctx.pointVersion!;
+  }
   /** Incremented by every invalidate (a linear device's parameters changed). */
   paramVersion = 0;
 
