@@ -205,6 +205,9 @@ export function rewritePortSource(line: LogicalLine): LogicalLine[] | null {
   if (t[0]?.lower[0] !== "v" || t[1]?.kind !== "word" || t[2]?.kind !== "word") return null;
   const pn = t.findIndex((x, k) => k > 2 && x.kind === "word" && x.lower === "portnum");
   if (pn < 0) return null;
+  const name = t[0].lower;
+  const res = `${name}#res`;
+  if (t[1].lower === res) return null; // already rewritten (the parser reads the new lines again)
   const valueOf = (key: string): Token | undefined => {
     const k = t.findIndex((x, j) => j > 2 && x.kind === "word" && x.lower === key);
     if (k < 0) return undefined;
@@ -216,10 +219,7 @@ export function rewritePortSource(line: LogicalLine): LogicalLine[] | null {
   const z0 = valueOf("z0");
   const ohms = z0 ? parseSpiceNumber(z0.text) : 50;
   if (!(ohms > 0)) return null;
-  const name = t[0].lower;
-  const res = `${name}#res`;
   const loc = t[pn].loc;
-  if (t[1].lower === res) return null; // already rewritten (the parser reads the new lines again)
   const v: LogicalLine = { ...line, tokens: [t[0], { ...t[1], kind: "word", text: res, lower: res }, ...t.slice(2)] };
   const r = at(lex(`r${name}#z0 ${t[1].text} ${res} ${ohms}`, loc.file, false).lines[0], loc);
   return [v, r];

@@ -99,7 +99,7 @@ export class PolySource implements Device {
    */
   readonly linear = false;
   /** Every term of degree <= 1: the stamp is exact, independent of the controls. */
-  private readonly affine: boolean;
+  private readonly firstOrder: boolean;
   /** E and H define their voltage (VoltageBranch); G and F do not. */
   readonly definesVoltage: boolean;
   /** F and H read branch currents. */
@@ -153,7 +153,7 @@ export class PolySource implements Device {
       for (let i = 0; i < n; i++) deg += this.exps[j * n + i];
       if (deg > 1 && coefs[j + 1] !== 0) affine = false;
     }
-    this.affine = affine;
+    this.firstOrder = affine;
     this.definesVoltage = kind === "v";
     this.readsBranch = ctrls !== null;
     this.nodes = pairs ? [a, b, ...pairs] : [a, b];
@@ -243,8 +243,8 @@ export class PolySource implements Device {
     // (limitInputs): the same Newton path and stopping point; a linear source's stamp does not depend on them
     let xs = this.gather(ctx.V, ctx.x);
     if (affine) limitInputs(xs, this.xsLast, ctx);
-    // affine: the value at x = 0 and the constant partials, so the constant is p0 exactly (no roundoff of f0 - sum g x0)
-    if (this.affine) xs = this.xs.fill(0);
+    // first order: the value at x = 0 and the constant partials, so the constant is p0 exactly (no roundoff of f0 - sum g x0)
+    if (this.firstOrder) xs = this.xs.fill(0);
     const out = this.out;
     evalPoly(this.p, this.exps, xs, out);
     const { A, Vk } = ctx;
