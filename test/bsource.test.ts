@@ -362,7 +362,16 @@ describe("B source errors, each at its file:line:col", () => {
   it("out-of-range values stop with the source's name, not a hang (ngspice 39 stops with 'out of range' too)", () => {
     expect(opErrorOf(["V1 a 0 -4", "B1 o 0 V=sqrt(v(a))", "R2 o 0 1k"])).toMatch(/^3:1: .*b1: V=sqrt\(v\(a\)\) is NaN \(out of range\) at v\(a\) = -4/);
     expect(opErrorOf(["V1 a 0 -4", "B1 o 0 V=ln(v(a))", "R2 o 0 1k"])).toMatch(/out of range/);
-    expect(opErrorOf(["V1 a 0 0", "B1 o 0 V=1/v(a)", "R2 o 0 1k"])).toMatch(/Infinity \(out of range\)/);
+    expect(opErrorOf(["V1 a 0 -1", "B1 o 0 V=exp(1000*v(a)*v(a))", "R2 o 0 1k"])).toMatch(/Infinity \(out of range\)/);
+  });
+
+  it("a division by zero divides by 1e-32, as ngspice's PTdivide (ngspice 39: v(o) = 1e32, i(b1) = -1e29)", () => {
+    const c = loadCircuitFromText(["div", "V1 a 0 0", "B1 o 0 V=1/v(a)", "R2 o 0 1k", ".end"].join("\n"), "div.cir");
+    const op = operatingPoint(c);
+    expect(Math.abs(op.nodes.o / 1e32 - 1)).toBeLessThan(1e-15);
+    // its partial at b = 0 is ngspice's -a/b^2 = -1/1e-32, not -1/b^2 = -Infinity: Newton converged
+    expect(op.strategy).toBe("newton");
+    expect(op.branches.b1).toBeCloseTo(-1e29, -16);
   });
 
   it("B sources in subcircuits map their nodes and sources", () => {

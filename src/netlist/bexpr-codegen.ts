@@ -174,11 +174,16 @@ export class Differentiator {
     if (ZERO_DERIV.has(fnName)) return args.map(() => null);
     const [a, b] = args;
     switch (fnName) {
+      case "divide": {
+        // ngspice's PTdifferentiate: d(a/b) = (da*b - a*db)/b^2, the division fudged too: d/da = b/b^2, d/db = -a/b^2
+        // (at b = 0 both are 0, where 1/b would be 1e32)
+        const b2 = this.op("*", "multiply", [b, b]);
+        return [this.op("/", "divide", [b, b2]), this.op("/", "divide", [this.op("-", "unaryMinus", [a]), b2])];
+      }
       case "add":
       case "subtract":
-      case "multiply":
-      case "divide": {
-        const sym = { add: "+", subtract: "-", multiply: "*", divide: "/" }[fnName];
+      case "multiply": {
+        const sym = { add: "+", subtract: "-", multiply: "*" }[fnName];
         return this.rule(fnName, `t1 ${sym} t2`, ["t1", "t2"]).map((r) => this.subst(r, args));
       }
       case "unaryMinus":
@@ -258,7 +263,9 @@ function children(n: MathNode): MathNode[] {
 
 // ---------------------------------------------------------------- code generation
 
-const JS_BIN: Record<string, string> = { add: "+", subtract: "-", multiply: "*", divide: "/" };
+const JS_BIN: Record<string, string> = { add: "+", subtract: "-", multiply: "*" };
+/** ngspice's PTfudge_factor at the default GMIN: gmin * 1e-20. */
+export const PT_FUDGE = 1e-32;
 const JS_CMP: Record<string, string> = { equal: "===", unequal: "!==", smaller: "<", smallerEq: "<=", larger: ">", largerEq: ">=" };
 
 /** JS source of a tree: shared subexpressions become `const` temporaries (computed once per call). */
@@ -313,6 +320,8 @@ export class Gen {
         const o = n as MathTypes.OperatorNode;
         const a = o.args.map((x) => this.expr(x));
         if (o.fn in JS_BIN) return `(${a[0]} ${JS_BIN[o.fn]} ${a[1]})`;
+        // ngspice's PTdivide: the divisor moved 1e-32 (gmin 1e-12 times 1e-20) away from zero
+        if (o.fn === "divide") return `(${a[0]} / (${a[1]} >= 0 ? ${a[1]} + ${PT_FUDGE} : ${a[1]} - ${PT_FUDGE}))`;
         if (o.fn in JS_CMP) return `(${a[0]} ${JS_CMP[o.fn]} ${a[1]} ? 1 : 0)`;
         switch (o.fn) {
           case "unaryMinus":

@@ -32,7 +32,8 @@
  * their argument modulo 2 pi and tan modulo pi (as ptfuncs.c); sqrt, ln,
  * log, log10 of a negative number are out of range: the device refuses
  * the point with an error naming the expression (ngspice 39 stops with
- * "out of range" too). Not kept: ngspice's division fudge factor.
+ * "out of range" too). a/b divides by b moved 1e-32 away from zero (ngspice's
+ * PTdivide at the default GMIN), its partials are ngspice's b/b^2 and -a/b^2.
  */
 import { createRequire } from "node:module";
 import type * as MathTypes from "mathjs";

@@ -150,6 +150,20 @@ export class BSource implements Device {
     this.cocontent = this.symmetric ? (V: Float64Array) => integrate((u) => this.currentAt(u), 0, V[this.a] - V[this.b]) : undefined;
   }
 
+  /**
+   * An I= source that reads the voltages of both its own terminals (a
+   * behavioural resistor `R = {... v(x) ...}`, rewritten as ngspice 39 does
+   * to `I = v(a,b)/(...)`) stamps a conductance between them in the
+   * matrix, so it joins them at DC, as ngspice's matrix does; any other B
+   * source joins nothing (a V= source is a voltage branch already).
+   */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    if (this.kind !== "i") return [];
+    const readsA = this.a === 0 || this.slotA >= 0;
+    const readsB = this.b === 0 || this.slotB >= 0;
+    return readsA && readsB && this.a !== this.b ? [[this.a, this.b]] : [];
+  }
+
   setup(ctx: SetupContext): void {
     const n = this.ctrl.length;
     this.branches.forEach((br, k) => {
