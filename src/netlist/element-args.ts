@@ -214,8 +214,18 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
       let j = i + 1;
       const paren = rest[j]?.kind === "(";
       if (paren) j++;
+      // ngspice's tokenizer takes '(' and ')' inside the list as separators: `PWL( (0 0) (1 1) )` is `PWL(0 0 1 1)`
+      let inner = 0;
       for (; j < rest.length; j++) {
         const a = rest[j];
+        if (paren && a.kind === "(") {
+          inner++;
+          continue;
+        }
+        if (a.kind === ")" && inner > 0) {
+          inner--;
+          continue;
+        }
         if (a.kind === ")") break;
         if (a.kind === ",") continue;
         if (!paren && a.kind === "word" && isSourceWord(a.lower)) {
@@ -232,7 +242,7 @@ export function parseSource(card: ElementCard, rest: Token[], scope: Lookup, tim
         }
         args.push(evalTok(a, scope, `${card.name} ${w.toUpperCase()} argument`));
       }
-      if (paren && rest[j]?.kind !== ")") throw new NetlistError(`${card.name}: missing ')' after ${w.toUpperCase()}(`, t.loc);
+      // (a list left open, `PWL(0 0 1 1` to the end of the line, ends there, as ngspice reads it)
       // `PWL(...) r=R td=TD` (also written inside the parentheses or, without them, after the points)
       while (w === "pwl" && rest[j + 1]?.kind === "word" && (rest[j + 1].lower === "r" || rest[j + 1].lower === "td") && rest[j + 2]?.kind === "=") {
         j = pwlOption(rest[j + 1], j + 1) - 1;
