@@ -363,6 +363,10 @@ describeNgspice("TEMPER against ngspice", () => {
     compare("temper-50", deck(".temp 50"), 1e-6);
     compare("temper-opt", deck(".options temp=-10"), 1e-6);
     compare("temper-27", deck("* default temperature"), 1e-6);
+    // a .temp list: ngspice 39 cannot set it ("Could not set temperature to 0 50 100") and stays at its temperature
+    compare("temper-list", deck(".temp 0 50 100"), 1e-6);
+    compare("temper-list-opt", [...deck(".options temp=-10"), ".temp 0 50"], 1e-6);
+    compare("temper-opt-list", [...deck(".temp 0 50"), ".options temp=-10"], 1e-6);
   });
   itNgspice("a .param named temper is ignored: TEMPER stays the circuit temperature", () => {
     compare("temper-param", ["temper", ".param temper=10", "V1 a 0 1", "R1 a 0 {1k + 10*temper}", ".temp 50"]);

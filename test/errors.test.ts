@@ -324,9 +324,8 @@ describe("values ngspice rejects or that cannot be solved", () => {
     // a NUL inside a node name of a line the fast lane would otherwise take
     expectNetlistError(load("V1 a 0 1", "R1 a \u0000 1k"), 3, 6, /control character U\+0000/);
   });
-  it("card arguments: .tran at most four numbers, .temp one temperature (.op's are ignored with a warning, as ngspice ignores them: parser.test.ts)", () => {
+  it("card arguments: .tran at most four numbers (.op's are ignored with a warning, as ngspice ignores them: parser.test.ts; a .temp list is ignored as ngspice does: cards-ngspice.test.ts)", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".tran 1n 1u 0 1n 5"), 4, 18, /\.tran: unexpected '5'/);
-    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", ".temp 27 50"), 4, 10, /one temperature only/);
   });
   it("a message never exceeds 2000 characters", () => {
     const e = expectNetlistError(load("V1 a 0 1", `.subckt s ${Array.from({ length: 5000 }, (_, k) => `p${k}`).join(" ")}`, ".ends", "X1 a s"), 5, 6, /subcircuit s has 5000 ports/);

@@ -142,6 +142,8 @@ export interface OptionEntry {
   value: Token | null;
   loc: SourceLoc;
   cond?: CondPath;
+  /** Kept over any later entry of its name (a `.temp` list's 27 C, which ngspice sets whatever `.options temp=` says). */
+  final?: boolean;
 }
 
 export interface Annotation {

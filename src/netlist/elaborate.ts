@@ -993,7 +993,7 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
   const given = new Set<string>();
   // the last entry read of each name, among those whose `.if` branches are taken
   const last = new Map<string, OptionEntry>();
-  for (const e of net.options) if (!e.cond || inBranch(top, e.cond)) last.set(e.key, e);
+  for (const e of net.options) if ((!e.cond || inBranch(top, e.cond)) && !last.get(e.key)?.final) last.set(e.key, e);
   for (const [key, { value, loc }] of last) {
     if (key in options) {
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
@@ -1034,6 +1034,7 @@ function plainTemperature(net: ParsedNetlist): number | undefined {
     const v = parseSpiceNumber(e.value.text);
     if (!Number.isFinite(v)) return undefined;
     temp = v;
+    if (e.final) break;
   }
   return temp;
 }

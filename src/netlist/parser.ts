@@ -318,7 +318,13 @@ class Parser {
       case ".temp":
         this.topOnlyInIf(head);
         if (!args[0]) throw new NetlistError("`.temp` needs a temperature in Celsius", head.loc);
-        if (args[1]) throw new NetlistError(`.temp: one temperature only (a sweep over several is not supported), found '${clip(args[1].text)}'`, args[1].loc);
+        if (args[1]) {
+          // ngspice 39 cannot set its temperature to a list ("Warning: Could not set temperature to 0 50") and runs at
+          // 27 C, whatever `.options temp=` says before or after the card
+          this.out.warnings.push(`${formatLoc(args[1].loc)}: .temp with several temperatures runs at 27 C, as in ngspice 39 (for a sweep use .dc temp)`);
+          this.out.options.push(this.withCond({ key: "temp", value: { ...args[0], kind: "word", text: "27", lower: "27" }, loc: args[0].loc, final: true }));
+          return;
+        }
         this.out.options.push(this.withCond({ key: "temp", value: args[0], loc: args[0].loc }));
         return;
       case ".tran":
