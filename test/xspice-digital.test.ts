@@ -308,6 +308,31 @@ describeNgspice("XSPICE digital models at DC against ngspice 39", () => {
     }
   });
 
+  itNgspice("d_lut and d_genlut tables (0, 1, z, x and a short string) and d_fdiv's initial count, over every input code", () => {
+    // three inputs at 0 / 1 / U: a d_lut of 8 entries, a d_genlut of two outputs (16 entries, the last ones missing)
+    for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 8]) {
+      const level = (bit: number) => (code === 8 && bit === 1 ? 0.5 : (code >> bit) & 1);
+      const outs = ["y", "g0", "g1", ...[0, 1, 2, 3, 4].map((k) => `f${k}`)];
+      compare(`lut-${code}`, [
+        "lut",
+        ...[0, 1, 2].map((b) => `v${b} i${b} 0 ${level(b)}`),
+        "aadc [i0 i1 i2] [d0 d1 d2] adc",
+        "alut [d0 d1 d2] y tab",
+        "agen [d0 d1 d2] [g0 g1] gen",
+        // i_count 0, in range, at high_cycles, above it, past div_factor
+        ...[0, 1, 2, 3, 5].map((c, k) => `afd${k} d0 f${k} fd${k}`),
+        `adac [${outs.map((o) => o).join(" ")}] [${outs.map((o) => `a${o}`).join(" ")}] dac`,
+        ...outs.map((o, k) => `r${o} a${o} 0 ${k + 1}k`),
+        ".model adc adc_bridge(in_low=0.3 in_high=0.7)",
+        ".model tab d_lut(table_values=\"0110x101\")",
+        // its vector delays and loads have no size to default to: ngspice requires them ("Defaulted array parameter ...")
+        ".model gen d_genlut(rise_delay=[1n 1n] fall_delay=[1n] input_load=[1p 1p 1p] input_delay=[0] table_values=\"10z10110x1011\")",
+        ...[0, 1, 2, 3, 5].map((c, k) => `.model fd${k} d_fdiv(div_factor=4 high_cycles=2 i_count=${c})`),
+        ".model dac dac_bridge(out_low=0.2 out_high=3.3 out_undef=1.5)",
+      ]);
+    }
+  });
+
   itNgspice(".dc sweep of a chain through the thresholds", () => {
     compareDc("chain-sweep", chainDeck(0, 0.5), "va 0 1 0.02");
   });
@@ -331,9 +356,13 @@ describe("XSPICE digital models: refusals and bad lines", () => {
     expect(err(`t\nv1 a 0 1\na1 [~a] [d] adc\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*'~'.*digital ports only/);
     expect(err(`t\nv1 a 0 1\na1 [b c] y an\n.model an d_and(rise=1n)\n.end\n`).message).toMatch(/bad\.cir:4:22.*unknown d_and parameter 'rise'/);
     // digital models eqspice does not run
-    for (const [m, card] of [["d_osc", "d_osc(cntl_array=[0 1] freq_array=[1 2])"], ["d_source", 'd_source(input_file="x")'], ["d_state", 'd_state(state_file="x")'], ["d_lut", 'd_lut(table_values="01")']]) {
+    for (const [m, card] of [["d_osc", "d_osc(cntl_array=[0 1] freq_array=[1 2])"], ["d_source", 'd_source(input_file="x")'], ["d_state", 'd_state(state_file="x")'], ["d_ram", "d_ram"]]) {
       expect(err(`t\nv1 a 0 1\na1 [b c] y m1\n.model m1 ${card}\n.end\n`).message).toMatch(new RegExp(`bad\\.cir:3:12.*XSPICE digital code model ${m} is not supported`));
     }
+  });
+
+  it("d_genlut's vector delays and loads must be given (ngspice: 'Defaulted array parameter must have associated array connection')", () => {
+    expect(err(`t\nv1 a 0 1\na1 [b c] [y z] g\n.model g d_genlut(table_values="0110")\n.end\n`).message).toMatch(/bad\.cir:3:16: .*d_genlut vector parameter rise_delay has no default and is not given/);
   });
 
   it("automatic bridges: a node both read and driven by digital models (a bidi_bridge), and auto_bridge variables in .control, are refused", () => {
