@@ -17,6 +17,7 @@ import { makeJfet } from "./jfet/element.js";
 import { makeMosfet } from "./mosfet/element.js";
 import { makeCurrentSource, makeVoltageSource } from "./sources/element.js";
 import { makeCurrentSwitch, makeVoltageSwitch } from "./switch/element.js";
+import { makeVbic } from "./vbic/element.js";
 import { makeVdmos } from "./vdmos/element.js";
 import { makeXspice } from "./xspice/element.js";
 
@@ -40,4 +41,5 @@ export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: 
   w: makeCurrentSwitch,
   a: makeXspice,
   vdmos: makeVdmos,
+  vbic: makeVbic,
 };

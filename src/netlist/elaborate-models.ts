@@ -11,6 +11,8 @@ import { NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js
 import { evaluateValue, type Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
 import { CONSTCtoK, DIODE_DEFAULTS, DIODE_IGNORED_AS_NGSPICE, DIODE_MJ_MAX, DIODE_PARAM_ALIASES, DIODE_UNSUPPORTED, type DiodeModelParams } from "../devices/diode/diode-model.js";
+import { vbicModelFromCard } from "./vbic-model-card.js";
+import type { VbicModelParams } from "../devices/vbic/vbic-model.js";
 import { BJT_LEVEL_NAMES, BJT_PARAM_ALIASES, bjtDefaults, bjtUnsupportedParam, type BjtModelParams } from "../devices/bjt/bjt-model.js";
 import { MOS_LEVEL_NAMES, MOS_PARAM_ALIASES, deriveMosModel, mosDefaults, type MosGeometry, type MosModel, type MosModelParams } from "../devices/mosfet/mosfet-model.js";
 import { MOS2_PARAM_ALIASES, deriveMos2Model, mos2Defaults } from "../devices/mosfet/mos2-model.js";
@@ -425,10 +427,10 @@ function modelKind(type: string): string {
 
 /**
  * The BJT model a transistor names, evaluated in its scope: only level 1
- * (Gummel-Poon; an absent LEVEL is 1, as in ngspice); other levels (VBIC,
- * HICUM) are refused at their LEVEL value. Null when no model has the name.
+ * (Gummel-Poon; an absent LEVEL is 1, as in ngspice) or levels 4 and 9
+ * (VBIC: `vbic` set); other levels (HICUM) are refused at their LEVEL value. Null when no model has the name.
  */
-export function resolveBjtModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string, warn: (modelName: string, msg: string) => void): { model: BjtModelParams; name: string } | null {
+export function resolveBjtModel(name: Token, models: Array<Map<string, ModelCard>>, scope: Lookup, tnom: number, elementName: string, warn: (modelName: string, msg: string) => void): { model: BjtModelParams; name: string; vbic?: undefined } | { vbic: VbicModelParams; name: string } | null {
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
@@ -441,9 +443,12 @@ export function resolveBjtModel(name: Token, models: Array<Map<string, ModelCard
     const levelTok = card.params.get("level");
     if (levelTok) {
       const level = evalTok(levelTok, scope, "model parameter LEVEL");
+      if (level === 4 || level === 9) {
+        return { vbic: vbicModelFromCard(card, (tok, what) => evalTok(tok, scope, what), (msg) => warn(card.name, msg)), name: card.name };
+      }
       if (level !== 1) {
         const what = BJT_LEVEL_NAMES[level];
-        throw new NetlistError(`.model ${card.name}: BJT level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models BJT level 1 (Gummel-Poon) only`, levelTok.loc);
+        throw new NetlistError(`.model ${card.name}: BJT level ${level}${what ? ` (${what})` : ""} is not supported: eqspice models BJT level 1 (Gummel-Poon) and levels 4 and 9 (VBIC)`, levelTok.loc);
       }
     }
     const p: BjtModelParams = bjtDefaults(card.type === "npn" ? 1 : -1, tnom);

@@ -17,6 +17,7 @@ import { CONSTCtoK, type DiodeModelParams } from "../devices/diode/diode-model.j
 import type { SourceValue, TimeDefaults } from "../devices/sources/waveform.js";
 import { RES_MODEL_DEFAULTS, RES_MODEL_PARAMS, resistorValue, type ResistorModelParams } from "../devices/resistor/resistor-model.js";
 import type { BjtModelParams } from "../devices/bjt/bjt-model.js";
+import type { VbicModelParams } from "../devices/vbic/vbic-model.js";
 import { compileB, readBLine, type BExpr } from "./bexpr.js";
 import { scaleBExpr } from "../devices/bsource/bsource.js";
 import { bsim3v1Defaults, bsim3v1Perimeters, evalTok, hasMosModel, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
@@ -98,6 +99,21 @@ export type ElementSpec = (
       area: number;
       m: number;
       /** `off`: the operating point starts with vbe = vbc = 0 (ngspice's OFF). */
+      off?: boolean;
+      loc: SourceLoc;
+    }
+  | {
+      /** A Q line whose model is a VBIC card (BJT level 4 or 9: ngspice's vbic device). */
+      type: "vbic";
+      name: string;
+      /** Collector, base, emitter, substrate, thermal ("0" when not given, as ngspice's inp2q.c). */
+      nodes: [string, string, string, string, string];
+      model: VbicModelParams;
+      modelName: string;
+      area: number;
+      m: number;
+      /** Device temperature (C): the circuit's. */
+      temp: number;
       off?: boolean;
       loc: SourceLoc;
     }
@@ -769,7 +785,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
           const c = m.get(t.lower);
           return c !== undefined && (c.type === "npn" || c.type === "pnp");
         });
-      let mi = isBjtModel(pos[3]) ? 3 : isBjtModel(pos[4]) ? 4 : -1;
+      let mi = isBjtModel(pos[3]) ? 3 : isBjtModel(pos[4]) ? 4 : isBjtModel(pos[5]) ? 5 : -1;
       if (mi < 0) {
         const k = pos.findIndex((t, j) => j >= 1 && isBjtModel(t));
         if (k >= 0) throw new NetlistError(`${card.name}: a bipolar transistor has 3 or 4 nodes (collector base emitter [substrate]), got ${k} before model '${clip(pos[k].text)}'`, pos[k].loc);
@@ -779,7 +795,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const nodes = needNodes(card, pos, 3, "Qname collector base emitter [substrate] model");
       const modelTok = pos[mi];
       if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing bipolar transistor model name (usage: ${Q_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
-      if (mi === 4) nodes.push(needNodes(card, pos, 4, "Qname collector base emitter [substrate] model")[3]);
+      if (mi >= 4) nodes.push(needNodes(card, pos, 4, "Qname collector base emitter [substrate] model")[3]);
       else nodes.push("0");
       // after the model: an optional area, then an optional `off` (ngspice reads nothing positional after it)
       const offAt = pos.findIndex((t, j) => j > mi && t.lower === "off");
@@ -791,6 +807,8 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
         ctx.warnings.push(msg);
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown bipolar transistor model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NPN/PNP card)`, card.loc);
+      // ngspice's inp2q.c: a 5th node (the thermal node) only for VBIC (and HICUM) models
+      if (mi === 5 && !resolved.vbic) throw new NetlistError(`${card.name}: a level 1 bipolar transistor has 3 or 4 nodes (collector base emitter [substrate]); a 5th (thermal) node is for VBIC (level 4/9) models`, pos[4].loc);
       checkArgs(card, { pos: qpos, named }, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
       // the line's area, else the card's (AREA= on an NPN/PNP card is the instances' default in ngspice 39)
       refuseUnreadDefaults(cardNamed(f.models, modelTok.lower), "q", card.name);
@@ -799,6 +817,11 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (!(area > 0) || !Number.isFinite(area)) throw new NetlistError(`${card.name}: area must be positive`, areaTok?.loc ?? card.loc);
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
+      if (resolved.vbic) {
+        const tnode = mi === 5 ? needNodes(card, pos, 5, "Qname collector base emitter substrate thermal model")[4] : "0";
+        ctx.out.push({ type: "vbic", name, nodes: nodesOf([...nodes, tnode]) as [string, string, string, string, string], model: resolved.vbic, modelName: resolved.name, area, m, temp: ctx.options.temp, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos.slice(0, mi) });
+        break;
+      }
       ctx.out.push({ type: "q", name, nodes: nodesOf(nodes) as [string, string, string, string], model: resolved.model, modelName: resolved.name, area, m, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos.slice(0, mi) });
       break;
     }

@@ -12,6 +12,7 @@
  * line eqspice cannot read inside a branch is an error only if the branch
  * is taken.
  */
+import { isVbicModelParam } from "./vbic-model-card.js";
 import { NGSPICE_BJT_PARAMS, NGSPICE_DIODE_PARAMS, NGSPICE_JFET_PARAMS, NGSPICE_MOS1_PARAMS } from "./ngspice-params.js";
 import { dirname, resolve } from "node:path";
 import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../util/errors.js";
@@ -589,6 +590,8 @@ class Parser {
     // MOSFET parameter names are those of level 1; a card of another level is refused by level when used (elaborate).
     const levelTok = assigns.find((p) => p.name === "level")?.value;
     const mosLevel1 = !levelTok || (levelTok.kind === "word" && parseSpiceNumber(levelTok.text) === 1);
+    // (VBIC, BJT level 4/9: its model table has DTEMP, which ngspice reads first)
+    const bjtVbic = (type === "npn" || type === "pnp") && levelTok?.kind === "word" && [4, 9].includes(parseSpiceNumber(levelTok.text));
     const mosLevel6 = (type === "nmos" || type === "pmos") && levelTok?.kind === "word" && parseSpiceNumber(levelTok.text) === 6;
     // Names ngspice 39 does not know on this device (M, Q, J: level 1 cards; other levels in elaborate) are ignored, as ngspice does.
     const names = MODEL_NAME_TABLES[type];
@@ -599,7 +602,7 @@ class Parser {
       // (every instance parameter of the device that is not a model one, as ngspice's inpgmod.c: a BJT's or JFET's
       // AREA, a MOSFET's or diode's TEMP; elaborate reads those it models and refuses the others where used)
       // (MOSFET level 6 has a model parameter PS, mos6.c's "Sat. current modification par.": ngspice looks the model table up first)
-      if (CARD_INSTANCE_PARAMS[type]?.has(p.name) && !(type === "d" && p.name in DIODE_PARAM_ALIASES) && !(mosLevel6 && p.name === "ps")) {
+      if (CARD_INSTANCE_PARAMS[type]?.has(p.name) && !(type === "d" && p.name in DIODE_PARAM_ALIASES) && !(mosLevel6 && p.name === "ps") && !(bjtVbic && isVbicModelParam(p.name))) {
         instanceDefaults.set(p.name, p.value);
         if (p.value.kind === "expr") this.out.hasExpressions = true;
         continue;

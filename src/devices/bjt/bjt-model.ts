@@ -254,8 +254,6 @@ export function bjtUnsupportedParam(name: string): string | null {
 
 /** ngspice's BJT levels other than 1, by what they are (refused by name). */
 export const BJT_LEVEL_NAMES: Record<number, string> = {
-  4: "VBIC",
-  9: "VBIC",
   8: "HICUM level 2",
 };
 
