@@ -156,8 +156,8 @@ describe("BJT netlist errors", () => {
     expectNetlistError(load(QN, "V1 c 0 1", "D1 c 0 qn"), 4, 8, /model 'qn' is a bipolar transistor model .* not a diode model/);
     expectNetlistError(load(QN, "V1 c 0 1", "M1 c c 0 0 qn"), 4, 12, /m1: model 'qn' is a bipolar transistor model .* not a MOSFET model/);
   });
-  it("levels other than 1 (VBIC, HICUM) are refused by name at their LEVEL value", () => {
-    expectNetlistError(load(".model qv npn (level=4 is=1e-16 bf=100)", "V1 c 0 1", "Q1 c c 0 qv"), 2, 22, /BJT level 4 \(VBIC\) is not supported: eqspice models BJT level 1 \(Gummel-Poon\) only/);
+  it("levels other than 1 and VBIC's 4 and 9 (HICUM, ...) are refused by name at their LEVEL value", () => {
+    expectNetlistError(load(".model qv npn (level=3 is=1e-16 bf=100)", "V1 c 0 1", "Q1 c c 0 qv"), 2, 22, /BJT level 3 is not supported: eqspice models BJT level 1 \(Gummel-Poon\) and levels 4 and 9 \(VBIC\)/);
     expectNetlistError(load(".model qh pnp level=8 c10=2e-30", "V1 c 0 1", "Q1 c c 0 qh"), 2, 21, /BJT level 8 \(HICUM level 2\) is not supported/);
     expectNetlistError(load(".model q2 npn (level=2)", "V1 c 0 1", "Q1 c c 0 q2"), 2, 22, /BJT level 2 is not supported/);
   });

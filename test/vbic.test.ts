@@ -77,7 +77,7 @@ describe("VBIC bad input", () => {
   it("refuses a non-positive IS, a negative resistance and a 5th node on a level 1 card at their place", () => {
     expectNetlistError(load("V1 c 0 1", "Q1 c c 0 N1", ".model N1 NPN LEVEL=4 IS=0"), 4, 26, /IS must be positive/);
     expectNetlistError(load("V1 c 0 1", "Q1 c c 0 N1", ".model N1 NPN LEVEL=4 RCX=-1"), 4, 27, /RCX must not be negative/);
-    expectNetlistError(load("V1 c 0 1", "Q1 c c 0 0 t N1", ".model N1 NPN IS=1e-15"), 3, 12, /5th \(thermal\) node is for VBIC/);
+    expectNetlistError(load("V1 c 0 1", "Q1 c c 0 0 t N1", ".model N1 NPN IS=1e-15"), 3, 14, /got 5 before model 'N1' \(a 5th, thermal node is for VBIC models/);
   });
   it("refuses a transient of a VBIC circuit by name, and still refuses HICUM (level 8)", () => {
     const c = loadCircuitFromText(["* t", "V1 c 0 PULSE(0 1 0 1n)", "Q1 c c 0 N1", ".model N1 NPN LEVEL=4", ".tran 1n 10n", ".end"].join("\n"));

@@ -808,7 +808,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       });
       if (!resolved) throw new NetlistError(`${card.name}: unknown bipolar transistor model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NPN/PNP card)`, card.loc);
       // ngspice's inp2q.c: a 5th node (the thermal node) only for VBIC (and HICUM) models
-      if (mi === 5 && !resolved.vbic) throw new NetlistError(`${card.name}: a level 1 bipolar transistor has 3 or 4 nodes (collector base emitter [substrate]); a 5th (thermal) node is for VBIC (level 4/9) models`, pos[4].loc);
+      if (mi === 5 && !resolved.vbic) throw new NetlistError(`${card.name}: a bipolar transistor has 3 or 4 nodes (collector base emitter [substrate]), got 5 before model '${clip(modelTok.text)}' (a 5th, thermal node is for VBIC models, level 4/9)`, modelTok.loc);
       checkArgs(card, { pos: qpos, named }, named.has("area") ? mi + 1 : mi + 2, Q_USAGE, { area: 1, m: 1 }, Q_UNSUPPORTED);
       // the line's area, else the card's (AREA= on an NPN/PNP card is the instances' default in ngspice 39)
       refuseUnreadDefaults(cardNamed(f.models, modelTok.lower), "q", card.name);
