@@ -14,6 +14,7 @@ import { makeCccs, makeCcvs, makeVccs, makeVcvs } from "./controlled/element.js"
 import { makeDiode } from "./diode/element.js";
 import { makeInductor, makeMutual } from "./inductor/element.js";
 import { makeJfet } from "./jfet/element.js";
+import { makeZ } from "./mesfet/element.js";
 import { makeMosfet } from "./mosfet/element.js";
 import { makeCurrentSource, makeVoltageSource } from "./sources/element.js";
 import { makeCurrentSwitch, makeVoltageSwitch } from "./switch/element.js";
@@ -30,6 +31,7 @@ export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: 
   m: makeMosfet,
   q: makeBjt,
   j: makeJfet,
+  z: makeZ,
   v: makeVoltageSource,
   i: makeCurrentSource,
   e: makeVcvs,

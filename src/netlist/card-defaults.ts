@@ -21,7 +21,9 @@ export const CARD_INSTANCE_PARAMS: Readonly<Record<string, ReadonlySet<string>>>
   const jfet = new Set("area ic temp dtemp".split(" "));
   // the diode's AREA, PJ, LM, ... are model parameters too (dio.c): only these are instance-only
   const diode = new Set("w l ic temp dtemp".split(" "));
-  return { nmos: mos, pmos: mos, npn: bjt, pnp: bjt, njf: jfet, pjf: jfet, d: diode };
+  // MES, MESA, HFETA (one card type for all): their instance-only names (M is a model parameter of MESA and HFETA)
+  const z = new Set("area l w icvds icvgs ic temp dtemp ts td".split(" "));
+  return { nmos: mos, pmos: mos, npn: bjt, pnp: bjt, njf: jfet, pjf: jfet, d: diode, nmf: z, pmf: z, nhfet: z, phfet: z };
 })();
 
 /** The card defaults each element reads (the others are refused). */
@@ -30,6 +32,7 @@ export const CARD_DEFAULTS_READ: Readonly<Record<string, ReadonlySet<string>>> =
   q: new Set(["area"]),
   j: new Set(["area"]),
   d: new Set<string>(),
+  z: new Set<string>(),
 };
 
 /**

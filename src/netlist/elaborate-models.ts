@@ -421,6 +421,7 @@ function modelKind(type: string): string {
   if (type === "d") return "diode";
   if (type === "npn" || type === "pnp") return "bipolar transistor";
   if (type === "njf" || type === "pjf") return "JFET";
+  if (type === "nmf" || type === "pmf" || type === "nhfet" || type === "phfet") return "MESFET/HFET";
   if (isXspiceModelType(type)) return `XSPICE ${type}`;
   return "MOSFET";
 }

@@ -23,6 +23,7 @@ import { scaleBExpr } from "../devices/bsource/bsource.js";
 import { bsim3v1Defaults, bsim3v1Perimeters, evalTok, hasMosModel, mosSizeProblem, resolveBjtModel, resolveModel, resolveMosModel } from "./elaborate-models.js";
 import { resolveSwitchModel } from "./switch-model.js";
 import { resolveJfetModel } from "./jfet-model-card.js";
+import { resolveZModel, type ZModel } from "./mesfet-model-card.js";
 import { hasVdmosModel, resolveVdmosModel } from "./vdmos-model-card.js";
 import type { VdmosModelParams } from "../devices/vdmos/vdmos-model.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
@@ -130,6 +131,26 @@ export type ElementSpec = (
       /** Device temperature (C): its temp=, else the circuit's plus its dtemp= (ngspice's jfettemp.c). */
       temp: number;
       /** `off`: the operating point starts with vgs = vgd = 0 (ngspice's OFF). */
+      off?: boolean;
+      loc: SourceLoc;
+    }
+  | {
+      type: "z";
+      name: string;
+      /** Drain, gate, source. */
+      nodes: [string, string, string];
+      model: ZModel;
+      modelName: string;
+      /** MES: the area (AREA=, or M=, which ngspice 39's MES reads as the area). */
+      area: number;
+      /** MESA, HFETA: channel length and width L, W (m), parallel multiplier M. */
+      l: number;
+      w: number;
+      m: number;
+      /** Device temperature (C): temp=, else the circuit's plus dtemp= (HFETA); MESA's ts=, td= source and drain sides. */
+      temp: number;
+      ts: number;
+      td: number;
       off?: boolean;
       loc: SourceLoc;
     }
@@ -310,6 +331,7 @@ const D_UNSUPPORTED: Record<string, string> = {
   l: "diode sidewall parameters (pj=, w=, l=) are not supported",
 };
 
+const Z_USAGE = "Zname drain gate source model [off] [area=A] (MES) | [l=L] [w=W] [m=M] [temp=T] [dtemp=D] (HFETA) | [ts=T] [td=T] (MESA)";
 const J_USAGE = "JFET Jname drain gate source model [area] [off] [area=AREA] [m=M] [temp=T] [dtemp=D]";
 const J_UNSUPPORTED: Record<string, string> = {
   ic: "JFET initial conditions (ic=) are not supported",
@@ -847,6 +869,59 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const m = num("m", "multiplier m") ?? 1;
       if (!(m > 0) || !Number.isFinite(m)) throw new NetlistError(`${card.name}: multiplier m must be positive`, named.get("m")!.values[0].loc);
       ctx.out.push({ type: "j", name, nodes: nodesOf(nodes) as [string, string, string], model: resolved.model, modelName: resolved.name, area, m, temp: it.temp + it.dtemp, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos.slice(0, 3) });
+      break;
+    }
+    case "z": {
+      const nodes = needNodes(card, pos, 3, Z_USAGE);
+      const modelTok = pos[3];
+      if (!modelTok || modelTok.kind !== "word") throw new NetlistError(`${card.name}: missing MESFET/HFET model name (usage: ${Z_USAGE})`, card.args[card.args.length - 1]?.loc ?? card.loc);
+      const offAt = pos.findIndex((t, j) => j > 3 && t.lower === "off");
+      if (offAt >= 0 && pos[offAt + 1]) throw new NetlistError(`${card.name}: unexpected '${clip(pos[offAt + 1].text)}' after 'off' (usage: ${Z_USAGE})`, pos[offAt + 1].loc);
+      const zpos = offAt >= 0 ? pos.slice(0, offAt) : pos;
+      const resolved = resolveZModel(modelTok, f.models, local, ctx.options.temp + CONSTCtoK, card.name, (mn, msg) => {
+        if (ctx.warned.has(`z:${mn}:${msg}`)) return;
+        ctx.warned.add(`z:${mn}:${msg}`);
+        ctx.warnings.push(msg);
+      });
+      if (!resolved) throw new NetlistError(`${card.name}: unknown MESFET/HFET model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} NMF/PMF/NHFET/PHFET card)`, modelTok.loc);
+      const zm = resolved.model;
+      refuseUnreadDefaults(resolved.card, "z", card.name);
+      let area = 1;
+      let l = 1e-6;
+      let w = 20e-6;
+      let m = 1;
+      let ts = ctx.options.temp;
+      let td = ctx.options.temp;
+      let temp = ctx.options.temp;
+      const positive = (key: string, what: string): number | undefined => {
+        const x = num(key, what);
+        if (x !== undefined && !(x > 0 && Number.isFinite(x))) throw new NetlistError(`${card.name}: ${what} must be positive`, named.get(key)!.values[0].loc);
+        return x;
+      };
+      if (zm.kind === "mes") {
+        // ngspice 39's inp2z.c drops a MES line's unlabelled value (it sets AREA only for the other devices)
+        if (zpos[4]) ctx.warnings.push(`${formatLoc(zpos[4].loc)}: ${card.name}: the value '${clip(zpos[4].text)}' after the model is ignored, as ngspice 39 ignores it on a MES (level 1) line: write area=`);
+        checkArgs(card, { pos: zpos, named }, 5, Z_USAGE, { area: 1, m: 1, icvds: 1, icvgs: 1, ic: 2 });
+        if (named.has("area") && named.has("m")) throw new NetlistError(`${card.name}: area= and m= are the same parameter of ngspice 39's MES (its m= sets the area): give one`, named.get("m")!.key.loc);
+        // mes.c: IOPUR("m", MES_AREA): m= is the area
+        area = positive("area", "area") ?? positive("m", "m (the area, in ngspice 39's MES)") ?? 1;
+      } else {
+        checkArgs(card, { pos: zpos, named }, 4, Z_USAGE, zm.kind === "hfeta" ? { l: 1, w: 1, m: 1, icvds: 1, icvgs: 1, temp: 1, dtemp: 1 } : { l: 1, w: 1, m: 1, icvds: 1, icvgs: 1, ts: 1, td: 1, dtemp: 1 });
+        l = positive("l", "length l") ?? l;
+        w = positive("w", "width w") ?? w;
+        m = positive("m", "multiplier m") ?? 1;
+        const dtemp = num("dtemp", "dtemp") ?? 0;
+        if (zm.kind === "hfeta") {
+          const t0 = num("temp", "temp");
+          temp = t0 ?? ctx.options.temp + dtemp;
+        } else {
+          // mesatemp.c: ts, td default to the circuit's temperature plus dtemp
+          ts = num("ts", "ts") ?? ctx.options.temp + dtemp;
+          td = num("td", "td") ?? ctx.options.temp + dtemp;
+        }
+        for (const t of [temp, ts, td]) if (!(t > -CONSTCtoK)) throw new NetlistError(`${card.name}: temperature ${t} C is below absolute zero`, card.loc);
+      }
+      ctx.out.push({ type: "z", name, nodes: nodesOf(nodes) as [string, string, string], model: zm, modelName: resolved.name, area, l, w, m, temp, ts, td, ...(offAt >= 0 && { off: true }), loc: card.loc, nodeToks: pos.slice(0, 3) });
       break;
     }
     case "v":

@@ -25,6 +25,7 @@ import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
 import { CARD_INSTANCE_PARAMS } from "./card-defaults.js";
 import { BJT_PARAM_ALIASES, bjtUnsupportedParam } from "../devices/bjt/bjt-model.js";
 import { JFET_PARAM_ALIASES } from "../devices/jfet/jfet-model.js";
+import { Z_MODEL_TYPES } from "./mesfet-model-card.js";
 import { NGSPICE_VDMOS_PARAMS, VDMOS_DROPPED_ANNOTATIONS, VDMOS_PARAM_ALIASES, VDMOS_PCHAN_KEY } from "../devices/vdmos/vdmos-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { SWITCH_MODEL_PARAMS } from "./switch-model.js";
@@ -34,7 +35,7 @@ import { readInputFile } from "../util/read.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
 import { readXspiceModelParams, xspiceHasExpressions } from "../devices/xspice/card.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a"]);
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a", "z"]);
 const UNSUPPORTED_ELEMENTS: Record<string, string> = {
   t: "transmission line",
 };
@@ -551,8 +552,8 @@ class Parser {
       this.scope.models.set(nameTok.lower, xcard);
       return;
     }
-    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf" && type !== "vdmos") {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3) and VDMOS, bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1) and switch models SW and CSW)`, typeTok.loc);
+    if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf" && type !== "vdmos" && !Z_MODEL_TYPES.has(type)) {
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3) and VDMOS, bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1), MESFET/HFET models NMF, PMF, NHFET and PHFET (levels 1-5) and switch models SW and CSW)`, typeTok.loc);
     }
     // VDMOS: ngspice's front end (inpcom.c, inp_vdmos_model) makes the card p-channel when a word contains 'pchan' and drops
     // the words pchan / nchan and the LTspice annotations ron= vds= qg= mfg= before reading it
