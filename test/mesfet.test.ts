@@ -100,6 +100,24 @@ describeNgspice("Z element operating points against ngspice (1e-9 V)", () => {
     for (const vg of [0, -0.5, -1]) compare(`hfet-p-${vg}`, ["hfet p", TIGHT, "VDD vdd 0 -2", `VG g 0 ${vg}`, "RL vdd d 3k", "Z1 d g 0 hp l=1u w=20u m=2", HF_P]);
   });
 
+  itNgspice("ngspice's inverse flag carried to the HFETAs loaded after one with vds < 0 (its DCFL inverter pair's operating point, with v(3) < 0)", () => {
+    const v = compare("hfet-inverter", [
+      "dcfl",
+      TIGHT,
+      ".subckt inv 1 2 3",
+      "z1 1 3 3 aload l=1u w=10u",
+      "z2 3 2 0 adrv l=1u w=10u",
+      ".ends",
+      "vdd 1 0 dc 2",
+      "vin 2 0 dc 0",
+      "x1 1 2 3 inv",
+      "x2 1 3 4 inv",
+      ".model adrv nhfet level=5 rd=60 rs=60 m=2.57 lambda=0.17 vs=1.5e5 mu=0.385 vt0=0.3 eta=1.32 sigma0=0.04 vsigma=0.1 vsigmat=0.3 js1s=1e-12 js1d=1e-12 nmax=6e15",
+      ".model aload nhfet level=5 rd=60 rs=60 m=2.57 lambda=0.17 vs=1.5e5 mu=0.385 vt0=-0.3 eta=1.32 sigma0=0.04 vsigma=0.1 vsigmat=0.3 js1s=1e-12 js1d=1e-12 nmax=6e15",
+    ]);
+    expect(v["3"]).toBeLessThan(0);
+  });
+
   itNgspice("MESA levels 2, 3, 4 (gate resistance, RI, RF, ts/td)", () => {
     for (const vg of [-1, 0, 0.5]) {
       compare(`mesa2-${vg}`, ["mesa2", TIGHT, "VDD vdd 0 3", `VG g 0 ${vg}`, "RL vdd d 2k", "Z1 d g 0 ma l=1u w=10u", MESA2]);

@@ -40,6 +40,11 @@ export const makeZ: MakeDevice<"z"> = (s, { nodes: n, internalNode, options }) =
         : new MesaCore(zm.p, s.l, s.w, s.m, s.ts + CONSTCtoK, s.td + CONSTCtoK, options.temp + CONSTCtoK, options.tnom + CONSTCtoK, term[ZSPP] === term[ZSP], term[ZDPP] === term[ZDP]);
   }
   const z = new ZFet(s.name, term, core);
+  if (zm.kind !== "mes") {
+    z.groupKind = zm.kind;
+    z.modelKey = s.modelName;
+    z.typeSign = zm.kind === "hfeta" ? zm.p.type : 1;
+  }
   z.gmin = options.gmin;
   z.off = s.off === true;
   return z;

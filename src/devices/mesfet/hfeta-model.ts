@@ -11,8 +11,8 @@
  * - for vds < 0 the channel is evaluated at (vgs, -vds) (not at vgd) and
  *   only the current changes sign (gm, gds stay those of the normal mode);
  *   ngspice's flag for this is also left set for the instances loaded after
- *   one in the same pass, which this port does not copy (it changes nothing
- *   at a solution where every HFETA has vds >= 0);
+ *   one in the same pass (then their current and vds change sign though
+ *   their vds > 0), which ZGroup reproduces in ngspice's load order;
  * - an NMF / PMF type name on a level 5 card is not a parameter of HFETA:
  *   ngspice ignores it (NHFET).
  * Normalized voltages: type times the physical ones (the threshold is
@@ -150,6 +150,8 @@ export class HfetaCore implements ZCore {
   private readonly eta2d2: boolean;
   private vgs0 = 0;
   private vgd0 = 0;
+  stickyIn = false;
+  lastNeg = false;
 
   /**
    * @param l, w channel length and width (m); mult the instance's M
@@ -305,7 +307,9 @@ export class HfetaCore implements ZCore {
       cgd += this.ggrwl * vgd * earg;
       ggd += this.ggrwl * earg * (1 - arg);
     } else ggd = 0;
-    let inverse = false;
+    // ngspice's flag: set by this instance's vds < 0 or carried from an earlier one in the pass (ZGroup)
+    let inverse = this.stickyIn;
+    this.lastNeg = vds < 0;
     if (vds < 0) {
       vds = -vds;
       inverse = true;

@@ -11,8 +11,8 @@
  *   iterate's s' voltage unlimited, with no matrix entry for it;
  * - for vds < 0 the channel is evaluated at (vgd, -vds) and only the
  *   current changes sign; ngspice's flag for this also stays set for the
- *   instances loaded after one in the same pass, not copied here (it
- *   changes nothing at a solution where every MESA has vds >= 0);
+ *   instances loaded after one in the same pass (they then use vgd and
+ *   change sign though their vds > 0), which ZGroup reproduces;
  * - AG's correction AG (cgs - cgd) enters the right-hand side only.
  */
 import { CHARGE, CONSTboltz, CONSTCtoK } from "../diode/diode-model.js";
@@ -155,6 +155,8 @@ export class MesaCore implements ZCore {
   private readonly gf: number;
   private vgs0 = 0;
   private vgd0 = 0;
+  stickyIn = false;
+  lastNeg = false;
   private readonly ch: Channel = { cdrain: 0, gm: 0, gds: 0 };
 
   /**
@@ -293,7 +295,9 @@ export class MesaCore implements ZCore {
     const evgd = Math.exp(vgd / vted);
     const ggd = (this.csatfd * evgd) / vted + this.ggrwl * earg * (1 - arg) + gmin;
     const cgd = this.csatfd * (evgd - 1) + this.ggrwl * vgd * earg + gmin * vgd;
-    let inverse = false;
+    // ngspice's flag: set by this instance's vds < 0 or carried from an earlier one in the pass (ZGroup)
+    let inverse = this.stickyIn;
+    this.lastNeg = vds < 0;
     if (vds < 0) {
       vds = -vds;
       inverse = true;

@@ -51,7 +51,62 @@ export interface ZCore {
   evalAt(v: Float64Array, gmin: number, J: Float64Array, rhs: Float64Array): void;
   /** Forget the limiter's memory. */
   reset(): void;
+  /**
+   * MESA, HFETA: ngspice's `inverse` flag, a local of the load routine set
+   * by the first instance with vds < 0 and left set for every instance
+   * loaded after it in the same pass (ZGroup): the flag coming in, and
+   * whether this instance's own vds was negative in its last evaluation.
+   */
+  stickyIn?: boolean;
+  lastNeg?: boolean;
 }
+
+let created = 0;
+
+/**
+ * The MESA or HFETA instances of one circuit in ngspice's load order
+ * (models in the reverse order of their first use, each model's instances
+ * in the reverse order of their lines: CKTmodCrt and CKTcrtElt prepend),
+ * for ngspice's `inverse` flag that carries from one instance to the
+ * next within one load pass. A pass is evaluated for all members at the
+ * first member's load; each member then stamps its own result once.
+ */
+export class ZGroup {
+  private readonly members: ZFet[] = [];
+  private sorted = false;
+  add(z: ZFet): void {
+    this.members.push(z);
+    this.sorted = false;
+  }
+  private order(): ZFet[] {
+    if (!this.sorted) {
+      const first = new Map<string, number>();
+      for (const z of this.members) first.set(z.modelKey, Math.min(first.get(z.modelKey) ?? Infinity, z.created));
+      this.members.sort((a, b) => first.get(b.modelKey)! - first.get(a.modelKey)! || b.created - a.created);
+      this.sorted = true;
+    }
+    return this.members;
+  }
+  /** Evaluate a load pass of every member at ctx (each one's limited stamp into its pending buffers). */
+  pass(ctx: LoadContext): void {
+    let sticky = false;
+    for (const z of this.order()) {
+      z.core.stickyIn = sticky;
+      z.evaluateLoad(ctx);
+      if (z.core.lastNeg) sticky = true;
+    }
+  }
+  /** The flag coming into `me` at unlimited node voltages V (currents, residuals). */
+  stickyAt(me: ZFet, V: Float64Array): boolean {
+    for (const z of this.order()) {
+      if (z === me) return false;
+      if (z.negAt(V)) return true;
+    }
+    return false;
+  }
+}
+
+const GROUPS = new WeakMap<object, Map<string, ZGroup>>();
 
 export class ZFet implements Device {
   readonly linear = false;
@@ -63,7 +118,18 @@ export class ZFet implements Device {
   private readonly J = new Float64Array(ZN * ZN);
   private readonly rhs = new Float64Array(ZN);
   private readonly v = new Float64Array(ZN);
+  /** addCurrents' own buffers (a pending pass result stays in J, rhs). */
+  private readonly Jc = new Float64Array(ZN * ZN);
+  private readonly rhsc = new Float64Array(ZN);
   gmin = 1e-12;
+  /** Creation order and model (ZGroup's ngspice load order); group kind ("hfeta", "mesa") or null (MES: no carried flag). */
+  readonly created = created++;
+  modelKey = "";
+  groupKind: string | null = null;
+  private group: ZGroup | null = null;
+  /** A pass result not yet stamped (ZGroup.pass). */
+  private pending = false;
+  private pendingNoncon = false;
   /** ngspice's OFF: see Jfet.off. */
   off = false;
   holdOff = false;
@@ -86,6 +152,46 @@ export class ZFet implements Device {
 
   setup(ctx: SetupContext): void {
     reserveLocalJacobian(ctx, ZN, this.term, this.rows, this.h);
+    if (this.groupKind) {
+      let m = GROUPS.get(ctx);
+      if (!m) GROUPS.set(ctx, (m = new Map()));
+      let g = m.get(this.groupKind);
+      if (!g) m.set(this.groupKind, (g = new ZGroup()));
+      g.add(this);
+      this.group = g;
+      this.pending = false;
+    }
+  }
+
+  /** Whether this instance's vds (type-normalized, d' to s') is negative at V. */
+  negAt(V: Float64Array): boolean {
+    return this.typeSign * (V[this.term[ZDP]] - V[this.term[ZSP]]) < 0;
+  }
+  /** +1 n-type, -1 p-type (the normalization of vds). */
+  typeSign = 1;
+
+  /** The limited load into this device's buffers (no stamping). */
+  evaluateLoad(ctx: LoadContext): void {
+    const init: ZInit = this.holdOff ? "off" : ctx.initJunctions ? "jct" : null;
+    this.J.fill(0);
+    this.rhs.fill(0);
+    const v = this.localV(ctx.V);
+    this.pendingNoncon = this.core.load(v, init, ctx.gmin, this.J, this.rhs) || init === "jct";
+    this.pending = true;
+    this.passV.set(v);
+    this.passGmin = ctx.gmin;
+    this.passInit = init;
+  }
+
+  /** The point a pending pass result was evaluated at (a load at another point starts a new pass). */
+  private readonly passV = new Float64Array(ZN);
+  private passGmin = 0;
+  private passInit: ZInit = null;
+  private samePoint(ctx: LoadContext): boolean {
+    const init: ZInit = this.holdOff ? "off" : ctx.initJunctions ? "jct" : null;
+    if (init !== this.passInit || ctx.gmin !== this.passGmin) return false;
+    for (let k = 0; k < ZN; k++) if (ctx.V[this.term[k]] !== this.passV[k]) return false;
+    return true;
   }
 
   reset(): void {
@@ -99,12 +205,13 @@ export class ZFet implements Device {
   }
 
   load(ctx: LoadContext): void {
-    const init: ZInit = this.holdOff ? "off" : ctx.initJunctions ? "jct" : null;
+    if (this.group) {
+      if (!this.pending || !this.samePoint(ctx)) this.group.pass(ctx);
+    } else this.evaluateLoad(ctx);
+    this.pending = false;
+    if (this.pendingNoncon) ctx.noncon = true;
     const J = this.J;
     const rhs = this.rhs;
-    J.fill(0);
-    rhs.fill(0);
-    if (this.core.load(this.localV(ctx.V), init, ctx.gmin, J, rhs) || init === "jct") ctx.noncon = true;
     const { A, b, Vk } = ctx;
     const h = this.h;
     const term = this.term;
@@ -123,12 +230,14 @@ export class ZFet implements Device {
 
   /** The terminal currents at V (A, leaving each node into the device): J v - rhs of the unlimited law. */
   addCurrents(V: Float64Array, _x: Float64Array, _time: number, out: Float64Array): void {
-    const J = this.J;
-    const rhs = this.rhs;
+    const J = this.Jc;
+    const rhs = this.rhsc;
     J.fill(0);
     rhs.fill(0);
+    if (this.group) this.core.stickyIn = this.group.stickyAt(this, V);
     const v = this.localV(V);
     this.core.evalAt(v, this.gmin, J, rhs);
+    if (this.group) this.core.stickyIn = false;
     for (let r = 0; r < ZN; r++) {
       let i = -rhs[r];
       const o = r * ZN;
