@@ -159,7 +159,7 @@ describe(".include inside .subckt", () => {
 describe("resistor models", () => {
   it("unknown model parameters and model types are refused at their place", () => {
     expectNetlistError(load(".model rm R (r=1k foo=2)", "V1 a 0 1", "R1 a 0 rm"), 2, 19, /unknown resistor model parameter 'foo' in \.model rm \(R models take: rsh narrow/);
-    expectNetlistError(load(".model vd URC", "V1 a 0 1"), 2, 11, /model type 'URC' is not supported \(eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS \(levels 1-3\) and VDMOS, bipolar models NPN and PNP \(level 1\), JFET models NJF and PJF \(level 1\) and switch models SW and CSW\)/);
+    expectNetlistError(load(".model vd URC", "V1 a 0 1"), 2, 11, /model type 'URC' is not supported \(eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS \(levels 1-3\) and VDMOS, bipolar models NPN and PNP \(level 1\), JFET models NJF and PJF \(level 1\), MESFET\/HFET models NMF, PMF, NHFET and PHFET \(levels 1-5\) and switch models SW and CSW\)/);
     expectNetlistError(load(".model rm R (r=1k)", "V1 a 0 1", "R1 a b 1k", "D1 b 0 rm"), 5, 8, /model 'rm' is a resistor model .* not a diode model/);
   });
   it("an infinite geometry (W = 2 NARROW), a negative temperature factor, TNOM below absolute zero", () => {

@@ -20,7 +20,7 @@ const load = (...lines: string[]) => () => loadCircuitFromText(["* test", ...lin
 
 describe("unknown names", () => {
   it("unknown element letter", () => {
-    expectNetlistError(load("V1 a 0 1", "Z1 a 0 1k"), 3, 1, /unknown element 'Z1'/);
+    expectNetlistError(load("V1 a 0 1", "Y1 a 0 1k"), 3, 1, /unknown element 'Y1'/);
   });
   it("unsupported element kinds are named", () => {
     expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "  T1 a 0 c 0 z0=50 td=1n"), 4, 3, /T1'.*transmission lines.*not supported/);
