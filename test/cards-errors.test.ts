@@ -30,6 +30,11 @@ describe("sources", () => {
     expectNetlistError(load("V1 a 0 DC=1 DC=2", "R1 a 0 1k"), 2, 13, /v1: 'DC' given twice/);
     expectNetlistError(load("V1 a 0 AC=1 PULSE(0 1) AC=2", "R1 a 0 1k"), 2, 24, /v1: 'AC' given twice/);
   });
+  it("the multiplier m= of I, G and F needs a value; V, E and H have none", () => {
+    expectNetlistError(load("I1 a 0 1m m=", "R1 a 0 1k"), 2, 11, /i1: 'm=' has no value/);
+    expectNetlistError(load("V1 a 0 1 m=2", "R1 a 0 1k"), 2, 10, /v1: unexpected 'm'/);
+    expectNetlistError(load("V1 c 0 1", "E1 a 0 c 0 2 m=2", "R1 a 0 1k"), 3, 14, /e1: unknown parameter 'm'/);
+  });
   it("TRNOISE, TRRANDOM, SFFM, AM and PAT are refused by name without a DC value, with or without parentheses, and beside another waveform", () => {
     expectNetlistError(load("R1 a 0 1k", "I2 a 0 trrandom(2 10m 0 1 5)"), 3, 8, /i2: TRRANDOM sources .* are not modelled/);
     expectNetlistError(load("V1 a 0 PULSE 0 1 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 18, /v1: a second waveform 'trnoise'/);

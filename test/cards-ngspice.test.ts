@@ -279,6 +279,84 @@ describeNgspice(".include inside .subckt against ngspice", () => {
   });
 });
 
+describeNgspice("a subcircuit's multiplier m= (ngspice's inp_fix_subckt_multiplier) against ngspice", () => {
+  itNgspice("m= on an X line reaches R, D, I, G, F, Q, M, J, L and nested X inside, replaces their own m=, and not V or E; an instance without m= passes 1", () => {
+    // the X lines come before the definitions: ngspice rewrites in one pass in file order, so this order reaches `inner`
+    const eq = compare("subckt-m", [
+      "subckt multiplier",
+      "V1 top 0 2",
+      "R0 top a1 100",
+      "X1 a1 0 cell m=4",
+      "V2 top2 0 2",
+      "R00 top2 a2 100",
+      "X2 a2 0 cell",
+      ".subckt inner p q",
+      "R1 p q 2k",
+      "C1 p q 1p",
+      ".ends",
+      ".subckt cell a b",
+      "R1 a n1 1k m=3",
+      "D1 n1 b dd",
+      "I1 b n1 1m",
+      "G1 n1 b a b 1m",
+      "F1 n1 b ve 0.5",
+      "ve n2 b 0",
+      "R2 n1 n2 500",
+      "Q1 n1 a b qn",
+      "M1 n1 a b b nm w=10u l=1u",
+      "J1 n1 a b jn",
+      "X1 n1 b inner",
+      "E1 n3 b a b 0.5",
+      "R3 n3 n1 1k",
+      "L1 n3 n4 1u",
+      "R4 n4 b 2k",
+      ".ends",
+      ".model dd d is=1e-14",
+      ".model qn npn bf=100",
+      ".model nm nmos level=1 vto=0.5 kp=50u",
+      ".model jn njf vto=-1 beta=1m",
+      ".options reltol=1e-10 vntol=1e-12 abstol=1e-15"
+    ]);
+    // R1's own m=3 is replaced by the caller's m (ngspice: parameters are read in order, the appended m={m} last)
+    expect(eq.nodes["x1.n1"]).not.toBeCloseTo(eq.nodes["x2.n1"], 3);
+  });
+  itNgspice("nested subcircuits without parameters take m through their callers (SpiceSharpParser's Example04)", () => {
+    const eq = compare("subckt-m-nested", [
+      "nested",
+      "V1 IN 0 4.0",
+      "XX IN 0 twoResistorsInSeries M = 10",
+      ".SUBCKT resistor input output params: R=1",
+      "R1 input output {R} m = 3",
+      ".ENDS resistor",
+      ".SUBCKT twoResistorsInSeries input output params: R1=10 R2=20",
+      "X1 input 1 resistor R=R1",
+      "X2 1 output resistor R=R2",
+      ".ENDS twoResistorsInSeries",
+    ]);
+    expect(eq.branches.v1).toBeCloseTo(-4 / 3, 12);
+  });
+});
+
+describeNgspice("lines ngspice reads as comments against ngspice", () => {
+  itNgspice("a line starting with ) = [ ] ? & % $ \" ! : , ; is a comment (a model card's closing paren on its own line)", () => {
+    compare("leading-chars", [
+      "leading",
+      "VCC vcc 0 DC 10",
+      "RB1 vcc vb 5k",
+      "RB2 vb 0 5k",
+      "RC vcc vc 1k",
+      "RE ve 0 1k",
+      "Q1 vc vb ve qn",
+      ".model qn NPN(",
+      "    + IS=1E-14 BF=200 VAF=100",
+      "    + RB=10 RC=1 RE=0.5",
+      ")",
+      "% a note",
+      "& another",
+    ]);
+  });
+});
+
 describeNgspice("resistor models against ngspice", () => {
   itNgspice("R=, TC1/TC2 with the model's TNOM, RSH with L/W/DEFW/L defaults and NARROW/SHORT, the value before or after the model, instance TC over the model's, type RES", () => {
     compare("rmodel", [

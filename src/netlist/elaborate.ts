@@ -927,8 +927,18 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     case "v":
     case "i": {
       const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- [DC] value [PULSE(...)|SIN(...)|PWL(...)]`);
-      const rest = card.args.slice(card.args.indexOf(pos[1]) + 1);
+      let rest = card.args.slice(card.args.indexOf(pos[1]) + 1);
+      // an I source's parallel multiplier m= (ngspice's ISRC m; a subcircuit's m= reaches it, subckt-multiplier.ts)
+      const mAt = card.letter === "i" ? rest.findIndex((t, k) => t.kind === "word" && t.lower === "m" && rest[k + 1]?.kind === "=") : -1;
+      let m: number | undefined;
+      if (mAt >= 0) {
+        const v = rest[mAt + 2];
+        if (!v || (v.kind !== "word" && v.kind !== "expr")) throw new NetlistError(`${card.name}: m= needs a value`, rest[mAt].loc);
+        m = evalTok(v, local, `${card.name} multiplier m`);
+        rest = [...rest.slice(0, mAt), ...rest.slice(mAt + 3)];
+      }
       const source = parseSource(card, rest, local, ctx.time);
+      if (m !== undefined) source.m = m;
       ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string], source, loc: card.loc, nodeToks: pos });
       break;
     }
@@ -954,8 +964,10 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const kwTok = card.letter === "e" ? "vcvs" : "vccs";
       const lin = pos.length === 6 && named.size === 0 && pos[2].lower === kwTok ? { pos: [...pos.slice(0, 2), ...pos.slice(3)], named } : a;
       const nodes = needNodes(card, lin.pos, 4, usage);
-      const gain = value([], 4, card.letter === "e" ? "voltage gain" : "transconductance", lin.pos).v;
-      checkArgs(card, lin, 5, usage, {});
+      // G's parallel multiplier m= (ngspice's VCCS m), which E has not
+      const mult = card.letter === "g" ? (num("m", "multiplier m") ?? 1) : 1;
+      const gain = mult * value([], 4, card.letter === "e" ? "voltage gain" : "transconductance", lin.pos).v;
+      checkArgs(card, lin, 5, usage, card.letter === "g" ? { m: 1 } : {});
       ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string, string, string], gain, loc: card.loc, nodeToks: lin.pos });
       break;
     }
@@ -997,8 +1009,10 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       }
       const ctrlTok = pos[2];
       if (!ctrlTok || ctrlTok.kind !== "word") throw new NetlistError(`${card.name}: missing controlling voltage source`, card.loc);
-      const gain = value([], 3, card.letter === "f" ? "current gain" : "transresistance").v;
-      checkArgs(card, a, 4, usage, {});
+      // F's parallel multiplier m= (ngspice's CCCS m), which H has not
+      const mult = card.letter === "f" ? (num("m", "multiplier m") ?? 1) : 1;
+      const gain = mult * value([], 3, card.letter === "f" ? "current gain" : "transresistance").v;
+      checkArgs(card, a, 4, usage, card.letter === "f" ? { m: 1 } : {});
       const ctrl = f.prefix ? `${ctrlTok.lower[0]}.${f.prefix}${ctrlTok.lower}` : ctrlTok.lower;
       ctx.out.push({ type: card.letter, name, nodes: nodesOf(nodes) as [string, string], ctrl, gain, loc: card.loc, nodeToks: pos });
       break;

@@ -151,7 +151,22 @@ function tokenizeLine(text: string, file: string, lineNo: number, startCol: numb
  * @param hasTitle true for a top-level netlist (its first line is the title).
  * @param fast where plain resistor lines outside `.subckt` go (see FastResistors); omitted: none
  */
-export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): { title: string; lines: LogicalLine[]; autoBridgeVars: Array<{ name: string; loc: SourceLoc }>; unclosedControl?: SourceLoc } {
+/** Leading characters that make a line a comment in ngspice 39 (inp_check_syntax: "Unusual leading characters"). */
+const UNUSUAL_LEADING = "=[]?()&%$\"!:,\f;";
+
+export interface Lexed {
+  title: string;
+  lines: LogicalLine[];
+  /** `set` / `pre_set` of ngspice's auto_bridge* variables inside `.control` blocks (ParsedNetlist.autoBridgeVars). */
+  autoBridgeVars: Array<{ name: string; loc: SourceLoc }>;
+  /** The `.control` card left open at the end of the file. */
+  unclosedControl?: SourceLoc;
+  /** The first line read as a comment for its leading character (UNUSUAL_LEADING). */
+  unusualLeading?: SourceLoc;
+}
+
+export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): Lexed {
+  let unusualLeading: SourceLoc | undefined;
   /** `set` / `pre_set` of ngspice's auto_bridge* variables inside `.control` blocks (ParsedNetlist.autoBridgeVars). */
   const autoBridgeVars: Array<{ name: string; loc: SourceLoc }> = [];
   // Lines are sliced from the source one at a time (no array of 10^5 retained line strings).
@@ -234,11 +249,16 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
         const tokens: Token[] = [];
         tokenizeLine(".end", file, lineNo, first + 1, tokens, budget);
         lines.push({ tokens, loc: tokens[0].loc, annotation: false });
-        return { title, lines, autoBridgeVars };
+        return unusualLeading ? { title, lines, autoBridgeVars, unusualLeading } : { title, lines, autoBridgeVars };
       }
     } else if (control) {
       const m = /^\s*(?:pre_)?set\s+(auto_bridge\w*)/i.exec(line);
       if (m) autoBridgeVars.push({ name: m[1].toLowerCase(), loc: { file, line: lineNo, col: line.indexOf(m[1]) + 1 } });
+      continue;
+    }
+    if (UNUSUAL_LEADING.includes(c0)) {
+      // ngspice 39 (inp_check_syntax) turns a line that starts with one of these into a comment, with one warning
+      unusualLeading ??= { file, line: lineNo, col: first + 1 };
       continue;
     }
     if (c0 === "*") {
@@ -286,5 +306,8 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     lines.push(current);
   }
   // ngspice 39 warns ("Missing .endc statement!") and reads the rest as control commands: so does eqspice
-  return control ? { title, lines, autoBridgeVars, unclosedControl: control } : { title, lines, autoBridgeVars };
+  const out: Lexed = { title, lines, autoBridgeVars };
+  if (control) out.unclosedControl = control;
+  if (unusualLeading) out.unusualLeading = unusualLeading;
+  return out;
 }

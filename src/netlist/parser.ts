@@ -19,6 +19,7 @@ import { InputError, NetlistError, clip, formatLoc, type SourceLoc } from "../ut
 import { rewriteBehaviouralCL, rewritePortSource, rewriteTable } from "./b-rewrites.js";
 import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from "./lexer.js";
 import { FastResistors } from "./fast-resistors.js";
+import { fixSubcktMultipliers } from "./subckt-multiplier.js";
 import { DIODE_PARAM_ALIASES } from "../devices/diode/diode-model.js";
 import { RES_MODEL_PARAMS } from "../devices/resistor/resistor-model.js";
 import { MOS_PARAM_ALIASES } from "../devices/mosfet/mosfet-model.js";
@@ -140,8 +141,11 @@ class Parser {
     if (cr >= 0 && /\r(?!\n)/.test(source.slice(cr))) source = source.replace(/\r(?!\n)/g, "\n");
     // A DOS end-of-file mark (Ctrl-Z, U+001A) as the file's last character, as old model files carry: the end.
     if (source.endsWith("\x1a") || source.endsWith("\x1a\n") || source.endsWith("\x1a\r\n")) source = source.slice(0, source.lastIndexOf("\x1a"));
-    const { title, lines, autoBridgeVars, unclosedControl } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
+    const { title, lines, autoBridgeVars, unclosedControl, unusualLeading } = lex(source, file, isTop, fastOK ? this.out.fastR : undefined, this.budget);
     this.out.autoBridgeVars.push(...autoBridgeVars);
+    if (unusualLeading) {
+      this.out.warnings.push(`${formatLoc(unusualLeading)}: a line starting with one of = [ ] ? ( ) & % $ " ! : , ; is a comment, as ngspice 39 reads it (this one and any others in the file)`);
+    }
     if (unclosedControl) this.out.warnings.push(`${formatLoc(unclosedControl)}: .control without .endc: the rest of the file is read as control commands, as ngspice does`);
     if (isTop) this.out.title = title;
     this.includeChain.push(resolve(file));
@@ -213,6 +217,7 @@ class Parser {
     }
     const open = this.frame.ifs[0];
     if (open) throw new NetlistError("`.if` without `.endif`", open.block.loc);
+    fixSubcktMultipliers(this.out.top);
     return this.out;
   }
 

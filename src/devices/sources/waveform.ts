@@ -155,15 +155,19 @@ export interface SourceValue {
   ac?: { mag: number; phase: number };
   /** A time function eqspice does not model (e.g. "TRNOISE sources (transient noise ...)"), given beside an explicit DC value: a transient refuses the source. */
   unmodelled?: string;
+  /** An I source's parallel multiplier `m=` (ngspice's ISRC m): every value (DC, waveform, AC) times m; undefined: 1. */
+  m?: number;
 }
 
 /** The AC value of a source as a phasor [re, im] (V or A): mag (cos, sin)(phase); [0, 0] without `AC`. */
 export function acPhasor(s: SourceValue): [number, number] {
   if (!s.ac) return [0, 0];
   const ph = (s.ac.phase * Math.PI) / 180;
-  return [s.ac.mag * Math.cos(ph), s.ac.mag * Math.sin(ph)];
+  const mag = s.ac.mag * (s.m ?? 1);
+  return [mag * Math.cos(ph), mag * Math.sin(ph)];
 }
 
 export function sourceAt(s: SourceValue, mode: "dc" | "tran", t: number): number {
-  return mode === "dc" ? s.dc : waveformAt(s.wave, t);
+  const v = mode === "dc" ? s.dc : waveformAt(s.wave, t);
+  return s.m === undefined ? v : s.m * v;
 }
