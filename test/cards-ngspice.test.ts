@@ -355,6 +355,9 @@ describeNgspice("lines ngspice reads as comments against ngspice", () => {
       "& another",
     ]);
   });
+  itNgspice("a word that is no parameter name in a .model card (a vendor library's full-width parentheses) is ignored", () => {
+    compare("fullwidth-model", ["fullwidth", "VCC vcc 0 10", "RB vcc vb 500k", "RC vcc vc 1k", "Q1 vc vb 0 qa", ".model qa NPN \uff08 IS=1.5E-14 BF=500", "+ VAF=150", "+\uff09"]);
+  });
 });
 
 describeNgspice("resistor models against ngspice", () => {

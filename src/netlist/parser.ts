@@ -853,8 +853,9 @@ export function joinTokens(parts: readonly Token[]): string {
  * without the '=' (SPICE2 cards: `vto -1.615 kp 1.191e-5`, mixed as in
  * `NSUB=1E15 NSS 1E10`), separated by spaces or commas, as ngspice 39
  * reads them (its model reader takes '=' as a separator). A value is one
- * token (a number, a parameter name or a `{expression}`). A number where a
- * name belongs is ignored with a warning, as ngspice ignores it.
+ * token (a number, a parameter name or a `{expression}`). A number, or a
+ * word that is no name (`（`), where a name belongs is ignored with a
+ * warning, as ngspice ignores it.
  */
 export function parseModelParams(tokens: Token[], model: string, warnings?: string[]): ParamAssign[] {
   const out: ParamAssign[] = [];
@@ -868,6 +869,13 @@ export function parseModelParams(tokens: Token[], model: string, warnings?: stri
       // A number where a name belongs (`CJC=4.66E-11 .00 FC=0.5`, a vendor card's typo): ngspice 39's
       // model reader takes it as an unknown parameter name and ignores it, and reads on.
       warnings?.push(`${formatLoc(t.loc)}: .model ${model}: stray value '${clip(t.text)}' (no parameter name) ignored, as ngspice 39 ignores it`);
+      i++;
+      continue;
+    }
+    if (t.kind === "word" && !/^[a-z_]/i.test(t.text) && !/^[-+.\d]/.test(t.text)) {
+      // Not a name (full-width parentheses `（ ... ）` of a vendor library, a stray `@`): ngspice 39's model reader
+      // takes it as an unknown parameter name ("unrecognized parameter - ignored") and reads on.
+      warnings?.push(`${formatLoc(t.loc)}: .model ${model}: '${clip(t.text)}' is not a parameter name: ignored, as ngspice 39 ignores it`);
       i++;
       continue;
     }
