@@ -35,11 +35,14 @@ describe("sources", () => {
     expectNetlistError(load("V1 a 0 1 m=2", "R1 a 0 1k"), 2, 10, /v1: unexpected 'm'/);
     expectNetlistError(load("V1 c 0 1", "E1 a 0 c 0 2 m=2", "R1 a 0 1k"), 3, 14, /e1: unknown parameter 'm'/);
   });
-  it("TRNOISE, TRRANDOM, SFFM, AM and PAT are refused by name without a DC value, with or without parentheses, and beside another waveform", () => {
+  it("TRNOISE, TRRANDOM and PAT are refused by name without a DC value, with or without parentheses, and beside another waveform", () => {
     expectNetlistError(load("R1 a 0 1k", "I2 a 0 trrandom(2 10m 0 1 5)"), 3, 8, /i2: TRRANDOM sources .* are not modelled/);
     expectNetlistError(load("V1 a 0 PULSE 0 1 trnoise 1m 1n 0 0", "R1 a 0 1k"), 2, 18, /v1: a second waveform 'trnoise'/);
     expectNetlistError(load("V1 a 0 AC 1 TRNOISE(1m 1n 0 0)", "R1 a 0 1k"), 2, 13, /TRNOISE/);
-    expectNetlistError(load("V1 a 0 SFFM(0 1 1k)", "R1 a 0 1k"), 2, 8, /SFFM sources \(single-frequency FM\) are not modelled/);
+    expectNetlistError(load("V1 a 0 PAT(1 0 0 1n 1n 1u b0101 1)", "R1 a 0 1k"), 2, 8, /PAT sources \(bit patterns\) are not modelled/);
+    // SFFM and AM are read (cards-ngspice.test.ts), their argument counts checked
+    expectNetlistError(load("V1 a 0 SFFM(0 1 1k 0 1 0 0 5)", "R1 a 0 1k"), 2, 8, /SFFM takes at most 7 arguments/);
+    expectNetlistError(load("V1 a 0 AM(1)", "R1 a 0 1k"), 2, 8, /AM needs at least VA and VO/);
     expectNetlistError(load("V1 a 0 DC 1 TRNOISE(1m 1n 0 0", "R1 a 0 1k"), 2, 13, /missing '\)' after TRNOISE\(/);
   });
   it("beside an explicit DC value they serve the operating point (the DC value, as ngspice's op)", () => {

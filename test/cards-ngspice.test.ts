@@ -590,3 +590,38 @@ describeNgspice("model parameters ngspice 39 does not know are ignored, as ngspi
     for (const name of ["utra", "pt", "xj", "vjsw"]) expect(c.warnings.some((w) => w.includes(`unrecognized parameter '${name}' ignored`)), name).toBe(true);
   });
 });
+
+describeNgspice("SFFM and AM source functions against ngspice", () => {
+  itNgspice("their values at ngspice's own time points (a resistive circuit: the node is the waveform), defaults and phases", async () => {
+    const { runNgspiceTran } = await import("./helpers/ngspice.js");
+    const { sourceAt } = await import("../src/devices/sources/waveform.js");
+    const { VoltageSource, CurrentSource } = await import("../src/devices/sources/sources.js");
+    const lines = [
+      "sffm am",
+      "V1 a 0 SFFM(0.5 2 10k 3 1k 30 60)",
+      "R1 a 0 1k",
+      "V2 b 0 AM(1.5 0.4 2k 20k 30u 10 45)",
+      "R2 b 0 1k",
+      "V3 c 0 SFFM(0 1)",
+      "R3 c 0 1k",
+      "I4 0 d AM(2m 1 0 50k)",
+      "R4 d 0 1k",
+      ".tran 1u 200u",
+    ];
+    const f = path.join(dir, "sffm-am.cir");
+    writeFileSync(f, [...lines, ".end", ""].join("\n"));
+    const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 2e-4, tmax: 1e-6, nodes: ["a", "b", "c", "d"] });
+    const c = loadCircuitFromText(lines.join("\n") + "\n.end\n", "sffm-am.cir");
+    const src = (name: string) => c.devices.find((d) => d.name === name) as InstanceType<typeof VoltageSource> | InstanceType<typeof CurrentSource>;
+    const scale: Record<string, [string, number]> = { a: ["v1", 1], b: ["v2", 1], c: ["v3", 1], d: ["i4", 1000] };
+    let worst = 0;
+    for (const [node, [name, k]] of Object.entries(scale)) {
+      const s = src(name);
+      ng.time.forEach((t, j) => {
+        worst = Math.max(worst, Math.abs(k * sourceAt(s.value, "tran", t) - ng.nodes[node][j]));
+      });
+    }
+    expect(ng.time.length).toBeGreaterThan(150);
+    expect(worst).toBeLessThan(1e-9);
+  });
+});

@@ -287,7 +287,7 @@ function isSourceWord(w: string): boolean {
 
 function isFunc(w: string): boolean {
   // `sine` is ngspice's alias of `sin` (vsrc.c, isrc.c: IOPR "sine")
-  return w === "pulse" || w === "sin" || w === "sine" || w === "pwl" || w === "exp";
+  return w === "pulse" || w === "sin" || w === "sine" || w === "pwl" || w === "exp" || w === "sffm" || w === "am";
 }
 
 /** An RF port source's words (ngspice 39's RFSPICE vsrc.c). */
@@ -297,8 +297,6 @@ const PORT_WORDS = new Set(["portnum", "z0", "pwr", "freq", "phase"]);
 const NOT_MODELLED: Record<string, string | undefined> = {
   trnoise: "transient noise: white, 1/f and random telegraph",
   trrandom: "random values in time",
-  sffm: "single-frequency FM",
-  am: "amplitude modulation",
   pat: "bit patterns",
 };
 

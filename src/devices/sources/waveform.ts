@@ -1,6 +1,6 @@
 /**
- * Time functions of independent sources: DC, PULSE, SIN, PWL, EXP, with
- * ngspice's parameter defaults. Values in volts or amperes, times in seconds.
+ * Time functions of independent sources: DC, PULSE, SIN, PWL, EXP, SFFM,
+ * AM, with ngspice's parameter defaults. Values in volts or amperes, times in seconds.
  */
 
 export type Waveform =
@@ -10,7 +10,14 @@ export type Waveform =
   | { kind: "sin"; vo: number; va: number; freq: number; td: number; theta: number; phase: number }
   /** td (s): the whole waveform delayed; r (s): after the last point the part from time r (one of the points) on repeats. */
   | { kind: "pwl"; t: number[]; v: number[]; td?: number; r?: number }
-  | { kind: "exp"; v1: number; v2: number; td1: number; tau1: number; td2: number; tau2: number };
+  | { kind: "exp"; v1: number; v2: number; td1: number; tau1: number; td2: number; tau2: number }
+  /** SFFM(VO VA FC MDI FS PHASEC PHASES): VO + VA sin(2 pi FC t + phasec + MDI sin(2 pi FS t + phases)), phases in degrees. */
+  | { kind: "sffm"; vo: number; va: number; fc: number; mdi: number; fs: number; phasec: number; phases: number }
+  /**
+   * AM(VA VO MF FC TD PHASEC PHASES): 0 until TD, then VA (VO + sin(2 pi MF t' + phases)) sin(2 pi FC t' + phases),
+   * t' = t - TD; the carrier's phase is PHASES, not PHASEC, as ngspice 39's vsrcload.c and isrcload.c compute it.
+   */
+  | { kind: "am"; va: number; vo: number; mf: number; fc: number; td: number; phases: number };
 
 /** Defaults ngspice takes from the `.tran` card (TSTEP, TSTOP). */
 export interface TimeDefaults {
@@ -50,6 +57,19 @@ export function makeWaveform(kind: string, a: number[], d: TimeDefaults): Wavefo
       const td1 = arg(2, 0);
       const tau1 = arg(3, d.tstep) || d.tstep;
       return { kind, v1: a[0], v2: a[1], td1, tau1, td2: arg(4, td1 + d.tstep), tau2: arg(5, d.tstep) || d.tstep };
+    }
+    case "sffm": {
+      if (a.length < 2) throw new Error("SFFM needs at least VO and VA");
+      if (a.length > 7) throw new Error(`SFFM takes at most 7 arguments (VO VA FC MDI FS PHASEC PHASES), got ${a.length}`);
+      // vsrcload.c: FC and FS of 0 (or absent) are 1/TSTOP
+      const per = d.tstop > 0 ? 1 / d.tstop : 0;
+      return { kind, vo: a[0], va: a[1], fc: arg(2, 0) || per, mdi: arg(3, 0), fs: arg(4, 0) || per, phasec: arg(5, 0), phases: arg(6, 0) };
+    }
+    case "am": {
+      if (a.length < 2) throw new Error("AM needs at least VA and VO");
+      if (a.length > 7) throw new Error(`AM takes at most 7 arguments (VA VO MF FC TD PHASEC PHASES), got ${a.length}`);
+      // vsrcload.c: MF of 0 (or absent) is 1/TSTOP; PHASEC is read and unused there (its carrier takes PHASES)
+      return { kind, va: a[0], vo: a[1], mf: arg(2, 0) || (d.tstop > 0 ? 1 / d.tstop : 0), fc: arg(3, 0), td: arg(4, 0), phases: arg(6, 0) };
     }
     default:
       throw new Error(`unknown source function '${kind}'`);
@@ -102,6 +122,17 @@ export function waveformAt(w: Waveform, t: number): number {
       const span = ts[hi] - ts[lo];
       return span > 0 ? v[lo] + ((v[hi] - v[lo]) * (t - ts[lo])) / span : v[hi];
     }
+    case "sffm": {
+      const pc = (w.phasec * Math.PI) / 180;
+      const ps = (w.phases * Math.PI) / 180;
+      return w.vo + w.va * Math.sin(2 * Math.PI * w.fc * t + pc + w.mdi * Math.sin(2 * Math.PI * w.fs * t + ps));
+    }
+    case "am": {
+      const tt = t - w.td;
+      if (tt <= 0) return 0;
+      const ps = (w.phases * Math.PI) / 180;
+      return w.va * (w.vo + Math.sin(2 * Math.PI * w.mf * tt + ps)) * Math.sin(2 * Math.PI * w.fc * tt + ps);
+    }
     case "exp": {
       if (t <= w.td1) return w.v1;
       let val = w.v1 + (w.v2 - w.v1) * (1 - Math.exp(-(t - w.td1) / w.tau1));
@@ -135,8 +166,8 @@ export function breakpoints(w: Waveform, tstop: number): number[] {
         for (const t of rep) if (t + td + k * per <= tstop) out.push(t + td + k * per);
       }
     }
-  } else if (w.kind === "sin" || w.kind === "exp") {
-    const td = w.kind === "sin" ? w.td : w.td1;
+  } else if (w.kind === "sin" || w.kind === "exp" || w.kind === "am") {
+    const td = w.kind === "exp" ? w.td1 : w.td;
     if (td > 0 && td <= tstop) out.push(td);
     if (w.kind === "exp" && w.td2 <= tstop) out.push(w.td2);
   }
