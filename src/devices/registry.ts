@@ -20,6 +20,7 @@ import { makeCurrentSource, makeVoltageSource } from "./sources/element.js";
 import { makeCurrentSwitch, makeVoltageSwitch } from "./switch/element.js";
 import { makeVbic } from "./vbic/element.js";
 import { makeVdmos } from "./vdmos/element.js";
+import { makeLossyLines, makeLtra, makeTra } from "./tline/element.js";
 import { makeXspice } from "./xspice/element.js";
 
 /** The device maker of each element type. */
@@ -44,4 +45,7 @@ export const DEVICE_KINDS: { readonly [T in Exclude<ElementSpec["type"], "r">]: 
   a: makeXspice,
   vdmos: makeVdmos,
   vbic: makeVbic,
+  t: makeTra,
+  o: makeLtra,
+  p: makeLossyLines,
 };

@@ -55,6 +55,8 @@ export interface ModelCard {
    * list, applied by inpdpar.c before the instance's own parameters).
    */
   instanceDefaults?: Map<string, Token>;
+  /** Transmission-line cards (LTRA, URC, TXL, CPL): every value of each parameter (CPL's R= L= G= C= are matrices); a flag has none. */
+  values?: Map<string, Token[]>;
   loc: SourceLoc;
   cond?: CondPath;
 }

@@ -33,6 +33,7 @@ import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parse
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
 import { insertAutoBridges } from "../devices/xspice/digital/auto-bridge.js";
+import { readOLine, readPLine, readTLine, readULine, readYLine, type LineContext } from "./tline-cards.js";
 
 export type ElementSpec = (
   /** perOhm: ohms per ohm of resistance written (tc1/tc2 factor x scale / m), when not 1 (a `.dc` sweep scales its values by it, as ngspice). */
@@ -166,6 +167,12 @@ export type ElementSpec = (
   | { type: "w"; name: string; nodes: [string, string]; ctrl: string; ctrlLoc: SourceLoc; model: SwitchModel; modelName: string; on: boolean; loc: SourceLoc }
   /** XSPICE code model (`A` line, devices/xspice/line.ts). */
   | XspiceSpec
+  /** Lossless transmission line T: pos1, neg1, pos2, neg2; its DC stamp needs Z0 only (TD, F, NL read and checked). */
+  | { type: "t"; name: string; nodes: [string, string, string, string]; z0: number; loc: SourceLoc }
+  /** Lossy transmission line O (LTRA): pos1, neg1, pos2, neg2; its DC two-port by ngspice's special case. */
+  | { type: "o"; name: string; nodes: [string, string, string, string]; modelName: string; line: { kind: "rg"; cosh: number; rs: number; gs: number } | { kind: "r"; rlen: number }; loc: SourceLoc }
+  /** Lossy lines Y (TXL, one line) and P (CPL, coupled): the in nodes, then the out nodes; rlen[m] = R_mm len. */
+  | { type: "p"; name: string; nodes: string[]; modelName: string; rlen: number[]; txl: boolean; loc: SourceLoc }
 ) & {
   /** The node tokens as written, in the order of `nodes` (error locations). */
   nodeToks?: readonly Token[];
@@ -577,7 +584,37 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
     return n ? evalTok(n.values[0], local, `${card.name} ${what}`) : undefined;
   };
   const nodesOf = (nodes: string[]) => nodes.map((n) => mapNode(ctx, f, n));
+  const lineCtx = (): LineContext => ({
+    card,
+    name,
+    a,
+    models: f.models,
+    value: (t, what) => evalTok(t, local, what),
+    node: (n) => mapNode(ctx, f, n),
+    tnom: ctx.options.tnom,
+    warn: (msg) => {
+      if (!ctx.warned.has(msg)) {
+        ctx.warned.add(msg);
+        ctx.warnings.push(msg);
+      }
+    },
+  });
   switch (card.letter) {
+    case "t":
+      ctx.out.push(readTLine(lineCtx()));
+      break;
+    case "o":
+      ctx.out.push(readOLine(lineCtx()));
+      break;
+    case "y":
+      ctx.out.push(readYLine(lineCtx()));
+      break;
+    case "p":
+      ctx.out.push(readPLine(lineCtx()));
+      break;
+    case "u":
+      for (const s of readULine(lineCtx())) ctx.out.push(s);
+      break;
     case "r": {
       const nodes = needNodes(card, pos, 2, "Rname n+ n- value");
       // A resistor model, named before or after the value (ngspice reads both orders), or alone.

@@ -35,11 +35,10 @@ import { emptyScope, type CondPath, type DcSweepCard, type IfBlock, type ParsedN
 import { readInputFile } from "../util/read.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
 import { readXspiceModelParams, xspiceHasExpressions } from "../devices/xspice/card.js";
+import { LINE_MODEL_PARAMS, readLineModelParams } from "./tline-cards.js";
 
-const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a", "z"]);
-const UNSUPPORTED_ELEMENTS: Record<string, string> = {
-  t: "transmission line",
-};
+const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a", "z", "t", "o", "u", "y", "p"]);
+const UNSUPPORTED_ELEMENTS: Record<string, string> = {};
 /** Output and control cards ngspice accepts that do not change the circuit: skipped with a warning. */
 /** Per model type whose parameter names the parser checks: ngspice 39's names and eqspice's (`.model` cards). */
 const MOS_NAMES = { ngspice: NGSPICE_MOS1_PARAMS, own: MOS_PARAM_ALIASES };
@@ -557,8 +556,20 @@ class Parser {
       this.scope.models.set(nameTok.lower, xcard);
       return;
     }
+    if (type in LINE_MODEL_PARAMS) {
+      // a transmission-line card (LTRA, URC, TXL, CPL): its own reader (netlist/tline-cards.ts), CPL's matrices included
+      let inner = rest[0]?.kind === "(" && rest[rest.length - 1]?.kind === ")" ? rest.slice(1, -1) : rest;
+      inner = inner.filter((t) => t.kind !== "(" && t.kind !== ")");
+      const { params, values } = readLineModelParams(inner, type, nameTok.text, this.out.warnings);
+      if ([...params.values()].some((t) => t.kind === "expr")) this.out.hasExpressions = true;
+      const lcard = { name: nameTok.lower, type, params, values, loc: nameTok.loc };
+      if (this.frame.cond) return void this.scope.condModels.push(this.withCond(lcard));
+      if (this.keepsFirstModel(nameTok)) return;
+      this.scope.models.set(nameTok.lower, lcard);
+      return;
+    }
     if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf" && type !== "vdmos" && !Z_MODEL_TYPES.has(type)) {
-      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3) and VDMOS, bipolar models NPN and PNP (level 1), JFET models NJF and PJF (level 1), MESFET/HFET models NMF, PMF, NHFET and PHFET (levels 1-5) and switch models SW and CSW)`, typeTok.loc);
+      throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3) and VDMOS, bipolar models NPN and PNP (level 1, and VBIC levels 4 and 9), JFET models NJF and PJF (level 1), MESFET/HFET models NMF, PMF, NHFET and PHFET (levels 1-5), switch models SW and CSW, and transmission-line models LTRA, URC, TXL and CPL)`, typeTok.loc);
     }
     // VDMOS: ngspice's front end (inpcom.c, inp_vdmos_model) makes the card p-channel when a word contains 'pchan' and drops
     // the words pchan / nchan and the LTspice annotations ron= vds= qg= mfg= before reading it
