@@ -273,7 +273,8 @@ const U_USAGE = "Uname n1 n2 ncap model L=length [N=lumps]";
  */
 export function readULine(lc: LineContext): ElementSpec[] {
   const elementName = (suffix: string) => `${lc.name}#${suffix}`;
-  const localNode = (suffix: string) => lc.node(`${lc.card.name}#${suffix}`);
+  // ngspice's CKTmkVolt names them after the scoped element: `u1#hi1`, `u.x1.u1#lo2`
+  const localNode = (suffix: string) => `${lc.name}#${suffix}`;
   const { card, a } = lc;
   const ns = nodes(lc, 3, U_USAGE);
   const mt = a.pos[3];
