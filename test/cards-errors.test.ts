@@ -115,8 +115,8 @@ describe(".if", () => {
     expect(op(".param k=0", "V1 a 0 1", "R1 a 0 1k", ".if (k)", ".if (nope)", ".endif", ".elseif (1)", "R2 a 0 1k", ".elseif (nope2)", ".endif").branches.v1).toBeCloseTo(-2e-3, 15);
   });
   it("a line eqspice cannot read is an error at its place only when its branch is taken", () => {
-    expectNetlistError(load(".param k=1", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", "T1 a 0 b 0 z0=50 td=1n", ".endif"), 6, 1, /T1'.*transmission lines.*not supported/);
-    expectNetlistError(load(".param k=1", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", ".model jj URC", ".endif"), 6, 11, /model type 'URC' is not supported/);
+    expectNetlistError(load(".param k=1", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", "N1 a 0 b 0 dev", ".endif"), 6, 1, /N1'.*OSDI \(Verilog-A\) devices.*not supported/);
+    expectNetlistError(load(".param k=1", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", ".model jj MESA", ".endif"), 6, 11, /model type 'MESA' is not supported/);
     expectNetlistError(load(".param k=1", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", ".model dd D(is=1)", ".else", ".endif", ".model dd D(is=2)", "D1 a 0 dd"), 6, 8, /duplicate model 'dd' \(also defined at .*:9:8\)/);
     expectNetlistError(load("V1 a 0 1", "X1 a s k=1", ".subckt s n k=0", ".if (k)", "R1 n 0 1k 2k", ".endif", ".ends"), 6, 11, /r1: unexpected '2k'/);
     expect(op(".param k=0", "V1 a 0 1", "R1 a 0 1k", ".if (k==1)", "Q1 a b c qq", ".model qq NPN", ".bogus", "R2 a 0 1k 2k", ".endif").branches.v1).toBeCloseTo(-1e-3, 15);
@@ -160,14 +160,14 @@ describe(".lib", () => {
 describe(".include inside .subckt", () => {
   it("its lines belong to the subcircuit (not the fast lane) and their errors point into the included file", () => {
     const text = ["t", "V1 a 0 1", "X1 a 0 s", ".subckt s p q", ".include inner.inc", ".ends", ".end"].join("\n");
-    expectNetlistError(() => loadCircuitFromText(text, FILE), 2, 1, /T1'.*transmission lines.*not supported/, path.join(FIX, "inner.inc"));
+    expectNetlistError(() => loadCircuitFromText(text, FILE), 2, 1, /N1'.*OSDI \(Verilog-A\) devices.*not supported/, path.join(FIX, "inner.inc"));
   });
 });
 
 describe("resistor models", () => {
   it("unknown model parameters and model types are refused at their place", () => {
     expectNetlistError(load(".model rm R (r=1k foo=2)", "V1 a 0 1", "R1 a 0 rm"), 2, 19, /unknown resistor model parameter 'foo' in \.model rm \(R models take: rsh narrow/);
-    expectNetlistError(load(".model vd URC", "V1 a 0 1"), 2, 11, /model type 'URC' is not supported \(eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS \(levels 1-3\) and VDMOS, bipolar models NPN and PNP \(level 1\), JFET models NJF and PJF \(level 1\), MESFET\/HFET models NMF, PMF, NHFET and PHFET \(levels 1-5\) and switch models SW and CSW\)/);
+    expectNetlistError(load(".model vd NUMOS", "V1 a 0 1"), 2, 11, /model type 'NUMOS' is not supported \(eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS \(levels 1-3\) and VDMOS, bipolar models NPN and PNP \(level 1, and VBIC levels 4 and 9\), JFET models NJF and PJF \(level 1\), MESFET\/HFET models NMF, PMF, NHFET and PHFET \(levels 1-5\), switch models SW and CSW, and transmission-line models LTRA, URC, TXL and CPL\)/);
     expectNetlistError(load(".model rm R (r=1k)", "V1 a 0 1", "R1 a b 1k", "D1 b 0 rm"), 5, 8, /model 'rm' is a resistor model .* not a diode model/);
   });
   it("an infinite geometry (W = 2 NARROW), a negative temperature factor, TNOM below absolute zero", () => {

@@ -23,7 +23,7 @@ describe("unknown names", () => {
     expectNetlistError(load("V1 a 0 1", "Y1 a 0 1k"), 3, 1, /unknown element 'Y1'/);
   });
   it("unsupported element kinds are named", () => {
-    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "  T1 a 0 c 0 z0=50 td=1n"), 4, 3, /T1'.*transmission lines.*not supported/);
+    expectNetlistError(load("V1 a 0 1", "R1 a 0 1k", "  N1 a 0 c 0 dev"), 4, 3, /N1'.*OSDI \(Verilog-A\) devices.*not supported/);
     expectNetlistError(load("V1 a 0 1", "Q1 c b e qmod"), 3, 1, /bipolar transistor/);
     expectNetlistError(load("V1 a 0 1", "M1 d g s b nmos"), 3, 1, /MOSFET/);
   });

@@ -38,7 +38,9 @@ import { readXspiceModelParams, xspiceHasExpressions } from "../devices/xspice/c
 import { LINE_MODEL_PARAMS, readLineModelParams } from "./tline-cards.js";
 
 const ELEMENT_LETTERS = new Set(["r", "c", "d", "m", "q", "j", "v", "i", "e", "f", "g", "h", "b", "x", "l", "k", "s", "w", "a", "z", "t", "o", "u", "y", "p"]);
-const UNSUPPORTED_ELEMENTS: Record<string, string> = {};
+const UNSUPPORTED_ELEMENTS: Record<string, string> = {
+  n: "OSDI (Verilog-A) device",
+};
 /** Output and control cards ngspice accepts that do not change the circuit: skipped with a warning. */
 /** Per model type whose parameter names the parser checks: ngspice 39's names and eqspice's (`.model` cards). */
 const MOS_NAMES = { ngspice: NGSPICE_MOS1_PARAMS, own: MOS_PARAM_ALIASES };
