@@ -10,6 +10,10 @@ import { NetlistError } from "../util/errors.js";
 import { VBIC_PARAMS } from "../devices/vbic/vbic-params.js";
 import { vbicDefaults, type VbicModelParams } from "../devices/vbic/vbic-model.js";
 
+/** vbicmpar.c's R_MIN (ohm), the least value a given series resistance takes, and those resistances' pnom indices (RCX RCI RBX RBI RE RS RBP). */
+const R_MIN = 0.01;
+const R_INDEX = [1, 2, 6, 7, 8, 9, 10];
+
 const BY_NAME = new Map(VBIC_PARAMS.map(([n, f, i]) => [n, { field: f, index: i }]));
 
 /** Is `name` a VBIC model parameter (then, on a VBIC card, not an instance default such as DTEMP)? */
@@ -35,13 +39,15 @@ export function vbicModelFromCard(card: ModelCard, value: (tok: Token, what: str
     if (key === "xrb") xrb = v;
     else if (key === "xrc") xrc = v;
     else if (e.index >= 0) {
-      p.pnom[e.index] = v;
+      // vbicmpar.c: a given RCX, RCI, RBX, RBI, RE, RS or RBP below R_MIN = 0.01 ohm is raised to 0.01
+      // (so RCX=0 given makes the internal node, with 0.01 ohm; only a resistance not given at all is absent)
+      p.pnom[e.index] = R_INDEX.includes(e.index) && v >= 0 && v < R_MIN ? R_MIN : v;
       given.add(e.index);
     }
     if (key === "rth") p.rthGiven = true;
     if (e.index === 11 && !(v > 0)) throw new NetlistError(`.model ${card.name}: IS must be positive`, tok.loc);
     if ((e.index === 12 || e.index === 13) && !(v > 0)) throw new NetlistError(`.model ${card.name}: ${key.toUpperCase()} must be positive`, tok.loc);
-    if ([1, 2, 6, 7, 8, 9, 10, 83].includes(e.index) && !(v >= 0)) throw new NetlistError(`.model ${card.name}: ${key.toUpperCase()} must not be negative`, tok.loc);
+    if ([...R_INDEX, 83].includes(e.index) && !(v >= 0)) throw new NetlistError(`.model ${card.name}: ${key.toUpperCase()} must not be negative`, tok.loc);
   }
   // vbicsetup.c: XRB stands for XRBI and XRBX, XRC for XRCI and XRCX, where those are not given
   if (xrb !== undefined) {
