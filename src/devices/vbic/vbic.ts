@@ -78,9 +78,6 @@ export class Vbic implements Device {
   private readonly st: VbicState = { Vbei: 0, Vbex: 0, Vbci: 0, Vbcx: 0, Vbep: 0, Vrci: 0, Vrbi: 0, Vrbp: 0, Vbcp: 0, Vrth: 0 };
   private readonly v: VbicVolts = zeroVolts();
   private readonly o: VbicOut = newVbicOut();
-  /** The last load's currents and derivatives (GMIN in), for convTest: ngspice's state0. */
-  private readonly last: VbicOut = newVbicOut();
-  private readonly lastV: VbicVolts = zeroVolts();
   private readonly Madd = (r: number, c: number, g: number): void => {
     this.J[this.li[r] * this.n + this.li[c]] += g;
   };
@@ -243,8 +240,6 @@ export class Vbic implements Device {
     st.Vrbp = v.Vrbp;
     st.Vbcp = v.Vbcp;
     st.Vrth = v.Vrth;
-    Object.assign(this.last, this.o);
-    Object.assign(this.lastV, v);
     const { A, b, Vk } = ctx;
     const n = this.n;
     const J = this.J;
@@ -260,41 +255,12 @@ export class Vbic implements Device {
     }
   }
 
-  /**
-   * VBICconvTest (vbicconv.c) at the step's node voltages V: each current
-   * the last load's derivatives predict there within reltol max + abstol of
-   * the last load's current (Ibe, Ibex, Itzf, Itzr, Ibc, Ibep, Irci, Irbi,
-   * Irbp, Ibcp, Iccp; GMIN included, as ngspice's state0 holds them).
-   */
-  convTest(V: Float64Array, reltol: number, abstol: number): boolean {
-    const w = this.cv;
-    this.branches(V, w);
-    const s = this.lastV;
-    const o = this.last;
-    const dbei = w.Vbei - s.Vbei;
-    const dbex = w.Vbex - s.Vbex;
-    const dbci = w.Vbci - s.Vbci;
-    const dbcx = w.Vbcx - s.Vbcx;
-    const dbep = w.Vbep - s.Vbep;
-    const drci = w.Vrci - s.Vrci;
-    const drbi = w.Vrbi - s.Vrbi;
-    const drbp = w.Vrbp - s.Vrbp;
-    const dbcp = w.Vbcp - s.Vbcp;
-    const ok = (hat: number, i: number): boolean => !(Math.abs(hat - i) > reltol * Math.max(Math.abs(hat), Math.abs(i)) + abstol);
-    return (
-      ok(o.Ibe + o.Ibe_Vbei * dbei, o.Ibe) &&
-      ok(o.Ibex + o.Ibex_Vbex * dbex, o.Ibex) &&
-      ok(o.Itzf + o.Itzf_Vbei * dbei + o.Itzf_Vbci * dbci, o.Itzf) &&
-      ok(o.Itzr + o.Itzr_Vbei * dbei + o.Itzr_Vbci * dbci, o.Itzr) &&
-      ok(o.Ibc + o.Ibc_Vbei * dbei + o.Ibc_Vbci * dbci, o.Ibc) &&
-      ok(o.Ibep + o.Ibep_Vbep * dbep, o.Ibep) &&
-      ok(o.Irci + o.Irci_Vrci * drci + o.Irci_Vbcx * dbcx + o.Irci_Vbci * dbci, o.Irci) &&
-      ok(o.Irbi + o.Irbi_Vrbi * drbi + o.Irbi_Vbei * dbei + o.Irbi_Vbci * dbci, o.Irbi) &&
-      ok(o.Irbp + o.Irbp_Vrbp * drbp + o.Irbp_Vbep * dbep + o.Irbp_Vbci * dbci, o.Irbp) &&
-      ok(o.Ibcp + o.Ibcp_Vbcp * dbcp, o.Ibcp) &&
-      ok(o.Iccp + o.Iccp_Vbep * dbep + o.Iccp_Vbci * dbci + o.Iccp_Vbcp * dbcp, o.Iccp)
-    );
-  }
+  // No convTest: ngspice's VBICconvTest (vbicconv.c) reads CKTrhsOld, the
+  // iterate this load was evaluated at, not the step's result; its branch
+  // voltages then differ from state0's only where pnjlim / limitlog acted,
+  // and then the load has already counted a nonconvergence. So it always
+  // passes, like the BJT's and the diode's; testing the step's result here
+  // instead stopped one iteration later than ngspice (vbic_out.sp: 3.4e-6 V).
 
   private readonly cv: VbicVolts = zeroVolts();
 
