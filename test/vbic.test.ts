@@ -39,6 +39,19 @@ describeNgspice("VBIC operating points and .dc against ngspice", () => {
   itNgspice("self-heating: RTH on a 5th (thermal) node, level 9", () => {
     compare("selfheat", ["sh", TIGHT, "VB b 0 0.8", "VC c 0 3", "RB b bb 200", "Q1 c bb 0 0 t N1", `.model N1 NPN LEVEL=9 ${CORE} RCX=10 RE=2 RTH=300 CTH=1e-9`]);
   });
+  itNgspice("a given series resistance below 0.01 ohm is 0.01 ohm (vbicmpar.c's R_MIN): RBI=0.001, RCX=0, RS=0 and RBP=0 given", () => {
+    // RBI=0.001 solved as 0.001 ohm was 1.4e-4 V off on b; RS=0, RCX=0 given make their internal nodes (0.01 ohm), not none
+    compare("rmin-rbi", ["rmin", TIGHT, "VIN in 0 2.5", "R1 in b 100", "R2 c vp 1k", "VCC vp 0 5", "Q1 c b 0 0 N1", ".model N1 NPN LEVEL=9 RBI=0.001"]);
+    compare("rmin-selfheat", ["rmin sh", TIGHT, "VIN in 0 2.5", "R1 in b 100", "R2 c vp 1k", "VCC vp 0 5", "Q1 c b 0 0 t N1", ".model N1 NPN LEVEL=9 RBI=0.001 RCI=0.001 RTH=159"]);
+    compare("rmin-zero", ["rmin 0", TIGHT, "VB b 0 0.8", "VC c 0 0.3", "VS s 0 -0.2", "RB b bb 1k", "Q1 c bb 0 s N1", `.model N1 NPN LEVEL=4 ${CORE} RCX=0 RBX=0 RE=0 RS=0 RBP=0 ISP=1e-15 IKP=2e-4`]);
+  });
+  itNgspice("ngspice's stopping point at default tolerances (VBICconvTest reads the previous iterate, so only the node test and the limiting stop Newton)", () => {
+    // examples/osdi/hicuml0/vbic_out.sp's card: ngspice stops after 10 iterations 3.4e-6 V short on b; testing the currents at the step's result took an 11th
+    compare("stop", ["stop", "IB 0 b 200n", "VC c 0 2", "VS s 0 0", "Q1 c b 0 s N1",
+      ".model N1 NPN LEVEL=4 RCI=1e3 RCX=50 VO=1.5 GAMM=3.402097e-11 HRCF=1 RBX=243 RBI=20 RE=30 RS=0 RBP=0 IS=8.084033e-18 NR=1.005 FC=0.5",
+      "+ IBEI=4.542609e-20 IBEN=3.275162e-16 NEN=1.5543186 IBCI=3.594252e-19 NCI=0.996 IBCN=1.717776e-17 NCN=1.202521 AVC1=3e-4 AVC2=1e-5 ISP=1.332e-19",
+      "+ VEF=109.6523 VER=2.2052435 IKF=6.03524e-3 IKR=1.807895e-4 IKP=2.908576e-5"]);
+  });
   itNgspice(".dc sweeps: a Gummel plot of the NPN with parasitics, and the PNP's output curve", () => {
     compareDc("gummel", ["gum", "VB b 0 0.5", "VC c 0 1", "Q1 c b 0 N1", `.model N1 NPN LEVEL=4 ${CORE} ${PARASITICS}`], "VB 0.3 1.0 0.01");
     compareDc("pnpout", ["pout", "VE e 0 0", "VB b 0 -0.75", "VC c 0 -2", "Q1 c b e P1", `.model P1 PNP LEVEL=4 ${CORE} RCX=10 RBX=10 RE=1`], "VC -3 0 0.05");
