@@ -625,3 +625,21 @@ describeNgspice("SFFM and AM source functions against ngspice", () => {
     expect(worst).toBeLessThan(1e-9);
   });
 });
+
+describeNgspice("numbers against ngspice", () => {
+  itNgspice("'a' is no scale factor in ngspice 39 (1A is one ampere, not atto): sources, braces, fast-lane and subcircuit resistors", () => {
+    const eq = compare("atto", [
+      "atto",
+      ".param x={2a}",
+      "I1 0 1 DC 1A",
+      "I2 0 1 DC {x}",
+      "R1 1 0 1a",
+      "R2 1 2 2amp",
+      "X1 2 0 s",
+      ".subckt s p q",
+      "R3 p q 3A",
+      ".ends",
+    ]);
+    expect(eq.nodes["1"]).toBeGreaterThan(1);
+  });
+});

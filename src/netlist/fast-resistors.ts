@@ -97,8 +97,8 @@ function instantiate(slowNumber: (p: number, e: number) => number): FastLane {
     throw new Error("internal: the resistor fast lane aborted");
   };
   const lane = new WebAssembly.Instance(compiled, { env: { abort, slowNumber } }).exports as unknown as FastLane;
-  // The scale factors are parseSpiceNumber's own doubles: t g k m u n p f a meg mil.
-  [1e12, 1e9, 1e3, 1e-3, 1e-6, 1e-9, 1e-12, 1e-15, 1e-18, 1e6, 25.4e-6].forEach((v, i) => lane.setScale(i, v));
+  // The scale factors are parseSpiceNumber's own doubles: t g k m u n p f a meg mil ('a' is a unit letter, no atto, as ngspice 39).
+  [1e12, 1e9, 1e3, 1e-3, 1e-6, 1e-9, 1e-12, 1e-15, 1, 1e6, 25.4e-6].forEach((v, i) => lane.setScale(i, v));
   const table = powers();
   const at = lane.alloc(table.byteLength);
   new BigUint64Array(lane.memory.buffer, at, table.length).set(table);

@@ -13,7 +13,7 @@ const SCALE: Record<string, number> = {
   n: 1e-9,
   p: 1e-12,
   f: 1e-15,
-  a: 1e-18,
+  // no `a` (atto): ngspice 39 reads `1A` as 1 (a unit letter, one ampere), in braces too
 };
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
