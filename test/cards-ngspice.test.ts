@@ -642,4 +642,8 @@ describeNgspice("numbers against ngspice", () => {
     ]);
     expect(eq.nodes["1"]).toBeGreaterThan(1);
   });
+  itNgspice("units in other scripts after a number are units too (27°C, 2kΩ, 3μ with the Greek mu, no scale factor there)", () => {
+    const eq = compare("unit-chars", ["units", ".options temp=50°C", "V1 a 0 5", "R1 a b 2kΩ", "R2 b c 3μ", "D1 c 0 dm", ".model dm d is=1e-14"]);
+    expect(eq.nodes.c).toBeGreaterThan(0.5);
+  });
 });

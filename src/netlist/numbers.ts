@@ -37,9 +37,10 @@ export function parseSpiceNumber(text: string): number {
   let rest = text.slice(m[0].length).toLowerCase();
   // ngspice 39 reads the micro sign (U+00B5, Latin-1's) as `u`; the Greek mu (U+03BC) is no scale factor there
   if (rest.charCodeAt(0) === 0xb5) rest = "u" + rest.slice(1);
-  // A scale factor and units: a letter, then letters, digits or '_' (`1k2` is 1k, as in ngspice).
+  // A scale factor and units: a letter, then letters, digits or '_' (`1k2` is 1k, as in ngspice); units may be
+  // written in other scripts too (`27°C`, `10kΩ`), which ngspice 39 reads as 27 and 10k.
   // Anything else ("1.2.3", "5%", "1k+1") is not a number.
-  if (!/^[a-z][a-z0-9_]*$/.test(rest)) return NaN;
+  if (!/^[a-z\u0080-\uffff][a-z0-9_\u0080-\uffff]*$/.test(rest)) return NaN;
   if (rest.startsWith("meg")) return base * 1e6;
   if (rest.startsWith("mil")) return base * 25.4e-6;
   const s = SCALE[rest[0]];
