@@ -337,6 +337,23 @@ describeNgspice("a subcircuit's multiplier m= (ngspice's inp_fix_subckt_multipli
   });
 });
 
+describeNgspice("nodes in parentheses against ngspice", () => {
+  itNgspice("one group per node pair (E1 (out 0) (in 0) -10, G, S), a value in parentheses after the nodes stays a value", () => {
+    compare("paren-pairs", [
+      "pairs",
+      "V1 (in 0) (DC 0.3)",
+      "R1 (in, 0) 1k",
+      "E1 (out 0) (in 0) -10",
+      "R2 (out 0) 1k",
+      "G1 (g 0) (in 0) 2m",
+      "R3 (g 0) 1k",
+      "S1 (s 0) (in 0) sw",
+      "R4 (out s) 1k",
+      ".model sw sw vt=0.1 ron=10 roff=1meg",
+    ]);
+  });
+});
+
 describeNgspice("lines ngspice reads as comments against ngspice", () => {
   itNgspice("a line starting with ) = [ ] ? & % $ \" ! : , ; is a comment (a model card's closing paren on its own line)", () => {
     compare("leading-chars", [

@@ -907,7 +907,7 @@ export function parseModelParams(tokens: Token[], model: string, warnings?: stri
 }
 
 /** Elements whose nodes may be written in parentheses (`v1 (1 0) 1`, gnucap's form). */
-const PAREN_NODES = new Set(["r", "c", "l", "v", "i", "d", "q", "m", "j", "e", "f", "g", "h", "b", "s", "w"]);
+const PAREN_NODES = new Map(Object.entries({ r: 2, c: 2, l: 2, v: 2, i: 2, d: 2, q: 4, m: 4, j: 3, e: 4, f: 2, g: 4, h: 2, b: 2, s: 4, w: 2 }));
 
 /**
  * An element's node list written in parentheses, `v1 (1 0) 1` or
@@ -916,9 +916,18 @@ const PAREN_NODES = new Set(["r", "c", "l", "v", "i", "d", "q", "m", "j", "e", "
  */
 function unwrapNodes(letter: string, args: Token[]): Token[] {
   if (args[0]?.kind !== "(" || !PAREN_NODES.has(letter)) return args;
-  const close = args.findIndex((t) => t.kind === ")");
-  if (close < 2 || args.slice(1, close).some((t) => t.kind !== "word" && t.kind !== ",")) return args;
-  return [...args.slice(1, close).filter((t) => t.kind === "word"), ...args.slice(close + 1)];
+  // one group, or one per node pair (`E1 (out 0) (in 0) -10`, PySpice's examples), up to the element's nodes
+  // (a value in parentheses after them, `v1 (1 0) (DC 2)`, stays a value)
+  const most = PAREN_NODES.get(letter)!;
+  const nodes: Token[] = [];
+  let at = 0;
+  while (args[at]?.kind === "(" && nodes.length < most) {
+    const close = args.findIndex((t, k) => k > at && t.kind === ")");
+    if (close < at + 2 || args.slice(at + 1, close).some((t) => t.kind !== "word" && t.kind !== ",")) break;
+    nodes.push(...args.slice(at + 1, close).filter((t) => t.kind === "word"));
+    at = close + 1;
+  }
+  return at === 0 ? args : [...nodes, ...args.slice(at)];
 }
 
 /** Parse `a=1 b={2*a}` assignments. */
