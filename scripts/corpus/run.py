@@ -65,6 +65,16 @@ def run(deck):
         r['eqrc'] = 'timeout'
     except Exception as e:
         r['eqrc'] = 'badjson'; r['eqerr'] = str(e)[:200]
+    if r.get('ngok') and r.get('eqrc') == 0 and set(r['ng']) == {'all'} and r['eq']:
+        # ngspice's `print all` with one vector prints it as `all = x`: ask for eqspice's nodes by name
+        try:
+            text = open(ng).read().replace('print all', 'print ' + ' '.join(f'v({n})' for n in r['eq']))
+            open(ng, 'w').write(text)
+            p = subprocess.run(['ngspice', '-b', os.path.basename(ng)], cwd=d, capture_output=True, text=True, timeout=60, encoding='latin-1')
+            nv = parse_ng(p.stdout)
+            r['ng'] = {k[2:-1]: x for k, x in nv.items() if k.startswith('v(') and k.endswith(')')}
+        except subprocess.TimeoutExpired:
+            pass
     if r.get('ngok') and r.get('eqrc') == 0:
         worst, wn, missing = 0.0, None, 0
         for k, x in r['ng'].items():
