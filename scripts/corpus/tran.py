@@ -47,7 +47,8 @@ def run(k):
     try:
         subprocess.run(['ngspice', '-b', os.path.basename(ngf)], cwd=d, capture_output=True, timeout=60)
         rows = [l.split() for l in open(wr)]
-        names = [n.lower() for n in rows[0]]; data = [list(map(float, x)) for x in rows[1:] if len(x) == len(names)]
+        # wrdata names a node `v(n)` or plain `n` (ngspice 39 writes the plain name for `all` in some decks)
+        names = [n.lower() if n.lower().startswith(('v(', 'i(')) or '#' in n or j == 0 else f'v({n.lower()})' for j, n in enumerate(rows[0])]; data = [list(map(float, x)) for x in rows[1:] if len(x) == len(names)]
     except Exception as e:
         return k, {'status': 'ngfail', 'err': str(e)[:100]}
     try:
