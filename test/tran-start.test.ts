@@ -50,6 +50,27 @@ describeNgspice("the transient's start and its sources, against ngspice", () => 
     expect(Math.max(...eq.nodes["30"].subarray(0, 100))).toBeLessThan(1e-3);
     expect(w).toBeLessThan(1e-9);
   });
+  itNgspice(".ic on a node with an inductor: ngspice's row replacement (ZeroNoncurRow) starts the inductor at 0 A, so the tank rings from the switch's current (learning_ngspice's lc_switch.cir)", () => {
+    const lines = [
+      "lc switch",
+      "Vbat vbatt 0 DC 5",
+      "Rser vbatt nsw 100",
+      "S1 nsw ntank vctrl 0 swmod",
+      "Vctrl vctrl 0 PULSE(5 0 1m 1n 1n 1 2m)",
+      ".model swmod sw(ron=0.1 roff=1e12 vt=2.5 vh=0.1)",
+      "L1 ntank 0 500m",
+      "C1 ntank 0 10u",
+      "Rloss ntank 0 50k",
+      ".ic V(ntank)=0",
+    ];
+    // (ntank only: nsw jumps by 5 V where the switch opens, between the two simulators' time points)
+    const { c, eq, w } = both("ic-inductor", lines, 1e-5, 5e-3, ["ntank"]);
+    expect(Math.abs(eq.branches.l1[0])).toBeLessThan(1e-15); // the .op would say 50 mA: 5 V / 100.1 ohm
+    expect(operatingPoint(c).branches.l1).toBeCloseTo(5 / 100.1, 9);
+    // before: eqspice started the inductor at 50 mA and the tank stayed at 0 V until the switch opened (3 V apart at
+    // 1 ms, 10.8 V later); now the two ring together to 3.6e-3 V over a 3 V swing (the two integrators' step errors)
+    expect(w).toBeLessThan(1e-2);
+  });
   itNgspice("PULSE at t = PER, and NP pulses", () => {
     const { eq, w } = both("pulse-per-np", ["pulse", "V1 1 0 PULSE(0 1)", "R1 1 0 1k", "V2 2 0 PULSE(0 1 0.1 0.1 0.1 0.3 1 2)", "R2 2 0 1k"], 0.1, 7, ["1", "2"]);
     expect(eq.nodes["1"][eq.time.length - 1]).toBe(1); // t = TSTOP = PER: still the pulse

@@ -134,6 +134,17 @@ export class Engine {
    * nFree. Call invalidate() after changing them.
    */
   nodeStamps: { g: Float64Array; j: Float64Array } | null = null;
+  /**
+   * Rows replaced after every load, as ngspice's cktload.c does for an
+   * `.ic` node in the transient's operating point when the node's row has
+   * branch-current columns (ZeroNoncurRow): the row's node-voltage entries
+   * (`zero`, pattern handles) become 0, its diagonal (`diag`) 1e10 and its
+   * right-hand side 1e10 ic (times the source factor). The branch-current
+   * columns stay, so the KCL of that node is replaced by
+   * 1e10 V + sum(branch currents) = 1e10 ic (an inductor on the node starts
+   * at 0 A, as in ngspice). Null: none.
+   */
+  icRows: Array<{ u: number; v: number; diag: number; zero: Int32Array }> | null = null;
   /** splitLinear state: devices reloaded at every point, devices whose sum is reused. */
   private dynamicDevs: Device[] | null = null;
   private staticDevs: Device[] = [];
@@ -425,6 +436,7 @@ export class Engine {
       ctx.noncon = false;
       ctx.initJunctions = initJunctions && iter === 1;
       for (const d of this.nonlinearDevs) d.load(ctx);
+      if (this.icRows) this.replaceIcRows();
       if (this.gshunt > 0) for (let i = 0; i < nFree; i++) sys.A[this.diagHandles[i]] += this.gshunt;
       if (amp) this.fold(amp);
       if (!sys.solve(xNew)) return { converged: false, iterations: iter };
@@ -518,8 +530,20 @@ export class Engine {
     ctx.noncon = false;
     ctx.initJunctions = false;
     for (const d of this.nonlinearDevs) d.load(ctx);
+    if (this.icRows) this.replaceIcRows();
     if (this.gshunt > 0) for (let i = 0; i < this.circuit.nFree; i++) sys.A[this.diagHandles[i]] += this.gshunt;
     if (this.amp) this.fold(this.amp);
+  }
+
+  /** Apply `icRows` to the loaded system (ngspice's ZeroNoncurRow and its 1e10 row). */
+  private replaceIcRows(): void {
+    const A = this.sys.A;
+    const b = this.ctx.b;
+    for (const r of this.icRows!) {
+      for (let k = 0; k < r.zero.length; k++) A[r.zero[k]] = 0;
+      A[r.diag] = 1e10;
+      b[r.u] = 1e10 * r.v * this.ctx.srcScale;
+    }
   }
 
   /**

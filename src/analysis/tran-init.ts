@@ -3,7 +3,9 @@
  *  - without `uic`: the DC operating point (sources at their DC values), with
  *    every `.ic` node held at its value during that solve, as ngspice does
  *    (a 1e10 S clamp to the given voltage, so the error is below 1e-10 V per
- *    100 mA); the clamps are released for the transient. A `.nodeset` on an
+ *    100 mA; a node with a branch current on it has its row replaced instead,
+ *    as ngspice's ZeroNoncurRow: Engine.icRows); the clamps are released for
+ *    the transient. A `.nodeset` on an
  *    `.ic` node gives way to the `.ic` (see op.ts);
  *  - with `uic`: no solve; free nodes take their `.ic` voltage (0 V when not
  *    given), branch currents 0; a capacitor with `IC=` starts at that voltage
@@ -42,13 +44,30 @@ export function initialState(engine: Engine, uic: boolean): void {
   if (c.ics.size) {
     const g = new Float64Array(c.nFree);
     const j = new Float64Array(c.nFree);
+    const rows: NonNullable<Engine["icRows"]> = [];
+    const { rows: pr, cols: pc } = engine.sys.pattern;
     for (const [node, v] of c.ics) {
       const u = c.unknownOfNode[node];
       if (u < 0) continue;
+      // ngspice's cktload.c: a row with branch-current columns keeps them and loses its node-voltage entries
+      // (an inductor's current on the node is then set by that row: 0 A with the node at its .ic); a row of node
+      // voltages only becomes V = ic, which the clamp gives to within I / 1e10
+      const zero: number[] = [];
+      let branch = false;
+      for (let h = 1; h < pr.length; h++) {
+        if (pr[h] !== u) continue;
+        if (pc[h] >= c.nFree) branch = true;
+        else zero.push(h);
+      }
+      if (branch) {
+        rows.push({ u, v, diag: engine.sys.diag(u), zero: Int32Array.from(zero) });
+        continue;
+      }
       g[u] = IC_CLAMP;
       j[u] = -IC_CLAMP * v;
     }
     engine.nodeStamps = { g, j };
+    engine.icRows = rows.length ? rows : null;
   }
   // The sources at their t = 0 values, not their DC values (ngspice's MODETRANOP: `V1 a 0 DC 0 PWL(0 0.9 ...)` starts at 0.9 V)
   engine.tranOp = true;
@@ -57,6 +76,7 @@ export function initialState(engine: Engine, uic: boolean): void {
   } finally {
     engine.tranOp = false;
     engine.nodeStamps = null;
+    engine.icRows = null;
     engine.invalidate();
   }
 }
