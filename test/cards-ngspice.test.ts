@@ -16,7 +16,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect } from "vitest";
 import { loadCircuitFromText, opFromFile } from "../src/api.js";
-import { describeNgspice, itNgspice, runNgspiceOp } from "./helpers/ngspice.js";
+import { describeNgspice, itNgspice, runNgspiceOp, runNgspiceTran } from "./helpers/ngspice.js";
+import { sourceAt } from "../src/devices/sources/waveform.js";
+import type { CurrentSource, VoltageSource } from "../src/devices/sources/sources.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "eqspice-cards-ng-"));
 let worstDv = 0;
@@ -609,10 +611,7 @@ describeNgspice("model parameters ngspice 39 does not know are ignored, as ngspi
 });
 
 describeNgspice("SFFM and AM source functions against ngspice", () => {
-  itNgspice("their values at ngspice's own time points (a resistive circuit: the node is the waveform), defaults and phases", async () => {
-    const { runNgspiceTran } = await import("./helpers/ngspice.js");
-    const { sourceAt } = await import("../src/devices/sources/waveform.js");
-    const { VoltageSource, CurrentSource } = await import("../src/devices/sources/sources.js");
+  itNgspice("their values at ngspice's own time points (a resistive circuit: the node is the waveform), defaults and phases", () => {
     const lines = [
       "sffm am",
       "V1 a 0 SFFM(0.5 2 10k 3 1k 30 60)",
@@ -629,7 +628,7 @@ describeNgspice("SFFM and AM source functions against ngspice", () => {
     writeFileSync(f, [...lines, ".end", ""].join("\n"));
     const ng = runNgspiceTran(f, { tstep: 1e-6, tstop: 2e-4, tmax: 1e-6, nodes: ["a", "b", "c", "d"] });
     const c = loadCircuitFromText(lines.join("\n") + "\n.end\n", "sffm-am.cir");
-    const src = (name: string) => c.devices.find((d) => d.name === name) as InstanceType<typeof VoltageSource> | InstanceType<typeof CurrentSource>;
+    const src = (name: string) => c.devices.find((d) => d.name === name) as VoltageSource | CurrentSource;
     const scale: Record<string, [string, number]> = { a: ["v1", 1], b: ["v2", 1], c: ["v3", 1], d: ["i4", 1000] };
     let worst = 0;
     for (const [node, [name, k]] of Object.entries(scale)) {

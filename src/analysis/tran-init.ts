@@ -44,23 +44,25 @@ export function initialState(engine: Engine, uic: boolean): void {
   if (c.ics.size) {
     const g = new Float64Array(c.nFree);
     const j = new Float64Array(c.nFree);
-    const rows: NonNullable<Engine["icRows"]> = [];
+    // ngspice's cktload.c: a row with branch-current columns keeps them and loses its node-voltage entries
+    // (an inductor's current on the node is then set by that row: 0 A with the node at its .ic); a row of node
+    // voltages only becomes V = ic, which the clamp gives to within I / 1e10
+    const icRow = new Map<number, { zero: number[]; branch: boolean }>();
+    for (const node of c.ics.keys()) if (c.unknownOfNode[node] >= 0) icRow.set(c.unknownOfNode[node], { zero: [], branch: false });
     const { rows: pr, cols: pc } = engine.sys.pattern;
+    for (let h = 1; h < pr.length; h++) {
+      const r = icRow.get(pr[h]);
+      if (!r) continue;
+      if (pc[h] >= c.nFree) r.branch = true;
+      else r.zero.push(h);
+    }
+    const rows: NonNullable<Engine["icRows"]> = [];
     for (const [node, v] of c.ics) {
       const u = c.unknownOfNode[node];
-      if (u < 0) continue;
-      // ngspice's cktload.c: a row with branch-current columns keeps them and loses its node-voltage entries
-      // (an inductor's current on the node is then set by that row: 0 A with the node at its .ic); a row of node
-      // voltages only becomes V = ic, which the clamp gives to within I / 1e10
-      const zero: number[] = [];
-      let branch = false;
-      for (let h = 1; h < pr.length; h++) {
-        if (pr[h] !== u) continue;
-        if (pc[h] >= c.nFree) branch = true;
-        else zero.push(h);
-      }
-      if (branch) {
-        rows.push({ u, v, diag: engine.sys.diag(u), zero: Int32Array.from(zero) });
+      const r = icRow.get(u);
+      if (!r) continue;
+      if (r.branch) {
+        rows.push({ u, v, diag: engine.sys.diag(u), zero: Int32Array.from(r.zero) });
         continue;
       }
       g[u] = IC_CLAMP;

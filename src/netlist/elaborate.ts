@@ -29,7 +29,7 @@ import type { VdmosModelParams } from "../devices/vdmos/vdmos-model.js";
 import type { JfetModelParams } from "../devices/jfet/jfet-model.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
 import { behaviouralResistor } from "./b-rewrites.js";
-import { checkArgs, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
+import { checkArgs, isAssignAt, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
 import { insertAutoBridges } from "../devices/xspice/digital/auto-bridge.js";
@@ -966,7 +966,7 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       const nodes = needNodes(card, pos, 2, `${card.letter.toUpperCase()}name n+ n- [DC] value [PULSE(...)|SIN(...)|PWL(...)]`);
       let rest = card.args.slice(card.args.indexOf(pos[1]) + 1);
       // an I source's parallel multiplier m= (ngspice's ISRC m; a subcircuit's m= reaches it, subckt-multiplier.ts)
-      const mAt = card.letter === "i" ? rest.findIndex((t, k) => t.kind === "word" && t.lower === "m" && rest[k + 1]?.kind === "=") : -1;
+      const mAt = card.letter === "i" ? rest.findIndex((_, k) => isAssignAt(rest, k, "m")) : -1;
       let m: number | undefined;
       if (mAt >= 0) {
         const v = rest[mAt + 2];

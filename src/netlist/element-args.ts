@@ -28,6 +28,11 @@ export interface Args {
 
 const NO_NAMED: Map<string, Named> = new Map();
 
+/** `name =` starts at args[k] (a parameter assignment among positional fields). */
+export function isAssignAt(args: readonly Token[], k: number, name: string): boolean {
+  return args[k]?.kind === "word" && args[k].lower === name && args[k + 1]?.kind === "=";
+}
+
 export function splitArgs(card: ElementCard, args: Token[]): Args {
   let simple = true;
   for (let i = 0; i < args.length; i++) if (args[i].kind !== "word" && args[i].kind !== "expr") simple = false;

@@ -167,6 +167,13 @@ export interface Lexed {
 
 export function lex(source: string, file: string, hasTitle: boolean, fast?: FastResistors, budget: TokenBudget = { left: MAX_TOKENS }): Lexed {
   let unusualLeading: SourceLoc | undefined;
+  /** The result, at `.end` or the end of the source. */
+  const lexed = (): Lexed => {
+    const out: Lexed = { title, lines, autoBridgeVars };
+    if (control) out.unclosedControl = control;
+    if (unusualLeading) out.unusualLeading = unusualLeading;
+    return out;
+  };
   /** `set` / `pre_set` of ngspice's auto_bridge* variables inside `.control` blocks (ParsedNetlist.autoBridgeVars). */
   const autoBridgeVars: Array<{ name: string; loc: SourceLoc }> = [];
   // Lines are sliced from the source one at a time (no array of 10^5 retained line strings).
@@ -249,7 +256,7 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
         const tokens: Token[] = [];
         tokenizeLine(".end", file, lineNo, first + 1, tokens, budget);
         lines.push({ tokens, loc: tokens[0].loc, annotation: false });
-        return unusualLeading ? { title, lines, autoBridgeVars, unusualLeading } : { title, lines, autoBridgeVars };
+        return lexed();
       }
     } else if (control) {
       const m = /^\s*(?:pre_)?set\s+(auto_bridge\w*)/i.exec(line);
@@ -306,8 +313,5 @@ export function lex(source: string, file: string, hasTitle: boolean, fast?: Fast
     lines.push(current);
   }
   // ngspice 39 warns ("Missing .endc statement!") and reads the rest as control commands: so does eqspice
-  const out: Lexed = { title, lines, autoBridgeVars };
-  if (control) out.unclosedControl = control;
-  if (unusualLeading) out.unusualLeading = unusualLeading;
-  return out;
+  return lexed();
 }

@@ -16,11 +16,12 @@
  */
 import type { ElementCard, Scope, SubcktDef } from "./ast.js";
 import type { Token } from "./lexer.js";
+import { isAssignAt } from "./element-args.js";
 
 /** Element letters ngspice leaves without the multiplier. */
 const NO_MULTIPLIER = "bvehaknopstuwy";
 
-const givesM = (card: ElementCard): Token | undefined => card.args.find((t, k) => t.kind === "word" && t.lower === "m" && card.args[k + 1]?.kind === "=");
+const givesM = (card: ElementCard): Token | undefined => card.args.find((_, k) => isAssignAt(card.args, k, "m"));
 
 /** The subcircuit name an X line calls: its last word before the parameters. */
 function calledName(card: ElementCard): string | undefined {
@@ -39,12 +40,11 @@ function addMultiplier(def: SubcktDef, at: Token): void {
     if (NO_MULTIPLIER.includes(card.letter)) continue;
     const args: Token[] = [];
     for (let k = 0; k < card.args.length; k++) {
-      const t = card.args[k];
-      if (t.kind === "word" && t.lower === "m" && card.args[k + 1]?.kind === "=" && card.args[k + 2]) {
+      if (isAssignAt(card.args, k, "m") && card.args[k + 2]) {
         k += 2; // replaced by the appended m={m}
         continue;
       }
-      args.push(t);
+      args.push(card.args[k]);
     }
     const loc = card.args[card.args.length - 1]?.loc ?? card.loc;
     args.push({ kind: "word", text: "m", lower: "m", loc }, { kind: "=", text: "=", lower: "=", loc }, { kind: "expr", text: "m", lower: "m", loc });
@@ -54,7 +54,7 @@ function addMultiplier(def: SubcktDef, at: Token): void {
 
 /** Apply the multiplier rewrite to every subcircuit some X line calls with m= (top scope and all bodies). */
 export function fixSubcktMultipliers(top: Scope): void {
-  const done = new Set<SubcktDef>();
+  // a rewritten definition declares m, so it is not rewritten again
   let changed = true;
   while (changed) {
     changed = false;
@@ -67,9 +67,8 @@ export function fixSubcktMultipliers(top: Scope): void {
         if (!m || !name) continue;
         let def: SubcktDef | undefined;
         for (const map of here) if ((def = map.get(name))) break;
-        if (!def || done.has(def) || def.params.some((p) => p.name === "m")) continue;
+        if (!def || def.params.some((p) => p.name === "m")) continue;
         addMultiplier(def, m);
-        done.add(def);
         changed = true;
       }
       for (const def of scope.subckts.values()) walk(def.body, here);

@@ -18,6 +18,16 @@
 import { HI_IMPEDANCE, ONE, STRONG, UNDETERMINED, UNKNOWN, ZERO, dval } from "./event.js";
 import { delays, dport, load, type DigitalModelDef } from "./models.js";
 
+/** The inputs read as a binary number, in[0] the least significant bit; -1 when one is UNKNOWN (or NULL). */
+function lutIndex(ins: Int8Array): number {
+  let idx = 0;
+  for (let i = 0; i < ins.length; i++) {
+    if (ins[i] === UNKNOWN || ins[i] < 0) return -1;
+    if (ins[i] === ONE) idx += 1 << i;
+  }
+  return idx;
+}
+
 export const TABLE_MODELS: Record<string, DigitalModelDef> = {
   d_lut: {
     ports: [dport("in", "in", { vectorMin: 1 }), dport("out", "out")],
@@ -27,15 +37,8 @@ export const TABLE_MODELS: Record<string, DigitalModelDef> = {
       const state = (ch: string | undefined): number => (ch === "1" ? ONE : ch === "0" ? ZERO : UNKNOWN);
       return {
         evaluate(ins, outs) {
-          let idx = 0;
-          for (let i = 0; i < ins.length; i++) {
-            if (ins[i] === UNKNOWN || ins[i] < 0) {
-              outs[0] = dval(UNKNOWN, STRONG);
-              return;
-            }
-            if (ins[i] === ONE) idx += 1 << i;
-          }
-          outs[0] = dval(state(text[idx]), STRONG);
+          const idx = lutIndex(ins);
+          outs[0] = dval(idx < 0 ? UNKNOWN : state(text[idx]), STRONG);
         },
       };
     },
@@ -56,13 +59,10 @@ export const TABLE_MODELS: Record<string, DigitalModelDef> = {
         ch === "1" ? dval(ONE, STRONG) : ch === "0" ? dval(ZERO, STRONG) : ch === "z" ? dval(UNKNOWN, HI_IMPEDANCE) : dval(UNKNOWN, UNDETERMINED);
       return {
         evaluate(ins, outs) {
-          let idx = 0;
-          for (let i = 0; i < ins.length; i++) {
-            if (ins[i] === UNKNOWN || ins[i] < 0) {
-              outs.fill(dval(UNKNOWN, UNDETERMINED));
-              return;
-            }
-            if (ins[i] === ONE) idx += 1 << i;
+          const idx = lutIndex(ins);
+          if (idx < 0) {
+            outs.fill(dval(UNKNOWN, UNDETERMINED));
+            return;
           }
           const len = 1 << ins.length;
           for (let k = 0; k < outs.length; k++) outs[k] = entry(text[idx + k * len]);
