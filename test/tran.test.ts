@@ -6,7 +6,8 @@
  *  - `.options cnode` equals explicit capacitors on every free node;
  *  - `.ic` without uic holds the node during the operating point only;
  *  - `uic` starts from `.ic` and capacitor IC=;
- *  - auto picks odex for a non-stiff circuit and an implicit method otherwise;
+ *  - auto picks odex for a non-stiff circuit and an implicit method otherwise
+ *    (BDF2 under `.options method=gear`);
  *  - odex survives non-finite states (restarts with a smaller step);
  *  - rows: one per TSTEP, with TSTOP last; source currents by KCL.
  */
@@ -158,6 +159,24 @@ describe("integrator choice", () => {
     expect(run(stiff).stats.integrator).toBe("trap");
     // a floating voltage source (branch unknown) rules odex out
     expect(run(`br\nV1 in x DC 1\nR0 x 0 1k\nR1 in a 1k\nC1 a 0 1n\nCX x 0 1n\nCI in 0 1n\n.tran 0.1u 3u\n.end\n`).stats.integrator).toBe("trap");
+  });
+
+  it("`.options method=gear` makes auto's implicit method BDF2 (trapezoidal otherwise), and a bad method is refused where it is written", () => {
+    const rlc = (opt: string) => `rlc\n${opt}\nV1 in 0 PULSE(0 1 1u 10n 10n 1u 4u)\nR1 in a 10\nL1 a b 1u\nC1 b 0 1n\n.tran 0.1u 4u\n.end\n`;
+    expect(run(rlc("")).stats.integrator).toBe("trap");
+    expect(run(rlc(".options method=trapezoidal")).stats.integrator).toBe("trap");
+    expect(run(rlc(".options METHOD=Gear")).stats.integrator).toBe("bdf2");
+    // an explicit --integrator still wins
+    expect(run(rlc(".options method=gear"), { integrator: "trap" }).stats.integrator).toBe("trap");
+    // the same waveform either way (both at reltol 1e-6): the option changes the method, not the circuit
+    const tight = ".options reltol=1e-6 vntol=1e-9";
+    const a = run(rlc(tight));
+    const b = run(rlc(`${tight} method=gear`));
+    const k = col(a, "v(b)");
+    let worst = 0;
+    for (let i = 0; i < a.rows.length; i++) worst = Math.max(worst, Math.abs(a.rows[i][k] - b.rows[i][k]));
+    expect(worst).toBeLessThan(1e-3);
+    expect(() => run(rlc(".options method=euler"))).toThrow(/test\.cir:2:\d+: option 'method' must be trap, trapezoidal or gear, got 'euler'/);
   });
 
   it("odex is refused when the capacitance matrix is singular", () => {

@@ -23,6 +23,8 @@ def ng_deck(text):
         if s.startswith('.control'): skip = True; continue
         if s.startswith('.endc'): skip = False; continue
         if skip: continue
+        # `.save` keeps only the vectors it names, which `print all` then prints: drop it, every node compared
+        if re.match(r'\.save\b', s): continue
         if s.startswith('.end') and not s.startswith('.ends') and not s.startswith('.endl') and not s.startswith('.endif'):
             break
         out.append(l)

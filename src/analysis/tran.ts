@@ -9,7 +9,8 @@
  * Integrators: "odex" (explicit extrapolation, for non-stiff circuits with a
  * nonsingular capacitance matrix and no branch unknowns), "trap" and "bdf2"
  * (implicit with Newton, LTE step control, breakpoints at source corners),
- * "auto" (odex when it applies and is cheap, else trap; see choose.ts).
+ * "auto" (odex when it applies and is cheap, else trap, or bdf2 under
+ * `.options method=gear`; see choose.ts).
  *
  * Results go to a sink one row at a time (time, v(node)..., i(source)...,
  * see tran-output.ts) at every output time, so long runs stream.
@@ -89,7 +90,9 @@ export function transient(circuit: Circuit, opts: TranOptions, sink: TranSink): 
   // uic with a source whose node starts elsewhere (uicChargeVoltages): the first step must be an implicit one, which moves the charges
   const uicJump = (opts.uic ?? false) && uicStepsCharges(engine, cap);
   if (uicJump && want === "odex") throw new InputError("tran: odex cannot start a uic transient whose sources step their nodes from the .ic (or 0 V) at t = 0 (ngspice's UIC start); use --integrator trap or bdf2");
-  const method = want === "auto" ? (uicJump ? "trap" : chooseIntegrator(engine, cap, (tstop - tstart) / tc.tauMin, ODEX_MAX_STIFFNESS.tran, "trap")) : want;
+  // auto's implicit method is the netlist's (`.options method=gear`: BDF2; else trapezoidal, as ngspice)
+  const implicit = circuit.options.method === "gear" ? "bdf2" : "trap";
+  const method = want === "auto" ? (uicJump ? implicit : chooseIntegrator(engine, cap, (tstop - tstart) / tc.tauMin, ODEX_MAX_STIFFNESS.tran, implicit)) : want;
 
   const cols = new TranColumns(circuit);
   sink.begin(cols.names, cols.units);

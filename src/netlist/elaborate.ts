@@ -212,13 +212,19 @@ export interface SimOptions {
    * Default 1.
    */
   scale: number;
+  /**
+   * ngspice's transient integration method: "trap" (trapezoidal, ngspice's default) or "gear" (`method=gear`:
+   * variable-step BDF, which eqspice takes to order 2, ngspice's default MAXORD). The implicit integrator a
+   * transient with `--integrator auto` falls back to. Default "trap".
+   */
+  method: "trap" | "gear";
 }
 
-export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0, tnom: 27, scale: 1 };
+export const DEFAULT_OPTIONS: SimOptions = { gmin: 1e-12, reltol: 1e-3, abstol: 1e-12, vntol: 1e-6, temp: 27, itl1: 100, cnode: 0, tnom: 27, scale: 1, method: "trap" };
 
 /** SPICE2 options ngspice 39 reads and ignores with "option ... is obsolete" (or "currently unsupported"). */
 const OBSOLETE_OPTIONS = new Set(["limpts", "lvlcod", "lvltim", "itl3", "cptime", "limtim", "pivrel", "pivtol"]);
-const IGNORED_OPTIONS = new Set(["noacct", "nopage", "nomod", "acct", "list", "node", "opts", "numdgt", "method", "trtol", "chgtol", "itl2", "itl4", "itl5", "gshunt", "interp", "keepopinfo", "savecurrents", "klu", "sparse", "norefvalue", "post", "ingold", "rshunt", "maxord", "xmu", "noinit"]);
+const IGNORED_OPTIONS = new Set(["noacct", "nopage", "nomod", "acct", "list", "node", "opts", "numdgt", "trtol", "chgtol", "itl2", "itl4", "itl5", "gshunt", "interp", "keepopinfo", "savecurrents", "klu", "sparse", "norefvalue", "post", "ingold", "rshunt", "maxord", "xmu", "noinit"]);
 
 export interface TranSpec {
   tstep: number;
@@ -1144,12 +1150,15 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
   const last = new Map<string, OptionEntry>();
   for (const e of net.options) if ((!e.cond || inBranch(top, e.cond)) && !last.get(e.key)?.final) last.set(e.key, e);
   for (const [key, { value, loc }] of last) {
-    if (key in options) {
+    if (key === "method") {
+      options.method = integrationMethod(value, loc);
+      given.add(key);
+    } else if (key in options) {
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
       const v = evalTok(value, top.env, `option ${key}`);
       const temperature = key === "temp" || key === "tnom";
       if (!Number.isFinite(v) || (!temperature && v < 0) || (temperature && v <= -CONSTCtoK) || (key === "scale" && !(v > 0))) throw new NetlistError(`option '${key}' has a bad value ${v}`, value.loc);
-      (options as Record<string, number>)[key] = v;
+      (options as unknown as Record<string, number>)[key] = v;
       given.add(key);
     } else if (key === "smoothbsrc") {
       throw new NetlistError("option 'smoothbsrc' (smoothed B-source derivatives) is not supported: eqspice stamps the exact derivatives of B-source expressions", loc);
@@ -1162,6 +1171,14 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
     }
   }
   return { options, given };
+}
+
+/** `.options method=trap|trapezoidal|gear` (ngspice's spellings, any case). */
+function integrationMethod(value: OptionEntry["value"], loc: SourceLoc): SimOptions["method"] {
+  const word = value?.kind === "word" ? value.text.toLowerCase() : undefined;
+  if (word === "trap" || word === "trapezoidal") return "trap";
+  if (word === "gear") return "gear";
+  throw new NetlistError(`option 'method' must be trap, trapezoidal or gear${word ? `, got '${clip(word)}'` : ""}`, value?.loc ?? loc);
 }
 
 /** The top-level frame at circuit temperature `temp` (C): `temper` in expressions. */
