@@ -147,7 +147,7 @@ describe("cards", () => {
   });
   it(".options with defaults for what is not given", () => {
     const el = elaborate(parseNetlist("t\n.options reltol=1e-6 GMIN=1e-10\n.temp 50\nV1 a 0 1\nR1 a 0 1k\n", "t.cir"));
-    expect(el.options).toEqual({ gmin: 1e-10, reltol: 1e-6, abstol: 1e-12, vntol: 1e-6, temp: 50, itl1: 100, cnode: 0, tnom: 27, scale: 1 });
+    expect(el.options).toEqual({ gmin: 1e-10, reltol: 1e-6, abstol: 1e-12, vntol: 1e-6, temp: 50, itl1: 100, cnode: 0, tnom: 27, scale: 1, method: "trap" });
     expect([...el.optionsGiven].sort()).toEqual(["gmin", "reltol", "temp"]);
   });
   it(".param with expressions and references, case-insensitive", () => {

@@ -54,7 +54,9 @@ def run(deck):
         nodes.update({k[2:-1]: x for k, x in nv.items() if k.startswith('v(') and k.endswith(')') and k[2:-1] not in nodes})
         bad = re.search(r'(doAnalyses|Timestep too small|singular matrix|no such|Error|error)', p.stdout + p.stderr)
         r['ng'] = nodes
-        r['ngok'] = bool(nodes) and not re.search(r'(op simulation\(s\) aborted|doAnalyses: |Gmin stepping failed.*\n.*source stepping failed)', p.stdout + p.stderr)
+        # a deck that builds no circuit (a .control script) leaves ngspice's constants plot current: `print all` prints those
+        consts = {'false', 'true', 'boltz', 'c', 'e', 'echarge', 'kelvin', 'no', 'pi', 'planck', 'yes'}
+        r['ngok'] = bool(nodes) and set(nodes) != consts and not re.search(r'(op simulation\(s\) aborted|doAnalyses: |Gmin stepping failed.*\n.*source stepping failed)', p.stdout + p.stderr)
     except subprocess.TimeoutExpired:
         r['ngok'] = False; r['ng'] = {}; r['ngtimeout'] = True
     try:

@@ -20,6 +20,7 @@ import { readCodeModelFile } from "./file-path.js";
 import { resolveXspiceParams, splitBrackets } from "./card.js";
 import { DIGITAL_MODELS } from "./digital/registry.js";
 import { readDigitalLine, type DigitalPart } from "./digital/line.js";
+import { FILESOURCE, readFileSourceLine, type FileSourcePortSpec } from "./filesource.js";
 
 /** One input of the device: a node-pair voltage (indices into spec.nodes) or the current of a voltage branch (its element name). */
 export type XInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -141,6 +142,9 @@ export function readConnections(cardName: string, args: readonly Token[], cardLo
     // a port without %type: the model's default type (a %gd port reads two nodes)
     let type: PortType | undefined = defTypes[conns.length];
     let j = i;
+    // `%vd([n1 n2 n3 n4])`: a vector in parentheses after its type, as ngspice reads it too
+    const paren = t.kind === "word" && t.text.startsWith("%") && body[i + 1]?.kind === "(" && body[i + 2]?.text === "[";
+    if (paren) body.splice(i + 1, 1);
     if (t.kind === "word" && t.text.startsWith("%") && body[i + 1]?.text === "[") {
       const w = t.lower.slice(1);
       if (!TYPES.has(w)) throw new NetlistError(`${cardName}: unknown port type '${clip(t.text)}'`, t.loc);
@@ -159,6 +163,10 @@ export function readConnections(cardName: string, args: readonly Token[], cardLo
       }
       if (i >= body.length) throw new NetlistError(`${cardName}: vector port '[' has no ']'`, body[j].loc);
       i++;
+      if (paren) {
+        if (body[i]?.kind !== ")") throw new NetlistError(`${cardName}: '${t.text}([...' has no ')' after its ']'`, body[i - 1].loc);
+        i++;
+      }
       conns.push({ vector: true, ports, loc: body[j].loc });
       continue;
     }
@@ -207,7 +215,7 @@ function fileAccess(card: ModelCard, params: XParams, netlistFile: string | unde
 }
 
 /** The specs of an `A` line: the code model's device and a 0 V source per current input port. */
-export function readXspiceLine(cardName: string, name: string, args: readonly Token[], loc: SourceLoc, sc: XLineScope): Array<XspiceSpec | ZeroSourceSpec> {
+export function readXspiceLine(cardName: string, name: string, args: readonly Token[], loc: SourceLoc, sc: XLineScope): Array<XspiceSpec | ZeroSourceSpec | FileSourcePortSpec> {
   // the model first: a model eqspice does not run is named before its ports are read (their default types differ)
   const last = args[args.length - 1];
   const modelTok = last && last.kind === "word" && !last.text.endsWith("]") ? last : readConnections(cardName, args, loc).modelTok;
@@ -220,6 +228,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const type = card.type;
   const ddef = DIGITAL_MODELS[type];
   if (ddef) return readDigitalLine(cardName, name, args, loc, sc, card, modelTok, ddef);
+  if (type === "filesource") return readFileSourceLine(cardName, name, readConnections(cardName, args, loc, FILESOURCE.ports.map((p) => p.defType)).conns, sc, card, modelTok);
   const def = XSPICE_MODELS[type];
   if (!def) {
     if (XSPICE_DIGITAL.has(type)) throw new NetlistError(`${cardName}: XSPICE digital code model ${type} is not supported (eqspice runs the digital models ${Object.keys(DIGITAL_MODELS).join(", ")} at DC, and the analog models ${RUN_LIST})`, modelTok.loc);
