@@ -16,7 +16,9 @@ export const makeXspice: MakeDevice<"a"> = (s, ctx) => {
   const inputs: XDeviceInput[] = s.inputs.map((u) => (u.kind === "v" ? { kind: "v", p: nodes[u.p], n: nodes[u.n] } : u));
   if (def.makeMulti) {
     const outs = s.outs!.map((o) => ({ a: nodes[o.a], b: nodes[o.b] }));
-    return new XspiceMultiDevice(s.name, outs, inputs, def.makeMulti(s.params, s.nulls!), nodes);
+    const multi = new XspiceMultiDevice(s.name, outs, inputs, def.makeMulti(s.params, s.nulls!), nodes);
+    multi.acWhy = def.acRefusal ?? null;
+    return multi;
   }
   // the dynamic kind: the model's, or the one its parameters choose (core's mode=2)
   const kind = def.dynamicFor?.(s.params) ?? def.dynamic;

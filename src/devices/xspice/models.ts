@@ -12,6 +12,7 @@
 import { oneshot } from "./oneshot.js";
 import { core } from "./core.js";
 import { lcouple } from "./lcouple.js";
+import { pswitch } from "./pswitch.js";
 import { cmeter, lmeter } from "./meter.js";
 import { table2d } from "./table/table2d.js";
 import { table3d } from "./table/table3d.js";
@@ -1044,6 +1045,7 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
   s_xfer: sXfer,
   slew,
   aswitch,
+  pswitch,
   zener,
   ilimit,
   hyst,
@@ -1061,7 +1063,7 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["pswitch", "delay", "potentiometer", "memristor", "sidiode", "pwlts", "capacitoric", "inductoric", "zener", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["delay", "potentiometer", "memristor", "sidiode", "pwlts", "capacitoric", "inductoric", "zener", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([

@@ -49,6 +49,13 @@ export class XspiceMultiDevice implements Device {
     this.r = new Float64Array(this.m * (this.n + 1));
   }
 
+  /** Why an AC analysis refuses the model (models.ts' acRefusal), or null. */
+  acWhy: string | null = null;
+
+  acRefusal(): string | null {
+    return this.acWhy ? `${this.name}: ${this.acWhy}` : null;
+  }
+
   resolve(ctx: ResolveContext): void {
     resolveInputBranches(this.name, this.inputs, ctx, this.branches);
   }
