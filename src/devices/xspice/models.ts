@@ -17,8 +17,8 @@ import { cmeter, lmeter } from "./meter.js";
 import { table2d } from "./table/table2d.js";
 import { table3d } from "./table/table3d.js";
 
-/** A port's type, as written after `%`: v, vd (voltage), i, id (current), vnam (a V source's current), d (digital). */
-export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd" | "d";
+/** A port's type, as written after `%`: v, vd (voltage), i, id (current), vnam (a V source's current), d (digital); real: the user-defined node type "real" (never written, a port's default only). */
+export type PortType = "v" | "vd" | "i" | "id" | "vnam" | "g" | "gd" | "h" | "hd" | "d" | "real";
 
 export interface PortDef {
   name: string;

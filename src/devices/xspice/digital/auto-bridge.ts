@@ -30,7 +30,7 @@ export function insertAutoBridges(out: ElementSpec[], fastNodes: readonly string
   for (const s of out) for (const n of s.nodes) analog.add(n);
   const nodes = new Map<string, { reads: DigitalPin[]; drives: DigitalPin[]; vcc: number }>();
   const see = (p: DigitalPin | null, drives: boolean, vcc: number): void => {
-    if (!p || !analog.has(p.node)) return;
+    if (!p || p.real || !analog.has(p.node)) return;
     let e = nodes.get(p.node);
     if (!e) nodes.set(p.node, (e = { reads: [], drives: [], vcc }));
     (drives ? e.drives : e.reads).push(p);

@@ -50,7 +50,11 @@ export const BRIDGES: Record<string, DigitalModelDef> = {
   },
 };
 
-/** One bit of an adc_bridge: its analog input read at the analog solution. */
+/**
+ * One bit of an adc_bridge: its analog input read at the analog solution;
+ * also the device of a model with one analog input and one digital output
+ * (d_osc), by its own `level`.
+ */
 export class AdcBit extends EventDevice {
   override readonly hybridIn = true;
   override readonly nodes: readonly number[];
@@ -63,11 +67,11 @@ export class AdcBit extends EventDevice {
     name: string,
     private readonly input: XDeviceInput,
     out: DigitalPin,
-    /** Thresholds (V or A). */
-    private readonly inLow: number,
-    private readonly inHigh: number,
+    /** The output's value (state + 3 strength) at the input u (V or A). */
+    private readonly level: (u: number) => number,
+    model = "adc_bridge",
   ) {
-    super(name, "adc_bridge", [], [out], null);
+    super(name, model, [], [out], null);
     this.nodes = input.kind === "v" ? [input.p, input.n] : [];
     this.readsBranch = input.kind === "i";
   }
@@ -83,11 +87,20 @@ export class AdcBit extends EventDevice {
 
   override evaluate(_ins: Int8Array, outs: Uint8Array, V: Float64Array, x: Float64Array): void {
     const u = gatherInputs([this.input], this.kctrl, V, x, this.u)[0];
-    outs[0] = dval(u <= this.inLow ? ZERO : u >= this.inHigh ? ONE : UNKNOWN, STRONG);
+    outs[0] = this.level(u);
   }
 }
 
-/** One bit of a dac_bridge: its analog output follows its digital input's state. */
+/** adc_bridge's output at u, between its thresholds in_low and in_high (V or A). */
+export function adcLevel(inLow: number, inHigh: number): (u: number) => number {
+  return (u) => dval(u <= inLow ? ZERO : u >= inHigh ? ONE : UNKNOWN, STRONG);
+}
+
+/**
+ * One bit of a dac_bridge: its analog output follows its digital input's
+ * state; also the device of a model with event inputs and one analog output
+ * (real_to_v), by its own `level`.
+ */
 export class DacBit extends EventDevice {
   override readonly linear = false;
   override readonly symmetric = false;
@@ -106,20 +119,21 @@ export class DacBit extends EventDevice {
     private readonly out: "v" | "i",
     private readonly a: number,
     private readonly b: number,
-    /** out_low, out_high, out_undef (V or A). */
-    private readonly levels: readonly [number, number, number],
+    /** The output (V or A) from the inputs' states `ins` and real values `rins`. */
+    private readonly level: (ins: Int8Array, rins: Float64Array) => number,
+    model = "dac_bridge",
   ) {
-    super(name, "dac_bridge", [inp], [], null);
+    super(name, model, [inp], [], null);
     this.nodes = [a, b];
     this.definesVoltage = out === "v";
-    // before the first event iteration the input node reads its initial state, ZERO
-    this.y = levels[0];
+    // before the first event iteration the input node reads its initial value (ZERO, or 0 for a real node)
+    this.y = level(new Int8Array(1), new Float64Array(1));
   }
 
   override evaluate(): void {}
 
-  settle(ins: Int8Array): void {
-    this.y = this.levels[ins[0] === ZERO ? 0 : ins[0] === ONE ? 1 : 2];
+  settle(ins: Int8Array, rins: Float64Array): void {
+    this.y = this.level(ins, rins);
   }
 
   override loadsNothing(): boolean {
@@ -151,4 +165,9 @@ export class DacBit extends EventDevice {
   dcGroups(): ReadonlyArray<readonly number[]> {
     return [];
   }
+}
+
+/** dac_bridge's output from its input's state: out_low (ZERO), out_high (ONE), out_undef (UNKNOWN), in V or A. */
+export function dacLevel(levels: readonly [number, number, number]): (ins: Int8Array) => number {
+  return (ins) => levels[ins[0] === ZERO ? 0 : ins[0] === ONE ? 1 : 2];
 }

@@ -35,8 +35,8 @@ export class EventDevice implements Device, EventInstance {
     return this.net;
   }
 
-  evaluate(ins: Int8Array, outs: Uint8Array, _V: Float64Array, _x: Float64Array, first: boolean): void {
-    this.beh!.evaluate(ins, outs, first);
+  evaluate(ins: Int8Array, outs: Uint8Array, _V: Float64Array, _x: Float64Array, first: boolean, rins: Float64Array, routs: Float64Array): void {
+    this.beh!.evaluate(ins, outs, first, rins, routs);
   }
 
   loadsNothing(): boolean {

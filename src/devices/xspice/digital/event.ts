@@ -19,9 +19,15 @@
  * resolved, and the instances reading a node whose value changed are called
  * in the next pass, until none is (at most num_outputs + 1 passes). Delays
  * play no part at DC.
+ *
+ * A node of the user-defined type "real" (ngspice's xtraevt/real/udnfunc.c)
+ * holds a number: it starts at 0, several drivers resolve to their sum, and
+ * an inverted port would read its negation (the `~` on a real port is
+ * refused where the line is read). Instances read and write real ports
+ * through `rins` / `routs`, in port order beside the digital ones.
  */
 import { ConvergenceError, NetlistError } from "../../../util/errors.js";
-import type { SourceLoc } from "../../../util/errors.js";
+import { formatLoc, type SourceLoc } from "../../../util/errors.js";
 import type { EventNetwork, ResolveContext } from "../../types.js";
 
 export const ZERO = 0;
@@ -77,6 +83,8 @@ export interface DigitalPin {
   loc: SourceLoc;
   /** The node is also an analog node, joined to this event node by an automatic bridge (auto-bridge.ts). */
   bridged?: boolean;
+  /** A port of the user-defined node type "real" (a real-valued event node), not a digital one. */
+  real?: boolean;
 }
 
 /**
@@ -93,10 +101,13 @@ export interface EventInstance {
   readonly dOut: ReadonlyArray<DigitalPin | null>;
   /** True when it reads analog voltages (adc_bridge): called at every alternation. */
   readonly hybridIn: boolean;
-  /** `first`: the operating point's first call (XSPICE's INIT), where flip-flops take their ic. */
-  evaluate(ins: Int8Array, outs: Uint8Array, V: Float64Array, x: Float64Array, first: boolean): void;
-  /** The network's node values of its inputs changed: a hybrid output (dac_bridge) reads them here. */
-  settle?(ins: Int8Array): void;
+  /**
+   * `first`: the operating point's first call (XSPICE's INIT), where flip-flops take their ic.
+   * `rins` / `routs`: the values of its real ports (ins / outs hold 0 there), in the same port order.
+   */
+  evaluate(ins: Int8Array, outs: Uint8Array, V: Float64Array, x: Float64Array, first: boolean, rins: Float64Array, routs: Float64Array): void;
+  /** The network's node values of its inputs changed: a hybrid output (dac_bridge, real_to_v) reads them here. */
+  settle?(ins: Int8Array, rins: Float64Array): void;
 }
 
 const networks = new WeakMap<ResolveContext, DigitalNetwork>();
@@ -115,6 +126,8 @@ interface InstanceRec {
   inst: EventInstance;
   ins: Int8Array;
   outs: Uint8Array;
+  rins: Float64Array;
+  routs: Float64Array;
   inNodes: Int32Array;
   outNodes: Int32Array;
   /** Per output: its index among its node's drivers. */
@@ -140,6 +153,10 @@ export class DigitalNetwork implements EventNetwork {
   private values: number[] = [];
   private inverted: number[] = [];
   private driverVals: number[][] = [];
+  /** Per node: true for a node of the type "real". */
+  private isReal: boolean[] = [];
+  /** Per node: the instance and pin that first connected it, for a type clash's message. */
+  private firstPin: Array<[string, DigitalPin]> = [];
   private readers: number[][] = [];
   /** The changed outputs (instance, output), in order, and their flags by output number. */
   private changed: Array<[number, number]> = [];
@@ -157,13 +174,20 @@ export class DigitalNetwork implements EventNetwork {
         throw new NetlistError(`${inst.name}: '${p.node}' is a digital (event) node of this XSPICE digital model and an analog node of another element: connect them through an adc_bridge or dac_bridge (eqspice does not insert ngspice's automatic bridges)`, p.loc);
       }
       let k = this.index.get(p.node);
+      const real = p.real === true;
       if (k === undefined) {
         k = this.values.length;
         this.index.set(p.node, k);
-        this.values.push(DIGITAL_INIT);
-        this.inverted.push(DIGITAL_INIT);
+        this.values.push(real ? 0 : DIGITAL_INIT);
+        this.inverted.push(real ? 0 : DIGITAL_INIT);
         this.driverVals.push([]);
         this.readers.push([]);
+        this.isReal.push(real);
+        this.firstPin.push([inst.name, p]);
+      } else if (this.isReal[k] !== real) {
+        const [other, op] = this.firstPin[k];
+        const kind = (r: boolean): string => (r ? "a real (user-defined type 'real')" : "a digital");
+        throw new NetlistError(`${inst.name}: event node '${p.node}' is ${kind(real)} port here and ${kind(!real)} port of ${other} at ${formatLoc(op.loc)}: an event node has one type (ngspice 39 refuses the mix too)`, p.loc);
       }
       return k;
     };
@@ -178,19 +202,27 @@ export class DigitalNetwork implements EventNetwork {
     outNodes.forEach((k, o) => {
       if (k < 0) return;
       outSub[o] = this.driverVals[k].length;
-      this.driverVals[k].push(DIGITAL_INIT);
+      this.driverVals[k].push(this.isReal[k] ? 0 : DIGITAL_INIT);
       outId[o] = this.changedFlag.length;
       this.changedFlag.push(false);
     });
     this.toCallFlag.push(false);
-    this.recs.push({ inst, ins: new Int8Array(inst.dIn.length), outs: new Uint8Array(inst.dOut.length).fill(DIGITAL_INIT), inNodes, outNodes, outSub, outId });
+    const nIn = inst.dIn.length;
+    const nOut = inst.dOut.length;
+    this.recs.push({ inst, ins: new Int8Array(nIn), outs: new Uint8Array(nOut).fill(DIGITAL_INIT), rins: new Float64Array(nIn), routs: new Float64Array(nOut), inNodes, outNodes, outSub, outId });
   }
 
-  /** The input states of instance record `r` from the node values (an inverted input reads the node's inverted copy; NULL: -1). */
+  /** The input states of instance record `r` from the node values (an inverted input reads the node's inverted copy; NULL: -1), a real input's value into rins. */
   private gather(r: InstanceRec): void {
     for (let j = 0; j < r.inNodes.length; j++) {
       const k = r.inNodes[j];
-      r.ins[j] = k < 0 ? -1 : stateOf(r.inst.dIn[j]!.invert ? this.inverted[k] : this.values[k]);
+      if (k < 0) {
+        r.ins[j] = -1;
+        continue;
+      }
+      const v = r.inst.dIn[j]!.invert ? this.inverted[k] : this.values[k];
+      if (this.isReal[k]) r.rins[j] = v;
+      else r.ins[j] = stateOf(v);
     }
   }
 
@@ -198,11 +230,12 @@ export class DigitalNetwork implements EventNetwork {
   private call(i: number, V: Float64Array, x: Float64Array, first: boolean): void {
     const r = this.recs[i];
     this.gather(r);
-    r.inst.evaluate(r.ins, r.outs, V, x, first);
+    r.inst.evaluate(r.ins, r.outs, V, x, first, r.rins, r.routs);
     for (let o = 0; o < r.outNodes.length; o++) {
       const k = r.outNodes[o];
       if (k < 0) continue;
-      const v = r.inst.dOut[o]!.invert ? invertValue(r.outs[o]) : r.outs[o];
+      const inv = r.inst.dOut[o]!.invert;
+      const v = this.isReal[k] ? (inv ? -r.routs[o] : r.routs[o]) : inv ? invertValue(r.outs[o]) : r.outs[o];
       const dv = this.driverVals[k];
       let same: boolean;
       if (dv.length > 1) {
@@ -238,12 +271,12 @@ export class DigitalNetwork implements EventNetwork {
       for (const k of nodes) {
         let equal = false;
         if (this.driverVals[k].length > 1) {
-          const nv = resolveDigital(this.driverVals[k]);
+          const nv = this.isReal[k] ? resolveReal(this.driverVals[k]) : resolveDigital(this.driverVals[k]);
           equal = nv === this.values[k];
           this.values[k] = nv;
         }
         if (!equal) {
-          this.inverted[k] = invertValue(this.values[k]);
+          this.inverted[k] = this.isReal[k] ? -this.values[k] : invertValue(this.values[k]);
           for (const id of this.readers[k]) {
             if (!this.toCallFlag[id]) {
               this.toCallFlag[id] = true;
@@ -293,7 +326,7 @@ export class DigitalNetwork implements EventNetwork {
     for (const r of this.recs) {
       if (r.inst.settle) {
         this.gather(r);
-        r.inst.settle(r.ins);
+        r.inst.settle(r.ins, r.rins);
       }
     }
     return changed;
@@ -306,11 +339,18 @@ export class DigitalNetwork implements EventNetwork {
     return n;
   }
 
-  /** A digital node's value (state + 3 strength), by its name as the circuit knows it; undefined for no such node. */
+  /** A digital node's value (state + 3 strength; a real node's number), by its name as the circuit knows it; undefined for no such node. */
   value(node: string): number | undefined {
     const k = this.index.get(node);
     return k === undefined ? undefined : this.values[k];
   }
+}
+
+/** The value of a real node driven by `drivers`: their sum (udn_real_resolve). */
+export function resolveReal(drivers: readonly number[]): number {
+  let v = 0;
+  for (const d of drivers) v += d;
+  return v;
 }
 
 /** idn_digital_invert: ZERO <-> ONE, UNKNOWN stays; the strength kept. */

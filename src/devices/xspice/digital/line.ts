@@ -52,10 +52,14 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
         continue;
       }
       if (ptype === "d") pins[ci].push({ node: sc.mapNode(p.nodes[0].lower), invert: p.invert === true, loc: p.nodes[0].loc });
+      else if (ptype === "real") pins[ci].push({ node: sc.mapNode(p.nodes[0].lower), invert: false, loc: p.nodes[0].loc, real: true });
       else analog[ci].push({ type: ptype, nodes: p.nodes, loc: p.loc });
     }
   });
   const params = resolveXspiceParams(def as unknown as XModelDef, type, card.name, card.params, sizes, sc.value, modelTok.loc);
+  def.validate?.(params, (param, msg) => {
+    throw new NetlistError(`.model ${card.name}: ${msg}`, card.params.get(param)?.loc ?? card.loc);
+  });
   const num = (k: string): number => params.get(k) as number;
   const base = { type: "a" as const, model: type, modelName: card.name, params, loc };
   const bitName = (i: number): string => (i === 0 ? name : `${name}#bit${i}`);
@@ -65,32 +69,29 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
   } catch {
     // no .param vcc in scope: ngspice's fallback for digital bridges
   }
+  /** An analog input connection of instance `bn`: its nodes and input, and the 0 V source a current input reads (pushed to `specs`). */
+  const analogIn = (a: (typeof analog)[number][number], bn: string, specs: Array<XspiceSpec | ZeroSourceSpec>): { nodes: string[]; nodeToks: Token[]; input: XInput } => {
+    if (a.type === "vnam") return { nodes: [], nodeToks: [], input: { kind: "i", source: sc.mapSource(a.nodes[0].lower), loc: a.nodes[0].loc } };
+    if (a.type === "v" || a.type === "vd") return { nodes: [sc.mapNode(a.nodes[0].lower), a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0"], nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]], input: { kind: "v", p: 0, n: 1 } };
+    // %i / %id: a 0 V source from n+ to n-, whose branch current is the input (ngspice's ibranch)
+    const vname = `${bn}#ibranch`;
+    const pa = sc.mapNode(a.nodes[0].lower);
+    const pb = a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0";
+    specs.push({ type: "v", name: vname, nodes: [pa, pb], source: { dc: 0, wave: { kind: "dc", value: 0 } }, xspicePort: true, loc: a.loc, nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]] });
+    return { nodes: [], nodeToks: [], input: { kind: "i", source: vname, loc: a.loc } };
+  };
+  /** An analog output connection: its nodes (n+, n-) and kind (a voltage or a current output). */
+  const analogOut = (a: (typeof analog)[number][number]): { nodes: string[]; nodeToks: Token[]; out: "v" | "i" } => ({
+    nodes: [sc.mapNode(a.nodes[0].lower), a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0"],
+    nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]],
+    out: a.type === "v" || a.type === "vd" ? "v" : "i",
+  });
   if (def.bridge === "adc") {
     if (analog[0].length !== pins[1].length) throw new NetlistError(`${cardName}: adc_bridge's ports 'in' and 'out' must be vectors of one size (in has ${analog[0].length}, out ${pins[1].length})`, conns[1].loc);
     const specs: Array<XspiceSpec | ZeroSourceSpec> = [];
     analog[0].forEach((a, i) => {
       const bn = bitName(i);
-      let nodes: string[];
-      let nodeToks: Token[];
-      let input: XInput;
-      if (a.type === "vnam") {
-        nodes = [];
-        nodeToks = [];
-        input = { kind: "i", source: sc.mapSource(a.nodes[0].lower), loc: a.nodes[0].loc };
-      } else if (a.type === "v" || a.type === "vd") {
-        nodes = [sc.mapNode(a.nodes[0].lower), a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0"];
-        nodeToks = [a.nodes[0], a.nodes[1] ?? a.nodes[0]];
-        input = { kind: "v", p: 0, n: 1 };
-      } else {
-        // %i / %id: a 0 V source from n+ to n-, whose branch current is the input (ngspice's ibranch)
-        const vname = `${bn}#ibranch`;
-        const pa = sc.mapNode(a.nodes[0].lower);
-        const pb = a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0";
-        specs.push({ type: "v", name: vname, nodes: [pa, pb], source: { dc: 0, wave: { kind: "dc", value: 0 } }, xspicePort: true, loc: a.loc, nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]] });
-        nodes = [];
-        nodeToks = [];
-        input = { kind: "i", source: vname, loc: a.loc };
-      }
+      const { nodes, nodeToks, input } = analogIn(a, bn, specs);
       const out = pins[1][i]!;
       specs.push({ ...base, name: bn, nodes, nodeToks, out: "v", inputs: [input], digital: { kind: "adc", out, inLow: num("in_low"), inHigh: num("in_high"), vcc } });
     });
@@ -106,19 +107,29 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
     return analog[1].map((a, i) => ({
       ...base,
       name: bitName(i),
-      nodes: [sc.mapNode(a.nodes[0].lower), a.nodes[1] ? sc.mapNode(a.nodes[1].lower) : "0"],
-      nodeToks: [a.nodes[0], a.nodes[1] ?? a.nodes[0]],
-      out: a.type === "v" || a.type === "vd" ? ("v" as const) : ("i" as const),
+      ...analogOut(a),
       inputs: [],
       digital: { kind: "dac" as const, in: pins[0][i]!, levels: [lo, hi, undef] as [number, number, number], vcc },
     }));
   }
   const dIn: Array<DigitalPin | null> = [];
   const dOut: Array<DigitalPin | null> = [];
+  const specs: Array<XspiceSpec | ZeroSourceSpec> = [];
+  let side: { nodes: string[]; nodeToks: Token[]; inputs: XInput[]; out: "v" | "i" } = { nodes: [], nodeToks: [], inputs: [], out: "v" };
   def.ports.forEach((pd, ci) => {
-    if (analog[ci].length) throw new NetlistError(`${cardName}: internal: analog connection on digital port '${pd.name}'`, analog[ci][0].loc);
+    if (analog[ci].length) {
+      // a hybrid's one scalar analog port (models.ts)
+      if (!def.hybrid || analog[ci].length !== 1) throw new NetlistError(`${cardName}: internal: analog connection on digital port '${pd.name}'`, analog[ci][0].loc);
+      if (pd.dir === "out") side = { ...analogOut(analog[ci][0]), inputs: [] };
+      else {
+        const a = analogIn(analog[ci][0], name, specs);
+        side = { nodes: a.nodes, nodeToks: a.nodeToks, inputs: [a.input], out: "v" };
+      }
+      return;
+    }
     (pd.dir === "out" ? dOut : dIn).push(...pins[ci]);
   });
   void clip;
-  return [{ ...base, name, nodes: [], nodeToks: [], out: "v", inputs: [], digital: { kind: "model", dIn, dOut, vcc } }];
+  specs.push({ ...base, name, ...side, digital: { kind: "model", dIn, dOut, vcc } });
+  return specs;
 }

@@ -5,6 +5,8 @@
  * bridges.ts, flipflops.ts) as its cfunc.mod at ANALYSIS == DC, delays
  * ignored.
  */
+import type { Device } from "../../types.js";
+import type { XspiceSpec } from "../line.js";
 import type { ParamDef, PortDef, XParams } from "../models.js";
 
 /**
@@ -14,7 +16,8 @@ import type { ParamDef, PortDef, XParams } from "../models.js";
  * order; `first`: the operating point's first call (XSPICE's INIT).
  */
 export interface DigitalBehaviour {
-  evaluate(ins: Int8Array, outs: Uint8Array, first: boolean): void;
+  /** `rins` / `routs`: the values of the real ports (xtraevt's node type "real"), in the same port order. */
+  evaluate(ins: Int8Array, outs: Uint8Array, first: boolean, rins: Float64Array, routs: Float64Array): void;
 }
 
 export interface DigitalModelDef {
@@ -27,10 +30,22 @@ export interface DigitalModelDef {
    */
   bridge?: "adc" | "dac";
   make?(p: XParams): DigitalBehaviour;
+  /** Checks of the parameters beyond the ifspec's (array sizes that must agree): `fail` throws at the parameter on the card. */
+  validate?(p: XParams, fail: (param: string, msg: string) => never): void;
+  /**
+   * A model with one scalar analog port besides its event ports (d_osc's
+   * analog input, real_to_v's analog output): its device, from the spec
+   * (digital/line.ts reads the analog port as adc_bridge's input or
+   * dac_bridge's output) and the circuit's node numbers of spec.nodes.
+   */
+  hybrid?(s: XspiceSpec, nodes: readonly number[]): Device;
 }
 
 /** A digital port's definition: %d only, `~` allowed. */
 export const dport = (name: string, dir: "in" | "out", extra: Partial<PortDef> = {}): PortDef => ({ name, dir, allowed: ["d"], defType: "d", ...extra });
+
+/** A port of the user-defined node type "real" (xtraevt/real): its type is written as the default, never as `%type`. */
+export const rport = (name: string, dir: "in" | "out"): PortDef => ({ name, dir, allowed: ["real"], defType: "real" });
 
 /**
  * The delay parameters (s) every gate declares: read as numbers, unused at
