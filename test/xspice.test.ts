@@ -189,8 +189,8 @@ describe("XSPICE devices: stamps against finite differences", () => {
 describe("XSPICE: bad lines and cards", () => {
   const err = (text: string): NetlistError => netlistErrorOf(text);
   it("names file:line:col", () => {
-    const e1 = err("t\nv1 a 0 1\na1 a b dand\n.model dand d_osc(cntl_array=[0 1] freq_array=[1 2])\n.end\n");
-    expect(e1.message).toMatch(/bad\.cir:3:8.*XSPICE digital code model d_osc is not supported/);
+    const e1 = err('t\nv1 a 0 1\na1 a b dand\n.model dand d_process(process_file="prog")\n.end\n');
+    expect(e1.message).toMatch(/bad\.cir:3:8.*XSPICE digital code model d_process is not supported/);
     const e2 = err("t\nv1 a 0 1\na1 a b c g1\n.model g1 gain(gain=2)\n.end\n");
     expect(e2.message).toMatch(/bad\.cir:3:8.*gain has 2 ports/);
     const e3 = err("t\nv1 a 0 1\na1 [a a] b sm\n.model sm summer(in_gain=[1 2 3])\n.end\n");
