@@ -17,7 +17,9 @@ export type Waveform =
    * AM(VA VO MF FC TD PHASEC PHASES): 0 until TD, then VA (VO + sin(2 pi MF t' + phases)) sin(2 pi FC t' + phases),
    * t' = t - TD; the carrier's phase is PHASES, not PHASEC, as ngspice 39's vsrcload.c and isrcload.c compute it.
    */
-  | { kind: "am"; va: number; vo: number; mf: number; fc: number; td: number; phases: number };
+  | { kind: "am"; va: number; vo: number; mf: number; fc: number; td: number; phases: number }
+  /** A smooth function of time given by a code model (XSPICE's pwlts): no corners for the integrator. */
+  | { kind: "curve"; at: (t: number) => number };
 
 /** Defaults ngspice takes from the `.tran` card (TSTEP, TSTOP). */
 export interface TimeDefaults {
@@ -122,6 +124,8 @@ export function waveformAt(w: Waveform, t: number): number {
       const span = ts[hi] - ts[lo];
       return span > 0 ? v[lo] + ((v[hi] - v[lo]) * (t - ts[lo])) / span : v[hi];
     }
+    case "curve":
+      return w.at(t);
     case "sffm": {
       const pc = (w.phasec * Math.PI) / 180;
       const ps = (w.phases * Math.PI) / 180;

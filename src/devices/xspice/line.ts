@@ -21,6 +21,7 @@ import { resolveXspiceParams, splitBrackets } from "./card.js";
 import { DIGITAL_MODELS } from "./digital/registry.js";
 import { readDigitalLine, type DigitalPart } from "./digital/line.js";
 import { FILESOURCE, readFileSourceLine, type FileSourcePortSpec } from "./filesource.js";
+import { PWLTS, readPwltsLine } from "./pwlts.js";
 
 /** One input of the device: a node-pair voltage (indices into spec.nodes) or the current of a voltage branch (its element name). */
 export type XInput = { kind: "v"; p: number; n: number } | { kind: "i"; source: string; loc: SourceLoc };
@@ -228,6 +229,7 @@ export function readXspiceLine(cardName: string, name: string, args: readonly To
   const type = card.type;
   const ddef = DIGITAL_MODELS[type];
   if (ddef) return readDigitalLine(cardName, name, args, loc, sc, card, modelTok, ddef);
+  if (type === "pwlts") return [readPwltsLine(cardName, name, readConnections(cardName, args, loc, PWLTS.ports.map((p) => p.defType)).conns, sc, card, modelTok)];
   if (type === "filesource") return readFileSourceLine(cardName, name, readConnections(cardName, args, loc, FILESOURCE.ports.map((p) => p.defType)).conns, sc, card, modelTok);
   const def = XSPICE_MODELS[type];
   if (!def) {

@@ -1063,7 +1063,7 @@ export const XSPICE_MODELS: Readonly<Record<string, XModelDef>> = {
 };
 
 /** ngspice 39's other analog code models (refused by name when used). */
-export const XSPICE_ANALOG_OTHERS = new Set(["delay", "potentiometer", "memristor", "sidiode", "pwlts", "capacitoric", "inductoric", "zener", "spice2poly"]);
+export const XSPICE_ANALOG_OTHERS = new Set(["delay", "potentiometer", "memristor", "sidiode", "capacitoric", "inductoric", "zener", "spice2poly"]);
 
 /** ngspice 39's digital and mixed-signal (event-driven) code models. */
 export const XSPICE_DIGITAL = new Set([
@@ -1074,5 +1074,5 @@ export const XSPICE_DIGITAL = new Set([
 
 /** True for a `.model` type that is an XSPICE code model (run or refused when used). */
 export function isXspiceModelType(t: string): boolean {
-  return t in XSPICE_MODELS || t === "filesource" || XSPICE_ANALOG_OTHERS.has(t) || XSPICE_DIGITAL.has(t);
+  return t in XSPICE_MODELS || t === "filesource" || t === "pwlts" || XSPICE_ANALOG_OTHERS.has(t) || XSPICE_DIGITAL.has(t);
 }
