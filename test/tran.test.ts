@@ -161,7 +161,7 @@ describe("integrator choice", () => {
     expect(run(`br\nV1 in x DC 1\nR0 x 0 1k\nR1 in a 1k\nC1 a 0 1n\nCX x 0 1n\nCI in 0 1n\n.tran 0.1u 3u\n.end\n`).stats.integrator).toBe("trap");
   });
 
-  it("`.options method=gear` makes auto's implicit method BDF2 (trapezoidal otherwise), and a bad method is refused where it is written", () => {
+  it("`.options method=gear` makes auto's implicit method BDF2 (trapezoidal otherwise), and another method is ngspice's warning and the trapezoidal rule", () => {
     const rlc = (opt: string) => `rlc\n${opt}\nV1 in 0 PULSE(0 1 1u 10n 10n 1u 4u)\nR1 in a 10\nL1 a b 1u\nC1 b 0 1n\n.tran 0.1u 4u\n.end\n`;
     expect(run(rlc("")).stats.integrator).toBe("trap");
     expect(run(rlc(".options method=trapezoidal")).stats.integrator).toBe("trap");
@@ -176,7 +176,10 @@ describe("integrator choice", () => {
     let worst = 0;
     for (let i = 0; i < a.rows.length; i++) worst = Math.max(worst, Math.abs(a.rows[i][k] - b.rows[i][k]));
     expect(worst).toBeLessThan(1e-3);
-    expect(() => run(rlc(".options method=euler"))).toThrow(/test\.cir:2:\d+: option 'method' must be trap, trapezoidal or gear, got 'euler'/);
+    // another method: ngspice's "unsupported integration method", a warning and the trapezoidal rule
+    const c = loadCircuitFromText(rlc(".options method=euler"), "test.cir");
+    expect(c.warnings.join("\n")).toMatch(/test\.cir:2:\d+: option 'method' 'euler' is not an integration method .*the trapezoidal rule/);
+    expect(run(rlc(".options method=euler")).stats.integrator).toBe("trap");
   });
 
   it("odex is refused when the capacitance matrix is singular", () => {

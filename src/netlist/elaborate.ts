@@ -1151,7 +1151,7 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
   for (const e of net.options) if ((!e.cond || inBranch(top, e.cond)) && !last.get(e.key)?.final) last.set(e.key, e);
   for (const [key, { value, loc }] of last) {
     if (key === "method") {
-      options.method = integrationMethod(value, loc);
+      options.method = integrationMethod(value, loc, warnings);
       given.add(key);
     } else if (key in options) {
       if (!value) throw new NetlistError(`option '${key}' needs a value`, loc);
@@ -1173,12 +1173,18 @@ function optionValue(net: ParsedNetlist, top: Frame, warnings: string[]): { opti
   return { options, given };
 }
 
-/** `.options method=trap|trapezoidal|gear` (ngspice's spellings, any case). */
-function integrationMethod(value: OptionEntry["value"], loc: SourceLoc): SimOptions["method"] {
+/**
+ * `.options method=trap|trapezoidal|gear` (ngspice's spellings, any case);
+ * another value is ngspice 39's "unsupported integration method": a
+ * warning, and the trapezoidal rule.
+ */
+function integrationMethod(value: OptionEntry["value"], loc: SourceLoc, warnings: string[]): SimOptions["method"] {
   const word = value?.kind === "word" ? value.text.toLowerCase() : undefined;
   if (word === "trap" || word === "trapezoidal") return "trap";
   if (word === "gear") return "gear";
-  throw new NetlistError(`option 'method' must be trap, trapezoidal or gear${word ? `, got '${clip(word)}'` : ""}`, value?.loc ?? loc);
+  const at = value?.loc ?? loc;
+  warnings.push(`${at.file}:${at.line}:${at.col}: option 'method'${word ? ` '${clip(word)}'` : ""} is not an integration method ngspice 39 or eqspice has (trap, trapezoidal, gear): the trapezoidal rule, as ngspice ("unsupported integration method")`);
+  return "trap";
 }
 
 /** The top-level frame at circuit temperature `temp` (C): `temper` in expressions. */
