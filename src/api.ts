@@ -128,7 +128,7 @@ export interface TransientResult {
 
 /** Transient options from the circuit's `.tran` card and overrides (times in s). */
 export function transientOptions(circuit: Circuit, o: TransientOptions = {}): TranOptions {
-  const r = resolveTranOptions(circuit.tran, o, `${circuit.file || "circuit"}: no .tran card: give tstop and tstep`);
+  const r = resolveTranOptions(circuit.tran, o, `${circuit.file || "circuit"}: no .tran card: give tstop and tstep`, circuit.tranError);
   if (o.tstart !== undefined) r.tstart = o.tstart;
   return r;
 }

@@ -12,7 +12,7 @@
  *  - rows: one per TSTEP, with TSTOP last; source currents by KCL.
  */
 import { describe, expect, it } from "vitest";
-import { loadCircuitFromText } from "../src/api.js";
+import { loadCircuitFromText, transient as apiTransient } from "../src/api.js";
 import { transient, type TranOptions, type TranStats } from "../src/analysis/tran.js";
 import { operatingPoint } from "../src/analysis/op.js";
 import { energy } from "../src/analysis/energy.js";
@@ -180,6 +180,17 @@ describe("integrator choice", () => {
     const c = loadCircuitFromText(rlc(".options method=euler"), "test.cir");
     expect(c.warnings.join("\n")).toMatch(/test\.cir:2:\d+: option 'method' 'euler' is not an integration method .*the trapezoidal rule/);
     expect(run(rlc(".options method=euler")).stats.integrator).toBe("trap");
+  });
+
+  it("an invalid .tran card (gnucap's `.tran 0 1 trace all`) is a warning for the other analyses, as ngspice drops it, and the error of a transient that reads it", () => {
+    const text = "t\nV1 a 0 1\nR1 a b 1k\nC1 b 0 1n\n.tran 0 1 trace all\n.end\n";
+    const c = loadCircuitFromText(text, "bad.cir");
+    expect(c.tran).toBeUndefined();
+    expect(c.warnings.join("\n")).toMatch(/bad\.cir:5:\d+: .*\.tran.*\(the \.tran card is ignored, as ngspice 39 drops it/);
+    expect(operatingPoint(c).nodes.b).toBeCloseTo(1, 9);
+    expect(() => apiTransient(c)).toThrow(/bad\.cir:5:\d+: /);
+    // the card's times given instead: it runs
+    expect(apiTransient(c, { tstop: 1e-6, tstep: 1e-7 }).time.length).toBe(11);
   });
 
   it("odex is refused when the capacitance matrix is singular", () => {

@@ -256,11 +256,12 @@ export interface TranOverrides {
  * when it precedes TSTOP; TMAX is the card's when it gave one, else SPICE's
  * default min(TSTEP, (TSTOP - TSTART) / 50) for the resolved times.
  * @param missing the message when neither the card nor the overrides give TSTOP and TSTEP
+ * @param invalid the card's error when it was invalid (Circuit.tranError), thrown instead of `missing`
  */
-export function resolveTranOptions(spec: TranSpec | undefined, o: TranOverrides, missing: string): TranOptions {
+export function resolveTranOptions(spec: TranSpec | undefined, o: TranOverrides, missing: string, invalid?: NetlistError): TranOptions {
   const tstop = o.tstop ?? spec?.tstop;
   const tstep = o.tstep ?? spec?.tstep;
-  if (tstop === undefined || tstep === undefined) throw new InputError(missing);
+  if (tstop === undefined || tstep === undefined) throw invalid ?? new InputError(missing);
   const tstart = spec && spec.tstart < tstop ? spec.tstart : 0;
   const cardDefault = spec ? Math.min(spec.tstep, (spec.tstop - spec.tstart) / 50) : NaN;
   const tmax = o.tmax ?? (spec && spec.tmax !== cardDefault ? spec.tmax : Math.min(tstep, (tstop - tstart) / 50));

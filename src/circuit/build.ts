@@ -262,6 +262,7 @@ export function buildCircuit(el: Elaborated, ann?: Annotations, opts: BuildOptio
     file: el.file,
     options: el.options,
     tran: el.tran,
+    tranError: el.tranError,
     ics,
     nodesets,
     nodeNames,

@@ -15,6 +15,7 @@ import type { CurrentSource, VoltageSource } from "../devices/sources/sources.js
 import type { DefaultOption } from "../netlist/annotations.js";
 import type { Resistor, ResistorBank } from "../devices/resistor/resistor.js";
 import type { SimOptions, TranSpec } from "../netlist/elaborate.js";
+import type { NetlistError } from "../util/errors.js";
 import type { SourceLoc } from "../util/errors.js";
 
 /** A node fixed by a voltage source: V[node] = V[ref] + sign * value(source). */
@@ -62,6 +63,8 @@ export interface Circuit {
   file: string;
   options: SimOptions;
   tran?: TranSpec;
+  /** The `.tran` card's error when it is invalid (tran is then undefined): what a transient without overrides throws. */
+  tranError?: NetlistError;
   /** `.ic` initial node voltages (node index -> V). */
   ics: Map<number, number>;
   /**

@@ -275,6 +275,8 @@ export interface Elaborated {
   optionsGiven: Set<string>;
   op: boolean;
   tran?: TranSpec;
+  /** The `.tran` card's error when it is invalid (then `tran` is undefined): thrown by a transient that needs the card. */
+  tranError?: NetlistError;
   dc?: DcSpec;
   ac?: AcSpec;
   /** `.ic` node voltages (V). */
@@ -1233,15 +1235,24 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   }
   const topEnv = top.env;
   let tran: TranSpec | undefined;
+  let tranError: NetlistError | undefined;
   const t = net.trans.filter((c) => !c.cond || inBranch(top, c.cond)).pop();
   if (t) {
-    const tstep = evalTok(t.tstep, topEnv, ".tran TSTEP");
-    const tstop = evalTok(t.tstop, topEnv, ".tran TSTOP");
-    if (!(tstep > 0)) throw new NetlistError(".tran TSTEP must be positive", t.tstep.loc);
-    if (!(tstop > 0)) throw new NetlistError(".tran TSTOP must be positive", t.tstop.loc);
-    const tstart = t.tstart ? evalTok(t.tstart, topEnv, ".tran TSTART") : 0;
-    const tmax = t.tmax ? evalTok(t.tmax, topEnv, ".tran TMAX") : Math.min(tstep, (tstop - tstart) / 50);
-    tran = { tstep, tstop, tstart, tmax, uic: t.uic };
+    try {
+      const tstep = evalTok(t.tstep, topEnv, ".tran TSTEP");
+      const tstop = evalTok(t.tstop, topEnv, ".tran TSTOP");
+      if (!(tstep > 0)) throw new NetlistError(".tran TSTEP must be positive", t.tstep.loc);
+      if (!(tstop > 0)) throw new NetlistError(".tran TSTOP must be positive", t.tstop.loc);
+      const tstart = t.tstart ? evalTok(t.tstart, topEnv, ".tran TSTART") : 0;
+      const tmax = t.tmax ? evalTok(t.tmax, topEnv, ".tran TMAX") : Math.min(tstep, (tstop - tstart) / 50);
+      tran = { tstep, tstop, tstart, tmax, uic: t.uic };
+    } catch (e) {
+      // a card ngspice 39 reports and drops, running the other analyses (gnucap's `.tran 0 1 trace all`):
+      // a warning here, and the error for a transient that would read it
+      if (!(e instanceof NetlistError)) throw e;
+      tranError = e;
+      warnings.push(`${e.message} (the .tran card is ignored, as ngspice 39 drops it; a transient needs it fixed)`);
+    }
   }
   const d = net.dcs.filter((c) => !c.cond || inBranch(top, c.cond)).pop();
   const dc: DcSpec | undefined = d && {
@@ -1266,7 +1277,7 @@ export function elaborate(net: ParsedNetlist): Elaborated {
   elaborateAll(ctx, top);
   insertAutoBridges(ctx.out, net.fastR.nodeNames, net.autoBridgeVars); // XSPICE digital nodes that are also analog nodes
   bsim3v1Perimeters(ctx.out); // VERSION 3.1: b3v1check.c's PD/PS clamp, once per model and size
-  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, dc, ac, ics: ctx.ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };
+  return { title: net.title, file: net.file, elements: ctx.out, fastR: net.fastR, options, optionsGiven: given, op: net.op, tran, tranError, dc, ac, ics: ctx.ics, nodesets: ctx.nodesets, params: topEnv.values, warnings };
 }
 
 /**

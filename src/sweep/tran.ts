@@ -48,6 +48,7 @@ export function runTranPoint(netlist: string, v: Flat): Metrics {
       integrator: v.integrator as IntegratorChoice | undefined,
     },
     `${netlist}: no .tran card: set tstop and tstep (s) in the sweep config`,
+    el.tranError,
   );
   const circuit = buildCircuit(el, readAnnotations(net), { allowFloating: opts.uic });
   const sink = new SummarySink();

@@ -106,6 +106,7 @@ function tranCommand(file: string, flags: TranFlags): void {
       integrator: flags.integrator as IntegratorChoice,
     },
     `${file}: no .tran card: give --tstop and --tstep`,
+    circuit.tranError,
   );
   checkRowCount(opts, maxRows, "raise --max-rows");
   for (const w of circuit.warnings) process.stderr.write(`eqspice: warning: ${w}\n`);
