@@ -356,7 +356,7 @@ describe("XSPICE digital models: refusals and bad lines", () => {
     expect(err(`t\nv1 a 0 1\na1 [~a] [d] adc\n${A}.end\n`).message).toMatch(/bad\.cir:3:5.*'~'.*digital ports only/);
     expect(err(`t\nv1 a 0 1\na1 [b c] y an\n.model an d_and(rise=1n)\n.end\n`).message).toMatch(/bad\.cir:4:22.*unknown d_and parameter 'rise'/);
     // digital models eqspice does not run
-    for (const [m, card] of [["d_source", 'd_source(input_file="x")'], ["d_state", 'd_state(state_file="x")'], ["d_ram", "d_ram"]]) {
+    for (const [m, card] of [["d_source", 'd_source(input_file="x")'], ["bidi_bridge", "bidi_bridge"]]) {
       expect(err(`t\nv1 a 0 1\na1 [b c] y m1\n.model m1 ${card}\n.end\n`).message).toMatch(new RegExp(`bad\\.cir:3:12.*XSPICE digital code model ${m} is not supported`));
     }
   });

@@ -193,7 +193,7 @@ export interface XLineScope {
 }
 
 /** The files card's string parameters name, and errors at those parameters (at the card where one is not given). */
-function fileAccess(card: ModelCard, params: XParams, netlistFile: string | undefined): XFileAccess {
+export function fileAccess(card: ModelCard, params: XParams, netlistFile: string | undefined): XFileAccess {
   const at = (param: string): SourceLoc => card.params.get(param)?.loc ?? card.loc;
   const fail = (param: string, msg: string): never => {
     throw new NetlistError(`.model ${card.name}: ${msg}`, at(param));

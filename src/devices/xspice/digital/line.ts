@@ -10,7 +10,7 @@ import { NetlistError, clip, type SourceLoc } from "../../../util/errors.js";
 import type { Token } from "../../../netlist/lexer.js";
 import type { ModelCard } from "../../../netlist/ast.js";
 import { resolveXspiceParams } from "../card.js";
-import { readConnections, type XInput, type XLineScope, type XspiceSpec, type ZeroSourceSpec } from "../line.js";
+import { fileAccess, readConnections, type XInput, type XLineScope, type XspiceSpec, type ZeroSourceSpec } from "../line.js";
 import type { XModelDef } from "../models.js";
 import type { DigitalPin } from "./event.js";
 import type { DigitalModelDef } from "./models.js";
@@ -56,10 +56,15 @@ export function readDigitalLine(cardName: string, name: string, args: readonly T
       else analog[ci].push({ type: ptype, nodes: p.nodes, loc: p.loc });
     }
   });
-  const params = resolveXspiceParams(def as unknown as XModelDef, type, card.name, card.params, sizes, sc.value, modelTok.loc);
-  def.validate?.(params, (param, msg) => {
-    throw new NetlistError(`.model ${card.name}: ${msg}`, card.params.get(param)?.loc ?? card.loc);
+  let params = resolveXspiceParams(def as unknown as XModelDef, type, card.name, card.params, sizes, sc.value, modelTok.loc);
+  const derived = def.validate?.(params, {
+    sizes,
+    files: fileAccess(card, params, sc.netlistFile),
+    failPort(port, msg) {
+      throw new NetlistError(`${cardName}: ${msg}`, conns[def.ports.findIndex((pd) => pd.name === port)].loc);
+    },
   });
+  if (derived) params = new Map([...params, ...derived]);
   const num = (k: string): number => params.get(k) as number;
   const base = { type: "a" as const, model: type, modelName: card.name, params, loc };
   const bitName = (i: number): string => (i === 0 ? name : `${name}#bit${i}`);

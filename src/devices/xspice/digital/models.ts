@@ -7,7 +7,7 @@
  */
 import type { Device } from "../../types.js";
 import type { XspiceSpec } from "../line.js";
-import type { ParamDef, PortDef, XParams } from "../models.js";
+import type { ParamDef, PortDef, XFileAccess, XParams } from "../models.js";
 
 /**
  * A model's DC behaviour: from its digital inputs' states `ins` (ZERO 0,
@@ -30,8 +30,13 @@ export interface DigitalModelDef {
    */
   bridge?: "adc" | "dac";
   make?(p: XParams): DigitalBehaviour;
-  /** Checks of the parameters beyond the ifspec's (array sizes that must agree): `fail` throws at the parameter on the card. */
-  validate?(p: XParams, fail: (param: string, msg: string) => never): void;
+  /**
+   * Checks of the parameters and port sizes beyond the ifspec's (arrays that
+   * must agree), and what the model reads of a file (d_state's table): the
+   * entries returned join the instance's parameters, named with a leading
+   * '#' so that no card parameter can clash.
+   */
+  validate?(p: XParams, ctx: DigitalLineContext): ReadonlyMap<string, number | readonly number[] | string> | void;
   /**
    * A model with one scalar analog port besides its event ports (d_osc's
    * analog input, real_to_v's analog output): its device, from the spec
@@ -39,6 +44,15 @@ export interface DigitalModelDef {
    * dac_bridge's output) and the circuit's node numbers of spec.nodes.
    */
   hybrid?(s: XspiceSpec, nodes: readonly number[]): Device;
+}
+
+/** What `validate` may ask of the line: its vector ports' sizes, the files its parameters name, errors at a parameter or a port. */
+export interface DigitalLineContext {
+  sizes: ReadonlyMap<string, number>;
+  /** The file a string parameter names (found as ngspice 39's fopen_with_path), and errors at a parameter (at the card when it is not given). */
+  files: XFileAccess;
+  /** Throw a NetlistError at port `port` of the line. */
+  failPort(port: string, msg: string): never;
 }
 
 /** A digital port's definition: %d only, `~` allowed. */
