@@ -32,6 +32,7 @@ import { behaviouralResistor } from "./b-rewrites.js";
 import { checkArgs, isAssignAt, checkOhms, zeroOhmsAsNgspice, instanceTemp, needNodes, parseSource, splitArgs, tempFactor } from "./element-args.js";
 import { MOS_GEOMETRY_DEFAULTS, type MosGeometry, type MosModel } from "../devices/mosfet/mosfet-model.js";
 import { readXspiceLine, type XspiceSpec } from "../devices/xspice/line.js";
+import { pspiceSwitchSpec } from "./pspice-switch.js";
 import { insertAutoBridges } from "../devices/xspice/digital/auto-bridge.js";
 import { readOLine, readPLine, readTLine, readULine, readYLine, type LineContext } from "./tline-cards.js";
 
@@ -1031,6 +1032,12 @@ function element(ctx: Ctx, card: ElementCard, f: Frame): void {
       if (state && state.lower !== "on" && state.lower !== "off") throw new NetlistError(`${card.name}: unexpected '${clip(state.text)}' (usage: ${usage})`, state.loc);
       checkArgs(card, a, state ? mi + 2 : mi + 1, usage, {});
       const type = isS ? "sw" : "csw";
+      // PSpice's smooth VSWITCH / ISWITCH (VON / VOFF): the XSPICE pswitch / aswitch ngspice makes of it (pspice-switch.ts)
+      const smooth = pspiceSwitchSpec(card.name, name, modelTok, isS, nodesOf(nodes), pos.slice(0, nn), f.models, (t, what) => evalTok(t, local, what), () => (f.prefix ? `${ctrlTok!.lower[0]}.${f.prefix}${ctrlTok!.lower}` : ctrlTok!.lower), ctrlTok?.loc, card.loc);
+      if (smooth) {
+        ctx.out.push(smooth);
+        break;
+      }
       const resolved = resolveSwitchModel(modelTok, type, f.models, local, ctx.options.gmin, card.name);
       if (!resolved) throw new NetlistError(`${card.name}: unknown switch model '${clip(modelTok.text)}' (no .model ${clip(modelTok.text)} ${type.toUpperCase()} card)`, modelTok.loc);
       const on = state?.lower === "on";

@@ -20,6 +20,7 @@ import { Z_MODEL_TYPES } from "./mesfet-model-card.js";
 import { NGSPICE_VDMOS_PARAMS, VDMOS_DROPPED_ANNOTATIONS, VDMOS_PARAM_ALIASES, VDMOS_PCHAN_KEY } from "../devices/vdmos/vdmos-model.js";
 import { parseSpiceNumber } from "./numbers.js";
 import { SWITCH_MODEL_PARAMS } from "./switch-model.js";
+import { checkPspiceSwitchCard, isPspiceSwitchType } from "./pspice-switch.js";
 import type { ModelCard, ParamAssign } from "./ast.js";
 import { isXspiceModelType } from "../devices/xspice/models.js";
 import { readXspiceModelParams, xspiceHasExpressions } from "../devices/xspice/card.js";
@@ -63,7 +64,7 @@ let hasExpressions = false;
     if ([...params.values()].some((t) => t.kind === "expr")) hasExpressions = true;
     return { card: { name: nameTok.lower, type, params, values, loc: nameTok.loc }, hasExpressions, written: nameTok.text };
   }
-  if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf" && type !== "vdmos" && !Z_MODEL_TYPES.has(type)) {
+  if (type !== "d" && type !== "r" && type !== "nmos" && type !== "pmos" && type !== "npn" && type !== "pnp" && type !== "sw" && type !== "csw" && type !== "njf" && type !== "pjf" && type !== "vdmos" && !Z_MODEL_TYPES.has(type) && !isPspiceSwitchType(type)) {
     throw new NetlistError(`model type '${typeTok.text}' is not supported (eqspice has diode models D, resistor models R, MOSFET models NMOS and PMOS (levels 1-3) and VDMOS, bipolar models NPN and PNP (level 1, and VBIC levels 4 and 9), JFET models NJF and PJF (level 1), MESFET/HFET models NMF, PMF, NHFET and PHFET (levels 1-5), switch models SW and CSW, and transmission-line models LTRA, URC, TXL and CPL)`, typeTok.loc);
   }
   // VDMOS: ngspice's front end (inpcom.c, inp_vdmos_model) makes the card p-channel when a word contains 'pchan' and drops
@@ -147,6 +148,7 @@ let hasExpressions = false;
     if (p.value.kind === "expr") hasExpressions = true;
   }
   if (pchanTok) params.set(VDMOS_PCHAN_KEY, pchanTok);
+  if (isPspiceSwitchType(type)) checkPspiceSwitchCard(type, nameTok.text, params, typeTok);
   return { card: { name: nameTok.lower, type, params, ...(instanceDefaults.size && { instanceDefaults }), loc: nameTok.loc }, hasExpressions, written: nameTok.text };
 }
 

@@ -9,6 +9,7 @@ import type { Lookup } from "./expressions.js";
 import type { Token } from "./lexer.js";
 import { evalTok } from "./elaborate-models.js";
 import type { SwitchModel } from "../devices/switch/switch.js";
+import { pspiceSwitchIsPlain } from "./pspice-switch.js";
 
 /** Parameter names of each switch model type (ngspice's), by the field they set. */
 export const SWITCH_MODEL_PARAMS: Record<"sw" | "csw", Record<string, keyof SwitchModel>> = {
@@ -31,11 +32,13 @@ export function resolveSwitchModel(
   for (const m of models) {
     const card = m.get(name.lower);
     if (!card) continue;
-    if (card.type !== type) {
+    // PSpice's VSWITCH / ISWITCH with VT / VH (IT / IH): ngspice's SW / CSW, ROFF 1e12 ohm written on the card (pspice-switch.ts)
+    const pspice = card.type === (type === "sw" ? "vswitch" : "iswitch") && pspiceSwitchIsPlain(card);
+    if (card.type !== type && !pspice) {
       const want = type === "sw" ? "a voltage-controlled switch model (SW)" : "a current-controlled switch model (CSW)";
       throw new NetlistError(`${elementName}: model '${clip(name.text)}' is a ${card.type.toUpperCase()} model (.model ${card.name} at ${formatLoc(card.loc)}), not ${want}`, name.loc);
     }
-    const model: SwitchModel = { threshold: 0, hysteresis: 0, ron: 1, roff: 1 / gmin };
+    const model: SwitchModel = { threshold: 0, hysteresis: 0, ron: 1, roff: pspice ? 1e12 : 1 / gmin };
     for (const [key, tok] of card.params) {
       const field = SWITCH_MODEL_PARAMS[type][key];
       model[field] = evalTok(tok, scope, `model parameter ${key.toUpperCase()}`);

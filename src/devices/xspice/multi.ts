@@ -56,6 +56,14 @@ export class XspiceMultiDevice implements Device {
     return this.acWhy ? `${this.name}: ${this.acWhy}` : null;
   }
 
+  /**
+   * An output that reads its own voltage (a conductance port: pswitch's, ilimit's out) stamps a conductance
+   * between its nodes in ngspice's matrix (the partial of the output by that input), so it joins them at DC.
+   */
+  dcGroups(): ReadonlyArray<readonly number[]> {
+    return this.outs.filter((o) => this.inputs.some((u) => u.kind === "v" && ((u.p === o.a && u.n === o.b) || (u.p === o.b && u.n === o.a)))).map((o) => [o.a, o.b]);
+  }
+
   resolve(ctx: ResolveContext): void {
     resolveInputBranches(this.name, this.inputs, ctx, this.branches);
   }
