@@ -19,6 +19,7 @@ import { MAX_TOKENS, lex, type LogicalLine, type Token, type TokenBudget } from 
 import { FastResistors } from "./fast-resistors.js";
 import { fixSubcktMultipliers } from "./subckt-multiplier.js";
 import { readModelCard } from "./model-card.js";
+import { isAkoCard, resolveAkoCards, type AkoCard } from "./ako.js";
 import { checkFuncBody } from "./expressions.js";
 import { emptyScope, type CondPath, type DcSweepCard, type IfBlock, type ParsedNetlist, type Scope, type SubcktDef, type ParamAssign } from "./ast.js";
 import { readInputFile } from "../util/read.js";
@@ -79,6 +80,8 @@ class Parser {
   /** Tokens the netlist and its includes may still make (see MAX_TOKENS). */
   private budget: TokenBudget = { left: MAX_TOKENS };
   private ended = false;
+  /** PSpice AKO model cards, read once the netlist is (they may name a model read later). */
+  private akos: AkoCard[] = [];
 
   constructor(file: string) {
     this.out = {
@@ -189,6 +192,12 @@ class Parser {
     }
     const open = this.frame.ifs[0];
     if (open) throw new NetlistError("`.if` without `.endif`", open.block.loc);
+    resolveAkoCards(this.akos, this.out.top, this.out.warnings, (card, scope, written) => {
+      if (card.type === "r") this.out.resistorModels = true;
+      const first = scope.models.get(card.name);
+      if (first) this.out.warnings.push(`${formatLoc(card.loc)}: second .model ${written} ignored (the first, at ${formatLoc(first.loc)}, is used, as ngspice 39 uses it)`);
+      else scope.models.set(card.name, card);
+    }, () => (this.out.hasExpressions = true));
     fixSubcktMultipliers(this.out.top);
     return this.out;
   }
@@ -513,6 +522,12 @@ class Parser {
   }
 
   private model(args: Token[], loc: SourceLoc): void {
+    if (isAkoCard(args)) {
+      // PSpice's `.model NAME AKO:BASE TYPE (...)`: read once the netlist is (netlist/ako.ts)
+      if (this.frame.cond) throw new NetlistError(`.model ${args[0].text}: an AKO model inside an .if block is not supported`, args[1].loc);
+      this.akos.push({ args, loc, scope: this.scope });
+      return;
+    }
     const { card, hasExpressions, written } = readModelCard(args, loc, this.out.warnings);
     if (hasExpressions) this.out.hasExpressions = true;
     if (card.type === "r") this.out.resistorModels = true;
