@@ -133,6 +133,27 @@ export function sourceBreakpoints(circuit: Circuit, tstop: number): number[] {
   return out;
 }
 
+/**
+ * ngspice's CKTsetBreak on the sorted breakpoints bps (whose last is TSTOP)
+ * from index `from` (the next one) on, at the accepted time `now`: a time
+ * not after now + minBreak is dropped (ngspice panics before now, and takes
+ * one closer than that as reached); one within minBreak before the next breakpoint replaces it
+ * (the earlier is kept; TSTOP stays), one within minBreak after the previous
+ * is dropped, else it is inserted.
+ */
+export function insertBreakpoint(bps: number[], from: number, t: number, minBreak: number, now: number): void {
+  if (!(t > now + minBreak)) return;
+  let i = from;
+  while (i < bps.length && bps[i] <= t) i++;
+  if (i > 0 && t - bps[i - 1] <= minBreak) return;
+  if (i >= bps.length) return; // beyond TSTOP
+  if (bps[i] - t <= minBreak) {
+    if (i < bps.length - 1) bps[i] = t;
+    return;
+  }
+  bps.splice(i, 0, t);
+}
+
 /** Apply `IC=` of capacitors (uic only): their initial voltage overrides the node voltages'. */
 function applyCapIcs(cap: CapacitanceInfo, uic: boolean): void {
   if (!uic) return;
@@ -165,7 +186,10 @@ function uicStepsCharges(engine: Engine, cap: CapacitanceInfo): boolean {
 
 function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: RunSpec, cols: TranColumns, sink: TranSink): RunResult {
   const { tstop, tmax, times, bps } = spec;
-  const integ = new ImplicitIntegrator(engine, cap, {
+  // ngspice's CKTminBreak (dctran.c): 5e-5 TMAX
+  const minBreak = 5e-5 * tmax;
+  let bi = 0;
+  const integ: ImplicitIntegrator = new ImplicitIntegrator(engine, cap, {
     method: spec.method === "bdf2" ? "bdf2" : "trap",
     sources: "tran",
     srcScale: 1,
@@ -175,6 +199,9 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
     maxNewton: 20,
     // device charges (MOSFET gate charges): their truncation error and ngspice's step sequence, as ngspice integrates them
     ngspiceSteps: cap.chargeDevices.length > 0,
+    // a device's breakpoint (a transmission line's delayed corner): into the list, as ngspice's CKTsetBreak
+    setBreak: (t, now) => insertBreakpoint(bps, bi, t, minBreak, now),
+    minBreak,
   });
   const firstGap = bps[0];
   const h0 = Math.min(1e-3 * Math.min(tmax, firstGap), Number.isFinite(spec.tauMin) ? 0.01 * spec.tauMin : Infinity);
@@ -186,7 +213,6 @@ function runImplicit(engine: Engine, cap: CapacitanceInfo, uic: boolean, spec: R
   let k = 0;
   while (k < times.length && times.at(k) <= 0) sink.row(interp.at(times.at(k++)));
   let segStart = 0;
-  let bi = 0;
   try {
     while (integ.t < tstop) {
       while (bps[bi] <= integ.t) bi++;

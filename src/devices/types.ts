@@ -227,6 +227,19 @@ export interface EventNetwork {
   readonly maxAlternations: number;
 }
 
+/**
+ * What Device.accept is told of the accepted point by the implicit
+ * integrators: its time (s), ngspice's CKTminBreak (s, the closest two
+ * breakpoints may be: 5e-5 TMAX), and setBreak, ngspice's CKTsetBreak: a
+ * time (s) after the point that the transient must land on (a transmission
+ * line's delayed corner); one within minBreak of another is merged with it.
+ */
+export interface AcceptPoint {
+  time: number;
+  minBreak: number;
+  setBreak(t: number): void;
+}
+
 export interface Device {
   /** Lower-case element name as SPICE names it (`r1`, `d.x1.d2`). */
   readonly name: string;
@@ -307,8 +320,12 @@ export interface Device {
   addCurrents(V: Float64Array, x: Float64Array, time: number, out: Float64Array): void;
   /** Co-content (J = W, watts): this device's term of the energy E(V). Undefined when non-reciprocal. */
   cocontent?(V: Float64Array, time: number): number;
-  /** Accept a converged time point (reactive devices update their history). */
-  accept?(V: Float64Array, x: Float64Array, h: number): void;
+  /**
+   * Accept a converged time point (reactive devices update their history);
+   * h: the step that reached it (s). `at`, from the implicit integrators:
+   * its time and a way to ask for a breakpoint (AcceptPoint).
+   */
+  accept?(V: Float64Array, x: Float64Array, h: number, at?: AcceptPoint): void;
   /**
    * Nodes touched by the device's own charges (nonlinear capacitances that
    * `load` integrates itself from `LoadContext.integ`, such as a MOSFET's

@@ -169,7 +169,19 @@ export type ElementSpec = (
   /** XSPICE code model (`A` line, devices/xspice/line.ts). */
   | XspiceSpec
   /** Lossless transmission line T: pos1, neg1, pos2, neg2; its DC stamp needs Z0 only (TD, F, NL read and checked). */
-  | { type: "t"; name: string; nodes: [string, string, string, string]; z0: number; loc: SourceLoc }
+  | {
+      type: "t";
+      name: string;
+      nodes: [string, string, string, string];
+      /** Characteristic impedance (Ohm), delay (s), ngspice's REL and ABS (breakpoint tolerances: 1, V/s). */
+      z0: number;
+      td: number;
+      rel: number;
+      abs: number;
+      /** Initial port voltages (V) and currents (A, into the positive terminal) for uic. */
+      ic: { v1: number; i1: number; v2: number; i2: number };
+      loc: SourceLoc;
+    }
   /** Lossy transmission line O (LTRA): pos1, neg1, pos2, neg2; its DC two-port by ngspice's special case. */
   | { type: "o"; name: string; nodes: [string, string, string, string]; modelName: string; line: { kind: "rg"; cosh: number; rs: number; gs: number } | { kind: "r"; rlen: number }; loc: SourceLoc }
   /** Lossy lines Y (TXL, one line) and P (CPL, coupled): the in nodes, then the out nodes; rlen[m] = R_mm len. */

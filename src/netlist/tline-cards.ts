@@ -125,20 +125,35 @@ const T_USAGE = "Tname n1+ n1- n2+ n2- Z0=ohms [TD=delay | F=freq [NL=len]] [IC=
 export function readTLine(lc: LineContext): ElementSpec {
   const { card, a } = lc;
   const ns = nodes(lc, 4, T_USAGE);
-  checkArgs(card, a, 4, T_USAGE, { z0: 1, zo: 1, td: 1, f: 1, nl: 1, v1: 1, v2: 1, i1: 1, i2: 1, ic: 4 });
+  checkArgs(card, a, 4, T_USAGE, { z0: 1, zo: 1, td: 1, f: 1, nl: 1, v1: 1, v2: 1, i1: 1, i2: 1, ic: 4, rel: 1, abs: 1 });
   if (a.named.has("z0") && a.named.has("zo")) throw new NetlistError(`${card.name}: Z0 given twice (z0= and zo=)`, a.named.get("zo")!.key.loc);
   const zn = a.named.get("z0") ?? a.named.get("zo");
   if (!zn) throw new NetlistError(`${card.name}: transmission line z0 must be given (as ngspice 39 requires; usage: ${T_USAGE})`, card.loc);
   const z0 = lc.value(zn.values[0], `${card.name} Z0`);
   if (!(Number.isFinite(z0) && z0 > 0)) throw new NetlistError(`${card.name}: Z0 must be a positive finite impedance (got ${z0})`, zn.values[0].loc);
-  for (const k of ["td", "f", "nl", "v1", "v2", "i1", "i2", "ic"]) {
+  for (const k of ["td", "f", "nl", "v1", "v2", "i1", "i2", "ic", "rel", "abs"]) {
     for (const t of a.named.get(k)?.values ?? []) {
       const v = lc.value(t, `${card.name} ${k.toUpperCase()}`);
       if (!Number.isFinite(v)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} is not finite`, t.loc);
       if ((k === "td" || k === "f" || k === "nl") && !(v > 0) && !(k === "td" && v === 0)) throw new NetlistError(`${card.name}: ${k.toUpperCase()} must be positive (got ${v})`, t.loc);
     }
   }
-  return { type: "t", name: lc.name, nodes: ns.map((t) => lc.node(t.lower)) as [string, string, string, string], z0, loc: card.loc, nodeToks: ns };
+  const num = (k: string, i = 0): number | undefined => {
+    const t = a.named.get(k)?.values[i];
+    return t ? lc.value(t, `${card.name} ${k.toUpperCase()}`) : undefined;
+  };
+  // tratemp.c: TD, else NL / F with trasetup.c's defaults NL = 0.25, F = 1 GHz
+  const td = num("td") ?? (num("nl") ?? 0.25) / (num("f") ?? 1e9);
+  // traparam.c: IC=v1,i1,v2,i2 (its first values), and V1= I1= V2= I2=, in the order given (the later wins)
+  const ic = { v1: 0, i1: 0, v2: 0, i2: 0 };
+  for (const [k, n] of a.named) {
+    if (k === "ic") n.values.forEach((t, i) => (ic[(["v1", "i1", "v2", "i2"] as const)[i]] = lc.value(t, `${card.name} IC`)));
+    else if (k === "v1" || k === "i1" || k === "v2" || k === "i2") ic[k] = lc.value(n.values[0], `${card.name} ${k.toUpperCase()}`);
+  }
+  // trasetup.c: REL and ABS default to 1 (the slope change, relative and in V/s, that sets a breakpoint TD later)
+  const rel = num("rel") ?? 1;
+  const abs = num("abs") ?? 1;
+  return { type: "t", name: lc.name, nodes: ns.map((t) => lc.node(t.lower)) as [string, string, string, string], z0, td, ic, rel, abs, loc: card.loc, nodeToks: ns };
 }
 
 const O_USAGE = "Oname n1+ n1- n2+ n2- model [IC=v1,i1,v2,i2]";

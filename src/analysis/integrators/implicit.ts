@@ -33,7 +33,7 @@
  * after it; so that the ringing, which ngspice shows too, is the same.
  */
 import type { Engine, NewtonResult, NewtonTolerances } from "../engine.js";
-import type { Device, IntegrationState } from "../../devices/types.js";
+import type { AcceptPoint, Device, IntegrationState } from "../../devices/types.js";
 import { companionHistory, type ChargeTruncationSpec } from "../../devices/capacitor/capacitor.js";
 import { ConvergenceError } from "../../util/errors.js";
 import { truncatesCharges, type CapacitanceInfo, type ChargeTruncation } from "./capacitance.js";
@@ -80,6 +80,13 @@ export interface ImplicitConfig {
    * iteration. Used only when C is diagonal (no floating capacitors).
    */
   filter?: (rhs: Float64Array) => void;
+  /**
+   * Where a device's request for a breakpoint at an accepted point goes
+   * at the accepted time `now` (AcceptPoint.setBreak: the caller's breakpoint list), and the closest two
+   * may be (s, ngspice's CKTminBreak); without it requests are dropped.
+   */
+  setBreak?: (t: number, now: number) => void;
+  minBreak?: number;
 }
 
 export class ImplicitIntegrator {
@@ -105,6 +112,8 @@ export class ImplicitIntegrator {
   private saveDelta = 0;
   private order1 = true;
   private readonly integ: IntegrationState = { a0: 0, method: "be", ratio: 1 };
+  /** What accept tells the devices (AcceptPoint), reused. */
+  private readonly at: AcceptPoint;
   private readonly accepting: Device[];
   /** Node capacitances: companion stamps and history v_n, v_{n-1} (V), i_n (A) per free unknown. */
   private readonly stamps: { g: Float64Array; j: Float64Array } | null;
@@ -142,6 +151,9 @@ export class ImplicitIntegrator {
     this.filtering = cfg.filter !== undefined && !cap.floating;
     this.truncating = cap.chargeDevices.filter(truncatesCharges);
     const reltol = cfg.lte ? cfg.lte.reltol : cfg.tol.reltol;
+    const set = cfg.setBreak;
+    const at: AcceptPoint = { time: 0, minBreak: cfg.minBreak ?? 5e-5 * cfg.tmax, setBreak: (t) => set?.(t, at.time) };
+    this.at = at;
     this.qSpec = { order: 1, factor: 0.5, dt: new Float64Array(3), reltol, abstol: cfg.tol.abstol, chgtol: CHGTOL, trtol: TRTOL };
   }
 
@@ -212,7 +224,10 @@ export class ImplicitIntegrator {
       const gap = tLimit - this.t;
       let tNew: number;
       if (cfg.ngspiceSteps) {
-        if (this.t + h >= tLimit) {
+        // a step ending within ngspice's CKTdelmin (1e-11 TMAX) of tLimit, or leaving a gap not much above the smallest
+        // step, lands on it: dctran.c takes such a point as the breakpoint (a step bounded to reach a transmission
+        // line's breakpoint falls short of it by the rounding of the times summed since)
+        if (this.t + h >= tLimit - Math.max(1e-11 * cfg.tmax, 2 * cfg.hmin)) {
           this.saveDelta = h;
           h = gap;
           tNew = tLimit;
@@ -389,7 +404,8 @@ export class ImplicitIntegrator {
   private accept(h: number, tNew: number, method: IntegrationState["method"]): void {
     const { engine, hx, ht } = this;
     const x = engine.x;
-    for (const d of this.accepting) d.accept!(engine.V, x, h);
+    this.at.time = tNew;
+    for (const d of this.accepting) d.accept!(engine.V, x, h, this.at);
     const st = this.stamps;
     if (st) {
       const { nodeC } = this.cap;

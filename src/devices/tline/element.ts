@@ -5,12 +5,14 @@
  */
 import type { MakeDevice } from "../kind.js";
 import { TransmissionLine, type LineEntry } from "./tline.js";
+import { LosslessLine } from "./tra.js";
 
 /**
  * T (tra/traload.c): Z0 from each positive terminal to an internal node,
  * and two branch equations; at DC
  *   V(int1) - V(neg1) - (V(pos2) - V(neg2)) - (1 - gmin) Z0 i2 = 0
- * and the same with the ports exchanged.
+ * and the same with the ports exchanged; in a transient the DC rows' port
+ * terms give way to the delayed waves (tra.ts).
  */
 export const makeTra: MakeDevice<"t"> = (s, { nodes: n, internalNode, options }) => {
   const [pos1, neg1, pos2, neg2] = n;
@@ -38,6 +40,7 @@ export const makeTra: MakeDevice<"t"> = (s, { nodes: n, internalNode, options })
   add(i2, int2, 1);
   add(pos2, int2, -G);
   add(int2, pos2, -G);
+  const common = e.length;
   // MODEDC
   add(i1, pos2, -1);
   add(i1, neg2, 1);
@@ -45,7 +48,7 @@ export const makeTra: MakeDevice<"t"> = (s, { nodes: n, internalNode, options })
   add(i2, pos1, -1);
   add(i2, neg1, 1);
   add(i2, i1, -Z, Z);
-  return new TransmissionLine(s.name, n, [pos1, neg1, pos2, neg2, i1, i2, int1, int2], e, "lossless transmission line T", options.gmin);
+  return new LosslessLine(s.name, n, [pos1, neg1, pos2, neg2, i1, i2, int1, int2], e, common, s, options.gmin);
 };
 
 /**

@@ -9,8 +9,9 @@
  * Like ngspice (CKTmkVolt / CKTmkCur), the branch currents are unknowns of
  * their own internal "nodes" (`t1#i1`, `y1#branch1`): a row that is not KCL
  * but the branch equation the device writes there, and no other device
- * touches. Their transients (delays, convolutions) and AC responses are not
- * modelled: a transient or AC analysis refuses the element.
+ * touches. The lossless line's transient is tra.ts's; the lossy lines'
+ * transients (convolutions) and every line's AC response are not modelled:
+ * a transient or AC analysis refuses those.
  */
 import type { AcLoadContext, Device, LoadContext, SetupContext } from "../types.js";
 
@@ -25,8 +26,8 @@ export interface LineEntry {
 export class TransmissionLine implements Device {
   readonly linear = true;
   readonly symmetric = false;
-  private rows = new Int32Array(0);
-  private handles = new Int32Array(0);
+  protected rows = new Int32Array(0);
+  protected handles = new Int32Array(0);
 
   constructor(
     readonly name: string,
@@ -34,9 +35,9 @@ export class TransmissionLine implements Device {
     readonly nodes: readonly number[],
     /** Every node of its stamp (terminals, internal nodes, branch unknowns): one DC group, as the line joins them. */
     private readonly all: readonly number[],
-    private readonly entries: readonly LineEntry[],
+    protected readonly entries: readonly LineEntry[],
     /** What it is, for the refusals: e.g. "lossless transmission line T". */
-    private readonly what: string,
+    protected readonly what: string,
     /** GMIN for addCurrents (the options'; load takes the context's, which gmin stepping moves, as ngspice's CKTgmin). */
     public gmin: number,
   ) {}
@@ -72,7 +73,7 @@ export class TransmissionLine implements Device {
     for (const e of this.entries) out[e.r] += (e.a + e.b * this.gmin) * V[e.c];
   }
 
-  transientRefusal(): string {
+  transientRefusal(): string | null {
     return `${this.name}: the ${this.what} is modelled at DC only (operating point, .dc): its transient is not implemented`;
   }
 
