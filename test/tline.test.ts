@@ -241,9 +241,11 @@ describeNgspice("transmission-line operating points against ngspice (1e-9 V)", (
 
 describe("what is refused", () => {
   const T = "t\nv1 in 0 1 ac 1\nr1 in a 50\nT1 a 0 b 0 z0=50 td=1n\nr2 b 0 50\n";
-  it("a transient or AC analysis of T, O, Y, P: the element and its type named", () => {
-    const c = loadCircuitFromText(T, "bad.cir");
-    expectNetlistError(() => transient(c, { tstep: 1e-10, tstop: 1e-9 }), 4, 1, /tran: t1: the lossless transmission line T is modelled at DC only.*transient is not implemented/);
+  it("a transient of O, Y, P and of T with TD = 0, an AC analysis of all four: the element and its type named", () => {
+    // T's transient runs (tline-tran.test.ts), except with no delay
+    const t0 = loadCircuitFromText(T.replace("td=1n", "td=0"), "bad.cir");
+    expectNetlistError(() => transient(t0, { tstep: 1e-10, tstop: 1e-9 }), 4, 1, /tran: t1: the lossless transmission line T has TD = 0/);
+    expect(transient(loadCircuitFromText(T, "ok.cir"), { tstep: 1e-10, tstop: 1e-9 }).time.length).toBeGreaterThan(5);
     expectNetlistError(() => acSweepFromText(T + ".ac dec 2 1 10\n", "bad.cir"), 4, 1, /ac: t1: the lossless transmission line T .*AC response is not implemented/);
     for (const [line, model, what] of [
       ["O1 a 0 b 0 lm", ".model lm ltra r=1 l=1n c=1p len=1", /O \(LTRA\)/],
