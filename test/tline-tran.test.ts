@@ -79,6 +79,7 @@ describeNgspice("lossless line T transient: eqspice vs ngspice", () => {
       const ng = runNgspiceTran(p, { tstep: t.tstep, tstop: t.tstop, tmax: t.tmax, uic: t.uic });
       const eq = run(loadCircuit(p, { allowFloating: true }));
       const w = worst(eq, ng);
+      console.log(`tline-tran ${file}: max |dV| ${w.dv.toExponential(2)} V (${w.node})`);
       expect(w.compared).toBeGreaterThan(1);
       expect(w.dv, `${file}: worst node ${w.node} at t=${w.t} s`).toBeLessThanOrEqual(1e-3);
     }, 30_000);
